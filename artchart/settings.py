@@ -1,0 +1,257 @@
+"""ArtChart settings: one module, driven by environment variables.
+
+Profiles (``ARTCHART_PROFILE``):
+
+* ``local`` (default) — the laptop and the demo. Serves on loopback only, so the
+  TLS-related deploy checks are waived: traffic never leaves the machine.
+* ``server`` — behind a TLS-terminating proxy or with its own certificate.
+  Requires ``ARTCHART_SECRET_KEY``, ``ARTCHART_AUDIT_KEY`` and
+  ``ARTCHART_ALLOWED_HOSTS``; ``artchart check --deploy`` is clean.
+
+Every secret may be given directly (``ARTCHART_SECRET_KEY=…``) or as a file
+(``ARTCHART_SECRET_KEY_FILE=/run/secrets/…``), as container platforms do.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def secret(name: str) -> str:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE``."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text().strip()
+    return ""
+
+
+def local_secret(path: Path) -> str:
+    """A secret generated once and kept in ``var/secrets`` (local profile only).
+
+    The audit key in particular must live outside the database, so that someone
+    who can rewrite the database cannot recompute the audit chain.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+PROFILE = env("ARTCHART_PROFILE", "local")
+if PROFILE not in {"local", "server"}:
+    raise RuntimeError(f"ARTCHART_PROFILE must be 'local' or 'server', not {PROFILE!r}")
+SERVER = PROFILE == "server"
+TESTING = env_bool("ARTCHART_TESTING")
+
+VAR_DIR = Path(env("ARTCHART_VAR_DIR", str(BASE_DIR / "var")))
+SECRETS_DIR = VAR_DIR / "secrets"
+
+SECRET_KEY = secret("ARTCHART_SECRET_KEY")
+AUDIT_KEY = secret("ARTCHART_AUDIT_KEY")
+if SERVER and not (SECRET_KEY and AUDIT_KEY):
+    raise RuntimeError("The server profile needs ARTCHART_SECRET_KEY and ARTCHART_AUDIT_KEY (or their *_FILE).")
+if SERVER and len(AUDIT_KEY) < 32:
+    raise RuntimeError("ARTCHART_AUDIT_KEY must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
+SECRET_KEY = SECRET_KEY or local_secret(SECRETS_DIR / "secret_key")
+AUDIT_KEY = AUDIT_KEY or local_secret(SECRETS_DIR / "audit_key")
+
+DEBUG = env_bool("ARTCHART_DEBUG", False)
+
+if SERVER:
+    ALLOWED_HOSTS = env_list("ARTCHART_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise RuntimeError("The server profile needs ARTCHART_ALLOWED_HOSTS.")
+else:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+CSRF_TRUSTED_ORIGINS = env_list("ARTCHART_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "artchart.core",
+    "artchart.clients",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "artchart.core.middleware.SessionLimitsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "artchart.core.middleware.SecurityHeadersMiddleware",
+    "artchart.core.middleware.ReadAuditMiddleware",
+]
+
+ROOT_URLCONF = "artchart.urls"
+WSGI_APPLICATION = "artchart.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "artchart" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "artchart.core.context_processors.session_limits",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+# SQLite by default, in WAL mode with synchronous=FULL so a committed change
+# survives a power cut, and IMMEDIATE transactions so two writers queue on the
+# lock instead of failing half-way with "database is locked".
+SQLITE_PATH = Path(env("ARTCHART_SQLITE_PATH", str(VAR_DIR / "artchart.sqlite3")))
+if env("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
+                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+# ModelBackend hashes a dummy password for unknown usernames (Django #20760), so
+# the Argon2 work, and so the timing, is the same whether or not a user exists.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Sessions -----------------------------------------------------------------
+# Inactivity logoff (HIPAA 164.312(a)(2)(iii)) after ARTCHART_IDLE_MINUTES, with
+# a warning shown a minute or two before; and an absolute limit however busy.
+IDLE_TIMEOUT_SECONDS = env_int("ARTCHART_IDLE_MINUTES", 15) * 60
+IDLE_WARNING_SECONDS = min(120, IDLE_TIMEOUT_SECONDS // 2)
+SESSION_ABSOLUTE_SECONDS = env_int("ARTCHART_SESSION_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+API_TOKEN_DAYS = env_int("ARTCHART_API_TOKEN_DAYS", 30)
+AUDIT_CHECKPOINT_EVERY = env_int("ARTCHART_AUDIT_CHECKPOINT_EVERY", 100)
+AGE_OF_MAJORITY = env_int("ARTCHART_AGE_OF_MAJORITY", 18)
+UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Security headers -----------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if SERVER:
+    SECURE_SSL_REDIRECT = env_bool("ARTCHART_SSL_REDIRECT", True)
+    if env_bool("ARTCHART_BEHIND_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-artchart-session"
+    CSRF_COOKIE_NAME = "__Host-artchart-csrf"
+else:
+    # Local profile: loopback only, so no TLS. The deploy checks about HTTPS,
+    # HSTS and secure cookies are waived for that reason alone.
+    SILENCED_SYSTEM_CHECKS = [
+        "security.W004",  # HSTS: no TLS on loopback
+        "security.W008",  # SSL redirect: no TLS on loopback
+        "security.W012",  # secure session cookie: no TLS on loopback
+        "security.W016",  # secure CSRF cookie: no TLS on loopback
+    ]
+
+# --- Files ----------------------------------------------------------------------
+MEDIA_ROOT = Path(env("ARTCHART_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media-not-served/"  # client files are served only through views that check access
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if SERVER
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not SERVER
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("ARTCHART_TIME_ZONE", "America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("ARTCHART_LOG_LEVEL", "WARNING")},
+}
