@@ -1,0 +1,32 @@
+"""Access checks that views, the API and services share.
+
+Someone with no place in a client's care team gets 404 (``Http404``), so an id
+tells an outsider nothing; someone who may see the client but not do this
+particular thing gets 403 (``PermissionDenied``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from artchart.core.models import Role
+from artchart.core.permissions import Action, Area, Relation, allows, relations_of
+
+NOT_FOUND = "No such client, or it is not on a care team of yours."
+NOT_ALLOWED = "Your place on this client's care team does not allow this."
+ADMINS_ONLY = "Only an admin may do this."
+
+
+def require_client_access(user, client_id: int, area: Area, action: Action) -> frozenset[Relation]:
+    relations = relations_of(user, client_id)
+    if not allows(relations, Area.DEMOGRAPHICS, Action.READ) and not allows(relations, area, action):
+        raise Http404(NOT_FOUND)
+    if not allows(relations, area, action):
+        raise PermissionDenied(NOT_ALLOWED)
+    return relations
+
+
+def require_role(user, *roles: str) -> None:
+    if not (user.is_authenticated and user.is_active and user.role in roles):
+        raise PermissionDenied(ADMINS_ONLY if roles == (Role.ADMIN,) else NOT_ALLOWED)

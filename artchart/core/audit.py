@@ -1,0 +1,231 @@
+"""The audit log: append-only, hash-chained, keyed.
+
+Each event takes the next number from :class:`AuditCounter` (locked by the
+writer for the length of its transaction) and stores
+``HMAC-SHA256(key, canonical JSON of the event, including the predecessor's hash)``.
+The key (``ARTCHART_AUDIT_KEY``) lives outside the database, so someone who can
+rewrite rows cannot recompute the chain. A checkpoint of the head is kept in
+file storage, outside the chain, so that cutting the tail (and winding the
+counter back) is found too.
+
+Events carry ids and actions, never clinical text: ``detail`` holds field names,
+counts and flags only.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from artchart.core.models import AuditCounter, AuditEvent
+
+GENESIS_HASH = "0" * 64
+CHECKPOINT_NAME = "audit/checkpoint.json"
+
+
+# --- request context --------------------------------------------------------------
+
+
+@dataclass
+class RequestContext:
+    ip: str | None = None
+    shown_client_ids: set[int] = field(default_factory=set)
+    url_name: str = ""
+
+
+_request_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "artchart_audit_request", default=None
+)
+
+
+def begin_request(*, ip: str | None) -> contextvars.Token:
+    return _request_context.set(RequestContext(ip=ip))
+
+
+def end_request(token: contextvars.Token) -> RequestContext | None:
+    context = _request_context.get()
+    _request_context.reset(token)
+    return context
+
+
+def note_shown(client_ids: Iterable[int]) -> None:
+    """Remember client ids a response shows; the request's one read event lists them."""
+    context = _request_context.get()
+    if context is not None:
+        context.shown_client_ids.update(int(i) for i in client_ids)
+
+
+def current_ip() -> str | None:
+    context = _request_context.get()
+    return context.ip if context else None
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def _format_client_ids(client_ids: Iterable[int]) -> str:
+    ids = sorted({int(i) for i in client_ids})
+    return f",{','.join(map(str, ids))}," if ids else ""
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The bytes the HMAC covers: every field but the hash, in a fixed order."""
+    payload = {
+        "seq": event.seq,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "client_ids": event.client_ids,
+        "detail": event.detail,
+        "flagged": event.flagged,
+        "ip": event.ip,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hmac.new(settings.AUDIT_KEY.encode(), canonical(event), hashlib.sha256).hexdigest()
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    client_ids: Iterable[int] = (),
+    detail: dict | None = None,
+    flagged: bool = False,
+) -> AuditEvent:
+    """Append one event. Call inside the transaction of the change it records.
+
+    If this write fails the surrounding transaction fails with it, so no change
+    is ever committed without its event.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    with transaction.atomic():
+        counter, _ = AuditCounter.objects.select_for_update().get_or_create(id=1)
+        event = AuditEvent(
+            seq=counter.last_seq + 1,
+            # Whole microseconds, as isoformat keeps them, so the hash recomputes
+            # exactly from what the database returns.
+            at=timezone.now(),
+            actor=actor if getattr(actor, "pk", None) else None,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id) if object_id != "" else "",
+            client_ids=_format_client_ids(client_ids),
+            detail=detail or {},
+            flagged=flagged,
+            ip=current_ip(),
+            prev_hash=counter.last_hash,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+        counter.last_seq = event.seq
+        counter.last_hash = event.hash
+        counter.save(update_fields=["last_seq", "last_hash"])
+    if settings.AUDIT_CHECKPOINT_EVERY and event.seq % settings.AUDIT_CHECKPOINT_EVERY == 0:
+        transaction.on_commit(lambda: write_checkpoint(seq=event.seq, hash=event.hash))
+    return event
+
+
+# --- checkpoint outside the chain -----------------------------------------------
+
+
+def _checkpoint_mac(seq: int, head: str) -> str:
+    return hmac.new(settings.AUDIT_KEY.encode(), f"checkpoint:{seq}:{head}".encode(), hashlib.sha256).hexdigest()
+
+
+def write_checkpoint(*, seq: int, hash: str) -> None:
+    """Store the head (number and hash) in file storage, never moving it backwards."""
+    current = read_checkpoint()
+    if current and current[0] >= seq:
+        return
+    body = json.dumps({"seq": seq, "hash": hash, "mac": _checkpoint_mac(seq, hash)}).encode()
+    if default_storage.exists(CHECKPOINT_NAME):
+        default_storage.delete(CHECKPOINT_NAME)
+    default_storage.save(CHECKPOINT_NAME, ContentFile(body))
+
+
+def read_checkpoint() -> tuple[int, str] | None:
+    if not default_storage.exists(CHECKPOINT_NAME):
+        return None
+    with default_storage.open(CHECKPOINT_NAME) as fh:
+        data = json.loads(fh.read())
+    if not hmac.compare_digest(data.get("mac", ""), _checkpoint_mac(data["seq"], data["hash"])):
+        raise ValueError("The audit checkpoint file has been altered (its MAC does not match).")
+    return int(data["seq"]), data["hash"]
+
+
+# --- verifying ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    events: int
+    head_seq: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def verify(*, batch_size: int = 2000) -> VerifyResult:
+    """Walk the chain from the first event; report the first event that does not hold."""
+    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    last_seen = 0
+    queryset = AuditEvent.objects.order_by("seq")
+    while True:
+        batch = list(queryset.filter(seq__gt=last_seen)[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            if event.seq != expected_seq:
+                return VerifyResult(False, count, prev_seq(expected_seq), expected_seq,
+                                    f"event {expected_seq} is missing (next present is {event.seq})")
+            if event.prev_hash != prev_hash:
+                return VerifyResult(False, count, event.seq - 1, event.seq,
+                                    f"event {event.seq} does not follow event {event.seq - 1} (chain broken or reordered)")
+            if not hmac.compare_digest(event.hash, compute_hash(event)):
+                return VerifyResult(False, count, event.seq - 1, event.seq,
+                                    f"event {event.seq} was altered (its hash does not match its content)")
+            prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+            last_seen = event.seq
+    head_seq = expected_seq - 1
+    counter = AuditCounter.objects.filter(id=1).first()
+    if counter and (counter.last_seq != head_seq or counter.last_hash != prev_hash):
+        return VerifyResult(False, count, head_seq, head_seq + 1,
+                            f"the chain ends at event {head_seq} but the counter says {counter.last_seq}: "
+                            "events after it were removed")
+    checkpoint = read_checkpoint()
+    if checkpoint:
+        cp_seq, cp_hash = checkpoint
+        if cp_seq > head_seq:
+            return VerifyResult(False, count, head_seq, head_seq + 1,
+                                f"the checkpoint records event {cp_seq} but the chain ends at {head_seq}: "
+                                "the tail was truncated")
+        at_checkpoint = AuditEvent.objects.filter(seq=cp_seq).values_list("hash", flat=True).first()
+        if at_checkpoint != cp_hash:
+            return VerifyResult(False, count, head_seq, cp_seq,
+                                f"event {cp_seq} differs from the checkpoint taken of it")
+    return VerifyResult(True, count, head_seq)
+
+
+def prev_seq(seq: int) -> int:
+    return max(seq - 1, 0)

@@ -1,0 +1,198 @@
+"""Organization, sites, people, care teams, supervision, API tokens and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    # Set only by ``artchart demo``; the demo refuses to load beside real records.
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PopulationType(models.TextChoices):
+    SCHOOL = "school", "School"
+    NURSING_HOME = "nursing_home", "Nursing home / memory care"
+    FORENSIC = "forensic", "Prison / forensic unit"
+    SHELTER = "shelter", "Shelter"
+    INPATIENT_PSYCHIATRY = "inpatient_psychiatry", "Hospital — inpatient psychiatry"
+    HOSPITAL_MEDICAL = "hospital_medical", "Hospital — medical (oncology, paediatrics, rehabilitation)"
+    WELLNESS = "wellness", "Wellness centre"
+    OUTPATIENT = "outpatient", "Outpatient / private studio"
+
+
+class Site(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+    population_type = models.CharField(max_length=32, choices=PopulationType.choices)
+    address = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="site_name_unique_in_organization")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin (IT)"
+    PROGRAM_ADMIN = "program_admin", "Program administrator"
+    THERAPIST = "therapist", "Therapist"
+    SUPERVISOR = "supervisor", "Supervisor"
+    INTERN = "intern", "Intern"
+    TEAM_MEMBER = "team_member", "Treatment-team member"
+
+
+class User(AbstractUser):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
+    credentials = models.CharField(max_length=60, blank=True, help_text="For example ATR-BC, LCAT.")
+    # Raised whenever a change must end the user's sessions and API tokens
+    # (password or role change, deactivation); part of the session auth hash.
+    security_epoch = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        name = self.get_full_name() or self.username
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+    def get_session_auth_hash(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "artchart.core.User.session",
+            f"{self.password}:{self.security_epoch}:{self.role}:{self.is_active}",
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class CareTeamRole(models.TextChoices):
+    PRIMARY = "primary", "Primary therapist"
+    CO_THERAPIST = "co_therapist", "Co-therapist"
+    INTERN = "intern", "Intern"
+    SUPERVISOR = "supervisor", "Supervising clinician"
+    VIEWER = "viewer", "Treatment-team member"
+
+
+class CareTeamMembership(models.Model):
+    """A user's place in one client's care team; the source of all chart access."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="care_team")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="care_team_memberships")
+    role = models.CharField(max_length=20, choices=CareTeamRole.choices)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "user"], name="care_team_member_once"),
+        ]
+        indexes = [models.Index(fields=["user", "client"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class SupervisionLink(models.Model):
+    """A supervisor oversees a supervisee's clients (co-signs, reads, returns)."""
+
+    supervisor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="supervisees_links")
+    supervisee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="supervisor_links")
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisor", "supervisee"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_supervision_link",
+            ),
+            models.CheckConstraint(condition=~models.Q(supervisor=models.F("supervisee")), name="no_self_supervision"),
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    security_epoch = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.revoked_at is None
+            and self.expires_at > timezone.now()
+            and self.security_epoch == self.user.security_epoch
+            and self.user.is_active
+        )
+
+
+class AuditCounter(models.Model):
+    """The one row the audit writer locks: the chain's head (number and hash).
+
+    A database sequence would leave gaps on rollback; this counter moves only
+    when the event row commits with it, so a gap in numbers means a deletion.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained audit event. Ids and actions, never clinical text.
+
+    A database trigger refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL).
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    # ",12,40," — delimited text, so "events about client 12" is one LIKE on
+    # both SQLite and PostgreSQL without a JSON operator either lacks.
+    client_ids = models.TextField(blank=True, default="")
+    detail = models.JSONField(default=dict)
+    flagged = models.BooleanField(default=False)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["at"]), models.Index(fields=["actor", "at"])]
+
+    @property
+    def client_id_list(self) -> list[int]:
+        return [int(part) for part in self.client_ids.strip(",").split(",") if part]
