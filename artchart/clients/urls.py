@@ -1,0 +1,25 @@
+from django.urls import path
+
+from artchart.clients import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("", views.client_list, name="list"),
+    path("new/", views.client_create, name="create"),
+    path("care-teams/", views.care_team_overview, name="care_teams"),
+    path("<int:client_id>/", views.client_chart, name="chart"),
+    path("<int:client_id>/edit/", views.client_edit, name="edit"),
+    path("<int:client_id>/diagnoses/new/", views.diagnosis_add, name="diagnosis_add"),
+    path("<int:client_id>/diagnoses/<int:diagnosis_id>/remove/", views.diagnosis_remove, name="diagnosis_remove"),
+    path("<int:client_id>/contacts/new/", views.contact_add, name="contact_add"),
+    path("<int:client_id>/contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("<int:client_id>/contacts/<int:contact_id>/remove/", views.contact_remove, name="contact_remove"),
+    path("<int:client_id>/consents/new/", views.consent_add, name="consent_add"),
+    path("<int:client_id>/consents/<int:consent_id>/", views.consent_detail, name="consent_detail"),
+    path("<int:client_id>/consents/<int:consent_id>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("<int:client_id>/gathered/new/", views.gathered_info_add, name="gathered_add"),
+    path("<int:client_id>/care-team/", views.care_team, name="care_team"),
+    path("<int:client_id>/care-team/<int:membership_id>/remove/", views.care_team_remove, name="care_team_remove"),
+    path("documents/<int:document_id>/", views.document_download, name="document"),
+]

@@ -1,0 +1,162 @@
+"""Forms for signing in, the admin pages and the account page.
+
+Forms check what a form can (types, lengths, the two passwords agree, Django's
+password validators); the services check the rest and their messages are put
+back on the form with ``add_service_errors``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm, UserCreationForm
+
+from artchart.core.models import Site, User
+
+SIGN_IN_FAILED = "That username and password do not match an active account."
+UNTIL_BEFORE_SINCE = "The end date is before the start date."
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _password_help() -> str:
+    # Plain text: the partial puts help inside a <p>, where Django's <ul> would not belong.
+    return " ".join(password_validation.password_validators_help_texts())
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with one message for every failure, so the answer
+    never says whether the username exists or the account is inactive."""
+
+    error_messages = {"invalid_login": SIGN_IN_FAILED, "inactive": SIGN_IN_FAILED}
+
+    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+
+
+# --- users ------------------------------------------------------------------------
+
+
+class UserCreateForm(UserCreationForm):
+    """Username (unique regardless of case), names, role, credentials and a first password."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "credentials"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+        self.fields["password1"].label = "Initial password"
+        self.fields["password1"].help_text = _password_help()
+        self.fields["password2"].label = "Initial password again"
+        self.fields["password2"].help_text = "The same password, to catch a typing slip."
+
+    def user_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class UserEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "role", "credentials", "is_active"]
+        labels = {"is_active": "Active (may sign in)"}
+        help_texts = {
+            "is_active": "Deactivating signs the person out everywhere and ends their API tokens.",
+            "role": "Changing the role signs the person out everywhere and ends their API tokens.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+
+
+class AdminSetPasswordForm(SetPasswordForm):
+    """An admin sets someone's password (Django's validators run against that person)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _password_help()
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _password_help()
+
+
+# --- sites ---------------------------------------------------------------------------
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "population_type", "address", "is_active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        labels = {"is_active": "Active (new clients may be placed here)"}
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            del self.fields["is_active"]
+
+
+# --- supervision ----------------------------------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.get_role_display()})"
+
+
+class SupervisionLinkForm(forms.Form):
+    supervisor = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose a supervisor")
+    supervisee = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose an intern or therapist")
+
+    def __init__(self, *args, supervisors, supervisees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = supervisors
+        self.fields["supervisee"].queryset = supervisees
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+class AuditFilterForm(forms.Form):
+    actor = PersonChoiceField(queryset=User.objects.none(), required=False, empty_label="Anyone")
+    client = forms.IntegerField(label="Client id", required=False, min_value=1)
+    action = forms.CharField(label="Action starts with", required=False, max_length=64,
+                             widget=forms.TextInput(attrs={"placeholder": "e.g. consent."}))
+    since = forms.DateField(label="From", required=False, widget=DATE)
+    until = forms.DateField(label="To", required=False, widget=DATE)
+    flagged = forms.BooleanField(label="Flagged only", required=False)
+
+    def __init__(self, *args, actors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = actors
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", UNTIL_BEFORE_SINCE)
+        return data
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "actor_id": data["actor"].pk if data.get("actor") else None,
+            "client_id": data.get("client"),
+            "action": data.get("action", "").strip(),
+            "since": data.get("since"),
+            "until": data.get("until"),
+            "flagged": bool(data.get("flagged")),
+        }
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100, required=True,
+                           help_text="Where the token will be used, for example “reports laptop”.")

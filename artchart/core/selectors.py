@@ -1,0 +1,171 @@
+"""Reads of organization-level records: users, sites, care teams, tokens, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from artchart.core.access import require_role
+from artchart.core.models import (
+    ApiToken,
+    AuditCounter,
+    AuditEvent,
+    CareTeamMembership,
+    Role,
+    Site,
+    SupervisionLink,
+    User,
+)
+
+SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.THERAPIST)
+SUPERVISEE_ROLES = (Role.INTERN, Role.THERAPIST)
+
+
+def sites_for(user) -> QuerySet[Site]:
+    return Site.objects.filter(organization_id=user.organization_id)
+
+
+def active_sites_for(user) -> QuerySet[Site]:
+    return sites_for(user).filter(is_active=True)
+
+
+def users_for_admin(admin, *, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+    require_role(admin, Role.ADMIN)
+    users = User.objects.filter(organization_id=admin.organization_id)
+    for word in q.split():
+        users = users.filter(Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    if role:
+        users = users.filter(role=role)
+    if active in {"yes", "no"}:
+        users = users.filter(is_active=active == "yes")
+    return users
+
+
+def user_get_for_admin(admin, user_id: int) -> User:
+    """A user of the admin's organization; 404 for anyone else's."""
+    user = users_for_admin(admin).filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def site_get_for_admin(admin, site_id: int) -> Site:
+    require_role(admin, Role.ADMIN)
+    site = sites_for(admin).filter(pk=site_id).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def colleagues_of(user) -> QuerySet[User]:
+    """Active users of the same organization, for picking care-team members."""
+    return User.objects.filter(organization_id=user.organization_id, is_active=True)
+
+
+# The order a care team is read in: who leads first.
+TEAM_ORDER = ["primary", "co_therapist", "supervisor", "intern", "viewer"]
+
+
+def care_team_of(client_id: int) -> QuerySet[CareTeamMembership]:
+    from django.db.models import Case, IntegerField, Value, When
+
+    rank = Case(*[When(role=role, then=Value(i)) for i, role in enumerate(TEAM_ORDER)], output_field=IntegerField())
+    return (
+        CareTeamMembership.objects.filter(client_id=client_id)
+        .select_related("user")
+        .order_by(rank, "user__last_name")
+    )
+
+
+def supervision_links_for_admin(admin) -> QuerySet[SupervisionLink]:
+    require_role(admin, Role.ADMIN)
+    return SupervisionLink.objects.filter(supervisor__organization_id=admin.organization_id).select_related(
+        "supervisor", "supervisee"
+    ).order_by("ended_on", "supervisor__last_name")
+
+
+def supervision_link_get_for_admin(admin, link_id: int) -> SupervisionLink:
+    link = supervision_links_for_admin(admin).filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def supervision_candidates(admin) -> tuple[QuerySet[User], QuerySet[User]]:
+    """Active people who may supervise, and who may be supervised, in the admin's organization."""
+    require_role(admin, Role.ADMIN)
+    people = colleagues_of(admin)
+    return people.filter(role__in=SUPERVISOR_ROLES), people.filter(role__in=SUPERVISEE_ROLES)
+
+
+def tokens_of(user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).select_related("user")
+
+
+def tokens_for_admin(admin) -> QuerySet[ApiToken]:
+    require_role(admin, Role.ADMIN)
+    return ApiToken.objects.filter(user__organization_id=admin.organization_id).select_related("user")
+
+
+def token_get_for_user(user, token_id: int) -> ApiToken:
+    """A token its owner, or an admin of the owner's organization, may act on; 404 for anyone else."""
+    tokens = ApiToken.objects.select_related("user").filter(pk=token_id)
+    if user.role == Role.ADMIN and user.is_active:
+        token = tokens.filter(Q(user=user) | Q(user__organization_id=user.organization_id)).first()
+    else:
+        token = tokens.filter(user=user).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def audit_events_for_admin(
+    admin,
+    *,
+    actor_id: int | None = None,
+    client_id: int | None = None,
+    action: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    flagged: bool = False,
+) -> QuerySet[AuditEvent]:
+    require_role(admin, Role.ADMIN)
+    # Events by the admin's colleagues, and those with no actor (failed sign-ins,
+    # system events), which carry no client ids.
+    events = AuditEvent.objects.select_related("actor").filter(
+        Q(actor__organization_id=admin.organization_id) | Q(actor__isnull=True)
+    )
+    if actor_id:
+        events = events.filter(actor_id=actor_id)
+    if client_id:
+        events = events.filter(client_ids__contains=f",{int(client_id)},")
+    if action:
+        events = events.filter(action__startswith=action)
+    # Bounds in local time as datetimes, so the index on ``at`` serves them.
+    if since:
+        events = events.filter(at__gte=_start_of(since))
+    if until:
+        events = events.filter(at__lt=_start_of(until + dt.timedelta(days=1)))
+    if flagged:
+        events = events.filter(flagged=True)
+    return events
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_head_for_admin(admin) -> int:
+    """The number of the last event in the chain (the counter row the writer locks)."""
+    require_role(admin, Role.ADMIN)
+    return AuditCounter.objects.filter(id=1).values_list("last_seq", flat=True).first() or 0
+
+
+def recent_activity_of(user, limit: int = 10) -> list[AuditEvent]:
+    """The user's own latest changes (ids and actions, from the audit log)."""
+    return list(
+        AuditEvent.objects.filter(actor=user).exclude(action__in=["client.read", "auth.login", "auth.logout"])[:limit]
+    )

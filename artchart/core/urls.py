@@ -1,0 +1,21 @@
+from django.urls import path
+
+from artchart.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("users/", views.user_list, name="users"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:user_id>/", views.user_edit, name="user_edit"),
+    path("users/<int:user_id>/password/", views.user_password, name="user_password"),
+    path("sites/", views.site_list, name="sites"),
+    path("sites/new/", views.site_create, name="site_create"),
+    path("sites/<int:site_id>/", views.site_edit, name="site_edit"),
+    path("supervision/", views.supervision_list, name="supervision"),
+    path("supervision/<int:link_id>/end/", views.supervision_end, name="supervision_end"),
+    path("audit/", views.audit_list, name="audit"),
+    path("account/", views.account, name="tokens"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+]

@@ -1,0 +1,383 @@
+"""Sign-in, the dashboard, the admin pages (users, sites, supervision, audit) and the account page.
+
+Each view parses, authorizes (``admin_only`` or a selector that answers 404),
+calls one service and renders or redirects.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import wraps
+from typing import NamedTuple
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from artchart.core import selectors, services
+from artchart.core.access import require_role
+from artchart.core.forms import (
+    AdminSetPasswordForm,
+    AuditFilterForm,
+    OwnPasswordChangeForm,
+    SignInForm,
+    SiteForm,
+    SupervisionLinkForm,
+    TokenCreateForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from artchart.core.forms_util import add_service_errors
+from artchart.core.paging import page_of, query_without_page
+from artchart.core.models import ApiToken, Role
+from artchart.core.selectors import recent_activity_of
+
+AUDIT_PAGE_SIZE = 50
+
+USER_CREATED = "{name}'s account is ready. Give them the initial password in person, not by email."
+USER_SAVED = "{name}'s account was saved."
+USER_SAVED_SIGNED_OUT = "{name}'s account was saved; they were signed out everywhere and their API tokens ended."
+PASSWORD_SET = "{name}'s password was changed; they were signed out everywhere and their API tokens ended."
+OWN_PASSWORD_CHANGED = "Your password was changed. Your API tokens have ended; issue new ones if you need them."
+SITE_CREATED = "The site {name} was added."
+SITE_SAVED = "The site {name} was saved."
+SUPERVISION_STARTED = "{supervisor} now supervises {supervisee}."
+SUPERVISION_ENDED = "{supervisor} no longer supervises {supervisee}."
+TOKEN_ISSUED = "Your new token is shown below, once. Copy it now: ArtChart keeps only its fingerprint."
+TOKEN_REVOKED = "The token {prefix}… was revoked."
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            login(request, user)
+            services.sign_in_recorded(user=user, username=user.username, succeeded=True)
+            return redirect(_safe_next(request) or "dashboard")
+        services.sign_in_recorded(user=None, username=request.POST.get("username", ""), succeeded=False)
+    return render(request, "core/login.html", {"form": form, "expired": "expired" in request.GET}, status=200)
+
+
+def _safe_next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request):
+    # GET is accepted only from the idle-timeout script, which cannot POST after
+    # the page is gone; it ends the session just the same.
+    if request.user.is_authenticated:
+        services.sign_out_recorded(user=request.user)
+        logout(request)
+    target = "login"
+    response = redirect(target)
+    if "expired" in request.GET:
+        response["Location"] += "?expired=1"
+    return response
+
+
+@require_GET
+@login_required
+def keepalive(request):
+    return HttpResponse(status=204)
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    from artchart.clients.selectors import active_client_counts_by_site, clients_visible_to, shown
+
+    user = request.user
+    my_clients = []
+    site_counts = []
+    if user.role not in (Role.ADMIN, Role.PROGRAM_ADMIN):
+        my_clients = shown(list(clients_visible_to(user).filter(care_team__user=user, status="active")[:12]))
+    if user.role == Role.PROGRAM_ADMIN:
+        counts = active_client_counts_by_site(user)
+        site_counts = [(site, counts.get(site.pk, 0)) for site in selectors.active_sites_for(user)]
+    context = {
+        "nav": "dashboard",
+        "my_clients": my_clients,
+        "site_counts": site_counts,
+        "recent": recent_activity_of(user),
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def admin_only(view):
+    """Signed in (else to the sign-in page) and an admin (else 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        require_role(request.user, Role.ADMIN)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+
+
+def _form_page(request, form, **context):
+    return render(request, "core/form_page.html", {"form": form, **context})
+
+
+# --- users ------------------------------------------------------------------------------
+
+
+@require_GET
+@admin_only
+def user_list(request):
+    q = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role", "")
+    role = role if role in Role.values else ""
+    active = request.GET.get("active", "")
+    users = selectors.users_for_admin(request.user, q=q, role=role, active=active)
+    context = {
+        "nav": "users", "page": page_of(request, users), "query": query_without_page(request),
+        "q": q, "role": role, "active": active, "roles": Role.choices,
+    }
+    return render(request, "core/user_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def user_create(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.user_create(by=request.user, password=form.cleaned_data["password1"],
+                                          **form.user_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, USER_CREATED.format(name=person.display_name))
+            return redirect("core:users")
+    return _form_page(request, form, nav="users", title="New user", submit="Create user",
+                      back=("core:users", "Users"))
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def user_edit(request, user_id: int):
+    person = selectors.user_get_for_admin(request.user, user_id)
+    # The form writes into its instance as it validates; the service compares
+    # against the stored values, so it gets the untouched original.
+    form = UserEditForm(request.POST or None, instance=copy.copy(person))
+    if request.method == "POST" and form.is_valid():
+        epoch = person.security_epoch
+        try:
+            services.user_update(by=request.user, user=person, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            message = USER_SAVED_SIGNED_OUT if person.security_epoch != epoch else USER_SAVED
+            messages.success(request, message.format(name=person.display_name))
+            return redirect("core:users")
+    return _form_page(request, form, nav="users", title=f"Edit {person.display_name}", submit="Save",
+                      back=("core:users", "Users"), person=person)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def user_password(request, user_id: int):
+    person = selectors.user_get_for_admin(request.user, user_id)
+    form = AdminSetPasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(by=request.user, user=person, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if person.pk == request.user.pk:
+                update_session_auth_hash(request, person)
+            messages.success(request, PASSWORD_SET.format(name=person.display_name))
+            return redirect("core:user_edit", person.pk)
+    return _form_page(request, form, nav="users", title=f"Set a new password for {person.display_name}",
+                      submit="Set password", back=("core:users", "Users"),
+                      lead="They will be signed out everywhere and their API tokens will end.")
+
+
+# --- sites ---------------------------------------------------------------------------------
+
+
+@require_GET
+@admin_only
+def site_list(request):
+    sites = selectors.sites_for(request.user)
+    return render(request, "core/site_list.html", {"nav": "sites", "sites": sites})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def site_create(request):
+    form = SiteForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.site_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, SITE_CREATED.format(name=site.name))
+            return redirect("core:sites")
+    return _form_page(request, form, nav="sites", title="New site", submit="Add site", back=("core:sites", "Sites"))
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def site_edit(request, site_id: int):
+    site = selectors.site_get_for_admin(request.user, site_id)
+    form = SiteForm(request.POST or None, instance=copy.copy(site))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_update(by=request.user, site=site, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, SITE_SAVED.format(name=site.name))
+            return redirect("core:sites")
+    return _form_page(request, form, nav="sites", title=f"Edit {site.name}", submit="Save",
+                      back=("core:sites", "Sites"))
+
+
+# --- supervision ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def supervision_list(request):
+    supervisors, supervisees = selectors.supervision_candidates(request.user)
+    form = SupervisionLinkForm(request.POST or None, supervisors=supervisors, supervisees=supervisees)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.supervision_link_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, SUPERVISION_STARTED.format(supervisor=link.supervisor,
+                                                                  supervisee=link.supervisee))
+            return redirect("core:supervision")
+    links = list(selectors.supervision_links_for_admin(request.user))
+    context = {
+        "nav": "supervision", "form": form,
+        "open_links": [link for link in links if link.ended_on is None],
+        "ended_links": sorted((link for link in links if link.ended_on is not None),
+                              key=lambda link: link.ended_on, reverse=True),
+    }
+    return render(request, "core/supervision.html", context)
+
+
+@require_POST
+@admin_only
+def supervision_end(request, link_id: int):
+    link = selectors.supervision_link_get_for_admin(request.user, link_id)
+    try:
+        services.supervision_link_end(by=request.user, link=link)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, SUPERVISION_ENDED.format(supervisor=link.supervisor, supervisee=link.supervisee))
+    return redirect("core:supervision")
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+@require_GET
+@admin_only
+def audit_list(request):
+    form = AuditFilterForm(request.GET, actors=selectors.users_for_admin(request.user))
+    if form.is_valid():
+        events = selectors.audit_events_for_admin(request.user, **form.filters())
+    else:
+        events = selectors.audit_events_for_admin(request.user).none()  # the form says what to correct
+    context = {
+        "nav": "audit", "form": form, "page": page_of(request, events, AUDIT_PAGE_SIZE),
+        "query": query_without_page(request), "head_seq": selectors.audit_head_for_admin(request.user),
+    }
+    return render(request, "core/audit_list.html", context)
+
+
+# --- the account page and API tokens ---------------------------------------------------------------
+
+
+class TokenRow(NamedTuple):
+    token: ApiToken
+    state: str
+    label: str
+
+
+def _token_rows(tokens) -> list[TokenRow]:
+    now = timezone.now()
+    rows = []
+    for token in tokens:
+        if token.revoked_at:
+            rows.append(TokenRow(token, "revoked", "Revoked"))
+        elif token.expires_at <= now:
+            rows.append(TokenRow(token, "expired", "Expired"))
+        elif not token.is_live:
+            rows.append(TokenRow(token, "revoked", "Ended by an account change"))
+        else:
+            rows.append(TokenRow(token, "active", "Live"))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def account(request):
+    form = TokenCreateForm(request.POST or None)
+    raw_token = ""
+    if request.method == "POST" and form.is_valid():
+        # Shown in this response only (never stored, never put in a redirect or the session).
+        _, raw_token = services.token_issue(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, TOKEN_ISSUED)
+        form = TokenCreateForm()
+    context = {"nav": "account", "form": form, "raw_token": raw_token,
+               "tokens": _token_rows(selectors.tokens_of(request.user))}
+    if request.user.role == Role.ADMIN:
+        page = page_of(request, selectors.tokens_for_admin(request.user))
+        context.update(org_page=page, org_tokens=_token_rows(page.object_list), query=query_without_page(request))
+    return render(request, "core/account.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def password_change(request):
+    form = OwnPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(by=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, OWN_PASSWORD_CHANGED)
+            return redirect("core:tokens")
+    return _form_page(request, form, nav="account", title="Change your password", submit="Change password",
+                      back=("core:tokens", "Your account"))
+
+
+@require_POST
+@login_required
+def token_revoke(request, token_id: int):
+    token = selectors.token_get_for_user(request.user, token_id)
+    services.token_revoke(by=request.user, token=token)
+    messages.success(request, TOKEN_REVOKED.format(prefix=token.prefix))
+    return redirect("core:tokens")
