@@ -1,0 +1,152 @@
+"""The REST API at /api/v1/ (Django Ninja): same services and selectors as the web."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+from ninja.parser import Parser
+from ninja.security import HttpBearer
+
+from artchart.core.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+NUL_REFUSED = "This text contains a NUL character, which cannot be stored."
+
+
+def _refuse_nul_characters(data: Any, field: str = "") -> None:
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise ValidationError({field or "__all__": NUL_REFUSED})
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_nul_characters(value, f"{field}.{key}" if field else str(key))
+    elif isinstance(data, list):
+        for value in data:
+            _refuse_nul_characters(value, field)
+
+
+class StrictParser(Parser):
+    """ninja's parser, refusing NUL characters: PostgreSQL cannot store them in
+    text, so they would fail in the database instead of on their field."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _refuse_nul_characters(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul_characters(result)
+        return result
+
+
+class ArtChartAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # Every route names itself (url_name="clients_list", …) and the OpenAPI
+        # operationId is that same name: the schema, reverse("api:…") and the
+        # access tests all use one list of names.
+        return operation.url_name or super().get_openapi_operation_id(operation)
+
+    def validation_error_from_error_contexts(self, error_contexts) -> SchemaError:
+        # A JSON body read into one schema parameter is located by ninja as
+        # ("body", <parameter name>, field); the client never saw the parameter's
+        # name, so drop it: errors then name "date_of_birth", as the model's do.
+        errors = []
+        for context in error_contexts:
+            single = getattr(context.model, "__read_from_single_attr__", None)
+            for error in super().validation_error_from_error_contexts([context]).errors:
+                location = tuple(error["loc"])
+                if single and location[1:2] == (single,):
+                    location = location[:1] + location[2:]
+                errors.append({**error, "loc": location})
+        return SchemaError(errors)
+
+
+api = ArtChartAPI(
+    title="ArtChart API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    parser=StrictParser(),
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in ValidationError(errors).messages] for field, errors in exc.error_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return api.create_response(request, {"message": "Please correct the fields named.", "errors": _field_errors(exc)}, status=422)
+
+
+@api.exception_handler(SchemaError)
+def on_schema_error(request, exc: SchemaError):
+    """Malformed input (a date that is not a date, a missing field) in the same shape as model errors."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())[1:]]  # after the source: body, query, form…
+        errors.setdefault(".".join(location) or "__all__", []).append(error.get("msg", "Invalid value."))
+    return api.create_response(request, {"message": "Please correct the fields named.", "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    # ninja turns any failure to parse a JSON body into "400 Cannot parse request
+    # body"; a NUL refused by StrictParser is a field error like any other.
+    if isinstance(exc.__cause__, ValidationError):
+        return on_validation_error(request, exc.__cause__)
+    return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"message": "Send a valid API token: Authorization: Bearer <token>."}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"message": "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(request, {"message": str(exc) or "Not allowed."}, status=403)
+
+
+api.add_router("/auth/", "artchart.core.api.auth_router")
+api.add_router("/tokens/", "artchart.core.api.tokens_router")
+api.add_router("/clients/", "artchart.clients.api.router")
+
+
+class ApiOperation(NamedTuple):
+    name: str    # the url_name and operationId: reverse(f"api:{name}", kwargs=...)
+    method: str  # GET, POST, PATCH, DELETE
+    path: str    # as in the OpenAPI schema, e.g. /api/v1/clients/{client_id}
+
+
+def api_operations() -> list[ApiOperation]:
+    """Every operation of the API, from its OpenAPI schema (for tests that walk them all)."""
+    paths = api.get_openapi_schema()["paths"]
+    return sorted(
+        ApiOperation(operation["operationId"], method.upper(), path)
+        for path, methods in paths.items()
+        for method, operation in methods.items()
+    )

@@ -1,0 +1,392 @@
+"""API for the client record: the same selectors and services as the web pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from ninja import Body, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from artchart.clients import selectors, services
+from artchart.clients import validation as v
+from artchart.clients.models import Client, Consent, Contact, Diagnosis, GatheredInfo
+from artchart.core.api import Id
+from artchart.core.paging import PAGE_SIZE
+from artchart.core.permissions import Action
+from artchart.core.selectors import active_sites_for
+
+router = Router(tags=["clients"])
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+
+def _limit(model, name: str) -> int:
+    """A TextField's max_length: full_clean() leaves it to forms, so the API checks it here."""
+    return model._meta.get_field(name).max_length
+
+
+class DiagnosisIn(Schema):
+    icd10_code: str
+    label: str
+    is_primary: bool = False
+
+
+class DiagnosisOut(Schema):
+    id: int
+    icd10_code: str
+    label: str
+    is_primary: bool
+
+
+class ClientFields(Schema):
+    preferred_name: str = ""
+    pronouns: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = Field("", max_length=_limit(Client, "address"))
+    status: str = "active"
+    referral_source: str = ""
+    latex_allergy: bool = False
+    allergies: str = ""
+    sharps_restriction: bool = False
+    ligature_risk: bool = False
+    choking_risk: bool = False
+    self_harm_risk: bool = False
+    precautions_note: str = Field("", max_length=_limit(Client, "precautions_note"))
+
+
+class ClientIn(ClientFields):
+    legal_first_name: str
+    legal_last_name: str
+    date_of_birth: dt.date
+    site: Id
+
+
+class ClientPatch(Schema):
+    # Send only the fields that change; those left out stay as they are. No
+    # field of a client may be null (an empty string clears a text), so null is
+    # refused here, not left to the database: hence no "| None" below.
+    legal_first_name: str = None
+    legal_last_name: str = None
+    preferred_name: str = None
+    pronouns: str = None
+    date_of_birth: dt.date = None
+    site: Id = None
+    phone: str = None
+    email: str = None
+    address: str = Field(None, max_length=_limit(Client, "address"))
+    status: str = None
+    referral_source: str = None
+    latex_allergy: bool = None
+    allergies: str = None
+    sharps_restriction: bool = None
+    ligature_risk: bool = None
+    choking_risk: bool = None
+    self_harm_risk: bool = None
+    precautions_note: str = Field(None, max_length=_limit(Client, "precautions_note"))
+
+
+class ClientSummary(Schema):
+    id: int
+    display_name: str
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str
+    pronouns: str
+    date_of_birth: dt.date
+    site: int
+    site_name: str
+    status: str
+    precautions: list[str]
+
+    @staticmethod
+    def resolve_site(client: Client) -> int:
+        return client.site_id
+
+    @staticmethod
+    def resolve_site_name(client: Client) -> str:
+        return client.site.name
+
+    @staticmethod
+    def resolve_precautions(client: Client) -> list[str]:
+        return client.precaution_flags
+
+
+class ClientOut(ClientSummary, ClientFields):
+    diagnoses: list[DiagnosisOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_diagnoses(client: Client) -> list[Diagnosis]:
+        return list(client.diagnoses.all())
+
+
+class ClientPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ClientSummary]
+
+
+class ContactIn(Schema):
+    name: str
+    relationship: str
+    is_guardian: bool = False
+    is_emergency: bool = False
+    phone: str = ""
+    email: str = ""
+    address: str = Field("", max_length=_limit(Contact, "address"))
+    notes: str = ""
+
+
+class ContactPatch(Schema):
+    # As ClientPatch: absent means unchanged, null is refused.
+    name: str = None
+    relationship: str = None
+    is_guardian: bool = None
+    is_emergency: bool = None
+    phone: str = None
+    email: str = None
+    address: str = Field(None, max_length=_limit(Contact, "address"))
+    notes: str = None
+
+
+class ContactOut(ContactIn):
+    id: int
+
+
+class ConsentIn(Schema):
+    kind: str
+    decision: str
+    signed_on: dt.date
+    signer: str
+    signer_name: str
+    guardian: Id | None = None
+    signature_kind: str
+    signature_typed: str = ""
+    signature_drawn: str = ""
+    exhibit_with_name: bool = False
+    recipient: str = ""
+    purpose: str = ""
+    information: str = Field("", max_length=_limit(Consent, "information"))
+    expires_on: dt.date | None = None
+    expiry_event: str = ""
+    right_to_revoke_explained: bool = False
+
+
+class ConsentOut(Schema):
+    id: int
+    kind: str
+    decision: str
+    state: str
+    in_force: bool
+    needs_renewal: bool
+    signed_on: dt.date
+    signer: str
+    signer_name: str
+    guardian: int | None
+    signature_kind: str
+    exhibit_with_name: bool
+    recipient: str
+    purpose: str
+    information: str
+    expires_on: dt.date | None
+    expiry_event: str
+    right_to_revoke_explained: bool
+    recorded_at: dt.datetime
+    revoked_on: dt.date | None
+    revocation_note: str
+
+    @staticmethod
+    def resolve_state(consent: Consent) -> str:
+        return consent.state_label.lower()
+
+    @staticmethod
+    def resolve_guardian(consent: Consent) -> int | None:
+        return consent.guardian_id
+
+
+class RevokeIn(Schema):
+    revoked_on: dt.date | None = None
+    note: str = Field("", max_length=300)
+
+
+class GatheredIn(Schema):
+    source: str
+    occurred_on: dt.date
+    title: str
+    body: str = Field("", max_length=_limit(GatheredInfo, "body"))
+
+
+class DocumentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class GatheredOut(GatheredIn):
+    id: int
+    author: str
+    created_at: dt.datetime
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_author(entry: GatheredInfo) -> str:
+        return entry.author.display_name
+
+    @staticmethod
+    def resolve_documents(entry: GatheredInfo) -> list:
+        return list(entry.documents.all())
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _site_id(user, site_id: int) -> int:
+    """The id of one of the user's organization's active sites, or a field error."""
+    if not active_sites_for(user).filter(pk=site_id).exists():
+        raise ValidationError({"site": v.SITE_UNKNOWN})
+    return site_id
+
+
+def _guardian_id(client: Client, guardian_id: int | None) -> int | None:
+    if guardian_id is not None and not client.contacts.filter(pk=guardian_id, is_guardian=True).exists():
+        raise ValidationError({"guardian": v.GUARDIAN_NOT_GUARDIAN})
+    return guardian_id
+
+
+# --- clients ------------------------------------------------------------------------------
+
+
+@router.get("", response=ClientPage, url_name="clients_list")
+def clients_list(request, q: str = "", status: str = "", site: Id | None = None, page: int = 1):
+    """Your clients (your care teams and your supervisees'), 25 a page, by name, status and site."""
+    clients = selectors.client_search(request.user, q=q[:100], status=status, site_id=site)
+    count = clients.count()
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    results = selectors.shown(list(clients[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]))
+    return {"count": count, "page": page, "pages": pages, "results": results}
+
+
+@router.post("", response={201: ClientOut}, url_name="clients_create")
+def clients_create(request, payload: ClientIn):
+    """Open a client record; you join its care team (a therapist as primary, an intern as intern)."""
+    fields = payload.dict()
+    fields["site"] = _site_id(request.user, fields["site"])
+    client = services.client_create(by=request.user, **fields)
+    return Status(201, client)
+
+
+@router.get("{client_id}", response=ClientOut, url_name="client_detail")
+def client_detail(request, client_id: Id):
+    return selectors.client_get_for_user(request.user, client_id).client
+
+
+@router.patch("{client_id}", response=ClientOut, url_name="client_update")
+def client_update(request, client_id: Id, payload: ClientPatch):
+    client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
+    fields = payload.dict(exclude_unset=True)
+    if "site" in fields:
+        fields["site"] = _site_id(request.user, fields["site"])
+    return services.client_update(by=request.user, client=client, **fields)
+
+
+# --- diagnoses -------------------------------------------------------------------------------
+
+
+@router.post("{client_id}/diagnoses/", response={201: DiagnosisOut}, url_name="diagnoses_create")
+def diagnoses_create(request, client_id: Id, payload: DiagnosisIn):
+    client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
+    return Status(201, services.diagnosis_add(by=request.user, client=client, **payload.dict()))
+
+
+@router.delete("{client_id}/diagnoses/{diagnosis_id}", response={204: None}, url_name="diagnosis_delete")
+def diagnosis_delete(request, client_id: Id, diagnosis_id: Id):
+    access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
+    services.diagnosis_remove(by=request.user, diagnosis=selectors.diagnosis_get(access, diagnosis_id))
+    return Status(204, None)
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+@router.get("{client_id}/contacts/", response=list[ContactOut], url_name="contacts_list")
+def contacts_list(request, client_id: Id):
+    return list(selectors.contacts_of(selectors.client_get_for_user(request.user, client_id)))
+
+
+@router.post("{client_id}/contacts/", response={201: ContactOut}, url_name="contacts_create")
+def contacts_create(request, client_id: Id, payload: ContactIn):
+    client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
+    return Status(201, services.contact_add(by=request.user, client=client, **payload.dict()))
+
+
+@router.patch("{client_id}/contacts/{contact_id}", response=ContactOut, url_name="contact_update")
+def contact_update(request, client_id: Id, contact_id: Id, payload: ContactPatch):
+    access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
+    contact: Contact = selectors.contact_get(access, contact_id)
+    return services.contact_update(by=request.user, contact=contact, **payload.dict(exclude_unset=True))
+
+
+@router.delete("{client_id}/contacts/{contact_id}", response={204: None}, url_name="contact_delete")
+def contact_delete(request, client_id: Id, contact_id: Id):
+    access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
+    services.contact_remove(by=request.user, contact=selectors.contact_get(access, contact_id))
+    return Status(204, None)
+
+
+# --- consents -----------------------------------------------------------------------------------
+
+
+@router.get("{client_id}/consents/", response=list[ConsentOut], url_name="consents_list")
+def consents_list(request, client_id: Id):
+    return list(selectors.consents_of(selectors.client_get_for_user(request.user, client_id)))
+
+
+@router.post("{client_id}/consents/", response={201: ConsentOut}, url_name="consents_create")
+def consents_create(request, client_id: Id, payload: ConsentIn):
+    client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
+    fields = payload.dict()
+    fields["guardian"] = _guardian_id(client, fields["guardian"])
+    return Status(201, services.consent_record(by=request.user, client=client, **fields))
+
+
+@router.post("{client_id}/consents/{consent_id}/revoke", response=ConsentOut, url_name="consent_revoke")
+def consent_revoke(request, client_id: Id, consent_id: Id, payload: Body[RevokeIn | None] = None):
+    """Revoke a granted consent. The body is optional: ``revoked_on`` (default today) and a ``note``."""
+    access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
+    consent = selectors.consent_get(access, consent_id)
+    payload = payload or RevokeIn()
+    return services.consent_revoke(by=request.user, consent=consent, on=payload.revoked_on, note=payload.note)
+
+
+# --- gathered information -----------------------------------------------------------------------
+
+
+@router.get("{client_id}/gathered/", response=list[GatheredOut], url_name="gathered_list")
+def gathered_list(request, client_id: Id):
+    return list(selectors.gathered_info_of(selectors.client_get_for_user(request.user, client_id)))
+
+
+@router.post("{client_id}/gathered/", response={201: GatheredOut}, url_name="gathered_create")
+def gathered_create(request, client_id: Id, payload: Form[GatheredIn], documents: File[list[UploadedFile]] = None):
+    """Multipart form: the entry's fields, and any number of ``documents`` files."""
+    client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
+    entry = services.gathered_info_add(by=request.user, client=client, documents=documents or [], **payload.dict())
+    return Status(201, entry)
+
+
+@router.get("documents/{document_id}", response={200: None}, url_name="document_download")
+def document_download(request, document_id: Id):
+    document = selectors.document_get_for_user(request.user, document_id)
+    return FileResponse(default_storage.open(document.file.name, "rb"), content_type=document.content_type,
+                        as_attachment=True, filename=document.original_name)
