@@ -1,0 +1,41 @@
+"""Tablets and phones: the pages fit the screen, with no sideways scrolling."""
+
+import pytest
+from playwright.sync_api import expect
+
+from artchart.tests.factories import ConsentFactory, ContactFactory, GatheredInfoFactory
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"width": 820, "height": 1180}
+PHONE = {"width": 390, "height": 844}
+
+
+def _overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_tablet_layout(new_page, sign_in, shoot, therapist, client_record, viewport):
+    client_record.latex_allergy = True
+    client_record.precautions_note = "Uses the quiet corner; no glitter (sensory)."
+    client_record.address = "41 Orchard Lane\nRiverbend"
+    client_record.save()
+    ContactFactory(client=client_record, name="Rosa Lopez", relationship="Mother", is_guardian=True,
+                   phone="555-0134", email="rosa.lopez@example.org")
+    ConsentFactory(client=client_record, recorded_by=therapist)
+    GatheredInfoFactory(client=client_record, author=therapist, body="Chose clay first; worked for 40 minutes.")
+    page = new_page(viewport=viewport)
+    sign_in(page, therapist)
+
+    for path in [f"/clients/{client_record.pk}/", "/clients/", f"/clients/{client_record.pk}/edit/",
+                 f"/clients/{client_record.pk}/consents/new/", "/"]:
+        page.goto(path)
+        assert _overflow(page) <= 0, f"{path} scrolls sideways by {_overflow(page)}px at {viewport['width']}px"
+
+    page.goto(f"/clients/{client_record.pk}/")
+    expect(page.get_by_role("note", name="Precautions")).to_be_visible()
+    # Touch targets: the main actions are at least 44 px high (WCAG 2.5.5).
+    edit = page.get_by_role("link", name="Edit record and precautions")
+    assert edit.bounding_box()["height"] >= 44
+    shoot(page, "chart")

@@ -1,0 +1,110 @@
+"""Factories for domain data. Named people for roles live in conftest.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from artchart.clients.models import Client, Consent, Contact, GatheredInfo
+from artchart.core.models import CareTeamMembership, Organization, PopulationType, Role, Site, SupervisionLink, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Practice {n}")
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Site {n}")
+    population_type = PopulationType.OUTPATIENT
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = factory.Sequence(lambda n: f"Last{n}")
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.THERAPIST
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        # A cheap hasher is configured for tests (see conftest), so this is fast.
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    site = factory.SubFactory(SiteFactory)
+    organization = factory.SelfAttribute("site.organization")
+    legal_first_name = factory.Sequence(lambda n: f"Client{n}")
+    legal_last_name = factory.Sequence(lambda n: f"Family{n}")
+    date_of_birth = dt.date(1990, 5, 17)
+
+
+class CareTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareTeamMembership
+
+    client = factory.SubFactory(ClientFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "primary"
+
+
+class SupervisionLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupervisionLink
+
+    supervisor = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+    supervisee = factory.SubFactory(UserFactory, role=Role.INTERN)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    relationship = "Parent"
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "treatment"
+    decision = "granted"
+    signed_on = dt.date(2026, 1, 5)
+    signer = "client"
+    signer_name = factory.LazyAttribute(lambda o: o.client.display_name)
+    signature_kind = "typed"
+    signature_typed = factory.LazyAttribute(lambda o: o.client.display_name)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class GatheredInfoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GatheredInfo
+
+    client = factory.SubFactory(ClientFactory)
+    source = "observation"
+    occurred_on = dt.date(2026, 2, 1)
+    author = factory.SubFactory(UserFactory)
+    title = "Observed in the studio"

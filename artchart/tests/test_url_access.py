@@ -1,0 +1,299 @@
+"""Every URL and API operation, and the status each person must get.
+
+The expectations are computed from the access table in
+``artchart.core.permissions`` (for pages about one client) or from the roles a
+page is for (organization pages). A URL that is not in ``RULES`` fails
+``test_every_url_has_a_rule``, so a new page cannot ship without deciding who
+may reach it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from artchart.core.models import Role
+from artchart.core.permissions import Action, Area, allows, relations_of
+
+PEOPLE = ["therapist", "therapist2", "intern", "supervisor", "teamviewer", "admin", "programadmin", "anonymous"]
+OK = "ok"
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A page or operation about one client, gated by (area, action) of the access table."""
+
+    area: Area
+    action: Action
+
+    def expect(self, person, client_id: int):
+        relations = relations_of(person, client_id)
+        if allows(relations, self.area, self.action):
+            return OK
+        if allows(relations, Area.DEMOGRAPHICS, Action.READ):
+            return 403
+        return 404
+
+
+@dataclass(frozen=True)
+class Team:
+    """The care-team pages: whoever may read the team sees it; managing is narrower."""
+
+    action: Action
+
+    def expect(self, person, client_id: int):
+        relations = relations_of(person, client_id)
+        if allows(relations, Area.CARE_TEAM, self.action):
+            return OK
+        if allows(relations, Area.CARE_TEAM, Action.READ):
+            return 403
+        return 404
+
+
+@dataclass(frozen=True)
+class Roles:
+    """An organization page for some roles only (others get 403)."""
+
+    roles: tuple[str, ...]
+
+    def expect(self, person, client_id: int):
+        return OK if person.role in self.roles else 403
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An object owned by one person (an API token): the owner and admins; others 404."""
+
+    def expect(self, person, client_id: int):
+        return OK if person.role == Role.ADMIN or person.username == "therapist" else 404
+
+
+class Anyone:
+    def expect(self, person, client_id: int):
+        return OK
+
+
+class Nothing:
+    """A route that serves nothing to anyone (Django Ninja's API root: the docs page is off)."""
+
+    def expect(self, person, client_id: int):
+        return 404
+
+
+CLINICAL_CREATORS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: object
+    method: str = "get"
+    kwargs: Callable[[dict], dict] = lambda objs: {}
+    public: bool = False   # reachable without signing in
+    data: Callable[[dict], dict] | None = None
+    api: bool = False      # an API operation: bearer token, JSON body, 401 when anonymous
+    multipart: bool = False
+
+
+def c(objs):
+    return {"client_id": objs["client"].pk}
+
+
+RULES: dict[str, Case] = {
+    # --- sign-in and the dashboard
+    "login": Case(Anyone(), public=True),
+    "logout": Case(Anyone(), method="post", public=True),
+    "keepalive": Case(Anyone()),
+    "dashboard": Case(Anyone()),
+    # --- clients
+    "clients:list": Case(Anyone()),
+    "clients:create": Case(Roles(CLINICAL_CREATORS)),
+    "clients:care_teams": Case(Roles((Role.ADMIN,))),
+    "clients:chart": Case(Chart(Area.DEMOGRAPHICS, Action.READ), kwargs=c),
+    "clients:edit": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    "clients:diagnosis_add": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    "clients:diagnosis_remove": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), method="post",
+                                     kwargs=lambda o: {**c(o), "diagnosis_id": o["diagnosis"].pk}),
+    "clients:contact_add": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    "clients:contact_edit": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE),
+                                 kwargs=lambda o: {**c(o), "contact_id": o["contact"].pk}),
+    "clients:contact_remove": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), method="post",
+                                   kwargs=lambda o: {**c(o), "contact_id": o["contact"].pk}),
+    "clients:consent_add": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    "clients:consent_detail": Case(Chart(Area.DEMOGRAPHICS, Action.READ),
+                                   kwargs=lambda o: {**c(o), "consent_id": o["consent"].pk}),
+    "clients:consent_revoke": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), method="post",
+                                   kwargs=lambda o: {**c(o), "consent_id": o["consent"].pk}),
+    "clients:gathered_add": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    "clients:document": Case(Chart(Area.DEMOGRAPHICS, Action.READ), kwargs=lambda o: {"document_id": o["document"].pk}),
+    "clients:care_team": Case(Team(Action.READ), kwargs=c),
+    "clients:care_team_remove": Case(Team(Action.MANAGE), method="post",
+                                     kwargs=lambda o: {**c(o), "membership_id": o["viewer_membership"].pk}),
+    # --- administration and the account page
+    "core:users": Case(Roles((Role.ADMIN,))),
+    "core:user_create": Case(Roles((Role.ADMIN,))),
+    "core:user_edit": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"user_id": o["therapist"].pk}),
+    "core:user_password": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"user_id": o["therapist"].pk}),
+    "core:sites": Case(Roles((Role.ADMIN,))),
+    "core:site_create": Case(Roles((Role.ADMIN,))),
+    "core:site_edit": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"site_id": o["client"].site_id}),
+    "core:supervision": Case(Roles((Role.ADMIN,))),
+    "core:supervision_end": Case(Roles((Role.ADMIN,)), method="post", kwargs=lambda o: {"link_id": o["link"].pk}),
+    "core:audit": Case(Roles((Role.ADMIN,))),
+    "core:tokens": Case(Anyone()),
+    "core:password_change": Case(Anyone()),
+    "core:token_revoke": Case(Owner(), method="post", kwargs=lambda o: {"token_id": o["token"].pk}),
+}
+
+def a(rule, method="get", kwargs=c, data=None, **extra) -> Case:
+    return Case(rule, method=method, kwargs=kwargs, data=data, api=True, **extra)
+
+
+DEMO_WRITE = Chart(Area.DEMOGRAPHICS, Action.WRITE)
+DEMO_READ = Chart(Area.DEMOGRAPHICS, Action.READ)
+NONE = lambda o: {}  # noqa: E731
+
+RULES.update({
+    "api:openapi-json": a(Anyone(), kwargs=NONE, public=True),
+    "api:api-root": a(Nothing(), kwargs=NONE),
+    "api:auth_token": a(Anyone(), "post", kwargs=NONE, public=True,
+                        data=lambda o: {"username": "therapist", "password": "correct-horse-battery"}),
+    "api:tokens_list": a(Anyone(), kwargs=NONE),
+    "api:token_revoke": a(Owner(), "post", kwargs=lambda o: {"token_id": o["token"].pk}),
+    "api:clients_list": a(Anyone(), kwargs=NONE),
+    "api:clients_create": a(Roles(CLINICAL_CREATORS), "post", kwargs=NONE, data=lambda o: {
+        "legal_first_name": "Ana", "legal_last_name": "Reyes", "date_of_birth": "2001-02-03", "site": o["client"].site_id}),
+    "api:client_detail": a(DEMO_READ),
+    "api:client_update": a(DEMO_WRITE, "patch", data=lambda o: {"pronouns": "she/her"}),
+    "api:diagnoses_create": a(DEMO_WRITE, "post", data=lambda o: {"icd10_code": "F41.1", "label": "Generalized anxiety"}),
+    "api:diagnosis_delete": a(DEMO_WRITE, "delete", kwargs=lambda o: {**c(o), "diagnosis_id": o["diagnosis"].pk}),
+    "api:contacts_list": a(DEMO_READ),
+    "api:contacts_create": a(DEMO_WRITE, "post", data=lambda o: {"name": "Rosa Lopez", "relationship": "Aunt"}),
+    "api:contact_update": a(DEMO_WRITE, "patch", kwargs=lambda o: {**c(o), "contact_id": o["contact"].pk},
+                            data=lambda o: {"notes": "Prefers texts"}),
+    "api:contact_delete": a(DEMO_WRITE, "delete", kwargs=lambda o: {**c(o), "contact_id": o["contact"].pk}),
+    "api:consents_list": a(DEMO_READ),
+    "api:consents_create": a(DEMO_WRITE, "post", data=lambda o: {
+        "kind": "record", "decision": "granted", "signed_on": "2026-01-02", "signer": "client",
+        "signer_name": "Maya Lopez", "signature_kind": "typed", "signature_typed": "Maya Lopez"}),
+    "api:consent_revoke": a(DEMO_WRITE, "post", kwargs=lambda o: {**c(o), "consent_id": o["consent"].pk},
+                            data=lambda o: {}),
+    "api:gathered_list": a(DEMO_READ),
+    "api:gathered_create": a(DEMO_WRITE, "post", multipart=True, data=lambda o: {
+        "source": "observation", "occurred_on": "2026-01-01", "title": "Studio observation"}),
+    "api:document_download": a(DEMO_READ, kwargs=lambda o: {"document_id": o["document"].pk}),
+})
+
+# Django's own admin requires is_staff, which no ArtChart role grants; it is for
+# the operator's superuser only and is tested by Django.
+EXCLUDED_NAMESPACES = ("admin",)
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                namespace = pattern.namespace
+                if namespace in EXCLUDED_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, f"{prefix}{namespace}:" if namespace else prefix)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(prefix + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_a_rule():
+    missing = sorted(all_url_names() - set(RULES))
+    assert not missing, f"URLs with no access rule in RULES: {missing}"
+    stale = sorted(set(RULES) - all_url_names())
+    assert not stale, f"RULES names URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def objs(people, client_record):
+    from artchart.core.models import CareTeamMembership, SupervisionLink
+    from artchart.core.services import token_issue
+    from artchart.tests.factories import ConsentFactory, ContactFactory, GatheredInfoFactory
+    from artchart.clients.models import Diagnosis, GatheredDocument
+
+    entry = GatheredInfoFactory(client=client_record, author=people["therapist"])
+    return {
+        **people,
+        "client": client_record,
+        "diagnosis": Diagnosis.objects.create(client=client_record, icd10_code="F43.10", label="PTSD"),
+        "contact": ContactFactory(client=client_record),
+        "consent": ConsentFactory(client=client_record, recorded_by=people["therapist"]),
+        "document": GatheredDocument.objects.create(entry=entry, file="documents/aa/x.pdf", original_name="x.pdf",
+                                                    content_type="application/pdf", size=1, sha256="a" * 64),
+        "viewer_membership": CareTeamMembership.objects.get(client=client_record, role="viewer"),
+        "link": SupervisionLink.objects.get(supervisee=people["intern"]),
+        "token": token_issue(user=people["therapist"], name="laptop")[0],
+    }
+
+
+def _status_ok(response, case: Case) -> bool:
+    if response.status_code == 302:
+        # Public pages (sign-in, sign-out) may send anyone to the sign-in page.
+        return case.public or "/login/" not in response["Location"]
+    return response.status_code in (200, 204, 400, 422)
+
+
+@pytest.mark.parametrize("person_name", PEOPLE)
+@pytest.mark.parametrize("url_name", sorted(RULES))
+def test_each_person_gets_what_the_access_table_says(client, objs, url_name, person_name, settings, tmp_path):
+    case = RULES[url_name]
+    if url_name in ("clients:document", "api:document_download"):
+        (settings.MEDIA_ROOT / "documents" / "aa").mkdir(parents=True, exist_ok=True)
+        (settings.MEDIA_ROOT / "documents" / "aa" / "x.pdf").write_bytes(b"%PDF-1.4")
+    url = reverse(url_name, kwargs=case.kwargs(objs))
+    if case.api:
+        return _check_api(client, case, url, objs, person_name)
+    send = getattr(client, case.method)
+    if person_name == "anonymous":
+        response = send(url)
+        if case.public:
+            assert _status_ok(response, case), (url, response.status_code)
+        else:
+            assert response.status_code == 302 and "/login/" in response["Location"], (url, response.status_code)
+        return
+    person = objs[person_name]
+    client.force_login(person)
+    expected = case.rule.expect(person, objs["client"].pk)
+    response = send(url, **({"data": case.data(objs)} if case.data else {}))
+    if expected == OK:
+        assert _status_ok(response, case), f"{person_name} {case.method.upper()} {url}: {response.status_code}"
+    else:
+        assert response.status_code == expected, f"{person_name} {case.method.upper()} {url}: {response.status_code}, expected {expected}"
+
+
+def _check_api(client, case: Case, url: str, objs: dict, person_name: str):
+    import json
+
+    from artchart.core.services import token_issue
+
+    headers = {}
+    if person_name != "anonymous":
+        headers["Authorization"] = f"Bearer {token_issue(user=objs[person_name])[1]}"
+    payload = case.data(objs) if case.data else None
+    send = getattr(client, case.method)
+    if case.multipart:
+        response = send(url, payload, headers=headers)
+    elif payload is not None:
+        response = send(url, json.dumps(payload), content_type="application/json", headers=headers)
+    else:
+        response = send(url, headers=headers)
+    if person_name == "anonymous" and not case.public:
+        assert response.status_code == (404 if isinstance(case.rule, Nothing) else 401), (url, response.status_code)
+        return
+    expected = OK if person_name == "anonymous" else case.rule.expect(objs[person_name], objs["client"].pk)
+    if expected == OK:
+        assert response.status_code in (200, 201, 204), f"{person_name} {case.method.upper()} {url}: {response.status_code} {response.content[:300]}"
+    else:
+        assert response.status_code == expected, f"{person_name} {case.method.upper()} {url}: {response.status_code}, expected {expected}"
