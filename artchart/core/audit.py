@@ -30,6 +30,36 @@ from django.utils import timezone
 from artchart.core.models import AuditCounter, AuditEvent
 
 GENESIS_HASH = "0" * 64
+
+# What each action means, in the words a clinician would use (dashboards and
+# reports); the audit page for IT shows the action codes themselves.
+ACTION_LABELS = {
+    "client.create": "Opened a client record",
+    "client.update": "Updated a client record",
+    "diagnosis.add": "Added a diagnosis",
+    "diagnosis.remove": "Removed a diagnosis",
+    "contact.add": "Added a contact",
+    "contact.update": "Updated a contact",
+    "contact.remove": "Removed a contact",
+    "consent.record": "Recorded a consent",
+    "consent.revoke": "Recorded a consent revocation",
+    "gathered_info.add": "Added gathered information",
+    "care_team.add": "Added someone to a care team",
+    "care_team.remove": "Removed someone from a care team",
+    "user.create": "Created a user",
+    "user.update": "Changed a user",
+    "user.password_set": "Set a password",
+    "site.create": "Added a site",
+    "site.update": "Changed a site",
+    "supervision.start": "Started a supervision link",
+    "supervision.end": "Ended a supervision link",
+    "token.issue": "Issued an API token",
+    "token.revoke": "Revoked an API token",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
 CHECKPOINT_NAME = "audit/checkpoint.json"
 
 

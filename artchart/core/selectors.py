@@ -165,7 +165,8 @@ def audit_head_for_admin(admin) -> int:
 
 
 def recent_activity_of(user, limit: int = 10) -> list[AuditEvent]:
-    """The user's own latest changes (ids and actions, from the audit log)."""
+    """The user's own latest changes, from the audit log (reads and sign-ins left out)."""
     return list(
-        AuditEvent.objects.filter(actor=user).exclude(action__in=["client.read", "auth.login", "auth.logout"])[:limit]
+        AuditEvent.objects.filter(actor=user)
+        .exclude(action__in=["client.read", "auth.login", "auth.logout", "auth.session_expired"])[:limit]
     )

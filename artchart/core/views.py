@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from artchart.core import selectors, services
+from artchart.core import audit, selectors, services
 from artchart.core.access import require_role
 from artchart.core.forms import (
     AdminSetPasswordForm,
@@ -38,6 +38,7 @@ from artchart.core.models import ApiToken, Role
 from artchart.core.selectors import recent_activity_of
 
 AUDIT_PAGE_SIZE = 50
+DASHBOARD_CLIENTS = 12
 
 USER_CREATED = "{name}'s account is ready. Give them the initial password in person, not by email."
 USER_SAVED = "{name}'s account was saved."
@@ -102,19 +103,23 @@ def dashboard(request):
     from artchart.clients.selectors import active_client_counts_by_site, clients_visible_to, shown
 
     user = request.user
-    my_clients = []
-    site_counts = []
+    context = {"nav": "dashboard", "my_clients": [], "site_counts": []}
     if user.role not in (Role.ADMIN, Role.PROGRAM_ADMIN):
-        my_clients = shown(list(clients_visible_to(user).filter(care_team__user=user, status="active")[:12]))
+        mine = clients_visible_to(user).filter(care_team__user=user, status="active")
+        context["my_clients"] = shown(list(mine[:DASHBOARD_CLIENTS]))
+        context["my_client_count"] = mine.count()
     if user.role == Role.PROGRAM_ADMIN:
         counts = active_client_counts_by_site(user)
-        site_counts = [(site, counts.get(site.pk, 0)) for site in selectors.active_sites_for(user)]
-    context = {
-        "nav": "dashboard",
-        "my_clients": my_clients,
-        "site_counts": site_counts,
-        "recent": recent_activity_of(user),
-    }
+        context["site_counts"] = [(site, counts.get(site.pk, 0)) for site in selectors.active_sites_for(user)]
+    events = recent_activity_of(user)
+    # Name the client an action was about only where the user may still see them.
+    ids = {cid for event in events for cid in event.client_id_list}
+    names = clients_visible_to(user).in_bulk(ids) if ids else {}
+    shown(names.values())
+    context["recent"] = [
+        (audit.action_label(event.action), event.at, [names[c] for c in event.client_id_list if c in names])
+        for event in events
+    ]
     return render(request, "core/dashboard.html", context)
 
 
