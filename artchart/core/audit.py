@@ -60,7 +60,7 @@ ACTION_LABELS = {
 
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
-CHECKPOINT_NAME = "audit/checkpoint.json"
+CHECKPOINT_DIR = "audit/checkpoints"
 
 
 # --- request context --------------------------------------------------------------
@@ -184,20 +184,36 @@ def _checkpoint_mac(seq: int, head: str) -> str:
 
 
 def write_checkpoint(*, seq: int, hash: str) -> None:
-    """Store the head (number and hash) in file storage, never moving it backwards."""
-    current = read_checkpoint()
-    if current and current[0] >= seq:
+    """Store the head (number and hash) in file storage, one write-once file per checkpoint.
+
+    Never overwriting a file means no reader can see half of one and no crash
+    can leave none; the newest (highest number) is the one that counts.
+    """
+    name = f"{CHECKPOINT_DIR}/{seq:012d}.json"
+    if default_storage.exists(name):
         return
     body = json.dumps({"seq": seq, "hash": hash, "mac": _checkpoint_mac(seq, hash)}).encode()
-    if default_storage.exists(CHECKPOINT_NAME):
-        default_storage.delete(CHECKPOINT_NAME)
-    default_storage.save(CHECKPOINT_NAME, ContentFile(body))
+    default_storage.save(name, ContentFile(body))
+    _prune_checkpoints()
+
+
+def _checkpoint_names() -> list[str]:
+    if not default_storage.exists(CHECKPOINT_DIR):
+        return []
+    _, files = default_storage.listdir(CHECKPOINT_DIR)
+    return sorted(f for f in files if f.endswith(".json") and f[:-5].isdigit())
+
+
+def _prune_checkpoints(keep: int = 10) -> None:
+    for old in _checkpoint_names()[:-keep]:
+        default_storage.delete(f"{CHECKPOINT_DIR}/{old}")
 
 
 def read_checkpoint() -> tuple[int, str] | None:
-    if not default_storage.exists(CHECKPOINT_NAME):
+    names = _checkpoint_names()
+    if not names:
         return None
-    with default_storage.open(CHECKPOINT_NAME) as fh:
+    with default_storage.open(f"{CHECKPOINT_DIR}/{names[-1]}") as fh:
         data = json.loads(fh.read())
     if not hmac.compare_digest(data.get("mac", ""), _checkpoint_mac(data["seq"], data["hash"])):
         raise ValueError("The audit checkpoint file has been altered (its MAC does not match).")

@@ -1,0 +1,219 @@
+"""The audit chain: the database refuses to rewrite it, and verify finds whatever got through.
+
+Tampering is done the way an attacker with database access would do it: raw
+SQL, after dropping the append-only triggers (``audit_triggers_lifted``, the
+test suite's own reset tool). The test's transaction puts everything back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from artchart.clients import services as client_services
+from artchart.clients.models import Client
+from artchart.core import audit
+from artchart.core.models import AuditCounter, AuditEvent, CareTeamMembership
+from artchart.core.testing import audit_triggers_lifted
+
+pytestmark = pytest.mark.django_db
+
+
+def _record_events(count: int) -> None:
+    for number in range(count):
+        with transaction.atomic():
+            audit.record(actor=None, action="test.event", object_type="test", object_id=number,
+                         client_ids=[number + 1])
+
+
+def _verify_output() -> str:
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    return out.getvalue()
+
+
+def _verify_error() -> str:
+    with pytest.raises(CommandError) as failure:
+        call_command("audit", "verify", stdout=StringIO())
+    return str(failure.value)
+
+
+def _raw(sql: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _tamper(sql: str, params=()) -> None:
+    with audit_triggers_lifted():
+        _raw(sql, params)
+
+
+# --- a good chain ---------------------------------------------------------------------------
+
+
+def test_verify_passes_on_a_good_chain_and_checkpoints_its_head():
+    _record_events(12)
+    assert _verify_output().strip() == "Audit chain intact: 12 events, head #12"
+    head = AuditEvent.objects.get(seq=12)
+    assert audit.read_checkpoint() == (12, head.hash)
+
+
+def test_verify_passes_on_an_empty_chain():
+    assert "Audit chain intact: 0 events, head #0" in _verify_output()
+
+
+def test_each_event_hashes_its_predecessor():
+    _record_events(3)
+    first, second, third = AuditEvent.objects.order_by("seq")
+    assert first.prev_hash == audit.GENESIS_HASH
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+
+
+def test_checkpoint_command_records_the_head():
+    _record_events(4)
+    out = StringIO()
+    call_command("audit", "checkpoint", stdout=out)
+    assert "head #4" in out.getvalue()
+    assert audit.read_checkpoint() == (4, AuditEvent.objects.get(seq=4).hash)
+
+
+def test_checkpoint_command_with_no_events_says_so():
+    with pytest.raises(CommandError, match="no audit events yet"):
+        call_command("audit", "checkpoint", stdout=StringIO())
+
+
+# --- the database refuses ------------------------------------------------------------------------
+
+
+def _refused_statements() -> list[str]:
+    statements = [
+        "UPDATE core_auditevent SET action = 'edited' WHERE seq = 2",
+        "DELETE FROM core_auditevent WHERE seq = 2",
+        "DELETE FROM core_auditevent",
+    ]
+    if connection.vendor == "postgresql":
+        statements.append("TRUNCATE core_auditevent")
+    return statements
+
+
+def test_database_refuses_raw_update_delete_and_truncate_of_audit_events():
+    _record_events(3)
+    before = list(AuditEvent.objects.order_by("seq").values_list("seq", "action", "hash"))
+    if connection.vendor == "postgresql":
+        # Settle the deferred foreign-key checks of the inserts above, or
+        # PostgreSQL refuses TRUNCATE for that reason before the trigger runs.
+        _raw("SET CONSTRAINTS ALL IMMEDIATE")
+    for statement in _refused_statements():
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            _raw(statement)
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", "action", "hash")) == before
+
+
+def test_database_refuses_orm_update_and_delete_of_audit_events():
+    _record_events(2)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).update(action="edited")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).delete()
+    assert AuditEvent.objects.count() == 2
+
+
+# --- verify finds what got through -------------------------------------------------------------------
+
+
+def test_verify_names_an_event_edited_with_raw_sql():
+    _record_events(6)
+    _tamper("UPDATE core_auditevent SET object_id = %s WHERE seq = %s", ["999", 4])
+    message = _verify_error()
+    assert "event #4" in message
+    assert "event 4 was altered" in message
+
+
+def test_verify_names_an_event_whose_client_ids_were_rewritten():
+    _record_events(5)
+    _tamper("UPDATE core_auditevent SET client_ids = %s WHERE seq = %s", [",77,", 2])
+    assert "event 2 was altered" in _verify_error()
+
+
+def test_verify_names_a_deleted_event():
+    _record_events(6)
+    _tamper("DELETE FROM core_auditevent WHERE seq = %s", [3])
+    message = _verify_error()
+    assert "event #3" in message
+    assert "event 3 is missing (next present is 4)" in message
+
+
+def test_verify_names_two_events_swapped():
+    _record_events(6)
+    with audit_triggers_lifted():
+        _raw("UPDATE core_auditevent SET seq = %s WHERE seq = %s", [-3, 3])
+        _raw("UPDATE core_auditevent SET seq = %s WHERE seq = %s", [3, 4])
+        _raw("UPDATE core_auditevent SET seq = %s WHERE seq = %s", [4, -3])
+    message = _verify_error()
+    assert "event #3" in message
+    assert "event 3 does not follow event 2" in message
+
+
+def test_verify_finds_a_cut_tail_through_the_counter():
+    _record_events(8)
+    _tamper("DELETE FROM core_auditevent WHERE seq > %s", [6])
+    message = _verify_error()
+    assert "event #7" in message
+    assert "the counter says 8" in message
+
+
+def test_verify_finds_a_cut_tail_with_the_counter_wound_back_through_the_checkpoint():
+    _record_events(10)
+    _verify_output()  # writes the checkpoint at #10
+    kept = AuditEvent.objects.get(seq=7)
+    _tamper("DELETE FROM core_auditevent WHERE seq > %s", [7])
+    AuditCounter.objects.filter(id=1).update(last_seq=kept.seq, last_hash=kept.hash)
+    message = _verify_error()
+    assert "event #8" in message
+    assert "the checkpoint records event 10 but the chain ends at 7" in message
+
+
+def test_verify_refuses_an_altered_checkpoint_file():
+    _record_events(3)
+    _verify_output()
+    newest = f"{audit.CHECKPOINT_DIR}/{audit._checkpoint_names()[-1]}"
+    with default_storage.open(newest) as fh:
+        data = json.loads(fh.read())
+    data["seq"] = 2
+    default_storage.delete(newest)
+    default_storage.save(newest, ContentFile(json.dumps(data).encode()))
+    assert "checkpoint file has been altered" in _verify_error()
+
+
+# --- one change, one event: or neither ---------------------------------------------------------------
+
+
+def test_a_failed_audit_write_rolls_the_change_back(therapist, site):
+    with mock.patch.object(audit, "record", side_effect=DatabaseError("disk I/O error")):
+        with pytest.raises(DatabaseError):
+            client_services.client_create(by=therapist, site=site, legal_first_name="June",
+                                          legal_last_name="Park", date_of_birth=dt.date(2012, 3, 4))
+    assert not Client.objects.exists()
+    assert not CareTeamMembership.objects.exists()
+
+
+def test_a_clash_in_the_chain_itself_rolls_the_change_back(therapist, site):
+    _record_events(3)
+    # The counter wound back by one: the next event's number is taken, so its
+    # INSERT fails in the database, and the client it would record goes with it.
+    AuditCounter.objects.filter(id=1).update(last_seq=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        client_services.client_create(by=therapist, site=site, legal_first_name="June",
+                                      legal_last_name="Park", date_of_birth=dt.date(2012, 3, 4))
+    assert not Client.objects.exists()
+    assert AuditEvent.objects.count() == 3

@@ -1,0 +1,1 @@
+"""Benchmarks behind ``artchart bench``. Each module's ``run()`` returns rows for the table."""
