@@ -195,6 +195,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 API_TOKEN_DAYS = env_int("ARTCHART_API_TOKEN_DAYS", 30)
 AUDIT_CHECKPOINT_EVERY = env_int("ARTCHART_AUDIT_CHECKPOINT_EVERY", 100)
+# Forward every audit event to a syslog collector the operator runs, e.g.
+# "udp://127.0.0.1:514" or "tcp://logs.example.org:6514" (behind stunnel for TLS).
+AUDIT_SYSLOG = env("ARTCHART_AUDIT_SYSLOG")
+if AUDIT_SYSLOG and not AUDIT_SYSLOG.startswith(("udp://", "tcp://")):
+    raise RuntimeError("ARTCHART_AUDIT_SYSLOG must look like udp://host:port or tcp://host:port")
 AGE_OF_MAJORITY = env_int("ARTCHART_AGE_OF_MAJORITY", 18)
 UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

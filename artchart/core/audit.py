@@ -15,9 +15,15 @@ counts and flags only.
 from __future__ import annotations
 
 import contextvars
+import csv
 import hashlib
 import hmac
+import io
 import json
+import logging
+import logging.handlers
+import re
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -173,7 +179,106 @@ def record(
         counter.save(update_fields=["last_seq", "last_hash"])
     if settings.AUDIT_CHECKPOINT_EVERY and event.seq % settings.AUDIT_CHECKPOINT_EVERY == 0:
         transaction.on_commit(lambda: write_checkpoint(seq=event.seq, hash=event.hash))
+    if settings.AUDIT_SYSLOG:
+        transaction.on_commit(lambda: forward(event))
     return event
+
+
+# --- escaping, export and forwarding ------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def escape_for_log(value) -> str:
+    """A value safe on one log line: control characters (CR, LF …) and backslashes escaped.
+
+    Audit values are ids and codes, but a username or an action could carry a
+    newline meant to forge a second log line; escaping makes that impossible.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
+def log_line(event: AuditEvent) -> str:
+    fields = {
+        "seq": event.seq,
+        "at": event.at.isoformat(timespec="seconds"),
+        "actor": event.actor_id or "-",
+        "action": event.action,
+        "object": f"{event.object_type}:{event.object_id}" if event.object_type else "-",
+        "clients": ",".join(map(str, event.client_id_list)) or "-",
+        "flagged": int(event.flagged),
+        "ip": event.ip or "-",
+        "hash": event.hash[:16],
+    }
+    return "artchart-audit: " + " ".join(f"{k}={escape_for_log(v)}" for k, v in fields.items())
+
+
+def forward(event: AuditEvent) -> None:
+    """Send one event to the operator's syslog collector (after its commit).
+
+    A collector that is down must not stop clinical work: the event is already
+    committed in the chain, so a failed send is logged locally and skipped.
+    """
+    try:
+        _syslog_logger().info(log_line(event))
+    except OSError:
+        logging.getLogger("artchart.audit").exception("Could not forward audit event %s to syslog", event.seq)
+
+
+_SYSLOG_HANDLERS: dict[str, logging.Logger] = {}
+
+
+def _syslog_logger() -> logging.Logger:
+    # One socket per process and address (a connection, not a cache of records).
+    address = settings.AUDIT_SYSLOG
+    if address not in _SYSLOG_HANDLERS:
+        scheme, _, rest = address.partition("://")
+        host, _, port = rest.rpartition(":")
+        handler = logging.handlers.SysLogHandler(
+            address=(host, int(port)),
+            facility=logging.handlers.SysLogHandler.LOG_AUTHPRIV,
+            socktype=socket.SOCK_STREAM if scheme == "tcp" else socket.SOCK_DGRAM,
+        )
+        if scheme == "tcp":
+            handler.append_nul = False
+            handler.setFormatter(logging.Formatter("%(message)s\n"))
+        logger = logging.getLogger(f"artchart.audit.syslog.{address}")
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        _SYSLOG_HANDLERS[address] = logger
+    return _SYSLOG_HANDLERS[address]
+
+
+CSV_HEADER = ["seq", "at", "actor_id", "actor", "action", "object_type", "object_id", "client_ids", "flagged", "ip", "hash"]
+
+
+def csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = escape_for_log(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def csv_rows(events):
+    """Yield the events as CSV text, a row at a time (for a streaming response)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_HEADER)
+    yield flush()
+    for event in events.iterator(chunk_size=2000):
+        actor = event.actor.username if event.actor_id else ""
+        writer.writerow([csv_cell(v) for v in (
+            event.seq, event.at.isoformat(), event.actor_id or "", actor, event.action, event.object_type,
+            event.object_id, ",".join(map(str, event.client_id_list)), int(event.flagged), event.ip or "", event.hash,
+        )])
+        yield flush()
 
 
 # --- checkpoint outside the chain -----------------------------------------------

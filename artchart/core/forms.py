@@ -131,6 +131,9 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(label="From", required=False, widget=DATE)
     until = forms.DateField(label="To", required=False, widget=DATE)
     flagged = forms.BooleanField(label="Flagged only", required=False)
+    order = forms.ChoiceField(label="Order", required=False, choices=[
+        ("-seq", "Newest first"), ("seq", "Oldest first"), ("actor", "By person"), ("action", "By action"),
+    ])
 
     def __init__(self, *args, actors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +154,7 @@ class AuditFilterForm(forms.Form):
             "since": data.get("since"),
             "until": data.get("until"),
             "flagged": bool(data.get("flagged")),
+            "order": data.get("order") or "-seq",
         }
 
 

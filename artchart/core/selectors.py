@@ -131,6 +131,7 @@ def audit_events_for_admin(
     since: dt.date | None = None,
     until: dt.date | None = None,
     flagged: bool = False,
+    order: str = "-seq",
 ) -> QuerySet[AuditEvent]:
     require_role(admin, Role.ADMIN)
     # Events by the admin's colleagues, and those with no actor (failed sign-ins,
@@ -151,7 +152,16 @@ def audit_events_for_admin(
         events = events.filter(at__lt=_start_of(until + dt.timedelta(days=1)))
     if flagged:
         events = events.filter(flagged=True)
-    return events
+    return events.order_by(*AUDIT_ORDERS.get(order, AUDIT_ORDERS["-seq"]))
+
+
+# How the audit report may be sorted; the number breaks ties, so pages are stable.
+AUDIT_ORDERS = {
+    "-seq": ("-seq",),
+    "seq": ("seq",),
+    "actor": ("actor__last_name", "actor__first_name", "-seq"),
+    "action": ("action", "-seq"),
+}
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -290,3 +290,11 @@ def organization_create(*, name: str, is_demo: bool = False) -> Organization:
     organization = Organization.objects.create(name=name, is_demo=is_demo)
     audit.record(actor=None, action="organization.create", obj=organization)
     return organization
+
+
+@transaction.atomic
+def audit_export_recorded(*, by: User, filters: dict) -> None:
+    """Exporting the audit report is itself an audited (and flagged) act."""
+    require_role(by, Role.ADMIN)
+    kept = {k: (str(v) if v is not None else None) for k, v in filters.items() if v not in (None, "", False)}
+    audit.record(actor=by, action="audit.export", detail={"filters": kept}, flagged=True)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("supervision/", views.supervision_list, name="supervision"),
     path("supervision/<int:link_id>/end/", views.supervision_end, name="supervision_end"),
     path("audit/", views.audit_list, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("account/", views.account, name="tokens"),
     path("account/password/", views.password_change, name="password_change"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),

@@ -14,8 +14,9 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -318,6 +319,20 @@ def audit_list(request):
         "query": query_without_page(request), "head_seq": selectors.audit_head_for_admin(request.user),
     }
     return render(request, "core/audit_list.html", context)
+
+
+@require_GET
+@admin_only
+def audit_export(request):
+    """The filtered audit report as CSV, streamed; the export is itself audited."""
+    form = AuditFilterForm(request.GET, actors=selectors.users_for_admin(request.user))
+    if not form.is_valid():
+        return redirect(f"{reverse('core:audit')}?{request.GET.urlencode()}")
+    events = selectors.audit_events_for_admin(request.user, **form.filters())
+    services.audit_export_recorded(by=request.user, filters=form.filters())
+    response = StreamingHttpResponse(audit.csv_rows(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="artchart-audit.csv"'
+    return response
 
 
 # --- the account page and API tokens ---------------------------------------------------------------

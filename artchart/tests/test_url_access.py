@@ -143,6 +143,7 @@ RULES: dict[str, Case] = {
     "core:supervision": Case(Roles((Role.ADMIN,))),
     "core:supervision_end": Case(Roles((Role.ADMIN,)), method="post", kwargs=lambda o: {"link_id": o["link"].pk}),
     "core:audit": Case(Roles((Role.ADMIN,))),
+    "core:audit_export": Case(Roles((Role.ADMIN,))),
     "core:tokens": Case(Anyone()),
     "core:password_change": Case(Anyone()),
     "core:token_revoke": Case(Owner(), method="post", kwargs=lambda o: {"token_id": o["token"].pk}),
