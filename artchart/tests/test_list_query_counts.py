@@ -1,0 +1,81 @@
+"""Every page that lists things costs the same number of queries however many things it lists."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from artchart.core.services import token_issue
+from artchart.tests.factories import (
+    CareTeamFactory,
+    ClientFactory,
+    SiteFactory,
+    SupervisionLinkFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _add_users(ctx, n):
+    for _ in range(n):
+        UserFactory(organization=ctx["org"])
+
+
+def _add_sites(ctx, n):
+    for _ in range(n):
+        SiteFactory(organization=ctx["org"])
+
+
+def _add_links(ctx, n):
+    for _ in range(n):
+        SupervisionLinkFactory(supervisor__organization=ctx["org"], supervisee__organization=ctx["org"])
+
+
+def _add_team_clients(ctx, n):
+    for _ in range(n):
+        client = ClientFactory(site=ctx["site"])
+        CareTeamFactory(client=client, user=ctx["therapist"])
+        CareTeamFactory(client=client, user=UserFactory(organization=ctx["org"]), role="viewer")
+
+
+def _add_team_members(ctx, n):
+    for _ in range(n):
+        CareTeamFactory(client=ctx["client_record"], user=UserFactory(organization=ctx["org"]), role="viewer")
+
+
+def _add_tokens(ctx, n):
+    for _ in range(n):
+        token_issue(user=ctx["admin"])
+
+
+CASES = {
+    "users": ("admin", lambda ctx: reverse("core:users"), _add_users),
+    "sites": ("admin", lambda ctx: reverse("core:sites"), _add_sites),
+    "supervision": ("admin", lambda ctx: reverse("core:supervision"), _add_links),
+    "care team overview": ("admin", lambda ctx: reverse("clients:care_teams"), _add_team_clients),
+    "care team": ("therapist", lambda ctx: reverse("clients:care_team", args=[ctx["client_record"].pk]), _add_team_members),
+    "account and tokens": ("admin", lambda ctx: reverse("core:tokens"), _add_tokens),
+    "dashboard": ("therapist", lambda ctx: reverse("dashboard"), _add_team_clients),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_list_page_query_count_does_not_grow_with_its_rows(client, case, org, site, admin, therapist, client_record):
+    viewer, url_of, add = CASES[case]
+    ctx = {"org": org, "site": site, "admin": admin, "therapist": therapist, "client_record": client_record}
+    client.force_login(ctx[viewer])
+    url = url_of(ctx)
+
+    def queries_after_adding(n):
+        add(ctx, n)
+        client.get(url)  # the session and the audit counter row settle first
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries_after_adding(2)
+    many = queries_after_adding(12)
+    assert many == few, f"{case}: {few} queries with few rows, {many} with many"
