@@ -155,7 +155,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    with transaction.atomic():
+    # No savepoint of its own: if the event cannot be written, the caller's whole
+    # change must fail with it, so a partial rollback here would only cost time.
+    with transaction.atomic(savepoint=False):
         counter, _ = AuditCounter.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=counter.last_seq + 1,
