@@ -84,6 +84,13 @@ if SERVER and len(AUDIT_KEY) < 32:
     raise RuntimeError("ARTCHART_AUDIT_KEY must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
 SECRET_KEY = SECRET_KEY or local_secret(SECRETS_DIR / "secret_key")
 AUDIT_KEY = AUDIT_KEY or local_secret(SECRETS_DIR / "audit_key")
+# Encrypts TOTP secrets and keys the recovery-code hashes. Outside the database,
+# so a copy of the database alone cannot produce second-factor codes. Several
+# keys, comma-separated, rotate it: the first encrypts, every one decrypts.
+MFA_KEY = secret("ARTCHART_MFA_KEY")
+if SERVER and len(MFA_KEY.split(",")[0]) < 32:
+    raise RuntimeError("The server profile needs ARTCHART_MFA_KEY (or its *_FILE), at least 32 characters.")
+MFA_KEY = MFA_KEY or local_secret(SECRETS_DIR / "mfa_key")
 
 DEBUG = env_bool("ARTCHART_DEBUG", False)
 
@@ -194,6 +201,37 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 API_TOKEN_DAYS = env_int("ARTCHART_API_TOKEN_DAYS", 30)
+
+# --- Sign-in: second factor and lockout --------------------------------------------
+# Admins, supervisors and program administrators always need a second factor
+# (artchart.core.mfa.MFA_REQUIRED_ROLES). This one switch, set by the operator
+# rather than stored in the database, extends it to everyone: it is a policy a
+# hospital's IT decides, and a setting cannot be switched off from the app itself.
+MFA_REQUIRED_FOR_ALL = env_bool("ARTCHART_MFA_REQUIRED_FOR_ALL", False)
+MFA_ISSUER = env("ARTCHART_MFA_ISSUER", "ArtChart")
+# ARTCHART_LOCKOUT_FAILURES failed sign-ins (password or code) for one username
+# within ARTCHART_LOCKOUT_MINUTES lock it for ARTCHART_LOCKOUT_MINUTES.
+LOCKOUT_FAILURES = env_int("ARTCHART_LOCKOUT_FAILURES", 5)
+LOCKOUT_MINUTES = env_int("ARTCHART_LOCKOUT_MINUTES", 15)
+
+# --- E-mail ---------------------------------------------------------------------------
+# Password-reset links and security notices go through the SMTP server the
+# operator names. Without ARTCHART_SMTP_HOST mail is printed to the console:
+# right for the local profile (nothing leaves the machine), and a server
+# operator who wants password reset must set the host.
+SMTP_HOST = env("ARTCHART_SMTP_HOST")
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+    EMAIL_PORT = env_int("ARTCHART_SMTP_PORT", 587)
+    EMAIL_HOST_USER = env("ARTCHART_SMTP_USER")
+    EMAIL_HOST_PASSWORD = secret("ARTCHART_SMTP_PASSWORD")
+    EMAIL_USE_TLS = env_bool("ARTCHART_SMTP_STARTTLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ArtChart <artchart@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("ARTCHART_PASSWORD_RESET_MINUTES", 60) * 60
 AUDIT_CHECKPOINT_EVERY = env_int("ARTCHART_AUDIT_CHECKPOINT_EVERY", 100)
 # Forward every audit event to a syslog collector the operator runs, e.g.
 # "udp://127.0.0.1:514" or "tcp://logs.example.org:6514" (behind stunnel for TLS).
@@ -201,6 +239,8 @@ AUDIT_SYSLOG = env("ARTCHART_AUDIT_SYSLOG")
 if AUDIT_SYSLOG and not AUDIT_SYSLOG.startswith(("udp://", "tcp://")):
     raise RuntimeError("ARTCHART_AUDIT_SYSLOG must look like udp://host:port or tcp://host:port")
 AGE_OF_MAJORITY = env_int("ARTCHART_AGE_OF_MAJORITY", 18)
+# How long one "break the glass" emergency access lasts.
+BREAK_GLASS_MINUTES = env_int("ARTCHART_BREAK_GLASS_MINUTES", 60)
 UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,16 +1,26 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from artchart.api import api
+from artchart.core import auth_views
 from artchart.core import views as core_views
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
-    path("login/", core_views.sign_in, name="login"),
+    path("login/", auth_views.sign_in, name="login"),
+    path("login/verify/", auth_views.sign_in_verify, name="login_verify"),
+    path("login/enrol/", auth_views.mfa_enrol, name="mfa_enrol"),
+    path("password-reset/", auth_views.password_reset, name="password_reset"),
+    path("password-reset/sent/", auth_views.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.password_reset_confirm, name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.password_reset_complete, name="password_reset_complete"),
     path("logout/", core_views.sign_out, name="logout"),
     path("keepalive/", core_views.keepalive, name="keepalive"),
     path("manage/", include("artchart.core.urls")),
     path("clients/", include("artchart.clients.urls")),
     path("api/v1/", api.urls),
+    # Django admin's own login would skip the second factor and the lockout: send it to ours.
+    path("django-admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("django-admin/", admin.site.urls),
 ]

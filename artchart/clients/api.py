@@ -13,10 +13,11 @@ from pydantic import Field
 
 from artchart.clients import selectors, services
 from artchart.clients import validation as v
+from artchart.clients import models as record
 from artchart.clients.models import Client, Consent, Contact, Diagnosis, GatheredInfo
 from artchart.core.api import Id
 from artchart.core.paging import PAGE_SIZE
-from artchart.core.permissions import Action
+from artchart.core.permissions import VIEWER_HIDDEN_FIELDS_RESTRICTED, Action
 from artchart.core.selectors import active_sites_for
 
 router = Router(tags=["clients"])
@@ -58,6 +59,7 @@ class ClientFields(Schema):
     choking_risk: bool = False
     self_harm_risk: bool = False
     precautions_note: str = Field("", max_length=_limit(Client, "precautions_note"))
+    part2_substance_use: bool = False
 
 
 class ClientIn(ClientFields):
@@ -89,6 +91,7 @@ class ClientPatch(Schema):
     choking_risk: bool = None
     self_harm_risk: bool = None
     precautions_note: str = Field(None, max_length=_limit(Client, "precautions_note"))
+    part2_substance_use: bool = None
 
 
 class ClientSummary(Schema):
@@ -288,7 +291,11 @@ def clients_create(request, payload: ClientIn):
 
 @router.get("{client_id}", response=ClientOut, url_name="client_detail")
 def client_detail(request, client_id: Id):
-    return selectors.client_get_for_user(request.user, client_id).client
+    """One client. For a restricted client, a treatment-team member gets address, phone and email empty."""
+    access = selectors.client_get_for_user(request.user, client_id)
+    if access.hides_contact:
+        return ClientOut.from_orm(access.client).model_copy(update=dict.fromkeys(VIEWER_HIDDEN_FIELDS_RESTRICTED, ""))
+    return access.client
 
 
 @router.patch("{client_id}", response=ClientOut, url_name="client_update")
@@ -390,3 +397,230 @@ def document_download(request, document_id: Id):
     document = selectors.document_get_for_user(request.user, document_id)
     return FileResponse(default_storage.open(document.file.name, "rb"), content_type=document.content_type,
                         as_attachment=True, filename=document.original_name)
+
+
+# --- amendments (HIPAA 164.526) ------------------------------------------------------------------
+
+
+class AmendmentIn(Schema):
+    part: str
+    gathered_info: Id | None = None
+    item: str = Field("", max_length=300)
+    requested_change: str = Field("", max_length=_limit(record.AmendmentRequest, "requested_change"))
+    received_on: dt.date
+    received_via: str
+
+
+class AddendumOut(Schema):
+    text: str
+    author: str
+    written_on: dt.date
+
+    @staticmethod
+    def resolve_author(addendum) -> str:
+        return addendum.author.display_name
+
+
+class AmendmentOut(Schema):
+    id: int
+    part: str
+    gathered_info: int | None
+    item: str
+    requested_change: str
+    received_on: dt.date
+    received_via: str
+    due_on: dt.date
+    overdue: bool
+    state: str
+    decision: str
+    decided_on: dt.date | None
+    decided_by: str | None
+    denial_reason: str
+    addendum: AddendumOut | None
+    disagreement: str
+    disagreement_received_on: dt.date | None
+
+    @staticmethod
+    def resolve_gathered_info(amendment) -> int | None:
+        return amendment.gathered_info_id
+
+    @staticmethod
+    def resolve_overdue(amendment) -> bool:
+        return amendment.is_overdue
+
+    @staticmethod
+    def resolve_state(amendment) -> str:
+        return amendment.state_label
+
+    @staticmethod
+    def resolve_decided_by(amendment) -> str | None:
+        return amendment.decided_by.display_name if amendment.decided_by_id else None
+
+    @staticmethod
+    def resolve_addendum(amendment):
+        return getattr(amendment, "addendum", None)
+
+
+class DecisionIn(Schema):
+    decision: str
+    decided_on: dt.date | None = None
+    addendum: str = Field("", max_length=5000)
+    denial_reason: str = Field("", max_length=_limit(record.AmendmentRequest, "denial_reason"))
+
+
+class DisagreementIn(Schema):
+    statement: str = Field("", max_length=_limit(record.AmendmentRequest, "disagreement"))
+    received_on: dt.date | None = None
+
+
+def _gathered_info_id(client: Client, entry_id: int | None) -> int | None:
+    if entry_id is not None and not client.gathered_info.filter(pk=entry_id).exists():
+        raise ValidationError({"gathered_info": record.AMENDMENT_ITEM_OTHER_CLIENT})
+    return entry_id
+
+
+@router.get("{client_id}/amendments/", response=list[AmendmentOut], url_name="amendments_list")
+def amendments_list(request, client_id: Id):
+    """The client's requests to amend their record, newest first, with their decisions."""
+    return list(selectors.amendments_of(selectors.client_get_for_user(request.user, client_id)))
+
+
+@router.post("{client_id}/amendments/", response={201: AmendmentOut}, url_name="amendments_create")
+def amendments_create(request, client_id: Id, payload: AmendmentIn):
+    """Record a request to amend, as received; the response is due 60 days after ``received_on``."""
+    client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
+    fields = payload.dict()
+    fields["gathered_info"] = _gathered_info_id(client, fields["gathered_info"])
+    return Status(201, services.amendment_request_record(by=request.user, client=client, **fields))
+
+
+@router.post("{client_id}/amendments/{amendment_id}/decision", response=AmendmentOut, url_name="amendment_decide")
+def amendment_decide(request, client_id: Id, amendment_id: Id, payload: DecisionIn):
+    """Accept (with the ``addendum`` text) or deny (with the ``denial_reason``). A request is decided once."""
+    access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
+    services.amendment_decide(by=request.user, amendment=selectors.amendment_get(access, amendment_id),
+                              **payload.dict())
+    return selectors.amendment_get(access, amendment_id)
+
+
+@router.post("{client_id}/amendments/{amendment_id}/disagreement", response=AmendmentOut,
+             url_name="amendment_disagreement")
+def amendment_disagreement(request, client_id: Id, amendment_id: Id, payload: DisagreementIn):
+    """Attach the client's statement of disagreement to a denied request."""
+    access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
+    services.amendment_disagreement_record(by=request.user, amendment=selectors.amendment_get(access, amendment_id),
+                                           **payload.dict())
+    return selectors.amendment_get(access, amendment_id)
+
+
+# --- disclosures and their accounting (HIPAA 164.528) -------------------------------------------------
+
+
+class DisclosureIn(Schema):
+    kind: str
+    disclosed_on: dt.date | None = None
+    recipient: str = Field("", max_length=200)
+    recipient_address: str = Field("", max_length=300)
+    purpose: str = Field("", max_length=300)
+    description: str = Field("", max_length=_limit(record.Disclosure, "description"))
+    legal_basis: str = record.LegalBasis.AUTHORIZATION.value
+    consent: Id | None = None
+
+
+class CorrectionIn(Schema):
+    # Absent fields keep the original's value; the reason is required.
+    correction_reason: str = Field("", max_length=300)
+    kind: str = None
+    disclosed_on: dt.date = None
+    recipient: str = Field(None, max_length=200)
+    recipient_address: str = Field(None, max_length=300)
+    purpose: str = Field(None, max_length=300)
+    description: str = Field(None, max_length=_limit(record.Disclosure, "description"))
+    legal_basis: str = None
+    consent: Id | None = None
+
+
+class DisclosureOut(Schema):
+    id: int
+    kind: str
+    disclosed_on: dt.date
+    recipient: str
+    recipient_address: str
+    purpose: str
+    description: str
+    legal_basis: str
+    consent: int | None
+    disclosed_by: str
+    recorded_at: dt.datetime
+    corrects: int | None
+    correction_reason: str
+    redisclosure_notice: str
+
+    @staticmethod
+    def resolve_consent(disclosure) -> int | None:
+        return disclosure.consent_id
+
+    @staticmethod
+    def resolve_disclosed_by(disclosure) -> str:
+        return disclosure.disclosed_by.display_name
+
+    @staticmethod
+    def resolve_corrects(disclosure) -> int | None:
+        return disclosure.corrects_id
+
+
+class AccountingEntryOut(Schema):
+    disclosure: DisclosureOut
+    corrected_by: list[int]  # ids of the later rows that correct this one
+
+
+class AccountingOut(Schema):
+    client: int
+    since: dt.date
+    until: dt.date
+    part2_substance_use: bool
+    entries: list[AccountingEntryOut]
+
+
+def _consent_id(client: Client, consent_id: int | None) -> int | None:
+    if consent_id is not None and not client.consents.filter(pk=consent_id).exists():
+        raise ValidationError({"consent": record.CONSENT_OTHER_CLIENT})
+    return consent_id
+
+
+@router.get("{client_id}/disclosures/", response=list[DisclosureOut], url_name="disclosures_list")
+def disclosures_list(request, client_id: Id):
+    """Every recorded release of the client's information, newest first, corrections included."""
+    return list(selectors.disclosures_of(selectors.client_get_for_user(request.user, client_id)))
+
+
+@router.post("{client_id}/disclosures/", response={201: DisclosureOut}, url_name="disclosures_create")
+def disclosures_create(request, client_id: Id, payload: DisclosureIn):
+    """Record a release outside the practice. On the client's authorization, name a release of information
+    (``consent``) in force on ``disclosed_on``; another ``legal_basis`` needs none."""
+    client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
+    fields = payload.dict(exclude_none=True)
+    if "consent" in fields:
+        fields["consent"] = _consent_id(client, fields["consent"])
+    return Status(201, services.disclosure_record(by=request.user, client=client, **fields))
+
+
+@router.post("{client_id}/disclosures/{disclosure_id}/corrections", response={201: DisclosureOut},
+             url_name="disclosure_correct")
+def disclosure_correct(request, client_id: Id, disclosure_id: Id, payload: CorrectionIn):
+    """Append a correction of a disclosure: fields sent replace the original's; the original is kept."""
+    access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
+    original = selectors.disclosure_get(access, disclosure_id)
+    fields = payload.dict(exclude_unset=True)
+    if fields.get("consent") is not None:
+        fields["consent"] = _consent_id(access.client, fields["consent"])
+    fields.setdefault("correction_reason", "")
+    return Status(201, services.disclosure_correct(by=request.user, original=original, **fields))
+
+
+@router.get("{client_id}/accounting", response=AccountingOut, url_name="accounting")
+def accounting(request, client_id: Id):
+    """The accounting of disclosures (HIPAA 164.528): the last six years, corrections beside their originals."""
+    report = selectors.accounting_of(selectors.client_get_for_user(request.user, client_id))
+    return {"client": report.client.pk, "since": report.since, "until": report.until,
+            "part2_substance_use": report.client.part2_substance_use, "entries": report.entries}

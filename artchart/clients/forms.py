@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from artchart.clients.models import Client, Consent, ConsentKind, Contact, Diagnosis, GatheredInfo
+from artchart.clients.models import AmendmentDecision, AmendmentRequest, Disclosure
 from artchart.core.models import CareTeamRole
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,7 +18,7 @@ class ClientForm(forms.ModelForm):
             "legal_first_name", "legal_last_name", "preferred_name", "pronouns", "date_of_birth", "site", "status",
             "referral_source", "phone", "email", "address",
             "latex_allergy", "allergies", "sharps_restriction", "ligature_risk", "choking_risk", "self_harm_risk",
-            "precautions_note",
+            "precautions_note", "part2_substance_use",
         ]
         widgets = {
             "date_of_birth": DATE,
@@ -28,6 +29,8 @@ class ClientForm(forms.ModelForm):
             "preferred_name": "Used on screens and in conversation; the legal name stays on the record.",
             "sharps_restriction": "No scissors, knives, wire, needles or pins without a count-out and count-in.",
             "ligature_risk": "No cord, yarn, string, ribbon or wire.",
+            "part2_substance_use": "Records of substance-use treatment: every release carries the 42 CFR 2.32 "
+                                   "notice prohibiting redisclosure.",
         }
 
     def __init__(self, *args, sites, **kwargs):
@@ -138,3 +141,118 @@ class CareTeamAddForm(forms.Form):
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = colleagues
+
+
+# --- amendments and disclosures -------------------------------------------------------------------
+
+
+class AmendmentRequestForm(forms.ModelForm):
+    class Meta:
+        model = AmendmentRequest
+        fields = ["received_on", "received_via", "part", "gathered_info", "item", "requested_change"]
+        widgets = {"received_on": DATE, "requested_change": forms.Textarea(attrs={"rows": 5})}
+        labels = {"received_on": "Date received", "requested_change": "The change the client asks for"}
+        help_texts = {
+            "gathered_info": "If the request is about one entry, link it: the entry stays as it is, and the "
+                             "addendum or the client's disagreement is shown beside it.",
+            "received_on": "The response is due 60 days after this date (HIPAA 164.526(b)(2)).",
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        entries = self.fields["gathered_info"]
+        entries.queryset = client.gathered_info.all()
+        entries.empty_label = "None: describe the item below"
+        entries.label_from_instance = lambda entry: f"{entry.occurred_on:%d %b %Y}: {entry.title}"
+
+
+class AmendmentDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=AmendmentDecision.choices, widget=forms.RadioSelect, required=False)
+    decided_on = forms.DateField(label="Date of the decision", widget=DATE)
+    addendum = forms.CharField(
+        label="Addendum (if accepted)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Written beside the original item, with your name and the date; the original is not changed.",
+    )
+    denial_reason = forms.CharField(
+        label="Reason for denial (if denied)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent to the client with their right to file a statement of disagreement (164.526(d)).",
+    )
+
+
+class DisagreementForm(forms.Form):
+    statement = forms.CharField(label="The client's statement of disagreement", required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+    received_on = forms.DateField(label="Date received", widget=DATE)
+
+
+class DisclosureForm(forms.ModelForm):
+    class Meta:
+        model = Disclosure
+        fields = ["disclosed_on", "kind", "recipient", "recipient_address", "purpose", "description", "legal_basis",
+                  "consent"]
+        widgets = {"disclosed_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "legal_basis": "A release on the client's authorization relies on a release of information in force "
+                           "on the date of disclosure; the other bases need none.",
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        consents = self.fields["consent"]
+        consents.queryset = client.consents.filter(kind="release").order_by("-signed_on", "-id")
+        consents.empty_label = "None (another legal basis)"
+        consents.label_from_instance = (
+            lambda consent: f"{consent.recipient}: signed {consent.signed_on:%d %b %Y} ({consent.state_label})"
+        )
+
+
+class DisclosureCorrectionForm(DisclosureForm):
+    class Meta(DisclosureForm.Meta):
+        fields = [*DisclosureForm.Meta.fields, "correction_reason"]
+        labels = {"correction_reason": "What this correction puts right"}
+
+
+# --- restricted clients and emergency access ------------------------------------------------
+
+
+class RestrictionForm(forms.Form):
+    restricted = forms.BooleanField(
+        label="Restricted client", required=False,
+        help_text="Only the people named below may see this client; the rest of the care team, and supervisors, "
+                  "get nothing unless they break the glass.",
+    )
+    category = forms.ChoiceField(label="Why", choices=(), required=False)
+    named_users = forms.ModelMultipleChoiceField(
+        label="Who may see this client", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Treatment-team members named here still do not see the address, phone or email.",
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        from artchart.clients.models import RestrictionCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = RestrictionCategory.choices
+        self.fields["named_users"].queryset = candidates
+
+
+class EmergencyAccessForm(forms.Form):
+    category = forms.ChoiceField(label="What kind of need", choices=())
+    # Not required here: the service refuses an empty reason and records the
+    # attempt, which a form error alone would not.
+    reason = forms.CharField(label="Reason (required)", required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="An admin reviews every emergency access and reads this reason.")
+
+    def __init__(self, *args, **kwargs):
+        from artchart.clients.models import EmergencyCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = EmergencyCategory.choices
+
+
+class EmergencyReviewForm(forms.Form):
+    note = forms.CharField(label="Review note", max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))

@@ -47,6 +47,9 @@ class Client(models.Model):
     self_harm_risk = models.BooleanField("self-harm risk", default=False)
     precautions_note = models.TextField("other precautions", max_length=1000, validators=[MaxLengthValidator(1000)], blank=True)
 
+    # 42 CFR Part 2: every release of this record carries the redisclosure notice.
+    part2_substance_use = models.BooleanField("substance-use treatment record (42 CFR Part 2)", default=False)
+
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -320,3 +323,358 @@ class GatheredDocument(models.Model):
 
     class Meta:
         ordering = ["original_name"]
+
+
+# --- restricted clients and emergency access ("break the glass") -------------------------
+
+
+class RestrictionCategory(models.TextChoices):
+    STAFF = "staff", "Staff member of the organization"
+    PUBLIC_FIGURE = "public_figure", "Public figure"
+    SHELTER_RESIDENT = "shelter_resident", "Shelter resident (location protected)"
+    OTHER = "other", "Other reason for extra privacy"
+
+
+class ClientRestriction(models.Model):
+    """A client only the named users may see; the rest of the care team gets 404.
+
+    The rule itself lives in ``core.permissions`` (one place for every door).
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="restriction")
+    category = models.CharField(max_length=20, choices=RestrictionCategory.choices)
+    named_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    restricted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Restricted: {self.get_category_display()}"
+
+
+class EmergencyAccessDesignation(models.Model):
+    """An admin's designation of a user who may break the glass (an account flag kept beside the user)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="break_glass_designation")
+    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    designated_at = models.DateTimeField(default=timezone.now)
+
+
+class EmergencyCategory(models.TextChoices):
+    CLINICAL_EMERGENCY = "clinical_emergency", "Clinical emergency"
+    SAFETY = "safety", "Safety of the client or others"
+    CONTINUITY = "continuity", "Continuity of care (covering for the care team)"
+
+
+class EmergencyAccess(models.Model):
+    """One break-the-glass: read access to a chart for a set time, with the reason given.
+
+    The reason is kept here, not in the audit event (events hold no free text);
+    an admin reviews every one.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
+    category = models.CharField(max_length=20, choices=EmergencyCategory.choices)
+    reason = models.TextField(max_length=500, validators=[MaxLengthValidator(500)])
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(max_length=1000, validators=[MaxLengthValidator(1000)], blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "client", "expires_at"]),
+            models.Index(fields=["reviewed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access by {self.user} until {self.expires_at:%H:%M}"
+
+
+# --- amendments (HIPAA 164.526) -------------------------------------------------------------
+#
+# A client may ask for their record to be amended. The request is recorded as
+# received; a clinician accepts it (an addendum is written beside the original)
+# or denies it (with the reason, and later perhaps the client's statement of
+# disagreement). The original item is never changed: both outcomes are shown
+# beside it.
+
+AMENDMENT_NEEDS_ITEM = "Say which part of the record the client asks to amend."
+AMENDMENT_NEEDS_CHANGE = "Write down the change the client asks for."
+AMENDMENT_ITEM_OTHER_CLIENT = "Choose an entry of this client's record."
+AMENDMENT_ITEM_NOT_GATHERED = "A gathered-information entry is linked only when the part of the record is gathered information."
+AMENDMENT_ALREADY_DECIDED = "This request was already decided; a decision is never changed."
+AMENDMENT_DECISION_NEEDED = "Choose whether the amendment is accepted or denied."
+AMENDMENT_DECIDED_BEFORE_RECEIVED = "The decision cannot come before the request was received."
+DENIAL_NEEDS_REASON = "A denial states its reason (HIPAA 164.526(d)(1)(i))."
+ADDENDUM_NEEDS_TEXT = "An accepted amendment needs the text of the addendum."
+DISAGREEMENT_ONLY_AFTER_DENIAL = "A statement of disagreement answers a denial; this request was not denied."
+DISAGREEMENT_NEEDS_TEXT = "Write down the client's statement of disagreement."
+DISAGREEMENT_ALREADY = "A statement of disagreement is already on file for this request."
+DISAGREEMENT_BEFORE_DECISION = "The statement cannot come before the denial it answers."
+
+# HIPAA 164.526(b)(2): act on the request no later than 60 days after receipt.
+AMENDMENT_RESPONSE_DAYS = 60
+
+
+class AmendmentPart(models.TextChoices):
+    DEMOGRAPHICS = "demographics", "Demographics and contact details"
+    PRECAUTIONS = "precautions", "Precautions"
+    DIAGNOSES = "diagnoses", "Diagnoses"
+    CONSENTS = "consents", "Consents"
+    GATHERED_INFO = "gathered_info", "Gathered information"
+    OTHER = "other", "Another part of the record"
+
+
+class ReceivedVia(models.TextChoices):
+    IN_WRITING = "in_writing", "In writing (letter or form)"
+    EMAIL = "email", "E-mail"
+    IN_PERSON = "in_person", "In person (written up by staff)"
+    PHONE = "phone", "By telephone (written up by staff)"
+
+
+class AmendmentDecision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DENIED = "denied", "Denied"
+
+
+class AmendmentRequest(models.Model):
+    """A client's request to amend their record, and what became of it."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="amendment_requests")
+    part = models.CharField("part of the record", max_length=16, choices=AmendmentPart.choices)
+    gathered_info = models.ForeignKey(
+        GatheredInfo, on_delete=models.RESTRICT, null=True, blank=True, related_name="amendment_requests",
+        verbose_name="gathered-information entry",
+    )
+    item = models.CharField("which item, in the client's words", max_length=300, blank=True)
+    requested_change = models.TextField(max_length=5000, validators=[MaxLengthValidator(5000)], blank=True)
+    received_on = models.DateField(validators=[v.validate_not_future])
+    received_via = models.CharField("received", max_length=12, choices=ReceivedVia.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    # The decision: blank while it waits.
+    decision = models.CharField(max_length=10, choices=AmendmentDecision.choices, blank=True)
+    decided_on = models.DateField(null=True, blank=True, validators=[v.validate_not_future])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denial_reason = models.TextField(max_length=2000, validators=[MaxLengthValidator(2000)], blank=True)
+
+    # HIPAA 164.526(d)(1)(ii): after a denial the client may file a statement of disagreement.
+    disagreement = models.TextField(
+        "statement of disagreement", max_length=5000, validators=[MaxLengthValidator(5000)], blank=True
+    )
+    disagreement_received_on = models.DateField(null=True, blank=True, validators=[v.validate_not_future])
+    disagreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["client", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"Amendment request of {self.received_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.item.strip() and not self.gathered_info_id:
+            errors["item"] = AMENDMENT_NEEDS_ITEM
+        if not self.requested_change.strip():
+            errors["requested_change"] = AMENDMENT_NEEDS_CHANGE
+        if self.gathered_info_id:
+            if self.part != AmendmentPart.GATHERED_INFO:
+                errors["gathered_info"] = AMENDMENT_ITEM_NOT_GATHERED
+            elif self.gathered_info.client_id != self.client_id:
+                errors["gathered_info"] = AMENDMENT_ITEM_OTHER_CLIENT
+        if self.decision:
+            if self.decided_on and self.received_on and self.decided_on < self.received_on:
+                errors["decided_on"] = AMENDMENT_DECIDED_BEFORE_RECEIVED
+            if self.decision == AmendmentDecision.DENIED and not self.denial_reason.strip():
+                errors["denial_reason"] = DENIAL_NEEDS_REASON
+        if self.disagreement_received_on and self.decided_on and self.disagreement_received_on < self.decided_on:
+            errors["disagreement_received_on"] = DISAGREEMENT_BEFORE_DECISION
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def due_on(self) -> dt.date:
+        return self.received_on + dt.timedelta(days=AMENDMENT_RESPONSE_DAYS)
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.decision
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_pending and timezone.localdate() > self.due_on
+
+    @property
+    def state_label(self) -> str:
+        if self.decision == AmendmentDecision.DENIED and self.disagreement:
+            return "Denied, disputed"
+        if self.decision:
+            return self.get_decision_display()
+        return "Overdue" if self.is_overdue else "Awaiting decision"
+
+
+class AmendmentAddendum(models.Model):
+    """The addendum an accepted amendment adds beside the original item (which stays as it was)."""
+
+    request = models.OneToOneField(AmendmentRequest, on_delete=models.CASCADE, related_name="addendum")
+    text = models.TextField(max_length=5000, validators=[MaxLengthValidator(5000)], blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_on = models.DateField(validators=[v.validate_not_future])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Addendum of {self.written_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        if not self.text.strip():
+            raise ValidationError({"text": ADDENDUM_NEEDS_TEXT})
+
+
+# --- accounting of disclosures (HIPAA 164.528, 42 CFR Part 2) -------------------------------------
+
+DISCLOSURE_NEEDS_RECIPIENT = "Name who received the information."
+DISCLOSURE_NEEDS_PURPOSE = "State the purpose of the disclosure (or what the request asked for)."
+DISCLOSURE_NEEDS_WHAT = "Describe what was released."
+DISCLOSURE_NEEDS_CONSENT = "A disclosure on the client's authorization names the release of information it relied on."
+CONSENT_NOT_IN_FORCE = "This release of information was not in force on the date of disclosure (refused, revoked, expired or not yet signed)."
+CONSENT_OTHER_CLIENT = "Choose a release of information signed for this client."
+CONSENT_NOT_RELEASE = "Choose a release of information, not another kind of consent."
+CORRECTION_NEEDS_REASON = "Say what the correction puts right."
+CORRECTION_OTHER_CLIENT = "A correction refers to a disclosure of the same client."
+
+# 42 CFR 2.32(a)(1) (Statement 1), as amended by the final rule of 16 Feb 2024
+# (89 FR 12472); it accompanies every disclosure of a Part 2 record. The first
+# paragraph was checked against a published copy of the rule; items (i)–(iii)
+# are not yet confirmed word for word against eCFR (tracked in the issue note).
+PART2_REDISCLOSURE_NOTICE = (
+    "This record which has been disclosed to you is protected by Federal confidentiality rules (42 CFR part 2). "
+    "These rules prohibit you from using or disclosing this record, or testimony that describes the information "
+    "contained in this record, in any civil, criminal, administrative, or legislative proceedings by any Federal, "
+    "State, or local authority, against the patient, unless authorized by the consent of the patient, except as "
+    "provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In "
+    "addition, the Federal rules prohibit you from making any other use or disclosure of this record unless at "
+    "least one of the following applies: (i) Further use or disclosure is expressly permitted by the written "
+    "consent of the individual whose information is being disclosed in this record or as otherwise permitted by "
+    "42 CFR part 2. (ii) You are a covered entity or business associate and have received the record for "
+    "treatment, payment, or health care operations, or (iii) You have received the record from a covered entity "
+    "or business associate as permitted by 45 CFR part 164, subparts A and E. A general authorization for the "
+    "release of medical or other information is NOT sufficient to meet the required elements of written consent "
+    "to further use or redisclose the record (see 42 CFR 2.31)."
+)
+
+# HIPAA 164.528(a)(1): the accounting covers the six years before the request.
+ACCOUNTING_YEARS = 6
+
+
+class DisclosureKind(models.TextChoices):
+    REPORT = "report", "Report sent"
+    EXPORT = "export", "Export of records"
+    RECORDS_REQUEST = "records_request", "Copy of records on request"
+    VERBAL = "verbal", "Verbal or telephone disclosure"
+    OTHER = "other", "Other release"
+
+
+class LegalBasis(models.TextChoices):
+    """Why a release was lawful: the client's authorization, or a basis that needs none (164.512)."""
+
+    AUTHORIZATION = "authorization", "The client's authorization (release of information)"
+    REQUIRED_BY_LAW = "required_by_law", "Required by law (164.512(a))"
+    PUBLIC_HEALTH = "public_health", "Public health activity (164.512(b))"
+    ABUSE_NEGLECT = "abuse_neglect", "Report of abuse, neglect or domestic violence (164.512(c))"
+    HEALTH_OVERSIGHT = "health_oversight", "Health oversight (164.512(d))"
+    JUDICIAL = "judicial", "Judicial or administrative proceeding (164.512(e))"
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement (164.512(f))"
+    SERIOUS_THREAT = "serious_threat", "To avert a serious threat to health or safety (164.512(j))"
+
+
+def release_in_force_on(consent: Consent, day: dt.date) -> bool:
+    """Whether a release of information allowed a disclosure on ``day``: granted, signed, not yet revoked or expired."""
+    return (
+        consent.kind == ConsentKind.RELEASE
+        and consent.decision == ConsentDecision.GRANTED
+        and consent.signed_on <= day
+        and (consent.revoked_on is None or day < consent.revoked_on)
+        and (consent.expires_on is None or day <= consent.expires_on)
+    )
+
+
+class Disclosure(models.Model):
+    """One release of the client's information outside the practice: append-only.
+
+    A mistake is put right by a correction (a new row naming the one it
+    corrects), never by editing; the accounting shows both. Releases on the
+    client's authorization are recorded too, though 164.528(a)(1)(iv) would
+    let them be left out: clients ask about them, and Part 2 programs must
+    be able to list them.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="disclosures")
+    kind = models.CharField("what kind of release", max_length=16, choices=DisclosureKind.choices)
+    disclosed_on = models.DateField("date of disclosure", validators=[v.validate_not_future])
+    recipient = models.CharField(max_length=200, blank=True)
+    recipient_address = models.CharField("recipient's address, if known", max_length=300, blank=True)
+    purpose = models.CharField(max_length=300, blank=True)
+    description = models.TextField("what was released", max_length=2000, validators=[MaxLengthValidator(2000)],
+                                   blank=True)
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, default=LegalBasis.AUTHORIZATION)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.RESTRICT, null=True, blank=True, related_name="disclosures",
+        verbose_name="release of information relied on",
+    )
+    # The 42 CFR 2.32 notice as it accompanied this release (empty for records outside Part 2).
+    redisclosure_notice = models.TextField(blank=True)
+    disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="corrections"
+    )
+    correction_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-disclosed_on", "-id"]
+        indexes = [models.Index(fields=["client", "disclosed_on"])]
+
+    def __str__(self) -> str:
+        return f"Disclosure to {self.recipient} on {self.disclosed_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.recipient.strip():
+            errors["recipient"] = DISCLOSURE_NEEDS_RECIPIENT
+        if not self.purpose.strip():
+            errors["purpose"] = DISCLOSURE_NEEDS_PURPOSE
+        if not self.description.strip():
+            errors["description"] = DISCLOSURE_NEEDS_WHAT
+        if self.consent_id:
+            consent = self.consent
+            if consent.client_id != self.client_id:
+                errors["consent"] = CONSENT_OTHER_CLIENT
+            elif consent.kind != ConsentKind.RELEASE:
+                errors["consent"] = CONSENT_NOT_RELEASE
+            elif (self.legal_basis == LegalBasis.AUTHORIZATION and self.disclosed_on
+                  and not release_in_force_on(consent, self.disclosed_on)):
+                errors["consent"] = CONSENT_NOT_IN_FORCE
+        elif self.legal_basis == LegalBasis.AUTHORIZATION:
+            errors["consent"] = DISCLOSURE_NEEDS_CONSENT
+        if self.corrects_id:
+            if self.corrects.client_id != self.client_id:
+                errors["corrects"] = CORRECTION_OTHER_CLIENT
+            if not self.correction_reason.strip():
+                errors["correction_reason"] = CORRECTION_NEEDS_REASON
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None

@@ -7,6 +7,7 @@ fetching one client records the read for the request's audit event.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -44,9 +45,31 @@ def shown(clients):
 class ClientAccess:
     client: Client
     relations: frozenset[Relation]
+    user: object = None  # who is looking (for their emergency access, if any)
 
     def may(self, area: Area, action: Action) -> bool:
         return allows(self.relations, area, action)
+
+    @cached_property
+    def restriction(self):
+        """The client's restriction, if it is a restricted client (else None)."""
+        from artchart.clients.models import ClientRestriction
+
+        return ClientRestriction.objects.filter(client_id=self.client.pk).first()
+
+    @property
+    def hides_contact(self) -> bool:
+        """Address, phone and email are hidden from this user (a viewer, or an emergency reader, of a restricted client)."""
+        from artchart.core.permissions import TREATING_RELATIONS
+
+        return not (self.relations & TREATING_RELATIONS) and self.restriction is not None
+
+    @cached_property
+    def emergency(self):
+        """The emergency access this user reads the chart under, if that is their only way in."""
+        if self.user is None or Relation.EMERGENCY not in self.relations:
+            return None
+        return emergency_access_active(self.user, self.client.pk)
 
     @property
     def may_edit(self) -> bool:
@@ -68,7 +91,7 @@ def client_get_for_user(
 
         raise Http404
     audit.note_shown([client.pk])
-    return ClientAccess(client=client, relations=relations)
+    return ClientAccess(client=client, relations=relations, user=user)
 
 
 def contacts_of(access: ClientAccess) -> QuerySet[Contact]:
@@ -169,3 +192,191 @@ def diagnosis_get(access: ClientAccess, diagnosis_id: int) -> Diagnosis:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Diagnosis, pk=diagnosis_id, client=access.client)
+
+
+# --- restricted clients and emergency access -----------------------------------------------
+
+BREAK_GLASS_SEARCH_MIN = 2
+
+
+def emergency_access_active(user, client_id: int):
+    """The user's latest emergency access to the client that is still running, or None."""
+    from artchart.core.permissions import running_emergency_accesses
+
+    return running_emergency_accesses(user).filter(client_id=client_id).order_by("-expires_at").first()
+
+
+def break_glass_search(user, *, q: str = "") -> QuerySet[Client]:
+    """Clients of the user's organization by name, for a user designated to break the glass.
+
+    Names only (the page shows nothing else), and only once at least two
+    letters are typed: the search is for finding one client, not for browsing.
+    """
+    from artchart.core.access import require_break_glass
+
+    require_break_glass(user)
+    q = q.strip()
+    if len(q) < BREAK_GLASS_SEARCH_MIN:
+        return Client.objects.none()
+    clients = Client.objects.filter(organization_id=user.organization_id).only(
+        "id", "legal_first_name", "legal_last_name", "preferred_name")
+    for word in q.split():
+        clients = clients.filter(
+            Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word) | Q(preferred_name__icontains=word)
+        )
+    return clients.order_by("legal_last_name", "legal_first_name", "id")
+
+
+def break_glass_client_for_user(user, client_id: int) -> Client:
+    """A client of the user's organization, for a designated user's emergency-access request; 404 otherwise.
+
+    An undesignated user gets 404 too, so the page tells them nothing about the id.
+    """
+    from django.http import Http404
+
+    from artchart.core.permissions import may_break_glass
+
+    client = Client.objects.filter(pk=client_id, organization_id=getattr(user, "organization_id", None)).first()
+    if client is None or not may_break_glass(user):
+        raise Http404
+    audit.note_shown([client.pk])
+    return client
+
+
+def emergency_accesses_unreviewed_for_admin(admin) -> QuerySet:
+    """Break-the-glass accesses in the admin's organization that no admin has reviewed yet, oldest first."""
+    from artchart.clients.models import EmergencyAccess
+    from artchart.core.access import require_role
+    from artchart.core.models import Role
+
+    require_role(admin, Role.ADMIN)
+    return (
+        EmergencyAccess.objects.filter(client__organization_id=admin.organization_id, reviewed_at__isnull=True)
+        .select_related("user", "client")
+        .order_by("started_at", "id")
+    )
+
+
+def emergency_access_get_for_admin(admin, access_id: int):
+    from django.http import Http404
+
+    from artchart.clients.models import EmergencyAccess
+    from artchart.core.access import require_role
+    from artchart.core.models import Role
+
+    require_role(admin, Role.ADMIN)
+    access = (
+        EmergencyAccess.objects.select_related("user", "client", "reviewed_by")
+        .filter(pk=access_id, client__organization_id=admin.organization_id)
+        .first()
+    )
+    if access is None:
+        raise Http404
+    audit.note_shown([access.client_id])
+    return access
+
+
+def restriction_candidates(client_id: int):
+    """Who may be named on a restricted client: its care team and the supervisors of its members."""
+    from artchart.core.models import CareTeamMembership, SupervisionLink, User
+
+    members = CareTeamMembership.objects.filter(client_id=client_id).values("user_id")
+    supervisors = SupervisionLink.objects.filter(supervisee_id__in=members, ended_on__isnull=True).values("supervisor_id")
+    return User.objects.filter(Q(pk__in=members) | Q(pk__in=supervisors), is_active=True).order_by(
+        "last_name", "first_name", "id")
+
+
+# --- amendments and disclosures -------------------------------------------------------------------
+
+
+def amendments_of(access: ClientAccess) -> QuerySet:
+    from artchart.clients.models import AmendmentRequest
+
+    return AmendmentRequest.objects.filter(client=access.client).select_related(
+        "gathered_info", "recorded_by", "decided_by", "disagreement_recorded_by", "addendum__author",
+    )
+
+
+def amendment_get(access: ClientAccess, amendment_id: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(amendments_of(access).select_related("client"), pk=amendment_id)
+
+
+def gathered_info_with_amendment_notices(access: ClientAccess) -> QuerySet[GatheredInfo]:
+    """Gathered information, each entry with ``amendment_notices``: its decided amendment requests.
+
+    The chart shows these beside the entry (an addendum, or a denial and the
+    client's disagreement); the entry itself never changes.
+    """
+    from django.db.models import Prefetch
+
+    from artchart.clients.models import AmendmentRequest
+
+    decided = (
+        AmendmentRequest.objects.exclude(decision="")
+        .select_related("decided_by", "addendum__author")
+        .order_by("decided_on", "id")
+    )
+    return gathered_info_of(access).prefetch_related(
+        Prefetch("amendment_requests", queryset=decided, to_attr="amendment_notices")
+    )
+
+
+def release_consents_of(access: ClientAccess) -> QuerySet[Consent]:
+    """The client's releases of information, newest first, for a disclosure to rely on."""
+    from artchart.clients.models import ConsentKind
+
+    return access.client.consents.filter(kind=ConsentKind.RELEASE).order_by("-signed_on", "-id")
+
+
+def disclosures_of(access: ClientAccess) -> QuerySet:
+    from artchart.clients.models import Disclosure
+
+    return Disclosure.objects.filter(client=access.client).select_related("consent", "disclosed_by", "corrects")
+
+
+def disclosure_get(access: ClientAccess, disclosure_id: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(disclosures_of(access).select_related("client"), pk=disclosure_id)
+
+
+@dataclass(frozen=True)
+class AccountingEntry:
+    disclosure: object
+    corrected_by: tuple[int, ...]  # ids of later rows that correct this one
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """The accounting of disclosures a client may ask for (HIPAA 164.528): the last six years."""
+
+    client: Client
+    since: object
+    until: object
+    entries: list[AccountingEntry]
+
+
+def _years_before(day, years: int):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def accounting_of(access: ClientAccess, *, on=None) -> Accounting:
+    """Every disclosure of the six years before ``on`` (default today), corrections beside what they correct."""
+    from django.utils import timezone
+
+    from artchart.clients.models import ACCOUNTING_YEARS
+
+    until = on or timezone.localdate()
+    since = _years_before(until, ACCOUNTING_YEARS)
+    rows = list(disclosures_of(access).filter(disclosed_on__gte=since, disclosed_on__lte=until))
+    corrected_by: dict[int, list[int]] = {}
+    for row in rows:
+        if row.corrects_id:
+            corrected_by.setdefault(row.corrects_id, []).append(row.pk)
+    entries = [AccountingEntry(row, tuple(sorted(corrected_by.get(row.pk, ())))) for row in rows]
+    return Accounting(client=access.client, since=since, until=until, entries=entries)

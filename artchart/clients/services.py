@@ -28,6 +28,7 @@ from artchart.clients.models import (
     GatheredDocument,
     GatheredInfo,
 )
+from artchart.clients import models as record
 from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.models import CareTeamMembership, CareTeamRole, Role, User
@@ -37,6 +38,7 @@ CLIENT_FIELDS = (
     "site", "legal_first_name", "legal_last_name", "preferred_name", "pronouns", "date_of_birth",
     "phone", "email", "address", "status", "referral_source", "latex_allergy", "allergies",
     "sharps_restriction", "ligature_risk", "choking_risk", "self_harm_risk", "precautions_note",
+    "part2_substance_use",
 )
 CONTACT_FIELDS = ("name", "relationship", "is_guardian", "is_emergency", "phone", "email", "address", "notes")
 CONSENT_FIELDS = (
@@ -263,3 +265,308 @@ def gathered_info_add(*, by: User, client: Client, documents: Iterable = (), **f
     return entry
 
 
+# --- amendments (HIPAA 164.526) ----------------------------------------------------------------
+#
+# The original item is never touched here: an accepted request gets an addendum
+# beside it, a denied one its reason and perhaps the client's disagreement.
+# Audit events carry ids and the decision, never the client's words.
+
+AMENDMENT_FIELDS = ("part", "gathered_info", "item", "requested_change", "received_on", "received_via")
+
+
+@transaction.atomic
+def amendment_request_record(*, by: User, client: Client, **fields) -> record.AmendmentRequest:
+    """Record a client's request to amend their record, as received."""
+    require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
+    amendment = record.AmendmentRequest(client=client, recorded_by=by)
+    _changed(amendment, fields, AMENDMENT_FIELDS)
+    amendment.full_clean()
+    amendment.save()
+    audit.record(actor=by, action="amendment.request", obj=amendment, client_ids=[client.pk],
+                 detail={"part": amendment.part, "gathered_info": amendment.gathered_info_id})
+    return amendment
+
+
+@transaction.atomic
+def amendment_decide(
+    *, by: User, amendment: record.AmendmentRequest, decision: str, decided_on: dt.date | None = None,
+    addendum: str = "", denial_reason: str = "",
+) -> record.AmendmentRequest:
+    """Accept (an addendum is written beside the original) or deny (with the reason). Decided once."""
+    require_client_access(by, amendment.client_id, Area.DEMOGRAPHICS, Action.WRITE)
+    # Locked, so two clinicians deciding at once cannot both succeed.
+    amendment = record.AmendmentRequest.objects.select_for_update().get(pk=amendment.pk)
+    if not amendment.is_pending:
+        raise ValidationError(record.AMENDMENT_ALREADY_DECIDED)
+    if decision not in record.AmendmentDecision.values:
+        raise ValidationError({"decision": record.AMENDMENT_DECISION_NEEDED})
+    decided_on = decided_on or timezone.localdate()
+    amendment.decision, amendment.decided_on, amendment.decided_by = decision, decided_on, by
+    amendment.denial_reason = denial_reason if decision == record.AmendmentDecision.DENIED else ""
+    errors: dict[str, list] = {}
+    try:
+        amendment.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    note = None
+    if decision == record.AmendmentDecision.ACCEPTED:
+        note = record.AmendmentAddendum(request=amendment, text=addendum, author=by, written_on=decided_on)
+        try:
+            note.full_clean(exclude=["request", "written_on"])
+        except ValidationError as exc:
+            errors.update({"addendum" if name == "text" else name: messages
+                           for name, messages in exc.error_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    amendment.save(update_fields=["decision", "decided_on", "decided_by", "denial_reason"])
+    if note is not None:
+        note.save()
+    audit.record(actor=by, action=f"amendment.{decision}", obj=amendment, client_ids=[amendment.client_id],
+                 detail={"addendum": note.pk if note else None})
+    return amendment
+
+
+@transaction.atomic
+def amendment_disagreement_record(
+    *, by: User, amendment: record.AmendmentRequest, statement: str, received_on: dt.date | None = None,
+) -> record.AmendmentRequest:
+    """Attach the client's statement of disagreement to a denied request (once)."""
+    require_client_access(by, amendment.client_id, Area.DEMOGRAPHICS, Action.WRITE)
+    amendment = record.AmendmentRequest.objects.select_for_update().get(pk=amendment.pk)
+    if amendment.decision != record.AmendmentDecision.DENIED:
+        raise ValidationError(record.DISAGREEMENT_ONLY_AFTER_DENIAL)
+    if amendment.disagreement:
+        raise ValidationError(record.DISAGREEMENT_ALREADY)
+    if not statement.strip():
+        raise ValidationError({"statement": record.DISAGREEMENT_NEEDS_TEXT})
+    amendment.disagreement = statement
+    amendment.disagreement_received_on = received_on or timezone.localdate()
+    amendment.disagreement_recorded_by = by
+    try:
+        amendment.full_clean()
+    except ValidationError as exc:
+        raise ValidationError({
+            {"disagreement": "statement", "disagreement_received_on": "received_on"}.get(name, name): messages
+            for name, messages in exc.error_dict.items()
+        }) from None
+    amendment.save(update_fields=["disagreement", "disagreement_received_on", "disagreement_recorded_by"])
+    audit.record(actor=by, action="amendment.disagreement", obj=amendment, client_ids=[amendment.client_id])
+    return amendment
+
+
+# --- disclosures (HIPAA 164.528, 42 CFR Part 2) ------------------------------------------------------
+
+DISCLOSURE_FIELDS = (
+    "kind", "disclosed_on", "recipient", "recipient_address", "purpose", "description", "legal_basis", "consent",
+)
+
+
+@transaction.atomic
+def disclosure_record(
+    *, by: User, client: Client, corrects: record.Disclosure | None = None, correction_reason: str = "", **fields,
+) -> record.Disclosure:
+    """Record one release of the client's information outside the practice. The one way to do so.
+
+    Reports, exports and answers to records requests call this as they release:
+    it refuses a release without a recipient, or one relying on a release of
+    information that was not in force that day (unless another legal basis is
+    chosen), and stamps the 42 CFR 2.32 notice on a Part 2 record's release so
+    the sender can include it. A correction is a new row naming the one it
+    corrects; a disclosure is never edited. ``by`` needs write access to the
+    client's demographics (the care team's clinicians and interns).
+    """
+    require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
+    fields.setdefault("disclosed_on", timezone.localdate())
+    disclosure = record.Disclosure(
+        client=client, disclosed_by=by, corrects=corrects, correction_reason=correction_reason,
+        redisclosure_notice=record.PART2_REDISCLOSURE_NOTICE if client.part2_substance_use else "",
+    )
+    _changed(disclosure, fields, DISCLOSURE_FIELDS)
+    disclosure.full_clean()
+    disclosure.save()
+    audit.record(
+        actor=by, action="disclosure.correct" if corrects else "disclosure.record", obj=disclosure,
+        client_ids=[client.pk],
+        detail={"kind": disclosure.kind, "legal_basis": disclosure.legal_basis, "consent": disclosure.consent_id,
+                "corrects": disclosure.corrects_id, "part2": bool(disclosure.redisclosure_notice)},
+    )
+    return disclosure
+
+
+def disclosure_correct(
+    *, by: User, original: record.Disclosure, correction_reason: str, **fields,
+) -> record.Disclosure:
+    """Append a correction of ``original``: its values, overridden by ``fields``, and the reason."""
+    values = {name: getattr(original, original._meta.get_field(name).attname) for name in DISCLOSURE_FIELDS}
+    values.update(fields)
+    return disclosure_record(by=by, client=original.client, corrects=original, correction_reason=correction_reason,
+                             **values)
+
+
+# --- restricted clients -------------------------------------------------------------------
+
+RESTRICTION_NEEDS_NAMES = "Name at least one person who may see this client."
+RESTRICTION_NEEDS_PRIMARY = (
+    "Name the client's primary therapist among those allowed: otherwise nobody treating the client could open the chart."
+)
+RESTRICTION_NAMES_OUTSIDERS = "Only members of this client's care team, and their supervisors, can be named."
+NOT_RESTRICTED = "This client is not restricted."
+
+
+def _require_manages_team(by: User, client: Client) -> None:
+    if client.organization_id != by.organization_id:
+        from django.http import Http404
+
+        raise Http404
+    require_client_access(by, client.pk, Area.CARE_TEAM, Action.MANAGE)
+
+
+@transaction.atomic
+def client_restrict(*, by: User, client: Client, category: str, named_users: Iterable[User]):
+    """Make a client restricted (or change who is named): only the named users may see the chart."""
+    from artchart.clients.models import ClientRestriction
+    from artchart.clients.selectors import restriction_candidates
+
+    _require_manages_team(by, client)
+    named = {user.pk for user in named_users}
+    if not named:
+        raise ValidationError({"named_users": RESTRICTION_NEEDS_NAMES})
+    if named - set(restriction_candidates(client.pk).values_list("pk", flat=True)):
+        raise ValidationError({"named_users": RESTRICTION_NAMES_OUTSIDERS})
+    primaries = set(client.care_team.filter(role=CareTeamRole.PRIMARY).values_list("user_id", flat=True))
+    if not named & primaries:
+        raise ValidationError({"named_users": RESTRICTION_NEEDS_PRIMARY})
+    restriction = ClientRestriction.objects.select_for_update().filter(client=client).first()
+    creating = restriction is None
+    if creating:
+        restriction = ClientRestriction(client=client, restricted_by=by)
+    restriction.category = category
+    restriction.full_clean(exclude=["named_users"])
+    restriction.save()
+    restriction.named_users.set(named)
+    audit.record(actor=by, action="client.restrict", obj=restriction, client_ids=[client.pk], flagged=True,
+                 detail={"category": category, "named_user_ids": sorted(named), "new": creating})
+    return restriction
+
+
+@transaction.atomic
+def client_unrestrict(*, by: User, client: Client) -> None:
+    """Lift a restriction: the whole care team sees the client again."""
+    from artchart.clients.models import ClientRestriction
+
+    _require_manages_team(by, client)
+    restriction = ClientRestriction.objects.select_for_update().filter(client=client).first()
+    if restriction is None:
+        raise ValidationError(NOT_RESTRICTED)
+    audit.record(actor=by, action="client.unrestrict", obj=restriction, client_ids=[client.pk], flagged=True,
+                 detail={"category": restriction.category})
+    restriction.delete()
+
+
+# --- emergency access (break the glass) ------------------------------------------------------
+
+BREAK_GLASS_REASON_REQUIRED = "Say why you need emergency access: a reason is required, and an admin will review it."
+BREAK_GLASS_NOT_DESIGNATED = "Emergency access is only for people an admin has designated to break the glass."
+BREAK_GLASS_NOT_NEEDED = "You can already open this client's chart; emergency access is not needed."
+DESIGNATION_CLINICAL_ONLY = "Emergency access is for clinicians: an admin or program administrator cannot be designated."
+REVIEW_NOTE_REQUIRED = "Write a note on what you found: the review is part of the record."
+REVIEWED_ALREADY = "This emergency access was already reviewed."
+
+
+def break_glass_minutes() -> int:
+    """How long an emergency access lasts (ARTCHART_BREAK_GLASS_MINUTES, 60 by default)."""
+    return settings.BREAK_GLASS_MINUTES
+
+
+def _refuse_break_glass(*, by: User, client: Client, why: str) -> None:
+    """Record a refused break-the-glass as a flagged security event, committed even though the request fails."""
+    with transaction.atomic():
+        audit.record(actor=by, action="break_glass.refused", obj=client, client_ids=[client.pk], flagged=True,
+                     detail={"why": why})
+
+
+def emergency_access_start(*, by: User, client: Client, category: str, reason: str):
+    """Break the glass: read access to a chart the user is not on the care team of, for a set time.
+
+    Refusals (no reason, not designated) are audited as security events and
+    committed before the error is raised, so the attempt stays on record.
+    """
+    from artchart.clients.models import EmergencyAccess
+    from artchart.core.permissions import allows, may_break_glass, relations_of
+
+    if client.organization_id != by.organization_id:
+        from django.http import Http404
+
+        raise Http404
+    if not may_break_glass(by):
+        _refuse_break_glass(by=by, client=client, why="not_designated")
+        raise PermissionDenied(BREAK_GLASS_NOT_DESIGNATED)
+    relations = relations_of(by, client.pk)
+    if allows(relations, Area.DEMOGRAPHICS, Action.READ):
+        raise ValidationError(BREAK_GLASS_NOT_NEEDED)
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse_break_glass(by=by, client=client, why="no_reason")
+        raise ValidationError({"reason": BREAK_GLASS_REASON_REQUIRED})
+    now = timezone.now()
+    minutes = break_glass_minutes()
+    access = EmergencyAccess(client=client, user=by, category=category, reason=reason, started_at=now,
+                             expires_at=now + dt.timedelta(minutes=minutes))
+    access.full_clean()
+    with transaction.atomic():
+        access.save()
+        audit.record(actor=by, action="break_glass.start", obj=access, client_ids=[client.pk], flagged=True,
+                     detail={"category": category, "minutes": minutes})
+    return access
+
+
+@transaction.atomic
+def emergency_access_review(*, by: User, access, note: str):
+    """An admin reviews one break-the-glass: a note, and who reviewed it when."""
+    from artchart.core.access import require_role
+
+    require_role(by, Role.ADMIN)
+    if access.client.organization_id != by.organization_id:
+        from django.http import Http404
+
+        raise Http404
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": REVIEW_NOTE_REQUIRED})
+    locked = type(access).objects.select_for_update().get(pk=access.pk)
+    if locked.reviewed_at is not None:
+        raise ValidationError(REVIEWED_ALREADY)
+    access.reviewed_by, access.reviewed_at, access.review_note = by, timezone.now(), note
+    access.full_clean()
+    access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    audit.record(actor=by, action="break_glass.review", obj=access, client_ids=[access.client_id],
+                 detail={"emergency_user_id": access.user_id})
+    return access
+
+
+@transaction.atomic
+def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bool:
+    """Designate a user who may break the glass, or take the designation away; True if it changed.
+
+    Taking it away also ends any emergency access the user still has running.
+    """
+    from artchart.clients.models import EmergencyAccessDesignation
+    from artchart.core.access import require_role
+
+    require_role(by, Role.ADMIN)
+    if user.organization_id != by.organization_id:
+        from django.http import Http404
+
+        raise Http404
+    if designated and user.role in (Role.ADMIN, Role.PROGRAM_ADMIN):
+        raise ValidationError({"may_break_glass": DESIGNATION_CLINICAL_ONLY})
+    current = EmergencyAccessDesignation.objects.select_for_update().filter(user=user).first()
+    if designated == (current is not None):
+        return False
+    if designated:
+        EmergencyAccessDesignation.objects.create(user=user, designated_by=by)
+        audit.record(actor=by, action="break_glass.designate", obj=user, flagged=True)
+    else:
+        current.delete()
+        audit.record(actor=by, action="break_glass.undesignate", obj=user, flagged=True)
+    return True

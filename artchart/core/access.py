@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from artchart.core.models import Role
-from artchart.core.permissions import Action, Area, Relation, allows, relations_of
+from artchart.core.permissions import Action, Area, Relation, allows, may_break_glass, relations_of
 
 NOT_FOUND = "No such client, or it is not on a care team of yours."
 NOT_ALLOWED = "Your place on this client's care team does not allow this."
 ADMINS_ONLY = "Only an admin may do this."
+NOT_DESIGNATED = "Emergency access is only for people an admin has designated to break the glass."
 
 
 def require_client_access(user, client_id: int, area: Area, action: Action) -> frozenset[Relation]:
@@ -30,3 +31,9 @@ def require_client_access(user, client_id: int, area: Area, action: Action) -> f
 def require_role(user, *roles: str) -> None:
     if not (user.is_authenticated and user.is_active and user.role in roles):
         raise PermissionDenied(ADMINS_ONLY if roles == (Role.ADMIN,) else NOT_ALLOWED)
+
+
+def require_break_glass(user) -> None:
+    """Only a user an admin has designated may search for a client to break the glass (403 otherwise)."""
+    if not may_break_glass(user):
+        raise PermissionDenied(NOT_DESIGNATED)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from artchart.core import selectors, services
+from artchart.core import mfa, selectors, services
 from artchart.core.forms import SIGN_IN_FAILED
 from artchart.core.models import ApiToken
+
+OTP_NEEDED = "This account uses two-step sign-in: send the code from the authenticator app (or a recovery code) as \"otp\"."
+ENROL_FIRST = "This account must set up two-step sign-in first: sign in on the web once, then ask for a token."
 
 auth_router = Router(tags=["auth"])
 tokens_router = Router(tags=["tokens"])
@@ -25,6 +30,7 @@ class Credentials(Schema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=1024)
     name: str = Field("API sign-in", max_length=100, description="A label to tell your tokens apart")
+    otp: str = Field("", max_length=64, description="For accounts with two-step sign-in: the current code, or a recovery code")
 
 
 class IssuedToken(Schema):
@@ -58,13 +64,33 @@ class TokenOut(Schema):
 
 @auth_router.post("token", auth=None, response={200: IssuedToken, 401: Message}, url_name="auth_token")
 def token_create(request, credentials: Credentials):
-    """Exchange a username and password for a bearer token (shown once)."""
+    """Exchange a username and password (and, for accounts with two-step sign-in,
+    ``otp``) for a bearer token (shown once).
+
+    Failures count toward the same lockout as the web sign-in; a locked username,
+    known or not, gets the same 401 without its password being checked.
+    """
+    username = credentials.username
+    locked = {"message": services.SIGN_IN_LOCKED.format(minutes=settings.LOCKOUT_MINUTES)}
+    if selectors.sign_in_locked_until(username):
+        services.sign_in_refused_locked(username=username)
+        return Status(401, locked)
     # authenticate() hashes for unknown usernames too, and the answer is the
     # same for a wrong password, an unknown user and an inactive account.
-    user = authenticate(None, username=credentials.username, password=credentials.password)
+    user = authenticate(None, username=username, password=credentials.password)
     if user is None:
-        services.sign_in_recorded(user=None, username=credentials.username, succeeded=False)
-        return Status(401, {"message": SIGN_IN_FAILED})
+        services.sign_in_recorded(user=None, username=username, succeeded=False)
+        return Status(401, locked if selectors.sign_in_locked_until(username) else {"message": SIGN_IN_FAILED})
+    if selectors.has_mfa_device(user):
+        if not credentials.otp:
+            return Status(401, {"message": OTP_NEEDED})
+        try:
+            services.mfa_verify(user=user, code=credentials.otp, stage="api")
+        except ValidationError as exc:
+            return Status(401, locked if selectors.sign_in_locked_until(username) else {"message": exc.messages[0]})
+    elif mfa.required_for(user):
+        return Status(401, {"message": ENROL_FIRST})
+    services.sign_in_throttle_clear(username=username)
     token, raw = services.token_issue(user=user, name=credentials.name)
     return Status(200, {"token": raw, "expires_at": token.expires_at})
 

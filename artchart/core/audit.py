@@ -61,6 +61,17 @@ ACTION_LABELS = {
     "supervision.end": "Ended a supervision link",
     "token.issue": "Issued an API token",
     "token.revoke": "Revoked an API token",
+    "amendment.request": "Recorded a request to amend the record",
+    "amendment.accepted": "Accepted a request to amend the record",
+    "amendment.denied": "Denied a request to amend the record",
+    "amendment.disagreement": "Attached a statement of disagreement",
+    "disclosure.record": "Recorded a disclosure",
+    "disclosure.correct": "Corrected a disclosure",
+    "client.restrict": "Restricted a client record",
+    "client.unrestrict": "Lifted a client record's restriction",
+    "break_glass.start": "Used emergency access",
+    "break_glass.review": "Reviewed an emergency access",
+    "audit.export": "Exported the audit report",
 }
 
 

@@ -199,8 +199,22 @@ def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
         ]
         core_services.supervision_link_create(by=admin, supervisor=people["supervisor"], supervisee=people["intern"])
         clients = _demo_clients(rng, sites=sites, people=people)
+        _demo_privacy(admin=admin, people=people, clients=clients)
+        _demo_amendments_and_disclosures(people=people, clients=clients)
         after = AuditCounter.objects.get(id=1).last_seq
     return DemoResult(created=True, clients=len(clients), events=after - before)
+
+
+def _demo_privacy(*, admin: User, people: dict[str, User], clients: list[Client]) -> None:
+    """therapist2 may break the glass; one outpatient client, living at a shelter, is restricted to therapist."""
+    from artchart.clients.models import RestrictionCategory
+
+    client_services.break_glass_designation_set(by=admin, user=people["therapist2"], designated=True)
+    therapist = people["therapist"]
+    resident = next(c for c in clients if c.site.population_type == PopulationType.OUTPATIENT
+                    and c.care_team.filter(user=therapist, role=CareTeamRole.PRIMARY).exists())
+    client_services.client_restrict(by=therapist, client=resident, category=RestrictionCategory.SHELTER_RESIDENT,
+                                    named_users=[therapist])
 
 
 def _demo_people(organization: Organization) -> dict[str, User]:
@@ -454,3 +468,43 @@ def _seed_therapists(organization: Organization) -> list[User]:
         made.append(user)
     User.objects.bulk_create(made)
     return list(User.objects.filter(organization=organization, role=Role.THERAPIST).order_by("pk"))
+
+
+# --- amendments and disclosures ------------------------------------------------------------------
+
+
+def _demo_amendments_and_disclosures(*, people: dict[str, User], clients: list[Client]) -> None:
+    """One denied amendment with the client's disagreement; a release on authorization and a court-ordered one."""
+    from artchart.clients.models import ConsentKind, GatheredInfo
+
+    today = timezone.localdate()
+    therapist = people["therapist"]
+    entry = GatheredInfo.objects.filter(client=clients[0]).order_by("pk").first()
+    amendment = client_services.amendment_request_record(
+        by=therapist, client=clients[0], part="gathered_info", gathered_info=entry,
+        requested_change="Please remove the part saying I left the room calmly: I was upset and nobody asked me.",
+        received_on=today - dt.timedelta(days=40), received_via="in_writing",
+    )
+    client_services.amendment_decide(
+        by=therapist, amendment=amendment, decision="denied", decided_on=today - dt.timedelta(days=20),
+        denial_reason="The entry records what the therapist observed at the time and is accurate and complete.",
+    )
+    client_services.amendment_disagreement_record(
+        by=therapist, amendment=amendment, received_on=today - dt.timedelta(days=5),
+        statement="I still disagree: I was upset when I left and the note should say so.",
+    )
+    released = clients[3]
+    release = released.consents.get(kind=ConsentKind.RELEASE)
+    client_services.disclosure_record(
+        by=people["therapist2"], client=released, kind="report", consent=release,
+        disclosed_on=min(release.signed_on + dt.timedelta(days=10), today),
+        recipient=release.recipient, purpose=release.purpose,
+        description="Attendance and the current treatment plan goals.",
+    )
+    court = clients[4]
+    client_services.client_update(by=therapist, client=court, part2_substance_use=True)
+    client_services.disclosure_record(
+        by=therapist, client=court, kind="records_request", legal_basis="judicial",
+        disclosed_on=today - dt.timedelta(days=12), recipient="Willow County Court, Family Division",
+        purpose="Court order for attendance records", description="Dates of sessions attended in the last 90 days.",
+    )

@@ -66,10 +66,21 @@ class UserEditForm(forms.ModelForm):
             "role": "Changing the role signs the person out everywhere and ends their API tokens.",
         }
 
+    may_break_glass = forms.BooleanField(
+        label="May break the glass (emergency access)", required=False,
+        help_text="May open, for a limited time and with a stated reason, the chart of a client whose care team "
+                  "they are not on. Every such access is flagged and reviewed by an admin. Clinicians only.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name"):
             self.fields[name].required = True
+        if self.instance.pk:
+            from artchart.clients.models import EmergencyAccessDesignation
+
+            self.fields["may_break_glass"].initial = EmergencyAccessDesignation.objects.filter(
+                user_id=self.instance.pk).exists()
 
 
 class AdminSetPasswordForm(SetPasswordForm):

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from artchart.core import audit
+from artchart.core.permissions import reads_to_flag
 
 # No inline script or style anywhere: every script and stylesheet is a file
 # served from this origin, so 'unsafe-inline' is never needed.
@@ -129,6 +130,8 @@ class ReadAuditMiddleware:
                         object_type="view",
                         object_id=(match.view_name if match else "")[:64],
                         client_ids=context.shown_client_ids,
+                        # A restricted client, or one read under emergency access: flagged for review.
+                        flagged=reads_to_flag(getattr(request, "user", None), context.shown_client_ids),
                     )
                 finally:
                     audit._request_context.set(None)

@@ -196,3 +196,42 @@ class AuditEvent(models.Model):
     @property
     def client_id_list(self) -> list[int]:
         return [int(part) for part in self.client_ids.strip(",").split(",") if part]
+
+
+class MfaDevice(models.Model):
+    """A user's confirmed TOTP authenticator (one each).
+
+    The shared secret is Fernet-encrypted under ``ARTCHART_MFA_KEY``, which is
+    kept outside the database (see ``artchart.core.mfa``). ``last_step`` is the
+    last TOTP time step accepted, so a code cannot be used twice.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mfa_device")
+    secret_encrypted = models.TextField()
+    last_step = models.BigIntegerField(default=-1)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code, stored only as a keyed hash."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer set replaced this one, so an old code is refused with a reason.
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one username (known or not), and the lock they cause.
+
+    Keyed by a hash of the lower-cased username, so an unknown username is
+    counted and locked exactly like a real one and the answer tells nothing.
+    """
+
+    username_key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)

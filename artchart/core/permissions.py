@@ -23,6 +23,7 @@ class Relation(StrEnum):
     VIEWER = "viewer"              # treatment-team member
     PROGRAM_ADMIN = "program_admin"
     ADMIN = "admin"
+    EMERGENCY = "emergency"        # broke the glass: read for a set time, every read flagged
 
 
 class Area(StrEnum):
@@ -54,6 +55,7 @@ ACCESS: dict[Area, dict[Relation, frozenset[Action]]] = {
         Relation.INTERN: frozenset({R, W}),
         Relation.SUPERVISOR: frozenset({R}),
         Relation.VIEWER: frozenset({R}),
+        Relation.EMERGENCY: frozenset({R}),
     },
     Area.CLINICAL: {
         Relation.PRIMARY: frozenset({R, W, S}),
@@ -61,6 +63,7 @@ ACCESS: dict[Area, dict[Relation, frozenset[Action]]] = {
         Relation.INTERN: frozenset({R, W, Action.SUBMIT}),
         Relation.SUPERVISOR: frozenset({R, Action.COSIGN, Action.RETURN}),
         Relation.VIEWER: frozenset({R}),
+        Relation.EMERGENCY: frozenset({R}),
         Relation.PROGRAM_ADMIN: frozenset({Action.AGGREGATE}),
     },
     Area.NOTES: {
@@ -68,6 +71,7 @@ ACCESS: dict[Area, dict[Relation, frozenset[Action]]] = {
         Relation.CO_THERAPIST: frozenset({R, W, S}),
         Relation.INTERN: frozenset({R, W, Action.SUBMIT}),
         Relation.SUPERVISOR: frozenset({R, Action.COSIGN, Action.RETURN}),
+        Relation.EMERGENCY: frozenset({R}),
     },
     # Process notes are further limited to their author (and an intern
     # author's supervisor) by the app that keeps them; this row says who may
@@ -84,6 +88,8 @@ ACCESS: dict[Area, dict[Relation, frozenset[Action]]] = {
         Relation.INTERN: frozenset({R}),
         Relation.SUPERVISOR: frozenset({R}),
         Relation.VIEWER: frozenset({R}),
+        # Who else is treating the client is what someone in an emergency needs first.
+        Relation.EMERGENCY: frozenset({R}),
         Relation.ADMIN: frozenset({R, Action.MANAGE}),
     },
     Area.AUDIT: {
@@ -94,6 +100,11 @@ ACCESS: dict[Area, dict[Relation, frozenset[Action]]] = {
 
 # Which fields of the demographics a viewer may not see on a restricted client.
 VIEWER_HIDDEN_FIELDS_RESTRICTED = ("address", "phone", "email")
+
+# The relations that treat the client; anyone else who may read a restricted
+# client's chart (a named viewer, someone who broke the glass) does not see
+# where the client lives or how to reach them.
+TREATING_RELATIONS = frozenset({Relation.PRIMARY, Relation.CO_THERAPIST, Relation.INTERN, Relation.SUPERVISOR})
 
 
 def allows(relations: set[Relation] | frozenset[Relation], area: Area, action: Action) -> bool:
@@ -108,7 +119,12 @@ def chart_relations() -> frozenset[Relation]:
 
 
 def relations_of(user, client_id: int) -> frozenset[Relation]:
-    """Every relation ``user`` has to the client, from the care team and supervision links."""
+    """Every relation ``user`` has to the client.
+
+    From the care team and supervision links — which count for a restricted
+    client only if the user is one of its named users — and from an emergency
+    access (break the glass) still running.
+    """
     from artchart.core.models import CareTeamMembership, Role
 
     if not (user and user.is_authenticated and user.is_active):
@@ -118,12 +134,57 @@ def relations_of(user, client_id: int) -> frozenset[Relation]:
         relations.add(Relation.ADMIN)
     if user.role == Role.PROGRAM_ADMIN:
         relations.add(Relation.PROGRAM_ADMIN)
-    team = CareTeamMembership.objects.filter(client_id=client_id)
-    for role in team.filter(user=user).values_list("role", flat=True):
-        relations.add(Relation(role))
-    if team.filter(_supervised_by(user, prefix="user__")).exists():
-        relations.add(Relation.SUPERVISOR)
+    if _team_counts_for(user, client_id):
+        team = CareTeamMembership.objects.filter(client_id=client_id)
+        for role in team.filter(user=user).values_list("role", flat=True):
+            relations.add(Relation(role))
+        if team.filter(_supervised_by(user, prefix="user__")).exists():
+            relations.add(Relation.SUPERVISOR)
+    if running_emergency_accesses(user).filter(client_id=client_id).exists():
+        relations.add(Relation.EMERGENCY)
     return frozenset(relations)
+
+
+# Restricted clients and emergency access are kept by the clients app (their
+# rows name a client); the rule about them is here, the one place every door asks.
+
+
+def _team_counts_for(user, client_id: int) -> bool:
+    """False if the client is restricted and ``user`` is not one of its named users."""
+    from artchart.clients.models import ClientRestriction
+
+    return not ClientRestriction.objects.filter(client_id=client_id).exclude(named_users=user).exists()
+
+
+def running_emergency_accesses(user) -> QuerySet:
+    """The user's emergency accesses still running (and only while the user is still designated)."""
+    from django.utils import timezone
+
+    from artchart.clients.models import EmergencyAccess
+
+    return EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now(),
+                                          user__break_glass_designation__isnull=False)
+
+
+def may_break_glass(user) -> bool:
+    """True if an admin has designated ``user`` for emergency access."""
+    from artchart.clients.models import EmergencyAccessDesignation
+
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return EmergencyAccessDesignation.objects.filter(user=user).exists()
+
+
+def reads_to_flag(user, client_ids) -> bool:
+    """True if a read of these clients must be flagged: a restricted client, or one under emergency access."""
+    from artchart.clients.models import ClientRestriction
+
+    ids = list(client_ids)
+    if not ids:
+        return False
+    if ClientRestriction.objects.filter(client_id__in=ids).exists():
+        return True
+    return bool(user and user.is_authenticated) and running_emergency_accesses(user).filter(client_id__in=ids).exists()
 
 
 def _supervised_by(user, prefix: str = "") -> Q:
@@ -131,9 +192,21 @@ def _supervised_by(user, prefix: str = "") -> Q:
 
 
 def client_ids_with_chart_access(user) -> QuerySet:
-    """A subquery of client ids whose chart ``user`` may open (care team or supervisor of a member)."""
+    """A subquery of client ids whose chart ``user`` may open.
+
+    Care team or supervisor of a member (for a restricted client, only if named),
+    or an emergency access still running. One query however many clients.
+    """
+    from artchart.clients.models import Client, ClientRestriction
     from artchart.core.models import CareTeamMembership
 
     if not (user and user.is_authenticated and user.is_active):
         return CareTeamMembership.objects.none().values("client_id")
-    return CareTeamMembership.objects.filter(Q(user=user) | _supervised_by(user, prefix="user__")).values("client_id")
+    restricted_not_named = ClientRestriction.objects.exclude(named_users=user).values("client_id")
+    team = (
+        CareTeamMembership.objects.filter(Q(user=user) | _supervised_by(user, prefix="user__"))
+        .exclude(client_id__in=restricted_not_named)
+        .values("client_id")
+    )
+    emergency = running_emergency_accesses(user).values("client_id")
+    return Client.objects.filter(Q(pk__in=team) | Q(pk__in=emergency)).values("pk")

@@ -8,13 +8,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from artchart.core import mfa
 from artchart.core.access import require_role
 from artchart.core.models import (
     ApiToken,
     AuditCounter,
     AuditEvent,
     CareTeamMembership,
+    MfaDevice,
+    RecoveryCode,
     Role,
+    SignInThrottle,
     Site,
     SupervisionLink,
     User,
@@ -180,3 +184,23 @@ def recent_activity_of(user, limit: int = 10) -> list[AuditEvent]:
         AuditEvent.objects.filter(actor=user)
         .exclude(action__in=["client.read", "auth.login", "auth.logout", "auth.session_expired"])[:limit]
     )
+
+
+# --- sign-in ----------------------------------------------------------------------------
+
+
+def sign_in_locked_until(username: str) -> dt.datetime | None:
+    """When the lock on this username ends, or None; the same for unknown usernames."""
+    row = SignInThrottle.objects.filter(username_key=mfa.username_key(username), locked_until__gt=timezone.now()).first()
+    return row.locked_until if row else None
+
+
+def mfa_status_of(user) -> dict:
+    """The user's own second-factor state: enrolled, when, recovery codes left."""
+    device = MfaDevice.objects.filter(user=user).first()
+    left = RecoveryCode.objects.filter(user=user, used_at__isnull=True, replaced_at__isnull=True).count()
+    return {"device": device, "codes_left": left if device else 0, "required": mfa.required_for(user)}
+
+
+def has_mfa_device(user) -> bool:
+    return MfaDevice.objects.filter(user=user).exists()

@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from artchart.core import audit
+from artchart.core import audit, mfa
 from artchart.core.access import require_client_access, require_role
 from artchart.core.models import (
     ApiToken,
     CareTeamMembership,
     CareTeamRole,
+    MfaDevice,
     Organization,
+    RecoveryCode,
     Role,
+    SignInThrottle,
     Site,
     SupervisionLink,
     User,
 )
 from artchart.core.permissions import Action, Area
+
+logger = logging.getLogger(__name__)
 
 LAST_PRIMARY = "A care team needs a primary therapist: name another before removing this one."
 ALREADY_ON_TEAM = "This person is already on the care team."
@@ -66,6 +72,12 @@ def user_update(*, by: User, user: User, **fields) -> User:
     changed = [name for name in USER_FIELDS if name in fields and getattr(user, name) != fields[name]]
     for name in changed:
         setattr(user, name, fields[name])
+    if "may_break_glass" in fields:
+        # The designation is kept by the clients app (beside the emergency
+        # accesses it allows); its service writes and audits it in this transaction.
+        from artchart.clients.services import break_glass_designation_set
+
+        break_glass_designation_set(by=by, user=user, designated=bool(fields["may_break_glass"]))
     if not changed:
         return user
     if user.pk == by.pk and (user.role != Role.ADMIN or not user.is_active):
@@ -81,7 +93,7 @@ def user_update(*, by: User, user: User, **fields) -> User:
 
 
 @transaction.atomic
-def user_set_password(*, by: User, user: User, password: str) -> User:
+def user_set_password(*, by: User, user: User, password: str, via: str = "") -> User:
     if by.pk != user.pk:
         require_role(by, Role.ADMIN)
         if user.organization_id != by.organization_id:
@@ -90,7 +102,8 @@ def user_set_password(*, by: User, user: User, password: str) -> User:
     user.set_password(password)
     user.security_epoch += 1  # ends API tokens; the new hash already ends sessions
     user.save(update_fields=["password", "security_epoch"])
-    audit.record(actor=by, action="user.password_set", obj=user)
+    audit.record(actor=by, action="user.password_set", obj=user, detail={"via": via} if via else {})
+    _notify(user, NOTICE_PASSWORD_CHANGED)
     return user
 
 
@@ -272,12 +285,18 @@ def token_authenticate(raw: str) -> User | None:
 
 @transaction.atomic
 def sign_in_recorded(*, user: User | None, username: str, succeeded: bool) -> None:
-    """Audit a sign-in attempt. The username typed is kept only as a hash on failure."""
+    """Audit a sign-in attempt. The username typed is kept only as a hash on failure.
+
+    A success clears the username's failure count; a failure counts toward the
+    lockout (``sign_in_failure_counted``), for a real username or an unknown one alike.
+    """
     if succeeded:
         audit.record(actor=user, action="auth.login", obj=user)
+        sign_in_throttle_clear(username=username)
     else:
         audit.record(actor=None, action="auth.login_failed", flagged=False,
-                     detail={"username_sha256": hashlib.sha256(username.lower().encode()).hexdigest()[:16]})
+                     detail={"username_sha256": _username_sha(username)})
+        sign_in_failure_counted(username=username)
 
 
 @transaction.atomic
@@ -298,3 +317,226 @@ def audit_export_recorded(*, by: User, filters: dict) -> None:
     require_role(by, Role.ADMIN)
     kept = {k: (str(v) if v is not None else None) for k, v in filters.items() if v not in (None, "", False)}
     audit.record(actor=by, action="audit.export", detail={"filters": kept}, flagged=True)
+
+
+# --- lockout ---------------------------------------------------------------------------------
+
+SIGN_IN_LOCKED = ("Too many failed sign-ins for this username: it is locked for {minutes} minutes. "
+                  "Try again later, or ask your administrator.")
+# Failures are counted per username, whether or not the account exists, so the
+# lock (and the answer to a locked username) is the same for both.
+
+def _username_sha(username: str) -> str:
+    return hashlib.sha256(username.lower().encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def sign_in_failure_counted(*, username: str) -> bool:
+    """Count one failed password or code for ``username``; True if it locked the username."""
+    now = timezone.now()
+    window = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+    row, _ = SignInThrottle.objects.select_for_update().get_or_create(
+        username_key=mfa.username_key(username), defaults={"window_started": now})
+    if now - row.window_started > window:
+        row.failures, row.window_started = 0, now
+    row.failures += 1
+    locked = row.failures >= settings.LOCKOUT_FAILURES
+    if locked:
+        row.failures, row.window_started, row.locked_until = 0, now, now + window
+    row.save()
+    if locked:
+        user = User.objects.filter(username__iexact=username.strip()).first()
+        audit.record(actor=None, action="auth.locked_out", obj=user, flagged=True,
+                     detail={"username_sha256": _username_sha(username), "minutes": settings.LOCKOUT_MINUTES})
+        _notify(user, NOTICE_LOCKED)
+    return locked
+
+
+@transaction.atomic
+def sign_in_refused_locked(*, username: str) -> None:
+    """Audit an attempt at a locked username (the password is not even checked)."""
+    audit.record(actor=None, action="auth.login_locked", detail={"username_sha256": _username_sha(username)})
+
+
+def sign_in_throttle_clear(*, username: str) -> None:
+    """A complete sign-in forgets the earlier failures (never a lock still running)."""
+    SignInThrottle.objects.filter(username_key=mfa.username_key(username)).filter(
+        models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=timezone.now())).delete()
+
+
+# --- second factor ------------------------------------------------------------------------------
+
+MFA_CODE_WRONG = ("That code is not right. Type the six digits your authenticator app shows now "
+                  "(check that the phone sets its clock automatically), or one of your recovery codes.")
+MFA_CODE_REUSED = "That code has already been used. Wait for your app to show the next code, then type that one."
+MFA_RECOVERY_USED = "That recovery code has already been used; each one works once. Use another."
+MFA_RECOVERY_REPLACED = ("That recovery code belongs to an older set that was replaced when new codes were made. "
+                         "Use one of the new codes.")
+MFA_NOT_ENROLLED = "Two-step sign-in is not set up for this account."
+MFA_REQUIRED_KEEP = ("Your role needs two-step sign-in, so it cannot be turned off. "
+                     "To move to a new phone, set up the authenticator again.")
+
+
+def _epoch_bump(user: User) -> None:
+    """End every other session and API token of the user (see User.get_session_auth_hash)."""
+    user.security_epoch += 1
+    user.save(update_fields=["security_epoch"])
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    now = timezone.now()
+    RecoveryCode.objects.filter(user=user, replaced_at__isnull=True).update(replaced_at=now)
+    codes = mfa.new_recovery_codes()
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=mfa.recovery_code_hashes(code)[0], created_at=now) for code in codes])
+    return codes
+
+
+def mfa_enrol(*, user: User, secret: bytes, code: str) -> list[str]:
+    """Confirm an authenticator with its first code; returns the new recovery codes (shown once).
+
+    Replaces any earlier device and codes, and ends the user's other sessions and
+    API tokens. A wrong code is audited (committed) and then refused.
+    """
+    with transaction.atomic():
+        step = mfa.totp_step(secret, code)
+        if step is not None:
+            replaced = MfaDevice.objects.filter(user=user).delete()[0] > 0
+            MfaDevice.objects.create(user=user, secret_encrypted=mfa.encrypt_secret(secret), last_step=step)
+            codes = _recovery_codes_replace(user)
+            _epoch_bump(user)
+            audit.record(actor=user, action="auth.mfa_enrol", obj=user, flagged=True, detail={"replaced": replaced})
+            _notify(user, NOTICE_MFA_ENROLLED)
+            return codes
+        audit.record(actor=user, action="auth.mfa_failed", obj=user, flagged=True,
+                     detail={"stage": "enrol", "reason": "wrong"})
+    raise ValidationError({"code": MFA_CODE_WRONG})
+
+
+def mfa_verify(*, user: User, code: str, stage: str = "sign_in") -> str:
+    """Check a second-factor code (TOTP or recovery) for ``user``; return "totp" or "recovery".
+
+    A refusal (wrong, reused, used or replaced code) is audited, flagged and
+    counted toward the username's lockout, all committed before the refusal is raised.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        device = MfaDevice.objects.select_for_update().filter(user=user).first()
+        if device is None:
+            reason, message = "no_device", MFA_NOT_ENROLLED
+        elif mfa.is_totp_shaped(code):
+            step = mfa.totp_step(mfa.decrypt_secret(device.secret_encrypted), code)
+            if step is None:
+                reason, message = "wrong", MFA_CODE_WRONG
+            elif step <= device.last_step:
+                reason, message = "reused", MFA_CODE_REUSED
+            else:
+                device.last_step, device.last_used_at = step, now
+                device.save(update_fields=["last_step", "last_used_at"])
+                audit.record(actor=user, action="auth.mfa_verified", obj=user, detail={"method": "totp", "stage": stage})
+                return "totp"
+        else:
+            row = RecoveryCode.objects.select_for_update().filter(
+                user=user, code_hash__in=mfa.recovery_code_hashes(code)).first()
+            if row is None:
+                reason, message = "wrong", MFA_CODE_WRONG
+            elif row.replaced_at is not None:
+                reason, message = "recovery_replaced", MFA_RECOVERY_REPLACED
+            elif row.used_at is not None:
+                reason, message = "recovery_used", MFA_RECOVERY_USED
+            else:
+                row.used_at = now
+                row.save(update_fields=["used_at"])
+                left = RecoveryCode.objects.filter(user=user, used_at__isnull=True, replaced_at__isnull=True).count()
+                audit.record(actor=user, action="auth.mfa_recovery_used", obj=user, flagged=True,
+                             detail={"left": left, "stage": stage})
+                _notify(user, NOTICE_RECOVERY_USED)
+                return "recovery"
+        audit.record(actor=None, action="auth.mfa_failed", obj=user, flagged=True,
+                     detail={"stage": stage, "reason": reason})
+        sign_in_failure_counted(username=user.username)
+    raise ValidationError({"code": message})
+
+
+@transaction.atomic
+def mfa_recovery_codes_regenerate(*, user: User) -> list[str]:
+    """A new set of recovery codes (shown once); the old set stops working."""
+    if not MfaDevice.objects.filter(user=user).exists():
+        raise ValidationError(MFA_NOT_ENROLLED)
+    codes = _recovery_codes_replace(user)
+    _epoch_bump(user)
+    audit.record(actor=user, action="auth.mfa_recovery_regenerated", obj=user, flagged=True)
+    _notify(user, NOTICE_RECOVERY_REGENERATED)
+    return codes
+
+
+@transaction.atomic
+def mfa_remove(*, by: User, user: User) -> None:
+    """Remove a user's authenticator and recovery codes.
+
+    Users whose role requires a second factor cannot remove their own; an admin
+    can (a lost phone), and the user enrols again at the next sign-in.
+    """
+    if by.pk != user.pk:
+        require_role(by, Role.ADMIN)
+        if user.organization_id != by.organization_id:
+            raise ValidationError(NOT_SAME_ORGANIZATION)
+    elif mfa.required_for(user):
+        raise ValidationError(MFA_REQUIRED_KEEP)
+    if not MfaDevice.objects.filter(user=user).exists():
+        raise ValidationError(MFA_NOT_ENROLLED)
+    MfaDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    _epoch_bump(user)
+    audit.record(actor=by, action="auth.mfa_remove", obj=user, flagged=True, detail={"by_admin": by.pk != user.pk})
+    _notify(user, NOTICE_MFA_REMOVED)
+
+
+@transaction.atomic
+def password_reset_requested(*, accounts: int) -> None:
+    """Audit a reset request; the address typed is not kept, only how many accounts it matched."""
+    audit.record(actor=None, action="auth.password_reset_requested", detail={"accounts": accounts})
+
+
+# --- security notices by e-mail -------------------------------------------------------------------
+# Only the account's own name, what happened and when: never client data.
+
+NOTICE_PASSWORD_CHANGED = ("Your ArtChart password was changed", "the password of your ArtChart account was changed")
+NOTICE_MFA_ENROLLED = ("Two-step sign-in was set up on your ArtChart account",
+                       "an authenticator app was set up for two-step sign-in to your ArtChart account")
+NOTICE_MFA_REMOVED = ("Two-step sign-in was removed from your ArtChart account",
+                      "two-step sign-in was removed from your ArtChart account")
+NOTICE_RECOVERY_REGENERATED = ("New ArtChart recovery codes were made",
+                               "a new set of recovery codes was made for your ArtChart account; the old ones no longer work")
+NOTICE_RECOVERY_USED = ("A recovery code was used to sign in to ArtChart",
+                        "one of your recovery codes was used to sign in to your ArtChart account")
+NOTICE_LOCKED = ("Your ArtChart account was locked",
+                 "your ArtChart account was locked for a while after repeated failed sign-ins")
+NOTICE_BODY = """Hello {name},
+
+On {when}, {what} (username: {username}).
+
+If this was you, there is nothing more to do. If it was not, tell your ArtChart administrator at once.
+
+This message was sent automatically by ArtChart. It never contains client information.
+"""
+
+
+def _notify(user: User | None, notice: tuple[str, str]) -> None:
+    """E-mail a security notice to the user once the change commits (if they have an address)."""
+    if user is None or not user.email:
+        return
+    subject, what = notice
+    body = NOTICE_BODY.format(name=user.first_name or user.username, username=user.username, what=what,
+                              when=f"{timezone.localtime():%d %B %Y at %H:%M %Z}")
+    address = user.email
+    transaction.on_commit(lambda: _send_notice(address, subject, body))
+
+
+def _send_notice(address: str, subject: str, body: str) -> None:
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(subject, body, None, [address])
+    except Exception:  # a mail server outage must not undo or hide the change itself
+        logger.exception("The security notice %r could not be sent", subject)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from artchart.core import views
+from artchart.core import auth_views, views
 
 app_name = "core"
 
@@ -18,5 +18,8 @@ urlpatterns = [
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("account/", views.account, name="tokens"),
     path("account/password/", views.password_change, name="password_change"),
+    path("account/two-step/", auth_views.mfa_settings, name="mfa"),
+    path("account/two-step/recovery-codes/", auth_views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("account/two-step/remove/", auth_views.mfa_remove, name="mfa_remove"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

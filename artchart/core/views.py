@@ -1,4 +1,4 @@
-"""Sign-in, the dashboard, the admin pages (users, sites, supervision, audit) and the account page.
+"""Sign-out, the dashboard, the admin pages (users, sites, supervision, audit) and the account page.
 
 Each view parses, authorizes (``admin_only`` or a selector that answers 404),
 calls one service and renders or redirects.
@@ -26,7 +26,6 @@ from artchart.core.forms import (
     AdminSetPasswordForm,
     AuditFilterForm,
     OwnPasswordChangeForm,
-    SignInForm,
     SiteForm,
     SupervisionLinkForm,
     TokenCreateForm,
@@ -52,30 +51,6 @@ SUPERVISION_STARTED = "{supervisor} now supervises {supervisee}."
 SUPERVISION_ENDED = "{supervisor} no longer supervises {supervisee}."
 TOKEN_ISSUED = "Your new token is shown below, once. Copy it now: ArtChart keeps only its fingerprint."
 TOKEN_REVOKED = "The token {prefix}… was revoked."
-
-
-@require_http_methods(["GET", "POST"])
-def sign_in(request):
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    form = SignInForm(request, data=request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            user = form.get_user()
-            login(request, user)
-            services.sign_in_recorded(user=user, username=user.username, succeeded=True)
-            return redirect(_safe_next(request) or "dashboard")
-        services.sign_in_recorded(user=None, username=request.POST.get("username", ""), succeeded=False)
-    return render(request, "core/login.html", {"form": form, "expired": "expired" in request.GET}, status=200)
-
-
-def _safe_next(request) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,6 +87,17 @@ def dashboard(request):
     if user.role == Role.PROGRAM_ADMIN:
         counts = active_client_counts_by_site(user)
         context["site_counts"] = [(site, counts.get(site.pk, 0)) for site in selectors.active_sites_for(user)]
+    if user.role == Role.ADMIN:
+        from artchart.clients.selectors import emergency_accesses_unreviewed_for_admin
+
+        unreviewed = emergency_accesses_unreviewed_for_admin(user)
+        context["break_glass"] = list(unreviewed[:DASHBOARD_CLIENTS])
+        context["break_glass_count"] = unreviewed.count()
+        shown(access.client for access in context["break_glass"])
+    else:
+        from artchart.core.permissions import may_break_glass
+
+        context["may_break_glass"] = may_break_glass(user)
     events = recent_activity_of(user)
     # Name the client an action was about only where the user may still see them.
     ids = {cid for event in events for cid in event.client_id_list}

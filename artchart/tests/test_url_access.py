@@ -16,9 +16,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from artchart.core.models import Role
-from artchart.core.permissions import Action, Area, allows, relations_of
+from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of
 
-PEOPLE = ["therapist", "therapist2", "intern", "supervisor", "teamviewer", "admin", "programadmin", "anonymous"]
+# ``therapist2`` is designated to break the glass but has not; ``outsider`` is
+# designated and has broken the glass on ``client`` (emergency access running),
+# so every client page is checked against the EMERGENCY row of the table too.
+PEOPLE = ["therapist", "therapist2", "intern", "supervisor", "teamviewer", "outsider", "admin", "programadmin",
+          "anonymous"]
 OK = "ok"
 LOGIN = "login"
 
@@ -70,6 +74,35 @@ class Owner:
 
     def expect(self, person, client_id: int):
         return OK if person.role == Role.ADMIN or person.username == "therapist" else 404
+
+
+@dataclass(frozen=True)
+class Designated:
+    """A page for users an admin designated to break the glass (others 403)."""
+
+    def expect(self, person, client_id: int):
+        return OK if may_break_glass(person) else 403
+
+
+@dataclass(frozen=True)
+class BreakGlass:
+    """The "not on your care team" page: whoever can open the chart is sent to it;
+    a designated user may ask for emergency access; anyone else gets 404."""
+
+    def expect(self, person, client_id: int):
+        if allows(relations_of(person, client_id), Area.DEMOGRAPHICS, Action.READ) or may_break_glass(person):
+            return OK
+        return 404
+
+
+class SignInStep:
+    """A step of signing in after the password (code, enrolment): anonymous visitors
+    with no sign-in under way are sent back to the sign-in page; enrolment also
+    serves signed-in users setting up an authenticator, and the code step sends
+    them on to the dashboard."""
+
+    def expect(self, person, client_id: int):
+        return OK
 
 
 class Anyone:
@@ -128,10 +161,29 @@ RULES: dict[str, Case] = {
     "clients:consent_revoke": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), method="post",
                                    kwargs=lambda o: {**c(o), "consent_id": o["consent"].pk}),
     "clients:gathered_add": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    # amendments (HIPAA 164.526) and the accounting of disclosures (164.528)
+    "clients:amendment_add": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    "clients:amendment_detail": Case(Chart(Area.DEMOGRAPHICS, Action.READ),
+                                     kwargs=lambda o: {**c(o), "amendment_id": o["amendment"].pk}),
+    "clients:amendment_decide": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), method="post",
+                                     kwargs=lambda o: {**c(o), "amendment_id": o["amendment"].pk}),
+    "clients:amendment_disagreement": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), method="post",
+                                           kwargs=lambda o: {**c(o), "amendment_id": o["denied_amendment"].pk}),
+    "clients:accounting": Case(Chart(Area.DEMOGRAPHICS, Action.READ), kwargs=c),
+    "clients:accounting_csv": Case(Chart(Area.DEMOGRAPHICS, Action.READ), kwargs=c),
+    "clients:disclosure_add": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE), kwargs=c),
+    "clients:disclosure_detail": Case(Chart(Area.DEMOGRAPHICS, Action.READ),
+                                      kwargs=lambda o: {**c(o), "disclosure_id": o["disclosure"].pk}),
+    "clients:disclosure_correct": Case(Chart(Area.DEMOGRAPHICS, Action.WRITE),
+                                       kwargs=lambda o: {**c(o), "disclosure_id": o["disclosure"].pk}),
     "clients:document": Case(Chart(Area.DEMOGRAPHICS, Action.READ), kwargs=lambda o: {"document_id": o["document"].pk}),
     "clients:care_team": Case(Team(Action.READ), kwargs=c),
     "clients:care_team_remove": Case(Team(Action.MANAGE), method="post",
                                      kwargs=lambda o: {**c(o), "membership_id": o["viewer_membership"].pk}),
+    "clients:restriction": Case(Team(Action.MANAGE), kwargs=c),
+    "clients:emergency_search": Case(Designated()),
+    "clients:emergency_request": Case(BreakGlass(), kwargs=c),
+    "clients:emergency_review": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"access_id": o["emergency"].pk}),
     # --- administration and the account page
     "core:users": Case(Roles((Role.ADMIN,))),
     "core:user_create": Case(Roles((Role.ADMIN,))),
@@ -147,6 +199,16 @@ RULES: dict[str, Case] = {
     "core:tokens": Case(Anyone()),
     "core:password_change": Case(Anyone()),
     "core:token_revoke": Case(Owner(), method="post", kwargs=lambda o: {"token_id": o["token"].pk}),
+    # --- second factor and password reset
+    "login_verify": Case(SignInStep(), public=True),
+    "mfa_enrol": Case(SignInStep(), public=True),
+    "core:mfa": Case(Anyone()),
+    "core:mfa_recovery_codes": Case(Anyone(), method="post"),
+    "core:mfa_remove": Case(Anyone(), method="post"),
+    "password_reset": Case(Anyone(), public=True),
+    "password_reset_done": Case(Anyone(), public=True),
+    "password_reset_confirm": Case(Anyone(), public=True, kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": Case(Anyone(), public=True),
 }
 
 def a(rule, method="get", kwargs=c, data=None, **extra) -> Case:
@@ -186,6 +248,23 @@ RULES.update({
     "api:gathered_create": a(DEMO_WRITE, "post", multipart=True, data=lambda o: {
         "source": "observation", "occurred_on": "2026-01-01", "title": "Studio observation"}),
     "api:document_download": a(DEMO_READ, kwargs=lambda o: {"document_id": o["document"].pk}),
+    "api:amendments_list": a(DEMO_READ),
+    "api:amendments_create": a(DEMO_WRITE, "post", data=lambda o: {
+        "part": "demographics", "item": "Address", "requested_change": "My address is 4 Elm Street.",
+        "received_on": "2026-01-10", "received_via": "in_writing"}),
+    "api:amendment_decide": a(DEMO_WRITE, "post", kwargs=lambda o: {**c(o), "amendment_id": o["amendment"].pk},
+                              data=lambda o: {"decision": "denied", "denial_reason": "The entry is accurate."}),
+    "api:amendment_disagreement": a(DEMO_WRITE, "post",
+                                    kwargs=lambda o: {**c(o), "amendment_id": o["denied_amendment"].pk},
+                                    data=lambda o: {"statement": "I never said that."}),
+    "api:disclosures_list": a(DEMO_READ),
+    "api:disclosures_create": a(DEMO_WRITE, "post", data=lambda o: {
+        "kind": "report", "recipient": "County public health", "purpose": "Required report",
+        "description": "Attendance dates", "legal_basis": "required_by_law"}),
+    "api:disclosure_correct": a(DEMO_WRITE, "post",
+                                kwargs=lambda o: {**c(o), "disclosure_id": o["disclosure"].pk},
+                                data=lambda o: {"correction_reason": "Wrong recipient", "recipient": "Dr. B"}),
+    "api:accounting": a(DEMO_READ),
 })
 
 # Django's own admin requires is_staff, which no ArtChart role grants; it is for
@@ -222,10 +301,18 @@ def objs(people, client_record):
     from artchart.core.models import CareTeamMembership, SupervisionLink
     from artchart.core.services import token_issue
     from artchart.tests.factories import ConsentFactory, ContactFactory, GatheredInfoFactory
-    from artchart.clients.models import Diagnosis, GatheredDocument
+    from artchart.clients.models import Diagnosis, EmergencyAccessDesignation, GatheredDocument
+    from artchart.clients.services import emergency_access_start
 
     entry = GatheredInfoFactory(client=client_record, author=people["therapist"])
+    amendment_objs = _amendment_and_disclosure_objs(client_record, entry, people["therapist"])
+    for name in ("therapist2", "outsider"):
+        EmergencyAccessDesignation.objects.create(user=people[name], designated_by=people["admin"])
+    emergency = emergency_access_start(by=people["outsider"], client=client_record, category="safety",
+                                       reason="Client in crisis at the front desk; care team unreachable")
     return {
+        **amendment_objs,
+        "emergency": emergency,
         **people,
         "client": client_record,
         "diagnosis": Diagnosis.objects.create(client=client_record, icd10_code="F43.10", label="PTSD"),
@@ -236,6 +323,26 @@ def objs(people, client_record):
         "viewer_membership": CareTeamMembership.objects.get(client=client_record, role="viewer"),
         "link": SupervisionLink.objects.get(supervisee=people["intern"]),
         "token": token_issue(user=people["therapist"], name="laptop")[0],
+    }
+
+
+def _amendment_and_disclosure_objs(client_record, entry, therapist) -> dict:
+    import datetime as dt
+
+    from artchart.clients.models import AmendmentRequest, Disclosure
+
+    def request(**extra):
+        return AmendmentRequest.objects.create(
+            client=client_record, part="gathered_info", gathered_info=entry, requested_change="Remove the last line.",
+            received_on=dt.date(2026, 2, 2), received_via="in_writing", recorded_by=therapist, **extra)
+
+    return {
+        "amendment": request(),
+        "denied_amendment": request(decision="denied", decided_on=dt.date(2026, 2, 20), decided_by=therapist,
+                                    denial_reason="The observation is accurate."),
+        "disclosure": Disclosure.objects.create(
+            client=client_record, kind="report", disclosed_on=dt.date(2026, 3, 1), recipient="Dr. Alicia Moreno",
+            purpose="Court order", description="Attendance", legal_basis="judicial", disclosed_by=therapist),
     }
 
 

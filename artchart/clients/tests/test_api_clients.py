@@ -125,7 +125,10 @@ def _operation_url(chart, name: str, ids: tuple[str, ...]) -> str:
 def test_the_access_tables_cover_every_client_operation():
     from artchart.api import api_operations
 
+    from artchart.clients.tests import test_amendments, test_disclosures
+
     covered = {name for name, *_ in OPERATIONS} | {"clients_list", "clients_create"}
+    covered |= {name for name, *_ in test_amendments.API_OPERATIONS + test_disclosures.API_OPERATIONS}
     assert covered == {op.name for op in api_operations() if op.path.startswith("/api/v1/clients/")}
 
 

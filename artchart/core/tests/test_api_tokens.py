@@ -44,6 +44,14 @@ EXPECTED_OPERATIONS = sorted([
     ("gathered_list", "GET", "/api/v1/clients/{client_id}/gathered/"),
     ("gathered_create", "POST", "/api/v1/clients/{client_id}/gathered/"),
     ("document_download", "GET", "/api/v1/clients/documents/{document_id}"),
+    ("amendments_list", "GET", "/api/v1/clients/{client_id}/amendments/"),
+    ("amendments_create", "POST", "/api/v1/clients/{client_id}/amendments/"),
+    ("amendment_decide", "POST", "/api/v1/clients/{client_id}/amendments/{amendment_id}/decision"),
+    ("amendment_disagreement", "POST", "/api/v1/clients/{client_id}/amendments/{amendment_id}/disagreement"),
+    ("disclosures_list", "GET", "/api/v1/clients/{client_id}/disclosures/"),
+    ("disclosures_create", "POST", "/api/v1/clients/{client_id}/disclosures/"),
+    ("disclosure_correct", "POST", "/api/v1/clients/{client_id}/disclosures/{disclosure_id}/corrections"),
+    ("accounting", "GET", "/api/v1/clients/{client_id}/accounting"),
 ])
 
 

@@ -136,14 +136,26 @@ def new_page(browser, live_server, page_watch):
 @pytest.fixture
 def sign_in():
     """Sign in through the real form and wait for the page after it."""
+    from artchart.core import mfa, selectors, services
     from artchart.tests.factories import PASSWORD
 
+    recovery_codes: dict[int, list[str]] = {}
+
     def sign_in(page, user, password: str = PASSWORD, next_path: str = ""):
+        # A role that needs a second factor (admin, supervisor, program admin) is
+        # enrolled here once; the second step then takes one of its recovery codes.
+        if mfa.required_for(user) and not selectors.has_mfa_device(user):
+            secret = mfa.new_secret()
+            recovery_codes[user.pk] = services.mfa_enrol(user=user, secret=secret, code=mfa.totp_now(secret))
         page.goto(f"/login/{'?next=' + next_path if next_path else ''}")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in").click()
+        if "/login/verify/" in page.url:
+            page.get_by_label("Code").fill(recovery_codes[user.pk].pop())
+            with page.expect_navigation():
+                page.get_by_role("button", name="Verify").click()
         return page
 
     return sign_in
