@@ -46,6 +46,9 @@ PENDING_SECONDS = 300
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+ENROL_CODE_HELP = "The six digits your authenticator app shows for ArtChart."
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=CODE_LABEL, max_length=64, strip=True,
@@ -168,6 +171,7 @@ def mfa_enrol(request):
             return redirect("login_verify")
     secret = _enrol_secret(request)
     form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = ENROL_CODE_HELP  # no recovery codes exist yet
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.mfa_enrol(user=user, secret=secret, code=form.cleaned_data["code"])
