@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "supervision.end": "Ended a supervision link",
     "token.issue": "Issued an API token",
     "token.revoke": "Revoked an API token",
+    "token.use": "Used an API token",
     "amendment.request": "Recorded a request to amend the record",
     "amendment.accepted": "Accepted a request to amend the record",
     "amendment.denied": "Denied a request to amend the record",

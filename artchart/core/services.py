@@ -274,9 +274,13 @@ def token_authenticate(raw: str) -> User | None:
     if token is None or not token.is_live:
         return None
     now = timezone.now()
-    # Record use at most once a minute: a write per API call would serialise them.
+    # Record use at most once a minute: a write per API call would serialise
+    # them. Each API request's reads are audited with the user anyway; this
+    # event says which token, and from where, the calls came.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            audit.record(actor=token.user, action="token.use", obj=token)
     return token.user
 
 

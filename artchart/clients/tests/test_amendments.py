@@ -52,7 +52,7 @@ def _api(name: str, **kwargs) -> str:
 
 def _snapshot():
     return (
-        AuditEvent.objects.exclude(action="client.read").count(),
+        AuditEvent.objects.exclude(action__in=["client.read", "token.use"]).count(),
         list(AmendmentRequest.objects.order_by("pk").values_list(
             "pk", "decision", "denial_reason", "disagreement", "decided_on")),
         AmendmentAddendum.objects.count(),

@@ -66,9 +66,9 @@ def _treatment_consent(**fields) -> dict:
 
 
 def _snapshot() -> tuple:
-    """Everything a refused request must leave as it was."""
+    """Everything a refused request must leave as it was (the token's own use is recorded apart)."""
     return (
-        AuditEvent.objects.count(),
+        AuditEvent.objects.exclude(action="token.use").count(),
         list(Client.objects.order_by("pk").values_list("pk", "preferred_name", "date_of_birth", "site_id")),
         list(Contact.objects.order_by("pk").values_list("pk", "name", "phone", "email")),
         list(Consent.objects.order_by("pk").values_list("pk", "revoked_on")),

@@ -289,3 +289,14 @@ def _filled(path: str, kwargs: dict) -> str:
     for name, value in kwargs.items():
         path = path.replace("{" + name + "}", str(value))
     return path
+
+
+def test_token_use_is_audited_at_most_once_a_minute(client, therapist):
+    from artchart.core.models import AuditEvent
+    from artchart.core.services import token_issue
+
+    token, raw = token_issue(user=therapist)
+    for _ in range(3):
+        assert client.get("/api/v1/clients/", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    uses = AuditEvent.objects.filter(action="token.use", object_id=str(token.pk))
+    assert uses.count() == 1 and uses.get().actor == therapist
