@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from artchart.core.access import Conflict
 from artchart.core.services import token_authenticate
 
 
@@ -97,6 +98,12 @@ def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"message": "Please correct the fields named.", "errors": _field_errors(exc)}, status=422)
 
 
+@api.exception_handler(Conflict)
+def on_conflict(request, exc: Conflict):
+    """Refused by the record's state (a signed plan): nothing was changed."""
+    return api.create_response(request, {"message": " ".join(exc.messages)}, status=409)
+
+
 @api.exception_handler(SchemaError)
 def on_schema_error(request, exc: SchemaError):
     """Malformed input (a date that is not a date, a missing field) in the same shape as model errors."""
@@ -134,6 +141,8 @@ def on_forbidden(request, exc):
 api.add_router("/auth/", "artchart.core.api.auth_router")
 api.add_router("/tokens/", "artchart.core.api.tokens_router")
 api.add_router("/clients/", "artchart.clients.api.router")
+api.add_router("/clients/", "artchart.plans.api.router")
+api.add_router("/programs/", "artchart.programs.api.router")
 
 
 class ApiOperation(NamedTuple):

@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "artchart.core",
     "artchart.clients",
+    "artchart.sso",
+    "artchart.programs",
+    "artchart.plans",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "artchart.core.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "artchart.sso.middleware.ProviderRecheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "artchart.core.middleware.SecurityHeadersMiddleware",
     "artchart.core.middleware.ReadAuditMiddleware",
@@ -176,7 +180,14 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 # ModelBackend hashes a dummy password for unknown usernames (Django #20760), so
 # the Argon2 work, and so the timing, is the same whether or not a user exists.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The first backend refuses a password when the user's organization has turned
+# local passwords off for single sign-on (admins excepted: break glass for IT);
+# the last one signs in through the organization's OpenID Connect provider.
+AUTHENTICATION_BACKENDS = [
+    "artchart.sso.backends.LocalPasswordPolicyBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "artchart.sso.backends.OidcBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -232,6 +243,39 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ArtChart <artchart@localhost>")
 PASSWORD_RESET_TIMEOUT = env_int("ARTCHART_PASSWORD_RESET_MINUTES", 60) * 60
+
+# --- Single sign-on (OpenID Connect) ---------------------------------------------------
+# Off unless the operator names the hospital's provider, ArtChart's client id and
+# its secret. The provider is found by discovery (ISSUER/.well-known/openid-configuration).
+# It is the only outbound connection sign-in makes, so the local profile (loopback
+# only) accepts a provider on loopback alone; a real one needs the server profile.
+OIDC_ISSUER = env("ARTCHART_OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env("ARTCHART_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = secret("ARTCHART_OIDC_CLIENT_SECRET")
+# The claim that names the ArtChart account: compared with the username, or with
+# the e-mail address when it is "email". Users are never created from it.
+OIDC_CLAIM = env("ARTCHART_OIDC_CLAIM", "preferred_username")
+OIDC_RP_SCOPES = env("ARTCHART_OIDC_SCOPES", "openid profile email")
+OIDC_RP_SIGN_ALGO = env("ARTCHART_OIDC_SIGN_ALGO", "RS256")
+# How often a signed-in session is checked with the provider (refresh token, else
+# userinfo); an account disabled there ends its ArtChart sessions at that check.
+OIDC_RECHECK_SECONDS = env_int("ARTCHART_OIDC_RECHECK_MINUTES", 15) * 60
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+if OIDC_ISSUER:
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(OIDC_ISSUER)
+    if SERVER and _issuer.scheme != "https":
+        raise RuntimeError("ARTCHART_OIDC_ISSUER must be an https:// address.")
+    if not SERVER and _issuer.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise RuntimeError("Single sign-on with a provider off this machine needs the server profile "
+                           "(ARTCHART_PROFILE=server): the local profile talks to loopback only.")
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise RuntimeError("ARTCHART_OIDC_ISSUER needs ARTCHART_OIDC_CLIENT_ID and ARTCHART_OIDC_CLIENT_SECRET (or its *_FILE).")
+
 AUDIT_CHECKPOINT_EVERY = env_int("ARTCHART_AUDIT_CHECKPOINT_EVERY", 100)
 # Forward every audit event to a syslog collector the operator runs, e.g.
 # "udp://127.0.0.1:514" or "tcp://logs.example.org:6514" (behind stunnel for TLS).

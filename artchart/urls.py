@@ -17,8 +17,12 @@ urlpatterns = [
     path("password-reset/done/", auth_views.password_reset_complete, name="password_reset_complete"),
     path("logout/", core_views.sign_out, name="logout"),
     path("keepalive/", core_views.keepalive, name="keepalive"),
+    # Single sign-on (sso/login/, sso/callback/: 404 until configured) and its admin page, manage/sign-in/.
+    path("", include("artchart.sso.urls")),
     path("manage/", include("artchart.core.urls")),
     path("clients/", include("artchart.clients.urls")),
+    path("clients/<int:client_id>/plans/", include("artchart.plans.urls")),
+    path("programs/", include("artchart.programs.urls")),
     path("api/v1/", api.urls),
     # Django admin's own login would skip the second factor and the lockout: send it to ours.
     path("django-admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -7,7 +7,7 @@ particular thing gets 403 (``PermissionDenied``).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from artchart.core.models import Role
@@ -17,6 +17,10 @@ NOT_FOUND = "No such client, or it is not on a care team of yours."
 NOT_ALLOWED = "Your place on this client's care team does not allow this."
 ADMINS_ONLY = "Only an admin may do this."
 NOT_DESIGNATED = "Emergency access is only for people an admin has designated to break the glass."
+
+
+class Conflict(ValidationError):
+    """The record's state refuses this change (a signed plan is final): a form error on the web, 409 in the API."""
 
 
 def require_client_access(user, client_id: int, area: Area, action: Action) -> frozenset[Relation]:

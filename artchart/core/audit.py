@@ -73,6 +73,18 @@ ACTION_LABELS = {
     "break_glass.start": "Used emergency access",
     "break_glass.review": "Reviewed an emergency access",
     "audit.export": "Exported the audit report",
+    "sso.identity_link": "Linked an identity-provider account",
+    "sso.local_passwords_set": "Changed whether local passwords may be used",
+    "plan.create": "Opened a treatment plan draft",
+    "plan.update": "Changed a treatment plan draft",
+    "plan.sign": "Signed a treatment plan",
+    "plan.submit": "Submitted a treatment plan for co-signature",
+    "plan.cosign": "Co-signed a treatment plan",
+    "plan.return": "Returned a treatment plan to the intern",
+    "directive.create": "Added a directive to the library",
+    "directive.update": "Changed a directive in the library",
+    "program.create": "Added a program",
+    "program.update": "Changed a program",
 }
 
 

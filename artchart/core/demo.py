@@ -201,6 +201,7 @@ def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
         clients = _demo_clients(rng, sites=sites, people=people)
         _demo_privacy(admin=admin, people=people, clients=clients)
         _demo_amendments_and_disclosures(people=people, clients=clients)
+        _demo_library_and_plans(people=people, sites=sites, clients=clients)
         after = AuditCounter.objects.get(id=1).last_seq
     return DemoResult(created=True, clients=len(clients), events=after - before)
 
@@ -508,3 +509,64 @@ def _demo_amendments_and_disclosures(*, people: dict[str, User], clients: list[C
         disclosed_on=today - dt.timedelta(days=12), recipient="Willow County Court, Family Division",
         purpose="Court order for attendance records", description="Dates of sessions attended in the last 90 days.",
     )
+
+
+# --- the directive library, programs and treatment plans -----------------------------------------
+
+# Names and materials only: the library says what a directive is, not what it achieves.
+DEMO_DIRECTIVES = [
+    ("Bridge drawing", "Drawing paper, pencils, coloured markers"),
+    ("Safe-place drawing", "Drawing paper, oil pastels"),
+    ("Mandala", "Paper with a printed circle, coloured pencils, compass"),
+    ("Magazine collage", "Card, pre-cut magazine images, glue sticks (no scissors where sharps are restricted)"),
+    ("Scribble chase", "Large paper, two colours of crayon"),
+    ("Clay pinch pot", "Air-dry clay, water, wooden tools"),
+    ("Container box", "Small cardboard box, paint, collage papers, glue"),
+    ("Inside/outside mask", "Papier-mache mask blank, acrylic paint, brushes"),
+]
+DEMO_GOALS = [
+    ("Expresses feelings through art rather than withdrawal",
+     ("Leaves or refuses every session", "Participates in some sessions without naming a feeling",
+      "Names a feeling linked to the artwork in 2 of 4 sessions", "Names a feeling in 3 of 4 sessions",
+      "Names feelings in every session and uses art to settle unprompted"),
+     "Names a feeling linked to the artwork in 2 of 4 sessions", "0 of 4 sessions"),
+    ("Tolerates an unfinished or imperfect piece",
+     ("Destroys work when it goes wrong", "Stops and needs prompting to continue",
+      "Continues after a mistake with one prompt", "Continues after a mistake without a prompt",
+      "Talks about a mistake and reworks it on their own"),
+     "Continues after a mistake with no more than one prompt in 3 of 4 sessions", "Destroys work in most sessions"),
+]
+
+
+def _demo_library_and_plans(*, people: dict[str, User], sites: list[Site], clients: list[Client]) -> None:
+    """A bare directive library, a program per site, a signed plan for every client, and an intern's plan to co-sign."""
+    from artchart.plans import services as plan_services
+    from artchart.programs import services as program_services
+
+    today = timezone.localdate()
+    therapist = people["therapist"]
+    directives = [program_services.directive_create(by=therapist, name=name, materials=materials)
+                  for name, materials in DEMO_DIRECTIVES]
+    for site in sites:
+        program_services.program_create(by=people["programadmin"], name=f"{site.name} art therapy program", site=site)
+    for index, client in enumerate(clients):
+        primary = client.care_team.get(role=CareTeamRole.PRIMARY).user
+        plan = plan_services.plan_create(by=primary, client=client,
+                                         review_date=today + dt.timedelta(days=5 + (index * 7) % 90))
+        problem = plan_services.problem_add(by=primary, plan=plan,
+                                            statement="Difficulty putting feelings into words; withdraws when frustrated.")
+        for statement, levels, objective, baseline in DEMO_GOALS[: 1 + index % 2]:
+            goal = plan_services.goal_add(by=primary, problem=problem, statement=statement, **dict(zip(
+                ("level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2"), levels)))
+            plan_services.objective_add(by=primary, goal=goal, statement=objective, baseline=baseline,
+                                        target_date=today + dt.timedelta(days=90), status="in_progress")
+        plan_services.intervention_add(by=primary, plan=plan, directive=directives[index % len(directives)],
+                                       media="Dry media", frequency="Weekly, 45 minutes", delivered_by=primary)
+        plan_services.plan_sign(by=primary, plan=plan)
+    intern = people["intern"]
+    client = next(c for c in clients if c.care_team.filter(user=intern).exists())
+    revision = plan_services.plan_create(by=intern, client=client)
+    goal = revision.problems.first().goals.first()
+    plan_services.objective_add(by=intern, goal=goal, statement="Chooses a directive from two offered in 3 of 4 sessions",
+                                baseline="Needs the therapist to choose", target_date=today + dt.timedelta(days=60))
+    plan_services.plan_submit(by=intern, plan=revision)

@@ -98,6 +98,13 @@ def dashboard(request):
         from artchart.core.permissions import may_break_glass
 
         context["may_break_glass"] = may_break_glass(user)
+    if user.role not in (Role.ADMIN, Role.PROGRAM_ADMIN):
+        # Imported here: core comes before plans and must not import it at load time.
+        from artchart.plans.selectors import reviews_due_for, waiting_for_cosign_by
+
+        context["reviews_due"] = list(reviews_due_for(user)[:DASHBOARD_CLIENTS])
+        context["plans_to_cosign"] = list(waiting_for_cosign_by(user)[:DASHBOARD_CLIENTS])
+        shown(plan.client for plan in context["reviews_due"] + context["plans_to_cosign"])
     events = recent_activity_of(user)
     # Name the client an action was about only where the user may still see them.
     ids = {cid for event in events for cid in event.client_id_list}

@@ -51,6 +51,27 @@ def _add_tokens(ctx, n):
         token_issue(user=ctx["admin"])
 
 
+def _plan_of(ctx):
+    from artchart.plans.models import PlanStatus, Problem, TreatmentPlan
+
+    plan = TreatmentPlan.objects.filter(client=ctx["client_record"]).first()
+    if plan is None:
+        plan = TreatmentPlan.objects.create(client=ctx["client_record"], version=1, author=ctx["therapist"],
+                                            status=PlanStatus.SIGNED)
+        Problem.objects.create(plan=plan, statement="Withdraws when frustrated")
+    return plan
+
+
+def _add_goals(ctx, n):
+    from artchart.plans.models import Goal, Objective, Problem
+
+    plan = _plan_of(ctx)
+    for number in range(n):
+        problem = Problem.objects.create(plan=plan, statement=f"Problem {number}")
+        goal = Goal.objects.create(problem=problem, statement=f"Goal {number}", level_0="Expected")
+        Objective.objects.create(goal=goal, statement=f"Objective {number}")
+
+
 CASES = {
     "users": ("admin", lambda ctx: reverse("core:users"), _add_users),
     "sites": ("admin", lambda ctx: reverse("core:sites"), _add_sites),
@@ -59,6 +80,10 @@ CASES = {
     "care team": ("therapist", lambda ctx: reverse("clients:care_team", args=[ctx["client_record"].pk]), _add_team_members),
     "account and tokens": ("admin", lambda ctx: reverse("core:tokens"), _add_tokens),
     "dashboard": ("therapist", lambda ctx: reverse("dashboard"), _add_team_clients),
+    "chart with its active plan": ("therapist", lambda ctx: reverse("clients:chart", args=[ctx["client_record"].pk]),
+                                   _add_goals),
+    "treatment plan": ("therapist", lambda ctx: reverse("plans:detail", args=[ctx["client_record"].pk, _plan_of(ctx).pk]),
+                       _add_goals),
 }
 
 

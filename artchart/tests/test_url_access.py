@@ -117,6 +117,11 @@ class Nothing:
         return 404
 
 
+class NotConfigured(Nothing):
+    """A feature the operator has not configured (single sign-on in the tests): 404 for
+    everyone, signed in or not."""
+
+
 CLINICAL_CREATORS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 
 
@@ -209,6 +214,10 @@ RULES: dict[str, Case] = {
     "password_reset_done": Case(Anyone(), public=True),
     "password_reset_confirm": Case(Anyone(), public=True, kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}),
     "password_reset_complete": Case(Anyone(), public=True),
+    # --- single sign-on: off in the tests (artchart/sso/tests drive it against a real provider)
+    "sso:login": Case(NotConfigured(), public=True),
+    "sso:callback": Case(NotConfigured(), public=True),
+    "sso:sign_in_settings": Case(Roles((Role.ADMIN,))),
 }
 
 def a(rule, method="get", kwargs=c, data=None, **extra) -> Case:
@@ -267,6 +276,58 @@ RULES.update({
     "api:accounting": a(DEMO_READ),
 })
 
+# --- programs and the directive library (organization pages) and treatment plans (one client's)
+LIBRARY = Roles((Role.THERAPIST, Role.SUPERVISOR, Role.PROGRAM_ADMIN, Role.ADMIN))
+CLIN = {action: Chart(Area.CLINICAL, action) for action in Action}
+
+
+def p(name: str, **extra):
+    return lambda o: {**c(o), "plan_id": o[name].pk, **{k: f(o) for k, f in extra.items()}}
+
+
+RULES.update({
+    "programs:programs": Case(Anyone()),
+    "programs:program_edit": Case(LIBRARY, kwargs=lambda o: {"program_id": o["program"].pk}),
+    "programs:directives": Case(Anyone()),
+    "programs:directive_edit": Case(LIBRARY, kwargs=lambda o: {"directive_id": o["directive"].pk}),
+    "api:programs_list": a(Anyone(), kwargs=NONE),
+    "api:programs_create": a(LIBRARY, "post", kwargs=NONE, data=lambda o: {"name": "Memory-care open studio"}),
+    "api:directives_list": a(Anyone(), kwargs=NONE),
+    "api:directives_create": a(LIBRARY, "post", kwargs=NONE, data=lambda o: {"name": "Road drawing",
+                                                                             "materials": "Paper, markers"}),
+    "plans:list": Case(CLIN[Action.READ], kwargs=c),
+    "plans:create": Case(CLIN[Action.WRITE], method="post", kwargs=c),
+    "plans:detail": Case(CLIN[Action.READ], kwargs=p("draft_plan")),
+    "plans:edit": Case(CLIN[Action.WRITE], kwargs=p("draft_plan")),
+    "plans:problem_add": Case(CLIN[Action.WRITE], kwargs=p("draft_plan")),
+    "plans:goal_add": Case(CLIN[Action.WRITE], kwargs=p("draft_plan", problem_id=lambda o: o["problem"].pk)),
+    "plans:objective_add": Case(CLIN[Action.WRITE], kwargs=p("draft_plan", goal_id=lambda o: o["goal"].pk)),
+    "plans:intervention_add": Case(CLIN[Action.WRITE], kwargs=p("draft_plan")),
+    "plans:item_edit": Case(CLIN[Action.WRITE], kwargs=p("draft_plan", kind=lambda o: "goal",
+                                                          item_id=lambda o: o["goal"].pk)),
+    "plans:item_remove": Case(CLIN[Action.WRITE], method="post",
+                              kwargs=p("draft_plan", kind=lambda o: "goal", item_id=lambda o: o["goal"].pk)),
+    "plans:sign": Case(CLIN[Action.SIGN], method="post", kwargs=p("draft_plan")),
+    "plans:submit": Case(CLIN[Action.SUBMIT], method="post", kwargs=p("intern_draft")),
+    "plans:cosign": Case(CLIN[Action.COSIGN], method="post", kwargs=p("submitted_plan")),
+    "plans:return": Case(CLIN[Action.RETURN], method="post", kwargs=p("submitted_plan"),
+                         data=lambda o: {"comment": "Make the objectives measurable."}),
+    "api:plans_list": a(CLIN[Action.READ]),
+    "api:plans_create": a(CLIN[Action.WRITE], "post"),
+    "api:plan_detail": a(CLIN[Action.READ], kwargs=p("draft_plan")),
+    "api:plan_sign": a(CLIN[Action.SIGN], "post", kwargs=p("draft_plan")),
+    "api:plan_submit": a(CLIN[Action.SUBMIT], "post", kwargs=p("intern_draft")),
+    "api:plan_cosign": a(CLIN[Action.COSIGN], "post", kwargs=p("submitted_plan")),
+    "api:plan_return": a(CLIN[Action.RETURN], "post", kwargs=p("submitted_plan"),
+                         data=lambda o: {"comment": "Make the objectives measurable."}),
+    "api:problems_create": a(CLIN[Action.WRITE], "post", kwargs=p("draft_plan"),
+                             data=lambda o: {"statement": "Withdraws in groups"}),
+    "api:goals_create": a(CLIN[Action.WRITE], "post", kwargs=p("draft_plan"),
+                          data=lambda o: {"problem": o["problem"].pk, "statement": "Joins one group piece"}),
+    "api:objectives_create": a(CLIN[Action.WRITE], "post", kwargs=p("draft_plan", goal_id=lambda o: o["goal"].pk),
+                               data=lambda o: {"statement": "Adds to the mural in 2 of 4 sessions"}),
+})
+
 # Django's own admin requires is_staff, which no ArtChart role grants; it is for
 # the operator's superuser only and is tested by Django.
 EXCLUDED_NAMESPACES = ("admin",)
@@ -312,6 +373,7 @@ def objs(people, client_record):
                                        reason="Client in crisis at the front desk; care team unreachable")
     return {
         **amendment_objs,
+        **_plan_and_library_objs(client_record, people),
         "emergency": emergency,
         **people,
         "client": client_record,
@@ -323,6 +385,29 @@ def objs(people, client_record):
         "viewer_membership": CareTeamMembership.objects.get(client=client_record, role="viewer"),
         "link": SupervisionLink.objects.get(supervisee=people["intern"]),
         "token": token_issue(user=people["therapist"], name="laptop")[0],
+    }
+
+
+def _plan_and_library_objs(client_record, people) -> dict:
+    """Plans in each state the actions need (made directly: the services allow one open plan at a time)."""
+    from django.utils import timezone
+
+    from artchart.plans.models import Goal, Problem, TreatmentPlan
+    from artchart.programs.models import Directive, Program
+
+    def plan(version, author, **extra):
+        made = TreatmentPlan.objects.create(client=client_record, version=version, author=people[author], **extra)
+        problem = Problem.objects.create(plan=made, statement="Withdraws when frustrated")
+        return made, problem, Goal.objects.create(problem=problem, statement="Names a feeling in session")
+
+    draft, problem, goal = plan(1, "therapist")
+    org = client_record.organization_id
+    return {
+        "draft_plan": draft, "problem": problem, "goal": goal,
+        "intern_draft": plan(2, "intern")[0],
+        "submitted_plan": plan(3, "intern", status="submitted", submitted_at=timezone.now())[0],
+        "directive": Directive.objects.create(organization_id=org, name="Bridge drawing", materials="Paper, pencils"),
+        "program": Program.objects.create(organization_id=org, name="After-school studio"),
     }
 
 
@@ -366,7 +451,9 @@ def test_each_person_gets_what_the_access_table_says(client, objs, url_name, per
     send = getattr(client, case.method)
     if person_name == "anonymous":
         response = send(url)
-        if case.public:
+        if isinstance(case.rule, NotConfigured):
+            assert response.status_code == 404, (url, response.status_code)
+        elif case.public:
             assert _status_ok(response, case), (url, response.status_code)
         else:
             assert response.status_code == 302 and "/login/" in response["Location"], (url, response.status_code)

@@ -126,9 +126,11 @@ def test_the_access_tables_cover_every_client_operation():
     from artchart.api import api_operations
 
     from artchart.clients.tests import test_amendments, test_disclosures
+    from artchart.plans.tests import test_plans
 
     covered = {name for name, *_ in OPERATIONS} | {"clients_list", "clients_create"}
     covered |= {name for name, *_ in test_amendments.API_OPERATIONS + test_disclosures.API_OPERATIONS}
+    covered |= set(test_plans.API_OPERATIONS)  # the plans router shares the clients prefix
     assert covered == {op.name for op in api_operations() if op.path.startswith("/api/v1/clients/")}
 
 

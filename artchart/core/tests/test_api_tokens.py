@@ -52,6 +52,20 @@ EXPECTED_OPERATIONS = sorted([
     ("disclosures_create", "POST", "/api/v1/clients/{client_id}/disclosures/"),
     ("disclosure_correct", "POST", "/api/v1/clients/{client_id}/disclosures/{disclosure_id}/corrections"),
     ("accounting", "GET", "/api/v1/clients/{client_id}/accounting"),
+    ("plans_list", "GET", "/api/v1/clients/{client_id}/plans/"),
+    ("plans_create", "POST", "/api/v1/clients/{client_id}/plans/"),
+    ("plan_detail", "GET", "/api/v1/clients/{client_id}/plans/{plan_id}"),
+    ("plan_sign", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/sign"),
+    ("plan_submit", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/submit"),
+    ("plan_cosign", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/cosign"),
+    ("plan_return", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/return"),
+    ("problems_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/problems/"),
+    ("goals_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/goals/"),
+    ("objectives_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/goals/{goal_id}/objectives/"),
+    ("programs_list", "GET", "/api/v1/programs/"),
+    ("programs_create", "POST", "/api/v1/programs/"),
+    ("directives_list", "GET", "/api/v1/programs/directives/"),
+    ("directives_create", "POST", "/api/v1/programs/directives/"),
 ])
 
 

@@ -1,0 +1,298 @@
+"""Writes to treatment plans. Each is one transaction with its audit event (ids only).
+
+Services check access themselves. A draft may be changed by whoever may write
+the client's clinical record; a signed plan never changes: the message says to
+revise it into a new version (the API answers 409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from artchart.clients.models import Client
+from artchart.core import audit
+from artchart.core.access import Conflict, require_client_access
+from artchart.core.models import SupervisionLink, User
+from artchart.core.permissions import Action, Area
+from artchart.plans.models import (
+    OPEN_STATUSES,
+    Goal,
+    Objective,
+    PlannedIntervention,
+    PlanStatus,
+    Problem,
+    TreatmentPlan,
+)
+
+SIGNED_IS_FINAL = ("Version {version} of this plan was signed on {day} by {name} and cannot be changed; "
+                   "revise it into a new version instead.")
+WAITING_FOR_COSIGN = "This plan is waiting for the supervisor's co-signature; it can be changed once it is returned."
+NOT_A_DRAFT = "Only a draft can be signed or submitted."
+NOT_SUBMITTED = "Only a submitted plan can be co-signed or returned."
+NOT_THE_SUPERVISOR = "Only the supervisor of the intern who wrote this plan may co-sign or return it."
+NOT_THE_AUTHOR = "Only the intern who wrote this draft may submit it."
+RETURN_NEEDS_COMMENT = "Say what needs changing: the intern reads this comment."
+PLAN_IS_EMPTY = "Add at least one goal before signing or submitting the plan."
+
+PROBLEM_FIELDS = ("statement",)
+GOAL_FIELDS = ("statement", "level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2", "weight")
+OBJECTIVE_FIELDS = ("statement", "baseline", "target_date", "status")
+INTERVENTION_FIELDS = ("directive", "technique", "media", "frequency", "delivered_by")
+FIELDS = {Problem: PROBLEM_FIELDS, Goal: GOAL_FIELDS, Objective: OBJECTIVE_FIELDS,
+          PlannedIntervention: INTERVENTION_FIELDS}
+
+
+def _apply(instance, fields: dict, allowed) -> list[str]:
+    changed = []
+    for name in allowed:
+        if name not in fields:
+            continue
+        field = instance._meta.get_field(name)
+        value = fields[name]
+        if field.is_relation and hasattr(value, "pk"):
+            value = value.pk
+        if getattr(instance, field.attname) != value:
+            setattr(instance, field.attname, value)
+            changed.append(name)
+    return changed
+
+
+def _require_draft(by: User, plan: TreatmentPlan) -> None:
+    require_client_access(by, plan.client_id, Area.CLINICAL, Action.WRITE)
+    if plan.is_signed:
+        raise Conflict(SIGNED_IS_FINAL.format(version=plan.version, day=f"{plan.signed_at:%-d %B %Y}",
+                                              name=plan.signed_by.display_name if plan.signed_by_id else "—"))
+    if plan.status == PlanStatus.SUBMITTED:
+        raise Conflict(WAITING_FOR_COSIGN)
+
+
+def plan_of(item) -> TreatmentPlan:
+    if isinstance(item, (Problem, PlannedIntervention)):
+        return item.plan
+    if isinstance(item, Goal):
+        return item.problem.plan
+    return item.goal.problem.plan
+
+
+def _record(by: User, action: str, obj, plan: TreatmentPlan, **detail) -> None:
+    audit.record(actor=by, action=action, obj=obj, client_ids=[plan.client_id],
+                 detail={"plan": plan.pk, **detail})
+
+
+# --- plans -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, by: User, client: Client, review_date: dt.date | None = None) -> TreatmentPlan:
+    """A new draft; from the last signed version's content if there is one ("revise into version N+1").
+
+    If a draft or submitted version is already open, that one is returned: a
+    client has one plan in the making at a time.
+    """
+    require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
+    Client.objects.select_for_update().filter(pk=client.pk).first()  # two revisions at once must not both start
+    plans = TreatmentPlan.objects.filter(client=client)
+    open_plan = plans.filter(status__in=OPEN_STATUSES).order_by("-version").first()
+    if open_plan is not None:
+        return open_plan
+    previous = plans.filter(status=PlanStatus.SIGNED).order_by("-version").first()
+    last_version = plans.order_by("-version").values_list("version", flat=True).first() or 0
+    plan = TreatmentPlan(client=client, version=last_version + 1, author=by,
+                         review_date=review_date or (previous.review_date if previous else None))
+    plan.full_clean()
+    plan.save()
+    if previous is not None:
+        _copy_content(previous, plan)
+    _record(by, "plan.create", plan, plan, version=plan.version, revises=previous.pk if previous else None)
+    return plan
+
+
+def _copy_content(source: TreatmentPlan, target: TreatmentPlan) -> None:
+    for problem in source.problems.prefetch_related("goals__objectives"):
+        new_problem = Problem.objects.create(plan=target, statement=problem.statement)
+        for goal in problem.goals.all():
+            new_goal = Goal.objects.create(problem=new_problem, **{f: getattr(goal, f) for f in GOAL_FIELDS})
+            Objective.objects.bulk_create(
+                Objective(goal=new_goal, **{f: getattr(o, f) for f in OBJECTIVE_FIELDS}) for o in goal.objectives.all())
+    PlannedIntervention.objects.bulk_create(
+        PlannedIntervention(plan=target, directive_id=i.directive_id, technique=i.technique, media=i.media,
+                            frequency=i.frequency, delivered_by_id=i.delivered_by_id)
+        for i in source.interventions.all())
+
+
+@transaction.atomic
+def plan_update(*, by: User, plan: TreatmentPlan, review_date: dt.date | None) -> TreatmentPlan:
+    _require_draft(by, plan)
+    if plan.review_date != review_date:
+        plan.review_date = review_date
+        plan.full_clean()
+        plan.save(update_fields=["review_date"])
+        _record(by, "plan.update", plan, plan, fields=["review_date"])
+    return plan
+
+
+def content_of(plan: TreatmentPlan) -> dict:
+    """The plan's clinical content as plain values, in a stable order (what the signature covers)."""
+    problems = plan.problems.prefetch_related("goals__objectives").order_by("id")
+    return {
+        "client": plan.client_id,
+        "version": plan.version,
+        "review_date": plan.review_date.isoformat() if plan.review_date else None,
+        "problems": [
+            {"statement": p.statement, "goals": [
+                {**{f: getattr(g, f) for f in GOAL_FIELDS}, "objectives": [
+                    {"statement": o.statement, "baseline": o.baseline, "status": o.status,
+                     "target_date": o.target_date.isoformat() if o.target_date else None}
+                    for o in g.objectives.all()]}
+                for g in p.goals.all()]}
+            for p in problems],
+        "interventions": [
+            {"directive": i.directive_id, "technique": i.technique, "media": i.media, "frequency": i.frequency,
+             "delivered_by": i.delivered_by_id}
+            for i in plan.interventions.order_by("id")],
+    }
+
+
+def content_hash(plan: TreatmentPlan) -> str:
+    canonical = json.dumps(content_of(plan), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _activate(plan: TreatmentPlan, now) -> list[int]:
+    """Make ``plan`` the active version; the earlier active one is superseded (and kept)."""
+    earlier = list(TreatmentPlan.objects.select_for_update().filter(client_id=plan.client_id, status=PlanStatus.SIGNED)
+                   .exclude(pk=plan.pk).values_list("pk", flat=True))
+    TreatmentPlan.objects.filter(pk__in=earlier).update(status=PlanStatus.SUPERSEDED, superseded_at=now)
+    plan.status = PlanStatus.SIGNED
+    plan.content_hash = content_hash(plan)
+    return earlier
+
+
+def _require_goal(plan: TreatmentPlan) -> None:
+    if not Goal.objects.filter(problem__plan=plan).exists():
+        raise ValidationError(PLAN_IS_EMPTY)
+
+
+@transaction.atomic
+def plan_sign(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
+    require_client_access(by, plan.client_id, Area.CLINICAL, Action.SIGN)
+    if plan.is_signed:
+        _require_draft(by, plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise Conflict(NOT_A_DRAFT)
+    _require_goal(plan)
+    now = timezone.now()
+    plan.signed_by, plan.signed_at = by, now
+    superseded = _activate(plan, now)
+    plan.save()
+    _record(by, "plan.sign", plan, plan, version=plan.version, superseded=superseded)
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
+    require_client_access(by, plan.client_id, Area.CLINICAL, Action.SUBMIT)
+    if plan.status != PlanStatus.DRAFT:
+        raise Conflict(NOT_A_DRAFT)
+    if plan.author_id != by.pk:
+        raise PermissionDenied(NOT_THE_AUTHOR)
+    _require_goal(plan)
+    plan.status, plan.submitted_at = PlanStatus.SUBMITTED, timezone.now()
+    plan.save(update_fields=["status", "submitted_at"])
+    _record(by, "plan.submit", plan, plan, version=plan.version)
+    return plan
+
+
+def _require_responsible_supervisor(by: User, plan: TreatmentPlan, action: Action) -> None:
+    require_client_access(by, plan.client_id, Area.CLINICAL, action)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise Conflict(NOT_SUBMITTED)
+    if not SupervisionLink.objects.filter(supervisor=by, supervisee_id=plan.author_id, ended_on__isnull=True).exists():
+        raise PermissionDenied(NOT_THE_SUPERVISOR)
+
+
+@transaction.atomic
+def plan_cosign(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
+    """The supervisor co-signs the intern's submitted plan: it becomes the active version."""
+    _require_responsible_supervisor(by, plan, Action.COSIGN)
+    now = timezone.now()
+    plan.signed_by_id, plan.signed_at = plan.author_id, plan.submitted_at
+    plan.cosigned_by, plan.cosigned_at = by, now
+    superseded = _activate(plan, now)
+    plan.save()
+    _record(by, "plan.cosign", plan, plan, version=plan.version, superseded=superseded)
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, by: User, plan: TreatmentPlan, comment: str) -> TreatmentPlan:
+    """The supervisor returns the plan to the intern as a draft, with what needs changing."""
+    _require_responsible_supervisor(by, plan, Action.RETURN)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": RETURN_NEEDS_COMMENT})
+    plan.status, plan.submitted_at = PlanStatus.DRAFT, None
+    plan.returned_by, plan.returned_at, plan.return_comment = by, timezone.now(), comment
+    plan.full_clean()
+    plan.save()
+    _record(by, "plan.return", plan, plan, version=plan.version)
+    return plan
+
+
+# --- the plan's content, while it is a draft -----------------------------------------------------
+
+
+def _add(by: User, plan: TreatmentPlan, item, fields: dict, action: str):
+    _require_draft(by, plan)
+    _apply(item, fields, FIELDS[type(item)])
+    item.full_clean()
+    item.save()
+    _record(by, action, item, plan)
+    return item
+
+
+@transaction.atomic
+def problem_add(*, by: User, plan: TreatmentPlan, **fields) -> Problem:
+    return _add(by, plan, Problem(plan=plan), fields, "plan.problem_add")
+
+
+@transaction.atomic
+def goal_add(*, by: User, problem: Problem, **fields) -> Goal:
+    return _add(by, problem.plan, Goal(problem=problem), fields, "plan.goal_add")
+
+
+@transaction.atomic
+def objective_add(*, by: User, goal: Goal, **fields) -> Objective:
+    return _add(by, goal.problem.plan, Objective(goal=goal), fields, "plan.objective_add")
+
+
+@transaction.atomic
+def intervention_add(*, by: User, plan: TreatmentPlan, **fields) -> PlannedIntervention:
+    return _add(by, plan, PlannedIntervention(plan=plan), fields, "plan.intervention_add")
+
+
+@transaction.atomic
+def plan_item_update(*, by: User, item, **fields):
+    """Change a problem, goal, objective or planned intervention of a draft."""
+    plan = plan_of(item)
+    _require_draft(by, plan)
+    changed = _apply(item, fields, FIELDS[type(item)])
+    if changed:
+        item.full_clean()
+        item.save()
+        _record(by, f"plan.{type(item).__name__.lower()}_update", item, plan, fields=changed)
+    return item
+
+
+@transaction.atomic
+def plan_item_remove(*, by: User, item) -> None:
+    plan = plan_of(item)
+    _require_draft(by, plan)
+    _record(by, f"plan.{type(item).__name__.lower()}_remove", item, plan)
+    item.delete()

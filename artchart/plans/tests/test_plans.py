@@ -1,0 +1,193 @@
+"""Treatment plans: versions, signing, the intern's submit → co-sign / return, and who may see what."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from artchart.core.models import AuditEvent
+from artchart.core.services import token_issue
+from artchart.plans import services
+from artchart.plans.models import Goal, Objective, PlanStatus, TreatmentPlan
+from artchart.tests.factories import CareTeamFactory, SupervisionLinkFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+API_OPERATIONS = ["plans_list", "plans_create", "plan_detail", "plan_sign", "plan_submit", "plan_cosign",
+                  "plan_return", "problems_create", "goals_create", "objectives_create"]
+
+
+def _draft_with_goals(by, client, goals=("Express anger safely through art", "Tolerate an unfinished piece")):
+    plan = services.plan_create(by=by, client=client)
+    problem = services.problem_add(by=by, plan=plan, statement="Outbursts when work does not go to plan")
+    for statement in goals:
+        goal = services.goal_add(by=by, problem=problem, statement=statement, level_minus_2="No change",
+                                 level_0="Names the feeling in two of three sessions", level_plus_2="Every session")
+        services.objective_add(by=by, goal=goal, statement="Uses the scribble chase when frustrated",
+                               baseline="0 of 4 sessions")
+    return plan
+
+
+def _api(user):
+    from django.test import Client
+
+    return Client(headers={"Authorization": f"Bearer {token_issue(user=user)[1]}"})
+
+
+def test_therapist_signs_a_plan_with_two_goals_and_revises_it_into_version_2(client, therapist, client_record):
+    plan = _draft_with_goals(therapist, client_record)
+    client.force_login(therapist)
+    assert client.post(reverse("plans:sign", args=[client_record.pk, plan.pk])).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SIGNED and plan.signed_by == therapist and len(plan.content_hash) == 64
+    assert plan.content_hash == services.content_hash(plan)
+
+    assert client.post(reverse("plans:create", args=[client_record.pk])).status_code == 302
+    second = TreatmentPlan.objects.get(client=client_record, version=2)
+    assert second.status == PlanStatus.DRAFT
+    assert Goal.objects.filter(problem__plan=second).count() == 2
+    assert Objective.objects.filter(goal__problem__plan=second).count() == 2
+    services.goal_add(by=therapist, problem=second.problems.get(), statement="Finishes one piece a month")
+    client.post(reverse("plans:sign", args=[client_record.pk, second.pk]))
+
+    plan.refresh_from_db()
+    second.refresh_from_db()
+    assert second.status == PlanStatus.SIGNED
+    assert plan.status == PlanStatus.SUPERSEDED and Goal.objects.filter(problem__plan=plan).count() == 2
+    chart = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
+    assert "Active treatment plan" in chart and "Finishes one piece a month" in chart and "Revise into version 3" in chart
+    page = client.get(reverse("plans:list", args=[client_record.pk])).content.decode()
+    assert "Version 1" in page and "Superseded" in page
+    actions = list(AuditEvent.objects.filter(action__startswith="plan.").values_list("action", flat=True))
+    assert actions.count("plan.sign") == 2 and actions.count("plan.create") == 2
+    assert all(set(e.detail) <= {"plan", "version", "revises", "superseded", "fields"}
+               for e in AuditEvent.objects.filter(action__startswith="plan."))
+
+
+def test_editing_a_signed_plan_is_refused_with_409(therapist, client_record):
+    plan = _draft_with_goals(therapist, client_record)
+    browser = _api(therapist)
+    response = browser.post(reverse("api:plan_sign", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}))
+    assert response.status_code == 200 and response.json()["status"] == "signed"
+    goals_before = Goal.objects.count()
+    adds_before = AuditEvent.objects.filter(action="plan.goal_add").count()
+    response = browser.post(
+        reverse("api:goals_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
+        json.dumps({"problem": plan.problems.get().pk, "statement": "Sneaked in"}), content_type="application/json")
+    assert response.status_code == 409
+    assert "revise it into a new version" in response.json()["message"]
+    assert Goal.objects.count() == goals_before and AuditEvent.objects.filter(action="plan.goal_add").count() == adds_before
+    # The web form says the same and changes nothing.
+    from django.test import Client
+
+    web = Client()
+    web.force_login(therapist)
+    goal = Goal.objects.filter(problem__plan=plan).first()
+    response = web.post(reverse("plans:item_edit", args=[client_record.pk, plan.pk, "goal", goal.pk]),
+                        {"statement": "Changed", "weight": 1})
+    assert response.status_code == 200 and "revise it into a new version" in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.statement != "Changed"
+
+
+def test_intern_plan_waits_for_cosign(client, intern, supervisor, client_record):
+    plan = _draft_with_goals(intern, client_record)
+    with pytest.raises(PermissionDenied):
+        services.plan_sign(by=intern, plan=plan)
+    client.force_login(intern)
+    client.post(reverse("plans:submit", args=[client_record.pk, plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED and not plan.content_hash
+    client.force_login(supervisor)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Plans waiting for your co-signature" in dashboard and "plan version 1" in dashboard
+    page = client.get(reverse("plans:detail", args=[client_record.pk, plan.pk])).content.decode()
+    assert "Co-sign" in page and "Return" in page
+    client.post(reverse("plans:cosign", args=[client_record.pk, plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SIGNED and plan.cosigned_by == supervisor and plan.signed_by == intern
+    assert plan.content_hash == services.content_hash(plan)
+
+
+def test_supervisor_returns_with_comment_and_intern_fixes_and_it_is_cosigned(intern, supervisor, client_record):
+    plan = _draft_with_goals(intern, client_record, goals=("Feel better",))
+    services.plan_submit(by=intern, plan=plan)
+    browser = _api(supervisor)
+    url = reverse("api:plan_return", kwargs={"client_id": client_record.pk, "plan_id": plan.pk})
+    assert browser.post(url, json.dumps({"comment": "  "}), content_type="application/json").status_code == 422
+    response = browser.post(url, json.dumps({"comment": "Make the goal measurable."}), content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "draft"
+    plan.refresh_from_db()
+    assert plan.return_comment == "Make the goal measurable." and plan.returned_by == supervisor
+    return_event = AuditEvent.objects.get(action="plan.return")
+    assert "measurable" not in json.dumps(return_event.detail)
+
+    goal = Goal.objects.get(problem__plan=plan)
+    services.plan_item_update(by=intern, item=goal, statement="Names a feeling in 3 of 4 sessions")
+    services.plan_submit(by=intern, plan=plan)
+    response = browser.post(reverse("api:plan_cosign", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}))
+    assert response.status_code == 200 and response.json()["status"] == "signed"
+    assert response.json()["cosigned_by"] == supervisor.pk
+
+
+def test_only_the_responsible_supervisor_may_cosign(client, org, therapist, intern, supervisor, client_record):
+    other = UserFactory(organization=org, role="supervisor")
+    SupervisionLinkFactory(supervisor=other, supervisee=therapist)  # supervises someone else on the team
+    plan = _draft_with_goals(intern, client_record)
+    services.plan_submit(by=intern, plan=plan)
+    with pytest.raises(PermissionDenied, match="supervisor of the intern"):
+        services.plan_cosign(by=other, plan=plan)
+    response = _api(other).post(reverse("api:plan_cosign", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}))
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    services.plan_cosign(by=supervisor, plan=plan)
+    assert plan.status == PlanStatus.SIGNED
+
+
+def test_other_therapist_gets_404_for_the_plan(client, therapist, therapist2, client_record):
+    plan = _draft_with_goals(therapist, client_record)
+    client.force_login(therapist2)
+    assert client.get(reverse("plans:detail", args=[client_record.pk, plan.pk])).status_code == 404
+    assert client.post(reverse("plans:sign", args=[client_record.pk, plan.pk])).status_code == 404
+    api = _api(therapist2)
+    assert api.get(reverse("api:plan_detail", kwargs={"client_id": client_record.pk, "plan_id": plan.pk})).status_code == 404
+    # Nor may a plan be reached through another client's id.
+    mine = CareTeamFactory(user=therapist2, client__site=client_record.site).client
+    assert client.get(reverse("plans:detail", args=[mine.pk, plan.pk])).status_code == 404
+
+
+def test_viewer_reads_the_plan_but_cannot_edit(client, therapist, teamviewer, client_record):
+    plan = _draft_with_goals(therapist, client_record)
+    client.force_login(teamviewer)
+    page = client.get(reverse("plans:detail", args=[client_record.pk, plan.pk]))
+    assert page.status_code == 200 and "Express anger safely" in page.content.decode()
+    assert "Add a problem" not in page.content.decode() and "Sign" not in page.content.decode().split("<h1")[1][:400]
+    assert client.post(reverse("plans:problem_add", args=[client_record.pk, plan.pk]),
+                       {"statement": "x"}).status_code == 403
+    assert client.post(reverse("plans:sign", args=[client_record.pk, plan.pk])).status_code == 403
+    assert _api(teamviewer).post(reverse("api:problems_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
+                                 json.dumps({"statement": "x"}), content_type="application/json").status_code == 403
+
+
+def test_review_due_shows_on_the_dashboard(client, therapist, client_record):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    plan = _draft_with_goals(therapist, client_record)
+    services.plan_update(by=therapist, plan=plan, review_date=timezone.localdate() + dt.timedelta(days=10))
+    services.plan_sign(by=therapist, plan=plan)
+    client.force_login(therapist)
+    assert "Plan reviews due" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_plan_needs_a_goal_before_signing(therapist, client_record):
+    from django.core.exceptions import ValidationError
+
+    plan = services.plan_create(by=therapist, client=client_record)
+    with pytest.raises(ValidationError, match="at least one goal"):
+        services.plan_sign(by=therapist, plan=plan)

@@ -1,0 +1,88 @@
+"""Writes to the directive and program library.
+
+Who manages the library: therapists, supervisors, program administrators and
+admins of the organization. Interns use it but do not change it (their
+directives are chosen under supervision); treatment-team members only read it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from artchart.core import audit
+from artchart.core.models import Role, User
+from artchart.programs.models import Directive, Program
+
+LIBRARY_MANAGERS = (Role.THERAPIST, Role.SUPERVISOR, Role.PROGRAM_ADMIN, Role.ADMIN)
+NOT_A_LIBRARY_MANAGER = "Only therapists, supervisors, program administrators and admins change the library."
+DIRECTIVE_FIELDS = ("name", "description", "materials", "site")
+PROGRAM_FIELDS = ("name", "description", "site")
+
+
+def may_manage_library(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in LIBRARY_MANAGERS)
+
+
+def _require_manager(user) -> None:
+    if not may_manage_library(user):
+        raise PermissionDenied(NOT_A_LIBRARY_MANAGER)
+
+
+def _apply(instance, fields: dict, allowed) -> list[str]:
+    changed = []
+    for name in allowed:
+        if name not in fields:
+            continue
+        field = instance._meta.get_field(name)
+        value = fields[name]
+        if field.is_relation and hasattr(value, "pk"):
+            value = value.pk
+        if getattr(instance, field.attname) != value:
+            setattr(instance, field.attname, value)
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic
+def directive_create(*, by: User, **fields) -> Directive:
+    _require_manager(by)
+    directive = Directive(organization_id=by.organization_id)
+    _apply(directive, fields, DIRECTIVE_FIELDS)
+    directive.full_clean()
+    directive.save()
+    audit.record(actor=by, action="directive.create", obj=directive)
+    return directive
+
+
+@transaction.atomic
+def directive_update(*, by: User, directive: Directive, **fields) -> Directive:
+    _require_manager(by)
+    changed = _apply(directive, fields, DIRECTIVE_FIELDS)
+    if changed:
+        directive.full_clean()
+        directive.save()
+        audit.record(actor=by, action="directive.update", obj=directive, detail={"fields": changed})
+    return directive
+
+
+@transaction.atomic
+def program_create(*, by: User, **fields) -> Program:
+    _require_manager(by)
+    program = Program(organization_id=by.organization_id)
+    _apply(program, fields, PROGRAM_FIELDS)
+    program.full_clean()
+    program.save()
+    audit.record(actor=by, action="program.create", obj=program)
+    return program
+
+
+@transaction.atomic
+def program_update(*, by: User, program: Program, **fields) -> Program:
+    _require_manager(by)
+    changed = _apply(program, fields, PROGRAM_FIELDS)
+    if changed:
+        program.full_clean()
+        program.save()
+        audit.record(actor=by, action="program.update", obj=program, detail={"fields": changed})
+    return program
