@@ -31,6 +31,7 @@ from artchart.clients.models import (
 from artchart.clients import models as record
 from artchart.core import audit
 from artchart.core.access import require_client_access
+from artchart.core.changes import apply_changes
 from artchart.core.models import CareTeamMembership, CareTeamRole, Role, User
 from artchart.core.permissions import Action, Area
 
@@ -71,23 +72,6 @@ MAGIC = {
 CREATOR_TEAM_ROLE = {Role.THERAPIST: CareTeamRole.PRIMARY, Role.SUPERVISOR: CareTeamRole.PRIMARY, Role.INTERN: CareTeamRole.INTERN}
 
 
-def _changed(instance, fields: dict, allowed: Iterable[str]) -> list[str]:
-    """Copy the allowed fields onto ``instance``; return the names that changed.
-
-    A relation may be given as an object or as its id (the API sends ids).
-    """
-    changed = []
-    for name in allowed:
-        if name not in fields:
-            continue
-        field = instance._meta.get_field(name)
-        value = fields[name]
-        if field.is_relation and hasattr(value, "pk"):
-            value = value.pk
-        if getattr(instance, field.attname) != value:
-            setattr(instance, field.attname, value)
-            changed.append(name)
-    return changed
 
 
 # --- clients ------------------------------------------------------------------------
@@ -100,7 +84,7 @@ def client_create(*, by: User, **fields) -> Client:
     if team_role is None:
         raise PermissionDenied(CANNOT_CREATE_CLIENTS)
     client = Client(organization_id=by.organization_id)
-    _changed(client, fields, CLIENT_FIELDS)
+    apply_changes(client, fields, CLIENT_FIELDS)
     client.full_clean()
     client.save()
     CareTeamMembership.objects.create(client=client, user=by, role=team_role)
@@ -111,7 +95,7 @@ def client_create(*, by: User, **fields) -> Client:
 @transaction.atomic
 def client_update(*, by: User, client: Client, **fields) -> Client:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
-    changed = _changed(client, fields, CLIENT_FIELDS)
+    changed = apply_changes(client, fields, CLIENT_FIELDS)
     if not changed:
         return client
     client.updated_at = timezone.now()
@@ -147,7 +131,7 @@ def diagnosis_remove(*, by: User, diagnosis: Diagnosis) -> None:
 def contact_add(*, by: User, client: Client, **fields) -> Contact:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     contact = Contact(client=client)
-    _changed(contact, fields, CONTACT_FIELDS)
+    apply_changes(contact, fields, CONTACT_FIELDS)
     contact.full_clean()
     contact.save()
     audit.record(actor=by, action="contact.add", obj=contact, client_ids=[client.pk])
@@ -157,7 +141,7 @@ def contact_add(*, by: User, client: Client, **fields) -> Contact:
 @transaction.atomic
 def contact_update(*, by: User, contact: Contact, **fields) -> Contact:
     require_client_access(by, contact.client_id, Area.DEMOGRAPHICS, Action.WRITE)
-    changed = _changed(contact, fields, CONTACT_FIELDS)
+    changed = apply_changes(contact, fields, CONTACT_FIELDS)
     if changed:
         contact.full_clean()
         contact.save()
@@ -182,7 +166,7 @@ def contact_remove(*, by: User, contact: Contact) -> None:
 def consent_record(*, by: User, client: Client, **fields) -> Consent:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     consent = Consent(client=client, recorded_by=by)
-    _changed(consent, fields, CONSENT_FIELDS)
+    apply_changes(consent, fields, CONSENT_FIELDS)
     consent.full_clean()
     consent.save()
     audit.record(actor=by, action="consent.record", obj=consent, client_ids=[client.pk],
@@ -249,7 +233,7 @@ def _store_by_hash(upload, ext: str) -> tuple[str, str]:
 def gathered_info_add(*, by: User, client: Client, documents: Iterable = (), **fields) -> GatheredInfo:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     entry = GatheredInfo(client=client, author=by)
-    _changed(entry, fields, ("source", "occurred_on", "title", "body"))
+    apply_changes(entry, fields, ("source", "occurred_on", "title", "body"))
     entry.full_clean()
     documents = list(documents)
     checked = [(upload, *_check_document(upload)) for upload in documents]
@@ -279,7 +263,7 @@ def amendment_request_record(*, by: User, client: Client, **fields) -> record.Am
     """Record a client's request to amend their record, as received."""
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     amendment = record.AmendmentRequest(client=client, recorded_by=by)
-    _changed(amendment, fields, AMENDMENT_FIELDS)
+    apply_changes(amendment, fields, AMENDMENT_FIELDS)
     amendment.full_clean()
     amendment.save()
     audit.record(actor=by, action="amendment.request", obj=amendment, client_ids=[client.pk],
@@ -381,7 +365,7 @@ def disclosure_record(
         client=client, disclosed_by=by, corrects=corrects, correction_reason=correction_reason,
         redisclosure_notice=record.PART2_REDISCLOSURE_NOTICE if client.part2_substance_use else "",
     )
-    _changed(disclosure, fields, DISCLOSURE_FIELDS)
+    apply_changes(disclosure, fields, DISCLOSURE_FIELDS)
     disclosure.full_clean()
     disclosure.save()
     audit.record(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access
+from artchart.core.changes import apply_changes
 from artchart.core.models import SupervisionLink, User
 from artchart.core.permissions import Action, Area
 from artchart.plans.models import (
@@ -48,19 +49,6 @@ FIELDS = {Problem: PROBLEM_FIELDS, Goal: GOAL_FIELDS, Objective: OBJECTIVE_FIELD
           PlannedIntervention: INTERVENTION_FIELDS}
 
 
-def _apply(instance, fields: dict, allowed) -> list[str]:
-    changed = []
-    for name in allowed:
-        if name not in fields:
-            continue
-        field = instance._meta.get_field(name)
-        value = fields[name]
-        if field.is_relation and hasattr(value, "pk"):
-            value = value.pk
-        if getattr(instance, field.attname) != value:
-            setattr(instance, field.attname, value)
-            changed.append(name)
-    return changed
 
 
 def _require_draft(by: User, plan: TreatmentPlan) -> None:
@@ -250,7 +238,7 @@ def plan_return(*, by: User, plan: TreatmentPlan, comment: str) -> TreatmentPlan
 
 def _add(by: User, plan: TreatmentPlan, item, fields: dict, action: str):
     _require_draft(by, plan)
-    _apply(item, fields, FIELDS[type(item)])
+    apply_changes(item, fields, FIELDS[type(item)])
     item.full_clean()
     item.save()
     _record(by, action, item, plan)
@@ -282,7 +270,7 @@ def plan_item_update(*, by: User, item, **fields):
     """Change a problem, goal, objective or planned intervention of a draft."""
     plan = plan_of(item)
     _require_draft(by, plan)
-    changed = _apply(item, fields, FIELDS[type(item)])
+    changed = apply_changes(item, fields, FIELDS[type(item)])
     if changed:
         item.full_clean()
         item.save()

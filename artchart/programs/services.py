@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from artchart.core import audit
+from artchart.core.changes import apply_changes
 from artchart.core.models import Role, User
 from artchart.programs.models import Directive, Program
 
@@ -29,26 +30,13 @@ def _require_manager(user) -> None:
         raise PermissionDenied(NOT_A_LIBRARY_MANAGER)
 
 
-def _apply(instance, fields: dict, allowed) -> list[str]:
-    changed = []
-    for name in allowed:
-        if name not in fields:
-            continue
-        field = instance._meta.get_field(name)
-        value = fields[name]
-        if field.is_relation and hasattr(value, "pk"):
-            value = value.pk
-        if getattr(instance, field.attname) != value:
-            setattr(instance, field.attname, value)
-            changed.append(name)
-    return changed
 
 
 @transaction.atomic
 def directive_create(*, by: User, **fields) -> Directive:
     _require_manager(by)
     directive = Directive(organization_id=by.organization_id)
-    _apply(directive, fields, DIRECTIVE_FIELDS)
+    apply_changes(directive, fields, DIRECTIVE_FIELDS)
     directive.full_clean()
     directive.save()
     audit.record(actor=by, action="directive.create", obj=directive)
@@ -58,7 +46,7 @@ def directive_create(*, by: User, **fields) -> Directive:
 @transaction.atomic
 def directive_update(*, by: User, directive: Directive, **fields) -> Directive:
     _require_manager(by)
-    changed = _apply(directive, fields, DIRECTIVE_FIELDS)
+    changed = apply_changes(directive, fields, DIRECTIVE_FIELDS)
     if changed:
         directive.full_clean()
         directive.save()
@@ -70,7 +58,7 @@ def directive_update(*, by: User, directive: Directive, **fields) -> Directive:
 def program_create(*, by: User, **fields) -> Program:
     _require_manager(by)
     program = Program(organization_id=by.organization_id)
-    _apply(program, fields, PROGRAM_FIELDS)
+    apply_changes(program, fields, PROGRAM_FIELDS)
     program.full_clean()
     program.save()
     audit.record(actor=by, action="program.create", obj=program)
@@ -80,7 +68,7 @@ def program_create(*, by: User, **fields) -> Program:
 @transaction.atomic
 def program_update(*, by: User, program: Program, **fields) -> Program:
     _require_manager(by)
-    changed = _apply(program, fields, PROGRAM_FIELDS)
+    changed = apply_changes(program, fields, PROGRAM_FIELDS)
     if changed:
         program.full_clean()
         program.save()
