@@ -328,7 +328,14 @@ def diagnosis_delete(request, client_id: Id, diagnosis_id: Id):
 
 @router.get("{client_id}/contacts/", response=list[ContactOut], url_name="contacts_list")
 def contacts_list(request, client_id: Id):
-    return list(selectors.contacts_of(selectors.client_get_for_user(request.user, client_id)))
+    """The client's contacts. For a restricted client, whoever may not see the client's
+    own address and phone does not see the contacts' either (they can lead to the client)."""
+    access = selectors.client_get_for_user(request.user, client_id)
+    contacts = list(selectors.contacts_of(access))
+    if access.hides_contact:
+        hidden = dict.fromkeys(VIEWER_HIDDEN_FIELDS_RESTRICTED, "")
+        return [ContactOut.from_orm(contact).model_copy(update=hidden) for contact in contacts]
+    return contacts
 
 
 @router.post("{client_id}/contacts/", response={201: ContactOut}, url_name="contacts_create")

@@ -163,3 +163,19 @@ def test_client_list_query_count_stays_flat_with_restricted_clients(client, ther
         with CaptureQueriesContext(connection) as many:
             assert client.get(reverse("clients:list")).status_code == 200
         assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_named_viewer_does_not_see_the_contacts_phone_or_email_either(client, people, client_record):
+    from artchart.tests.factories import ContactFactory
+
+    therapist, teamviewer = people["therapist"], people["teamviewer"]
+    ContactFactory(client=client_record, name="Rosa Lopez", phone="555-0177", email="rosa@example.org")
+    _restrict(client_record, therapist, teamviewer)
+    client.force_login(teamviewer)
+    page = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
+    assert "Rosa Lopez" in page and "555-0177" not in page and "rosa@example.org" not in page
+    contacts = client.get(f"/api/v1/clients/{client_record.pk}/contacts/",
+                          headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}).json()
+    assert contacts[0]["name"] == "Rosa Lopez" and (contacts[0]["phone"], contacts[0]["email"]) == ("", "")
+    client.force_login(therapist)
+    assert "555-0177" in client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
