@@ -325,7 +325,8 @@ def _contacts(rng: random.Random, *, client: Client, by: User, population: str, 
     if guardian_needed:
         relationship = "Daughter (court-appointed guardian)" if not client.is_minor else rng.choice(GUARDIAN_RELATIONSHIPS)
         return client_services.contact_add(
-            by=by, client=client, name=f"{rng.choice(FIRST_NAMES)} {last}", relationship=relationship,
+            by=by, client=client, relationship=relationship,
+            name=f"{rng.choice([n for n in FIRST_NAMES if n != client.legal_first_name])} {last}",
             is_guardian=True, is_emergency=True, phone=f"555-01{(index + 50) % 100:02d}",
             email=f"family.{index}@example.org",
         )
@@ -480,18 +481,20 @@ def _demo_amendments_and_disclosures(*, people: dict[str, User], clients: list[C
 
     today = timezone.localdate()
     therapist = people["therapist"]
-    entry = GatheredInfo.objects.filter(client=clients[0]).order_by("pk").first()
+    # The oldest entry, so the request can come after it and the decision after that.
+    entry = GatheredInfo.objects.filter(client=clients[0]).order_by("occurred_on", "pk").first()
+    received = min(entry.occurred_on + dt.timedelta(days=3), today - dt.timedelta(days=2)) if entry else today
     amendment = client_services.amendment_request_record(
         by=therapist, client=clients[0], part="gathered_info", gathered_info=entry,
         requested_change="Please remove the part saying I left the room calmly: I was upset and nobody asked me.",
-        received_on=today - dt.timedelta(days=40), received_via="in_writing",
+        received_on=received, received_via="in_writing",
     )
     client_services.amendment_decide(
-        by=therapist, amendment=amendment, decision="denied", decided_on=today - dt.timedelta(days=20),
+        by=therapist, amendment=amendment, decision="denied", decided_on=min(received + dt.timedelta(days=10), today),
         denial_reason="The entry records what the therapist observed at the time and is accurate and complete.",
     )
     client_services.amendment_disagreement_record(
-        by=therapist, amendment=amendment, received_on=today - dt.timedelta(days=5),
+        by=therapist, amendment=amendment, received_on=min(received + dt.timedelta(days=15), today),
         statement="I still disagree: I was upset when I left and the note should say so.",
     )
     released = clients[3]
