@@ -9,6 +9,7 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
     path("users/<int:user_id>/password/", views.user_password, name="user_password"),
+    path("users/<int:user_id>/two-step/reset/", views.user_mfa_reset, name="user_mfa_reset"),
     path("sites/", views.site_list, name="sites"),
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<int:site_id>/", views.site_edit, name="site_edit"),

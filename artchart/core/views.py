@@ -42,6 +42,7 @@ DASHBOARD_CLIENTS = 12
 
 USER_CREATED = "{name}'s account is ready. Give them the initial password in person, not by email."
 USER_SAVED = "{name}'s account was saved."
+MFA_RESET = "{name}'s two-step sign-in was reset: they set up a new authenticator at their next sign-in."
 USER_SAVED_SIGNED_OUT = "{name}'s account was saved; they were signed out everywhere and their API tokens ended."
 PASSWORD_SET = "{name}'s password was changed; they were signed out everywhere and their API tokens ended."
 OWN_PASSWORD_CHANGED = "Your password was changed. Your API tokens have ended; issue new ones if you need them."
@@ -191,7 +192,22 @@ def user_edit(request, user_id: int):
             messages.success(request, message.format(name=person.display_name))
             return redirect("core:users")
     return _form_page(request, form, nav="users", title=f"Edit {person.display_name}", submit="Save",
-                      back=("core:users", "Users"), person=person)
+                      back=("core:users", "Users"), person=person,
+                      person_has_mfa=selectors.has_mfa_device(person))
+
+
+@require_POST
+@admin_only
+def user_mfa_reset(request, user_id: int):
+    """For a colleague who lost their phone and recovery codes: they enrol again at next sign-in."""
+    person = selectors.user_get_for_admin(request.user, user_id)
+    try:
+        services.mfa_remove(by=request.user, user=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, MFA_RESET.format(name=person.display_name))
+    return redirect("core:user_edit", person.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -194,6 +194,7 @@ RULES: dict[str, Case] = {
     "core:user_create": Case(Roles((Role.ADMIN,))),
     "core:user_edit": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"user_id": o["therapist"].pk}),
     "core:user_password": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"user_id": o["therapist"].pk}),
+    "core:user_mfa_reset": Case(Roles((Role.ADMIN,)), method="post", kwargs=lambda o: {"user_id": o["therapist"].pk}),
     "core:sites": Case(Roles((Role.ADMIN,))),
     "core:site_create": Case(Roles((Role.ADMIN,))),
     "core:site_edit": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"site_id": o["client"].site_id}),

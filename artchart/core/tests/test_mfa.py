@@ -224,6 +224,30 @@ def test_an_admin_resets_a_colleagues_lost_authenticator(admin, supervisor, cloc
     assert AuditEvent.objects.get(action="auth.mfa_remove").detail == {"by_admin": True}
 
 
+def test_an_admin_resets_it_from_the_users_page_and_the_old_session_ends(client, admin, supervisor, clock):
+    from artchart.core.views import MFA_RESET
+
+    enrol(supervisor, clock)
+    old = Browser()
+    old.force_login(supervisor)
+    client.force_login(admin)
+    edit = reverse("core:user_edit", args=[supervisor.pk])
+    assert "Reset two-step sign-in" in client.get(edit).content.decode()
+    response = client.post(reverse("core:user_mfa_reset", args=[supervisor.pk]), follow=True)
+    from django.utils.html import escape
+
+    assert escape(MFA_RESET.format(name=supervisor.display_name)) in response.content.decode()
+    assert not MfaDevice.objects.filter(user=supervisor).exists()
+    assert old.get(reverse("dashboard")).status_code == 302
+
+
+def test_a_therapist_cannot_reset_a_colleagues_two_step_sign_in(client, therapist, supervisor, clock):
+    enrol(supervisor, clock)
+    client.force_login(therapist)
+    assert client.post(reverse("core:user_mfa_reset", args=[supervisor.pk])).status_code == 403
+    assert MfaDevice.objects.filter(user=supervisor).exists()
+
+
 def test_everyone_must_enrol_when_the_operator_says_so(client, therapist, settings):
     assert password_step(client, "therapist")["Location"] == reverse("dashboard")
     client.post(reverse("logout"))
