@@ -143,6 +143,8 @@ api.add_router("/tokens/", "artchart.core.api.tokens_router")
 api.add_router("/clients/", "artchart.clients.api.router")
 api.add_router("/clients/", "artchart.plans.api.router")
 api.add_router("/programs/", "artchart.programs.api.router")
+for _area in ("sessions", "groups", "notes", "confidential"):
+    api.add_router("/", f"artchart.therapy.api.{_area}.router")
 
 
 class ApiOperation(NamedTuple):

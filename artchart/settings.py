@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "artchart.sso",
     "artchart.programs",
     "artchart.plans",
+    "artchart.therapy",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,10 @@ if AUDIT_SYSLOG and not AUDIT_SYSLOG.startswith(("udp://", "tcp://")):
 AGE_OF_MAJORITY = env_int("ARTCHART_AGE_OF_MAJORITY", 18)
 # How long one "break the glass" emergency access lasts.
 BREAK_GLASS_MINUTES = env_int("ARTCHART_BREAK_GLASS_MINUTES", 60)
+# A note signed (or submitted) this many hours after its session is marked a late entry.
+LATE_ENTRY_HOURS = env_int("ARTCHART_LATE_ENTRY_HOURS", 72)
+# How far ahead a recurring series' sessions exist; a background task keeps it so.
+SERIES_HORIZON_WEEKS = env_int("ARTCHART_SERIES_HORIZON_WEEKS", 26)
 UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

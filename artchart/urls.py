@@ -23,6 +23,8 @@ urlpatterns = [
     path("clients/", include("artchart.clients.urls")),
     path("clients/<int:client_id>/plans/", include("artchart.plans.urls")),
     path("programs/", include("artchart.programs.urls")),
+    # Sessions, schedule, groups, notes, process notes, reports and incidents (paths in each area's views).
+    path("", include("artchart.therapy.urls")),
     path("api/v1/", api.urls),
     # Django admin's own login would skip the second factor and the lockout: send it to ours.
     path("django-admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -60,6 +60,9 @@ class User(AbstractUser):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
     credentials = models.CharField(max_length=60, blank=True, help_text="For example ATR-BC, LCAT.")
+    # For practices that bill: the provider's National Provider Identifier and state licence.
+    npi = models.CharField("NPI", max_length=10, blank=True, help_text="National Provider Identifier, 10 digits.")
+    licence = models.CharField(max_length=60, blank=True, help_text="Licence type, number and state, e.g. LCAT 001234 NY.")
     # Raised whenever a change must end the user's sessions and API tokens
     # (password or role change, deactivation); part of the session auth hash.
     security_epoch = models.PositiveIntegerField(default=0)

@@ -1,0 +1,7 @@
+"""API for sessions."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["sessions"])

@@ -1,0 +1,1 @@
+"""See the modules: one per area of the therapy app (sessions, groups, notes, records)."""

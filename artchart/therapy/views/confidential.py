@@ -1,0 +1,5 @@
+"""Pages for confidential."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

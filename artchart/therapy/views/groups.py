@@ -1,0 +1,5 @@
+"""Pages for groups."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages for notes."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages for sessions."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
