@@ -108,3 +108,88 @@ class GatheredInfoFactory(factory.django.DjangoModelFactory):
     occurred_on = dt.date(2026, 2, 1)
     author = factory.SubFactory(UserFactory)
     title = "Observed in the studio"
+
+
+# --- therapy ---------------------------------------------------------------------
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "therapy.Room"
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Studio {n}")
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "therapy.Group"
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(SiteFactory)
+    organization = factory.SelfAttribute("site.organization")
+    name = factory.Sequence(lambda n: f"Open studio {n}")
+
+    @factory.post_generation
+    def facilitators(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.facilitators.set(extracted)
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "therapy.GroupMembership"
+
+    group = factory.SubFactory(GroupFactory)
+    client = factory.SubFactory(ClientFactory, site=factory.SelfAttribute("..group.site"))
+    joined_on = dt.date(2026, 1, 5)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """An individual session of ``client`` with ``therapist`` (pass either; the other follows)."""
+
+    class Meta:
+        model = "therapy.Session"
+
+    kind = "individual"
+    client = factory.SubFactory(ClientFactory)
+    site = factory.LazyAttribute(lambda o: o.client.site if o.client else o.group.site)
+    organization = factory.SelfAttribute("site.organization")
+    therapist = factory.SubFactory(UserFactory, organization=factory.SelfAttribute("..organization"))
+    starts_at = factory.Sequence(lambda n: _at(dt.date(2026, 3, 2) + dt.timedelta(days=n)))
+    duration_minutes = 50
+    status = "completed"
+    created_by = factory.SelfAttribute("therapist")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "therapy.Attendance"
+
+    session = factory.SubFactory(SessionFactory)
+    client = factory.SubFactory(ClientFactory)
+    status = "present"
+    recorded_by = factory.SelfAttribute("session.therapist")
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    """A draft progress note by the session's therapist."""
+
+    class Meta:
+        model = "therapy.Note"
+
+    session = factory.SubFactory(SessionFactory)
+    client = factory.SelfAttribute("session.client")
+    author = factory.SelfAttribute("session.therapist")
+    kind = "progress"
+    format = "soap"
+    subjective = "Said the week had been hard."
+    objective = "Worked with oil pastels for 40 minutes."
+    assessment = "Engaged; mood brighter by the end."
+    plan = "Continue weekly."
