@@ -9,136 +9,17 @@ may reach it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import importlib
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from artchart.core.models import Role
-from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of
-
-# ``therapist2`` is designated to break the glass but has not; ``outsider`` is
-# designated and has broken the glass on ``client`` (emergency access running),
-# so every client page is checked against the EMERGENCY row of the table too.
-PEOPLE = ["therapist", "therapist2", "intern", "supervisor", "teamviewer", "outsider", "admin", "programadmin",
-          "anonymous"]
-OK = "ok"
-LOGIN = "login"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A page or operation about one client, gated by (area, action) of the access table."""
-
-    area: Area
-    action: Action
-
-    def expect(self, person, client_id: int):
-        relations = relations_of(person, client_id)
-        if allows(relations, self.area, self.action):
-            return OK
-        if allows(relations, Area.DEMOGRAPHICS, Action.READ):
-            return 403
-        return 404
-
-
-@dataclass(frozen=True)
-class Team:
-    """The care-team pages: whoever may read the team sees it; managing is narrower."""
-
-    action: Action
-
-    def expect(self, person, client_id: int):
-        relations = relations_of(person, client_id)
-        if allows(relations, Area.CARE_TEAM, self.action):
-            return OK
-        if allows(relations, Area.CARE_TEAM, Action.READ):
-            return 403
-        return 404
-
-
-@dataclass(frozen=True)
-class Roles:
-    """An organization page for some roles only (others get 403)."""
-
-    roles: tuple[str, ...]
-
-    def expect(self, person, client_id: int):
-        return OK if person.role in self.roles else 403
-
-
-@dataclass(frozen=True)
-class Owner:
-    """An object owned by one person (an API token): the owner and admins; others 404."""
-
-    def expect(self, person, client_id: int):
-        return OK if person.role == Role.ADMIN or person.username == "therapist" else 404
-
-
-@dataclass(frozen=True)
-class Designated:
-    """A page for users an admin designated to break the glass (others 403)."""
-
-    def expect(self, person, client_id: int):
-        return OK if may_break_glass(person) else 403
-
-
-@dataclass(frozen=True)
-class BreakGlass:
-    """The "not on your care team" page: whoever can open the chart is sent to it;
-    a designated user may ask for emergency access; anyone else gets 404."""
-
-    def expect(self, person, client_id: int):
-        if allows(relations_of(person, client_id), Area.DEMOGRAPHICS, Action.READ) or may_break_glass(person):
-            return OK
-        return 404
-
-
-class SignInStep:
-    """A step of signing in after the password (code, enrolment): anonymous visitors
-    with no sign-in under way are sent back to the sign-in page; enrolment also
-    serves signed-in users setting up an authenticator, and the code step sends
-    them on to the dashboard."""
-
-    def expect(self, person, client_id: int):
-        return OK
-
-
-class Anyone:
-    def expect(self, person, client_id: int):
-        return OK
-
-
-class Nothing:
-    """A route that serves nothing to anyone (Django Ninja's API root: the docs page is off)."""
-
-    def expect(self, person, client_id: int):
-        return 404
-
-
-class NotConfigured(Nothing):
-    """A feature the operator has not configured (single sign-on in the tests): 404 for
-    everyone, signed in or not."""
-
-
-CLINICAL_CREATORS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
-
-
-@dataclass(frozen=True)
-class Case:
-    rule: object
-    method: str = "get"
-    kwargs: Callable[[dict], dict] = lambda objs: {}
-    public: bool = False   # reachable without signing in
-    data: Callable[[dict], dict] | None = None
-    api: bool = False      # an API operation: bearer token, JSON body, 401 when anonymous
-    multipart: bool = False
-
-
-def c(objs):
-    return {"client_id": objs["client"].pk}
-
+from artchart.core.permissions import Action, Area
+from artchart.tests.access_rules import (
+    CLIN, CLINICAL_CREATORS, DEMO_READ, DEMO_WRITE, LIBRARY, NONE, OK, PEOPLE, Anyone, BreakGlass, Case, Chart,
+    Designated, NotConfigured, Nothing, Owner, Roles, SignInStep, Team, a, c, p,
+)
 
 RULES: dict[str, Case] = {
     # --- sign-in and the dashboard
@@ -221,14 +102,6 @@ RULES: dict[str, Case] = {
     "sso:sign_in_settings": Case(Roles((Role.ADMIN,))),
 }
 
-def a(rule, method="get", kwargs=c, data=None, **extra) -> Case:
-    return Case(rule, method=method, kwargs=kwargs, data=data, api=True, **extra)
-
-
-DEMO_WRITE = Chart(Area.DEMOGRAPHICS, Action.WRITE)
-DEMO_READ = Chart(Area.DEMOGRAPHICS, Action.READ)
-NONE = lambda o: {}  # noqa: E731
-
 RULES.update({
     "api:openapi-json": a(Anyone(), kwargs=NONE, public=True),
     "api:api-root": a(Nothing(), kwargs=NONE),
@@ -278,14 +151,6 @@ RULES.update({
 })
 
 # --- programs and the directive library (organization pages) and treatment plans (one client's)
-LIBRARY = Roles((Role.THERAPIST, Role.SUPERVISOR, Role.PROGRAM_ADMIN, Role.ADMIN))
-CLIN = {action: Chart(Area.CLINICAL, action) for action in Action}
-
-
-def p(name: str, **extra):
-    return lambda o: {**c(o), "plan_id": o[name].pk, **{k: f(o) for k, f in extra.items()}}
-
-
 RULES.update({
     "programs:programs": Case(Anyone()),
     "programs:program_edit": Case(LIBRARY, kwargs=lambda o: {"program_id": o["program"].pk}),
@@ -328,6 +193,12 @@ RULES.update({
     "api:objectives_create": a(CLIN[Action.WRITE], "post", kwargs=p("draft_plan", goal_id=lambda o: o["goal"].pk),
                                data=lambda o: {"statement": "Adds to the mural in 2 of 4 sessions"}),
 })
+
+# Apps whose cases live beside their tests: each module has RULES and objs(base) -> dict.
+AREA_RULE_MODULES = [importlib.import_module(f"artchart.therapy.tests.url_rules_{area}")
+                     for area in ("sessions", "groups", "notes", "confidential")]
+for _module in AREA_RULE_MODULES:
+    RULES.update(_module.RULES)
 
 # Django's own admin requires is_staff, which no ArtChart role grants; it is for
 # the operator's superuser only and is tested by Django.
@@ -372,7 +243,7 @@ def objs(people, client_record):
         EmergencyAccessDesignation.objects.create(user=people[name], designated_by=people["admin"])
     emergency = emergency_access_start(by=people["outsider"], client=client_record, category="safety",
                                        reason="Client in crisis at the front desk; care team unreachable")
-    return {
+    base = {
         **amendment_objs,
         **_plan_and_library_objs(client_record, people),
         "emergency": emergency,
@@ -387,6 +258,9 @@ def objs(people, client_record):
         "link": SupervisionLink.objects.get(supervisee=people["intern"]),
         "token": token_issue(user=people["therapist"], name="laptop")[0],
     }
+    for module in AREA_RULE_MODULES:
+        base.update(module.objs(base))
+    return base
 
 
 def _plan_and_library_objs(client_record, people) -> dict:

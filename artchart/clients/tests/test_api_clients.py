@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from types import SimpleNamespace
 
 import pytest
@@ -131,6 +132,10 @@ def test_the_access_tables_cover_every_client_operation():
     covered = {name for name, *_ in OPERATIONS} | {"clients_list", "clients_create"}
     covered |= {name for name, *_ in test_amendments.API_OPERATIONS + test_disclosures.API_OPERATIONS}
     covered |= set(test_plans.API_OPERATIONS)  # the plans router shares the clients prefix
+    # The therapy app's client operations are walked by the URL access test, person by person.
+    for area in ("sessions", "groups", "notes", "confidential"):
+        module = importlib.import_module(f"artchart.therapy.tests.url_rules_{area}")
+        covered |= {name for name, *_ in module.API_OPERATIONS}
     assert covered == {op.name for op in api_operations() if op.path.startswith("/api/v1/clients/")}
 
 

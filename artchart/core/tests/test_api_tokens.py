@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.test import Client as Browser
@@ -66,7 +67,8 @@ EXPECTED_OPERATIONS = sorted([
     ("programs_create", "POST", "/api/v1/programs/"),
     ("directives_list", "GET", "/api/v1/programs/directives/"),
     ("directives_create", "POST", "/api/v1/programs/directives/"),
-])
+] + [operation for area in ("sessions", "groups", "notes", "confidential")
+     for operation in importlib.import_module(f"artchart.therapy.tests.url_rules_{area}").API_OPERATIONS])
 
 
 def _sign_in(username: str, password: str, **extra):

@@ -1,0 +1,151 @@
+"""The vocabulary of the URL access test: who is checked, the rules a URL can
+follow, and shorthands for writing cases. Each app's tests may add cases in a
+``url_rules*.py`` module of its own (``RULES`` and ``objs``), which
+``artchart/tests/test_url_access.py`` gathers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from artchart.core.models import Role
+from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of
+
+# ``therapist2`` is designated to break the glass but has not; ``outsider`` is
+# designated and has broken the glass on ``client`` (emergency access running),
+# so every client page is checked against the EMERGENCY row of the table too.
+PEOPLE = ["therapist", "therapist2", "intern", "supervisor", "teamviewer", "outsider", "admin", "programadmin",
+          "anonymous"]
+OK = "ok"
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A page or operation about one client, gated by (area, action) of the access table."""
+
+    area: Area
+    action: Action
+
+    def expect(self, person, client_id: int):
+        relations = relations_of(person, client_id)
+        if allows(relations, self.area, self.action):
+            return OK
+        if allows(relations, Area.DEMOGRAPHICS, Action.READ):
+            return 403
+        return 404
+
+
+@dataclass(frozen=True)
+class Team:
+    """The care-team pages: whoever may read the team sees it; managing is narrower."""
+
+    action: Action
+
+    def expect(self, person, client_id: int):
+        relations = relations_of(person, client_id)
+        if allows(relations, Area.CARE_TEAM, self.action):
+            return OK
+        if allows(relations, Area.CARE_TEAM, Action.READ):
+            return 403
+        return 404
+
+
+@dataclass(frozen=True)
+class Roles:
+    """An organization page for some roles only (others get 403)."""
+
+    roles: tuple[str, ...]
+
+    def expect(self, person, client_id: int):
+        return OK if person.role in self.roles else 403
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An object owned by one person (an API token): the owner and admins; others 404."""
+
+    def expect(self, person, client_id: int):
+        return OK if person.role == Role.ADMIN or person.username == "therapist" else 404
+
+
+@dataclass(frozen=True)
+class Designated:
+    """A page for users an admin designated to break the glass (others 403)."""
+
+    def expect(self, person, client_id: int):
+        return OK if may_break_glass(person) else 403
+
+
+@dataclass(frozen=True)
+class BreakGlass:
+    """The "not on your care team" page: whoever can open the chart is sent to it;
+    a designated user may ask for emergency access; anyone else gets 404."""
+
+    def expect(self, person, client_id: int):
+        if allows(relations_of(person, client_id), Area.DEMOGRAPHICS, Action.READ) or may_break_glass(person):
+            return OK
+        return 404
+
+
+class SignInStep:
+    """A step of signing in after the password (code, enrolment): anonymous visitors
+    with no sign-in under way are sent back to the sign-in page; enrolment also
+    serves signed-in users setting up an authenticator, and the code step sends
+    them on to the dashboard."""
+
+    def expect(self, person, client_id: int):
+        return OK
+
+
+class Anyone:
+    def expect(self, person, client_id: int):
+        return OK
+
+
+class Nothing:
+    """A route that serves nothing to anyone (Django Ninja's API root: the docs page is off)."""
+
+    def expect(self, person, client_id: int):
+        return 404
+
+
+class NotConfigured(Nothing):
+    """A feature the operator has not configured (single sign-on in the tests): 404 for
+    everyone, signed in or not."""
+
+
+CLINICAL_CREATORS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: object
+    method: str = "get"
+    kwargs: Callable[[dict], dict] = lambda objs: {}
+    public: bool = False   # reachable without signing in
+    data: Callable[[dict], dict] | None = None
+    api: bool = False      # an API operation: bearer token, JSON body, 401 when anonymous
+    multipart: bool = False
+
+
+def c(objs):
+    return {"client_id": objs["client"].pk}
+
+
+def a(rule, method="get", kwargs=c, data=None, **extra) -> Case:
+    return Case(rule, method=method, kwargs=kwargs, data=data, api=True, **extra)
+
+
+DEMO_WRITE = Chart(Area.DEMOGRAPHICS, Action.WRITE)
+DEMO_READ = Chart(Area.DEMOGRAPHICS, Action.READ)
+NONE = lambda o: {}  # noqa: E731
+
+LIBRARY = Roles((Role.THERAPIST, Role.SUPERVISOR, Role.PROGRAM_ADMIN, Role.ADMIN))
+CLIN = {action: Chart(Area.CLINICAL, action) for action in Action}
+
+
+def p(name: str, **extra):
+    return lambda o: {**c(o), "plan_id": o[name].pk, **{k: f(o) for k, f in extra.items()}}
+
+
