@@ -34,6 +34,7 @@ from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 from artchart.core.paging import page_of, query_without_page
 from artchart.core.models import CareTeamMembership, Role
+from artchart.core.panel_registry import chart_panels
 from artchart.core.permissions import Action, Area
 from artchart.core.selectors import active_sites_for, care_team_of, colleagues_of, sites_for
 
@@ -103,6 +104,8 @@ def client_chart(request, client_id: int):
         "team": list(care_team_of(client_id)),
         "amendments": list(selectors.amendments_of(access)),
         "recent_disclosures": list(selectors.disclosures_of(access)[:RECENT_DISCLOSURES]),
+        # The plan, sessions and notes of the apps after clients: see core/panel_registry.py.
+        "panels": chart_panels(access),
     }
     return render(request, "clients/chart.html", context)
 

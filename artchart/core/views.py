@@ -35,6 +35,7 @@ from artchart.core.forms import (
 from artchart.core.forms_util import add_service_errors
 from artchart.core.paging import page_of, query_without_page
 from artchart.core.models import ApiToken, Role
+from artchart.core.panel_registry import dashboard_panels
 from artchart.core.selectors import recent_activity_of
 
 AUDIT_PAGE_SIZE = 50
@@ -99,13 +100,8 @@ def dashboard(request):
         from artchart.core.permissions import may_break_glass
 
         context["may_break_glass"] = may_break_glass(user)
-    if user.role not in (Role.ADMIN, Role.PROGRAM_ADMIN):
-        # Imported here: core comes before plans and must not import it at load time.
-        from artchart.plans.selectors import reviews_due_for, waiting_for_cosign_by
-
-        context["reviews_due"] = list(reviews_due_for(user)[:DASHBOARD_CLIENTS])
-        context["plans_to_cosign"] = list(waiting_for_cosign_by(user)[:DASHBOARD_CLIENTS])
-        shown(plan.client for plan in context["reviews_due"] + context["plans_to_cosign"])
+    # Cards of the apps after core (plans, sessions, notes…): see core/panel_registry.py.
+    context["panels"] = dashboard_panels(user)
     events = recent_activity_of(user)
     # Name the client an action was about only where the user may still see them.
     ids = {cid for event in events for cid in event.client_id_list}

@@ -1,0 +1,47 @@
+"""Panels that later apps add to the dashboard and to a client's chart.
+
+``core`` and ``clients`` come before ``plans`` and ``therapy`` and never import
+them; instead every installed app may have a ``panels`` module with
+
+* ``dashboard_panels(user) -> list[Panel]`` — cards for the user's dashboard, and
+* ``chart_panels(access) -> list[Panel]`` — cards for one client's chart
+  (``access`` is the viewer's :class:`~artchart.clients.selectors.ClientAccess`),
+
+each returning only what that user may see (and noting the clients shown with
+``audit.note_shown``). Panels are drawn in ``order``, then in app order, so a
+new app adds a card without touching the page that shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 50  # lower comes first; 0–19 what needs doing today, 80+ reference
+
+
+def _providers(function_name: str):
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "panels"):
+            module = import_module(f"{config.name}.panels")
+            provider = getattr(module, function_name, None)
+            if provider is not None:
+                yield provider
+
+
+def dashboard_panels(user) -> list[Panel]:
+    panels = [panel for provider in _providers("dashboard_panels") for panel in provider(user)]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def chart_panels(access) -> list[Panel]:
+    panels = [panel for provider in _providers("chart_panels") for panel in provider(access)]
+    return sorted(panels, key=lambda panel: panel.order)
