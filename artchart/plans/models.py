@@ -150,7 +150,84 @@ class PlannedIntervention(models.Model):
             if not Directive.objects.filter(pk=self.directive_id,
                                             organization_id=self.plan.client.organization_id).exists():
                 raise ValidationError({"directive": DIRECTIVE_UNKNOWN})
+        if self.delivered_by_id and self.plan_id:
+            # The web offers the care team only; the API takes an id, so it is checked here.
+            if not self.plan.client.care_team.filter(user_id=self.delivered_by_id).exists():
+                raise ValidationError({"delivered_by": DELIVERER_NOT_ON_TEAM})
 
 
 NEEDS_DIRECTIVE_OR_TECHNIQUE = "Choose a directive from the library or name the technique."
 DIRECTIVE_UNKNOWN = "Choose a directive from your organization's library."
+DELIVERER_NOT_ON_TEAM = "Choose someone on the client's care team to deliver it."
+CONFERENCE_IN_FUTURE = "Record a conference once it has been held: its date cannot be in the future."
+ATTENDEE_USER_OR_NAME = ("Choose a colleague who uses ArtChart or name an outside professional "
+                         "(and their role), not both.")
+ATTENDEE_LISTED = "This colleague is already listed as attending."
+ATTENDEE_NEEDS_ROLE = "Give the outside professional's role or discipline, e.g. psychiatrist."
+
+
+class TeamConference(models.Model):
+    """A treatment-team conference about one client: who met, what was discussed and decided.
+
+    It is the record of a meeting, not a signed document: whoever may write the
+    client's clinical record may correct it later, and each change is audited.
+    The plan versions it led to are linked (only versions of the same client).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="team_conferences")
+    held_on = models.DateField("held on")
+    discussion = _text("discussion", 10000, blank=True)
+    decisions = _text("decisions", 5000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True)
+    plan_versions = models.ManyToManyField(TreatmentPlan, blank=True, related_name="conferences",
+                                           verbose_name="plan versions it led to")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["client", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"Team conference of {self.held_on:%-d %B %Y}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError({"held_on": CONFERENCE_IN_FUTURE})
+
+
+class ConferenceAttendee(models.Model):
+    """Someone at a conference: a user of ArtChart, or an outside professional by name (exactly one)."""
+
+    conference = models.ForeignKey(TeamConference, on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")
+    name = models.CharField(max_length=200, blank=True, help_text="An outside professional, e.g. Dr. Ana Ruiz.")
+    discipline = models.CharField("role or discipline", max_length=200, blank=True,
+                                  help_text="e.g. psychiatrist, school counsellor, case manager")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(user__isnull=False, name="") | (models.Q(user__isnull=True) & ~models.Q(name=""))),
+                name="attendee_is_a_user_or_named", violation_error_message=ATTENDEE_USER_OR_NAME),
+            models.UniqueConstraint(fields=["conference", "user"], condition=models.Q(user__isnull=False),
+                                    name="attendee_user_once", violation_error_message=ATTENDEE_LISTED),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user.display_name if self.user_id else self.name
+        return f"{who}, {self.discipline}" if self.discipline else who
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        # Neither or both of user and name is refused by the constraint (its message), checked after this.
+        self.name, self.discipline = self.name.strip(), self.discipline.strip()
+        if self.name and not self.user_id and not self.discipline:
+            raise ValidationError({"discipline": ATTENDEE_NEEDS_ROLE})

@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from artchart.clients.selectors import ClientAccess, client_get_for_user, clients_visible_to
 from artchart.core.permissions import Action, Area
-from artchart.plans.models import Goal, Objective, PlanStatus, PlannedIntervention, Problem, TreatmentPlan
+from artchart.plans.models import (
+    ConferenceAttendee,
+    Goal,
+    Objective,
+    PlannedIntervention,
+    PlanStatus,
+    Problem,
+    TeamConference,
+    TreatmentPlan,
+)
 
 REVIEW_DUE_DAYS = 14
 
@@ -78,3 +87,41 @@ def waiting_for_cosign_by(user) -> QuerySet[TreatmentPlan]:
         client__in=clients_visible_to(user).values("pk"), status=PlanStatus.SUBMITTED,
         author__supervisor_links__supervisor=user, author__supervisor_links__ended_on__isnull=True)
         .select_related("client", "author").order_by("submitted_at", "id").distinct())
+
+
+# --- team conferences ------------------------------------------------------------------------------
+
+
+def conferences_of(access: ClientAccess) -> QuerySet[TeamConference]:
+    """The client's conferences, newest first, with attendees and linked versions in a fixed number of queries."""
+    return (TeamConference.objects.filter(client=access.client).select_related("recorded_by", "changed_by")
+            .prefetch_related(Prefetch("attendees", queryset=ConferenceAttendee.objects.select_related("user")),
+                              Prefetch("plan_versions", queryset=TreatmentPlan.objects.order_by("version")
+                                       .only("pk", "version", "status", "client_id"))))
+
+
+def conference_get(access: ClientAccess, conference_id: int) -> TeamConference:
+    conference = conferences_of(access).select_related("client").filter(pk=conference_id).first()
+    if conference is None:
+        raise Http404
+    return conference
+
+
+def attendee_get(conference: TeamConference, attendee_id: int) -> ConferenceAttendee:
+    attendee = conference.attendees.select_related("conference").filter(pk=attendee_id).first()
+    if attendee is None:
+        raise Http404
+    return attendee
+
+
+def conference_plan_get(conference: TeamConference, plan_id: int) -> TreatmentPlan:
+    """A plan version linked to ``conference`` (404 if it is not)."""
+    plan = conference.plan_versions.filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def conferences_about(plan: TreatmentPlan) -> list[TeamConference]:
+    """The conferences that led to this plan version (its page says so)."""
+    return list(plan.conferences.order_by("held_on", "id").only("pk", "held_on", "client_id"))

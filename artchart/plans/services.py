@@ -1,4 +1,4 @@
-"""Writes to treatment plans. Each is one transaction with its audit event (ids only).
+"""Writes to treatment plans and team conferences. Each is one transaction with its audit event (ids only).
 
 Services check access themselves. A draft may be changed by whoever may write
 the client's clinical record; a signed plan never changes: the message says to
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,12 +23,15 @@ from artchart.core.changes import apply_changes
 from artchart.core.models import SupervisionLink, User
 from artchart.core.permissions import Action, Area
 from artchart.plans.models import (
+    ATTENDEE_LISTED,
     OPEN_STATUSES,
+    ConferenceAttendee,
     Goal,
     Objective,
     PlannedIntervention,
     PlanStatus,
     Problem,
+    TeamConference,
     TreatmentPlan,
 )
 
@@ -47,8 +51,6 @@ OBJECTIVE_FIELDS = ("statement", "baseline", "target_date", "status")
 INTERVENTION_FIELDS = ("directive", "technique", "media", "frequency", "delivered_by")
 FIELDS = {Problem: PROBLEM_FIELDS, Goal: GOAL_FIELDS, Objective: OBJECTIVE_FIELDS,
           PlannedIntervention: INTERVENTION_FIELDS}
-
-
 
 
 def _require_draft(by: User, plan: TreatmentPlan) -> None:
@@ -284,3 +286,125 @@ def plan_item_remove(*, by: User, item) -> None:
     _require_draft(by, plan)
     _record(by, f"plan.{type(item).__name__.lower()}_remove", item, plan)
     item.delete()
+
+
+# --- team conferences ------------------------------------------------------------------------------
+# A conference is the record of a meeting, not a signed document: whoever may
+# write the client's clinical record records it and may correct it later (a
+# wrong date, a forgotten attendee, a plan version linked by mistake), each
+# change its own audited event naming the fields, never their text.
+
+PLAN_OF_ANOTHER_CLIENT = "Choose a version of this client's own treatment plan."
+ATTENDEE_UNKNOWN = "Choose a colleague from your organization, or name an outside professional."
+CONFERENCE_FIELDS = ("held_on", "discussion", "decisions")
+
+
+def _attendee(conference: TeamConference, fields: dict) -> ConferenceAttendee:
+    """An attendee checked but not saved: ``user`` (a User or an id) or ``name`` with ``discipline``."""
+    attendee = ConferenceAttendee(conference=conference)
+    apply_changes(attendee, {k: v if v is not None else "" for k, v in fields.items() if k != "user"},
+                  ("name", "discipline"))
+    user = fields.get("user")
+    if user is not None:
+        user_id = getattr(user, "pk", user)
+        if not User.objects.filter(pk=user_id, organization_id=conference.client.organization_id,
+                                   is_active=True).exists():
+            raise ValidationError({"user": ATTENDEE_UNKNOWN})
+        attendee.user_id = user_id
+    attendee.full_clean(exclude=["conference"] if conference.pk is None else None)
+    return attendee
+
+
+def _client_plan_versions(client_id: int, plans) -> list[TreatmentPlan]:
+    ids = {getattr(plan, "pk", plan) for plan in plans}
+    found = list(TreatmentPlan.objects.filter(client_id=client_id, pk__in=ids))
+    if len(found) != len(ids):
+        raise ValidationError({"plan_versions": PLAN_OF_ANOTHER_CLIENT})
+    return found
+
+
+def _record_conference(by: User, action: str, conference: TeamConference, obj=None, **detail) -> None:
+    audit.record(actor=by, action=action, obj=obj or conference, client_ids=[conference.client_id],
+                 detail={"conference": conference.pk, **detail})
+
+
+@transaction.atomic
+def conference_record(*, by: User, client: Client, held_on: dt.date, discussion: str = "", decisions: str = "",
+                      attendees: Iterable[dict] = (), plan_versions: Iterable = ()) -> TeamConference:
+    """Record a team conference with its attendees and the plan versions it led to; all checked before any write."""
+    require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
+    conference = TeamConference(client=client, held_on=held_on, discussion=discussion, decisions=decisions,
+                                recorded_by=by)
+    conference.full_clean()
+    people = [_attendee(conference, fields) for fields in attendees]
+    users = [a.user_id for a in people if a.user_id]
+    if len(users) != len(set(users)):
+        raise ValidationError({"attendees": ATTENDEE_LISTED})
+    versions = _client_plan_versions(client.pk, plan_versions)
+    conference.save()
+    for attendee in people:
+        attendee.conference = conference
+    ConferenceAttendee.objects.bulk_create(people)
+    conference.plan_versions.set(versions)
+    _record_conference(by, "conference.record", conference, attendees=len(people),
+                       plan_versions=sorted(p.pk for p in versions))
+    return conference
+
+
+@transaction.atomic
+def conference_update(*, by: User, conference: TeamConference, **fields) -> TeamConference:
+    """Correct the date, the discussion or the decisions; the record keeps who changed it last."""
+    require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
+    changed = apply_changes(conference, fields, CONFERENCE_FIELDS)
+    if changed:
+        conference.changed_by, conference.changed_at = by, timezone.now()
+        conference.full_clean()
+        conference.save()
+        _record_conference(by, "conference.update", conference, fields=changed)
+    return conference
+
+
+def _touch(by: User, conference: TeamConference) -> None:
+    conference.changed_by, conference.changed_at = by, timezone.now()
+    conference.save(update_fields=["changed_by", "changed_at"])
+
+
+@transaction.atomic
+def conference_attendee_add(*, by: User, conference: TeamConference, user: User | int | None = None,
+                            name: str = "", discipline: str = "") -> ConferenceAttendee:
+    require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
+    attendee = _attendee(conference, {"user": user, "name": name, "discipline": discipline})
+    attendee.save()
+    _touch(by, conference)
+    _record_conference(by, "conference.attendee_add", conference, obj=attendee)
+    return attendee
+
+
+@transaction.atomic
+def conference_attendee_remove(*, by: User, attendee: ConferenceAttendee) -> None:
+    conference = attendee.conference
+    require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
+    _record_conference(by, "conference.attendee_remove", conference, obj=attendee)
+    attendee.delete()
+    _touch(by, conference)
+
+
+@transaction.atomic
+def conference_plan_link(*, by: User, conference: TeamConference, plan: TreatmentPlan | int) -> TreatmentPlan:
+    """Link a plan version the conference led to ("led to v2"): only a version of the same client."""
+    require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
+    [version] = _client_plan_versions(conference.client_id, [plan])
+    if not conference.plan_versions.filter(pk=version.pk).exists():
+        conference.plan_versions.add(version)
+        _touch(by, conference)
+        _record_conference(by, "conference.plan_link", conference, plan=version.pk)
+    return version
+
+
+@transaction.atomic
+def conference_plan_unlink(*, by: User, conference: TeamConference, plan: TreatmentPlan) -> None:
+    require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
+    if conference.plan_versions.filter(pk=plan.pk).exists():
+        conference.plan_versions.remove(plan)
+        _touch(by, conference)
+        _record_conference(by, "conference.plan_unlink", conference, plan=plan.pk)

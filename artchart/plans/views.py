@@ -6,13 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.plans import selectors, services
-from artchart.plans.forms import FORMS, InterventionForm, PlanForm
+from artchart.plans.forms import (
+    FORMS,
+    AttendeeForm,
+    ConferenceForm,
+    ConferenceRecordForm,
+    InterventionForm,
+    PlanForm,
+    PlanLinkForm,
+)
 from artchart.programs.selectors import directives_for
 
 KIND_LABELS = {"problem": "problem", "goal": "goal", "objective": "objective", "intervention": "planned intervention"}
@@ -59,6 +68,7 @@ def plan_detail(request, client_id: int, plan_id: int):
         "editable": plan.is_draft and may[Action.WRITE],
         "may_submit": plan.is_draft and may[Action.SUBMIT] and plan.author_id == request.user.pk,
         "may_review": plan.status == "submitted" and (may[Action.COSIGN] or may[Action.RETURN]),
+        "conferences": selectors.conferences_about(plan),
     })
 
 
@@ -85,8 +95,8 @@ def plan_edit(request, client_id: int, plan_id: int):
 
 def _item_form(kind: str, access, data=None, instance=None):
     if kind == "intervention":
-        team = User.objects.filter(pk__in=access.client.care_team.values("user_id")).order_by("last_name", "first_name")
-        return InterventionForm(data, instance=instance, directives=directives_for(access.user), team=team)
+        return InterventionForm(data, instance=instance, directives=directives_for(access.user),
+                                team=_care_team_users(access))
     return FORMS[kind](data, instance=instance)
 
 
@@ -196,3 +206,134 @@ def plan_cosign(request, client_id: int, plan_id: int):
 def plan_return(request, client_id: int, plan_id: int):
     return _decide(request, client_id, plan_id, Action.RETURN, "Version {version} went back to the intern as a draft.",
                    comment=request.POST.get("comment", "")[:2000])
+
+
+# --- team conferences ------------------------------------------------------------------------------
+
+
+def _to_conference(conference):
+    return redirect("plans:conference_detail", conference.client_id, conference.pk)
+
+
+def _care_team_users(access):
+    return User.objects.filter(pk__in=access.client.care_team.values("user_id")).order_by("last_name", "first_name")
+
+
+def _colleagues(access):
+    return User.objects.filter(organization_id=access.client.organization_id, is_active=True).order_by(
+        "last_name", "first_name")
+
+
+@require_GET
+@login_required
+def conference_list(request, client_id: int):
+    access = selectors.plan_access(request.user, client_id)
+    return render(request, "plans/conference_list.html", {
+        "nav": "clients", "client": access.client, "conferences": list(selectors.conferences_of(access)),
+        "may_write": access.may(Area.CLINICAL, Action.WRITE)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def conference_create(request, client_id: int):
+    access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
+    form = ConferenceRecordForm(request.POST or None, initial={"held_on": timezone.localdate()},
+                                colleagues=_care_team_users(access),
+                                plan_versions=access.client.treatment_plans.order_by("-version"))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ("held_on", "discussion", "decisions")}
+        try:
+            conference = services.conference_record(by=request.user, client=access.client, attendees=form.attendees(),
+                                                    plan_versions=form.cleaned_data["plan_versions"], **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _to_conference(conference)
+    return render(request, "plans/conference_form.html", {
+        "nav": "clients", "client": access.client, "form": form, "title": "Record a team conference",
+    })
+
+
+@require_GET
+@login_required
+def conference_detail(request, client_id: int, conference_id: int):
+    access = selectors.plan_access(request.user, client_id)
+    conference = selectors.conference_get(access, conference_id)
+    may_write = access.may(Area.CLINICAL, Action.WRITE)
+    linked = {plan.pk for plan in conference.plan_versions.all()}
+    return render(request, "plans/conference_detail.html", {
+        "nav": "clients", "client": access.client, "conference": conference, "may_write": may_write,
+        "attendee_form": AttendeeForm(colleagues=_colleagues(access)) if may_write else None,
+        "link_form": PlanLinkForm(plan_versions=access.client.treatment_plans.exclude(pk__in=linked)
+                                  .order_by("-version")) if may_write else None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def conference_edit(request, client_id: int, conference_id: int):
+    access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
+    conference = selectors.conference_get(access, conference_id)
+    form = ConferenceForm(request.POST or None, instance=selectors.conference_get(access, conference_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conference_update(by=request.user, conference=conference, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _to_conference(conference)
+    return render(request, "plans/conference_form.html", {
+        "nav": "clients", "client": access.client, "form": form, "conference": conference,
+        "title": f"Correct the {conference}"})
+
+
+def _refused(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@require_POST
+@login_required
+def conference_attendee_add(request, client_id: int, conference_id: int):
+    access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
+    conference = selectors.conference_get(access, conference_id)
+    form = AttendeeForm(request.POST, colleagues=_colleagues(access))
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return _to_conference(conference)
+    try:
+        services.conference_attendee_add(by=request.user, conference=conference, **form.cleaned_data)
+    except ValidationError as exc:
+        _refused(request, exc)
+    return _to_conference(conference)
+
+
+@require_POST
+@login_required
+def conference_attendee_remove(request, client_id: int, conference_id: int, attendee_id: int):
+    access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
+    conference = selectors.conference_get(access, conference_id)
+    services.conference_attendee_remove(by=request.user, attendee=selectors.attendee_get(conference, attendee_id))
+    return _to_conference(conference)
+
+
+@require_POST
+@login_required
+def conference_plan_link(request, client_id: int, conference_id: int):
+    access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
+    conference = selectors.conference_get(access, conference_id)
+    form = PlanLinkForm(request.POST, plan_versions=access.client.treatment_plans.all())
+    if not form.is_valid():
+        messages.error(request, services.PLAN_OF_ANOTHER_CLIENT)
+        return _to_conference(conference)
+    services.conference_plan_link(by=request.user, conference=conference, plan=form.cleaned_data["plan"])
+    return _to_conference(conference)
+
+
+@require_POST
+@login_required
+def conference_plan_unlink(request, client_id: int, conference_id: int, plan_id: int):
+    access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
+    conference = selectors.conference_get(access, conference_id)
+    services.conference_plan_unlink(by=request.user, conference=conference,
+                                    plan=selectors.conference_plan_get(conference, plan_id))
+    return _to_conference(conference)

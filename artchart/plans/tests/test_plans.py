@@ -17,7 +17,13 @@ from artchart.tests.factories import CareTeamFactory, SupervisionLinkFactory, Us
 pytestmark = pytest.mark.django_db
 
 API_OPERATIONS = ["plans_list", "plans_create", "plan_detail", "plan_sign", "plan_submit", "plan_cosign",
-                  "plan_return", "problems_create", "goals_create", "objectives_create"]
+                  "plan_return", "problems_create", "goals_create", "objectives_create",
+                  "plan_update", "problem_update", "problem_delete", "goal_update", "goal_delete",
+                  "objective_update", "objective_delete", "interventions_create", "intervention_update",
+                  "intervention_delete",
+                  "conferences_list", "conferences_create", "conference_detail", "conference_update",
+                  "conference_attendees_create", "conference_attendee_delete", "conference_plans_link",
+                  "conference_plan_unlink"]
 
 
 def _draft_with_goals(by, client, goals=("Express anger safely through art", "Tolerate an unfinished piece")):
@@ -191,3 +197,130 @@ def test_a_plan_needs_a_goal_before_signing(therapist, client_record):
     plan = services.plan_create(by=therapist, client=client_record)
     with pytest.raises(ValidationError, match="at least one goal"):
         services.plan_sign(by=therapist, plan=plan)
+
+
+def _send(browser, method: str, url: str, body=None):
+    return getattr(browser, method)(url, json.dumps(body) if body is not None else None, content_type="application/json")
+
+
+def test_a_draft_is_changed_and_pruned_through_the_api(therapist, intern, client_record):
+    plan = _draft_with_goals(therapist, client_record)
+    api = _api(therapist)
+    ids = {"client_id": client_record.pk, "plan_id": plan.pk}
+    problem = plan.problems.get()
+    goal, second_goal = Goal.objects.filter(problem=problem)
+    objective = Objective.objects.filter(goal=goal).get()
+
+    response = _send(api, "patch", reverse("api:plan_update", kwargs=ids), {"review_date": "2026-12-01"})
+    assert response.status_code == 200 and response.json()["review_date"] == "2026-12-01"
+    response = _send(api, "patch", reverse("api:problem_update", kwargs={**ids, "problem_id": problem.pk}),
+                     {"statement": "Outbursts in the art room"})
+    assert response.status_code == 200 and response.json()["statement"] == "Outbursts in the art room"
+    response = _send(api, "patch", reverse("api:goal_update", kwargs={**ids, "goal_id": goal.pk}),
+                     {"weight": 3, "level_plus_1": "Most sessions"})
+    assert response.status_code == 200 and response.json()["weight"] == 3
+    assert response.json()["statement"] == "Express anger safely through art"  # left out: unchanged
+    response = _send(api, "patch", reverse("api:objective_update", kwargs={**ids, "objective_id": objective.pk}),
+                     {"status": "in_progress", "target_date": "2026-06-30"})
+    assert response.status_code == 200 and response.json()["status"] == "in_progress"
+
+    response = _send(api, "post", reverse("api:interventions_create", kwargs=ids),
+                     {"technique": "Scribble chase", "media": "Oil pastels", "frequency": "Weekly",
+                      "delivered_by": intern.pk})
+    assert response.status_code == 201 and response.json()["delivered_by"] == intern.pk
+    intervention_id = response.json()["id"]
+    response = _send(api, "patch", reverse("api:intervention_update", kwargs={**ids, "intervention_id": intervention_id}),
+                     {"frequency": "Twice a week"})
+    assert response.status_code == 200 and response.json()["frequency"] == "Twice a week"
+
+    assert api.delete(reverse("api:objective_delete", kwargs={**ids, "objective_id": objective.pk})).status_code == 204
+    assert api.delete(reverse("api:goal_delete", kwargs={**ids, "goal_id": second_goal.pk})).status_code == 204
+    assert api.delete(reverse("api:intervention_delete",
+                              kwargs={**ids, "intervention_id": intervention_id})).status_code == 204
+    body = api.get(reverse("api:plan_detail", kwargs=ids)).json()
+    assert [g["statement"] for g in body["problems"][0]["goals"]] == ["Express anger safely through art"]
+    assert body["problems"][0]["goals"][0]["objectives"] == [] and body["interventions"] == []
+    assert api.delete(reverse("api:problem_delete", kwargs={**ids, "problem_id": problem.pk})).status_code == 204
+    assert not plan.problems.exists()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"plan.update", "plan.problem_update", "plan.goal_update", "plan.objective_update", "plan.intervention_add",
+            "plan.plannedintervention_update", "plan.objective_remove", "plan.goal_remove",
+            "plan.plannedintervention_remove", "plan.problem_remove"} <= actions
+
+
+def test_changing_or_deleting_a_signed_plans_content_is_409_and_changes_nothing(therapist, client_record):
+    plan = _draft_with_goals(therapist, client_record)
+    services.intervention_add(by=therapist, plan=plan, technique="Bridge drawing")
+    services.plan_sign(by=therapist, plan=plan)
+    api = _api(therapist)
+    ids = {"client_id": client_record.pk, "plan_id": plan.pk}
+    goal = Goal.objects.filter(problem__plan=plan).first()
+    objective = Objective.objects.filter(goal=goal).get()
+    intervention = plan.interventions.get()
+    events_before = AuditEvent.objects.filter(action__startswith="plan.").count()
+    attempts = [
+        ("patch", reverse("api:plan_update", kwargs=ids), {"review_date": "2027-01-01"}),
+        ("patch", reverse("api:problem_update", kwargs={**ids, "problem_id": goal.problem_id}), {"statement": "x"}),
+        ("delete", reverse("api:problem_delete", kwargs={**ids, "problem_id": goal.problem_id}), None),
+        ("patch", reverse("api:goal_update", kwargs={**ids, "goal_id": goal.pk}), {"statement": "Sneaked in"}),
+        ("delete", reverse("api:goal_delete", kwargs={**ids, "goal_id": goal.pk}), None),
+        ("patch", reverse("api:objective_update", kwargs={**ids, "objective_id": objective.pk}), {"status": "met"}),
+        ("delete", reverse("api:objective_delete", kwargs={**ids, "objective_id": objective.pk}), None),
+        ("post", reverse("api:interventions_create", kwargs=ids), {"technique": "Mandala"}),
+        ("patch", reverse("api:intervention_update", kwargs={**ids, "intervention_id": intervention.pk}),
+         {"media": "Clay"}),
+        ("delete", reverse("api:intervention_delete", kwargs={**ids, "intervention_id": intervention.pk}), None),
+    ]
+    for method, url, body in attempts:
+        response = _send(api, method, url, body)
+        assert response.status_code == 409, (method, url, response.status_code)
+        assert "revise it into a new version" in response.json()["message"]
+    plan.refresh_from_db()
+    assert plan.content_hash == services.content_hash(plan) and plan.review_date is None
+    assert AuditEvent.objects.filter(action__startswith="plan.").count() == events_before
+
+
+def test_an_intervention_is_delivered_by_someone_on_the_care_team(therapist, therapist2, client_record):
+    from artchart.plans.models import DELIVERER_NOT_ON_TEAM
+
+    plan = _draft_with_goals(therapist, client_record)
+    response = _send(_api(therapist), "post",
+                     reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
+                     {"technique": "Scribble chase", "delivered_by": therapist2.pk})
+    assert response.status_code == 422 and response.json()["errors"] == {"delivered_by": [DELIVERER_NOT_ON_TEAM]}
+    response = _send(_api(therapist), "post",
+                     reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
+                     {"media": "Clay"})
+    assert response.status_code == 422 and not plan.interventions.exists()
+
+
+def test_an_item_of_another_plan_is_404(therapist, client_record):
+    plan = _draft_with_goals(therapist, client_record)
+    services.plan_sign(by=therapist, plan=plan)
+    draft = services.plan_create(by=therapist, client=client_record)
+    old_goal = Goal.objects.filter(problem__plan=plan).first()
+    response = _send(_api(therapist), "patch", reverse("api:goal_update", kwargs={
+        "client_id": client_record.pk, "plan_id": draft.pk, "goal_id": old_goal.pk}), {"statement": "x"})
+    assert response.status_code == 404
+
+
+def test_django_admin_shows_a_signed_plan_read_only_and_changes_a_draft_review_date_audited(client, org, therapist,
+                                                                                        client_record):
+    operator = UserFactory(organization=org, is_staff=True, is_superuser=True)
+    plan = _draft_with_goals(therapist, client_record)
+    services.plan_sign(by=therapist, plan=plan)
+    draft = services.plan_create(by=therapist, client=client_record)
+    client.force_login(operator)
+    assert client.get(reverse("admin:plans_treatmentplan_changelist")).status_code == 200
+    page = client.get(reverse("admin:plans_treatmentplan_change", args=[plan.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(reverse("admin:plans_treatmentplan_change", args=[plan.pk]),
+                       {"review_date": "2027-01-01"}).status_code == 403
+    response = client.post(reverse("admin:plans_treatmentplan_change", args=[draft.pk]), {"review_date": "2027-01-01"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    plan.refresh_from_db()
+    assert str(draft.review_date) == "2027-01-01" and plan.review_date is None
+    assert AuditEvent.objects.get(action="django_admin.change").flagged
+    assert client.get(reverse("admin:plans_teamconference_changelist")).status_code == 200
+    assert client.get(reverse("admin:programs_directive_changelist")).status_code == 200
