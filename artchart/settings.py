@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "artchart.programs",
     "artchart.plans",
     "artchart.therapy",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +292,18 @@ BREAK_GLASS_MINUTES = env_int("ARTCHART_BREAK_GLASS_MINUTES", 60)
 LATE_ENTRY_HOURS = env_int("ARTCHART_LATE_ENTRY_HOURS", 72)
 # How far ahead a recurring series' sessions exist; a background task keeps it so.
 SERIES_HORIZON_WEEKS = env_int("ARTCHART_SERIES_HORIZON_WEEKS", 26)
+
+# --- Background tasks (django-tasks) -------------------------------------------------
+# ``local`` runs a task at once in the process that enqueues it; ``server`` stores
+# it in the database for ``artchart worker`` processes (django-tasks-db), so any
+# number of stateless app processes may enqueue.
+TASKS = {
+    "default": {
+        "BACKEND": ("django_tasks_db.DatabaseBackend" if SERVER
+                    else "django_tasks.backends.immediate.ImmediateBackend"),
+        "QUEUES": ["default"],
+    }
+}
 UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

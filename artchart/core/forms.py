@@ -41,7 +41,7 @@ class UserCreateForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "credentials"]
+        fields = ["username", "first_name", "last_name", "email", "role", "credentials", "npi", "licence"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,11 +55,35 @@ class UserCreateForm(UserCreationForm):
     def user_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
+    def clean_npi(self) -> str:
+        return clean_npi(self.cleaned_data["npi"])
+
+
+NPI_INVALID = "An NPI is 10 digits whose last digit checks the others (Luhn, with the prefix 80840); check for a typing slip."
+
+
+def npi_is_valid(npi: str) -> bool:
+    """The NPI check digit: Luhn over "80840" followed by the 10 digits (CMS, NPI check digit standard)."""
+    if len(npi) != 10 or not npi.isdigit():
+        return False
+    total = 0
+    for i, char in enumerate(reversed("80840" + npi)):
+        digit = int(char) * (2 if i % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def clean_npi(value: str) -> str:
+    npi = value.strip().replace(" ", "")
+    if npi and not npi_is_valid(npi):
+        raise forms.ValidationError(NPI_INVALID)
+    return npi
+
 
 class UserEditForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "role", "credentials", "is_active"]
+        fields = ["first_name", "last_name", "email", "role", "credentials", "npi", "licence", "is_active"]
         labels = {"is_active": "Active (may sign in)"}
         help_texts = {
             "is_active": "Deactivating signs the person out everywhere and ends their API tokens.",
@@ -81,6 +105,9 @@ class UserEditForm(forms.ModelForm):
 
             self.fields["may_break_glass"].initial = EmergencyAccessDesignation.objects.filter(
                 user_id=self.instance.pk).exists()
+
+    def clean_npi(self) -> str:
+        return clean_npi(self.cleaned_data["npi"])
 
 
 class AdminSetPasswordForm(SetPasswordForm):

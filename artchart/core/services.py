@@ -46,7 +46,7 @@ SUPERVISION_INACTIVE = "This account is deactivated; reactivate it first."
 SUPERVISION_ALREADY_OPEN = "This supervisor already supervises this person; end that link before starting another."
 SUPERVISION_ALREADY_ENDED = "This supervision link has already ended."
 
-USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "credentials", "is_active")
+USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "credentials", "npi", "licence", "is_active")
 
 
 # --- users ----------------------------------------------------------------------

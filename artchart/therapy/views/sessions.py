@@ -1,5 +1,423 @@
-"""Pages for sessions."""
+"""Pages for sessions: a client's sessions, booking (once or recurring), one session and its status,
+changing or ending a series, the schedule (day and week, by therapist, site or room), rooms, and
+the iCalendar feed."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from artchart.clients.selectors import client_get_for_user
+from artchart.core.access import require_role
+from artchart.core.forms_util import add_service_errors
+from artchart.core.models import Role
+from artchart.core.paging import page_of
+from artchart.core.permissions import Action, Area
+from artchart.programs.selectors import directives_for
+from artchart.therapy import ical
+from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
+from artchart.therapy.selectors import sessions as selectors
+from artchart.therapy.services import sessions as services
+from artchart.therapy.views.session_forms import (
+    COMMON_CPT,
+    COMMON_POS,
+    FeedNamesForm,
+    RoomForm,
+    SeriesChangeForm,
+    SessionForm,
+)
+
+CLASHES = "This booking clashes with others (listed below). Change it, or tick “Book it anyway” and save again."
+CANCELLED = "The session is cancelled."
+FEED_NEW = "Your calendar feed has a new secret address; the old one (if any) no longer works."
+
+
+def _to_session(session):
+    return redirect("therapy:session_detail", session.pk)
+
+
+def _form_choices(user, site=None):
+    return {"therapists": selectors.therapists_for(user), "sites": selectors.sites_for(user).filter(is_active=True),
+            "rooms": selectors.rooms_for(user), "directives": directives_for(user)}
+
+
+def _conflicts(form, *, client=None, group=None, exclude_session_id=None) -> list[str]:
+    fields = form.cleaned_data
+    if "starts_at" not in fields or not fields.get("site"):
+        return []
+    client_ids = [client.pk] if client else []
+    if group is not None:
+        client_ids = list(group.memberships.filter(left_on__isnull=True).values_list("client_id", flat=True))
+    return selectors.conflicts_for(organization=fields["site"].organization_id, therapist=fields.get("therapist"),
+                                   room=fields.get("room"), client_ids=client_ids, starts_at=fields["starts_at"],
+                                   duration_minutes=fields["duration_minutes"], exclude_session_id=exclude_session_id)
+
+
+def _book(request, form, *, client=None, group=None):
+    """Save a valid booking form once its clashes (if any) are confirmed; None while they are not."""
+    conflicts = _conflicts(form, client=client, group=group)
+    if conflicts and not form.cleaned_data.get("save_anyway"):
+        form.add_error(None, CLASHES)
+        return None, conflicts
+    kind = SessionKind.GROUP if group is not None else form.cleaned_data["kind"]
+    fields = form.session_fields()
+    try:
+        if form.cleaned_data.get("repeat"):
+            fields.pop("directive")
+            series = services.series_create(by=request.user, kind=kind, client=client, group=group,
+                                            first_starts_at=fields.pop("starts_at"),
+                                            frequency=form.cleaned_data["repeat"], **form.series_ends(), **fields)
+            session = series.sessions.order_by("starts_at").first()
+        else:
+            session = services.session_create(by=request.user, kind=kind, client=client, group=group, **fields)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None, conflicts
+    return session, conflicts
+
+
+def _form_page(request, form, *, title, back, conflicts=(), session=None, client=None, group=None):
+    return render(request, "therapy/sessions/form.html", {
+        "nav": "clients" if client else "schedule", "form": form, "title": title, "back": back,
+        "conflicts": conflicts, "session": session, "client": client, "group": group,
+        "common_cpt": COMMON_CPT, "common_pos": COMMON_POS})
+
+
+def _initial(request, site, therapist=None) -> dict:
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    if not 8 <= start.hour < 18:  # outside the working day, offer 9:00 on the next morning
+        start = (start + dt.timedelta(days=1 if start.hour >= 18 else 0)).replace(hour=9)
+    return {"therapist": therapist or request.user, "site": site, "day": start.date(), "start": start.time(),
+            "end": (start + dt.timedelta(minutes=50)).time()}
+
+
+@require_GET
+@login_required
+def session_list(request, client_id: int):
+    access = client_get_for_user(request.user, client_id, area=Area.NOTES, action=Action.READ)
+    page = page_of(request, selectors.sessions_of_client(access))
+    return render(request, "therapy/sessions/list.html", {
+        "nav": "clients", "client": access.client, "page": page,
+        "may_book": access.may(Area.NOTES, Action.WRITE)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_create(request, client_id: int):
+    access = client_get_for_user(request.user, client_id, area=Area.NOTES, action=Action.WRITE)
+    client = access.client
+    form = SessionForm(request.POST or None, initial=_initial(request, client.site), **_form_choices(request.user))
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        session, conflicts = _book(request, form, client=client)
+        if session is not None:
+            messages.success(request, f"Booked for {timezone.localtime(session.starts_at):%a %-d %b, %H:%M}.")
+            return _to_session(session)
+    return _form_page(request, form, title=f"Book a session with {client.display_name}", conflicts=conflicts,
+                      back=(reverse("therapy:session_list", args=[client.pk]), "Sessions"), client=client)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_create_for_group(request, group_id: int):
+    group = selectors.group_get_for_scheduling(request.user, group_id)
+    form = SessionForm(request.POST or None, initial=_initial(request, group.site), group=group,
+                       **_form_choices(request.user))
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        session, conflicts = _book(request, form, group=group)
+        if session is not None:
+            messages.success(request, f"Booked for {timezone.localtime(session.starts_at):%a %-d %b, %H:%M}.")
+            return _to_session(session)
+    return _form_page(request, form, title=f"Book a session of {group.name}", conflicts=conflicts,
+                      back=(reverse("therapy:schedule") + f"?site={group.site_id}", "Schedule"), group=group)
+
+
+@require_GET
+@login_required
+def session_detail(request, session_id: int):
+    access = selectors.session_get_for_user(request.user, session_id)
+    session = access.session
+    return render(request, "therapy/sessions/detail.html", {
+        "nav": "clients" if session.client_id else "schedule", "session": session, "may_write": access.may_write,
+        "scheduled": session.status == SessionStatus.SCHEDULED, "started": session.starts_at <= timezone.now(),
+        "series_open": session.series_id and session.series.ended_at is None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_edit(request, session_id: int):
+    session = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE).session
+    local = timezone.localtime(session.starts_at)
+    initial = {"therapist": session.therapist, "site": session.site, "room": session.room, "day": local.date(),
+               "start": local.time(), "end": timezone.localtime(session.ends_at).time(), "modality": session.modality,
+               "cpt_code": session.cpt_code, "place_of_service": session.place_of_service,
+               "modifier": session.modifier, "directive": session.directive}
+    form = SessionForm(request.POST or None, initial=initial, editing=True, **_form_choices(request.user))
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        conflicts = _conflicts(form, client=session.client, group=session.group, exclude_session_id=session.pk)
+        if conflicts and not form.cleaned_data.get("save_anyway"):
+            form.add_error(None, CLASHES)
+        else:
+            try:
+                services.session_update(by=request.user, session=session, **form.session_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return _to_session(session)
+    return _form_page(request, form, title="Change the session", conflicts=conflicts, session=session,
+                      back=(reverse("therapy:session_detail", args=[session.pk]), "The session"))
+
+
+def _status_change(request, session_id: int, service, done: str, **extra):
+    session = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE).session
+    try:
+        service(by=request.user, session=session, **extra)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return _to_session(session)
+
+
+@require_POST
+@login_required
+def session_complete(request, session_id: int):
+    return _status_change(request, session_id, services.session_complete, "The session is marked completed.")
+
+
+@require_POST
+@login_required
+def session_no_show(request, session_id: int):
+    return _status_change(request, session_id, services.session_no_show, "The session is marked a no-show.")
+
+
+@require_POST
+@login_required
+def session_cancel(request, session_id: int):
+    return _status_change(request, session_id, services.session_cancel, CANCELLED,
+                          reason=request.POST.get("reason", "")[:300])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_series_change(request, session_id: int):
+    session = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE).session
+    local = timezone.localtime(session.starts_at)
+    initial = {"day": local.date(), "start": local.time(), "end": timezone.localtime(session.ends_at).time(),
+               "therapist": session.therapist, "room": session.room}
+    form = SeriesChangeForm(request.POST or None, initial=initial, therapists=selectors.therapists_for(request.user),
+                            rooms=selectors.rooms_for(request.user, site_id=session.site_id))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.series_change_from(by=request.user, session=session, starts_at=data["starts_at"],
+                                                  duration_minutes=data["duration_minutes"],
+                                                  therapist=data["therapist"], room=data["room"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Changed {len(changed)} scheduled sessions of the series, from this one on.")
+            return _to_session(session)
+    return render(request, "therapy/sessions/series_change.html", {"nav": "schedule", "form": form,
+                                                                   "session": session})
+
+
+@require_POST
+@login_required
+def session_series_end(request, session_id: int):
+    return _status_change(request, session_id, services.series_end_from,
+                          "The series ends here: this session and the later ones are cancelled.")
+
+
+# --- the schedule -----------------------------------------------------------------------------------
+
+
+def _parse_day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return timezone.localdate()
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 19 else None
+
+
+def _whose(request) -> tuple[str, int | None]:
+    """Whose schedule: ``?for=therapist-12`` (the page's select) or ``?therapist=12`` / ``?site=`` / ``?room=``;
+    by default your own (a clinician's) or your first site's."""
+    kind, _, pk = request.GET.get("for", "").partition("-")
+    if kind in ("therapist", "site", "room") and _int(pk):
+        return kind, _int(pk)
+    for kind in ("therapist", "room", "site"):
+        if _int(request.GET.get(kind)):
+            return kind, _int(request.GET.get(kind))
+    if request.user.role in services.CLINICIAN_ROLES:
+        return "therapist", request.user.pk
+    return "site", selectors.sites_for(request.user).values_list("pk", flat=True).first()
+
+
+@require_GET
+@login_required
+def schedule(request):
+    """Day or week calendar of one therapist, site or room."""
+    user = request.user
+    view = "day" if request.GET.get("view") == "day" else "week"
+    day = _parse_day(request.GET.get("date", ""))
+    which, pk = _whose(request)
+    first = day if view == "day" else day - dt.timedelta(days=day.weekday())
+    span = 1 if view == "day" else 7
+    days = selectors.schedule_for(user, first_day=first, days=span, **{f"{which}_id": pk})
+    options = {"therapist": list(selectors.therapists_for(user)), "site": list(selectors.sites_for(user)),
+               "room": list(selectors.rooms_for(user))}
+    chosen = next((o for o in options[which] if o.pk == pk), None)
+    subject = (None if chosen is None else chosen.display_name if which == "therapist"
+               else f"{chosen.name} ({chosen.site.name})" if which == "room" else chosen.name)
+    return render(request, "therapy/schedule/schedule.html", {
+        "nav": "schedule", "view": view, "day": day, "days": days, "subject": subject, "today": timezone.localdate(),
+        "therapists": options["therapist"], "sites": options["site"], "rooms": options["room"], "which": which,
+        "selected": {which: pk}, "previous": first - dt.timedelta(days=span), "next": first + dt.timedelta(days=span),
+        "base": f"view={view}&{which}={pk or ''}"})
+
+
+# --- rooms ----------------------------------------------------------------------------------------
+
+
+ROOM_ROLES = (Role.ADMIN, Role.PROGRAM_ADMIN)
+
+
+@require_GET
+@login_required
+def rooms(request):
+    require_role(request.user, *ROOM_ROLES)
+    return render(request, "therapy/schedule/rooms.html", {
+        "nav": "sites", "rooms": selectors.rooms_for(request.user, active_only=False)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def room_create(request):
+    require_role(request.user, *ROOM_ROLES)
+    form = RoomForm(request.POST or None, sites=selectors.sites_for(request.user).filter(is_active=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = services.room_create(by=request.user, site=form.cleaned_data["site"], name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Added the room {room.name} at {room.site.name}.")
+            return redirect("therapy:rooms")
+    return render(request, "therapy/schedule/room_form.html", {"nav": "sites", "form": form, "title": "Add a room"})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def room_edit(request, room_id: int):
+    room = selectors.room_get_for_admin(request.user, room_id)
+    form = RoomForm(request.POST or None, initial={"name": room.name, "is_active": room.is_active}, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_update(by=request.user, room=room, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved the room {room.name}.")
+            return redirect("therapy:rooms")
+    return render(request, "therapy/schedule/room_form.html", {
+        "nav": "sites", "form": form, "title": f"{room.name} at {room.site.name}", "room": room})
+
+
+# --- the calendar feed ------------------------------------------------------------------------------
+
+
+def _feed_page(request, token: str = ""):
+    feed = selectors.feed_of(request.user)
+    url = request.build_absolute_uri(reverse("therapy:calendar_feed", args=[token])) if token else ""
+    return render(request, "therapy/schedule/feed.html", {
+        "nav": "account", "feed": feed, "feed_url": url,
+        "names_form": FeedNamesForm(initial={"names": feed.names if feed else FeedNames.NOTHING})})
+
+
+@require_GET
+@login_required
+def schedule_feed(request):
+    return _feed_page(request)
+
+
+@require_POST
+@login_required
+def schedule_feed_reset(request):
+    """A new secret address, shown once on this page (only its hash is kept)."""
+    _feed, token = services.calendar_feed_reset(by=request.user)
+    messages.success(request, FEED_NEW)
+    response = _feed_page(request, token)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def schedule_feed_names(request):
+    form = FeedNamesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.calendar_feed_update(by=request.user, names=form.cleaned_data["names"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Saved how your feed names clients.")
+    return redirect("therapy:schedule_feed")
+
+
+@require_POST
+@login_required
+def schedule_feed_remove(request):
+    services.calendar_feed_remove(by=request.user)
+    messages.success(request, "Your calendar feed is turned off; its address no longer works.")
+    return redirect("therapy:schedule_feed")
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """The feed itself, fetched by a calendar program: the secret address is the only key."""
+    feed = selectors.feed_for_token(token)
+    events, named = selectors.feed_events(feed)
+    services.calendar_feed_fetched(feed=feed, client_ids=named)
+    response = HttpResponse(ical.calendar(events, name="ArtChart sessions"),
+                            content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="artchart.ics"'
+    return response
+
+
+urlpatterns = [
+    path("clients/<int:client_id>/sessions/", session_list, name="session_list"),
+    path("clients/<int:client_id>/sessions/new/", session_create, name="session_create"),
+    path("groups/<int:group_id>/sessions/new/", session_create_for_group, name="session_create_for_group"),
+    path("sessions/<int:session_id>/", session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/edit/", session_edit, name="session_edit"),
+    path("sessions/<int:session_id>/complete/", session_complete, name="session_complete"),
+    path("sessions/<int:session_id>/no-show/", session_no_show, name="session_no_show"),
+    path("sessions/<int:session_id>/cancel/", session_cancel, name="session_cancel"),
+    path("sessions/<int:session_id>/series/change/", session_series_change, name="session_series_change"),
+    path("sessions/<int:session_id>/series/end/", session_series_end, name="session_series_end"),
+    path("schedule/", schedule, name="schedule"),
+    path("schedule/feed/", schedule_feed, name="schedule_feed"),
+    path("schedule/feed/reset/", schedule_feed_reset, name="schedule_feed_reset"),
+    path("schedule/feed/names/", schedule_feed_names, name="schedule_feed_names"),
+    path("schedule/feed/remove/", schedule_feed_remove, name="schedule_feed_remove"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("rooms/", rooms, name="rooms"),
+    path("rooms/new/", room_create, name="room_create"),
+    path("rooms/<int:room_id>/edit/", room_edit, name="room_edit"),
+]

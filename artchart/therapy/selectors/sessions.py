@@ -1,0 +1,332 @@
+"""Reads of sessions, the schedule, conflicts, rooms and calendar feeds, scoped to the user.
+
+A session of a client is read by whoever may read the client's notes (NOTES
+READ: the clinicians of the care team and their supervisors); someone outside
+the chart gets 404, a viewer on the team 403. A group session is read by the
+organization's clinicians (therapists, supervisors, interns) and changed by the
+group's facilitators. The schedule shows every booking of the organization, but
+names a client only to someone who may open that client's chart; for anyone
+else the slot says "Booked".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from artchart.clients.models import Client
+from artchart.clients.selectors import ClientAccess
+from artchart.core import audit
+from artchart.core.access import require_client_access, require_role
+from artchart.core.models import CareTeamRole, Role, Site, User
+from artchart.core.permissions import (
+    Action,
+    Area,
+    allows,
+    client_ids_with_chart_access,
+    running_emergency_accesses,
+)
+from artchart.therapy.models import (
+    Attendance,
+    CalendarFeed,
+    FeedNames,
+    Group,
+    GroupMembership,
+    Room,
+    Session,
+    SessionStatus,
+)
+from artchart.therapy.services.sessions import CLINICIAN_ROLES, feed_token_hash, is_facilitator
+
+BOOKED = "Booked"
+LONGEST_MINUTES = 600  # the longest session; bounds the search for overlaps
+ACTIVE_STATUSES = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
+SESSION_RELATED = ("client", "group", "therapist", "site", "room", "room__site", "directive", "series", "created_by")
+NOT_A_FACILITATOR = "Only the group's facilitators may change its sessions."
+
+
+@dataclass(frozen=True)
+class SessionAccess:
+    session: Session
+    may_write: bool
+
+
+def _group_readable(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in CLINICIAN_ROLES
+
+
+def session_get_for_user(user: User, session_id: int, *, action: Action = Action.READ) -> SessionAccess:
+    """The session if ``user`` may see it (404 otherwise), 403 if they may see it but not do ``action``."""
+    session = (Session.objects.select_related(*SESSION_RELATED).filter(pk=session_id,
+               organization_id=getattr(user, "organization_id", None)).first())
+    if session is None:
+        raise Http404
+    if session.client_id:
+        relations = require_client_access(user, session.client_id, Area.NOTES, action)
+        may_write = allows(relations, Area.NOTES, Action.WRITE)
+        audit.note_shown([session.client_id])
+        return SessionAccess(session, may_write)
+    facilitator = is_facilitator(user, session.group)
+    if not (facilitator or _group_readable(user) or session.therapist_id == user.pk):
+        raise Http404
+    if action != Action.READ and not facilitator:
+        raise PermissionDenied(NOT_A_FACILITATOR)
+    return SessionAccess(session, facilitator)
+
+
+def notes_readable_client_ids(user: User) -> QuerySet:
+    """Client ids whose notes (and so sessions) ``user`` may read: the care team's clinicians,
+    their supervisors, a running emergency access — not a viewer. One subquery."""
+    clinician = Q(care_team__user=user, care_team__role__in=(CareTeamRole.PRIMARY, CareTeamRole.CO_THERAPIST,
+                                                              CareTeamRole.INTERN, CareTeamRole.SUPERVISOR))
+    supervised = Q(care_team__user__supervisor_links__supervisor=user,
+                   care_team__user__supervisor_links__ended_on__isnull=True)
+    emergency = Q(pk__in=running_emergency_accesses(user).values("client_id"))
+    return (Client.objects.filter(pk__in=client_ids_with_chart_access(user))
+            .filter(clinician | supervised | emergency).values("pk"))
+
+
+def sessions_visible_to(user: User) -> QuerySet[Session]:
+    """Sessions ``user`` may open: of clients whose notes they read, and group sessions for clinicians."""
+    if not (user.is_authenticated and user.is_active):
+        return Session.objects.none()
+    mine = Q(client_id__in=notes_readable_client_ids(user))
+    if _group_readable(user):
+        mine |= Q(group__isnull=False)
+    else:
+        mine |= Q(group__facilitators=user)
+    return (Session.objects.filter(mine, organization_id=user.organization_id).select_related(*SESSION_RELATED)
+            .distinct())
+
+
+def sessions_today_for(user: User) -> QuerySet[Session]:
+    """The user's own sessions today (leading or co-facilitating), cancelled ones included so the day reads true."""
+    today = timezone.localdate()
+    return (sessions_visible_to(user).filter(Q(therapist=user) | Q(co_facilitators=user))
+            .filter(starts_at__gte=_day_start(today), starts_at__lt=_day_start(today + dt.timedelta(days=1)))
+            .order_by("starts_at", "pk"))
+
+
+def session_search(user: User, *, date_from: dt.date | None = None, date_to: dt.date | None = None,
+                   therapist_id: int | None = None, client_id: int | None = None, site_id: int | None = None,
+                   room_id: int | None = None, status: str = "") -> QuerySet[Session]:
+    sessions = sessions_visible_to(user)
+    if date_from:
+        sessions = sessions.filter(starts_at__gte=_day_start(date_from))
+    if date_to:
+        sessions = sessions.filter(starts_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    filters = {"therapist_id": therapist_id, "client_id": client_id, "site_id": site_id, "room_id": room_id,
+               "status": status}
+    return sessions.filter(**{k: v for k, v in filters.items() if v}).order_by("starts_at", "pk")
+
+
+def sessions_booking(client_id: int) -> QuerySet[Session]:
+    """A client's own sessions and the group sessions they were marked at (present or not).
+
+    Not scoped to a user: services check a session named for a client with it;
+    pages use :func:`sessions_of_client`. Subqueries, not a join, so each session comes once."""
+    marked = Attendance.objects.filter(client_id=client_id).values("session_id")
+    return Session.objects.filter(Q(client_id=client_id) | Q(pk__in=marked))
+
+
+def sessions_of_client(access: ClientAccess) -> QuerySet[Session]:
+    """The sessions of the client of ``access`` (from ``client_get_for_user`` with NOTES READ), newest first."""
+    return sessions_booking(access.client.pk).select_related(*SESSION_RELATED).order_by("-starts_at", "-pk")
+
+
+def group_get_for_scheduling(user: User, group_id: int) -> Group:
+    """A group whose sessions ``user`` schedules (a facilitator); 404 outside the organization, 403 otherwise."""
+    group = Group.objects.select_related("site").filter(pk=group_id, organization_id=user.organization_id).first()
+    if group is None:
+        raise Http404
+    if not is_facilitator(user, group):
+        raise PermissionDenied(NOT_A_FACILITATOR)
+    return group
+
+
+def therapists_for(user: User) -> QuerySet[User]:
+    return User.objects.filter(organization_id=user.organization_id, is_active=True,
+                               role__in=CLINICIAN_ROLES).order_by("last_name", "first_name")
+
+
+def sites_for(user: User) -> QuerySet[Site]:
+    return Site.objects.filter(organization_id=user.organization_id).order_by("name")
+
+
+def rooms_for(user: User, *, site_id: int | None = None, active_only: bool = True) -> QuerySet[Room]:
+    rooms = Room.objects.filter(site__organization_id=user.organization_id).select_related("site")
+    if site_id:
+        rooms = rooms.filter(site_id=site_id)
+    if active_only:
+        rooms = rooms.filter(is_active=True)
+    return rooms.order_by("site__name", "name")
+
+
+def room_get_for_admin(user: User, room_id: int) -> Room:
+    require_role(user, Role.ADMIN, Role.PROGRAM_ADMIN)
+    room = Room.objects.select_related("site").filter(pk=room_id, site__organization_id=user.organization_id).first()
+    if room is None:
+        raise Http404
+    return room
+
+
+# --- conflicts ------------------------------------------------------------------------------------
+
+
+def _when(start: dt.datetime, minutes: int) -> str:
+    local = timezone.localtime(start)
+    end = timezone.localtime(start + dt.timedelta(minutes=minutes))
+    return f"{local:%a %-d %b} {local:%H:%M}–{end:%H:%M}"
+
+
+def conflicts_for(*, organization, therapist, room, client_ids, starts_at: dt.datetime, duration_minutes: int,
+                  exclude_session_id: int | None = None) -> list[str]:
+    """Readable double bookings of the therapist, the room or a client at this time (scheduled or held
+    sessions only). A conflicting session's client is never named: only the booking's own people are."""
+    if not starts_at or not duration_minutes or duration_minutes <= 0:
+        return []
+    ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
+    client_ids = [int(i) for i in client_ids or () if i]
+    who = Q(therapist=therapist) if therapist else Q(pk__in=[])
+    if room:
+        who |= Q(room=room)
+    if client_ids:
+        who |= Q(client_id__in=client_ids) | Q(group__memberships__client_id__in=client_ids)
+    candidates = (Session.objects.filter(who, organization_id=getattr(organization, "pk", organization),
+                                         status__in=ACTIVE_STATUSES, starts_at__lt=ends_at,
+                                         starts_at__gt=starts_at - dt.timedelta(minutes=LONGEST_MINUTES))
+                  .exclude(pk=exclude_session_id).select_related("therapist", "room", "group").distinct())
+    overlapping = [s for s in candidates if s.ends_at > starts_at]
+    if not overlapping:
+        return []
+    names = {c.pk: c.display_name for c in Client.objects.filter(pk__in=client_ids)}
+    members = {}
+    group_ids = {s.group_id for s in overlapping if s.group_id}
+    for m in GroupMembership.objects.filter(group_id__in=group_ids, client_id__in=client_ids):
+        members.setdefault(m.group_id, []).append(m)
+    found: list[str] = []
+    for s in overlapping:
+        when = _when(s.starts_at, s.duration_minutes)
+        day = timezone.localtime(s.starts_at).date()
+        if therapist and s.therapist_id == therapist.pk:
+            found.append(f"{s.therapist.display_name} is already booked {when}.")
+        if room and s.room_id == room.pk:
+            found.append(f"The room {s.room.name} is already booked {when}.")
+        if s.client_id in client_ids:
+            found.append(f"{names.get(s.client_id, 'This client')} already has a session {when}.")
+        for m in members.get(s.group_id, ()):
+            if m.is_member_on(day):
+                found.append(f"{names.get(m.client_id, 'A client')} is in the group {s.group.name}, "
+                             f"which meets {when}.")
+    return list(dict.fromkeys(found))
+
+
+# --- the schedule ---------------------------------------------------------------------------------
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass
+class Slot:
+    session: Session
+    label: str
+    link: bool
+
+
+@dataclass
+class Day:
+    date: dt.date
+    slots: list[Slot] = field(default_factory=list)
+
+
+def schedule_for(user: User, *, first_day: dt.date, days: int, therapist_id: int | None = None,
+                 site_id: int | None = None, room_id: int | None = None) -> list[Day]:
+    """The organization's bookings on ``days`` days from ``first_day`` for one therapist, site or room.
+
+    Two queries however many sessions: the sessions (with their people and places),
+    and the ids of the clients whose chart the user may open.
+    """
+    sessions = (Session.objects.filter(organization_id=user.organization_id,
+                                       starts_at__gte=_day_start(first_day),
+                                       starts_at__lt=_day_start(first_day + dt.timedelta(days=days)))
+                .exclude(status=SessionStatus.CANCELLED)
+                .select_related("client", "group", "therapist", "room", "site").order_by("starts_at", "pk"))
+    if therapist_id:
+        sessions = sessions.filter(therapist_id=therapist_id)
+    elif room_id:
+        sessions = sessions.filter(room_id=room_id)
+    elif site_id:
+        sessions = sessions.filter(site_id=site_id)
+    else:
+        sessions = sessions.none()
+    sessions = list(sessions)
+    charts = set(Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values_list("pk", flat=True)) \
+        if any(s.client_id for s in sessions) else set()
+    groups_named = _group_readable(user)
+    by_day = {first_day + dt.timedelta(days=i): Day(first_day + dt.timedelta(days=i)) for i in range(days)}
+    shown = []
+    for s in sessions:
+        if s.client_id and s.client_id in charts:
+            slot = Slot(s, s.client.display_name, True)
+            shown.append(s.client_id)
+        elif s.group_id and groups_named:
+            slot = Slot(s, s.group.name, True)
+        else:
+            slot = Slot(s, BOOKED, False)
+        by_day[timezone.localtime(s.starts_at).date()].slots.append(slot)
+    audit.note_shown(shown)
+    return list(by_day.values())
+
+
+# --- calendar feed --------------------------------------------------------------------------------
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_for_token(token: str) -> CalendarFeed:
+    """The feed at this secret address (404 for an unknown, reset or inactive one)."""
+    feed = (CalendarFeed.objects.select_related("user").filter(token_hash=feed_token_hash(token or "")).first()
+            if 20 <= len(token or "") <= 100 else None)
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    return feed
+
+
+def feed_events(feed: CalendarFeed, *, days_back: int = 30, weeks_ahead: int = 26) -> tuple[list[dict], list[int]]:
+    """The feed owner's sessions as plain events, and the ids of the clients whose names they carry."""
+    user = feed.user
+    today = timezone.localdate()
+    sessions = (Session.objects.filter(Q(therapist=user) | Q(co_facilitators=user),
+                                       organization_id=user.organization_id,
+                                       starts_at__gte=_day_start(today - dt.timedelta(days=days_back)),
+                                       starts_at__lt=_day_start(today + dt.timedelta(weeks=weeks_ahead)))
+                .exclude(status=SessionStatus.NO_SHOW).select_related("client", "group", "site", "room")
+                .distinct().order_by("starts_at", "pk"))
+    sessions = list(sessions)
+    charts = set()
+    if feed.names != FeedNames.NOTHING and any(s.client_id for s in sessions):
+        charts = set(Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values_list("pk", flat=True))
+    events, named = [], []
+    for s in sessions:
+        summary = f"{s.get_kind_display()} session"
+        if s.client_id in charts:
+            who = s.client.initials if feed.names == FeedNames.INITIALS else s.client.display_name
+            summary = f"{summary}: {who}"
+            named.append(s.client_id)
+        events.append({
+            "uid": f"session-{s.pk}@artchart", "start": s.starts_at, "end": s.ends_at, "summary": summary,
+            "location": ", ".join(p for p in (s.room.name if s.room_id else "", s.site.name) if p),
+            "status": "CANCELLED" if s.status == SessionStatus.CANCELLED else "CONFIRMED",
+            "updated": s.updated_at,
+            "telehealth": s.modality == "telehealth",
+        })
+    return events, sorted(set(named))

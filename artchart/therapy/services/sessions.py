@@ -1,0 +1,537 @@
+"""Writes to sessions, recurring series and rooms. Each is one transaction with one audit event (ids only).
+
+Who may schedule: a session of a client needs NOTES WRITE on that client (the
+people who will write its note); a group session needs the user to be one of
+the group's facilitators. The session's therapist must be able to document it
+too: on the client's care team (NOTES WRITE), or a facilitator of the group.
+Conflicts (double bookings) are not refused here: the form and the API show
+them first (``selectors.sessions.conflicts_for``) and the user decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from artchart.clients.models import Client
+from artchart.core import audit
+from artchart.core.access import Conflict, require_client_access, require_role
+from artchart.core.changes import apply_changes
+from artchart.core.models import Role, Site, User
+from artchart.core.permissions import Action, Area, allows, relations_of
+from artchart.programs.models import Directive
+from artchart.therapy.models import (
+    CalendarFeed,
+    Frequency,
+    Group,
+    Modality,
+    Room,
+    Series,
+    Session,
+    SessionKind,
+    SessionStatus,
+)
+
+END_BEFORE_START = "A session cannot end before it starts."
+DURATION_RANGE = "A session lasts between 5 and 600 minutes (10 hours)."
+NEEDS_CLIENT = "An individual or family session is for one client: choose the client."
+NEEDS_GROUP = "A group session is for a group: choose the group."
+CLIENT_OR_GROUP = "A session is for a client or for a group, not both."
+UNKNOWN_KIND = "Choose individual, family or group."
+OTHER_ORGANIZATION = "That {what} belongs to another organization."
+ROOM_AT_OTHER_SITE = "The room {room} is at {room_site}, not at {site}: choose a room at the session's site."
+ROOM_INACTIVE = "The room {room} is no longer in use."
+SITE_INACTIVE = "The site {site} is no longer in use."
+CPT_FORMAT = "A CPT code is five digits, such as 90834."
+POS_FORMAT = "A place of service is two digits, such as 11 (office) or 02 (telehealth)."
+MODIFIER_UNKNOWN = "The telehealth modifier is 95 or GT."
+MODIFIER_ONLY_TELEHEALTH = "The telehealth modifier (95 or GT) is only for telehealth sessions."
+THERAPIST_NOT_ON_TEAM = "{name} is not on this client's care team as a clinician, so could not document the session."
+THERAPIST_NOT_FACILITATOR = "{name} does not facilitate this group: add them as a facilitator first."
+NOT_A_FACILITATOR = "Only the group's facilitators may schedule its sessions."
+CANCEL_NEEDS_REASON = "Say why the session is cancelled."
+ONLY_SCHEDULED = "This session is {status}; only a scheduled session can be {done}."
+NOT_YET_STARTED = "This session has not started yet; it can be marked {done} once it has begun."
+CANNOT_CHANGE = "This session is {status}; schedule a new one instead of changing it."
+NOT_IN_A_SERIES = "This session is not part of a recurring series."
+SERIES_ENDED = "This series has ended."
+COUNT_AND_UNTIL = "End a series after a number of sessions or on a date, not both."
+UNTIL_BEFORE_FIRST = "The series cannot end before its first session."
+COUNT_RANGE = "A series has between 1 and 520 sessions."
+ROOM_NAME_TAKEN = "{site} already has a room called {name}."
+ROOM_NAME_NEEDED = "Give the room a name."
+NO_FEED = "Make your feed's address first."
+SERIES_ENDED_REASON = "The recurring series was ended."
+
+CPT_RE = re.compile(r"^\d{5}$")
+POS_RE = re.compile(r"^\d{2}$")
+TELEHEALTH_MODIFIERS = ("95", "GT")
+CLINICIAN_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+STEP_DAYS = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14}
+# A session's editable fields (kind, client and group are fixed when it is made).
+SESSION_FIELDS = ("therapist", "site", "room", "starts_at", "duration_minutes", "modality", "cpt_code",
+                  "place_of_service", "modifier", "directive")
+SERIES_CHANGE_FIELDS = ("starts_at", "duration_minutes", "therapist", "room")
+
+
+# --- access ------------------------------------------------------------------------------------------
+
+
+def is_facilitator(user: User, group: Group) -> bool:
+    return group.facilitators.filter(pk=user.pk).exists()
+
+
+def require_group_scheduling(by: User, group: Group) -> None:
+    """A group's sessions are scheduled by its facilitators; other organizations get 404."""
+    if not (by.is_authenticated and by.is_active) or group.organization_id != by.organization_id:
+        raise Http404
+    if not is_facilitator(by, group):
+        raise PermissionDenied(NOT_A_FACILITATOR)
+
+
+def require_session_write(by: User, session: Session | Series) -> None:
+    if session.client_id:
+        require_client_access(by, session.client_id, Area.NOTES, Action.WRITE)
+    else:
+        require_group_scheduling(by, session.group)
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+
+def _validate(item: Session | Series) -> None:
+    """Everything a session (or series) must be before anything is written; raises one ValidationError."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    duration = item.duration_minutes
+    if duration is None or duration <= 0:
+        add("duration_minutes", END_BEFORE_START)
+    elif not 5 <= duration <= 600:
+        add("duration_minutes", DURATION_RANGE)
+    if item.kind not in SessionKind.values:
+        add("kind", UNKNOWN_KIND)
+    elif item.client_id and item.group_id:
+        add("__all__", CLIENT_OR_GROUP)
+    elif item.kind == SessionKind.GROUP and not item.group_id:
+        add("group", NEEDS_GROUP)
+    elif item.kind != SessionKind.GROUP and not item.client_id:
+        add("client", NEEDS_CLIENT)
+    site = item.site
+    org = item.organization_id
+    if site.organization_id != org:
+        add("site", OTHER_ORGANIZATION.format(what="site"))
+    elif not site.is_active and item._state.adding:
+        add("site", SITE_INACTIVE.format(site=site.name))
+    if item.room_id:
+        room = item.room
+        if room.site_id != site.pk:
+            add("room", ROOM_AT_OTHER_SITE.format(room=room.name, room_site=room.site.name, site=site.name))
+        elif not room.is_active:
+            add("room", ROOM_INACTIVE.format(room=room.name))
+    if item.client_id and item.client.organization_id != org:
+        add("client", OTHER_ORGANIZATION.format(what="client"))
+    if item.group_id and item.group.organization_id != org:
+        add("group", OTHER_ORGANIZATION.format(what="group"))
+    if getattr(item, "directive_id", None) and item.directive.organization_id != org:
+        add("directive", OTHER_ORGANIZATION.format(what="directive"))
+    therapist = item.therapist
+    if therapist.organization_id != org or not therapist.is_active or therapist.role not in CLINICIAN_ROLES:
+        add("therapist", OTHER_ORGANIZATION.format(what="therapist") if therapist.organization_id != org
+            else f"{therapist.display_name} cannot hold sessions (an active therapist, supervisor or intern can).")
+    elif item.client_id and not errors.get("client"):
+        if not allows(relations_of(therapist, item.client_id), Area.NOTES, Action.WRITE):
+            add("therapist", THERAPIST_NOT_ON_TEAM.format(name=therapist.display_name))
+    elif item.group_id and not errors.get("group") and not is_facilitator(therapist, item.group):
+        add("therapist", THERAPIST_NOT_FACILITATOR.format(name=therapist.display_name))
+    if item.cpt_code and not CPT_RE.match(item.cpt_code):
+        add("cpt_code", CPT_FORMAT)
+    if item.place_of_service and not POS_RE.match(item.place_of_service):
+        add("place_of_service", POS_FORMAT)
+    if item.modifier:
+        if item.modifier not in TELEHEALTH_MODIFIERS:
+            add("modifier", MODIFIER_UNKNOWN)
+        elif item.modality != Modality.TELEHEALTH:
+            add("modifier", MODIFIER_ONLY_TELEHEALTH)
+    if errors:
+        raise ValidationError(errors)
+    item.full_clean()
+
+
+def _strip(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def _record(by: User, action: str, obj, client_ids, **detail) -> None:
+    audit.record(actor=by, action=action, obj=obj, client_ids=[i for i in client_ids if i], detail=detail)
+
+
+def _client_ids(item: Session | Series) -> list[int]:
+    return [item.client_id] if item.client_id else []
+
+
+# --- sessions ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(*, by: User, kind: str, client: Client | None = None, group: Group | None = None,
+                   therapist: User, site: Site, room: Room | None = None, starts_at: dt.datetime,
+                   duration_minutes: int, modality: str, cpt_code: str = "", place_of_service: str = "",
+                   modifier: str = "", directive: Directive | None = None, series: Series | None = None) -> Session:
+    """Schedule one session (individual or family: ``client``; group: ``group``)."""
+    session = Session(
+        organization_id=site.organization_id, kind=kind, client=client, group=group, series=series,
+        therapist=therapist, site=site, room=room, starts_at=starts_at, duration_minutes=duration_minutes,
+        modality=modality or Modality.IN_PERSON, cpt_code=_strip(cpt_code), place_of_service=_strip(place_of_service),
+        modifier=_strip(modifier), directive=directive, created_by=by, status=SessionStatus.SCHEDULED,
+    )
+    if client is None and group is None:
+        _validate(session)  # says which is missing before access is asked about nothing
+    require_session_write(by, session)
+    _validate(session)
+    session.save()
+    _record(by, "session.create", session, _client_ids(session), kind=session.kind, group=session.group_id)
+    return session
+
+
+@transaction.atomic
+def session_update(*, by: User, session: Session, **fields) -> Session:
+    """Change when, where, who or the billing codes of a scheduled (or completed) session."""
+    require_session_write(by, session)
+    if session.status in (SessionStatus.CANCELLED, SessionStatus.NO_SHOW):
+        raise Conflict(CANNOT_CHANGE.format(status=session.get_status_display().lower()))
+    for name in ("cpt_code", "place_of_service", "modifier"):
+        if name in fields:
+            fields[name] = _strip(fields[name])
+    changed = apply_changes(session, fields, SESSION_FIELDS)
+    if changed:
+        _validate(session)
+        session.updated_at = timezone.now()
+        session.save()
+        _record(by, "session.update", session, _client_ids(session), fields=changed)
+    return session
+
+
+def _require_scheduled(session: Session, done: str) -> None:
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict(ONLY_SCHEDULED.format(status=session.get_status_display().lower(), done=done))
+
+
+def _set_status(by: User, session: Session, status: str, action: str, **extra) -> Session:
+    session.status = status
+    for name, value in extra.items():
+        setattr(session, name, value)
+    session.updated_at = timezone.now()
+    session.full_clean()
+    session.save(update_fields=["status", "updated_at", *extra])
+    _record(by, action, session, _client_ids(session))
+    return session
+
+
+@transaction.atomic
+def session_complete(*, by: User, session: Session) -> Session:
+    require_session_write(by, session)
+    _require_scheduled(session, "completed")
+    if session.starts_at > timezone.now():
+        raise ValidationError(NOT_YET_STARTED.format(done="completed"))
+    return _set_status(by, session, SessionStatus.COMPLETED, "session.complete")
+
+
+@transaction.atomic
+def session_no_show(*, by: User, session: Session) -> Session:
+    require_session_write(by, session)
+    _require_scheduled(session, "marked a no-show")
+    if session.starts_at > timezone.now():
+        raise ValidationError(NOT_YET_STARTED.format(done="a no-show"))
+    return _set_status(by, session, SessionStatus.NO_SHOW, "session.no_show")
+
+
+@transaction.atomic
+def session_cancel(*, by: User, session: Session, reason: str) -> Session:
+    require_session_write(by, session)
+    _require_scheduled(session, "cancelled")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": CANCEL_NEEDS_REASON})
+    return _set_status(by, session, SessionStatus.CANCELLED, "session.cancel", cancel_reason=reason[:300])
+
+
+# --- recurring series ---------------------------------------------------------------------------------
+
+
+def horizon(today: dt.date) -> dt.date:
+    return today + dt.timedelta(weeks=settings.SERIES_HORIZON_WEEKS)
+
+
+def _shift(start: dt.datetime, days: int) -> dt.datetime:
+    """The same wall-clock time ``days`` later (a 16:00 group stays at 16:00 across a DST change)."""
+    local = timezone.localtime(start)
+    return timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time()))
+
+
+def _occurrences(series: Series, after: dt.datetime | None, made: int, today: dt.date) -> list[dt.datetime]:
+    """Start times still to create: after ``after`` (the series' last session), up to the horizon,
+    the series' end date and its count."""
+    step = STEP_DAYS[series.frequency]
+    last_day = horizon(today)
+    if series.until:
+        last_day = min(last_day, series.until)
+    starts = []
+    next_start = series.first_starts_at if after is None else _shift(after, step)
+    while timezone.localtime(next_start).date() <= last_day or (after is None and not starts and made == 0):
+        if series.count is not None and made + len(starts) >= series.count:
+            break
+        if series.until and timezone.localtime(next_start).date() > series.until:
+            break
+        starts.append(next_start)
+        next_start = _shift(next_start, step)
+    return starts
+
+
+def _make_sessions(by: User, series: Series, starts: list[dt.datetime]) -> list[Session]:
+    sessions = [Session(
+        organization_id=series.organization_id, kind=series.kind, client_id=series.client_id,
+        group_id=series.group_id, series=series, therapist_id=series.therapist_id, site_id=series.site_id,
+        room_id=series.room_id, starts_at=start, duration_minutes=series.duration_minutes, modality=series.modality,
+        cpt_code=series.cpt_code, place_of_service=series.place_of_service, modifier=series.modifier,
+        created_by=by, status=SessionStatus.SCHEDULED) for start in starts]
+    return Session.objects.bulk_create(sessions)
+
+
+@transaction.atomic
+def series_create(*, by: User, kind: str, client: Client | None = None, group: Group | None = None,
+                  therapist: User, site: Site, room: Room | None = None, first_starts_at: dt.datetime,
+                  duration_minutes: int, modality: str, frequency: str = Frequency.WEEKLY,
+                  count: int | None = None, until: dt.date | None = None, cpt_code: str = "",
+                  place_of_service: str = "", modifier: str = "", today: dt.date | None = None) -> Series:
+    """A weekly or fortnightly series, ending after ``count`` sessions, on ``until``, or open-ended;
+    its sessions are made for the next ``SERIES_HORIZON_WEEKS`` weeks."""
+    series = Series(
+        organization_id=site.organization_id, kind=kind, client=client, group=group, therapist=therapist,
+        site=site, room=room, modality=modality or Modality.IN_PERSON, frequency=frequency,
+        first_starts_at=first_starts_at, duration_minutes=duration_minutes, count=count, until=until,
+        cpt_code=_strip(cpt_code), place_of_service=_strip(place_of_service), modifier=_strip(modifier), created_by=by,
+    )
+    if client is None and group is None:
+        _validate(series)
+    require_session_write(by, series)
+    errors = {}
+    if count is not None and until is not None:
+        errors["__all__"] = [COUNT_AND_UNTIL]
+    elif count is not None and not 1 <= count <= 520:
+        errors["count"] = [COUNT_RANGE]
+    elif until is not None and until < timezone.localtime(first_starts_at).date():
+        errors["until"] = [UNTIL_BEFORE_FIRST]
+    if frequency not in STEP_DAYS:
+        errors["frequency"] = ["Choose weekly or every two weeks."]
+    if errors:
+        raise ValidationError(errors)
+    _validate(series)
+    series.save()
+    today = today or timezone.localdate()
+    sessions = _make_sessions(by, series, _occurrences(series, None, 0, today))
+    series.generated_through = horizon(today)
+    series.save(update_fields=["generated_through"])
+    _record(by, "series.create", series, _client_ids(series), kind=series.kind, group=series.group_id,
+            sessions=len(sessions))
+    return series
+
+
+@transaction.atomic
+def series_extend(*, series: Series, today: dt.date) -> int:
+    """Add the series' next sessions up to the horizon; returns how many. Running it twice adds nothing."""
+    series = Series.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=series.pk)
+    if series.ended_at is not None:
+        return 0
+    last = series.sessions.order_by("-starts_at").values_list("starts_at", flat=True).first()
+    made = series.sessions.count()
+    starts = _occurrences(series, last, made, today) if last else []
+    if not starts:
+        return 0
+    sessions = _make_sessions(series.created_by, series, starts)
+    series.generated_through = horizon(today)
+    series.save(update_fields=["generated_through"])
+    audit.record(actor=None, action="series.extend", obj=series, client_ids=_client_ids(series),
+                 detail={"sessions": len(sessions)})
+    return len(sessions)
+
+
+def open_series() -> list[Series]:
+    """Series that may still need sessions made (not ended, not past their end date)."""
+    return list(Series.objects.filter(ended_at__isnull=True).exclude(until__lt=timezone.localdate()).order_by("pk"))
+
+
+def _later_scheduled(session: Session):
+    # of=self: PostgreSQL cannot lock the nullable side of the outer joins a caller may add.
+    return (Session.objects.select_for_update(of=("self",))
+            .filter(series_id=session.series_id, status=SessionStatus.SCHEDULED, starts_at__gte=session.starts_at)
+            .order_by("starts_at"))
+
+
+def _require_series(by: User, session: Session) -> Series:
+    if not session.series_id:
+        raise ValidationError(NOT_IN_A_SERIES)
+    require_session_write(by, session)
+    series = Series.objects.select_for_update().get(pk=session.series_id)
+    if series.ended_at is not None:
+        raise Conflict(SERIES_ENDED)
+    _require_scheduled(session, "changed")
+    return series
+
+
+@transaction.atomic
+def series_change_from(*, by: User, session: Session, **changes) -> list[Session]:
+    """Change this occurrence and every later scheduled one of its series (time, duration, therapist, room).
+
+    A new start moves each of them by the same number of days to the new time of
+    day; past, completed, cancelled and no-show sessions stay as they were.
+    """
+    series = _require_series(by, session)
+    changes = {k: v for k, v in changes.items() if k in SERIES_CHANGE_FIELDS}
+    sessions = list(_later_scheduled(session).select_related("room__site", "site", "therapist", "client", "group"))
+    new_start = changes.pop("starts_at", None)
+    day_shift, new_time = 0, None
+    if new_start is not None:
+        old_local, new_local = timezone.localtime(session.starts_at), timezone.localtime(new_start)
+        day_shift, new_time = (new_local.date() - old_local.date()).days, new_local.time().replace(tzinfo=None)
+    changed: set[str] = set()
+    for item in sessions:
+        changed.update(apply_changes(item, changes, SERIES_CHANGE_FIELDS))
+        if new_time is not None:
+            local = timezone.localtime(item.starts_at)
+            start = timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=day_shift), new_time))
+            if start != item.starts_at:
+                item.starts_at = start
+                changed.add("starts_at")
+        _validate(item)  # all are checked before any is saved
+    if not changed:
+        return sessions
+    now = timezone.now()
+    for item in sessions:
+        item.updated_at = now
+        item.save()
+    # Sessions the extender makes later follow the changed pattern.
+    apply_changes(series, changes, ("duration_minutes", "therapist", "room"))
+    series.full_clean()
+    series.save()
+    _record(by, "series.change_from", series, _client_ids(series), sessions=[s.pk for s in sessions],
+            fields=sorted(changed))
+    return sessions
+
+
+@transaction.atomic
+def series_end_from(*, by: User, session: Session) -> Series:
+    """End the series at this occurrence: it and every later scheduled one are cancelled."""
+    series = _require_series(by, session)
+    later = list(_later_scheduled(session).values_list("pk", flat=True))
+    Session.objects.filter(pk__in=later).update(status=SessionStatus.CANCELLED, cancel_reason=SERIES_ENDED_REASON,
+                                                updated_at=timezone.now())
+    series.ended_at = timezone.now()
+    series.until = max(timezone.localtime(session.starts_at).date() - dt.timedelta(days=1),
+                       timezone.localtime(series.first_starts_at).date())
+    series.save(update_fields=["ended_at", "until"])
+    _record(by, "series.end_from", series, _client_ids(series), cancelled=later)
+    return series
+
+
+# --- rooms --------------------------------------------------------------------------------------------
+
+
+def _require_room_admin(by: User, site: Site) -> None:
+    require_role(by, Role.ADMIN, Role.PROGRAM_ADMIN)
+    if site.organization_id != by.organization_id:
+        raise Http404
+
+
+def _check_room_name(room: Room) -> None:
+    room.name = (room.name or "").strip()
+    if not room.name:
+        raise ValidationError({"name": ROOM_NAME_NEEDED})
+    if Room.objects.filter(site_id=room.site_id, name__iexact=room.name).exclude(pk=room.pk).exists():
+        raise ValidationError({"name": ROOM_NAME_TAKEN.format(site=room.site.name, name=room.name)})
+    room.full_clean()
+
+
+@transaction.atomic
+def room_create(*, by: User, site: Site, name: str) -> Room:
+    _require_room_admin(by, site)
+    room = Room(site=site, name=name)
+    _check_room_name(room)
+    room.save()
+    audit.record(actor=by, action="room.create", obj=room, detail={"site": site.pk})
+    return room
+
+
+@transaction.atomic
+def room_update(*, by: User, room: Room, **fields) -> Room:
+    """Rename a room or take it out of use (its past and booked sessions keep it)."""
+    _require_room_admin(by, room.site)
+    changed = apply_changes(room, fields, ("name", "is_active"))
+    if changed:
+        _check_room_name(room)
+        room.save()
+        audit.record(actor=by, action="room.update", obj=room, detail={"site": room.site_id, "fields": changed})
+    return room
+
+
+# --- calendar feed -----------------------------------------------------------------------------------
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_reset(*, by: User) -> tuple[CalendarFeed, str]:
+    """A new secret address for the user's feed (the old one stops working); the token is shown once."""
+    token = secrets.token_urlsafe(32)
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        user=by, defaults={"token_hash": feed_token_hash(token)})
+    if not created:
+        feed.token_hash = feed_token_hash(token)
+        feed.created_at = timezone.now()
+        feed.last_fetched_at = None
+        feed.save(update_fields=["token_hash", "created_at", "last_fetched_at"])
+    audit.record(actor=by, action="calendar_feed.reset", obj=feed, detail={"first": created})
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_update(*, by: User, names: str) -> CalendarFeed:
+    """Say how clients are named in the feed: not at all (the default), by initials, or in full."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=by).first()
+    if feed is None:
+        raise ValidationError(NO_FEED)
+    if feed.names != names:
+        feed.names = names
+        feed.full_clean()
+        feed.save(update_fields=["names"])
+        audit.record(actor=by, action="calendar_feed.update", obj=feed, detail={"names": names})
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_remove(*, by: User) -> None:
+    feed = CalendarFeed.objects.filter(user=by).first()
+    if feed is not None:
+        audit.record(actor=by, action="calendar_feed.remove", obj=feed)
+        feed.delete()
+
+
+@transaction.atomic
+def calendar_feed_fetched(*, feed: CalendarFeed, client_ids: list[int]) -> None:
+    """Note the fetch; when the feed named clients, record the read as its owner's (no one is signed in)."""
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    if client_ids:
+        audit.record(actor=feed.user, action="client.read", object_type="view", object_id="therapy:calendar_feed",
+                     client_ids=client_ids)

@@ -1,0 +1,139 @@
+"""Forms of the session pages: a session (once or recurring), a change to a series, a room, the feed's naming.
+
+The form asks for a day, a start and an end time, as a therapist books; the
+service gets the duration (an end before the start reaches it as a negative
+duration and is refused there, with the message users read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from artchart.therapy.models import FeedNames, Frequency, Modality, SessionKind
+
+COMMON_CPT = (
+    ("90791", "Psychiatric diagnostic evaluation (intake)"),
+    ("90832", "Psychotherapy, 30 minutes"),
+    ("90834", "Psychotherapy, 45 minutes"),
+    ("90837", "Psychotherapy, 60 minutes"),
+    ("90846", "Family psychotherapy without the client"),
+    ("90847", "Family psychotherapy with the client"),
+    ("90853", "Group psychotherapy"),
+)
+COMMON_POS = (
+    ("02", "Telehealth, not in the client's home"), ("10", "Telehealth in the client's home"), ("11", "Office"),
+    ("03", "School"), ("21", "Inpatient hospital"), ("22", "Outpatient hospital"), ("31", "Skilled nursing facility"),
+    ("32", "Nursing facility"), ("09", "Prison or correctional facility"), ("12", "Home"), ("99", "Other"),
+)
+REPEAT_CHOICES = (("", "Does not repeat"), *Frequency.choices)
+ENDS_CHOICES = (("never", "Open-ended (kept 26 weeks ahead)"), ("count", "After a number of sessions"),
+                ("until", "On a date"))
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class SessionForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(SessionKind.INDIVIDUAL, "Individual"), (SessionKind.FAMILY, "Family")],
+                             widget=forms.RadioSelect, initial=SessionKind.INDIVIDUAL)
+    therapist = forms.ModelChoiceField(queryset=None)
+    site = forms.ModelChoiceField(queryset=None)
+    room = forms.ModelChoiceField(queryset=None, required=False, help_text="A room at the session's site.")
+    day = forms.DateField(widget=DATE)
+    start = forms.TimeField(widget=TIME)
+    end = forms.TimeField(widget=TIME)
+    modality = forms.ChoiceField(choices=Modality.choices, initial=Modality.IN_PERSON)
+    directive = forms.ModelChoiceField(queryset=None, required=False, label="Planned directive")
+    cpt_code = forms.CharField(label="CPT code", max_length=10, required=False,
+                               widget=forms.TextInput(attrs={"list": "cpt-codes", "inputmode": "numeric"}),
+                               help_text="For practices that bill: 90791, 90832, 90834, 90837, 90846, 90847, 90853…")
+    place_of_service = forms.CharField(max_length=10, required=False,
+                                       widget=forms.TextInput(attrs={"list": "pos-codes", "inputmode": "numeric"}),
+                                       help_text="Two digits: 11 office, 02 or 10 telehealth, 03 school, "
+                                                 "21/22 hospital…")
+    modifier = forms.ChoiceField(
+        choices=(("", "None"), ("95", "95 (synchronous telehealth)"), ("GT", "GT (telehealth)")),
+        required=False, label="Telehealth modifier")
+    repeat = forms.ChoiceField(choices=REPEAT_CHOICES, required=False, label="How often")
+    ends = forms.ChoiceField(choices=ENDS_CHOICES, required=False, initial="never", widget=forms.RadioSelect,
+                             label="The series ends")
+    count = forms.IntegerField(min_value=1, max_value=520, required=False, label="Number of sessions")
+    until = forms.DateField(widget=DATE, required=False, label="Last day")
+    save_anyway = forms.BooleanField(required=False, label="Book it anyway, despite the clashes above")
+
+    def __init__(self, *args, therapists, sites, rooms, directives, group=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists
+        self.fields["site"].queryset = sites
+        self.fields["room"].queryset = rooms
+        self.fields["room"].label_from_instance = lambda room: f"{room.name} ({room.site.name})"
+        self.fields["directive"].queryset = directives
+        if group is not None or editing:
+            del self.fields["kind"]
+        if editing:
+            for name in ("repeat", "ends", "count", "until"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start"), data.get("end")
+        if day and start and end:
+            data["starts_at"] = _aware(day, start)
+            data["duration_minutes"] = int((_aware(day, end) - data["starts_at"]).total_seconds() // 60)
+        return data
+
+    def session_fields(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in ("therapist", "site", "room", "starts_at", "duration_minutes", "modality",
+                                              "cpt_code", "place_of_service", "modifier", "directive")}
+
+    def series_ends(self) -> dict:
+        data = self.cleaned_data
+        return {"count": data.get("count") if data.get("ends") == "count" else None,
+                "until": data.get("until") if data.get("ends") == "until" else None}
+
+
+class SeriesChangeForm(forms.Form):
+    day = forms.DateField(widget=DATE, label="This session's day")
+    start = forms.TimeField(widget=TIME)
+    end = forms.TimeField(widget=TIME)
+    therapist = forms.ModelChoiceField(queryset=None)
+    room = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, therapists, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists
+        self.fields["room"].queryset = rooms
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start"), data.get("end")
+        if day and start and end:
+            data["starts_at"] = _aware(day, start)
+            data["duration_minutes"] = int((_aware(day, end) - data["starts_at"]).total_seconds() // 60)
+        return data
+
+
+class RoomForm(forms.Form):
+    site = forms.ModelChoiceField(queryset=None)
+    name = forms.CharField(max_length=100)
+    is_active = forms.BooleanField(required=False, initial=True, label="In use")
+
+    def __init__(self, *args, sites=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["site"]
+        else:
+            self.fields["site"].queryset = sites
+            del self.fields["is_active"]
+
+
+class FeedNamesForm(forms.Form):
+    names = forms.ChoiceField(choices=FeedNames.choices, widget=forms.RadioSelect,
+                              label="How clients are named in the feed")
