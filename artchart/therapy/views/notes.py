@@ -1,5 +1,335 @@
-"""Pages for notes."""
+"""Notes pages: a client's notes, one note (with its integrity check), the draft with autosave,
+signing, submitting, co-signing, returning, addenda, "copy as plain text", a group
+session's batch screen and the practice's note templates."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from artchart.core.forms_util import add_service_errors
+from artchart.core.models import Role
+from artchart.core.permissions import Action, Area
+from artchart.plans.selectors import active_plan
+from artchart.programs.selectors import directives_for
+from artchart.therapy.forms_notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
+from artchart.therapy.models import NoteFormat, NoteKind, NoteStatus
+from artchart.therapy.selectors import notes as selectors
+from artchart.therapy.selectors.sessions import sessions_of_client
+from artchart.therapy.services import notes as services
+
+SIGNED = "The note is signed."
+SUBMITTED = "The note waits for your supervisor's co-signature."
+COSIGNED = "The note is co-signed."
+RETURNED = "The note went back to the intern as a draft, with your comments."
+ADDENDUM_ADDED = "The addendum is signed and added to the note."
+DRAFT_SAVED = "Draft saved."
+DRAFT_DELETED = "The draft was discarded."
+TEMPLATE_SAVED = "The template is saved."
+
+
+def _to_note(note):
+    return redirect("therapy:note_detail", note.client_id, note.pk)
+
+
+def _refused(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _note(request, client_id: int, note_id: int, action: Action = Action.READ):
+    access = selectors.note_access(request.user, client_id, action=action)
+    return access, selectors.note_get(access, note_id)
+
+
+@require_GET
+@login_required
+def note_list(request, client_id: int):
+    access = selectors.note_access(request.user, client_id)
+    return render(request, "therapy/notes/list.html", {
+        "nav": "clients", "client": access.client, "notes": list(selectors.notes_of(access)),
+        "may_write": access.may(Area.NOTES, Action.WRITE)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_create(request, client_id: int):
+    access = selectors.note_access(request.user, client_id, action=Action.WRITE)
+    sessions = sessions_of_client(access).select_related("therapist")
+    initial = {"session": request.GET.get("session"), "kind": request.GET.get("kind") or NoteKind.PROGRESS}
+    form = NoteCreateForm(request.POST or None, initial=initial, sessions=sessions,
+                          templates=selectors.templates_to_choose(access.client))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note = services.note_create(by=request.user, client=access.client, kind=data["kind"],
+                                        session=data["session"], template=data["template"],
+                                        format=data["format"] or None)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("therapy:note_edit", access.client.pk, note.pk)
+    return render(request, "therapy/notes/create.html", {"nav": "clients", "client": access.client, "form": form})
+
+
+def _intact(request, note) -> bool:
+    """Recompute the note's hash; a mismatch is recorded (flagged) each time it is shown."""
+    intact = services.note_integrity(note)
+    if not intact:
+        services.note_integrity_flag(by=request.user, note=note)
+    return intact
+
+
+@require_GET
+@login_required
+def note_detail(request, client_id: int, note_id: int):
+    access, note = _note(request, client_id, note_id)
+    mine = note.author_id == request.user.pk
+    return render(request, "therapy/notes/detail.html", {
+        "nav": "clients", "client": access.client, "note": note, "intact": _intact(request, note),
+        "addenda": [(a, services.addendum_integrity(a)) for a in note.addenda.all()],
+        "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None) if note.is_draft else None,
+        "art_fields": _art_fields(note), "labels": services.LABELS,
+        "editable": note.is_draft and mine and access.may(Area.NOTES, Action.WRITE),
+        "may_sign": note.is_draft and mine and access.may(Area.NOTES, Action.SIGN),
+        "may_submit": note.is_draft and mine and access.may(Area.NOTES, Action.SUBMIT)
+        and not access.may(Area.NOTES, Action.SIGN),
+        "may_review": note.status == NoteStatus.SUBMITTED and services.is_responsible_supervisor(request.user, note)
+        and access.may(Area.NOTES, Action.COSIGN),
+        "may_addendum": services.may_add_addendum(access.relations, request.user, note),
+        "missing": services.missing_fields(note) if note.is_draft else [],
+    })
+
+
+def _art_fields(note) -> list[tuple[str, str, str]]:
+    hidden = set(note.template.hidden_fields) if note.template_id else set()
+    return [(name, label, getattr(note, name)) for name, label in services.ART_PROCESS_FIELDS if name not in hidden]
+
+
+def _note_form(access, note, data=None) -> NoteForm:
+    plan = active_plan(access)
+    goals = [goal for problem in plan.problems.all() for goal in problem.goals.all()] if plan else []
+    return NoteForm(data, note=note, goals=goals, directives=directives_for(access.user))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_edit(request, client_id: int, note_id: int):
+    access, note = _note(request, client_id, note_id, Action.WRITE)
+    if not note.is_draft:
+        messages.error(request, services.locked_message(note))
+        return _to_note(note)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied(services.ONLY_AUTHOR_EDITS)
+    form = _note_form(access, note, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_update_draft(by=request.user, note=note, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, DRAFT_SAVED)
+            return _to_note(note)
+    return render(request, "therapy/notes/edit.html", {
+        "nav": "clients", "client": access.client, "note": note, "form": form, "labels": services.LABELS,
+        "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None)})
+
+
+@require_POST
+@login_required
+def note_autosave(request, client_id: int, note_id: int):
+    """The draft as the therapist types (notes.js posts the form after a pause): JSON with the time saved."""
+    access, note = _note(request, client_id, note_id, Action.WRITE)
+    form = _note_form(access, note, request.POST)
+    if not form.is_valid():
+        return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=422)
+    try:
+        services.note_update_draft(by=request.user, note=note, **form.service_fields())
+    except ValidationError as exc:
+        return JsonResponse({"saved": False, "message": " ".join(exc.messages)},
+                            status=409 if isinstance(exc, services.Conflict) else 422)
+    return JsonResponse({"saved": True, "at": f"{timezone.localtime(note.updated_at):%H:%M}"})
+
+
+@require_POST
+@login_required
+def note_delete(request, client_id: int, note_id: int):
+    access, note = _note(request, client_id, note_id, Action.WRITE)
+    try:
+        services.note_delete(by=request.user, note=note)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _to_note(note)
+    messages.success(request, DRAFT_DELETED)
+    return redirect("therapy:note_list", access.client.pk)
+
+
+def _decide(request, client_id: int, note_id: int, action: Action, service, done: str, **extra):
+    _, note = _note(request, client_id, note_id, action)
+    try:
+        service(by=request.user, note=note, **extra)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    return _to_note(note)
+
+
+@require_POST
+@login_required
+def note_sign(request, client_id: int, note_id: int):
+    return _decide(request, client_id, note_id, Action.SIGN, services.note_sign, SIGNED)
+
+
+@require_POST
+@login_required
+def note_submit(request, client_id: int, note_id: int):
+    return _decide(request, client_id, note_id, Action.SUBMIT, services.note_submit, SUBMITTED)
+
+
+@require_POST
+@login_required
+def note_cosign(request, client_id: int, note_id: int):
+    return _decide(request, client_id, note_id, Action.COSIGN, services.note_cosign, COSIGNED)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_return(request, client_id: int, note_id: int):
+    access, note = _note(request, client_id, note_id, Action.RETURN)
+    form = ReturnForm(request.POST or None, note=note)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_return(by=request.user, note=note, comment=form.cleaned_data["comment"],
+                                 field_comments=form.field_comments())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, RETURNED)
+            return _to_note(note)
+    return render(request, "therapy/notes/return.html", {
+        "nav": "clients", "client": access.client, "note": note, "form": form, "intact": _intact(request, note)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_addendum(request, client_id: int, note_id: int):
+    access, note = _note(request, client_id, note_id)
+    if not note.is_signed:
+        messages.error(request, services.ADDENDUM_ONLY_SIGNED)
+        return _to_note(note)
+    if not services.may_add_addendum(access.relations, request.user, note):
+        raise PermissionDenied(services.ADDENDUM_NOT_ALLOWED)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.addendum_add(by=request.user, note=note, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, ADDENDUM_ADDED)
+            return _to_note(note)
+    return render(request, "therapy/notes/addendum.html", {
+        "nav": "clients", "client": access.client, "note": note, "form": form})
+
+
+@require_GET
+@login_required
+def note_text(request, client_id: int, note_id: int):
+    """The signed note as plain text to paste into a hospital's record (the read is audited for the request)."""
+    access, note = _note(request, client_id, note_id)
+    return render(request, "therapy/notes/text.html", {
+        "nav": "clients", "client": access.client, "note": note, "intact": _intact(request, note),
+        "text": selectors.note_plain_text(note)})
+
+
+# --- a group session's notes -------------------------------------------------------------------------
+
+
+def _batch_form(request, batch) -> BatchForm:
+    """The batch form, each note in its own format (a new note in the default template's), without hidden fields."""
+    default = services.template_for(batch.session.organization_id, NoteKind.PROGRESS)
+    fallback = default.format if default else NoteFormat.SOAP
+    formats = {row.client.pk: row.note.format if row.note else fallback for row in batch.editable}
+    return BatchForm(request.POST or None, batch=batch, formats=formats,
+                     hidden=frozenset(default.hidden_fields if default else ()))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_batch(request, session_id: int):
+    batch = selectors.group_batch(request.user, session_id)
+    form = _batch_form(request, batch)
+    if request.method == "POST" and form.is_valid():
+        finish = request.POST.get("finish") == "1"
+        try:
+            notes = services.group_notes_save(by=request.user, session=batch.session, finish=finish,
+                                              group_part=form.cleaned_data["group_part"],
+                                              individual=form.individual())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{len(notes)} note{'s' if len(notes) != 1 else ''} "
+                                      f"{'signed or submitted' if finish else 'saved as drafts'}.")
+            return redirect("therapy:note_batch", batch.session.pk)
+    signs = request.user.role != Role.INTERN
+    return render(request, "therapy/notes/batch.html", {
+        "nav": "schedule", "session": batch.session, "batch": batch, "form": form, "signs": signs})
+
+
+# --- note templates ------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def note_template_list(request):
+    return render(request, "therapy/notes/templates.html", {
+        "nav": "admin", "templates": list(selectors.templates_for(request.user)), "labels": services.LABELS})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_template_edit(request, template_id: int | None = None):
+    template = selectors.template_get(request.user, template_id) if template_id else None
+    if template is None:
+        selectors.templates_for(request.user)  # 403 for anyone but admins and program admins
+    form = NoteTemplateForm(request.POST or None, template=template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if template is None:
+                services.note_template_create(by=request.user, **form.service_fields())
+            else:
+                services.note_template_update(by=request.user, template=template, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, TEMPLATE_SAVED)
+            return redirect("therapy:note_template_list")
+    return render(request, "therapy/notes/template_form.html", {"nav": "admin", "form": form, "template": template})
+
+
+NOTE = "clients/<int:client_id>/notes/<int:note_id>/"
+
+urlpatterns = [
+    path("clients/<int:client_id>/notes/", note_list, name="note_list"),
+    path("clients/<int:client_id>/notes/new/", note_create, name="note_create"),
+    path(NOTE, note_detail, name="note_detail"),
+    path(NOTE + "edit/", note_edit, name="note_edit"),
+    path(NOTE + "autosave/", note_autosave, name="note_autosave"),
+    path(NOTE + "delete/", note_delete, name="note_delete"),
+    path(NOTE + "sign/", note_sign, name="note_sign"),
+    path(NOTE + "submit/", note_submit, name="note_submit"),
+    path(NOTE + "cosign/", note_cosign, name="note_cosign"),
+    path(NOTE + "return/", note_return, name="note_return"),
+    path(NOTE + "addenda/new/", note_addendum, name="note_addendum"),
+    path(NOTE + "text/", note_text, name="note_text"),
+    path("sessions/<int:session_id>/notes/", note_batch, name="note_batch"),
+    path("note-templates/", note_template_list, name="note_template_list"),
+    path("note-templates/new/", note_template_edit, name="note_template_create"),
+    path("note-templates/<int:template_id>/", note_template_edit, name="note_template_edit"),
+]
