@@ -31,6 +31,7 @@ class Area(StrEnum):
     CLINICAL = "clinical"          # plan, measures, summaries, reports
     NOTES = "notes"                # progress notes, artwork, ratings
     PROCESS_NOTES = "process_notes"
+    INCIDENTS = "incidents"        # mandated reports and incidents in session
     CARE_TEAM = "care_team"
     AUDIT = "audit"
 
@@ -81,6 +82,19 @@ ACCESS: dict[Area, dict[Relation, frozenset[Action]]] = {
         Relation.CO_THERAPIST: frozenset({R, W}),
         Relation.INTERN: frozenset({R, W}),
         Relation.SUPERVISOR: frozenset({R}),
+    },
+    # Mandated reports (abuse, duty to warn) and incidents in session: the care
+    # team's clinicians and admins, never a viewer or a program admin. Someone
+    # who broke the glass reads them: a past self-harm or aggression incident or
+    # a duty-to-warn report is what an emergency needs known first (every such
+    # read is flagged in the audit).
+    Area.INCIDENTS: {
+        Relation.PRIMARY: frozenset({R, W}),
+        Relation.CO_THERAPIST: frozenset({R, W}),
+        Relation.INTERN: frozenset({R, W}),
+        Relation.SUPERVISOR: frozenset({R}),
+        Relation.ADMIN: frozenset({R}),
+        Relation.EMERGENCY: frozenset({R}),
     },
     Area.CARE_TEAM: {
         Relation.PRIMARY: frozenset({R, Action.MANAGE}),

@@ -149,3 +149,28 @@ def p(name: str, **extra):
     return lambda o: {**c(o), "plan_id": o[name].pk, **{k: f(o) for k, f in extra.items()}}
 
 
+
+
+@dataclass(frozen=True)
+class ProcessNoteAuthor:
+    """A process note's own pages (psychotherapy notes, HIPAA 45 CFR 164.501): its author, while
+    they may keep process notes on the client; when the author is an intern, their current
+    supervisor reads it (and gets 403 changing it); everyone else — the primary therapist, a
+    viewer, an admin, someone who broke the glass — gets 404, as if it did not exist."""
+
+    author: str = "intern"   # the username of the note's author among the shared people
+    change: bool = False
+
+    def expect(self, person, client_id: int):
+        from artchart.core.models import SupervisionLink
+
+        relations = relations_of(person, client_id)
+        if not allows(relations, Area.PROCESS_NOTES, Action.READ):
+            return 404
+        if person.username == self.author:
+            return OK if not self.change or allows(relations, Area.PROCESS_NOTES, Action.WRITE) else 403
+        supervises = SupervisionLink.objects.filter(supervisor=person, supervisee__username=self.author,
+                                                    supervisee__role=Role.INTERN, ended_on__isnull=True).exists()
+        if supervises:
+            return 403 if self.change else OK
+        return 404
