@@ -150,6 +150,11 @@ RULES.update({
     "api:accounting": a(DEMO_READ),
 })
 
+def conf(**extra):
+    """kwargs of one team conference of ``client`` (and any ids ``extra`` adds)."""
+    return lambda o: {**c(o), "conference_id": o["conference"].pk, **{k: f(o) for k, f in extra.items()}}
+
+
 # --- programs and the directive library (organization pages) and treatment plans (one client's)
 RULES.update({
     "programs:programs": Case(Anyone()),
@@ -192,6 +197,53 @@ RULES.update({
                           data=lambda o: {"problem": o["problem"].pk, "statement": "Joins one group piece"}),
     "api:objectives_create": a(CLIN[Action.WRITE], "post", kwargs=p("draft_plan", goal_id=lambda o: o["goal"].pk),
                                data=lambda o: {"statement": "Adds to the mural in 2 of 4 sessions"}),
+    "api:plan_update": a(CLIN[Action.WRITE], "patch", kwargs=p("draft_plan"), data=lambda o: {"review_date": "2026-12-01"}),
+    "api:problem_update": a(CLIN[Action.WRITE], "patch", kwargs=p("draft_plan", problem_id=lambda o: o["problem"].pk),
+                            data=lambda o: {"statement": "Withdraws in groups"}),
+    "api:problem_delete": a(CLIN[Action.WRITE], "delete", kwargs=p("draft_plan", problem_id=lambda o: o["problem"].pk)),
+    "api:goal_update": a(CLIN[Action.WRITE], "patch", kwargs=p("draft_plan", goal_id=lambda o: o["goal"].pk),
+                         data=lambda o: {"weight": 2}),
+    "api:goal_delete": a(CLIN[Action.WRITE], "delete", kwargs=p("draft_plan", goal_id=lambda o: o["goal"].pk)),
+    "api:objective_update": a(CLIN[Action.WRITE], "patch",
+                              kwargs=p("draft_plan", objective_id=lambda o: o["objective"].pk),
+                              data=lambda o: {"status": "in_progress"}),
+    "api:objective_delete": a(CLIN[Action.WRITE], "delete",
+                              kwargs=p("draft_plan", objective_id=lambda o: o["objective"].pk)),
+    "api:interventions_create": a(CLIN[Action.WRITE], "post", kwargs=p("draft_plan"),
+                                  data=lambda o: {"technique": "Scribble chase", "media": "Oil pastels"}),
+    "api:intervention_update": a(CLIN[Action.WRITE], "patch",
+                                 kwargs=p("draft_plan", intervention_id=lambda o: o["intervention"].pk),
+                                 data=lambda o: {"frequency": "Weekly"}),
+    "api:intervention_delete": a(CLIN[Action.WRITE], "delete",
+                                 kwargs=p("draft_plan", intervention_id=lambda o: o["intervention"].pk)),
+    # team conferences: read by everyone on the care team, written by whoever may write the clinical record
+    "plans:conference_list": Case(CLIN[Action.READ], kwargs=c),
+    "plans:conference_create": Case(CLIN[Action.WRITE], kwargs=c),
+    "plans:conference_detail": Case(CLIN[Action.READ], kwargs=conf()),
+    "plans:conference_edit": Case(CLIN[Action.WRITE], kwargs=conf()),
+    "plans:conference_attendee_add": Case(CLIN[Action.WRITE], method="post", kwargs=conf(),
+                                          data=lambda o: {"name": "Dr. Ana Ruiz", "discipline": "psychiatrist"}),
+    "plans:conference_attendee_remove": Case(CLIN[Action.WRITE], method="post",
+                                             kwargs=conf(attendee_id=lambda o: o["attendee"].pk)),
+    "plans:conference_plan_link": Case(CLIN[Action.WRITE], method="post", kwargs=conf(),
+                                       data=lambda o: {"plan": o["draft_plan"].pk}),
+    "plans:conference_plan_unlink": Case(CLIN[Action.WRITE], method="post",
+                                         kwargs=conf(plan_id=lambda o: o["submitted_plan"].pk)),
+    "api:conferences_list": a(CLIN[Action.READ]),
+    "api:conferences_create": a(CLIN[Action.WRITE], "post", data=lambda o: {
+        "held_on": "2026-01-15", "decisions": "Add a group goal",
+        "attendees": [{"user": o["therapist"].pk}, {"name": "Dr. Ana Ruiz", "discipline": "psychiatrist"}],
+        "plan_versions": [o["draft_plan"].pk]}),
+    "api:conference_detail": a(CLIN[Action.READ], kwargs=conf()),
+    "api:conference_update": a(CLIN[Action.WRITE], "patch", kwargs=conf(), data=lambda o: {"decisions": "Weekly"}),
+    "api:conference_attendees_create": a(CLIN[Action.WRITE], "post", kwargs=conf(),
+                                         data=lambda o: {"name": "Sam Ode", "discipline": "school counsellor"}),
+    "api:conference_attendee_delete": a(CLIN[Action.WRITE], "delete",
+                                        kwargs=conf(attendee_id=lambda o: o["attendee"].pk)),
+    "api:conference_plans_link": a(CLIN[Action.WRITE], "post", kwargs=conf(),
+                                   data=lambda o: {"plan": o["draft_plan"].pk}),
+    "api:conference_plan_unlink": a(CLIN[Action.WRITE], "delete",
+                                    kwargs=conf(plan_id=lambda o: o["submitted_plan"].pk)),
 })
 
 # Apps whose cases live beside their tests: each module has RULES and objs(base) -> dict.
@@ -267,7 +319,9 @@ def _plan_and_library_objs(client_record, people) -> dict:
     """Plans in each state the actions need (made directly: the services allow one open plan at a time)."""
     from django.utils import timezone
 
-    from artchart.plans.models import Goal, Problem, TreatmentPlan
+    from artchart.plans.models import (
+        ConferenceAttendee, Goal, Objective, PlannedIntervention, Problem, TeamConference, TreatmentPlan,
+    )
     from artchart.programs.models import Directive, Program
 
     def plan(version, author, **extra):
@@ -277,10 +331,19 @@ def _plan_and_library_objs(client_record, people) -> dict:
 
     draft, problem, goal = plan(1, "therapist")
     org = client_record.organization_id
+    submitted = plan(3, "intern", status="submitted", submitted_at=timezone.now())[0]
+    conference = TeamConference.objects.create(client=client_record, held_on=timezone.localdate(),
+                                               recorded_by=people["therapist"])
+    conference.plan_versions.add(submitted)
     return {
         "draft_plan": draft, "problem": problem, "goal": goal,
+        "objective": Objective.objects.create(goal=goal, statement="Names a feeling in 2 of 4 sessions"),
+        "intervention": PlannedIntervention.objects.create(plan=draft, technique="Scribble chase"),
+        "conference": conference,
+        "attendee": ConferenceAttendee.objects.create(conference=conference, name="Dr. Ana Ruiz",
+                                                      discipline="psychiatrist"),
         "intern_draft": plan(2, "intern")[0],
-        "submitted_plan": plan(3, "intern", status="submitted", submitted_at=timezone.now())[0],
+        "submitted_plan": submitted,
         "directive": Directive.objects.create(organization_id=org, name="Bridge drawing", materials="Paper, pencils"),
         "program": Program.objects.create(organization_id=org, name="After-school studio"),
     }
