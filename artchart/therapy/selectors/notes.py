@@ -17,7 +17,7 @@ from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
 from artchart.core.access import require_role
 from artchart.core.models import CareTeamRole, User
-from artchart.core.permissions import Action, Area, client_ids_with_chart_access
+from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
 from artchart.therapy.models import (
     PRESENT_STATUSES,
     Addendum,
@@ -33,7 +33,7 @@ from artchart.therapy.models import (
     SessionKind,
     SessionStatus,
 )
-from artchart.therapy.selectors.groups import client_ids_allowing, group_session_get
+from artchart.therapy.selectors.groups import group_session_get
 from artchart.therapy.services.notes import TEMPLATE_ROLES
 
 NOTE_RELATED = ("client", "session", "session__group", "author", "signed_by", "cosigned_by", "template")

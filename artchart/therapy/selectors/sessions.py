@@ -23,13 +23,13 @@ from artchart.clients.models import Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import require_client_access, require_role
-from artchart.core.models import CareTeamRole, Role, Site, User
+from artchart.core.models import Role, Site, User
 from artchart.core.permissions import (
     Action,
     Area,
     allows,
+    client_ids_allowing,
     client_ids_with_chart_access,
-    running_emergency_accesses,
 )
 from artchart.therapy.models import (
     Attendance,
@@ -79,23 +79,11 @@ def session_get_for_user(user: User, session_id: int, *, action: Action = Action
     return SessionAccess(session, facilitator)
 
 
-def notes_readable_client_ids(user: User) -> QuerySet:
-    """Client ids whose notes (and so sessions) ``user`` may read: the care team's clinicians,
-    their supervisors, a running emergency access — not a viewer. One subquery."""
-    clinician = Q(care_team__user=user, care_team__role__in=(CareTeamRole.PRIMARY, CareTeamRole.CO_THERAPIST,
-                                                              CareTeamRole.INTERN, CareTeamRole.SUPERVISOR))
-    supervised = Q(care_team__user__supervisor_links__supervisor=user,
-                   care_team__user__supervisor_links__ended_on__isnull=True)
-    emergency = Q(pk__in=running_emergency_accesses(user).values("client_id"))
-    return (Client.objects.filter(pk__in=client_ids_with_chart_access(user))
-            .filter(clinician | supervised | emergency).values("pk"))
-
-
 def sessions_visible_to(user: User) -> QuerySet[Session]:
     """Sessions ``user`` may open: of clients whose notes they read, and group sessions for clinicians."""
     if not (user.is_authenticated and user.is_active):
         return Session.objects.none()
-    mine = Q(client_id__in=notes_readable_client_ids(user))
+    mine = Q(client_id__in=client_ids_allowing(user, Area.NOTES, Action.READ))
     if _group_readable(user):
         mine |= Q(group__isnull=False)
     else:

@@ -606,7 +606,7 @@ def group_notes_save(*, by: User, session: Session, group_part: str, individual:
     """
     if session.kind != SessionKind.GROUP:
         raise ValidationError(NOT_A_GROUP_SESSION)
-    from artchart.therapy.selectors.groups import client_ids_allowing
+    from artchart.core.permissions import client_ids_allowing
 
     present = (Attendance.objects.filter(session=session, status__in=PRESENT_STATUSES)
                .filter(client_id__in=client_ids_allowing(by, Area.NOTES, Action.WRITE))

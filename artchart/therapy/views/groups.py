@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from artchart.clients.models import Client
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Site
-from artchart.core.permissions import Action, Area
+from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.programs.selectors import programs_for
 from artchart.therapy import census
 from artchart.therapy.models import AttendanceStatus, Group
@@ -146,7 +146,7 @@ def group_edit(request, group_id: int):
 def _addable_clients(access):
     current = selectors.members_on(access.group, timezone.localdate()).values("client_id")
     return (Client.objects.filter(organization_id=access.group.organization_id)
-            .filter(pk__in=selectors.client_ids_allowing(access.user, Area.NOTES, Action.WRITE))
+            .filter(pk__in=client_ids_allowing(access.user, Area.NOTES, Action.WRITE))
             .exclude(pk__in=current).select_related("site"))
 
 
