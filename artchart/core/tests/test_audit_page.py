@@ -146,3 +146,16 @@ def test_audit_page_query_count_does_not_grow(client, admin, therapist, intern, 
             audit.record(actor=people[i % len(people)], action="test.event", client_ids=[i])
     many = _count_queries(client, reverse("core:audit"))
     assert many == few
+
+
+def test_every_audit_action_written_by_name_has_a_readable_label():
+    """The dashboard and audit page show ACTION_LABELS; a raw code like "auth.mfa_recovery_used" is a bug."""
+    import pathlib
+    import re
+
+    from artchart.core.audit import ACTION_LABELS
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    written = {match.group(1) for path in root.rglob("*.py") if "tests" not in path.parts
+               for match in re.finditer(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text())}
+    assert written and not sorted(written - set(ACTION_LABELS))

@@ -68,6 +68,12 @@ def _notes_readable(user) -> QuerySet:
     return client_ids_allowing(user, Area.NOTES, Action.READ)
 
 
+def notes_of_session(user, session: Session) -> list[Note]:
+    """The notes of one session whose client's notes ``user`` may read (a group session's: one per member)."""
+    return list(Note.objects.filter(session=session, client_id__in=_notes_readable(user))
+                .select_related("client", "author").order_by("client__legal_last_name", "client__legal_first_name"))
+
+
 def notes_awaiting_signature(user) -> QuerySet[Note]:
     """The user's own drafts, oldest first (the dashboard's "notes awaiting signature")."""
     return (Note.objects.filter(author=user, status=NoteStatus.DRAFT, client_id__in=_notes_readable(user))

@@ -279,7 +279,7 @@ def note_batch(request, session_id: int):
             return redirect("therapy:note_batch", batch.session.pk)
     signs = request.user.role != Role.INTERN
     return render(request, "therapy/notes/batch.html", {
-        "nav": "schedule", "session": batch.session, "batch": batch, "form": form, "signs": signs})
+        "nav": "groups", "session": batch.session, "batch": batch, "form": form, "signs": signs})
 
 
 # --- note templates ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from artchart.programs.selectors import directives_for
 from artchart.therapy import ical
 from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
 from artchart.therapy.selectors import sessions as selectors
+from artchart.therapy.selectors.notes import notes_of_session
 from artchart.therapy.services import sessions as services
 from artchart.therapy.views.session_forms import (
     COMMON_CPT,
@@ -147,7 +148,8 @@ def session_detail(request, session_id: int):
     access = selectors.session_get_for_user(request.user, session_id)
     session = access.session
     return render(request, "therapy/sessions/detail.html", {
-        "nav": "clients" if session.client_id else "schedule", "session": session, "may_write": access.may_write,
+        "nav": "clients" if session.client_id else "groups", "session": session, "may_write": access.may_write,
+        "notes": notes_of_session(request.user, session),
         "scheduled": session.status == SessionStatus.SCHEDULED, "started": session.starts_at <= timezone.now(),
         "series_open": session.series_id and session.series.ended_at is None})
 
