@@ -37,6 +37,7 @@ from artchart.core.models import (
     Site,
     User,
 )
+from artchart.therapy.demo import build_therapy_demo
 
 DEMO_ORGANIZATION = "Willow Creek Art Therapy (demo)"
 DEMO_PASSWORD = "artchart-demo"
@@ -202,6 +203,7 @@ def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
         _demo_privacy(admin=admin, people=people, clients=clients)
         _demo_amendments_and_disclosures(people=people, clients=clients)
         _demo_library_and_plans(people=people, sites=sites, clients=clients)
+        build_therapy_demo(rng=rng, people=people, sites=sites, clients=clients)
         after = AuditCounter.objects.get(id=1).last_seq
     return DemoResult(created=True, clients=len(clients), events=after - before)
 

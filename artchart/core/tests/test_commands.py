@@ -21,13 +21,11 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from artchart.clients.models import Client, Consent, ConsentKind, Contact, Diagnosis, GatheredInfo
-from artchart.clients.validation import ICD10_PATTERN
+from artchart.clients.models import Client
 from artchart.core import audit, demo
 from artchart.core.management.commands import flush as flush_command
 from artchart.core.management.commands import serve as serve_command
@@ -36,10 +34,7 @@ from artchart.core.models import (
     CareTeamMembership,
     CareTeamRole,
     Organization,
-    PopulationType,
     Role,
-    Site,
-    SupervisionLink,
     User,
 )
 from artchart.tests.factories import UserFactory
@@ -54,77 +49,6 @@ def _run(name: str, *args, **options) -> str:
 
 
 # --- demo -----------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_demo_builds_the_practice_with_every_role():
-    output = _run("demo")
-    assert "Demo practice loaded: 30 clients" in output
-    organization = Organization.objects.get()
-    assert organization.is_demo
-    assert set(Site.objects.values_list("population_type", flat=True)) == {
-        PopulationType.SCHOOL, PopulationType.NURSING_HOME, PopulationType.FORENSIC, PopulationType.OUTPATIENT,
-    }
-    roles = dict(User.objects.values_list("username", "role"))
-    assert roles == {
-        "admin": Role.ADMIN, "programadmin": Role.PROGRAM_ADMIN, "therapist": Role.THERAPIST,
-        "therapist2": Role.THERAPIST, "supervisor": Role.SUPERVISOR, "intern": Role.INTERN,
-        "teamviewer": Role.TEAM_MEMBER,
-    }
-    assert User.objects.get(username="therapist").credentials.startswith("ATR-BC")
-    assert SupervisionLink.objects.filter(supervisor__username="supervisor", supervisee__username="intern",
-                                          ended_on__isnull=True).exists()
-
-
-@pytest.mark.django_db
-def test_demo_users_sign_in_with_the_demo_password():
-    _run("demo")
-    for username in demo.DEMO_USERNAMES:
-        assert authenticate(username=username, password=demo.DEMO_PASSWORD) is not None, username
-
-
-@pytest.mark.django_db
-def test_demo_clients_are_spread_over_both_therapists_with_interns_and_viewers_on_some_teams():
-    _run("demo")
-    assert Client.objects.count() == 30
-    primaries = CareTeamMembership.objects.filter(role=CareTeamRole.PRIMARY)
-    assert primaries.count() == 30
-    assert set(primaries.values_list("user__username", flat=True)) == {"therapist", "therapist2"}
-    assert CareTeamMembership.objects.filter(user__username="intern", role=CareTeamRole.INTERN).exists()
-    assert CareTeamMembership.objects.filter(user__username="teamviewer", role=CareTeamRole.VIEWER).exists()
-    for client in Client.objects.all():
-        team = set(client.care_team.values_list("role", flat=True))
-        assert CareTeamRole.PRIMARY in team
-
-
-@pytest.mark.django_db
-def test_demo_records_are_clinically_plausible():
-    _run("demo")
-    assert all(ICD10_PATTERN.match(code) for code in Diagnosis.objects.values_list("icd10_code", flat=True))
-    assert {"F43.10", "F32.1", "F41.1", "F84.0", "F03.90"} <= set(Diagnosis.objects.values_list("icd10_code", flat=True))
-    for client in Client.objects.prefetch_related("consents", "contacts"):
-        kinds = {consent.kind for consent in client.consents.all()}
-        assert {ConsentKind.TREATMENT, ConsentKind.RECORD} <= kinds, client
-        if client.is_minor:
-            assert any(contact.is_guardian for contact in client.contacts.all()), client
-            assert all(consent.signer == "guardian" for consent in client.consents.all()), client
-    assert Client.objects.filter(date_of_birth__gt="2010-01-01").exists()  # some minors
-    assert Consent.objects.filter(kind=ConsentKind.RELEASE).count() == 1
-    assert Consent.objects.filter(kind__in=[ConsentKind.SUPERVISION, ConsentKind.EXHIBIT]).exists()
-    assert GatheredInfo.objects.exists()
-    assert Client.objects.filter(sharps_restriction=True).exists()
-    assert Client.objects.filter(choking_risk=True).exists()
-    assert Contact.objects.filter(is_guardian=True).exists()
-
-
-@pytest.mark.django_db
-def test_demo_goes_through_the_services_so_every_write_is_audited():
-    _run("demo")
-    created = set(AuditEvent.objects.filter(action="client.create").values_list("object_id", flat=True))
-    assert created == {str(pk) for pk in Client.objects.values_list("pk", flat=True)}
-    assert AuditEvent.objects.filter(action="consent.record").count() == Consent.objects.count()
-    assert AuditEvent.objects.filter(action="user.create").count() == 7
-    assert audit.verify().ok
 
 
 @pytest.mark.django_db
