@@ -54,7 +54,9 @@ def dashboard_panels(user) -> list[Panel]:
     today = list(sessions_today_for(user))
     cosign = list(note_selectors.cosign_queue(user)[:DASHBOARD_ROWS])
     returned = list(note_selectors.returned_to(user)[:DASHBOARD_ROWS])
-    drafts = list(note_selectors.notes_awaiting_signature(user)[:DASHBOARD_ROWS])
+    # A returned note is a draft too; it is listed once, under "returned".
+    drafts = list(note_selectors.notes_awaiting_signature(user).exclude(pk__in=[n.pk for n in returned])
+                  [:DASHBOARD_ROWS])
     unsigned = list(note_selectors.sessions_without_signed_note(user)[:DASHBOARD_ROWS])
     shown(note.client for note in cosign + returned + drafts)
     shown(session.client for session in today + unsigned if session.client_id)
@@ -64,7 +66,8 @@ def dashboard_panels(user) -> list[Panel]:
     if cosign:
         panels.append(Panel("therapy/notes/_dashboard_cosign.html", {"notes": cosign}, order=12))
     if drafts:
-        panels.append(Panel("therapy/notes/_dashboard_drafts.html", {"notes": drafts}, order=14))
+        panels.append(Panel("therapy/notes/_dashboard_drafts.html",
+                            {"notes": drafts, "submits": user.role == Role.INTERN}, order=14))
     if unsigned:
         panels.append(Panel("therapy/notes/_dashboard_unsigned.html", {"sessions": unsigned}, order=16))
     return panels

@@ -1,4 +1,4 @@
-"""The chart's course of treatment: sessions and notes, newest first, in queries that do not grow."""
+"""The chart's course of treatment and the dashboard's cards: newest first, each item once, in queries that do not grow."""
 
 from __future__ import annotations
 
@@ -67,3 +67,16 @@ def test_the_chart_query_count_does_not_grow_with_the_sessions(client, therapist
     with CaptureQueriesContext(connection) as many:
         _chart(client, client_record)
     assert len(many) == len(few)
+
+
+def test_the_interns_dashboard_lists_a_returned_note_once_and_asks_to_submit_drafts(client, intern, supervisor,
+                                                                                  client_record):
+    from artchart.therapy.models import NoteReturn
+
+    returned = NoteFactory(session=SessionFactory(client=client_record, therapist=intern), author=intern)
+    NoteReturn.objects.create(note=returned, by=supervisor, comment="Say what the drawing showed.")
+    NoteFactory(session=SessionFactory(client=client_record, therapist=intern), author=intern)
+    client.force_login(intern)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Notes returned to you with edits" in page and "Drafts to finish and submit" in page
+    assert page.count(reverse("therapy:note_edit", args=[client_record.pk, returned.pk])) == 1
