@@ -127,7 +127,7 @@ def test_a_client_joins_leaves_and_rejoins_later(group, therapist, client_record
     assert exc.value.message_dict["client"] == [services.REJOIN_AFTER_LEAVING.format(
         name="Maya Lopez", group="Open studio", day="10 February 2026")]
     services.member_add(by=therapist, group=group, client=client_record, joined_on=MAR_1)
-    assert list(GroupMembership.objects.filter(client=client_record).values_list("joined_on", "left_on")) == [
+    assert list(GroupMembership.objects.filter(client=client_record).order_by("joined_on").values_list("joined_on", "left_on")) == [
         (JAN_5, dt.date(2026, 2, 10)), (MAR_1, None)]
     events = AuditEvent.objects.filter(action__startswith="group.member").order_by("seq")
     assert [e.action for e in events] == ["group.member_add", "group.member_leave", "group.member_add"]
