@@ -1,0 +1,141 @@
+"""Scoring one administration from an instrument definition."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from artchart.outcomes.instrument_files import Flag, Instrument, Item, load_instruments
+
+WRONG_COUNT = "{name} has {expected} items; {given} answers were given."
+NOT_A_NUMBER = "Answer {answer!r} to item {number} is not a number."
+NOT_WHOLE = "Answer {answer!r} to item {number} is not a whole number."
+OUT_OF_RANGE = "Answer {answer} to item {number} is outside {low}–{high}."
+NOT_AN_OPTION = "Answer {answer} to item {number} is not one of {values}."
+TOO_MANY_MISSING = "{name} cannot be scored with {missing} of its {expected} items unanswered. {rule}"
+UNKNOWN_INSTRUMENT = "Unknown instrument '{key}'."
+
+
+class ScoringError(ValueError):
+    """Answers or a request that cannot be scored; the message is written for the person who entered them.
+
+    When answers are refused for missing items, ``flags`` and ``risk`` still report the risk items that
+    were answered, so a refused PHQ-9 with item 9 above 0 still raises its alert.
+    """
+
+    def __init__(self, message: str, *, flags: list[str] | None = None, risk: bool = False):
+        super().__init__(message)
+        self.flags = flags or []
+        self.risk = risk
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    subscales: dict[str, float | None] = field(default_factory=dict)
+    band: str | None = None
+    flags: list[str] = field(default_factory=list)
+    risk: bool = False
+    items: tuple[int | None, ...] = ()
+    prorated: bool = False
+
+
+def find_instrument(key: str, instruments: dict[str, Instrument] | None = None) -> Instrument:
+    """Look an instrument up by id or short name ("phq9", "PHQ-9"), case-insensitively."""
+    if instruments is None:
+        instruments = load_instruments()
+    wanted = str(key).strip().lower()
+    for instrument in instruments.values():
+        if wanted in (instrument.id.lower(), instrument.short_name.lower()):
+            return instrument
+    raise ScoringError(UNKNOWN_INSTRUMENT.format(key=key))
+
+
+def _checked_answer(item: Item, answer: object) -> int | None:
+    if answer is None:
+        return None
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise ScoringError(NOT_A_NUMBER.format(answer=answer, number=item.number))
+    if not isinstance(answer, numbers.Integral) and not float(answer).is_integer():
+        raise ScoringError(NOT_WHOLE.format(answer=answer, number=item.number))
+    answer = int(answer)
+    if answer not in item.values:
+        if not item.lowest <= answer <= item.highest:
+            raise ScoringError(OUT_OF_RANGE.format(answer=answer, number=item.number,
+                                                   low=item.lowest, high=item.highest))
+        values = ", ".join(str(v) for v in sorted(item.values))
+        raise ScoringError(NOT_AN_OPTION.format(answer=answer, number=item.number, values=values))
+    return answer
+
+
+def _keyed(item: Item, answer: int | None) -> int | None:
+    if answer is None or not item.reverse:
+        return answer
+    # Reverse keying mirrors the answer within the item's own range (Rosenberg 1965; Barkham et al. 2013).
+    return item.lowest + item.highest - answer
+
+
+def _total(instrument: Instrument, keyed: tuple[int | None, ...], *, flags: list[str],
+           risk: bool) -> tuple[float, bool]:
+    answered = [value for value in keyed if value is not None]
+    missing = len(keyed) - len(answered)
+    if missing == 0:
+        return sum(answered), False
+    rule = instrument.missing
+    if rule.method == "refuse" or missing > rule.max_missing:
+        raise ScoringError(TOO_MANY_MISSING.format(name=instrument.short_name, missing=missing,
+                                                   expected=len(keyed), rule=rule.rule), flags=flags, risk=risk)
+    # Prorating: the mean of the answered items times the number of items, as the authors'
+    # rule in the file allows (e.g. CORE-10: one item missing, Barkham et al. 2013).
+    return sum(answered) * len(keyed) / len(answered), True
+
+
+def _band(instrument: Instrument, total: float) -> str | None:
+    # A band runs from its min up to the next band's min, so a prorated 14.4 on
+    # integer bands 10–14 / 15–19 still falls in the band it has reached.
+    label = None
+    for band in instrument.bands:
+        if total >= band.min:
+            label = band.label
+    return label
+
+
+def _subscales(instrument: Instrument, keyed: tuple[int | None, ...]) -> dict[str, float | None]:
+    scores = {}
+    for subscale in instrument.subscales:
+        values = [keyed[number - 1] for number in subscale.items]
+        # A subscale with an unanswered item is not scored: no author's rule covers a part-scale.
+        scores[subscale.id] = None if None in values else sum(values)
+    return scores
+
+
+def _raised_flags(instrument: Instrument, keyed: tuple[int | None, ...]) -> list[Flag]:
+    return [flag for flag in instrument.flags
+            if keyed[flag.item - 1] is not None and keyed[flag.item - 1] > flag.above]
+
+
+def score(instrument: Instrument | str, answers: Sequence[int | None]) -> Score:
+    """Score one administration. ``answers`` holds one option value (or None) per scored item, in order."""
+    if isinstance(instrument, str):
+        instrument = find_instrument(instrument)
+    if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
+        raise ScoringError(f"The answers to {instrument.short_name} must be a list of numbers.")
+    if len(answers) != len(instrument.items):
+        raise ScoringError(WRONG_COUNT.format(name=instrument.short_name, expected=len(instrument.items),
+                                              given=len(answers)))
+    raw = [_checked_answer(item, answer) for item, answer in zip(instrument.items, answers)]
+    keyed = tuple(_keyed(item, answer) for item, answer in zip(instrument.items, raw))
+    raised = _raised_flags(instrument, keyed)
+    flags = [flag.label for flag in raised]
+    risk = any(flag.risk for flag in raised)
+    total, prorated = _total(instrument, keyed, flags=flags, risk=risk)
+    return Score(
+        total=total,
+        subscales=_subscales(instrument, keyed),
+        band=_band(instrument, total),
+        flags=flags,
+        risk=risk,
+        items=keyed,
+        prorated=prorated,
+    )
