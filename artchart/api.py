@@ -95,7 +95,7 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"message": "Please correct the fields named.", "errors": _field_errors(exc)}, status=422)
+    return api.create_response(request, {"message": "Please correct the fields named.", "errors": _field_errors(exc)}, status=400)
 
 
 @api.exception_handler(Conflict)
@@ -111,7 +111,7 @@ def on_schema_error(request, exc: SchemaError):
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ())[1:]]  # after the source: body, query, form…
         errors.setdefault(".".join(location) or "__all__", []).append(error.get("msg", "Invalid value."))
-    return api.create_response(request, {"message": "Please correct the fields named.", "errors": errors}, status=422)
+    return api.create_response(request, {"message": "Please correct the fields named.", "errors": errors}, status=400)
 
 
 @api.exception_handler(HttpError)
@@ -145,6 +145,8 @@ api.add_router("/clients/", "artchart.plans.api.router")
 api.add_router("/programs/", "artchart.programs.api.router")
 for _area in ("sessions", "groups", "notes", "confidential"):
     api.add_router("/", f"artchart.therapy.api.{_area}.router")
+api.add_router("/", "artchart.artworks.api.router")
+api.add_router("/", "artchart.measures.api.router")
 
 
 class ApiOperation(NamedTuple):

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "artchart.programs",
     "artchart.plans",
     "artchart.therapy",
+    "artchart.artworks",
+    "artchart.measures",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -126,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # While a client answers a measure on the therapist's tablet, nothing else of the record opens.
+    "artchart.measures.middleware.HandoffMiddleware",
     "artchart.core.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "artchart.sso.middleware.ProviderRecheckMiddleware",
@@ -305,6 +309,16 @@ TASKS = {
     }
 }
 UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
+# Artwork photos: refused above these before the full decode (imaging.Limits).
+ARTWORK_MAX_BYTES = UPLOAD_MAX_BYTES
+ARTWORK_MAX_PIXELS = env_int("ARTCHART_ARTWORK_MAX_MEGAPIXELS", 50) * 1_000_000
+
+# Measures: the practice's own instrument files (add-ons, score-only entries), beside the shipped ones.
+MEASURES_INSTRUMENT_DIRS = [d for d in env("ARTCHART_INSTRUMENTS_DIR", "").split(",") if d.strip()]
+MEASURES_LINK_DAYS = env_int("ARTCHART_MEASURE_LINK_DAYS", 7)
+# Program figures for fewer clients than this are not shown, so no report singles a client out.
+MEASURES_MIN_GROUP_SIZE = env_int("ARTCHART_MIN_GROUP_SIZE", 5)
+MEASURES_NOTIFY_BY_EMAIL = env_bool("ARTCHART_RISK_ALERT_EMAIL", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

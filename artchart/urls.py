@@ -25,6 +25,10 @@ urlpatterns = [
     path("programs/", include("artchart.programs.urls")),
     # Sessions, schedule, groups, notes, process notes, reports and incidents (paths in each area's views).
     path("", include("artchart.therapy.urls")),
+    # Artworks, their photos, ratings, the timeline, retrospective and trends.
+    path("", include("artchart.artworks.urls")),
+    # Measures, risk alerts, answering by link, the tablet hand-off, program effectiveness.
+    path("", include("artchart.measures.urls")),
     path("api/v1/", api.urls),
     # Django admin's own login would skip the second factor and the lockout: send it to ours.
     path("django-admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -27,7 +27,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import audit_cost, practice, verify_speed
+    from bench import audit_cost, imaging, practice, verify_speed
     from bench.table import render
 
     if connection.vendor != "sqlite" or "artchart-bench-" not in str(connection.settings_dict["NAME"]):
@@ -36,6 +36,7 @@ def main() -> None:
     practice.build(clients=args.clients)
     rows = audit_cost.requests(count=args.requests) + audit_cost.writes(count=args.writes)
     rows += verify_speed.run(events=args.events)
+    rows += imaging.run()
     print(
         f"ArtChart bench: SQLite {sqlite3.sqlite_version} (WAL, synchronous=FULL) in a temporary directory, "
         f"demo practice + {args.clients:,} seeded clients; {time.perf_counter() - started:.0f} s in all."

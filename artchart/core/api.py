@@ -22,7 +22,7 @@ auth_router = Router(tags=["auth"])
 tokens_router = Router(tags=["tokens"])
 
 # A row id as the API accepts it: within the database's 64-bit keys, so an
-# absurd number is a 422 rather than an overflow inside the database driver.
+# absurd number is a 400 rather than an overflow inside the database driver.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 

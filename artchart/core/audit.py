@@ -110,6 +110,28 @@ ACTION_LABELS = {
     "note.integrity_mismatch": "Was shown a note whose content no longer matches its signature",
     "note.batch_save": "Saved a group session's note drafts",
     "note.batch_finish": "Signed or submitted a group session's notes",
+    "artwork.create": "Recorded an artwork",
+    "artwork.update": "Changed an artwork's details",
+    "artwork.photos_add": "Added photos of an artwork",
+    "artwork.photo_primary": "Chose an artwork's main photo",
+    "artwork.photo_analysed": "Analysed an artwork photo (thumbnails and features)",
+    "artwork.image_view": "Viewed an artwork image",
+    "artwork.annotation_add": "Annotated an artwork photo",
+    "artwork.annotation_delete": "Removed an annotation from an artwork photo",
+    "artwork.grant_add": "Granted an artwork for use beyond the record",
+    "artwork.grant_revoke": "Withdrew an artwork's grant for use beyond the record",
+    "artwork.rating_sign": "Signed a rating of an artwork",
+    "artwork.import": "Imported artwork photos from a folder",
+    "assessment_type.create": "Added an assessment type",
+    "measure.record": "Recorded a completed measure",
+    "measure.risk_alert": "A measure raised a risk alert",
+    "measure.risk_acknowledged": "Acknowledged a risk alert with a safety-plan note",
+    "measure.link_create": "Sent a link to complete a measure",
+    "measure.schedule_set": "Set when a measure is due",
+    "measure.schedule_stop": "Stopped a measure schedule",
+    "measure.gas_rate": "Rated a goal on Goal Attainment Scaling",
+    "measure.crisis_resources_set": "Changed the crisis resources shown to clients",
+    "assessment_type.update": "Changed an assessment type",
     "note_template.create": "Added a note template",
     "note_template.update": "Changed a note template",
     "plan.create": "Opened a treatment plan draft",
@@ -205,6 +227,14 @@ def note_shown(client_ids: Iterable[int]) -> None:
     context = _request_context.get()
     if context is not None:
         context.shown_client_ids.update(int(i) for i in client_ids)
+
+
+def read_recorded(client_ids: Iterable[int]) -> None:
+    """This response recorded its own, more specific read event for these clients (an
+    artwork image view, say): leave them out of the request's generic read event."""
+    context = _request_context.get()
+    if context is not None:
+        context.shown_client_ids.difference_update(int(i) for i in client_ids)
 
 
 def current_ip() -> str | None:

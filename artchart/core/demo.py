@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from artchart.artworks.demo import build_artworks_demo
 from artchart.clients import services as client_services
 from artchart.clients.models import Client, ClientStatus, Contact
 from artchart.core import audit
@@ -37,6 +38,7 @@ from artchart.core.models import (
     Site,
     User,
 )
+from artchart.measures.demo import build_measures_demo
 from artchart.therapy.demo import build_therapy_demo
 
 DEMO_ORGANIZATION = "Willow Creek Art Therapy (demo)"
@@ -204,6 +206,8 @@ def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
         _demo_amendments_and_disclosures(people=people, clients=clients)
         _demo_library_and_plans(people=people, sites=sites, clients=clients)
         build_therapy_demo(rng=rng, people=people, sites=sites, clients=clients)
+        build_artworks_demo(rng=rng, people=people, clients=clients)
+        build_measures_demo(rng=rng, people=people, clients=clients)
         after = AuditCounter.objects.get(id=1).last_seq
     return DemoResult(created=True, clients=len(clients), events=after - before)
 

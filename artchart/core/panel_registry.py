@@ -6,6 +6,8 @@ them; instead every installed app may have a ``panels`` module with
 * ``dashboard_panels(user) -> list[Panel]`` — cards for the user's dashboard, and
 * ``chart_panels(access) -> list[Panel]`` — cards for one client's chart
   (``access`` is the viewer's :class:`~artchart.clients.selectors.ClientAccess`),
+* ``session_panels(user, session) -> list[Panel]`` — cards on a session's page and
+  on the notes written for it (the artworks made in it, say),
 
 each returning only what that user may see (and noting the clients shown with
 ``audit.note_shown``). Panels are drawn in ``order``, then in app order, so a
@@ -44,4 +46,9 @@ def dashboard_panels(user) -> list[Panel]:
 
 def chart_panels(access) -> list[Panel]:
     panels = [panel for provider in _providers("chart_panels") for panel in provider(access)]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def session_panels(user, session) -> list[Panel]:
+    panels = [panel for provider in _providers("session_panels") for panel in provider(user, session)]
     return sorted(panels, key=lambda panel: panel.order)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import secrets
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -29,6 +28,7 @@ from artchart.core.models import (
     User,
 )
 from artchart.core.permissions import Action, Area
+from artchart.core.secrets import new_secret, secret_hash
 
 logger = logging.getLogger(__name__)
 
@@ -235,14 +235,13 @@ def supervision_link_end(*, by: User, link: SupervisionLink, on: dt.date | None 
 # --- API tokens ----------------------------------------------------------------------
 
 
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+_token_hash = secret_hash
 
 
 @transaction.atomic
 def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
-    raw = "ac_" + secrets.token_urlsafe(32)
+    raw = new_secret("ac_")
     token = ApiToken.objects.create(
         user=user,
         name=name[:100],

@@ -5,6 +5,7 @@ follow, and shorthands for writing cases. Each app's tests may add cases in a
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -116,6 +117,27 @@ class NotConfigured(Nothing):
 
 
 CLINICAL_CREATORS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+
+# The apps' own ``url_rules`` modules (each with RULES, API_OPERATIONS and objs(base)).
+# The URL access test, the API token test and the clients API coverage test all
+# gather them from here, so a new app adds its module once.
+AREA_RULE_MODULE_NAMES = (
+    "artchart.therapy.tests.url_rules_sessions",
+    "artchart.therapy.tests.url_rules_groups",
+    "artchart.therapy.tests.url_rules_notes",
+    "artchart.therapy.tests.url_rules_confidential",
+    "artchart.artworks.tests.url_rules_pages",
+    "artchart.artworks.tests.url_rules_api",
+    "artchart.artworks.tests.url_rules_studio",
+    "artchart.artworks.tests.url_rules_manage",
+    "artchart.measures.tests.url_rules_pages",
+    "artchart.measures.tests.url_rules_public",
+    "artchart.measures.tests.url_rules_api",
+)
+
+
+def area_rule_modules() -> list:
+    return [importlib.import_module(name) for name in AREA_RULE_MODULE_NAMES]
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
     site = factory.LazyAttribute(lambda o: o.client.site if o.client else o.group.site)
     organization = factory.SelfAttribute("site.organization")
     therapist = factory.SubFactory(UserFactory, organization=factory.SelfAttribute("..organization"))
-    starts_at = factory.Sequence(lambda n: _at(dt.date(2026, 3, 2) + dt.timedelta(days=n)))
+    # One day after another, wrapping after 240 days so a long test run never books one in the future.
+    starts_at = factory.Sequence(lambda n: _at(dt.date(2026, 3, 2) + dt.timedelta(days=n % 240)))
     duration_minutes = 50
     status = "completed"
     created_by = factory.SelfAttribute("therapist")
@@ -193,3 +194,54 @@ class NoteFactory(factory.django.DjangoModelFactory):
     objective = "Worked with oil pastels for 40 minutes."
     assessment = "Engaged; mood brighter by the end."
     plan = "Continue weekly."
+
+
+# --- artworks ------------------------------------------------------------------------------
+
+
+def jpeg_bytes(width: int = 320, height: int = 240, colour=(200, 60, 40), *, seed: int = 0) -> bytes:
+    """A small real JPEG: a coloured block on paper-white (``seed`` moves the block, so bytes differ)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (245, 242, 235))
+    left = 20 + (seed * 7) % max(1, width // 3)
+    ImageDraw.Draw(image).rectangle((left, 30, left + width // 3, height - 30), fill=colour)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def photo_upload(name: str = "drawing.jpg", data: bytes | None = None, **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data if data is not None else jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+class ArtworkFactory(factory.django.DjangoModelFactory):
+    """An artwork row with no photo (use ``artwork_with_photo`` for one that has a stored, analysed photo)."""
+
+    class Meta:
+        model = "artworks.Artwork"
+
+    client = factory.SubFactory(ClientFactory)
+    title = factory.Sequence(lambda n: f"Drawing {n}")
+    made_on = dt.date(2026, 2, 10)
+    media = "marker"
+    created_by = factory.SubFactory(UserFactory)
+
+
+def record_consent(client, by):
+    """The consent to photograph artwork for the record, which photo uploads need."""
+    return ConsentFactory(client=client, kind="record", recorded_by=by)
+
+
+def artwork_with_photo(*, by, client, seed: int = 0, **fields):
+    """An artwork made through the service, with one photo (analysed at once: the tests run tasks immediately)."""
+    from artchart.artworks.services.artworks import artwork_create
+
+    if not client.consents.filter(kind="record", decision="granted", revoked_on__isnull=True).exists():
+        record_consent(client, by)
+    fields.setdefault("made_on", dt.date(2026, 2, 10))
+    return artwork_create(by=by, client=client, photos=[photo_upload(seed=seed)], **fields)

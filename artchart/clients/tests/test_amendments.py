@@ -253,11 +253,11 @@ def test_api_refuses_bad_input_with_field_messages_and_writes_nothing(client_rec
     empty = browser.post(_api("amendments_create", client_id=client_record.pk), {
         "part": "demographics", "item": "Address", "requested_change": "", "received_on": TODAY.isoformat(),
         "received_via": "email"}, content_type="application/json")
-    assert empty.status_code == 422
+    assert empty.status_code == 400
     assert empty.json()["errors"] == {"requested_change": [record.AMENDMENT_NEEDS_CHANGE]}
     denial = browser.post(_api("amendment_decide", client_id=client_record.pk, amendment_id=amendment.pk),
                           {"decision": "denied"}, content_type="application/json")
-    assert denial.status_code == 422
+    assert denial.status_code == 400
     assert denial.json()["errors"] == {"denial_reason": [record.DENIAL_NEEDS_REASON]}
     assert _snapshot() == before
 

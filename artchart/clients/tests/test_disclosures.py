@@ -308,11 +308,11 @@ def test_api_refuses_a_missing_recipient_and_a_release_not_in_force(client_recor
     missing = browser.post(url, {"kind": "report", "purpose": "Care", "description": "Plan", "consent": release.pk,
                                  "disclosed_on": (TODAY - dt.timedelta(days=40)).isoformat()},
                            content_type="application/json")
-    assert missing.status_code == 422
+    assert missing.status_code == 400
     assert missing.json()["errors"] == {"recipient": [record.DISCLOSURE_NEEDS_RECIPIENT]}
     revoked = browser.post(url, {"kind": "report", "recipient": "Dr. M", "purpose": "Care", "description": "Plan",
                                  "consent": release.pk}, content_type="application/json")
-    assert revoked.status_code == 422
+    assert revoked.status_code == 400
     assert revoked.json()["errors"] == {"consent": [record.CONSENT_NOT_IN_FORCE]}
     assert _writes() == before
 

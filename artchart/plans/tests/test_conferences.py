@@ -93,7 +93,7 @@ def test_an_attendee_with_both_a_user_and_a_name_is_refused_and_nothing_is_writt
     assert ATTENDEE_USER_OR_NAME in refused.value.messages
     response = _json(_api(therapist), "post", reverse("api:conferences_create", args=[client_record.pk]),
                      {"held_on": "2026-01-15", "attendees": [{"user": intern.pk, **RUIZ}]})
-    assert response.status_code == 422 and ATTENDEE_USER_OR_NAME in json.dumps(response.json()["errors"])
+    assert response.status_code == 400 and ATTENDEE_USER_OR_NAME in json.dumps(response.json()["errors"])
     assert _written() == (0, 0, 0)
 
 
@@ -133,7 +133,7 @@ def test_linking_another_clients_plan_version_is_refused_and_nothing_is_written(
     api = _api(therapist)
     response = _json(api, "post", reverse("api:conferences_create", args=[client_record.pk]),
                      {"held_on": "2026-01-15", "attendees": [RUIZ], "plan_versions": [theirs.pk]})
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {"plan_versions": [services.PLAN_OF_ANOTHER_CLIENT]}
     assert _written() == before
 
@@ -141,7 +141,7 @@ def test_linking_another_clients_plan_version_is_refused_and_nothing_is_written(
     before = _written()
     response = _json(api, "post", reverse("api:conference_plans_link", args=[client_record.pk, conference.pk]),
                      {"plan": theirs.pk})
-    assert response.status_code == 422 and not conference.plan_versions.exists()
+    assert response.status_code == 400 and not conference.plan_versions.exists()
     assert _written() == before
 
 
@@ -202,7 +202,7 @@ def test_the_recorder_corrects_a_conference_and_each_change_is_audited(therapist
     assert response.status_code == 201 and response.json()["user"] == therapist.pk
     again = _json(api, "post", reverse("api:conference_attendees_create", args=[client_record.pk, conference.pk]),
                   {"user": therapist.pk})
-    assert again.status_code == 422 and conference.attendees.count() == 2
+    assert again.status_code == 400 and conference.attendees.count() == 2
     ruiz = conference.attendees.get(name="Dr. Ana Ruiz")
     assert api.delete(reverse("api:conference_attendee_delete",
                               args=[client_record.pk, conference.pk, ruiz.pk])).status_code == 204

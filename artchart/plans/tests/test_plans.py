@@ -123,7 +123,7 @@ def test_supervisor_returns_with_comment_and_intern_fixes_and_it_is_cosigned(int
     services.plan_submit(by=intern, plan=plan)
     browser = _api(supervisor)
     url = reverse("api:plan_return", kwargs={"client_id": client_record.pk, "plan_id": plan.pk})
-    assert browser.post(url, json.dumps({"comment": "  "}), content_type="application/json").status_code == 422
+    assert browser.post(url, json.dumps({"comment": "  "}), content_type="application/json").status_code == 400
     response = browser.post(url, json.dumps({"comment": "Make the goal measurable."}), content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "draft"
     plan.refresh_from_db()
@@ -287,11 +287,11 @@ def test_an_intervention_is_delivered_by_someone_on_the_care_team(therapist, the
     response = _send(_api(therapist), "post",
                      reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
                      {"technique": "Scribble chase", "delivered_by": therapist2.pk})
-    assert response.status_code == 422 and response.json()["errors"] == {"delivered_by": [DELIVERER_NOT_ON_TEAM]}
+    assert response.status_code == 400 and response.json()["errors"] == {"delivered_by": [DELIVERER_NOT_ON_TEAM]}
     response = _send(_api(therapist), "post",
                      reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
                      {"media": "Clay"})
-    assert response.status_code == 422 and not plan.interventions.exists()
+    assert response.status_code == 400 and not plan.interventions.exists()
 
 
 def test_an_item_of_another_plan_is_404(therapist, client_record):

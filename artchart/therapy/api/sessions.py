@@ -194,7 +194,7 @@ def _duration(starts_at, duration_minutes, ends_at) -> int | None:
 
 
 def _references(request, data: dict) -> dict:
-    """The body's ids as the user's organization's objects (422 for one outside it)."""
+    """The body's ids as the user's organization's objects (400 for one outside it)."""
     user = request.user
     refs = {}
     for name, queryset in (("therapist", selectors.therapists_for(user)), ("site", selectors.sites_for(user)),

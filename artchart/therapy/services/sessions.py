@@ -11,9 +11,7 @@ them first (``selectors.sessions.conflicts_for``) and the user decides.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +25,7 @@ from artchart.core.access import Conflict, require_client_access, require_role
 from artchart.core.changes import apply_changes
 from artchart.core.models import Role, Site, User
 from artchart.core.permissions import Action, Area, allows, relations_of
+from artchart.core.secrets import new_secret, secret_hash
 from artchart.programs.models import Directive
 from artchart.therapy.models import (
     CalendarFeed,
@@ -487,14 +486,13 @@ def room_update(*, by: User, room: Room, **fields) -> Room:
 # --- calendar feed -----------------------------------------------------------------------------------
 
 
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+feed_token_hash = secret_hash
 
 
 @transaction.atomic
 def calendar_feed_reset(*, by: User) -> tuple[CalendarFeed, str]:
     """A new secret address for the user's feed (the old one stops working); the token is shown once."""
-    token = secrets.token_urlsafe(32)
+    token = new_secret()
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(
         user=by, defaults={"token_hash": feed_token_hash(token)})
     if not created:

@@ -206,7 +206,7 @@ def test_api_records_and_reads_attendance(therapist, session, members, client_re
     assert len(body["marks"]) == 4 and body["other_members"] == 0
     response = browser.post(url, json.dumps({"marks": {str(client_record.pk): "asleep"}}),
                             content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 400
 
 
 # --- the member's chart -------------------------------------------------------------------------

@@ -250,7 +250,7 @@ def test_the_api_lists_creates_and_corrects(therapist, client_record):
     refused = browser.post(f"{base}/incidents/", json.dumps({
         "kind": "injury", "occurred_at": (timezone.now() + dt.timedelta(days=1)).isoformat(), "description": "x"}),
         content_type="application/json")
-    assert refused.status_code == 422 and refused.json()["errors"] == {"occurred_at": [services.OCCURRED_IN_FUTURE]}
+    assert refused.status_code == 400 and refused.json()["errors"] == {"occurred_at": [services.OCCURRED_IN_FUTURE]}
     assert Incident.objects.count() == 1
 
 

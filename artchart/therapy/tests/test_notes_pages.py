@@ -324,6 +324,6 @@ def test_the_api_refuses_a_bad_rating_and_writes_nothing(therapist, client_recor
     response = _api(therapist).patch(reverse("api:note_update", args=[client_record.pk, note.pk]), json.dumps({
         "assessment": "Changed", "goal_progress": [{"goal": goal.pk, "rating": "excellent"}]}),
         content_type="application/json")
-    assert response.status_code == 422 and "'excellent' is not a progress rating" in response.content.decode()
+    assert response.status_code == 400 and "'excellent' is not a progress rating" in response.content.decode()
     note.refresh_from_db()
     assert note.assessment == "Engaged; mood brighter by the end." and not note.goal_progress.exists()

@@ -133,7 +133,7 @@ def test_a_progress_note_for_a_client_absent_from_the_group_session_is_refused(t
     response = _api(therapist).post(reverse("api:notes_create", args=[client_record.pk]),
                                     json.dumps({"kind": "progress", "session": session.pk}),
                                     content_type="application/json")
-    assert response.status_code == 422 and "was not at this session" in response.content.decode()
+    assert response.status_code == 400 and "was not at this session" in response.content.decode()
     assert not Note.objects.exists()
 
 

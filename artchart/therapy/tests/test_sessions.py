@@ -358,7 +358,7 @@ def test_api_creates_a_session(therapist, client_record):
 def test_api_refuses_an_end_before_the_start(therapist, client_record):
     response = _api(therapist).post(reverse("api:sessions_create"), _body(
         client_record, duration_minutes=None, ends_at="2030-03-04T09:00:00-05:00"), content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"]["duration_minutes"] == [END_BEFORE_START]
     assert not Session.objects.exists()
 
@@ -391,7 +391,7 @@ def test_api_cancel_needs_a_reason_and_update_changes_codes(therapist, client_re
     browser = _api(therapist)
     refused = browser.post(reverse("api:session_cancel", args=[session.pk]), {"reason": ""},
                            content_type="application/json")
-    assert refused.status_code == 422 and refused.json()["errors"]["reason"] == [CANCEL_NEEDS_REASON]
+    assert refused.status_code == 400 and refused.json()["errors"]["reason"] == [CANCEL_NEEDS_REASON]
     changed = browser.patch(reverse("api:session_update", args=[session.pk]), {"modality": "telehealth",
                             "modifier": "GT", "place_of_service": "02"}, content_type="application/json")
     assert changed.status_code == 200 and changed.json()["modifier"] == "GT"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
+from artchart.core.panel_registry import session_panels
 from artchart.core.permissions import Action, Area
 from artchart.plans.selectors import active_plan
 from artchart.programs.selectors import directives_for
@@ -103,6 +104,7 @@ def note_detail(request, client_id: int, note_id: int):
         and access.may(Area.NOTES, Action.COSIGN),
         "may_addendum": services.may_add_addendum(access.relations, request.user, note),
         "missing": services.missing_fields(note) if note.is_draft else [],
+        "session_panels": session_panels(request.user, note.session) if note.session_id else [],
     })
 
 

@@ -19,6 +19,7 @@ from artchart.clients.selectors import client_get_for_user
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
+from artchart.core.panel_registry import session_panels
 from artchart.core.paging import page_of
 from artchart.core.permissions import Action, Area
 from artchart.programs.selectors import directives_for
@@ -151,7 +152,8 @@ def session_detail(request, session_id: int):
         "nav": "clients" if session.client_id else "groups", "session": session, "may_write": access.may_write,
         "notes": notes_of_session(request.user, session),
         "scheduled": session.status == SessionStatus.SCHEDULED, "started": session.starts_at <= timezone.now(),
-        "series_open": session.series_id and session.series.ended_at is None})
+        "series_open": session.series_id and session.series.ended_at is None,
+        "session_panels": session_panels(request.user, session)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,169 @@
+"""Artworks themselves: record one (with its first photos), correct its details,
+the post-drawing inquiry, and grants to use a piece beyond the record."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from artchart.artworks.models import (
+    PER_ARTWORK_SCOPES,
+    Artwork,
+    ArtworkGrant,
+    AssessmentType,
+    Dimension,
+    InquiryItem,
+)
+from artchart.artworks.services import photos as photo_services
+from artchart.artworks.services.consent import consent_in_force
+from artchart.clients.models import Client
+from artchart.core import audit
+from artchart.core.access import require_client_access
+from artchart.core.changes import apply_changes
+from artchart.core.models import User
+from artchart.core.permissions import Action, Area
+from artchart.therapy.selectors.sessions import sessions_booking
+
+ARTWORK_FIELDS = (
+    "title", "statement", "observations", "made_on", "media", "dimension", "width_cm", "height_cm", "depth_cm",
+    "assessment", "protocol_variant", "time_taken_minutes", "time_limit_minutes", "disposition", "disposition_note",
+    "session",
+)
+SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions (their own, or a group session they attended)."
+ASSESSMENT_UNKNOWN = "Choose one of your practice's assessments."
+ASSESSMENT_FIELDS_WITHOUT_ASSESSMENT = "Protocol, time and inquiry belong to work made under an assessment: choose it."
+SCULPTURE_ASSESSMENT = "Art-based assessments here are drawings; a 3-D piece is recorded without one."
+OVER_TIME = "The time taken is longer than the time limit; check both."
+MADE_BEFORE_SESSION = "The session was on {day}; the date made cannot be before it."
+INQUIRY_TOO_LONG = "At most 20 inquiry questions."
+SCOPE_NOT_PER_ARTWORK = "Only exhibit, publication and research are granted piece by piece."
+NO_CONSENT_FOR_SCOPE = "{client} has no consent in force for this use; record it in the chart first."
+ALREADY_GRANTED = "This piece is already granted for this use."
+
+
+def assessments_for(organization_id: int):
+    """The assessments a practice may record work under: the shipped ones and its own."""
+    return AssessmentType.objects.filter(Q(organization__isnull=True) | Q(organization_id=organization_id),
+                                         is_active=True)
+
+
+def _check(artwork: Artwork, inquiry: list[tuple[str, str]] | None) -> None:
+    errors: dict[str, str] = {}
+    client = artwork.client
+    if artwork.session_id and not sessions_booking(client.pk).filter(pk=artwork.session_id).exists():
+        errors["session"] = SESSION_OF_ANOTHER_CLIENT
+    elif artwork.session_id and artwork.made_on:
+        session_day = timezone.localtime(artwork.session.starts_at).date()
+        if artwork.made_on < session_day:
+            errors["made_on"] = MADE_BEFORE_SESSION.format(day=f"{session_day:%b %-d, %Y}")
+    if artwork.assessment_id:
+        if not assessments_for(client.organization_id).filter(pk=artwork.assessment_id).exists():
+            errors["assessment"] = ASSESSMENT_UNKNOWN
+        elif artwork.dimension == Dimension.SCULPTURE:
+            errors["assessment"] = SCULPTURE_ASSESSMENT
+    elif artwork.protocol_variant or artwork.time_taken_minutes or artwork.time_limit_minutes or inquiry:
+        errors["assessment"] = ASSESSMENT_FIELDS_WITHOUT_ASSESSMENT
+    if (artwork.time_taken_minutes and artwork.time_limit_minutes
+            and artwork.time_taken_minutes > artwork.time_limit_minutes + 5):
+        errors["time_taken_minutes"] = OVER_TIME
+    if inquiry and len(inquiry) > 20:
+        errors["inquiry"] = INQUIRY_TOO_LONG
+    if errors:
+        raise ValidationError(errors)
+    artwork.full_clean(exclude=["client", "created_by"])
+
+
+def _clean_inquiry(inquiry: Iterable | None) -> list[tuple[str, str]] | None:
+    if inquiry is None:
+        return None
+    pairs = []
+    for item in inquiry:
+        question, answer = (item.get("question", ""), item.get("answer", "")) if isinstance(item, dict) else item
+        question, answer = (question or "").strip(), (answer or "").strip()
+        if question:
+            pairs.append((question[:500], answer[:2000]))
+    return pairs
+
+
+def _write_inquiry(artwork: Artwork, pairs: list[tuple[str, str]]) -> None:
+    artwork.inquiry.all().delete()
+    InquiryItem.objects.bulk_create(
+        InquiryItem(artwork=artwork, position=i, question=q, answer=a) for i, (q, a) in enumerate(pairs)
+    )
+
+
+def artwork_create(*, by: User, client: Client, photos: Iterable = (), captions: Iterable[str] = (),
+                   inquiry: Iterable | None = None, **fields) -> Artwork:
+    """Record a piece, with any photos of it. Everything is checked before anything is stored."""
+    require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
+    artwork = Artwork(client=client, created_by=by)
+    apply_changes(artwork, fields, ARTWORK_FIELDS)
+    pairs = _clean_inquiry(inquiry)
+    _check(artwork, pairs)
+    photos = list(photos)
+    checked = []
+    if photos:
+        photo_services.require_record_consent(client)
+        checked = photo_services.check_photos(photos)
+    with transaction.atomic():
+        artwork.save()
+        if pairs:
+            _write_inquiry(artwork, pairs)
+        if checked:
+            photo_services.attach(by=by, artwork=artwork, checked=checked, captions=captions)
+        audit.record(actor=by, action="artwork.create", obj=artwork, client_ids=[client.pk],
+                     detail={"session": artwork.session_id, "photos": len(checked),
+                             "assessment": artwork.assessment_id})
+    return artwork
+
+
+def artwork_update(*, by: User, artwork: Artwork, inquiry: Iterable | None = None, **fields) -> Artwork:
+    require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
+    changed = apply_changes(artwork, fields, ARTWORK_FIELDS)
+    pairs = _clean_inquiry(inquiry)
+    _check(artwork, pairs if pairs is not None else list(artwork.inquiry.values_list("question", "answer")))
+    with transaction.atomic():
+        artwork.updated_at = timezone.now()
+        artwork.save()
+        if pairs is not None:
+            _write_inquiry(artwork, pairs)
+            changed.append("inquiry")
+        audit.record(actor=by, action="artwork.update", obj=artwork, client_ids=[artwork.client_id],
+                     detail={"fields": changed})
+    return artwork
+
+
+# --- grants beyond the record ------------------------------------------------------------------
+
+
+def grant_add(*, by: User, artwork: Artwork, scope: str, granted_on) -> ArtworkGrant:
+    require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
+    if scope not in PER_ARTWORK_SCOPES:
+        raise ValidationError({"scope": SCOPE_NOT_PER_ARTWORK})
+    consent = consent_in_force(artwork.client_id, scope)
+    if consent is None:
+        raise ValidationError({"scope": NO_CONSENT_FOR_SCOPE.format(client=artwork.client.display_name)})
+    if artwork.grants.filter(scope=scope, revoked_on__isnull=True).exists():
+        raise ValidationError({"scope": ALREADY_GRANTED})
+    grant = ArtworkGrant(artwork=artwork, scope=scope, consent=consent, granted_on=granted_on, recorded_by=by)
+    grant.full_clean()
+    with transaction.atomic():
+        grant.save()
+        audit.record(actor=by, action="artwork.grant_add", obj=grant, client_ids=[artwork.client_id],
+                     detail={"scope": scope, "artwork": artwork.pk, "consent": consent.pk})
+    return grant
+
+
+def grant_revoke(*, by: User, grant: ArtworkGrant) -> ArtworkGrant:
+    require_client_access(by, grant.artwork.client_id, Area.NOTES, Action.WRITE)
+    if grant.revoked_on is None:
+        with transaction.atomic():
+            grant.revoked_on = timezone.localdate()
+            grant.save(update_fields=["revoked_on"])
+            audit.record(actor=by, action="artwork.grant_revoke", obj=grant, client_ids=[grant.artwork.client_id],
+                         detail={"scope": grant.scope, "artwork": grant.artwork_id})
+    return grant

@@ -1,0 +1,79 @@
+"""A practice's own assessment types (the shipped ones — PPAT, DDS, HTP … — are fixed rows
+every practice shares). Admins and program admins add them as data: the task, media,
+whether FEATS applies (adapted FEATS versions exist for a few drawings), and any rating
+scales of the assessment's own."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from artchart.artworks.models import FEATS, AssessmentType
+from artchart.core import audit
+from artchart.core.access import require_role
+from artchart.core.changes import apply_changes
+from artchart.core.models import Role, User
+
+MANAGER_ROLES = (Role.ADMIN, Role.PROGRAM_ADMIN)
+FIELDS = ("name", "task", "media", "source", "feats_ratable", "rating_scales", "is_active")
+CODE_TAKEN = "Your practice already has an assessment with this name."
+RESERVED = "Choose another name: “FEATS” names the rating scale itself."
+BAD_SCALE = "Line {line}: write a scale as “name, lowest, highest, step”, e.g. “Use of space, 0, 5, 1”."
+SCALE_RANGE = "Line {line}: the lowest score must be below the highest, and the step must fit between them."
+TOO_MANY_SCALES = "At most 30 scales."
+
+
+def parse_scales(text: str) -> list[dict]:
+    """Rating scales from lines of “name, lowest, highest, step” (step optional, default 1)."""
+    scales = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) not in (3, 4) or not parts[0]:
+            raise ValidationError({"rating_scales": BAD_SCALE.format(line=number)})
+        try:
+            low, high = float(parts[1]), float(parts[2])
+            step = float(parts[3]) if len(parts) == 4 else 1.0
+        except ValueError:
+            raise ValidationError({"rating_scales": BAD_SCALE.format(line=number)}) from None
+        if not (low < high and 0 < step <= high - low):
+            raise ValidationError({"rating_scales": SCALE_RANGE.format(line=number)})
+        scales.append({"name": parts[0][:80], "min": low, "max": high, "step": step})
+    if len(scales) > 30:
+        raise ValidationError({"rating_scales": TOO_MANY_SCALES})
+    return scales
+
+
+def scales_as_text(scales: list[dict]) -> str:
+    return "\n".join(f"{s['name']}, {s['min']:g}, {s['max']:g}, {s['step']:g}" for s in scales)
+
+
+def _save(by: User, assessment: AssessmentType, action: str, changed: list[str]) -> AssessmentType:
+    assessment.full_clean(exclude=["organization"])
+    if assessment.code == FEATS:
+        raise ValidationError({"name": RESERVED})
+    if AssessmentType.objects.filter(organization_id=by.organization_id, code=assessment.code).exclude(
+            pk=assessment.pk).exists():
+        raise ValidationError({"name": CODE_TAKEN})
+    with transaction.atomic():
+        assessment.save()
+        audit.record(actor=by, action=action, obj=assessment, detail={"fields": changed})
+    return assessment
+
+
+def assessment_type_create(*, by: User, **fields) -> AssessmentType:
+    require_role(by, *MANAGER_ROLES)
+    assessment = AssessmentType(organization_id=by.organization_id)
+    changed = apply_changes(assessment, fields, FIELDS)
+    assessment.code = slugify(assessment.name)[:30] or "assessment"
+    return _save(by, assessment, "assessment_type.create", changed)
+
+
+def assessment_type_update(*, by: User, assessment: AssessmentType, **fields) -> AssessmentType:
+    require_role(by, *MANAGER_ROLES)
+    changed = apply_changes(assessment, fields, FIELDS)
+    if not changed:
+        return assessment
+    return _save(by, assessment, "assessment_type.update", changed)

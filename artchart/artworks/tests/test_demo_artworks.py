@@ -1,0 +1,103 @@
+"""The demo's artworks: real uploads of synthetic drawings, analysed, rated by two raters.
+
+Built once for the module (as artchart/core/tests/test_demo_practice.py does), in a
+transaction rolled back at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from artchart.artworks.models import FEATS, Analysis, Annotation, Artwork, ArtworkGrant, Photo, Rating
+from artchart.artworks.selectors import agreement_table
+from artchart.artworks.services.consent import usable_for
+from artchart.artworks.services.ratings import rating_intact
+from artchart.core import audit
+from artchart.core.models import AuditEvent
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo's media folder (the tests after it each have a media folder of their own)."""
+    media = tmp_path_factory.mktemp("demo-media")
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
+    with django_db_blocker.unblock(), fast:
+        with transaction.atomic():
+            call_command("demo", stdout=StringIO())
+            yield media
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_in_a_savepoint(db):
+    pass
+
+
+def test_about_a_dozen_clients_have_three_to_eight_pieces_made_in_their_sessions(demo_output):
+    per_client = Counter(Artwork.objects.values_list("client_id", flat=True))
+    assert 10 <= len(per_client) <= 12
+    assert all(3 <= count <= 8 for count in per_client.values()), per_client
+    media = set(Artwork.objects.values_list("media", flat=True))
+    assert len(media) >= 5
+    for artwork in Artwork.objects.select_related("session"):
+        assert artwork.session is not None
+        assert artwork.made_on == timezone.localtime(artwork.session.starts_at).date()
+        assert artwork.made_on <= timezone.localdate()
+
+
+def test_every_photo_is_stored_and_analysed(demo_output):
+    media_root = demo_output
+    photos = list(Photo.objects.all())
+    assert photos and {p.analysis_status for p in photos} == {"ready"}
+    assert Analysis.objects.values("photo").distinct().count() == len(photos)
+    for photo in photos:
+        assert (photo.width, photo.height) == (1200, 900)
+        for name in (photo.file, photo.thumb_small, photo.thumb_large):
+            assert (media_root / name).is_file(), name
+    features = Analysis.objects.first().features
+    assert 0 < features["coverage"] < 1 and features["palette"]
+
+
+def test_ppats_at_intake_and_later_are_rated_on_feats_by_two_raters(demo_output):
+    ppats = Artwork.objects.filter(assessment__code="ppat")
+    per_client = Counter(ppats.values_list("client_id", flat=True))
+    assert len(per_client) == 3 and set(per_client.values()) == {2}
+    ratings = list(Rating.objects.filter(system=FEATS).select_related("rater"))
+    assert len(ratings) == 12 and all(rating_intact(r) for r in ratings)
+    raters_per_piece = Counter(r.artwork_id for r in ratings)
+    assert set(raters_per_piece.values()) == {2}
+    assert {r.rater.username for r in ratings} >= {"therapist", "intern"}
+    for client_id in per_client:  # the intake drawing comes first, the second one later
+        first, second = ppats.filter(client_id=client_id).order_by("made_on")
+        assert first.made_on < second.made_on
+
+    table = agreement_table(Artwork.objects.filter(assessment__code="ppat").prefetch_related(
+        "ratings__rater", "photos__analyses"))
+    pair = next(p for p in table.pairs if "computer" not in (p.first, p.second))
+    assert pair.artworks == 6
+    assert any("computer" in (p.first, p.second) for p in table.pairs)
+
+
+def test_a_sculpture_has_two_sides_and_a_piece_is_masked_and_granted_for_exhibit(demo_output):
+    sculpture = Artwork.objects.get(dimension="3d")
+    assert sorted(sculpture.photos.values_list("caption", flat=True)) == ["front", "left side"]
+    mask = Annotation.objects.get()
+    assert mask.kind == "cover" and mask.photo.deidentified
+    assert (demo_output / mask.photo.deidentified).is_file()
+    grant = ArtworkGrant.objects.get()
+    assert grant.scope == "exhibit" and grant.artwork == mask.photo.artwork
+    assert usable_for(grant.artwork, "exhibit")
+
+
+def test_each_artwork_was_recorded_through_the_service_with_its_own_event(demo_output):
+    created = AuditEvent.objects.filter(action="artwork.create")
+    assert created.count() == Artwork.objects.count()
+    assert AuditEvent.objects.filter(action="artwork.rating_sign").count() == Rating.objects.count()
+    assert audit.verify().ok

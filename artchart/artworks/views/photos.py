@@ -1,0 +1,184 @@
+"""Pages for an artwork's photos: serving an image, adding photos, choosing the main one, the
+analysis status fragment that the artwork page polls, and filing the pieces made in a session
+(one row per attending member, each with a camera button and a file picker)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from artchart.artworks import selectors
+from artchart.artworks.models import AnalysisStatus
+from artchart.artworks.presentation import feature_rows
+from artchart.artworks.serving import image_response
+from artchart.artworks.services import photos as photo_services
+from artchart.artworks.services.artworks import artwork_create
+from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.therapy.models import PRESENT_STATUSES
+from artchart.therapy.selectors.sessions import session_get_for_user
+
+PHOTOS_ADDED = "Added {count} photo(s)."
+ALREADY_THERE = "That photo is already on this piece."
+MAIN_PHOTO = "This photo now shows the piece on the timeline."
+NOTHING_CHOSEN = "Choose a photo (or take one) for at least one client."
+ROWS_SAVED = "Filed {count} piece(s): {names}."
+ROWS_REFUSED = "Nothing was filed for: {names}. See the message beside each."
+POLL_SECONDS = 2
+
+def palette_of(features: dict | None) -> list[dict]:
+    return [{"hex": c.get("hex", ""), "name": c.get("name", ""), "percent": round(float(c.get("share", 0)) * 100)}
+            for c in (features or {}).get("palette") or []]
+
+
+def palette_strip(features: dict | None) -> list[dict]:
+    """The palette as bands of an SVG strip 100 units wide (x and width in those units)."""
+    bands, x = [], 0.0
+    colors = (features or {}).get("palette") or []
+    total = sum(float(c.get("share", 0)) for c in colors) or 1.0
+    for color in colors:
+        width = 100 * float(color.get("share", 0)) / total
+        bands.append({"x": f"{x:.2f}", "width": f"{width:.2f}", "hex": color.get("hex", "#000")})
+        x += width
+    return bands
+
+
+def analysis_context(access, artwork, photo) -> dict:
+    features = photo.analysis.features if photo.analysis_status == AnalysisStatus.READY and photo.analysis else None
+    return {"client": access.client, "artwork": artwork, "photo": photo, "features": features,
+            "feature_rows": feature_rows(features), "palette": palette_of(features),
+            "pending": photo.analysis_status == AnalysisStatus.PENDING, "poll_seconds": POLL_SECONDS}
+
+
+def _photo_of(user, client_id: int, artwork_id: int, photo_id: int, *, action=Action.READ):
+    access, photo = selectors.photo_get_for_user(user, photo_id, action=action)
+    if photo.artwork_id != artwork_id or photo.artwork.client_id != client_id:
+        raise Http404
+    return access, photo
+
+
+@require_GET
+@login_required
+def image(request, photo_id: int, variant: str):
+    access, photo = selectors.photo_get_for_user(request.user, photo_id)
+    response = image_response(user=request.user, access=access, photo=photo, variant=variant)
+    if request.GET.get("download") == "1":
+        response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
+    return response
+
+
+@require_GET
+@login_required
+def photo_status(request, client_id: int, artwork_id: int, photo_id: int):
+    access, photo = _photo_of(request.user, client_id, artwork_id, photo_id)
+    return render(request, "artworks/_photo_analysis.html", analysis_context(access, photo.artwork, photo))
+
+
+@require_POST
+@login_required
+def photos_add(request, client_id: int, artwork_id: int):
+    access = selectors.artwork_access(request.user, client_id, action=Action.WRITE)
+    artwork = selectors.artwork_get(access, artwork_id)
+    uploads = request.FILES.getlist("photos") + request.FILES.getlist("camera")
+    before = {p.pk for p in artwork.photos.all()}
+    try:
+        added = photo_services.photos_add(by=request.user, artwork=artwork, uploads=uploads)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        new = [p for p in added if p.pk not in before]
+        messages.success(request, PHOTOS_ADDED.format(count=len(new)) if new else ALREADY_THERE)
+    return redirect("artworks:detail", client_id, artwork.pk)
+
+
+@require_POST
+@login_required
+def photo_primary(request, client_id: int, artwork_id: int, photo_id: int):
+    _, photo = _photo_of(request.user, client_id, artwork_id, photo_id, action=Action.WRITE)
+    photo_services.photo_make_primary(by=request.user, photo=photo)
+    messages.success(request, MAIN_PHOTO)
+    return redirect("artworks:detail", client_id, artwork_id)
+
+
+# --- filing the pieces made in a session ------------------------------------------------------------
+
+
+def _upload_rows(user, session):
+    """The clients to file work for: the session's client, or each member marked present, late or
+    left early at a group session, limited to those whose notes this user writes."""
+    if session.client_id:
+        selectors.artwork_access(user, session.client_id, action=Action.WRITE)
+        return [session.client]
+    writable = set(client_ids_allowing(user, Area.NOTES, Action.WRITE).values_list("pk", flat=True))
+    marks = session.attendance.filter(status__in=PRESENT_STATUSES).select_related("client")
+    return [mark.client for mark in marks if mark.client_id in writable]
+
+
+def _file_row(user, session, client, uploads, title) -> str | None:
+    """One artwork per file for one client; every file is checked first so a refused one stores
+    nothing for the row. Returns the error to show beside the row, or None."""
+    try:
+        photo_services.require_record_consent(client)
+        photo_services.check_photos(uploads)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    made_on = timezone.localtime(session.starts_at).date()
+    for upload in uploads:
+        upload.seek(0)
+        try:
+            artwork_create(by=user, client=client, photos=[upload], made_on=made_on, session=session,
+                           title=title)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_upload(request, session_id: int):
+    session = session_get_for_user(request.user, session_id).session
+    clients = _upload_rows(request.user, session)
+    errors, titles = {}, {}
+    if request.method == "POST":
+        saved, refused, pieces = [], [], 0
+        for client in clients:
+            uploads = request.FILES.getlist(f"photos-{client.pk}") + request.FILES.getlist(f"camera-{client.pk}")
+            titles[client.pk] = (request.POST.get(f"title-{client.pk}") or "").strip()[:200]
+            if not uploads:
+                continue
+            error = _file_row(request.user, session, client, uploads, titles[client.pk])
+            if error:
+                errors[client.pk] = error
+                refused.append(client.display_name)
+            else:
+                saved.append(f"{client.display_name} ({len(uploads)})")
+                pieces += len(uploads)
+        if saved:
+            messages.success(request, ROWS_SAVED.format(count=pieces, names=", ".join(saved)))
+        if refused:
+            messages.error(request, ROWS_REFUSED.format(names=", ".join(refused)))
+        elif not saved:
+            messages.error(request, NOTHING_CHOSEN)
+        else:
+            return redirect("therapy:session_detail", session.pk)
+    rows = [{"client": c, "error": errors.get(c.pk, ""), "title": titles.get(c.pk, "")} for c in clients]
+    return render(request, "artworks/session_upload.html", {
+        "nav": "clients" if session.client_id else "groups", "session": session, "rows": rows,
+        "made_on": timezone.localtime(session.starts_at).date()}, status=400 if errors else 200)
+
+
+urlpatterns = [
+    path("artworks/images/<int:photo_id>/<str:variant>/", image, name="image"),
+    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/", photos_add, name="photos_add"),
+    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/primary/", photo_primary,
+         name="photo_primary"),
+    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/status/", photo_status,
+         name="photo_status"),
+    path("sessions/<int:session_id>/artworks/", session_upload, name="session_upload"),
+]

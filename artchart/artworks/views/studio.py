@@ -1,0 +1,299 @@
+"""The studio pages about a client's body of work: annotations drawn over a photo, two
+pieces side by side, the retrospective (full screen on a tablet, printed as the
+client's booklet) and trends of the formal elements as SVG charts."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from artchart.artworks import selectors
+from artchart.artworks.models import Annotation, AnnotationKind, Dimension
+from artchart.artworks.presentation import BY_KEY, Feature
+from artchart.artworks.services import photos as photo_services
+from artchart.core import charts
+from artchart.core.forms_util import add_service_errors
+from artchart.core.permissions import Action, Area
+
+MARK_ADDED = "Mark added."
+MASK_ADDED = "Mask added. The de-identified copy now hides that area."
+REMOVED = "Annotation removed."
+MASK_REMOVED = "Mask removed. The de-identified copy has been made again without it."
+DEIDENTIFIED_SENTENCE = ("This de-identified copy is the one used wherever the image goes beyond the record, "
+                         "such as an exhibit, a publication or research. The original photo above is kept "
+                         "unchanged in the record.")
+TOO_FEW = "Trends need at least two analysed pieces; {count} so far."
+NOT_DIAGNOSIS = ("These are formal elements of the artwork measured by the computer from the photos: "
+                 "what is on the page, not what it means. They are not a diagnosis and do not replace "
+                 "your clinical judgement.")
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+
+def _fraction(label: str, help_text: str, minimum: float = 0) -> forms.FloatField:
+    return forms.FloatField(label=label, min_value=minimum, max_value=1, help_text=help_text,
+                            widget=forms.NumberInput(attrs={"step": "0.001", "min": minimum, "max": 1}))
+
+
+class AnnotationForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=AnnotationKind.choices, initial=AnnotationKind.MARK,
+                             widget=forms.RadioSelect)
+    note = forms.CharField(label="Note", max_length=500, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "e.g. the house she drew first"}),
+                           help_text="For a mark, what you see there; for a mask, what it hides (e.g. the client's "
+                                     "name).")
+    x = _fraction("From the left edge", "0 is the left edge of the photo, 0.5 the middle.")
+    y = _fraction("From the top edge", "0 is the top edge of the photo, 0.5 the middle.")
+    w = _fraction("Width", "A share of the photo's width (0.25 is a quarter).", 0.005)
+    h = _fraction("Height", "A share of the photo's height.", 0.005)
+
+    def area_fields(self):
+        return [self[name] for name in ("x", "y", "w", "h")]
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label="First piece", coerce=int, choices=())
+    b = forms.TypedChoiceField(label="Second piece", coerce=int, choices=())
+
+    def __init__(self, *args, artworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a piece…")] + [(a.pk, _artwork_label(a)) for a in artworks]
+        self.fields["a"].choices = self.fields["b"].choices = choices
+
+
+# --- presenting features -----------------------------------------------------------------------
+
+
+# The measures compared side by side; their names and meanings are the artwork page's.
+MEASURES = tuple(BY_KEY[key] for key in (
+    "coverage", "filled_fraction", "color_count", "saturation_mean", "lightness_mean", "warm_share",
+    "edge_density", "components", "symmetry_lr"))
+
+
+def _artwork_label(artwork) -> str:
+    return f"{artwork.made_on.day} {artwork.made_on:%b %Y} — {artwork.title or 'Untitled'}"
+
+
+def _value(measure: Feature, artwork, features: dict | None):
+    if features is None or (measure.flat_only and artwork.dimension != Dimension.FLAT):
+        return None
+    value = features.get(measure.key)
+    return None if value is None else float(value)
+
+
+def _shown(measure: Feature, value) -> str:
+    return "—" if value is None else measure.shown(value)
+
+
+def _difference(measure: Feature, first, second) -> str:
+    """The second minus the first, from the values as shown (so 3 % and 3 % is no change)."""
+    if first is None or second is None:
+        return "—"
+    if measure.percent:
+        change = round(second * 100) - round(first * 100)
+        unit = " point" if abs(change) == 1 else " points"
+    else:
+        change, unit = second - first, ""
+    return "no change" if change == 0 else f"{change:+g}{unit}"
+
+
+@dataclass(frozen=True)
+class Side:
+    artwork: object
+    photo: object
+    features: dict | None
+
+    @property
+    def palette(self) -> list[dict]:
+        return (self.features or {}).get("palette") or []
+
+
+def _side(artwork) -> Side:
+    return Side(artwork, selectors.primary_photo(artwork), selectors.features_of(artwork))
+
+
+def _rows(sides: list[Side]) -> list[dict]:
+    """Each measure for the two pieces, as shown, with the difference."""
+    rows = []
+    for measure in MEASURES if sides else ():
+        first, second = (_value(measure, side.artwork, side.features) for side in sides)
+        rows.append({"measure": measure, "first": _shown(measure, first), "second": _shown(measure, second),
+                     "difference": _difference(measure, first, second)})
+    return rows
+
+
+def _images(access) -> dict:
+    """Whether the pages may show the photos (a supervisor-only viewer needs the supervision consent)."""
+    return {"images": selectors.images_allowed(access), "no_images": selectors.NO_SUPERVISION_CONSENT}
+
+
+# --- annotations -------------------------------------------------------------------------------
+
+
+def _photo_of(request, client_id: int, artwork_id: int, photo_id: int, action: Action):
+    access = selectors.artwork_access(request.user, client_id, action=action)
+    artwork = selectors.artwork_get(access, artwork_id)
+    photo = next((p for p in artwork.photos.all() if p.pk == photo_id), None)
+    if photo is None:
+        raise Http404
+    return access, artwork, photo
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def annotate(request, client_id: int, artwork_id: int, photo_id: int):
+    action = Action.WRITE if request.method == "POST" else Action.READ
+    access, artwork, photo = _photo_of(request, client_id, artwork_id, photo_id, action)
+    form = AnnotationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            annotation = photo_services.annotation_add(by=request.user, photo=photo, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, MASK_ADDED if annotation.is_mask else MARK_ADDED)
+            return redirect("artworks:annotate", access.client.pk, artwork.pk, photo.pk)
+    annotations = list(Annotation.objects.filter(photo=photo).select_related("author"))
+    return render(request, "artworks/studio_annotate.html", {
+        "nav": "clients", "client": access.client, "artwork": artwork, "photo": photo, "form": form,
+        "annotations": annotations, "has_masks": any(a.is_mask for a in annotations),
+        "may_write": access.may(Area.NOTES, Action.WRITE), "deidentified_sentence": DEIDENTIFIED_SENTENCE,
+        **_images(access),
+    })
+
+
+@require_POST
+@login_required
+def annotation_delete(request, client_id: int, artwork_id: int, annotation_id: int):
+    annotation = selectors.annotation_get_for_user(request.user, annotation_id)
+    artwork = annotation.photo.artwork
+    if artwork.pk != artwork_id or artwork.client_id != client_id:
+        raise Http404
+    was_mask = annotation.is_mask
+    photo_services.annotation_delete(by=request.user, annotation=annotation)
+    messages.success(request, MASK_REMOVED if was_mask else REMOVED)
+    return redirect("artworks:annotate", client_id, artwork_id, annotation.photo_id)
+
+
+# --- two pieces side by side -------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def compare(request, client_id: int):
+    access = selectors.artwork_access(request.user, client_id)
+    artworks = list(selectors.artworks_of(access))
+    by_id = {a.pk: a for a in artworks}
+    asked = [request.GET.get(k, "") for k in ("a", "b", "first")]
+    if any(v.isdigit() and int(v) not in by_id for v in asked):
+        raise Http404  # a piece that is not this client's
+    chosen = "a" in request.GET or "b" in request.GET  # ?first= only preselects the first chooser
+    form = CompareForm(request.GET if chosen else None, artworks=artworks, initial={"a": asked[2]})
+    sides = []
+    if chosen and form.is_valid():
+        sides = [_side(by_id[form.cleaned_data["a"]]), _side(by_id[form.cleaned_data["b"]])]
+    return render(request, "artworks/studio_compare.html", {
+        "nav": "clients", "client": access.client, "form": form, "sides": sides, "rows": _rows(sides),
+        "artwork_count": len(artworks), **_images(access)})
+
+
+# --- the retrospective -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def retrospective(request, client_id: int):
+    access = selectors.artwork_access(request.user, client_id)
+    pieces = [_side(a) for a in selectors.artworks_of(access)]
+    shown = [p for p in pieces if p.photo is not None]
+    client = access.client
+    return render(request, "artworks/studio_retrospective.html", {
+        "nav": "clients", "client": client, "pieces": shown, "without_photo": len(pieces) - len(shown),
+        "first_name": client.preferred_name or client.legal_first_name,
+        "span": _span(shown[0].artwork.made_on, shown[-1].artwork.made_on) if shown else "",
+        **_images(access),
+    })
+
+
+def _span(first, last) -> str:
+    """"March 2026", "March – June 2026" or "November 2025 – February 2026"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%B %Y}"
+    if first.year == last.year:
+        return f"{first:%B} – {last:%B %Y}"
+    return f"{first:%B %Y} – {last:%B %Y}"
+
+
+# --- trends ------------------------------------------------------------------------------------
+
+TREND_MEASURES = [m for m in MEASURES if m.key in ("coverage", "color_count", "filled_fraction")]
+
+
+def _trend_chart(measure: Feature, points) -> str:
+    series = [charts.Point(p.day, value, label=p.artwork.title or "Untitled")
+              for p in points if (value := _value(measure, p.artwork, p.features)) is not None]
+    percent = (lambda v: f"{round(v * 100)} %") if measure.percent else (lambda v: f"{v:g}")
+    return charts.line_chart(
+        series, title=f"{measure.name} over treatment", y_label=measure.name, value_format=percent,
+        y_min=0, y_max=1 if measure.percent else None, integer=not measure.percent,
+        empty_message="No 2-D pieces analysed yet." if measure.flat_only else charts.EMPTY)
+
+
+def _palette_rows(points) -> list[charts.StripRow]:
+    """One row per session (the pieces made in it, their palettes averaged), or per piece
+    for work filed without a session."""
+    groups: OrderedDict = OrderedDict()
+    for point in points:
+        key = ("session", point.artwork.session_id) if point.artwork.session_id else ("artwork", point.artwork.pk)
+        groups.setdefault(key, []).append(point)
+    rows = []
+    for members in groups.values():
+        shares: dict[str, list] = {}
+        for point in members:
+            for colour in point.features.get("palette") or []:
+                entry = shares.setdefault(colour["hex"], [colour.get("name", ""), 0.0])
+                entry[1] += float(colour["share"]) / len(members)
+        titles = "; ".join(p.artwork.title or "Untitled" for p in members)
+        rows.append(charts.StripRow(
+            label=f"{members[0].day.day} {members[0].day:%b %Y}",
+            title=f"{members[0].day.day} {members[0].day:%B %Y}: {titles}",
+            swatches=[charts.Swatch(hex_, share, name) for hex_, (name, share) in
+                      sorted(shares.items(), key=lambda item: -item[1][1])]))
+    return rows
+
+
+@require_GET
+@login_required
+def trends(request, client_id: int):
+    access = selectors.artwork_access(request.user, client_id)
+    points = selectors.trend_points(access)
+    enough = len(points) >= 2
+    sections = [{"measure": m, "chart": mark_safe(_trend_chart(m, points))} for m in TREND_MEASURES] if enough else []
+    palette = mark_safe(charts.palette_strip(_palette_rows(points), title="Colours used, session by session")
+                        ) if enough else ""
+    return render(request, "artworks/studio_trends.html", {
+        "nav": "clients", "client": access.client, "enough": enough, "sections": sections, "palette": palette,
+        "too_few": TOO_FEW.format(count=len(points)), "not_diagnosis": NOT_DIAGNOSIS,
+        "sculptures": sum(p.artwork.dimension != Dimension.FLAT for p in points)})
+
+
+urlpatterns = [
+    path("clients/<int:client_id>/artworks/compare/", compare, name="compare"),
+    path("clients/<int:client_id>/artworks/retrospective/", retrospective, name="retrospective"),
+    path("clients/<int:client_id>/artworks/trends/", trends, name="trends"),
+    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/annotate/", annotate,
+         name="annotate"),
+    path("clients/<int:client_id>/artworks/<int:artwork_id>/annotations/<int:annotation_id>/delete/",
+         annotation_delete, name="annotation_delete"),
+]

@@ -1,0 +1,418 @@
+"""Formal elements of a drawing, measured on the page at the working size.
+
+Every feature is dimensionless (shares, counts, angles) so the same drawing
+photographed at another resolution gives the same numbers. Definitions are in
+docs/imaging.md; the names follow ../shared/domain/assessments.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+from artchart.imaging import colour
+
+# A pixel is a mark where its CIELAB distance from the paper exceeds this.
+# ΔE*ab 20 is well above JPEG noise and paper texture under normalised light,
+# and well below the distance of a pencil line or the palest marker.
+MARK_DELTA_E = 20.0
+# Palette clusters closer than this are one colour. ΔE*ab 25 keeps crayon texture,
+# marker streaks and leftover shading inside one colour, and is still below the
+# distance between any two of a 12-marker PPAT set (the closest pair, green and
+# light green, is about 31 apart).
+MERGE_DELTA_E = 25.0
+MIN_COLOUR_SHARE = 0.01
+# A cluster within BLEND_DELTA_E of the segment from paper to a larger colour is a paler
+# version of it; one under BLEND_MAX_SHARE near the segment between two larger colours
+# is the seam where those inks meet. Neither is a colour of its own.
+BLEND_MAX_SHARE = 0.03
+BLEND_DELTA_E = 10.0
+# Isolated specks below this many pixels (at the working size) are noise, not marks.
+MIN_COMPONENT_PIXELS = 6
+# "Filled" marks survive an erosion of 3 px each side at the working size (a 7 × 7 square, 1.4 % of
+# the long side): wider than any pen, pencil or marker line, where crossing lines still fail.
+FILL_SIZE = 7
+# A colour step of this ΔE*ab to a neighbouring pixel is an edge (the same step that makes a mark on paper).
+EDGE_DELTA_E = 20.0
+# Chroma above which a mark counts as coloured for warm_share.
+CHROMATIC = 15.0
+# Paper is light and nearly grey: colourfulness (max-min)/max of linear RGB below this.
+PAPER_COLOURFULNESS = 0.25
+# Linear luminance the paper is balanced to: L* 96, the lightness of good drawing paper in a scan.
+PAPER_WHITE = 0.9
+LIGHT_GRID = 48          # cells along the long side for the illumination estimate
+LIGHT_SIGMA_CELLS = 5.0  # smoothing of the illumination estimate, in cells
+EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
+
+
+@dataclass(frozen=True)
+class Marks:
+    mask: np.ndarray       # bool (h, w): pixels carrying marks
+    lab: np.ndarray        # float32 (3, h, w): CIELAB planes under normalised light
+    components: int
+    distance: np.ndarray   # float32 (h, w): ΔE*ab from the paper
+    paper: np.ndarray      # CIELAB of the paper
+
+
+def page_features(rgb: np.ndarray) -> dict:
+    """All the formal elements of one page (an RGB uint8 array at the working size)."""
+    marks = find_marks(rgb)
+    features = {"coverage": _r(marks.mask.mean())}
+    features.update(_geometry(marks))
+    features.update(colour_features(marks.lab[:, marks.mask].T, ink=_ink_lab(marks), paper=marks.paper))
+    features["filled_fraction"] = _r(_filled_fraction(marks.mask))
+    features["edge_density"] = _r(_edge_density(marks))
+    features["components"] = marks.components
+    return features
+
+
+def colour_features(lab: np.ndarray, *, ink: np.ndarray | None = None, paper: np.ndarray | None = None) -> dict:
+    """Palette and colour temperament of a set of pixels (n, 3) in CIELAB.
+
+    `ink`: the pixels to find the colours from (default all); `paper`: the paper
+    colour, when the pixels are marks on paper (blends with it are then
+    counted towards their ink).
+    """
+    if len(lab) == 0:
+        return {"palette": [], "color_count": 0, "saturation_mean": 0.0, "lightness_mean": 0.0, "warm_share": 0.0}
+    palette = _palette(lab, ink if ink is not None and len(ink) else lab, paper)
+    lightness, a, b = lab[:, 0], lab[:, 1], lab[:, 2]
+    chroma = np.hypot(a, b)
+    # Saturation as perceived: chroma relative to colour strength, C*/sqrt(C*² + L*²) (Lübbe 2010).
+    saturation = chroma / np.maximum(np.hypot(chroma, lightness), 1e-6)
+    return {
+        "palette": palette,
+        "color_count": len(palette),
+        "saturation_mean": _r(saturation.mean()),
+        "lightness_mean": _r(np.clip(lightness, 0, 100).mean() / 100.0),
+        "warm_share": _r(_warm_share(chroma, a, b)),
+    }
+
+
+def find_marks(rgb: np.ndarray) -> Marks:
+    """Estimate the paper colour locally, even out the light, and keep what differs from paper."""
+    lin = colour.linear_planes(rgb)
+    gain, paper_linear = _illumination(rgb)
+    # White balance on the paper (von Kries scaling): the paper becomes the same neutral
+    # light grey in every photo, so colours compare across photos, lights and papers.
+    balance = PAPER_WHITE / np.maximum(paper_linear, 1e-3)
+    for channel in range(3):
+        lin[channel] *= gain * balance[channel]
+    lab = colour.lab_planes(lin)
+    paper = colour.lab_from_linear(np.full(3, PAPER_WHITE, dtype=np.float32))
+    distance = np.sqrt((lab[0] - paper[0]) ** 2 + (lab[1] - paper[1]) ** 2 + (lab[2] - paper[2]) ** 2)
+    mask = distance > MARK_DELTA_E
+    labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
+    if count:
+        sizes = np.bincount(labels.ravel())
+        keep = sizes >= MIN_COMPONENT_PIXELS
+        keep[0] = False
+        mask = keep[labels]
+        count = int(keep.sum())
+    return Marks(mask=mask, lab=lab, components=count, distance=distance, paper=paper)
+
+
+def _illumination(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel gain that makes the paper equally bright everywhere, and the paper's linear RGB under it.
+
+    Light falls on paper and marks alike and multiplies linear RGB, so dividing
+    by the local paper luminance removes shading and gradients. The local paper
+    luminance is a normalised convolution (Knutsson & Westin 1993) of the
+    paper-like pixels on a coarse grid, so large fills (no paper inside) borrow
+    the light from around them. Every second pixel is enough for a quantity this smooth.
+    """
+    h, w = rgb.shape[:2]
+    sample = colour.linear_planes(rgb[::2, ::2])
+    y = colour.LUMINANCE
+    luminance = y[0] * sample[0] + y[1] * sample[1] + y[2] * sample[2]
+    paper = _paper_like(sample, luminance)
+    if paper.sum() < 0.02 * paper.size:  # painted all over: no paper to learn the light from
+        return np.ones((h, w), dtype=np.float32), np.full(3, 0.9, dtype=np.float32)
+    cell = max(1, max(h, w) // 2 // LIGHT_GRID)
+    gh, gw = max(1, paper.shape[0] // cell), max(1, paper.shape[1] // cell)
+    weight = _block_sum(paper.astype(np.float32), cell, gh, gw)
+    light = _block_sum(luminance * paper, cell, gh, gw)
+    smooth_weight = ndimage.gaussian_filter(weight, LIGHT_SIGMA_CELLS, mode="nearest")
+    smooth_light = ndimage.gaussian_filter(light, LIGHT_SIGMA_CELLS, mode="nearest")
+    overall = float(np.median(luminance[paper][::4]))  # every 4th paper pixel: the median barely moves
+    local = np.where(smooth_weight > 1e-3, smooth_light / np.maximum(smooth_weight, 1e-9), overall)
+    gain = np.clip(overall / np.maximum(local, 1e-6), 0.5, 2.5).astype(np.float32)
+    full = np.asarray(Image.fromarray(gain).resize((w, h), Image.Resampling.BILINEAR))
+    sample_gain = full[::2, ::2][paper][::4]
+    paper_linear = np.median(sample[:, paper][:, ::4] * sample_gain[None], axis=1)
+    return full, paper_linear.astype(np.float32)
+
+
+def _paper_like(lin: np.ndarray, luminance: np.ndarray) -> np.ndarray:
+    """Light, nearly grey pixels (planes of linear RGB): what paper looks like under any white-ish light."""
+    top = np.maximum(np.maximum(lin[0], lin[1]), lin[2])
+    bottom = np.minimum(np.minimum(lin[0], lin[1]), lin[2])
+    bright = luminance > 0.4 * np.percentile(luminance, 98)
+    return (top - bottom < PAPER_COLOURFULNESS * top) & bright
+
+
+def _block_sum(values: np.ndarray, cell: int, gh: int, gw: int) -> np.ndarray:
+    return values[:gh * cell, :gw * cell].reshape(gh, cell, gw, cell).sum(axis=(1, 3), dtype=np.float32)
+
+
+def _ink_lab(marks: Marks) -> np.ndarray:
+    """Mark pixels of pure ink: those at least nearly as far from paper as their neighbours.
+
+    At every edge of a mark the camera blends ink with paper; those blends
+    would otherwise show up as paler extra colours (a blue line would bring
+    "light blue"). Inside a fill every pixel qualifies; along a line, its ridge.
+    """
+    ridge = marks.distance >= 0.85 * _box_max(marks.distance, 3)
+    return marks.lab[:, marks.mask & ridge].T
+
+
+def _palette(lab: np.ndarray, ink: np.ndarray, paper: np.ndarray) -> list[dict]:
+    """Cluster colours in CIELAB: leaders over a histogram, refine, merge near ones, drop rare ones.
+
+    The clusters are built from pure-ink pixels; every mark pixel is then given
+    to the colour whose blend with paper explains it best, so blends count
+    towards the ink they came from.
+    """
+    bins, weights = _lab_histogram(ink)
+    centres = _leaders(bins, weights)
+    centres = _refine(bins, weights, centres)
+    centres = _merge_close(centres, bins, weights)
+    owner = _blend_owner(lab, centres, paper)
+    shares = np.bincount(owner, minlength=len(centres)) / len(lab)
+    keep = (shares >= MIN_COLOUR_SHARE) & ~_blends(centres, shares, paper)
+    centres = centres[keep]
+    if len(centres) == 0:
+        return []
+    owner = _blend_owner(lab, centres, paper)  # pixels of dropped colours join the closest kept colour
+    counts = np.bincount(owner, minlength=len(centres))
+    order = np.argsort(-counts, kind="stable")
+    return [{"hex": colour.hex_from_lab(centres[i]), "name": colour.colour_name(centres[i]),
+             "share": _r(counts[i] / len(lab))} for i in order]
+
+
+def _blends(centres: np.ndarray, shares: np.ndarray, paper: np.ndarray | None) -> np.ndarray:
+    """Clusters that are blends of larger ones, not colours of their own.
+
+    Light mixes linearly, and CIELAB nearly so over short spans, so a blend
+    lies near the straight line between its two sources. Two kinds:
+
+    * a paler version of an ink (the segment from paper to that ink): light
+      pressure, a thin line the working size cannot resolve, the rim of a fill;
+    * a small cluster between two larger inks: the seam where a green fill
+      meets a black line. Seams are a few per cent of the marks at most.
+    """
+    count = len(centres)
+    starts = np.vstack([centres, paper[None]]) if paper is not None else centres  # index `count` is the paper
+    # gaps[k, i, j]: distance of colour k from the segment starts[j] -> centres[i], for 0.15 < t < 0.9.
+    span = centres[:, None, :] - starts[None, :, :]                          # (i, j, 3)
+    offset = centres[:, None, None, :] - starts[None, None, :, :]            # (k, 1, j, 3)
+    t = (offset * span[None]).sum(-1) / np.maximum((span * span).sum(-1), 1e-9)[None]
+    gaps = np.linalg.norm(offset - t[..., None] * span[None], axis=-1)
+    near = (t > 0.15) & (t < 0.9) & (gaps < BLEND_DELTA_E)
+    index = np.arange(count)
+    larger = shares[None, :] > shares[:, None]                               # (k, i): colour i outweighs k
+    two_inks = larger[:, :, None] & larger[:, None, :count] & (shares < BLEND_MAX_SHARE)[:, None, None]
+    two_inks &= index[None, :, None] != index[None, None, :]
+    blends = (near[:, :, :count] & two_inks).any(axis=(1, 2))
+    if paper is not None:
+        blends |= (near[:, :, count] & larger).any(axis=1)
+    return blends
+
+
+def _blend_owner(lab: np.ndarray, centres: np.ndarray, paper: np.ndarray | None) -> np.ndarray:
+    """For each pixel, the centre c whose paper-to-ink segment (P + t(c - P), 0 <= t <= 1) passes closest."""
+    if paper is None:
+        return _nearest(lab, centres)
+    spans = (centres - paper).astype(np.float32)                          # (k, 3)
+    offsets = (lab - paper).astype(np.float32)                            # (n, 3)
+    along = np.clip((offsets @ spans.T) / np.maximum((spans * spans).sum(axis=1), 1e-6), 0.0, 1.0)  # (n, k)
+    gaps = (offsets * offsets).sum(axis=1)[:, None] - 2 * along * (offsets @ spans.T) \
+        + along * along * (spans * spans).sum(axis=1)[None, :]
+    return np.argmin(gaps, axis=1)
+
+
+def _lab_histogram(lab: np.ndarray, step: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
+    """Mean colour and pixel count of each occupied Lab cube of side `step` (a counting sort, no sorting)."""
+    keys = np.floor(lab * (1.0 / step)).astype(np.int32) + np.array([1, 33, 33], dtype=np.int32)
+    keys = np.clip(keys, 0, [27, 65, 65])
+    flat = (keys[:, 0] * 66 + keys[:, 1]) * 66 + keys[:, 2]
+    size = 28 * 66 * 66
+    counts = np.bincount(flat, minlength=size)
+    occupied = np.nonzero(counts)[0]
+    sums = np.stack([np.bincount(flat, weights=lab[:, i], minlength=size)[occupied] for i in range(3)], axis=1)
+    return sums / counts[occupied, None], counts[occupied].astype(np.float64)
+
+
+def _leaders(bins: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Leader clustering: the most common colour leads; a bin far from every leader starts a new one."""
+    order = np.lexsort((bins[:, 2], bins[:, 1], bins[:, 0], -weights))  # ties broken by colour: deterministic
+    leaders = [bins[order[0]]]
+    for index in order[1:]:
+        gaps = np.linalg.norm(np.asarray(leaders) - bins[index], axis=1)
+        if gaps.min() >= MERGE_DELTA_E:
+            leaders.append(bins[index])
+    return np.asarray(leaders)
+
+
+def _refine(bins: np.ndarray, weights: np.ndarray, centres: np.ndarray, rounds: int = 3) -> np.ndarray:
+    """A few weighted k-means steps from the leaders."""
+    for _ in range(rounds):
+        nearest = _nearest(bins, centres)
+        mass = np.bincount(nearest, weights=weights, minlength=len(centres))
+        sums = np.stack([np.bincount(nearest, weights=weights * bins[:, i], minlength=len(centres))
+                         for i in range(3)], axis=1)
+        alive = mass > 0
+        centres = sums[alive] / mass[alive][:, None]
+    return centres
+
+
+def _merge_close(centres: np.ndarray, bins: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Merge the closest pair of centres while any two are within MERGE_DELTA_E."""
+    mass = np.bincount(_nearest(bins, centres), weights=weights, minlength=len(centres))
+    centres, mass = list(centres), list(mass)
+    while len(centres) > 1:
+        points = np.asarray(centres)
+        gaps = np.linalg.norm(points[:, None] - points[None], axis=-1)
+        np.fill_diagonal(gaps, np.inf)
+        i, j = np.unravel_index(np.argmin(gaps), gaps.shape)
+        if gaps[i, j] >= MERGE_DELTA_E:
+            break
+        total = mass[i] + mass[j]
+        merged = (centres[i] * mass[i] + centres[j] * mass[j]) / max(total, 1e-9)
+        for k in sorted((i, j), reverse=True):
+            del centres[k], mass[k]
+        centres.append(merged)
+        mass.append(total)
+    return np.asarray(centres)
+
+
+def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    gaps = ((points[:, None, :] - centres[None, :, :].astype(points.dtype)) ** 2).sum(axis=-1)
+    return np.argmin(gaps, axis=1)
+
+
+def _warm_share(chroma: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Share of coloured marks on the warm side of the hue circle.
+
+    Ou, Luo, Woodcock & Wright 2004 (Color Res. Appl. 29:232) model warm-cool
+    as growing with cos(h - 50°): hues within 90° of h_ab = 50° (reds, oranges,
+    yellows, yellow-greens) are warm, the rest (greens to violets) cool.
+    """
+    coloured = chroma > CHROMATIC
+    if not coloured.any():
+        return 0.0
+    hue = np.arctan2(b[coloured], a[coloured])
+    return float((np.cos(hue - np.radians(50.0)) > 0).mean())
+
+
+def _geometry(marks: Marks) -> dict:
+    mask = marks.mask
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return {"bbox_fraction": 0.0, "centre_x": 0.5, "centre_y": 0.5,
+                "symmetry_lr": 0.0, "symmetry_tb": 0.0, "axis_angle": 0.0}
+    top, bottom, left, right = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    box = np.ascontiguousarray(mask[top:bottom, left:right])
+    return {
+        "bbox_fraction": _r((bottom - top) * (right - left) / (h * w)),
+        "centre_x": _r((xs.mean() + 0.5) / w),
+        "centre_y": _r((ys.mean() + 0.5) / h),
+        "symmetry_lr": _r(_overlap(box, np.ascontiguousarray(box[:, ::-1]))),
+        "symmetry_tb": _r(_overlap(box, np.ascontiguousarray(box[::-1, :]))),
+        "axis_angle": _r(_axis_angle(xs.astype(np.float64), ys.astype(np.float64))),
+    }
+
+
+def _overlap(mask: np.ndarray, mirror: np.ndarray) -> float:
+    """Share of mark pixels whose mirror image lands on a mark, within one pixel.
+
+    The mirror is taken about the marks' own centre line (their bounding box),
+    so placement on the page does not count, only form. The one-pixel
+    tolerance keeps a thin line drawn symmetrically from scoring low because
+    the working-size grid put it half a pixel off.
+    """
+    total = mask.sum()
+    if not total:
+        return 0.0
+    return float((mask & _box_max(mirror, 3)).sum() / total)
+
+
+def _axis_angle(xs: np.ndarray, ys: np.ndarray) -> float:
+    """Principal-axis angle from second central moments, degrees counter-clockwise from horizontal, (-90, 90].
+
+    Measured in page pixels at the working size, so it is the angle as seen on
+    the sheet and does not depend on the photo's pixel count (Hu 1962,
+    orientation from mu11, mu20, mu02).
+    """
+    dx, dy = xs - xs.mean(), -(ys - ys.mean())  # y up, so counter-clockwise is positive
+    mu20, mu02, mu11 = (dx * dx).mean(), (dy * dy).mean(), (dx * dy).mean()
+    if abs(mu20 - mu02) < 1e-12 and abs(mu11) < 1e-12:
+        return 0.0  # no preferred direction (a disc, a square)
+    angle = 0.5 * np.degrees(np.arctan2(2 * mu11, mu20 - mu02))
+    return 90.0 if angle <= -90.0 else float(angle)
+
+
+def _filled_fraction(mask: np.ndarray) -> float:
+    """Share of the marked area that is filled colour: what an opening by a FILL_SIZE square keeps."""
+    total = mask.sum()
+    if not total:
+        return 0.0
+    opened = _box_max(_box_min(mask, FILL_SIZE), FILL_SIZE)
+    return float((opened & mask).sum() / total)
+
+
+def _edge_density(marks: Marks) -> float:
+    """Share of mark pixels on an edge: differing by more than EDGE_DELTA_E from one of their four neighbours.
+
+    The magnitude of the colour step to a neighbour is the gradient at the
+    working size; a thin line is all edge, a wide fill only its rim.
+    """
+    total = marks.mask.sum()
+    if not total:
+        return 0.0
+    lab = marks.lab
+    edges = np.zeros(marks.mask.shape, dtype=bool)
+    across = sum((plane[:, 1:] - plane[:, :-1]) ** 2 for plane in lab) > EDGE_DELTA_E ** 2
+    down = sum((plane[1:] - plane[:-1]) ** 2 for plane in lab) > EDGE_DELTA_E ** 2
+    edges[:, 1:] |= across
+    edges[:, :-1] |= across
+    edges[1:] |= down
+    edges[:-1] |= down
+    return float((edges & marks.mask).sum() / total)
+
+
+def _box_max(values: np.ndarray, size: int) -> np.ndarray:
+    """Maximum over a size × size square (dilation, for a mask), edges repeated outward.
+
+    Separable, as `size` shifted slices per axis: for the small squares used
+    here numpy does this several times faster than scipy.ndimage's filters.
+    """
+    return _box(values, size, np.maximum)
+
+
+def _box_min(values: np.ndarray, size: int) -> np.ndarray:
+    """Minimum over a size × size square (erosion, for a mask), edges repeated outward."""
+    return _box(values, size, np.minimum)
+
+
+def _box(values: np.ndarray, size: int, combine) -> np.ndarray:
+    reach = size // 2
+    rows = np.pad(values, ((reach, reach), (0, 0)), mode="edge")
+    height = values.shape[0]
+    across_rows = rows[:height].copy()
+    for shift in range(1, size):
+        combine(across_rows, rows[shift:shift + height], out=across_rows)
+    columns = np.pad(across_rows, ((0, 0), (reach, reach)), mode="edge")
+    width = values.shape[1]
+    result = columns[:, :width].copy()
+    for shift in range(1, size):
+        combine(result, columns[:, shift:shift + width], out=result)
+    return result
+
+
+def _r(value) -> float:
+    return round(float(value), 4)

@@ -1,0 +1,46 @@
+"""``artchart analyze``: features of each file; refused files get the upload's message and exit status 1."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from artchart.artworks.management.commands.analyze import Command
+from artchart.imaging import intake
+from artchart.imaging.tests.pictures import encoded, two_colour_drawing
+
+
+@pytest.fixture
+def drawing_file(tmp_path):
+    path = tmp_path / "drawing.png"
+    path.write_bytes(encoded(two_colour_drawing(), "PNG"))
+    return path
+
+
+def test_it_prints_one_json_object_per_file(drawing_file):
+    out = io.StringIO()
+    call_command(Command(), str(drawing_file), str(drawing_file), "--json", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    first = json.loads(lines[0])
+    assert first["file"] == str(drawing_file) and first["color_count"] == 2 and first["version"] == "1"
+
+
+def test_it_prints_features_readably(drawing_file):
+    out = io.StringIO()
+    call_command(Command(), str(drawing_file), stdout=out)
+    assert "coverage" in out.getvalue() and "FEATS estimates (not ratings)" in out.getvalue()
+
+
+def test_it_refuses_a_bad_file_with_the_upload_message_and_goes_on(drawing_file, tmp_path):
+    fake = tmp_path / "holiday.jpg"
+    fake.write_bytes(b"<html><body>not a photo</body></html>")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command(Command(), str(fake), str(drawing_file), "--json", stdout=out, stderr=err)
+    assert failed.value.returncode == 1
+    assert f"{fake}: {intake.TEXT}" in err.getvalue()
+    assert json.loads(out.getvalue())["file"] == str(drawing_file)  # the good file was still analysed

@@ -1,0 +1,197 @@
+"""Forms of a client's measures pages: entering a measure item by item, acknowledging a risk
+alert, sending a link, setting a schedule, rating a goal, and starting the tablet hand-off.
+
+The forms check what a person can get wrong on the page (a missing choice, a number out of
+range, a date in the future); the services check everything again before they write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from artchart import outcomes
+from artchart.measures import instruments
+from artchart.measures.models import Respondent, ScheduleRule
+from artchart.measures.services.alerts import NOTE_NEEDED
+
+FUTURE = "The date cannot be in the future."
+CHOOSE_ANSWER = "Choose an answer."
+OUT_OF_RANGE = "Enter a whole number from {low} to {high}."
+WHOLE_NUMBER = "Enter a whole number (digits only)."
+
+
+def session_label(session) -> str:
+    when = timezone.localtime(session.starts_at)
+    kind = session.get_kind_display()
+    group = f": {session.group.name}" if session.group_id else ""
+    return f"{when:%a %-d %b %Y, %H:%M} · {kind}{group}"
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return session_label(obj)
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _not_future(day):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(FUTURE)
+    return day
+
+
+def item_field_name(item) -> str:
+    return f"item_{item.number}"
+
+
+def extra_field_name(question) -> str:
+    return f"extra_{question.id}"
+
+
+class AdministerForm(forms.Form):
+    """One instrument's items: a radio group per item where the wording ships, a number per
+    item for a score-only instrument (the practice reads the wording from its own copy)."""
+
+    instrument = forms.ChoiceField(widget=forms.HiddenInput)
+    administered_on = forms.DateField(label="Date completed", widget=_date_input())
+    session = SessionChoiceField(queryset=None, required=False, empty_label="Not in a session",
+                                 label="Session")
+    respondent = forms.ChoiceField(label="Who answered", choices=Respondent.choices, initial=Respondent.CLIENT,
+                                   widget=forms.RadioSelect)
+
+    def __init__(self, *args, instrument: outcomes.Instrument, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.fields["instrument"].choices = instruments.choices()
+        self.fields["instrument"].initial = instrument.id
+        self.fields["session"].queryset = sessions
+        for item in instrument.items:
+            values = [option.value for option in item.options]
+            if instrument.score_only:
+                low, high = min(values), max(values)
+                field = forms.IntegerField(
+                    label=f"Item {item.number}", required=False, min_value=low, max_value=high,
+                    help_text=f"{low}–{high}",
+                    error_messages={"invalid": WHOLE_NUMBER, "min_value": OUT_OF_RANGE.format(low=low, high=high),
+                                    "max_value": OUT_OF_RANGE.format(low=low, high=high)},
+                    widget=forms.NumberInput(attrs={"min": low, "max": high, "step": 1, "inputmode": "numeric"}))
+            else:
+                field = forms.TypedChoiceField(
+                    label=f"{item.number}. {item.text}", required=False, coerce=int, empty_value=None,
+                    choices=[(option.value, option.label) for option in item.options], widget=forms.RadioSelect,
+                    error_messages={"invalid_choice": CHOOSE_ANSWER})
+            field.item = item
+            self.fields[item_field_name(item)] = field
+        for question in instrument.unscored_questions:
+            field = forms.TypedChoiceField(
+                label=question.text or question.id, required=False, coerce=int, empty_value=None,
+                choices=[(option.value, option.label) for option in question.options], widget=forms.RadioSelect,
+                help_text="Not part of the score.", error_messages={"invalid_choice": CHOOSE_ANSWER})
+            field.question = question
+            self.fields[extra_field_name(question)] = field
+
+    def clean_administered_on(self):
+        return _not_future(self.cleaned_data.get("administered_on"))
+
+    @property
+    def item_fields(self):
+        return [self[item_field_name(item)] for item in self.instrument.items]
+
+    @property
+    def extra_fields(self):
+        return [self[extra_field_name(question)] for question in self.instrument.unscored_questions]
+
+    def answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(item_field_name(item)) for item in self.instrument.items]
+
+    def extra_answers(self) -> dict:
+        return {question.id: self.cleaned_data.get(extra_field_name(question))
+                for question in self.instrument.unscored_questions}
+
+
+class AcknowledgeForm(forms.Form):
+    safety_plan_note = forms.CharField(
+        label="Safety-plan note", max_length=5000, strip=True, error_messages={"required": NOTE_NEEDED},
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you did and what the plan is: who you spoke with, the safety plan reviewed or made, "
+                  "resources given, the next contact.")
+
+
+CLIENT_CHOICE = "client"
+
+
+class LinkForm(forms.Form):
+    instrument = forms.ChoiceField(label="Measure")
+    for_whom = forms.ChoiceField(label="Who will answer", widget=forms.RadioSelect)
+    email = forms.EmailField(label="E-mail the link to (optional)", required=False,
+                             help_text="Leave empty to copy the link or show the QR code yourself. "
+                                       "The e-mail carries only the link, no answers.")
+    due_on = forms.DateField(label="Due by", required=False, widget=_date_input(),
+                             help_text="Shown as overdue after this day. Three days from today if left empty.")
+
+    def __init__(self, *args, client, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.contacts = {str(contact.pk): contact for contact in contacts}
+        self.fields["instrument"].choices = instruments.choices()
+        self.fields["for_whom"].choices = [(CLIENT_CHOICE, f"{client.display_name} (the client)")] + [
+            (key, f"{contact.name}, {contact.relationship}") for key, contact in self.contacts.items()]
+        self.fields["for_whom"].initial = CLIENT_CHOICE
+
+    def recipient(self) -> dict:
+        """The link service's recipient, respondent and contact for the choice made."""
+        contact = self.contacts.get(self.cleaned_data["for_whom"])
+        if contact is None:
+            return {"recipient": self.client.display_name, "respondent": Respondent.CLIENT, "contact": None}
+        return {"recipient": contact.name, "respondent": Respondent.GUARDIAN, "contact": contact}
+
+
+class ScheduleForm(forms.Form):
+    instrument = forms.ChoiceField(label="Measure")
+    rule = forms.ChoiceField(label="When", choices=ScheduleRule.choices, initial=ScheduleRule.EVERY_N_SESSIONS,
+                             widget=forms.RadioSelect)
+    interval = forms.IntegerField(label="N (sessions or weeks)", min_value=1, max_value=52, initial=4,
+                                  help_text="For “every N sessions” or “every N weeks”: from 1 to 52.")
+    at_discharge = forms.BooleanField(label="Also due at discharge", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = instruments.choices()
+
+
+LEVELS = [(-2, "−2"), (-1, "−1"), (0, "0"), (1, "+1"), (2, "+2")]
+LEVEL_NAMES = {-2: "much less than expected", -1: "somewhat less than expected", 0: "the expected outcome",
+               1: "somewhat more than expected", 2: "much more than expected"}
+
+
+class GasForm(forms.Form):
+    level = forms.TypedChoiceField(label="Level reached", coerce=int, widget=forms.RadioSelect,
+                                   error_messages={"invalid_choice": "Choose one of the five levels."})
+    rated_on = forms.DateField(label="Rated on", widget=_date_input())
+    session = SessionChoiceField(queryset=None, required=False, empty_label="Not in a session", label="Session")
+    note = forms.CharField(label="Note (optional)", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, goal, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        descriptions = {-2: goal.level_minus_2, -1: goal.level_minus_1, 0: goal.level_0, 1: goal.level_plus_1,
+                        2: goal.level_plus_2}
+        self.fields["level"].choices = [
+            (value, f"{label} {LEVEL_NAMES[value]}" + (f": {descriptions[value]}" if descriptions[value] else ""))
+            for value, label in LEVELS]
+        self.fields["session"].queryset = sessions
+
+    def clean_rated_on(self):
+        return _not_future(self.cleaned_data.get("rated_on"))
+
+
+class HandoffForm(forms.Form):
+    instrument = forms.ChoiceField()
+    session = SessionChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = instruments.choices()
+        self.fields["session"].queryset = sessions

@@ -1,0 +1,185 @@
+"""Standardized measures: each administration with its item answers and score,
+the per-client schedule, one-time links for answering at home, risk alerts,
+Goal Attainment Scaling ratings, and the organization's crisis resources.
+
+Instruments themselves are data files read by the pure ``artchart.outcomes``
+core; a row names its instrument by id and keeps the version that scored it.
+An administration is never edited: a mistake is recorded as a new one.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from artchart.clients import validation as v
+from artchart.clients.models import Client, Contact
+from artchart.core.models import Organization
+from artchart.plans.models import Goal
+from artchart.therapy.models import Session
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Mode(models.TextChoices):
+    ENTERED = "entered", "Entered by the clinician"
+    TABLET = "tablet", "Completed by the client on the tablet"
+    LINK = "link", "Completed through a link"
+    API = "api", "Recorded through the API"
+
+
+class Respondent(models.TextChoices):
+    CLIENT = "client", "Client"
+    GUARDIAN = "guardian", "Parent or guardian"
+
+
+class Administration(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="administrations")
+    instrument = models.CharField(max_length=40)  # the instrument file's id, e.g. "phq9"
+    instrument_version = models.CharField(max_length=20)
+    administered_on = models.DateField(validators=[v.validate_not_future])
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="administrations")
+    mode = models.CharField(max_length=8, choices=Mode.choices)
+    respondent = models.CharField(max_length=8, choices=Respondent.choices, default=Respondent.CLIENT)
+    answers = models.JSONField()           # one option value (or null) per scored item, in order
+    extra_answers = models.JSONField(default=dict, blank=True)  # unscored questions (PHQ-9's difficulty)
+    total = models.FloatField()
+    subscales = models.JSONField(default=dict, blank=True)
+    band = models.CharField(max_length=60, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    risk = models.BooleanField(default=False)
+    prorated = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["administered_on", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["client", "instrument", "administered_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.administered_on:%Y-%m-%d}: {self.total:g}"
+
+
+class ScheduleRule(models.TextChoices):
+    EVERY_N_SESSIONS = "sessions", "Every N attended sessions"
+    EVERY_N_WEEKS = "weeks", "Every N weeks"
+    INTAKE_DISCHARGE = "ends", "At intake and discharge only"
+
+
+class MeasureSchedule(models.Model):
+    """When a client is due an instrument: at intake (no administration yet), then by the rule,
+    and at discharge (a discharge note newer than the last administration)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_schedules")
+    instrument = models.CharField(max_length=40)
+    rule = models.CharField(max_length=8, choices=ScheduleRule.choices, default=ScheduleRule.EVERY_N_SESSIONS)
+    interval = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(1), MaxValueValidator(52)])
+    at_discharge = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["instrument"]
+        constraints = [models.UniqueConstraint(fields=["client", "instrument"], condition=models.Q(is_active=True),
+                                               name="one_active_schedule_per_instrument")]
+
+
+class MeasureLink(models.Model):
+    """A one-time link for a client or guardian to answer at home with no account. Only the
+    token's hash is kept; the link is shown once (and mailed if the therapist asks)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_links")
+    instrument = models.CharField(max_length=40)
+    token_hash = models.CharField(max_length=64, unique=True)
+    respondent = models.CharField(max_length=8, choices=Respondent.choices, default=Respondent.CLIENT)
+    recipient = models.CharField("sent to", max_length=200)
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    emailed_to = models.EmailField(blank=True)
+    sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField()
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)  # replaced by a resend, or withdrawn
+    administration = models.OneToOneField(Administration, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="link")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def status(self) -> str:
+        if self.completed_at:
+            return "completed"
+        if self.cancelled_at:
+            return "cancelled"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        if self.due_on < timezone.localdate():
+            return "overdue"
+        return "waiting"
+
+    STATUS_LABELS = {"completed": "Completed", "cancelled": "Replaced or withdrawn", "expired": "Expired",
+                     "overdue": "Overdue", "waiting": "Waiting"}
+
+    @property
+    def status_label(self) -> str:
+        return self.STATUS_LABELS[self.status]
+
+
+class RiskAlert(models.Model):
+    """Raised by an administration with a risk flag (PHQ-9 item 9 above 0). It stays on the
+    dashboard and the chart until a clinician acknowledges it with a safety-plan note."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_alerts")
+    administration = models.OneToOneField(Administration, on_delete=models.PROTECT, related_name="alert")
+    flags = models.JSONField(default=list)
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    safety_plan_note = models.TextField(max_length=5000, validators=[MaxLengthValidator(5000)], blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["client", "acknowledged_at"])]
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
+
+
+class GoalAttainment(models.Model):
+    """A Goal Attainment Scaling rating of one plan goal: −2 (much less than expected) to +2."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="attainments")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="goal_attainments")
+    level = models.SmallIntegerField(validators=[MinValueValidator(-2), MaxValueValidator(2)])
+    rated_on = models.DateField(validators=[v.validate_not_future])
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    rated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rated_on", "pk"]
+        indexes = [models.Index(fields=["client", "rated_on"])]
+
+
+DEFAULT_CRISIS_RESOURCES = (
+    "If you are thinking about hurting yourself or are in crisis, call or text 988 "
+    "(the 988 Suicide & Crisis Lifeline, US) now, or chat at 988lifeline.org. "
+    "If you are in danger right now, call 911 or go to the nearest emergency department."
+)
+
+
+class CrisisResources(models.Model):
+    """What a client answering through a link sees at once on a risk answer (988 in the US by default)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="crisis_resources")
+    text = models.TextField(max_length=2000, validators=[MaxLengthValidator(2000)])
+    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)

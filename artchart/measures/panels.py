@@ -1,0 +1,70 @@
+"""The measures app's cards: open risk alerts and measures due on the dashboard, a
+"Measures" card on the chart, and the measures recorded in a session."""
+
+from __future__ import annotations
+
+from artchart.clients.selectors import shown
+from artchart.core.models import Role
+from artchart.core.panel_registry import Panel
+from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.measures import selectors
+from artchart.measures.models import Administration
+from artchart.measures.services.alerts import may_acknowledge
+from artchart.measures.views.client import course_words, named_alerts
+
+DASHBOARD_ROWS = 20
+CLINICIANS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+
+
+def dashboard_panels(user) -> list[Panel]:
+    if user.role not in CLINICIANS:
+        return []
+    panels = []
+    alerts = list(selectors.open_alerts_for(user)[:DASHBOARD_ROWS])
+    if alerts:
+        shown(alert.client for alert in alerts)
+        # Before everything else, today's sessions (order 5) included: a safety concern comes first.
+        panels.append(Panel("measures/_panel_alerts.html", {"alerts": named_alerts(alerts)}, order=4))
+    due = selectors.due_measures_for(user)
+    if due:
+        panels.append(Panel("measures/_panel_due.html",
+                            {"due": due[:DASHBOARD_ROWS], "more": len(due) > DASHBOARD_ROWS}, order=15))
+    return panels
+
+
+def chart_panels(access) -> list[Panel]:
+    if not access.may(Area.CLINICAL, Action.READ):
+        return []
+    latest = []
+    for trajectory in selectors.trajectories_of(access):
+        summary, _ = course_words(trajectory.course)
+        latest.append({"instrument": trajectory.instrument, "last": trajectory.points[-1], "course": summary,
+                       "classification": getattr(trajectory.course, "classification", "")})
+    return [Panel("measures/_panel_chart.html", {
+        "client": access.client, "latest": latest,
+        "alerts": named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
+        "may_write": access.may(Area.CLINICAL, Action.WRITE),
+        "may_acknowledge": may_acknowledge(access.relations),
+    }, order=25)]
+
+
+def session_panels(user, session) -> list[Panel]:
+    if user.role not in CLINICIANS:
+        return []
+    administrations = list(Administration.objects.filter(
+        session=session, client_id__in=client_ids_allowing(user, Area.CLINICAL, Action.READ)
+    ).select_related("client").order_by("client__legal_last_name", "administered_on", "pk"))
+    record_for = None
+    if session.client_id and client_ids_allowing(user, Area.CLINICAL, Action.WRITE).filter(
+            pk=session.client_id).exists():
+        record_for = session.client_id
+    if not administrations and record_for is None:
+        return []
+    shown(a.client for a in administrations)
+    from artchart.measures import instruments
+
+    available = instruments.available()
+    rows = [{"administration": a, "name": getattr(available.get(a.instrument), "short_name", a.instrument)}
+            for a in administrations]
+    return [Panel("measures/_panel_session.html", {"rows": rows, "session": session, "record_for": record_for,
+                                                   "group": bool(session.group_id)}, order=40)]

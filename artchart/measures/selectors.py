@@ -1,0 +1,327 @@
+"""Reads of measures, scoped to the user: a client's administrations, alerts, links and
+schedules; the dashboard's due measures and open alerts; trajectories; goal attainment;
+and program effectiveness (aggregates only, never below the minimum group size)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from artchart import outcomes
+from artchart.clients.models import Client
+from artchart.clients.selectors import ClientAccess, client_get_for_user
+from artchart.core import audit
+from artchart.core.models import CareTeamMembership, CareTeamRole, Role
+from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.measures import instruments
+from artchart.measures.models import (
+    Administration,
+    GoalAttainment,
+    MeasureLink,
+    MeasureSchedule,
+    RiskAlert,
+    ScheduleRule,
+)
+from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind, Session, SessionStatus
+
+OPEN_LINK_STATES = ("waiting", "overdue")
+
+
+def measures_access(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
+    """Measures are part of the clinical record (the CLINICAL row of the access table)."""
+    return client_get_for_user(user, client_id, area=Area.CLINICAL, action=action)
+
+
+def administrations_of(access: ClientAccess, *, instrument: str = "") -> QuerySet[Administration]:
+    queryset = Administration.objects.filter(client_id=access.client.pk).select_related("recorded_by", "session")
+    return queryset.filter(instrument=instrument) if instrument else queryset
+
+
+def administration_get(access: ClientAccess, administration_id: int) -> Administration:
+    found = administrations_of(access).filter(pk=administration_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def alerts_of(access: ClientAccess) -> QuerySet[RiskAlert]:
+    return RiskAlert.objects.filter(client_id=access.client.pk).select_related(
+        "administration", "acknowledged_by")
+
+
+def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
+    alert = alerts_of(access).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def links_of(access: ClientAccess) -> QuerySet[MeasureLink]:
+    return MeasureLink.objects.filter(client_id=access.client.pk).select_related("sent_by", "administration")
+
+
+def link_get(access: ClientAccess, link_id: int) -> MeasureLink:
+    link = links_of(access).filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def schedules_of(access: ClientAccess) -> QuerySet[MeasureSchedule]:
+    return MeasureSchedule.objects.filter(client_id=access.client.pk, is_active=True)
+
+
+def schedule_get(access: ClientAccess, schedule_id: int) -> MeasureSchedule:
+    schedule = schedules_of(access).filter(pk=schedule_id).first()
+    if schedule is None:
+        raise Http404
+    return schedule
+
+
+# --- the dashboard --------------------------------------------------------------------------------
+
+
+def _treated_by(user) -> QuerySet:
+    """Clients whose clinical record this user writes or co-signs: whose alerts and due measures are theirs."""
+    return Client.objects.filter(Q(pk__in=client_ids_allowing(user, Area.CLINICAL, Action.WRITE))
+                                 | Q(pk__in=client_ids_allowing(user, Area.CLINICAL, Action.COSIGN))).values("pk")
+
+
+def open_alerts_for(user) -> QuerySet[RiskAlert]:
+    return (RiskAlert.objects.filter(client_id__in=_treated_by(user), acknowledged_at__isnull=True)
+            .select_related("client", "administration").order_by("-raised_at"))
+
+
+@dataclass(frozen=True)
+class Due:
+    client: Client
+    instrument: outcomes.Instrument
+    reason: str
+    link: MeasureLink | None = None  # an open link already sent for it
+
+
+def _attended_days(client_ids: list[int]) -> dict[int, list[dt.date]]:
+    """The days each client attended a session (their own completed sessions, and group sessions marked present)."""
+    days: dict[int, list[dt.date]] = defaultdict(list)
+    for client_id, start in Session.objects.filter(client_id__in=client_ids, status=SessionStatus.COMPLETED
+                                                   ).values_list("client_id", "starts_at"):
+        days[client_id].append(timezone.localtime(start).date())
+    for client_id, start in Attendance.objects.filter(client_id__in=client_ids, status__in=PRESENT_STATUSES
+                                                      ).values_list("client_id", "session__starts_at"):
+        days[client_id].append(timezone.localtime(start).date())
+    return days
+
+
+def _due_reason(schedule: MeasureSchedule, last: dt.date | None, attended: list[dt.date],
+                discharge_note: dt.date | None, today: dt.date) -> str | None:
+    if last is None:
+        return "at intake"
+    if schedule.at_discharge and discharge_note is not None and discharge_note >= last:
+        return "at discharge"
+    if schedule.rule == ScheduleRule.EVERY_N_SESSIONS:
+        since = sum(1 for day in attended if day > last)
+        return f"{since} sessions since the last" if since >= schedule.interval else None
+    if schedule.rule == ScheduleRule.EVERY_N_WEEKS and last + dt.timedelta(weeks=schedule.interval) <= today:
+        return f"{(today - last).days // 7} weeks since the last"
+    return None
+
+
+def due_measures_for(user, *, client_ids=None) -> list[Due]:
+    """The scheduled measures due now for the clients this user treats, in a fixed number of queries."""
+    schedules = list(MeasureSchedule.objects.filter(
+        is_active=True, client_id__in=client_ids if client_ids is not None else _treated_by(user),
+        client__status="active").select_related("client"))
+    if not schedules:
+        return []
+    ids = sorted({s.client_id for s in schedules})
+    last = {(row["client_id"], row["instrument"]): row["last"] for row in Administration.objects.filter(
+        client_id__in=ids).values("client_id", "instrument").annotate(last=Max("administered_on"))}
+    discharge = {row["client_id"]: timezone.localtime(row["last"]).date() for row in Note.objects.filter(
+        client_id__in=ids, kind=NoteKind.DISCHARGE).values("client_id").annotate(last=Max("created_at"))}
+    open_links = {}
+    for link in MeasureLink.objects.filter(client_id__in=ids, completed_at__isnull=True, cancelled_at__isnull=True,
+                                           expires_at__gt=timezone.now()):
+        open_links[(link.client_id, link.instrument)] = link
+    attended = _attended_days(ids)
+    available, today, due = instruments.available(), timezone.localdate(), []
+    for schedule in schedules:
+        instrument = available.get(schedule.instrument)
+        if instrument is None:  # its file was removed from the practice's folder
+            continue
+        reason = _due_reason(schedule, last.get((schedule.client_id, schedule.instrument)),
+                             attended.get(schedule.client_id, []), discharge.get(schedule.client_id), today)
+        if reason:
+            due.append(Due(schedule.client, instrument, reason, open_links.get((schedule.client_id, instrument.id))))
+    audit.note_shown(d.client.pk for d in due)
+    return sorted(due, key=lambda d: (d.client.legal_last_name, d.client.legal_first_name, d.instrument.short_name))
+
+
+# --- trajectories -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Trajectory:
+    instrument: outcomes.Instrument
+    points: list[Administration]
+    course: object  # outcomes.Course or outcomes.Insufficient
+    cutoff: float | None = None
+    reliable_band: tuple[float, float] | None = None  # first score ± the smallest reliable change
+
+
+def trajectories_of(access: ClientAccess) -> list[Trajectory]:
+    """Each instrument the client has completed, over time, with its course classified."""
+    by_instrument: dict[str, list[Administration]] = defaultdict(list)
+    for administration in administrations_of(access).order_by("administered_on", "recorded_at", "pk"):
+        by_instrument[administration.instrument].append(administration)
+    available, result = instruments.available(), []
+    for instrument_id, points in by_instrument.items():
+        instrument = available.get(instrument_id)
+        if instrument is None:
+            continue
+        course = outcomes.classify_course(instrument, [p.total for p in points])
+        trajectory = Trajectory(instrument, points, course)
+        if isinstance(course, outcomes.Course):
+            change = course.change
+            trajectory.cutoff = change.cutoff
+            trajectory.reliable_band = (course.first - change.smallest_reliable_change,
+                                        course.first + change.smallest_reliable_change)
+        result.append(trajectory)
+    return sorted(result, key=lambda t: t.instrument.short_name)
+
+
+# --- goal attainment --------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalCourse:
+    goal: object
+    ratings: list[GoalAttainment]
+
+    @property
+    def latest(self) -> GoalAttainment | None:
+        return self.ratings[-1] if self.ratings else None
+
+
+@dataclass
+class Attainment:
+    goals: list[GoalCourse] = field(default_factory=list)
+    t_score: object = None  # float or outcomes.Insufficient
+
+
+def attainment_of(access: ClientAccess) -> Attainment:
+    """GAS ratings per goal of the client's plans, and the T-score over each goal's latest rating."""
+    from artchart.plans.models import Goal, PlanStatus
+
+    ratings = defaultdict(list)
+    for rating in GoalAttainment.objects.filter(client_id=access.client.pk).select_related("rated_by"):
+        ratings[rating.goal_id].append(rating)
+    goals = Goal.objects.filter(problem__plan__client_id=access.client.pk).select_related("problem__plan").order_by(
+        "-problem__plan__version", "pk")
+    courses = [GoalCourse(goal, ratings.get(goal.pk, [])) for goal in goals
+               if ratings.get(goal.pk) or goal.problem.plan.status != PlanStatus.SUPERSEDED]
+    rated = [c for c in courses if c.latest is not None]
+    t_score = (outcomes.gas_t_score([c.latest.level for c in rated], [c.goal.weight for c in rated])
+               if rated else outcomes.Insufficient(reason="no goal has been rated yet"))
+    return Attainment(courses, t_score)
+
+
+# --- program effectiveness ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    instrument: str = "phq9"
+    program_id: int | None = None
+    population: str = ""
+    site_id: int | None = None
+    directive_id: int | None = None
+    therapist_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass
+class Effectiveness:
+    filters: CohortFilter
+    instrument: outcomes.Instrument
+    n: int
+    minimum: int
+    effect: object = None  # outcomes.PairedEffect or outcomes.Insufficient; None when hidden
+    shares: dict[str, float] = field(default_factory=dict)
+    mean_pre: float | None = None
+    mean_post: float | None = None
+    rule: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return self.n < self.minimum
+
+
+def cohort_ids_for(user) -> QuerySet:
+    """The clients whose measures count in this user's program figures: a program admin's whole
+    organization (aggregates only), anyone else's own readable clients."""
+    if user.role == Role.PROGRAM_ADMIN:
+        return Client.objects.filter(organization_id=user.organization_id).values("pk")
+    return client_ids_allowing(user, Area.CLINICAL, Action.READ)
+
+
+def _cohort(user, filters: CohortFilter) -> QuerySet[Client]:
+    clients = Client.objects.filter(pk__in=cohort_ids_for(user), organization_id=user.organization_id)
+    sessions = Session.objects.all()
+    if filters.date_from:
+        sessions = sessions.filter(starts_at__date__gte=filters.date_from)
+    if filters.date_to:
+        sessions = sessions.filter(starts_at__date__lte=filters.date_to)
+    if filters.program_id:
+        clients = clients.filter(group_memberships__group__program_id=filters.program_id)
+    if filters.population:
+        clients = clients.filter(site__population_type=filters.population)
+    if filters.site_id:
+        clients = clients.filter(site_id=filters.site_id)
+    if filters.directive_id:
+        with_directive = sessions.filter(directive_id=filters.directive_id)
+        clients = clients.filter(Q(sessions__in=with_directive) | Q(
+            attendance__session__in=with_directive, attendance__status__in=PRESENT_STATUSES))
+    if filters.therapist_id:
+        clients = clients.filter(pk__in=CareTeamMembership.objects.filter(
+            user_id=filters.therapist_id, role=CareTeamRole.PRIMARY).values("client_id"))
+    return clients.distinct()
+
+
+def pre_post(user, filters: CohortFilter, instrument: outcomes.Instrument) -> list[tuple[float, float]]:
+    """Each cohort client's first and last score in the period (two administrations on different days at least)."""
+    administrations = Administration.objects.filter(client__in=_cohort(user, filters), instrument=instrument.id)
+    if filters.date_from:
+        administrations = administrations.filter(administered_on__gte=filters.date_from)
+    if filters.date_to:
+        administrations = administrations.filter(administered_on__lte=filters.date_to)
+    series: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
+    for client_id, day, total in administrations.order_by("administered_on", "recorded_at", "pk").values_list(
+            "client_id", "administered_on", "total"):
+        series[client_id].append((day, total))
+    return [(points[0][1], points[-1][1]) for points in series.values() if points[-1][0] > points[0][0]]
+
+
+def program_effectiveness(user, filters: CohortFilter) -> Effectiveness:
+    instrument = instruments.get(filters.instrument)
+    pairs = pre_post(user, filters, instrument)
+    result = Effectiveness(filters, instrument, n=len(pairs), minimum=settings.MEASURES_MIN_GROUP_SIZE)
+    if result.hidden:
+        return result
+    pre, post = [p for p, _ in pairs], [q for _, q in pairs]
+    result.mean_pre, result.mean_post = sum(pre) / len(pre), sum(post) / len(post)
+    result.effect = outcomes.paired_effect(pre, post, min_n=result.minimum)
+    counts: dict[str, int] = defaultdict(int)
+    for first, last in pairs:
+        change = outcomes.reliable_change(instrument, first, last)
+        counts[change.classification] += 1
+        result.rule = change.rule
+    result.shares = {kind: counts.get(kind, 0) / len(pairs)
+                     for kind in ("recovered", "improved", "unchanged", "deteriorated")}
+    return result

@@ -1,0 +1,133 @@
+"""One-time links for a client or guardian to answer at home, with no account.
+
+The token is shown once (and mailed if the therapist gives an address); only its hash
+is kept. A link works until it is used, expires or is replaced by a resend. What the
+person answers is scored exactly as in a session, and a risk answer raises the alert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from artchart.clients.models import Client, Contact
+from artchart.core import audit
+from artchart.core.access import require_client_access
+from artchart.core.models import User
+from artchart.core.permissions import Action, Area
+from artchart.core.secrets import new_secret, secret_hash
+from artchart.measures import instruments
+from artchart.measures.models import MeasureLink, Mode, Respondent
+from artchart.measures.services.administrations import clean_extra_answers, score_answers, store
+
+RECIPIENT_NEEDED = "Say who the link is for (the client, or the guardian's name)."
+CONTACT_OTHER_CLIENT = "Choose one of this client's contacts."
+DUE_AFTER_EXPIRY = "The due date must come before the link expires ({day})."
+DUE_IN_PAST = "The due date cannot be in the past."
+NOT_OPEN = "This link can no longer be resent: it was completed or replaced."
+MAIL_SUBJECT = "A short questionnaire from your therapist"
+MAIL_BODY = (
+    "Hello,\n\n"
+    "Your therapist asked you to answer a short questionnaire before your next session.\n"
+    "Open this link to answer it (it works once, until {expires}):\n\n{url}\n\n"
+    "Nobody watches the answers as you give them. If you are in crisis, call or text 988 or call 911.\n"
+)
+
+
+def _expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.MEASURES_LINK_DAYS)
+
+
+def _mail(address: str, url: str, expires: dt.datetime) -> None:
+    body = MAIL_BODY.format(url=url, expires=f"{timezone.localtime(expires):%B %-d, %Y}")
+    transaction.on_commit(lambda: send_mail(MAIL_SUBJECT, body, None, [address], fail_silently=True))
+
+
+def _check(client: Client, *, recipient: str, contact: Contact | None, email: str, due_on: dt.date | None,
+           expires_at: dt.datetime) -> None:
+    errors = {}
+    if not (recipient or "").strip() and contact is None:
+        errors["recipient"] = RECIPIENT_NEEDED
+    if contact is not None and contact.client_id != client.pk:
+        errors["contact"] = CONTACT_OTHER_CLIENT
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            errors["email"] = exc.messages[0]
+    if due_on is not None:
+        if due_on < timezone.localdate():
+            errors["due_on"] = DUE_IN_PAST
+        elif due_on > timezone.localtime(expires_at).date():
+            errors["due_on"] = DUE_AFTER_EXPIRY.format(day=f"{timezone.localtime(expires_at):%b %-d}")
+    if errors:
+        raise ValidationError(errors)
+
+
+def link_create(*, by: User, client: Client, instrument: str, recipient: str = "", respondent: str = Respondent.CLIENT,
+                contact: Contact | None = None, email: str = "", due_on: dt.date | None = None,
+                url_for=None) -> tuple[MeasureLink, str]:
+    """A new link; returns it with the raw token (shown once). ``url_for(token)`` makes the address mailed."""
+    require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
+    found = instruments.get(instrument)
+    expires_at = _expiry()
+    _check(client, recipient=recipient, contact=contact, email=email, due_on=due_on, expires_at=expires_at)
+    token = new_secret()
+    with transaction.atomic():
+        link = MeasureLink.objects.create(
+            client=client, instrument=found.id, token_hash=secret_hash(token), respondent=respondent,
+            recipient=(recipient or (contact.name if contact else "")).strip()[:200], contact=contact,
+            emailed_to=email, sent_by=by, due_on=due_on or (timezone.localdate() + dt.timedelta(days=3)),
+            expires_at=expires_at)
+        audit.record(actor=by, action="measure.link_create", obj=link, client_ids=[client.pk],
+                     detail={"instrument": found.id, "respondent": respondent, "emailed": bool(email)})
+        if email and url_for is not None:
+            _mail(email, url_for(token), expires_at)
+    return link, token
+
+
+def link_resend(*, by: User, link: MeasureLink, url_for=None) -> tuple[MeasureLink, str]:
+    """Replace a link not yet completed with a fresh one to the same person (the old one stops working)."""
+    require_client_access(by, link.client_id, Area.CLINICAL, Action.WRITE)
+    if link.completed_at or link.cancelled_at:
+        raise ValidationError({"link": NOT_OPEN})
+    with transaction.atomic():
+        MeasureLink.objects.filter(pk=link.pk).update(cancelled_at=timezone.now())
+        return link_create(by=by, client=link.client, instrument=link.instrument, recipient=link.recipient,
+                           respondent=link.respondent, contact=link.contact, email=link.emailed_to, url_for=url_for)
+
+
+def link_for_token(token: str) -> MeasureLink:
+    """The open link for this token; 404 for an unknown, used, replaced or expired one (nothing to tell apart)."""
+    link = MeasureLink.objects.select_related("client", "client__organization").filter(
+        token_hash=secret_hash(token or ""), completed_at__isnull=True, cancelled_at__isnull=True,
+        expires_at__gt=timezone.now()).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def link_complete(*, token: str, answers, extra_answers: dict | None = None):
+    """Score and store what the person answered through the link; the link is then used up."""
+    link = link_for_token(token)
+    found = instruments.get(link.instrument)
+    scored = score_answers(found, answers)
+    extra = clean_extra_answers(found, extra_answers)
+    with transaction.atomic():
+        locked = MeasureLink.objects.select_for_update().get(pk=link.pk)
+        if locked.completed_at or locked.cancelled_at:
+            raise Http404
+        administration = store(client=link.client, instrument=found, scored=scored,
+                               administered_on=timezone.localdate(), mode=Mode.LINK, by=None,
+                               respondent=link.respondent, extra=extra)
+        locked.completed_at = timezone.now()
+        locked.administration = administration
+        locked.save(update_fields=["completed_at", "administration"])
+    return administration

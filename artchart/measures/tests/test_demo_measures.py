@@ -1,0 +1,124 @@
+"""The demo's measures as a newcomer finds them: scores over time with every kind of course,
+schedules due today, links in each state, GAS ratings, and exactly one open risk alert.
+
+The demo is built once for the module in a transaction rolled back at the end
+(as artchart/core/tests/test_demo_practice.py does), timing the measures part.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from artchart.core import audit
+from artchart.core.models import AuditEvent, User
+from artchart.measures import selectors
+from artchart.measures.models import Administration, GoalAttainment, MeasureLink, MeasureSchedule, RiskAlert
+from artchart.measures.selectors import CohortFilter
+from artchart.therapy.models import Group
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                             MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    with django_db_blocker.unblock(), fast:
+        with transaction.atomic():
+            call_command("demo", stdout=StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_in_a_savepoint(db):
+    pass
+
+
+def _user(name: str) -> User:
+    return User.objects.get(username=name)
+
+
+def test_clients_have_scores_at_intake_and_every_few_sessions_linked_to_them(demo):
+    assert Administration.objects.count() >= 40
+    assert set(Administration.objects.values_list("instrument", flat=True)) == {"phq9", "gad7"}
+    per_client = Counter(Administration.objects.filter(instrument__in=["phq9", "gad7"]).values_list("client_id",
+                                                                                                     flat=True))
+    assert len(per_client) >= 15 and max(per_client.values()) >= 3
+    in_session = Administration.objects.filter(session__isnull=False)
+    assert in_session.count() == Administration.objects.exclude(mode="link").count()
+    for administration in in_session.select_related("session"):
+        assert timezone.localtime(administration.session.starts_at).date() == administration.administered_on
+
+
+def test_every_kind_of_course_appears(demo):
+    from artchart.clients.selectors import client_get_for_user
+    from artchart.core.permissions import Area
+    from artchart.measures.selectors import trajectories_of
+
+    kinds = Counter()
+    for username in ("therapist", "therapist2"):
+        user = _user(username)
+        for client_id in Administration.objects.filter(client__care_team__user=user,
+                                                       client__care_team__role="primary").values_list(
+                                                           "client_id", flat=True).distinct():
+            access = client_get_for_user(user, client_id, area=Area.CLINICAL)
+            for trajectory in trajectories_of(access):
+                kinds[getattr(trajectory.course, "classification", "insufficient")] += 1
+    assert {"recovered", "improved", "unchanged", "deteriorated"} <= set(kinds), kinds
+
+
+def test_exactly_one_open_risk_alert_for_a_client_of_therapist(demo):
+    assert RiskAlert.objects.count() == 1 and Administration.objects.filter(risk=True).count() == 1
+    alert = RiskAlert.objects.get()
+    assert alert.is_open and alert.administration.mode == "link" and alert.administration.answers[8] > 0
+    assert list(selectors.open_alerts_for(_user("therapist"))) == [alert]
+    assert not selectors.open_alerts_for(_user("therapist2")).exists()
+
+
+def test_links_completed_waiting_and_expired(demo):
+    statuses = Counter(link.status for link in MeasureLink.objects.all())
+    assert statuses == {"completed": 1, "waiting": 1, "expired": 1}, statuses
+    waiting = next(link for link in MeasureLink.objects.all() if link.status == "waiting")
+    assert waiting.respondent == "guardian" and waiting.contact is not None
+    assert AuditEvent.objects.filter(action="demo.backdate", object_id=str(
+        next(link for link in MeasureLink.objects.all() if link.status == "expired").pk)).exists()
+
+
+def test_schedules_put_some_measures_due_today(demo):
+    assert MeasureSchedule.objects.filter(is_active=True).count() >= 10
+    due = selectors.due_measures_for(_user("therapist")) + selectors.due_measures_for(_user("therapist2"))
+    reasons = {d.reason for d in due}
+    assert len(due) >= 3 and "at intake" in reasons and any("sessions since the last" in r for r in reasons), reasons
+
+
+def test_goal_attainment_is_rated_with_a_t_score(demo):
+    from artchart.clients.selectors import client_get_for_user
+    from artchart.core.permissions import Area
+
+    assert GoalAttainment.objects.values("client_id").distinct().count() >= 4
+    rating = GoalAttainment.objects.select_related("rated_by").first()
+    access = client_get_for_user(rating.rated_by, rating.client_id, area=Area.CLINICAL)
+    attainment = selectors.attainment_of(access)
+    assert isinstance(attainment.t_score, float) and attainment.goals[0].ratings
+
+
+def test_the_school_group_program_shows_its_figures(demo):
+    group = Group.objects.get(site__name="Maple Grove Elementary")
+    assert group.memberships.filter(left_on__isnull=True).count() == 4  # the therapy demo's group is unchanged
+    filters = CohortFilter(instrument="gad7", program_id=group.program_id)
+    result = selectors.program_effectiveness(_user("programadmin"), filters)
+    assert result.n >= 5 and not result.hidden, result.n
+    assert result.effect and result.effect.n == result.n
+    assert sum(result.shares.values()) == pytest.approx(1.0)
+
+
+def test_every_measures_write_is_audited_and_the_chain_holds(demo):
+    assert AuditEvent.objects.filter(action="measure.record").count() == Administration.objects.count()
+    assert AuditEvent.objects.filter(action="measure.gas_rate").count() == GoalAttainment.objects.count()
+    assert audit.verify().ok

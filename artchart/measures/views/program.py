@@ -1,0 +1,221 @@
+"""Program effectiveness: how a group of clients changed on one instrument, as aggregates only.
+
+Program administrators see their whole organization; clinicians see the clients whose
+record they read. No client is named, and a group smaller than MEASURES_MIN_GROUP_SIZE
+shows no figure at all, so a filter cannot single anyone out.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from artchart import outcomes
+from artchart.core.access import require_role
+from artchart.core.models import PopulationType, Role, Site, User
+from artchart.measures import instruments
+from artchart.measures.selectors import CohortFilter, Effectiveness, program_effectiveness
+from artchart.programs.models import Directive, Program
+
+ROLES = (Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+DEFAULT_INSTRUMENT = "phq9"
+KINDS = ("recovered", "improved", "unchanged", "deteriorated")
+KIND_LABELS = {"recovered": "Recovered", "improved": "Improved", "unchanged": "Unchanged",
+               "deteriorated": "Deteriorated"}
+TOO_FEW = ("Fewer than {minimum} clients have a first and a last score here ({n}); no figures are shown "
+           "so no one can be singled out. Widen the filters.")
+PERIOD_BACKWARDS = "The end of the period comes before its start."
+EVERY = {"program": "Every program", "population": "Every population", "site": "Every site",
+         "directive": "Any directive", "therapist": "Any therapist"}
+
+
+class CohortForm(forms.Form):
+    instrument = forms.ChoiceField(label="Instrument")
+    program = forms.ModelChoiceField(label="Program", queryset=Program.objects.none(), required=False,
+                                     empty_label=EVERY["program"])
+    population = forms.ChoiceField(label="Population", required=False,
+                                   choices=[("", EVERY["population"]), *PopulationType.choices])
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), required=False, empty_label=EVERY["site"])
+    directive = forms.ModelChoiceField(label="Directive", queryset=Directive.objects.none(), required=False,
+                                       empty_label=EVERY["directive"])
+    therapist = forms.ModelChoiceField(label="Primary therapist", queryset=User.objects.none(), required=False,
+                                       empty_label=EVERY["therapist"])
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = user.organization_id
+        self.fields["instrument"].choices = instruments.choices()
+        self.fields["program"].queryset = Program.objects.filter(organization_id=org)
+        self.fields["site"].queryset = Site.objects.filter(organization_id=org)
+        self.fields["directive"].queryset = Directive.objects.filter(organization_id=org)
+        therapist = self.fields["therapist"]
+        therapist.queryset = User.objects.filter(organization_id=org, is_active=True, role__in=(
+            Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)).order_by("last_name", "first_name")
+        therapist.label_from_instance = lambda person: person.display_name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", PERIOD_BACKWARDS)
+        return cleaned
+
+    def filters(self) -> CohortFilter:
+        data = self.cleaned_data
+
+        def pk(name):
+            return data[name].pk if data.get(name) else None
+
+        return CohortFilter(instrument=data["instrument"], program_id=pk("program"), population=data.get("population")
+                            or "", site_id=pk("site"), directive_id=pk("directive"), therapist_id=pk("therapist"),
+                            date_from=data.get("date_from"), date_to=data.get("date_to"))
+
+    def described(self) -> list[tuple[str, str]]:
+        """Each filter as (label, value in words), for the page and the CSV."""
+        data = self.cleaned_data
+        rows = [("Instrument", instruments.get(data["instrument"]).short_name)]
+        for name, anything in EVERY.items():
+            value = data.get(name)
+            if not value:
+                text = anything
+            elif name == "population":
+                text = PopulationType(value).label
+            elif name == "therapist":
+                text = value.display_name
+            else:
+                text = str(value)
+            rows.append((self.fields[name].label, text))
+        rows.append(("From", data["date_from"].isoformat() if data.get("date_from") else "the first score"))
+        rows.append(("To", data["date_to"].isoformat() if data.get("date_to") else "the latest score"))
+        return rows
+
+
+def _form(request) -> CohortForm:
+    data = request.GET.copy()
+    if not data.get("instrument"):
+        data["instrument"] = DEFAULT_INSTRUMENT
+    return CohortForm(request.user, data)
+
+
+def _size(g: float) -> str:
+    """Cohen's (1988) rough conventions for a standardized mean difference."""
+    size = abs(g)
+    if size < 0.2:
+        return "negligible"
+    if size < 0.5:
+        return "small"
+    if size < 0.8:
+        return "medium"
+    return "large"
+
+
+@dataclass
+class Figures:
+    """What the page and the CSV print, with the words for each figure."""
+
+    result: Effectiveness
+    effect: outcomes.PairedEffect | None
+    effect_missing: str
+    direction: str
+    size: str
+    shares: list[tuple[str, str, float]]
+
+    @property
+    def instrument(self):
+        return self.result.instrument
+
+
+def figures_of(result: Effectiveness) -> Figures:
+    effect = result.effect if isinstance(result.effect, outcomes.PairedEffect) else None
+    missing = result.effect.reason if isinstance(result.effect, outcomes.Insufficient) else ""
+    direction = ""
+    if effect is not None:
+        better = effect.mean_change < 0 if result.instrument.higher_is_worse else effect.mean_change > 0
+        if effect.mean_change == 0:
+            direction = "no change on average"
+        else:
+            direction = ("an improvement" if better else "a worsening") + (
+                f" on {result.instrument.short_name}, where {'lower' if result.instrument.higher_is_worse else 'higher'}"
+                " scores are better")
+    shares = [(kind, KIND_LABELS[kind], result.shares.get(kind, 0.0)) for kind in KINDS] if not result.hidden else []
+    return Figures(result, effect, missing, direction, _size(effect.g_z) if effect else "", shares)
+
+
+@require_GET
+@login_required
+def program_effectiveness_page(request):
+    require_role(request.user, *ROLES)
+    form = _form(request)
+    figures = figures_of(program_effectiveness(request.user, form.filters())) if form.is_valid() else None
+    return render(request, "measures/program/effectiveness.html", {
+        "nav": "outcomes", "form": form, "figures": figures,
+        "filters": form.described() if form.is_valid() else [], "query": request.GET.urlencode(),
+        "program_admin": request.user.role == Role.PROGRAM_ADMIN})
+
+
+CSV_HEADER = [
+    "instrument", "program", "population", "site", "directive", "primary_therapist", "from", "to",
+    "n_with_pre_and_post", "minimum_group_size", "mean_pre", "mean_post", "mean_change", "mean_change_ci_low",
+    "mean_change_ci_high", "confidence", "cohens_d_z", "hedges_g_z", "hedges_g_z_ci_low", "hedges_g_z_ci_high",
+    "share_recovered", "share_improved", "share_unchanged", "share_deteriorated", "rule", "note",
+]
+
+
+def _cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection); numbers to 3 decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+@login_required
+def program_effectiveness_csv(request):
+    require_role(request.user, *ROLES)
+    form = _form(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="program-effectiveness-{timezone.localdate():%Y%m%d}.csv"')
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[name].label if name in form.fields else 'Filters'}: {' '.join(messages)}"
+                           for name, messages in form.errors.items())
+        writer.writerow([""] * (len(CSV_HEADER) - 1) + [_cell(f"No figures: the filters are not valid ({errors})")])
+        return response
+    result = program_effectiveness(request.user, form.filters())
+    figures = figures_of(result)
+    row = [value for _, value in form.described()] + [result.n, result.minimum]
+    effect = figures.effect
+    if result.hidden:
+        row += [None] * 14 + ["", TOO_FEW.format(minimum=result.minimum, n=result.n)]
+    else:
+        row += [result.mean_pre, result.mean_post]
+        if effect is not None:
+            row += [effect.mean_change, effect.ci_low, effect.ci_high, effect.confidence, effect.d_z, effect.g_z,
+                    effect.g_ci_low, effect.g_ci_high]
+        else:
+            row += [result.mean_post - result.mean_pre] + [None] * 7
+        row += [result.shares.get(kind, 0.0) for kind in KINDS]
+        row += [result.rule, f"No effect size or interval: {figures.effect_missing}" if effect is None else ""]
+    writer.writerow([_cell(value) for value in row])
+    return response
+
+
+urlpatterns = [
+    path("measures/programs/", program_effectiveness_page, name="program_effectiveness"),
+    path("measures/programs/export.csv", program_effectiveness_csv, name="program_effectiveness_csv"),
+]

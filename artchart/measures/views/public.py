@@ -1,0 +1,319 @@
+"""Answering a questionnaire outside the record: through a one-time link at home (no account),
+or on the tablet handed to the client in a session (the therapist stays signed in, the page
+shows nothing but the questionnaire, and only the therapist's password ends the hand-off).
+Also the admins' page for the crisis resources those pages show.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from artchart import outcomes
+from artchart.core import audit
+from artchart.core.access import require_role
+from artchart.core.forms_util import add_service_errors
+from artchart.core.models import Role
+from artchart.core.permissions import Action
+from artchart.measures import instruments
+from artchart.measures.models import DEFAULT_CRISIS_RESOURCES, CrisisResources, Mode, Respondent
+from artchart.measures.selectors import measures_access
+from artchart.measures.services.administrations import administration_record
+from artchart.measures.services.links import link_complete, link_for_token
+from artchart.measures.services.schedules import CRISIS_TEXT_NEEDED, crisis_resources_set
+
+HANDOFF = "measures_handoff"  # request.session key, set by measures:handoff_start (views/client.py)
+HANDOFF_MAX_FAILURES = 5
+
+ANSWER_NEEDED = "Please choose an answer to this question."
+NOT_AN_OPTION = "Choose one of the answers shown."
+WRONG_PASSWORD = "That is not the password of {name}. Only the therapist can end the questionnaire."
+SIGNED_OUT_AFTER_FAILURES = ("The tablet was signed out after {count} wrong passwords. Sign in again; "
+                             "the questionnaire was ended.")
+NO_HANDOFF = "No questionnaire is waiting on this device."
+HANDOFF_RETURNED = "Welcome back. The questionnaire was saved."
+HANDOFF_ABANDONED = "Welcome back. The questionnaire was ended before it was saved; nothing was recorded."
+CRISIS_SAVED = "The crisis resources were saved. Clients answering a questionnaire see them from now on."
+
+
+def crisis_text(organization_id: int | None) -> str:
+    """What someone in crisis is told: the organization's own text, or 988 (US) by default."""
+    text = CrisisResources.objects.filter(organization_id=organization_id).values_list("text", flat=True).first()
+    return text or DEFAULT_CRISIS_RESOURCES
+
+
+# --- the questionnaire form (shared by the link and the hand-off) -------------------------------------------
+
+
+def risky_answers(instrument: outcomes.Instrument) -> set[tuple[int, int]]:
+    """(item number, option value) pairs that raise a risk flag (PHQ-9 item 9 above 0), keyed as the
+    scoring core keys them, so the page can show crisis resources the moment one is chosen."""
+    risky = set()
+    for flag in instrument.flags:
+        if not flag.risk:
+            continue
+        item = instrument.item(flag.item)
+        values = [o.value for o in item.options]
+        for value in values:
+            keyed = min(values) + max(values) - value if item.reverse else value
+            if keyed > flag.above:
+                risky.add((item.number, value))
+    return risky
+
+
+class AnswerRadios(forms.RadioSelect):
+    """Radio buttons whose risk answers carry ``data-risk`` (read by public.js; the server decides anyway)."""
+
+    def __init__(self, *args, risky_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.risky_values = {str(v) for v in risky_values}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.risky_values:
+            option["attrs"]["data-risk"] = "true"
+        return option
+
+
+class QuestionnaireForm(forms.Form):
+    """One radio group per item with the instrument's own options, then its unscored questions."""
+
+    def __init__(self, instrument: outcomes.Instrument, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.risky = risky_answers(instrument)
+        for item in instrument.items:
+            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                label=item.text or f"Question {item.number} (on your paper copy)",
+                choices=[(o.value, o.label) for o in item.options], coerce=int, empty_value=None, required=False,
+                error_messages={"invalid_choice": NOT_AN_OPTION},
+                widget=AnswerRadios(risky_values=[v for n, v in self.risky if n == item.number]))
+        for question in instrument.unscored_questions:
+            self.fields[f"extra_{question.id}"] = forms.TypedChoiceField(
+                label=question.text or question.id, choices=[(o.value, o.label) for o in question.options],
+                coerce=int, empty_value=None, required=False, error_messages={"invalid_choice": NOT_AN_OPTION},
+                widget=forms.RadioSelect)
+
+    def questions(self) -> list[tuple[int, forms.BoundField]]:
+        return [(item.number, self[f"item_{item.number}"]) for item in self.instrument.items]
+
+    def extra_questions(self) -> list[forms.BoundField]:
+        return [self[f"extra_{q.id}"] for q in self.instrument.unscored_questions]
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = [item.number for item in self.instrument.items
+                   if cleaned.get(f"item_{item.number}") is None and f"item_{item.number}" not in self.errors]
+        # The instrument's authors say how many blanks a total survives (none for PHQ-9 and GAD-7).
+        if missing and len(missing) > self.instrument.missing.max_missing:
+            for number in missing:
+                self.add_error(f"item_{number}", ANSWER_NEEDED)
+        return cleaned
+
+    def answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
+
+    def extra_answers(self) -> dict[str, int]:
+        return {q.id: self.cleaned_data[f"extra_{q.id}"] for q in self.instrument.unscored_questions
+                if self.cleaned_data.get(f"extra_{q.id}") is not None}
+
+    def chose_risk_answer(self) -> bool:
+        """Whether the posted answers (even refused ones) include a risk answer."""
+        for number, value in self.risky:
+            if str(self.data.get(f"item_{number}", "")).strip() == str(value):
+                return True
+        return False
+
+
+def _questionnaire_context(form: QuestionnaireForm) -> dict:
+    instrument = form.instrument
+    return {"instrument": instrument, "form": form, "questions": form.questions(),
+            "extra_questions": form.extra_questions(),
+            # the crisis box the script reveals sits right after the last question with a risk answer
+            "crisis_after": max((number for number, _ in form.risky), default=None)}
+
+
+# --- answering through a link ------------------------------------------------------------------------------
+
+
+def _private(response):
+    """A link page is nobody's business but the person answering: no cache, no referrer, no index."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _gone(request):
+    return _private(render(request, "measures/public/gone.html", {"crisis": DEFAULT_CRISIS_RESOURCES}, status=404))
+
+
+# No CSRF check: the token in the address is the only authority here (no cookie or sign-in is
+# used), so a forged post could do nothing its sender could not do with the link itself. And
+# under the page's Referrer-Policy: no-referrer the browser sends "Origin: null", which Django's
+# origin check would refuse.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def public_link(request, token: str):
+    """The questionnaire behind a one-time link: no sign-in, no navigation, no client name."""
+    try:
+        link = link_for_token(token)
+        instrument = instruments.get(link.instrument)
+    except (Http404, ValidationError):  # unknown, used, replaced, expired — or its instrument file was removed
+        return _gone(request)
+    crisis = crisis_text(link.client.organization_id)
+    form = QuestionnaireForm(instrument, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = link_complete(token=token, answers=form.answers(), extra_answers=form.extra_answers())
+        except Http404:  # used up a moment ago (a second tab, a double click)
+            return _gone(request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _private(render(request, "measures/public/thanks.html", {
+                "instrument": instrument, "crisis": crisis, "risk": administration.risk}))
+    return _private(render(request, "measures/public/questionnaire.html", {
+        **_questionnaire_context(form), "crisis": crisis, "link": link,
+        "guardian": link.respondent == Respondent.GUARDIAN,
+        "risk": request.method == "POST" and form.chose_risk_answer()}))
+
+
+# --- the tablet hand-off ----------------------------------------------------------------------------------
+
+
+def _handoff_state(request) -> dict | None:
+    state = request.session.get(HANDOFF)
+    if not isinstance(state, dict) or state.get("by") != request.user.pk:
+        return None
+    return state
+
+
+def _no_handoff(request):
+    request.session.pop(HANDOFF, None)
+    messages.info(request, NO_HANDOFF)
+    return redirect("dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handoff(request):
+    """Only the questionnaire, for the client holding the tablet; saved as the therapist's, mode "tablet"."""
+    state = _handoff_state(request)
+    if state is None:
+        return _no_handoff(request)
+    if state.get("administration_id"):
+        return render(request, "measures/handoff/thanks.html", {})
+    access = measures_access(request.user, state["client_id"], action=Action.WRITE)
+    try:
+        instrument = instruments.get(state["instrument"])
+    except ValidationError:  # its file left the practice's folder since the hand-off began
+        return _no_handoff(request)
+    form = QuestionnaireForm(instrument, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = administration_record(
+                by=request.user, client=access.client, instrument=instrument.id, answers=form.answers(),
+                administered_on=timezone.localdate(), session=state.get("session_id"), mode=Mode.TABLET,
+                respondent=Respondent.CLIENT, extra_answers=form.extra_answers())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            request.session[HANDOFF] = {**state, "administration_id": administration.pk}
+            return redirect("measures:handoff")
+    return render(request, "measures/handoff/questionnaire.html", _questionnaire_context(form))
+
+
+class ReturnForm(forms.Form):
+    password = forms.CharField(label="Your password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+def _back_to_record(state: dict):
+    """The administration just saved, else the client's measures, else the chart (each page's owner may rename it)."""
+    client_id = state["client_id"]
+    targets = [("measures:client_measures", [client_id]), ("clients:chart", [client_id])]
+    if state.get("administration_id"):
+        targets.insert(0, ("measures:administration_detail", [client_id, state["administration_id"]]))
+    for name, args in targets:
+        try:
+            return redirect(reverse(name, args=args))
+        except NoReverseMatch:
+            continue
+    return redirect("dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handoff_return(request):
+    """The therapist takes the tablet back: their password, and only then the record again."""
+    state = _handoff_state(request)
+    if state is None:
+        return _no_handoff(request)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.check_password(form.cleaned_data["password"]):
+            request.session.pop(HANDOFF, None)
+            messages.success(request, HANDOFF_RETURNED if state.get("administration_id") else HANDOFF_ABANDONED)
+            return _back_to_record(state)
+        failures = state.get("failures", 0) + 1
+        if failures >= HANDOFF_MAX_FAILURES:
+            user = request.user
+            with transaction.atomic():
+                audit.record(actor=user, action="auth.logout", obj=user, flagged=True,
+                             detail={"reason": "handoff_wrong_passwords", "failures": failures})
+            logout(request)
+            messages.error(request, SIGNED_OUT_AFTER_FAILURES.format(count=failures))
+            return redirect("login")
+        request.session[HANDOFF] = {**state, "failures": failures}
+        form.add_error("password", WRONG_PASSWORD.format(name=request.user.display_name))
+    return render(request, "measures/handoff/return.html", {
+        "form": form, "done": bool(state.get("administration_id")),
+        "attempts_left": HANDOFF_MAX_FAILURES - state.get("failures", 0) - (1 if form.errors else 0)})
+
+
+# --- crisis resources (admins) --------------------------------------------------------------------------
+
+
+class CrisisForm(forms.Form):
+    text = forms.CharField(
+        label="What a client in crisis is told", max_length=2000, error_messages={"required": CRISIS_TEXT_NEEDED}, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Shown before and after every questionnaire answered through a link, and at once when an answer "
+                  "raises a risk flag. Give numbers to call or text, and what to do in an emergency.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_resources(request):
+    require_role(request.user, Role.ADMIN)
+    own = CrisisResources.objects.filter(organization_id=request.user.organization_id).select_related(
+        "updated_by").first()
+    form = CrisisForm(request.POST or None, initial={"text": own.text if own else DEFAULT_CRISIS_RESOURCES})
+    if request.method == "POST" and form.is_valid():
+        try:
+            crisis_resources_set(by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, CRISIS_SAVED)
+            return redirect("measures:crisis_resources")
+    return render(request, "measures/admin/crisis_resources.html", {
+        "nav": "crisis", "form": form, "own": own, "default": DEFAULT_CRISIS_RESOURCES})
+
+
+urlpatterns = [
+    path("m/<str:token>/", public_link, name="public_link"),
+    path("measures/handoff/", handoff, name="handoff"),
+    path("measures/handoff/return/", handoff_return, name="handoff_return"),
+    path("manage/crisis-resources/", crisis_resources, name="crisis_resources"),
+]
