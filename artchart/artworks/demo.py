@@ -152,11 +152,12 @@ def _choose(clients: list[Client], people: dict[str, User]) -> list[dict]:
 
 
 def _feats_scores(rng: random.Random, base: dict[str, float], estimates: dict | None) -> dict[str, float]:
-    """A rater's FEATS scores: near the piece's own level (and the computer's estimate where it has one)."""
+    """A rater's FEATS scores: near the piece's own level (the computer's estimate where it has one),
+    each a half or a whole point off now and then, as two trained raters are."""
     scores = {}
     for key, _ in FEATS_SCALES:
         level = float((estimates or {}).get(key, base[key]))
-        scores[key] = min(5.0, max(0.0, round((level + rng.choice((-0.5, 0, 0, 0.5))) * 2) / 2))
+        scores[key] = min(5.0, max(0.0, round((level + rng.choice((-1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1))) * 2) / 2))
     return scores
 
 

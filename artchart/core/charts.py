@@ -153,7 +153,7 @@ def line_chart(points: list[Point], *, title: str, y_label: str = "", y_min: flo
     if high <= low:
         high = low + 1
 
-    left, right, top, bottom = 56, 16, 16, 40
+    left, right, top, bottom = 56, 36, 16, 40  # room for the last date label, centred on its tick
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = points[0].day, points[-1].day
     span = (last - first).days

@@ -21,6 +21,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from artchart.artworks.demo import build_artworks_demo
@@ -187,7 +188,9 @@ def demo_is_loaded() -> bool:
 
 def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
     """Load the demo practice once; refuse beside real records; do nothing the second time."""
-    with transaction.atomic():  # the checks too: two demos started at once must not both load
+    # The demo's people have made-up addresses: nothing it does (a risk alert, say) may send mail.
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    with transaction.atomic(), quiet:  # the checks too: two demos started at once must not both load
         _refuse_unless_demo_only()
         if demo_is_loaded():
             return DemoResult(created=False)

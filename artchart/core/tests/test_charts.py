@@ -60,7 +60,7 @@ def test_empty_data_says_so_in_the_svg():
 def test_one_point_sits_in_the_middle_without_a_line():
     root = parse(line_chart([Point(D, 3)], title="Colours", width=400))
     (circle,) = circles(root)
-    assert float(circle.get("cx")) == 56 + (400 - 56 - 16) / 2
+    assert float(circle.get("cx")) == 56 + (400 - 56 - 36) / 2
     assert root.find(f".//{SVG}polyline") is None
     assert "5 January 2026: 3 " in circle.find(f"{SVG}title").text + " "
 
@@ -70,7 +70,7 @@ def test_points_scale_to_dates_and_fixed_range():
                             width=456, height=240))
     xs = [float(c.get("cx")) for c in circles(root)]
     ys = [float(c.get("cy")) for c in circles(root)]
-    assert xs == [56.0, 248.0, 456 - 16.0]  # the first and last dates at the edges, the middle halfway
+    assert xs == [56.0, 238.0, 456 - 36.0]  # the first and last dates at the edges, the middle halfway
     top, bottom = 16.0, 240 - 40.0
     assert ys[0] == bottom and ys[1] == top and ys[2] == (top + bottom) / 2
 
