@@ -236,3 +236,36 @@ def axe(page_watch):
         return violations
 
     return run
+
+
+@pytest.fixture
+def images_from_storage():
+    """Answer a page's artwork image URLs with the stored files, outside the live server.
+
+    The live server shares one in-memory SQLite connection between its threads, and images
+    fetched at once (each image view writes an audit event) fail there with "database table is
+    locked", which a real database queues. The image view has its own tests
+    (artchart/artworks/tests/test_image_serving.py); browser tests are about the pages around it.
+    """
+    from urllib.parse import urlparse
+
+    from django.core.files.storage import default_storage
+    from django.urls import resolve
+
+    from artchart.artworks.models import Photo
+
+    def serve(route):
+        match = resolve(urlparse(route.request.url).path)
+        photo = Photo.objects.get(pk=match.kwargs["photo_id"])
+        name = {"large": photo.thumb_large, "small": photo.thumb_small, "original": photo.file,
+                "deidentified": photo.deidentified}[match.kwargs["variant"]]
+        if not name:
+            route.fulfill(status=404, body="")
+            return
+        with default_storage.open(name, "rb") as handle:
+            route.fulfill(status=200, content_type="image/jpeg", body=handle.read())
+
+    def route_images(page) -> None:
+        page.route("**/artworks/images/**", serve)
+
+    return route_images

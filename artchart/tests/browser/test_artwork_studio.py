@@ -8,11 +8,8 @@ import datetime as dt
 import io
 import re
 
-from urllib.parse import urlparse
-
 import pytest
-from django.core.files.storage import default_storage
-from django.urls import resolve, reverse
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from artchart.artworks.models import Annotation, Photo
@@ -44,34 +41,16 @@ def _pieces(therapist, client, n=3):
     return pieces
 
 
-def _images_from_storage(page) -> None:
-    """Answer the image URLs with the stored files, outside the live server. The live server shares
-    one in-memory SQLite connection between its threads, and images fetched at once (each image
-    view writes audit events) then fail with "database table is locked", which a real database
-    queues. The image view has its own tests; these are about the pages around the images."""
-    def serve(route):
-        match = resolve(urlparse(route.request.url).path)
-        photo = Photo.objects.get(pk=match.kwargs["photo_id"])
-        name = {"large": photo.thumb_large, "small": photo.thumb_small, "original": photo.file,
-                "deidentified": photo.deidentified}[match.kwargs["variant"]]
-        if not name:
-            route.fulfill(status=404, body="")
-            return
-        with default_storage.open(name, "rb") as handle:
-            route.fulfill(status=200, content_type="image/jpeg", body=handle.read())
-
-    page.route("**/artworks/images/**", serve)
-
-
 def _no_blocking(axe, page, label: str) -> None:
     violations = axe(page, label)
     assert not violations.blocking, violations.describe(violations.blocking)
 
 
-def test_therapist_draws_a_mask_and_sees_the_deidentified_copy(page, sign_in, shoot, axe, therapist, client_record):
+def test_therapist_draws_a_mask_and_sees_the_deidentified_copy(page, sign_in, shoot, axe, images_from_storage,
+                                                               therapist, client_record):
     artwork, = _pieces(therapist, client_record, 1)
     photo = artwork.photos.get()
-    _images_from_storage(page)
+    images_from_storage(page)
     sign_in(page, therapist)
     page.goto(reverse("artworks:annotate", args=[client_record.pk, artwork.pk, photo.pk]))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Annotate: Piece 1")
@@ -112,11 +91,12 @@ def test_therapist_draws_a_mask_and_sees_the_deidentified_copy(page, sign_in, sh
     expect(page.get_by_role("heading", name="De-identified copy")).to_have_count(0)
 
 
-def test_retrospective_on_a_tablet_full_screen_and_as_a_booklet(new_page, sign_in, shoot, axe, therapist,
+def test_retrospective_on_a_tablet_full_screen_and_as_a_booklet(new_page, sign_in, shoot, axe, images_from_storage,
+                                                                therapist,
                                                                 client_record):
     _pieces(therapist, client_record, 3)
     page = new_page(viewport=TABLET)
-    _images_from_storage(page)
+    images_from_storage(page)
     sign_in(page, therapist)
     page.goto(reverse("artworks:retrospective", args=[client_record.pk]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Retrospective")
@@ -165,9 +145,10 @@ def test_trends_page_draws_svg_charts(page, sign_in, shoot, axe, therapist, clie
     _no_blocking(axe, page, "trends")
 
 
-def test_compare_two_pieces_through_the_choosers(page, sign_in, shoot, axe, therapist, client_record):
+def test_compare_two_pieces_through_the_choosers(page, sign_in, shoot, axe, images_from_storage, therapist,
+                                                client_record):
     first, _, third = _pieces(therapist, client_record, 3)
-    _images_from_storage(page)
+    images_from_storage(page)
     sign_in(page, therapist)
     page.goto(reverse("artworks:compare", args=[client_record.pk]))
     page.get_by_label("First piece").select_option(str(first.pk))

@@ -9,14 +9,10 @@ the client, the consent and the session are arranged with factories.
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
-from django.core.files.storage import default_storage
-from django.urls import resolve
 from playwright.sync_api import expect
 
-from artchart.artworks.models import FEATS_SCALES, Artwork, Photo, Rating
+from artchart.artworks.models import FEATS_SCALES, Artwork, Rating
 from artchart.tests.factories import SessionFactory, jpeg_bytes, record_consent
 
 pytestmark = pytest.mark.browser
@@ -24,25 +20,6 @@ pytestmark = pytest.mark.browser
 
 def _file(name: str, data: bytes, mime: str = "image/jpeg") -> dict:
     return {"name": name, "mimeType": mime, "buffer": data}
-
-
-def _images_from_storage(page) -> None:
-    """Answer the image URLs with the stored files, outside the live server: it shares one in-memory
-    SQLite connection between its threads, and images fetched at once (each image view writes audit
-    events) fail there with "database table is locked", which a real database queues. The image view
-    has its own tests (artchart/artworks/tests/test_image_serving.py)."""
-    def serve(route):
-        match = resolve(urlparse(route.request.url).path)
-        photo = Photo.objects.get(pk=match.kwargs["photo_id"])
-        name = {"large": photo.thumb_large, "small": photo.thumb_small, "original": photo.file,
-                "deidentified": photo.deidentified}[match.kwargs["variant"]]
-        if not name:
-            route.fulfill(status=404, body="")
-            return
-        with default_storage.open(name, "rb") as handle:
-            route.fulfill(status=200, content_type="image/jpeg", body=handle.read())
-
-    page.route("**/artworks/images/**", serve)
 
 
 def _rate(page, value: str) -> None:
@@ -53,10 +30,11 @@ def _rate(page, value: str) -> None:
     expect(page.get_by_text("Your rating is signed and saved.")).to_be_visible()
 
 
-def test_photos_filed_from_the_session_are_seen_rated_and_compared(page, sign_in, shoot, axe, page_watch, therapist,
+def test_photos_filed_from_the_session_are_seen_rated_and_compared(page, sign_in, shoot, axe, page_watch,
+                                                                   images_from_storage, therapist,
                                                                    intern, client_record):
     page_watch.allow(r"status of 400")  # the refused upload answers 400 on purpose
-    _images_from_storage(page)
+    images_from_storage(page)
     record_consent(client_record, therapist)
     session = SessionFactory(client=client_record, therapist=therapist)
     sign_in(page, therapist)
