@@ -20,7 +20,7 @@ from pydantic import Field
 from artchart import outcomes
 from artchart.core.access import require_role
 from artchart.core.api import Id
-from artchart.core.models import PopulationType, Role
+from artchart.core.models import PopulationType
 from artchart.core.permissions import Action
 from artchart.measures import instruments, selectors
 from artchart.measures.models import Administration, Mode
@@ -28,10 +28,6 @@ from artchart.measures.services.administrations import administration_record
 
 router = Router(tags=["measures"])
 
-PROGRAM_ROLES = (Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
-HIDDEN = ("Fewer than {minimum} clients have a first and a last score here ({n}): "
-          "no figures are shown, so no one can be singled out.")
-PERIOD_BACKWARDS = "The period must end on or after the day it starts."
 POPULATION_UNKNOWN = "Choose one of: {names}."
 
 
@@ -387,7 +383,7 @@ def _cohort_filter(query: CohortIn) -> selectors.CohortFilter:
     if query.population and query.population not in populations:
         errors["population"] = POPULATION_UNKNOWN.format(names=", ".join(populations))
     if query.date_from and query.date_to and query.date_to < query.date_from:
-        errors["date_to"] = PERIOD_BACKWARDS
+        errors["date_to"] = selectors.PERIOD_BACKWARDS
     if errors:
         raise ValidationError(errors)
     return selectors.CohortFilter(
@@ -400,7 +396,7 @@ def _cohort_filter(query: CohortIn) -> selectors.CohortFilter:
 def program_effectiveness(request, query: Query[CohortIn]):
     """Pre–post figures for a cohort: program admins see the organization's clients (aggregates only),
     clinicians their own; no figure for fewer clients than the practice's minimum."""
-    require_role(request.user, *PROGRAM_ROLES)
+    require_role(request.user, *selectors.PROGRAM_ROLES)
     filters = _cohort_filter(query)
     result = selectors.program_effectiveness(request.user, filters)
     effect = result.effect
@@ -412,7 +408,7 @@ def program_effectiveness(request, query: Query[CohortIn]):
         "instrument": result.instrument.id,
         "filters": {name: value for name, value in query.dict().items() if value not in (None, "")},
         "n": result.n, "minimum": result.minimum, "hidden": result.hidden,
-        "message": HIDDEN.format(minimum=result.minimum, n=result.n) if result.hidden else "",
+        "message": selectors.TOO_FEW.format(minimum=result.minimum, n=result.n) if result.hidden else "",
         "mean_pre": result.mean_pre, "mean_post": result.mean_post, "effect": effect,
         "shares": result.shares or None, "rule": result.rule,
     }

@@ -17,6 +17,7 @@ from artchart import outcomes
 from artchart.clients.models import Client
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
+from artchart.core.access import require_role
 from artchart.core.models import CareTeamMembership, CareTeamRole, Role
 from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.measures import instruments
@@ -31,6 +32,11 @@ from artchart.measures.models import (
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind, Session, SessionStatus
 
 OPEN_LINK_STATES = ("waiting", "overdue")
+# Who may see program figures (the page, its CSV and the API): program admins and clinicians.
+PROGRAM_ROLES = (Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+TOO_FEW = ("Fewer than {minimum} clients have a first and a last score here ({n}); no figures are shown "
+           "so no one can be singled out. Widen the filters.")
+PERIOD_BACKWARDS = "The end of the period comes before its start."
 
 
 def measures_access(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
@@ -309,6 +315,7 @@ def pre_post(user, filters: CohortFilter, instrument: outcomes.Instrument) -> li
 
 
 def program_effectiveness(user, filters: CohortFilter) -> Effectiveness:
+    require_role(user, *PROGRAM_ROLES)
     instrument = instruments.get(filters.instrument)
     pairs = pre_post(user, filters, instrument)
     result = Effectiveness(filters, instrument, n=len(pairs), minimum=settings.MEASURES_MIN_GROUP_SIZE)

@@ -22,17 +22,15 @@ from artchart import outcomes
 from artchart.core.access import require_role
 from artchart.core.models import PopulationType, Role, Site, User
 from artchart.measures import instruments
-from artchart.measures.selectors import CohortFilter, Effectiveness, program_effectiveness
+from artchart.measures.selectors import (
+    PERIOD_BACKWARDS, PROGRAM_ROLES, TOO_FEW, CohortFilter, Effectiveness, program_effectiveness,
+)
 from artchart.programs.models import Directive, Program
 
-ROLES = (Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 DEFAULT_INSTRUMENT = "phq9"
 KINDS = ("recovered", "improved", "unchanged", "deteriorated")
 KIND_LABELS = {"recovered": "Recovered", "improved": "Improved", "unchanged": "Unchanged",
                "deteriorated": "Deteriorated"}
-TOO_FEW = ("Fewer than {minimum} clients have a first and a last score here ({n}); no figures are shown "
-           "so no one can be singled out. Widen the filters.")
-PERIOD_BACKWARDS = "The end of the period comes before its start."
 EVERY = {"program": "Every program", "population": "Every population", "site": "Every site",
          "directive": "Any directive", "therapist": "Any therapist"}
 
@@ -154,7 +152,7 @@ def figures_of(result: Effectiveness) -> Figures:
 @require_GET
 @login_required
 def program_effectiveness_page(request):
-    require_role(request.user, *ROLES)
+    require_role(request.user, *PROGRAM_ROLES)
     form = _form(request)
     figures = figures_of(program_effectiveness(request.user, form.filters())) if form.is_valid() else None
     return render(request, "measures/program/effectiveness.html", {
@@ -184,7 +182,7 @@ def _cell(value) -> str:
 @require_GET
 @login_required
 def program_effectiveness_csv(request):
-    require_role(request.user, *ROLES)
+    require_role(request.user, *PROGRAM_ROLES)
     form = _form(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
