@@ -121,7 +121,6 @@ ACTION_LABELS = {
     "artwork.grant_add": "Granted an artwork for use beyond the record",
     "artwork.grant_revoke": "Withdrew an artwork's grant for use beyond the record",
     "artwork.rating_sign": "Signed a rating of an artwork",
-    "artwork.import": "Imported artwork photos from a folder",
     "assessment_type.create": "Added an assessment type",
     "measure.record": "Recorded a completed measure",
     "measure.risk_alert": "A measure raised a risk alert",

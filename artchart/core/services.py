@@ -235,9 +235,6 @@ def supervision_link_end(*, by: User, link: SupervisionLink, on: dt.date | None 
 # --- API tokens ----------------------------------------------------------------------
 
 
-_token_hash = secret_hash
-
-
 @transaction.atomic
 def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
@@ -246,7 +243,7 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         user=user,
         name=name[:100],
         prefix=raw[3:11],
-        key_hash=_token_hash(raw),
+        key_hash=secret_hash(raw),
         security_epoch=user.security_epoch,
         expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
     )
@@ -269,7 +266,7 @@ def token_revoke(*, by: User, token: ApiToken) -> ApiToken:
 
 def token_authenticate(raw: str) -> User | None:
     """The user a live token belongs to, or None. Marks the token used."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw)).first()
+    token = ApiToken.objects.select_related("user").filter(key_hash=secret_hash(raw)).first()
     if token is None or not token.is_live:
         return None
     now = timezone.now()

@@ -31,7 +31,6 @@ from artchart.measures.models import (
 )
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind, Session, SessionStatus
 
-OPEN_LINK_STATES = ("waiting", "overdue")
 # Who may see program figures (the page, its CSV and the API): program admins and clinicians.
 PROGRAM_ROLES = (Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 TOO_FEW = ("Fewer than {minimum} clients have a first and a last score here ({n}); no figures are shown "

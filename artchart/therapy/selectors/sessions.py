@@ -31,6 +31,7 @@ from artchart.core.permissions import (
     client_ids_allowing,
     client_ids_with_chart_access,
 )
+from artchart.core.secrets import secret_hash
 from artchart.therapy.models import (
     Attendance,
     CalendarFeed,
@@ -41,7 +42,7 @@ from artchart.therapy.models import (
     Session,
     SessionStatus,
 )
-from artchart.therapy.services.sessions import CLINICIAN_ROLES, feed_token_hash, is_facilitator
+from artchart.therapy.services.sessions import CLINICIAN_ROLES, is_facilitator
 
 BOOKED = "Booked"
 LONGEST_MINUTES = 600  # the longest session; bounds the search for overlaps
@@ -282,7 +283,7 @@ def feed_of(user: User) -> CalendarFeed | None:
 
 def feed_for_token(token: str) -> CalendarFeed:
     """The feed at this secret address (404 for an unknown, reset or inactive one)."""
-    feed = (CalendarFeed.objects.select_related("user").filter(token_hash=feed_token_hash(token or "")).first()
+    feed = (CalendarFeed.objects.select_related("user").filter(token_hash=secret_hash(token or "")).first()
             if 20 <= len(token or "") <= 100 else None)
     if feed is None or not feed.user.is_active:
         raise Http404

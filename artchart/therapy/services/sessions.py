@@ -486,17 +486,14 @@ def room_update(*, by: User, room: Room, **fields) -> Room:
 # --- calendar feed -----------------------------------------------------------------------------------
 
 
-feed_token_hash = secret_hash
-
-
 @transaction.atomic
 def calendar_feed_reset(*, by: User) -> tuple[CalendarFeed, str]:
     """A new secret address for the user's feed (the old one stops working); the token is shown once."""
     token = new_secret()
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(
-        user=by, defaults={"token_hash": feed_token_hash(token)})
+        user=by, defaults={"token_hash": secret_hash(token)})
     if not created:
-        feed.token_hash = feed_token_hash(token)
+        feed.token_hash = secret_hash(token)
         feed.created_at = timezone.now()
         feed.last_fetched_at = None
         feed.save(update_fields=["token_hash", "created_at", "last_fetched_at"])
