@@ -123,6 +123,7 @@ ACTION_LABELS = {
     "artwork.rating_sign": "Signed a rating of an artwork",
     "assessment_type.create": "Added an assessment type",
     "measure.record": "Recorded a completed measure",
+    "measure.record_incomplete": "Kept an unfinished measure (not scored)",
     "measure.risk_alert": "A measure raised a risk alert",
     "measure.risk_acknowledged": "Acknowledged a risk alert with a safety-plan note",
     "measure.link_create": "Sent a link to complete a measure",

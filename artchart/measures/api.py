@@ -24,11 +24,12 @@ from artchart.core.models import PopulationType
 from artchart.core.permissions import Action
 from artchart.measures import instruments, selectors
 from artchart.measures.models import Administration, Mode
-from artchart.measures.services.administrations import administration_record
+from artchart.measures.services.administrations import administration_record, incomplete_message
 
 router = Router(tags=["measures"])
 
 POPULATION_UNKNOWN = "Choose one of: {names}."
+INCOMPLETE_KEPT_AS = "{message} (Kept as administration {id}.)"
 
 
 # --- instruments ------------------------------------------------------------------------------------------
@@ -138,7 +139,9 @@ class AdministrationOut(Schema):
     respondent: str
     answers: list[int | None] = Field(description="The item answers, as scored (reverse-keyed items keyed)")
     extra_answers: dict
-    total: float
+    complete: bool = Field(description="False for a form kept unfinished: never scored, total null")
+    incomplete_reason: str = Field(description="Why an incomplete form could not be scored")
+    total: float | None
     subscales: dict
     band: str
     flags: list[str]
@@ -161,6 +164,10 @@ class AdministrationOut(Schema):
         return item.session_id
 
     @staticmethod
+    def resolve_complete(item: Administration) -> bool:
+        return item.is_complete
+
+    @staticmethod
     def resolve_recorded_by(item: Administration) -> int | None:
         return item.recorded_by_id
 
@@ -176,7 +183,12 @@ def _with_alert(queryset):
 
 @router.post("/clients/{client_id}/measures", response={201: AdministrationOut}, url_name="measures_create")
 def measures_create(request, client_id: Id, payload: MeasureIn):
-    """Score and record one completed measure; a risk answer (PHQ-9 item 9 above 0) raises an alert."""
+    """Score and record one completed measure; a risk answer (PHQ-9 item 9 above 0) raises an alert.
+
+    Answers with items left blank that the instrument's rule does not allow get a 400, and what was
+    answered is still kept as an incomplete administration (listed with ``complete: false``), raising
+    the alert on a risk answer; sending the completed form again with the same date and session
+    completes that administration."""
     access = selectors.measures_access(request.user, client_id, action=Action.WRITE)
     try:
         administration = administration_record(
@@ -189,6 +201,9 @@ def measures_create(request, client_id: Id, payload: MeasureIn):
         # The service names its date "administered_on"; the API calls it "date".
         raise ValidationError({("date" if field == "administered_on" else field): errors
                                for field, errors in exc.error_dict.items()}) from None
+    if not administration.is_complete:
+        raise ValidationError({"answers": INCOMPLETE_KEPT_AS.format(
+            message=incomplete_message(administration), id=administration.pk)})
     return Status(201, _with_alert(selectors.administrations_of(access)).get(pk=administration.pk))
 
 

@@ -46,6 +46,13 @@ def item_field_name(item) -> str:
     return f"item_{item.number}"
 
 
+def mark_unanswered(form: forms.Form, administration, message: str) -> None:
+    """Put ``message`` on each item an incomplete administration left blank, so the person sees where."""
+    for number, answer in enumerate(administration.answers, start=1):
+        if answer is None and f"item_{number}" in form.fields:
+            form.add_error(f"item_{number}", message)
+
+
 def extra_field_name(question) -> str:
     return f"extra_{question.id}"
 
@@ -54,6 +61,7 @@ class AdministerForm(forms.Form):
     """One instrument's items: a radio group per item where the wording ships, a number per
     item for a score-only instrument (the practice reads the wording from its own copy)."""
 
+    kept = False  # True once the answers were stored as an incomplete administration (the page says so)
     instrument = forms.ChoiceField(widget=forms.HiddenInput)
     administered_on = forms.DateField(label="Date completed", widget=_date_input())
     session = SessionChoiceField(queryset=None, required=False, empty_label="Not in a session",

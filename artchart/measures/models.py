@@ -4,7 +4,11 @@ Goal Attainment Scaling ratings, and the organization's crisis resources.
 
 Instruments themselves are data files read by the pure ``artchart.outcomes``
 core; a row names its instrument by id and keeps the version that scored it.
-An administration is never edited: a mistake is recorded as a new one.
+A scored administration is never edited: a mistake is recorded as a new one.
+A form that cannot be scored (an item left blank where the authors allow
+none) is kept as an *incomplete* administration with what was answered, so a
+risk answer in it is never lost; it gains answers until it is completed and
+scored, and each change is audited.
 """
 
 from __future__ import annotations
@@ -46,7 +50,9 @@ class Administration(models.Model):
     respondent = models.CharField(max_length=8, choices=Respondent.choices, default=Respondent.CLIENT)
     answers = models.JSONField()           # one option value (or null) per scored item, in order
     extra_answers = models.JSONField(default=dict, blank=True)  # unscored questions (PHQ-9's difficulty)
-    total = models.FloatField()
+    total = models.FloatField(null=True, blank=True)  # None while incomplete: never a number from a part-form
+    is_complete = models.BooleanField(default=True)
+    incomplete_reason = models.CharField(max_length=300, blank=True)  # the scorer's words, e.g. "4 of 9 unanswered"
     subscales = models.JSONField(default=dict, blank=True)
     band = models.CharField(max_length=60, blank=True)
     flags = models.JSONField(default=list, blank=True)
@@ -60,7 +66,12 @@ class Administration(models.Model):
         indexes = [models.Index(fields=["client", "instrument", "administered_on"])]
 
     def __str__(self) -> str:
-        return f"{self.instrument} {self.administered_on:%Y-%m-%d}: {self.total:g}"
+        score = f"{self.total:g}" if self.is_complete else "incomplete"
+        return f"{self.instrument} {self.administered_on:%Y-%m-%d}: {score}"
+
+    @property
+    def answered_count(self) -> int:
+        return sum(answer is not None for answer in self.answers)
 
 
 class ScheduleRule(models.TextChoices):
@@ -105,6 +116,7 @@ class MeasureLink(models.Model):
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)  # replaced by a resend, or withdrawn
+    # Set with the first answers saved (an incomplete administration), completed on submit.
     administration = models.OneToOneField(Administration, on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="link")
 
@@ -115,6 +127,8 @@ class MeasureLink(models.Model):
     def status(self) -> str:
         if self.completed_at:
             return "completed"
+        if self.administration_id and self.expires_at > timezone.now() and not self.cancelled_at:
+            return "started"
         if self.cancelled_at:
             return "cancelled"
         if self.expires_at <= timezone.now():
@@ -123,7 +137,7 @@ class MeasureLink(models.Model):
             return "overdue"
         return "waiting"
 
-    STATUS_LABELS = {"completed": "Completed", "cancelled": "Replaced or withdrawn", "expired": "Expired",
+    STATUS_LABELS = {"completed": "Completed", "started": "Started, not finished", "cancelled": "Replaced or withdrawn", "expired": "Expired",
                      "overdue": "Overdue", "waiting": "Waiting"}
 
     @property

@@ -48,6 +48,11 @@ def administrations_of(access: ClientAccess, *, instrument: str = "") -> QuerySe
     return queryset.filter(instrument=instrument) if instrument else queryset
 
 
+def incomplete_of(access: ClientAccess) -> QuerySet[Administration]:
+    """Forms kept unfinished (refused for a blank item, or a link left part-answered), newest first."""
+    return administrations_of(access).filter(is_complete=False).order_by("-administered_on", "-pk")
+
+
 def administration_get(access: ClientAccess, administration_id: int) -> Administration:
     found = administrations_of(access).filter(pk=administration_id).first()
     if found is None:
@@ -146,7 +151,7 @@ def due_measures_for(user, *, client_ids=None) -> list[Due]:
         return []
     ids = sorted({s.client_id for s in schedules})
     last = {(row["client_id"], row["instrument"]): row["last"] for row in Administration.objects.filter(
-        client_id__in=ids).values("client_id", "instrument").annotate(last=Max("administered_on"))}
+        client_id__in=ids, is_complete=True).values("client_id", "instrument").annotate(last=Max("administered_on"))}
     discharge = {row["client_id"]: timezone.localtime(row["last"]).date() for row in Note.objects.filter(
         client_id__in=ids, kind=NoteKind.DISCHARGE).values("client_id").annotate(last=Max("created_at"))}
     open_links = {}
@@ -182,7 +187,8 @@ class Trajectory:
 def trajectories_of(access: ClientAccess) -> list[Trajectory]:
     """Each instrument the client has completed, over time, with its course classified."""
     by_instrument: dict[str, list[Administration]] = defaultdict(list)
-    for administration in administrations_of(access).order_by("administered_on", "recorded_at", "pk"):
+    for administration in administrations_of(access).filter(is_complete=True).order_by(
+            "administered_on", "recorded_at", "pk"):
         by_instrument[administration.instrument].append(administration)
     available, result = instruments.available(), []
     for instrument_id, points in by_instrument.items():
@@ -301,7 +307,8 @@ def _cohort(user, filters: CohortFilter) -> QuerySet[Client]:
 
 def pre_post(user, filters: CohortFilter, instrument: outcomes.Instrument) -> list[tuple[float, float]]:
     """Each cohort client's first and last score in the period (two administrations on different days at least)."""
-    administrations = Administration.objects.filter(client__in=_cohort(user, filters), instrument=instrument.id)
+    administrations = Administration.objects.filter(client__in=_cohort(user, filters), instrument=instrument.id,
+                                                    is_complete=True)
     if filters.date_from:
         administrations = administrations.filter(administered_on__gte=filters.date_from)
     if filters.date_to:

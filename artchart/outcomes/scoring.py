@@ -17,17 +17,35 @@ TOO_MANY_MISSING = "{name} cannot be scored with {missing} of its {expected} ite
 UNKNOWN_INSTRUMENT = "Unknown instrument '{key}'."
 
 
+@dataclass(frozen=True)
+class Partial:
+    """What was answered of a form refused for unanswered items: enough to keep it as an incomplete
+    administration and to raise its alert, never a total. ``items`` are keyed as in :class:`Score`."""
+
+    items: tuple[int | None, ...]
+    flags: list[str]
+    risk: bool
+    reason: str
+
+
 class ScoringError(ValueError):
     """Answers or a request that cannot be scored; the message is written for the person who entered them.
 
-    When answers are refused for missing items, ``flags`` and ``risk`` still report the risk items that
-    were answered, so a refused PHQ-9 with item 9 above 0 still raises its alert.
+    When answers are refused only for unanswered items, ``partial`` holds what was answered, with the
+    risk flags those answers raise, so a refused PHQ-9 with item 9 above 0 still raises its alert.
     """
 
-    def __init__(self, message: str, *, flags: list[str] | None = None, risk: bool = False):
+    def __init__(self, message: str, *, partial: Partial | None = None):
         super().__init__(message)
-        self.flags = flags or []
-        self.risk = risk
+        self.partial = partial
+
+    @property
+    def flags(self) -> list[str]:
+        return self.partial.flags if self.partial else []
+
+    @property
+    def risk(self) -> bool:
+        return bool(self.partial and self.partial.risk)
 
 
 @dataclass(frozen=True)
@@ -84,8 +102,9 @@ def _total(instrument: Instrument, keyed: tuple[int | None, ...], *, flags: list
         return sum(answered), False
     rule = instrument.missing
     if rule.method == "refuse" or missing > rule.max_missing:
-        raise ScoringError(TOO_MANY_MISSING.format(name=instrument.short_name, missing=missing,
-                                                   expected=len(keyed), rule=rule.rule), flags=flags, risk=risk)
+        message = TOO_MANY_MISSING.format(name=instrument.short_name, missing=missing, expected=len(keyed),
+                                          rule=rule.rule)
+        raise ScoringError(message, partial=Partial(items=keyed, flags=flags, risk=risk, reason=message))
     # Prorating: the mean of the answered items times the number of items, as the authors'
     # rule in the file allows (e.g. CORE-10: one item missing, Barkham et al. 2013).
     return sum(answered) * len(keyed) / len(answered), True

@@ -1,5 +1,6 @@
-"""Recording an administration: scored by the outcomes core before anything is stored,
-and a risk flag raises an alert in the same transaction."""
+"""Recording an administration: scored by the outcomes core before anything is stored, and a
+risk flag raises an alert in the same transaction. A form refused for unanswered items is kept
+as an incomplete administration, so a risk answer in it still reaches the clinicians."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from artchart.core.access import require_client_access
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.measures import instruments
-from artchart.measures.models import Administration, Mode
+from artchart.measures.models import Administration, Mode, RiskAlert
+from artchart.measures.services.alerts import raise_alert
 from artchart.therapy.selectors.sessions import sessions_booking
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,9 @@ logger = logging.getLogger(__name__)
 IN_FUTURE = "The date cannot be in the future."
 NO_DATE = "Give the date the measure was completed."
 SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions."
+INCOMPLETE_KEPT = ("{reason} The answers given are kept as an incomplete measure (not scored){alert}; "
+                   "answer the rest to score it.")
+INCOMPLETE_ALERTED = ", and the risk answer among them raised an alert for the clinicians"
 EXTRA_UNKNOWN = "Unknown question '{key}'."
 EXTRA_OPTION = "'{value}' is not an answer to '{key}'."
 
@@ -48,10 +53,14 @@ def clean_extra_answers(instrument: outcomes.Instrument, extra: dict | None) -> 
     return clean
 
 
-def score_answers(instrument: outcomes.Instrument, answers) -> outcomes.Score:
+def score_answers(instrument: outcomes.Instrument, answers) -> outcomes.Score | outcomes.Partial:
+    """The score, or — for a form refused only for unanswered items — what was answered (kept as an
+    incomplete administration). Any other refusal (an answer outside the options) is a ValidationError."""
     try:
         return outcomes.score(instrument, answers)
     except outcomes.ScoringError as exc:
+        if exc.partial is not None:
+            return exc.partial
         raise ValidationError({"answers": str(exc)}) from None
 
 
@@ -73,22 +82,45 @@ def chosen_options(instrument: outcomes.Instrument, keyed) -> list[int | None]:
     return chosen
 
 
-def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.Score, administered_on: dt.date,
-          mode: str, by: User | None, session_id: int | None = None, respondent: str = "client", extra: dict | None = None,
-          ) -> Administration:
-    """Write a scored administration and, on a risk flag, its alert (inside the caller's transaction)."""
-    administration = Administration.objects.create(
-        client=client, instrument=instrument.id, instrument_version=instrument.version,
-        administered_on=administered_on, session_id=session_id, mode=mode, respondent=respondent,
-        answers=chosen_options(instrument, scored.items), extra_answers=extra or {}, total=scored.total,
-        subscales=scored.subscales,
-        band=scored.band or "", flags=list(scored.flags), risk=scored.risk, prorated=scored.prorated, recorded_by=by,
-    )
-    audit.record(actor=by, action="measure.record", obj=administration, client_ids=[client.pk],
-                 detail={"instrument": instrument.id, "mode": mode, "session": session_id})
-    if scored.risk:
-        from artchart.measures.services.alerts import raise_alert
+def _open_draft(*, client: Client, instrument: outcomes.Instrument, by: User | None, mode: str,
+                session_id: int | None, administered_on: dt.date) -> Administration | None:
+    """The incomplete administration this same form left (refused, or saved as it was filled in), locked."""
+    return Administration.objects.select_for_update().filter(
+        client=client, instrument=instrument.id, recorded_by=by, mode=mode, session_id=session_id,
+        administered_on=administered_on, is_complete=False).order_by("-pk").first()
 
+
+def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.Score | outcomes.Partial,
+          administered_on: dt.date, mode: str, by: User | None, session_id: int | None = None,
+          respondent: str = "client", extra: dict | None = None, draft: Administration | None = None,
+          ) -> Administration:
+    """Write an administration (inside the caller's transaction): scored, or incomplete with what was
+    answered. ``draft``, an incomplete administration of the same form, is completed or updated instead
+    of a second row being written.
+    A risk answer raises the alert once, whether the form was scored or not."""
+    complete = isinstance(scored, outcomes.Score)
+    values = {
+        "instrument_version": instrument.version, "respondent": respondent, "administered_on": administered_on,
+        "answers": chosen_options(instrument, scored.items), "extra_answers": extra or {},
+        "total": scored.total if complete else None, "subscales": scored.subscales if complete else {},
+        "band": (scored.band or "") if complete else "", "flags": list(scored.flags), "risk": scored.risk,
+        "prorated": scored.prorated if complete else False, "is_complete": complete,
+        "incomplete_reason": "" if complete else scored.reason[:300],
+    }
+    if draft is None:
+        administration = Administration.objects.create(
+            client=client, instrument=instrument.id, session_id=session_id,
+            mode=mode, recorded_by=by, **values)
+    else:
+        administration = draft
+        for name, value in values.items():
+            setattr(administration, name, value)
+        administration.save(update_fields=list(values))
+    audit.record(actor=by, action="measure.record" if complete else "measure.record_incomplete",
+                 obj=administration, client_ids=[client.pk], flagged=scored.risk,
+                 detail={"instrument": instrument.id, "mode": mode, "session": session_id,
+                         "answered": administration.answered_count})
+    if scored.risk and not RiskAlert.objects.filter(administration=administration).exists():
         raise_alert(administration)
     return administration
 
@@ -96,7 +128,13 @@ def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.S
 def administration_record(*, by: User, client: Client, instrument: str, answers, administered_on: dt.date,
                           session=None, mode: str = Mode.ENTERED, respondent: str = "client",
                           extra_answers: dict | None = None) -> Administration:
-    """Record one completed measure (entered by the clinician, the tablet hand-off, or the API)."""
+    """Record one measure (entered by the clinician, the tablet hand-off, or the API).
+
+    A form with items left blank that the authors' rule does not allow is still kept, as an incomplete
+    administration with what was answered (and the alert, on a risk answer); ``is_complete`` tells the
+    caller, which shows ``incomplete_message`` and asks for the missing answers. Sending the form again
+    from the same place completes that administration instead of writing a second one.
+    """
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     found = instruments.get(instrument)
     _check_day(administered_on)
@@ -106,6 +144,13 @@ def administration_record(*, by: User, client: Client, instrument: str, answers,
     if session_id is not None and not sessions_booking(client.pk).filter(pk=session_id).exists():
         raise ValidationError({"session": SESSION_OF_ANOTHER_CLIENT})
     with transaction.atomic():
+        draft = _open_draft(client=client, instrument=found, by=by, mode=mode, session_id=session_id,
+                            administered_on=administered_on)
         return store(client=client, instrument=found, scored=scored, administered_on=administered_on, mode=mode,
-                     by=by, session_id=session_id, respondent=respondent, extra=extra)
+                     by=by, session_id=session_id, respondent=respondent, extra=extra, draft=draft)
 
+
+def incomplete_message(administration: Administration) -> str:
+    """What the person who sent a refused form is told: why, and that nothing was lost."""
+    alert = INCOMPLETE_ALERTED if administration.risk else ""
+    return INCOMPLETE_KEPT.format(reason=administration.incomplete_reason, alert=alert)

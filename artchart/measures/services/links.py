@@ -115,19 +115,22 @@ def link_for_token(token: str) -> MeasureLink:
 
 
 def link_complete(*, token: str, answers, extra_answers: dict | None = None):
-    """Score and store what the person answered through the link; the link is then used up."""
+    """Score and store what the person answered through the link. A scored form uses the link up; one
+    refused for unanswered items is kept (incomplete, raising the alert on a risk answer) and the link
+    stays open for the rest, completing the same administration when it comes."""
     link = link_for_token(token)
     found = instruments.get(link.instrument)
     scored = score_answers(found, answers)
     extra = clean_extra_answers(found, extra_answers)
     with transaction.atomic():
-        locked = MeasureLink.objects.select_for_update().get(pk=link.pk)
+        locked = MeasureLink.objects.select_for_update().select_related("administration").get(pk=link.pk)
         if locked.completed_at or locked.cancelled_at:
             raise Http404
         administration = store(client=link.client, instrument=found, scored=scored,
                                administered_on=timezone.localdate(), mode=Mode.LINK, by=None,
-                               respondent=link.respondent, extra=extra)
-        locked.completed_at = timezone.now()
+                               respondent=link.respondent, extra=extra, draft=locked.administration)
         locked.administration = administration
+        if administration.is_complete:
+            locked.completed_at = timezone.now()
         locked.save(update_fields=["completed_at", "administration"])
     return administration

@@ -134,6 +134,21 @@ def test_bad_input_is_refused_naming_the_problem_and_stores_nothing(client, ther
     assert not Administration.objects.exists() and not AuditEvent.objects.filter(action="measure.record").exists()
 
 
+def test_a_blank_item_is_refused_but_the_answers_and_the_risk_are_kept(client, therapist, client_record):
+    response = _post(client, therapist, client_record, answers=[1, 1, 1, None, 1, 1, 1, 1, 2])
+    assert response.status_code == 400
+    kept = Administration.objects.get()
+    message = " ".join(response.json()["errors"]["answers"])
+    assert "cannot be scored" in message and f"administration {kept.pk}" in message and "raised an alert" in message
+    assert not kept.is_complete and kept.mode == "api" and RiskAlert.objects.get().administration == kept
+    listed = client.get(_url(client_record), **_headers(therapist)).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows[0]["complete"] is False and rows[0]["total"] is None and rows[0]["alert"] is not None
+    response = _post(client, therapist, client_record, answers=[1, 1, 1, 1, 1, 1, 1, 1, 2])
+    assert response.status_code == 201 and response.json()["id"] == kept.pk and response.json()["total"] == 10
+    assert RiskAlert.objects.count() == 1
+
+
 def test_a_session_of_another_client_is_refused(client, therapist, client_record, site):
     other = ClientFactory(site=site)
     CareTeamFactory(client=other, user=therapist, role="primary")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from artchart.core.models import AuditEvent
-from artchart.measures.models import Administration
+from artchart.measures.models import Administration, RiskAlert
 from artchart.measures.views.public import ANSWER_NEEDED, HANDOFF, NO_HANDOFF
 from artchart.tests.factories import SessionFactory
 
@@ -83,12 +83,29 @@ def test_answers_are_saved_as_the_therapists_tablet_record(tablet, therapist, cl
     assert Administration.objects.count() == 1
 
 
-def test_bad_answers_are_refused_and_nothing_is_stored(tablet):
-    response = tablet.post(HANDOFF_URL, _answers([1, 1, 2, 1, 0, 1, 1, 0]))
-    assert response.status_code == 200 and ANSWER_NEEDED in response.content.decode()
+def test_an_answer_outside_the_options_is_refused_and_nothing_is_stored(tablet):
     response = tablet.post(HANDOFF_URL, _answers([1, 1, 2, 1, 0, 1, 1, 0, 9]))
     assert response.status_code == 200 and "Choose one of the answers shown." in response.content.decode()
     assert not Administration.objects.exists()
+
+
+def test_a_blank_item_keeps_the_answers_and_the_rest_completes_them(tablet):
+    response = tablet.post(HANDOFF_URL, _answers([1, 1, 2, 1, 0, 1, 1, 0]))  # item 9 left blank
+    page = response.content.decode()
+    assert response.status_code == 200 and ANSWER_NEEDED in page and "Your answers so far are saved" in page
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.mode == "tablet" and kept.answered_count == 8
+    response = tablet.post(HANDOFF_URL, _answers([1, 1, 2, 1, 0, 1, 1, 0, 0]))
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert kept.is_complete and kept.total == 7 and Administration.objects.count() == 1
+
+
+def test_a_blank_item_with_a_risk_answer_raises_the_alert(tablet, client_record):
+    tablet.post(HANDOFF_URL, _answers([1, 1, 1, "", 1, 1, 1, 1, 2]))
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.risk
+    assert RiskAlert.objects.get().administration == kept
 
 
 def test_the_therapists_password_returns_the_record(tablet, client_record):

@@ -171,7 +171,6 @@ def test_a_phq9_with_item_9_above_0_raises_the_alert(client, therapist, client_r
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"item_9": ""}, "PHQ-9 cannot be scored with 1 of its 9 items unanswered"),
     ({"item_3": "7"}, "Choose an answer."),
     ({"item_3": "two"}, "Choose an answer."),
     ({"administered_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat()},
@@ -186,6 +185,34 @@ def test_bad_input_names_the_problem_and_stores_nothing(client, therapist, clien
     html = response.content.decode()
     assert "Nothing was saved." in html and message in html
     assert not Administration.objects.exists() and not AuditEvent.objects.filter(action="measure.record").exists()
+
+
+def test_a_blank_item_is_kept_incomplete_and_the_rest_completes_it(client, therapist, client_record):
+    client.force_login(therapist)
+    response = client.post(url("administer", client_record), _item_post([*QUIET[:8], None]))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Kept as incomplete, not scored." in html
+    assert "PHQ-9 cannot be scored with 1 of its 9 items unanswered" in html and "Nothing was saved." not in html
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.total is None and not RiskAlert.objects.exists()
+    assert AuditEvent.objects.filter(action="measure.record_incomplete", object_id=str(kept.pk)).exists()
+    measures = page(client, "client_measures", client_record)
+    assert "Incomplete — not scored" in measures and "8 of 9 items answered" in measures
+    response = client.post(url("administer", client_record), _item_post([*QUIET[:8], 0]))
+    kept.refresh_from_db()
+    assert response.status_code == 302 and kept.is_complete and Administration.objects.count() == 1
+
+
+def test_a_blank_item_with_a_risk_answer_raises_the_alert(client, therapist, client_record):
+    client.force_login(therapist)
+    response = client.post(url("administer", client_record), _item_post([1, 1, 1, None, 1, 1, 1, 1, 2]))
+    assert "the risk answer among them raised an alert" in response.content.decode()
+    alert = RiskAlert.objects.get()
+    assert not alert.administration.is_complete and alert.is_open
+    detail = page(client, "administration_detail", client_record, alert.administration.pk)
+    assert "Incomplete — not scored" in detail and "This measure raised a risk alert" in detail
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert url("alert_acknowledge", client_record, alert.pk) in dashboard
 
 
 def test_another_clients_session_is_refused(client, therapist, client_record):

@@ -93,7 +93,6 @@ def test_risk_options_are_marked_for_the_script_and_only_they(client, therapist,
 
 
 @pytest.mark.parametrize(("posted", "message"), [
-    (_answers([1, 1, 1, 1, 1, 1]), ANSWER_NEEDED),              # item 7 left blank
     (_answers([1, 1, 1, 1, 1, 1, 7]), NOT_AN_OPTION),           # outside the options
     (_answers([1, 1, 1, 1, 1, 1, "often"]), NOT_AN_OPTION),     # text
     (_answers([1] * 7, extra_unknown="2"), None),               # unknown fields are ignored, not stored
@@ -112,12 +111,51 @@ def test_bad_answers_change_nothing(client, gad7, posted, message):
     assert 'value="1" checked' in page or 'checked' in page, "what was answered stays chosen"
 
 
-def test_a_refused_form_with_a_risk_answer_still_shows_the_crisis_resources(client, therapist, client_record):
-    _, url = _link(therapist, client_record, instrument="phq9")
-    response = client.post(url, _answers([1, 1, 1, "", 1, 1, 1, 1, 2]))
+def test_a_blank_item_keeps_the_answers_given_and_the_link_open(client, gad7):
+    link, url = gad7
+    response = client.post(url, _answers([1, 1, 1, 1, 1, 1]))  # item 7 left blank
+    page = response.content.decode()
+    assert response.status_code == 200 and ANSWER_NEEDED in page and "Your answers so far are saved" in page
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.total is None and kept.answers == [1, 1, 1, 1, 1, 1, None]
+    link.refresh_from_db()
+    assert link.status == "started" and link.administration == kept and not RiskAlert.objects.exists()
+
+
+def test_the_rest_sent_later_completes_the_same_administration(client, gad7):
+    link, url = gad7
+    client.post(url, _answers([1, 1, 1, 1, 1, 1]))
+    response = client.post(url, _answers([1, 1, 1, 1, 1, 1, 2]))
+    assert "Thank you" in response.content.decode()
+    kept = Administration.objects.get()
+    assert kept.is_complete and kept.total == 8 and kept.incomplete_reason == ""
+    link.refresh_from_db()
+    assert link.status == "completed" and link.administration == kept
+
+
+def test_a_refused_form_with_a_risk_answer_is_kept_and_raises_the_alert(client, therapist, client_record):
+    link, url = _link(therapist, client_record, instrument="phq9")
+    response = client.post(url, _answers([1, 1, 1, "", 1, 1, 1, 1, 2]))  # item 4 blank, item 9 = 2
     page = response.content.decode()
     assert ANSWER_NEEDED in page and "Please reach out now" in page
-    assert not Administration.objects.exists()
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.risk and kept.answers[8] == 2 and kept.answers[3] is None
+    alert = RiskAlert.objects.get()
+    assert alert.administration == kept and alert.is_open and alert.client == client_record
+
+
+def test_a_risk_answer_with_every_other_item_blank_is_kept_and_alerts(client, therapist, client_record):
+    _, url = _link(therapist, client_record, instrument="phq9")
+    client.post(url, _answers(["", "", "", "", "", "", "", "", 1]))
+    kept = Administration.objects.get()
+    assert kept.answered_count == 1 and kept.risk and RiskAlert.objects.filter(administration=kept).exists()
+
+
+def test_completing_a_form_that_already_alerted_raises_no_second_alert(client, therapist, client_record):
+    link, url = _link(therapist, client_record, instrument="phq9")
+    client.post(url, _answers([1, 1, 1, "", 1, 1, 1, 1, 2]))
+    client.post(url, _answers([1, 1, 1, 1, 1, 1, 1, 1, 2]))
+    assert Administration.objects.get().is_complete and RiskAlert.objects.count() == 1
 
 
 def test_every_link_that_no_longer_works_says_the_same(client, therapist, client_record):

@@ -51,6 +51,7 @@ def test_reverse_keyed_items_show_the_answers_given_and_as_keyed(capsys):
     (("gad7", "--answers", "1,0,2,1,x,0,0"), "Answer 'x' to item 5 is not a number."),
     (("gad7", "--answers", "1,0,2,1,1.5,0,0"), "not a whole number"),
     (("phq9", "--answers", "1,0,2,1,,0,0,1,0"), "cannot be scored with 1 of its 9 items unanswered"),
+    (("phq9", "--answers", "1,0,2,1,0,0,0,1,"), "cannot be scored with 1 of its 9 items unanswered"),
     (("xyz", "--answers", "1"), "Unknown instrument 'xyz'. Choose one of: GAD-7, PHQ-9, RSES."),
     (("phq9",), "Give the answers in item order"),
     ((), "Name an instrument"),
@@ -61,6 +62,20 @@ def test_bad_input_names_the_problem_and_exits_2(args, message, capsys):
         _score(*args)
     assert message in str(error.value) and error.value.returncode == 2
     assert capsys.readouterr().out == ""
+
+
+def test_a_refused_form_with_a_risk_answer_warns_and_exits_3(capsys):
+    with pytest.raises(CommandError) as error:
+        _score("phq9", "--answers", "1,1,1,,1,1,1,1,2")
+    assert error.value.returncode == 3
+    assert "cannot be scored" in str(error.value) and "Risk: YES" in str(error.value) and "item 9" in str(error.value)
+
+
+def test_a_refused_form_with_a_risk_answer_in_json_says_so(capsys):
+    with pytest.raises(CommandError) as error:
+        _score("phq9", "--answers", ",,,,,,,,1", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert error.value.returncode == 3 and result["risk"] is True and result["complete"] is False
 
 
 def test_list_names_each_instrument_with_its_items_range_and_licence(capsys):

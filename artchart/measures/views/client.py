@@ -24,12 +24,14 @@ from artchart.core.forms_util import add_service_errors
 from artchart.core.permissions import Action, Area
 from artchart.measures import instruments, selectors
 from artchart.measures.forms import (
+    CHOOSE_ANSWER,
     AcknowledgeForm,
     AdministerForm,
     GasForm,
     HandoffForm,
     LinkForm,
     ScheduleForm,
+    mark_unanswered,
 )
 from artchart.measures.models import Administration, Mode
 from artchart.measures.services import administrations as administration_services
@@ -222,6 +224,8 @@ def client_measures(request, client_id: int):
         "may_write": access.may(Area.CLINICAL, Action.WRITE),
         "may_acknowledge": alert_services.may_acknowledge(access.relations),
         "links": links, "schedules": schedules, "goals": goals, "attainment": attainment,
+        "incomplete": [{"administration": a, "name": getattr(available.get(a.instrument), "short_name", a.instrument)}
+                       for a in selectors.incomplete_of(access)],
         "t_score_known": isinstance(attainment.t_score, float), "choices": instruments.choices(),
     })
 
@@ -251,9 +255,14 @@ def administer(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, RECORDED.format(name=instrument.short_name, total=_number(administration.total),
-                                                      band=administration.band or "no band"))
-            return redirect("measures:administration_detail", client.pk, administration.pk)
+            if administration.is_complete:
+                messages.success(request, RECORDED.format(
+                    name=instrument.short_name, total=_number(administration.total),
+                    band=administration.band or "no band"))
+                return redirect("measures:administration_detail", client.pk, administration.pk)
+            mark_unanswered(form, administration, CHOOSE_ANSWER)
+            form.add_error(None, administration_services.incomplete_message(administration))
+            form.kept = True
     return render(request, "measures/client/administer.html", {
         "nav": "clients", "client": client, "form": form, "instrument": instrument,
         "choices": instruments.choices(), "session_id": session_id if session_id.isdigit() else "",

@@ -26,6 +26,7 @@ from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
 from artchart.core.permissions import Action
 from artchart.measures import instruments
+from artchart.measures.forms import mark_unanswered
 from artchart.measures.models import DEFAULT_CRISIS_RESOURCES, CrisisResources, Mode, Respondent
 from artchart.measures.selectors import measures_access
 from artchart.measures.services.administrations import administration_record
@@ -88,6 +89,8 @@ class AnswerRadios(forms.RadioSelect):
 class QuestionnaireForm(forms.Form):
     """One radio group per item with the instrument's own options, then its unscored questions."""
 
+    kept = False  # True once a part-answered form was stored as incomplete (the page then says so)
+
     def __init__(self, instrument: outcomes.Instrument, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
@@ -110,16 +113,6 @@ class QuestionnaireForm(forms.Form):
     def extra_questions(self) -> list[forms.BoundField]:
         return [self[f"extra_{q.id}"] for q in self.instrument.unscored_questions]
 
-    def clean(self):
-        cleaned = super().clean()
-        missing = [item.number for item in self.instrument.items
-                   if cleaned.get(f"item_{item.number}") is None and f"item_{item.number}" not in self.errors]
-        # The instrument's authors say how many blanks a total survives (none for PHQ-9 and GAD-7).
-        if missing and len(missing) > self.instrument.missing.max_missing:
-            for number in missing:
-                self.add_error(f"item_{number}", ANSWER_NEEDED)
-        return cleaned
-
     def answers(self) -> list[int | None]:
         return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
 
@@ -133,6 +126,12 @@ class QuestionnaireForm(forms.Form):
             if str(self.data.get(f"item_{number}", "")).strip() == str(value):
                 return True
         return False
+
+
+def _ask_for_the_rest(form: QuestionnaireForm, administration) -> None:
+    """A form kept incomplete: the blank questions marked, and the person told nothing was lost."""
+    mark_unanswered(form, administration, ANSWER_NEEDED)
+    form.kept = True
 
 
 def _questionnaire_context(form: QuestionnaireForm) -> dict:
@@ -181,8 +180,10 @@ def public_link(request, token: str):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return _private(render(request, "measures/public/thanks.html", {
-                "instrument": instrument, "crisis": crisis, "risk": administration.risk}))
+            if administration.is_complete:
+                return _private(render(request, "measures/public/thanks.html", {
+                    "instrument": instrument, "crisis": crisis, "risk": administration.risk}))
+            _ask_for_the_rest(form, administration)
     return _private(render(request, "measures/public/questionnaire.html", {
         **_questionnaire_context(form), "crisis": crisis, "link": link,
         "guardian": link.respondent == Respondent.GUARDIAN,
@@ -229,8 +230,10 @@ def handoff(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            request.session[HANDOFF] = {**state, "administration_id": administration.pk}
-            return redirect("measures:handoff")
+            if administration.is_complete:
+                request.session[HANDOFF] = {**state, "administration_id": administration.pk}
+                return redirect("measures:handoff")
+            _ask_for_the_rest(form, administration)
     return render(request, "measures/handoff/questionnaire.html", _questionnaire_context(form))
 
 

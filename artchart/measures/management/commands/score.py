@@ -2,7 +2,9 @@
 
 Scores answers with the instrument's own rules (the practice's instruments, as
 the web uses them) and stores nothing: a quick check at the desk, or a step in
-a script. Bad answers print the same message the web shows and exit with 2.
+a script. Bad answers print the same message the web shows and exit with 2; a
+form refused for blank items whose given answers carry a risk flag prints the
+risk warning and exits with 3, so a script cannot mistake it for a typo.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ ANSWERS_NEEDED = "Give the answers in item order: --answers 1,0,2,… (leave one
 LIST_WITH_ANSWERS = "--list takes no instrument or answers."
 MISSING_MARKS = ("", "-", "na", "n/a", "none", "null")
 BAD_INPUT = 2  # as argparse exits on a bad command line
+REFUSED_WITH_RISK = 3  # refused for blank items, but an answer given carries a risk flag: act on it
+RISK_WARNING = "Risk: YES — follow your safety protocol now. "
+SCORED_RISK_NOTE = "In ArtChart this raises an alert; this command stores nothing."
+REFUSED_RISK_NOTE = ("This form cannot be scored, but an answer given raises a risk flag ({flags}). "
+                     "In ArtChart the unscored form is kept and raises an alert; this command stores nothing.")
 
 
 def parse_answers(text: str) -> list:
@@ -71,6 +78,8 @@ class Command(BaseCommand):
         try:
             scored = outcomes.score(instrument, answers)
         except outcomes.ScoringError as exc:
+            if exc.risk:
+                raise self.refused_with_risk(instrument, exc, as_json=options["json"]) from None
             raise CommandError(str(exc), returncode=BAD_INPUT) from None
         given = [None if a is None else int(a) for a in answers]  # all whole numbers once scored
         if options["json"]:
@@ -100,8 +109,7 @@ class Command(BaseCommand):
         write(f"Band:      {scored.band or 'none (the file defines no bands)'}")
         write(f"Flags:     {'; '.join(scored.flags) if scored.flags else 'none'}")
         if scored.risk:
-            write(self.style.WARNING("Risk:      YES — follow your safety protocol now. "
-                                     "(In ArtChart this raises an alert; this command stores nothing.)"))
+            write(self.style.WARNING(f"Risk:      YES — follow your safety protocol now. ({SCORED_RISK_NOTE})"))
         else:
             write("Risk:      no")
         def shown(values) -> str:
@@ -111,6 +119,16 @@ class Command(BaseCommand):
         if any(i.reverse for i in instrument.items):
             reversed_items = ", ".join(str(i.number) for i in instrument.items if i.reverse)
             write(f"Keyed:     {shown(scored.items)} (items {reversed_items} reverse-keyed)")
+
+    def refused_with_risk(self, instrument: outcomes.Instrument, exc: outcomes.ScoringError, *,
+                          as_json: bool) -> CommandError:
+        """A refused form with a risk answer is not just bad input: it says so loudly, with its own exit status."""
+        warning = RISK_WARNING + REFUSED_RISK_NOTE.format(flags="; ".join(exc.flags))
+        if as_json:
+            self.stdout.write(json.dumps({"instrument": instrument.id, "short_name": instrument.short_name,
+                                          "complete": False, "error": str(exc), "flags": exc.flags, "risk": True},
+                                         ensure_ascii=False))
+        return CommandError(f"{exc} {warning}", returncode=REFUSED_WITH_RISK)
 
     def list_instruments(self, *, as_json: bool) -> None:
         found = list(instruments.available().values())
