@@ -83,7 +83,10 @@ class SessionLimitsMiddleware:
                 else:
                     response = redirect(f"{reverse('login')}?expired=1")
                 return response
-            request.session[SESSION_STARTED] = started
+            if SESSION_STARTED not in request.session:
+                request.session[SESSION_STARTED] = started
+            # A poll writes nothing to the session: a background request that saved it could put back
+            # an older copy over what a page request beside it had just stored.
             if not request.headers.get("X-ArtChart-Poll"):
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)

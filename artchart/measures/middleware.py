@@ -32,4 +32,5 @@ class HandoffMiddleware:
     def _allowed(path: str) -> bool:
         if path.startswith(settings.STATIC_URL):
             return True
-        return path in (reverse("measures:handoff"), reverse("measures:handoff_return"), reverse("logout"))
+        return path in (reverse("measures:handoff"), reverse("measures:handoff_save"),
+                        reverse("measures:handoff_return"), reverse("logout"))

@@ -134,17 +134,31 @@ def _raised_flags(instrument: Instrument, keyed: tuple[int | None, ...]) -> list
             if keyed[flag.item - 1] is not None and keyed[flag.item - 1] > flag.above]
 
 
-def score(instrument: Instrument | str, answers: Sequence[int | None]) -> Score:
-    """Score one administration. ``answers`` holds one option value (or None) per scored item, in order."""
-    if isinstance(instrument, str):
-        instrument = find_instrument(instrument)
+def _checked(instrument: Instrument, answers: Sequence[int | None]) -> tuple[int | None, ...]:
+    """The answers checked against the options and keyed, one per item (None where unanswered)."""
     if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
         raise ScoringError(f"The answers to {instrument.short_name} must be a list of numbers.")
     if len(answers) != len(instrument.items):
         raise ScoringError(WRONG_COUNT.format(name=instrument.short_name, expected=len(instrument.items),
                                               given=len(answers)))
     raw = [_checked_answer(item, answer) for item, answer in zip(instrument.items, answers)]
-    keyed = tuple(_keyed(item, answer) for item, answer in zip(instrument.items, raw))
+    return tuple(_keyed(item, answer) for item, answer in zip(instrument.items, raw))
+
+
+def answered(instrument: Instrument, answers: Sequence[int | None], *, reason: str) -> Partial:
+    """What has been answered so far, with the risk flags it raises, and no total: for a form still
+    being filled in (a link page saves each answer as it is given)."""
+    keyed = _checked(instrument, answers)
+    raised = _raised_flags(instrument, keyed)
+    return Partial(items=keyed, flags=[flag.label for flag in raised], risk=any(flag.risk for flag in raised),
+                   reason=reason)
+
+
+def score(instrument: Instrument | str, answers: Sequence[int | None]) -> Score:
+    """Score one administration. ``answers`` holds one option value (or None) per scored item, in order."""
+    if isinstance(instrument, str):
+        instrument = find_instrument(instrument)
+    keyed = _checked(instrument, answers)
     raised = _raised_flags(instrument, keyed)
     flags = [flag.label for flag in raised]
     risk = any(flag.risk for flag in raised)

@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 IN_FUTURE = "The date cannot be in the future."
 NO_DATE = "Give the date the measure was completed."
 SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions."
+NOT_SENT = "Answers saved as they were given; the form was not sent."
 INCOMPLETE_KEPT = ("{reason} The answers given are kept as an incomplete measure (not scored){alert}; "
                    "answer the rest to score it.")
 INCOMPLETE_ALERTED = ", and the risk answer among them raised an alert for the clinicians"
@@ -53,10 +54,13 @@ def clean_extra_answers(instrument: outcomes.Instrument, extra: dict | None) -> 
     return clean
 
 
-def score_answers(instrument: outcomes.Instrument, answers) -> outcomes.Score | outcomes.Partial:
-    """The score, or — for a form refused only for unanswered items — what was answered (kept as an
-    incomplete administration). Any other refusal (an answer outside the options) is a ValidationError."""
+def score_answers(instrument: outcomes.Instrument, answers, *, sent: bool = True) -> outcomes.Score | outcomes.Partial:
+    """The score, or — for a form refused only for unanswered items, or answers saved before the form
+    is sent (``sent=False``) — what was answered, kept as an incomplete administration. Any other
+    refusal (an answer outside the options) is a ValidationError."""
     try:
+        if not sent:
+            return outcomes.answered(instrument, answers, reason=NOT_SENT)
         return outcomes.score(instrument, answers)
     except outcomes.ScoringError as exc:
         if exc.partial is not None:
@@ -127,18 +131,19 @@ def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.S
 
 def administration_record(*, by: User, client: Client, instrument: str, answers, administered_on: dt.date,
                           session=None, mode: str = Mode.ENTERED, respondent: str = "client",
-                          extra_answers: dict | None = None) -> Administration:
+                          extra_answers: dict | None = None, sent: bool = True) -> Administration:
     """Record one measure (entered by the clinician, the tablet hand-off, or the API).
 
     A form with items left blank that the authors' rule does not allow is still kept, as an incomplete
     administration with what was answered (and the alert, on a risk answer); ``is_complete`` tells the
     caller, which shows ``incomplete_message`` and asks for the missing answers. Sending the form again
-    from the same place completes that administration instead of writing a second one.
+    from the same place completes that administration instead of writing a second one. ``sent=False``
+    saves answers as they are given (the tablet's script), always incomplete.
     """
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     found = instruments.get(instrument)
     _check_day(administered_on)
-    scored = score_answers(found, answers)
+    scored = score_answers(found, answers, sent=sent)
     extra = clean_extra_answers(found, extra_answers)
     session_id = getattr(session, "pk", session)
     if session_id is not None and not sessions_booking(client.pk).filter(pk=session_id).exists():

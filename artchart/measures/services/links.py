@@ -114,13 +114,15 @@ def link_for_token(token: str) -> MeasureLink:
     return link
 
 
-def link_complete(*, token: str, answers, extra_answers: dict | None = None):
+def link_complete(*, token: str, answers, extra_answers: dict | None = None, sent: bool = True):
     """Score and store what the person answered through the link. A scored form uses the link up; one
     refused for unanswered items is kept (incomplete, raising the alert on a risk answer) and the link
-    stays open for the rest, completing the same administration when it comes."""
+    stays open for the rest, completing the same administration when it comes. ``sent=False`` saves the
+    answers as they are given (the page's script sends each one), so a client who closes the tab after
+    a risk answer still reaches the clinicians."""
     link = link_for_token(token)
     found = instruments.get(link.instrument)
-    scored = score_answers(found, answers)
+    scored = score_answers(found, answers, sent=sent)
     extra = clean_extra_answers(found, extra_answers)
     with transaction.atomic():
         locked = MeasureLink.objects.select_for_update().select_related("administration").get(pk=link.pk)

@@ -108,6 +108,20 @@ def test_a_blank_item_with_a_risk_answer_raises_the_alert(tablet, client_record)
     assert RiskAlert.objects.get().administration == kept
 
 
+def test_answers_are_saved_as_the_client_gives_them(tablet):
+    save = reverse("measures:handoff_save")
+    assert tablet.post(save, _answers([0, 0, 1, "", "", "", "", "", 3])).status_code == 204
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.mode == "tablet" and kept.session == tablet.therapy_session
+    assert RiskAlert.objects.get().administration == kept
+    tablet.post(HANDOFF_URL, _answers([0, 0, 1, 0, 0, 0, 0, 0, 3]))
+    kept.refresh_from_db()
+    assert kept.is_complete and kept.total == 4 and RiskAlert.objects.count() == 1
+    assert tablet.post(save, _answers([1] * 9)).status_code == 204, "nothing is under way any more"
+    kept.refresh_from_db()
+    assert kept.total == 4
+
+
 def test_the_therapists_password_returns_the_record(tablet, client_record):
     tablet.post(HANDOFF_URL, _answers([0] * 9))
     page = tablet.get(RETURN_URL).content.decode()

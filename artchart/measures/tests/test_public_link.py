@@ -158,6 +158,48 @@ def test_completing_a_form_that_already_alerted_raises_no_second_alert(client, t
     assert Administration.objects.get().is_complete and RiskAlert.objects.count() == 1
 
 
+def _save_url(page_url: str) -> str:
+    return page_url + "save"
+
+
+def test_answers_are_saved_as_given_and_a_risk_answer_alerts_before_the_form_is_sent(client, therapist,
+                                                                                     client_record):
+    link, url = _link(therapist, client_record, instrument="phq9")
+    assert client.post(_save_url(url), _answers([1])).status_code == 204
+    assert not RiskAlert.objects.exists() and Administration.objects.get().answered_count == 1
+    response = client.post(_save_url(url), _answers([1, 0, 2, "", "", "", "", "", 2]))
+    assert response.status_code == 204 and "no-store" in response["Cache-Control"]
+    # The client closes the tab here: the answers and the alert are already with the clinicians.
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.answers[:3] == [1, 0, 2] and kept.answers[8] == 2 and kept.risk
+    assert RiskAlert.objects.get().administration == kept
+    link.refresh_from_db()
+    assert link.status == "started"
+
+
+def test_a_saved_form_with_every_answer_is_still_not_scored_until_sent(client, gad7):
+    link, url = gad7
+    client.post(_save_url(url), _answers([1] * 7))
+    assert not Administration.objects.get().is_complete
+    client.post(url, _answers([1] * 7))
+    kept = Administration.objects.get()
+    assert kept.is_complete and kept.total == 7
+
+
+def test_saving_keeps_the_valid_answers_and_leaves_out_refused_ones(client, gad7):
+    _, url = gad7
+    client.post(_save_url(url), _answers([1, 7, 2]))
+    assert Administration.objects.get().answers == [1, None, 2, None, None, None, None]
+
+
+def test_saving_nothing_stores_nothing_and_a_dead_link_saves_nothing(client, therapist, client_record, gad7):
+    link, url = gad7
+    assert client.post(_save_url(url), {}).status_code == 204 and not Administration.objects.exists()
+    client.post(url, _answers([0] * 7))
+    assert client.post(_save_url(url), _answers([3])).status_code == 404
+    assert Administration.objects.get().answers == [0] * 7
+
+
 def test_every_link_that_no_longer_works_says_the_same(client, therapist, client_record):
     used, used_url = _link(therapist, client_record)
     client.post(used_url, _answers([0] * 7))

@@ -12,12 +12,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from artchart import outcomes
 from artchart.core import audit
@@ -185,9 +185,28 @@ def public_link(request, token: str):
                     "instrument": instrument, "crisis": crisis, "risk": administration.risk}))
             _ask_for_the_rest(form, administration)
     return _private(render(request, "measures/public/questionnaire.html", {
-        **_questionnaire_context(form), "crisis": crisis, "link": link,
+        **_questionnaire_context(form), "crisis": crisis, "link": link, "token": token,
         "guardian": link.respondent == Respondent.GUARDIAN,
         "risk": request.method == "POST" and form.chose_risk_answer()}))
+
+
+@csrf_exempt  # as public_link: the token in the address is the only authority
+@require_POST
+def public_link_save(request, token: str):
+    """The page's script sends the answers as each is given: kept incomplete (and alerting on a risk
+    answer) even if the form is never sent. Answers the form refuses are left out, the rest kept."""
+    try:
+        link = link_for_token(token)
+        form = QuestionnaireForm(instruments.get(link.instrument), request.POST)
+    except (Http404, ValidationError):
+        return _private(HttpResponse(status=404))
+    form.is_valid()  # fills cleaned_data with the answers that are valid
+    if any(answer is not None for answer in form.answers()):
+        try:
+            link_complete(token=token, answers=form.answers(), extra_answers=form.extra_answers(), sent=False)
+        except Http404:
+            return _private(HttpResponse(status=404))
+    return _private(HttpResponse(status=204))
 
 
 # --- the tablet hand-off ----------------------------------------------------------------------------------
@@ -235,6 +254,28 @@ def handoff(request):
                 return redirect("measures:handoff")
             _ask_for_the_rest(form, administration)
     return render(request, "measures/handoff/questionnaire.html", _questionnaire_context(form))
+
+
+@login_required
+@require_POST
+def handoff_save(request):
+    """The tablet's script sends the answers as each is given (as public_link_save does for links).
+    With no questionnaire under way (ended, or already sent) there is nothing to save."""
+    state = _handoff_state(request)
+    if state is None or state.get("administration_id"):
+        return HttpResponse(status=204)
+    access = measures_access(request.user, state["client_id"], action=Action.WRITE)
+    try:
+        form = QuestionnaireForm(instruments.get(state["instrument"]), request.POST)
+    except ValidationError:  # its file left the practice's folder since the hand-off began
+        return HttpResponse(status=204)
+    form.is_valid()
+    if any(answer is not None for answer in form.answers()):
+        administration_record(
+            by=request.user, client=access.client, instrument=form.instrument.id, answers=form.answers(),
+            administered_on=timezone.localdate(), session=state.get("session_id"), mode=Mode.TABLET,
+            respondent=Respondent.CLIENT, extra_answers=form.extra_answers(), sent=False)
+    return HttpResponse(status=204)
 
 
 class ReturnForm(forms.Form):
@@ -316,7 +357,9 @@ def crisis_resources(request):
 
 urlpatterns = [
     path("m/<str:token>/", public_link, name="public_link"),
+    path("m/<str:token>/save", public_link_save, name="public_link_save"),
     path("measures/handoff/", handoff, name="handoff"),
+    path("measures/handoff/save", handoff_save, name="handoff_save"),
     path("measures/handoff/return/", handoff_return, name="handoff_return"),
     path("manage/crisis-resources/", crisis_resources, name="crisis_resources"),
 ]

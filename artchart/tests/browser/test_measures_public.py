@@ -30,7 +30,10 @@ def _no_blocking(axe, page, label: str) -> None:
 
 
 def _choose(page, number: int, label: str) -> None:
-    page.locator(f"#question-{number}").get_by_text(label, exact=True).click()
+    """Choose an answer and wait for the page to save it (each answer is saved as it is given). Waiting
+    keeps the saves one at a time: the test server's in-memory SQLite refuses concurrent writers."""
+    with page.expect_response(lambda r: r.url.endswith("/save") and r.status == 204):
+        page.locator(f"#question-{number}").get_by_text(label, exact=True).click()
 
 
 def test_a_client_completes_a_gad7_through_a_link(page, shoot, axe, page_watch, therapist, client_record):
@@ -79,7 +82,7 @@ def test_a_risk_answer_brings_up_the_crisis_resources_at_once(page, new_page, sh
     _, token = link_create(by=therapist, client=client_record, instrument="phq9", recipient="Maya")
     phone = new_page(viewport={"width": 390, "height": 844})
     phone.goto(f"/m/{token}/")
-    phone.locator("#question-9").get_by_text("Several days", exact=True).click()
+    _choose(phone, 9, "Several days")
     expect(phone.locator("#crisis-now")).to_be_visible()
     shoot(phone, "00-phone")
     page.goto(f"/m/{token}/")
@@ -101,6 +104,29 @@ def test_a_risk_answer_brings_up_the_crisis_resources_at_once(page, new_page, sh
     shoot(page, "02-risk-thanks")
     _no_blocking(axe, page, "risk thanks")
     assert RiskAlert.objects.filter(administration__risk=True).count() == 1
+
+
+def test_a_link_closed_after_a_risk_answer_still_alerts_the_therapist(page, new_page, sign_in, shoot, therapist,
+                                                                     client_record):
+    """A client opens a PHQ-9 link, answers item 9 = 2, skips item 4 and closes the tab, never sending it."""
+    _, token = link_create(by=therapist, client=client_record, instrument="phq9", recipient="Maya")
+    phone = new_page(viewport={"width": 390, "height": 844})
+    phone.goto(f"/m/{token}/")
+    for number in (1, 2, 3, 5, 6, 7, 8):
+        _choose(phone, number, "Several days")
+    _choose(phone, 9, "More than half the days")
+    expect(phone.locator("#crisis-now")).to_be_visible()
+    phone.close()
+
+    kept = Administration.objects.get()
+    assert not kept.is_complete and kept.answers[3] is None and kept.answers[8] == 2 and kept.mode == "link"
+    sign_in(page, therapist)
+    alerts = page.locator(".panel-alerts")
+    expect(alerts).to_contain_text(client_record.display_name)
+    shoot(page, "01-dashboard-alert")
+    page.goto(f"/clients/{client_record.pk}/measures/{kept.pk}/")
+    expect(page.get_by_role("heading", name="Incomplete — not scored")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("8 of 9 items were answered")
 
 
 def _start_handoff(page, therapist, client_record, session):
