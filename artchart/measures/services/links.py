@@ -125,7 +125,7 @@ def link_complete(*, token: str, answers, extra_answers: dict | None = None, sen
     scored = score_answers(found, answers, sent=sent)
     extra = clean_extra_answers(found, extra_answers)
     with transaction.atomic():
-        locked = MeasureLink.objects.select_for_update().select_related("administration").get(pk=link.pk)
+        locked = MeasureLink.objects.select_for_update(of=("self",)).select_related("administration").get(pk=link.pk)
         if locked.completed_at or locked.cancelled_at:
             raise Http404
         administration = store(client=link.client, instrument=found, scored=scored,
