@@ -1,4 +1,4 @@
-"""Who may do what with a client's records: the access table of ARCHITECTURE.md, as data.
+"""Who may do what with a client's records: the access table, as data (docs/architecture.md).
 
 Access follows the user's place in the client's care team, never the role
 alone. ``ACCESS[area][relation]`` is the set of actions that relation allows.

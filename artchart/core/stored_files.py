@@ -1,4 +1,4 @@
-"""Removing stored files that no row names (ARCHITECTURE rule 7).
+"""Removing stored files that no row names, so that files and rows agree.
 
 A file is written under its hash before the row that names it commits; if the
 transaction then fails, the file is left behind with nothing naming it. The

@@ -2,7 +2,8 @@
 
 Every feature is dimensionless (shares, counts, angles) so the same drawing
 photographed at another resolution gives the same numbers. Definitions are in
-docs/imaging.md; the names follow ../shared/domain/assessments.md.
+docs/imaging.md; the names are the formal elements art therapists
+already use in art-based assessment (colour, space, line, balance).
 """
 
 from __future__ import annotations

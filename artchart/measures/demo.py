@@ -1,4 +1,5 @@
-"""The demo practice's measures (issue 6, item 9): scores over time, schedules, links, GAS and one alert.
+"""The demo practice's measures, so every measures page has data: scores over time, schedules,
+links, GAS and one alert.
 
 Called once from ``artchart.core.demo.build_demo`` after the sessions exist.
 Everything goes through the measures services (scored, validated, audited):

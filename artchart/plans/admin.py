@@ -41,7 +41,7 @@ class TreatmentPlanAdmin(AuditedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        # A signed plan is final (ARCHITECTURE rule 4); only a draft's review date may change here.
+        # A signed plan is final: signed documents never change. Only a draft's review date may change here.
         return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
 
     def has_delete_permission(self, request, obj=None):

@@ -2,7 +2,7 @@
 endpoints (by discovery), and the periodic check that an account still exists there.
 
 The provider is the one outbound connection sign-in makes, to the address the
-operator configured (ARCHITECTURE rule 8); nothing else is fetched.
+operator configured; nothing else is fetched at run time (docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The demo practice's clinical work: sessions, a school group, notes and the rest (issue 4, item 12).
+"""The demo practice's clinical work: sessions, a school group, notes and the rest, so every page has data.
 
 Called once from ``artchart.core.demo.build_demo`` after the clients and their
 signed plans exist. Everything goes through the therapy and plans services, so

@@ -1,4 +1,4 @@
-"""Artwork tried as a new user would, through the pages only (issue 5, "Done when", first bullet).
+"""Artwork tried as a new user would, through the pages only: filing, viewing and marking a piece.
 
 A therapist opens the session, files two photographed drawings at once from the session page, sees
 them on the client's timeline with thumbnails, opens one (photo, palette, features), marks it as a

@@ -1,4 +1,4 @@
-"""A clinical day tried as a new user would, through the pages only (issue 4, "Done when").
+"""A clinical day tried as a new user would, through the pages only.
 
 A therapist starts a group from the nav, adds four members, books a weekly series from the group
 page, marks attendance, writes and signs the notes of those present in the batch screen and adds an

@@ -1,4 +1,4 @@
-"""Measures tried as a new user would, through the pages (issue 6, "Done when"): a PHQ-9 with
+"""Measures tried as a new user would, through the pages: a PHQ-9 with
 item 9 above 0 entered in a session raises the alert, which shows on the dashboard and the chart
 until it is acknowledged with a safety-plan note; the trajectory shows reliable improvement.
 Only the client, the session and an intake PHQ-9 are arranged; everything else is clicked and typed."""

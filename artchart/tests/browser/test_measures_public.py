@@ -1,4 +1,4 @@
-"""Measures outside the record, tried as a new user would (issue 6, "Done when"): a client
+"""Measures outside the record, tried as a new user would: a client
 completes a GAD-7 through a link in a fresh browser with no login; a risk answer on a PHQ-9
 brings the crisis resources up at once; the tablet hand-off shows only the questionnaire and
 needs the therapist's password back; the program page shows effect sizes for a group of
