@@ -1,4 +1,4 @@
-"""The art-based assessments ArtChart ships (domain/assessments.md); a practice adds its own as data.
+"""The art-based assessments ArtChart ships (PPAT and the other common ones); a practice adds its own as data.
 
 They are written after every ``migrate`` and every ``flush`` (Django's post_migrate signal), so a
 database never lacks them — the test suite's flush between browser tests included.

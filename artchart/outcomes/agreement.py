@@ -12,7 +12,7 @@ import numpy as np
 from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.scoring import ScoringError
 
-# FEATS scales run 0–5 in half points (domain/assessments.md): eleven ordered categories.
+# FEATS scales run 0–5 in half points (as the FEATS manual scores them): eleven ordered categories.
 HALF_POINTS_0_TO_5 = tuple(step / 2 for step in range(11))
 
 

@@ -14,7 +14,7 @@ from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.scoring import ScoringError
 
 # Reports show no figure for groups smaller than this, so they cannot single out a client
-# (domain/measures.md, "Program effectiveness"); callers may pass their organization's minimum.
+# (the usual small-cell rule for program figures); callers may pass their organization's minimum.
 MIN_GROUP_SIZE = 5
 
 

@@ -34,7 +34,7 @@ def with_norms(clinical, general):
     return parse_instrument(data, "test.json")
 
 
-# --- the worked example of domain/measures.md (CORE-10) ----------------------------------------------------
+# --- a worked example by hand (CORE-10, the figures in docs/outcomes.md) -------------------------------------
 
 
 def test_core10_worked_example_cutoff_c():
