@@ -60,8 +60,9 @@ def _planned_apps(text: str) -> set[str]:
 
 def _named_paths(text: str) -> set[str]:
     names = set()
-    for token in re.findall(r"`([^`\s]+)`", text):
-        if any(ch in token for ch in "*<>{}"):
+    text = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)  # fenced blocks pair their own backticks
+    for token in re.findall(r"`([^`\n]+)`", text):
+        if any(ch in token for ch in "*<>{} "):
             continue  # a pattern (tests/url_rules_*.py), not one path
         if token.startswith(REPO_PATH_STARTS) or token in ROOT_FILES:
             names.add(token)
