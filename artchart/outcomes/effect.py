@@ -69,8 +69,8 @@ def _noncentrality_interval(t_observed: float, df: int, confidence: float) -> tu
         width = 5.0 + abs(t_observed)
         while cdf(t_observed - width) < probability or cdf(t_observed + width) > probability:
             width *= 2
-        return optimize.brentq(lambda ncp: cdf(ncp) - probability, t_observed - width, t_observed + width,
-                               xtol=1e-10)
+        return float(optimize.brentq(lambda ncp: cdf(ncp) - probability, t_observed - width,
+                                     t_observed + width, xtol=1e-10))
 
     return limit(1 - tail), limit(tail)
 
