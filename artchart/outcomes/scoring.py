@@ -126,9 +126,9 @@ def _band(instrument: Instrument, total: float) -> str | None:
 def _subscales(instrument: Instrument, keyed: tuple[int | None, ...]) -> dict[str, float | None]:
     scores: dict[str, float | None] = {}
     for subscale in instrument.subscales:
-        answered = [value for number in subscale.items if (value := keyed[number - 1]) is not None]
+        given = [value for number in subscale.items if (value := keyed[number - 1]) is not None]
         # A subscale with an unanswered item is not scored: no author's rule covers a part-scale.
-        scores[subscale.id] = sum(answered) if len(answered) == len(subscale.items) else None
+        scores[subscale.id] = sum(given) if len(given) == len(subscale.items) else None
     return scores
 
 
