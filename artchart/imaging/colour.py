@@ -5,7 +5,10 @@ Formulas: IEC 61966-2-1 (sRGB transfer curve) and CIE 15:2004 (XYZ to L*a*b*).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 # sRGB 8-bit code value -> linear light, as a look-up table (IEC 61966-2-1).
 _codes = np.arange(256) / 255.0
@@ -18,15 +21,15 @@ RGB_TO_XYZN = (_RGB_TO_XYZ / _WHITE[:, None]).astype(np.float32)
 LUMINANCE = RGB_TO_XYZN[1]
 
 
-def linear(rgb8: np.ndarray) -> np.ndarray:
+def linear(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     return SRGB_TO_LINEAR[rgb8]
 
 
-def lab_from_linear(lin: np.ndarray) -> np.ndarray:
+def lab_from_linear(lin: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.floating[Any]]:
     """Linear sRGB (..., 3) in 0-1 -> CIELAB (..., 3)."""
     xyz = lin @ RGB_TO_XYZN.T
     delta = 6.0 / 29.0
-    f = np.where(xyz > delta ** 3, np.cbrt(xyz), xyz / (3 * delta ** 2) + 4.0 / 29.0)
+    f: npt.NDArray[np.floating[Any]] = np.where(xyz > delta ** 3, np.cbrt(xyz), xyz / (3 * delta ** 2) + 4.0 / 29.0)
     lab = np.empty_like(f)
     lab[..., 0] = 116.0 * f[..., 1] - 16.0
     lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
@@ -34,12 +37,12 @@ def lab_from_linear(lin: np.ndarray) -> np.ndarray:
     return lab
 
 
-def linear_planes(rgb8: np.ndarray) -> np.ndarray:
+def linear_planes(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     """(h, w, 3) uint8 -> (3, h, w) linear float32: one contiguous plane per channel, which numpy walks fastest."""
     return SRGB_TO_LINEAR[rgb8.transpose(2, 0, 1)]
 
 
-def lab_planes(lin: np.ndarray) -> np.ndarray:
+def lab_planes(lin: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Linear sRGB planes (3, h, w) -> CIELAB planes (3, h, w)."""
     m = RGB_TO_XYZN
     f = np.empty_like(lin)
@@ -53,16 +56,16 @@ def lab_planes(lin: np.ndarray) -> np.ndarray:
     return lab
 
 
-def _lab_f(t: np.ndarray) -> np.ndarray:
+def _lab_f(t: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     delta = 6.0 / 29.0
     return np.where(t > delta ** 3, np.cbrt(t), t * (1.0 / (3 * delta ** 2)) + 4.0 / 29.0).astype(np.float32)
 
 
-def lab_from_srgb8(rgb8: np.ndarray) -> np.ndarray:
+def lab_from_srgb8(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating[Any]]:
     return lab_from_linear(linear(rgb8))
 
 
-def srgb8_from_lab(lab: np.ndarray) -> np.ndarray:
+def srgb8_from_lab(lab: npt.ArrayLike) -> npt.NDArray[np.uint8]:
     """CIELAB (..., 3) -> sRGB 8-bit, clipped into the gamut."""
     lab = np.asarray(lab, dtype=np.float64)
     fy = (lab[..., 0] + 16.0) / 116.0
@@ -70,11 +73,11 @@ def srgb8_from_lab(lab: np.ndarray) -> np.ndarray:
     delta = 6.0 / 29.0
     xyz = np.where(f > delta, f ** 3, 3 * delta ** 2 * (f - 4.0 / 29.0))
     lin = np.clip(xyz @ np.linalg.inv(RGB_TO_XYZN.astype(np.float64)).T, 0.0, 1.0)
-    srgb = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+    srgb: npt.NDArray[np.float64] = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
     return np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
 
 
-def hex_from_lab(lab: np.ndarray) -> str:
+def hex_from_lab(lab: npt.ArrayLike) -> str:
     r, g, b = srgb8_from_lab(lab)
     return f"#{r:02x}{g:02x}{b:02x}"
 
@@ -92,6 +95,6 @@ _NAMES = list(NAMED_COLOURS)
 _NAME_LABS = lab_from_srgb8(np.array(list(NAMED_COLOURS.values()), dtype=np.uint8))
 
 
-def colour_name(lab: np.ndarray) -> str:
+def colour_name(lab: npt.ArrayLike) -> str:
     distances = np.linalg.norm(_NAME_LABS - np.asarray(lab, dtype=np.float32), axis=1)
     return _NAMES[int(np.argmin(distances))]

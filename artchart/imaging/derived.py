@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -38,7 +39,7 @@ SHAPE_KEYS = ("coverage", "bbox_fraction", "filled_fraction", "edge_density", "c
 @dataclass(frozen=True)
 class Derived:
     thumbnails: dict[str, bytes]   # {"small": JPEG (long side 320), "large": JPEG (long side 1280)}
-    features: dict                 # JSON-serialisable
+    features: dict[str, Any]       # JSON-serialisable
     version: str
 
 
@@ -55,7 +56,7 @@ def derive(stored: bytes, *, three_d: bool = False) -> Derived:
 
 
 def _decode_for(stored: bytes, long_side: int) -> Image.Image:
-    image = Image.open(io.BytesIO(stored))
+    image: Image.Image = Image.open(io.BytesIO(stored))
     if image.format == "JPEG":
         image.draft("RGB", (long_side, long_side))  # the decoder's reduced-size mode: 1/2, 1/4, 1/8
     image = image.convert("RGB") if image.mode != "RGB" else image
@@ -90,7 +91,7 @@ def _jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _drawing_features(source: Image.Image, frame: Image.Image) -> dict:
+def _drawing_features(source: Image.Image, frame: Image.Image) -> dict[str, Any]:
     finder = _shrink(frame, FINDER_SIZE)
     found = find_page(np.asarray(finder))
     if found.corners is not None:
@@ -105,7 +106,7 @@ def _drawing_features(source: Image.Image, frame: Image.Image) -> dict:
     return features
 
 
-def _three_d_features(frame: Image.Image) -> dict:
+def _three_d_features(frame: Image.Image) -> dict[str, Any]:
     """A sculpture: colours of the whole photo; no page, no shape measures, never FEATS-rated."""
     rgb = np.asarray(frame).reshape(-1, 3)
     features = colour_features(lab_from_srgb8(rgb))

@@ -24,9 +24,11 @@ They never say anything about a diagnosis. Never offered for collage or sculptur
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 
-def estimate(features: dict) -> dict:
+def estimate(features: Mapping[str, Any]) -> dict[str, float]:
     """{"prominence_of_color", "space", "details"} on 0-5 in half points."""
     if not features["coverage"]:
         return {"prominence_of_color": 0.0, "space": 0.0, "details": 0.0}
@@ -37,28 +39,28 @@ def estimate(features: dict) -> dict:
     }
 
 
-def _prominence_of_color(f: dict) -> float:
+def _prominence_of_color(f: Mapping[str, Any]) -> float:
     # Up to 2 points for colours used (six or more is a full palette for 12 markers),
     # up to 2 for filling rather than outlining, up to 1 for area coloured (half the page or more).
     colours = min(f["color_count"], 6) / 6 * 2
     filling = f["filled_fraction"] * 2
     area = min(f["coverage"] / 0.5, 1.0)
-    return colours + filling + area
+    return float(colours + filling + area)
 
 
-def _space(f: dict) -> float:
+def _space(f: Mapping[str, Any]) -> float:
     # The share of the page used: extent and marked area weigh equally;
     # a drawing covering half the sheet already uses all of it for this purpose.
     used = 0.5 * f["bbox_fraction"] + 0.5 * min(f["coverage"] / 0.5, 1.0)
-    return 5 * used
+    return float(5 * used)
 
 
-def _details(f: dict) -> float:
+def _details(f: Mapping[str, Any]) -> float:
     # Separate elements on a log scale (1 -> 0, about 40 -> 3.5), plus up to
     # 1.5 for colours that set elements apart.
     elements = min(math.log2(1 + f["components"]) / math.log2(41), 1.0) * 3.5
     colours = min(f["color_count"], 6) / 6 * 1.5
-    return elements + colours
+    return float(elements + colours)
 
 
 def _half_points(value: float) -> float:

@@ -9,8 +9,10 @@ already use in art-based assessment (colour, space, line, balance).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, SupportsFloat, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 from scipy import ndimage
 
@@ -48,20 +50,22 @@ LIGHT_GRID = 48          # cells along the long side for the illumination estima
 LIGHT_SIGMA_CELLS = 5.0  # smoothing of the illumination estimate, in cells
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
 
+_Scalar = TypeVar("_Scalar", bound=np.generic)
+
 
 @dataclass(frozen=True)
 class Marks:
-    mask: np.ndarray       # bool (h, w): pixels carrying marks
-    lab: np.ndarray        # float32 (3, h, w): CIELAB planes under normalised light
+    mask: npt.NDArray[np.bool_]           # (h, w): pixels carrying marks
+    lab: npt.NDArray[np.float32]          # (3, h, w): CIELAB planes under normalised light
     components: int
-    distance: np.ndarray   # float32 (h, w): ΔE*ab from the paper
-    paper: np.ndarray      # CIELAB of the paper
+    distance: npt.NDArray[np.float32]     # (h, w): ΔE*ab from the paper
+    paper: npt.NDArray[np.floating[Any]]  # CIELAB of the paper
 
 
-def page_features(rgb: np.ndarray) -> dict:
+def page_features(rgb: npt.NDArray[np.uint8]) -> dict[str, Any]:
     """All the formal elements of one page (an RGB uint8 array at the working size)."""
     marks = find_marks(rgb)
-    features = {"coverage": _r(marks.mask.mean())}
+    features: dict[str, Any] = {"coverage": _r(marks.mask.mean())}
     features.update(_geometry(marks))
     features.update(colour_features(marks.lab[:, marks.mask].T, ink=_ink_lab(marks), paper=marks.paper))
     features["filled_fraction"] = _r(_filled_fraction(marks.mask))
@@ -70,7 +74,8 @@ def page_features(rgb: np.ndarray) -> dict:
     return features
 
 
-def colour_features(lab: np.ndarray, *, ink: np.ndarray | None = None, paper: np.ndarray | None = None) -> dict:
+def colour_features(lab: npt.NDArray[np.floating[Any]], *, ink: npt.NDArray[np.floating[Any]] | None = None,
+                    paper: npt.NDArray[np.floating[Any]] | None = None) -> dict[str, Any]:
     """Palette and colour temperament of a set of pixels (n, 3) in CIELAB.
 
     `ink`: the pixels to find the colours from (default all); `paper`: the paper
@@ -93,7 +98,7 @@ def colour_features(lab: np.ndarray, *, ink: np.ndarray | None = None, paper: np
     }
 
 
-def find_marks(rgb: np.ndarray) -> Marks:
+def find_marks(rgb: npt.NDArray[np.uint8]) -> Marks:
     """Estimate the paper colour locally, even out the light, and keep what differs from paper."""
     lin = colour.linear_planes(rgb)
     gain, paper_linear = _illumination(rgb)
@@ -116,7 +121,7 @@ def find_marks(rgb: np.ndarray) -> Marks:
     return Marks(mask=mask, lab=lab, components=count, distance=distance, paper=paper)
 
 
-def _illumination(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _illumination(rgb: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Per-pixel gain that makes the paper equally bright everywhere, and the paper's linear RGB under it.
 
     Light falls on paper and marks alike and multiplies linear RGB, so dividing
@@ -147,19 +152,22 @@ def _illumination(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return full, paper_linear.astype(np.float32)
 
 
-def _paper_like(lin: np.ndarray, luminance: np.ndarray) -> np.ndarray:
+def _paper_like(lin: npt.NDArray[np.float32], luminance: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
     """Light, nearly grey pixels (planes of linear RGB): what paper looks like under any white-ish light."""
     top = np.maximum(np.maximum(lin[0], lin[1]), lin[2])
     bottom = np.minimum(np.minimum(lin[0], lin[1]), lin[2])
     bright = luminance > 0.4 * np.percentile(luminance, 98)
-    return (top - bottom < PAPER_COLOURFULNESS * top) & bright
+    paper: npt.NDArray[np.bool_] = (top - bottom < PAPER_COLOURFULNESS * top) & bright
+    return paper
 
 
-def _block_sum(values: np.ndarray, cell: int, gh: int, gw: int) -> np.ndarray:
-    return values[:gh * cell, :gw * cell].reshape(gh, cell, gw, cell).sum(axis=(1, 3), dtype=np.float32)
+def _block_sum(values: npt.NDArray[np.float32], cell: int, gh: int, gw: int) -> npt.NDArray[np.float32]:
+    sums: npt.NDArray[np.float32] = values[:gh * cell, :gw * cell].reshape(gh, cell, gw, cell).sum(
+        axis=(1, 3), dtype=np.float32)
+    return sums
 
 
-def _ink_lab(marks: Marks) -> np.ndarray:
+def _ink_lab(marks: Marks) -> npt.NDArray[np.float32]:
     """Mark pixels of pure ink: those at least nearly as far from paper as their neighbours.
 
     At every edge of a mark the camera blends ink with paper; those blends
@@ -170,7 +178,8 @@ def _ink_lab(marks: Marks) -> np.ndarray:
     return marks.lab[:, marks.mask & ridge].T
 
 
-def _palette(lab: np.ndarray, ink: np.ndarray, paper: np.ndarray) -> list[dict]:
+def _palette(lab: npt.NDArray[np.floating[Any]], ink: npt.NDArray[np.floating[Any]],
+             paper: npt.NDArray[np.floating[Any]] | None) -> list[dict[str, str | float]]:
     """Cluster colours in CIELAB: leaders over a histogram, refine, merge near ones, drop rare ones.
 
     The clusters are built from pure-ink pixels; every mark pixel is then given
@@ -194,7 +203,8 @@ def _palette(lab: np.ndarray, ink: np.ndarray, paper: np.ndarray) -> list[dict]:
              "share": _r(counts[i] / len(lab))} for i in order]
 
 
-def _blends(centres: np.ndarray, shares: np.ndarray, paper: np.ndarray | None) -> np.ndarray:
+def _blends(centres: npt.NDArray[np.float64], shares: npt.NDArray[np.float64],
+            paper: npt.NDArray[np.floating[Any]] | None) -> npt.NDArray[np.bool_]:
     """Clusters that are blends of larger ones, not colours of their own.
 
     Light mixes linearly, and CIELAB nearly so over short spans, so a blend
@@ -217,13 +227,14 @@ def _blends(centres: np.ndarray, shares: np.ndarray, paper: np.ndarray | None) -
     larger = shares[None, :] > shares[:, None]                               # (k, i): colour i outweighs k
     two_inks = larger[:, :, None] & larger[:, None, :count] & (shares < BLEND_MAX_SHARE)[:, None, None]
     two_inks &= index[None, :, None] != index[None, None, :]
-    blends = (near[:, :, :count] & two_inks).any(axis=(1, 2))
+    blends: npt.NDArray[np.bool_] = (near[:, :, :count] & two_inks).any(axis=(1, 2))
     if paper is not None:
         blends |= (near[:, :, count] & larger).any(axis=1)
     return blends
 
 
-def _blend_owner(lab: np.ndarray, centres: np.ndarray, paper: np.ndarray | None) -> np.ndarray:
+def _blend_owner(lab: npt.NDArray[np.floating[Any]], centres: npt.NDArray[np.float64],
+                 paper: npt.NDArray[np.floating[Any]] | None) -> npt.NDArray[np.intp]:
     """For each pixel, the centre c whose paper-to-ink segment (P + t(c - P), 0 <= t <= 1) passes closest."""
     if paper is None:
         return _nearest(lab, centres)
@@ -232,10 +243,12 @@ def _blend_owner(lab: np.ndarray, centres: np.ndarray, paper: np.ndarray | None)
     along = np.clip((offsets @ spans.T) / np.maximum((spans * spans).sum(axis=1), 1e-6), 0.0, 1.0)  # (n, k)
     gaps = (offsets * offsets).sum(axis=1)[:, None] - 2 * along * (offsets @ spans.T) \
         + along * along * (spans * spans).sum(axis=1)[None, :]
-    return np.argmin(gaps, axis=1)
+    owner: npt.NDArray[np.intp] = np.argmin(gaps, axis=1)
+    return owner
 
 
-def _lab_histogram(lab: np.ndarray, step: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
+def _lab_histogram(lab: npt.NDArray[np.floating[Any]],
+                   step: float = 4.0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Mean colour and pixel count of each occupied Lab cube of side `step` (a counting sort, no sorting)."""
     keys = np.floor(lab * (1.0 / step)).astype(np.int32) + np.array([1, 33, 33], dtype=np.int32)
     keys = np.clip(keys, 0, [27, 65, 65])
@@ -247,7 +260,7 @@ def _lab_histogram(lab: np.ndarray, step: float = 4.0) -> tuple[np.ndarray, np.n
     return sums / counts[occupied, None], counts[occupied].astype(np.float64)
 
 
-def _leaders(bins: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _leaders(bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Leader clustering: the most common colour leads; a bin far from every leader starts a new one."""
     order = np.lexsort((bins[:, 2], bins[:, 1], bins[:, 0], -weights))  # ties broken by colour: deterministic
     leaders = [bins[order[0]]]
@@ -258,7 +271,8 @@ def _leaders(bins: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.asarray(leaders)
 
 
-def _refine(bins: np.ndarray, weights: np.ndarray, centres: np.ndarray, rounds: int = 3) -> np.ndarray:
+def _refine(bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], centres: npt.NDArray[np.float64],
+            rounds: int = 3) -> npt.NDArray[np.float64]:
     """A few weighted k-means steps from the leaders."""
     for _ in range(rounds):
         nearest = _nearest(bins, centres)
@@ -270,32 +284,35 @@ def _refine(bins: np.ndarray, weights: np.ndarray, centres: np.ndarray, rounds: 
     return centres
 
 
-def _merge_close(centres: np.ndarray, bins: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _merge_close(centres: npt.NDArray[np.float64], bins: npt.NDArray[np.float64],
+                 weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Merge the closest pair of centres while any two are within MERGE_DELTA_E."""
     mass = np.bincount(_nearest(bins, centres), weights=weights, minlength=len(centres))
-    centres, mass = list(centres), list(mass)
-    while len(centres) > 1:
-        points = np.asarray(centres)
+    kept, kept_mass = list(centres), list(mass)
+    while len(kept) > 1:
+        points = np.asarray(kept)
         gaps = np.linalg.norm(points[:, None] - points[None], axis=-1)
         np.fill_diagonal(gaps, np.inf)
         i, j = np.unravel_index(np.argmin(gaps), gaps.shape)
         if gaps[i, j] >= MERGE_DELTA_E:
             break
-        total = mass[i] + mass[j]
-        merged = (centres[i] * mass[i] + centres[j] * mass[j]) / max(total, 1e-9)
+        total = kept_mass[i] + kept_mass[j]
+        merged = (kept[i] * kept_mass[i] + kept[j] * kept_mass[j]) / max(total, 1e-9)
         for k in sorted((i, j), reverse=True):
-            del centres[k], mass[k]
-        centres.append(merged)
-        mass.append(total)
-    return np.asarray(centres)
+            del kept[k], kept_mass[k]
+        kept.append(merged)
+        kept_mass.append(total)
+    return np.asarray(kept)
 
 
-def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+def _nearest(points: npt.NDArray[np.floating[Any]], centres: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
     gaps = ((points[:, None, :] - centres[None, :, :].astype(points.dtype)) ** 2).sum(axis=-1)
-    return np.argmin(gaps, axis=1)
+    nearest: npt.NDArray[np.intp] = np.argmin(gaps, axis=1)
+    return nearest
 
 
-def _warm_share(chroma: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+def _warm_share(chroma: npt.NDArray[np.floating[Any]], a: npt.NDArray[np.floating[Any]],
+                b: npt.NDArray[np.floating[Any]]) -> float:
     """Share of coloured marks on the warm side of the hue circle.
 
     Ou, Luo, Woodcock & Wright 2004 (Color Res. Appl. 29:232) model warm-cool
@@ -309,7 +326,7 @@ def _warm_share(chroma: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
     return float((np.cos(hue - np.radians(50.0)) > 0).mean())
 
 
-def _geometry(marks: Marks) -> dict:
+def _geometry(marks: Marks) -> dict[str, float]:
     mask = marks.mask
     h, w = mask.shape
     ys, xs = np.nonzero(mask)
@@ -328,7 +345,7 @@ def _geometry(marks: Marks) -> dict:
     }
 
 
-def _overlap(mask: np.ndarray, mirror: np.ndarray) -> float:
+def _overlap(mask: npt.NDArray[np.bool_], mirror: npt.NDArray[np.bool_]) -> float:
     """Share of mark pixels whose mirror image lands on a mark, within one pixel.
 
     The mirror is taken about the marks' own centre line (their bounding box),
@@ -342,7 +359,7 @@ def _overlap(mask: np.ndarray, mirror: np.ndarray) -> float:
     return float((mask & _box_max(mirror, 3)).sum() / total)
 
 
-def _axis_angle(xs: np.ndarray, ys: np.ndarray) -> float:
+def _axis_angle(xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]) -> float:
     """Principal-axis angle from second central moments, degrees counter-clockwise from horizontal, (-90, 90].
 
     Measured in page pixels at the working size, so it is the angle as seen on
@@ -357,7 +374,7 @@ def _axis_angle(xs: np.ndarray, ys: np.ndarray) -> float:
     return 90.0 if angle <= -90.0 else float(angle)
 
 
-def _filled_fraction(mask: np.ndarray) -> float:
+def _filled_fraction(mask: npt.NDArray[np.bool_]) -> float:
     """Share of the marked area that is filled colour: what an opening by a FILL_SIZE square keeps."""
     total = mask.sum()
     if not total:
@@ -386,7 +403,7 @@ def _edge_density(marks: Marks) -> float:
     return float((edges & marks.mask).sum() / total)
 
 
-def _box_max(values: np.ndarray, size: int) -> np.ndarray:
+def _box_max(values: npt.NDArray[_Scalar], size: int) -> npt.NDArray[_Scalar]:
     """Maximum over a size × size square (dilation, for a mask), edges repeated outward.
 
     Separable, as `size` shifted slices per axis: for the small squares used
@@ -395,12 +412,12 @@ def _box_max(values: np.ndarray, size: int) -> np.ndarray:
     return _box(values, size, np.maximum)
 
 
-def _box_min(values: np.ndarray, size: int) -> np.ndarray:
+def _box_min(values: npt.NDArray[_Scalar], size: int) -> npt.NDArray[_Scalar]:
     """Minimum over a size × size square (erosion, for a mask), edges repeated outward."""
     return _box(values, size, np.minimum)
 
 
-def _box(values: np.ndarray, size: int, combine) -> np.ndarray:
+def _box(values: npt.NDArray[_Scalar], size: int, combine: np.ufunc) -> npt.NDArray[_Scalar]:
     reach = size // 2
     rows = np.pad(values, ((reach, reach), (0, 0)), mode="edge")
     height = values.shape[0]
@@ -415,5 +432,5 @@ def _box(values: np.ndarray, size: int, combine) -> np.ndarray:
     return result
 
 
-def _r(value) -> float:
+def _r(value: SupportsFloat) -> float:
     return round(float(value), 4)

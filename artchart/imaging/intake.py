@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
 
@@ -64,6 +64,8 @@ def load(data: bytes, limits: Limits = Limits()) -> LoadedImage:
     """Check, decode and re-encode one uploaded picture, or raise ImageRejected."""
     _check_size(data, limits)
     image = _open(data, limits)
+    if image.format is None:  # every opener names its format; a picture without one is none we accept
+        raise ImageRejected(NOT_A_PICTURE)
     source_format = "JPEG" if image.format == "MPO" else image.format
     _decode(image)
     image = _upright(image)
@@ -88,7 +90,7 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(too_many) from None
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise ImageRejected(_why_not_a_picture(data)) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ImageRejected(DAMAGED) from None
@@ -167,9 +169,11 @@ def _apply_profile(image: Image.Image, icc: bytes) -> Image.Image:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         if image.mode == "RGB" and "srgb" in ImageCms.getProfileDescription(source).lower():
             return image  # already sRGB: the conversion would only cost time
-        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image  # a broken profile is dropped; the pixels are taken as sRGB
+    # Pillow returns None only for a conversion in place, which this is not.
+    return converted if converted is not None else image
 
 
 def _wide_grey_to_rgb(image: Image.Image) -> Image.Image:

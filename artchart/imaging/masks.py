@@ -23,7 +23,7 @@ def _box(image: Image.Image, x: float, y: float, w: float, h: float) -> tuple[in
     return max(0, left), max(0, top), min(width, max(right, left + 1)), min(height, max(bottom, top + 1))
 
 
-def _blur(image: Image.Image, box) -> None:
+def _blur(image: Image.Image, box: tuple[int, int, int, int]) -> None:
     region = image.crop(box)
     # Pixelate, then blur with a radius scaled to the region, so a signature or a
     # name is unreadable whatever the photo's resolution.

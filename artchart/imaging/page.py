@@ -110,7 +110,8 @@ def _fill_holes(region: np.ndarray) -> np.ndarray:
     """
     labels, _ = ndimage.label(~region)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    return ~np.isin(labels, border[border > 0]) | region
+    sheet: np.ndarray = ~np.isin(labels, border[border > 0]) | region
+    return sheet
 
 
 def _touches_border(region: np.ndarray) -> bool:

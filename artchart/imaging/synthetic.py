@@ -10,6 +10,7 @@ import math
 import random
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageChops, ImageDraw
 
 from artchart.imaging.page import homography  # the same solver the page finder uses
@@ -44,7 +45,8 @@ def _point(rng: random.Random, width: int, height: int, margin: float = 0.1) -> 
     return (rng.uniform(margin, 1 - margin) * width, rng.uniform(margin, 1 - margin) * height)
 
 
-def _stroke(pen, rng, width, height, unit, colour, *, segments: int = 6) -> None:
+def _stroke(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float,
+            colour: tuple[int, int, int], *, segments: int = 6) -> None:
     x, y = _point(rng, width, height)
     points = [(x, y)]
     for _ in range(segments):
@@ -54,7 +56,8 @@ def _stroke(pen, rng, width, height, unit, colour, *, segments: int = 6) -> None
     pen.line(points, fill=colour, width=max(1, round(0.6 * unit)), joint="curve")
 
 
-def _shape(pen, rng, width, height, unit, colour, *, filled: bool) -> None:
+def _shape(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float,
+           colour: tuple[int, int, int], *, filled: bool) -> None:
     x, y = _point(rng, width, height, margin=0.15)
     rx, ry = rng.uniform(4, 14) * unit, rng.uniform(4, 14) * unit
     box = (x - rx, y - ry, x + rx, y + ry)
@@ -72,13 +75,13 @@ def _shape(pen, rng, width, height, unit, colour, *, filled: bool) -> None:
         pen.polygon(points, fill=fill, outline=outline, width=line_width)
 
 
-def _sparse(pen, rng, width, height, unit) -> None:
+def _sparse(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float) -> None:
     for colour in _colours(rng, 2):
         _shape(pen, rng, width, height, unit, colour, filled=False)
         _stroke(pen, rng, width, height, unit, colour, segments=3)
 
 
-def _line(pen, rng, width, height, unit) -> None:
+def _line(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float) -> None:
     colour = rng.choice([(20, 20, 20), (30, 90, 190), (110, 110, 110)])
     for _ in range(rng.randint(4, 8)):
         _shape(pen, rng, width, height, unit, colour, filled=False)
@@ -86,7 +89,7 @@ def _line(pen, rng, width, height, unit) -> None:
         _stroke(pen, rng, width, height, unit, colour)
 
 
-def _filled(pen, rng, width, height, unit) -> None:
+def _filled(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float) -> None:
     sky, ground = _colours(rng, 2)
     pen.rectangle((0.05 * width, 0.05 * height, 0.95 * width, 0.45 * height), fill=sky)
     pen.rectangle((0.05 * width, 0.7 * height, 0.95 * width, 0.95 * height), fill=ground)
@@ -94,13 +97,13 @@ def _filled(pen, rng, width, height, unit) -> None:
         _shape(pen, rng, width, height, unit, colour, filled=True)
 
 
-def _colourful(pen, rng, width, height, unit) -> None:
+def _colourful(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float) -> None:
     for colour in _colours(rng, rng.randint(4, 7)):
         _shape(pen, rng, width, height, unit, colour, filled=rng.random() < 0.6)
         _stroke(pen, rng, width, height, unit, colour)
 
 
-def _mandala(pen, rng, width, height, unit) -> None:
+def _mandala(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float) -> None:
     cx, cy, radius = width / 2, height / 2, 0.42 * min(width, height)
     colours = _colours(rng, 4)
     pen.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=(20, 20, 20), width=round(0.5 * unit))
@@ -157,21 +160,23 @@ def _table(rng: random.Random, width: int, height: int, table: tuple[int, int, i
     return Image.fromarray(coarse).resize((width, height), Image.Resampling.BICUBIC)
 
 
-def _sheet_corners(rng, sheet_size, frame_size, tilt_degrees) -> np.ndarray:
+def _sheet_corners(rng: random.Random, sheet_size: tuple[int, int], frame_size: tuple[int, int],
+                   tilt_degrees: float) -> npt.NDArray[np.float64]:
     """Where the sheet's corners land: centred, scaled to fit, turned by the tilt, corners nudged for perspective."""
     (w, h), (fw, fh) = sheet_size, frame_size
     scale = min(fw / w, fh / h) / 1.3
     angle = math.radians(tilt_degrees * rng.choice((-1, 1)))
     half = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], dtype=np.float64) * scale / 2
     rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
-    corners = half @ rotation.T + np.array([fw / 2, fh / 2])
+    corners: npt.NDArray[np.float64] = half @ rotation.T + np.array([fw / 2, fh / 2])
     squeeze = rng.uniform(0.0, 0.04) * scale * w  # the far edge looks a little shorter
     corners[0, 0] += squeeze
     corners[1, 0] -= squeeze
-    return corners + np.array([[rng.uniform(-0.01, 0.01) * fw, rng.uniform(-0.01, 0.01) * fh] for _ in range(4)])
+    nudges = [[rng.uniform(-0.01, 0.01) * fw, rng.uniform(-0.01, 0.01) * fh] for _ in range(4)]
+    return corners + np.array(nudges, dtype=np.float64)
 
 
-def _to_drawing(corners: np.ndarray, size: tuple[int, int]) -> tuple[float, ...]:
+def _to_drawing(corners: npt.NDArray[np.float64], size: tuple[int, int]) -> tuple[float, ...]:
     w, h = size
     return homography(corners, np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64))
 

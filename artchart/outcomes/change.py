@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from artchart.outcomes.insufficient import Insufficient
-from artchart.outcomes.instrument_files import Instrument, Norm
+from artchart.outcomes.instrument_files import Instrument, Norm, Reliability
 from artchart.outcomes.scoring import ScoringError
 
 # Two-sided 95 % criterion for a reliable change (Jacobson & Truax 1991, p. 14).
@@ -84,6 +84,8 @@ def _cutoff(instrument: Instrument) -> tuple[float | None, str | None, str]:
     if norms.clinical:
         value = cutoff_a(norms.clinical, instrument.higher_is_worse)
         return value, "a", f"cut-off a = {value:.2f} (no general-population norms)"
+    if norms.general is None:
+        raise ScoringError(f"{instrument.short_name} gives neither clinical nor general-population norms.")
     value = cutoff_b(norms.general, instrument.higher_is_worse)
     return value, "b", f"cut-off b = {value:.2f} (no clinical norms)"
 
@@ -103,20 +105,21 @@ def _pre_sd(instrument: Instrument, sd_pre: float | None) -> tuple[float, str]:
     raise ScoringError(f"{instrument.short_name} has no norms in its file; give the pre-treatment SD.")
 
 
-def _reliability(instrument: Instrument) -> float:
+def _reliability(instrument: Instrument) -> Reliability:
     if instrument.reliability is None:
         raise ScoringError(f"{instrument.short_name} has no reliability in its file; "
                            "reliable change needs one.")
-    return instrument.reliability.value
+    return instrument.reliability
 
 
 def _checked_score(instrument: Instrument, value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
         raise ScoringError(f"The {what} score {value!r} is not a number.")
-    if not instrument.score_min <= value <= instrument.score_max:
-        raise ScoringError(f"A {instrument.short_name} score of {value:g} is outside "
+    score = float(value)
+    if not instrument.score_min <= score <= instrument.score_max:
+        raise ScoringError(f"A {instrument.short_name} score of {score:g} is outside "
                            f"{instrument.score_min:g}–{instrument.score_max:g}.")
-    return float(value)
+    return score
 
 
 # --- the verdict -----------------------------------------------------------------------------------------------
@@ -150,7 +153,7 @@ def _direction(improvement: float) -> str:
 def _jt_rc(instrument: Instrument, pre: float, post: float, sd_pre: float | None) -> float | None:
     try:
         sd, _ = _pre_sd(instrument, sd_pre)
-        return (post - pre) / difference_se(standard_error(sd, _reliability(instrument)))
+        return (post - pre) / difference_se(standard_error(sd, _reliability(instrument).value))
     except ScoringError:
         return None
 
@@ -179,7 +182,7 @@ def _published(instrument: Instrument, pre: float, post: float, sd_pre: float | 
 def _computed(instrument: Instrument, pre: float, post: float, method: str, sd_pre: float | None) -> ChangeResult:
     sd, sd_text = _pre_sd(instrument, sd_pre)
     reliability = _reliability(instrument)
-    se = standard_error(sd, reliability)
+    se = standard_error(sd, reliability.value)
     if method == "jacobson_truax":
         denominator = difference_se(se)
         name = "Jacobson & Truax (1991) with the √2 of Christensen & Mendoza (1986)"
@@ -196,7 +199,7 @@ def _computed(instrument: Instrument, pre: float, post: float, method: str, sd_p
         instrument, post, cutoff)
     smallest = Z_RELIABLE * denominator
     rule = (f"{instrument.short_name} {name}: reliable when |RC| > {Z_RELIABLE}, a change of {smallest:.2f} "
-            f"or more; {sd_text}, {instrument.reliability.kind} {reliability:g}; {cutoff_text}")
+            f"or more; {sd_text}, {reliability.kind} {reliability.value:g}; {cutoff_text}")
     return ChangeResult(
         rc=rc, reliable=reliable, direction=_direction(improvement), cutoff=cutoff, cutoff_kind=kind,
         crossed=crossed, classification=_classify(reliable, improvement, crossed), rule=rule,

@@ -35,7 +35,7 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _pairs(pre: Sequence[float], post: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(pre: Sequence[float | None], post: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
     if len(pre) != len(post):
         raise ScoringError(f"{len(pre)} first scores but {len(post)} last scores were given; they must pair up.")
     kept = [(a, b) for a, b in zip(pre, post) if not (_is_missing(a) or _is_missing(b))]
@@ -69,13 +69,13 @@ def _noncentrality_interval(t_observed: float, df: int, confidence: float) -> tu
         width = 5.0 + abs(t_observed)
         while cdf(t_observed - width) < probability or cdf(t_observed + width) > probability:
             width *= 2
-        return optimize.brentq(lambda ncp: cdf(ncp) - probability, t_observed - width, t_observed + width,
-                               xtol=1e-10)
+        return float(optimize.brentq(lambda ncp: cdf(ncp) - probability, t_observed - width,
+                                     t_observed + width, xtol=1e-10))
 
     return limit(1 - tail), limit(tail)
 
 
-def paired_effect(pre: Sequence[float], post: Sequence[float], confidence: float = 0.95, *,
+def paired_effect(pre: Sequence[float | None], post: Sequence[float | None], confidence: float = 0.95, *,
                   min_n: int = MIN_GROUP_SIZE) -> PairedEffect | Insufficient:
     """Mean change (post − pre) with its t interval, and Cohen's d_z with Hedges' correction.
 

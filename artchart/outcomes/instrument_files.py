@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 # Optional add-ons (CORE-10): licensed for non-commercial use only, so they are
@@ -175,9 +175,9 @@ class _Fields:
         self.path = path
         if not isinstance(data, dict):
             self.fail(path or "the file", "must be an object")
-        self.data = data
+        self.data: dict[str, Any] = data
 
-    def fail(self, field: str, problem: str):
+    def fail(self, field: str, problem: str) -> NoReturn:
         raise InstrumentFileError(f"{self.filename}: {field} {problem}")
 
     def name(self, key: str) -> str:
@@ -190,6 +190,12 @@ class _Fields:
         if key not in self.data:
             self.fail(self.name(key), "is missing")
         return self.data[key]
+
+    @overload
+    def text(self, key: str, *, optional: Literal[False] = False) -> str: ...
+
+    @overload
+    def text(self, key: str, *, optional: bool) -> str | None: ...
 
     def text(self, key: str, *, optional: bool = False) -> str | None:
         if optional and not self.has(key):
@@ -226,6 +232,12 @@ class _Fields:
         if not isinstance(value, list):
             self.fail(self.name(key), "must be a list")
         return [_Fields(self.filename, entry, f"{self.name(key)}[{i}]") for i, entry in enumerate(value)]
+
+    @overload
+    def obj(self, key: str, *, optional: Literal[False] = False) -> _Fields: ...
+
+    @overload
+    def obj(self, key: str, *, optional: bool) -> _Fields | None: ...
 
     def obj(self, key: str, *, optional: bool = False) -> _Fields | None:
         if optional and not self.has(key):
@@ -274,7 +286,8 @@ def _unscored(root: _Fields, default_options: tuple[Option, ...] | None) -> tupl
     return tuple(questions)
 
 
-def _check_licence(root: _Fields, licence: Licence, items: tuple[Item, ...], questions) -> None:
+def _check_licence(root: _Fields, licence: Licence, items: tuple[Item, ...],
+                   questions: tuple[UnscoredQuestion, ...]) -> None:
     if licence.item_text_may_ship:
         return
     for i, item in enumerate(items):

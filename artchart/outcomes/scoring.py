@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import SupportsInt, cast
 
 from artchart.outcomes.instrument_files import Flag, Instrument, Item, load_instruments
 
@@ -77,14 +78,16 @@ def _checked_answer(item: Item, answer: object) -> int | None:
         raise ScoringError(NOT_A_NUMBER.format(answer=answer, number=item.number))
     if not isinstance(answer, numbers.Integral) and not float(answer).is_integer():
         raise ScoringError(NOT_WHOLE.format(answer=answer, number=item.number))
-    answer = int(answer)
-    if answer not in item.values:
-        if not item.lowest <= answer <= item.highest:
-            raise ScoringError(OUT_OF_RANGE.format(answer=answer, number=item.number,
+    # The stub of numbers.Real promises no __int__, but every Real that reaches here
+    # (int, float, Fraction, numpy scalars) defines one.
+    whole = int(cast(SupportsInt, answer))
+    if whole not in item.values:
+        if not item.lowest <= whole <= item.highest:
+            raise ScoringError(OUT_OF_RANGE.format(answer=whole, number=item.number,
                                                    low=item.lowest, high=item.highest))
         values = ", ".join(str(v) for v in sorted(item.values))
-        raise ScoringError(NOT_AN_OPTION.format(answer=answer, number=item.number, values=values))
-    return answer
+        raise ScoringError(NOT_AN_OPTION.format(answer=whole, number=item.number, values=values))
+    return whole
 
 
 def _keyed(item: Item, answer: int | None) -> int | None:
@@ -121,17 +124,17 @@ def _band(instrument: Instrument, total: float) -> str | None:
 
 
 def _subscales(instrument: Instrument, keyed: tuple[int | None, ...]) -> dict[str, float | None]:
-    scores = {}
+    scores: dict[str, float | None] = {}
     for subscale in instrument.subscales:
-        values = [keyed[number - 1] for number in subscale.items]
+        given = [value for number in subscale.items if (value := keyed[number - 1]) is not None]
         # A subscale with an unanswered item is not scored: no author's rule covers a part-scale.
-        scores[subscale.id] = None if None in values else sum(values)
+        scores[subscale.id] = sum(given) if len(given) == len(subscale.items) else None
     return scores
 
 
 def _raised_flags(instrument: Instrument, keyed: tuple[int | None, ...]) -> list[Flag]:
     return [flag for flag in instrument.flags
-            if keyed[flag.item - 1] is not None and keyed[flag.item - 1] > flag.above]
+            if (value := keyed[flag.item - 1]) is not None and value > flag.above]
 
 
 def _checked(instrument: Instrument, answers: Sequence[int | None]) -> tuple[int | None, ...]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal, overload
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from artchart.clients.selectors import ClientAccess, client_get_for_user, clients_visible_to
+from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.plans.models import (
     ConferenceAttendee,
@@ -22,9 +24,11 @@ from artchart.plans.models import (
 )
 
 REVIEW_DUE_DAYS = 14
+# What a plan is made of, below the plan itself.
+PlanItem = Problem | Goal | Objective | PlannedIntervention
 
 
-def plan_access(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
+def plan_access(user: User, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
     return client_get_for_user(user, client_id, area=Area.CLINICAL, action=action)
 
 
@@ -56,9 +60,21 @@ def open_plan(access: ClientAccess) -> TreatmentPlan | None:
     return plans_of(access).filter(status__in=(PlanStatus.DRAFT, PlanStatus.SUBMITTED)).first()
 
 
-def item_get(plan: TreatmentPlan, kind: str, item_id: int):
+@overload
+def item_get(plan: TreatmentPlan, kind: Literal["problem"], item_id: int) -> Problem: ...
+@overload
+def item_get(plan: TreatmentPlan, kind: Literal["goal"], item_id: int) -> Goal: ...
+@overload
+def item_get(plan: TreatmentPlan, kind: Literal["objective"], item_id: int) -> Objective: ...
+@overload
+def item_get(plan: TreatmentPlan, kind: Literal["intervention"], item_id: int) -> PlannedIntervention: ...
+@overload
+def item_get(plan: TreatmentPlan, kind: str, item_id: int) -> PlanItem: ...
+
+
+def item_get(plan: TreatmentPlan, kind: str, item_id: int) -> PlanItem:
     """A problem, goal, objective or planned intervention of ``plan`` (404 if it is not this plan's)."""
-    lookups = {
+    lookups: dict[str, tuple[QuerySet[PlanItem], str]] = {
         "problem": (Problem.objects.select_related("plan__signed_by"), "plan"),
         "goal": (Goal.objects.select_related("problem__plan__signed_by"), "problem__plan"),
         "objective": (Objective.objects.select_related("goal__problem__plan__signed_by"), "goal__problem__plan"),
@@ -73,7 +89,7 @@ def item_get(plan: TreatmentPlan, kind: str, item_id: int):
     return item
 
 
-def reviews_due_for(user, *, within_days: int = REVIEW_DUE_DAYS) -> QuerySet[TreatmentPlan]:
+def reviews_due_for(user: User, *, within_days: int = REVIEW_DUE_DAYS) -> QuerySet[TreatmentPlan]:
     """Active plans of the user's own clients whose review falls due within ``within_days`` (or is overdue)."""
     until = timezone.localdate() + dt.timedelta(days=within_days)
     mine = clients_visible_to(user).filter(care_team__user=user).values("pk")
@@ -81,7 +97,7 @@ def reviews_due_for(user, *, within_days: int = REVIEW_DUE_DAYS) -> QuerySet[Tre
             .select_related("client").order_by("review_date", "id"))
 
 
-def waiting_for_cosign_by(user) -> QuerySet[TreatmentPlan]:
+def waiting_for_cosign_by(user: User) -> QuerySet[TreatmentPlan]:
     """Plans submitted by interns the user supervises, oldest first."""
     return (TreatmentPlan.objects.filter(
         client__in=clients_visible_to(user).values("pk"), status=PlanStatus.SUBMITTED,

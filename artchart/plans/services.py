@@ -11,9 +11,11 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from artchart.clients.models import Client
@@ -34,6 +36,10 @@ from artchart.plans.models import (
     TeamConference,
     TreatmentPlan,
 )
+from artchart.plans.selectors import PlanItem
+
+# One kind of plan item, kept through a call: adding a goal gives back a goal.
+_Item = TypeVar("_Item", Problem, Goal, Objective, PlannedIntervention)
 
 SIGNED_IS_FINAL = ("Version {version} of this plan was signed on {day} by {name} and cannot be changed; "
                    "revise it into a new version instead.")
@@ -57,12 +63,12 @@ def _require_draft(by: User, plan: TreatmentPlan) -> None:
     require_client_access(by, plan.client_id, Area.CLINICAL, Action.WRITE)
     if plan.is_signed:
         raise Conflict(SIGNED_IS_FINAL.format(version=plan.version, day=f"{plan.signed_at:%-d %B %Y}",
-                                              name=plan.signed_by.display_name if plan.signed_by_id else "—"))
+                                              name=plan.signed_by.display_name if plan.signed_by is not None else "—"))
     if plan.status == PlanStatus.SUBMITTED:
         raise Conflict(WAITING_FOR_COSIGN)
 
 
-def plan_of(item) -> TreatmentPlan:
+def plan_of(item: PlanItem) -> TreatmentPlan:
     if isinstance(item, (Problem, PlannedIntervention)):
         return item.plan
     if isinstance(item, Goal):
@@ -70,7 +76,7 @@ def plan_of(item) -> TreatmentPlan:
     return item.goal.problem.plan
 
 
-def _record(by: User, action: str, obj, plan: TreatmentPlan, **detail) -> None:
+def _record(by: User, action: str, obj: Model, plan: TreatmentPlan, **detail: object) -> None:
     audit.record(actor=by, action=action, obj=obj, client_ids=[plan.client_id],
                  detail={"plan": plan.pk, **detail})
 
@@ -127,7 +133,7 @@ def plan_update(*, by: User, plan: TreatmentPlan, review_date: dt.date | None) -
     return plan
 
 
-def content_of(plan: TreatmentPlan) -> dict:
+def content_of(plan: TreatmentPlan) -> dict[str, Any]:
     """The plan's clinical content as plain values, in a stable order (what the signature covers)."""
     problems = plan.problems.prefetch_related("goals__objectives").order_by("id")
     return {
@@ -154,7 +160,7 @@ def content_hash(plan: TreatmentPlan) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _activate(plan: TreatmentPlan, now) -> list[int]:
+def _activate(plan: TreatmentPlan, now: dt.datetime) -> list[int]:
     """Make ``plan`` the active version; the earlier active one is superseded (and kept)."""
     earlier = list(TreatmentPlan.objects.select_for_update().filter(client_id=plan.client_id, status=PlanStatus.SIGNED)
                    .exclude(pk=plan.pk).values_list("pk", flat=True))
@@ -238,7 +244,7 @@ def plan_return(*, by: User, plan: TreatmentPlan, comment: str) -> TreatmentPlan
 # --- the plan's content, while it is a draft -----------------------------------------------------
 
 
-def _add(by: User, plan: TreatmentPlan, item, fields: dict, action: str):
+def _add(by: User, plan: TreatmentPlan, item: _Item, fields: dict[str, Any], action: str) -> _Item:
     _require_draft(by, plan)
     apply_changes(item, fields, FIELDS[type(item)])
     item.full_clean()
@@ -248,27 +254,27 @@ def _add(by: User, plan: TreatmentPlan, item, fields: dict, action: str):
 
 
 @transaction.atomic
-def problem_add(*, by: User, plan: TreatmentPlan, **fields) -> Problem:
+def problem_add(*, by: User, plan: TreatmentPlan, **fields: Any) -> Problem:
     return _add(by, plan, Problem(plan=plan), fields, "plan.problem_add")
 
 
 @transaction.atomic
-def goal_add(*, by: User, problem: Problem, **fields) -> Goal:
+def goal_add(*, by: User, problem: Problem, **fields: Any) -> Goal:
     return _add(by, problem.plan, Goal(problem=problem), fields, "plan.goal_add")
 
 
 @transaction.atomic
-def objective_add(*, by: User, goal: Goal, **fields) -> Objective:
+def objective_add(*, by: User, goal: Goal, **fields: Any) -> Objective:
     return _add(by, goal.problem.plan, Objective(goal=goal), fields, "plan.objective_add")
 
 
 @transaction.atomic
-def intervention_add(*, by: User, plan: TreatmentPlan, **fields) -> PlannedIntervention:
+def intervention_add(*, by: User, plan: TreatmentPlan, **fields: Any) -> PlannedIntervention:
     return _add(by, plan, PlannedIntervention(plan=plan), fields, "plan.intervention_add")
 
 
 @transaction.atomic
-def plan_item_update(*, by: User, item, **fields):
+def plan_item_update(*, by: User, item: PlanItem, **fields: Any) -> PlanItem:
     """Change a problem, goal, objective or planned intervention of a draft."""
     plan = plan_of(item)
     _require_draft(by, plan)
@@ -281,7 +287,7 @@ def plan_item_update(*, by: User, item, **fields):
 
 
 @transaction.atomic
-def plan_item_remove(*, by: User, item) -> None:
+def plan_item_remove(*, by: User, item: PlanItem) -> None:
     plan = plan_of(item)
     _require_draft(by, plan)
     _record(by, f"plan.{type(item).__name__.lower()}_remove", item, plan)
@@ -299,7 +305,7 @@ ATTENDEE_UNKNOWN = "Choose a colleague from your organization, or name an outsid
 CONFERENCE_FIELDS = ("held_on", "discussion", "decisions")
 
 
-def _attendee(conference: TeamConference, fields: dict) -> ConferenceAttendee:
+def _attendee(conference: TeamConference, fields: dict[str, Any]) -> ConferenceAttendee:
     """An attendee checked but not saved: ``user`` (a User or an id) or ``name`` with ``discipline``."""
     attendee = ConferenceAttendee(conference=conference)
     apply_changes(attendee, {k: v if v is not None else "" for k, v in fields.items() if k != "user"},
@@ -315,22 +321,24 @@ def _attendee(conference: TeamConference, fields: dict) -> ConferenceAttendee:
     return attendee
 
 
-def _client_plan_versions(client_id: int, plans) -> list[TreatmentPlan]:
-    ids = {getattr(plan, "pk", plan) for plan in plans}
+def _client_plan_versions(client_id: int, plans: Iterable[TreatmentPlan | int]) -> list[TreatmentPlan]:
+    ids = {plan.pk if isinstance(plan, TreatmentPlan) else plan for plan in plans}
     found = list(TreatmentPlan.objects.filter(client_id=client_id, pk__in=ids))
     if len(found) != len(ids):
         raise ValidationError({"plan_versions": PLAN_OF_ANOTHER_CLIENT})
     return found
 
 
-def _record_conference(by: User, action: str, conference: TeamConference, obj=None, **detail) -> None:
+def _record_conference(by: User, action: str, conference: TeamConference, obj: Model | None = None,
+                       **detail: object) -> None:
     audit.record(actor=by, action=action, obj=obj or conference, client_ids=[conference.client_id],
                  detail={"conference": conference.pk, **detail})
 
 
 @transaction.atomic
 def conference_record(*, by: User, client: Client, held_on: dt.date, discussion: str = "", decisions: str = "",
-                      attendees: Iterable[dict] = (), plan_versions: Iterable = ()) -> TeamConference:
+                      attendees: Iterable[dict[str, Any]] = (),
+                      plan_versions: Iterable[TreatmentPlan | int] = ()) -> TeamConference:
     """Record a team conference with its attendees and the plan versions it led to; all checked before any write."""
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     conference = TeamConference(client=client, held_on=held_on, discussion=discussion, decisions=decisions,
@@ -352,7 +360,7 @@ def conference_record(*, by: User, client: Client, held_on: dt.date, discussion:
 
 
 @transaction.atomic
-def conference_update(*, by: User, conference: TeamConference, **fields) -> TeamConference:
+def conference_update(*, by: User, conference: TeamConference, **fields: Any) -> TeamConference:
     """Correct the date, the discussion or the decisions; the record keeps who changed it last."""
     require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
     changed = apply_changes(conference, fields, CONFERENCE_FIELDS)

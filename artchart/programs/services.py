@@ -7,7 +7,10 @@ directives are chosen under supervision); treatment-team members only read it.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from artchart.core import audit
@@ -17,25 +20,31 @@ from artchart.programs.models import Directive, Program
 
 LIBRARY_MANAGERS = (Role.THERAPIST, Role.SUPERVISOR, Role.PROGRAM_ADMIN, Role.ADMIN)
 NOT_A_LIBRARY_MANAGER = "Only therapists, supervisors, program administrators and admins change the library."
+NOT_IN_AN_ORGANIZATION = "Only a member of an organization adds to its library."
 DIRECTIVE_FIELDS = ("name", "description", "materials", "site")
 PROGRAM_FIELDS = ("name", "description", "site")
 
 
-def may_manage_library(user) -> bool:
+def may_manage_library(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role in LIBRARY_MANAGERS)
 
 
-def _require_manager(user) -> None:
+def _require_manager(user: User) -> None:
     if not may_manage_library(user):
         raise PermissionDenied(NOT_A_LIBRARY_MANAGER)
 
 
+def _organization_id(user: User) -> int:
+    # An account outside every organization (a platform superuser) has no library to add to.
+    if user.organization_id is None:
+        raise ValidationError({"organization": NOT_IN_AN_ORGANIZATION})
+    return user.organization_id
 
 
 @transaction.atomic
-def directive_create(*, by: User, **fields) -> Directive:
+def directive_create(*, by: User, **fields: Any) -> Directive:
     _require_manager(by)
-    directive = Directive(organization_id=by.organization_id)
+    directive = Directive(organization_id=_organization_id(by))
     apply_changes(directive, fields, DIRECTIVE_FIELDS)
     directive.full_clean()
     directive.save()
@@ -44,7 +53,7 @@ def directive_create(*, by: User, **fields) -> Directive:
 
 
 @transaction.atomic
-def directive_update(*, by: User, directive: Directive, **fields) -> Directive:
+def directive_update(*, by: User, directive: Directive, **fields: Any) -> Directive:
     _require_manager(by)
     changed = apply_changes(directive, fields, DIRECTIVE_FIELDS)
     if changed:
@@ -55,9 +64,9 @@ def directive_update(*, by: User, directive: Directive, **fields) -> Directive:
 
 
 @transaction.atomic
-def program_create(*, by: User, **fields) -> Program:
+def program_create(*, by: User, **fields: Any) -> Program:
     _require_manager(by)
-    program = Program(organization_id=by.organization_id)
+    program = Program(organization_id=_organization_id(by))
     apply_changes(program, fields, PROGRAM_FIELDS)
     program.full_clean()
     program.save()
@@ -66,7 +75,7 @@ def program_create(*, by: User, **fields) -> Program:
 
 
 @transaction.atomic
-def program_update(*, by: User, program: Program, **fields) -> Program:
+def program_update(*, by: User, program: Program, **fields: Any) -> Program:
     _require_manager(by)
     changed = apply_changes(program, fields, PROGRAM_FIELDS)
     if changed:

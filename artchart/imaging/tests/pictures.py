@@ -6,6 +6,7 @@ import io
 import math
 import struct
 import zlib
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -13,7 +14,7 @@ from PIL import Image, ImageDraw
 PAPER = (248, 246, 238)
 
 
-def encoded(image: Image.Image, format: str = "JPEG", **options) -> bytes:
+def encoded(image: Image.Image, format: str = "JPEG", **options: Any) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format, **options)
     return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,13 +15,13 @@ from artchart.imaging.tests.pictures import encoded, two_colour_drawing
 
 
 @pytest.fixture
-def drawing_file(tmp_path):
+def drawing_file(tmp_path: Path) -> Path:
     path = tmp_path / "drawing.png"
     path.write_bytes(encoded(two_colour_drawing(), "PNG"))
     return path
 
 
-def test_it_prints_one_json_object_per_file(drawing_file):
+def test_it_prints_one_json_object_per_file(drawing_file: Path) -> None:
     out = io.StringIO()
     call_command(Command(), str(drawing_file), str(drawing_file), "--json", stdout=out)
     lines = out.getvalue().splitlines()
@@ -29,13 +30,13 @@ def test_it_prints_one_json_object_per_file(drawing_file):
     assert first["file"] == str(drawing_file) and first["color_count"] == 2 and first["version"] == "1"
 
 
-def test_it_prints_features_readably(drawing_file):
+def test_it_prints_features_readably(drawing_file: Path) -> None:
     out = io.StringIO()
     call_command(Command(), str(drawing_file), stdout=out)
     assert "coverage" in out.getvalue() and "FEATS estimates (not ratings)" in out.getvalue()
 
 
-def test_it_refuses_a_bad_file_with_the_upload_message_and_goes_on(drawing_file, tmp_path):
+def test_it_refuses_a_bad_file_with_the_upload_message_and_goes_on(drawing_file: Path, tmp_path: Path) -> None:
     fake = tmp_path / "holiday.jpg"
     fake.write_bytes(b"<html><body>not a photo</body></html>")
     out, err = io.StringIO(), io.StringIO()

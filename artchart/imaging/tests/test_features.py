@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -13,11 +14,11 @@ from artchart.imaging.tests.pictures import (encoded, half_filled_page, line_dra
                                              two_colour_drawing)
 
 
-def features_of(image: Image.Image, format: str = "PNG", **options) -> dict:
+def features_of(image: Image.Image, format: str = "PNG", **options: Any) -> dict[str, Any]:
     return derive(load(encoded(image, format, **options)).encoded).features
 
 
-def test_filled_half_page():
+def test_filled_half_page() -> None:
     features = features_of(half_filled_page())
     assert features["coverage"] == pytest.approx(0.5, abs=0.02)
     assert features["filled_fraction"] > 0.97
@@ -29,7 +30,7 @@ def test_filled_half_page():
     assert features["page_found"] is True and features["page_message"] == ""
 
 
-def test_thin_line_drawing_is_mostly_line_not_fill():
+def test_thin_line_drawing_is_mostly_line_not_fill() -> None:
     features = features_of(line_drawing())
     assert features["filled_fraction"] < 0.1
     assert 0 < features["coverage"] < 0.1
@@ -38,11 +39,11 @@ def test_thin_line_drawing_is_mostly_line_not_fill():
 
 
 @pytest.mark.parametrize("degrees", [30, -45, 70])
-def test_tilted_shape_gives_its_axis_angle(degrees):
+def test_tilted_shape_gives_its_axis_angle(degrees: float) -> None:
     assert features_of(tilted_bar(degrees))["axis_angle"] == pytest.approx(degrees, abs=2)
 
 
-def test_two_colour_drawing_counts_two_colours():
+def test_two_colour_drawing_counts_two_colours() -> None:
     features = features_of(two_colour_drawing())
     assert features["color_count"] == 2
     assert sorted(colour["name"] for colour in features["palette"]) == ["blue", "red"]
@@ -50,24 +51,24 @@ def test_two_colour_drawing_counts_two_colours():
     assert features["warm_share"] == pytest.approx(0.5, abs=0.15)  # the red disc against the blue square and line
 
 
-def test_a_blank_page_has_no_marks():
+def test_a_blank_page_has_no_marks() -> None:
     features = features_of(Image.new("RGB", (600, 400), (248, 246, 238)))
     assert features["coverage"] == 0 and features["color_count"] == 0 and features["components"] == 0
     assert features["feats_estimates"] == {"prominence_of_color": 0.0, "space": 0.0, "details": 0.0}
 
 
-def test_symmetric_mandala_scores_high_symmetry():
+def test_symmetric_mandala_scores_high_symmetry() -> None:
     features = features_of(synthetic.drawing(4, style="mandala"))
     assert features["symmetry_lr"] > 0.9 and features["symmetry_tb"] > 0.9
 
 
-def test_features_carry_version_and_are_json():
+def test_features_carry_version_and_are_json() -> None:
     derived = derive(load(encoded(two_colour_drawing(), "PNG")).encoded)
     assert derived.version == FEATURES_VERSION == derived.features["version"]
     assert json.loads(json.dumps(derived.features)) == derived.features
 
 
-def test_feats_estimates_are_half_points_and_follow_the_drawing():
+def test_feats_estimates_are_half_points_and_follow_the_drawing() -> None:
     filled, lines = features_of(half_filled_page()), features_of(line_drawing())
     for estimates in (filled["feats_estimates"], lines["feats_estimates"]):
         assert set(estimates) == {"prominence_of_color", "space", "details"}
@@ -75,14 +76,14 @@ def test_feats_estimates_are_half_points_and_follow_the_drawing():
     assert filled["feats_estimates"]["prominence_of_color"] > lines["feats_estimates"]["prominence_of_color"]
 
 
-def test_three_d_work_gets_colour_features_only():
+def test_three_d_work_gets_colour_features_only() -> None:
     features = derive(load(encoded(two_colour_drawing())).encoded, three_d=True).features
     assert features["feats_estimates"] is None and features["page_found"] is False
     assert features["coverage"] is None and features["axis_angle"] is None
     assert features["color_count"] == len(features["palette"]) >= 2
 
 
-def test_thumbnails_are_jpegs_of_the_two_sizes():
+def test_thumbnails_are_jpegs_of_the_two_sizes() -> None:
     derived = derive(load(encoded(synthetic.drawing(1, width=2400, height=1600))).encoded)
     small = Image.open(io.BytesIO(derived.thumbnails["small"]))
     large = Image.open(io.BytesIO(derived.thumbnails["large"]))
@@ -90,18 +91,18 @@ def test_thumbnails_are_jpegs_of_the_two_sizes():
     assert (large.format, large.size) == ("JPEG", (1280, 853))
 
 
-def test_a_small_picture_is_not_enlarged_for_its_thumbnails():
+def test_a_small_picture_is_not_enlarged_for_its_thumbnails() -> None:
     derived = derive(load(encoded(two_colour_drawing())).encoded)
     assert Image.open(io.BytesIO(derived.thumbnails["large"])).size == (600, 400)
 
 
-def test_derive_is_deterministic():
+def test_derive_is_deterministic() -> None:
     stored = load(encoded(synthetic.photograph(synthetic.drawing(2), seed=2), quality=90)).encoded
     first, second = derive(stored), derive(stored)
     assert first.features == second.features and first.thumbnails == second.thumbnails
 
 
-def test_synthetic_pictures_are_deterministic():
+def test_synthetic_pictures_are_deterministic() -> None:
     assert synthetic.drawing(9, style="filled").tobytes() == synthetic.drawing(9, style="filled").tobytes()
     drawing = synthetic.drawing(9)
     assert synthetic.photograph(drawing, seed=3).tobytes() == synthetic.photograph(drawing, seed=3).tobytes()

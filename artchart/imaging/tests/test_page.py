@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -11,12 +13,12 @@ from artchart.imaging.page import NOT_FOUND, find_page
 from artchart.imaging.tests.pictures import encoded
 
 
-def features_of(image: Image.Image) -> dict:
+def features_of(image: Image.Image) -> dict[str, Any]:
     return derive(load(encoded(image, quality=92)).encoded).features
 
 
 @pytest.mark.parametrize("style", synthetic.STYLES)
-def test_sheet_on_a_table_is_found_and_measures_like_the_flat_drawing(style):
+def test_sheet_on_a_table_is_found_and_measures_like_the_flat_drawing(style: str) -> None:
     drawing = synthetic.drawing(11, style=style)
     flat, photo = features_of(drawing), features_of(synthetic.photograph(drawing, seed=11))
     assert photo["page_found"] is True and photo["page_message"] == ""
@@ -26,7 +28,7 @@ def test_sheet_on_a_table_is_found_and_measures_like_the_flat_drawing(style):
     assert photo["color_count"] == flat["color_count"]
 
 
-def test_corners_are_found_where_the_sheet_lies():
+def test_corners_are_found_where_the_sheet_lies() -> None:
     drawing = synthetic.drawing(5, width=900, height=600, style="sparse")
     photo = synthetic.photograph(drawing, seed=5, tilt_degrees=8, uneven_light=0.0)  # 1170 × 780
     frame = np.asarray(photo.resize((256, 171), Image.Resampling.BOX))
@@ -38,7 +40,7 @@ def test_corners_are_found_where_the_sheet_lies():
     assert found.corners[0][0] < found.corners[1][0] and found.corners[0][1] < found.corners[3][1]
 
 
-def test_strongly_uneven_light_is_tolerated():
+def test_strongly_uneven_light_is_tolerated() -> None:
     drawing = synthetic.drawing(6, style="colourful")
     flat = features_of(drawing)
     photo = features_of(synthetic.photograph(drawing, seed=6, uneven_light=0.45))
@@ -46,12 +48,12 @@ def test_strongly_uneven_light_is_tolerated():
     assert photo["coverage"] == pytest.approx(flat["coverage"], abs=0.03)
 
 
-def test_a_flat_scan_is_its_own_page():
+def test_a_flat_scan_is_its_own_page() -> None:
     features = features_of(synthetic.drawing(8, style="line"))
     assert features["page_found"] is True and features["page_message"] == ""
 
 
-def test_no_sheet_means_whole_frame_with_a_message():
+def test_no_sheet_means_whole_frame_with_a_message() -> None:
     table = Image.new("RGB", (1200, 800), synthetic.TABLE_WOOD)
     pen = ImageDraw.Draw(table)
     pen.ellipse((300, 200, 600, 500), fill=(40, 150, 60))
@@ -61,7 +63,7 @@ def test_no_sheet_means_whole_frame_with_a_message():
     assert 0 <= features["coverage"] <= 1  # the whole frame was still measured
 
 
-def test_a_sheet_cut_by_the_frame_edge_on_a_table_is_not_found():
+def test_a_sheet_cut_by_the_frame_edge_on_a_table_is_not_found() -> None:
     drawing = synthetic.drawing(3, width=900, height=600, style="sparse")
     photo = synthetic.photograph(drawing, seed=3, uneven_light=0.0)
     cut = photo.crop((0, 0, photo.width // 2, photo.height))  # only the left part of the sheet, on wood
@@ -69,7 +71,7 @@ def test_a_sheet_cut_by_the_frame_edge_on_a_table_is_not_found():
     assert features["page_found"] is False and features["page_message"] == NOT_FOUND
 
 
-def test_sheet_on_a_pale_grey_table_in_even_light_is_found():
+def test_sheet_on_a_pale_grey_table_in_even_light_is_found() -> None:
     drawing = synthetic.drawing(3, width=900, height=600, style="colourful")
     flat = features_of(drawing)
     photo = features_of(synthetic.photograph(drawing, seed=3, table=(215, 215, 210), uneven_light=0.0))

@@ -17,7 +17,7 @@ SHARES = ("coverage", "bbox_fraction", "filled_fraction", "saturation_mean", "li
 
 
 @st.composite
-def small_pictures(draw) -> Image.Image:
+def small_pictures(draw: st.DrawFn) -> Image.Image:
     """Random sizes, random blocks of random colours over a random background, sometimes noise."""
     width, height = draw(st.integers(4, 96)), draw(st.integers(4, 96))
     seed = draw(st.integers(0, 2**32 - 1))
@@ -34,7 +34,7 @@ def small_pictures(draw) -> Image.Image:
 
 @settings(max_examples=60, deadline=None)
 @given(picture=small_pictures(), three_d=st.booleans(), format=st.sampled_from(["PNG", "JPEG"]))
-def test_features_stay_in_range(picture, three_d, format):
+def test_features_stay_in_range(picture: Image.Image, three_d: bool, format: str) -> None:
     features = derive(load(encoded(picture, format)).encoded, three_d=three_d).features
     assert json.loads(json.dumps(features)) == features
     for name in SHARES:

@@ -10,7 +10,7 @@ from artchart.imaging.tests.pictures import encoded
 
 
 @pytest.mark.parametrize("style", synthetic.STYLES)
-def test_half_resolution_photo_gives_the_same_features(style):
+def test_half_resolution_photo_gives_the_same_features(style: str) -> None:
     photo = synthetic.photograph(synthetic.drawing(21, width=1800, height=1200, style=style), seed=21)
     half = photo.resize((photo.width // 2, photo.height // 2), Image.Resampling.LANCZOS)
     full_features = derive(load(encoded(photo, quality=90)).encoded).features

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from artchart.outcomes import HALF_POINTS_0_TO_5, Agreement, Insufficient, ScoringError, icc_2_1, weighted_kappa
 
 # Shrout & Fleiss (1979), Table 2: six targets rated by four judges.
-SHROUT_FLEISS = [
+SHROUT_FLEISS: list[list[float | None]] = [
     [9, 2, 5, 8],
     [6, 1, 3, 2],
     [8, 4, 6, 8],
@@ -18,7 +22,17 @@ SHROUT_FLEISS = [
 ]
 
 
-def reference_icc_2_1(x: np.ndarray) -> float:
+def agreement(result: Agreement | Insufficient) -> Agreement:
+    assert isinstance(result, Agreement), result
+    return result
+
+
+def insufficient(result: Agreement | Insufficient) -> Insufficient:
+    assert isinstance(result, Insufficient), result
+    return result
+
+
+def reference_icc_2_1(x: npt.NDArray[np.float64]) -> float:
     """ICC(2,1) from sums of squares written out long-hand (Shrout & Fleiss 1979, Table 1)."""
     n, k = x.shape
     grand = x.sum() / (n * k)
@@ -27,10 +41,10 @@ def reference_icc_2_1(x: np.ndarray) -> float:
     ss_total = sum((x[i, j] - grand) ** 2 for i in range(n) for j in range(k))
     ss_error = ss_total - ss_rows - ss_cols
     bms, jms, ems = ss_rows / (n - 1), ss_cols / (k - 1), ss_error / ((n - 1) * (k - 1))
-    return (bms - ems) / (bms + (k - 1) * ems + k * (jms - ems) / n)
+    return float((bms - ems) / (bms + (k - 1) * ems + k * (jms - ems) / n))
 
 
-def reference_kappa(a, b, categories) -> float:
+def reference_kappa(a: Sequence[object], b: Sequence[object], categories: Sequence[object]) -> float:
     """Textbook weighted kappa from the contingency table (Cohen 1968) with weights (i − j)² / (k − 1)²."""
     k = len(categories)
     index = {c: i for i, c in enumerate(categories)}
@@ -40,75 +54,78 @@ def reference_kappa(a, b, categories) -> float:
     table /= table.sum()
     expected = np.outer(table.sum(axis=1), table.sum(axis=0))
     weights = np.array([[(i - j) ** 2 / (k - 1) ** 2 for j in range(k)] for i in range(k)])
-    return 1 - (weights * table).sum() / (weights * expected).sum()
+    return float(1 - (weights * table).sum() / (weights * expected).sum())
 
 
-def test_icc_reproduces_shrout_and_fleiss_table_2():
-    result = icc_2_1(SHROUT_FLEISS)
-    assert result == Agreement(value=pytest.approx(0.29, abs=0.005), n=6, method="ICC(2,1)")
+def test_icc_reproduces_shrout_and_fleiss_table_2() -> None:
+    result = agreement(icc_2_1(SHROUT_FLEISS))
+    assert result.value == pytest.approx(0.29, abs=0.005)
+    assert (result.n, result.method) == (6, "ICC(2,1)")
 
 
-def test_icc_matches_a_long_hand_anova_on_random_ratings():
+def test_icc_matches_a_long_hand_anova_on_random_ratings() -> None:
     rng = np.random.default_rng(3)
     truth = rng.normal(3, 1, size=(25, 1))
     ratings = np.clip(np.round((truth + rng.normal(0, 0.6, size=(25, 3)) + [0, 0.3, -0.2]) * 2) / 2, 0, 5)
-    assert icc_2_1(ratings.tolist()).value == pytest.approx(reference_icc_2_1(ratings))
+    assert agreement(icc_2_1(ratings.tolist())).value == pytest.approx(reference_icc_2_1(ratings))
 
 
-def test_icc_drops_rows_with_a_missing_rating():
+def test_icc_drops_rows_with_a_missing_rating() -> None:
     rows = SHROUT_FLEISS + [[5, None, 4, 3], [1, 2, float("nan"), 4]]
-    result = icc_2_1(rows)
+    result = agreement(icc_2_1(rows))
     assert result.n == 6
-    assert result.value == pytest.approx(icc_2_1(SHROUT_FLEISS).value)
+    assert result.value == pytest.approx(agreement(icc_2_1(SHROUT_FLEISS)).value)
 
 
-def test_icc_of_identical_raters_is_one():
-    assert icc_2_1([[1, 1], [3, 3], [4.5, 4.5]]).value == pytest.approx(1.0)
+def test_icc_of_identical_raters_is_one() -> None:
+    assert agreement(icc_2_1([[1, 1], [3, 3], [4.5, 4.5]])).value == pytest.approx(1.0)
 
 
-def test_icc_on_too_little_data_says_so():
+def test_icc_on_too_little_data_says_so() -> None:
     assert icc_2_1([[3, 4]]) == Insufficient(reason="needs at least 2 artworks rated by every rater", n=1)
-    assert icc_2_1([[3], [4]]).reason == "needs at least 2 raters"
+    assert insufficient(icc_2_1([[3], [4]])).reason == "needs at least 2 raters"
     assert icc_2_1([[3, None], [None, 4]]).n == 0
-    assert "every rating is the same" in icc_2_1([[2, 2], [2, 2], [2, 2]]).reason
-    assert "ICC(2,1) is undefined" in icc_2_1([[1, 2], [2, 1]]).reason
+    assert "every rating is the same" in insufficient(icc_2_1([[2, 2], [2, 2], [2, 2]])).reason
+    assert "ICC(2,1) is undefined" in insufficient(icc_2_1([[1, 2], [2, 1]])).reason
 
 
-def test_icc_refuses_ragged_rows_and_text():
+def test_icc_refuses_ragged_rows_and_text() -> None:
+    with_text: list[list[Any]] = [[1, "high"], [1, 2]]
     with pytest.raises(ScoringError, match="different lengths"):
         icc_2_1([[1, 2], [1, 2, 3]])
     with pytest.raises(ScoringError, match="The rating 'high' is not a number."):
-        icc_2_1([[1, "high"], [1, 2]])
+        icc_2_1(with_text)
 
 
 THERAPIST = [0, 0.5, 1, 2, 2.5, 3, 3.5, 4, 4.5, 5, 3, 2]
 INTERN = [0.5, 0.5, 1.5, 2, 2, 3.5, 3, 4, 5, 4.5, 2, 2]
 
 
-def test_weighted_kappa_on_half_points_matches_the_contingency_table_formula():
-    result = weighted_kappa(THERAPIST, INTERN)
+def test_weighted_kappa_on_half_points_matches_the_contingency_table_formula() -> None:
+    result = agreement(weighted_kappa(THERAPIST, INTERN))
     reference = reference_kappa(THERAPIST, INTERN, HALF_POINTS_0_TO_5)
-    assert result == Agreement(value=pytest.approx(reference), n=12, method="quadratic-weighted kappa")
+    assert result.value == pytest.approx(reference)
+    assert (result.n, result.method) == (12, "quadratic-weighted kappa")
 
 
-def test_weighted_kappa_with_named_categories_matches_the_reference():
+def test_weighted_kappa_with_named_categories_matches_the_reference() -> None:
     levels = ["none", "low", "some", "high"]
     a = ["none", "low", "some", "high", "some", "low", "high", "none"]
     b = ["low", "low", "some", "some", "high", "none", "high", "none"]
-    assert weighted_kappa(a, b, categories=levels).value == pytest.approx(reference_kappa(a, b, levels))
+    assert agreement(weighted_kappa(a, b, categories=levels)).value == pytest.approx(reference_kappa(a, b, levels))
 
 
-def test_weighted_kappa_of_perfect_agreement_is_one():
-    assert weighted_kappa([1, 2, 3], [1, 2, 3]).value == pytest.approx(1.0)
+def test_weighted_kappa_of_perfect_agreement_is_one() -> None:
+    assert agreement(weighted_kappa([1, 2, 3], [1, 2, 3])).value == pytest.approx(1.0)
 
 
-def test_weighted_kappa_on_too_little_data_says_so():
+def test_weighted_kappa_on_too_little_data_says_so() -> None:
     assert weighted_kappa([3], [3]) == Insufficient(reason="needs at least 2 artworks rated by both raters", n=1)
     assert weighted_kappa([3, None, 2], [3, 4, None]).n == 1
-    assert "kappa is undefined" in weighted_kappa([2, 2, 2], [2, 2, 2]).reason
+    assert "kappa is undefined" in insufficient(weighted_kappa([2, 2, 2], [2, 2, 2])).reason
 
 
-def test_weighted_kappa_refuses_unpaired_lists_and_unknown_categories():
+def test_weighted_kappa_refuses_unpaired_lists_and_unknown_categories() -> None:
     with pytest.raises(ScoringError, match="they must pair up"):
         weighted_kappa([1, 2], [1])
     with pytest.raises(ScoringError, match="The rating 'huge' is not one of the categories."):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from artchart.outcomes import (
     ADDONS_DIR,
     SHIPPED_DIR,
+    Course,
+    Instrument,
     Insufficient,
     ScoringError,
     classify_course,
@@ -28,7 +31,7 @@ INSTRUMENTS = load_instruments([ADDONS_DIR])
 PHQ9, GAD7, RSES, CORE10 = (INSTRUMENTS[key] for key in ("phq9", "gad7", "rses", "core10"))
 
 
-def with_norms(clinical, general):
+def with_norms(clinical: dict[str, float] | None, general: dict[str, float] | None) -> Instrument:
     data = json.loads((ADDONS_DIR / "core10.json").read_text(encoding="utf-8"))
     data["norms"] = {"clinical": clinical, "general": general, "source": "test"}
     return parse_instrument(data, "test.json")
@@ -37,23 +40,25 @@ def with_norms(clinical, general):
 # --- a worked example by hand (CORE-10, the figures in docs/outcomes.md) -------------------------------------
 
 
-def test_core10_worked_example_cutoff_c():
-    assert round(cutoff_c(CORE10.norms.clinical, CORE10.norms.general), 2) == 10.46
+def test_core10_worked_example_cutoff_c() -> None:
+    norms = CORE10.norms
+    assert norms is not None and norms.clinical is not None and norms.general is not None
+    assert round(cutoff_c(norms.clinical, norms.general), 2) == 10.46
 
 
-def test_core10_worked_example_standard_errors():
+def test_core10_worked_example_standard_errors() -> None:
     se = standard_error(7.7, 0.90)
     assert round(se, 3) == 2.435
     assert round(difference_se(se), 3) == 3.444
 
 
-def test_core10_worked_example_20_to_9_is_recovered():
+def test_core10_worked_example_20_to_9_is_recovered() -> None:
     result = reliable_change(CORE10, 20, 9)
     assert result.method == "jacobson_truax"
     assert round(result.smallest_reliable_change, 2) == 6.75
-    assert round(result.rc, 2) == -3.19
+    assert result.rc is not None and round(result.rc, 2) == -3.19
     assert result.reliable
-    assert (result.cutoff_kind, round(result.cutoff, 2)) == ("c", 10.46)
+    assert result.cutoff is not None and (result.cutoff_kind, round(result.cutoff, 2)) == ("c", 10.46)
     assert result.crossed
     assert result.direction == "improved"
     assert result.classification == "recovered"
@@ -63,24 +68,24 @@ def test_core10_worked_example_20_to_9_is_recovered():
 # --- classification ----------------------------------------------------------------------------------------
 
 
-def test_reliable_improvement_that_stays_above_c_is_improved():
+def test_reliable_improvement_that_stays_above_c_is_improved() -> None:
     result = reliable_change(CORE10, 30, 20)
     assert (result.reliable, result.crossed, result.classification) == (True, False, "improved")
 
 
-def test_small_change_is_unchanged_even_across_the_cutoff():
+def test_small_change_is_unchanged_even_across_the_cutoff() -> None:
     result = reliable_change(CORE10, 12, 9)
     assert (result.reliable, result.crossed, result.direction, result.classification) == (
         False, True, "improved", "unchanged")
 
 
-def test_reliable_worsening_is_deteriorated():
+def test_reliable_worsening_is_deteriorated() -> None:
     result = reliable_change(CORE10, 8, 20)
     assert (result.reliable, result.direction, result.classification) == (True, "deteriorated", "deteriorated")
     assert not result.crossed
 
 
-def test_no_change_is_unchanged():
+def test_no_change_is_unchanged() -> None:
     result = reliable_change(CORE10, 15, 15)
     assert (result.rc, result.direction, result.classification) == (0, "unchanged", "unchanged")
 
@@ -88,7 +93,7 @@ def test_no_change_is_unchanged():
 # --- published thresholds ------------------------------------------------------------------------------------
 
 
-def test_phq9_uses_its_published_threshold_by_default():
+def test_phq9_uses_its_published_threshold_by_default() -> None:
     result = reliable_change(PHQ9, 16, 10)
     assert result.method == "published"
     assert result.reliable
@@ -99,20 +104,20 @@ def test_phq9_uses_its_published_threshold_by_default():
     assert result.rule.startswith("PHQ-9 published threshold: a drop of 6 or more; caseness 10 (")
 
 
-def test_phq9_drop_of_6_to_below_caseness_is_recovered():
+def test_phq9_drop_of_6_to_below_caseness_is_recovered() -> None:
     assert reliable_change(PHQ9, 15, 9).classification == "recovered"
 
 
-def test_phq9_drop_of_5_is_not_reliable():
+def test_phq9_drop_of_5_is_not_reliable() -> None:
     result = reliable_change(PHQ9, 15, 10)
     assert (result.reliable, result.classification) == (False, "unchanged")
 
 
-def test_phq9_rise_of_6_is_deteriorated():
+def test_phq9_rise_of_6_is_deteriorated() -> None:
     assert reliable_change(PHQ9, 4, 10).classification == "deteriorated"
 
 
-def test_gad7_drop_of_4_from_caseness_8_is_recovered():
+def test_gad7_drop_of_4_from_caseness_8_is_recovered() -> None:
     result = reliable_change(GAD7, 10, 6)
     assert (result.reliable, result.cutoff, result.classification) == (True, 8, "recovered")
     assert reliable_change(GAD7, 11, 7).classification == "recovered"
@@ -121,13 +126,13 @@ def test_gad7_drop_of_4_from_caseness_8_is_recovered():
     assert reliable_change(GAD7, 10, 7.5).reliable is False
 
 
-def test_published_method_still_shows_the_computed_index_beside_it():
+def test_published_method_still_shows_the_computed_index_beside_it() -> None:
     result = reliable_change(PHQ9, 16, 10)
     expected = (10 - 16) / (math.sqrt(2) * 3.52 * math.sqrt(1 - 0.89))
     assert result.rc == pytest.approx(expected)
 
 
-def test_jacobson_truax_can_be_asked_for_where_a_published_threshold_exists():
+def test_jacobson_truax_can_be_asked_for_where_a_published_threshold_exists() -> None:
     result = reliable_change(PHQ9, 16, 10, method="jacobson_truax", sd_pre=6.0)
     s_diff = math.sqrt(2) * 6.0 * math.sqrt(1 - 0.89)
     assert result.rc == pytest.approx(-6 / s_diff)
@@ -135,7 +140,7 @@ def test_jacobson_truax_can_be_asked_for_where_a_published_threshold_exists():
     assert "SD 6 (given)" in result.rule
 
 
-def test_standard_error_method_has_no_root_two():
+def test_standard_error_method_has_no_root_two() -> None:
     result = reliable_change(CORE10, 20, 15, method="se")
     assert result.rc == pytest.approx(-5 / (7.7 * math.sqrt(0.1)))
     assert result.reliable  # 5 / 2.435 = 2.05 > 1.96, where the √2 index gives 1.45
@@ -146,14 +151,14 @@ def test_standard_error_method_has_no_root_two():
 # --- cut-offs a and b, and higher-is-better scales -----------------------------------------------------------
 
 
-def test_cutoff_a_where_only_clinical_norms_exist():
+def test_cutoff_a_where_only_clinical_norms_exist() -> None:
     instrument = with_norms({"mean": 20, "sd": 5}, None)
     result = reliable_change(instrument, 25, 9)
     assert (result.cutoff_kind, result.cutoff) == ("a", 10)
     assert result.classification == "recovered"
 
 
-def test_cutoff_b_where_only_general_norms_exist():
+def test_cutoff_b_where_only_general_norms_exist() -> None:
     instrument = with_norms(None, {"mean": 4, "sd": 3})
     result = reliable_change(instrument, 25, 9)
     assert (result.cutoff_kind, result.cutoff) == ("b", 10)
@@ -161,7 +166,7 @@ def test_cutoff_b_where_only_general_norms_exist():
     assert "general-population norm" in result.rule
 
 
-def test_rosenberg_improves_upward_with_cutoff_b_below_the_general_mean():
+def test_rosenberg_improves_upward_with_cutoff_b_below_the_general_mean() -> None:
     result = reliable_change(RSES, 9, 20)
     assert result.cutoff_kind == "b"
     assert result.cutoff == pytest.approx(22.62 - 2 * 5.80)
@@ -172,24 +177,25 @@ def test_rosenberg_improves_upward_with_cutoff_b_below_the_general_mean():
 # --- errors and too little data ------------------------------------------------------------------------------
 
 
-def test_published_method_without_a_published_threshold_is_refused():
+def test_published_method_without_a_published_threshold_is_refused() -> None:
     with pytest.raises(ScoringError, match="RSES has no published reliable-change threshold"):
         reliable_change(RSES, 10, 20, method="published")
 
 
-def test_unknown_method_is_refused():
+def test_unknown_method_is_refused() -> None:
     with pytest.raises(ScoringError, match="Unknown reliable-change method 'magic'"):
         reliable_change(CORE10, 20, 9, method="magic")
 
 
-def test_score_outside_the_range_is_refused():
+def test_score_outside_the_range_is_refused() -> None:
     with pytest.raises(ScoringError, match="^A PHQ-9 score of 30 is outside 0–27.$"):
         reliable_change(PHQ9, 30, 10)
+    in_words: Any = "ten"
     with pytest.raises(ScoringError, match="is not a number"):
-        reliable_change(PHQ9, "ten", 10)
+        reliable_change(PHQ9, in_words, 10)
 
 
-def test_no_norms_and_no_sd_is_refused_with_a_reason():
+def test_no_norms_and_no_sd_is_refused_with_a_reason() -> None:
     data = json.loads((SHIPPED_DIR / "rses.json").read_text(encoding="utf-8"))
     data["norms"] = None
     instrument = parse_instrument(data, "rses.json")
@@ -200,26 +206,27 @@ def test_no_norms_and_no_sd_is_refused_with_a_reason():
     assert result.classification == "improved"
 
 
-def test_course_of_one_score_is_insufficient():
+def test_course_of_one_score_is_insufficient() -> None:
     result = classify_course(PHQ9, [14])
     assert isinstance(result, Insufficient)
     assert result.reason == "needs at least 2 scores"
     assert not result
 
 
-def test_course_runs_from_first_to_last_score_skipping_blanks():
+def test_course_runs_from_first_to_last_score_skipping_blanks() -> None:
     course = classify_course(CORE10, [20, None, 15, 12, 9])
+    assert isinstance(course, Course)
     assert (course.first, course.last, course.n) == (20, 9, 4)
     assert course.classification == "recovered"
 
 
 @pytest.mark.parametrize("key", sorted(INSTRUMENTS))
-def test_every_pair_of_valid_totals_gets_a_consistent_verdict(key):
+def test_every_pair_of_valid_totals_gets_a_consistent_verdict(key: str) -> None:
     instrument = INSTRUMENTS[key]
     totals = st.integers(int(instrument.score_min), int(instrument.score_max))
 
     @given(totals, totals)
-    def check(pre, post):
+    def check(pre: int, post: int) -> None:
         result = reliable_change(instrument, pre, post)
         assert result.classification in CLASSIFICATIONS
         assert (result.classification == "recovered") == (result.reliable and result.crossed

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,17 +23,17 @@ from artchart.outcomes import (
 PHQ9 = json.loads((SHIPPED_DIR / "phq9.json").read_text(encoding="utf-8"))
 
 
-def write(folder: Path, name: str, data) -> Path:
+def write(folder: Path, name: str, data: object) -> Path:
     path = folder / name
     path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
     return path
 
 
-def test_default_install_ships_phq9_gad7_and_rosenberg_only():
+def test_default_install_ships_phq9_gad7_and_rosenberg_only() -> None:
     assert sorted(load_instruments()) == ["gad7", "phq9", "rses"]
 
 
-def test_core10_addon_loads_when_its_folder_is_given_and_carries_its_licence():
+def test_core10_addon_loads_when_its_folder_is_given_and_carries_its_licence() -> None:
     instruments = load_instruments([ADDONS_DIR])
     core10 = instruments["core10"]
     assert core10.licence.name == "CC BY-NC-ND 4.0"
@@ -40,23 +42,24 @@ def test_core10_addon_loads_when_its_folder_is_given_and_carries_its_licence():
     assert core10.item(6).risk
 
 
-def test_shipped_wording_and_response_options_are_the_standard_ones():
+def test_shipped_wording_and_response_options_are_the_standard_ones() -> None:
     phq9 = load_instruments()["phq9"]
     assert [o.label for o in phq9.items[0].options] == [
         "Not at all", "Several days", "More than half the days", "Nearly every day"]
-    assert phq9.item(9).text.startswith("Thoughts that you would be better off dead")
+    text = phq9.item(9).text
+    assert text is not None and text.startswith("Thoughts that you would be better off dead")
     assert phq9.item(9).risk
     assert [q.id for q in phq9.unscored_questions] == ["difficulty"]
     assert all(instrument.licence.item_text_may_ship for instrument in load_instruments().values())
 
 
-def test_rosenberg_reverse_keys_items_2_5_6_8_9():
+def test_rosenberg_reverse_keys_items_2_5_6_8_9() -> None:
     rses = load_instruments()["rses"]
     assert [item.number for item in rses.items if item.reverse] == [2, 5, 6, 8, 9]
     assert not rses.higher_is_worse
 
 
-def test_practice_folder_adds_a_score_only_instrument(tmp_path):
+def test_practice_folder_adds_a_score_only_instrument(tmp_path: Path) -> None:
     restricted = {
         "id": "k10-local", "name": "Practice copy of a licensed scale", "short_name": "LOCAL-3", "version": "1",
         "source": "The practice's licensed copy.",
@@ -73,31 +76,31 @@ def test_practice_folder_adds_a_score_only_instrument(tmp_path):
     assert score(instrument, [1, 2, 3]).total == 6
 
 
-def test_score_only_instrument_may_not_carry_item_text(tmp_path):
+def test_score_only_instrument_may_not_carry_item_text(tmp_path: Path) -> None:
     data = copy.deepcopy(PHQ9)
     data["licence"]["item_text_may_ship"] = False
     with pytest.raises(InstrumentFileError, match=r"^phq9\.json: items\[0\]\.text must be null"):
         load_instrument_file(write(tmp_path, "phq9.json", data))
 
 
-def test_two_files_with_one_id_are_refused(tmp_path):
+def test_two_files_with_one_id_are_refused(tmp_path: Path) -> None:
     write(tmp_path, "again.json", PHQ9)
     with pytest.raises(InstrumentFileError, match="again.json: id 'phq9' is already used by phq9.json"):
         load_instruments([tmp_path])
 
 
-def test_a_missing_folder_is_named(tmp_path):
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(InstrumentFileError, match="is not a folder"):
         load_instruments([tmp_path / "nowhere"])
 
 
-def test_a_file_that_is_not_json_is_named(tmp_path):
+def test_a_file_that_is_not_json_is_named(tmp_path: Path) -> None:
     with pytest.raises(InstrumentFileError, match=r"^broken\.json: is not valid JSON"):
         load_instrument_file(write(tmp_path, "broken.json", "{ not json"))
 
 
-def _set(path: str, value):
-    def change(data):
+def _set(path: str, value: object) -> Callable[[Any], None]:
+    def change(data: Any) -> None:
         *parents, last = path.split(".")
         target = data
         for part in parents:
@@ -140,7 +143,7 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("path", "value", "message"), BAD_FILES, ids=[case[2] for case in BAD_FILES])
-def test_bad_instrument_file_names_file_and_field(tmp_path, path, value, message):
+def test_bad_instrument_file_names_file_and_field(tmp_path: Path, path: str, value: object, message: str) -> None:
     data = copy.deepcopy(PHQ9)
     _set(path, value)(data)
     with pytest.raises(InstrumentFileError) as error:
@@ -148,7 +151,7 @@ def test_bad_instrument_file_names_file_and_field(tmp_path, path, value, message
     assert str(error.value).startswith(f"phq9.json: {message}")
 
 
-def test_a_bad_file_in_a_practice_folder_stops_the_load(tmp_path):
+def test_a_bad_file_in_a_practice_folder_stops_the_load(tmp_path: Path) -> None:
     data = copy.deepcopy(PHQ9)
     data["id"] = "mine"
     data["items"][3]["reverse"] = "no"
@@ -157,6 +160,6 @@ def test_a_bad_file_in_a_practice_folder_stops_the_load(tmp_path):
         load_instruments([tmp_path])
 
 
-def test_unknown_instrument_by_name_is_a_scoring_error():
+def test_unknown_instrument_by_name_is_a_scoring_error() -> None:
     with pytest.raises(ScoringError, match="^Unknown instrument 'XYZ'.$"):
         score("XYZ", [0])

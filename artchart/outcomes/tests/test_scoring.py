@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from artchart.outcomes import (
     ADDONS_DIR,
     SHIPPED_DIR,
+    Instrument,
     ScoringError,
     find_instrument,
     load_instruments,
@@ -39,7 +41,7 @@ GAD7_BANDS = [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "mo
 
 
 @pytest.mark.parametrize(("total", "band"), PHQ9_BANDS)
-def test_phq9_band_boundaries(total, band):
+def test_phq9_band_boundaries(total: int, band: str) -> None:
     # Item 9 stays 0 so the boundary test is about the total alone.
     answers = answers_totalling(total, 8) + [0] if total <= 24 else answers_totalling(total, 9)
     result = score(PHQ9, answers)
@@ -47,36 +49,36 @@ def test_phq9_band_boundaries(total, band):
 
 
 @pytest.mark.parametrize(("total", "band"), GAD7_BANDS)
-def test_gad7_band_boundaries(total, band):
+def test_gad7_band_boundaries(total: int, band: str) -> None:
     result = score(GAD7, answers_totalling(total, 7))
     assert (result.total, result.band) == (total, band)
 
 
-def test_phq9_item_9_above_0_raises_a_risk_flag():
+def test_phq9_item_9_above_0_raises_a_risk_flag() -> None:
     result = score(PHQ9, [0, 0, 0, 0, 0, 0, 0, 0, 1])
     assert result.risk
     assert result.flags == ["Thoughts of being better off dead or of self-harm (item 9)"]
 
 
-def test_phq9_without_item_9_raises_no_flag():
+def test_phq9_without_item_9_raises_no_flag() -> None:
     result = score(PHQ9, [3, 3, 3, 3, 3, 3, 3, 3, 0])
     assert (result.total, result.band, result.risk, result.flags) == (24, "severe", False, [])
 
 
-def test_rosenberg_reverse_keying():
+def test_rosenberg_reverse_keying() -> None:
     # Strongly agree (3) to every item: positive items score 3, items 2, 5, 6, 8, 9 score 0.
     result = score(RSES, [3] * 10)
     assert result.items == (3, 0, 3, 3, 0, 0, 3, 0, 0, 3)
     assert result.total == 15
 
 
-def test_rosenberg_high_self_esteem_pattern_scores_the_maximum():
+def test_rosenberg_high_self_esteem_pattern_scores_the_maximum() -> None:
     # Agree strongly with the positive items, disagree strongly with the negative ones.
     answers = [0 if number in (2, 5, 6, 8, 9) else 3 for number in range(1, 11)]
     assert score(RSES, answers).total == 30
 
 
-def test_rosenberg_under_15_is_low_self_esteem():
+def test_rosenberg_under_15_is_low_self_esteem() -> None:
     # "Agree" (2) throughout: 5 positive items × 2 + 5 reversed items × 1 = 15, the lowest normal score.
     at_15 = score(RSES, [2] * 10)
     at_14 = score(RSES, [1] + [2] * 9)
@@ -84,14 +86,14 @@ def test_rosenberg_under_15_is_low_self_esteem():
     assert (at_14.total, at_14.band) == (14, "low self-esteem")
 
 
-def test_core10_reverse_keys_items_2_and_3_and_flags_item_6():
+def test_core10_reverse_keys_items_2_and_3_and_flags_item_6() -> None:
     result = score(CORE10, [0, 0, 0, 0, 0, 1, 0, 0, 0, 0])
     assert result.items[1:3] == (4, 4)
     assert result.total == 9
     assert result.risk
 
 
-def test_phq9_refuses_to_score_with_an_item_missing():
+def test_phq9_refuses_to_score_with_an_item_missing() -> None:
     with pytest.raises(ScoringError) as error:
         score(PHQ9, [1, 1, 1, 1, None, 1, 1, 1, 0])
     assert str(error.value) == ("PHQ-9 cannot be scored with 1 of its 9 items unanswered. The PHQ-9 is scored "
@@ -99,69 +101,73 @@ def test_phq9_refuses_to_score_with_an_item_missing():
     assert not error.value.risk
 
 
-def test_refused_phq9_still_reports_item_9_risk():
+def test_refused_phq9_still_reports_item_9_risk() -> None:
     with pytest.raises(ScoringError) as error:
         score(PHQ9, [1, None, 1, 1, 1, 1, 1, 1, 2])
     assert error.value.risk
     assert error.value.flags == ["Thoughts of being better off dead or of self-harm (item 9)"]
 
 
-def test_gad7_and_rosenberg_refuse_missing_items():
+def test_gad7_and_rosenberg_refuse_missing_items() -> None:
     with pytest.raises(ScoringError, match="GAD-7 cannot be scored"):
         score(GAD7, [None, 1, 1, 1, 1, 1, 1])
     with pytest.raises(ScoringError, match="RSES cannot be scored"):
         score(RSES, [None] + [1] * 9)
 
 
-def test_core10_prorates_one_missing_item():
+def test_core10_prorates_one_missing_item() -> None:
     result = score(CORE10, [2, 2, 2, 2, 2, None, 2, 2, 2, 2])
     assert result.prorated
     assert result.total == pytest.approx(20.0)
     assert result.band == "moderate to severe"
 
 
-def test_core10_prorated_total_between_integer_bands_stays_in_the_band_reached():
+def test_core10_prorated_total_between_integer_bands_stays_in_the_band_reached() -> None:
     # Nine answers summing to 13 (keyed): 13 × 10 / 9 = 14.44, in the mild band 11–14.
     result = score(CORE10, [3, 4, 4, 3, 1, 0, 2, 2, 2, None])
     assert result.total == pytest.approx(130 / 9)
     assert result.band == "mild"
 
 
-def test_core10_refuses_two_missing_items():
+def test_core10_refuses_two_missing_items() -> None:
     with pytest.raises(ScoringError, match="CORE-10 cannot be scored with 2 of its 10 items unanswered"):
         score(CORE10, [None, None, 2, 2, 2, 2, 2, 2, 2, 2])
 
 
-def test_wrong_number_of_answers_is_named():
+def test_wrong_number_of_answers_is_named() -> None:
     with pytest.raises(ScoringError, match="^PHQ-9 has 9 items; 8 answers were given.$"):
         score(PHQ9, [0] * 8)
 
 
-def test_answer_outside_the_options_is_named():
+def test_answer_outside_the_options_is_named() -> None:
     with pytest.raises(ScoringError, match="^Answer 4 to item 3 is outside 0–3.$"):
         score(PHQ9, [0, 0, 4, 0, 0, 0, 0, 0, 0])
     with pytest.raises(ScoringError, match="^Answer -1 to item 1 is outside 0–3.$"):
         score(GAD7, [-1, 0, 0, 0, 0, 0, 0])
 
 
-def test_text_where_a_number_belongs_is_named():
+def test_text_where_a_number_belongs_is_named() -> None:
+    # Answers as an import or a careless caller may hand them over, before any checking.
+    with_text: list[Any] = [0, "two", 0, 0, 0, 0, 0, 0, 0]
+    with_fraction: list[Any] = [1.5, 0, 0, 0, 0, 0, 0]
+    one_string: Any = "0000000"
     with pytest.raises(ScoringError, match="^Answer 'two' to item 2 is not a number.$"):
-        score(PHQ9, [0, "two", 0, 0, 0, 0, 0, 0, 0])
+        score(PHQ9, with_text)
     with pytest.raises(ScoringError, match="^Answer True to item 1 is not a number.$"):
         score(GAD7, [True, 0, 0, 0, 0, 0, 0])
     with pytest.raises(ScoringError, match="^Answer 1.5 to item 1 is not a whole number.$"):
-        score(GAD7, [1.5, 0, 0, 0, 0, 0, 0])
+        score(GAD7, with_fraction)
     with pytest.raises(ScoringError, match="must be a list of numbers"):
-        score(GAD7, "0000000")
+        score(GAD7, one_string)
 
 
-def test_instrument_found_by_short_name_or_id():
+def test_instrument_found_by_short_name_or_id() -> None:
     assert find_instrument("PHQ-9").id == "phq9"
     assert find_instrument("gad7").short_name == "GAD-7"
     assert score("phq9", [1] * 9).total == 9
 
 
-def test_answer_between_options_of_a_gappy_scale_lists_the_options():
+def test_answer_between_options_of_a_gappy_scale_lists_the_options() -> None:
     data = json.loads((SHIPPED_DIR / "gad7.json").read_text(encoding="utf-8"))
     data = copy.deepcopy(data)
     data["options"] = [{"value": 0, "label": "No"}, {"value": 3, "label": "Yes"}]
@@ -171,7 +177,7 @@ def test_answer_between_options_of_a_gappy_scale_lists_the_options():
         score(instrument, [2, 0, 0, 0, 0, 0, 0])
 
 
-def test_subscales_sum_their_items_and_skip_when_one_is_missing():
+def test_subscales_sum_their_items_and_skip_when_one_is_missing() -> None:
     data = json.loads((SHIPPED_DIR / "phq9.json").read_text(encoding="utf-8"))
     data["subscales"] = [{"id": "core", "name": "PHQ-2", "items": [1, 2]},
                          {"id": "rest", "name": "Rest", "items": [3, 4]}]
@@ -182,32 +188,34 @@ def test_subscales_sum_their_items_and_skip_when_one_is_missing():
 
 
 @st.composite
-def valid_answers(draw, instrument):
+def valid_answers(draw: st.DrawFn, instrument: Instrument) -> list[int]:
     return [draw(st.sampled_from(item.values)) for item in instrument.items]
 
 
 @pytest.mark.parametrize("key", sorted(INSTRUMENTS))
-def test_totals_stay_in_range_for_any_valid_answers(key):
+def test_totals_stay_in_range_for_any_valid_answers(key: str) -> None:
     instrument = INSTRUMENTS[key]
 
     @given(valid_answers(instrument))
-    def check(answers):
+    def check(answers: list[int]) -> None:
         result = score(instrument, answers)
         assert instrument.score_min <= result.total <= instrument.score_max
         assert result.band is not None
-        assert all(item.lowest <= value <= item.highest for item, value in zip(instrument.items, result.items))
+        assert all(value is not None and item.lowest <= value <= item.highest
+                   for item, value in zip(instrument.items, result.items))
 
     check()
 
 
 @pytest.mark.parametrize("key", ["core10"])
-def test_prorated_totals_stay_in_range(key):
+def test_prorated_totals_stay_in_range(key: str) -> None:
     instrument = INSTRUMENTS[key]
 
     @given(valid_answers(instrument), st.integers(0, len(instrument.items) - 1))
-    def check(answers, blank):
-        answers[blank] = None
-        result = score(instrument, answers)
+    def check(answers: list[int], blank: int) -> None:
+        with_blank: list[int | None] = list(answers)
+        with_blank[blank] = None
+        result = score(instrument, with_blank)
         assert result.prorated
         assert instrument.score_min <= result.total <= instrument.score_max
 

@@ -66,3 +66,15 @@ def test_another_organizations_site_is_refused(therapist):
 
     with pytest.raises(ValidationError):
         services.program_create(by=therapist, name="Elsewhere", site=SiteFactory())
+
+
+def test_an_account_outside_every_organization_is_told_it_has_no_library() -> None:
+    from django.core.exceptions import ValidationError
+
+    from artchart.tests.factories import UserFactory
+
+    outsider = UserFactory(organization=None)
+    with pytest.raises(ValidationError) as refused:
+        services.directive_create(by=outsider, name="Mandala")
+    assert refused.value.message_dict == {"organization": [services.NOT_IN_AN_ORGANIZATION]}
+    assert not Directive.objects.exists()
