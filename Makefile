@@ -5,18 +5,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+LINT_INSTALLED := $(VENV)/.lint-installed
 NPM_INSTALLED := node_modules/.package-lock.json
 PG_URL ?= postgres://artchart@127.0.0.1:5432/artchart
 PYTEST_WORKERS ?= 2
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: help demo serve test test-slow test-pg bench clean distclean install system-packages npm-packages
+.PHONY: help demo serve test test-slow test-pg bench lint format clean distclean install system-packages npm-packages
 
 help:
 	@echo "make demo       set up, load the demo practice and serve it on http://127.0.0.1:8000"
 	@echo "make test       the test suite (not the slow tests), SQLite, $(PYTEST_WORKERS) workers"
 	@echo "make test-slow  scale, load and crash tests"
 	@echo "make test-pg    the test suite on PostgreSQL ($(PG_URL))"
+	@echo "make lint       ruff (lint and format), the import-layer contracts and mypy; CI runs it first"
+	@echo "make format     apply ruff's safe fixes and formatting"
 	@echo "make bench      what the audit chain costs, on a throw-away database"
 	@echo "make clean      remove build and test debris (keeps var/: your database and keys)"
 	@echo "make distclean  clean, and remove .venv and node_modules too"
@@ -42,6 +45,11 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	@touch $@
 
 install: $(INSTALLED)
+
+# The linters are pinned in the 'lint' extra; installed only for make lint and make format.
+$(LINT_INSTALLED): pyproject.toml $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	@touch $@
 
 # Headless Chromium and a font for the browser tests, from Debian.
 system-packages:
@@ -95,6 +103,18 @@ test-pg:
 
 bench: $(INSTALLED)
 	$(BIN)/artchart bench
+
+# --- lint -----------------------------------------------------------------------------------
+
+lint: $(LINT_INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+format: $(LINT_INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # --- tidying ----------------------------------------------------------------------------------
 
