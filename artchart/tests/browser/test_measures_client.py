@@ -1,6 +1,6 @@
 """Measures tried as a new user would, through the pages (issue 6, "Done when"): a PHQ-9 with
 item 9 above 0 entered in a session raises the alert, which shows on the dashboard and the chart
-until it is acknowledged with a safety-plan note; the trajectory shows reliable improvement.
+until it is acknowledged by writing a safety plan; the trajectory shows reliable improvement.
 Only the client, the session and an intake PHQ-9 are arranged; everything else is clicked and typed."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _no_blocking(axe, page, label: str) -> None:
     assert not violations.blocking, violations.describe(violations.blocking)
 
 
-def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_note(page, sign_in, shoot, axe, therapist,
+def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_is_signed(page, sign_in, shoot, axe, therapist,
                                                                          client_record):
     # Intake, six weeks ago: PHQ-9 19 (moderately severe).
     administration_record(by=therapist, client=client_record, instrument="phq9", answers=[3, 3, 2, 2, 2, 2, 2, 3, 0],
@@ -76,18 +76,23 @@ def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_note(page
     expect(measures_card).to_contain_text("Risk alert:")
     shoot(page, "04-chart-card")
 
-    # Acknowledge it: an empty note is refused, a real one clears the alert everywhere.
+    # Acknowledge it by writing a safety plan: one with no one to contact is refused, a whole one
+    # is signed and clears the alert everywhere.
     measures_card.get_by_role("link", name="Acknowledge").click()
     expect(page.get_by_role("heading", name="The answers that raised it")).to_be_visible()
-    page.get_by_role("button", name="Acknowledge the alert").click()
+    page.get_by_role("link", name="Write a safety plan").click()
+    expect(page.get_by_label(re.compile("^Crisis line"))).to_contain_text("988")
+    page.get_by_label(re.compile("^1. Warning signs")).fill("Staying in bed all day\nNot answering texts")
+    page.get_by_role("button", name="Sign the safety plan").click()
     expect(page.get_by_text("Nothing was saved.")).to_be_visible()
-    page.get_by_label("Safety-plan note").fill("Asked directly about item 9: passive thoughts, no plan or intent. "
-                                                "Reviewed and updated the safety plan with Maya; 988 card given.")
-    shoot(page, "05-acknowledge")
-    _no_blocking(axe, page, "acknowledge")
-    page.get_by_role("button", name="Acknowledge the alert").click()
-    expect(page.get_by_text("The alert is acknowledged")).to_be_visible()
+    page.get_by_label(re.compile("^4. People I can ask for help")).fill("Aunt Rosa — 555 0101")
+    shoot(page, "05-safety-plan")
+    _no_blocking(axe, page, "safety plan")
+    page.get_by_role("button", name="Sign the safety plan").click()
+    expect(page.get_by_text("the risk alert is acknowledged")).to_be_visible()
+    expect(page.get_by_text("Aunt Rosa — 555 0101")).to_be_visible()
     assert not RiskAlert.objects.filter(acknowledged_at__isnull=True).exists()
+    page.goto(f"/clients/{client_record.pk}/measures/")
 
     # The trajectory: 19 at intake to 10 now is a reliable improvement by the published PHQ-9 rule.
     course = page.locator(".measure-course")
