@@ -132,3 +132,32 @@ def test_a_link_is_shown_once_and_a_goal_is_rated(page, sign_in, shoot, axe, the
     expect(page.get_by_text(re.compile(r"GAS T-score: 6\d\.\d"))).to_be_visible()
     shoot(page, "02-gas")
     assert goal.attainments.get().level == 1
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1024, "height": 768}, {"width": 390, "height": 844}],
+                         ids=["tablet", "phone"])
+def test_the_alert_and_safety_plan_pages_fit_a_tablet_and_a_phone(new_page, sign_in, shoot, therapist, client_record,
+                                                                   viewport):
+    from artchart.measures.models import DEFAULT_CRISIS_RESOURCES
+    from artchart.measures.services.safety import safety_plan_sign
+
+    plan = safety_plan_sign(by=therapist, client=client_record, crisis_resources=DEFAULT_CRISIS_RESOURCES,
+                            warning_signs=["Staying in bed all day"], help_contacts=["Aunt Rosa — 555 0101"],
+                            reviewed_on=timezone.localdate())
+    alert = administration_record(by=therapist, client=client_record, instrument="phq9", answers=[1] * 9,
+                                  administered_on=timezone.localdate()).alert
+    page = new_page(viewport=viewport)
+    sign_in(page, therapist)
+    base = f"/clients/{client_record.pk}"
+    for path in [f"{base}/measures/alerts/{alert.pk}/", f"{base}/safety-plan/", f"{base}/safety-plan/new/",
+                 f"{base}/safety-plan/{plan.pk}/print/"]:
+        page.goto(path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport['width']}px"
+    page.goto(f"{base}/measures/alerts/{alert.pk}/")
+    shoot(page, "alert-choices")
+    # Touch targets of at least 44 px: the main action, a reason to choose, the review button.
+    for control in [page.get_by_role("link", name="Write a new version of the safety plan"),
+                    page.locator("label.check", has_text="Client declined"),
+                    page.get_by_role("button", name="Reviewed the safety plan with the client")]:
+        assert control.bounding_box()["height"] >= 44
