@@ -73,7 +73,7 @@ def safety_plan_sign(*, by: User, client: Client, crisis_resources: str, reviewe
     cleaned = _check_lists(lists)
     with transaction.atomic():
         # The client's row is the lock two clinicians signing at once queue on, so versions never collide.
-        Client.objects.select_for_update().filter(pk=client.pk).exists()
+        Client.objects.select_for_update().only("pk").get(pk=client.pk)
         last = SafetyPlan.objects.filter(client_id=client.pk).aggregate(last=Max("version"))["last"] or 0
         plan = SafetyPlan(client=client, version=last + 1, crisis_resources=(crisis_resources or "").strip(),
                           signed_by=by, **cleaned)
@@ -93,7 +93,7 @@ def safety_plan_review(*, by: User, plan: SafetyPlan, reviewed_on: dt.date,
     """Record that the current plan was gone through with the client (and, with ``alert``, that this answers it)."""
     _require_writer(by, plan.client_id)
     with transaction.atomic():
-        Client.objects.select_for_update().filter(pk=plan.client_id).exists()
+        Client.objects.select_for_update().only("pk").get(pk=plan.client_id)
         current = SafetyPlan.objects.filter(client_id=plan.client_id).aggregate(last=Max("version"))["last"]
         if plan.version != current:
             raise ValidationError({"reviewed_on": NOT_CURRENT.format(version=plan.version)})
