@@ -319,6 +319,9 @@ MEASURES_LINK_DAYS = env_int("ARTCHART_MEASURE_LINK_DAYS", 7)
 # Program figures for fewer clients than this are not shown, so no report singles a client out.
 MEASURES_MIN_GROUP_SIZE = env_int("ARTCHART_MIN_GROUP_SIZE", 5)
 MEASURES_NOTIFY_BY_EMAIL = env_bool("ARTCHART_RISK_ALERT_EMAIL", True)
+# A risk alert left unacknowledged this long goes to the supervising and the site's on-call clinician
+# (``artchart escalate_alerts``, run every few minutes by cron or a systemd timer).
+RISK_ESCALATE_MINUTES = env_int("ARTCHART_RISK_ESCALATE_MINUTES", 240)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

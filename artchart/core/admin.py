@@ -64,6 +64,7 @@ class SiteAdmin(AuditedAdmin):
     list_display = ("name", "organization", "population_type", "is_active")
     list_filter = ("population_type", "is_active", "organization")
     search_fields = ("name",)
+    raw_id_fields = ("on_call_clinician",)
 
 
 @admin.register(User)

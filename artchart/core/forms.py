@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm, UserCreationForm
 
-from artchart.core.models import Site, User
+from artchart.core.models import Role, Site, User
 
 SIGN_IN_FAILED = "That username and password do not match an active account."
 UNTIL_BEFORE_SINCE = "The end date is before the start date."
@@ -126,16 +126,24 @@ class OwnPasswordChangeForm(PasswordChangeForm):
 
 # --- sites ---------------------------------------------------------------------------
 
+SITE_ON_CALL_ROLES = (Role.THERAPIST, Role.SUPERVISOR)
+
 
 class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
-        fields = ["name", "population_type", "address", "is_active"]
+        fields = ["name", "population_type", "address", "on_call_clinician", "is_active"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
         labels = {"is_active": "Active (new clients may be placed here)"}
+        help_texts = {"on_call_clinician": "Told, with the supervising clinician, when a client's risk alert "
+                                           "goes unacknowledged too long."}
 
-    def __init__(self, *args, creating: bool = False, **kwargs):
+    def __init__(self, *args, creating: bool = False, organization_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["on_call_clinician"]
+        field.queryset = User.objects.filter(organization_id=organization_id, is_active=True,
+                                             role__in=SITE_ON_CALL_ROLES)
+        field.label_from_instance = lambda user: f"{user.display_name} ({user.get_role_display()})"
         if creating:
             del self.fields["is_active"]
 

@@ -34,6 +34,9 @@ class Site(models.Model):
     population_type = models.CharField(max_length=32, choices=PopulationType.choices)
     address = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    # Told (with the supervising clinician) when a client's risk alert goes unacknowledged too long.
+    on_call_clinician = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="on_call_sites")
 
     class Meta:
         ordering = ["name"]

@@ -39,6 +39,7 @@ CLINICAL_ROLE_NEEDED = "An admin or program administrator cannot take a clinical
 NO_SELF_LOCKOUT = ("You cannot take away your own admin role or deactivate your own account; "
                    "ask another admin to do it.")
 SITE_NAME_TAKEN = "Your organization already has a site of that name."
+ON_CALL_NOT_CLINICIAN = "The on-call clinician must be an active therapist or supervisor of your organization."
 SUPERVISOR_ROLE_NEEDED = "A supervisor must have the role supervisor or therapist."
 SUPERVISEE_ROLE_NEEDED = "A supervisee must have the role intern or therapist."
 SUPERVISION_SELF = "Nobody can supervise themselves: choose two different people."
@@ -119,10 +120,13 @@ def _validate_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
-def site_create(*, by: User, name: str, population_type: str, address: str = "") -> Site:
+def site_create(*, by: User, name: str, population_type: str, address: str = "",
+                on_call_clinician: User | None = None) -> Site:
     require_role(by, Role.ADMIN)
-    site = Site(organization_id=by.organization_id, name=name, population_type=population_type, address=address)
+    site = Site(organization_id=by.organization_id, name=name, population_type=population_type, address=address,
+                on_call_clinician=on_call_clinician)
     _check_site_name_free(site)
+    _check_on_call(site)
     site.full_clean()
     site.save()
     audit.record(actor=by, action="site.create", obj=site)
@@ -134,16 +138,25 @@ def site_update(*, by: User, site: Site, **fields) -> Site:
     require_role(by, Role.ADMIN)
     if site.organization_id != by.organization_id:
         raise ValidationError(NOT_SAME_ORGANIZATION)
-    changed = [k for k in ("name", "population_type", "address", "is_active") if k in fields and getattr(site, k) != fields[k]]
+    changed = [k for k in ("name", "population_type", "address", "is_active", "on_call_clinician")
+               if k in fields and getattr(site, k) != fields[k]]
     if not changed:
         return site
     for name in changed:
         setattr(site, name, fields[name])
     _check_site_name_free(site)
+    _check_on_call(site)
     site.full_clean()
     site.save()
     audit.record(actor=by, action="site.update", obj=site, detail={"fields": changed})
     return site
+
+
+def _check_on_call(site: Site) -> None:
+    clinician = site.on_call_clinician
+    if clinician is not None and (clinician.organization_id != site.organization_id or not clinician.is_active
+                                  or clinician.role not in (Role.THERAPIST, Role.SUPERVISOR)):
+        raise ValidationError({"on_call_clinician": ON_CALL_NOT_CLINICIAN})
 
 
 def _check_site_name_free(site: Site) -> None:

@@ -239,7 +239,7 @@ def site_list(request):
 @require_http_methods(["GET", "POST"])
 @admin_only
 def site_create(request):
-    form = SiteForm(request.POST or None, creating=True)
+    form = SiteForm(request.POST or None, creating=True, organization_id=request.user.organization_id)
     if request.method == "POST" and form.is_valid():
         try:
             site = services.site_create(by=request.user, **form.cleaned_data)
@@ -255,7 +255,7 @@ def site_create(request):
 @admin_only
 def site_edit(request, site_id: int):
     site = selectors.site_get_for_admin(request.user, site_id)
-    form = SiteForm(request.POST or None, instance=copy.copy(site))
+    form = SiteForm(request.POST or None, instance=copy.copy(site), organization_id=request.user.organization_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.site_update(by=request.user, site=site, **form.cleaned_data)

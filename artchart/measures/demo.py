@@ -17,7 +17,10 @@ Everything goes through the measures services (scored, validated, audited):
   first and a last GAD-7: enough for the program page to show its figures.
 * The one risk answer: an outpatient client of ``therapist`` completed a
   PHQ-9 through a link this morning with item 9 above 0 — the demo's one open
-  alert. Another link waits for a guardian; a third expired unanswered.
+  alert, left open and not yet escalated. That client has a signed safety plan,
+  gone through with them at their last session, and their site's on-call
+  clinician is the supervisor.
+  Another link waits for a guardian; a third expired unanswered.
 * Schedules for the measured clients of both therapists; a few are due today
   (several sessions since the last score, or an instrument never given yet).
 * Goal Attainment Scaling ratings on the plan goals of a few clients.
@@ -37,7 +40,7 @@ from django.utils import timezone
 from artchart.clients.models import Client, ClientStatus
 from artchart.core import audit
 from artchart.core.models import CareTeamMembership, CareTeamRole, PopulationType, User
-from artchart.measures import instruments
+from artchart.measures import instruments, selectors
 from artchart.measures.models import MeasureLink, Respondent, ScheduleRule
 from artchart.measures.services import links, schedules
 from artchart.measures.services.administrations import administration_record
@@ -92,6 +95,8 @@ def build_measures_demo(*, rng: random.Random, people: dict[str, User], clients:
             overdue.add(client.pk)
         measured.append((client, chosen))
 
+    _safety_plan(client=risk_client, by=primaries[risk_client.pk], people=people,
+                 last_session=attended[risk_client.pk][-1])
     _schedules(measured, primaries=primaries, overdue=overdue)
     _links(clients=clients, primaries=primaries, therapist=therapist, today=today)
     _goal_attainment(rng, clients=[c for c, _ in measured], primaries=primaries, attended=attended)
@@ -183,6 +188,28 @@ def _course(rng: random.Random, *, client: Client, by: User, instrument: str, ki
                                         recipient=client.preferred_name or client.legal_first_name)
         links.link_complete(token=token, answers=_answers(rng, found, totals[-1], risk_item=1),
                             extra_answers={"difficulty": 1})
+
+
+# --- the suicide-risk pathway ------------------------------------------------------------------------------
+
+
+def _safety_plan(*, client: Client, by: User, people: dict[str, User], last_session: Session) -> None:
+    """The risk client's signed plan (their alert stays open for the visitor to answer) and an on-call clinician."""
+    from artchart.core.services import site_update
+    from artchart.measures.services.safety import safety_plan_sign
+
+    safety_plan_sign(
+        by=by, client=client, crisis_resources=selectors.crisis_text(client.organization_id),
+        reviewed_on=timezone.localtime(last_session.starts_at).date(),
+        warning_signs=["Staying in bed past noon", "Not answering my sister's texts"],
+        coping_strategies=["Drawing in my sketchbook", "A walk round the park with music"],
+        distractions=["The library café", "My neighbour Ana"],
+        help_contacts=["My sister Lucía — 555 0142", "My friend Dev — 555 0178"],
+        professionals=[f"{by.get_full_name()}, my art therapist — 555 0100 (weekdays)",
+                       "County mobile crisis team — 555 0199"],
+        means_safety=["My sister keeps my medication and gives me the week's doses"],
+        reasons_for_living=["My niece", "Finishing the mural at the community centre"])
+    site_update(by=people["admin"], site=client.site, on_call_clinician=people["supervisor"])
 
 
 # --- schedules, links and goal attainment -------------------------------------------------------------------

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from artchart import outcomes
 from artchart.measures import instruments
-from artchart.measures.models import Respondent, ScheduleRule
-from artchart.measures.services.alerts import NOTE_NEEDED
+from artchart.measures.models import AlertOutcome, Respondent, SafetyPlan, ScheduleRule
+from artchart.measures.services.alerts import OTHER_NEEDS_WORDS, OUTCOME_NEEDED, REASONS
 
 FUTURE = "The date cannot be in the future."
 CHOOSE_ANSWER = "Choose an answer."
@@ -120,11 +120,71 @@ class AdministerForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    safety_plan_note = forms.CharField(
-        label="Safety-plan note", max_length=5000, strip=True, error_messages={"required": NOTE_NEEDED},
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What you did and what the plan is: who you spoke with, the safety plan reviewed or made, "
-                  "resources given, the next contact.")
+    """Acknowledging without a plan written or reviewed: why not (a safety plan is written on its own page)."""
+
+    outcome = forms.ChoiceField(label="Why no safety plan was written or reviewed", choices=REASONS,
+                                widget=forms.RadioSelect, error_messages={"required": OUTCOME_NEEDED})
+    note = forms.CharField(label="What was done", max_length=1000, required=False, strip=True,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Required for “Other”. No more than the record needs.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == AlertOutcome.OTHER and not data.get("note"):
+            self.add_error("note", OTHER_NEEDS_WORDS)
+        return data
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="Gone through with the client on", widget=_date_input(),
+                                  validators=[_not_future])
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SafetyPlanForm(forms.Form):
+    """The six steps of the Stanley–Brown safety plan, one entry per line, and the review with the client."""
+
+    warning_signs = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                    help_text="Thoughts, images, moods, situations or behaviours that a crisis may be coming. One per line.")
+    coping_strategies = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                        help_text="Relaxation, physical activity, making art… One per line.")
+    distractions = forms.CharField(required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and phone, or a place. One per line.")
+    help_contacts = forms.CharField(required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and phone. One per line.")
+    professionals = forms.CharField(required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}),
+                                    help_text="Clinician, urgent care, local emergency services: name and phone. One per line.")
+    crisis_resources = forms.CharField(label="Crisis line (from the organization’s crisis resources)", max_length=2000,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+    means_safety = forms.CharField(required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text="Means to be removed, locked away or held by someone else. One per line.")
+    reasons_for_living = forms.CharField(required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.")
+    reviewed_on = forms.DateField(label="Gone through with the client on", required=False, widget=_date_input(),
+                                  validators=[_not_future],
+                                  help_text="Leave empty if the client has not seen this version yet.")
+
+    LISTS = tuple(name for name, _ in SafetyPlan.STEPS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in SafetyPlan.STEPS:
+            self.fields[name].label = label
+
+    @classmethod
+    def initial_from(cls, plan, *, crisis: str) -> dict:
+        initial = {"crisis_resources": crisis, "reviewed_on": timezone.localdate()}
+        if plan is not None:
+            initial.update({name: "\n".join(getattr(plan, name)) for name in cls.LISTS})
+        return initial
+
+    def lists(self) -> dict[str, list[str]]:
+        return {name: _lines(self.cleaned_data[name]) for name in self.LISTS}
 
 
 CLIENT_CHOICE = "client"

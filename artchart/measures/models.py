@@ -145,9 +145,22 @@ class MeasureLink(models.Model):
         return self.STATUS_LABELS[self.status]
 
 
+class AlertOutcome(models.TextChoices):
+    """What the clinician did about a risk alert: a safety plan written or reviewed, or why not."""
+
+    PLAN_WRITTEN = "plan_written", "Wrote a new safety plan with the client"
+    PLAN_REVIEWED = "plan_reviewed", "Reviewed the current safety plan with the client"
+    ALREADY_SAFE = "already_safe", "Already safe: assessed in session"
+    DECLINED = "declined", "Client declined"
+    REFERRED = "referred", "Referred to crisis service"
+    OTHER = "other", "Other"
+
+
 class RiskAlert(models.Model):
     """Raised by an administration with a risk flag (PHQ-9 item 9 above 0). It stays on the
-    dashboard and the chart until a clinician acknowledges it with a safety-plan note."""
+    dashboard and the chart until a clinician acknowledges it: by writing or reviewing a safety
+    plan, or by recording why not. Left open past ``RISK_ESCALATE_MINUTES`` it is escalated once
+    (``escalated_at``) to the supervising and on-call clinicians."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_alerts")
     administration = models.OneToOneField(Administration, on_delete=models.PROTECT, related_name="alert")
@@ -155,7 +168,13 @@ class RiskAlert(models.Model):
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Acknowledgements made before the structured outcome existed kept a free-text note; kept as written.
     safety_plan_note = models.TextField(max_length=5000, validators=[MaxLengthValidator(5000)], blank=True)
+    outcome = models.CharField(max_length=16, choices=AlertOutcome.choices, blank=True)
+    outcome_note = models.CharField(max_length=1000, blank=True)  # required for "Other"
+    safety_plan = models.ForeignKey("SafetyPlan", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="alerts")  # the version written or reviewed
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
@@ -197,3 +216,80 @@ class CrisisResources(models.Model):
     text = models.TextField(max_length=2000, validators=[MaxLengthValidator(2000)])
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
+
+
+class SafetyPlan(models.Model):
+    """One signed version of a client's safety plan (Stanley & Brown's Safety Planning
+    Intervention, 2012): the six steps and the means of making the environment safe.
+
+    Each list holds one entry per line as the client put it. A version is written and signed
+    in one step and never changes after; a change is a new version, which supersedes it (the
+    current plan is the client's highest version). The organization's crisis resources are
+    copied in when a version is written, so the printed plan says what was true that day.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="safety_plans")
+    version = models.PositiveSmallIntegerField()
+    warning_signs = models.JSONField(default=list, blank=True)
+    coping_strategies = models.JSONField(default=list, blank=True)  # internal: what I can do on my own
+    distractions = models.JSONField(default=list, blank=True)  # people and places that distract
+    help_contacts = models.JSONField(default=list, blank=True)  # people I can ask for help
+    professionals = models.JSONField(default=list, blank=True)  # professionals and agencies to contact
+    crisis_resources = models.TextField(max_length=2000, validators=[MaxLengthValidator(2000)])
+    means_safety = models.JSONField(default=list, blank=True)  # making the environment safe
+    reasons_for_living = models.JSONField(default=list, blank=True)
+    signed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["client", "version"], name="safety_plan_version_once")]
+
+    def __str__(self) -> str:
+        return f"Safety plan v{self.version}"
+
+    # The steps in the order the client uses them in a crisis, in the words of the printed form.
+    STEPS = (
+        ("warning_signs", "1. Warning signs that a crisis may be coming"),
+        ("coping_strategies", "2. Things I can do on my own to take my mind off my problems"),
+        ("distractions", "3. People and places that take my mind off things"),
+        ("help_contacts", "4. People I can ask for help"),
+        ("professionals", "5. Professionals and agencies I can contact in a crisis"),
+        ("means_safety", "6. Making the environment safe"),
+        ("reasons_for_living", "The one thing most important to me and worth living for"),
+    )
+
+    @property
+    def steps(self) -> list[tuple[str, list[str]]]:
+        return [(label, getattr(self, name)) for name, label in self.STEPS]
+
+
+class SafetyPlanReview(models.Model):
+    """A safety plan gone through with the client: on which day and by whom (the plan itself is unchanged)."""
+
+    plan = models.ForeignKey(SafetyPlan, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField(validators=[v.validate_not_future])
+    reviewed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+
+
+class EscalationReason(models.TextChoices):
+    SUPERVISOR = "supervisor", "Supervising clinician"
+    ON_CALL = "on_call", "On-call clinician of the site"
+
+
+class AlertEscalation(models.Model):
+    """One clinician told that a risk alert went unacknowledged; ``seen_at`` is when their dashboard first showed it."""
+
+    alert = models.ForeignKey(RiskAlert, on_delete=models.PROTECT, related_name="escalations")
+    recipient = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=12, choices=EscalationReason.choices)
+    notified_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-notified_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["alert", "recipient"], name="escalated_once_per_recipient")]

@@ -1,15 +1,17 @@
-"""The measures app's cards: open risk alerts and measures due on the dashboard, a
-"Measures" card on the chart, and the measures recorded in a session."""
+"""The measures app's cards: escalated and open risk alerts and measures due on the
+dashboard, "Safety plan" and "Measures" cards on the chart, and the measures recorded in
+a session."""
 
 from __future__ import annotations
 
 from artchart.clients.selectors import shown
 from artchart.core.models import Role
 from artchart.core.panel_registry import Panel
-from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
 from artchart.measures import selectors
 from artchart.measures.models import Administration
 from artchart.measures.services.alerts import may_acknowledge
+from artchart.measures.services.escalation import escalations_seen
 from artchart.measures.views.client import course_words, named_alerts
 
 DASHBOARD_ROWS = 20
@@ -19,7 +21,7 @@ CLINICIANS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 def dashboard_panels(user) -> list[Panel]:
     if user.role not in CLINICIANS:
         return []
-    panels = []
+    panels = _escalation_panels(user)
     alerts = list(selectors.open_alerts_for(user)[:DASHBOARD_ROWS])
     if alerts:
         shown(alert.client for alert in alerts)
@@ -32,9 +34,30 @@ def dashboard_panels(user) -> list[Panel]:
     return panels
 
 
+def _escalation_panels(user) -> list[Panel]:
+    """Alerts passed to this user as supervising or on-call clinician. The client is named only to
+    someone who may open the chart; the on-call clinician otherwise sees the site and whom to call."""
+    escalations = list(selectors.escalations_for(user)[:DASHBOARD_ROWS])
+    if not escalations:
+        return []
+    readable = set(client_ids_with_chart_access(user).filter(
+        pk__in=[e.alert.client_id for e in escalations]).values_list("pk", flat=True))
+    shown(e.alert.client for e in escalations if e.alert.client_id in readable)
+    escalations_seen(by=user, escalations=escalations)
+    primaries = selectors.primary_therapists_of([e.alert.client_id for e in escalations])
+    rows = [{"escalation": e, "alert": e.alert, "readable": e.alert.client_id in readable,
+             "primary": primaries.get(e.alert.client_id)} for e in escalations]
+    # Before the open alerts (order 4): these have waited longest.
+    return [Panel("measures/_panel_escalations.html", {"rows": rows}, order=3)]
+
+
 def chart_panels(access) -> list[Panel]:
     if not access.may(Area.CLINICAL, Action.READ):
         return []
+    plan = selectors.safety_plan_current(access)
+    safety = Panel("measures/_panel_safety_plan.html", {
+        "client": access.client, "plan": plan, "last_review": plan.reviews.first() if plan else None,
+        "may_write": may_acknowledge(access.relations)}, order=24)
     latest = []
     for trajectory in selectors.trajectories_of(access):
         summary, _ = course_words(trajectory.course)
@@ -45,7 +68,7 @@ def chart_panels(access) -> list[Panel]:
         "alerts": named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
         "may_write": access.may(Area.CLINICAL, Action.WRITE),
         "may_acknowledge": may_acknowledge(access.relations),
-    }, order=25)]
+    }, order=25), safety]
 
 
 def session_panels(user, session) -> list[Panel]:

@@ -22,11 +22,15 @@ from artchart.core.models import CareTeamMembership, CareTeamRole, Role
 from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.measures import instruments
 from artchart.measures.models import (
+    DEFAULT_CRISIS_RESOURCES,
     Administration,
+    AlertEscalation,
+    CrisisResources,
     GoalAttainment,
     MeasureLink,
     MeasureSchedule,
     RiskAlert,
+    SafetyPlan,
     ScheduleRule,
 )
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind, Session, SessionStatus
@@ -62,7 +66,7 @@ def administration_get(access: ClientAccess, administration_id: int) -> Administ
 
 def alerts_of(access: ClientAccess) -> QuerySet[RiskAlert]:
     return RiskAlert.objects.filter(client_id=access.client.pk).select_related(
-        "administration", "acknowledged_by")
+        "administration", "acknowledged_by", "safety_plan")
 
 
 def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
@@ -70,6 +74,31 @@ def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
     if alert is None:
         raise Http404
     return alert
+
+
+def crisis_text(organization_id: int | None) -> str:
+    """What someone in crisis is told: the organization's own text, or 988 (US) by default."""
+    text = CrisisResources.objects.filter(organization_id=organization_id).values_list("text", flat=True).first()
+    return text or DEFAULT_CRISIS_RESOURCES
+
+
+# --- safety plans ------------------------------------------------------------------------------
+
+
+def safety_plans_of(access: ClientAccess) -> QuerySet[SafetyPlan]:
+    """Every version of the client's safety plan, newest (the current one) first."""
+    return SafetyPlan.objects.filter(client_id=access.client.pk).select_related("signed_by").order_by("-version")
+
+
+def safety_plan_current(access: ClientAccess) -> SafetyPlan | None:
+    return safety_plans_of(access).first()
+
+
+def safety_plan_get(access: ClientAccess, plan_id: int) -> SafetyPlan:
+    plan = safety_plans_of(access).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
 def links_of(access: ClientAccess) -> QuerySet[MeasureLink]:
@@ -106,6 +135,18 @@ def _treated_by(user) -> QuerySet:
 def open_alerts_for(user) -> QuerySet[RiskAlert]:
     return (RiskAlert.objects.filter(client_id__in=_treated_by(user), acknowledged_at__isnull=True)
             .select_related("client", "administration").order_by("-raised_at"))
+
+
+def escalations_for(user) -> QuerySet[AlertEscalation]:
+    """Risk alerts escalated to this user (as supervising or on-call clinician) and still open."""
+    return (AlertEscalation.objects.filter(recipient=user, alert__acknowledged_at__isnull=True)
+            .select_related("alert__client__site", "alert__administration").order_by("-notified_at", "-pk"))
+
+
+def primary_therapists_of(client_ids: list[int]) -> dict[int, object]:
+    """Each client's primary therapist (whom an on-call clinician calls first), in one query."""
+    return {m.client_id: m.user for m in CareTeamMembership.objects.filter(
+        client_id__in=client_ids, role=CareTeamRole.PRIMARY).select_related("user")}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Every page of the measures app; each area keeps its own list beside its views."""
 
-from artchart.measures.views import client, program, public
+from artchart.measures.views import client, program, public, safety
 
 app_name = "measures"
 
-urlpatterns = [*client.urlpatterns, *public.urlpatterns, *program.urlpatterns]
+urlpatterns = [*client.urlpatterns, *safety.urlpatterns, *public.urlpatterns, *program.urlpatterns]

@@ -1,6 +1,7 @@
 """Risk alerts: raised by an administration with a risk flag, kept until a clinician
-acknowledges them with a safety-plan note. The treating clinicians are told by e-mail
-that an alert is waiting — the message carries no client data at all."""
+acknowledges them by writing or reviewing a safety plan or recording why not. The
+treating clinicians are told by e-mail that an alert is waiting — the message carries
+no client data at all. Escalation of alerts left open too long is in ``escalation``."""
 
 from __future__ import annotations
 
@@ -15,18 +16,23 @@ from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.models import CareTeamMembership, CareTeamRole, User
 from artchart.core.permissions import Action, Area, allows
-from artchart.measures.models import Administration, RiskAlert
+from artchart.measures.models import Administration, AlertOutcome, RiskAlert, SafetyPlan
 
 logger = logging.getLogger(__name__)
 
 ONLY_CLINICIANS = "Only the client's clinicians and their supervisors acknowledge a risk alert."
-NOTE_NEEDED = "Write the safety-plan note: what was done and what the plan is."
+OUTCOME_NEEDED = "Choose what was done: a safety plan written or reviewed, or why not."
+PLAN_NEEDED = "Write or review this client's safety plan to acknowledge the alert that way."
+OTHER_NEEDS_WORDS = "Say in a few words what was done instead of a safety plan."
+PLAN_OUTCOMES = (AlertOutcome.PLAN_WRITTEN, AlertOutcome.PLAN_REVIEWED)
+# The reasons recorded when no plan is written or reviewed (the acknowledgement form's list).
+REASONS = [(value, label) for value, label in AlertOutcome.choices if value not in PLAN_OUTCOMES]
 ALREADY = "This alert was acknowledged on {day} by {name}."
 MAIL_SUBJECT = "ArtChart: a risk alert is waiting"
 MAIL_BODY = (
     "Hello {name},\n\n"
     "A measure completed in ArtChart raised a risk alert for a client on your caseload.\n"
-    "Sign in to ArtChart to see it on your dashboard and acknowledge it with a safety-plan note.\n\n"
+    "Sign in to ArtChart to see it on your dashboard and acknowledge it: write or review a safety plan, or record why not.\n\n"
     "This message carries no client information by design.\n"
 )
 NOTIFIED_ROLES = (CareTeamRole.PRIMARY, CareTeamRole.CO_THERAPIST, CareTeamRole.SUPERVISOR)
@@ -67,25 +73,36 @@ def raise_alert(administration: Administration) -> RiskAlert:
     return alert
 
 
-def alert_acknowledge(*, by: User, alert: RiskAlert, safety_plan_note: str) -> RiskAlert:
+def alert_acknowledge(*, by: User, alert: RiskAlert, outcome: str, note: str = "",
+                      safety_plan: SafetyPlan | None = None) -> RiskAlert:
+    """Close an alert with what was done: a safety plan written or reviewed (``safety_plan`` names
+    the version), or a reason there was none, with words of the clinician's own for "Other".
+    May run inside the transaction that signs or reviews the plan, so both commit or neither."""
     relations = require_client_access(by, alert.client_id, Area.CLINICAL, Action.READ)
     if not may_acknowledge(relations):
         raise PermissionDenied(ONLY_CLINICIANS)
-    note = (safety_plan_note or "").strip()
-    if not note:
-        raise ValidationError({"safety_plan_note": NOTE_NEEDED})
-    if len(note) > 5000:
-        raise ValidationError({"safety_plan_note": "At most 5,000 characters."})
+    note = (note or "").strip()
+    if outcome not in AlertOutcome.values:
+        raise ValidationError({"outcome": OUTCOME_NEEDED})
+    if outcome in PLAN_OUTCOMES and (safety_plan is None or safety_plan.client_id != alert.client_id):
+        raise ValidationError({"outcome": PLAN_NEEDED})
+    if outcome == AlertOutcome.OTHER and not note:
+        raise ValidationError({"note": OTHER_NEEDS_WORDS})
+    if len(note) > 1000:
+        raise ValidationError({"note": "At most 1,000 characters."})
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.acknowledged_at is not None:
             name = locked.acknowledged_by.get_full_name() or locked.acknowledged_by.username
-            raise ValidationError({"safety_plan_note": ALREADY.format(
+            raise ValidationError({"outcome": ALREADY.format(
                 day=f"{timezone.localtime(locked.acknowledged_at):%b %-d, %Y}", name=name)})
         locked.acknowledged_at = timezone.now()
         locked.acknowledged_by = by
-        locked.safety_plan_note = note
-        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "safety_plan_note"])
+        locked.outcome = outcome
+        locked.outcome_note = note
+        locked.safety_plan = safety_plan if outcome in PLAN_OUTCOMES else None
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "outcome", "outcome_note", "safety_plan"])
         audit.record(actor=by, action="measure.risk_acknowledged", obj=locked, client_ids=[locked.client_id],
-                     flagged=True, detail={"administration": locked.administration_id})
+                     flagged=True, detail={"administration": locked.administration_id, "outcome": outcome,
+                                           "safety_plan": locked.safety_plan_id})
     return locked

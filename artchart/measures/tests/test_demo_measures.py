@@ -81,6 +81,17 @@ def test_exactly_one_open_risk_alert_for_a_client_of_therapist(demo):
     assert not selectors.open_alerts_for(_user("therapist2")).exists()
 
 
+def test_the_risk_client_has_a_signed_reviewed_safety_plan_and_the_alert_is_not_yet_escalated(demo):
+    from artchart.measures.models import SafetyPlan
+
+    alert = RiskAlert.objects.get()
+    plan = SafetyPlan.objects.get()
+    assert plan.client_id == alert.client_id and plan.version == 1 and plan.reviews.count() == 1
+    assert plan.help_contacts and "988" in plan.crisis_resources
+    assert alert.escalated_at is None and not alert.escalations.exists()
+    assert alert.client.site.on_call_clinician == _user("supervisor")
+
+
 def test_links_completed_waiting_and_expired(demo):
     statuses = Counter(link.status for link in MeasureLink.objects.all())
     assert statuses == {"completed": 1, "waiting": 1, "expired": 1}, statuses

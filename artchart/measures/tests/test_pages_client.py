@@ -15,6 +15,7 @@ from django.utils import timezone
 from artchart.core.models import AuditEvent
 from artchart.measures.models import Administration, GoalAttainment, MeasureLink, MeasureSchedule, RiskAlert
 from artchart.measures.services.administrations import administration_record
+from artchart.measures.services.alerts import OTHER_NEEDS_WORDS
 from artchart.measures.services.links import link_create
 from artchart.measures.services.schedules import gas_rate, schedule_set
 from artchart.plans.models import Goal, Problem, TreatmentPlan
@@ -268,20 +269,23 @@ def test_handing_the_tablet_over_remembers_what_to_ask(client, therapist, client
 # --- alerts ---------------------------------------------------------------------------------------------------
 
 
-def test_acknowledging_needs_a_note_and_then_clears_the_alert(client, therapist, client_record):
+def test_acknowledging_with_a_reason_needs_words_for_other_and_then_clears_the_alert(client, therapist,
+                                                                                   client_record):
     alert = record(therapist, client_record, RISKY).alert
     client.force_login(therapist)
     html = page(client, "alert_acknowledge", client_record, alert.pk)
     assert "The answers that raised it" in html and "Several days (1)" in html
-    response = client.post(url("alert_acknowledge", client_record, alert.pk), {"safety_plan_note": "   "})
-    assert "Nothing was saved." in response.content.decode()
+    assert "Write a safety plan" in html and "Client declined" in html
+    response = client.post(url("alert_acknowledge", client_record, alert.pk), {"action": "reason", "outcome": "other",
+                                                                            "note": "   "})
+    assert "Nothing was saved." in response.content.decode() and OTHER_NEEDS_WORDS in response.content.decode()
     alert.refresh_from_db()
     assert alert.is_open
     response = client.post(url("alert_acknowledge", client_record, alert.pk),
-                           {"safety_plan_note": "Reviewed the safety plan with Maya; 988 card given."})
+                           {"action": "reason", "outcome": "other", "note": "Called her mother; 988 card given."})
     assert response.status_code == 302
     alert.refresh_from_db()
-    assert not alert.is_open and alert.acknowledged_by == therapist
+    assert not alert.is_open and alert.acknowledged_by == therapist and alert.outcome == "other"
     assert "Risk alerts" not in client.get(reverse("dashboard")).content.decode()
     html = page(client, "alert_acknowledge", client_record, alert.pk)
     assert "Acknowledged" in html and "988 card given" in html and "<textarea" not in html
@@ -292,7 +296,7 @@ def test_the_intern_acknowledges_but_a_viewer_gets_403(client, therapist, intern
     client.force_login(teamviewer)
     assert client.get(url("alert_acknowledge", client_record, alert.pk)).status_code == 403
     assert client.post(url("alert_acknowledge", client_record, alert.pk),
-                       {"safety_plan_note": "Seen."}).status_code == 403
+                       {"action": "reason", "outcome": "declined"}).status_code == 403
     alert.refresh_from_db()
     assert alert.is_open
     client.force_login(intern)

@@ -46,7 +46,7 @@ def test_an_open_alert_heads_the_dashboard_of_the_clinicians(client, therapist, 
     html = client.get(reverse("dashboard")).content.decode()
     assert "Risk alerts" in html and "Maya Lopez" in html and "PHQ-9" in html
     assert reverse("measures:alert_acknowledge", args=[client_record.pk, alert.pk]) in html
-    alert_acknowledge(by=therapist, alert=alert, safety_plan_note="Safety plan reviewed.")
+    alert_acknowledge(by=therapist, alert=alert, outcome="already_safe")
     assert "measures/_panel_alerts.html" not in templates(dashboard_panels(therapist))
 
 

@@ -63,7 +63,7 @@ def test_outsiders_get_404_and_viewers_403(therapist2, teamviewer, client_record
         phq9(teamviewer, client_record, [0] * 9)
 
 
-def test_item_9_raises_an_alert_until_a_safety_plan_note(therapist, client_record):
+def test_item_9_raises_an_alert_until_it_is_acknowledged_with_a_reason(therapist, client_record):
     therapist.email = "therapist@example.org"
     therapist.save()
     administration = phq9(therapist, client_record, [1, 1, 1, 1, 1, 1, 1, 1, 1])
@@ -72,8 +72,8 @@ def test_item_9_raises_an_alert_until_a_safety_plan_note(therapist, client_recor
     event = AuditEvent.objects.get(action="measure.risk_alert")
     assert event.flagged
     with pytest.raises(ValidationError):
-        alert_acknowledge(by=therapist, alert=alert, safety_plan_note="  ")
-    alert_acknowledge(by=therapist, alert=alert, safety_plan_note="Safety plan reviewed; crisis line given.")
+        alert_acknowledge(by=therapist, alert=alert, outcome="other", note="  ")
+    alert_acknowledge(by=therapist, alert=alert, outcome="referred")
     assert not selectors.open_alerts_for(therapist).exists()
     assert AuditEvent.objects.filter(action="measure.risk_acknowledged", flagged=True).exists()
 

@@ -44,6 +44,12 @@ RULES: dict[str, Case] = {
     "measures:schedule_stop": Case(CLIN[Action.WRITE], method="post",
                                    kwargs=with_id("measure_schedule", "schedule_id")),
     "measures:gas_rate": Case(CLIN[Action.WRITE], kwargs=with_id("goal", "goal_id")),
+    # Safety plans are read with the clinical record and written by those who acknowledge alerts.
+    "measures:safety_plan": Case(CLIN[Action.READ], kwargs=c),
+    "measures:safety_plan_new": Case(Acknowledger(), kwargs=c),
+    "measures:safety_plan_review": Case(Acknowledger(), method="post", kwargs=with_id("safety_plan", "plan_id"),
+                                        data=lambda o: {"reviewed_on": "2020-01-01"}),
+    "measures:safety_plan_print": Case(CLIN[Action.READ], kwargs=with_id("safety_plan", "plan_id")),
 }
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.
@@ -56,6 +62,7 @@ def objs(base: dict) -> dict:
 
     from artchart.measures.services.administrations import administration_record
     from artchart.measures.services.links import link_create
+    from artchart.measures.services.safety import safety_plan_sign
     from artchart.measures.services.schedules import schedule_set
 
     client, therapist = base["client"], base["therapist"]
@@ -66,4 +73,6 @@ def objs(base: dict) -> dict:
         "measure_alert": administration.alert,
         "measure_link": link_create(by=therapist, client=client, instrument="gad7", recipient="Maya")[0],
         "measure_schedule": schedule_set(by=therapist, client=client, instrument="phq9", rule="sessions"),
+        "safety_plan": safety_plan_sign(by=therapist, client=client, crisis_resources="Call 988.",
+                                        help_contacts=["Aunt Rosa"]),
     }

@@ -30,6 +30,7 @@ from artchart.measures.forms import (
     GasForm,
     HandoffForm,
     LinkForm,
+    ReviewForm,
     ScheduleForm,
     mark_unanswered,
 )
@@ -37,12 +38,13 @@ from artchart.measures.models import Administration, Mode
 from artchart.measures.services import administrations as administration_services
 from artchart.measures.services import alerts as alert_services
 from artchart.measures.services import links as link_services
+from artchart.measures.services import safety as safety_services
 from artchart.measures.services import schedules as schedule_services
 from artchart.therapy.models import SessionStatus
 from artchart.therapy.selectors.sessions import sessions_booking
 
 RECORDED = "{name} recorded: {total} ({band})."
-ACKNOWLEDGED = "The alert is acknowledged and your safety-plan note is saved."
+ACKNOWLEDGED = "The alert is acknowledged; what was done is in the record."
 SCHEDULED = "{name} is now scheduled: {rule}."
 SCHEDULE_STOPPED = "{name} is no longer scheduled."
 GAS_SAVED = "Rated {level} for “{goal}”."
@@ -314,17 +316,29 @@ def administration_detail(request, client_id: int, administration_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def alert_acknowledge(request, client_id: int, alert_id: int):
+    """An alert is answered by a safety plan written (its own page) or reviewed, or by a reason there was none."""
     access = selectors.measures_access(request.user, client_id)
     if not alert_services.may_acknowledge(access.relations):
         raise PermissionDenied(alert_services.ONLY_CLINICIANS)
     alert = selectors.alert_get(access, alert_id)
-    form = AcknowledgeForm(request.POST if request.method == "POST" and alert.is_open else None)
-    if form.is_bound and form.is_valid():
+    plan = selectors.safety_plan_current(access)
+    posted = request.POST if request.method == "POST" and alert.is_open else None
+    action = (posted or {}).get("action")
+    form = AcknowledgeForm(posted if action == "reason" else None)
+    review_form = ReviewForm(posted if action == "review" else None, initial={"reviewed_on": _today()})
+    bound = form if form.is_bound else review_form
+    if bound.is_bound and bound.is_valid():
         try:
-            alert_services.alert_acknowledge(by=request.user, alert=alert,
-                                             safety_plan_note=form.cleaned_data["safety_plan_note"])
+            if bound is review_form:
+                if plan is None:
+                    raise Http404
+                safety_services.safety_plan_review(by=request.user, plan=plan, alert=alert,
+                                                   reviewed_on=review_form.cleaned_data["reviewed_on"])
+            else:
+                alert_services.alert_acknowledge(by=request.user, alert=alert, outcome=form.cleaned_data["outcome"],
+                                                 note=form.cleaned_data["note"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(bound, exc)
         else:
             messages.success(request, ACKNOWLEDGED)
             return _to_measures(client_id)
@@ -333,6 +347,7 @@ def alert_acknowledge(request, client_id: int, alert_id: int):
     return render(request, "measures/client/alert.html", {
         "nav": "clients", "client": access.client, "alert": alert, "administration": administration,
         "instrument": instrument, "answers": answer_rows(administration, instrument), "form": form,
+        "review_form": review_form, "plan": plan,
     })
 
 

@@ -25,7 +25,7 @@ from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
 from artchart.core.permissions import Action
-from artchart.measures import instruments
+from artchart.measures import instruments, selectors
 from artchart.measures.forms import mark_unanswered
 from artchart.measures.models import DEFAULT_CRISIS_RESOURCES, CrisisResources, Mode, Respondent
 from artchart.measures.selectors import measures_access
@@ -45,12 +45,6 @@ NO_HANDOFF = "No questionnaire is waiting on this device."
 HANDOFF_RETURNED = "Welcome back. The questionnaire was saved."
 HANDOFF_ABANDONED = "Welcome back. The questionnaire was ended before it was saved; nothing was recorded."
 CRISIS_SAVED = "The crisis resources were saved. Clients answering a questionnaire see them from now on."
-
-
-def crisis_text(organization_id: int | None) -> str:
-    """What someone in crisis is told: the organization's own text, or 988 (US) by default."""
-    text = CrisisResources.objects.filter(organization_id=organization_id).values_list("text", flat=True).first()
-    return text or DEFAULT_CRISIS_RESOURCES
 
 
 # --- the questionnaire form (shared by the link and the hand-off) -------------------------------------------
@@ -170,7 +164,7 @@ def public_link(request, token: str):
         instrument = instruments.get(link.instrument)
     except (Http404, ValidationError):  # unknown, used, replaced, expired — or its instrument file was removed
         return _gone(request)
-    crisis = crisis_text(link.client.organization_id)
+    crisis = selectors.crisis_text(link.client.organization_id)
     form = QuestionnaireForm(instrument, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

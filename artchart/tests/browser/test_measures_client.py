@@ -1,6 +1,6 @@
 """Measures tried as a new user would, through the pages: a PHQ-9 with
 item 9 above 0 entered in a session raises the alert, which shows on the dashboard and the chart
-until it is acknowledged with a safety-plan note; the trajectory shows reliable improvement.
+until it is acknowledged by writing a safety plan; the trajectory shows reliable improvement.
 Only the client, the session and an intake PHQ-9 are arranged; everything else is clicked and typed."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _no_blocking(axe, page, label: str) -> None:
     assert not violations.blocking, violations.describe(violations.blocking)
 
 
-def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_note(page, sign_in, shoot, axe, therapist,
+def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_is_signed(page, sign_in, shoot, axe, therapist,
                                                                          client_record):
     # Intake, six weeks ago: PHQ-9 19 (moderately severe).
     administration_record(by=therapist, client=client_record, instrument="phq9", answers=[3, 3, 2, 2, 2, 2, 2, 3, 0],
@@ -76,18 +76,23 @@ def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_note(page
     expect(measures_card).to_contain_text("Risk alert:")
     shoot(page, "04-chart-card")
 
-    # Acknowledge it: an empty note is refused, a real one clears the alert everywhere.
+    # Acknowledge it by writing a safety plan: one with no one to contact is refused, a whole one
+    # is signed and clears the alert everywhere.
     measures_card.get_by_role("link", name="Acknowledge").click()
     expect(page.get_by_role("heading", name="The answers that raised it")).to_be_visible()
-    page.get_by_role("button", name="Acknowledge the alert").click()
+    page.get_by_role("link", name="Write a safety plan").click()
+    expect(page.get_by_label(re.compile("^Crisis line"))).to_contain_text("988")
+    page.get_by_label(re.compile("^1. Warning signs")).fill("Staying in bed all day\nNot answering texts")
+    page.get_by_role("button", name="Sign the safety plan").click()
     expect(page.get_by_text("Nothing was saved.")).to_be_visible()
-    page.get_by_label("Safety-plan note").fill("Asked directly about item 9: passive thoughts, no plan or intent. "
-                                                "Reviewed and updated the safety plan with Maya; 988 card given.")
-    shoot(page, "05-acknowledge")
-    _no_blocking(axe, page, "acknowledge")
-    page.get_by_role("button", name="Acknowledge the alert").click()
-    expect(page.get_by_text("The alert is acknowledged")).to_be_visible()
+    page.get_by_label(re.compile("^4. People I can ask for help")).fill("Aunt Rosa — 555 0101")
+    shoot(page, "05-safety-plan")
+    _no_blocking(axe, page, "safety plan")
+    page.get_by_role("button", name="Sign the safety plan").click()
+    expect(page.get_by_text("the risk alert is acknowledged")).to_be_visible()
+    expect(page.get_by_text("Aunt Rosa — 555 0101")).to_be_visible()
     assert not RiskAlert.objects.filter(acknowledged_at__isnull=True).exists()
+    page.goto(f"/clients/{client_record.pk}/measures/")
 
     # The trajectory: 19 at intake to 10 now is a reliable improvement by the published PHQ-9 rule.
     course = page.locator(".measure-course")
@@ -127,3 +132,32 @@ def test_a_link_is_shown_once_and_a_goal_is_rated(page, sign_in, shoot, axe, the
     expect(page.get_by_text(re.compile(r"GAS T-score: 6\d\.\d"))).to_be_visible()
     shoot(page, "02-gas")
     assert goal.attainments.get().level == 1
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1024, "height": 768}, {"width": 390, "height": 844}],
+                         ids=["tablet", "phone"])
+def test_the_alert_and_safety_plan_pages_fit_a_tablet_and_a_phone(new_page, sign_in, shoot, therapist, client_record,
+                                                                   viewport):
+    from artchart.measures.models import DEFAULT_CRISIS_RESOURCES
+    from artchart.measures.services.safety import safety_plan_sign
+
+    plan = safety_plan_sign(by=therapist, client=client_record, crisis_resources=DEFAULT_CRISIS_RESOURCES,
+                            warning_signs=["Staying in bed all day"], help_contacts=["Aunt Rosa — 555 0101"],
+                            reviewed_on=timezone.localdate())
+    alert = administration_record(by=therapist, client=client_record, instrument="phq9", answers=[1] * 9,
+                                  administered_on=timezone.localdate()).alert
+    page = new_page(viewport=viewport)
+    sign_in(page, therapist)
+    base = f"/clients/{client_record.pk}"
+    for path in [f"{base}/measures/alerts/{alert.pk}/", f"{base}/safety-plan/", f"{base}/safety-plan/new/",
+                 f"{base}/safety-plan/{plan.pk}/print/"]:
+        page.goto(path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport['width']}px"
+    page.goto(f"{base}/measures/alerts/{alert.pk}/")
+    shoot(page, "alert-choices")
+    # Touch targets of at least 44 px: the main action, a reason to choose, the review button.
+    for control in [page.get_by_role("link", name="Write a new version of the safety plan"),
+                    page.locator("label.check", has_text="Client declined"),
+                    page.get_by_role("button", name="Reviewed the safety plan with the client")]:
+        assert control.bounding_box()["height"] >= 44

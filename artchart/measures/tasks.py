@@ -1,0 +1,13 @@
+"""Background work of the measures app (django-tasks: run at once in ``local``, by ``artchart worker`` in ``server``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from artchart.measures.services.escalation import alerts_escalate
+
+
+@task()
+def escalate_alerts() -> int:
+    """Escalate the risk alerts left unacknowledged past RISK_ESCALATE_MINUTES; returns how many."""
+    return alerts_escalate()
