@@ -15,6 +15,7 @@ from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.models import CareTeamMembership, CareTeamRole, User
 from artchart.core.permissions import Action, Area, allows
+from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, RiskAlert
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def may_acknowledge(relations) -> bool:
 def raise_alert(administration: Administration) -> RiskAlert:
     alert = RiskAlert.objects.create(client_id=administration.client_id, administration=administration,
                                      flags=list(administration.flags))
-    audit.record(actor=administration.recorded_by, action="measure.risk_alert", obj=alert,
+    audit.record(actor=administration.recorded_by, action=MeasureAction.MEASURE_RISK_ALERT, obj=alert,
                  client_ids=[administration.client_id], flagged=True,
                  detail={"instrument": administration.instrument, "administration": administration.pk})
     _notify(administration.client_id)
@@ -86,6 +87,7 @@ def alert_acknowledge(*, by: User, alert: RiskAlert, safety_plan_note: str) -> R
         locked.acknowledged_by = by
         locked.safety_plan_note = note
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "safety_plan_note"])
-        audit.record(actor=by, action="measure.risk_acknowledged", obj=locked, client_ids=[locked.client_id],
+        audit.record(actor=by, action=MeasureAction.MEASURE_RISK_ACKNOWLEDGED, obj=locked,
+                     client_ids=[locked.client_id],
                      flagged=True, detail={"administration": locked.administration_id})
     return locked
