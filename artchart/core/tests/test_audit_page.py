@@ -10,11 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from artchart.clients.audit_actions import ClientAction
 from artchart.core import audit, forms
 from artchart.core.audit import AuditAction
 from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditCounter, AuditEvent
-from artchart.tests.factories import OrganizationFactory, UserFactory
+from artchart.tests.factories import (
+    CareTeamFactory,
+    ClientFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +66,31 @@ def test_a_row_shows_actor_action_object_clients_flag_and_ip(client, admin, ther
     _login(client, admin)
     body = client.get(reverse("core:audit"), {"action": "care_team."}).content.decode()
     assert "Tess Rivera" in body
-    assert "care_team.add" in body
-    assert "core.careteammembership 77" in body
-    assert "5, 12" in body
+    assert "Added someone to a care team" in body
+    assert "Care team membership 77" in body
+    assert "client 12" in body and "client 5" in body
     assert "Flagged" in body
     assert "10.0.0.9" in body
+
+
+def test_admin_sees_people_by_name_and_only_the_clients_they_may_see_by_name(client, admin, therapist):
+    on_admins_team = CareTeamFactory(user=admin, client=ClientFactory(site__organization=admin.organization)).client
+    not_theirs = CareTeamFactory(user=therapist, client=ClientFactory(site__organization=admin.organization)).client
+    with transaction.atomic():
+        audit.record(actor=admin, action=CoreAction.USER_UPDATE, obj=therapist)
+        audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=not_theirs, client_ids=[not_theirs.pk])
+        audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=on_admins_team,
+                     client_ids=[on_admins_team.pk])
+    _login(client, admin)
+    rows = client.get(reverse("core:audit")).context["rows"]
+    by_seq = {row.event.seq: row for row in rows}
+    changed_user, hidden, seen = (by_seq[seq] for seq in sorted(by_seq)[-3:])
+    assert changed_user.object == "Tess Rivera" and changed_user.label == "Changed a user"
+    assert hidden.object == f"Client {not_theirs.pk}" and hidden.clients == [not_theirs.pk]
+    assert seen.object == on_admins_team.display_name and seen.clients == [on_admins_team]
+    # Showing a client's name is a read of that client, and is audited as one.
+    read = AuditEvent.objects.filter(action="client.read").latest("seq")
+    assert read.client_id_list == [on_admins_team.pk]
 
 
 def test_filter_by_actor(client, admin, therapist, intern):
@@ -139,12 +165,21 @@ def _count_queries(client, url) -> int:
 
 
 def test_audit_page_query_count_does_not_grow(client, admin, therapist, intern, supervisor):
-    _login(client, admin)
-    _events(5, actor=therapist)
-    few = _count_queries(client, reverse("core:audit"))
+    seen = [CareTeamFactory(user=admin, client=ClientFactory(site__organization=admin.organization)).client
+            for _ in range(3)]
     people = [therapist, intern, supervisor, admin]
-    with transaction.atomic():
-        for i in range(55):
-            audit.record(actor=people[i % len(people)], action=CoreAction.TOKEN_USE, client_ids=[i])
+
+    def add(count: int) -> None:
+        with transaction.atomic():
+            for i in range(count):
+                audit.record(actor=people[i % len(people)], action=CoreAction.USER_UPDATE, obj=people[i % 3],
+                             client_ids=[seen[i % 3].pk, 1000 + i])
+                audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=seen[i % 3],
+                             client_ids=[seen[i % 3].pk])
+
+    _login(client, admin)
+    add(3)
+    few = _count_queries(client, reverse("core:audit"))
+    add(30)
     many = _count_queries(client, reverse("core:audit"))
     assert many == few
