@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from artchart.clients.models import Client
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditCounter, CareTeamRole, User
 from bench.table import Row
 
@@ -127,7 +128,7 @@ def writes(*, count: int) -> list[Row]:
                                     f",{client_id},", "{}", False, "127.0.0.1", "0" * 64, "0" * 64])
 
     def audited():
-        audit.record(actor=therapist, action="client.read", object_type="view", object_id="clients:chart",
+        audit.record(actor=therapist, action=CoreAction.CLIENT_READ, object_type="view", object_id="clients:chart",
                      client_ids=[client_id])
 
     rows = []

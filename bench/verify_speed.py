@@ -7,6 +7,7 @@ import time
 from django.db import transaction
 
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditEvent
 from bench.table import Row
 
@@ -19,7 +20,7 @@ def run(*, events: int) -> list[Row]:
     while done < missing:  # top the chain up to the size asked for, in a few large transactions
         with transaction.atomic():
             for number in range(done, min(done + FILL_BATCH, missing)):
-                audit.record(actor=None, action="bench.fill", object_type="bench", object_id=number,
+                audit.record(actor=None, action=CoreAction.TOKEN_USE, object_type="bench", object_id=number,
                              client_ids=[number % 500 + 1])
         done = min(done + FILL_BATCH, missing)
     start = time.perf_counter()

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse
 
+from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import Photo
 from artchart.artworks.selectors import image_file
 from artchart.clients.selectors import ClientAccess
@@ -35,7 +36,7 @@ def image_response(*, user, access: ClientAccess, photo: Photo, variant: str) ->
     handle = default_storage.open(name, "rb")
     try:
         with transaction.atomic():
-            audit.record(actor=user, action="artwork.image_view", obj=photo, client_ids=[access.client.pk],
+            audit.record(actor=user, action=ArtworkAction.ARTWORK_IMAGE_VIEW, obj=photo, client_ids=[access.client.pk],
                          detail={"variant": variant})
         audit.read_recorded([access.client.pk])  # this event is the read; no second client.read for it
     except BaseException:

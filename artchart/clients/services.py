@@ -18,7 +18,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from artchart.clients import models as record
 from artchart.clients import validation as v
+from artchart.clients.audit_actions import ClientAction
 from artchart.clients.models import (
     Client,
     Consent,
@@ -28,7 +30,6 @@ from artchart.clients.models import (
     GatheredDocument,
     GatheredInfo,
 )
-from artchart.clients import models as record
 from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.changes import apply_changes
@@ -88,7 +89,7 @@ def client_create(*, by: User, **fields) -> Client:
     client.full_clean()
     client.save()
     CareTeamMembership.objects.create(client=client, user=by, role=team_role)
-    audit.record(actor=by, action="client.create", obj=client, client_ids=[client.pk])
+    audit.record(actor=by, action=ClientAction.CLIENT_CREATE, obj=client, client_ids=[client.pk])
     return client
 
 
@@ -101,7 +102,8 @@ def client_update(*, by: User, client: Client, **fields) -> Client:
     client.updated_at = timezone.now()
     client.full_clean()
     client.save()
-    audit.record(actor=by, action="client.update", obj=client, client_ids=[client.pk], detail={"fields": changed})
+    audit.record(actor=by, action=ClientAction.CLIENT_UPDATE, obj=client,
+                 client_ids=[client.pk], detail={"fields": changed})
     return client
 
 
@@ -113,14 +115,14 @@ def diagnosis_add(*, by: User, client: Client, icd10_code: str, label: str, is_p
     if is_primary:
         client.diagnoses.filter(is_primary=True).update(is_primary=False)
     diagnosis.save()
-    audit.record(actor=by, action="diagnosis.add", obj=diagnosis, client_ids=[client.pk])
+    audit.record(actor=by, action=ClientAction.DIAGNOSIS_ADD, obj=diagnosis, client_ids=[client.pk])
     return diagnosis
 
 
 @transaction.atomic
 def diagnosis_remove(*, by: User, diagnosis: Diagnosis) -> None:
     require_client_access(by, diagnosis.client_id, Area.DEMOGRAPHICS, Action.WRITE)
-    audit.record(actor=by, action="diagnosis.remove", obj=diagnosis, client_ids=[diagnosis.client_id])
+    audit.record(actor=by, action=ClientAction.DIAGNOSIS_REMOVE, obj=diagnosis, client_ids=[diagnosis.client_id])
     diagnosis.delete()
 
 
@@ -134,7 +136,7 @@ def contact_add(*, by: User, client: Client, **fields) -> Contact:
     apply_changes(contact, fields, CONTACT_FIELDS)
     contact.full_clean()
     contact.save()
-    audit.record(actor=by, action="contact.add", obj=contact, client_ids=[client.pk])
+    audit.record(actor=by, action=ClientAction.CONTACT_ADD, obj=contact, client_ids=[client.pk])
     return contact
 
 
@@ -145,7 +147,7 @@ def contact_update(*, by: User, contact: Contact, **fields) -> Contact:
     if changed:
         contact.full_clean()
         contact.save()
-        audit.record(actor=by, action="contact.update", obj=contact, client_ids=[contact.client_id],
+        audit.record(actor=by, action=ClientAction.CONTACT_UPDATE, obj=contact, client_ids=[contact.client_id],
                      detail={"fields": changed})
     return contact
 
@@ -155,7 +157,7 @@ def contact_remove(*, by: User, contact: Contact) -> None:
     require_client_access(by, contact.client_id, Area.DEMOGRAPHICS, Action.WRITE)
     if Consent.objects.filter(guardian=contact).exists():
         raise ValidationError(CONTACT_SIGNED_CONSENT)
-    audit.record(actor=by, action="contact.remove", obj=contact, client_ids=[contact.client_id])
+    audit.record(actor=by, action=ClientAction.CONTACT_REMOVE, obj=contact, client_ids=[contact.client_id])
     contact.delete()
 
 
@@ -169,7 +171,7 @@ def consent_record(*, by: User, client: Client, **fields) -> Consent:
     apply_changes(consent, fields, CONSENT_FIELDS)
     consent.full_clean()
     consent.save()
-    audit.record(actor=by, action="consent.record", obj=consent, client_ids=[client.pk],
+    audit.record(actor=by, action=ClientAction.CONSENT_RECORD, obj=consent, client_ids=[client.pk],
                  detail={"kind": consent.kind, "decision": consent.decision})
     return consent
 
@@ -188,7 +190,7 @@ def consent_revoke(*, by: User, consent: Consent, on: dt.date | None = None, not
         raise ValidationError({"revoked_on": v.DATE_IN_FUTURE})
     consent.revoked_on, consent.revoked_by, consent.revocation_note = on, by, note[:300]
     consent.save(update_fields=["revoked_on", "revoked_by", "revocation_note"])
-    audit.record(actor=by, action="consent.revoke", obj=consent, client_ids=[consent.client_id],
+    audit.record(actor=by, action=ClientAction.CONSENT_REVOKE, obj=consent, client_ids=[consent.client_id],
                  detail={"kind": consent.kind})
     return consent
 
@@ -244,7 +246,7 @@ def gathered_info_add(*, by: User, client: Client, documents: Iterable = (), **f
             entry=entry, file=name, original_name=upload.name[:200], content_type=content_type,
             size=upload.size, sha256=sha,
         )
-    audit.record(actor=by, action="gathered_info.add", obj=entry, client_ids=[client.pk],
+    audit.record(actor=by, action=ClientAction.GATHERED_INFO_ADD, obj=entry, client_ids=[client.pk],
                  detail={"source": entry.source, "documents": len(checked)})
     return entry
 
@@ -266,7 +268,7 @@ def amendment_request_record(*, by: User, client: Client, **fields) -> record.Am
     apply_changes(amendment, fields, AMENDMENT_FIELDS)
     amendment.full_clean()
     amendment.save()
-    audit.record(actor=by, action="amendment.request", obj=amendment, client_ids=[client.pk],
+    audit.record(actor=by, action=ClientAction.AMENDMENT_REQUEST, obj=amendment, client_ids=[client.pk],
                  detail={"part": amendment.part, "gathered_info": amendment.gathered_info_id})
     return amendment
 
@@ -305,7 +307,9 @@ def amendment_decide(
     amendment.save(update_fields=["decision", "decided_on", "decided_by", "denial_reason"])
     if note is not None:
         note.save()
-    audit.record(actor=by, action=f"amendment.{decision}", obj=amendment, client_ids=[amendment.client_id],
+    accepted = decision == record.AmendmentDecision.ACCEPTED
+    audit.record(actor=by, action=ClientAction.AMENDMENT_ACCEPTED if accepted else ClientAction.AMENDMENT_DENIED,
+                 obj=amendment, client_ids=[amendment.client_id],
                  detail={"addendum": note.pk if note else None})
     return amendment
 
@@ -334,7 +338,7 @@ def amendment_disagreement_record(
             for name, messages in exc.error_dict.items()
         }) from None
     amendment.save(update_fields=["disagreement", "disagreement_received_on", "disagreement_recorded_by"])
-    audit.record(actor=by, action="amendment.disagreement", obj=amendment, client_ids=[amendment.client_id])
+    audit.record(actor=by, action=ClientAction.AMENDMENT_DISAGREEMENT, obj=amendment, client_ids=[amendment.client_id])
     return amendment
 
 
@@ -369,7 +373,8 @@ def disclosure_record(
     disclosure.full_clean()
     disclosure.save()
     audit.record(
-        actor=by, action="disclosure.correct" if corrects else "disclosure.record", obj=disclosure,
+        actor=by, action=ClientAction.DISCLOSURE_CORRECT if corrects else ClientAction.DISCLOSURE_RECORD,
+        obj=disclosure,
         client_ids=[client.pk],
         detail={"kind": disclosure.kind, "legal_basis": disclosure.legal_basis, "consent": disclosure.consent_id,
                 "corrects": disclosure.corrects_id, "part2": bool(disclosure.redisclosure_notice)},
@@ -428,7 +433,7 @@ def client_restrict(*, by: User, client: Client, category: str, named_users: Ite
     restriction.full_clean(exclude=["named_users"])
     restriction.save()
     restriction.named_users.set(named)
-    audit.record(actor=by, action="client.restrict", obj=restriction, client_ids=[client.pk], flagged=True,
+    audit.record(actor=by, action=ClientAction.CLIENT_RESTRICT, obj=restriction, client_ids=[client.pk], flagged=True,
                  detail={"category": category, "named_user_ids": sorted(named), "new": creating})
     return restriction
 
@@ -442,7 +447,7 @@ def client_unrestrict(*, by: User, client: Client) -> None:
     restriction = ClientRestriction.objects.select_for_update().filter(client=client).first()
     if restriction is None:
         raise ValidationError(NOT_RESTRICTED)
-    audit.record(actor=by, action="client.unrestrict", obj=restriction, client_ids=[client.pk], flagged=True,
+    audit.record(actor=by, action=ClientAction.CLIENT_UNRESTRICT, obj=restriction, client_ids=[client.pk], flagged=True,
                  detail={"category": restriction.category})
     restriction.delete()
 
@@ -465,7 +470,8 @@ def break_glass_minutes() -> int:
 def _refuse_break_glass(*, by: User, client: Client, why: str) -> None:
     """Record a refused break-the-glass as a flagged security event, committed even though the request fails."""
     with transaction.atomic():
-        audit.record(actor=by, action="break_glass.refused", obj=client, client_ids=[client.pk], flagged=True,
+        audit.record(actor=by, action=ClientAction.BREAK_GLASS_REFUSED, obj=client,
+                     client_ids=[client.pk], flagged=True,
                      detail={"why": why})
 
 
@@ -499,7 +505,7 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
     access.full_clean()
     with transaction.atomic():
         access.save()
-        audit.record(actor=by, action="break_glass.start", obj=access, client_ids=[client.pk], flagged=True,
+        audit.record(actor=by, action=ClientAction.BREAK_GLASS_START, obj=access, client_ids=[client.pk], flagged=True,
                      detail={"category": category, "minutes": minutes})
     return access
 
@@ -523,7 +529,7 @@ def emergency_access_review(*, by: User, access, note: str):
     access.reviewed_by, access.reviewed_at, access.review_note = by, timezone.now(), note
     access.full_clean()
     access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    audit.record(actor=by, action="break_glass.review", obj=access, client_ids=[access.client_id],
+    audit.record(actor=by, action=ClientAction.BREAK_GLASS_REVIEW, obj=access, client_ids=[access.client_id],
                  detail={"emergency_user_id": access.user_id})
     return access
 
@@ -549,8 +555,8 @@ def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bo
         return False
     if designated:
         EmergencyAccessDesignation.objects.create(user=user, designated_by=by)
-        audit.record(actor=by, action="break_glass.designate", obj=user, flagged=True)
+        audit.record(actor=by, action=ClientAction.BREAK_GLASS_DESIGNATE, obj=user, flagged=True)
     else:
         current.delete()
-        audit.record(actor=by, action="break_glass.undesignate", obj=user, flagged=True)
+        audit.record(actor=by, action=ClientAction.BREAK_GLASS_UNDESIGNATE, obj=user, flagged=True)
     return True

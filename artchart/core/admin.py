@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import (
     ApiToken,
     AuditCounter,
@@ -32,17 +33,17 @@ class AuditedAdmin(admin.ModelAdmin):
     actions = None
 
     def log_addition(self, request, obj, message):
-        audit.record(actor=request.user, action="django_admin.add", obj=obj, flagged=True)
+        audit.record(actor=request.user, action=CoreAction.DJANGO_ADMIN_ADD, obj=obj, flagged=True)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        audit.record(actor=request.user, action="django_admin.change", obj=obj, flagged=True,
+        audit.record(actor=request.user, action=CoreAction.DJANGO_ADMIN_CHANGE, obj=obj, flagged=True,
                      detail={"fields": _changed_fields(message)})
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            audit.record(actor=request.user, action="django_admin.delete", obj=obj, flagged=True)
+            audit.record(actor=request.user, action=CoreAction.DJANGO_ADMIN_DELETE, obj=obj, flagged=True)
         return super().log_deletions(request, queryset)
 
 

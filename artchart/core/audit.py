@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -30,174 +31,47 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from artchart.core.models import AuditCounter, AuditEvent
 
 GENESIS_HASH = "0" * 64
 
-# What each action means, in the words a clinician would use (dashboards and
-# reports); the audit page for IT shows the action codes themselves.
-ACTION_LABELS = {
-    "auth.locked_out": "Account locked after failed sign-ins",
-    "auth.login": "Signed in",
-    "auth.login_failed": "Failed sign-in",
-    "auth.login_locked": "Sign-in refused: account locked",
-    "auth.login_refused": "Single sign-on refused an unknown user",
-    "auth.logout": "Signed out",
-    "auth.mfa_failed": "Wrong two-step sign-in code",
-    "auth.mfa_recovery_used": "Signed in with a recovery code",
-    "auth.mfa_verified": "Passed two-step sign-in",
-    "auth.password_reset_requested": "Asked for a password reset",
-    "auth.session_expired": "Signed out for inactivity or time limit",
-    "break_glass.refused": "Emergency access refused",
-    "client.read": "Read a client record",
-    "django_admin.add": "Added a record in Django admin",
-    "django_admin.change": "Changed a record in Django admin",
-    "django_admin.delete": "Deleted a record in Django admin",
-    "organization.create": "Created the organization",
-    "seed.load": "Loaded synthetic clients",
-    "client.create": "Opened a client record",
-    "client.update": "Updated a client record",
-    "diagnosis.add": "Added a diagnosis",
-    "diagnosis.remove": "Removed a diagnosis",
-    "contact.add": "Added a contact",
-    "contact.update": "Updated a contact",
-    "contact.remove": "Removed a contact",
-    "consent.record": "Recorded a consent",
-    "consent.revoke": "Recorded a consent revocation",
-    "gathered_info.add": "Added gathered information",
-    "care_team.add": "Added someone to a care team",
-    "care_team.remove": "Removed someone from a care team",
-    "user.create": "Created a user",
-    "user.update": "Changed a user",
-    "user.password_set": "Set a password",
-    "site.create": "Added a site",
-    "site.update": "Changed a site",
-    "supervision.start": "Started a supervision link",
-    "supervision.end": "Ended a supervision link",
-    "token.issue": "Issued an API token",
-    "token.revoke": "Revoked an API token",
-    "token.use": "Used an API token",
-    "amendment.request": "Recorded a request to amend the record",
-    "amendment.accepted": "Accepted a request to amend the record",
-    "amendment.denied": "Denied a request to amend the record",
-    "amendment.disagreement": "Attached a statement of disagreement",
-    "disclosure.record": "Recorded a disclosure",
-    "disclosure.correct": "Corrected a disclosure",
-    "client.restrict": "Restricted a client record",
-    "client.unrestrict": "Lifted a client record's restriction",
-    "break_glass.start": "Used emergency access",
-    "break_glass.review": "Reviewed an emergency access",
-    "break_glass.designate": "Allowed someone to use emergency access",
-    "break_glass.undesignate": "Withdrew someone's emergency access",
-    "auth.mfa_enrol": "Set up two-step sign-in",
-    "auth.mfa_remove": "Removed two-step sign-in",
-    "auth.mfa_recovery_regenerated": "Made new recovery codes",
-    "audit.export": "Exported the audit report",
-    "sso.identity_link": "Linked an identity-provider account",
-    "sso.local_passwords_set": "Changed whether local passwords may be used",
-    "note.create": "Started a note",
-    "note.update": "Changed a note draft",
-    "note.delete": "Discarded a note draft",
-    "note.sign": "Signed a note",
-    "demo.backdate": "Placed the demo's past notes on their session days",
-    "note.submit": "Submitted a note for co-signature",
-    "note.cosign": "Co-signed a note",
-    "note.return": "Returned a note to the intern",
-    "note.addendum": "Added an addendum to a signed note",
-    "note.integrity_mismatch": "Was shown a note whose content no longer matches its signature",
-    "note.batch_save": "Saved a group session's note drafts",
-    "note.batch_finish": "Signed or submitted a group session's notes",
-    "artwork.create": "Recorded an artwork",
-    "artwork.update": "Changed an artwork's details",
-    "artwork.photos_add": "Added photos of an artwork",
-    "artwork.photo_primary": "Chose an artwork's main photo",
-    "artwork.photo_analysed": "Analysed an artwork photo (thumbnails and features)",
-    "artwork.image_view": "Viewed an artwork image",
-    "artwork.annotation_add": "Annotated an artwork photo",
-    "artwork.annotation_delete": "Removed an annotation from an artwork photo",
-    "artwork.grant_add": "Granted an artwork for use beyond the record",
-    "artwork.grant_revoke": "Withdrew an artwork's grant for use beyond the record",
-    "artwork.rating_sign": "Signed a rating of an artwork",
-    "assessment_type.create": "Added an assessment type",
-    "measure.record": "Recorded a completed measure",
-    "measure.record_incomplete": "Kept an unfinished measure (not scored)",
-    "measure.risk_alert": "A measure raised a risk alert",
-    "measure.risk_acknowledged": "Acknowledged a risk alert",
-    "measure.risk_escalated": "Escalated a risk alert left unacknowledged",
-    "measure.risk_escalation_seen": "Saw an escalated risk alert",
-    "measure.safety_plan_sign": "Signed a safety plan",
-    "measure.safety_plan_review": "Reviewed a safety plan with the client",
-    "measure.link_create": "Sent a link to complete a measure",
-    "measure.schedule_set": "Set when a measure is due",
-    "measure.schedule_stop": "Stopped a measure schedule",
-    "measure.gas_rate": "Rated a goal on Goal Attainment Scaling",
-    "measure.crisis_resources_set": "Changed the crisis resources shown to clients",
-    "assessment_type.update": "Changed an assessment type",
-    "note_template.create": "Added a note template",
-    "note_template.update": "Changed a note template",
-    "plan.create": "Opened a treatment plan draft",
-    "plan.update": "Changed a treatment plan draft",
-    "plan.sign": "Signed a treatment plan",
-    "plan.submit": "Submitted a treatment plan for co-signature",
-    "plan.cosign": "Co-signed a treatment plan",
-    "plan.return": "Returned a treatment plan to the intern",
-    "plan.problem_add": "Added a problem to a treatment plan draft",
-    "plan.goal_add": "Added a goal to a treatment plan draft",
-    "plan.objective_add": "Added an objective to a treatment plan draft",
-    "plan.intervention_add": "Planned an intervention in a treatment plan draft",
-    "plan.problem_update": "Changed a problem of a treatment plan draft",
-    "plan.goal_update": "Changed a goal of a treatment plan draft",
-    "plan.objective_update": "Changed an objective of a treatment plan draft",
-    "plan.plannedintervention_update": "Changed a planned intervention of a treatment plan draft",
-    "plan.problem_remove": "Removed a problem from a treatment plan draft",
-    "plan.goal_remove": "Removed a goal from a treatment plan draft",
-    "plan.objective_remove": "Removed an objective from a treatment plan draft",
-    "plan.plannedintervention_remove": "Removed a planned intervention from a treatment plan draft",
-    "conference.record": "Recorded a team conference",
-    "conference.update": "Corrected a team conference",
-    "conference.attendee_add": "Added an attendee to a team conference",
-    "conference.attendee_remove": "Removed an attendee from a team conference",
-    "conference.plan_link": "Linked a team conference to the plan version it led to",
-    "conference.plan_unlink": "Unlinked a team conference from a plan version",
-    "process_note.create": "Wrote a process note",
-    "process_note.update": "Changed a process note",
-    "process_note.delete": "Deleted a process note",
-    "mandated_report.record": "Recorded a mandated report",
-    "mandated_report.correct": "Corrected a mandated report",
-    "incident.record": "Recorded an incident",
-    "incident.correct": "Corrected an incident",
-    "directive.create": "Added a directive to the library",
-    "directive.update": "Changed a directive in the library",
-    "program.create": "Added a program",
-    "program.update": "Changed a program",
-    "group.create": "Started a group",
-    "group.update": "Changed a group",
-    "group.member_add": "Added a client to a group",
-    "group.members_import": "Added clients to a group from a census",
-    "group.member_leave": "Recorded a client leaving a group",
-    "attendance.record": "Recorded group attendance",
-    "session.create": "Scheduled a session",
-    "session.update": "Changed a session",
-    "session.complete": "Marked a session completed",
-    "session.cancel": "Cancelled a session",
-    "session.no_show": "Marked a session a no-show",
-    "series.create": "Scheduled a recurring series",
-    "series.extend": "Added the next sessions of a recurring series",
-    "series.change_from": "Changed a recurring series from one session on",
-    "series.end_from": "Ended a recurring series",
-    "room.create": "Added a room",
-    "room.update": "Changed a room",
-    "calendar_feed.reset": "Made a new calendar feed address",
-    "calendar_feed.update": "Changed what the calendar feed shows",
-    "calendar_feed.remove": "Turned off the calendar feed",
-}
+
+class AuditAction(models.TextChoices):
+    """The base of each app's audit actions, declared in ``<app>/audit_actions.py``.
+
+    A member's value is the code stored on the event (existing rows and the
+    chain's hashes depend on it, so a code is never changed); its label says
+    what happened in the words a clinician would use.
+    """
 
 
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+@functools.cache
+def _actions_by_code() -> dict[str, AuditAction]:
+    # The members are code, not records, so holding them for the process is safe.
+    autodiscover_modules("audit_actions")
+    return {member.value: member for kind in audit_action_kinds() for member in kind}
+
+
+def audit_action_kinds() -> list[type[AuditAction]]:
+    """Every app's AuditAction enum (after the apps' ``audit_actions`` modules are imported)."""
+    kinds, todo = [], list(AuditAction.__subclasses__())
+    while todo:
+        kind = todo.pop()
+        kinds.append(kind)
+        todo.extend(kind.__subclasses__())
+    return kinds
+
+
+def action_label(code: str) -> str:
+    """What a stored code means; a code no app declares any more shows as itself."""
+    member = _actions_by_code().get(code)
+    return member.label if member is not None else code
+
+
 CHECKPOINT_DIR = "audit/checkpoints"
 
 
@@ -279,7 +153,7 @@ def compute_hash(event: AuditEvent) -> str:
 def record(
     *,
     actor,
-    action: str,
+    action: AuditAction,
     obj=None,
     object_type: str = "",
     object_id: str | int = "",
@@ -292,6 +166,8 @@ def record(
     If this write fails the surrounding transaction fails with it, so no change
     is ever committed without its event.
     """
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit.record takes a member of an app's AuditAction enum, not {action!r}")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -305,7 +181,7 @@ def record(
             # exactly from what the database returns.
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
-            action=action,
+            action=action.value,
             object_type=object_type,
             object_id=str(object_id) if object_id != "" else "",
             client_ids=_format_client_ids(client_ids),

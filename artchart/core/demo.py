@@ -29,6 +29,7 @@ from artchart.clients import services as client_services
 from artchart.clients.models import Client, ClientStatus, Contact
 from artchart.core import audit
 from artchart.core import services as core_services
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import (
     AuditCounter,
     CareTeamMembership,
@@ -236,7 +237,7 @@ def _demo_people(organization: Organization) -> dict[str, User]:
     admin.set_password(DEMO_PASSWORD)
     admin.full_clean()
     admin.save()
-    audit.record(actor=None, action="user.create", obj=admin, detail={"role": admin.role, "via": "demo"})
+    audit.record(actor=None, action=CoreAction.USER_CREATE, obj=admin, detail={"role": admin.role, "via": "demo"})
     people = {username: admin}
     for username, first, last, role, credentials in DEMO_PEOPLE[1:]:
         people[username] = core_services.user_create(
@@ -449,7 +450,7 @@ def seed_clients(*, count: int, seed: int, force: bool = False) -> SeedResult:
                 team.append(CareTeamMembership(client_id=client.pk, user=interns[0], role=CareTeamRole.INTERN,
                                                added_at=now))
         CareTeamMembership.objects.bulk_create(team, batch_size=SEED_BATCH)
-        audit.record(actor=None, action="seed.load", obj=organization,
+        audit.record(actor=None, action=CoreAction.SEED_LOAD, obj=organization,
                      detail={"clients": count, "care_team_rows": len(team), "seed": seed})
     return SeedResult(organization=organization, clients=len(clients))
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.permissions import reads_to_flag
 
 # No inline script or style anywhere: every script and stylesheet is a file
@@ -76,7 +77,7 @@ class SessionLimitsMiddleware:
                 user = request.user
                 logout(request)
                 with transaction.atomic():
-                    audit.record(actor=user, action="auth.session_expired",
+                    audit.record(actor=user, action=CoreAction.AUTH_SESSION_EXPIRED,
                                  detail={"reason": "inactivity" if idle else "absolute_limit"})
                 if request.headers.get("HX-Request"):
                     response = _hx_redirect_to_login()
@@ -129,7 +130,7 @@ class ReadAuditMiddleware:
                 try:
                     audit.record(
                         actor=getattr(request, "user", None),
-                        action="client.read",
+                        action=CoreAction.CLIENT_READ,
                         object_type="view",
                         object_id=(match.view_name if match else "")[:64],
                         client_ids=context.shown_client_ids,

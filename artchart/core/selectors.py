@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from artchart.core import mfa
 from artchart.core.access import require_role
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import (
     ApiToken,
     AuditCounter,
@@ -182,7 +183,8 @@ def recent_activity_of(user, limit: int = 10) -> list[AuditEvent]:
     """The user's own latest changes, from the audit log (reads and sign-ins left out)."""
     return list(
         AuditEvent.objects.filter(actor=user)
-        .exclude(action__in=["client.read", "auth.login", "auth.logout", "auth.session_expired"])[:limit]
+        .exclude(action__in=[CoreAction.CLIENT_READ, CoreAction.AUTH_LOGIN, CoreAction.AUTH_LOGOUT,
+                             CoreAction.AUTH_SESSION_EXPIRED])[:limit]
     )
 
 

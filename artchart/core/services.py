@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from artchart.core import audit, mfa
 from artchart.core.access import require_client_access, require_role
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import (
     ApiToken,
     CareTeamMembership,
@@ -61,7 +62,7 @@ def user_create(*, by: User, password: str, **fields) -> User:
     _validate_password(password, user)
     user.set_password(password)
     user.save()
-    audit.record(actor=by, action="user.create", obj=user, detail={"role": user.role})
+    audit.record(actor=by, action=CoreAction.USER_CREATE, obj=user, detail={"role": user.role})
     return user
 
 
@@ -88,7 +89,7 @@ def user_update(*, by: User, user: User, **fields) -> User:
         # A role change or deactivation ends every session and API token at once.
         user.security_epoch += 1
     user.save()
-    audit.record(actor=by, action="user.update", obj=user, detail={"fields": changed, "role": user.role},
+    audit.record(actor=by, action=CoreAction.USER_UPDATE, obj=user, detail={"fields": changed, "role": user.role},
                  flagged="role" in changed)
     return user
 
@@ -103,7 +104,7 @@ def user_set_password(*, by: User, user: User, password: str, via: str = "") -> 
     user.set_password(password)
     user.security_epoch += 1  # ends API tokens; the new hash already ends sessions
     user.save(update_fields=["password", "security_epoch"])
-    audit.record(actor=by, action="user.password_set", obj=user, detail={"via": via} if via else {})
+    audit.record(actor=by, action=CoreAction.USER_PASSWORD_SET, obj=user, detail={"via": via} if via else {})
     _notify(user, NOTICE_PASSWORD_CHANGED)
     return user
 
@@ -129,7 +130,7 @@ def site_create(*, by: User, name: str, population_type: str, address: str = "",
     _check_on_call(site)
     site.full_clean()
     site.save()
-    audit.record(actor=by, action="site.create", obj=site)
+    audit.record(actor=by, action=CoreAction.SITE_CREATE, obj=site)
     return site
 
 
@@ -148,7 +149,7 @@ def site_update(*, by: User, site: Site, **fields) -> Site:
     _check_on_call(site)
     site.full_clean()
     site.save()
-    audit.record(actor=by, action="site.update", obj=site, detail={"fields": changed})
+    audit.record(actor=by, action=CoreAction.SITE_UPDATE, obj=site, detail={"fields": changed})
     return site
 
 
@@ -180,7 +181,7 @@ def care_team_add(*, by: User, client_id: int, user: User, role: str) -> CareTea
     membership = CareTeamMembership(client_id=client_id, user=user, role=role)
     membership.full_clean()
     membership.save()
-    audit.record(actor=by, action="care_team.add", obj=membership, client_ids=[client_id],
+    audit.record(actor=by, action=CoreAction.CARE_TEAM_ADD, obj=membership, client_ids=[client_id],
                  detail={"user": user.pk, "role": role}, flagged=True)
     return membership
 
@@ -193,7 +194,7 @@ def care_team_remove(*, by: User, membership: CareTeamMembership) -> None:
     ).exclude(pk=membership.pk).exists():
         raise ValidationError(LAST_PRIMARY)
     detail = {"user": membership.user_id, "role": membership.role}
-    audit.record(actor=by, action="care_team.remove", obj=membership, client_ids=[membership.client_id],
+    audit.record(actor=by, action=CoreAction.CARE_TEAM_REMOVE, obj=membership, client_ids=[membership.client_id],
                  detail=detail, flagged=True)
     membership.delete()
 
@@ -208,7 +209,8 @@ def supervision_link_create(*, by: User, supervisor: User, supervisee: User) -> 
     link = SupervisionLink(supervisor=supervisor, supervisee=supervisee)
     link.full_clean()
     link.save()
-    audit.record(actor=by, action="supervision.start", obj=link, detail={"supervisor": supervisor.pk, "supervisee": supervisee.pk})
+    audit.record(actor=by, action=CoreAction.SUPERVISION_START, obj=link,
+                 detail={"supervisor": supervisor.pk, "supervisee": supervisee.pk})
     return link
 
 
@@ -241,7 +243,7 @@ def supervision_link_end(*, by: User, link: SupervisionLink, on: dt.date | None 
         raise ValidationError(SUPERVISION_ALREADY_ENDED)
     link.ended_on = on or timezone.localdate()
     link.save(update_fields=["ended_on"])
-    audit.record(actor=by, action="supervision.end", obj=link)
+    audit.record(actor=by, action=CoreAction.SUPERVISION_END, obj=link)
     return link
 
 
@@ -260,7 +262,7 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         security_epoch=user.security_epoch,
         expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
     )
-    audit.record(actor=user, action="token.issue", obj=token)
+    audit.record(actor=user, action=CoreAction.TOKEN_ISSUE, obj=token)
     return token, raw
 
 
@@ -273,7 +275,7 @@ def token_revoke(*, by: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=by, action="token.revoke", obj=token)
+        audit.record(actor=by, action=CoreAction.TOKEN_REVOKE, obj=token)
     return token
 
 
@@ -289,7 +291,7 @@ def token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         with transaction.atomic():
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            audit.record(actor=token.user, action="token.use", obj=token)
+            audit.record(actor=token.user, action=CoreAction.TOKEN_USE, obj=token)
     return token.user
 
 
@@ -304,23 +306,23 @@ def sign_in_recorded(*, user: User | None, username: str, succeeded: bool) -> No
     lockout (``sign_in_failure_counted``), for a real username or an unknown one alike.
     """
     if succeeded:
-        audit.record(actor=user, action="auth.login", obj=user)
+        audit.record(actor=user, action=CoreAction.AUTH_LOGIN, obj=user)
         sign_in_throttle_clear(username=username)
     else:
-        audit.record(actor=None, action="auth.login_failed", flagged=False,
+        audit.record(actor=None, action=CoreAction.AUTH_LOGIN_FAILED, flagged=False,
                      detail={"username_sha256": _username_sha(username)})
         sign_in_failure_counted(username=username)
 
 
 @transaction.atomic
 def sign_out_recorded(*, user: User) -> None:
-    audit.record(actor=user, action="auth.logout", obj=user)
+    audit.record(actor=user, action=CoreAction.AUTH_LOGOUT, obj=user)
 
 
 @transaction.atomic
 def organization_create(*, name: str, is_demo: bool = False) -> Organization:
     organization = Organization.objects.create(name=name, is_demo=is_demo)
-    audit.record(actor=None, action="organization.create", obj=organization)
+    audit.record(actor=None, action=CoreAction.ORGANIZATION_CREATE, obj=organization)
     return organization
 
 
@@ -329,7 +331,7 @@ def audit_export_recorded(*, by: User, filters: dict) -> None:
     """Exporting the audit report is itself an audited (and flagged) act."""
     require_role(by, Role.ADMIN)
     kept = {k: (str(v) if v is not None else None) for k, v in filters.items() if v not in (None, "", False)}
-    audit.record(actor=by, action="audit.export", detail={"filters": kept}, flagged=True)
+    audit.record(actor=by, action=CoreAction.AUDIT_EXPORT, detail={"filters": kept}, flagged=True)
 
 
 # --- lockout ---------------------------------------------------------------------------------
@@ -359,7 +361,7 @@ def sign_in_failure_counted(*, username: str) -> bool:
     row.save()
     if locked:
         user = User.objects.filter(username__iexact=username.strip()).first()
-        audit.record(actor=None, action="auth.locked_out", obj=user, flagged=True,
+        audit.record(actor=None, action=CoreAction.AUTH_LOCKED_OUT, obj=user, flagged=True,
                      detail={"username_sha256": _username_sha(username), "minutes": settings.LOCKOUT_MINUTES})
         _notify(user, NOTICE_LOCKED)
     return locked
@@ -368,7 +370,7 @@ def sign_in_failure_counted(*, username: str) -> bool:
 @transaction.atomic
 def sign_in_refused_locked(*, username: str) -> None:
     """Audit an attempt at a locked username (the password is not even checked)."""
-    audit.record(actor=None, action="auth.login_locked", detail={"username_sha256": _username_sha(username)})
+    audit.record(actor=None, action=CoreAction.AUTH_LOGIN_LOCKED, detail={"username_sha256": _username_sha(username)})
 
 
 def sign_in_throttle_clear(*, username: str) -> None:
@@ -418,10 +420,11 @@ def mfa_enrol(*, user: User, secret: bytes, code: str) -> list[str]:
             MfaDevice.objects.create(user=user, secret_encrypted=mfa.encrypt_secret(secret), last_step=step)
             codes = _recovery_codes_replace(user)
             _epoch_bump(user)
-            audit.record(actor=user, action="auth.mfa_enrol", obj=user, flagged=True, detail={"replaced": replaced})
+            audit.record(actor=user, action=CoreAction.AUTH_MFA_ENROL, obj=user,
+                         flagged=True, detail={"replaced": replaced})
             _notify(user, NOTICE_MFA_ENROLLED)
             return codes
-        audit.record(actor=user, action="auth.mfa_failed", obj=user, flagged=True,
+        audit.record(actor=user, action=CoreAction.AUTH_MFA_FAILED, obj=user, flagged=True,
                      detail={"stage": "enrol", "reason": "wrong"})
     raise ValidationError({"code": MFA_CODE_WRONG})
 
@@ -446,7 +449,8 @@ def mfa_verify(*, user: User, code: str, stage: str = "sign_in") -> str:
             else:
                 device.last_step, device.last_used_at = step, now
                 device.save(update_fields=["last_step", "last_used_at"])
-                audit.record(actor=user, action="auth.mfa_verified", obj=user, detail={"method": "totp", "stage": stage})
+                audit.record(actor=user, action=CoreAction.AUTH_MFA_VERIFIED, obj=user,
+                             detail={"method": "totp", "stage": stage})
                 return "totp"
         else:
             row = RecoveryCode.objects.select_for_update().filter(
@@ -461,11 +465,11 @@ def mfa_verify(*, user: User, code: str, stage: str = "sign_in") -> str:
                 row.used_at = now
                 row.save(update_fields=["used_at"])
                 left = RecoveryCode.objects.filter(user=user, used_at__isnull=True, replaced_at__isnull=True).count()
-                audit.record(actor=user, action="auth.mfa_recovery_used", obj=user, flagged=True,
+                audit.record(actor=user, action=CoreAction.AUTH_MFA_RECOVERY_USED, obj=user, flagged=True,
                              detail={"left": left, "stage": stage})
                 _notify(user, NOTICE_RECOVERY_USED)
                 return "recovery"
-        audit.record(actor=None, action="auth.mfa_failed", obj=user, flagged=True,
+        audit.record(actor=None, action=CoreAction.AUTH_MFA_FAILED, obj=user, flagged=True,
                      detail={"stage": stage, "reason": reason})
         sign_in_failure_counted(username=user.username)
     raise ValidationError({"code": message})
@@ -478,7 +482,7 @@ def mfa_recovery_codes_regenerate(*, user: User) -> list[str]:
         raise ValidationError(MFA_NOT_ENROLLED)
     codes = _recovery_codes_replace(user)
     _epoch_bump(user)
-    audit.record(actor=user, action="auth.mfa_recovery_regenerated", obj=user, flagged=True)
+    audit.record(actor=user, action=CoreAction.AUTH_MFA_RECOVERY_REGENERATED, obj=user, flagged=True)
     _notify(user, NOTICE_RECOVERY_REGENERATED)
     return codes
 
@@ -501,14 +505,15 @@ def mfa_remove(*, by: User, user: User) -> None:
     MfaDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     _epoch_bump(user)
-    audit.record(actor=by, action="auth.mfa_remove", obj=user, flagged=True, detail={"by_admin": by.pk != user.pk})
+    audit.record(actor=by, action=CoreAction.AUTH_MFA_REMOVE, obj=user,
+                 flagged=True, detail={"by_admin": by.pk != user.pk})
     _notify(user, NOTICE_MFA_REMOVED)
 
 
 @transaction.atomic
 def password_reset_requested(*, accounts: int) -> None:
     """Audit a reset request; the address typed is not kept, only how many accounts it matched."""
-    audit.record(actor=None, action="auth.password_reset_requested", detail={"accounts": accounts})
+    audit.record(actor=None, action=CoreAction.AUTH_PASSWORD_RESET_REQUESTED, detail={"accounts": accounts})
 
 
 # --- security notices by e-mail -------------------------------------------------------------------

@@ -10,6 +10,7 @@ import copy
 from functools import wraps
 from typing import NamedTuple
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.core import audit, selectors, services
@@ -34,7 +36,7 @@ from artchart.core.forms import (
 )
 from artchart.core.forms_util import add_service_errors
 from artchart.core.paging import page_of, query_without_page
-from artchart.core.models import ApiToken, Role
+from artchart.core.models import ApiToken, AuditEvent, Role, User
 from artchart.core.panel_registry import dashboard_panels
 from artchart.core.selectors import recent_activity_of
 
@@ -103,10 +105,7 @@ def dashboard(request):
     # Cards of the apps after core (plans, sessions, notes…): see core/panel_registry.py.
     context["panels"] = dashboard_panels(user)
     events = recent_activity_of(user)
-    # Name the client an action was about only where the user may still see them.
-    ids = {cid for event in events for cid in event.client_id_list}
-    names = clients_visible_to(user).in_bulk(ids) if ids else {}
-    shown(names.values())
+    names = _clients_named_for(user, {cid for event in events for cid in event.client_id_list})
     context["recent"] = [
         (audit.action_label(event.action), event.at, [names[c] for c in event.client_id_list if c in names])
         for event in events
@@ -115,6 +114,18 @@ def dashboard(request):
 
 
 # --- helpers --------------------------------------------------------------------------
+
+
+def _clients_named_for(user, client_ids: set[int]) -> dict:
+    """Those of ``client_ids`` that ``user`` may still see, by id; the others stay unnamed.
+
+    Naming a client is showing them, so they go into this request's read event.
+    """
+    from artchart.clients.selectors import clients_visible_to, shown
+
+    clients = clients_visible_to(user).in_bulk(client_ids) if client_ids else {}
+    shown(clients.values())
+    return clients
 
 
 def admin_only(view):
@@ -319,11 +330,56 @@ def audit_list(request):
         events = selectors.audit_events_for_admin(request.user, **form.filters())
     else:
         events = selectors.audit_events_for_admin(request.user).none()  # the form says what to correct
+    page = page_of(request, events, AUDIT_PAGE_SIZE)
     context = {
-        "nav": "audit", "form": form, "page": page_of(request, events, AUDIT_PAGE_SIZE),
+        "nav": "audit", "form": form, "page": page, "rows": _audit_rows(request.user, page.object_list),
         "query": query_without_page(request), "head_seq": selectors.audit_head_for_admin(request.user),
     }
     return render(request, "core/audit_list.html", context)
+
+
+class AuditRow(NamedTuple):
+    event: AuditEvent
+    label: str
+    object: str
+    clients: list  # Client for those the viewer may see, the bare id for the others
+
+
+USER_TYPE = User._meta.label_lower
+CLIENT_TYPE = "clients.client"
+
+
+def _audit_rows(user, events) -> list[AuditRow]:
+    """Events in words: the action's label, and people and clients by name where ``user`` may see them.
+
+    Two queries for a whole page (the people, the clients), however many events it holds.
+    """
+    events = list(events)
+    client_ids = {cid for event in events for cid in event.client_id_list}
+    client_ids |= {int(e.object_id) for e in events if e.object_type == CLIENT_TYPE and e.object_id.isdigit()}
+    user_ids = {int(e.object_id) for e in events if e.object_type == USER_TYPE and e.object_id.isdigit()}
+    clients = _clients_named_for(user, client_ids)
+    people = selectors.users_for_admin(user).in_bulk(user_ids) if user_ids else {}
+    return [
+        AuditRow(event, audit.action_label(event.action), _object_name(event, people, clients),
+                 [clients.get(cid, cid) for cid in event.client_id_list])
+        for event in events
+    ]
+
+
+def _object_name(event: AuditEvent, people: dict, clients: dict) -> str:
+    if not event.object_type:
+        return ""
+    found = {USER_TYPE: people, CLIENT_TYPE: clients}.get(event.object_type, {})
+    if event.object_id.isdigit() and int(event.object_id) in found:
+        return found[int(event.object_id)].display_name
+    if event.object_type == "view":
+        return f"Page {event.object_id}"
+    try:
+        kind = apps.get_model(event.object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        kind = event.object_type
+    return f"{capfirst(kind)} {event.object_id}".strip()
 
 
 @require_GET

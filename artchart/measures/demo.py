@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from artchart.clients.models import Client, ClientStatus
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import CareTeamMembership, CareTeamRole, PopulationType, User
 from artchart.measures import instruments, selectors
 from artchart.measures.models import MeasureLink, Respondent, ScheduleRule
@@ -249,7 +250,7 @@ def _links(*, clients: list[Client], primaries: dict[int, User], therapist: User
     sent = timezone.now() - dt.timedelta(days=12)
     MeasureLink.objects.filter(pk=link.pk).update(created_at=sent, due_on=(sent + dt.timedelta(days=3)).date(),
                                                   expires_at=sent + dt.timedelta(days=7))
-    audit.record(actor=None, action="demo.backdate", obj=link, client_ids=[lapsed.pk],
+    audit.record(actor=None, action=CoreAction.DEMO_BACKDATE, obj=link, client_ids=[lapsed.pk],
                  detail={"measure_links": 1, "via": "demo"})
 
 

@@ -24,6 +24,7 @@ from artchart.core.access import Conflict, require_client_access
 from artchart.core.changes import apply_changes
 from artchart.core.models import SupervisionLink, User
 from artchart.core.permissions import Action, Area
+from artchart.plans.audit_actions import PlanAction
 from artchart.plans.models import (
     ATTENDEE_LISTED,
     OPEN_STATUSES,
@@ -76,7 +77,7 @@ def plan_of(item: PlanItem) -> TreatmentPlan:
     return item.goal.problem.plan
 
 
-def _record(by: User, action: str, obj: Model, plan: TreatmentPlan, **detail: object) -> None:
+def _record(by: User, action: PlanAction, obj: Model, plan: TreatmentPlan, **detail: object) -> None:
     audit.record(actor=by, action=action, obj=obj, client_ids=[plan.client_id],
                  detail={"plan": plan.pk, **detail})
 
@@ -105,7 +106,7 @@ def plan_create(*, by: User, client: Client, review_date: dt.date | None = None)
     plan.save()
     if previous is not None:
         _copy_content(previous, plan)
-    _record(by, "plan.create", plan, plan, version=plan.version, revises=previous.pk if previous else None)
+    _record(by, PlanAction.PLAN_CREATE, plan, plan, version=plan.version, revises=previous.pk if previous else None)
     return plan
 
 
@@ -129,7 +130,7 @@ def plan_update(*, by: User, plan: TreatmentPlan, review_date: dt.date | None) -
         plan.review_date = review_date
         plan.full_clean()
         plan.save(update_fields=["review_date"])
-        _record(by, "plan.update", plan, plan, fields=["review_date"])
+        _record(by, PlanAction.PLAN_UPDATE, plan, plan, fields=["review_date"])
     return plan
 
 
@@ -187,7 +188,7 @@ def plan_sign(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
     plan.signed_by, plan.signed_at = by, now
     superseded = _activate(plan, now)
     plan.save()
-    _record(by, "plan.sign", plan, plan, version=plan.version, superseded=superseded)
+    _record(by, PlanAction.PLAN_SIGN, plan, plan, version=plan.version, superseded=superseded)
     return plan
 
 
@@ -201,7 +202,7 @@ def plan_submit(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
     _require_goal(plan)
     plan.status, plan.submitted_at = PlanStatus.SUBMITTED, timezone.now()
     plan.save(update_fields=["status", "submitted_at"])
-    _record(by, "plan.submit", plan, plan, version=plan.version)
+    _record(by, PlanAction.PLAN_SUBMIT, plan, plan, version=plan.version)
     return plan
 
 
@@ -222,7 +223,7 @@ def plan_cosign(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
     plan.cosigned_by, plan.cosigned_at = by, now
     superseded = _activate(plan, now)
     plan.save()
-    _record(by, "plan.cosign", plan, plan, version=plan.version, superseded=superseded)
+    _record(by, PlanAction.PLAN_COSIGN, plan, plan, version=plan.version, superseded=superseded)
     return plan
 
 
@@ -237,14 +238,14 @@ def plan_return(*, by: User, plan: TreatmentPlan, comment: str) -> TreatmentPlan
     plan.returned_by, plan.returned_at, plan.return_comment = by, timezone.now(), comment
     plan.full_clean()
     plan.save()
-    _record(by, "plan.return", plan, plan, version=plan.version)
+    _record(by, PlanAction.PLAN_RETURN, plan, plan, version=plan.version)
     return plan
 
 
 # --- the plan's content, while it is a draft -----------------------------------------------------
 
 
-def _add(by: User, plan: TreatmentPlan, item: _Item, fields: dict[str, Any], action: str) -> _Item:
+def _add(by: User, plan: TreatmentPlan, item: _Item, fields: dict[str, Any], action: PlanAction) -> _Item:
     _require_draft(by, plan)
     apply_changes(item, fields, FIELDS[type(item)])
     item.full_clean()
@@ -255,22 +256,36 @@ def _add(by: User, plan: TreatmentPlan, item: _Item, fields: dict[str, Any], act
 
 @transaction.atomic
 def problem_add(*, by: User, plan: TreatmentPlan, **fields: Any) -> Problem:
-    return _add(by, plan, Problem(plan=plan), fields, "plan.problem_add")
+    return _add(by, plan, Problem(plan=plan), fields, PlanAction.PLAN_PROBLEM_ADD)
 
 
 @transaction.atomic
 def goal_add(*, by: User, problem: Problem, **fields: Any) -> Goal:
-    return _add(by, problem.plan, Goal(problem=problem), fields, "plan.goal_add")
+    return _add(by, problem.plan, Goal(problem=problem), fields, PlanAction.PLAN_GOAL_ADD)
 
 
 @transaction.atomic
 def objective_add(*, by: User, goal: Goal, **fields: Any) -> Objective:
-    return _add(by, goal.problem.plan, Objective(goal=goal), fields, "plan.objective_add")
+    return _add(by, goal.problem.plan, Objective(goal=goal), fields, PlanAction.PLAN_OBJECTIVE_ADD)
 
 
 @transaction.atomic
 def intervention_add(*, by: User, plan: TreatmentPlan, **fields: Any) -> PlannedIntervention:
-    return _add(by, plan, PlannedIntervention(plan=plan), fields, "plan.intervention_add")
+    return _add(by, plan, PlannedIntervention(plan=plan), fields, PlanAction.PLAN_INTERVENTION_ADD)
+
+
+ITEM_UPDATE = {
+    Problem: PlanAction.PLAN_PROBLEM_UPDATE,
+    Goal: PlanAction.PLAN_GOAL_UPDATE,
+    Objective: PlanAction.PLAN_OBJECTIVE_UPDATE,
+    PlannedIntervention: PlanAction.PLAN_PLANNEDINTERVENTION_UPDATE,
+}
+ITEM_REMOVE = {
+    Problem: PlanAction.PLAN_PROBLEM_REMOVE,
+    Goal: PlanAction.PLAN_GOAL_REMOVE,
+    Objective: PlanAction.PLAN_OBJECTIVE_REMOVE,
+    PlannedIntervention: PlanAction.PLAN_PLANNEDINTERVENTION_REMOVE,
+}
 
 
 @transaction.atomic
@@ -282,7 +297,7 @@ def plan_item_update(*, by: User, item: PlanItem, **fields: Any) -> PlanItem:
     if changed:
         item.full_clean()
         item.save()
-        _record(by, f"plan.{type(item).__name__.lower()}_update", item, plan, fields=changed)
+        _record(by, ITEM_UPDATE[type(item)], item, plan, fields=changed)
     return item
 
 
@@ -290,7 +305,7 @@ def plan_item_update(*, by: User, item: PlanItem, **fields: Any) -> PlanItem:
 def plan_item_remove(*, by: User, item: PlanItem) -> None:
     plan = plan_of(item)
     _require_draft(by, plan)
-    _record(by, f"plan.{type(item).__name__.lower()}_remove", item, plan)
+    _record(by, ITEM_REMOVE[type(item)], item, plan)
     item.delete()
 
 
@@ -329,7 +344,7 @@ def _client_plan_versions(client_id: int, plans: Iterable[TreatmentPlan | int]) 
     return found
 
 
-def _record_conference(by: User, action: str, conference: TeamConference, obj: Model | None = None,
+def _record_conference(by: User, action: PlanAction, conference: TeamConference, obj: Model | None = None,
                        **detail: object) -> None:
     audit.record(actor=by, action=action, obj=obj or conference, client_ids=[conference.client_id],
                  detail={"conference": conference.pk, **detail})
@@ -354,7 +369,7 @@ def conference_record(*, by: User, client: Client, held_on: dt.date, discussion:
         attendee.conference = conference
     ConferenceAttendee.objects.bulk_create(people)
     conference.plan_versions.set(versions)
-    _record_conference(by, "conference.record", conference, attendees=len(people),
+    _record_conference(by, PlanAction.CONFERENCE_RECORD, conference, attendees=len(people),
                        plan_versions=sorted(p.pk for p in versions))
     return conference
 
@@ -368,7 +383,7 @@ def conference_update(*, by: User, conference: TeamConference, **fields: Any) ->
         conference.changed_by, conference.changed_at = by, timezone.now()
         conference.full_clean()
         conference.save()
-        _record_conference(by, "conference.update", conference, fields=changed)
+        _record_conference(by, PlanAction.CONFERENCE_UPDATE, conference, fields=changed)
     return conference
 
 
@@ -384,7 +399,7 @@ def conference_attendee_add(*, by: User, conference: TeamConference, user: User 
     attendee = _attendee(conference, {"user": user, "name": name, "discipline": discipline})
     attendee.save()
     _touch(by, conference)
-    _record_conference(by, "conference.attendee_add", conference, obj=attendee)
+    _record_conference(by, PlanAction.CONFERENCE_ATTENDEE_ADD, conference, obj=attendee)
     return attendee
 
 
@@ -392,7 +407,7 @@ def conference_attendee_add(*, by: User, conference: TeamConference, user: User 
 def conference_attendee_remove(*, by: User, attendee: ConferenceAttendee) -> None:
     conference = attendee.conference
     require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
-    _record_conference(by, "conference.attendee_remove", conference, obj=attendee)
+    _record_conference(by, PlanAction.CONFERENCE_ATTENDEE_REMOVE, conference, obj=attendee)
     attendee.delete()
     _touch(by, conference)
 
@@ -405,7 +420,7 @@ def conference_plan_link(*, by: User, conference: TeamConference, plan: Treatmen
     if not conference.plan_versions.filter(pk=version.pk).exists():
         conference.plan_versions.add(version)
         _touch(by, conference)
-        _record_conference(by, "conference.plan_link", conference, plan=version.pk)
+        _record_conference(by, PlanAction.CONFERENCE_PLAN_LINK, conference, plan=version.pk)
     return version
 
 
@@ -415,4 +430,4 @@ def conference_plan_unlink(*, by: User, conference: TeamConference, plan: Treatm
     if conference.plan_versions.filter(pk=plan.pk).exists():
         conference.plan_versions.remove(plan)
         _touch(by, conference)
-        _record_conference(by, "conference.plan_unlink", conference, plan=plan.pk)
+        _record_conference(by, PlanAction.CONFERENCE_PLAN_UNLINK, conference, plan=plan.pk)

@@ -16,6 +16,7 @@ from django.db import transaction
 from artchart.core import audit
 from artchart.core.changes import apply_changes
 from artchart.core.models import Role, User
+from artchart.programs.audit_actions import ProgramAction
 from artchart.programs.models import Directive, Program
 
 LIBRARY_MANAGERS = (Role.THERAPIST, Role.SUPERVISOR, Role.PROGRAM_ADMIN, Role.ADMIN)
@@ -48,7 +49,7 @@ def directive_create(*, by: User, **fields: Any) -> Directive:
     apply_changes(directive, fields, DIRECTIVE_FIELDS)
     directive.full_clean()
     directive.save()
-    audit.record(actor=by, action="directive.create", obj=directive)
+    audit.record(actor=by, action=ProgramAction.DIRECTIVE_CREATE, obj=directive)
     return directive
 
 
@@ -59,7 +60,7 @@ def directive_update(*, by: User, directive: Directive, **fields: Any) -> Direct
     if changed:
         directive.full_clean()
         directive.save()
-        audit.record(actor=by, action="directive.update", obj=directive, detail={"fields": changed})
+        audit.record(actor=by, action=ProgramAction.DIRECTIVE_UPDATE, obj=directive, detail={"fields": changed})
     return directive
 
 
@@ -70,7 +71,7 @@ def program_create(*, by: User, **fields: Any) -> Program:
     apply_changes(program, fields, PROGRAM_FIELDS)
     program.full_clean()
     program.save()
-    audit.record(actor=by, action="program.create", obj=program)
+    audit.record(actor=by, action=ProgramAction.PROGRAM_CREATE, obj=program)
     return program
 
 
@@ -81,5 +82,5 @@ def program_update(*, by: User, program: Program, **fields: Any) -> Program:
     if changed:
         program.full_clean()
         program.save()
-        audit.record(actor=by, action="program.update", obj=program, detail={"fields": changed})
+        audit.record(actor=by, action=ProgramAction.PROGRAM_UPDATE, obj=program, detail={"fields": changed})
     return program

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from artchart.core import audit
 from artchart.core.access import require_role
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import Role, User
 from artchart.sso import provider
+from artchart.sso.audit_actions import SsoAction
 from artchart.sso.models import OidcIdentity, OrganizationSignIn
 
 SSO_NOT_CONFIGURED = ("Single sign-on is not configured, so turning passwords off would leave only admins able "
@@ -68,7 +70,7 @@ def oidc_user_for(*, issuer: str, subject: str, claims: dict) -> User:
     identity = OidcIdentity(user=user, issuer=issuer, subject=subject)
     identity.full_clean()
     identity.save()
-    audit.record(actor=user, action="sso.identity_link", obj=identity,
+    audit.record(actor=user, action=SsoAction.SSO_IDENTITY_LINK, obj=identity,
                  detail={"claim": settings.OIDC_CLAIM, "subject_sha256": _subject_sha(issuer, subject)})
     return user
 
@@ -76,19 +78,19 @@ def oidc_user_for(*, issuer: str, subject: str, claims: dict) -> User:
 @transaction.atomic
 def oidc_sign_in_refused(*, issuer: str, subject: str, reason: str, user: User | None = None) -> None:
     """Audit (flagged) a sign-in the provider vouched for and ArtChart refused."""
-    audit.record(actor=None, action="auth.login_refused", obj=user, flagged=True,
+    audit.record(actor=None, action=SsoAction.AUTH_LOGIN_REFUSED, obj=user, flagged=True,
                  detail={"method": "oidc", "reason": reason, "subject_sha256": _subject_sha(issuer, subject)})
 
 
 @transaction.atomic
 def oidc_sign_in_recorded(*, user: User) -> None:
-    audit.record(actor=user, action="auth.login", obj=user, detail={"method": "oidc"})
+    audit.record(actor=user, action=CoreAction.AUTH_LOGIN, obj=user, detail={"method": "oidc"})
 
 
 @transaction.atomic
 def oidc_session_ended(*, user: User, outcome: str) -> None:
     """Audit a session ended because the provider no longer accepts the account (flagged)."""
-    audit.record(actor=user, action="auth.session_expired", obj=user, flagged=True,
+    audit.record(actor=user, action=CoreAction.AUTH_SESSION_EXPIRED, obj=user, flagged=True,
                  detail={"reason": "provider_refused", "method": "oidc", "outcome": outcome})
 
 
@@ -105,6 +107,6 @@ def organization_sign_in_set(*, by: User, local_passwords_enabled: bool) -> Orga
     policy.changed_at = timezone.now()
     policy.full_clean()
     policy.save()
-    audit.record(actor=by, action="sso.local_passwords_set", obj=policy, flagged=True,
+    audit.record(actor=by, action=SsoAction.SSO_LOCAL_PASSWORDS_SET, obj=policy, flagged=True,
                  detail={"local_passwords_enabled": local_passwords_enabled})
     return policy

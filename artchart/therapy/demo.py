@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from artchart.clients.models import Client, ClientStatus
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import CareTeamRole, PopulationType, Site, User
 from artchart.plans import services as plan_services
 from artchart.plans.models import Goal, PlanStatus, TreatmentPlan
@@ -507,5 +508,5 @@ def _backdate(placed: dict[int, dt.datetime], *, organization_id: int) -> None:
     Note.objects.bulk_update(rows, ["created_at", "updated_at", "signed_at", "late_entry"], batch_size=500)
     from artchart.core.models import Organization
 
-    audit.record(actor=None, action="demo.backdate", obj=Organization.objects.get(pk=organization_id),
+    audit.record(actor=None, action=CoreAction.DEMO_BACKDATE, obj=Organization.objects.get(pk=organization_id),
                  detail={"notes": len(rows), "via": "demo"})

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import (
     PER_ARTWORK_SCOPES,
     Artwork,
@@ -115,7 +116,7 @@ def artwork_create(*, by: User, client: Client, photos: Iterable = (), captions:
             _write_inquiry(artwork, pairs)
         if checked:
             photo_services.attach(by=by, artwork=artwork, checked=checked, captions=captions)
-        audit.record(actor=by, action="artwork.create", obj=artwork, client_ids=[client.pk],
+        audit.record(actor=by, action=ArtworkAction.ARTWORK_CREATE, obj=artwork, client_ids=[client.pk],
                      detail={"session": artwork.session_id, "photos": len(checked),
                              "assessment": artwork.assessment_id})
     return artwork
@@ -132,7 +133,7 @@ def artwork_update(*, by: User, artwork: Artwork, inquiry: Iterable | None = Non
         if pairs is not None:
             _write_inquiry(artwork, pairs)
             changed.append("inquiry")
-        audit.record(actor=by, action="artwork.update", obj=artwork, client_ids=[artwork.client_id],
+        audit.record(actor=by, action=ArtworkAction.ARTWORK_UPDATE, obj=artwork, client_ids=[artwork.client_id],
                      detail={"fields": changed})
     return artwork
 
@@ -153,7 +154,7 @@ def grant_add(*, by: User, artwork: Artwork, scope: str, granted_on) -> ArtworkG
     grant.full_clean()
     with transaction.atomic():
         grant.save()
-        audit.record(actor=by, action="artwork.grant_add", obj=grant, client_ids=[artwork.client_id],
+        audit.record(actor=by, action=ArtworkAction.ARTWORK_GRANT_ADD, obj=grant, client_ids=[artwork.client_id],
                      detail={"scope": scope, "artwork": artwork.pk, "consent": consent.pk})
     return grant
 
@@ -164,6 +165,7 @@ def grant_revoke(*, by: User, grant: ArtworkGrant) -> ArtworkGrant:
         with transaction.atomic():
             grant.revoked_on = timezone.localdate()
             grant.save(update_fields=["revoked_on"])
-            audit.record(actor=by, action="artwork.grant_revoke", obj=grant, client_ids=[grant.artwork.client_id],
+            audit.record(actor=by, action=ArtworkAction.ARTWORK_GRANT_REVOKE, obj=grant,
+                         client_ids=[grant.artwork.client_id],
                          detail={"scope": grant.scope, "artwork": grant.artwork_id})
     return grant

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import FEATS, AssessmentType
 from artchart.core import audit
 from artchart.core.access import require_role
@@ -50,7 +51,7 @@ def scales_as_text(scales: list[dict]) -> str:
     return "\n".join(f"{s['name']}, {s['min']:g}, {s['max']:g}, {s['step']:g}" for s in scales)
 
 
-def _save(by: User, assessment: AssessmentType, action: str, changed: list[str]) -> AssessmentType:
+def _save(by: User, assessment: AssessmentType, action: ArtworkAction, changed: list[str]) -> AssessmentType:
     assessment.full_clean(exclude=["organization"])
     if assessment.code == FEATS:
         raise ValidationError({"name": RESERVED})
@@ -68,7 +69,7 @@ def assessment_type_create(*, by: User, **fields) -> AssessmentType:
     assessment = AssessmentType(organization_id=by.organization_id)
     changed = apply_changes(assessment, fields, FIELDS)
     assessment.code = slugify(assessment.name)[:30] or "assessment"
-    return _save(by, assessment, "assessment_type.create", changed)
+    return _save(by, assessment, ArtworkAction.ASSESSMENT_TYPE_CREATE, changed)
 
 
 def assessment_type_update(*, by: User, assessment: AssessmentType, **fields) -> AssessmentType:
@@ -76,4 +77,4 @@ def assessment_type_update(*, by: User, assessment: AssessmentType, **fields) ->
     changed = apply_changes(assessment, fields, FIELDS)
     if not changed:
         return assessment
-    return _save(by, assessment, "assessment_type.update", changed)
+    return _save(by, assessment, ArtworkAction.ASSESSMENT_TYPE_UPDATE, changed)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from artchart import imaging
+from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import MASK_KINDS, Analysis, AnalysisStatus, Annotation, Artwork, Photo
 from artchart.artworks.services.consent import NO_RECORD_CONSENT, consent_in_force
 from artchart.clients.models import ConsentKind
@@ -148,7 +149,7 @@ def photos_add(*, by: User, artwork: Artwork, uploads: Iterable, captions: Itera
         before = artwork.photos.count()
         photos = attach(by=by, artwork=artwork, checked=checked, captions=captions)
         added = artwork.photos.count() - before
-        audit.record(actor=by, action="artwork.photos_add", obj=artwork, client_ids=[artwork.client_id],
+        audit.record(actor=by, action=ArtworkAction.ARTWORK_PHOTOS_ADD, obj=artwork, client_ids=[artwork.client_id],
                      detail={"added": added, "already_there": len(checked) - added})
     return photos
 
@@ -159,7 +160,7 @@ def photo_make_primary(*, by: User, photo: Photo) -> Photo:
     Photo.objects.filter(artwork_id=photo.artwork_id, is_primary=True).update(is_primary=False)
     Photo.objects.filter(pk=photo.pk).update(is_primary=True)
     photo.is_primary = True
-    audit.record(actor=by, action="artwork.photo_primary", obj=photo, client_ids=[photo.artwork.client_id])
+    audit.record(actor=by, action=ArtworkAction.ARTWORK_PHOTO_PRIMARY, obj=photo, client_ids=[photo.artwork.client_id])
     return photo
 
 
@@ -185,7 +186,7 @@ def photo_analyse(photo_id: int) -> str:
                                           defaults={"features": derived.features, "computed_at": timezone.now()})
         Photo.objects.filter(pk=photo.pk).update(analysis_status=AnalysisStatus.READY, analysis_error="",
                                                  thumb_small=small, thumb_large=large)
-        audit.record(actor=None, action="artwork.photo_analysed", obj=photo,
+        audit.record(actor=None, action=ArtworkAction.ARTWORK_PHOTO_ANALYSED, obj=photo,
                      client_ids=[photo.artwork.client_id], detail={"version": derived.version})
     return "ready"
 
@@ -219,7 +220,7 @@ def annotation_add(*, by: User, photo: Photo, **fields) -> Annotation:
         annotation.save()
         if annotation.is_mask:
             _rebuild_deidentified(photo)
-        audit.record(actor=by, action="artwork.annotation_add", obj=annotation,
+        audit.record(actor=by, action=ArtworkAction.ARTWORK_ANNOTATION_ADD, obj=annotation,
                      client_ids=[photo.artwork.client_id], detail={"kind": annotation.kind, "photo": photo.pk})
     return annotation
 
@@ -233,5 +234,5 @@ def annotation_delete(*, by: User, annotation: Annotation) -> None:
         annotation.delete()
         if was_mask:
             _rebuild_deidentified(photo)
-        audit.record(actor=by, action="artwork.annotation_delete", object_type="artworks.annotation",
+        audit.record(actor=by, action=ArtworkAction.ARTWORK_ANNOTATION_DELETE, object_type="artworks.annotation",
                      object_id=pk, client_ids=[photo.artwork.client_id], detail={"photo": photo.pk})

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import FEATS, FEATS_SCALES, Artwork, Rating
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access
@@ -135,6 +136,6 @@ def rating_sign(*, by: User, artwork: Artwork, system: str, scores: dict, commen
     rating.content_hash = rating_hash(rating)
     with transaction.atomic():
         rating.save()
-        audit.record(actor=by, action="artwork.rating_sign", obj=rating, client_ids=[artwork.client_id],
+        audit.record(actor=by, action=ArtworkAction.ARTWORK_RATING_SIGN, obj=rating, client_ids=[artwork.client_id],
                      detail={"artwork": artwork.pk, "system": system})
     return rating

@@ -22,6 +22,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from artchart.clients import services as client_services
 from artchart.clients.models import Client
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditCounter, AuditEvent, CareTeamMembership
 from artchart.core.testing import audit_triggers_lifted
 
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def _record_events(count: int) -> None:
     for number in range(count):
         with transaction.atomic():
-            audit.record(actor=None, action="test.event", object_type="test", object_id=number,
+            audit.record(actor=None, action=CoreAction.TOKEN_USE, object_type="test", object_id=number,
                          client_ids=[number + 1])
 
 

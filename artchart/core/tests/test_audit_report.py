@@ -10,7 +10,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from artchart.clients.audit_actions import ClientAction
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +24,7 @@ def _events(actor, *actions):
 
 
 def test_admin_sorts_the_report_by_action(client, admin, therapist):
-    _events(therapist, "zeta.thing", "alpha.thing")
+    _events(therapist, CoreAction.USER_UPDATE, CoreAction.AUTH_LOGIN)
     client.force_login(admin)
     page = client.get(reverse("core:audit"), {"order": "action"})
     actions = [event.action for event in page.context["page"].object_list]
@@ -30,7 +32,7 @@ def test_admin_sorts_the_report_by_action(client, admin, therapist):
 
 
 def test_admin_exports_the_filtered_report_as_csv_and_the_export_is_audited(client, admin, therapist):
-    _events(therapist, "consent.record", "client.update")
+    _events(therapist, ClientAction.CONSENT_RECORD, ClientAction.CLIENT_UPDATE)
     client.force_login(admin)
     response = client.get(reverse("core:audit_export"), {"action": "consent."})
     body = b"".join(response.streaming_content).decode()
@@ -104,7 +106,7 @@ def test_events_reach_a_real_udp_syslog_collector_after_commit(settings, udp_col
     settings.AUDIT_SYSLOG = f"udp://{host}:{port}"
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            event = audit.record(actor=therapist, action="client.update", client_ids=[7])
+            event = audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, client_ids=[7])
     assert _wait_for(lambda: _Collector.received)
     line = _Collector.received[0].decode()
     assert line.startswith("<") and f"seq={event.seq}" in line and "action=client.update" in line
@@ -117,7 +119,7 @@ def test_events_reach_a_real_tcp_syslog_collector(settings, tcp_collector, thera
     settings.AUDIT_SYSLOG = f"tcp://{host}:{port}"
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            audit.record(actor=therapist, action="consent.revoke")
+            audit.record(actor=therapist, action=ClientAction.CONSENT_REVOKE)
     assert _wait_for(lambda: _Collector.received)
     assert b"action=consent.revoke" in _Collector.received[0]
 
@@ -129,5 +131,5 @@ def test_a_collector_that_is_down_does_not_stop_the_change(settings, therapist, 
     settings.AUDIT_SYSLOG = f"tcp://127.0.0.1:{free_port}"
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            audit.record(actor=therapist, action="client.update")
+            audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE)
     assert AuditEvent.objects.filter(action="client.update").exists()

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 
 from artchart.clients.models import Client
 from artchart.core import audit, demo
+from artchart.core.audit_actions import CoreAction
 from artchart.core.management.commands import flush as flush_command
 from artchart.core.management.commands import serve as serve_command
 from artchart.core.models import (
@@ -296,7 +297,7 @@ def test_flush_refuses_a_database_whose_name_is_not_a_test_name(monkeypatch):
 
 def _with_event() -> AuditEvent:
     with transaction.atomic():
-        return audit.record(actor=None, action="test.event")
+        return audit.record(actor=None, action=CoreAction.TOKEN_USE)
 
 
 def _free_port() -> int:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from artchart.clients.models import Client
 from artchart.clients.selectors import client_search
 from artchart.core import audit
+from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditEvent, User
 
 pytestmark = pytest.mark.slow
@@ -67,7 +68,7 @@ def test_audit_verify_walks_20000_events():
     for start in range(0, 20_000, batch):
         with transaction.atomic():
             for number in range(start, start + batch):
-                audit.record(actor=None, action="scale.event", object_type="test", object_id=number,
+                audit.record(actor=None, action=CoreAction.TOKEN_USE, object_type="test", object_id=number,
                              client_ids=[number % 977 + 1])
     assert AuditEvent.objects.count() == 20_000
     started = time.perf_counter()

@@ -18,6 +18,7 @@ from artchart.core.access import require_client_access
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.measures import instruments
+from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, Mode, RiskAlert
 from artchart.measures.services.alerts import raise_alert
 from artchart.therapy.selectors.sessions import sessions_booking
@@ -120,7 +121,7 @@ def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.S
         for name, value in values.items():
             setattr(administration, name, value)
         administration.save(update_fields=list(values))
-    audit.record(actor=by, action="measure.record" if complete else "measure.record_incomplete",
+    audit.record(actor=by, action=MeasureAction.MEASURE_RECORD if complete else MeasureAction.MEASURE_RECORD_INCOMPLETE,
                  obj=administration, client_ids=[client.pk], flagged=scored.risk,
                  detail={"instrument": instrument.id, "mode": mode, "session": session_id,
                          "answered": administration.answered_count})

@@ -16,6 +16,7 @@ from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.models import CareTeamMembership, CareTeamRole, User
 from artchart.core.permissions import Action, Area, allows
+from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, AlertOutcome, RiskAlert, SafetyPlan
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def may_acknowledge(relations) -> bool:
 def raise_alert(administration: Administration) -> RiskAlert:
     alert = RiskAlert.objects.create(client_id=administration.client_id, administration=administration,
                                      flags=list(administration.flags))
-    audit.record(actor=administration.recorded_by, action="measure.risk_alert", obj=alert,
+    audit.record(actor=administration.recorded_by, action=MeasureAction.MEASURE_RISK_ALERT, obj=alert,
                  client_ids=[administration.client_id], flagged=True,
                  detail={"instrument": administration.instrument, "administration": administration.pk})
     _notify(administration.client_id)
@@ -102,7 +103,8 @@ def alert_acknowledge(*, by: User, alert: RiskAlert, outcome: str, note: str = "
         locked.outcome_note = note
         locked.safety_plan = safety_plan if outcome in PLAN_OUTCOMES else None
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "outcome", "outcome_note", "safety_plan"])
-        audit.record(actor=by, action="measure.risk_acknowledged", obj=locked, client_ids=[locked.client_id],
-                     flagged=True, detail={"administration": locked.administration_id, "outcome": outcome,
-                                           "safety_plan": locked.safety_plan_id})
+        audit.record(actor=by, action=MeasureAction.MEASURE_RISK_ACKNOWLEDGED, obj=locked,
+                     client_ids=[locked.client_id], flagged=True,
+                     detail={"administration": locked.administration_id, "outcome": outcome,
+                             "safety_plan": locked.safety_plan_id})
     return locked

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from artchart.core import audit
 from artchart.core.models import CareTeamMembership, CareTeamRole, SupervisionLink, User
+from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import AlertEscalation, EscalationReason, RiskAlert
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def _escalate_one(*, by: User | None, alert_id: int, now: dt.datetime) -> bool:
                                                              notified_at=now) for user, reason in recipients])
         alert.escalated_at = now
         alert.save(update_fields=["escalated_at"])
-        audit.record(actor=by, action="measure.risk_escalated", obj=alert, client_ids=[alert.client_id],
+        audit.record(actor=by, action=MeasureAction.MEASURE_RISK_ESCALATED, obj=alert, client_ids=[alert.client_id],
                      flagged=True, detail={"recipients": [user.pk for user, _ in recipients],
                                            "minutes": settings.RISK_ESCALATE_MINUTES})
         if not recipients:
@@ -99,7 +100,7 @@ def escalations_seen(*, by: User, escalations: list[AlertEscalation]) -> None:
     with transaction.atomic():
         marked = AlertEscalation.objects.filter(pk__in=[e.pk for e in unseen], seen_at__isnull=True).update(seen_at=now)
         if marked:
-            audit.record(actor=by, action="measure.risk_escalation_seen", object_type="measures.alertescalation",
+            audit.record(actor=by, action=MeasureAction.MEASURE_RISK_ESCALATION_SEEN, object_type="measures.alertescalation",
                          object_id=",".join(str(e.pk) for e in unseen), flagged=True,
                          client_ids=[e.alert.client_id for e in unseen],
                          detail={"alerts": [e.alert_id for e in unseen]})

@@ -24,6 +24,7 @@ from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.core.secrets import new_secret, secret_hash
 from artchart.measures import instruments
+from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import MeasureLink, Mode, Respondent
 from artchart.measures.services.administrations import clean_extra_answers, score_answers, store
 
@@ -86,7 +87,7 @@ def link_create(*, by: User, client: Client, instrument: str, recipient: str = "
             recipient=(recipient or (contact.name if contact else "")).strip()[:200], contact=contact,
             emailed_to=email, sent_by=by, due_on=due_on or (timezone.localdate() + dt.timedelta(days=3)),
             expires_at=expires_at)
-        audit.record(actor=by, action="measure.link_create", obj=link, client_ids=[client.pk],
+        audit.record(actor=by, action=MeasureAction.MEASURE_LINK_CREATE, obj=link, client_ids=[client.pk],
                      detail={"instrument": found.id, "respondent": respondent, "emailed": bool(email)})
         if email and url_for is not None:
             _mail(email, url_for(token), expires_at)

@@ -16,6 +16,7 @@ from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
+from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import AlertOutcome, RiskAlert, SafetyPlan, SafetyPlanReview
 from artchart.measures.services.alerts import ONLY_CLINICIANS, alert_acknowledge, may_acknowledge
 
@@ -57,7 +58,7 @@ def _review(*, by: User, plan: SafetyPlan, reviewed_on: dt.date) -> SafetyPlanRe
     review = SafetyPlanReview(plan=plan, reviewed_on=reviewed_on, reviewed_by=by)
     review.full_clean()
     review.save()
-    audit.record(actor=by, action="measure.safety_plan_review", obj=review, client_ids=[plan.client_id],
+    audit.record(actor=by, action=MeasureAction.MEASURE_SAFETY_PLAN_REVIEW, obj=review, client_ids=[plan.client_id],
                  detail={"safety_plan": plan.pk, "version": plan.version})
     return review
 
@@ -79,7 +80,7 @@ def safety_plan_sign(*, by: User, client: Client, crisis_resources: str, reviewe
                           signed_by=by, **cleaned)
         plan.full_clean()
         plan.save()
-        audit.record(actor=by, action="measure.safety_plan_sign", obj=plan, client_ids=[client.pk],
+        audit.record(actor=by, action=MeasureAction.MEASURE_SAFETY_PLAN_SIGN, obj=plan, client_ids=[client.pk],
                      detail={"version": plan.version, "supersedes": last or None})
         if reviewed_on is not None:
             _review(by=by, plan=plan, reviewed_on=reviewed_on)

@@ -15,6 +15,7 @@ from artchart.core.access import require_client_access, require_role
 from artchart.core.models import Role, User
 from artchart.core.permissions import Action, Area
 from artchart.measures import instruments
+from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import CrisisResources, GoalAttainment, MeasureSchedule
 from artchart.therapy.selectors.sessions import sessions_booking
 
@@ -36,7 +37,7 @@ def schedule_set(*, by: User, client: Client, instrument: str, rule: str, interv
     with transaction.atomic():
         MeasureSchedule.objects.filter(client=client, instrument=found.id, is_active=True).update(is_active=False)
         schedule.save()
-        audit.record(actor=by, action="measure.schedule_set", obj=schedule, client_ids=[client.pk],
+        audit.record(actor=by, action=MeasureAction.MEASURE_SCHEDULE_SET, obj=schedule, client_ids=[client.pk],
                      detail={"instrument": found.id, "rule": rule, "interval": interval})
     return schedule
 
@@ -46,7 +47,8 @@ def schedule_stop(*, by: User, schedule: MeasureSchedule) -> MeasureSchedule:
     with transaction.atomic():
         MeasureSchedule.objects.filter(pk=schedule.pk).update(is_active=False)
         schedule.is_active = False
-        audit.record(actor=by, action="measure.schedule_stop", obj=schedule, client_ids=[schedule.client_id],
+        audit.record(actor=by, action=MeasureAction.MEASURE_SCHEDULE_STOP, obj=schedule,
+                     client_ids=[schedule.client_id],
                      detail={"instrument": schedule.instrument})
     return schedule
 
@@ -73,7 +75,7 @@ def gas_rate(*, by: User, client: Client, goal, level: int, rated_on: dt.date, s
     with transaction.atomic():
         rating = GoalAttainment.objects.create(goal_id=goal_id, client=client, level=level, rated_on=rated_on,
                                                session_id=session_id, note=(note or "").strip()[:500], rated_by=by)
-        audit.record(actor=by, action="measure.gas_rate", obj=rating, client_ids=[client.pk],
+        audit.record(actor=by, action=MeasureAction.MEASURE_GAS_RATE, obj=rating, client_ids=[client.pk],
                      detail={"goal": goal_id})
     return rating
 
@@ -89,5 +91,5 @@ def crisis_resources_set(*, by: User, text: str) -> CrisisResources:
         resources, _ = CrisisResources.objects.update_or_create(
             organization_id=by.organization_id,
             defaults={"text": text, "updated_by": by, "updated_at": timezone.now()})
-        audit.record(actor=by, action="measure.crisis_resources_set", obj=resources)
+        audit.record(actor=by, action=MeasureAction.MEASURE_CRISIS_RESOURCES_SET, obj=resources)
     return resources

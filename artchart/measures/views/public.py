@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from artchart import outcomes
 from artchart.core import audit
 from artchart.core.access import require_role
+from artchart.core.audit_actions import CoreAction
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
 from artchart.core.permissions import Action
@@ -308,7 +309,7 @@ def handoff_return(request):
         if failures >= HANDOFF_MAX_FAILURES:
             user = request.user
             with transaction.atomic():
-                audit.record(actor=user, action="auth.logout", obj=user, flagged=True,
+                audit.record(actor=user, action=CoreAction.AUTH_LOGOUT, obj=user, flagged=True,
                              detail={"reason": "handoff_wrong_passwords", "failures": failures})
             logout(request)
             messages.error(request, SIGNED_OUT_AFTER_FAILURES.format(count=failures))

@@ -31,6 +31,7 @@ from artchart.core.access import require_client_access
 from artchart.core.changes import apply_changes
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
+from artchart.therapy.audit_actions import TherapyAction
 from artchart.therapy.models import Incident, MandatedReport, ProcessNote, Session
 from artchart.therapy.selectors.sessions import sessions_booking
 
@@ -62,7 +63,7 @@ def _id(value) -> int | None:
 # --- process notes -------------------------------------------------------------------------------
 
 
-def _record_note(by: User, action: str, note: ProcessNote) -> None:
+def _record_note(by: User, action: TherapyAction, note: ProcessNote) -> None:
     audit.record(actor=by, action=action, obj=note, client_ids=[note.client_id],
                  detail={"session": note.session_id})
 
@@ -88,7 +89,7 @@ def process_note_create(*, by: User, client: Client, text: str, session: Session
     note = ProcessNote(client=client, author=by, session_id=_id(session), text=text)
     _check_note(note)
     note.save()
-    _record_note(by, "process_note.create", note)
+    _record_note(by, TherapyAction.PROCESS_NOTE_CREATE, note)
     return note
 
 
@@ -100,21 +101,21 @@ def process_note_update(*, by: User, note: ProcessNote, text: str,
     _check_note(note)
     note.updated_at = timezone.now()
     note.save()
-    _record_note(by, "process_note.update", note)
+    _record_note(by, TherapyAction.PROCESS_NOTE_UPDATE, note)
     return note
 
 
 @transaction.atomic
 def process_note_delete(*, by: User, note: ProcessNote) -> None:
     _require_author(by, note)
-    _record_note(by, "process_note.delete", note)
+    _record_note(by, TherapyAction.PROCESS_NOTE_DELETE, note)
     note.delete()
 
 
 # --- mandated reports ----------------------------------------------------------------------------
 
 
-def _record_restricted(by: User, action: str, obj, **detail) -> None:
+def _record_restricted(by: User, action: TherapyAction, obj, **detail) -> None:
     audit.record(actor=by, action=action, obj=obj, client_ids=[obj.client_id], detail=detail, flagged=True)
 
 
@@ -145,7 +146,7 @@ def mandated_report_record(*, by: User, client: Client, kind: str, reported_on: 
                             reported_by_id=_id(reported_by), session_id=_id(session), recorded_by=by)
     _check_report(report, client.organization_id)
     report.save()
-    _record_restricted(by, "mandated_report.record", report, kind=report.kind, session=report.session_id)
+    _record_restricted(by, TherapyAction.MANDATED_REPORT_RECORD, report, kind=report.kind, session=report.session_id)
     return report
 
 
@@ -157,7 +158,7 @@ def mandated_report_correct(*, by: User, report: MandatedReport, **fields) -> Ma
     if changed:
         _check_report(report, report.client.organization_id)
         report.save()
-        _record_restricted(by, "mandated_report.correct", report, fields=changed)
+        _record_restricted(by, TherapyAction.MANDATED_REPORT_CORRECT, report, fields=changed)
     return report
 
 
@@ -185,7 +186,7 @@ def incident_record(*, by: User, client: Client, kind: str, occurred_at: dt.date
                         action_taken=action_taken, session_id=_id(session), recorded_by=by)
     _check_incident(incident)
     incident.save()
-    _record_restricted(by, "incident.record", incident, kind=incident.kind, session=incident.session_id)
+    _record_restricted(by, TherapyAction.INCIDENT_RECORD, incident, kind=incident.kind, session=incident.session_id)
     return incident
 
 
@@ -196,5 +197,5 @@ def incident_correct(*, by: User, incident: Incident, **fields) -> Incident:
     if changed:
         _check_incident(incident)
         incident.save()
-        _record_restricted(by, "incident.correct", incident, fields=changed)
+        _record_restricted(by, TherapyAction.INCIDENT_CORRECT, incident, fields=changed)
     return incident

@@ -23,6 +23,7 @@ from artchart.core.access import require_client_access
 from artchart.core.models import Site, User
 from artchart.core.permissions import Action, Area
 from artchart.programs.models import Program
+from artchart.therapy.audit_actions import TherapyAction
 from artchart.therapy.models import (
     Attendance,
     AttendanceStatus,
@@ -94,7 +95,7 @@ def group_create(*, by: User, name: str, site: Site, facilitators: Iterable[User
     _check_group(by, group, facilitators)
     group.save()
     group.facilitators.set(facilitators)
-    audit.record(actor=by, action="group.create", obj=group,
+    audit.record(actor=by, action=TherapyAction.GROUP_CREATE, obj=group,
                  detail={"site": site.pk, "facilitators": sorted(u.pk for u in facilitators)})
     return group
 
@@ -119,7 +120,7 @@ def group_update(*, by: User, group: Group, facilitators: Iterable[User] | None 
         return group
     group.save()
     group.facilitators.set(facilitators)
-    audit.record(actor=by, action="group.update", obj=group, detail={"fields": changed})
+    audit.record(actor=by, action=TherapyAction.GROUP_UPDATE, obj=group, detail={"fields": changed})
     return group
 
 
@@ -158,7 +159,7 @@ def member_add(*, by: User, group: Group, client: Client, joined_on: dt.date) ->
     membership = GroupMembership(group=group, client=client, joined_on=joined_on)
     membership.full_clean()
     membership.save()
-    audit.record(actor=by, action="group.member_add", obj=membership, client_ids=[client.pk],
+    audit.record(actor=by, action=TherapyAction.GROUP_MEMBER_ADD, obj=membership, client_ids=[client.pk],
                  detail={"group": group.pk})
     return membership
 
@@ -184,7 +185,8 @@ def members_import(*, by: User, group: Group, client_ids: Iterable[int], joined_
     for membership in memberships:
         membership.full_clean()
     GroupMembership.objects.bulk_create(memberships)
-    audit.record(actor=by, action="group.members_import", obj=group, client_ids=ids, detail={"count": len(ids)})
+    audit.record(actor=by, action=TherapyAction.GROUP_MEMBERS_IMPORT, obj=group,
+                 client_ids=ids, detail={"count": len(ids)})
     return memberships
 
 
@@ -208,7 +210,7 @@ def member_leave(*, by: User, membership: GroupMembership, left_on: dt.date) -> 
     membership.left_on = left_on
     membership.full_clean()
     membership.save(update_fields=["left_on"])
-    audit.record(actor=by, action="group.member_leave", obj=membership, client_ids=[client.pk],
+    audit.record(actor=by, action=TherapyAction.GROUP_MEMBER_LEAVE, obj=membership, client_ids=[client.pk],
                  detail={"group": group.pk})
     return membership
 
@@ -265,6 +267,6 @@ def attendance_record(*, by: User, session: Session, marks: dict[int, str]) -> l
         saved.append(attendance)
     for attendance in saved:
         attendance.save()
-    audit.record(actor=by, action="attendance.record", obj=session, client_ids=ids,
+    audit.record(actor=by, action=TherapyAction.ATTENDANCE_RECORD, obj=session, client_ids=ids,
                  detail={"group": group.pk, "marked": len(ids)})
     return saved

@@ -31,6 +31,7 @@ from artchart.core.models import CareTeamMembership, CareTeamRole, Role, Supervi
 from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.plans.selectors import active_plan
 from artchart.programs.models import Directive
+from artchart.therapy.audit_actions import TherapyAction
 from artchart.therapy.models import (
     ART_PROCESS_FIELDS,
     FORMAT_SECTIONS,
@@ -125,7 +126,7 @@ def _name(user: User | None) -> str:
     return user.display_name if user is not None else "—"
 
 
-def _record(by: User, action: str, note: Note, obj=None, **detail) -> None:
+def _record(by: User, action: TherapyAction, note: Note, obj=None, **detail) -> None:
     audit.record(actor=by, action=action, obj=obj or note, client_ids=[note.client_id],
                  detail={"note": note.pk, **detail})
 
@@ -200,7 +201,7 @@ def note_integrity(note: Note) -> bool:
 def note_integrity_flag(*, by: User, note: Note) -> None:
     """Record, flagged, that a note was shown whose content no longer matches its signature."""
     require_client_access(by, note.client_id, Area.NOTES, Action.READ)
-    audit.record(actor=by, action="note.integrity_mismatch", obj=note, client_ids=[note.client_id],
+    audit.record(actor=by, action=TherapyAction.NOTE_INTEGRITY_MISMATCH, obj=note, client_ids=[note.client_id],
                  detail={"note": note.pk, "status": note.status}, flagged=True)
 
 
@@ -411,7 +412,7 @@ def note_create(*, by: User, client: Client, kind: str = NoteKind.PROGRESS, sess
                 template: NoteTemplate | int | None = None, format: str | None = None, **fields) -> Note:
     """A new draft by ``by``. A progress note is for a session the client attended, one per client and session."""
     note = _create(by, client, kind, session, template, format, fields)
-    _record(by, "note.create", note, kind=kind, session=session.pk if session else None)
+    _record(by, TherapyAction.NOTE_CREATE, note, kind=kind, session=session.pk if session else None)
     return note
 
 
@@ -429,7 +430,7 @@ def note_update_draft(*, by: User, note: Note, **fields) -> Note:
     """Autosave: only the author, only while the note is a draft (409 once it is signed or submitted)."""
     changed = _update(by, note, fields)
     if changed:
-        _record(by, "note.update", note, fields=sorted(changed))
+        _record(by, TherapyAction.NOTE_UPDATE, note, fields=sorted(changed))
     return note
 
 
@@ -437,7 +438,7 @@ def note_update_draft(*, by: User, note: Note, **fields) -> Note:
 def note_delete(*, by: User, note: Note) -> None:
     """Discard a draft (its author only). A signed or submitted note is never deleted."""
     _require_own_draft(by, note, ONLY_AUTHOR_DELETES)
-    _record(by, "note.delete", note, kind=note.kind, session=note.session_id)
+    _record(by, TherapyAction.NOTE_DELETE, note, kind=note.kind, session=note.session_id)
     note.delete()
 
 
@@ -479,7 +480,7 @@ def _submit(by: User, note: Note, now: dt.datetime) -> list[int]:
 def note_sign(*, by: User, note: Note) -> Note:
     """The author (a therapist or co-therapist) signs: the note is final from now on."""
     _sign(by, note, timezone.now())
-    _record(by, "note.sign", note, late_entry=note.late_entry)
+    _record(by, TherapyAction.NOTE_SIGN, note, late_entry=note.late_entry)
     return note
 
 
@@ -487,7 +488,7 @@ def note_sign(*, by: User, note: Note) -> Note:
 def note_submit(*, by: User, note: Note) -> Note:
     """The intern author submits the draft: locked and hashed until the supervisor co-signs or returns it."""
     resolved = _submit(by, note, timezone.now())
-    _record(by, "note.submit", note, late_entry=note.late_entry, resolves=resolved)
+    _record(by, TherapyAction.NOTE_SUBMIT, note, late_entry=note.late_entry, resolves=resolved)
     return note
 
 
@@ -518,7 +519,7 @@ def note_cosign(*, by: User, note: Note) -> Note:
     note.signed_by_id, note.signed_at = note.author_id, note.submitted_at
     note.cosigned_by, note.cosigned_at = by, timezone.now()
     note.save()
-    _record(by, "note.cosign", note)
+    _record(by, TherapyAction.NOTE_COSIGN, note)
     return note
 
 
@@ -546,7 +547,7 @@ def note_return(*, by: User, note: Note, comment: str, field_comments: dict | No
     returned.save()
     note.status, note.submitted_at, note.content_hash, note.late_entry = NoteStatus.DRAFT, None, "", False
     note.save(update_fields=["status", "submitted_at", "content_hash", "late_entry"])
-    _record(by, "note.return", note, fields=sorted(cleaned))
+    _record(by, TherapyAction.NOTE_RETURN, note, fields=sorted(cleaned))
     return note
 
 
@@ -583,7 +584,7 @@ def addendum_add(*, by: User, note: Note, text: str, reason: str = "") -> Addend
     addendum.content_hash = addendum_hash(addendum)
     addendum.full_clean()
     addendum.save()
-    _record(by, "note.addendum", note, obj=addendum)
+    _record(by, TherapyAction.NOTE_ADDENDUM, note, obj=addendum)
     return addendum
 
 
@@ -636,8 +637,8 @@ def group_notes_save(*, by: User, session: Session, group_part: str, individual:
         notes.append(note)
     if not notes:
         raise ValidationError(BATCH_NOTHING)
-    audit.record(actor=by, action="note.batch_finish" if finish else "note.batch_save", obj=session,
-                 client_ids=[n.client_id for n in notes],
+    audit.record(actor=by, action=TherapyAction.NOTE_BATCH_FINISH if finish else TherapyAction.NOTE_BATCH_SAVE,
+                 obj=session, client_ids=[n.client_id for n in notes],
                  detail={"session": session.pk, "notes": [n.pk for n in notes], "signed": signed,
                          "submitted": len(notes) - signed if finish else 0})
     return notes
@@ -682,7 +683,7 @@ def _check_template_fields(template: NoteTemplate) -> None:
     template.hidden_fields = sorted(set(template.hidden_fields), key=ART_FIELDS.index)
 
 
-def _save_template(by: User, template: NoteTemplate, action: str, changed: list[str]) -> NoteTemplate:
+def _save_template(by: User, template: NoteTemplate, action: TherapyAction, changed: list[str]) -> NoteTemplate:
     _check_template_fields(template)
     template.full_clean()
     if template.is_default:
@@ -706,7 +707,7 @@ def note_template_create(*, by: User, name: str, kind: str, format: str, require
     template = NoteTemplate(organization_id=by.organization_id, name=name, kind=kind, format=format,
                             required_fields=list(required_fields), hidden_fields=list(hidden_fields),
                             extra_fields=[dict(f) for f in extra_fields], is_default=is_default, is_active=is_active)
-    return _save_template(by, template, "note_template.create", [])
+    return _save_template(by, template, TherapyAction.NOTE_TEMPLATE_CREATE, [])
 
 
 @transaction.atomic
@@ -720,4 +721,4 @@ def note_template_update(*, by: User, template: NoteTemplate, **fields) -> NoteT
             changed.append(name)
     if not changed:
         return template
-    return _save_template(by, template, "note_template.update", changed)
+    return _save_template(by, template, TherapyAction.NOTE_TEMPLATE_UPDATE, changed)

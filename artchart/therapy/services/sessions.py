@@ -22,11 +22,13 @@ from django.utils import timezone
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
+from artchart.core.audit_actions import CoreAction
 from artchart.core.changes import apply_changes
 from artchart.core.models import Role, Site, User
 from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.core.secrets import new_secret, secret_hash
 from artchart.programs.models import Directive
+from artchart.therapy.audit_actions import TherapyAction
 from artchart.therapy.models import (
     CalendarFeed,
     Frequency,
@@ -171,7 +173,7 @@ def _strip(value: str) -> str:
     return (value or "").strip().upper()
 
 
-def _record(by: User, action: str, obj, client_ids, **detail) -> None:
+def _record(by: User, action: TherapyAction, obj, client_ids, **detail) -> None:
     audit.record(actor=by, action=action, obj=obj, client_ids=[i for i in client_ids if i], detail=detail)
 
 
@@ -199,7 +201,7 @@ def session_create(*, by: User, kind: str, client: Client | None = None, group: 
     require_session_write(by, session)
     _validate(session)
     session.save()
-    _record(by, "session.create", session, _client_ids(session), kind=session.kind, group=session.group_id)
+    _record(by, TherapyAction.SESSION_CREATE, session, _client_ids(session), kind=session.kind, group=session.group_id)
     return session
 
 
@@ -217,7 +219,7 @@ def session_update(*, by: User, session: Session, **fields) -> Session:
         _validate(session)
         session.updated_at = timezone.now()
         session.save()
-        _record(by, "session.update", session, _client_ids(session), fields=changed)
+        _record(by, TherapyAction.SESSION_UPDATE, session, _client_ids(session), fields=changed)
     return session
 
 
@@ -226,7 +228,7 @@ def _require_scheduled(session: Session, done: str) -> None:
         raise Conflict(ONLY_SCHEDULED.format(status=session.get_status_display().lower(), done=done))
 
 
-def _set_status(by: User, session: Session, status: str, action: str, **extra) -> Session:
+def _set_status(by: User, session: Session, status: str, action: TherapyAction, **extra) -> Session:
     session.status = status
     for name, value in extra.items():
         setattr(session, name, value)
@@ -243,7 +245,7 @@ def session_complete(*, by: User, session: Session) -> Session:
     _require_scheduled(session, "completed")
     if session.starts_at > timezone.now():
         raise ValidationError(NOT_YET_STARTED.format(done="completed"))
-    return _set_status(by, session, SessionStatus.COMPLETED, "session.complete")
+    return _set_status(by, session, SessionStatus.COMPLETED, TherapyAction.SESSION_COMPLETE)
 
 
 @transaction.atomic
@@ -252,7 +254,7 @@ def session_no_show(*, by: User, session: Session) -> Session:
     _require_scheduled(session, "marked a no-show")
     if session.starts_at > timezone.now():
         raise ValidationError(NOT_YET_STARTED.format(done="a no-show"))
-    return _set_status(by, session, SessionStatus.NO_SHOW, "session.no_show")
+    return _set_status(by, session, SessionStatus.NO_SHOW, TherapyAction.SESSION_NO_SHOW)
 
 
 @transaction.atomic
@@ -262,7 +264,7 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": CANCEL_NEEDS_REASON})
-    return _set_status(by, session, SessionStatus.CANCELLED, "session.cancel", cancel_reason=reason[:300])
+    return _set_status(by, session, SessionStatus.CANCELLED, TherapyAction.SESSION_CANCEL, cancel_reason=reason[:300])
 
 
 # --- recurring series ---------------------------------------------------------------------------------
@@ -341,7 +343,7 @@ def series_create(*, by: User, kind: str, client: Client | None = None, group: G
     sessions = _make_sessions(by, series, _occurrences(series, None, 0, today))
     series.generated_through = horizon(today)
     series.save(update_fields=["generated_through"])
-    _record(by, "series.create", series, _client_ids(series), kind=series.kind, group=series.group_id,
+    _record(by, TherapyAction.SERIES_CREATE, series, _client_ids(series), kind=series.kind, group=series.group_id,
             sessions=len(sessions))
     return series
 
@@ -360,7 +362,7 @@ def series_extend(*, series: Series, today: dt.date) -> int:
     sessions = _make_sessions(series.created_by, series, starts)
     series.generated_through = horizon(today)
     series.save(update_fields=["generated_through"])
-    audit.record(actor=None, action="series.extend", obj=series, client_ids=_client_ids(series),
+    audit.record(actor=None, action=TherapyAction.SERIES_EXTEND, obj=series, client_ids=_client_ids(series),
                  detail={"sessions": len(sessions)})
     return len(sessions)
 
@@ -423,7 +425,7 @@ def series_change_from(*, by: User, session: Session, **changes) -> list[Session
     apply_changes(series, changes, ("duration_minutes", "therapist", "room"))
     series.full_clean()
     series.save()
-    _record(by, "series.change_from", series, _client_ids(series), sessions=[s.pk for s in sessions],
+    _record(by, TherapyAction.SERIES_CHANGE_FROM, series, _client_ids(series), sessions=[s.pk for s in sessions],
             fields=sorted(changed))
     return sessions
 
@@ -439,7 +441,7 @@ def series_end_from(*, by: User, session: Session) -> Series:
     series.until = max(timezone.localtime(session.starts_at).date() - dt.timedelta(days=1),
                        timezone.localtime(series.first_starts_at).date())
     series.save(update_fields=["ended_at", "until"])
-    _record(by, "series.end_from", series, _client_ids(series), cancelled=later)
+    _record(by, TherapyAction.SERIES_END_FROM, series, _client_ids(series), cancelled=later)
     return series
 
 
@@ -467,7 +469,7 @@ def room_create(*, by: User, site: Site, name: str) -> Room:
     room = Room(site=site, name=name)
     _check_room_name(room)
     room.save()
-    audit.record(actor=by, action="room.create", obj=room, detail={"site": site.pk})
+    audit.record(actor=by, action=TherapyAction.ROOM_CREATE, obj=room, detail={"site": site.pk})
     return room
 
 
@@ -479,7 +481,8 @@ def room_update(*, by: User, room: Room, **fields) -> Room:
     if changed:
         _check_room_name(room)
         room.save()
-        audit.record(actor=by, action="room.update", obj=room, detail={"site": room.site_id, "fields": changed})
+        audit.record(actor=by, action=TherapyAction.ROOM_UPDATE, obj=room,
+                     detail={"site": room.site_id, "fields": changed})
     return room
 
 
@@ -497,7 +500,7 @@ def calendar_feed_reset(*, by: User) -> tuple[CalendarFeed, str]:
         feed.created_at = timezone.now()
         feed.last_fetched_at = None
         feed.save(update_fields=["token_hash", "created_at", "last_fetched_at"])
-    audit.record(actor=by, action="calendar_feed.reset", obj=feed, detail={"first": created})
+    audit.record(actor=by, action=TherapyAction.CALENDAR_FEED_RESET, obj=feed, detail={"first": created})
     return feed, token
 
 
@@ -511,7 +514,7 @@ def calendar_feed_update(*, by: User, names: str) -> CalendarFeed:
         feed.names = names
         feed.full_clean()
         feed.save(update_fields=["names"])
-        audit.record(actor=by, action="calendar_feed.update", obj=feed, detail={"names": names})
+        audit.record(actor=by, action=TherapyAction.CALENDAR_FEED_UPDATE, obj=feed, detail={"names": names})
     return feed
 
 
@@ -519,7 +522,7 @@ def calendar_feed_update(*, by: User, names: str) -> CalendarFeed:
 def calendar_feed_remove(*, by: User) -> None:
     feed = CalendarFeed.objects.filter(user=by).first()
     if feed is not None:
-        audit.record(actor=by, action="calendar_feed.remove", obj=feed)
+        audit.record(actor=by, action=TherapyAction.CALENDAR_FEED_REMOVE, obj=feed)
         feed.delete()
 
 
@@ -528,5 +531,6 @@ def calendar_feed_fetched(*, feed: CalendarFeed, client_ids: list[int]) -> None:
     """Note the fetch; when the feed named clients, record the read as its owner's (no one is signed in)."""
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
     if client_ids:
-        audit.record(actor=feed.user, action="client.read", object_type="view", object_id="therapy:calendar_feed",
+        audit.record(actor=feed.user, action=CoreAction.CLIENT_READ,
+                     object_type="view", object_id="therapy:calendar_feed",
                      client_ids=client_ids)
