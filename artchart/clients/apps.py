@@ -5,3 +5,10 @@ class ClientsConfig(AppConfig):
     name = "artchart.clients"
     label = "clients"
     verbose_name = "Clients"
+
+    def ready(self) -> None:
+        # Core asks how a user stands to a client through this; see core.permissions.ChartRelations.
+        from artchart.clients import relations
+        from artchart.core.permissions import register_chart_relations
+
+        register_chart_relations(relations)

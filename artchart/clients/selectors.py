@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from artchart.clients.models import Client, Consent, Contact, Diagnosis, GatheredDocument, GatheredInfo
+from artchart.clients.models import CareTeamMembership, Client, Consent, Contact, Diagnosis, GatheredDocument, GatheredInfo
 from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.permissions import Action, Area, Relation, allows, client_ids_with_chart_access
@@ -127,6 +127,19 @@ def document_get_for_user(user, document_id: int) -> GatheredDocument:
         raise Http404
     client_get_for_user(user, document.entry.client_id)
     return document
+
+
+# The order a care team is read in: who leads first.
+TEAM_ORDER = ["primary", "co_therapist", "supervisor", "intern", "viewer"]
+
+
+def care_team_of(client_id: int) -> QuerySet[CareTeamMembership]:
+    rank = Case(*[When(role=role, then=Value(i)) for i, role in enumerate(TEAM_ORDER)], output_field=IntegerField())
+    return (
+        CareTeamMembership.objects.filter(client_id=client_id)
+        .select_related("user")
+        .order_by(rank, "user__last_name")
+    )
 
 
 def care_team_client_for_user(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
@@ -278,7 +291,7 @@ def emergency_access_get_for_admin(admin, access_id: int):
 
 def restriction_candidates(client_id: int):
     """Who may be named on a restricted client: its care team and the supervisors of its members."""
-    from artchart.core.models import CareTeamMembership, SupervisionLink, User
+    from artchart.core.models import SupervisionLink, User
 
     members = CareTeamMembership.objects.filter(client_id=client_id).values("user_id")
     supervisors = SupervisionLink.objects.filter(supervisee_id__in=members, ended_on__isnull=True).values("supervisor_id")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from artchart.clients import validation as v
 from artchart.clients.models import (
+    CareTeamMembership,
     Client,
     Consent,
     ConsentDecision,
@@ -32,8 +33,9 @@ from artchart.clients import models as record
 from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.changes import apply_changes
-from artchart.core.models import CareTeamMembership, CareTeamRole, Role, User
+from artchart.core.models import CareTeamRole, Role, User
 from artchart.core.permissions import Action, Area
+from artchart.core.services import NOT_SAME_ORGANIZATION
 
 CLIENT_FIELDS = (
     "site", "legal_first_name", "legal_last_name", "preferred_name", "pronouns", "date_of_birth",
@@ -47,6 +49,9 @@ CONSENT_FIELDS = (
     "signature_drawn", "exhibit_with_name", "recipient", "purpose", "information", "expires_on", "expiry_event",
     "right_to_revoke_explained",
 )
+LAST_PRIMARY = "A care team needs a primary therapist: name another before removing this one."
+ALREADY_ON_TEAM = "This person is already on the care team."
+CLINICAL_ROLE_NEEDED = "An admin or program administrator cannot take a clinical place on a care team."
 CANNOT_CREATE_CLIENTS = "Only therapists, supervisors and interns open client records."
 CONTACT_SIGNED_CONSENT = "This guardian signed a consent on record; it cannot be removed."
 DOCUMENT_TOO_LARGE = "The file is larger than {limit} MB."
@@ -554,3 +559,36 @@ def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bo
         current.delete()
         audit.record(actor=by, action="break_glass.undesignate", obj=user, flagged=True)
     return True
+
+
+# --- care teams ------------------------------------------------------------------
+
+
+@transaction.atomic
+def care_team_add(*, by: User, client_id: int, user: User, role: str) -> CareTeamMembership:
+    require_client_access(by, client_id, Area.CARE_TEAM, Action.MANAGE)
+    if user.organization_id != by.organization_id:
+        raise ValidationError({"user": NOT_SAME_ORGANIZATION})
+    if user.role in (Role.ADMIN, Role.PROGRAM_ADMIN):
+        raise ValidationError({"user": CLINICAL_ROLE_NEEDED})
+    if CareTeamMembership.objects.filter(client_id=client_id, user=user).exists():
+        raise ValidationError({"user": ALREADY_ON_TEAM})
+    membership = CareTeamMembership(client_id=client_id, user=user, role=role)
+    membership.full_clean()
+    membership.save()
+    audit.record(actor=by, action="care_team.add", obj=membership, client_ids=[client_id],
+                 detail={"user": user.pk, "role": role}, flagged=True)
+    return membership
+
+
+@transaction.atomic
+def care_team_remove(*, by: User, membership: CareTeamMembership) -> None:
+    require_client_access(by, membership.client_id, Area.CARE_TEAM, Action.MANAGE)
+    if membership.role == CareTeamRole.PRIMARY and not CareTeamMembership.objects.filter(
+        client_id=membership.client_id, role=CareTeamRole.PRIMARY
+    ).exclude(pk=membership.pk).exists():
+        raise ValidationError(LAST_PRIMARY)
+    detail = {"user": membership.user_id, "role": membership.role}
+    audit.record(actor=by, action="care_team.remove", obj=membership, client_ids=[membership.client_id],
+                 detail=detail, flagged=True)
+    membership.delete()

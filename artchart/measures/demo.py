@@ -1,6 +1,6 @@
 """The demo practice's measures (issue 6, item 9): scores over time, schedules, links, GAS and one alert.
 
-Called once from ``artchart.core.demo.build_demo`` after the sessions exist.
+Called once from ``artchart.demo.practice.build_demo`` after the sessions exist.
 Everything goes through the measures services (scored, validated, audited):
 
 * The school clients answer the GAD-7, the forensic and outpatient clients the
@@ -33,9 +33,9 @@ import random
 
 from django.utils import timezone
 
-from artchart.clients.models import Client, ClientStatus
+from artchart.clients.models import CareTeamMembership, Client, ClientStatus
 from artchart.core import audit
-from artchart.core.models import CareTeamMembership, CareTeamRole, PopulationType, User
+from artchart.core.models import CareTeamRole, PopulationType, User
 from artchart.measures import instruments
 from artchart.measures.models import MeasureLink, Respondent, ScheduleRule
 from artchart.measures.services import links, schedules

@@ -14,11 +14,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from artchart import outcomes
-from artchart.clients.models import Client
+from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
 from artchart.core.access import require_role
-from artchart.core.models import CareTeamMembership, CareTeamRole, Role
+from artchart.core.models import CareTeamRole, Role
 from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.measures import instruments
 from artchart.measures.models import (

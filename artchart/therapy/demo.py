@@ -1,6 +1,6 @@
 """The demo practice's clinical work: sessions, a school group, notes and the rest (issue 4, item 12).
 
-Called once from ``artchart.core.demo.build_demo`` after the clients and their
+Called once from ``artchart.demo.practice.build_demo`` after the clients and their
 signed plans exist. Everything goes through the therapy and plans services, so
 each write is validated and audited, and everything is drawn from the demo's
 ``random.Random(seed)``, so two demos built on the same day read the same.

@@ -51,7 +51,7 @@ def test_a_row_shows_actor_action_object_clients_flag_and_ip(client, admin, ther
     token = audit.begin_request(ip="10.0.0.9")
     try:
         with transaction.atomic():
-            audit.record(actor=therapist, action="care_team.add", object_type="core.careteammembership",
+            audit.record(actor=therapist, action="care_team.add", object_type="clients.careteammembership",
                          object_id=77, client_ids=[12, 5], flagged=True)
     finally:
         audit.end_request(token)
@@ -59,7 +59,7 @@ def test_a_row_shows_actor_action_object_clients_flag_and_ip(client, admin, ther
     body = client.get(reverse("core:audit"), {"action": "care_team."}).content.decode()
     assert "Tess Rivera" in body
     assert "care_team.add" in body
-    assert "core.careteammembership 77" in body
+    assert "clients.careteammembership 77" in body
     assert "5, 12" in body
     assert "Flagged" in body
     assert "10.0.0.9" in body

@@ -23,11 +23,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from artchart.clients.models import Client
+from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
-from artchart.core.models import CareTeamMembership, CareTeamRole, Role, SupervisionLink, User
+from artchart.core.models import CareTeamRole, Role, SupervisionLink, User
 from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.plans.selectors import active_plan
 from artchart.programs.models import Directive
