@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from artchart.core.permissions import register_chart_relations
+
 
 class ClientsConfig(AppConfig):
     name = "artchart.clients"
@@ -8,7 +10,6 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         # Core asks how a user stands to a client through this; see core.permissions.ChartRelations.
-        from artchart.clients import relations
-        from artchart.core.permissions import register_chart_relations
+        from artchart.clients import relations  # uses models: loadable only once apps are
 
         register_chart_relations(relations)

@@ -22,19 +22,23 @@ from artchart.clients import validation as v
 from artchart.clients.models import (
     CareTeamMembership,
     Client,
+    ClientRestriction,
     Consent,
     ConsentDecision,
     Contact,
     Diagnosis,
+    EmergencyAccess,
+    EmergencyAccessDesignation,
     GatheredDocument,
     GatheredInfo,
 )
 from artchart.clients import models as record
+from artchart.clients.selectors import restriction_candidates
 from artchart.core import audit
-from artchart.core.access import require_client_access
+from artchart.core.access import require_client_access, require_role
 from artchart.core.changes import apply_changes
 from artchart.core.models import CareTeamRole, Role, User
-from artchart.core.permissions import Action, Area
+from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of
 from artchart.core.services import NOT_SAME_ORGANIZATION
 
 CLIENT_FIELDS = (
@@ -413,9 +417,6 @@ def _require_manages_team(by: User, client: Client) -> None:
 @transaction.atomic
 def client_restrict(*, by: User, client: Client, category: str, named_users: Iterable[User]):
     """Make a client restricted (or change who is named): only the named users may see the chart."""
-    from artchart.clients.models import ClientRestriction
-    from artchart.clients.selectors import restriction_candidates
-
     _require_manages_team(by, client)
     named = {user.pk for user in named_users}
     if not named:
@@ -441,8 +442,6 @@ def client_restrict(*, by: User, client: Client, category: str, named_users: Ite
 @transaction.atomic
 def client_unrestrict(*, by: User, client: Client) -> None:
     """Lift a restriction: the whole care team sees the client again."""
-    from artchart.clients.models import ClientRestriction
-
     _require_manages_team(by, client)
     restriction = ClientRestriction.objects.select_for_update().filter(client=client).first()
     if restriction is None:
@@ -480,9 +479,6 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
     Refusals (no reason, not designated) are audited as security events and
     committed before the error is raised, so the attempt stays on record.
     """
-    from artchart.clients.models import EmergencyAccess
-    from artchart.core.permissions import allows, may_break_glass, relations_of
-
     if client.organization_id != by.organization_id:
         from django.http import Http404
 
@@ -512,8 +508,6 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
 @transaction.atomic
 def emergency_access_review(*, by: User, access, note: str):
     """An admin reviews one break-the-glass: a note, and who reviewed it when."""
-    from artchart.core.access import require_role
-
     require_role(by, Role.ADMIN)
     if access.client.organization_id != by.organization_id:
         from django.http import Http404
@@ -539,9 +533,6 @@ def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bo
 
     Taking it away also ends any emergency access the user still has running.
     """
-    from artchart.clients.models import EmergencyAccessDesignation
-    from artchart.core.access import require_role
-
     require_role(by, Role.ADMIN)
     if user.organization_id != by.organization_id:
         from django.http import Http404

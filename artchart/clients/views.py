@@ -28,13 +28,13 @@ from artchart.clients.forms import (
     RestrictionForm,
     RevokeConsentForm,
 )
-from artchart.clients.models import CareTeamMembership, ClientStatus, Diagnosis
+from artchart.clients.models import CareTeamMembership, ClientStatus, Diagnosis, Disclosure
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 from artchart.core.paging import page_of, query_without_page
 from artchart.core.models import Role
 from artchart.core.panel_registry import chart_panels
-from artchart.core.permissions import Action, Area
+from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.core.selectors import active_sites_for, colleagues_of, sites_for
 
 
@@ -412,8 +412,6 @@ def emergency_search(request):
 @login_required
 def emergency_request(request, client_id: int):
     """"Not on your care team": a designated user may ask for emergency access, with a reason."""
-    from artchart.core.permissions import allows, relations_of
-
     if allows(relations_of(request.user, client_id), Area.DEMOGRAPHICS, Action.READ):
         return _chart(client_id)
     client = selectors.break_glass_client_for_user(request.user, client_id)
@@ -565,8 +563,6 @@ def disclosure_detail(request, client_id: int, disclosure_id: int):
 @login_required
 def disclosure_correct(request, client_id: int, disclosure_id: int):
     from django.forms.models import model_to_dict
-
-    from artchart.clients.models import Disclosure
 
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
     original = selectors.disclosure_get(access, disclosure_id)

@@ -40,7 +40,9 @@ from artchart.measures import instruments
 from artchart.measures.models import MeasureLink, Respondent, ScheduleRule
 from artchart.measures.services import links, schedules
 from artchart.measures.services.administrations import administration_record
+from artchart.plans.models import Goal, PlanStatus
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Group, Session, SessionStatus
+from artchart.therapy.services import groups
 
 EVERY = 3  # a measure about every third attended session
 KINDS = ["recovered", "improved", "unchanged", "recovered", "improved", "deteriorated", "improved", "unchanged"]
@@ -113,8 +115,6 @@ def _attended(clients: list[Client]) -> dict[int, list[Session]]:
 
 def _program_referrals(*, people: dict[str, User], clients: list[Client], primaries: dict[int, User]) -> None:
     """Two of therapist2's school clients joined the school group and left for individual work before it met."""
-    from artchart.therapy.services import groups
-
     group = Group.objects.filter(program__isnull=False, site__population_type=PopulationType.SCHOOL).first()
     if group is None:
         return
@@ -228,8 +228,6 @@ def _links(*, clients: list[Client], primaries: dict[int, User], therapist: User
 def _goal_attainment(rng: random.Random, *, clients: list[Client], primaries: dict[int, User],
                      attended: dict[int, list[Session]]) -> None:
     """GAS ratings of the signed plan's goals at three sessions, for a few clients of each therapist."""
-    from artchart.plans.models import Goal, PlanStatus
-
     rated = [c for c in clients if c.status == ClientStatus.ACTIVE and len(attended[c.pk]) >= 6][:GAS_CLIENTS]
     for index, client in enumerate(rated):
         by = primaries[client.pk]

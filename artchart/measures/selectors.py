@@ -29,6 +29,7 @@ from artchart.measures.models import (
     RiskAlert,
     ScheduleRule,
 )
+from artchart.plans.models import Goal, PlanStatus
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind, Session, SessionStatus
 
 # Who may see program figures (the page, its CSV and the API): program admins and clinicians.
@@ -227,8 +228,6 @@ class Attainment:
 
 def attainment_of(access: ClientAccess) -> Attainment:
     """GAS ratings per goal of the client's plans, and the T-score over each goal's latest rating."""
-    from artchart.plans.models import Goal, PlanStatus
-
     ratings = defaultdict(list)
     for rating in GoalAttainment.objects.filter(client_id=access.client.pk).select_related("rated_by"):
         ratings[rating.goal_id].append(rating)
