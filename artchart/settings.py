@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "artchart.measures",
     "django_tasks",
     "django_tasks_db",
+    # Last: the demo builder uses every app above and no app imports it.
+    "artchart.demo",
 ]
 
 MIDDLEWARE = [

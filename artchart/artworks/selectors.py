@@ -13,6 +13,7 @@ from django.http import Http404
 
 from artchart import outcomes
 from artchart.artworks.models import FEATS, Annotation, Artwork, ArtworkGrant, Photo, Rating
+from artchart.artworks.services.consent import consent_in_force
 from artchart.clients.models import ConsentKind
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
@@ -96,8 +97,6 @@ def images_allowed(access: ClientAccess) -> bool:
     """May this viewer see the client's artwork images? Someone who sees the client only as a
     supervisor (no treating relation of their own) needs the client's supervision consent in
     force. Asked once per page, so a page of thumbnails never shows broken images."""
-    from artchart.artworks.services.consent import consent_in_force
-
     # TREATING_RELATIONS includes SUPERVISOR itself, so it is taken out here: "only as a supervisor".
     treats = access.relations & (TREATING_RELATIONS - {Relation.SUPERVISOR})
     supervisor_only = Relation.SUPERVISOR in access.relations and not treats

@@ -1,4 +1,4 @@
-"""Audit actions of the client record: consents, contacts, amendments, disclosures, restriction and emergency access.
+"""Audit actions of the client record: care teams, consents, contacts, amendments, disclosures, restriction and emergency access.
 
 Each value is the code an event stores (never changed once events carry it); each label says what
 happened in the words a clinician would use.
@@ -17,6 +17,8 @@ class ClientAction(AuditAction):
     BREAK_GLASS_REVIEW = "break_glass.review", "Reviewed an emergency access"
     BREAK_GLASS_START = "break_glass.start", "Used emergency access"
     BREAK_GLASS_UNDESIGNATE = "break_glass.undesignate", "Withdrew someone's emergency access"
+    CARE_TEAM_ADD = "care_team.add", "Added someone to a care team"
+    CARE_TEAM_REMOVE = "care_team.remove", "Removed someone from a care team"
     CLIENT_CREATE = "client.create", "Opened a client record"
     CLIENT_RESTRICT = "client.restrict", "Restricted a client record"
     CLIENT_UNRESTRICT = "client.unrestrict", "Lifted a client record's restriction"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
-from artchart.clients.models import Client, Consent, ConsentKind, Contact, Diagnosis, GatheredInfo
+from artchart.clients.models import (
+    Client,
+    Consent,
+    ConsentKind,
+    Contact,
+    Diagnosis,
+    EmergencyCategory,
+    GatheredInfo,
+    RestrictionCategory,
+)
 from artchart.clients.models import AmendmentDecision, AmendmentRequest, Disclosure
 from artchart.core.models import CareTeamRole
 
@@ -231,8 +240,6 @@ class RestrictionForm(forms.Form):
     )
 
     def __init__(self, *args, candidates, **kwargs):
-        from artchart.clients.models import RestrictionCategory
-
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = RestrictionCategory.choices
         self.fields["named_users"].queryset = candidates
@@ -247,8 +254,6 @@ class EmergencyAccessForm(forms.Form):
                              help_text="An admin reviews every emergency access and reads this reason.")
 
     def __init__(self, *args, **kwargs):
-        from artchart.clients.models import EmergencyCategory
-
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = EmergencyCategory.choices
 

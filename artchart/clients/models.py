@@ -1,4 +1,4 @@
-"""The client record: identity, precautions, diagnoses, contacts, consents, gathered information."""
+"""The client record: care team, identity, precautions, diagnoses, contacts, consents, gathered information."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from artchart.clients import validation as v
-from artchart.core.models import Organization, Site
+from artchart.core.models import CareTeamRole, Organization, Site
 
 
 # A TextField's max_length only sizes its form widget; the MaxLengthValidator
@@ -111,6 +111,26 @@ class Client(models.Model):
         if self.allergies:
             flags.append(f"Allergies: {self.allergies}")
         return flags
+
+
+class CareTeamMembership(models.Model):
+    """A user's place in one client's care team; the source of all chart access."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships")
+    role = models.CharField(max_length=20, choices=CareTeamRole.choices)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The table keeps the name it had when core kept care teams, so moving the model moved no rows.
+        db_table = "core_careteammembership"
+        constraints = [
+            models.UniqueConstraint(fields=["client", "user"], name="care_team_member_once"),
+        ]
+        indexes = [models.Index(fields=["user", "client"], name="core_carete_user_id_07ad8d_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
 
 
 class Diagnosis(models.Model):

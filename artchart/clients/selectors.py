@@ -9,12 +9,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from artchart.clients.models import Client, Consent, Contact, Diagnosis, GatheredDocument, GatheredInfo
+from artchart.clients.models import (
+    ACCOUNTING_YEARS,
+    AmendmentRequest,
+    CareTeamMembership,
+    Client,
+    ClientRestriction,
+    ClientStatus,
+    Consent,
+    ConsentKind,
+    Contact,
+    Diagnosis,
+    Disclosure,
+    EmergencyAccess,
+    GatheredDocument,
+    GatheredInfo,
+)
 from artchart.core import audit
-from artchart.core.access import require_client_access
-from artchart.core.permissions import Action, Area, Relation, allows, client_ids_with_chart_access
+from artchart.core.access import require_break_glass, require_client_access, require_role
+from artchart.core.models import Role, SupervisionLink, User
+from artchart.core.permissions import (
+    Action,
+    Area,
+    Relation,
+    TREATING_RELATIONS,
+    allows,
+    client_ids_with_chart_access,
+    may_break_glass,
+    relations_of,
+    running_emergency_accesses,
+)
 
 
 def clients_visible_to(user) -> QuerySet[Client]:
@@ -53,15 +79,11 @@ class ClientAccess:
     @cached_property
     def restriction(self):
         """The client's restriction, if it is a restricted client (else None)."""
-        from artchart.clients.models import ClientRestriction
-
         return ClientRestriction.objects.filter(client_id=self.client.pk).first()
 
     @property
     def hides_contact(self) -> bool:
         """Address, phone and email are hidden from this user (a viewer, or an emergency reader, of a restricted client)."""
-        from artchart.core.permissions import TREATING_RELATIONS
-
         return not (self.relations & TREATING_RELATIONS) and self.restriction is not None
 
     @cached_property
@@ -129,6 +151,19 @@ def document_get_for_user(user, document_id: int) -> GatheredDocument:
     return document
 
 
+# The order a care team is read in: who leads first.
+TEAM_ORDER = ["primary", "co_therapist", "supervisor", "intern", "viewer"]
+
+
+def care_team_of(client_id: int) -> QuerySet[CareTeamMembership]:
+    rank = Case(*[When(role=role, then=Value(i)) for i, role in enumerate(TEAM_ORDER)], output_field=IntegerField())
+    return (
+        CareTeamMembership.objects.filter(client_id=client_id)
+        .select_related("user")
+        .order_by(rank, "user__last_name")
+    )
+
+
 def care_team_client_for_user(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
     """The client for the care-team page: its team may look, the primary and admins manage.
 
@@ -136,8 +171,6 @@ def care_team_client_for_user(user, client_id: int, *, action: Action = Action.R
     care-team page shows the client's name and site, never the chart.
     """
     from django.http import Http404
-
-    from artchart.core.permissions import relations_of
 
     relations = relations_of(user, client_id)
     client = Client.objects.select_related("site").filter(pk=client_id, organization_id=user.organization_id).first()
@@ -155,9 +188,6 @@ def clients_for_care_team_admin(admin, *, q: str = "") -> QuerySet[Client]:
     """Every client of the admin's organization, by name, for care-team management."""
     from django.db.models import Count
 
-    from artchart.core.access import require_role
-    from artchart.core.models import Role
-
     require_role(admin, Role.ADMIN)
     clients = Client.objects.filter(organization_id=admin.organization_id).select_related("site")
     for word in q.split():
@@ -173,10 +203,6 @@ def active_client_counts_by_site(user) -> dict[int, int]:
     An aggregate only: no client is named, so no read is recorded.
     """
     from django.db.models import Count
-
-    from artchart.clients.models import ClientStatus
-    from artchart.core.access import require_role
-    from artchart.core.models import Role
 
     require_role(user, Role.PROGRAM_ADMIN)
     rows = (
@@ -201,8 +227,6 @@ BREAK_GLASS_SEARCH_MIN = 2
 
 def emergency_access_active(user, client_id: int):
     """The user's latest emergency access to the client that is still running, or None."""
-    from artchart.core.permissions import running_emergency_accesses
-
     return running_emergency_accesses(user).filter(client_id=client_id).order_by("-expires_at").first()
 
 
@@ -212,8 +236,6 @@ def break_glass_search(user, *, q: str = "") -> QuerySet[Client]:
     Names only (the page shows nothing else), and only once at least two
     letters are typed: the search is for finding one client, not for browsing.
     """
-    from artchart.core.access import require_break_glass
-
     require_break_glass(user)
     q = q.strip()
     if len(q) < BREAK_GLASS_SEARCH_MIN:
@@ -234,8 +256,6 @@ def break_glass_client_for_user(user, client_id: int) -> Client:
     """
     from django.http import Http404
 
-    from artchart.core.permissions import may_break_glass
-
     client = Client.objects.filter(pk=client_id, organization_id=getattr(user, "organization_id", None)).first()
     if client is None or not may_break_glass(user):
         raise Http404
@@ -245,10 +265,6 @@ def break_glass_client_for_user(user, client_id: int) -> Client:
 
 def emergency_accesses_unreviewed_for_admin(admin) -> QuerySet:
     """Break-the-glass accesses in the admin's organization that no admin has reviewed yet, oldest first."""
-    from artchart.clients.models import EmergencyAccess
-    from artchart.core.access import require_role
-    from artchart.core.models import Role
-
     require_role(admin, Role.ADMIN)
     return (
         EmergencyAccess.objects.filter(client__organization_id=admin.organization_id, reviewed_at__isnull=True)
@@ -259,10 +275,6 @@ def emergency_accesses_unreviewed_for_admin(admin) -> QuerySet:
 
 def emergency_access_get_for_admin(admin, access_id: int):
     from django.http import Http404
-
-    from artchart.clients.models import EmergencyAccess
-    from artchart.core.access import require_role
-    from artchart.core.models import Role
 
     require_role(admin, Role.ADMIN)
     access = (
@@ -278,8 +290,6 @@ def emergency_access_get_for_admin(admin, access_id: int):
 
 def restriction_candidates(client_id: int):
     """Who may be named on a restricted client: its care team and the supervisors of its members."""
-    from artchart.core.models import CareTeamMembership, SupervisionLink, User
-
     members = CareTeamMembership.objects.filter(client_id=client_id).values("user_id")
     supervisors = SupervisionLink.objects.filter(supervisee_id__in=members, ended_on__isnull=True).values("supervisor_id")
     return User.objects.filter(Q(pk__in=members) | Q(pk__in=supervisors), is_active=True).order_by(
@@ -290,8 +300,6 @@ def restriction_candidates(client_id: int):
 
 
 def amendments_of(access: ClientAccess) -> QuerySet:
-    from artchart.clients.models import AmendmentRequest
-
     return AmendmentRequest.objects.filter(client=access.client).select_related(
         "gathered_info", "recorded_by", "decided_by", "disagreement_recorded_by", "addendum__author",
     )
@@ -311,8 +319,6 @@ def gathered_info_with_amendment_notices(access: ClientAccess) -> QuerySet[Gathe
     """
     from django.db.models import Prefetch
 
-    from artchart.clients.models import AmendmentRequest
-
     decided = (
         AmendmentRequest.objects.exclude(decision="")
         .select_related("decided_by", "addendum__author")
@@ -325,14 +331,10 @@ def gathered_info_with_amendment_notices(access: ClientAccess) -> QuerySet[Gathe
 
 def release_consents_of(access: ClientAccess) -> QuerySet[Consent]:
     """The client's releases of information, newest first, for a disclosure to rely on."""
-    from artchart.clients.models import ConsentKind
-
     return access.client.consents.filter(kind=ConsentKind.RELEASE).order_by("-signed_on", "-id")
 
 
 def disclosures_of(access: ClientAccess) -> QuerySet:
-    from artchart.clients.models import Disclosure
-
     return Disclosure.objects.filter(client=access.client).select_related("consent", "disclosed_by", "corrects")
 
 
@@ -368,8 +370,6 @@ def _years_before(day, years: int):
 def accounting_of(access: ClientAccess, *, on=None) -> Accounting:
     """Every disclosure of the six years before ``on`` (default today), corrections beside what they correct."""
     from django.utils import timezone
-
-    from artchart.clients.models import ACCOUNTING_YEARS
 
     until = on or timezone.localdate()
     since = _years_before(until, ACCOUNTING_YEARS)

@@ -22,19 +22,25 @@ from artchart.clients import models as record
 from artchart.clients import validation as v
 from artchart.clients.audit_actions import ClientAction
 from artchart.clients.models import (
+    CareTeamMembership,
     Client,
+    ClientRestriction,
     Consent,
     ConsentDecision,
     Contact,
     Diagnosis,
+    EmergencyAccess,
+    EmergencyAccessDesignation,
     GatheredDocument,
     GatheredInfo,
 )
+from artchart.clients.selectors import restriction_candidates
 from artchart.core import audit
-from artchart.core.access import require_client_access
+from artchart.core.access import require_client_access, require_role
 from artchart.core.changes import apply_changes
-from artchart.core.models import CareTeamMembership, CareTeamRole, Role, User
-from artchart.core.permissions import Action, Area
+from artchart.core.models import CareTeamRole, Role, User
+from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of
+from artchart.core.services import NOT_SAME_ORGANIZATION
 
 CLIENT_FIELDS = (
     "site", "legal_first_name", "legal_last_name", "preferred_name", "pronouns", "date_of_birth",
@@ -48,6 +54,9 @@ CONSENT_FIELDS = (
     "signature_drawn", "exhibit_with_name", "recipient", "purpose", "information", "expires_on", "expiry_event",
     "right_to_revoke_explained",
 )
+LAST_PRIMARY = "A care team needs a primary therapist: name another before removing this one."
+ALREADY_ON_TEAM = "This person is already on the care team."
+CLINICAL_ROLE_NEEDED = "An admin or program administrator cannot take a clinical place on a care team."
 CANNOT_CREATE_CLIENTS = "Only therapists, supervisors and interns open client records."
 CONTACT_SIGNED_CONSENT = "This guardian signed a consent on record; it cannot be removed."
 DOCUMENT_TOO_LARGE = "The file is larger than {limit} MB."
@@ -413,9 +422,6 @@ def _require_manages_team(by: User, client: Client) -> None:
 @transaction.atomic
 def client_restrict(*, by: User, client: Client, category: str, named_users: Iterable[User]):
     """Make a client restricted (or change who is named): only the named users may see the chart."""
-    from artchart.clients.models import ClientRestriction
-    from artchart.clients.selectors import restriction_candidates
-
     _require_manages_team(by, client)
     named = {user.pk for user in named_users}
     if not named:
@@ -441,8 +447,6 @@ def client_restrict(*, by: User, client: Client, category: str, named_users: Ite
 @transaction.atomic
 def client_unrestrict(*, by: User, client: Client) -> None:
     """Lift a restriction: the whole care team sees the client again."""
-    from artchart.clients.models import ClientRestriction
-
     _require_manages_team(by, client)
     restriction = ClientRestriction.objects.select_for_update().filter(client=client).first()
     if restriction is None:
@@ -481,9 +485,6 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
     Refusals (no reason, not designated) are audited as security events and
     committed before the error is raised, so the attempt stays on record.
     """
-    from artchart.clients.models import EmergencyAccess
-    from artchart.core.permissions import allows, may_break_glass, relations_of
-
     if client.organization_id != by.organization_id:
         from django.http import Http404
 
@@ -513,8 +514,6 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
 @transaction.atomic
 def emergency_access_review(*, by: User, access, note: str):
     """An admin reviews one break-the-glass: a note, and who reviewed it when."""
-    from artchart.core.access import require_role
-
     require_role(by, Role.ADMIN)
     if access.client.organization_id != by.organization_id:
         from django.http import Http404
@@ -540,9 +539,6 @@ def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bo
 
     Taking it away also ends any emergency access the user still has running.
     """
-    from artchart.clients.models import EmergencyAccessDesignation
-    from artchart.core.access import require_role
-
     require_role(by, Role.ADMIN)
     if user.organization_id != by.organization_id:
         from django.http import Http404
@@ -560,3 +556,36 @@ def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bo
         current.delete()
         audit.record(actor=by, action=ClientAction.BREAK_GLASS_UNDESIGNATE, obj=user, flagged=True)
     return True
+
+
+# --- care teams ------------------------------------------------------------------
+
+
+@transaction.atomic
+def care_team_add(*, by: User, client_id: int, user: User, role: str) -> CareTeamMembership:
+    require_client_access(by, client_id, Area.CARE_TEAM, Action.MANAGE)
+    if user.organization_id != by.organization_id:
+        raise ValidationError({"user": NOT_SAME_ORGANIZATION})
+    if user.role in (Role.ADMIN, Role.PROGRAM_ADMIN):
+        raise ValidationError({"user": CLINICAL_ROLE_NEEDED})
+    if CareTeamMembership.objects.filter(client_id=client_id, user=user).exists():
+        raise ValidationError({"user": ALREADY_ON_TEAM})
+    membership = CareTeamMembership(client_id=client_id, user=user, role=role)
+    membership.full_clean()
+    membership.save()
+    audit.record(actor=by, action=ClientAction.CARE_TEAM_ADD, obj=membership, client_ids=[client_id],
+                 detail={"user": user.pk, "role": role}, flagged=True)
+    return membership
+
+
+@transaction.atomic
+def care_team_remove(*, by: User, membership: CareTeamMembership) -> None:
+    require_client_access(by, membership.client_id, Area.CARE_TEAM, Action.MANAGE)
+    if membership.role == CareTeamRole.PRIMARY and not CareTeamMembership.objects.filter(
+        client_id=membership.client_id, role=CareTeamRole.PRIMARY
+    ).exclude(pk=membership.pk).exists():
+        raise ValidationError(LAST_PRIMARY)
+    detail = {"user": membership.user_id, "role": membership.role}
+    audit.record(actor=by, action=ClientAction.CARE_TEAM_REMOVE, obj=membership, client_ids=[membership.client_id],
+                 detail=detail, flagged=True)
+    membership.delete()

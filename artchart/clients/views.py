@@ -28,15 +28,14 @@ from artchart.clients.forms import (
     RestrictionForm,
     RevokeConsentForm,
 )
-from artchart.clients.models import ClientStatus, Diagnosis
-from artchart.core import services as core_services
+from artchart.clients.models import CareTeamMembership, ClientStatus, Diagnosis, Disclosure
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 from artchart.core.paging import page_of, query_without_page
-from artchart.core.models import CareTeamMembership, Role
+from artchart.core.models import Role
 from artchart.core.panel_registry import chart_panels
-from artchart.core.permissions import Action, Area
-from artchart.core.selectors import active_sites_for, care_team_of, colleagues_of, sites_for
+from artchart.core.permissions import Action, Area, allows, relations_of
+from artchart.core.selectors import active_sites_for, colleagues_of, sites_for
 
 
 
@@ -101,7 +100,7 @@ def client_chart(request, client_id: int):
         "contacts": list(selectors.contacts_of(access)),
         "consents": list(selectors.consents_of(access)),
         "gathered": list(selectors.gathered_info_with_amendment_notices(access)),
-        "team": list(care_team_of(client_id)),
+        "team": list(selectors.care_team_of(client_id)),
         "amendments": list(selectors.amendments_of(access)),
         "recent_disclosures": list(selectors.disclosures_of(access)[:RECENT_DISCLOSURES]),
         # The plan, sessions and notes of the apps after clients: see core/panel_registry.py.
@@ -313,14 +312,14 @@ def care_team(request, client_id: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                core_services.care_team_add(by=request.user, client_id=client_id, **form.cleaned_data)
+                services.care_team_add(by=request.user, client_id=client_id, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"{form.cleaned_data['user']} joined the care team.")
                 return redirect("clients:care_team", client_id)
     return render(request, "clients/care_team.html", {
-        "client": access.client, "access": access, "team": care_team_of(client_id), "form": form,
+        "client": access.client, "access": access, "team": selectors.care_team_of(client_id), "form": form,
         "nav": "care_teams" if request.user.role == Role.ADMIN else "clients",
     })
 
@@ -331,7 +330,7 @@ def care_team_remove(request, client_id: int, membership_id: int):
     selectors.care_team_client_for_user(request.user, client_id, action=Action.MANAGE)
     membership = get_object_or_404(CareTeamMembership, pk=membership_id, client_id=client_id)
     try:
-        core_services.care_team_remove(by=request.user, membership=membership)
+        services.care_team_remove(by=request.user, membership=membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -413,8 +412,6 @@ def emergency_search(request):
 @login_required
 def emergency_request(request, client_id: int):
     """"Not on your care team": a designated user may ask for emergency access, with a reason."""
-    from artchart.core.permissions import allows, relations_of
-
     if allows(relations_of(request.user, client_id), Area.DEMOGRAPHICS, Action.READ):
         return _chart(client_id)
     client = selectors.break_glass_client_for_user(request.user, client_id)
@@ -566,8 +563,6 @@ def disclosure_detail(request, client_id: int, disclosure_id: int):
 @login_required
 def disclosure_correct(request, client_id: int, disclosure_id: int):
     from django.forms.models import model_to_dict
-
-    from artchart.clients.models import Disclosure
 
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
     original = selectors.disclosure_get(access, disclosure_id)

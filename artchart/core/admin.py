@@ -17,7 +17,6 @@ from artchart.core.models import (
     ApiToken,
     AuditCounter,
     AuditEvent,
-    CareTeamMembership,
     Organization,
     Site,
     SupervisionLink,
@@ -86,13 +85,6 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         if change and {"role", "is_active"} & set(form.changed_data):
             obj.security_epoch += 1
         super().save_model(request, obj, form, change)
-
-
-@admin.register(CareTeamMembership)
-class CareTeamMembershipAdmin(AuditedAdmin):
-    list_display = ("client", "user", "role", "added_at")
-    list_filter = ("role",)
-    raw_id_fields = ("client", "user")
 
 
 @admin.register(SupervisionLink)

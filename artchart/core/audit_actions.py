@@ -22,8 +22,6 @@ class CoreAction(AuditAction):
     AUTH_MFA_VERIFIED = "auth.mfa_verified", "Passed two-step sign-in"
     AUTH_PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", "Asked for a password reset"
     AUTH_SESSION_EXPIRED = "auth.session_expired", "Signed out for inactivity or time limit"
-    CARE_TEAM_ADD = "care_team.add", "Added someone to a care team"
-    CARE_TEAM_REMOVE = "care_team.remove", "Removed someone from a care team"
     CLIENT_READ = "client.read", "Read a client record"
     DEMO_BACKDATE = "demo.backdate", "Placed the demo's past notes on their session days"
     DJANGO_ADMIN_ADD = "django_admin.add", "Added a record in Django admin"

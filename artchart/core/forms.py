@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm, UserCreationForm
 
 from artchart.core.models import Role, Site, User
+from artchart.core.permissions import relations_provider
 
 SIGN_IN_FAILED = "That username and password do not match an active account."
 UNTIL_BEFORE_SINCE = "The end date is before the start date."
@@ -101,10 +102,7 @@ class UserEditForm(forms.ModelForm):
         for name in ("first_name", "last_name"):
             self.fields[name].required = True
         if self.instance.pk:
-            from artchart.clients.models import EmergencyAccessDesignation
-
-            self.fields["may_break_glass"].initial = EmergencyAccessDesignation.objects.filter(
-                user_id=self.instance.pk).exists()
+            self.fields["may_break_glass"].initial = relations_provider().is_designated_to_break_glass(self.instance)
 
     def clean_npi(self) -> str:
         return clean_npi(self.cleaned_data["npi"])

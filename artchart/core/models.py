@@ -1,4 +1,4 @@
-"""Organization, sites, people, care teams, supervision, API tokens and the audit log."""
+"""Organization, sites, people, care-team roles, supervision, API tokens and the audit log."""
 
 from __future__ import annotations
 
@@ -97,24 +97,6 @@ class CareTeamRole(models.TextChoices):
     INTERN = "intern", "Intern"
     SUPERVISOR = "supervisor", "Supervising clinician"
     VIEWER = "viewer", "Treatment-team member"
-
-
-class CareTeamMembership(models.Model):
-    """A user's place in one client's care team; the source of all chart access."""
-
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="care_team")
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="care_team_memberships")
-    role = models.CharField(max_length=20, choices=CareTeamRole.choices)
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["client", "user"], name="care_team_member_once"),
-        ]
-        indexes = [models.Index(fields=["user", "client"])]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()}"
 
 
 class SupervisionLink(models.Model):

@@ -4,13 +4,20 @@ Access follows the user's place in the client's care team, never the role
 alone. ``ACCESS[area][relation]`` is the set of actions that relation allows.
 Views and the API ask :func:`allows`; the URL access test is generated from
 this table, so changing a cell here changes what every page must answer.
+
+How a user stands to a client is read from tables that the clients app keeps
+(the care team, restricted clients, emergency access). Core names what it needs
+as :class:`ChartRelations`; the clients app registers its implementation when it
+is ready, and every door asks through the functions below.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Protocol
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
 
 class Relation(StrEnum):
@@ -132,122 +139,74 @@ def chart_relations() -> frozenset[Relation]:
     return frozenset(rel for rel, actions in ACCESS[Area.DEMOGRAPHICS].items() if Action.READ in actions)
 
 
+class ChartRelations(Protocol):
+    """What core asks of the app that keeps care teams, restricted clients and emergency access."""
+
+    def relations_of(self, user, client_id: int) -> frozenset[Relation]: ...
+
+    def client_ids_with_chart_access(self, user) -> QuerySet: ...
+
+    def client_ids_allowing(self, user, area: Area, action: Action) -> QuerySet: ...
+
+    def running_emergency_accesses(self, user) -> QuerySet: ...
+
+    def may_break_glass(self, user) -> bool: ...
+
+    def is_designated_to_break_glass(self, user) -> bool: ...
+
+    def break_glass_designation_set(self, *, by, user, designated: bool) -> None: ...
+
+    def reads_to_flag(self, user, client_ids) -> bool: ...
+
+    def clients_named_for(self, user, client_ids: set[int]) -> dict: ...
+
+
+NO_CHART_RELATIONS = "No installed app registered the chart relations (artchart.clients does, when it is ready)."
+
+_registered: list[ChartRelations] = []
+
+
+def register_chart_relations(provider: ChartRelations) -> None:
+    """Called once by the clients app's ``ready()``; a second call replaces the first."""
+    _registered[:] = [provider]
+
+
+def relations_provider() -> ChartRelations:
+    if not _registered:
+        raise ImproperlyConfigured(NO_CHART_RELATIONS)
+    return _registered[0]
+
+
 def relations_of(user, client_id: int) -> frozenset[Relation]:
-    """Every relation ``user`` has to the client.
-
-    From the care team and supervision links — which count for a restricted
-    client only if the user is one of its named users — and from an emergency
-    access (break the glass) still running.
-    """
-    from artchart.core.models import CareTeamMembership, Role
-
-    if not (user and user.is_authenticated and user.is_active):
-        return frozenset()
-    relations: set[Relation] = set()
-    if user.role == Role.ADMIN:
-        relations.add(Relation.ADMIN)
-    if user.role == Role.PROGRAM_ADMIN:
-        relations.add(Relation.PROGRAM_ADMIN)
-    if _team_counts_for(user, client_id):
-        team = CareTeamMembership.objects.filter(client_id=client_id)
-        for role in team.filter(user=user).values_list("role", flat=True):
-            relations.add(Relation(role))
-        if team.filter(_supervised_by(user, prefix="user__")).exists():
-            relations.add(Relation.SUPERVISOR)
-    if running_emergency_accesses(user).filter(client_id=client_id).exists():
-        relations.add(Relation.EMERGENCY)
-    return frozenset(relations)
-
-
-# Restricted clients and emergency access are kept by the clients app (their
-# rows name a client); the rule about them is here, the one place every door asks.
-
-
-def _team_counts_for(user, client_id: int) -> bool:
-    """False if the client is restricted and ``user`` is not one of its named users."""
-    from artchart.clients.models import ClientRestriction
-
-    return not ClientRestriction.objects.filter(client_id=client_id).exclude(named_users=user).exists()
+    """Every relation ``user`` has to the client: care team, supervision, emergency access."""
+    return relations_provider().relations_of(user, client_id)
 
 
 def running_emergency_accesses(user) -> QuerySet:
     """The user's emergency accesses still running (and only while the user is still designated)."""
-    from django.utils import timezone
-
-    from artchart.clients.models import EmergencyAccess
-
-    return EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now(),
-                                          user__break_glass_designation__isnull=False)
+    return relations_provider().running_emergency_accesses(user)
 
 
 def may_break_glass(user) -> bool:
     """True if an admin has designated ``user`` for emergency access."""
-    from artchart.clients.models import EmergencyAccessDesignation
-
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return EmergencyAccessDesignation.objects.filter(user=user).exists()
+    return relations_provider().may_break_glass(user)
 
 
 def reads_to_flag(user, client_ids) -> bool:
     """True if a read of these clients must be flagged: a restricted client, or one under emergency access."""
-    from artchart.clients.models import ClientRestriction
-
-    ids = list(client_ids)
-    if not ids:
-        return False
-    if ClientRestriction.objects.filter(client_id__in=ids).exists():
-        return True
-    return bool(user and user.is_authenticated) and running_emergency_accesses(user).filter(client_id__in=ids).exists()
+    return relations_provider().reads_to_flag(user, client_ids)
 
 
-def _supervised_by(user, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}supervisor_links__supervisor": user, f"{prefix}supervisor_links__ended_on__isnull": True})
+def clients_named_for(user, client_ids: set[int]) -> dict:
+    """Those of ``client_ids`` that ``user`` may see, by id (each noted as shown); the others stay unnamed."""
+    return relations_provider().clients_named_for(user, client_ids)
 
 
 def client_ids_with_chart_access(user) -> QuerySet:
-    """A subquery of client ids whose chart ``user`` may open.
-
-    Care team or supervisor of a member (for a restricted client, only if named),
-    or an emergency access still running. One query however many clients.
-    """
-    from artchart.clients.models import Client, ClientRestriction
-    from artchart.core.models import CareTeamMembership
-
-    if not (user and user.is_authenticated and user.is_active):
-        return CareTeamMembership.objects.none().values("client_id")
-    restricted_not_named = ClientRestriction.objects.exclude(named_users=user).values("client_id")
-    team = (
-        CareTeamMembership.objects.filter(Q(user=user) | _supervised_by(user, prefix="user__"))
-        .exclude(client_id__in=restricted_not_named)
-        .values("client_id")
-    )
-    emergency = running_emergency_accesses(user).values("client_id")
-    return Client.objects.filter(Q(pk__in=team) | Q(pk__in=emergency)).values("pk")
+    """A subquery of client ids whose chart ``user`` may open."""
+    return relations_provider().client_ids_with_chart_access(user)
 
 
 def client_ids_allowing(user, area: Area, action: Action) -> QuerySet:
-    """A subquery of the client ids on whose chart ``user`` may do ``action`` on ``area``.
-
-    The care-team relations of the access table in one query (a restricted
-    client counts only for its named users); ``client_ids_with_chart_access``
-    is the same for reading the chart at all.
-    """
-    from artchart.clients.models import Client, ClientRestriction
-    from artchart.core.models import CareTeamMembership
-
-    if not (user and user.is_authenticated and user.is_active):
-        return Client.objects.none().values("pk")
-    allowed = {relation for relation, actions in ACCESS[area].items() if action in actions}
-    team_roles = [relation.value for relation in allowed
-                  if relation in (Relation.PRIMARY, Relation.CO_THERAPIST, Relation.INTERN, Relation.SUPERVISOR,
-                                  Relation.VIEWER)]
-    who = Q(user=user, role__in=team_roles)
-    if Relation.SUPERVISOR in allowed:
-        who |= _supervised_by(user, prefix="user__")
-    restricted_not_named = ClientRestriction.objects.exclude(named_users=user).values("client_id")
-    team = CareTeamMembership.objects.filter(who).exclude(client_id__in=restricted_not_named).values("client_id")
-    ids = Q(pk__in=team)
-    if Relation.EMERGENCY in allowed:
-        ids |= Q(pk__in=running_emergency_accesses(user).values("client_id"))
-    return Client.objects.filter(ids).values("pk")
+    """A subquery of the client ids on whose chart ``user`` may do ``action`` on ``area``."""
+    return relations_provider().client_ids_allowing(user, area, action)

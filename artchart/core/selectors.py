@@ -1,4 +1,4 @@
-"""Reads of organization-level records: users, sites, care teams, tokens, audit."""
+"""Reads of organization-level records: users, sites, supervision, tokens, audit."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from artchart.core.models import (
     ApiToken,
     AuditCounter,
     AuditEvent,
-    CareTeamMembership,
     MfaDevice,
     RecoveryCode,
     Role,
@@ -68,21 +67,6 @@ def site_get_for_admin(admin, site_id: int) -> Site:
 def colleagues_of(user) -> QuerySet[User]:
     """Active users of the same organization, for picking care-team members."""
     return User.objects.filter(organization_id=user.organization_id, is_active=True)
-
-
-# The order a care team is read in: who leads first.
-TEAM_ORDER = ["primary", "co_therapist", "supervisor", "intern", "viewer"]
-
-
-def care_team_of(client_id: int) -> QuerySet[CareTeamMembership]:
-    from django.db.models import Case, IntegerField, Value, When
-
-    rank = Case(*[When(role=role, then=Value(i)) for i, role in enumerate(TEAM_ORDER)], output_field=IntegerField())
-    return (
-        CareTeamMembership.objects.filter(client_id=client_id)
-        .select_related("user")
-        .order_by(rank, "user__last_name")
-    )
 
 
 def supervision_links_for_admin(admin) -> QuerySet[SupervisionLink]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -12,13 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from artchart.core import audit, mfa
-from artchart.core.access import require_client_access, require_role
+from artchart.core import audit, mail, mfa
+from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
 from artchart.core.models import (
     ApiToken,
-    CareTeamMembership,
-    CareTeamRole,
     MfaDevice,
     Organization,
     RecoveryCode,
@@ -28,15 +25,10 @@ from artchart.core.models import (
     SupervisionLink,
     User,
 )
-from artchart.core.permissions import Action, Area
+from artchart.core.permissions import relations_provider
 from artchart.core.secrets import new_secret, secret_hash
 
-logger = logging.getLogger(__name__)
-
-LAST_PRIMARY = "A care team needs a primary therapist: name another before removing this one."
-ALREADY_ON_TEAM = "This person is already on the care team."
 NOT_SAME_ORGANIZATION = "This person belongs to another organization."
-CLINICAL_ROLE_NEEDED = "An admin or program administrator cannot take a clinical place on a care team."
 NO_SELF_LOCKOUT = ("You cannot take away your own admin role or deactivate your own account; "
                    "ask another admin to do it.")
 SITE_NAME_TAKEN = "Your organization already has a site of that name."
@@ -77,9 +69,7 @@ def user_update(*, by: User, user: User, **fields) -> User:
     if "may_break_glass" in fields:
         # The designation is kept by the clients app (beside the emergency
         # accesses it allows); its service writes and audits it in this transaction.
-        from artchart.clients.services import break_glass_designation_set
-
-        break_glass_designation_set(by=by, user=user, designated=bool(fields["may_break_glass"]))
+        relations_provider().break_glass_designation_set(by=by, user=user, designated=bool(fields["may_break_glass"]))
     if not changed:
         return user
     if user.pk == by.pk and (user.role != Role.ADMIN or not user.is_active):
@@ -164,39 +154,6 @@ def _check_site_name_free(site: Site) -> None:
     # The unique constraint would say the same in words no one reads twice.
     if Site.objects.filter(organization_id=site.organization_id, name__iexact=site.name).exclude(pk=site.pk).exists():
         raise ValidationError({"name": SITE_NAME_TAKEN})
-
-
-# --- care teams ------------------------------------------------------------------
-
-
-@transaction.atomic
-def care_team_add(*, by: User, client_id: int, user: User, role: str) -> CareTeamMembership:
-    require_client_access(by, client_id, Area.CARE_TEAM, Action.MANAGE)
-    if user.organization_id != by.organization_id:
-        raise ValidationError({"user": NOT_SAME_ORGANIZATION})
-    if user.role in (Role.ADMIN, Role.PROGRAM_ADMIN):
-        raise ValidationError({"user": CLINICAL_ROLE_NEEDED})
-    if CareTeamMembership.objects.filter(client_id=client_id, user=user).exists():
-        raise ValidationError({"user": ALREADY_ON_TEAM})
-    membership = CareTeamMembership(client_id=client_id, user=user, role=role)
-    membership.full_clean()
-    membership.save()
-    audit.record(actor=by, action=CoreAction.CARE_TEAM_ADD, obj=membership, client_ids=[client_id],
-                 detail={"user": user.pk, "role": role}, flagged=True)
-    return membership
-
-
-@transaction.atomic
-def care_team_remove(*, by: User, membership: CareTeamMembership) -> None:
-    require_client_access(by, membership.client_id, Area.CARE_TEAM, Action.MANAGE)
-    if membership.role == CareTeamRole.PRIMARY and not CareTeamMembership.objects.filter(
-        client_id=membership.client_id, role=CareTeamRole.PRIMARY
-    ).exclude(pk=membership.pk).exists():
-        raise ValidationError(LAST_PRIMARY)
-    detail = {"user": membership.user_id, "role": membership.role}
-    audit.record(actor=by, action=CoreAction.CARE_TEAM_REMOVE, obj=membership, client_ids=[membership.client_id],
-                 detail=detail, flagged=True)
-    membership.delete()
 
 
 # --- supervision -------------------------------------------------------------------
@@ -547,14 +504,4 @@ def _notify(user: User | None, notice: tuple[str, str]) -> None:
     subject, what = notice
     body = NOTICE_BODY.format(name=user.first_name or user.username, username=user.username, what=what,
                               when=f"{timezone.localtime():%d %B %Y at %H:%M %Z}")
-    address = user.email
-    transaction.on_commit(lambda: _send_notice(address, subject, body))
-
-
-def _send_notice(address: str, subject: str, body: str) -> None:
-    from django.core.mail import send_mail
-
-    try:
-        send_mail(subject, body, None, [address])
-    except Exception:  # a mail server outage must not undo or hide the change itself
-        logger.exception("The security notice %r could not be sent", subject)
+    mail.send_after_commit(subject=subject, body=body, to=[user.email], what=f"The security notice {subject!r}")

@@ -1,7 +1,7 @@
 """The demo practice's measures, so every measures page has data: scores over time, schedules,
 links, GAS and one alert.
 
-Called once from ``artchart.core.demo.build_demo`` after the sessions exist.
+Called once from ``artchart.demo.practice.build_demo`` after the sessions exist.
 Everything goes through the measures services (scored, validated, audited):
 
 * The school clients answer the GAD-7, the forensic and outpatient clients the
@@ -37,15 +37,17 @@ import random
 
 from django.utils import timezone
 
-from artchart.clients.models import Client, ClientStatus
+from artchart.clients.models import CareTeamMembership, Client, ClientStatus
 from artchart.core import audit
 from artchart.core.audit_actions import CoreAction
-from artchart.core.models import CareTeamMembership, CareTeamRole, PopulationType, User
+from artchart.core.models import CareTeamRole, PopulationType, User
 from artchart.measures import instruments, selectors
 from artchart.measures.models import MeasureLink, Respondent, ScheduleRule
 from artchart.measures.services import links, schedules
 from artchart.measures.services.administrations import administration_record
+from artchart.plans.models import Goal, PlanStatus
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Group, Session, SessionStatus
+from artchart.therapy.services import groups
 
 EVERY = 3  # a measure about every third attended session
 KINDS = ["recovered", "improved", "unchanged", "recovered", "improved", "deteriorated", "improved", "unchanged"]
@@ -120,8 +122,6 @@ def _attended(clients: list[Client]) -> dict[int, list[Session]]:
 
 def _program_referrals(*, people: dict[str, User], clients: list[Client], primaries: dict[int, User]) -> None:
     """Two of therapist2's school clients joined the school group and left for individual work before it met."""
-    from artchart.therapy.services import groups
-
     group = Group.objects.filter(program__isnull=False, site__population_type=PopulationType.SCHOOL).first()
     if group is None:
         return
@@ -257,8 +257,6 @@ def _links(*, clients: list[Client], primaries: dict[int, User], therapist: User
 def _goal_attainment(rng: random.Random, *, clients: list[Client], primaries: dict[int, User],
                      attended: dict[int, list[Session]]) -> None:
     """GAS ratings of the signed plan's goals at three sessions, for a few clients of each therapist."""
-    from artchart.plans.models import Goal, PlanStatus
-
     rated = [c for c in clients if c.status == ClientStatus.ACTIVE and len(attended[c.pk]) >= 6][:GAS_CLIENTS]
     for index, client in enumerate(rated):
         by = primaries[client.pk]

@@ -8,7 +8,7 @@ from artchart.clients.selectors import shown
 from artchart.core.models import Role
 from artchart.core.panel_registry import Panel
 from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
-from artchart.measures import selectors
+from artchart.measures import instruments, selectors
 from artchart.measures.models import Administration
 from artchart.measures.services.alerts import may_acknowledge
 from artchart.measures.services.escalation import escalations_seen
@@ -84,7 +84,6 @@ def session_panels(user, session) -> list[Panel]:
     if not administrations and record_for is None:
         return []
     shown(a.client for a in administrations)
-    from artchart.measures import instruments
 
     available = instruments.available()
     rows = [{"administration": a, "name": getattr(available.get(a.instrument), "short_name", a.instrument)}

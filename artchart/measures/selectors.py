@@ -14,11 +14,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from artchart import outcomes
-from artchart.clients.models import Client
+from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
 from artchart.core.access import require_role
-from artchart.core.models import CareTeamMembership, CareTeamRole, Role
+from artchart.core.models import CareTeamRole, Role
 from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.measures import instruments
 from artchart.measures.models import (
@@ -33,6 +33,7 @@ from artchart.measures.models import (
     SafetyPlan,
     ScheduleRule,
 )
+from artchart.plans.models import Goal, PlanStatus
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind, Session, SessionStatus
 
 # Who may see program figures (the page, its CSV and the API): program admins and clinicians.
@@ -268,8 +269,6 @@ class Attainment:
 
 def attainment_of(access: ClientAccess) -> Attainment:
     """GAS ratings per goal of the client's plans, and the T-score over each goal's latest rating."""
-    from artchart.plans.models import Goal, PlanStatus
-
     ratings = defaultdict(list)
     for rating in GoalAttainment.objects.filter(client_id=access.client.pk).select_related("rated_by"):
         ratings[rating.goal_id].append(rating)

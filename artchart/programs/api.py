@@ -8,6 +8,7 @@ from pydantic import Field
 from artchart.core.api import Id
 from artchart.core.selectors import active_sites_for
 from artchart.programs import selectors, services
+from artchart.programs.models import SITE_UNKNOWN
 
 router = Router(tags=["programs"])
 
@@ -50,8 +51,6 @@ class ProgramOut(Schema):
 
 def _fields(request, payload) -> dict:
     from django.core.exceptions import ValidationError
-
-    from artchart.programs.models import SITE_UNKNOWN
 
     fields = payload.dict()
     if fields["site"] is not None and not active_sites_for(request.user).filter(pk=fields["site"]).exists():

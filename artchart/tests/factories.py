@@ -6,8 +6,8 @@ import datetime as dt
 
 import factory
 
-from artchart.clients.models import Client, Consent, Contact, GatheredInfo
-from artchart.core.models import CareTeamMembership, Organization, PopulationType, Role, Site, SupervisionLink, User
+from artchart.clients.models import CareTeamMembership, Client, Consent, Contact, GatheredInfo
+from artchart.core.models import Organization, PopulationType, Role, Site, SupervisionLink, User
 
 PASSWORD = "correct-horse-battery"
 

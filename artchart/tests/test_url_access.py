@@ -281,7 +281,8 @@ def test_every_url_has_a_rule():
 
 @pytest.fixture
 def objs(people, client_record):
-    from artchart.core.models import CareTeamMembership, SupervisionLink
+    from artchart.clients.models import CareTeamMembership
+    from artchart.core.models import SupervisionLink
     from artchart.core.services import token_issue
     from artchart.tests.factories import ConsentFactory, ContactFactory, GatheredInfoFactory
     from artchart.clients.models import Diagnosis, EmergencyAccessDesignation, GatheredDocument

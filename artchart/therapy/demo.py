@@ -1,6 +1,6 @@
 """The demo practice's clinical work: sessions, a school group, notes and the rest, so every page has data.
 
-Called once from ``artchart.core.demo.build_demo`` after the clients and their
+Called once from ``artchart.demo.practice.build_demo`` after the clients and their
 signed plans exist. Everything goes through the therapy and plans services, so
 each write is validated and audited, and everything is drawn from the demo's
 ``random.Random(seed)``, so two demos built on the same day read the same.
@@ -31,7 +31,8 @@ from django.utils import timezone
 from artchart.clients.models import Client, ClientStatus
 from artchart.core import audit
 from artchart.core.audit_actions import CoreAction
-from artchart.core.models import CareTeamRole, PopulationType, Site, User
+from artchart.core.models import CareTeamRole, Organization, PopulationType, Site, User
+from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.plans import services as plan_services
 from artchart.plans.models import Goal, PlanStatus, TreatmentPlan
 from artchart.programs.models import Directive, Program
@@ -469,8 +470,6 @@ def _extras(writer: _Writer, *, people: dict[str, User], clients: list[Client], 
 def _intern(writer: _Writer, *, intern: User, supervisor: User, therapist: User, clients: list[Client],
             rooms: dict, today: dt.date) -> None:
     """The intern's two recent sessions: one note waiting for co-signature, one returned with comments."""
-    from artchart.core.permissions import Action, Area, allows, relations_of
-
     theirs = [c for c in clients if c.status == ClientStatus.ACTIVE
               and c.site.population_type == PopulationType.OUTPATIENT
               and allows(relations_of(intern, c.pk), Area.NOTES, Action.WRITE)]
@@ -506,7 +505,6 @@ def _backdate(placed: dict[int, dt.datetime], *, organization_id: int) -> None:
         note.updated_at = note.signed_at = at
         note.late_entry = False
     Note.objects.bulk_update(rows, ["created_at", "updated_at", "signed_at", "late_entry"], batch_size=500)
-    from artchart.core.models import Organization
 
     audit.record(actor=None, action=CoreAction.DEMO_BACKDATE, obj=Organization.objects.get(pk=organization_id),
                  detail={"notes": len(rows), "via": "demo"})

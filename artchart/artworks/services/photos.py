@@ -134,7 +134,7 @@ def attach(*, by: User, artwork: Artwork, checked: list[CheckedPhoto], captions:
         photos.append(photo)
         new.append(photo)
     if new:
-        from artchart.artworks.tasks import analyse_photo
+        from artchart.artworks.tasks import analyse_photo  # cycle: tasks imports photo_analyse from this module
 
         for photo in new:
             analyse_photo.enqueue(photo.pk)

@@ -16,10 +16,10 @@ from django.utils import timezone
 from artchart.api import NUL_REFUSED
 from artchart.clients import services
 from artchart.clients import validation as v
-from artchart.clients.models import Client, Consent, Contact, Diagnosis, GatheredDocument, GatheredInfo
+from artchart.clients.models import CareTeamMembership, Client, Consent, Contact, Diagnosis, GatheredDocument, GatheredInfo
 from artchart.core import services as core_services
 from artchart.core.access import NOT_ALLOWED
-from artchart.core.models import AuditEvent, CareTeamMembership
+from artchart.core.models import AuditEvent
 from artchart.tests.access_rules import area_rule_modules
 from artchart.tests.factories import (
     CareTeamFactory,

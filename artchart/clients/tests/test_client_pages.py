@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from artchart.clients import validation as v
-from artchart.clients.models import Client, Consent, GatheredDocument, GatheredInfo
-from artchart.core.models import AuditEvent, CareTeamMembership
+from artchart.clients.models import CareTeamMembership, Client, Consent, GatheredDocument, GatheredInfo
+from artchart.core.models import AuditEvent
 from artchart.tests.factories import CareTeamFactory, ClientFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,10 +20,10 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from artchart.clients import services as client_services
-from artchart.clients.models import Client
+from artchart.clients.models import CareTeamMembership, Client
 from artchart.core import audit
 from artchart.core.audit_actions import CoreAction
-from artchart.core.models import AuditCounter, AuditEvent, CareTeamMembership
+from artchart.core.models import AuditCounter, AuditEvent
 from artchart.core.testing import audit_triggers_lifted
 
 pytestmark = pytest.mark.django_db

@@ -25,19 +25,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from artchart.clients.models import Client
-from artchart.core import audit, demo
+from artchart.clients.models import CareTeamMembership, Client
+from artchart.core import audit
 from artchart.core.audit_actions import CoreAction
 from artchart.core.management.commands import flush as flush_command
 from artchart.core.management.commands import serve as serve_command
 from artchart.core.models import (
     AuditEvent,
-    CareTeamMembership,
     CareTeamRole,
     Organization,
     Role,
     User,
 )
+from artchart.demo import practice as demo
 from artchart.tests.factories import UserFactory
 
 ROOT = Path(settings.BASE_DIR)

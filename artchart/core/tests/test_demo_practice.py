@@ -16,12 +16,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from artchart.clients.models import Client, Consent, ConsentKind, Contact, Diagnosis, GatheredInfo
+from artchart.clients.models import CareTeamMembership, Client, Consent, ConsentKind, Contact, Diagnosis, GatheredInfo
 from artchart.clients.validation import ICD10_PATTERN
-from artchart.core import audit, demo
+from artchart.core import audit
 from artchart.core.models import (
     AuditEvent,
-    CareTeamMembership,
     CareTeamRole,
     Organization,
     PopulationType,
@@ -30,6 +29,7 @@ from artchart.core.models import (
     SupervisionLink,
     User,
 )
+from artchart.demo import practice as demo
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client as Browser
 from django.urls import reverse
 
+from artchart.clients import services as client_services
 from artchart.core import services
-from artchart.core.models import CareTeamMembership
+from artchart.clients.models import CareTeamMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_removal_from_a_care_team_ends_access_to_that_clients_pages_only(therapi
     CareTeamFactory(client=other, user=intern, role="primary")
     cookie, token = _signed_in(intern)
     membership = CareTeamMembership.objects.get(client=client_record, user=intern)
-    services.care_team_remove(by=therapist, membership=membership)
+    client_services.care_team_remove(by=therapist, membership=membership)
     chart = reverse("clients:chart", args=[client_record.pk])
     assert _replay(cookie, token, chart, f"/api/v1/clients/{client_record.pk}") == (404, 404)
     still = reverse("clients:chart", args=[other.pk])

@@ -5,21 +5,20 @@ no client data at all. Escalation of alerts left open too long is in ``escalatio
 
 from __future__ import annotations
 
-import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from artchart.core import audit
+from artchart.core import audit, mail
 from artchart.core.access import require_client_access
-from artchart.core.models import CareTeamMembership, CareTeamRole, User
+from artchart.clients.models import CareTeamMembership
+from artchart.core.models import CareTeamRole, User
 from artchart.core.permissions import Action, Area, allows
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, AlertOutcome, RiskAlert, SafetyPlan
 
-logger = logging.getLogger(__name__)
 
 ONLY_CLINICIANS = "Only the client's clinicians and their supervisors acknowledge a risk alert."
 OUTCOME_NEEDED = "Choose what was done: a safety plan written or reviewed, or why not."
@@ -46,17 +45,10 @@ def _notify(client_id: int) -> None:
                                                     user__is_active=True).select_related("user")
                   if m.user.email]
 
-    def send():
-        from django.core.mail import send_mail
-
+    if settings.MEASURES_NOTIFY_BY_EMAIL:
         for name, address in recipients:
-            try:
-                send_mail(MAIL_SUBJECT, MAIL_BODY.format(name=name), None, [address])
-            except Exception:  # an outage of the mail server must not hide the alert itself
-                logger.exception("The risk-alert notice could not be sent")
-
-    if recipients and settings.MEASURES_NOTIFY_BY_EMAIL:
-        transaction.on_commit(send)
+            mail.send_after_commit(subject=MAIL_SUBJECT, body=MAIL_BODY.format(name=name), to=[address],
+                                   what="The risk-alert notice")
 
 
 def may_acknowledge(relations) -> bool:

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from artchart.core import audit
-from artchart.core.models import CareTeamMembership, CareTeamRole, SupervisionLink, User
+from artchart.clients.models import CareTeamMembership
+from artchart.core.models import CareTeamRole, SupervisionLink, User
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import AlertEscalation, EscalationReason, RiskAlert
 

@@ -11,14 +11,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from artchart.clients.models import Client, Contact
-from artchart.core import audit
+from artchart.core import audit, mail
 from artchart.core.access import require_client_access
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
@@ -48,7 +47,7 @@ def _expiry() -> dt.datetime:
 
 def _mail(address: str, url: str, expires: dt.datetime) -> None:
     body = MAIL_BODY.format(url=url, expires=f"{timezone.localtime(expires):%B %-d, %Y}")
-    transaction.on_commit(lambda: send_mail(MAIL_SUBJECT, body, None, [address], fail_silently=True))
+    mail.send_after_commit(subject=MAIL_SUBJECT, body=body, to=[address], what="The measure link")
 
 
 def _check(client: Client, *, recipient: str, contact: Contact | None, email: str, due_on: dt.date | None,

@@ -17,6 +17,7 @@ from artchart.core.permissions import Action, Area
 from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import CrisisResources, GoalAttainment, MeasureSchedule
+from artchart.plans.models import Goal
 from artchart.therapy.selectors.sessions import sessions_booking
 
 GOAL_OF_ANOTHER_CLIENT = "Choose a goal of this client's treatment plan."
@@ -59,7 +60,6 @@ def gas_rate(*, by: User, client: Client, goal, level: int, rated_on: dt.date, s
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     errors = {}
     goal_id = getattr(goal, "pk", goal)
-    from artchart.plans.models import Goal
 
     if not Goal.objects.filter(pk=goal_id, problem__plan__client=client).exists():
         errors["goal"] = GOAL_OF_ANOTHER_CLIENT

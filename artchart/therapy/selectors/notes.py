@@ -34,7 +34,7 @@ from artchart.therapy.models import (
     SessionStatus,
 )
 from artchart.therapy.selectors.groups import group_session_get
-from artchart.therapy.services.notes import TEMPLATE_ROLES
+from artchart.therapy.services.notes import ART_PROCESS_FIELDS, LABELS, TEMPLATE_ROLES
 
 NOTE_RELATED = ("client", "session", "session__group", "author", "signed_by", "cosigned_by", "template")
 
@@ -206,8 +206,6 @@ def _when(moment) -> str:
 def note_plain_text(note: Note) -> str:
     """The note as plain text for pasting into a hospital's main record: its sections, the art process,
     goals, risk screen, signature lines, a late-entry mark and the addenda, each with its signature."""
-    from artchart.therapy.services.notes import ART_PROCESS_FIELDS, LABELS
-
     client = note.client
     lines = [f"{note.get_kind_display().upper()} ({note.get_format_display()})",
              f"Client: {client.display_name}" + (f" · DOB {client.date_of_birth:%Y-%m-%d}"

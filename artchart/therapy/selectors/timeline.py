@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from artchart.therapy.models import Attendance, AttendanceStatus, Note, Session, SessionStatus
+from artchart.therapy.models import Attendance, AttendanceStatus, GroupMembership, Note, Session, SessionStatus
 from artchart.therapy.selectors.sessions import sessions_of_client
 
 TIMELINE_ROWS = 15
@@ -43,8 +43,6 @@ class Timeline:
 
 def upcoming_group_sessions_of_client(client_id: int, *, now: dt.datetime) -> QuerySet[Session]:
     """Scheduled sessions of the groups the client belongs to now (no attendance is marked before a session)."""
-    from artchart.therapy.models import GroupMembership
-
     groups = GroupMembership.objects.filter(client_id=client_id, left_on__isnull=True).values("group_id")
     return Session.objects.filter(group_id__in=groups, starts_at__gte=now, status=SessionStatus.SCHEDULED)
 

@@ -23,12 +23,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from artchart.clients.models import Client
+from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
-from artchart.core.models import CareTeamMembership, CareTeamRole, Role, SupervisionLink, User
-from artchart.core.permissions import Action, Area, allows, relations_of
+from artchart.core.models import CareTeamRole, Role, SupervisionLink, User
+from artchart.core.permissions import Action, Area, allows, client_ids_allowing, relations_of
 from artchart.plans.selectors import active_plan
 from artchart.programs.models import Directive
 from artchart.therapy.audit_actions import TherapyAction
@@ -607,7 +607,6 @@ def group_notes_save(*, by: User, session: Session, group_part: str, individual:
     """
     if session.kind != SessionKind.GROUP:
         raise ValidationError(NOT_A_GROUP_SESSION)
-    from artchart.core.permissions import client_ids_allowing
 
     present = (Attendance.objects.filter(session=session, status__in=PRESENT_STATUSES)
                .filter(client_id__in=client_ids_allowing(by, Area.NOTES, Action.WRITE))

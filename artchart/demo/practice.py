@@ -21,18 +21,25 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from artchart.artworks.demo import build_artworks_demo
 from artchart.clients import services as client_services
-from artchart.clients.models import Client, ClientStatus, Contact
+from artchart.clients.models import (
+    CareTeamMembership,
+    Client,
+    ClientStatus,
+    ConsentKind,
+    Contact,
+    GatheredInfo,
+    RestrictionCategory,
+)
 from artchart.core import audit
 from artchart.core import services as core_services
 from artchart.core.audit_actions import CoreAction
+from artchart.core.mail import no_mail
 from artchart.core.models import (
     AuditCounter,
-    CareTeamMembership,
     CareTeamRole,
     Organization,
     PopulationType,
@@ -41,6 +48,8 @@ from artchart.core.models import (
     User,
 )
 from artchart.measures.demo import build_measures_demo
+from artchart.plans import services as plan_services
+from artchart.programs import services as program_services
 from artchart.therapy.demo import build_therapy_demo
 
 DEMO_ORGANIZATION = "Willow Creek Art Therapy (demo)"
@@ -190,8 +199,7 @@ def demo_is_loaded() -> bool:
 def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
     """Load the demo practice once; refuse beside real records; do nothing the second time."""
     # The demo's people have made-up addresses: nothing it does (a risk alert, say) may send mail.
-    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-    with transaction.atomic(), quiet:  # the checks too: two demos started at once must not both load
+    with transaction.atomic(), no_mail():  # the checks too: two demos started at once must not both load
         _refuse_unless_demo_only()
         if demo_is_loaded():
             return DemoResult(created=False)
@@ -218,8 +226,6 @@ def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
 
 def _demo_privacy(*, admin: User, people: dict[str, User], clients: list[Client]) -> None:
     """therapist2 may break the glass; one outpatient client, living at a shelter, is restricted to therapist."""
-    from artchart.clients.models import RestrictionCategory
-
     client_services.break_glass_designation_set(by=admin, user=people["therapist2"], designated=True)
     therapist = people["therapist"]
     resident = next(c for c in clients if c.site.population_type == PopulationType.OUTPATIENT
@@ -293,9 +299,9 @@ def _demo_clients(rng: random.Random, *, sites: list[Site], people: dict[str, Us
         # The intern works with the school and outpatient caseload of the first
         # therapist; the nurse sits on the teams at the memory-care and forensic sites.
         if primary == therapist and population in (PopulationType.SCHOOL, PopulationType.OUTPATIENT):
-            core_services.care_team_add(by=primary, client_id=client.pk, user=intern, role=CareTeamRole.INTERN)
+            client_services.care_team_add(by=primary, client_id=client.pk, user=intern, role=CareTeamRole.INTERN)
         if population in (PopulationType.NURSING_HOME, PopulationType.FORENSIC) and index % 3 != 2:
-            core_services.care_team_add(by=primary, client_id=client.pk, user=teamviewer, role=CareTeamRole.VIEWER)
+            client_services.care_team_add(by=primary, client_id=client.pk, user=teamviewer, role=CareTeamRole.VIEWER)
     return clients
 
 
@@ -487,8 +493,6 @@ def _seed_therapists(organization: Organization) -> list[User]:
 
 def _demo_amendments_and_disclosures(*, people: dict[str, User], clients: list[Client]) -> None:
     """One denied amendment with the client's disagreement; a release on authorization and a court-ordered one."""
-    from artchart.clients.models import ConsentKind, GatheredInfo
-
     today = timezone.localdate()
     therapist = people["therapist"]
     # The oldest entry, so the request can come after it and the decision after that.
@@ -553,9 +557,6 @@ DEMO_GOALS = [
 
 def _demo_library_and_plans(*, people: dict[str, User], sites: list[Site], clients: list[Client]) -> None:
     """A bare directive library, a program per site, a signed plan for every client, and an intern's plan to co-sign."""
-    from artchart.plans import services as plan_services
-    from artchart.programs import services as program_services
-
     today = timezone.localdate()
     therapist = people["therapist"]
     directives = [program_services.directive_create(by=therapist, name=name, materials=materials)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from artchart.core.demo import DemoRefused, seed_clients
+from artchart.demo.practice import DemoRefused, seed_clients
 
 
 class Command(BaseCommand):

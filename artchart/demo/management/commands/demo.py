@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from artchart.core.demo import ALREADY_LOADED, DEMO_PASSWORD, DEMO_USERNAMES, DemoRefused, build_demo
+from artchart.demo.practice import ALREADY_LOADED, DEMO_PASSWORD, DEMO_USERNAMES, DemoRefused, build_demo
 
 
 class Command(BaseCommand):
