@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,32 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from artchart.artworks.forms import AssessmentTypeForm
 from artchart.artworks.models import AssessmentType
 from artchart.artworks.services import assessments as services
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 
 SAVED = "The assessment type was saved."
-
-
-class AssessmentTypeForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    task = forms.CharField(max_length=400, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="The instruction given to the client.")
-    media = forms.CharField(max_length=200, required=False, help_text="Paper size and drawing materials.")
-    source = forms.CharField(max_length=200, required=False, help_text="Author and year, or your own protocol.")
-    feats_ratable = forms.BooleanField(
-        label="Rated with FEATS", required=False,
-        help_text="For drawings with a published FEATS adaptation. Never for collage or 3-D work.")
-    rating_scales = forms.CharField(
-        label="Rating scales of its own", required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line: name, lowest, highest, step — e.g. “Use of space, 0, 5, 1”.")
-    is_active = forms.BooleanField(label="In use", required=False, initial=True)
-
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["rating_scales"] = services.parse_scales(data["rating_scales"])
-        return data
 
 
 def _types_for(user):

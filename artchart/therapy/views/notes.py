@@ -19,7 +19,7 @@ from artchart.core.panel_registry import session_panels
 from artchart.core.permissions import Action, Area
 from artchart.plans.selectors import active_plan
 from artchart.programs.selectors import directives_for
-from artchart.therapy.forms_notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
+from artchart.therapy.forms.notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
 from artchart.therapy.models import NoteFormat, NoteKind, NoteStatus
 from artchart.therapy.selectors import notes as selectors
 from artchart.therapy.selectors.sessions import sessions_of_client

@@ -28,7 +28,7 @@ from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
 from artchart.therapy.selectors import sessions as selectors
 from artchart.therapy.selectors.notes import notes_of_session
 from artchart.therapy.services import sessions as services
-from artchart.therapy.views.session_forms import (
+from artchart.therapy.forms.sessions import (
     COMMON_CPT,
     COMMON_POS,
     FeedNamesForm,
