@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from artchart.artworks.forms import AssessmentTypeForm
@@ -64,10 +63,3 @@ def assessment_type_edit(request, assessment_id: int | None = None):
             return redirect("artworks:assessment_type_list")
     return render(request, "artworks/manage/assessment_type_form.html", {
         "nav": "assessment_types", "form": form, "assessment": assessment})
-
-
-urlpatterns = [
-    path("manage/assessment-types/", assessment_type_list, name="assessment_type_list"),
-    path("manage/assessment-types/new/", assessment_type_edit, name="assessment_type_create"),
-    path("manage/assessment-types/<int:assessment_id>/", assessment_type_edit, name="assessment_type_edit"),
-]

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -248,14 +247,3 @@ def trends(request, client_id: int):
         "nav": "clients", "client": access.client, "enough": enough, "sections": sections, "palette": palette,
         "too_few": TOO_FEW.format(count=len(points)), "not_diagnosis": NOT_DIAGNOSIS,
         "sculptures": sum(p.artwork.dimension != Dimension.FLAT for p in points)})
-
-
-urlpatterns = [
-    path("clients/<int:client_id>/artworks/compare/", compare, name="compare"),
-    path("clients/<int:client_id>/artworks/retrospective/", retrospective, name="retrospective"),
-    path("clients/<int:client_id>/artworks/trends/", trends, name="trends"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/annotate/", annotate,
-         name="annotate"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/annotations/<int:annotation_id>/delete/",
-         annotation_delete, name="annotation_delete"),
-]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -144,9 +143,3 @@ def program_effectiveness_csv(request):
         row += [result.rule, f"No effect size or interval: {figures.effect_missing}" if effect is None else ""]
     writer.writerow([_cell(value) for value in row])
     return response
-
-
-urlpatterns = [
-    path("measures/programs/", program_effectiveness_page, name="program_effectiveness"),
-    path("measures/programs/export.csv", program_effectiveness_csv, name="program_effectiveness_csv"),
-]

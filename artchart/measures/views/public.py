@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -266,13 +266,3 @@ def crisis_resources(request):
             return redirect("measures:crisis_resources")
     return render(request, "measures/admin/crisis_resources.html", {
         "nav": "crisis", "form": form, "own": own, "default": DEFAULT_CRISIS_RESOURCES})
-
-
-urlpatterns = [
-    path("m/<str:token>/", public_link, name="public_link"),
-    path("m/<str:token>/save", public_link_save, name="public_link_save"),
-    path("measures/handoff/", handoff, name="handoff"),
-    path("measures/handoff/save", handoff_save, name="handoff_save"),
-    path("measures/handoff/return/", handoff_return, name="handoff_return"),
-    path("manage/crisis-resources/", crisis_resources, name="crisis_resources"),
-]

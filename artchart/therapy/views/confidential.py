@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from artchart.core.forms_util import add_service_errors
@@ -199,23 +198,3 @@ def incident_admin(request):
     return render(request, "therapy/confidential/incident_admin.html", {
         "nav": "incidents", "form": form, "page": page, "rows": selectors.restricted_page(page.object_list),
         "query": query.urlencode()})
-
-
-urlpatterns = [
-    path("clients/<int:client_id>/process-notes/", process_note_list, name="process_note_list"),
-    path("clients/<int:client_id>/process-notes/new/", process_note_create, name="process_note_create"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/", process_note_detail, name="process_note_detail"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/edit/", process_note_edit, name="process_note_edit"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/delete/", process_note_delete,
-         name="process_note_delete"),
-    path("clients/<int:client_id>/incidents/", incident_list, name="incident_list"),
-    path("clients/<int:client_id>/incidents/new/", incident_create, name="incident_create"),
-    path("clients/<int:client_id>/incidents/<int:incident_id>/", incident_detail, name="incident_detail"),
-    path("clients/<int:client_id>/incidents/<int:incident_id>/edit/", incident_edit, name="incident_edit"),
-    path("clients/<int:client_id>/incidents/reports/new/", mandated_report_create, name="mandated_report_create"),
-    path("clients/<int:client_id>/incidents/reports/<int:report_id>/", mandated_report_detail,
-         name="mandated_report_detail"),
-    path("clients/<int:client_id>/incidents/reports/<int:report_id>/edit/", mandated_report_edit,
-         name="mandated_report_edit"),
-    path("manage/incidents/", incident_admin, name="incident_admin"),
-]

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -189,16 +188,3 @@ def group_attendance(request, session_id: int):
         "nav": "groups", "group": access.group, "session": session, "sheet": sheet, "errors": errors,
         "statuses": AttendanceStatus.choices,
     })
-
-
-urlpatterns = [
-    path("groups/", group_list, name="group_list"),
-    path("groups/new/", group_create, name="group_create"),
-    path("groups/<int:group_id>/", group_detail, name="group_detail"),
-    path("groups/<int:group_id>/edit/", group_edit, name="group_edit"),
-    path("groups/<int:group_id>/members/new/", group_member_add, name="group_member_add"),
-    path("groups/<int:group_id>/members/<int:membership_id>/leave/", group_member_leave, name="group_member_leave"),
-    path("groups/<int:group_id>/census/", group_census, name="group_census"),
-    path("groups/<int:group_id>/census/confirm/", group_census_confirm, name="group_census_confirm"),
-    path("sessions/<int:session_id>/attendance/", group_attendance, name="group_attendance"),
-]
