@@ -98,6 +98,9 @@ class MeasureSchedule(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "instrument"], condition=models.Q(is_active=True),
                                                name="one_active_schedule_per_instrument")]
 
+    def __str__(self) -> str:
+        return f"{self.instrument} schedule for client {self.client_id}"
+
 
 class MeasureLink(models.Model):
     """A one-time link for a client or guardian to answer at home with no account. Only the
@@ -144,6 +147,9 @@ class MeasureLink(models.Model):
     def status_label(self) -> str:
         return self.STATUS_LABELS[self.status]
 
+    def __str__(self) -> str:
+        return f"{self.instrument} link for client {self.client_id}, due {self.due_on}"
+
 
 class RiskAlert(models.Model):
     """Raised by an administration with a risk flag (PHQ-9 item 9 above 0). It stays on the
@@ -165,6 +171,9 @@ class RiskAlert(models.Model):
     def is_open(self) -> bool:
         return self.acknowledged_at is None
 
+    def __str__(self) -> str:
+        return f"Risk alert {self.pk} for client {self.client_id}, {self.raised_at:%Y-%m-%d}"
+
 
 class GoalAttainment(models.Model):
     """A Goal Attainment Scaling rating of one plan goal: −2 (much less than expected) to +2."""
@@ -182,6 +191,9 @@ class GoalAttainment(models.Model):
         ordering = ["rated_on", "pk"]
         indexes = [models.Index(fields=["client", "rated_on"])]
 
+    def __str__(self) -> str:
+        return f"Goal {self.goal_id} rated {self.level} on {self.rated_on}"
+
 
 DEFAULT_CRISIS_RESOURCES = (
     "If you are thinking about hurting yourself or are in crisis, call or text 988 "
@@ -197,3 +209,6 @@ class CrisisResources(models.Model):
     text = models.TextField(max_length=2000, validators=[MaxLengthValidator(2000)])
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Crisis resources of organization {self.organization_id}"
