@@ -3,27 +3,18 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from artchart.api import api
-from artchart.core import auth_views
-from artchart.core import views as core_views
+from artchart.core import urls as core_urls
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
-    path("login/", auth_views.sign_in, name="login"),
-    path("login/verify/", auth_views.sign_in_verify, name="login_verify"),
-    path("login/enrol/", auth_views.mfa_enrol, name="mfa_enrol"),
-    path("password-reset/", auth_views.password_reset, name="password_reset"),
-    path("password-reset/sent/", auth_views.password_reset_done, name="password_reset_done"),
-    path("password-reset/<uidb64>/<token>/", auth_views.password_reset_confirm, name="password_reset_confirm"),
-    path("password-reset/done/", auth_views.password_reset_complete, name="password_reset_complete"),
-    path("logout/", core_views.sign_out, name="logout"),
-    path("keepalive/", core_views.keepalive, name="keepalive"),
+    # Signing in and out, a forgotten password, the dashboard: at the root, without a namespace.
+    path("", include(core_urls.root_urlpatterns)),
     # Single sign-on (sso/login/, sso/callback/: 404 until configured) and its admin page, manage/sign-in/.
     path("", include("artchart.sso.urls")),
     path("manage/", include("artchart.core.urls")),
     path("clients/", include("artchart.clients.urls")),
     path("clients/<int:client_id>/plans/", include("artchart.plans.urls")),
     path("programs/", include("artchart.programs.urls")),
-    # Sessions, schedule, groups, notes, process notes, reports and incidents (paths in each area's views).
+    # Sessions, schedule, groups, notes, process notes, reports and incidents.
     path("", include("artchart.therapy.urls")),
     # Artworks, their photos, ratings, the timeline, retrospective and trends.
     path("", include("artchart.artworks.urls")),

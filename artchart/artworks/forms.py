@@ -1,12 +1,14 @@
 """Forms of the artworks pages: an artwork's details (with its inquiry and first photos),
-filters of the timeline, a rating, a grant. They parse; the services decide."""
+filters of the timeline, a rating, a grant; the studio's annotation and comparison; the
+practice's assessment types. They parse; the services decide."""
 
 from __future__ import annotations
 
 from django import forms
 from django.forms.models import fields_for_model
 
-from artchart.artworks.models import PER_ARTWORK_SCOPES, Artwork, Media
+from artchart.artworks.models import PER_ARTWORK_SCOPES, AnnotationKind, Artwork, Media
+from artchart.artworks.services import assessments
 from artchart.artworks.services.ratings import RatingSystem
 from artchart.clients.models import ConsentKind
 
@@ -140,3 +142,58 @@ class GrantForm(forms.Form):
     scope = forms.ChoiceField(label="Use", choices=[
         (k.value, ConsentKind(k).label.removeprefix("Artwork: ").capitalize()) for k in PER_ARTWORK_SCOPES])
     granted_on = forms.DateField(label="Client agreed on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AssessmentTypeForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    task = forms.CharField(max_length=400, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="The instruction given to the client.")
+    media = forms.CharField(max_length=200, required=False, help_text="Paper size and drawing materials.")
+    source = forms.CharField(max_length=200, required=False, help_text="Author and year, or your own protocol.")
+    feats_ratable = forms.BooleanField(
+        label="Rated with FEATS", required=False,
+        help_text="For drawings with a published FEATS adaptation. Never for collage or 3-D work.")
+    rating_scales = forms.CharField(
+        label="Rating scales of its own", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line: name, lowest, highest, step — e.g. “Use of space, 0, 5, 1”.")
+    is_active = forms.BooleanField(label="In use", required=False, initial=True)
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["rating_scales"] = assessments.parse_scales(data["rating_scales"])
+        return data
+
+
+def _fraction(label: str, help_text: str, minimum: float = 0) -> forms.FloatField:
+    return forms.FloatField(label=label, min_value=minimum, max_value=1, help_text=help_text,
+                            widget=forms.NumberInput(attrs={"step": "0.001", "min": minimum, "max": 1}))
+
+
+class AnnotationForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=AnnotationKind.choices, initial=AnnotationKind.MARK,
+                             widget=forms.RadioSelect)
+    note = forms.CharField(label="Note", max_length=500, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "e.g. the house she drew first"}),
+                           help_text="For a mark, what you see there; for a mask, what it hides (e.g. the client's "
+                                     "name).")
+    x = _fraction("From the left edge", "0 is the left edge of the photo, 0.5 the middle.")
+    y = _fraction("From the top edge", "0 is the top edge of the photo, 0.5 the middle.")
+    w = _fraction("Width", "A share of the photo's width (0.25 is a quarter).", 0.005)
+    h = _fraction("Height", "A share of the photo's height.", 0.005)
+
+    def area_fields(self):
+        return [self[name] for name in ("x", "y", "w", "h")]
+
+
+def _artwork_label(artwork) -> str:
+    return f"{artwork.made_on.day} {artwork.made_on:%b %Y} — {artwork.title or 'Untitled'}"
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label="First piece", coerce=int, choices=())
+    b = forms.TypedChoiceField(label="Second piece", coerce=int, choices=())
+
+    def __init__(self, *args, artworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a piece…")] + [(a.pk, _artwork_label(a)) for a in artworks]
+        self.fields["a"].choices = self.fields["b"].choices = choices

@@ -150,6 +150,9 @@ class InquiryItem(models.Model):
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["artwork", "position"], name="inquiry_position_once")]
 
+    def __str__(self) -> str:
+        return f"Question {self.position} about artwork {self.artwork_id}"
+
 
 # ---------------------------------------------------------------- photos and analysis
 
@@ -215,6 +218,9 @@ class Analysis(models.Model):
         ordering = ["-computed_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["photo", "version"], name="analysis_once_per_version")]
 
+    def __str__(self) -> str:
+        return f"Analysis {self.version} of photo {self.photo_id}, {self.computed_at:%Y-%m-%d}"
+
 
 # ---------------------------------------------------------------- ratings
 
@@ -257,6 +263,9 @@ class Rating(models.Model):
         ordering = ["signed_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["artwork", "system", "rater"], name="rating_once_per_rater")]
 
+    def __str__(self) -> str:
+        return f"{self.system} rating of artwork {self.artwork_id}, {self.signed_at:%Y-%m-%d}"
+
 
 # ---------------------------------------------------------------- annotations
 
@@ -292,6 +301,9 @@ class Annotation(models.Model):
     def is_mask(self) -> bool:
         return self.kind in MASK_KINDS
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on photo {self.photo_id}"
+
 
 # ---------------------------------------------------------------- use beyond the record
 
@@ -313,3 +325,6 @@ class ArtworkGrant(models.Model):
 
     class Meta:
         ordering = ["scope", "-granted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} grant for artwork {self.artwork_id}, {self.granted_on}"

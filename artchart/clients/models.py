@@ -344,6 +344,9 @@ class GatheredDocument(models.Model):
     class Meta:
         ordering = ["original_name"]
 
+    def __str__(self) -> str:
+        return f"Document {self.pk} of gathered information {self.entry_id}"
+
 
 # --- restricted clients and emergency access ("break the glass") -------------------------
 
@@ -378,6 +381,9 @@ class EmergencyAccessDesignation(models.Model):
                                 related_name="break_glass_designation")
     designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     designated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} may use emergency access"
 
 
 class EmergencyCategory(models.TextChoices):

@@ -106,6 +106,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+
+class ListOnlyAdmin(ReadOnlyAdmin):
+    """A clinical table: its rows are listed by ids, kinds, dates and states, and never opened here, since a
+    row's page is titled with the row itself; the record is read on ArtChart's pages, through the care team."""
+
+    list_display_links = None
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request, obj)
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
     """Tokens are issued and revoked on the account page, through the services that audit them."""

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import time
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -26,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from artchart.core import mfa, selectors, services
-from artchart.core.forms import SignInForm
+from artchart.core.forms import CodeForm, ResetRequestForm, ResetSetPasswordForm, SignInForm
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import User
 
@@ -36,8 +34,6 @@ MFA_ENROLLED = ("Two-step sign-in is set up. Keep these recovery codes somewhere
                 "each one lets you sign in once without the app. They are shown only now.")
 MFA_CODES_REMADE = "Your new recovery codes are below, shown only now. The old ones no longer work."
 MFA_REMOVED = "Two-step sign-in was removed from your account."
-CODE_LABEL = "Code"
-
 PENDING = "artchart_mfa_pending"
 ENROL_SECRET = "artchart_mfa_enrol_secret"
 # Long enough to find the phone; short enough that a half-finished sign-in on a
@@ -47,15 +43,6 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 ENROL_CODE_HELP = "The six digits your authenticator app shows for ArtChart."
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=CODE_LABEL, max_length=64, strip=True,
-        help_text="The six digits your authenticator app shows, or one of your recovery codes.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
-                                      "autocapitalize": "off"}),
-    )
 
 
 # --- signing in --------------------------------------------------------------------------------
@@ -245,22 +232,6 @@ def mfa_remove(request):
 
 
 # --- a forgotten password -----------------------------------------------------------------------------
-
-
-class ResetRequestForm(PasswordResetForm):
-    """Django's form; the page after it is the same whether or not the address matched."""
-
-    def save(self, **kwargs):
-        services.password_reset_requested(accounts=len(list(self.get_users(self.cleaned_data["email"]))))
-        return super().save(**kwargs)
-
-
-class ResetSetPasswordForm(SetPasswordForm):
-    """The new password goes through the service: validated, audited, every session and token ended."""
-
-    def save(self, commit=True):
-        return services.user_set_password(by=self.user, user=self.user,
-                                          password=self.cleaned_data["new_password1"], via="reset")
 
 
 password_reset = auth.PasswordResetView.as_view(

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, UserCreationForm,
+)
 
+from artchart.core import services
 from artchart.core.models import Role, Site, User
 from artchart.core.permissions import relations_provider
 
@@ -208,3 +211,31 @@ class AuditFilterForm(forms.Form):
 class TokenCreateForm(forms.Form):
     name = forms.CharField(label="Name", max_length=100, required=True,
                            help_text="Where the token will be used, for example “reports laptop”.")
+
+
+CODE_LABEL = "Code"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=CODE_LABEL, max_length=64, strip=True,
+        help_text="The six digits your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
+                                      "autocapitalize": "off"}),
+    )
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's form; the page after it is the same whether or not the address matched."""
+
+    def save(self, **kwargs):
+        services.password_reset_requested(accounts=len(list(self.get_users(self.cleaned_data["email"]))))
+        return super().save(**kwargs)
+
+
+class ResetSetPasswordForm(SetPasswordForm):
+    """The new password goes through the service: validated, audited, every session and token ended."""
+
+    def save(self, commit=True):
+        return services.user_set_password(by=self.user, user=self.user,
+                                          password=self.cleaned_data["new_password1"], via="reset")

@@ -117,6 +117,9 @@ class SupervisionLink(models.Model):
             models.CheckConstraint(condition=~models.Q(supervisor=models.F("supervisee")), name="no_self_supervision"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.supervisee} from {self.started_on}"
+
 
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SHA-256 is stored."""
@@ -143,6 +146,9 @@ class ApiToken(models.Model):
             and self.user.is_active
         )
 
+    def __str__(self) -> str:
+        return f"API token {self.prefix}… of {self.user}"
+
 
 class AuditCounter(models.Model):
     """The one row the audit writer locks: the chain's head (number and hash).
@@ -154,6 +160,9 @@ class AuditCounter(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"Audit counter at {self.last_seq}"
 
 
 class AuditEvent(models.Model):
@@ -185,6 +194,9 @@ class AuditEvent(models.Model):
     def client_id_list(self) -> list[int]:
         return [int(part) for part in self.client_ids.strip(",").split(",") if part]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
 
 class MfaDevice(models.Model):
     """A user's confirmed TOTP authenticator (one each).
@@ -200,6 +212,9 @@ class MfaDevice(models.Model):
     confirmed_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Authenticator of {self.user}"
+
 
 class RecoveryCode(models.Model):
     """A one-time recovery code, stored only as a keyed hash."""
@@ -210,6 +225,9 @@ class RecoveryCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     # Set when a newer set replaced this one, so an old code is refused with a reason.
     replaced_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk} of {self.user}"
 
 
 class SignInThrottle(models.Model):
@@ -223,3 +241,6 @@ class SignInThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     window_started = models.DateTimeField(default=timezone.now)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sign-in throttle {self.pk}: {self.failures} failures"

@@ -1,6 +1,23 @@
+"""Every page of core. Signing in and out, resetting a password and the dashboard sit at the site's root
+without a namespace (``root_urlpatterns``: the settings and Django's password-reset views name them bare, as
+"login"); the admin and account pages sit under manage/ in the ``core`` namespace."""
+
 from django.urls import path
 
 from artchart.core import auth_views, views
+
+root_urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", auth_views.sign_in, name="login"),
+    path("login/verify/", auth_views.sign_in_verify, name="login_verify"),
+    path("login/enrol/", auth_views.mfa_enrol, name="mfa_enrol"),
+    path("password-reset/", auth_views.password_reset, name="password_reset"),
+    path("password-reset/sent/", auth_views.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.password_reset_confirm, name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.password_reset_complete, name="password_reset_complete"),
+    path("logout/", views.sign_out, name="logout"),
+    path("keepalive/", views.keepalive, name="keepalive"),
+]
 
 app_name = "core"
 

@@ -1,5 +1,7 @@
-"""Forms of a client's measures pages: entering a measure item by item, acknowledging a risk
-alert, sending a link, setting a schedule, rating a goal, and starting the tablet hand-off.
+"""Forms of the measures pages: entering a measure item by item, acknowledging a risk alert,
+sending a link, setting a schedule, rating a goal, starting the tablet hand-off; the
+questionnaire a client answers by link or on the tablet and the therapist's password that ends
+the hand-off; the crisis resources (admins); and the cohort filter of program effectiveness.
 
 The forms check what a person can get wrong on the page (a missing choice, a number out of
 range, a date in the future); the services check everything again before they write."""
@@ -10,9 +12,13 @@ from django import forms
 from django.utils import timezone
 
 from artchart import outcomes
+from artchart.core.models import PopulationType, Role, Site, User
 from artchart.measures import instruments
 from artchart.measures.models import AlertOutcome, Respondent, SafetyPlan, ScheduleRule
+from artchart.measures.selectors import PERIOD_BACKWARDS, CohortFilter
 from artchart.measures.services.alerts import OTHER_NEEDS_WORDS, OUTCOME_NEEDED, REASONS
+from artchart.measures.services.schedules import CRISIS_TEXT_NEEDED
+from artchart.programs.models import Directive, Program
 
 FUTURE = "The date cannot be in the future."
 CHOOSE_ANSWER = "Choose an answer."
@@ -263,3 +269,158 @@ class HandoffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = instruments.choices()
         self.fields["session"].queryset = sessions
+
+
+NOT_AN_OPTION = "Choose one of the answers shown."
+
+
+def risky_answers(instrument: outcomes.Instrument) -> set[tuple[int, int]]:
+    """(item number, option value) pairs that raise a risk flag (PHQ-9 item 9 above 0), keyed as the
+    scoring core keys them, so the page can show crisis resources the moment one is chosen."""
+    risky = set()
+    for flag in instrument.flags:
+        if not flag.risk:
+            continue
+        item = instrument.item(flag.item)
+        values = [o.value for o in item.options]
+        for value in values:
+            keyed = min(values) + max(values) - value if item.reverse else value
+            if keyed > flag.above:
+                risky.add((item.number, value))
+    return risky
+
+
+class AnswerRadios(forms.RadioSelect):
+    """Radio buttons whose risk answers carry ``data-risk`` (read by public.js; the server decides anyway)."""
+
+    def __init__(self, *args, risky_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.risky_values = {str(v) for v in risky_values}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.risky_values:
+            option["attrs"]["data-risk"] = "true"
+        return option
+
+
+class QuestionnaireForm(forms.Form):
+    """One radio group per item with the instrument's own options, then its unscored questions."""
+
+    kept = False  # True once a part-answered form was stored as incomplete (the page then says so)
+
+    def __init__(self, instrument: outcomes.Instrument, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.risky = risky_answers(instrument)
+        for item in instrument.items:
+            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                label=item.text or f"Question {item.number} (on your paper copy)",
+                choices=[(o.value, o.label) for o in item.options], coerce=int, empty_value=None, required=False,
+                error_messages={"invalid_choice": NOT_AN_OPTION},
+                widget=AnswerRadios(risky_values=[v for n, v in self.risky if n == item.number]))
+        for question in instrument.unscored_questions:
+            self.fields[f"extra_{question.id}"] = forms.TypedChoiceField(
+                label=question.text or question.id, choices=[(o.value, o.label) for o in question.options],
+                coerce=int, empty_value=None, required=False, error_messages={"invalid_choice": NOT_AN_OPTION},
+                widget=forms.RadioSelect)
+
+    def questions(self) -> list[tuple[int, forms.BoundField]]:
+        return [(item.number, self[f"item_{item.number}"]) for item in self.instrument.items]
+
+    def extra_questions(self) -> list[forms.BoundField]:
+        return [self[f"extra_{q.id}"] for q in self.instrument.unscored_questions]
+
+    def answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
+
+    def extra_answers(self) -> dict[str, int]:
+        return {q.id: self.cleaned_data[f"extra_{q.id}"] for q in self.instrument.unscored_questions
+                if self.cleaned_data.get(f"extra_{q.id}") is not None}
+
+    def chose_risk_answer(self) -> bool:
+        """Whether the posted answers (even refused ones) include a risk answer."""
+        for number, value in self.risky:
+            if str(self.data.get(f"item_{number}", "")).strip() == str(value):
+                return True
+        return False
+
+
+class ReturnForm(forms.Form):
+    password = forms.CharField(label="Your password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class CrisisForm(forms.Form):
+    text = forms.CharField(
+        label="What a client in crisis is told", max_length=2000, error_messages={"required": CRISIS_TEXT_NEEDED},
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Shown before and after every questionnaire answered through a link, and at once when an answer "
+                  "raises a risk flag. Give numbers to call or text, and what to do in an emergency.")
+
+
+EVERY = {"program": "Every program", "population": "Every population", "site": "Every site",
+         "directive": "Any directive", "therapist": "Any therapist"}
+
+
+class CohortForm(forms.Form):
+    instrument = forms.ChoiceField(label="Instrument")
+    program = forms.ModelChoiceField(label="Program", queryset=Program.objects.none(), required=False,
+                                     empty_label=EVERY["program"])
+    population = forms.ChoiceField(label="Population", required=False,
+                                   choices=[("", EVERY["population"]), *PopulationType.choices])
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), required=False, empty_label=EVERY["site"])
+    directive = forms.ModelChoiceField(label="Directive", queryset=Directive.objects.none(), required=False,
+                                       empty_label=EVERY["directive"])
+    therapist = forms.ModelChoiceField(label="Primary therapist", queryset=User.objects.none(), required=False,
+                                       empty_label=EVERY["therapist"])
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = user.organization_id
+        self.fields["instrument"].choices = instruments.choices()
+        self.fields["program"].queryset = Program.objects.filter(organization_id=org)
+        self.fields["site"].queryset = Site.objects.filter(organization_id=org)
+        self.fields["directive"].queryset = Directive.objects.filter(organization_id=org)
+        therapist = self.fields["therapist"]
+        therapist.queryset = User.objects.filter(organization_id=org, is_active=True, role__in=(
+            Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)).order_by("last_name", "first_name")
+        therapist.label_from_instance = lambda person: person.display_name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", PERIOD_BACKWARDS)
+        return cleaned
+
+    def filters(self) -> CohortFilter:
+        data = self.cleaned_data
+
+        def pk(name):
+            return data[name].pk if data.get(name) else None
+
+        return CohortFilter(instrument=data["instrument"], program_id=pk("program"), population=data.get("population")
+                            or "", site_id=pk("site"), directive_id=pk("directive"), therapist_id=pk("therapist"),
+                            date_from=data.get("date_from"), date_to=data.get("date_to"))
+
+    def described(self) -> list[tuple[str, str]]:
+        """Each filter as (label, value in words), for the page and the CSV."""
+        data = self.cleaned_data
+        rows = [("Instrument", instruments.get(data["instrument"]).short_name)]
+        for name, anything in EVERY.items():
+            value = data.get(name)
+            if not value:
+                text = anything
+            elif name == "population":
+                text = PopulationType(value).label
+            elif name == "therapist":
+                text = value.display_name
+            else:
+                text = str(value)
+            rows.append((self.fields[name].label, text))
+        rows.append(("From", data["date_from"].isoformat() if data.get("date_from") else "the first score"))
+        rows.append(("To", data["date_to"].isoformat() if data.get("date_to") else "the latest score"))
+        return rows

@@ -98,6 +98,9 @@ class MeasureSchedule(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "instrument"], condition=models.Q(is_active=True),
                                                name="one_active_schedule_per_instrument")]
 
+    def __str__(self) -> str:
+        return f"{self.instrument} schedule for client {self.client_id}"
+
 
 class MeasureLink(models.Model):
     """A one-time link for a client or guardian to answer at home with no account. Only the
@@ -144,6 +147,9 @@ class MeasureLink(models.Model):
     def status_label(self) -> str:
         return self.STATUS_LABELS[self.status]
 
+    def __str__(self) -> str:
+        return f"{self.instrument} link for client {self.client_id}, due {self.due_on}"
+
 
 class AlertOutcome(models.TextChoices):
     """What the clinician did about a risk alert: a safety plan written or reviewed, or why not."""
@@ -184,6 +190,9 @@ class RiskAlert(models.Model):
     def is_open(self) -> bool:
         return self.acknowledged_at is None
 
+    def __str__(self) -> str:
+        return f"Risk alert {self.pk} for client {self.client_id}, {self.raised_at:%Y-%m-%d}"
+
 
 class GoalAttainment(models.Model):
     """A Goal Attainment Scaling rating of one plan goal: −2 (much less than expected) to +2."""
@@ -201,6 +210,9 @@ class GoalAttainment(models.Model):
         ordering = ["rated_on", "pk"]
         indexes = [models.Index(fields=["client", "rated_on"])]
 
+    def __str__(self) -> str:
+        return f"Goal {self.goal_id} rated {self.level} on {self.rated_on}"
+
 
 DEFAULT_CRISIS_RESOURCES = (
     "If you are thinking about hurting yourself or are in crisis, call or text 988 "
@@ -217,6 +229,8 @@ class CrisisResources(models.Model):
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"Crisis resources of organization {self.organization_id}"
 
 class SafetyPlan(models.Model):
     """One signed version of a client's safety plan (Stanley & Brown's Safety Planning

@@ -39,3 +39,6 @@ class OrganizationSignIn(models.Model):
         help_text="Untick to make everyone but admins sign in with the organization's account.",
     )
     changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Sign-in settings of organization {self.organization_id}"

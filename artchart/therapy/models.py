@@ -81,7 +81,7 @@ class GroupMembership(models.Model):
         indexes = [models.Index(fields=["client", "group"])]
 
     def __str__(self) -> str:
-        return f"{self.client} in {self.group}"
+        return f"Client {self.client_id} in group {self.group_id} from {self.joined_on}"
 
     def is_member_on(self, day: dt.date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
@@ -223,7 +223,7 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["client", "session"])]
 
     def __str__(self) -> str:
-        return f"{self.client}: {self.get_status_display()}"
+        return f"Client {self.client_id} at session {self.session_id}: {self.get_status_display()}"
 
     @property
     def attended(self) -> bool:
@@ -389,6 +389,9 @@ class NoteReturn(models.Model):
     class Meta:
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"Note {self.note_id} returned {self.at:%Y-%m-%d}"
+
 
 class ProgressRating(models.TextChoices):
     REGRESSED = "regressed", "Regressed"
@@ -410,6 +413,9 @@ class NoteGoalProgress(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"Note {self.note_id}, goal {self.goal_id}: {self.get_rating_display()}"
+
 
 class Addendum(models.Model):
     """Later content for a signed note: written, signed and hashed once, never changed."""
@@ -424,6 +430,9 @@ class Addendum(models.Model):
     class Meta:
         ordering = ["signed_at", "pk"]
         verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"Addendum to note {self.note_id}, {self.signed_at:%Y-%m-%d}"
 
 
 class ProcessNote(models.Model):
@@ -440,6 +449,9 @@ class ProcessNote(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["author", "client"])]
+
+    def __str__(self) -> str:
+        return f"Process note {self.pk} for client {self.client_id}, {self.created_at:%Y-%m-%d}"
 
 
 # ---------------------------------------------------------------- reports and incidents
@@ -469,6 +481,9 @@ class MandatedReport(models.Model):
     class Meta:
         ordering = ["-reported_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} report {self.pk} for client {self.client_id}, {self.reported_on}"
+
 
 class IncidentKind(models.TextChoices):
     INJURY = "injury", "Injury"
@@ -495,6 +510,9 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} incident {self.pk} for client {self.client_id}"
+
 
 # ---------------------------------------------------------------- calendar feed
 
@@ -514,3 +532,6 @@ class CalendarFeed(models.Model):
     names = models.CharField(max_length=10, choices=FeedNames.choices, default=FeedNames.NOTHING)
     created_at = models.DateTimeField(default=timezone.now)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -233,16 +232,3 @@ def _figure(result) -> dict:
         band = next((name for low, name in BANDS if result.value >= low), "poor")
         return {"value": result.value, "n": result.n, "band": band}
     return {"value": None, "reason": getattr(result, "reason", "")}
-
-
-urlpatterns = [
-    path("clients/<int:client_id>/artworks/", timeline, name="timeline"),
-    path("clients/<int:client_id>/artworks/new/", create, name="create"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/", detail, name="detail"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/edit/", edit, name="edit"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/rate/", rate, name="rate"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/grants/", grant_add, name="grant_add"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/grants/<int:grant_id>/revoke/", grant_revoke,
-         name="grant_revoke"),
-    path("artworks/agreement/", agreement, name="agreement"),
-]

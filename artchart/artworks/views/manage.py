@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from artchart.artworks.forms import AssessmentTypeForm
 from artchart.artworks.models import AssessmentType
 from artchart.artworks.services import assessments as services
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 
 SAVED = "The assessment type was saved."
-
-
-class AssessmentTypeForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    task = forms.CharField(max_length=400, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="The instruction given to the client.")
-    media = forms.CharField(max_length=200, required=False, help_text="Paper size and drawing materials.")
-    source = forms.CharField(max_length=200, required=False, help_text="Author and year, or your own protocol.")
-    feats_ratable = forms.BooleanField(
-        label="Rated with FEATS", required=False,
-        help_text="For drawings with a published FEATS adaptation. Never for collage or 3-D work.")
-    rating_scales = forms.CharField(
-        label="Rating scales of its own", required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line: name, lowest, highest, step — e.g. “Use of space, 0, 5, 1”.")
-    is_active = forms.BooleanField(label="In use", required=False, initial=True)
-
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["rating_scales"] = services.parse_scales(data["rating_scales"])
-        return data
 
 
 def _types_for(user):
@@ -84,10 +63,3 @@ def assessment_type_edit(request, assessment_id: int | None = None):
             return redirect("artworks:assessment_type_list")
     return render(request, "artworks/manage/assessment_type_form.html", {
         "nav": "assessment_types", "form": form, "assessment": assessment})
-
-
-urlpatterns = [
-    path("manage/assessment-types/", assessment_type_list, name="assessment_type_list"),
-    path("manage/assessment-types/new/", assessment_type_edit, name="assessment_type_create"),
-    path("manage/assessment-types/<int:assessment_id>/", assessment_type_edit, name="assessment_type_edit"),
-]

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -171,14 +170,3 @@ def session_upload(request, session_id: int):
     return render(request, "artworks/session_upload.html", {
         "nav": "clients" if session.client_id else "groups", "session": session, "rows": rows,
         "made_on": timezone.localtime(session.starts_at).date()}, status=400 if errors else 200)
-
-
-urlpatterns = [
-    path("artworks/images/<int:photo_id>/<str:variant>/", image, name="image"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/", photos_add, name="photos_add"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/primary/", photo_primary,
-         name="photo_primary"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/status/", photo_status,
-         name="photo_status"),
-    path("sessions/<int:session_id>/artworks/", session_upload, name="session_upload"),
-]

@@ -7,18 +7,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.artworks import selectors
-from artchart.artworks.models import Annotation, AnnotationKind, Dimension
+from artchart.artworks.forms import AnnotationForm, CompareForm
+from artchart.artworks.models import Annotation, Dimension
 from artchart.artworks.presentation import BY_KEY, Feature
 from artchart.artworks.services import photos as photo_services
 from artchart.core import charts
@@ -38,40 +37,6 @@ NOT_DIAGNOSIS = ("These are formal elements of the artwork measured by the compu
                  "your clinical judgement.")
 
 
-# --- forms -------------------------------------------------------------------------------------
-
-
-def _fraction(label: str, help_text: str, minimum: float = 0) -> forms.FloatField:
-    return forms.FloatField(label=label, min_value=minimum, max_value=1, help_text=help_text,
-                            widget=forms.NumberInput(attrs={"step": "0.001", "min": minimum, "max": 1}))
-
-
-class AnnotationForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=AnnotationKind.choices, initial=AnnotationKind.MARK,
-                             widget=forms.RadioSelect)
-    note = forms.CharField(label="Note", max_length=500, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "e.g. the house she drew first"}),
-                           help_text="For a mark, what you see there; for a mask, what it hides (e.g. the client's "
-                                     "name).")
-    x = _fraction("From the left edge", "0 is the left edge of the photo, 0.5 the middle.")
-    y = _fraction("From the top edge", "0 is the top edge of the photo, 0.5 the middle.")
-    w = _fraction("Width", "A share of the photo's width (0.25 is a quarter).", 0.005)
-    h = _fraction("Height", "A share of the photo's height.", 0.005)
-
-    def area_fields(self):
-        return [self[name] for name in ("x", "y", "w", "h")]
-
-
-class CompareForm(forms.Form):
-    a = forms.TypedChoiceField(label="First piece", coerce=int, choices=())
-    b = forms.TypedChoiceField(label="Second piece", coerce=int, choices=())
-
-    def __init__(self, *args, artworks, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", "Choose a piece…")] + [(a.pk, _artwork_label(a)) for a in artworks]
-        self.fields["a"].choices = self.fields["b"].choices = choices
-
-
 # --- presenting features -----------------------------------------------------------------------
 
 
@@ -79,10 +44,6 @@ class CompareForm(forms.Form):
 MEASURES = tuple(BY_KEY[key] for key in (
     "coverage", "filled_fraction", "color_count", "saturation_mean", "lightness_mean", "warm_share",
     "edge_density", "components", "symmetry_lr"))
-
-
-def _artwork_label(artwork) -> str:
-    return f"{artwork.made_on.day} {artwork.made_on:%b %Y} — {artwork.title or 'Untitled'}"
 
 
 def _value(measure: Feature, artwork, features: dict | None):
@@ -286,14 +247,3 @@ def trends(request, client_id: int):
         "nav": "clients", "client": access.client, "enough": enough, "sections": sections, "palette": palette,
         "too_few": TOO_FEW.format(count=len(points)), "not_diagnosis": NOT_DIAGNOSIS,
         "sculptures": sum(p.artwork.dimension != Dimension.FLAT for p in points)})
-
-
-urlpatterns = [
-    path("clients/<int:client_id>/artworks/compare/", compare, name="compare"),
-    path("clients/<int:client_id>/artworks/retrospective/", retrospective, name="retrospective"),
-    path("clients/<int:client_id>/artworks/trends/", trends, name="trends"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/annotate/", annotate,
-         name="annotate"),
-    path("clients/<int:client_id>/artworks/<int:artwork_id>/annotations/<int:annotation_id>/delete/",
-         annotation_delete, name="annotation_delete"),
-]

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from artchart.measures.forms import NOT_AN_OPTION
 from artchart.measures.models import DEFAULT_CRISIS_RESOURCES, Administration, CrisisResources, MeasureLink, RiskAlert
 from artchart.measures.services.links import link_create, link_resend
-from artchart.measures.views.public import ANSWER_NEEDED, NOT_AN_OPTION
+from artchart.measures.views.public import ANSWER_NEEDED
 
 NOT_WATCHED = "Nobody watches these answers as you give them."
 GONE = "This link no longer works"

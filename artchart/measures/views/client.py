@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -484,18 +484,3 @@ def gas_rate(request, client_id: int, goal_id: int):
     return render(request, "measures/client/gas_form.html", {
         "nav": "clients", "client": access.client, "goal": goal, "course": course, "form": form,
         "latest": level_label(course.latest.level) if course.latest else ""})
-
-
-urlpatterns = [
-    path("clients/<int:client_id>/measures/", client_measures, name="client_measures"),
-    path("clients/<int:client_id>/measures/new/", administer, name="administer"),
-    path("clients/<int:client_id>/measures/handoff/", handoff_start, name="handoff_start"),
-    path("clients/<int:client_id>/measures/<int:administration_id>/", administration_detail,
-         name="administration_detail"),
-    path("clients/<int:client_id>/measures/alerts/<int:alert_id>/", alert_acknowledge, name="alert_acknowledge"),
-    path("clients/<int:client_id>/measures/links/new/", link_create, name="link_create"),
-    path("clients/<int:client_id>/measures/links/<int:link_id>/resend/", link_resend, name="link_resend"),
-    path("clients/<int:client_id>/measures/schedules/new/", schedule_set, name="schedule_set"),
-    path("clients/<int:client_id>/measures/schedules/<int:schedule_id>/stop/", schedule_stop, name="schedule_stop"),
-    path("clients/<int:client_id>/measures/goals/<int:goal_id>/rate/", gas_rate, name="gas_rate"),
-]

@@ -10,92 +10,24 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from artchart import outcomes
 from artchart.core.access import require_role
-from artchart.core.models import PopulationType, Role, Site, User
-from artchart.measures import instruments
+from artchart.core.models import Role
+from artchart.measures.forms import CohortForm
 from artchart.measures.selectors import (
-    PERIOD_BACKWARDS, PROGRAM_ROLES, TOO_FEW, CohortFilter, Effectiveness, program_effectiveness,
+    PROGRAM_ROLES, TOO_FEW, Effectiveness, program_effectiveness,
 )
-from artchart.programs.models import Directive, Program
 
 DEFAULT_INSTRUMENT = "phq9"
 KINDS = ("recovered", "improved", "unchanged", "deteriorated")
 KIND_LABELS = {"recovered": "Recovered", "improved": "Improved", "unchanged": "Unchanged",
                "deteriorated": "Deteriorated"}
-EVERY = {"program": "Every program", "population": "Every population", "site": "Every site",
-         "directive": "Any directive", "therapist": "Any therapist"}
-
-
-class CohortForm(forms.Form):
-    instrument = forms.ChoiceField(label="Instrument")
-    program = forms.ModelChoiceField(label="Program", queryset=Program.objects.none(), required=False,
-                                     empty_label=EVERY["program"])
-    population = forms.ChoiceField(label="Population", required=False,
-                                   choices=[("", EVERY["population"]), *PopulationType.choices])
-    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), required=False, empty_label=EVERY["site"])
-    directive = forms.ModelChoiceField(label="Directive", queryset=Directive.objects.none(), required=False,
-                                       empty_label=EVERY["directive"])
-    therapist = forms.ModelChoiceField(label="Primary therapist", queryset=User.objects.none(), required=False,
-                                       empty_label=EVERY["therapist"])
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        org = user.organization_id
-        self.fields["instrument"].choices = instruments.choices()
-        self.fields["program"].queryset = Program.objects.filter(organization_id=org)
-        self.fields["site"].queryset = Site.objects.filter(organization_id=org)
-        self.fields["directive"].queryset = Directive.objects.filter(organization_id=org)
-        therapist = self.fields["therapist"]
-        therapist.queryset = User.objects.filter(organization_id=org, is_active=True, role__in=(
-            Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)).order_by("last_name", "first_name")
-        therapist.label_from_instance = lambda person: person.display_name
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", PERIOD_BACKWARDS)
-        return cleaned
-
-    def filters(self) -> CohortFilter:
-        data = self.cleaned_data
-
-        def pk(name):
-            return data[name].pk if data.get(name) else None
-
-        return CohortFilter(instrument=data["instrument"], program_id=pk("program"), population=data.get("population")
-                            or "", site_id=pk("site"), directive_id=pk("directive"), therapist_id=pk("therapist"),
-                            date_from=data.get("date_from"), date_to=data.get("date_to"))
-
-    def described(self) -> list[tuple[str, str]]:
-        """Each filter as (label, value in words), for the page and the CSV."""
-        data = self.cleaned_data
-        rows = [("Instrument", instruments.get(data["instrument"]).short_name)]
-        for name, anything in EVERY.items():
-            value = data.get(name)
-            if not value:
-                text = anything
-            elif name == "population":
-                text = PopulationType(value).label
-            elif name == "therapist":
-                text = value.display_name
-            else:
-                text = str(value)
-            rows.append((self.fields[name].label, text))
-        rows.append(("From", data["date_from"].isoformat() if data.get("date_from") else "the first score"))
-        rows.append(("To", data["date_to"].isoformat() if data.get("date_to") else "the latest score"))
-        return rows
 
 
 def _form(request) -> CohortForm:
@@ -211,9 +143,3 @@ def program_effectiveness_csv(request):
         row += [result.rule, f"No effect size or interval: {figures.effect_missing}" if effect is None else ""]
     writer.writerow([_cell(value) for value in row])
     return response
-
-
-urlpatterns = [
-    path("measures/programs/", program_effectiveness_page, name="program_effectiveness"),
-    path("measures/programs/export.csv", program_effectiveness_csv, name="program_effectiveness_csv"),
-]

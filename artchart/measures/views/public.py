@@ -6,7 +6,6 @@ Also the admins' page for the crisis resources those pages show.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,12 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from artchart import outcomes
 from artchart.core import audit
 from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
@@ -27,18 +25,17 @@ from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
 from artchart.core.permissions import Action
 from artchart.measures import instruments, selectors
-from artchart.measures.forms import mark_unanswered
+from artchart.measures.forms import CrisisForm, QuestionnaireForm, ReturnForm, mark_unanswered
 from artchart.measures.models import DEFAULT_CRISIS_RESOURCES, CrisisResources, Mode, Respondent
 from artchart.measures.selectors import measures_access
 from artchart.measures.services.administrations import administration_record
 from artchart.measures.services.links import link_complete, link_for_token
-from artchart.measures.services.schedules import CRISIS_TEXT_NEEDED, crisis_resources_set
+from artchart.measures.services.schedules import crisis_resources_set
 
 HANDOFF = "measures_handoff"  # request.session key, set by measures:handoff_start (views/client.py)
 HANDOFF_MAX_FAILURES = 5
 
 ANSWER_NEEDED = "Please choose an answer to this question."
-NOT_AN_OPTION = "Choose one of the answers shown."
 WRONG_PASSWORD = "That is not the password of {name}. Only the therapist can end the questionnaire."
 SIGNED_OUT_AFTER_FAILURES = ("The tablet was signed out after {count} wrong passwords. Sign in again; "
                              "the questionnaire was ended.")
@@ -48,79 +45,7 @@ HANDOFF_ABANDONED = "Welcome back. The questionnaire was ended before it was sav
 CRISIS_SAVED = "The crisis resources were saved. Clients answering a questionnaire see them from now on."
 
 
-# --- the questionnaire form (shared by the link and the hand-off) -------------------------------------------
-
-
-def risky_answers(instrument: outcomes.Instrument) -> set[tuple[int, int]]:
-    """(item number, option value) pairs that raise a risk flag (PHQ-9 item 9 above 0), keyed as the
-    scoring core keys them, so the page can show crisis resources the moment one is chosen."""
-    risky = set()
-    for flag in instrument.flags:
-        if not flag.risk:
-            continue
-        item = instrument.item(flag.item)
-        values = [o.value for o in item.options]
-        for value in values:
-            keyed = min(values) + max(values) - value if item.reverse else value
-            if keyed > flag.above:
-                risky.add((item.number, value))
-    return risky
-
-
-class AnswerRadios(forms.RadioSelect):
-    """Radio buttons whose risk answers carry ``data-risk`` (read by public.js; the server decides anyway)."""
-
-    def __init__(self, *args, risky_values=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.risky_values = {str(v) for v in risky_values}
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) in self.risky_values:
-            option["attrs"]["data-risk"] = "true"
-        return option
-
-
-class QuestionnaireForm(forms.Form):
-    """One radio group per item with the instrument's own options, then its unscored questions."""
-
-    kept = False  # True once a part-answered form was stored as incomplete (the page then says so)
-
-    def __init__(self, instrument: outcomes.Instrument, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instrument = instrument
-        self.risky = risky_answers(instrument)
-        for item in instrument.items:
-            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
-                label=item.text or f"Question {item.number} (on your paper copy)",
-                choices=[(o.value, o.label) for o in item.options], coerce=int, empty_value=None, required=False,
-                error_messages={"invalid_choice": NOT_AN_OPTION},
-                widget=AnswerRadios(risky_values=[v for n, v in self.risky if n == item.number]))
-        for question in instrument.unscored_questions:
-            self.fields[f"extra_{question.id}"] = forms.TypedChoiceField(
-                label=question.text or question.id, choices=[(o.value, o.label) for o in question.options],
-                coerce=int, empty_value=None, required=False, error_messages={"invalid_choice": NOT_AN_OPTION},
-                widget=forms.RadioSelect)
-
-    def questions(self) -> list[tuple[int, forms.BoundField]]:
-        return [(item.number, self[f"item_{item.number}"]) for item in self.instrument.items]
-
-    def extra_questions(self) -> list[forms.BoundField]:
-        return [self[f"extra_{q.id}"] for q in self.instrument.unscored_questions]
-
-    def answers(self) -> list[int | None]:
-        return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
-
-    def extra_answers(self) -> dict[str, int]:
-        return {q.id: self.cleaned_data[f"extra_{q.id}"] for q in self.instrument.unscored_questions
-                if self.cleaned_data.get(f"extra_{q.id}") is not None}
-
-    def chose_risk_answer(self) -> bool:
-        """Whether the posted answers (even refused ones) include a risk answer."""
-        for number, value in self.risky:
-            if str(self.data.get(f"item_{number}", "")).strip() == str(value):
-                return True
-        return False
+# --- the questionnaire page (shared by the link and the hand-off) -------------------------------------------
 
 
 def _ask_for_the_rest(form: QuestionnaireForm, administration) -> None:
@@ -273,11 +198,6 @@ def handoff_save(request):
     return HttpResponse(status=204)
 
 
-class ReturnForm(forms.Form):
-    password = forms.CharField(label="Your password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-
-
 def _back_to_record(state: dict):
     """The administration just saved, else the client's measures, else the chart (each page's owner may rename it)."""
     client_id = state["client_id"]
@@ -324,13 +244,6 @@ def handoff_return(request):
 # --- crisis resources (admins) --------------------------------------------------------------------------
 
 
-class CrisisForm(forms.Form):
-    text = forms.CharField(
-        label="What a client in crisis is told", max_length=2000, error_messages={"required": CRISIS_TEXT_NEEDED}, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Shown before and after every questionnaire answered through a link, and at once when an answer "
-                  "raises a risk flag. Give numbers to call or text, and what to do in an emergency.")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def crisis_resources(request):
@@ -348,13 +261,3 @@ def crisis_resources(request):
             return redirect("measures:crisis_resources")
     return render(request, "measures/admin/crisis_resources.html", {
         "nav": "crisis", "form": form, "own": own, "default": DEFAULT_CRISIS_RESOURCES})
-
-
-urlpatterns = [
-    path("m/<str:token>/", public_link, name="public_link"),
-    path("m/<str:token>/save", public_link_save, name="public_link_save"),
-    path("measures/handoff/", handoff, name="handoff"),
-    path("measures/handoff/save", handoff_save, name="handoff_save"),
-    path("measures/handoff/return/", handoff_return, name="handoff_return"),
-    path("manage/crisis-resources/", crisis_resources, name="crisis_resources"),
-]

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -101,10 +100,3 @@ def safety_plan_print(request, client_id: int, plan_id: int):
     plan = selectors.safety_plan_get(access, plan_id)
     return render(request, "measures/safety/print.html", {"client": access.client, "plan": plan})
 
-
-urlpatterns = [
-    path("clients/<int:client_id>/safety-plan/", safety_plan, name="safety_plan"),
-    path("clients/<int:client_id>/safety-plan/new/", safety_plan_new, name="safety_plan_new"),
-    path("clients/<int:client_id>/safety-plan/<int:plan_id>/review/", safety_plan_review, name="safety_plan_review"),
-    path("clients/<int:client_id>/safety-plan/<int:plan_id>/print/", safety_plan_print, name="safety_plan_print"),
-]

@@ -55,6 +55,7 @@ CPT_FORMAT = "A CPT code is five digits, such as 90834."
 POS_FORMAT = "A place of service is two digits, such as 11 (office) or 02 (telehealth)."
 MODIFIER_UNKNOWN = "The telehealth modifier is 95 or GT."
 MODIFIER_ONLY_TELEHEALTH = "The telehealth modifier (95 or GT) is only for telehealth sessions."
+THERAPIST_CANNOT_HOLD = "{name} cannot hold sessions (an active therapist, supervisor or intern can)."
 THERAPIST_NOT_ON_TEAM = "{name} is not on this client's care team as a clinician, so could not document the session."
 THERAPIST_NOT_FACILITATOR = "{name} does not facilitate this group: add them as a facilitator first."
 NOT_A_FACILITATOR = "Only the group's facilitators may schedule its sessions."
@@ -106,64 +107,120 @@ def require_session_write(by: User, session: Session | Series) -> None:
 
 
 # --- validation --------------------------------------------------------------------------------------
+#
+# Each rule across the session's fields and the rows it names is one ``_check_*`` function below,
+# taking the item and the errors found so far (field -> messages); ``_validate`` runs them in order,
+# then the model's own checks, and raises once with everything found.
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _check_ends_after_start(item: Session | Series, errors: Errors) -> None:
+    if item.duration_minutes is None or item.duration_minutes <= 0:
+        _add(errors, "duration_minutes", END_BEFORE_START)
+
+
+def _check_duration_in_range(item: Session | Series, errors: Errors) -> None:
+    duration = item.duration_minutes
+    if duration is not None and duration > 0 and not 5 <= duration <= 600:
+        _add(errors, "duration_minutes", DURATION_RANGE)
+
+
+def _check_kind_names_client_or_group(item: Session | Series, errors: Errors) -> None:
+    """A known kind; a group session names a group, any other a client, and none names both."""
+    if item.kind not in SessionKind.values:
+        _add(errors, "kind", UNKNOWN_KIND)
+    elif item.client_id and item.group_id:
+        _add(errors, "__all__", CLIENT_OR_GROUP)
+    elif item.kind == SessionKind.GROUP and not item.group_id:
+        _add(errors, "group", NEEDS_GROUP)
+    elif item.kind != SessionKind.GROUP and not item.client_id:
+        _add(errors, "client", NEEDS_CLIENT)
+
+
+def _check_site_usable(item: Session | Series, errors: Errors) -> None:
+    """The organization's own site; a new session is not booked at a site no longer in use."""
+    site = item.site
+    if site.organization_id != item.organization_id:
+        _add(errors, "site", OTHER_ORGANIZATION.format(what="site"))
+    elif not site.is_active and item._state.adding:
+        _add(errors, "site", SITE_INACTIVE.format(site=site.name))
+
+
+def _check_room_usable(item: Session | Series, errors: Errors) -> None:
+    """A room, if any, at the session's site and still in use."""
+    if not item.room_id:
+        return
+    room, site = item.room, item.site
+    if room.site_id != site.pk:
+        _add(errors, "room", ROOM_AT_OTHER_SITE.format(room=room.name, room_site=room.site.name, site=site.name))
+    elif not room.is_active:
+        _add(errors, "room", ROOM_INACTIVE.format(room=room.name))
+
+
+def _check_same_organization(item: Session | Series, errors: Errors) -> None:
+    """The client, group and directive named belong to the session's organization."""
+    org = item.organization_id
+    if item.client_id and item.client.organization_id != org:
+        _add(errors, "client", OTHER_ORGANIZATION.format(what="client"))
+    if item.group_id and item.group.organization_id != org:
+        _add(errors, "group", OTHER_ORGANIZATION.format(what="group"))
+    if getattr(item, "directive_id", None) and item.directive.organization_id != org:
+        _add(errors, "directive", OTHER_ORGANIZATION.format(what="directive"))
+
+
+def _check_therapist_can_document(item: Session | Series, errors: Errors) -> None:
+    """An active clinician of the organization who may write the session's note: on the client's
+    care team, or a facilitator of the group (not asked when the client or group was refused)."""
+    therapist = item.therapist
+    if therapist.organization_id != item.organization_id:
+        _add(errors, "therapist", OTHER_ORGANIZATION.format(what="therapist"))
+    elif not therapist.is_active or therapist.role not in CLINICIAN_ROLES:
+        _add(errors, "therapist", THERAPIST_CANNOT_HOLD.format(name=therapist.display_name))
+    elif item.client_id and not errors.get("client"):
+        if not allows(relations_of(therapist, item.client_id), Area.NOTES, Action.WRITE):
+            _add(errors, "therapist", THERAPIST_NOT_ON_TEAM.format(name=therapist.display_name))
+    elif item.group_id and not errors.get("group") and not is_facilitator(therapist, item.group):
+        _add(errors, "therapist", THERAPIST_NOT_FACILITATOR.format(name=therapist.display_name))
+
+
+def _check_cpt_code_format(item: Session | Series, errors: Errors) -> None:
+    if item.cpt_code and not CPT_RE.match(item.cpt_code):
+        _add(errors, "cpt_code", CPT_FORMAT)
+
+
+def _check_place_of_service_format(item: Session | Series, errors: Errors) -> None:
+    if item.place_of_service and not POS_RE.match(item.place_of_service):
+        _add(errors, "place_of_service", POS_FORMAT)
+
+
+def _check_telehealth_modifier(item: Session | Series, errors: Errors) -> None:
+    """A modifier, if any, is 95 or GT, and only on a telehealth session."""
+    if not item.modifier:
+        return
+    if item.modifier not in TELEHEALTH_MODIFIERS:
+        _add(errors, "modifier", MODIFIER_UNKNOWN)
+    elif item.modality != Modality.TELEHEALTH:
+        _add(errors, "modifier", MODIFIER_ONLY_TELEHEALTH)
 
 
 def _validate(item: Session | Series) -> None:
     """Everything a session (or series) must be before anything is written; raises one ValidationError."""
-    errors: dict[str, list[str]] = {}
-
-    def add(field, message):
-        errors.setdefault(field, []).append(message)
-
-    duration = item.duration_minutes
-    if duration is None or duration <= 0:
-        add("duration_minutes", END_BEFORE_START)
-    elif not 5 <= duration <= 600:
-        add("duration_minutes", DURATION_RANGE)
-    if item.kind not in SessionKind.values:
-        add("kind", UNKNOWN_KIND)
-    elif item.client_id and item.group_id:
-        add("__all__", CLIENT_OR_GROUP)
-    elif item.kind == SessionKind.GROUP and not item.group_id:
-        add("group", NEEDS_GROUP)
-    elif item.kind != SessionKind.GROUP and not item.client_id:
-        add("client", NEEDS_CLIENT)
-    site = item.site
-    org = item.organization_id
-    if site.organization_id != org:
-        add("site", OTHER_ORGANIZATION.format(what="site"))
-    elif not site.is_active and item._state.adding:
-        add("site", SITE_INACTIVE.format(site=site.name))
-    if item.room_id:
-        room = item.room
-        if room.site_id != site.pk:
-            add("room", ROOM_AT_OTHER_SITE.format(room=room.name, room_site=room.site.name, site=site.name))
-        elif not room.is_active:
-            add("room", ROOM_INACTIVE.format(room=room.name))
-    if item.client_id and item.client.organization_id != org:
-        add("client", OTHER_ORGANIZATION.format(what="client"))
-    if item.group_id and item.group.organization_id != org:
-        add("group", OTHER_ORGANIZATION.format(what="group"))
-    if getattr(item, "directive_id", None) and item.directive.organization_id != org:
-        add("directive", OTHER_ORGANIZATION.format(what="directive"))
-    therapist = item.therapist
-    if therapist.organization_id != org or not therapist.is_active or therapist.role not in CLINICIAN_ROLES:
-        add("therapist", OTHER_ORGANIZATION.format(what="therapist") if therapist.organization_id != org
-            else f"{therapist.display_name} cannot hold sessions (an active therapist, supervisor or intern can).")
-    elif item.client_id and not errors.get("client"):
-        if not allows(relations_of(therapist, item.client_id), Area.NOTES, Action.WRITE):
-            add("therapist", THERAPIST_NOT_ON_TEAM.format(name=therapist.display_name))
-    elif item.group_id and not errors.get("group") and not is_facilitator(therapist, item.group):
-        add("therapist", THERAPIST_NOT_FACILITATOR.format(name=therapist.display_name))
-    if item.cpt_code and not CPT_RE.match(item.cpt_code):
-        add("cpt_code", CPT_FORMAT)
-    if item.place_of_service and not POS_RE.match(item.place_of_service):
-        add("place_of_service", POS_FORMAT)
-    if item.modifier:
-        if item.modifier not in TELEHEALTH_MODIFIERS:
-            add("modifier", MODIFIER_UNKNOWN)
-        elif item.modality != Modality.TELEHEALTH:
-            add("modifier", MODIFIER_ONLY_TELEHEALTH)
+    errors: Errors = {}
+    _check_ends_after_start(item, errors)
+    _check_duration_in_range(item, errors)
+    _check_kind_names_client_or_group(item, errors)
+    _check_site_usable(item, errors)
+    _check_room_usable(item, errors)
+    _check_same_organization(item, errors)
+    _check_therapist_can_document(item, errors)  # after the client and group checks, whose errors it reads
+    _check_cpt_code_format(item, errors)
+    _check_place_of_service_format(item, errors)
+    _check_telehealth_modifier(item, errors)
     if errors:
         raise ValidationError(errors)
     item.full_clean()

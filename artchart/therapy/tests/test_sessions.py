@@ -23,12 +23,14 @@ from artchart.therapy.services.sessions import (
     DURATION_RANGE,
     END_BEFORE_START,
     MODIFIER_ONLY_TELEHEALTH,
+    MODIFIER_UNKNOWN,
     NEEDS_CLIENT,
     NEEDS_GROUP,
     NOT_A_FACILITATOR,
     NOT_YET_STARTED,
     POS_FORMAT,
     ROOM_AT_OTHER_SITE,
+    THERAPIST_CANNOT_HOLD,
     THERAPIST_NOT_ON_TEAM,
 )
 from artchart.tests.factories import GroupFactory, GroupMembershipFactory, RoomFactory, SessionFactory, SiteFactory
@@ -117,6 +119,18 @@ def test_therapist_must_be_on_the_care_team(therapist, therapist2, client_record
         book(therapist, client_record, therapist=therapist2)
     assert caught.value.message_dict["therapist"] == [THERAPIST_NOT_ON_TEAM.format(name=therapist2.display_name)]
 
+
+def test_only_an_active_clinician_holds_sessions(therapist, client_record, admin):
+    with pytest.raises(ValidationError) as caught:
+        book(therapist, client_record, therapist=admin)
+    assert caught.value.message_dict["therapist"] == [THERAPIST_CANNOT_HOLD.format(name=admin.display_name)]
+
+
+def test_every_broken_rule_is_reported_at_once(therapist, client_record):
+    with pytest.raises(ValidationError) as caught:
+        book(therapist, client_record, duration_minutes=4, cpt_code="9083", place_of_service="1", modifier="XX")
+    assert caught.value.message_dict == {"duration_minutes": [DURATION_RANGE], "cpt_code": [CPT_FORMAT],
+                                         "place_of_service": [POS_FORMAT], "modifier": [MODIFIER_UNKNOWN]}
 
 def test_other_therapist_gets_404_booking(therapist2, client_record):
     with pytest.raises(Http404):

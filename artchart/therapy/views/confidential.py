@@ -10,96 +10,23 @@ admins, on the organization's list at manage/incidents/.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from artchart.core.forms_util import add_service_errors
 from artchart.core.permissions import Action, Area
-from artchart.therapy.models import Incident, IncidentKind, MandatedReport, ProcessNote, ReportKind
+from artchart.therapy.forms.confidential import (
+    IncidentForm, MandatedReportForm, ProcessNoteForm, RestrictedFilterForm,
+)
 from artchart.therapy.selectors import confidential as selectors
 from artchart.therapy.services import confidential as services
 
 ADMIN_ROWS = 50
-
-# --- forms -------------------------------------------------------------------------------------
-
-
-def _session_field(form: forms.ModelForm, access) -> None:
-    field = form.fields["session"]
-    field.queryset = selectors.session_choices(access)
-    field.required = False
-    field.empty_label = "No particular session"
-
-
-class ProcessNoteForm(forms.ModelForm):
-    class Meta:
-        model = ProcessNote
-        fields = ["session", "text"]
-        labels = {"text": "Process note"}
-        help_texts = {"text": "Seen only by you and, while you are an intern, your supervisor; "
-                              "never part of the chart, its reports or exports."}
-        widgets = {"text": forms.Textarea(attrs={"rows": 14})}
-
-    def __init__(self, *args, access, **kwargs):
-        super().__init__(*args, **kwargs)
-        _session_field(self, access)
-
-
-class MandatedReportForm(forms.ModelForm):
-    class Meta:
-        model = MandatedReport
-        fields = ["kind", "reported_on", "agency", "reference_number", "reported_by", "session", "what_was_reported"]
-        labels = {"reported_on": "Reported on", "agency": "Agency reported to", "reported_by": "Reported by"}
-        widgets = {"reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "what_was_reported": forms.Textarea(attrs={"rows": 6})}
-
-    def __init__(self, *args, access, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reported_by"].queryset = selectors.reporter_choices(access)
-        _session_field(self, access)
-        # Required-ness and the date rule are the service's, with its messages.
-        for name in ("agency", "what_was_reported", "reported_by"):
-            self.fields[name].required = False
-
-
-class IncidentForm(forms.ModelForm):
-    class Meta:
-        model = Incident
-        fields = ["kind", "occurred_at", "session", "description", "action_taken"]
-        labels = {"occurred_at": "When it happened", "action_taken": "Action taken"}
-        widgets = {"occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                   "description": forms.Textarea(attrs={"rows": 6}), "action_taken": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, access, **kwargs):
-        super().__init__(*args, **kwargs)
-        _session_field(self, access)
-        self.fields["description"].required = False
-
-
-def _kind_choices() -> list:
-    return [("", "Every report and incident"),
-            ("Mandated reports", [(selectors.REPORT, "All mandated reports"),
-                                  *((f"{selectors.REPORT}:{v}", label) for v, label in ReportKind.choices)]),
-            ("Incidents", [(selectors.INCIDENT, "All incidents"),
-                           *((f"{selectors.INCIDENT}:{v}", label) for v, label in IncidentKind.choices)])]
-
-
-class RestrictedFilterForm(forms.Form):
-    kind = forms.ChoiceField(required=False, choices=_kind_choices, label="Show")
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def filters(self) -> selectors.RestrictedFilter:
-        data = self.cleaned_data if self.is_valid() else {}
-        record, _, kind = (data.get("kind") or "").partition(":")
-        return selectors.RestrictedFilter(record=record, kind=kind, since=data.get("since"), until=data.get("until"))
 
 
 def _saved(form, save):
@@ -271,23 +198,3 @@ def incident_admin(request):
     return render(request, "therapy/confidential/incident_admin.html", {
         "nav": "incidents", "form": form, "page": page, "rows": selectors.restricted_page(page.object_list),
         "query": query.urlencode()})
-
-
-urlpatterns = [
-    path("clients/<int:client_id>/process-notes/", process_note_list, name="process_note_list"),
-    path("clients/<int:client_id>/process-notes/new/", process_note_create, name="process_note_create"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/", process_note_detail, name="process_note_detail"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/edit/", process_note_edit, name="process_note_edit"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/delete/", process_note_delete,
-         name="process_note_delete"),
-    path("clients/<int:client_id>/incidents/", incident_list, name="incident_list"),
-    path("clients/<int:client_id>/incidents/new/", incident_create, name="incident_create"),
-    path("clients/<int:client_id>/incidents/<int:incident_id>/", incident_detail, name="incident_detail"),
-    path("clients/<int:client_id>/incidents/<int:incident_id>/edit/", incident_edit, name="incident_edit"),
-    path("clients/<int:client_id>/incidents/reports/new/", mandated_report_create, name="mandated_report_create"),
-    path("clients/<int:client_id>/incidents/reports/<int:report_id>/", mandated_report_detail,
-         name="mandated_report_detail"),
-    path("clients/<int:client_id>/incidents/reports/<int:report_id>/edit/", mandated_report_edit,
-         name="mandated_report_edit"),
-    path("manage/incidents/", incident_admin, name="incident_admin"),
-]

@@ -2,81 +2,21 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.clients.models import Client
 from artchart.core.forms_util import add_service_errors
-from artchart.core.models import Site
 from artchart.core.permissions import Action, Area, client_ids_allowing
-from artchart.programs.selectors import programs_for
 from artchart.therapy import census
+from artchart.therapy.forms.groups import CensusForm, GroupForm, ImportForm, LeaveForm, MemberAddForm
 from artchart.therapy.models import AttendanceStatus, Group
 from artchart.therapy.selectors import groups as selectors
 from artchart.therapy.services import groups as services
-
-CENSUS_HELP = ("A CSV file (UTF-8) with the columns last name, first name and date of birth (YYYY-MM-DD); "
-               "MRN, unit and room may be there too. Clients are matched by name and date of birth among "
-               "the clients whose charts you may open; no client is created.")
-
-
-# --- forms -------------------------------------------------------------------------------------
-
-
-class GroupForm(forms.ModelForm):
-    facilitators = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple,
-                                                  help_text="Therapists, supervisors and interns who run the group.")
-
-    class Meta:
-        model = Group
-        fields = ["name", "site", "program", "facilitators", "description", "is_active"]
-        labels = {"is_active": "Open (meeting and taking members)"}
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(organization_id=user.organization_id, is_active=True)
-        self.fields["program"].queryset = programs_for(user)
-        self.fields["facilitators"].queryset = selectors.facilitator_choices(user.organization_id)
-
-
-def _day_field(label: str) -> forms.DateField:
-    return forms.DateField(label=label, initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class MemberAddForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None, help_text="Your clients (those whose notes you write) "
-                                                             "in the organization, any site.")
-    joined_on = _day_field("Joined on")
-
-    def __init__(self, *args, clients, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-
-
-class LeaveForm(forms.Form):
-    left_on = _day_field("Left on")
-
-
-class CensusForm(forms.Form):
-    file = forms.FileField(label="Census file (CSV)", help_text=CENSUS_HELP)
-    joined_on = _day_field("Members join on")
-
-
-class ImportForm(forms.Form):
-    client_ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), widget=forms.CheckboxSelectMultiple)
-    joined_on = forms.DateField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["client_ids"].choices = [(v, v) for v in self.data.getlist("client_ids") if v.isdigit()]
-
 
 # --- pages -------------------------------------------------------------------------------------
 
@@ -248,16 +188,3 @@ def group_attendance(request, session_id: int):
         "nav": "groups", "group": access.group, "session": session, "sheet": sheet, "errors": errors,
         "statuses": AttendanceStatus.choices,
     })
-
-
-urlpatterns = [
-    path("groups/", group_list, name="group_list"),
-    path("groups/new/", group_create, name="group_create"),
-    path("groups/<int:group_id>/", group_detail, name="group_detail"),
-    path("groups/<int:group_id>/edit/", group_edit, name="group_edit"),
-    path("groups/<int:group_id>/members/new/", group_member_add, name="group_member_add"),
-    path("groups/<int:group_id>/members/<int:membership_id>/leave/", group_member_leave, name="group_member_leave"),
-    path("groups/<int:group_id>/census/", group_census, name="group_census"),
-    path("groups/<int:group_id>/census/confirm/", group_census_confirm, name="group_census_confirm"),
-    path("sessions/<int:session_id>/attendance/", group_attendance, name="group_attendance"),
-]

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +18,7 @@ from artchart.core.panel_registry import session_panels
 from artchart.core.permissions import Action, Area
 from artchart.plans.selectors import active_plan
 from artchart.programs.selectors import directives_for
-from artchart.therapy.forms_notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
+from artchart.therapy.forms.notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
 from artchart.therapy.models import NoteFormat, NoteKind, NoteStatus
 from artchart.therapy.selectors import notes as selectors
 from artchart.therapy.selectors.sessions import sessions_of_client
@@ -313,25 +312,3 @@ def note_template_edit(request, template_id: int | None = None):
             messages.success(request, TEMPLATE_SAVED)
             return redirect("therapy:note_template_list")
     return render(request, "therapy/notes/template_form.html", {"nav": "admin", "form": form, "template": template})
-
-
-NOTE = "clients/<int:client_id>/notes/<int:note_id>/"
-
-urlpatterns = [
-    path("clients/<int:client_id>/notes/", note_list, name="note_list"),
-    path("clients/<int:client_id>/notes/new/", note_create, name="note_create"),
-    path(NOTE, note_detail, name="note_detail"),
-    path(NOTE + "edit/", note_edit, name="note_edit"),
-    path(NOTE + "autosave/", note_autosave, name="note_autosave"),
-    path(NOTE + "delete/", note_delete, name="note_delete"),
-    path(NOTE + "sign/", note_sign, name="note_sign"),
-    path(NOTE + "submit/", note_submit, name="note_submit"),
-    path(NOTE + "cosign/", note_cosign, name="note_cosign"),
-    path(NOTE + "return/", note_return, name="note_return"),
-    path(NOTE + "addenda/new/", note_addendum, name="note_addendum"),
-    path(NOTE + "text/", note_text, name="note_text"),
-    path("sessions/<int:session_id>/notes/", note_batch, name="note_batch"),
-    path("note-templates/", note_template_list, name="note_template_list"),
-    path("note-templates/new/", note_template_edit, name="note_template_create"),
-    path("note-templates/<int:template_id>/", note_template_edit, name="note_template_edit"),
-]

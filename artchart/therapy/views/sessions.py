@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,7 +28,7 @@ from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
 from artchart.therapy.selectors import sessions as selectors
 from artchart.therapy.selectors.notes import notes_of_session
 from artchart.therapy.services import sessions as services
-from artchart.therapy.views.session_forms import (
+from artchart.therapy.forms.sessions import (
     COMMON_CPT,
     COMMON_POS,
     FeedNamesForm,
@@ -402,26 +402,3 @@ def calendar_feed(request, token: str):
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="artchart.ics"'
     return response
-
-
-urlpatterns = [
-    path("clients/<int:client_id>/sessions/", session_list, name="session_list"),
-    path("clients/<int:client_id>/sessions/new/", session_create, name="session_create"),
-    path("groups/<int:group_id>/sessions/new/", session_create_for_group, name="session_create_for_group"),
-    path("sessions/<int:session_id>/", session_detail, name="session_detail"),
-    path("sessions/<int:session_id>/edit/", session_edit, name="session_edit"),
-    path("sessions/<int:session_id>/complete/", session_complete, name="session_complete"),
-    path("sessions/<int:session_id>/no-show/", session_no_show, name="session_no_show"),
-    path("sessions/<int:session_id>/cancel/", session_cancel, name="session_cancel"),
-    path("sessions/<int:session_id>/series/change/", session_series_change, name="session_series_change"),
-    path("sessions/<int:session_id>/series/end/", session_series_end, name="session_series_end"),
-    path("schedule/", schedule, name="schedule"),
-    path("schedule/feed/", schedule_feed, name="schedule_feed"),
-    path("schedule/feed/reset/", schedule_feed_reset, name="schedule_feed_reset"),
-    path("schedule/feed/names/", schedule_feed_names, name="schedule_feed_names"),
-    path("schedule/feed/remove/", schedule_feed_remove, name="schedule_feed_remove"),
-    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
-    path("rooms/", rooms, name="rooms"),
-    path("rooms/new/", room_create, name="room_create"),
-    path("rooms/<int:room_id>/edit/", room_edit, name="room_edit"),
-]
