@@ -26,7 +26,7 @@ from artchart.clients.models import (
     GatheredDocument,
     GatheredInfo,
 )
-from artchart.core.admin import AuditedAdmin, ListOnlyAdmin, ReadOnlyAdmin
+from artchart.core.admin import ListOnlyAdmin, ReadOnlyAdmin
 
 
 @admin.register(Client)
@@ -101,8 +101,8 @@ class AmendmentAddendumAdmin(ListOnlyAdmin):
 
 
 @admin.register(CareTeamMembership)
-class CareTeamMembershipAdmin(AuditedAdmin):
-    """The one clinical table the operator may change here (a care team locked out of a chart), audited."""
+class CareTeamMembershipAdmin(ListOnlyAdmin):
+    """Changed only on the client's care-team page, whose service checks who may and audits it."""
 
     list_display = ("id", "client_id", "user", "role", "added_at")
     list_filter = ("role",)

@@ -2,7 +2,7 @@
 
 Administrations are scored and recorded, and risk alerts acknowledged, through
 the services, which check the care team and audit each change; a recorded
-administration never changes. So they are read-only here and show ids,
+administration and a signed safety plan never change. So they are read-only here and show ids,
 instruments, dates and states, never answers, names or safety-plan notes. The
 crisis resources are changed on their own page, whose service audits them.
 """
@@ -14,11 +14,14 @@ from django.contrib import admin
 from artchart.core.admin import ListOnlyAdmin, ReadOnlyAdmin
 from artchart.measures.models import (
     Administration,
+    AlertEscalation,
     CrisisResources,
     GoalAttainment,
     MeasureLink,
     MeasureSchedule,
     RiskAlert,
+    SafetyPlan,
+    SafetyPlanReview,
 )
 
 
@@ -31,8 +34,29 @@ class AdministrationAdmin(ListOnlyAdmin):
 
 @admin.register(RiskAlert)
 class RiskAlertAdmin(ListOnlyAdmin):
-    list_display = ("id", "client_id", "administration_id", "raised_at", "acknowledged_by", "acknowledged_at")
+    list_display = ("id", "client_id", "administration_id", "raised_at", "acknowledged_by", "acknowledged_at",
+                    "outcome", "escalated_at")
     list_select_related = ("acknowledged_by",)
+
+
+@admin.register(AlertEscalation)
+class AlertEscalationAdmin(ListOnlyAdmin):
+    list_display = ("id", "alert_id", "recipient", "reason", "notified_at", "seen_at")
+    list_select_related = ("recipient",)
+
+
+@admin.register(SafetyPlan)
+class SafetyPlanAdmin(ListOnlyAdmin):
+    """Signed versions never change; the steps hold the client's own words, so the list shows none of them."""
+
+    list_display = ("id", "client_id", "version", "signed_by", "signed_at")
+    list_select_related = ("signed_by",)
+
+
+@admin.register(SafetyPlanReview)
+class SafetyPlanReviewAdmin(ListOnlyAdmin):
+    list_display = ("id", "plan_id", "reviewed_on", "reviewed_by", "recorded_at")
+    list_select_related = ("reviewed_by",)
 
 
 @admin.register(MeasureSchedule)

@@ -289,6 +289,9 @@ class SafetyPlanReview(models.Model):
     class Meta:
         ordering = ["-reviewed_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"Review of safety plan {self.plan_id} on {self.reviewed_on}"
+
 
 class EscalationReason(models.TextChoices):
     SUPERVISOR = "supervisor", "Supervising clinician"
@@ -307,3 +310,6 @@ class AlertEscalation(models.Model):
     class Meta:
         ordering = ["-notified_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["alert", "recipient"], name="escalated_once_per_recipient")]
+
+    def __str__(self) -> str:
+        return f"Escalation of alert {self.alert_id} to user {self.recipient_id}"
