@@ -21,6 +21,7 @@ from artchart.outcomes.gas import gas_t_score
 from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.instrument_files import (
     ADDONS_DIR,
+    OLDEST_AGE,
     SHIPPED_DIR,
     Instrument,
     InstrumentFileError,
@@ -39,7 +40,7 @@ from artchart.outcomes.scoring import (
 )
 
 __all__ = [
-    "ADDONS_DIR", "HALF_POINTS_0_TO_5", "MIN_GROUP_SIZE", "SHIPPED_DIR",
+    "ADDONS_DIR", "HALF_POINTS_0_TO_5", "MIN_GROUP_SIZE", "OLDEST_AGE", "SHIPPED_DIR",
     "Agreement", "ChangeResult", "Course", "Insufficient", "Instrument", "InstrumentFileError", "PairedEffect",
     "Partial", "Score", "ScoringError",
     "alert_severity", "answered", "classify_course", "cutoff_a", "cutoff_b", "cutoff_c", "default_method", "difference_se", "find_instrument",
