@@ -14,7 +14,7 @@ from django.utils import timezone
 from artchart.core.services import token_issue
 from artchart.measures import selectors
 from artchart.measures.models import Administration, MeasureLink, RiskAlert
-from artchart.measures.services.administrations import OUTSIDE_AGE_RANGE, administration_record
+from artchart.measures.services.administrations import administration_record
 from artchart.measures.services.links import link_complete, link_create
 from artchart.measures.services.schedules import schedule_set
 
