@@ -126,6 +126,8 @@ class MeasureIn(Schema):
     respondent: Literal["client", "guardian"] = "client"
     extra_answers: dict[str, int | None] = Field(default_factory=dict,
                                                  description="Answers to unscored questions, by id")
+    fit_reason: str = Field("", max_length=500, description="Why an instrument made for another age range is used "
+                                                            "for this client; required then, kept with the measure")
 
 
 class AdministrationOut(Schema):
@@ -194,7 +196,7 @@ def measures_create(request, client_id: Id, payload: MeasureIn):
         administration = administration_record(
             by=request.user, client=access.client, instrument=payload.instrument, answers=payload.answers,
             administered_on=payload.date, session=payload.session, mode=Mode.API, respondent=payload.respondent,
-            extra_answers=payload.extra_answers)
+            extra_answers=payload.extra_answers, fit_reason=payload.fit_reason)
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             raise

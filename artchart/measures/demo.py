@@ -62,6 +62,9 @@ COURSES = {
              "deteriorated": ((3, 6), (5, 7))},
 }
 RELATIVE_END = {"unchanged", "deteriorated"}  # the last total is the first plus the range
+# Until the demo's younger clients move to the instruments made for their age (PHQ-A, SCARED), their
+# adult scales carry the reason a clinician must give for a measure outside the client's age range.
+DEMO_FIT_REASON = "Demo: the practice compares all its clients on the adult scales."
 PROGRAM_MEMBERS = 2  # therapist2's school clients counted in the school program as former group members
 GAS_CLIENTS = 5
 GAS_LEVELS = [(-2, -1, 0), (-1, 0, 1), (-1, -1, 0), (-2, 0, 1), (-1, 1, 2)]
@@ -180,9 +183,11 @@ def _course(rng: random.Random, *, client: Client, by: User, instrument: str, ki
             chosen = chosen[:-1]
     top = int(found.score_max) - (3 if instrument == "phq9" else 0)  # item 9 stays 0
     totals = _totals(rng, instrument, kind, len(chosen) + (1 if with_link else 0), top)
+    fit_reason = "" if found.fits_age(client.age_on(timezone.localdate())) else DEMO_FIT_REASON
     for session, total in zip(chosen, totals):
         administration_record(by=by, client=client, instrument=found.id, answers=_answers(rng, found, total),
-                              administered_on=timezone.localtime(session.starts_at).date(), session=session)
+                              administered_on=timezone.localtime(session.starts_at).date(), session=session,
+                              fit_reason=fit_reason)
     if with_link:
         # This morning, at home, through the link the therapist sent: item 9 above 0.
         link, token = links.link_create(by=by, client=client, instrument=found.id,
@@ -241,7 +246,7 @@ def _links(*, clients: list[Client], primaries: dict[int, User], therapist: User
         guardian = client.contacts.filter(is_guardian=True).first()
         if guardian is not None:
             links.link_create(by=therapist, client=client, instrument="gad7", respondent=Respondent.GUARDIAN,
-                              contact=guardian, due_on=today + dt.timedelta(days=2))
+                              contact=guardian, due_on=today + dt.timedelta(days=2), fit_reason=DEMO_FIT_REASON)
             break
     lapsed = next(c for c in clients if c.site.population_type == PopulationType.OUTPATIENT
                   and c.status == ClientStatus.ACTIVE and primaries[c.pk] != therapist)

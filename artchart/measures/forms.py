@@ -26,6 +26,13 @@ OUT_OF_RANGE = "Enter a whole number from {low} to {high}."
 WHOLE_NUMBER = "Enter a whole number (digits only)."
 
 
+def fit_reason_field() -> forms.CharField:
+    """Why a measure made for another age range is used for this client (the service refuses it without)."""
+    return forms.CharField(label="Reason for a measure outside the client's age range", max_length=500,
+                           required=False, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Only needed when the measure is made for another age range.")
+
+
 def session_label(session) -> str:
     when = timezone.localtime(session.starts_at)
     kind = session.get_kind_display()
@@ -74,6 +81,7 @@ class AdministerForm(forms.Form):
                                  label="Session")
     respondent = forms.ChoiceField(label="Who answered", choices=Respondent.choices, initial=Respondent.CLIENT,
                                    widget=forms.RadioSelect)
+    fit_reason = fit_reason_field()
 
     def __init__(self, *args, instrument: outcomes.Instrument, sessions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,6 +212,7 @@ class LinkForm(forms.Form):
                                        "The e-mail carries only the link, no answers.")
     due_on = forms.DateField(label="Due by", required=False, widget=_date_input(),
                              help_text="Shown as overdue after this day. Three days from today if left empty.")
+    fit_reason = fit_reason_field()
 
     def __init__(self, *args, client, contacts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,6 +273,7 @@ class GasForm(forms.Form):
 class HandoffForm(forms.Form):
     instrument = forms.ChoiceField()
     session = SessionChoiceField(queryset=None, required=False)
+    fit_reason = fit_reason_field()
 
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,6 +58,8 @@ class Administration(models.Model):
     flags = models.JSONField(default=list, blank=True)
     risk = models.BooleanField(default=False)
     prorated = models.BooleanField(default=False)
+    # Why an instrument made for another age range was used for this client (blank where it fits).
+    fit_reason = models.CharField(max_length=500, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -122,6 +124,7 @@ class MeasureLink(models.Model):
     # Set with the first answers saved (an incomplete administration), completed on submit.
     administration = models.OneToOneField(Administration, on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="link")
+    fit_reason = models.CharField(max_length=500, blank=True)  # carried to the administration it becomes
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -162,6 +165,13 @@ class AlertOutcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AlertSeverity(models.TextChoices):
+    """How urgent an alert is, from its instrument's risk flags: intent, a plan or recent behaviour is high."""
+
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+
+
 class RiskAlert(models.Model):
     """Raised by an administration with a risk flag (PHQ-9 item 9 above 0). It stays on the
     dashboard and the chart until a clinician acknowledges it: by writing or reviewing a safety
@@ -171,6 +181,7 @@ class RiskAlert(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_alerts")
     administration = models.OneToOneField(Administration, on_delete=models.PROTECT, related_name="alert")
     flags = models.JSONField(default=list)
+    severity = models.CharField(max_length=8, choices=AlertSeverity.choices, default=AlertSeverity.HIGH)
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

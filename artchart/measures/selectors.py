@@ -214,6 +214,27 @@ def due_measures_for(user, *, client_ids=None) -> list[Due]:
     return sorted(due, key=lambda d: (d.client.legal_last_name, d.client.legal_first_name, d.instrument.short_name))
 
 
+def instrument_to_open(user, client: Client) -> outcomes.Instrument:
+    """What "Record a measure" opens for this client: the first measure due by the client's schedules,
+    else the self-report measure made most narrowly for the client's age (PHQ-A at 14, GDS-15 at 70),
+    else the first in the list."""
+    due = due_measures_for(user, client_ids=[client.pk])
+    if due:
+        return due[0].instrument
+    available = list(instruments.available().values())
+    years = client.age_on(timezone.localdate()) if client.date_of_birth else None
+    fitting = [i for i in available if i.fits_age(years)]
+    if not fitting:
+        return available[0]
+
+    def width(instrument: outcomes.Instrument) -> int:
+        low = instrument.age_min if instrument.age_min is not None else 0
+        high = instrument.age_max if instrument.age_max is not None else outcomes.OLDEST_AGE
+        return high - low
+
+    return min(fitting, key=lambda i: (i.respondent != "self", width(i), i.short_name.lower()))
+
+
 # --- trajectories -------------------------------------------------------------------------------------
 
 

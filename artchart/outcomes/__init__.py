@@ -21,6 +21,7 @@ from artchart.outcomes.gas import gas_t_score
 from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.instrument_files import (
     ADDONS_DIR,
+    OLDEST_AGE,
     SHIPPED_DIR,
     Instrument,
     InstrumentFileError,
@@ -28,13 +29,21 @@ from artchart.outcomes.instrument_files import (
     load_instruments,
     parse_instrument,
 )
-from artchart.outcomes.scoring import Partial, Score, ScoringError, answered, find_instrument, score
+from artchart.outcomes.scoring import (
+    Partial,
+    Score,
+    ScoringError,
+    alert_severity,
+    answered,
+    find_instrument,
+    score,
+)
 
 __all__ = [
-    "ADDONS_DIR", "HALF_POINTS_0_TO_5", "MIN_GROUP_SIZE", "SHIPPED_DIR",
+    "ADDONS_DIR", "HALF_POINTS_0_TO_5", "MIN_GROUP_SIZE", "OLDEST_AGE", "SHIPPED_DIR",
     "Agreement", "ChangeResult", "Course", "Insufficient", "Instrument", "InstrumentFileError", "PairedEffect",
     "Partial", "Score", "ScoringError",
-    "answered", "classify_course", "cutoff_a", "cutoff_b", "cutoff_c", "default_method", "difference_se", "find_instrument",
+    "alert_severity", "answered", "classify_course", "cutoff_a", "cutoff_b", "cutoff_c", "default_method", "difference_se", "find_instrument",
     "gas_t_score", "hedges_correction", "icc_2_1", "load_instrument_file", "load_instruments", "paired_effect",
     "parse_instrument", "reliable_change", "score", "standard_error", "weighted_kappa",
 ]

@@ -22,10 +22,17 @@ ADDONS_DIR = SHIPPED_DIR / "addons"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MISSING_METHODS = ("refuse", "prorate")
 RELIABILITY_KINDS = ("alpha", "test-retest")
+# Who answers: the client, a parent or carer about the client, or the clinician rating what they observe.
+RESPONDENTS = ("self", "parent_or_carer", "clinician")
+# The terms an instrument is used under: public domain; free to use without asking (the PHQ family);
+# free with a citation; non-commercial only; copyrighted, whose wording never ships (score-only entries).
+LICENCE_TERMS = ("public_domain", "free_to_use", "free_with_citation", "non_commercial", "copyrighted")
+ALERT_SEVERITIES = ("high", "moderate")
+OLDEST_AGE = 120
 TOP_LEVEL_FIELDS = frozenset({
     "id", "name", "short_name", "version", "source", "licence", "instructions", "options", "items",
     "unscored_questions", "scoring", "subscales", "bands", "flags", "reliability", "norms",
-    "published_change", "higher_is_worse",
+    "published_change", "higher_is_worse", "age", "respondent", "population",
 })
 
 
@@ -95,6 +102,8 @@ class Flag:
     above: float
     label: str
     risk: bool
+    # How urgent the alert a raised risk flag opens is: "high" unless the file says "moderate".
+    severity: str = "high"
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ class Licence:
     item_text_may_ship: bool
     name: str | None = None
     url: str | None = None
+    terms: str | None = None  # one of LICENCE_TERMS, or None where the file does not say
 
 
 @dataclass(frozen=True)
@@ -154,11 +164,32 @@ class Instrument:
     published_change: PublishedChange | None
     higher_is_worse: bool
     path: str
+    age_min: int | None = None  # whole years, inclusive; None where the authors set no bound
+    age_max: int | None = None
+    respondent: str = "self"  # one of RESPONDENTS
+    population: str | None = None
 
     @property
     def score_only(self) -> bool:
         """A restricted instrument: item scores from the practice's own copy, no wording shipped."""
         return not self.licence.item_text_may_ship
+
+    def fits_age(self, years: int | None) -> bool:
+        """Whether a client of ``years`` is within the ages the instrument was made for (unknown age fits)."""
+        if years is None:
+            return True
+        return (self.age_min is None or years >= self.age_min) and (self.age_max is None or years <= self.age_max)
+
+    @property
+    def age_range(self) -> str:
+        """The ages as words: "11–17", "65 and over", "under 18", "any age"."""
+        if self.age_min is not None and self.age_max is not None:
+            return f"{self.age_min}–{self.age_max}"
+        if self.age_min is not None:
+            return f"{self.age_min} and over"
+        if self.age_max is not None:
+            return f"{self.age_max} and under"
+        return "any age"
 
     def item(self, number: int) -> Item:
         return self.items[number - 1]
@@ -355,9 +386,58 @@ def _flags(root: _Fields, items: tuple[Item, ...]) -> tuple[Flag, ...]:
         number = f.integer("item")
         if not 1 <= number <= len(items):
             f.fail(f.name("item"), f"names item {number}, which is not an item of this instrument")
-        flags.append(Flag(item=number, above=f.number("above"), label=f.text("label"),
-                          risk=f.boolean("risk", default=False)))
+        risk = f.boolean("risk", default=False)
+        severity = f.data.get("severity", "high")
+        if "severity" in f.data and not risk:
+            f.fail(f.name("severity"), "is only for a risk flag (risk: true)")
+        if severity not in ALERT_SEVERITIES:
+            f.fail(f.name("severity"), 'must be "high" or "moderate"')
+        flags.append(Flag(item=number, above=f.number("above"), label=f.text("label"), risk=risk,
+                          severity=severity))
     return tuple(flags)
+
+
+def _age(root: _Fields) -> tuple[int | None, int | None]:
+    f = root.obj("age", optional=True)
+    if f is None:
+        return None, None
+    for key in f.data:
+        if key not in ("min", "max"):
+            f.fail(f.name(key), "is not a field of age (min, max)")
+    bounds = []
+    for key in ("min", "max"):
+        if not f.has(key):
+            bounds.append(None)
+            continue
+        years = f.integer(key)
+        if not 0 <= years <= OLDEST_AGE:
+            f.fail(f.name(key), f"must be between 0 and {OLDEST_AGE} years")
+        bounds.append(years)
+    low, high = bounds
+    if low is not None and high is not None and low > high:
+        f.fail("age.min", "must not be above age.max")
+    return low, high
+
+
+def _respondent(root: _Fields) -> str:
+    if "respondent" not in root.data:
+        return "self"
+    value = root.data["respondent"]
+    if value not in RESPONDENTS:
+        root.fail("respondent", "must be one of " + ", ".join(f'"{r}"' for r in RESPONDENTS))
+    return value
+
+
+def _licence(root: _Fields) -> Licence:
+    f = root.obj("licence")
+    licence = Licence(text=f.text("text"), item_text_may_ship=f.boolean("item_text_may_ship"),
+                      name=f.text("name", optional=True), url=f.text("url", optional=True),
+                      terms=f.data.get("terms"))
+    if licence.terms is not None and licence.terms not in LICENCE_TERMS:
+        f.fail("licence.terms", "must be one of " + ", ".join(f'"{t}"' for t in LICENCE_TERMS))
+    if licence.terms == "copyrighted" and licence.item_text_may_ship:
+        f.fail("licence.item_text_may_ship", 'must be false when licence.terms is "copyrighted"')
+    return licence
 
 
 def _reliability(root: _Fields) -> Reliability | None:
@@ -413,12 +493,10 @@ def parse_instrument(data: Any, filename: str) -> Instrument:
     default_options = _options(root.objects("options"), "options", root) if "options" in data else None
     items = _items(root, default_options)
     questions = _unscored(root, default_options)
-    licence_fields = root.obj("licence")
-    licence = Licence(text=licence_fields.text("text"),
-                      item_text_may_ship=licence_fields.boolean("item_text_may_ship"),
-                      name=licence_fields.text("name", optional=True), url=licence_fields.text("url", optional=True))
+    licence = _licence(root)
     _check_licence(root, licence, items, questions)
     low, high, missing = _scoring(root, items)
+    age_min, age_max = _age(root)
     return Instrument(
         id=identifier, name=root.text("name"), short_name=root.text("short_name"), version=root.text("version"),
         source=root.text("source"), licence=licence, instructions=root.text("instructions", optional=True),
@@ -426,6 +504,8 @@ def parse_instrument(data: Any, filename: str) -> Instrument:
         subscales=_subscales(root, items), bands=_bands(root, low, high), flags=_flags(root, items),
         reliability=_reliability(root), norms=_norms(root), published_change=_published_change(root),
         higher_is_worse=root.boolean("higher_is_worse"), path=filename,
+        age_min=age_min, age_max=age_max, respondent=_respondent(root),
+        population=root.text("population", optional=True),
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import SupportsInt, cast
 
-from artchart.outcomes.instrument_files import Flag, Instrument, Item, load_instruments
+from artchart.outcomes.instrument_files import ALERT_SEVERITIES, Flag, Instrument, Item, load_instruments
 
 WRONG_COUNT = "{name} has {expected} items; {given} answers were given."
 NOT_A_NUMBER = "Answer {answer!r} to item {number} is not a number."
@@ -146,6 +146,16 @@ def _checked(instrument: Instrument, answers: Sequence[int | None]) -> tuple[int
                                               given=len(answers)))
     raw = [_checked_answer(item, answer) for item, answer in zip(instrument.items, answers)]
     return tuple(_keyed(item, answer) for item, answer in zip(instrument.items, raw))
+
+
+def alert_severity(instrument: Instrument, labels: Sequence[str]) -> str | None:
+    """How urgent an alert on these raised flag labels is: the most urgent severity among its risk flags
+    ("high" before "moderate"), or None where none of them is a risk flag."""
+    raised = {flag.severity for flag in instrument.flags if flag.risk and flag.label in labels}
+    for severity in ALERT_SEVERITIES:
+        if severity in raised:
+            return severity
+    return None
 
 
 def answered(instrument: Instrument, answers: Sequence[int | None], *, reason: str) -> Partial:

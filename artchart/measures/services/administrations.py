@@ -32,6 +32,9 @@ NOT_SENT = "Answers saved as they were given; the form was not sent."
 INCOMPLETE_KEPT = ("{reason} The answers given are kept as an incomplete measure (not scored){alert}; "
                    "answer the rest to score it.")
 INCOMPLETE_ALERTED = ", and the risk answer among them raised an alert for the clinicians"
+OUTSIDE_AGE_RANGE = ("{name} is made for ages {ages}, and this client is {years} on {day:%b %-d, %Y}. Give a reason "
+                     "for using it anyway (it is kept with the measure), or choose a measure that fits.")
+FIT_REASON_MAX = 500
 EXTRA_UNKNOWN = "Unknown question '{key}'."
 EXTRA_OPTION = "'{value}' is not an answer to '{key}'."
 
@@ -69,6 +72,27 @@ def score_answers(instrument: outcomes.Instrument, answers, *, sent: bool = True
         raise ValidationError({"answers": str(exc)}) from None
 
 
+def fit_problem(*, client: Client, instrument: outcomes.Instrument, day: dt.date) -> str:
+    """Blank where the client's age on ``day`` is within the instrument's range; else the warning to show."""
+    years = client.age_on(day) if client.date_of_birth else None
+    if instrument.fits_age(years):
+        return ""
+    return OUTSIDE_AGE_RANGE.format(name=instrument.short_name, ages=instrument.age_range, years=years, day=day)
+
+
+def check_fit(*, client: Client, instrument: outcomes.Instrument, day: dt.date, reason: str = "") -> str:
+    """The reason to store for using ``instrument`` with this client on ``day``: blank where it fits the
+    client's age, the clinician's words where it does not. Outside the range with no reason it is refused
+    (ValidationError on ``fit_reason``), before anything is written."""
+    problem = fit_problem(client=client, instrument=instrument, day=day)
+    if not problem:
+        return ""
+    reason = (reason or "").strip()[:FIT_REASON_MAX]
+    if not reason:
+        raise ValidationError({"fit_reason": problem})
+    return reason
+
+
 def _check_day(day) -> dt.date:
     if day is None:
         raise ValidationError({"administered_on": NO_DATE})
@@ -98,7 +122,7 @@ def _open_draft(*, client: Client, instrument: outcomes.Instrument, by: User | N
 def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.Score | outcomes.Partial,
           administered_on: dt.date, mode: str, by: User | None, session_id: int | None = None,
           respondent: str = "client", extra: dict | None = None, draft: Administration | None = None,
-          ) -> Administration:
+          fit_reason: str = "") -> Administration:
     """Write an administration (inside the caller's transaction): scored, or incomplete with what was
     answered. ``draft``, an incomplete administration of the same form, is completed or updated instead
     of a second row being written.
@@ -110,7 +134,7 @@ def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.S
         "total": scored.total if complete else None, "subscales": scored.subscales if complete else {},
         "band": (scored.band or "") if complete else "", "flags": list(scored.flags), "risk": scored.risk,
         "prorated": scored.prorated if complete else False, "is_complete": complete,
-        "incomplete_reason": "" if complete else scored.reason[:300],
+        "incomplete_reason": "" if complete else scored.reason[:300], "fit_reason": fit_reason,
     }
     if draft is None:
         administration = Administration.objects.create(
@@ -132,18 +156,21 @@ def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.S
 
 def administration_record(*, by: User, client: Client, instrument: str, answers, administered_on: dt.date,
                           session=None, mode: str = Mode.ENTERED, respondent: str = "client",
-                          extra_answers: dict | None = None, sent: bool = True) -> Administration:
+                          extra_answers: dict | None = None, sent: bool = True, fit_reason: str = "",
+                          ) -> Administration:
     """Record one measure (entered by the clinician, the tablet hand-off, or the API).
 
     A form with items left blank that the authors' rule does not allow is still kept, as an incomplete
     administration with what was answered (and the alert, on a risk answer); ``is_complete`` tells the
     caller, which shows ``incomplete_message`` and asks for the missing answers. Sending the form again
     from the same place completes that administration instead of writing a second one. ``sent=False``
-    saves answers as they are given (the tablet's script), always incomplete.
+    saves answers as they are given (the tablet's script), always incomplete. An instrument made for
+    another age range needs ``fit_reason`` (see ``check_fit``), which is kept with the administration.
     """
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     found = instruments.get(instrument)
     _check_day(administered_on)
+    fit_reason = check_fit(client=client, instrument=found, day=administered_on, reason=fit_reason)
     scored = score_answers(found, answers, sent=sent)
     extra = clean_extra_answers(found, extra_answers)
     session_id = getattr(session, "pk", session)
@@ -153,7 +180,8 @@ def administration_record(*, by: User, client: Client, instrument: str, answers,
         draft = _open_draft(client=client, instrument=found, by=by, mode=mode, session_id=session_id,
                             administered_on=administered_on)
         return store(client=client, instrument=found, scored=scored, administered_on=administered_on, mode=mode,
-                     by=by, session_id=session_id, respondent=respondent, extra=extra, draft=draft)
+                     by=by, session_id=session_id, respondent=respondent, extra=extra, draft=draft,
+                     fit_reason=fit_reason)
 
 
 def incomplete_message(administration: Administration) -> str:

@@ -11,13 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from artchart import outcomes
 from artchart.core import audit, mail
 from artchart.core.access import require_client_access
 from artchart.clients.models import CareTeamMembership
 from artchart.core.models import CareTeamRole, User
 from artchart.core.permissions import Action, Area, allows
+from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
-from artchart.measures.models import Administration, AlertOutcome, RiskAlert, SafetyPlan
+from artchart.measures.models import Administration, AlertOutcome, AlertSeverity, RiskAlert, SafetyPlan
 
 
 ONLY_CLINICIANS = "Only the client's clinicians and their supervisors acknowledge a risk alert."
@@ -56,12 +58,21 @@ def may_acknowledge(relations) -> bool:
     return allows(relations, Area.CLINICAL, Action.WRITE) or allows(relations, Area.CLINICAL, Action.COSIGN)
 
 
+def alert_severity(administration: Administration) -> str:
+    """The alert's urgency from its instrument's risk flags (C-SSRS: intent, a plan or recent behaviour is
+    high, ideation alone moderate); high where the instrument file is gone or names no severity."""
+    instrument = instruments.available().get(administration.instrument)
+    found = outcomes.alert_severity(instrument, administration.flags) if instrument else None
+    return found or AlertSeverity.HIGH
+
+
 def raise_alert(administration: Administration) -> RiskAlert:
     alert = RiskAlert.objects.create(client_id=administration.client_id, administration=administration,
-                                     flags=list(administration.flags))
+                                     flags=list(administration.flags), severity=alert_severity(administration))
     audit.record(actor=administration.recorded_by, action=MeasureAction.MEASURE_RISK_ALERT, obj=alert,
                  client_ids=[administration.client_id], flagged=True,
-                 detail={"instrument": administration.instrument, "administration": administration.pk})
+                 detail={"instrument": administration.instrument, "administration": administration.pk,
+                         "severity": alert.severity})
     _notify(administration.client_id)
     return alert
 

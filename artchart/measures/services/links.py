@@ -25,7 +25,7 @@ from artchart.core.secrets import new_secret, secret_hash
 from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import MeasureLink, Mode, Respondent
-from artchart.measures.services.administrations import clean_extra_answers, score_answers, store
+from artchart.measures.services.administrations import check_fit, clean_extra_answers, score_answers, store
 
 RECIPIENT_NEEDED = "Say who the link is for (the client, or the guardian's name)."
 CONTACT_OTHER_CLIENT = "Choose one of this client's contacts."
@@ -73,19 +73,21 @@ def _check(client: Client, *, recipient: str, contact: Contact | None, email: st
 
 def link_create(*, by: User, client: Client, instrument: str, recipient: str = "", respondent: str = Respondent.CLIENT,
                 contact: Contact | None = None, email: str = "", due_on: dt.date | None = None,
-                url_for=None) -> tuple[MeasureLink, str]:
-    """A new link; returns it with the raw token (shown once). ``url_for(token)`` makes the address mailed."""
+                url_for=None, fit_reason: str = "") -> tuple[MeasureLink, str]:
+    """A new link; returns it with the raw token (shown once). ``url_for(token)`` makes the address mailed.
+    An instrument made for another age range needs ``fit_reason``, carried to the administration."""
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     found = instruments.get(instrument)
     expires_at = _expiry()
     _check(client, recipient=recipient, contact=contact, email=email, due_on=due_on, expires_at=expires_at)
+    fit_reason = check_fit(client=client, instrument=found, day=due_on or timezone.localdate(), reason=fit_reason)
     token = new_secret()
     with transaction.atomic():
         link = MeasureLink.objects.create(
             client=client, instrument=found.id, token_hash=secret_hash(token), respondent=respondent,
             recipient=(recipient or (contact.name if contact else "")).strip()[:200], contact=contact,
             emailed_to=email, sent_by=by, due_on=due_on or (timezone.localdate() + dt.timedelta(days=3)),
-            expires_at=expires_at)
+            expires_at=expires_at, fit_reason=fit_reason)
         audit.record(actor=by, action=MeasureAction.MEASURE_LINK_CREATE, obj=link, client_ids=[client.pk],
                      detail={"instrument": found.id, "respondent": respondent, "emailed": bool(email)})
         if email and url_for is not None:
@@ -101,7 +103,8 @@ def link_resend(*, by: User, link: MeasureLink, url_for=None) -> tuple[MeasureLi
     with transaction.atomic():
         MeasureLink.objects.filter(pk=link.pk).update(cancelled_at=timezone.now())
         return link_create(by=by, client=link.client, instrument=link.instrument, recipient=link.recipient,
-                           respondent=link.respondent, contact=link.contact, email=link.emailed_to, url_for=url_for)
+                           respondent=link.respondent, contact=link.contact, email=link.emailed_to, url_for=url_for,
+                           fit_reason=link.fit_reason)
 
 
 def link_for_token(token: str) -> MeasureLink:
@@ -130,7 +133,8 @@ def link_complete(*, token: str, answers, extra_answers: dict | None = None, sen
             raise Http404
         administration = store(client=link.client, instrument=found, scored=scored,
                                administered_on=timezone.localdate(), mode=Mode.LINK, by=None,
-                               respondent=link.respondent, extra=extra, draft=locked.administration)
+                               respondent=link.respondent, extra=extra, draft=locked.administration,
+                               fit_reason=link.fit_reason)
         locked.administration = administration
         if administration.is_complete:
             locked.completed_at = timezone.now()

@@ -263,7 +263,7 @@ def test_handing_the_tablet_over_remembers_what_to_ask(client, therapist, client
     response = client.post(url("handoff_start", client_record), {"instrument": "gad7"})
     assert response.status_code == 302
     assert client.session["measures_handoff"] == {"client_id": client_record.pk, "instrument": "gad7",
-                                                  "session_id": None, "by": therapist.pk}
+                                                  "session_id": None, "by": therapist.pk, "fit_reason": ""}
 
 
 # --- alerts ---------------------------------------------------------------------------------------------------

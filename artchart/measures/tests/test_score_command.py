@@ -52,7 +52,7 @@ def test_reverse_keyed_items_show_the_answers_given_and_as_keyed(capsys):
     (("gad7", "--answers", "1,0,2,1,1.5,0,0"), "not a whole number"),
     (("phq9", "--answers", "1,0,2,1,,0,0,1,0"), "cannot be scored with 1 of its 9 items unanswered"),
     (("phq9", "--answers", "1,0,2,1,0,0,0,1,"), "cannot be scored with 1 of its 9 items unanswered"),
-    (("xyz", "--answers", "1"), "Unknown instrument 'xyz'. Choose one of: GAD-7, PHQ-9, RSES."),
+    (("xyz", "--answers", "1"), "Unknown instrument 'xyz'. Choose one of: C-SSRS screen, CSDD, GAD-7, GDS-15, PHQ-9, PHQ-A,"),
     (("phq9",), "Give the answers in item order"),
     ((), "Name an instrument"),
     (("phq9", "--list"), "--list takes no instrument"),

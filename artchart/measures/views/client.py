@@ -241,7 +241,7 @@ def administer(request, client_id: int):
     access = selectors.measures_access(request.user, client_id, action=Action.WRITE)
     client = access.client
     data = request.POST if request.method == "POST" else None
-    key = (data or request.GET).get("instrument") or next(iter(instruments.available()))
+    key = (data or request.GET).get("instrument") or selectors.instrument_to_open(request.user, client).id
     instrument = _instrument_or_404(key)
     sessions = _sessions(client)
     session_id = request.GET.get("session", "")
@@ -253,7 +253,8 @@ def administer(request, client_id: int):
             administration = administration_services.administration_record(
                 by=request.user, client=client, instrument=instrument.id, answers=form.answers(),
                 administered_on=form.cleaned_data["administered_on"], session=form.cleaned_data["session"],
-                respondent=form.cleaned_data["respondent"], extra_answers=form.extra_answers())
+                respondent=form.cleaned_data["respondent"], extra_answers=form.extra_answers(),
+                fit_reason=form.cleaned_data["fit_reason"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -268,6 +269,7 @@ def administer(request, client_id: int):
     return render(request, "measures/client/administer.html", {
         "nav": "clients", "client": client, "form": form, "instrument": instrument,
         "choices": instruments.choices(), "session_id": session_id if session_id.isdigit() else "",
+        "fit_problem": administration_services.fit_problem(client=client, instrument=instrument, day=_today()),
     })
 
 
@@ -282,8 +284,16 @@ def handoff_start(request, client_id: int):
         return redirect(f"{reverse('measures:administer', args=[client_id])}?instrument="
                         f"{request.POST.get('instrument', '')}")
     session, instrument_id = form.cleaned_data["session"], form.cleaned_data["instrument"]
+    try:  # the clinician gives the reason now: the client holding the tablet cannot
+        fit_reason = administration_services.check_fit(
+            client=access.client, instrument=instruments.get(instrument_id), day=_today(),
+            reason=form.cleaned_data["fit_reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('measures:administer', args=[client_id])}?instrument={instrument_id}")
     request.session["measures_handoff"] = {"client_id": access.client.pk, "instrument": instrument_id,
-                                           "session_id": session.pk if session else None, "by": request.user.pk}
+                                           "session_id": session.pk if session else None, "by": request.user.pk,
+                                           "fit_reason": fit_reason}
     try:
         return redirect("measures:handoff")
     except NoReverseMatch:  # the hand-off pages (measures/views/public.py) are not installed
@@ -391,7 +401,7 @@ def link_create(request, client_id: int):
             link, token = link_services.link_create(
                 by=request.user, client=client, instrument=form.cleaned_data["instrument"],
                 email=form.cleaned_data["email"], due_on=form.cleaned_data["due_on"], url_for=_url_maker(request),
-                **form.recipient())
+                fit_reason=form.cleaned_data["fit_reason"], **form.recipient())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

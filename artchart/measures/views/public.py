@@ -165,7 +165,8 @@ def handoff(request):
             administration = administration_record(
                 by=request.user, client=access.client, instrument=instrument.id, answers=form.answers(),
                 administered_on=timezone.localdate(), session=state.get("session_id"), mode=Mode.TABLET,
-                respondent=Respondent.CLIENT, extra_answers=form.extra_answers())
+                respondent=Respondent.CLIENT, extra_answers=form.extra_answers(),
+                fit_reason=state.get("fit_reason", ""))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -194,7 +195,8 @@ def handoff_save(request):
         administration_record(
             by=request.user, client=access.client, instrument=form.instrument.id, answers=form.answers(),
             administered_on=timezone.localdate(), session=state.get("session_id"), mode=Mode.TABLET,
-            respondent=Respondent.CLIENT, extra_answers=form.extra_answers(), sent=False)
+            respondent=Respondent.CLIENT, extra_answers=form.extra_answers(), sent=False,
+            fit_reason=state.get("fit_reason", ""))
     return HttpResponse(status=204)
 
 

@@ -220,7 +220,13 @@ def test_course_runs_from_first_to_last_score_skipping_blanks() -> None:
     assert course.classification == "recovered"
 
 
-@pytest.mark.parametrize("key", sorted(INSTRUMENTS))
+# Instruments whose files carry what change needs (reliability or a published threshold, and norms);
+# the others are refused by name until a practice gives its own pre-treatment SD.
+CHANGE_READY = sorted(key for key, instrument in INSTRUMENTS.items()
+                      if instrument.norms or instrument.published_change)
+
+
+@pytest.mark.parametrize("key", CHANGE_READY)
 def test_every_pair_of_valid_totals_gets_a_consistent_verdict(key: str) -> None:
     instrument = INSTRUMENTS[key]
     totals = st.integers(int(instrument.score_min), int(instrument.score_max))

@@ -29,8 +29,9 @@ def write(folder: Path, name: str, data: object) -> Path:
     return path
 
 
-def test_default_install_ships_phq9_gad7_and_rosenberg_only() -> None:
-    assert sorted(load_instruments()) == ["gad7", "phq9", "rses"]
+def test_default_install_ships_the_adult_scales_and_the_age_and_population_fitting_ones() -> None:
+    assert sorted(load_instruments()) == ["csdd", "cssrs_screen", "gad7", "gds15", "phq9", "phqa", "rses",
+                                          "scared_child", "scared_parent"]
 
 
 def test_core10_addon_loads_when_its_folder_is_given_and_carries_its_licence() -> None:
@@ -50,7 +51,8 @@ def test_shipped_wording_and_response_options_are_the_standard_ones() -> None:
     assert text is not None and text.startswith("Thoughts that you would be better off dead")
     assert phq9.item(9).risk
     assert [q.id for q in phq9.unscored_questions] == ["difficulty"]
-    assert all(instrument.licence.item_text_may_ship for instrument in load_instruments().values())
+    assert all(instrument.licence.item_text_may_ship
+               for key, instrument in load_instruments().items() if key in ("phq9", "gad7", "rses", "gds15"))
 
 
 def test_rosenberg_reverse_keys_items_2_5_6_8_9() -> None:
@@ -139,6 +141,15 @@ BAD_FILES = [
     ("higher_is_worse", 1, "higher_is_worse must be true or false"),
     ("bandz", [], "bandz is not a field of an instrument file"),
     ("subscales", [{"id": "s", "name": "S", "items": [1, 10]}], "subscales[0].items names item 10"),
+    ("age.min", "eleven", "age.min must be a whole number"),
+    ("age.max", 130, "age.max must be between 0 and 120 years"),
+    ("age", {"min": 18, "max": 11}, "age.min must not be above age.max"),
+    ("age", {"from": 18}, "age.from is not a field of age"),
+    ("respondent", "teacher", 'respondent must be one of "self", "parent_or_carer", "clinician"'),
+    ("population", "", "population must be non-empty text"),
+    ("licence.terms", "free", 'licence.terms must be one of "public_domain"'),
+    ("licence.terms", "copyrighted", 'licence.item_text_may_ship must be false when licence.terms is "copyrighted"'),
+    ("flags.0.severity", "urgent", 'flags[0].severity must be "high" or "moderate"'),
 ]
 
 
