@@ -79,7 +79,7 @@ def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_a
         assert photo["analysis"]["status"] == "ready"
         assert photo["analysis"]["version"] and 0 <= photo["analysis"]["features"]["coverage"] <= 1
         assert set(photo["thumbnails"]) == {"small", "large"}
-        assert photo["url"].startswith("http://testserver/api/v1/clients/")
+        assert photo["url"].startswith("http://testserver/api/v1/clients")
 
     stored = Photo.objects.get(pk=body["photos"][0]["id"])
     download = client.get(body["photos"][0]["url"], headers=_headers(therapist))
