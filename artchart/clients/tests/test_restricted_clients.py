@@ -83,7 +83,7 @@ def test_named_viewer_does_not_see_address_of_restricted_client(client, people, 
     for hidden in (ADDRESS, "555-0199", "maya@example.org"):
         assert hidden not in page
     api = client.get(f"/api/v1/clients/{client_record.pk}",
-                     headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}).json()
+                     headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}).json()["results"]
     assert (api["address"], api["phone"], api["email"]) == ("", "", "")
     assert api["legal_first_name"] == "Maya"
     client.force_login(therapist)
@@ -175,7 +175,7 @@ def test_named_viewer_does_not_see_the_contacts_phone_or_email_either(client, pe
     page = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
     assert "Rosa Lopez" in page and "555-0177" not in page and "rosa@example.org" not in page
     contacts = client.get(f"/api/v1/clients/{client_record.pk}/contacts",
-                          headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}).json()
+                          headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}).json()["results"]
     assert contacts[0]["name"] == "Rosa Lopez" and (contacts[0]["phone"], contacts[0]["email"]) == ("", "")
     client.force_login(therapist)
     assert "555-0177" in client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()

@@ -121,7 +121,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(therapist):
     wrong = _sign_in("therapist", "nope-nope-nope")
     unknown = _sign_in("nobody-here", "nope-nope-nope")
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"message": SIGN_IN_FAILED}
+    assert wrong.json() == unknown.json() == {"code": "unauthenticated", "message": SIGN_IN_FAILED, "errors": {}}
     assert AuditEvent.objects.filter(action="auth.login_failed").count() == 2
     assert not ApiToken.objects.exists()
 
@@ -130,7 +130,7 @@ def test_a_deactivated_user_gets_the_same_answer_as_a_wrong_password(therapist):
     therapist.is_active = False
     therapist.save()
     response = _sign_in("therapist", PASSWORD)
-    assert response.status_code == 401 and response.json() == {"message": SIGN_IN_FAILED}
+    assert response.status_code == 401 and response.json()["message"] == SIGN_IN_FAILED
     assert not ApiToken.objects.exists()
 
 
@@ -211,7 +211,7 @@ def test_tokens_list_shows_ones_own_tokens_and_never_the_hash(therapist, outside
     services.token_issue(user=outsider, name="not yours")
     response = _bearer(raw).get(TOKENS_URL)
     assert response.status_code == 200
-    rows = response.json()
+    rows = response.json()["results"]
     assert [row["name"] for row in rows] == ["laptop"]
     assert set(rows[0]) >= {"id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"}
     assert rows[0]["prefix"] == token.prefix and rows[0]["live"] is True
@@ -231,10 +231,10 @@ def test_admin_lists_the_organizations_tokens_with_all(admin, therapist):
     stranger = UserFactory(organization=OrganizationFactory())
     services.token_issue(user=stranger, name="elsewhere")
     browser = _as(admin)
-    everyone = browser.get(TOKENS_URL, {"all": "true"}).json()
+    everyone = browser.get(TOKENS_URL, {"all": "true"}).json()["results"]
     assert sorted(row["name"] for row in everyone) == ["studio tablet", "tests"]
     assert {row["username"] for row in everyone} == {"admin", "therapist"}
-    assert [row["name"] for row in browser.get(TOKENS_URL).json()] == ["tests"]
+    assert [row["name"] for row in browser.get(TOKENS_URL).json()["results"]] == ["tests"]
 
 
 def test_a_therapist_asking_for_all_tokens_gets_403(therapist):

@@ -224,7 +224,7 @@ def test_list_shows_groups_i_facilitate_or_at_my_clients_sites(client, group, th
     assert "Open studio" in page and "Hilltop clay" not in page
     page = client.get(reverse("therapy:group_list") + "?all=1").content.decode()
     assert "Hilltop clay" in page
-    assert far.pk in [g["id"] for g in _api(therapist).get(reverse("api:groups_list") + "?all=true").json()]
+    assert far.pk in [g["id"] for g in _api(therapist).get(reverse("api:groups_list") + "?all=true").json()["results"]]
 
 
 def test_therapist_starts_a_group_on_the_web_and_adds_a_member(client, therapist, intern, site, client_record):

@@ -75,7 +75,7 @@ def test_intern_records_and_supervisor_only_reads(intern, supervisor, client_rec
         _incident(supervisor, client_record)
     with pytest.raises(PermissionDenied):
         services.mandated_report_correct(by=supervisor, report=report, agency="State hotline")
-    assert _api(supervisor).get(f"/api/v1/clients/{client_record.pk}/mandated-reports").json()[0]["id"] == report.pk
+    assert _api(supervisor).get(f"/api/v1/clients/{client_record.pk}/mandated-reports").json()["results"][0]["id"] == report.pk
 
 
 def test_a_viewer_gets_403_and_never_sees_them(client, therapist, teamviewer, client_record):
