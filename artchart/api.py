@@ -96,9 +96,10 @@ class ArtChartAPI(NinjaAPI):
 
     def _get_urls(self):
         # ninja answers a wrong method with an empty text/plain 405: answer it as every other error.
+        # Its root, /api/v1/, would raise an Http404 outside the API's handlers (an HTML page).
         urls = super()._get_urls()
         for pattern in urls:
-            pattern.callback = _json_405(pattern.callback)
+            pattern.callback = not_found if pattern.name == "api-root" else _json_405(pattern.callback)
         return urls
 
     def get_openapi_schema(self, *args, **kwargs):

@@ -79,6 +79,7 @@ def test_both_slash_forms_of_a_post_never_redirect_nor_list(therapist):
 
 def test_an_unknown_api_path_answers_a_json_404(therapist):
     assert _is_error(_api(therapist).get("/api/v1/no-such-thing"), 404)
+    assert _is_error(_api(therapist).get("/api/v1/"), 404)
     assert _is_error(Client().post("/api/v2/clients", data={}), 404)
 
 
