@@ -343,7 +343,7 @@ def test_an_id_beyond_any_database_key_is_a_field_error(therapist, site):
     browser = _as(therapist)
     huge = 10**30
     assert list(_errors(browser.post(LIST, _new_client(huge), content_type="application/json"))) == ["site"]
-    assert list(_errors(browser.get(f"{LIST}{huge}"))) == ["client_id"]
+    assert list(_errors(browser.get(f"{LIST}/{huge}"))) == ["client_id"]
     assert list(_errors(browser.get(LIST, {"site": huge}))) == ["site"]
 
 

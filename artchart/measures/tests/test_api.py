@@ -72,7 +72,7 @@ def test_a_score_only_instrument_lists_its_items_without_wording(client, therapi
         question["text"] = None
     (tmp_path / "restricted7.json").write_text(json.dumps(source))
     settings.MEASURES_INSTRUMENT_DIRS = [str(tmp_path)]
-    restricted = next(i for i in client.get("/api/v1/measures/instruments", **_headers(therapist)).json()
+    restricted = next(i for i in client.get("/api/v1/measures/instruments", **_headers(therapist)).json()["results"]
                       if i["id"] == "restricted7")
     assert restricted["score_only"] and restricted["instructions"] is None
     assert all(item["text"] is None for item in restricted["items"]) and len(restricted["items"]) == 7

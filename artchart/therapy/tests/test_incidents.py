@@ -234,20 +234,20 @@ def test_audit_events_carry_no_text(client, therapist, client_record):
 def test_the_api_lists_creates_and_corrects(therapist, client_record):
     browser = _api(therapist)
     base = f"/api/v1/clients/{client_record.pk}"
-    created = browser.post(f"{base}/mandated-reports/", json.dumps({
+    created = browser.post(f"{base}/mandated-reports", json.dumps({
         "kind": "duty_to_warn", "reported_on": timezone.localdate().isoformat(), "agency": "City police",
         "what_was_reported": "Threat against a named neighbour.", "reported_by": therapist.pk}),
         content_type="application/json")
     assert created.status_code == 201 and created.json()["recorded_by"] == therapist.pk
-    incident = browser.post(f"{base}/incidents/", json.dumps({
+    incident = browser.post(f"{base}/incidents", json.dumps({
         "kind": "elopement", "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
         "description": "Left the studio mid-session."}), content_type="application/json")
     assert incident.status_code == 201
     corrected = browser.patch(f"{base}/incidents/{incident.json()['id']}",
                               json.dumps({"action_taken": "Found in the garden."}), content_type="application/json")
     assert corrected.status_code == 200 and corrected.json()["action_taken"] == "Found in the garden."
-    assert [r["agency"] for r in browser.get(f"{base}/mandated-reports/").json()] == ["City police"]
-    refused = browser.post(f"{base}/incidents/", json.dumps({
+    assert [r["agency"] for r in browser.get(f"{base}/mandated-reports").json()["results"]] == ["City police"]
+    refused = browser.post(f"{base}/incidents", json.dumps({
         "kind": "injury", "occurred_at": (timezone.now() + dt.timedelta(days=1)).isoformat(), "description": "x"}),
         content_type="application/json")
     assert refused.status_code == 400 and refused.json()["errors"] == {"occurred_at": [services.OCCURRED_IN_FUTURE]}

@@ -40,7 +40,7 @@ def _report_body(o):
 
 
 def _incident_body(o):
-    return {"kind": "materials", "occurred_at": "2026-01-10T10:30:00", "description": "A craft knife went missing."}
+    return {"kind": "materials", "occurred_at": "2026-01-10T10:30:00-05:00", "description": "A craft knife went missing."}
 
 
 RULES: dict[str, Case] = {
