@@ -9,12 +9,18 @@ import re
 import pytest
 from django.test import Client
 
-from artchart.api import NOT_FOUND_PATH, SERVER_ERROR, UNAUTHENTICATED, api, api_operations
+from artchart.api import (
+    NOT_FOUND_PATH,
+    SERVER_ERROR,
+    UNAUTHENTICATED,
+    api,
+    api_operations,
+)
 from artchart.core import selectors as core_selectors
 from artchart.core.api import DATE_OUT_OF_RANGE, MAX_LIST_LIMIT, NAIVE_DATETIME
 from artchart.core.services import token_issue
 from artchart.therapy.api.sessions import ENDS_AT_OUT_OF_RANGE
-from artchart.therapy.models import Session, Series
+from artchart.therapy.models import Series, Session
 
 ENVELOPE = {"count", "next", "previous", "results"}
 ERROR_KEYS = {"code", "message", "errors"}
