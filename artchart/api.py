@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any, NamedTuple
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
@@ -13,7 +20,19 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from artchart.core.access import Conflict
+from artchart.core.api import ApiError, error_body
 from artchart.core.services import token_authenticate
+
+logger = logging.getLogger("django.request")
+
+FIELDS_TO_CORRECT = "Please correct the fields named."
+UNAUTHENTICATED = "Send a valid API token: Authorization: Bearer <token>."
+NOT_FOUND = "Not found."
+NOT_FOUND_PATH = "No such API path: {path}. API paths have no trailing slash."
+METHOD_NOT_ALLOWED = "{method} is not allowed here; use {allowed}."
+TOO_LARGE = "This request is too large."
+BAD_REQUEST = "This request could not be read."
+SERVER_ERROR = "Something went wrong on our side; nothing was changed. The error has been logged."
 
 
 class BearerToken(HttpBearer):
@@ -75,6 +94,46 @@ class ArtChartAPI(NinjaAPI):
                 errors.append({**error, "loc": location})
         return SchemaError(errors)
 
+    def _get_urls(self):
+        # ninja answers a wrong method with an empty text/plain 405: answer it as every other error.
+        # Its root, /api/v1/, would raise an Http404 outside the API's handlers (an HTML page).
+        urls = super()._get_urls()
+        for pattern in urls:
+            pattern.callback = not_found if pattern.name == "api-root" else _json_405(pattern.callback)
+        return urls
+
+    def get_openapi_schema(self, *args, **kwargs):
+        # Every operation may fail: say so in the schema, with the one error shape.
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ApiError"] = ApiError.model_json_schema(ref_template="#/components/schemas/{model}")
+        error = {"description": "An error: code, message, errors by field",
+                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                operation["responses"].setdefault("default", error)
+        return schema
+
+
+def _json_405(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allowed = response.get("Allow", "")
+            message = METHOD_NOT_ALLOWED.format(method=request.method, allowed=allowed)
+            json = JsonResponse(error_body(405, message), status=405)
+            json["Allow"] = allowed
+            return json
+        return response
+    return wrapped
+
+
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/: a JSON 404 (never Django's HTML page, nor a
+    redirect to add a slash, which would turn a POST into a GET)."""
+    return JsonResponse(error_body(404, NOT_FOUND_PATH.format(path=request.path)), status=404)
+
 
 api = ArtChartAPI(
     title="ArtChart API",
@@ -87,6 +146,10 @@ api = ArtChartAPI(
 )
 
 
+def _error(request, status: int, message: str, errors: dict[str, list[str]] | None = None):
+    return api.create_response(request, error_body(status, message, errors), status=status)
+
+
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for m in ValidationError(errors).messages] for field, errors in exc.error_dict.items()}
@@ -95,13 +158,13 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"message": "Please correct the fields named.", "errors": _field_errors(exc)}, status=400)
+    return _error(request, 400, FIELDS_TO_CORRECT, _field_errors(exc))
 
 
 @api.exception_handler(Conflict)
 def on_conflict(request, exc: Conflict):
     """Refused by the record's state (a signed plan): nothing was changed."""
-    return api.create_response(request, {"message": " ".join(exc.messages)}, status=409)
+    return _error(request, 409, " ".join(exc.messages))
 
 
 @api.exception_handler(SchemaError)
@@ -111,7 +174,7 @@ def on_schema_error(request, exc: SchemaError):
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ())[1:]]  # after the source: body, query, form…
         errors.setdefault(".".join(location) or "__all__", []).append(error.get("msg", "Invalid value."))
-    return api.create_response(request, {"message": "Please correct the fields named.", "errors": errors}, status=400)
+    return _error(request, 400, FIELDS_TO_CORRECT, errors)
 
 
 @api.exception_handler(HttpError)
@@ -120,29 +183,46 @@ def on_http_error(request, exc: HttpError):
     # body"; a NUL refused by StrictParser is a field error like any other.
     if isinstance(exc.__cause__, ValidationError):
         return on_validation_error(request, exc.__cause__)
-    return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(request, {"message": "Send a valid API token: Authorization: Bearer <token>."}, status=401)
+    return _error(request, 401, UNAUTHENTICATED)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, {"message": "Not found."}, status=404)
+    return _error(request, 404, NOT_FOUND)
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return api.create_response(request, {"message": str(exc) or "Not allowed."}, status=403)
+    return _error(request, 403, str(exc) or "Not allowed.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request, exc):
+    return _error(request, 413, TOO_LARGE)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_unreadable(request, exc):
+    return _error(request, 400, BAD_REQUEST)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc):
+    # Logged as Django logs an unhandled error (and mailed to the admins if so set up).
+    logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request})
+    return _error(request, 500, SERVER_ERROR)
 
 
 api.add_router("/auth/", "artchart.core.api.auth_router")
-api.add_router("/tokens/", "artchart.core.api.tokens_router")
-api.add_router("/clients/", "artchart.clients.api.router")
-api.add_router("/clients/", "artchart.plans.api.router")
-api.add_router("/programs/", "artchart.programs.api.router")
+api.add_router("/tokens", "artchart.core.api.tokens_router")
+api.add_router("/clients", "artchart.clients.api.router")
+api.add_router("/clients", "artchart.plans.api.router")
+api.add_router("/programs", "artchart.programs.api.router")
 for _area in ("sessions", "groups", "notes", "confidential"):
     api.add_router("/", f"artchart.therapy.api.{_area}.router")
 api.add_router("/", "artchart.artworks.api.router")

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from artchart.api import api
+from artchart.api import not_found as api_not_found
 from artchart.core import urls as core_urls
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     # Measures, risk alerts, answering by link, the tablet hand-off, program effectiveness.
     path("", include("artchart.measures.urls")),
     path("api/v1/", api.urls),
+    # Any other path under api/ answers a JSON 404 (and so is never redirected to add a slash).
+    re_path(r"^api/", api_not_found),
     # Django admin's own login would skip the second factor and the lockout: send it to ours.
     path("django-admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("django-admin/", admin.site.urls),

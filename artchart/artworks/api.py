@@ -25,12 +25,12 @@ from pydantic import Field
 
 from artchart.artworks import selectors
 from artchart.artworks.models import Artwork, Photo, Rating
-from artchart.artworks.serving import image_response
 from artchart.artworks.services import artworks as services
 from artchart.artworks.services import photos as photo_services
 from artchart.artworks.services import ratings as rating_services
 from artchart.artworks.services.consent import badges, scopes_in_force
-from artchart.core.api import Id
+from artchart.artworks.serving import image_response
+from artchart.core.api import MAX_MINUTES, Day, Id, Listing, paginated
 from artchart.core.permissions import Action
 from artchart.therapy.models import Session
 
@@ -129,7 +129,7 @@ class ArtworkForm(Schema):
     title: str = Field("", max_length=200)
     statement: str = Field("", max_length=5000)
     observations: str = Field("", max_length=5000)
-    made_on: dt.date | None = Field(None, description="The day it was made; the session's day or today if left out")
+    made_on: Day | None = Field(None, description="The day it was made; the session's day or today if left out")
     media: str = "marker"
     dimension: str = "2d"
     width_cm: Decimal | None = None
@@ -138,8 +138,8 @@ class ArtworkForm(Schema):
     assessment: str = Field("", description="The assessment's code (ppat, dds …) or id; empty for none")
     session: Id | None = None
     protocol_variant: str = Field("", max_length=200)
-    time_taken_minutes: int | None = Field(None, ge=0)
-    time_limit_minutes: int | None = Field(None, ge=0)
+    time_taken_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES)
+    time_limit_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES)
     disposition: str = "in_studio"
     disposition_note: str = Field("", max_length=300)
     inquiry: str = Field("", description='The post-drawing inquiry as JSON: [{"question": "…", "answer": "…"}]')
@@ -152,7 +152,7 @@ class ArtworkPatch(Schema):
     title: str = Field(None, max_length=200)
     statement: str = Field(None, max_length=5000)
     observations: str = Field(None, max_length=5000)
-    made_on: dt.date = None
+    made_on: Day = None
     media: str = None
     dimension: str = None
     width_cm: Decimal | None = None
@@ -161,8 +161,8 @@ class ArtworkPatch(Schema):
     assessment: str | int | None = Field(None, description="Code or id; null for none")
     session: Id | None = None
     protocol_variant: str = Field(None, max_length=200)
-    time_taken_minutes: int | None = Field(None, ge=0)
-    time_limit_minutes: int | None = Field(None, ge=0)
+    time_taken_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES)
+    time_limit_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES)
     disposition: str = None
     disposition_note: str = Field(None, max_length=300)
     inquiry: list[InquiryItemIn] = Field(None, max_length=20)
@@ -312,12 +312,13 @@ def _photo_of(access, artwork_id: int, photo_id: int) -> Photo:
 
 
 @router.get("/clients/{client_id}/artworks", response=list[ArtworkSummary], url_name="artworks_list")
+@paginated
 def artworks_list(request, client_id: Id, media: str = "", assessment: str = "", session: Id | None = None):
     """The client's artworks in the order they were made; filter by media, assessment (code or id) or session."""
     access = selectors.artwork_access(request.user, client_id)
     assessment_id = _assessment(access, assessment) if assessment else None
     artworks = selectors.artworks_of(access, media=media, assessment_id=assessment_id, session_id=session)
-    return [_summary(request, artwork) for artwork in artworks]
+    return Listing(artworks, lambda page: [_summary(request, artwork) for artwork in page])
 
 
 @router.post("/clients/{client_id}/artworks", response={201: ArtworkOut}, url_name="artworks_create")
@@ -387,10 +388,11 @@ def artwork_photo_download(request, client_id: Id, artwork_id: Id, photo_id: Id,
 
 @router.get("/clients/{client_id}/artworks/{artwork_id}/ratings", response=list[RatingOut],
             url_name="artwork_ratings_list")
+@paginated
 def artwork_ratings_list(request, client_id: Id, artwork_id: Id):
     """Every signed rating of the piece, each with its integrity checked."""
     artwork = selectors.artwork_get(selectors.artwork_access(request.user, client_id), artwork_id)
-    return [_rating(r) for r in artwork.ratings.all()]
+    return Listing(artwork.ratings.all(), lambda page: [_rating(r) for r in page])
 
 
 @router.post("/clients/{client_id}/artworks/{artwork_id}/ratings", response={201: RatingOut},

@@ -11,12 +11,11 @@ from ninja import Body, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from artchart.clients import models as record
 from artchart.clients import selectors, services
 from artchart.clients import validation as v
-from artchart.clients import models as record
 from artchart.clients.models import Client, Consent, Contact, Diagnosis, GatheredInfo
-from artchart.core.api import Id
-from artchart.core.paging import PAGE_SIZE
+from artchart.core.api import Day, Id, Listing, paginated
 from artchart.core.permissions import VIEWER_HIDDEN_FIELDS_RESTRICTED, Action
 from artchart.core.selectors import active_sites_for
 
@@ -65,7 +64,7 @@ class ClientFields(Schema):
 class ClientIn(ClientFields):
     legal_first_name: str
     legal_last_name: str
-    date_of_birth: dt.date
+    date_of_birth: Day
     site: Id
 
 
@@ -77,7 +76,7 @@ class ClientPatch(Schema):
     legal_last_name: str = None
     preferred_name: str = None
     pronouns: str = None
-    date_of_birth: dt.date = None
+    date_of_birth: Day = None
     site: Id = None
     phone: str = None
     email: str = None
@@ -130,13 +129,6 @@ class ClientOut(ClientSummary, ClientFields):
         return list(client.diagnoses.all())
 
 
-class ClientPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[ClientSummary]
-
-
 class ContactIn(Schema):
     name: str
     relationship: str
@@ -167,7 +159,7 @@ class ContactOut(ContactIn):
 class ConsentIn(Schema):
     kind: str
     decision: str
-    signed_on: dt.date
+    signed_on: Day
     signer: str
     signer_name: str
     guardian: Id | None = None
@@ -178,7 +170,7 @@ class ConsentIn(Schema):
     recipient: str = ""
     purpose: str = ""
     information: str = Field("", max_length=_limit(Consent, "information"))
-    expires_on: dt.date | None = None
+    expires_on: Day | None = None
     expiry_event: str = ""
     right_to_revoke_explained: bool = False
 
@@ -216,13 +208,13 @@ class ConsentOut(Schema):
 
 
 class RevokeIn(Schema):
-    revoked_on: dt.date | None = None
+    revoked_on: Day | None = None
     note: str = Field("", max_length=300)
 
 
 class GatheredIn(Schema):
     source: str
-    occurred_on: dt.date
+    occurred_on: Day
     title: str
     body: str = Field("", max_length=_limit(GatheredInfo, "body"))
 
@@ -269,15 +261,11 @@ def _guardian_id(client: Client, guardian_id: int | None) -> int | None:
 # --- clients ------------------------------------------------------------------------------
 
 
-@router.get("", response=ClientPage, url_name="clients_list")
-def clients_list(request, q: str = "", status: str = "", site: Id | None = None, page: int = 1):
-    """Your clients (your care teams and your supervisees'), 25 a page, by name, status and site."""
-    clients = selectors.client_search(request.user, q=q[:100], status=status, site_id=site)
-    count = clients.count()
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    results = selectors.shown(list(clients[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]))
-    return {"count": count, "page": page, "pages": pages, "results": results}
+@router.get("", response=list[ClientSummary], url_name="clients_list")
+@paginated
+def clients_list(request, q: str = "", status: str = "", site: Id | None = None):
+    """Your clients (your care teams and your supervisees'), by name, status and site."""
+    return Listing(selectors.client_search(request.user, q=q[:100], status=status, site_id=site), selectors.shown)
 
 
 @router.post("", response={201: ClientOut}, url_name="clients_create")
@@ -310,7 +298,7 @@ def client_update(request, client_id: Id, payload: ClientPatch):
 # --- diagnoses -------------------------------------------------------------------------------
 
 
-@router.post("{client_id}/diagnoses/", response={201: DiagnosisOut}, url_name="diagnoses_create")
+@router.post("{client_id}/diagnoses", response={201: DiagnosisOut}, url_name="diagnoses_create")
 def diagnoses_create(request, client_id: Id, payload: DiagnosisIn):
     client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
     return Status(201, services.diagnosis_add(by=request.user, client=client, **payload.dict()))
@@ -326,19 +314,20 @@ def diagnosis_delete(request, client_id: Id, diagnosis_id: Id):
 # --- contacts ---------------------------------------------------------------------------------
 
 
-@router.get("{client_id}/contacts/", response=list[ContactOut], url_name="contacts_list")
+@router.get("{client_id}/contacts", response=list[ContactOut], url_name="contacts_list")
+@paginated
 def contacts_list(request, client_id: Id):
     """The client's contacts. For a restricted client, whoever may not see the client's
     own address and phone does not see the contacts' either (they can lead to the client)."""
     access = selectors.client_get_for_user(request.user, client_id)
-    contacts = list(selectors.contacts_of(access))
+    contacts = selectors.contacts_of(access)
     if access.hides_contact:
         hidden = dict.fromkeys(VIEWER_HIDDEN_FIELDS_RESTRICTED, "")
-        return [ContactOut.from_orm(contact).model_copy(update=hidden) for contact in contacts]
+        return Listing(contacts, lambda page: [ContactOut.from_orm(contact).model_copy(update=hidden) for contact in page])
     return contacts
 
 
-@router.post("{client_id}/contacts/", response={201: ContactOut}, url_name="contacts_create")
+@router.post("{client_id}/contacts", response={201: ContactOut}, url_name="contacts_create")
 def contacts_create(request, client_id: Id, payload: ContactIn):
     client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
     return Status(201, services.contact_add(by=request.user, client=client, **payload.dict()))
@@ -361,12 +350,13 @@ def contact_delete(request, client_id: Id, contact_id: Id):
 # --- consents -----------------------------------------------------------------------------------
 
 
-@router.get("{client_id}/consents/", response=list[ConsentOut], url_name="consents_list")
+@router.get("{client_id}/consents", response=list[ConsentOut], url_name="consents_list")
+@paginated
 def consents_list(request, client_id: Id):
     return list(selectors.consents_of(selectors.client_get_for_user(request.user, client_id)))
 
 
-@router.post("{client_id}/consents/", response={201: ConsentOut}, url_name="consents_create")
+@router.post("{client_id}/consents", response={201: ConsentOut}, url_name="consents_create")
 def consents_create(request, client_id: Id, payload: ConsentIn):
     client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
     fields = payload.dict()
@@ -386,12 +376,13 @@ def consent_revoke(request, client_id: Id, consent_id: Id, payload: Body[RevokeI
 # --- gathered information -----------------------------------------------------------------------
 
 
-@router.get("{client_id}/gathered/", response=list[GatheredOut], url_name="gathered_list")
+@router.get("{client_id}/gathered", response=list[GatheredOut], url_name="gathered_list")
+@paginated
 def gathered_list(request, client_id: Id):
     return list(selectors.gathered_info_of(selectors.client_get_for_user(request.user, client_id)))
 
 
-@router.post("{client_id}/gathered/", response={201: GatheredOut}, url_name="gathered_create")
+@router.post("{client_id}/gathered", response={201: GatheredOut}, url_name="gathered_create")
 def gathered_create(request, client_id: Id, payload: Form[GatheredIn], documents: File[list[UploadedFile]] = None):
     """Multipart form: the entry's fields, and any number of ``documents`` files."""
     client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
@@ -414,7 +405,7 @@ class AmendmentIn(Schema):
     gathered_info: Id | None = None
     item: str = Field("", max_length=300)
     requested_change: str = Field("", max_length=_limit(record.AmendmentRequest, "requested_change"))
-    received_on: dt.date
+    received_on: Day
     received_via: str
 
 
@@ -470,14 +461,14 @@ class AmendmentOut(Schema):
 
 class DecisionIn(Schema):
     decision: str
-    decided_on: dt.date | None = None
+    decided_on: Day | None = None
     addendum: str = Field("", max_length=5000)
     denial_reason: str = Field("", max_length=_limit(record.AmendmentRequest, "denial_reason"))
 
 
 class DisagreementIn(Schema):
     statement: str = Field("", max_length=_limit(record.AmendmentRequest, "disagreement"))
-    received_on: dt.date | None = None
+    received_on: Day | None = None
 
 
 def _gathered_info_id(client: Client, entry_id: int | None) -> int | None:
@@ -486,13 +477,14 @@ def _gathered_info_id(client: Client, entry_id: int | None) -> int | None:
     return entry_id
 
 
-@router.get("{client_id}/amendments/", response=list[AmendmentOut], url_name="amendments_list")
+@router.get("{client_id}/amendments", response=list[AmendmentOut], url_name="amendments_list")
+@paginated
 def amendments_list(request, client_id: Id):
     """The client's requests to amend their record, newest first, with their decisions."""
     return list(selectors.amendments_of(selectors.client_get_for_user(request.user, client_id)))
 
 
-@router.post("{client_id}/amendments/", response={201: AmendmentOut}, url_name="amendments_create")
+@router.post("{client_id}/amendments", response={201: AmendmentOut}, url_name="amendments_create")
 def amendments_create(request, client_id: Id, payload: AmendmentIn):
     """Record a request to amend, as received; the response is due 60 days after ``received_on``."""
     client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
@@ -525,7 +517,7 @@ def amendment_disagreement(request, client_id: Id, amendment_id: Id, payload: Di
 
 class DisclosureIn(Schema):
     kind: str
-    disclosed_on: dt.date | None = None
+    disclosed_on: Day | None = None
     recipient: str = Field("", max_length=200)
     recipient_address: str = Field("", max_length=300)
     purpose: str = Field("", max_length=300)
@@ -538,7 +530,7 @@ class CorrectionIn(Schema):
     # Absent fields keep the original's value; the reason is required.
     correction_reason: str = Field("", max_length=300)
     kind: str = None
-    disclosed_on: dt.date = None
+    disclosed_on: Day = None
     recipient: str = Field(None, max_length=200)
     recipient_address: str = Field(None, max_length=300)
     purpose: str = Field(None, max_length=300)
@@ -595,13 +587,14 @@ def _consent_id(client: Client, consent_id: int | None) -> int | None:
     return consent_id
 
 
-@router.get("{client_id}/disclosures/", response=list[DisclosureOut], url_name="disclosures_list")
+@router.get("{client_id}/disclosures", response=list[DisclosureOut], url_name="disclosures_list")
+@paginated
 def disclosures_list(request, client_id: Id):
     """Every recorded release of the client's information, newest first, corrections included."""
     return list(selectors.disclosures_of(selectors.client_get_for_user(request.user, client_id)))
 
 
-@router.post("{client_id}/disclosures/", response={201: DisclosureOut}, url_name="disclosures_create")
+@router.post("{client_id}/disclosures", response={201: DisclosureOut}, url_name="disclosures_create")
 def disclosures_create(request, client_id: Id, payload: DisclosureIn):
     """Record a release outside the practice. On the client's authorization, name a release of information
     (``consent``) in force on ``disclosed_on``; another ``legal_basis`` needs none."""

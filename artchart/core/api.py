@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, NamedTuple, get_type_hints
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja.pagination import PaginationBase, paginate
+from pydantic import AfterValidator, Field
 
 from artchart.core import mfa, selectors, services
 from artchart.core.forms import SIGN_IN_FAILED
@@ -25,6 +27,119 @@ tokens_router = Router(tags=["tokens"])
 # absurd number is a 400 rather than an overflow inside the database driver.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
+# --- the shapes every operation shares (docs/api.md) ---------------------------------------
+
+# Dates a clinical record can hold: a birth in 1900 or a review in 2100 are
+# possible, a session in the year 9999 is a typing mistake (and overflows
+# date arithmetic further on).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+DATE_OUT_OF_RANGE = "Give a date between 1900-01-01 and 2100-12-31."
+NAIVE_DATETIME = "Give the time with its time zone, e.g. 2026-03-04T14:00:00-05:00 or 2026-03-04T19:00:00Z."
+# A session, an artwork's time or a series' step is minutes to hours, never more than a day.
+MAX_MINUTES = 24 * 60
+
+
+def _within_range(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(DATE_OUT_OF_RANGE)
+    return value
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(NAIVE_DATETIME)
+    return value
+
+
+# A day as the API accepts it.
+Day = Annotated[dt.date, AfterValidator(_within_range)]
+# A moment as the API accepts it: with its zone, since a bare "14:00" could be
+# the organization's, the server's or the caller's (refused, not guessed).
+Moment = Annotated[dt.datetime, AfterValidator(_aware), AfterValidator(_within_range),
+                   Field(description="With its time zone (Z or ±hh:mm)")]
+Minutes = Annotated[int, Field(ge=1, le=MAX_MINUTES)]
+
+
+class ApiError(Schema):
+    """Every error the API returns: a stable code, a sentence for people, and the fields named."""
+    code: str
+    message: str
+    errors: dict[str, list[str]]
+
+
+ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "throttled",
+               500: "server_error"}
+
+
+def error_body(status: int, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"code": ERROR_CODES.get(status, "error"), "message": message, "errors": errors or {}}
+
+
+def error(status: int, message: str, errors: dict[str, list[str]] | None = None) -> Status:
+    """An error answer from an operation, in the shape of every other error."""
+    return Status(status, error_body(status, message, errors))
+
+
+LIST_LIMIT = 25
+MAX_LIST_LIMIT = 100
+MAX_LIST_OFFSET = 1_000_000
+
+
+class Listing(NamedTuple):
+    """What a list operation may return instead of the rows alone: ``on_page``
+    runs on the page's rows only (to note the clients shown, or to decorate them)."""
+    items: Any
+    on_page: Callable[[list], list]
+
+
+class Envelope(PaginationBase):
+    """The one envelope of every list: ``count``, ``next``, ``previous`` (links or
+    null) and ``results``, read with ``limit`` (1–100, 25 by default) and ``offset``."""
+
+    class Input(Schema):
+        limit: int = Field(LIST_LIMIT, ge=1, le=MAX_LIST_LIMIT, description="Rows a page (at most 100)")
+        offset: int = Field(0, ge=0, le=MAX_LIST_OFFSET, description="Rows to skip")
+
+    class Output(Schema):
+        count: int
+        next: str | None
+        previous: str | None
+        results: list[Any]
+
+    items_attribute = "results"
+
+    def paginate_queryset(self, queryset, pagination: Input, request, **params):
+        on_page = None
+        if isinstance(queryset, Listing):
+            queryset, on_page = queryset
+        limit, offset = pagination.limit, pagination.offset
+        count = self._items_count(queryset)
+        rows = list(queryset[offset: offset + limit])
+        return {
+            "count": count,
+            "next": _page_link(request, limit, offset + limit) if offset + limit < count else None,
+            "previous": _page_link(request, limit, max(offset - limit, 0)) if offset > 0 else None,
+            "results": on_page(rows) if on_page else rows,
+        }
+
+
+def _page_link(request, limit: int, offset: int) -> str:
+    params = request.GET.copy()
+    params["limit"], params["offset"] = str(limit), str(offset)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def paginated(view):
+    """Every list operation goes through this: declare ``response=list[ItemOut]``
+    and return the rows (a queryset, a list or a Listing)."""
+    # ninja reads the wrapped view's annotations in the wrapper's module: resolve
+    # them here, in the view's own, since every api module postpones annotations.
+    view.__annotations__ = get_type_hints(view, include_extras=True)
+    return paginate(Envelope)(view)
+
 
 class Credentials(Schema):
     username: str = Field(max_length=150)
@@ -36,10 +151,6 @@ class Credentials(Schema):
 class IssuedToken(Schema):
     token: str
     expires_at: dt.datetime
-
-
-class Message(Schema):
-    message: str
 
 
 class TokenOut(Schema):
@@ -62,7 +173,7 @@ class TokenOut(Schema):
         return token.is_live
 
 
-@auth_router.post("token", auth=None, response={200: IssuedToken, 401: Message}, url_name="auth_token")
+@auth_router.post("token", auth=None, response={200: IssuedToken, 401: ApiError}, url_name="auth_token")
 def token_create(request, credentials: Credentials):
     """Exchange a username and password (and, for accounts with two-step sign-in,
     ``otp``) for a bearer token (shown once).
@@ -71,36 +182,37 @@ def token_create(request, credentials: Credentials):
     known or not, gets the same 401 without its password being checked.
     """
     username = credentials.username
-    locked = {"message": services.SIGN_IN_LOCKED.format(minutes=settings.LOCKOUT_MINUTES)}
+    locked = error(401, services.SIGN_IN_LOCKED.format(minutes=settings.LOCKOUT_MINUTES))
     if selectors.sign_in_locked_until(username):
         services.sign_in_refused_locked(username=username)
-        return Status(401, locked)
+        return locked
     # authenticate() hashes for unknown usernames too, and the answer is the
     # same for a wrong password, an unknown user and an inactive account.
     user = authenticate(None, username=username, password=credentials.password)
     if user is None:
         services.sign_in_recorded(user=None, username=username, succeeded=False)
-        return Status(401, locked if selectors.sign_in_locked_until(username) else {"message": SIGN_IN_FAILED})
+        return locked if selectors.sign_in_locked_until(username) else error(401, SIGN_IN_FAILED)
     if selectors.has_mfa_device(user):
         if not credentials.otp:
-            return Status(401, {"message": OTP_NEEDED})
+            return error(401, OTP_NEEDED)
         try:
             services.mfa_verify(user=user, code=credentials.otp, stage="api")
         except ValidationError as exc:
-            return Status(401, locked if selectors.sign_in_locked_until(username) else {"message": exc.messages[0]})
+            return locked if selectors.sign_in_locked_until(username) else error(401, exc.messages[0])
     elif mfa.required_for(user):
-        return Status(401, {"message": ENROL_FIRST})
+        return error(401, ENROL_FIRST)
     services.sign_in_throttle_clear(username=username)
     token, raw = services.token_issue(user=user, name=credentials.name)
     return Status(200, {"token": raw, "expires_at": token.expires_at})
 
 
 @tokens_router.get("", response=list[TokenOut], url_name="tokens_list")
+@paginated
 def tokens_list(request, everyone: bool = Query(False, alias="all", description="Admins: every token of the organization")):
     """Your own tokens; with ``?all=true`` an admin sees the organization's (anyone else gets 403)."""
     if everyone:
-        return list(selectors.tokens_for_admin(request.user))
-    return list(selectors.tokens_of(request.user))
+        return selectors.tokens_for_admin(request.user)
+    return selectors.tokens_of(request.user)
 
 
 @tokens_router.post("{token_id}/revoke", response=TokenOut, url_name="token_revoke")

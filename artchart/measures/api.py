@@ -19,12 +19,15 @@ from pydantic import Field
 
 from artchart import outcomes
 from artchart.core.access import require_role
-from artchart.core.api import Id
+from artchart.core.api import Day, Id, paginated
 from artchart.core.models import PopulationType
 from artchart.core.permissions import Action
 from artchart.measures import instruments, selectors
 from artchart.measures.models import Administration, Mode
-from artchart.measures.services.administrations import administration_record, incomplete_message
+from artchart.measures.services.administrations import (
+    administration_record,
+    incomplete_message,
+)
 
 router = Router(tags=["measures"])
 
@@ -110,6 +113,7 @@ def _instrument(instrument: outcomes.Instrument) -> dict:
 
 
 @router.get("/measures/instruments", response=list[InstrumentOut], url_name="instruments_list")
+@paginated
 def instruments_list(request):
     """The practice's instruments, with item wording only where the licence allows it."""
     return [_instrument(instrument) for instrument in instruments.available().values()]
@@ -121,7 +125,7 @@ def instruments_list(request):
 class MeasureIn(Schema):
     instrument: str = Field(max_length=40, description="Id or short name: phq9, PHQ-9, gad7, rses…")
     answers: list = Field(max_length=200, description="One option value (or null) per scored item, in order")
-    date: dt.date = Field(description="The day the measure was completed (not in the future)")
+    date: Day = Field(description="The day the measure was completed (not in the future)")
     session: Id | None = Field(None, description="One of the client's sessions")
     respondent: Literal["client", "guardian"] = "client"
     extra_answers: dict[str, int | None] = Field(default_factory=dict,
@@ -210,6 +214,7 @@ def measures_create(request, client_id: Id, payload: MeasureIn):
 
 
 @router.get("/clients/{client_id}/measures", response=list[AdministrationOut], url_name="measures_list")
+@paginated
 def measures_list(request, client_id: Id, instrument: str = Query("", max_length=40)):
     """The client's administrations with their item answers, newest first."""
     access = selectors.measures_access(request.user, client_id)
@@ -357,8 +362,8 @@ class CohortIn(Schema):
     site: Id | None = None
     directive: Id | None = None
     therapist: Id | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 class EffectOut(Schema):

@@ -12,10 +12,15 @@ import datetime as dt
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from artchart.core.api import Id
+from artchart.core.api import Day, Id, paginated
 from artchart.core.permissions import Action
 from artchart.plans import selectors, services
-from artchart.plans.models import ConferenceAttendee, Goal, TeamConference, TreatmentPlan
+from artchart.plans.models import (
+    ConferenceAttendee,
+    Goal,
+    TeamConference,
+    TreatmentPlan,
+)
 
 router = Router(tags=["plans"])
 
@@ -23,7 +28,7 @@ router = Router(tags=["plans"])
 class ObjectiveIn(Schema):
     statement: str = Field(max_length=1000)
     baseline: str = Field("", max_length=300)
-    target_date: dt.date | None = None
+    target_date: Day | None = None
     status: str = "not_started"
 
 
@@ -140,7 +145,7 @@ class PlanOut(PlanSummary):
 
 
 class PlanPatch(Schema):
-    review_date: dt.date | None = None
+    review_date: Day | None = None
 
 
 class ProblemPatch(Schema):
@@ -160,7 +165,7 @@ class GoalPatch(Schema):
 class ObjectivePatch(Schema):
     statement: str = Field(None, max_length=1000)
     baseline: str = Field(None, max_length=300)
-    target_date: dt.date | None = None
+    target_date: Day | None = None
     status: str = None
 
 
@@ -180,12 +185,13 @@ def _plan(request, client_id: int, plan_id: int, action: Action = Action.READ) -
     return selectors.plan_get(selectors.plan_access(request.user, client_id, action=action), plan_id)
 
 
-@router.get("{client_id}/plans/", response=list[PlanSummary], url_name="plans_list")
+@router.get("{client_id}/plans", response=list[PlanSummary], url_name="plans_list")
+@paginated
 def plans_list(request, client_id: Id):
     return list(selectors.plans_of(selectors.plan_access(request.user, client_id)))
 
 
-@router.post("{client_id}/plans/", response={200: PlanOut, 201: PlanOut}, url_name="plans_create")
+@router.post("{client_id}/plans", response={200: PlanOut, 201: PlanOut}, url_name="plans_create")
 def plans_create(request, client_id: Id):
     """Open a draft: the next version, from the active plan's content if there is one.
     If a draft is already open, it is returned (200) instead."""
@@ -226,13 +232,13 @@ def plan_return(request, client_id: Id, plan_id: Id, payload: ReturnIn):
     return _decided(request, client_id, plan_id, Action.RETURN, services.plan_return, comment=payload.comment)
 
 
-@router.post("{client_id}/plans/{plan_id}/problems/", response={201: ProblemOut}, url_name="problems_create")
+@router.post("{client_id}/plans/{plan_id}/problems", response={201: ProblemOut}, url_name="problems_create")
 def problems_create(request, client_id: Id, plan_id: Id, payload: ProblemIn):
     plan = _plan(request, client_id, plan_id, Action.WRITE)
     return Status(201, services.problem_add(by=request.user, plan=plan, **payload.dict()))
 
 
-@router.post("{client_id}/plans/{plan_id}/goals/", response={201: GoalOut}, url_name="goals_create")
+@router.post("{client_id}/plans/{plan_id}/goals", response={201: GoalOut}, url_name="goals_create")
 def goals_create(request, client_id: Id, plan_id: Id, payload: GoalIn):
     plan = _plan(request, client_id, plan_id, Action.WRITE)
     fields = payload.dict()
@@ -240,7 +246,7 @@ def goals_create(request, client_id: Id, plan_id: Id, payload: GoalIn):
     return Status(201, services.goal_add(by=request.user, problem=problem, **fields))
 
 
-@router.post("{client_id}/plans/{plan_id}/goals/{goal_id}/objectives/", response={201: ObjectiveOut},
+@router.post("{client_id}/plans/{plan_id}/goals/{goal_id}/objectives", response={201: ObjectiveOut},
              url_name="objectives_create")
 def objectives_create(request, client_id: Id, plan_id: Id, goal_id: Id, payload: ObjectiveIn):
     plan = _plan(request, client_id, plan_id, Action.WRITE)
@@ -257,7 +263,7 @@ def plan_update(request, client_id: Id, plan_id: Id, payload: PlanPatch):
     return _plan(request, client_id, plan_id)
 
 
-@router.post("{client_id}/plans/{plan_id}/interventions/", response={201: InterventionOut},
+@router.post("{client_id}/plans/{plan_id}/interventions", response={201: InterventionOut},
              url_name="interventions_create")
 def interventions_create(request, client_id: Id, plan_id: Id, payload: InterventionIn):
     """Plan an intervention: a directive of the library or a named technique, and who on the team delivers it."""
@@ -353,7 +359,7 @@ class AttendeeOut(AttendeeIn):
 
 
 class ConferenceFields(Schema):
-    held_on: dt.date
+    held_on: Day
     discussion: str = Field("", max_length=10000)
     decisions: str = Field("", max_length=5000)
 
@@ -365,7 +371,7 @@ class ConferenceIn(ConferenceFields):
 
 
 class ConferencePatch(Schema):
-    held_on: dt.date = None
+    held_on: Day = None
     discussion: str = Field(None, max_length=10000)
     decisions: str = Field(None, max_length=5000)
 
@@ -404,13 +410,14 @@ def _conference(request, client_id: int, conference_id: int, action: Action = Ac
     return selectors.conference_get(selectors.plan_access(request.user, client_id, action=action), conference_id)
 
 
-@router.get("{client_id}/conferences/", response=list[ConferenceOut], url_name="conferences_list")
+@router.get("{client_id}/conferences", response=list[ConferenceOut], url_name="conferences_list")
+@paginated
 def conferences_list(request, client_id: Id):
     """The client's team conferences, newest first."""
     return list(selectors.conferences_of(selectors.plan_access(request.user, client_id)))
 
 
-@router.post("{client_id}/conferences/", response={201: ConferenceOut}, url_name="conferences_create")
+@router.post("{client_id}/conferences", response={201: ConferenceOut}, url_name="conferences_create")
 def conferences_create(request, client_id: Id, payload: ConferenceIn):
     """Record a conference with its attendees and the plan versions it led to (all refused if one is wrong)."""
     access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
@@ -432,7 +439,7 @@ def conference_update(request, client_id: Id, conference_id: Id, payload: Confer
     return _conference(request, client_id, conference_id)
 
 
-@router.post("{client_id}/conferences/{conference_id}/attendees/", response={201: AttendeeOut},
+@router.post("{client_id}/conferences/{conference_id}/attendees", response={201: AttendeeOut},
              url_name="conference_attendees_create")
 def conference_attendees_create(request, client_id: Id, conference_id: Id, payload: AttendeeIn):
     conference = _conference(request, client_id, conference_id, Action.WRITE)
@@ -447,7 +454,7 @@ def conference_attendee_delete(request, client_id: Id, conference_id: Id, attend
     return Status(204, None)
 
 
-@router.post("{client_id}/conferences/{conference_id}/plans/", response=ConferenceOut,
+@router.post("{client_id}/conferences/{conference_id}/plans", response=ConferenceOut,
              url_name="conference_plans_link")
 def conference_plans_link(request, client_id: Id, conference_id: Id, payload: PlanLinkIn):
     """Link a plan version of this client the conference led to ("led to v2")."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from artchart.core.api import Id
+from artchart.core.api import Id, paginated
 from artchart.core.selectors import active_sites_for
 from artchart.programs import selectors, services
 from artchart.programs.models import SITE_UNKNOWN
@@ -58,17 +58,19 @@ def _fields(request, payload) -> dict:
     return fields
 
 
-@router.get("directives/", response=list[DirectiveOut], url_name="directives_list")
+@router.get("directives", response=list[DirectiveOut], url_name="directives_list")
+@paginated
 def directives_list(request):
     return list(selectors.directives_for(request.user))
 
 
-@router.post("directives/", response={201: DirectiveOut}, url_name="directives_create")
+@router.post("directives", response={201: DirectiveOut}, url_name="directives_create")
 def directives_create(request, payload: DirectiveIn):
     return Status(201, services.directive_create(by=request.user, **_fields(request, payload)))
 
 
 @router.get("", response=list[ProgramOut], url_name="programs_list")
+@paginated
 def programs_list(request):
     return list(selectors.programs_for(request.user))
 

@@ -79,7 +79,7 @@ def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_a
         assert photo["analysis"]["status"] == "ready"
         assert photo["analysis"]["version"] and 0 <= photo["analysis"]["features"]["coverage"] <= 1
         assert set(photo["thumbnails"]) == {"small", "large"}
-        assert photo["url"].startswith("http://testserver/api/v1/clients/")
+        assert photo["url"].startswith("http://testserver/api/v1/clients")
 
     stored = Photo.objects.get(pk=body["photos"][0]["id"])
     download = client.get(body["photos"][0]["url"], headers=_headers(therapist))
@@ -156,16 +156,16 @@ def test_list_filters_and_its_queries_do_not_grow_with_the_artworks(client, cons
 
     with CaptureQueriesContext(connection) as few:
         response = client.get(_base(consented), headers=headers)
-    assert response.status_code == 200 and len(response.json()) == 2
+    assert response.status_code == 200 and len(response.json()["results"]) == 2
     for seed in range(3, 7):
         artwork_with_photo(by=therapist, client=consented, seed=seed, media="pencil")
     with CaptureQueriesContext(connection) as many:
         response = client.get(_base(consented), headers=headers)
-    assert len(response.json()) == 6
+    assert len(response.json()["results"]) == 6
     assert len(many) <= len(few)
 
-    assert [a["media"] for a in client.get(_base(consented), {"media": "paint"}, headers=headers).json()] == ["paint"]
-    by_code = client.get(_base(consented), {"assessment": "ppat"}, headers=headers).json()
+    assert [a["media"] for a in client.get(_base(consented), {"media": "paint"}, headers=headers).json()["results"]] == ["paint"]
+    by_code = client.get(_base(consented), {"assessment": "ppat"}, headers=headers).json()["results"]
     assert [a["assessment"] for a in by_code] == ["ppat"]
     assert client.get(_base(consented), {"assessment": "nope"}, headers=headers).status_code == 400
 
@@ -263,10 +263,10 @@ def test_ratings_are_signed_once_checked_and_limited_to_raters(client, ppat_artw
     assert client.post(url, json.dumps(payload), content_type="application/json",
                        headers=_headers(intern)).status_code == 201
 
-    listed = client.get(url, headers=_headers(therapist)).json()
+    listed = client.get(url, headers=_headers(therapist)).json()["results"]
     assert [r["rater_name"] for r in listed] == ["Tess Rivera", "Ian Novak"] and all(r["intact"] for r in listed)
     Rating.objects.filter(rater=intern).update(comment="changed behind the app's back")
-    assert [r["intact"] for r in client.get(url, headers=_headers(therapist)).json()] == [True, False]
+    assert [r["intact"] for r in client.get(url, headers=_headers(therapist)).json()["results"]] == [True, False]
     assert Rating.objects.count() == 2
 
 

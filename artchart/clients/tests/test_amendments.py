@@ -241,7 +241,7 @@ def test_api_records_decides_and_lists_requests(client_record, therapist, intern
                                   {"decision": "accepted", "addendum": ADDENDUM}, content_type="application/json")
     assert decided.status_code == 200, decided.content
     assert decided.json()["addendum"]["text"] == ADDENDUM
-    listed = _as(therapist).get(_api("amendments_list", client_id=client_record.pk)).json()
+    listed = _as(therapist).get(_api("amendments_list", client_id=client_record.pk)).json()["results"]
     assert [(row["id"], row["decision"]) for row in listed] == [(body["id"], "accepted")]
 
 
@@ -270,7 +270,7 @@ def test_api_refuses_writes_outside_the_writing_care_team(request, client_record
                             {"decision": "denied", "denial_reason": REASON}, content_type="application/json")
     assert response.status_code == status
     if status == 403:
-        assert response.json() == {"message": NOT_ALLOWED}
+        assert response.json()["message"] == NOT_ALLOWED
     assert AmendmentRequest.objects.get().is_pending
 
 

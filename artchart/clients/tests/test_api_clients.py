@@ -31,7 +31,7 @@ from artchart.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIST = "/api/v1/clients/"
+LIST = "/api/v1/clients"
 TODAY = dt.date.today()
 SIGNED = (TODAY - dt.timedelta(days=30)).isoformat()
 PDF = b"%PDF-1.4\n% a referral letter\n"
@@ -135,8 +135,8 @@ def test_the_access_tables_cover_every_client_operation():
     # The therapy app's client operations are walked by the URL access test, person by person.
     for module in area_rule_modules():
         # Only their operations under /clients/ count here (sessions, groups… have paths of their own).
-        covered |= {op[0] for op in module.API_OPERATIONS if len(op) < 3 or op[2].startswith("/api/v1/clients/")}
-    assert covered == {op.name for op in api_operations() if op.path.startswith("/api/v1/clients/")}
+        covered |= {op[0] for op in module.API_OPERATIONS if len(op) < 3 or op[2].startswith("/api/v1/clients")}
+    assert covered == {op.name for op in api_operations() if op.path.startswith("/api/v1/clients")}
 
 
 @pytest.mark.parametrize("person", ["outsider", "therapist2", "admin", "programadmin"])
@@ -146,7 +146,7 @@ def test_other_therapists_client_is_404(request, chart, person, name, method, id
     before = _snapshot()
     response = _send(browser, method, _operation_url(chart, name, ids), body)
     assert response.status_code == 404
-    assert response.json() == {"message": "Not found."}
+    assert response.json() == {"code": "not_found", "message": "Not found.", "errors": {}}
     assert _snapshot() == before
 
 
@@ -157,7 +157,7 @@ def test_read_only_team_members_get_403_writing(request, chart, person, name, me
     before = _snapshot()
     response = _send(browser, method, _operation_url(chart, name, ids), body)
     assert response.status_code == 403
-    assert response.json() == {"message": NOT_ALLOWED}
+    assert response.json() == {"code": "forbidden", "message": NOT_ALLOWED, "errors": {}}
     assert _snapshot() == before
 
 
@@ -197,7 +197,7 @@ def test_list_shows_only_the_users_clients(client_record, therapist, therapist2,
     assert response.status_code == 200
     body = response.json()
     assert [row["id"] for row in body["results"]] == [client_record.pk]
-    assert body["count"] == 1 and body["page"] == 1 and body["pages"] == 1
+    assert body["count"] == 1 and body["next"] is None and body["previous"] is None
     assert body["results"][0]["display_name"] == "Maya Lopez"
 
 
@@ -239,11 +239,11 @@ def test_list_is_paginated(therapist, site):
         CareTeamFactory(client=ClientFactory(site=site, legal_last_name=f"Family{number:02d}"), user=therapist)
     browser = _as(therapist)
     first = browser.get(LIST).json()
-    second = browser.get(LIST, {"page": 2}).json()
-    assert (first["count"], first["pages"], len(first["results"])) == (30, 2, 25)
-    assert (second["page"], len(second["results"])) == (2, 5)
+    second = browser.get(first["next"]).json()
+    assert (first["count"], len(first["results"]), first["previous"]) == (30, 25, None)
+    assert (len(second["results"]), second["next"]) == (5, None)
     assert {row["id"] for row in first["results"]}.isdisjoint(row["id"] for row in second["results"])
-    assert browser.get(LIST, {"page": 99}).json()["page"] == 2
+    assert browser.get(LIST, {"offset": 99}).json()["results"] == []
 
 
 def test_list_queries_do_not_grow_with_the_number_of_clients(therapist, site):
@@ -343,7 +343,7 @@ def test_an_id_beyond_any_database_key_is_a_field_error(therapist, site):
     browser = _as(therapist)
     huge = 10**30
     assert list(_errors(browser.post(LIST, _new_client(huge), content_type="application/json"))) == ["site"]
-    assert list(_errors(browser.get(f"{LIST}{huge}"))) == ["client_id"]
+    assert list(_errors(browser.get(f"{LIST}/{huge}"))) == ["client_id"]
     assert list(_errors(browser.get(LIST, {"site": huge}))) == ["site"]
 
 
@@ -361,7 +361,7 @@ def test_a_nul_character_is_a_field_error_in_json_and_in_forms(client_record, th
 def test_a_body_that_is_not_json_is_400_with_a_message(therapist):
     response = _as(therapist).post(LIST, "{not json", content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"message": "Cannot parse request body"}
+    assert response.json() == {"code": "invalid", "message": "Cannot parse request body", "errors": {}}
 
 
 @pytest.mark.parametrize("person", ["teamviewer", "admin", "programadmin"])
@@ -370,7 +370,7 @@ def test_only_clinicians_open_client_records(request, site, person):
     before = _snapshot()
     response = browser.post(LIST, _new_client(site.pk), content_type="application/json")
     assert response.status_code == 403
-    assert response.json() == {"message": services.CANNOT_CREATE_CLIENTS}
+    assert response.json()["message"] == services.CANNOT_CREATE_CLIENTS
     assert _snapshot() == before
 
 
@@ -483,7 +483,7 @@ def test_contacts_are_listed_added_changed_and_removed(client_record, therapist)
                                       "phone": "555-0100"}, content_type="application/json")
     assert created.status_code == 201
     contact_id = created.json()["id"]
-    assert [row["name"] for row in browser.get(contacts).json()] == ["Rosa Lopez"]
+    assert [row["name"] for row in browser.get(contacts).json()["results"]] == ["Rosa Lopez"]
 
     one = _url("contact_update", client_id=client_record.pk, contact_id=contact_id)
     changed = browser.patch(one, {"phone": "555-0199"}, content_type="application/json")
@@ -491,7 +491,7 @@ def test_contacts_are_listed_added_changed_and_removed(client_record, therapist)
     assert (changed.json()["phone"], changed.json()["is_guardian"]) == ("555-0199", True)
 
     assert browser.delete(one).status_code == 204
-    assert browser.get(contacts).json() == []
+    assert browser.get(contacts).json()["results"] == []
     assert [e.action for e in AuditEvent.objects.filter(action__startswith="contact.").order_by("seq")] == [
         "contact.add", "contact.update", "contact.remove"]
 
@@ -547,7 +547,7 @@ def test_a_treatment_consent_is_recorded_and_listed(client_record, therapist):
     assert response.status_code == 201
     body = response.json()
     assert (body["kind"], body["state"], body["in_force"], body["revoked_on"]) == ("treatment", "granted", True, None)
-    assert [row["id"] for row in browser.get(consents).json()] == [body["id"]]
+    assert [row["id"] for row in browser.get(consents).json()["results"]] == [body["id"]]
     event = AuditEvent.objects.get(action="consent.record")
     assert event.detail == {"kind": "treatment", "decision": "granted"}
 
@@ -651,7 +651,7 @@ def test_gathered_information_is_added_without_files(client_record, therapist):
     assert response.status_code == 201
     body = response.json()
     assert (body["title"], body["documents"], body["author"]) == ("Talk with mother", [], therapist.display_name)
-    assert [row["id"] for row in browser.get(_url("gathered_list", client_id=client_record.pk)).json()] == [body["id"]]
+    assert [row["id"] for row in browser.get(_url("gathered_list", client_id=client_record.pk)).json()["results"]] == [body["id"]]
     assert "Sleeps" not in str(AuditEvent.objects.get(action="gathered_info.add").detail)
 
 

@@ -292,7 +292,7 @@ def test_api_records_corrects_and_accounts(client_record, therapist, intern, rel
                              content_type="application/json")
     assert corrected.status_code == 201, corrected.content
     assert (corrected.json()["corrects"], corrected.json()["recipient"]) == (original["id"], "Dr. Alicia Moreno")
-    listed = browser.get(_api("disclosures_list", client_id=client_record.pk)).json()
+    listed = browser.get(_api("disclosures_list", client_id=client_record.pk)).json()["results"]
     assert {row["id"] for row in listed} == {original["id"], corrected.json()["id"]}
     accounting = _as(therapist).get(_api("accounting", client_id=client_record.pk)).json()
     by_id = {e["disclosure"]["id"]: e for e in accounting["entries"]}

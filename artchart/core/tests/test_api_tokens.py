@@ -21,48 +21,48 @@ pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "quiet-lantern-harbour-42"
 TOKEN_URL = "/api/v1/auth/token"
-TOKENS_URL = "/api/v1/tokens/"
+TOKENS_URL = "/api/v1/tokens"
 
 # Every operation of the API, by name, method and path. A new operation must be
 # added here (and to the access tests), so none reaches the schema unnoticed.
 EXPECTED_OPERATIONS = sorted([
     ("auth_token", "POST", "/api/v1/auth/token"),
-    ("tokens_list", "GET", "/api/v1/tokens/"),
+    ("tokens_list", "GET", "/api/v1/tokens"),
     ("token_revoke", "POST", "/api/v1/tokens/{token_id}/revoke"),
-    ("clients_list", "GET", "/api/v1/clients/"),
-    ("clients_create", "POST", "/api/v1/clients/"),
+    ("clients_list", "GET", "/api/v1/clients"),
+    ("clients_create", "POST", "/api/v1/clients"),
     ("client_detail", "GET", "/api/v1/clients/{client_id}"),
     ("client_update", "PATCH", "/api/v1/clients/{client_id}"),
-    ("diagnoses_create", "POST", "/api/v1/clients/{client_id}/diagnoses/"),
+    ("diagnoses_create", "POST", "/api/v1/clients/{client_id}/diagnoses"),
     ("diagnosis_delete", "DELETE", "/api/v1/clients/{client_id}/diagnoses/{diagnosis_id}"),
-    ("contacts_list", "GET", "/api/v1/clients/{client_id}/contacts/"),
-    ("contacts_create", "POST", "/api/v1/clients/{client_id}/contacts/"),
+    ("contacts_list", "GET", "/api/v1/clients/{client_id}/contacts"),
+    ("contacts_create", "POST", "/api/v1/clients/{client_id}/contacts"),
     ("contact_update", "PATCH", "/api/v1/clients/{client_id}/contacts/{contact_id}"),
     ("contact_delete", "DELETE", "/api/v1/clients/{client_id}/contacts/{contact_id}"),
-    ("consents_list", "GET", "/api/v1/clients/{client_id}/consents/"),
-    ("consents_create", "POST", "/api/v1/clients/{client_id}/consents/"),
+    ("consents_list", "GET", "/api/v1/clients/{client_id}/consents"),
+    ("consents_create", "POST", "/api/v1/clients/{client_id}/consents"),
     ("consent_revoke", "POST", "/api/v1/clients/{client_id}/consents/{consent_id}/revoke"),
-    ("gathered_list", "GET", "/api/v1/clients/{client_id}/gathered/"),
-    ("gathered_create", "POST", "/api/v1/clients/{client_id}/gathered/"),
+    ("gathered_list", "GET", "/api/v1/clients/{client_id}/gathered"),
+    ("gathered_create", "POST", "/api/v1/clients/{client_id}/gathered"),
     ("document_download", "GET", "/api/v1/clients/documents/{document_id}"),
-    ("amendments_list", "GET", "/api/v1/clients/{client_id}/amendments/"),
-    ("amendments_create", "POST", "/api/v1/clients/{client_id}/amendments/"),
+    ("amendments_list", "GET", "/api/v1/clients/{client_id}/amendments"),
+    ("amendments_create", "POST", "/api/v1/clients/{client_id}/amendments"),
     ("amendment_decide", "POST", "/api/v1/clients/{client_id}/amendments/{amendment_id}/decision"),
     ("amendment_disagreement", "POST", "/api/v1/clients/{client_id}/amendments/{amendment_id}/disagreement"),
-    ("disclosures_list", "GET", "/api/v1/clients/{client_id}/disclosures/"),
-    ("disclosures_create", "POST", "/api/v1/clients/{client_id}/disclosures/"),
+    ("disclosures_list", "GET", "/api/v1/clients/{client_id}/disclosures"),
+    ("disclosures_create", "POST", "/api/v1/clients/{client_id}/disclosures"),
     ("disclosure_correct", "POST", "/api/v1/clients/{client_id}/disclosures/{disclosure_id}/corrections"),
     ("accounting", "GET", "/api/v1/clients/{client_id}/accounting"),
-    ("plans_list", "GET", "/api/v1/clients/{client_id}/plans/"),
-    ("plans_create", "POST", "/api/v1/clients/{client_id}/plans/"),
+    ("plans_list", "GET", "/api/v1/clients/{client_id}/plans"),
+    ("plans_create", "POST", "/api/v1/clients/{client_id}/plans"),
     ("plan_detail", "GET", "/api/v1/clients/{client_id}/plans/{plan_id}"),
     ("plan_sign", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/sign"),
     ("plan_submit", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/submit"),
     ("plan_cosign", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/cosign"),
     ("plan_return", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/return"),
-    ("problems_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/problems/"),
-    ("goals_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/goals/"),
-    ("objectives_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/goals/{goal_id}/objectives/"),
+    ("problems_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/problems"),
+    ("goals_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/goals"),
+    ("objectives_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/goals/{goal_id}/objectives"),
     ("plan_update", "PATCH", "/api/v1/clients/{client_id}/plans/{plan_id}"),
     ("problem_update", "PATCH", "/api/v1/clients/{client_id}/plans/{plan_id}/problems/{problem_id}"),
     ("problem_delete", "DELETE", "/api/v1/clients/{client_id}/plans/{plan_id}/problems/{problem_id}"),
@@ -70,21 +70,21 @@ EXPECTED_OPERATIONS = sorted([
     ("goal_delete", "DELETE", "/api/v1/clients/{client_id}/plans/{plan_id}/goals/{goal_id}"),
     ("objective_update", "PATCH", "/api/v1/clients/{client_id}/plans/{plan_id}/objectives/{objective_id}"),
     ("objective_delete", "DELETE", "/api/v1/clients/{client_id}/plans/{plan_id}/objectives/{objective_id}"),
-    ("interventions_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/interventions/"),
+    ("interventions_create", "POST", "/api/v1/clients/{client_id}/plans/{plan_id}/interventions"),
     ("intervention_update", "PATCH", "/api/v1/clients/{client_id}/plans/{plan_id}/interventions/{intervention_id}"),
     ("intervention_delete", "DELETE", "/api/v1/clients/{client_id}/plans/{plan_id}/interventions/{intervention_id}"),
-    ("conferences_list", "GET", "/api/v1/clients/{client_id}/conferences/"),
-    ("conferences_create", "POST", "/api/v1/clients/{client_id}/conferences/"),
+    ("conferences_list", "GET", "/api/v1/clients/{client_id}/conferences"),
+    ("conferences_create", "POST", "/api/v1/clients/{client_id}/conferences"),
     ("conference_detail", "GET", "/api/v1/clients/{client_id}/conferences/{conference_id}"),
     ("conference_update", "PATCH", "/api/v1/clients/{client_id}/conferences/{conference_id}"),
-    ("conference_attendees_create", "POST", "/api/v1/clients/{client_id}/conferences/{conference_id}/attendees/"),
+    ("conference_attendees_create", "POST", "/api/v1/clients/{client_id}/conferences/{conference_id}/attendees"),
     ("conference_attendee_delete", "DELETE", "/api/v1/clients/{client_id}/conferences/{conference_id}/attendees/{attendee_id}"),
-    ("conference_plans_link", "POST", "/api/v1/clients/{client_id}/conferences/{conference_id}/plans/"),
+    ("conference_plans_link", "POST", "/api/v1/clients/{client_id}/conferences/{conference_id}/plans"),
     ("conference_plan_unlink", "DELETE", "/api/v1/clients/{client_id}/conferences/{conference_id}/plans/{plan_id}"),
-    ("programs_list", "GET", "/api/v1/programs/"),
-    ("programs_create", "POST", "/api/v1/programs/"),
-    ("directives_list", "GET", "/api/v1/programs/directives/"),
-    ("directives_create", "POST", "/api/v1/programs/directives/"),
+    ("programs_list", "GET", "/api/v1/programs"),
+    ("programs_create", "POST", "/api/v1/programs"),
+    ("directives_list", "GET", "/api/v1/programs/directives"),
+    ("directives_create", "POST", "/api/v1/programs/directives"),
 ] + [operation for module in area_rule_modules() for operation in module.API_OPERATIONS])
 
 
@@ -121,7 +121,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(therapist):
     wrong = _sign_in("therapist", "nope-nope-nope")
     unknown = _sign_in("nobody-here", "nope-nope-nope")
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"message": SIGN_IN_FAILED}
+    assert wrong.json() == unknown.json() == {"code": "unauthenticated", "message": SIGN_IN_FAILED, "errors": {}}
     assert AuditEvent.objects.filter(action="auth.login_failed").count() == 2
     assert not ApiToken.objects.exists()
 
@@ -130,7 +130,7 @@ def test_a_deactivated_user_gets_the_same_answer_as_a_wrong_password(therapist):
     therapist.is_active = False
     therapist.save()
     response = _sign_in("therapist", PASSWORD)
-    assert response.status_code == 401 and response.json() == {"message": SIGN_IN_FAILED}
+    assert response.status_code == 401 and response.json()["message"] == SIGN_IN_FAILED
     assert not ApiToken.objects.exists()
 
 
@@ -211,7 +211,7 @@ def test_tokens_list_shows_ones_own_tokens_and_never_the_hash(therapist, outside
     services.token_issue(user=outsider, name="not yours")
     response = _bearer(raw).get(TOKENS_URL)
     assert response.status_code == 200
-    rows = response.json()
+    rows = response.json()["results"]
     assert [row["name"] for row in rows] == ["laptop"]
     assert set(rows[0]) >= {"id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"}
     assert rows[0]["prefix"] == token.prefix and rows[0]["live"] is True
@@ -231,10 +231,10 @@ def test_admin_lists_the_organizations_tokens_with_all(admin, therapist):
     stranger = UserFactory(organization=OrganizationFactory())
     services.token_issue(user=stranger, name="elsewhere")
     browser = _as(admin)
-    everyone = browser.get(TOKENS_URL, {"all": "true"}).json()
+    everyone = browser.get(TOKENS_URL, {"all": "true"}).json()["results"]
     assert sorted(row["name"] for row in everyone) == ["studio tablet", "tests"]
     assert {row["username"] for row in everyone} == {"admin", "therapist"}
-    assert [row["name"] for row in browser.get(TOKENS_URL).json()] == ["tests"]
+    assert [row["name"] for row in browser.get(TOKENS_URL).json()["results"]] == ["tests"]
 
 
 def test_a_therapist_asking_for_all_tokens_gets_403(therapist):
@@ -330,6 +330,6 @@ def test_token_use_is_audited_at_most_once_a_minute(client, therapist):
 
     token, raw = token_issue(user=therapist)
     for _ in range(3):
-        assert client.get("/api/v1/clients/", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+        assert client.get("/api/v1/clients", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
     uses = AuditEvent.objects.filter(action="token.use", object_id=str(token.pk))
     assert uses.count() == 1 and uses.get().actor == therapist

@@ -43,19 +43,19 @@ def test_logout_ends_the_session_cookie(therapist):
 def test_password_change_ends_the_old_session_and_token(therapist):
     cookie, token = _signed_in(therapist)
     services.user_set_password(by=therapist, user=therapist, password="a-new-long-passphrase-42")
-    assert _replay(cookie, token, reverse("dashboard"), "/api/v1/clients/") == (302, 401)
+    assert _replay(cookie, token, reverse("dashboard"), "/api/v1/clients") == (302, 401)
 
 
 def test_role_change_ends_the_old_session_and_token(admin, therapist):
     cookie, token = _signed_in(therapist)
     services.user_update(by=admin, user=therapist, role="supervisor")
-    assert _replay(cookie, token, reverse("dashboard"), "/api/v1/clients/") == (302, 401)
+    assert _replay(cookie, token, reverse("dashboard"), "/api/v1/clients") == (302, 401)
 
 
 def test_deactivation_ends_the_old_session_and_token(admin, therapist):
     cookie, token = _signed_in(therapist)
     services.user_update(by=admin, user=therapist, is_active=False)
-    assert _replay(cookie, token, reverse("dashboard"), "/api/v1/clients/") == (302, 401)
+    assert _replay(cookie, token, reverse("dashboard"), "/api/v1/clients") == (302, 401)
 
 
 def test_removal_from_a_care_team_ends_access_to_that_clients_pages_only(therapist, intern, client_record, site):

@@ -49,7 +49,7 @@ def _record(by, client_record, instrument, answers, days_ago):
 def test_instruments_list_the_shipped_ones_with_their_wording_bands_and_licence(client, teamviewer):
     response = client.get("/api/v1/measures/instruments", **_headers(teamviewer))
     assert response.status_code == 200
-    found = {i["id"]: i for i in response.json()}
+    found = {i["id"]: i for i in response.json()["results"]}
     assert {"phq9", "gad7", "rses"} <= set(found)
     phq9 = found["phq9"]
     assert phq9["short_name"] == "PHQ-9" and (phq9["score_min"], phq9["score_max"]) == (0, 27)
@@ -72,7 +72,7 @@ def test_a_score_only_instrument_lists_its_items_without_wording(client, therapi
         question["text"] = None
     (tmp_path / "restricted7.json").write_text(json.dumps(source))
     settings.MEASURES_INSTRUMENT_DIRS = [str(tmp_path)]
-    restricted = next(i for i in client.get("/api/v1/measures/instruments", **_headers(therapist)).json()
+    restricted = next(i for i in client.get("/api/v1/measures/instruments", **_headers(therapist)).json()["results"]
                       if i["id"] == "restricted7")
     assert restricted["score_only"] and restricted["instructions"] is None
     assert all(item["text"] is None for item in restricted["items"]) and len(restricted["items"]) == 7
@@ -141,8 +141,7 @@ def test_a_blank_item_is_refused_but_the_answers_and_the_risk_are_kept(client, t
     message = " ".join(response.json()["errors"]["answers"])
     assert "cannot be scored" in message and f"administration {kept.pk}" in message and "raised an alert" in message
     assert not kept.is_complete and kept.mode == "api" and RiskAlert.objects.get().administration == kept
-    listed = client.get(_url(client_record), **_headers(therapist)).json()
-    rows = listed["results"] if isinstance(listed, dict) else listed
+    rows = client.get(_url(client_record), **_headers(therapist)).json()["results"]
     assert rows[0]["complete"] is False and rows[0]["total"] is None and rows[0]["alert"] is not None
     response = _post(client, therapist, client_record, answers=[1, 1, 1, 1, 1, 1, 1, 1, 2])
     assert response.status_code == 201 and response.json()["id"] == kept.pk and response.json()["total"] == 10
@@ -172,10 +171,10 @@ def test_list_shows_each_administration_with_its_answers_newest_first(client, th
     _record(therapist, client_record, "phq9", [2, 2, 2, 2, 2, 1, 1, 1, 0], 30)
     _record(therapist, client_record, "gad7", [1, 1, 1, 1, 1, 1, 1], 20)
     _record(therapist, client_record, "phq9", [1, 1, 1, 0, 0, 0, 0, 0, 0], 2)
-    body = client.get(_url(client_record), **_headers(teamviewer)).json()
+    body = client.get(_url(client_record), **_headers(teamviewer)).json()["results"]
     assert [(m["instrument"], m["total"]) for m in body] == [("phq9", 3), ("gad7", 7), ("phq9", 13)]
     assert body[0]["answers"] == [1, 1, 1, 0, 0, 0, 0, 0, 0]
-    only = client.get(_url(client_record), {"instrument": "PHQ-9"}, **_headers(teamviewer)).json()
+    only = client.get(_url(client_record), {"instrument": "PHQ-9"}, **_headers(teamviewer)).json()["results"]
     assert [m["total"] for m in only] == [3, 13]
     unknown = client.get(_url(client_record), {"instrument": "nope"}, **_headers(teamviewer))
     assert unknown.status_code == 400 and "instrument" in unknown.json()["errors"]
@@ -192,7 +191,7 @@ def test_list_queries_do_not_grow_with_the_administrations(client, therapist, cl
     _record(therapist, client_record, "phq9", [1] * 9, 1)  # with an alert
     with CaptureQueriesContext(connection) as many:
         response = client.get(_url(client_record), **headers)
-    assert len(response.json()) == 10
+    assert len(response.json()["results"]) == 10
     assert len(many) == len(few)
 
 

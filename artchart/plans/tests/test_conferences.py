@@ -251,4 +251,4 @@ def test_the_conference_list_costs_the_same_queries_however_many_conferences(cli
     few = counts()
     _add_conferences(therapist, client_record, 5)
     assert counts() == few
-    assert len(api.get(api_url).json()) == 6
+    assert len(api.get(api_url).json()["results"]) == 6

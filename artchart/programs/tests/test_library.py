@@ -38,7 +38,7 @@ def test_program_admin_adds_a_program_through_the_api(programadmin):
     response = browser.post(reverse("api:programs_create"), json.dumps({"name": "Memory-care studio"}),
                             content_type="application/json")
     assert response.status_code == 201 and Program.objects.get().name == "Memory-care studio"
-    assert [p["name"] for p in browser.get(reverse("api:programs_list")).json()] == ["Memory-care studio"]
+    assert [p["name"] for p in browser.get(reverse("api:programs_list")).json()["results"]] == ["Memory-care studio"]
 
 
 def test_intern_and_viewer_read_the_library_but_cannot_change_it(client, intern, teamviewer):

@@ -18,7 +18,7 @@ import datetime as dt
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from artchart.core.api import Id
+from artchart.core.api import Day, Id, Moment, paginated
 from artchart.core.permissions import Action
 from artchart.therapy.models import Incident, IncidentKind, MandatedReport, ReportKind
 from artchart.therapy.selectors import confidential as selectors
@@ -29,7 +29,7 @@ router = Router(tags=["mandated reports and incidents"])
 
 class ReportIn(Schema):
     kind: ReportKind
-    reported_on: dt.date
+    reported_on: Day
     agency: str = Field(max_length=200)
     reference_number: str = Field("", max_length=100)
     what_was_reported: str = Field(max_length=10000)
@@ -39,7 +39,7 @@ class ReportIn(Schema):
 
 class ReportPatch(Schema):
     kind: ReportKind = None
-    reported_on: dt.date = None
+    reported_on: Day = None
     agency: str = Field(None, max_length=200)
     reference_number: str = Field(None, max_length=100)
     what_was_reported: str = Field(None, max_length=10000)
@@ -79,7 +79,7 @@ class ReportOut(Schema):
 
 class IncidentIn(Schema):
     kind: IncidentKind
-    occurred_at: dt.datetime = Field(description="When it happened (a time without offset is read in the practice's time zone)")
+    occurred_at: Moment = Field(description="When it happened (with its time zone)")
     description: str = Field(max_length=10000)
     action_taken: str = Field("", max_length=5000)
     session: Id | None = None
@@ -87,7 +87,7 @@ class IncidentIn(Schema):
 
 class IncidentPatch(Schema):
     kind: IncidentKind = None
-    occurred_at: dt.datetime = None
+    occurred_at: Moment = None
     description: str = Field(None, max_length=10000)
     action_taken: str = Field(None, max_length=5000)
     session: Id | None = None
@@ -121,12 +121,13 @@ def _access(request, client_id: int, action: Action = Action.READ):
     return selectors.incident_access(request.user, client_id, action=action)
 
 
-@router.get("/clients/{client_id}/mandated-reports/", response=list[ReportOut], url_name="mandated_reports_list")
+@router.get("/clients/{client_id}/mandated-reports", response=list[ReportOut], url_name="mandated_reports_list")
+@paginated
 def mandated_reports_list(request, client_id: Id):
     return list(selectors.reports_of(_access(request, client_id)))
 
 
-@router.post("/clients/{client_id}/mandated-reports/", response={201: ReportOut}, url_name="mandated_reports_create")
+@router.post("/clients/{client_id}/mandated-reports", response={201: ReportOut}, url_name="mandated_reports_create")
 def mandated_reports_create(request, client_id: Id, payload: ReportIn):
     access = _access(request, client_id, Action.WRITE)
     return Status(201, services.mandated_report_record(by=request.user, client=access.client, **payload.dict()))
@@ -145,12 +146,13 @@ def mandated_report_correct(request, client_id: Id, report_id: Id, payload: Repo
     return services.mandated_report_correct(by=request.user, report=report, **payload.dict(exclude_unset=True))
 
 
-@router.get("/clients/{client_id}/incidents/", response=list[IncidentOut], url_name="incidents_list")
+@router.get("/clients/{client_id}/incidents", response=list[IncidentOut], url_name="incidents_list")
+@paginated
 def incidents_list(request, client_id: Id):
     return list(selectors.incidents_of(_access(request, client_id)))
 
 
-@router.post("/clients/{client_id}/incidents/", response={201: IncidentOut}, url_name="incidents_create")
+@router.post("/clients/{client_id}/incidents", response={201: IncidentOut}, url_name="incidents_create")
 def incidents_create(request, client_id: Id, payload: IncidentIn):
     access = _access(request, client_id, Action.WRITE)
     return Status(201, services.incident_record(by=request.user, client=access.client, **payload.dict()))

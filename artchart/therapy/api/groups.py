@@ -1,4 +1,4 @@
-"""API for groups, their members and attendance: /api/v1/groups/ and /api/v1/sessions/{id}/attendance.
+"""API for groups, their members and attendance: /api/v1/groups and /api/v1/sessions/{id}/attendance.
 
 As on the web, members are named only to users who may open their charts; the
 others are counted (``other_members``).
@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from artchart.clients.selectors import client_get_for_user
-from artchart.core.api import Id
+from artchart.core.api import Day, Id, paginated
 from artchart.core.models import Site, User
 from artchart.core.permissions import Action, Area
 from artchart.programs.models import Program
@@ -89,11 +89,11 @@ class MembersOut(Schema):
 
 class MemberIn(Schema):
     client: Id
-    joined_on: dt.date
+    joined_on: Day
 
 
 class LeaveIn(Schema):
-    left_on: dt.date
+    left_on: Day
 
 
 class MarkOut(Schema):
@@ -136,13 +136,14 @@ def _group(request, group_id: int, *, manage: bool = False) -> Group:
     return selectors.group_get_for_user(request.user, group_id, manage=manage).group
 
 
-@router.get("/groups/", response=list[GroupOut], url_name="groups_list")
+@router.get("/groups", response=list[GroupOut], url_name="groups_list")
+@paginated
 def groups_list(request, all: bool = False):
     """Your groups (you facilitate them, or you have clients at their site); ``all=true``: the organization's."""
     return list(selectors.groups_for(request.user, everything=all))
 
 
-@router.post("/groups/", response={201: GroupOut}, url_name="groups_create")
+@router.post("/groups", response={201: GroupOut}, url_name="groups_create")
 def groups_create(request, payload: GroupIn):
     selectors.require_may_start(request.user)
     return Status(201, services.group_create(by=request.user, **_fields(request, payload, partial=False)))
@@ -160,13 +161,14 @@ def group_update(request, group_id: Id, payload: GroupPatch):
     return services.group_update(by=request.user, group=group, **fields)
 
 
-@router.get("/groups/{group_id}/members/", response=MembersOut, url_name="group_members_list")
-def group_members_list(request, group_id: Id):
+@router.get("/groups/{group_id}/members", response=MembersOut, url_name="group_roster")
+def group_roster(request, group_id: Id):
+    """The group's members you may see, past and present, and how many others there are (a roster, not a list)."""
     roster = selectors.roster_of(selectors.group_get_for_user(request.user, group_id))
     return {"members": roster.current + roster.past, "other_members": roster.current_hidden + roster.past_hidden}
 
 
-@router.post("/groups/{group_id}/members/", response={201: MembershipOut}, url_name="group_members_add")
+@router.post("/groups/{group_id}/members", response={201: MembershipOut}, url_name="group_members_add")
 def group_members_add(request, group_id: Id, payload: MemberIn):
     group = _group(request, group_id, manage=True)
     client = client_get_for_user(request.user, payload.client, area=Area.NOTES, action=Action.WRITE).client

@@ -1,4 +1,4 @@
-"""API for notes, under /api/v1/clients/{client_id}/notes/.
+"""API for notes, under /api/v1/clients/{client_id}/notes.
 
 Drafts are created and changed (PATCH sends only what changes); signing,
 submitting, co-signing and returning are actions. A change to a signed or
@@ -15,9 +15,15 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from artchart.core.api import Id
+from artchart.core.api import Id, paginated
 from artchart.core.permissions import Action
-from artchart.therapy.models import Addendum, Note, NoteGoalProgress, NoteReturn, Session
+from artchart.therapy.models import (
+    Addendum,
+    Note,
+    NoteGoalProgress,
+    NoteReturn,
+    Session,
+)
 from artchart.therapy.selectors import notes as selectors
 from artchart.therapy.services import notes as services
 
@@ -220,13 +226,14 @@ def _fields(payload: Schema) -> dict:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-@router.get("/clients/{client_id}/notes/", response=list[NoteSummary], url_name="notes_list")
+@router.get("/clients/{client_id}/notes", response=list[NoteSummary], url_name="notes_list")
+@paginated
 def notes_list(request, client_id: Id):
     """The client's notes, newest first."""
     return list(selectors.notes_of(selectors.note_access(request.user, client_id)))
 
 
-@router.post("/clients/{client_id}/notes/", response={201: NoteOut}, url_name="notes_create")
+@router.post("/clients/{client_id}/notes", response={201: NoteOut}, url_name="notes_create")
 def notes_create(request, client_id: Id, payload: NoteIn):
     """Start a draft. A progress note names a session the client attended; one per client and session."""
     access = selectors.note_access(request.user, client_id, action=Action.WRITE)
@@ -291,7 +298,7 @@ def note_return(request, client_id: Id, note_id: Id, payload: ReturnIn):
                   field_comments=payload.field_comments)
 
 
-@router.post("/clients/{client_id}/notes/{note_id}/addenda/", response={201: AddendumOut}, url_name="addenda_create")
+@router.post("/clients/{client_id}/notes/{note_id}/addenda", response={201: AddendumOut}, url_name="addenda_create")
 def addenda_create(request, client_id: Id, note_id: Id, payload: AddendumIn):
     """Add a signed addendum to a signed note (409 for a draft or submitted note)."""
     note = _note(request, client_id, note_id)

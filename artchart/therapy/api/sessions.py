@@ -15,7 +15,17 @@ from pydantic import Field
 
 from artchart.clients.selectors import client_get_for_user
 from artchart.core import audit
-from artchart.core.api import Id
+from artchart.core.api import (
+    MAX_MINUTES,
+    ApiError,
+    Day,
+    Id,
+    Listing,
+    Minutes,
+    Moment,
+    error_body,
+    paginated,
+)
 from artchart.core.permissions import Action, Area
 from artchart.programs.models import Directive
 from artchart.therapy.models import Frequency, Modality, Session, SessionKind
@@ -26,14 +36,15 @@ router = Router(tags=["sessions"])
 
 NOT_IN_ORGANIZATION = "No such {what} in your organization."
 DURATION_OR_END = "Give the session's duration_minutes or its ends_at."
+ENDS_AT_OUT_OF_RANGE = "A session ends within a day of its start."
+# Ten years of weekly sessions; a longer series is left open-ended.
+MAX_SERIES_COUNT = 520
 
 
-class Message(Schema):
-    message: str
+CLASHES = "This booking clashes with others; send allow_conflicts: true to book it anyway."
 
 
-class ConflictOut(Schema):
-    message: str
+class ConflictOut(ApiError):
     conflicts: list[str]
 
 
@@ -98,9 +109,9 @@ class SessionIn(Schema):
     therapist: Id | None = Field(None, description="Defaults to you")
     site: Id
     room: Id | None = None
-    starts_at: dt.datetime
-    duration_minutes: int | None = Field(None, description="Or give ends_at")
-    ends_at: dt.datetime | None = None
+    starts_at: Moment
+    duration_minutes: Minutes | None = Field(None, description="Or give ends_at")
+    ends_at: Moment | None = None
     modality: Modality = Modality.IN_PERSON
     cpt_code: str = Field("", max_length=10)
     place_of_service: str = Field("", max_length=10)
@@ -113,9 +124,9 @@ class SessionPatch(Schema):
     therapist: Id | None = None
     site: Id | None = None
     room: Id | None = None
-    starts_at: dt.datetime | None = None
-    duration_minutes: int | None = None
-    ends_at: dt.datetime | None = None
+    starts_at: Moment | None = None
+    duration_minutes: Minutes | None = None
+    ends_at: Moment | None = None
     modality: Modality | None = None
     cpt_code: str | None = Field(None, max_length=10)
     place_of_service: str | None = Field(None, max_length=10)
@@ -130,8 +141,8 @@ class CancelIn(Schema):
 
 class SeriesIn(SessionIn):
     frequency: Frequency = Frequency.WEEKLY
-    count: int | None = Field(None, description="End after this many sessions")
-    until: dt.date | None = Field(None, description="Or end on this date; neither means open-ended")
+    count: int | None = Field(None, ge=1, le=MAX_SERIES_COUNT, description="End after this many sessions")
+    until: Day | None = Field(None, description="Or end on this date; neither means open-ended")
 
 
 class SeriesOut(Schema):
@@ -151,8 +162,8 @@ class SeriesOut(Schema):
 
 
 class SeriesChangeIn(Schema):
-    starts_at: dt.datetime | None = Field(None, description="This occurrence's new start; later ones move alike")
-    duration_minutes: int | None = None
+    starts_at: Moment | None = Field(None, description="This occurrence's new start; later ones move alike")
+    duration_minutes: Minutes | None = None
     therapist: Id | None = None
     room: Id | None = None
 
@@ -169,8 +180,8 @@ class RoomOut(Schema):
 
 
 class SessionFilters(Schema):
-    date_from: dt.date | None = Field(None, alias="from")
-    date_to: dt.date | None = Field(None, alias="to")
+    date_from: Day | None = Field(None, alias="from")
+    date_to: Day | None = Field(None, alias="to")
     therapist: Id | None = None
     client: Id | None = None
     site: Id | None = None
@@ -189,7 +200,10 @@ def _pick(queryset, pk, what: str):
 
 def _duration(starts_at, duration_minutes, ends_at) -> int | None:
     if ends_at is not None and starts_at is not None:
-        return int((ends_at - starts_at).total_seconds() // 60)
+        minutes = int((ends_at - starts_at).total_seconds() // 60)
+        if minutes > MAX_MINUTES:  # an end before the start is the model's to refuse
+            raise ValidationError({"ends_at": ENDS_AT_OUT_OF_RANGE})
+        return minutes
     return duration_minutes
 
 
@@ -233,26 +247,30 @@ def _conflicts(fields: dict, exclude_session_id=None) -> list[str]:
 
 
 def _refused(conflicts: list[str]):
-    return Status(409, {"message": "This booking clashes with others; send allow_conflicts: true to book it anyway.",
-                        "conflicts": conflicts})
+    return Status(409, {**error_body(409, CLASHES), "conflicts": conflicts})
 
 
 def _session(request, session_id: int, action: Action = Action.READ) -> Session:
     return selectors.session_get_for_user(request.user, session_id, action=action).session
 
 
-@router.get("/sessions/", response=list[SessionOut], url_name="sessions_list")
+@router.get("/sessions", response=list[SessionOut], url_name="sessions_list")
+@paginated
 def sessions_list(request, filters: Query[SessionFilters]):
     """Sessions you may open, oldest first; filter by dates (from, to), therapist, client, site, room, status."""
     f = filters.dict()
-    sessions = list(selectors.session_search(request.user, date_from=f["date_from"], date_to=f["date_to"],
-                                             therapist_id=f["therapist"], client_id=f["client"], site_id=f["site"],
-                                             room_id=f["room"], status=f["status"])[:1000])
+    sessions = selectors.session_search(request.user, date_from=f["date_from"], date_to=f["date_to"],
+                                        therapist_id=f["therapist"], client_id=f["client"], site_id=f["site"],
+                                        room_id=f["room"], status=f["status"])
+    return Listing(sessions, _shown)
+
+
+def _shown(sessions: list[Session]) -> list[Session]:
     audit.note_shown({s.client_id for s in sessions if s.client_id})
     return sessions
 
 
-@router.post("/sessions/", response={201: SessionOut, 409: ConflictOut}, url_name="sessions_create")
+@router.post("/sessions", response={201: SessionOut, 409: ConflictOut}, url_name="sessions_create")
 def sessions_create(request, payload: SessionIn):
     fields = _new_session_fields(request, payload)
     conflicts = _conflicts(fields)
@@ -312,7 +330,7 @@ def session_no_show(request, session_id: Id):
     return services.session_no_show(by=request.user, session=_session(request, session_id, Action.WRITE))
 
 
-@router.post("/series/", response={201: SeriesOut, 409: ConflictOut}, url_name="series_create")
+@router.post("/series", response={201: SeriesOut, 409: ConflictOut}, url_name="series_create")
 def series_create(request, payload: SeriesIn):
     """A weekly or fortnightly series, ending after ``count`` sessions, on ``until``, or open-ended.
     Conflicts are checked for its first session."""
@@ -346,6 +364,7 @@ def series_end_from(request, session_id: Id):
     return services.series_end_from(by=request.user, session=session)
 
 
-@router.get("/rooms/", response=list[RoomOut], url_name="rooms_list")
+@router.get("/rooms", response=list[RoomOut], url_name="rooms_list")
+@paginated
 def rooms_list(request, site: Id | None = None, include_inactive: bool = False):
     return list(selectors.rooms_for(request.user, site_id=site, active_only=not include_inactive))

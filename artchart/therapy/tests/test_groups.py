@@ -224,7 +224,7 @@ def test_list_shows_groups_i_facilitate_or_at_my_clients_sites(client, group, th
     assert "Open studio" in page and "Hilltop clay" not in page
     page = client.get(reverse("therapy:group_list") + "?all=1").content.decode()
     assert "Hilltop clay" in page
-    assert far.pk in [g["id"] for g in _api(therapist).get(reverse("api:groups_list") + "?all=true").json()]
+    assert far.pk in [g["id"] for g in _api(therapist).get(reverse("api:groups_list") + "?all=true").json()["results"]]
 
 
 def test_therapist_starts_a_group_on_the_web_and_adds_a_member(client, therapist, intern, site, client_record):
@@ -318,13 +318,13 @@ def test_api_creates_a_group_adds_and_ends_a_membership(therapist, site, client_
                              json.dumps({"description": "Clay", "facilitators": [999999]}),
                              content_type="application/json")
     assert response.status_code == 400 and Group.objects.get().description == ""
-    members = browser.get(reverse("api:group_members_list", kwargs={"group_id": group_id})).json()
+    members = browser.get(reverse("api:group_roster", kwargs={"group_id": group_id})).json()
     assert [m["client_name"] for m in members["members"]] == ["Maya Lopez"] and members["other_members"] == 0
 
 
 def test_api_counts_members_it_does_not_name(group, therapist2, client_record):
     GroupMembershipFactory(group=group, client=client_record, joined_on=JAN_5)
-    members = _api(therapist2).get(reverse("api:group_members_list", kwargs={"group_id": group.pk})).json()
+    members = _api(therapist2).get(reverse("api:group_roster", kwargs={"group_id": group.pk})).json()
     assert members == {"members": [], "other_members": 1}
 
 

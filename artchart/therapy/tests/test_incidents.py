@@ -75,7 +75,7 @@ def test_intern_records_and_supervisor_only_reads(intern, supervisor, client_rec
         _incident(supervisor, client_record)
     with pytest.raises(PermissionDenied):
         services.mandated_report_correct(by=supervisor, report=report, agency="State hotline")
-    assert _api(supervisor).get(f"/api/v1/clients/{client_record.pk}/mandated-reports/").json()[0]["id"] == report.pk
+    assert _api(supervisor).get(f"/api/v1/clients/{client_record.pk}/mandated-reports").json()["results"][0]["id"] == report.pk
 
 
 def test_a_viewer_gets_403_and_never_sees_them(client, therapist, teamviewer, client_record):
@@ -88,7 +88,7 @@ def test_a_viewer_gets_403_and_never_sees_them(client, therapist, teamviewer, cl
         assert response.status_code == 403 and WHAT not in response.content.decode()
     chart = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
     assert WHAT not in chart and "County CPS" not in chart
-    assert _api(teamviewer).get(f"/api/v1/clients/{client_record.pk}/incidents/").status_code == 403
+    assert _api(teamviewer).get(f"/api/v1/clients/{client_record.pk}/incidents").status_code == 403
 
 
 @pytest.mark.parametrize("person", ["therapist2", "programadmin"])
@@ -234,20 +234,20 @@ def test_audit_events_carry_no_text(client, therapist, client_record):
 def test_the_api_lists_creates_and_corrects(therapist, client_record):
     browser = _api(therapist)
     base = f"/api/v1/clients/{client_record.pk}"
-    created = browser.post(f"{base}/mandated-reports/", json.dumps({
+    created = browser.post(f"{base}/mandated-reports", json.dumps({
         "kind": "duty_to_warn", "reported_on": timezone.localdate().isoformat(), "agency": "City police",
         "what_was_reported": "Threat against a named neighbour.", "reported_by": therapist.pk}),
         content_type="application/json")
     assert created.status_code == 201 and created.json()["recorded_by"] == therapist.pk
-    incident = browser.post(f"{base}/incidents/", json.dumps({
+    incident = browser.post(f"{base}/incidents", json.dumps({
         "kind": "elopement", "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
         "description": "Left the studio mid-session."}), content_type="application/json")
     assert incident.status_code == 201
     corrected = browser.patch(f"{base}/incidents/{incident.json()['id']}",
                               json.dumps({"action_taken": "Found in the garden."}), content_type="application/json")
     assert corrected.status_code == 200 and corrected.json()["action_taken"] == "Found in the garden."
-    assert [r["agency"] for r in browser.get(f"{base}/mandated-reports/").json()] == ["City police"]
-    refused = browser.post(f"{base}/incidents/", json.dumps({
+    assert [r["agency"] for r in browser.get(f"{base}/mandated-reports").json()["results"]] == ["City police"]
+    refused = browser.post(f"{base}/incidents", json.dumps({
         "kind": "injury", "occurred_at": (timezone.now() + dt.timedelta(days=1)).isoformat(), "description": "x"}),
         content_type="application/json")
     assert refused.status_code == 400 and refused.json()["errors"] == {"occurred_at": [services.OCCURRED_IN_FUTURE]}

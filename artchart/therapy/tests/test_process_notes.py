@@ -162,7 +162,7 @@ def test_process_notes_are_never_in_the_api(therapist, intern_note):
     from django.test import Client
 
     browser = Client(headers={"Authorization": f"Bearer {token_issue(user=therapist)[1]}"})
-    for path in (f"/api/v1/clients/{intern_note.client_id}/process-notes/",
+    for path in (f"/api/v1/clients/{intern_note.client_id}/process-notes",
                  f"/api/v1/clients/{intern_note.client_id}/process-notes/{intern_note.pk}"):
         assert browser.get(path).status_code == 404
 

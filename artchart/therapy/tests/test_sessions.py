@@ -393,11 +393,11 @@ def test_api_lists_sessions_with_filters(therapist, therapist2, client_record):
     book(therapist, client_record, starts_at=at("2030-03-04"))
     book(therapist, client_record, starts_at=at("2030-03-11"))
     browser = _api(therapist)
-    everything = browser.get(reverse("api:sessions_list")).json()
+    everything = browser.get(reverse("api:sessions_list")).json()["results"]
     assert len(everything) == 2
-    assert len(browser.get(reverse("api:sessions_list"), {"from": "2030-03-05"}).json()) == 1
-    assert len(browser.get(reverse("api:sessions_list"), {"to": "2030-03-04", "client": client_record.pk}).json()) == 1
-    assert _api(therapist2).get(reverse("api:sessions_list")).json() == []
+    assert len(browser.get(reverse("api:sessions_list"), {"from": "2030-03-05"}).json()["results"]) == 1
+    assert len(browser.get(reverse("api:sessions_list"), {"to": "2030-03-04", "client": client_record.pk}).json()["results"]) == 1
+    assert _api(therapist2).get(reverse("api:sessions_list")).json()["results"] == []
 
 
 def test_api_cancel_needs_a_reason_and_update_changes_codes(therapist, client_record):
@@ -417,7 +417,7 @@ def test_api_other_therapist_gets_404(therapist, therapist2, client_record):
 
 
 def test_api_rooms_list_shows_the_organizations_rooms(therapist, room):
-    assert [r["name"] for r in _api(therapist).get(reverse("api:rooms_list")).json()] == ["Studio A"]
+    assert [r["name"] for r in _api(therapist).get(reverse("api:rooms_list")).json()["results"]] == ["Studio A"]
 
 
 def test_group_member_conflict_is_named(therapist, client_record, site):

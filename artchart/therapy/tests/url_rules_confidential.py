@@ -40,7 +40,7 @@ def _report_body(o):
 
 
 def _incident_body(o):
-    return {"kind": "materials", "occurred_at": "2026-01-10T10:30:00", "description": "A craft knife went missing."}
+    return {"kind": "materials", "occurred_at": "2026-01-10T10:30:00-05:00", "description": "A craft knife went missing."}
 
 
 RULES: dict[str, Case] = {
@@ -69,12 +69,12 @@ RULES: dict[str, Case] = {
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.
 API_OPERATIONS: list[tuple[str, str, str]] = [
-    ("mandated_reports_list", "GET", "/api/v1/clients/{client_id}/mandated-reports/"),
-    ("mandated_reports_create", "POST", "/api/v1/clients/{client_id}/mandated-reports/"),
+    ("mandated_reports_list", "GET", "/api/v1/clients/{client_id}/mandated-reports"),
+    ("mandated_reports_create", "POST", "/api/v1/clients/{client_id}/mandated-reports"),
     ("mandated_report_detail", "GET", "/api/v1/clients/{client_id}/mandated-reports/{report_id}"),
     ("mandated_report_correct", "PATCH", "/api/v1/clients/{client_id}/mandated-reports/{report_id}"),
-    ("incidents_list", "GET", "/api/v1/clients/{client_id}/incidents/"),
-    ("incidents_create", "POST", "/api/v1/clients/{client_id}/incidents/"),
+    ("incidents_list", "GET", "/api/v1/clients/{client_id}/incidents"),
+    ("incidents_create", "POST", "/api/v1/clients/{client_id}/incidents"),
     ("incident_detail", "GET", "/api/v1/clients/{client_id}/incidents/{incident_id}"),
     ("incident_correct", "PATCH", "/api/v1/clients/{client_id}/incidents/{incident_id}"),
 ]

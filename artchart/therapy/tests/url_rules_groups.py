@@ -60,7 +60,7 @@ RULES: dict[str, Case] = {
         "name": "Tuesday open studio", "site": o["client"].site_id, "facilitators": [o["therapist"].pk]}),
     "api:group_detail": a(CLINICIANS, kwargs=g()),
     "api:group_update": a(MANAGERS, "patch", kwargs=g(), data=lambda o: {"description": "Clay and collage."}),
-    "api:group_members_list": a(CLINICIANS, kwargs=g()),
+    "api:group_roster": a(CLINICIANS, kwargs=g()),
     "api:group_members_add": a(MEMBER_WRITE, "post", kwargs=g("empty_group"),
                                data=lambda o: {"client": o["client"].pk, "joined_on": "2026-03-01"}),
     "api:group_member_leave": a(MEMBER_WRITE, "post", kwargs=_leave, data=lambda o: {"left_on": "2026-06-30"}),
@@ -71,12 +71,12 @@ RULES: dict[str, Case] = {
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.
 API_OPERATIONS: list[tuple[str, str, str]] = [
-    ("groups_list", "GET", "/api/v1/groups/"),
-    ("groups_create", "POST", "/api/v1/groups/"),
+    ("groups_list", "GET", "/api/v1/groups"),
+    ("groups_create", "POST", "/api/v1/groups"),
     ("group_detail", "GET", "/api/v1/groups/{group_id}"),
     ("group_update", "PATCH", "/api/v1/groups/{group_id}"),
-    ("group_members_list", "GET", "/api/v1/groups/{group_id}/members/"),
-    ("group_members_add", "POST", "/api/v1/groups/{group_id}/members/"),
+    ("group_roster", "GET", "/api/v1/groups/{group_id}/members"),
+    ("group_members_add", "POST", "/api/v1/groups/{group_id}/members"),
     ("group_member_leave", "POST", "/api/v1/groups/{group_id}/members/{membership_id}/leave"),
     ("session_attendance", "GET", "/api/v1/sessions/{session_id}/attendance"),
     ("session_attendance_record", "POST", "/api/v1/sessions/{session_id}/attendance"),

@@ -88,8 +88,8 @@ RULES: dict[str, Case] = {
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.
 API_OPERATIONS: list[tuple[str, str, str]] = [
-    ("notes_list", "GET", "/api/v1/clients/{client_id}/notes/"),
-    ("notes_create", "POST", "/api/v1/clients/{client_id}/notes/"),
+    ("notes_list", "GET", "/api/v1/clients/{client_id}/notes"),
+    ("notes_create", "POST", "/api/v1/clients/{client_id}/notes"),
     ("note_detail", "GET", "/api/v1/clients/{client_id}/notes/{note_id}"),
     ("note_update", "PATCH", "/api/v1/clients/{client_id}/notes/{note_id}"),
     ("note_delete", "DELETE", "/api/v1/clients/{client_id}/notes/{note_id}"),
@@ -97,7 +97,7 @@ API_OPERATIONS: list[tuple[str, str, str]] = [
     ("note_submit", "POST", "/api/v1/clients/{client_id}/notes/{note_id}/submit"),
     ("note_cosign", "POST", "/api/v1/clients/{client_id}/notes/{note_id}/cosign"),
     ("note_return", "POST", "/api/v1/clients/{client_id}/notes/{note_id}/return"),
-    ("addenda_create", "POST", "/api/v1/clients/{client_id}/notes/{note_id}/addenda/"),
+    ("addenda_create", "POST", "/api/v1/clients/{client_id}/notes/{note_id}/addenda"),
     ("note_text", "GET", "/api/v1/clients/{client_id}/notes/{note_id}/text"),
 ]
 

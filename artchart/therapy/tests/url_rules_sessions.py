@@ -73,17 +73,17 @@ RULES.update({
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.
 API_OPERATIONS: list[tuple[str, str, str]] = [
-    ("sessions_list", "GET", "/api/v1/sessions/"),
-    ("sessions_create", "POST", "/api/v1/sessions/"),
+    ("sessions_list", "GET", "/api/v1/sessions"),
+    ("sessions_create", "POST", "/api/v1/sessions"),
     ("session_detail", "GET", "/api/v1/sessions/{session_id}"),
     ("session_update", "PATCH", "/api/v1/sessions/{session_id}"),
     ("session_complete", "POST", "/api/v1/sessions/{session_id}/complete"),
     ("session_cancel", "POST", "/api/v1/sessions/{session_id}/cancel"),
     ("session_no_show", "POST", "/api/v1/sessions/{session_id}/no-show"),
-    ("series_create", "POST", "/api/v1/series/"),
+    ("series_create", "POST", "/api/v1/series"),
     ("series_change_from", "POST", "/api/v1/sessions/{session_id}/series/change-from"),
     ("series_end_from", "POST", "/api/v1/sessions/{session_id}/series/end-from"),
-    ("rooms_list", "GET", "/api/v1/rooms/"),
+    ("rooms_list", "GET", "/api/v1/rooms"),
 ]
 
 
