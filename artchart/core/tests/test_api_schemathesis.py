@@ -29,7 +29,7 @@ schema.app = get_wsgi_application()
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 QUICK = settings(max_examples=2, deadline=None, database=None, derandomize=True,
                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-DEEP = settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+DEEP = settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture
