@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -213,12 +212,12 @@ def consent_revoke(*, by: User, consent: Consent, on: dt.date | None = None, not
 # --- gathered information -----------------------------------------------------------------
 
 
-def _check_document(upload: UploadedFile[bytes]) -> tuple[str, str]:
+def _check_document(upload: File[bytes]) -> tuple[str, str]:
     """Refuse a file before it is stored: size, an allowed type, content matching its type."""
     limit = settings.UPLOAD_MAX_BYTES
-    # A file from a request always has a size and a name, but the stubs allow either to be None.
-    if upload.size is not None and upload.size > limit:
+    if upload.size > limit:
         raise ValidationError({"documents": DOCUMENT_TOO_LARGE.format(limit=limit // (1024 * 1024))})
+    # A file from a request always has a name; the stubs allow a File without one.
     name = upload.name or ""
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = ALLOWED_DOCUMENT_TYPES.get(ext)
@@ -235,27 +234,22 @@ def _check_document(upload: UploadedFile[bytes]) -> tuple[str, str]:
     return ext, content_type
 
 
-def _store_by_hash(upload: UploadedFile[bytes], ext: str) -> tuple[str, str, int]:
-    """Write the file under its SHA-256 before any row names it; a retry finds it there.
-
-    Returns the stored name, the SHA-256 and the size in bytes (counted here: the
-    upload's own ``size`` may be missing for a file not from a request)."""
+def _store_by_hash(upload: File[bytes], ext: str) -> tuple[str, str]:
+    """Write the file under its SHA-256 before any row names it; a retry finds it there."""
     digest = hashlib.sha256()
-    size = 0
     for chunk in upload.chunks():
         digest.update(chunk)
-        size += len(chunk)
     sha = digest.hexdigest()
     name = f"documents/{sha[:2]}/{sha}{ext}"
     if not default_storage.exists(name):
         upload.seek(0)
         default_storage.save(name, File(upload))
-    return name, sha, size
+    return name, sha
 
 
 @transaction.atomic
 def gathered_info_add(
-    *, by: User, client: Client, documents: Iterable[UploadedFile[bytes]] = (), **fields: Any,
+    *, by: User, client: Client, documents: Iterable[File[bytes]] = (), **fields: Any,
 ) -> GatheredInfo:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     entry = GatheredInfo(client=client, author=by)
@@ -265,10 +259,10 @@ def gathered_info_add(
     checked = [(upload, *_check_document(upload)) for upload in documents]
     entry.save()
     for upload, ext, content_type in checked:
-        name, sha, size = _store_by_hash(upload, ext)
+        name, sha = _store_by_hash(upload, ext)
         GatheredDocument.objects.create(
             entry=entry, file=name, original_name=(upload.name or "")[:200], content_type=content_type,
-            size=size, sha256=sha,
+            size=upload.size, sha256=sha,
         )
     audit.record(actor=by, action=ClientAction.GATHERED_INFO_ADD, obj=entry, client_ids=[client.pk],
                  detail={"source": entry.source, "documents": len(checked)})
