@@ -4,8 +4,10 @@ and every client shown is noted for the request's read event."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
@@ -17,13 +19,20 @@ from artchart.artworks.services.consent import consent_in_force
 from artchart.clients.models import ConsentKind
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
+from artchart.core.models import User
 from artchart.core.permissions import Action, Area, Relation, TREATING_RELATIONS, client_ids_allowing
+from artchart.therapy.models import Session
 
 NO_SUPERVISION_CONSENT = "The client has not consented to showing their artwork in supervision."
 COMPUTER = "computer"  # the rater key of the computer's FEATS estimates
 
+# An analysis's features, as stored (a JSON object: measure key -> value).
+Features = dict[str, Any]
+# One rater's FEATS scores of one artwork: {"scale key": number}.
+Scores = dict[str, float]
 
-def artwork_access(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
+
+def artwork_access(user: User, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
     return client_get_for_user(user, client_id, area=Area.NOTES, action=action)
 
 
@@ -56,7 +65,7 @@ def artwork_get(access: ClientAccess, artwork_id: int) -> Artwork:
     return artwork
 
 
-def artwork_get_for_user(user, artwork_id: int, *, action: Action = Action.READ) -> tuple[ClientAccess, Artwork]:
+def artwork_get_for_user(user: User, artwork_id: int, *, action: Action = Action.READ) -> tuple[ClientAccess, Artwork]:
     """The artwork and the user's access to its client; 404 for anyone off the care team."""
     client_id = Artwork.objects.filter(pk=artwork_id).values_list("client_id", flat=True).first()
     if client_id is None:
@@ -65,14 +74,14 @@ def artwork_get_for_user(user, artwork_id: int, *, action: Action = Action.READ)
     return access, artwork_get(access, artwork_id)
 
 
-def photo_get_for_user(user, photo_id: int, *, action: Action = Action.READ) -> tuple[ClientAccess, Photo]:
+def photo_get_for_user(user: User, photo_id: int, *, action: Action = Action.READ) -> tuple[ClientAccess, Photo]:
     photo = Photo.objects.select_related("artwork", "artwork__client").filter(pk=photo_id).first()
     if photo is None:
         raise Http404
     return artwork_access(user, photo.artwork.client_id, action=action), photo
 
 
-def annotation_get_for_user(user, annotation_id: int) -> Annotation:
+def annotation_get_for_user(user: User, annotation_id: int) -> Annotation:
     annotation = Annotation.objects.select_related("photo__artwork").filter(pk=annotation_id).first()
     if annotation is None:
         raise Http404
@@ -80,7 +89,7 @@ def annotation_get_for_user(user, annotation_id: int) -> Annotation:
     return annotation
 
 
-def grant_get_for_user(user, grant_id: int) -> ArtworkGrant:
+def grant_get_for_user(user: User, grant_id: int) -> ArtworkGrant:
     grant = ArtworkGrant.objects.select_related("artwork", "consent").filter(pk=grant_id).first()
     if grant is None:
         raise Http404
@@ -120,7 +129,7 @@ def image_file(access: ClientAccess, photo: Photo, variant: str) -> str:
 # --- a session's artworks ----------------------------------------------------------------------------
 
 
-def artworks_of_session(user, session) -> list[Artwork]:
+def artworks_of_session(user: User, session: Session) -> list[Artwork]:
     """The pieces made in a session, for the clients this user may read."""
     readable = client_ids_allowing(user, Area.NOTES, Action.READ)
     artworks = list(_with_photos(Artwork.objects.filter(session=session, client_id__in=readable))
@@ -137,7 +146,7 @@ def primary_photo(artwork: Artwork) -> Photo | None:
     return next((p for p in photos if p.is_primary), photos[0] if photos else None)
 
 
-def features_of(artwork: Artwork) -> dict | None:
+def features_of(artwork: Artwork) -> Features | None:
     photo = primary_photo(artwork)
     analysis = photo.analysis if photo is not None else None
     return analysis.features if analysis is not None else None
@@ -147,12 +156,12 @@ def features_of(artwork: Artwork) -> dict | None:
 class TrendPoint:
     artwork: Artwork
     day: dt.date
-    features: dict
+    features: Features
 
 
 def trend_points(access: ClientAccess) -> list[TrendPoint]:
     """One point per analysed 2-D artwork, in the order made (3-D work has colour features only)."""
-    points = []
+    points: list[TrendPoint] = []
     for artwork in artworks_of(access):
         features = features_of(artwork)
         if features is not None:
@@ -168,8 +177,8 @@ class PairAgreement:
     first: str
     second: str
     artworks: int
-    icc: object  # outcomes.Agreement or outcomes.Insufficient
-    kappa: object
+    icc: outcomes.Agreement | outcomes.Insufficient
+    kappa: outcomes.Agreement | outcomes.Insufficient
 
 
 @dataclass
@@ -178,14 +187,16 @@ class AgreementTable:
     pairs: list[PairAgreement] = field(default_factory=list)
 
 
-def _estimates(artwork: Artwork) -> dict | None:
+def _estimates(artwork: Artwork) -> Scores | None:
     features = features_of(artwork)
     return (features or {}).get("feats_estimates") or None
 
 
-def feats_ratings_by_rater(artworks) -> tuple[dict[str, dict[int, dict]], dict[str, str]]:
+def feats_ratings_by_rater(
+    artworks: Iterable[Artwork],
+) -> tuple[dict[str, dict[int, Scores]], dict[str, str]]:
     """{rater key: {artwork id: scores}} for FEATS, with the computer's estimates as one more rater."""
-    by_rater: dict[str, dict[int, dict]] = {}
+    by_rater: dict[str, dict[int, Scores]] = {}
     names: dict[str, str] = {}
     for artwork in artworks:
         for rating in artwork.ratings.all():
@@ -201,10 +212,11 @@ def feats_ratings_by_rater(artworks) -> tuple[dict[str, dict[int, dict]], dict[s
     return by_rater, names
 
 
-def _pair(first: dict[int, dict], second: dict[int, dict]) -> tuple[int, list[float], list[float]]:
+def _pair(first: dict[int, Scores], second: dict[int, Scores]) -> tuple[int, list[float], list[float]]:
     """The shared artworks and, scale by scale, the two raters' scores on them."""
     shared = sorted(set(first) & set(second))
-    a, b = [], []
+    a: list[float] = []
+    b: list[float] = []
     for artwork_id in shared:
         for scale in sorted(set(first[artwork_id]) & set(second[artwork_id])):
             a.append(float(first[artwork_id][scale]))
@@ -212,7 +224,7 @@ def _pair(first: dict[int, dict], second: dict[int, dict]) -> tuple[int, list[fl
     return len(shared), a, b
 
 
-def agreement_table(artworks) -> AgreementTable:
+def agreement_table(artworks: Iterable[Artwork]) -> AgreementTable:
     """ICC(2,1) and quadratic-weighted kappa for every pair of FEATS raters (the computer's
     estimates counting as a rater, on the three scales it estimates), over the (artwork, scale)
     scores both gave, with the number of artworks each figure rests on."""
@@ -230,7 +242,7 @@ def agreement_table(artworks) -> AgreementTable:
     return table
 
 
-def rated_artworks_for(user) -> QuerySet[Artwork]:
+def rated_artworks_for(user: User) -> QuerySet[Artwork]:
     """Every FEATS-ratable artwork of the clients whose notes this user may read, with ratings."""
     readable = client_ids_allowing(user, Area.NOTES, Action.READ)
     return _with_photos(Artwork.objects.filter(client_id__in=readable, ratings__system=FEATS).distinct()

@@ -6,8 +6,11 @@ fetching one client records the read for the request's audit event.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
@@ -43,12 +46,16 @@ from artchart.core.permissions import (
 )
 
 
-def clients_visible_to(user) -> QuerySet[Client]:
+# An account outside every organization has organization_id None, which Django reads as IS NULL
+# (nothing matches); django-stubs refuses None in a lookup, hence the ignores on those filters.
+
+
+def clients_visible_to(user: User) -> QuerySet[Client]:
     """Clients whose chart ``user`` may open: their care teams and their supervisees'."""
     return Client.objects.filter(pk__in=client_ids_with_chart_access(user)).select_related("site")
 
 
-def client_search(user, *, q: str = "", status: str = "", site_id: int | None = None) -> QuerySet[Client]:
+def client_search(user: User, *, q: str = "", status: str = "", site_id: int | None = None) -> QuerySet[Client]:
     clients = clients_visible_to(user)
     for word in q.split():
         clients = clients.filter(
@@ -61,23 +68,27 @@ def client_search(user, *, q: str = "", status: str = "", site_id: int | None = 
     return clients
 
 
-def shown(clients):
+def shown(clients: ShownClients) -> ShownClients:
     """Mark clients as shown in this response (for its read event) and return them."""
     audit.note_shown(client.pk for client in clients)
     return clients
+
+
+# Anything holding clients, handed back as it came (a queryset, a page, a list).
+ShownClients = TypeVar("ShownClients", bound=Iterable[Client])
 
 
 @dataclass(frozen=True)
 class ClientAccess:
     client: Client
     relations: frozenset[Relation]
-    user: object = None  # who is looking (for their emergency access, if any)
+    user: User | None = None  # who is looking (for their emergency access, if any)
 
     def may(self, area: Area, action: Action) -> bool:
         return allows(self.relations, area, action)
 
     @cached_property
-    def restriction(self):
+    def restriction(self) -> ClientRestriction | None:
         """The client's restriction, if it is a restricted client (else None)."""
         return ClientRestriction.objects.filter(client_id=self.client.pk).first()
 
@@ -87,7 +98,7 @@ class ClientAccess:
         return not (self.relations & TREATING_RELATIONS) and self.restriction is not None
 
     @cached_property
-    def emergency(self):
+    def emergency(self) -> EmergencyAccess | None:
         """The emergency access this user reads the chart under, if that is their only way in."""
         if self.user is None or Relation.EMERGENCY not in self.relations:
             return None
@@ -103,7 +114,7 @@ class ClientAccess:
 
 
 def client_get_for_user(
-    user, client_id: int, *, area: Area = Area.DEMOGRAPHICS, action: Action = Action.READ
+    user: User, client_id: int, *, area: Area = Area.DEMOGRAPHICS, action: Action = Action.READ
 ) -> ClientAccess:
     """The client and the user's relations to it; 404 for outsiders, 403 for a forbidden action."""
     relations = require_client_access(user, client_id, area, action)
@@ -140,7 +151,7 @@ def consent_get(access: ClientAccess, consent_id: int) -> Consent:
     return get_object_or_404(Consent.objects.select_related("client"), pk=consent_id, client=access.client)
 
 
-def document_get_for_user(user, document_id: int) -> GatheredDocument:
+def document_get_for_user(user: User, document_id: int) -> GatheredDocument:
     """A gathered-information document, if its client's chart is open to ``user``."""
     from django.http import Http404
 
@@ -164,7 +175,7 @@ def care_team_of(client_id: int) -> QuerySet[CareTeamMembership]:
     )
 
 
-def care_team_client_for_user(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
+def care_team_client_for_user(user: User, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
     """The client for the care-team page: its team may look, the primary and admins manage.
 
     An admin reaches every client of the organization here, and only here: the
@@ -173,7 +184,7 @@ def care_team_client_for_user(user, client_id: int, *, action: Action = Action.R
     from django.http import Http404
 
     relations = relations_of(user, client_id)
-    client = Client.objects.select_related("site").filter(pk=client_id, organization_id=user.organization_id).first()
+    client = Client.objects.select_related("site").filter(pk=client_id, organization_id=user.organization_id).first()  # type: ignore[misc]
     if client is None or not allows(relations, Area.CARE_TEAM, Action.READ):
         raise Http404
     if not allows(relations, Area.CARE_TEAM, action):
@@ -184,12 +195,12 @@ def care_team_client_for_user(user, client_id: int, *, action: Action = Action.R
     return ClientAccess(client=client, relations=relations)
 
 
-def clients_for_care_team_admin(admin, *, q: str = "") -> QuerySet[Client]:
+def clients_for_care_team_admin(admin: User, *, q: str = "") -> QuerySet[Client]:
     """Every client of the admin's organization, by name, for care-team management."""
     from django.db.models import Count
 
     require_role(admin, Role.ADMIN)
-    clients = Client.objects.filter(organization_id=admin.organization_id).select_related("site")
+    clients = Client.objects.filter(organization_id=admin.organization_id).select_related("site")  # type: ignore[misc]
     for word in q.split():
         clients = clients.filter(
             Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word) | Q(preferred_name__icontains=word)
@@ -197,7 +208,7 @@ def clients_for_care_team_admin(admin, *, q: str = "") -> QuerySet[Client]:
     return clients.annotate(team_size=Count("care_team")).order_by("legal_last_name", "legal_first_name", "id")
 
 
-def active_client_counts_by_site(user) -> dict[int, int]:
+def active_client_counts_by_site(user: User) -> dict[int, int]:
     """How many active clients each site of the program administrator's organization has.
 
     An aggregate only: no client is named, so no read is recorded.
@@ -206,7 +217,7 @@ def active_client_counts_by_site(user) -> dict[int, int]:
 
     require_role(user, Role.PROGRAM_ADMIN)
     rows = (
-        Client.objects.filter(organization_id=user.organization_id, status=ClientStatus.ACTIVE)
+        Client.objects.filter(organization_id=user.organization_id, status=ClientStatus.ACTIVE)  # type: ignore[misc]
         .order_by()
         .values("site_id")
         .annotate(count=Count("id"))
@@ -225,12 +236,12 @@ def diagnosis_get(access: ClientAccess, diagnosis_id: int) -> Diagnosis:
 BREAK_GLASS_SEARCH_MIN = 2
 
 
-def emergency_access_active(user, client_id: int):
+def emergency_access_active(user: User, client_id: int) -> EmergencyAccess | None:
     """The user's latest emergency access to the client that is still running, or None."""
     return running_emergency_accesses(user).filter(client_id=client_id).order_by("-expires_at").first()
 
 
-def break_glass_search(user, *, q: str = "") -> QuerySet[Client]:
+def break_glass_search(user: User, *, q: str = "") -> QuerySet[Client]:
     """Clients of the user's organization by name, for a user designated to break the glass.
 
     Names only (the page shows nothing else), and only once at least two
@@ -240,7 +251,7 @@ def break_glass_search(user, *, q: str = "") -> QuerySet[Client]:
     q = q.strip()
     if len(q) < BREAK_GLASS_SEARCH_MIN:
         return Client.objects.none()
-    clients = Client.objects.filter(organization_id=user.organization_id).only(
+    clients = Client.objects.filter(organization_id=user.organization_id).only(  # type: ignore[misc]
         "id", "legal_first_name", "legal_last_name", "preferred_name")
     for word in q.split():
         clients = clients.filter(
@@ -249,36 +260,36 @@ def break_glass_search(user, *, q: str = "") -> QuerySet[Client]:
     return clients.order_by("legal_last_name", "legal_first_name", "id")
 
 
-def break_glass_client_for_user(user, client_id: int) -> Client:
+def break_glass_client_for_user(user: User, client_id: int) -> Client:
     """A client of the user's organization, for a designated user's emergency-access request; 404 otherwise.
 
     An undesignated user gets 404 too, so the page tells them nothing about the id.
     """
     from django.http import Http404
 
-    client = Client.objects.filter(pk=client_id, organization_id=getattr(user, "organization_id", None)).first()
+    client = Client.objects.filter(pk=client_id, organization_id=user.organization_id).first()  # type: ignore[misc]
     if client is None or not may_break_glass(user):
         raise Http404
     audit.note_shown([client.pk])
     return client
 
 
-def emergency_accesses_unreviewed_for_admin(admin) -> QuerySet:
+def emergency_accesses_unreviewed_for_admin(admin: User) -> QuerySet[EmergencyAccess]:
     """Break-the-glass accesses in the admin's organization that no admin has reviewed yet, oldest first."""
     require_role(admin, Role.ADMIN)
     return (
-        EmergencyAccess.objects.filter(client__organization_id=admin.organization_id, reviewed_at__isnull=True)
+        EmergencyAccess.objects.filter(client__organization_id=admin.organization_id, reviewed_at__isnull=True)  # type: ignore[misc]
         .select_related("user", "client")
         .order_by("started_at", "id")
     )
 
 
-def emergency_access_get_for_admin(admin, access_id: int):
+def emergency_access_get_for_admin(admin: User, access_id: int) -> EmergencyAccess:
     from django.http import Http404
 
     require_role(admin, Role.ADMIN)
     access = (
-        EmergencyAccess.objects.select_related("user", "client", "reviewed_by")
+        EmergencyAccess.objects.select_related("user", "client", "reviewed_by")  # type: ignore[misc]
         .filter(pk=access_id, client__organization_id=admin.organization_id)
         .first()
     )
@@ -288,7 +299,7 @@ def emergency_access_get_for_admin(admin, access_id: int):
     return access
 
 
-def restriction_candidates(client_id: int):
+def restriction_candidates(client_id: int) -> QuerySet[User]:
     """Who may be named on a restricted client: its care team and the supervisors of its members."""
     members = CareTeamMembership.objects.filter(client_id=client_id).values("user_id")
     supervisors = SupervisionLink.objects.filter(supervisee_id__in=members, ended_on__isnull=True).values("supervisor_id")
@@ -299,13 +310,13 @@ def restriction_candidates(client_id: int):
 # --- amendments and disclosures -------------------------------------------------------------------
 
 
-def amendments_of(access: ClientAccess) -> QuerySet:
+def amendments_of(access: ClientAccess) -> QuerySet[AmendmentRequest]:
     return AmendmentRequest.objects.filter(client=access.client).select_related(
         "gathered_info", "recorded_by", "decided_by", "disagreement_recorded_by", "addendum__author",
     )
 
 
-def amendment_get(access: ClientAccess, amendment_id: int):
+def amendment_get(access: ClientAccess, amendment_id: int) -> AmendmentRequest:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(amendments_of(access).select_related("client"), pk=amendment_id)
@@ -334,11 +345,11 @@ def release_consents_of(access: ClientAccess) -> QuerySet[Consent]:
     return access.client.consents.filter(kind=ConsentKind.RELEASE).order_by("-signed_on", "-id")
 
 
-def disclosures_of(access: ClientAccess) -> QuerySet:
+def disclosures_of(access: ClientAccess) -> QuerySet[Disclosure]:
     return Disclosure.objects.filter(client=access.client).select_related("consent", "disclosed_by", "corrects")
 
 
-def disclosure_get(access: ClientAccess, disclosure_id: int):
+def disclosure_get(access: ClientAccess, disclosure_id: int) -> Disclosure:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(disclosures_of(access).select_related("client"), pk=disclosure_id)
@@ -346,7 +357,7 @@ def disclosure_get(access: ClientAccess, disclosure_id: int):
 
 @dataclass(frozen=True)
 class AccountingEntry:
-    disclosure: object
+    disclosure: Disclosure
     corrected_by: tuple[int, ...]  # ids of later rows that correct this one
 
 
@@ -355,19 +366,19 @@ class Accounting:
     """The accounting of disclosures a client may ask for (HIPAA 164.528): the last six years."""
 
     client: Client
-    since: object
-    until: object
+    since: dt.date
+    until: dt.date
     entries: list[AccountingEntry]
 
 
-def _years_before(day, years: int):
+def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
 
 
-def accounting_of(access: ClientAccess, *, on=None) -> Accounting:
+def accounting_of(access: ClientAccess, *, on: dt.date | None = None) -> Accounting:
     """Every disclosure of the six years before ``on`` (default today), corrections beside what they correct."""
     from django.utils import timezone
 

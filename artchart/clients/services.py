@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,7 +80,9 @@ MAGIC = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
 }
 
-CREATOR_TEAM_ROLE = {Role.THERAPIST: CareTeamRole.PRIMARY, Role.SUPERVISOR: CareTeamRole.PRIMARY, Role.INTERN: CareTeamRole.INTERN}
+CREATOR_TEAM_ROLE: dict[str, CareTeamRole] = {
+    Role.THERAPIST: CareTeamRole.PRIMARY, Role.SUPERVISOR: CareTeamRole.PRIMARY, Role.INTERN: CareTeamRole.INTERN,
+}
 
 
 
@@ -88,12 +91,14 @@ CREATOR_TEAM_ROLE = {Role.THERAPIST: CareTeamRole.PRIMARY, Role.SUPERVISOR: Care
 
 
 @transaction.atomic
-def client_create(*, by: User, **fields) -> Client:
+def client_create(*, by: User, **fields: Any) -> Client:
     """Open a client record; the creator joins its care team (therapist as primary)."""
     team_role = CREATOR_TEAM_ROLE.get(by.role)
     if team_role is None:
         raise PermissionDenied(CANNOT_CREATE_CLIENTS)
-    client = Client(organization_id=by.organization_id)
+    # A creator outside every organization leaves it empty, and full_clean refuses the client;
+    # django-stubs refuses the None before that.
+    client = Client(organization_id=by.organization_id)  # type: ignore[misc]
     apply_changes(client, fields, CLIENT_FIELDS)
     client.full_clean()
     client.save()
@@ -103,7 +108,7 @@ def client_create(*, by: User, **fields) -> Client:
 
 
 @transaction.atomic
-def client_update(*, by: User, client: Client, **fields) -> Client:
+def client_update(*, by: User, client: Client, **fields: Any) -> Client:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     changed = apply_changes(client, fields, CLIENT_FIELDS)
     if not changed:
@@ -139,7 +144,7 @@ def diagnosis_remove(*, by: User, diagnosis: Diagnosis) -> None:
 
 
 @transaction.atomic
-def contact_add(*, by: User, client: Client, **fields) -> Contact:
+def contact_add(*, by: User, client: Client, **fields: Any) -> Contact:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     contact = Contact(client=client)
     apply_changes(contact, fields, CONTACT_FIELDS)
@@ -150,7 +155,7 @@ def contact_add(*, by: User, client: Client, **fields) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, by: User, contact: Contact, **fields) -> Contact:
+def contact_update(*, by: User, contact: Contact, **fields: Any) -> Contact:
     require_client_access(by, contact.client_id, Area.DEMOGRAPHICS, Action.WRITE)
     changed = apply_changes(contact, fields, CONTACT_FIELDS)
     if changed:
@@ -174,7 +179,7 @@ def contact_remove(*, by: User, contact: Contact) -> None:
 
 
 @transaction.atomic
-def consent_record(*, by: User, client: Client, **fields) -> Consent:
+def consent_record(*, by: User, client: Client, **fields: Any) -> Consent:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     consent = Consent(client=client, recorded_by=by)
     apply_changes(consent, fields, CONSENT_FIELDS)
@@ -207,12 +212,14 @@ def consent_revoke(*, by: User, consent: Consent, on: dt.date | None = None, not
 # --- gathered information -----------------------------------------------------------------
 
 
-def _check_document(upload) -> tuple[str, str]:
+def _check_document(upload: File[bytes]) -> tuple[str, str]:
     """Refuse a file before it is stored: size, an allowed type, content matching its type."""
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError({"documents": DOCUMENT_TOO_LARGE.format(limit=limit // (1024 * 1024))})
-    ext = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    # A file from a request always has a name; the stubs allow a File without one.
+    name = upload.name or ""
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = ALLOWED_DOCUMENT_TYPES.get(ext)
     if content_type is None:
         raise ValidationError({"documents": DOCUMENT_TYPE})
@@ -227,7 +234,7 @@ def _check_document(upload) -> tuple[str, str]:
     return ext, content_type
 
 
-def _store_by_hash(upload, ext: str) -> tuple[str, str]:
+def _store_by_hash(upload: File[bytes], ext: str) -> tuple[str, str]:
     """Write the file under its SHA-256 before any row names it; a retry finds it there."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -241,7 +248,9 @@ def _store_by_hash(upload, ext: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def gathered_info_add(*, by: User, client: Client, documents: Iterable = (), **fields) -> GatheredInfo:
+def gathered_info_add(
+    *, by: User, client: Client, documents: Iterable[File[bytes]] = (), **fields: Any,
+) -> GatheredInfo:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     entry = GatheredInfo(client=client, author=by)
     apply_changes(entry, fields, ("source", "occurred_on", "title", "body"))
@@ -252,7 +261,7 @@ def gathered_info_add(*, by: User, client: Client, documents: Iterable = (), **f
     for upload, ext, content_type in checked:
         name, sha = _store_by_hash(upload, ext)
         GatheredDocument.objects.create(
-            entry=entry, file=name, original_name=upload.name[:200], content_type=content_type,
+            entry=entry, file=name, original_name=(upload.name or "")[:200], content_type=content_type,
             size=upload.size, sha256=sha,
         )
     audit.record(actor=by, action=ClientAction.GATHERED_INFO_ADD, obj=entry, client_ids=[client.pk],
@@ -270,7 +279,7 @@ AMENDMENT_FIELDS = ("part", "gathered_info", "item", "requested_change", "receiv
 
 
 @transaction.atomic
-def amendment_request_record(*, by: User, client: Client, **fields) -> record.AmendmentRequest:
+def amendment_request_record(*, by: User, client: Client, **fields: Any) -> record.AmendmentRequest:
     """Record a client's request to amend their record, as received."""
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     amendment = record.AmendmentRequest(client=client, recorded_by=by)
@@ -298,7 +307,7 @@ def amendment_decide(
     decided_on = decided_on or timezone.localdate()
     amendment.decision, amendment.decided_on, amendment.decided_by = decision, decided_on, by
     amendment.denial_reason = denial_reason if decision == record.AmendmentDecision.DENIED else ""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     try:
         amendment.full_clean()
     except ValidationError as exc:
@@ -360,7 +369,7 @@ DISCLOSURE_FIELDS = (
 
 @transaction.atomic
 def disclosure_record(
-    *, by: User, client: Client, corrects: record.Disclosure | None = None, correction_reason: str = "", **fields,
+    *, by: User, client: Client, corrects: record.Disclosure | None = None, correction_reason: str = "", **fields: Any,
 ) -> record.Disclosure:
     """Record one release of the client's information outside the practice. The one way to do so.
 
@@ -392,10 +401,11 @@ def disclosure_record(
 
 
 def disclosure_correct(
-    *, by: User, original: record.Disclosure, correction_reason: str, **fields,
+    *, by: User, original: record.Disclosure, correction_reason: str, **fields: Any,
 ) -> record.Disclosure:
     """Append a correction of ``original``: its values, overridden by ``fields``, and the reason."""
-    values = {name: getattr(original, original._meta.get_field(name).attname) for name in DISCLOSURE_FIELDS}
+    columns = {field.name: field.attname for field in original._meta.concrete_fields}
+    values = {name: getattr(original, columns[name]) for name in DISCLOSURE_FIELDS}
     values.update(fields)
     return disclosure_record(by=by, client=original.client, corrects=original, correction_reason=correction_reason,
                              **values)
@@ -420,7 +430,7 @@ def _require_manages_team(by: User, client: Client) -> None:
 
 
 @transaction.atomic
-def client_restrict(*, by: User, client: Client, category: str, named_users: Iterable[User]):
+def client_restrict(*, by: User, client: Client, category: str, named_users: Iterable[User]) -> ClientRestriction:
     """Make a client restricted (or change who is named): only the named users may see the chart."""
     _require_manages_team(by, client)
     named = {user.pk for user in named_users}
@@ -433,7 +443,7 @@ def client_restrict(*, by: User, client: Client, category: str, named_users: Ite
         raise ValidationError({"named_users": RESTRICTION_NEEDS_PRIMARY})
     restriction = ClientRestriction.objects.select_for_update().filter(client=client).first()
     creating = restriction is None
-    if creating:
+    if restriction is None:
         restriction = ClientRestriction(client=client, restricted_by=by)
     restriction.category = category
     restriction.full_clean(exclude=["named_users"])
@@ -479,7 +489,7 @@ def _refuse_break_glass(*, by: User, client: Client, why: str) -> None:
                      detail={"why": why})
 
 
-def emergency_access_start(*, by: User, client: Client, category: str, reason: str):
+def emergency_access_start(*, by: User, client: Client, category: str, reason: str) -> EmergencyAccess:
     """Break the glass: read access to a chart the user is not on the care team of, for a set time.
 
     Refusals (no reason, not designated) are audited as security events and
@@ -512,7 +522,7 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
 
 
 @transaction.atomic
-def emergency_access_review(*, by: User, access, note: str):
+def emergency_access_review(*, by: User, access: EmergencyAccess, note: str) -> EmergencyAccess:
     """An admin reviews one break-the-glass: a note, and who reviewed it when."""
     require_role(by, Role.ADMIN)
     if access.client.organization_id != by.organization_id:
@@ -549,7 +559,7 @@ def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bo
     current = EmergencyAccessDesignation.objects.select_for_update().filter(user=user).first()
     if designated == (current is not None):
         return False
-    if designated:
+    if current is None:  # so ``designated`` is True
         EmergencyAccessDesignation.objects.create(user=user, designated_by=by)
         audit.record(actor=by, action=ClientAction.BREAK_GLASS_DESIGNATE, obj=user, flagged=True)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -27,18 +28,21 @@ from artchart.core.models import (
 SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.THERAPIST)
 SUPERVISEE_ROLES = (Role.INTERN, Role.THERAPIST)
 
+# An account outside every organization has organization_id None, which Django reads as IS NULL
+# (nothing matches); django-stubs refuses None in a lookup, hence the ignores on those filters.
 
-def sites_for(user) -> QuerySet[Site]:
-    return Site.objects.filter(organization_id=user.organization_id)
+
+def sites_for(user: User) -> QuerySet[Site]:
+    return Site.objects.filter(organization_id=user.organization_id)  # type: ignore[misc]
 
 
-def active_sites_for(user) -> QuerySet[Site]:
+def active_sites_for(user: User) -> QuerySet[Site]:
     return sites_for(user).filter(is_active=True)
 
 
-def users_for_admin(admin, *, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+def users_for_admin(admin: User, *, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
     require_role(admin, Role.ADMIN)
-    users = User.objects.filter(organization_id=admin.organization_id)
+    users = User.objects.filter(organization_id=admin.organization_id)  # type: ignore[misc]
     for word in q.split():
         users = users.filter(Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if role:
@@ -48,7 +52,7 @@ def users_for_admin(admin, *, q: str = "", role: str = "", active: str = "") -> 
     return users
 
 
-def user_get_for_admin(admin, user_id: int) -> User:
+def user_get_for_admin(admin: User, user_id: int) -> User:
     """A user of the admin's organization; 404 for anyone else's."""
     user = users_for_admin(admin).filter(pk=user_id).first()
     if user is None:
@@ -56,7 +60,7 @@ def user_get_for_admin(admin, user_id: int) -> User:
     return user
 
 
-def site_get_for_admin(admin, site_id: int) -> Site:
+def site_get_for_admin(admin: User, site_id: int) -> Site:
     require_role(admin, Role.ADMIN)
     site = sites_for(admin).filter(pk=site_id).first()
     if site is None:
@@ -64,42 +68,42 @@ def site_get_for_admin(admin, site_id: int) -> Site:
     return site
 
 
-def colleagues_of(user) -> QuerySet[User]:
+def colleagues_of(user: User) -> QuerySet[User]:
     """Active users of the same organization, for picking care-team members."""
-    return User.objects.filter(organization_id=user.organization_id, is_active=True)
+    return User.objects.filter(organization_id=user.organization_id, is_active=True)  # type: ignore[misc]
 
 
-def supervision_links_for_admin(admin) -> QuerySet[SupervisionLink]:
+def supervision_links_for_admin(admin: User) -> QuerySet[SupervisionLink]:
     require_role(admin, Role.ADMIN)
-    return SupervisionLink.objects.filter(supervisor__organization_id=admin.organization_id).select_related(
-        "supervisor", "supervisee"
-    ).order_by("ended_on", "supervisor__last_name")
+    links = SupervisionLink.objects.filter(supervisor__organization_id=admin.organization_id)  # type: ignore[misc]
+    return links.select_related("supervisor", "supervisee").order_by("ended_on", "supervisor__last_name")
 
 
-def supervision_link_get_for_admin(admin, link_id: int) -> SupervisionLink:
+def supervision_link_get_for_admin(admin: User, link_id: int) -> SupervisionLink:
     link = supervision_links_for_admin(admin).filter(pk=link_id).first()
     if link is None:
         raise Http404
     return link
 
 
-def supervision_candidates(admin) -> tuple[QuerySet[User], QuerySet[User]]:
+def supervision_candidates(admin: User) -> tuple[QuerySet[User], QuerySet[User]]:
     """Active people who may supervise, and who may be supervised, in the admin's organization."""
     require_role(admin, Role.ADMIN)
     people = colleagues_of(admin)
     return people.filter(role__in=SUPERVISOR_ROLES), people.filter(role__in=SUPERVISEE_ROLES)
 
 
-def tokens_of(user) -> QuerySet[ApiToken]:
+def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).select_related("user")
 
 
-def tokens_for_admin(admin) -> QuerySet[ApiToken]:
+def tokens_for_admin(admin: User) -> QuerySet[ApiToken]:
     require_role(admin, Role.ADMIN)
-    return ApiToken.objects.filter(user__organization_id=admin.organization_id).select_related("user")
+    tokens = ApiToken.objects.filter(user__organization_id=admin.organization_id)  # type: ignore[misc]
+    return tokens.select_related("user")
 
 
-def token_get_for_user(user, token_id: int) -> ApiToken:
+def token_get_for_user(user: User, token_id: int) -> ApiToken:
     """A token its owner, or an admin of the owner's organization, may act on; 404 for anyone else."""
     tokens = ApiToken.objects.select_related("user").filter(pk=token_id)
     if user.role == Role.ADMIN and user.is_active:
@@ -112,7 +116,7 @@ def token_get_for_user(user, token_id: int) -> ApiToken:
 
 
 def audit_events_for_admin(
-    admin,
+    admin: User,
     *,
     actor_id: int | None = None,
     client_id: int | None = None,
@@ -157,13 +161,13 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_head_for_admin(admin) -> int:
+def audit_head_for_admin(admin: User) -> int:
     """The number of the last event in the chain (the counter row the writer locks)."""
     require_role(admin, Role.ADMIN)
     return AuditCounter.objects.filter(id=1).values_list("last_seq", flat=True).first() or 0
 
 
-def recent_activity_of(user, limit: int = 10) -> list[AuditEvent]:
+def recent_activity_of(user: User, limit: int = 10) -> list[AuditEvent]:
     """The user's own latest changes, from the audit log (reads and sign-ins left out)."""
     return list(
         AuditEvent.objects.filter(actor=user)
@@ -181,12 +185,18 @@ def sign_in_locked_until(username: str) -> dt.datetime | None:
     return row.locked_until if row else None
 
 
-def mfa_status_of(user) -> dict:
+class MfaStatus(TypedDict):
+    device: MfaDevice | None
+    codes_left: int
+    required: bool
+
+
+def mfa_status_of(user: User) -> MfaStatus:
     """The user's own second-factor state: enrolled, when, recovery codes left."""
     device = MfaDevice.objects.filter(user=user).first()
     left = RecoveryCode.objects.filter(user=user, used_at__isnull=True, replaced_at__isnull=True).count()
     return {"device": device, "codes_left": left if device else 0, "required": mfa.required_for(user)}
 
 
-def has_mfa_device(user) -> bool:
+def has_mfa_device(user: User) -> bool:
     return MfaDevice.objects.filter(user=user).exists()

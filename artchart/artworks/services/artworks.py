@@ -3,11 +3,14 @@ the post-drawing inquiry, and grants to use a piece beyond the record."""
 
 from __future__ import annotations
 
-from typing import Iterable
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from artchart.artworks.audit_actions import ArtworkAction
@@ -45,8 +48,11 @@ SCOPE_NOT_PER_ARTWORK = "Only exhibit, publication and research are granted piec
 NO_CONSENT_FOR_SCOPE = "{client} has no consent in force for this use; record it in the chart first."
 ALREADY_GRANTED = "This piece is already granted for this use."
 
+# One inquiry question and its answer: a pair, or {"question": ..., "answer": ...} as the API sends it.
+InquiryInput = tuple[str, str] | dict[str, str]
 
-def assessments_for(organization_id: int):
+
+def assessments_for(organization_id: int) -> QuerySet[AssessmentType]:
     """The assessments a practice may record work under: the shipped ones and its own."""
     return AssessmentType.objects.filter(Q(organization__isnull=True) | Q(organization_id=organization_id),
                                          is_active=True)
@@ -57,7 +63,7 @@ def _check(artwork: Artwork, inquiry: list[tuple[str, str]] | None) -> None:
     client = artwork.client
     if artwork.session_id and not sessions_booking(client.pk).filter(pk=artwork.session_id).exists():
         errors["session"] = SESSION_OF_ANOTHER_CLIENT
-    elif artwork.session_id and artwork.made_on:
+    elif artwork.made_on and artwork.session is not None:
         session_day = timezone.localtime(artwork.session.starts_at).date()
         if artwork.made_on < session_day:
             errors["made_on"] = MADE_BEFORE_SESSION.format(day=f"{session_day:%b %-d, %Y}")
@@ -78,10 +84,10 @@ def _check(artwork: Artwork, inquiry: list[tuple[str, str]] | None) -> None:
     artwork.full_clean(exclude=["client", "created_by"])
 
 
-def _clean_inquiry(inquiry: Iterable | None) -> list[tuple[str, str]] | None:
+def _clean_inquiry(inquiry: Iterable[InquiryInput] | None) -> list[tuple[str, str]] | None:
     if inquiry is None:
         return None
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for item in inquiry:
         question, answer = (item.get("question", ""), item.get("answer", "")) if isinstance(item, dict) else item
         question, answer = (question or "").strip(), (answer or "").strip()
@@ -97,8 +103,8 @@ def _write_inquiry(artwork: Artwork, pairs: list[tuple[str, str]]) -> None:
     )
 
 
-def artwork_create(*, by: User, client: Client, photos: Iterable = (), captions: Iterable[str] = (),
-                   inquiry: Iterable | None = None, **fields) -> Artwork:
+def artwork_create(*, by: User, client: Client, photos: Iterable[File[bytes]] = (), captions: Iterable[str] = (),
+                   inquiry: Iterable[InquiryInput] | None = None, **fields: Any) -> Artwork:
     """Record a piece, with any photos of it. Everything is checked before anything is stored."""
     require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
     artwork = Artwork(client=client, created_by=by)
@@ -106,7 +112,7 @@ def artwork_create(*, by: User, client: Client, photos: Iterable = (), captions:
     pairs = _clean_inquiry(inquiry)
     _check(artwork, pairs)
     photos = list(photos)
-    checked = []
+    checked: list[photo_services.CheckedPhoto] = []
     if photos:
         photo_services.require_record_consent(client)
         checked = photo_services.check_photos(photos)
@@ -122,7 +128,8 @@ def artwork_create(*, by: User, client: Client, photos: Iterable = (), captions:
     return artwork
 
 
-def artwork_update(*, by: User, artwork: Artwork, inquiry: Iterable | None = None, **fields) -> Artwork:
+def artwork_update(*, by: User, artwork: Artwork, inquiry: Iterable[InquiryInput] | None = None,
+                   **fields: Any) -> Artwork:
     require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
     changed = apply_changes(artwork, fields, ARTWORK_FIELDS)
     pairs = _clean_inquiry(inquiry)
@@ -141,7 +148,7 @@ def artwork_update(*, by: User, artwork: Artwork, inquiry: Iterable | None = Non
 # --- grants beyond the record ------------------------------------------------------------------
 
 
-def grant_add(*, by: User, artwork: Artwork, scope: str, granted_on) -> ArtworkGrant:
+def grant_add(*, by: User, artwork: Artwork, scope: str, granted_on: dt.date) -> ArtworkGrant:
     require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
     if scope not in PER_ARTWORK_SCOPES:
         raise ValidationError({"scope": SCOPE_NOT_PER_ARTWORK})

@@ -11,12 +11,13 @@ removed by ``artchart sweep_files`` after a grace period.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ from artchart import imaging
 from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import MASK_KINDS, Analysis, AnalysisStatus, Annotation, Artwork, Photo
 from artchart.artworks.services.consent import NO_RECORD_CONSENT, consent_in_force
-from artchart.clients.models import ConsentKind
+from artchart.clients.models import Client, ConsentKind
 from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.models import User
@@ -58,20 +59,20 @@ def stored_name(sha: str, suffix: str) -> str:
     return f"{PREFIX}/{sha[:2]}/{sha}{suffix}"
 
 
-def _read(upload, limit: int) -> bytes:
+def _read(upload: File[bytes], limit: int) -> bytes:
     """The upload's bytes, refused (unread) when it is over the limit."""
     size = getattr(upload, "size", None)
     name = getattr(upload, "name", "") or "photo"
     if size is not None and size > limit:
         raise imaging.ImageRejected(TOO_LARGE.format(name=name, mb=limit // (1024 * 1024)))
     upload.seek(0)
-    data = upload.read(limit + 1)
+    data: bytes = upload.read(limit + 1)  # the stubs type File.read as returning Any
     if len(data) > limit:
         raise imaging.ImageRejected(TOO_LARGE.format(name=name, mb=limit // (1024 * 1024)))
     return data
 
 
-def check_photos(uploads: Iterable, *, field: str = "photos") -> list[CheckedPhoto]:
+def check_photos(uploads: Iterable[File[bytes]], *, field: str = "photos") -> list[CheckedPhoto]:
     """Load every upload with the imaging core; any refusal raises before anything is written,
     naming each file that was refused and why."""
     uploads = list(uploads)
@@ -104,7 +105,7 @@ def store_bytes(name: str, data: bytes) -> str:
     return name
 
 
-def require_record_consent(client) -> None:
+def require_record_consent(client: Client) -> None:
     if consent_in_force(client.pk, ConsentKind.RECORD) is None:
         raise ValidationError({"photos": NO_RECORD_CONSENT.format(client=client.display_name)})
 
@@ -141,7 +142,8 @@ def attach(*, by: User, artwork: Artwork, checked: list[CheckedPhoto], captions:
     return photos
 
 
-def photos_add(*, by: User, artwork: Artwork, uploads: Iterable, captions: Iterable[str] = ()) -> list[Photo]:
+def photos_add(*, by: User, artwork: Artwork, uploads: Iterable[File[bytes]],
+               captions: Iterable[str] = ()) -> list[Photo]:
     require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
     require_record_consent(artwork.client)
     checked = check_photos(uploads)
@@ -210,7 +212,7 @@ def _rebuild_deidentified(photo: Photo) -> None:
     Photo.objects.filter(pk=photo.pk).update(deidentified=photo.deidentified)
 
 
-def annotation_add(*, by: User, photo: Photo, **fields) -> Annotation:
+def annotation_add(*, by: User, photo: Photo, **fields: Any) -> Annotation:
     require_client_access(by, photo.artwork.client_id, Area.NOTES, Action.WRITE)
     annotation = Annotation(photo=photo, author=by, **{k: fields[k] for k in ANNOTATION_FIELDS if k in fields})
     annotation.full_clean()

@@ -22,7 +22,7 @@ from artchart.artworks.models import FEATS, FEATS_SCALES, Artwork, Rating
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access
 from artchart.core.models import User
-from artchart.core.permissions import Action, Area, allows
+from artchart.core.permissions import Action, Area, Relation, allows
 
 NOT_RATABLE = "This piece has no rating system: FEATS is for PPAT drawings and the assessments marked FEATS-ratable."
 SYSTEM_UNKNOWN = "This piece is not rated on '{system}'."
@@ -70,11 +70,11 @@ def systems_for(artwork: Artwork) -> list[RatingSystem]:
     return systems
 
 
-def may_rate(relations) -> bool:
+def may_rate(relations: frozenset[Relation]) -> bool:
     return allows(relations, Area.NOTES, Action.WRITE) or allows(relations, Area.NOTES, Action.COSIGN)
 
 
-def _number(scale: Scale, value) -> float:
+def _number(scale: Scale, value: object) -> float:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -87,7 +87,7 @@ def _number(scale: Scale, value) -> float:
     return float(number)
 
 
-def clean_scores(system: RatingSystem, scores: dict) -> dict[str, float]:
+def clean_scores(system: RatingSystem, scores: dict[str, object]) -> dict[str, float]:
     keys = {s.key for s in system.scales}
     given = {k: v for k, v in scores.items() if v not in (None, "")}
     unknown = sorted(set(given) - keys)
@@ -96,7 +96,8 @@ def clean_scores(system: RatingSystem, scores: dict) -> dict[str, float]:
     missing = [s.name for s in system.scales if s.key not in given]
     if missing:
         raise ValidationError({"scores": MISSING.format(names=", ".join(missing))})
-    errors, clean = {}, {}
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, float] = {}
     for scale in system.scales:
         try:
             clean[scale.key] = _number(scale, given[scale.key])
@@ -119,7 +120,7 @@ def rating_intact(rating: Rating) -> bool:
     return rating.content_hash == rating_hash(rating)
 
 
-def rating_sign(*, by: User, artwork: Artwork, system: str, scores: dict, comment: str = "") -> Rating:
+def rating_sign(*, by: User, artwork: Artwork, system: str, scores: dict[str, object], comment: str = "") -> Rating:
     relations = require_client_access(by, artwork.client_id, Area.NOTES, Action.READ)
     if not may_rate(relations):
         raise PermissionDenied(MAY_NOT_RATE)
