@@ -404,7 +404,7 @@ def _age(root: _Fields) -> tuple[int | None, int | None]:
     for key in f.data:
         if key not in ("min", "max"):
             f.fail(f.name(key), "is not a field of age (min, max)")
-    bounds = []
+    bounds: list[int | None] = []
     for key in ("min", "max"):
         if not f.has(key):
             bounds.append(None)
@@ -425,7 +425,7 @@ def _respondent(root: _Fields) -> str:
     value = root.data["respondent"]
     if value not in RESPONDENTS:
         root.fail("respondent", "must be one of " + ", ".join(f'"{r}"' for r in RESPONDENTS))
-    return value
+    return str(value)
 
 
 def _licence(root: _Fields) -> Licence:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from artchart.core import audit
+from artchart.core import audit, mail
 from artchart.clients.models import CareTeamMembership
 from artchart.core.models import CareTeamRole, SupervisionLink, User
 from artchart.measures.audit_actions import MeasureAction
@@ -48,19 +48,13 @@ def escalation_recipients(client_id: int) -> list[tuple[User, str]]:
 
 
 def _mail(recipients: list[User]) -> None:
-    addresses = [(user.first_name or user.username, user.email) for user in recipients if user.email]
-
-    def send():
-        from django.core.mail import send_mail
-
-        for name, address in addresses:
-            try:
-                send_mail(MAIL_SUBJECT, MAIL_BODY.format(name=name), None, [address])
-            except Exception:  # a mail outage must not undo the escalation, which the dashboard shows anyway
-                logger.exception("The risk-alert escalation notice could not be sent")
-
-    if addresses and settings.MEASURES_NOTIFY_BY_EMAIL:
-        transaction.on_commit(send)
+    if not settings.MEASURES_NOTIFY_BY_EMAIL:
+        return
+    for user in recipients:
+        if user.email:
+            # Sent after commit, and never raised: the dashboard shows the escalation anyway.
+            mail.send_after_commit(subject=MAIL_SUBJECT, body=MAIL_BODY.format(name=user.first_name or user.username),
+                                   to=[user.email], what="The risk-alert escalation notice")
 
 
 def _escalate_one(*, by: User | None, alert_id: int, now: dt.datetime) -> bool:
