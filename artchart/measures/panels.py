@@ -1,6 +1,7 @@
 """The measures app's cards: escalated and open risk alerts and measures due on the
-dashboard, "Safety plan" and "Measures" cards on the chart, and the measures recorded in
-a session."""
+dashboard, "Safety plan" and "Measures" cards on the chart, the measures recorded in
+a session, and the client's open alerts and precautions wherever a note or session is
+documented."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from artchart.core.models import Role
 from artchart.core.panel_registry import Panel
 from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
 from artchart.measures import selectors
-from artchart.measures.models import Administration
+from artchart.measures.models import Administration, RiskAlert
 from artchart.measures.services.alerts import may_acknowledge
 from artchart.measures.services.escalation import escalations_seen
 from artchart.measures.views.client import course_words, named_alerts
@@ -91,3 +92,17 @@ def session_panels(user, session) -> list[Panel]:
             for a in administrations]
     return [Panel("measures/_panel_session.html", {"rows": rows, "session": session, "record_for": record_for,
                                                    "group": bool(session.group_id)}, order=40)]
+
+
+def risk_panels(user, client) -> list[Panel]:
+    concerns = selectors.risk_concerns(user, client)
+    if not concerns:
+        return []
+    # First on the page: whoever documents reads the open alerts before writing "no risk".
+    return [Panel("measures/_panel_risk.html", {"concerns": concerns,
+                                                "may_acknowledge": may_acknowledge(concerns.relations)},
+                  order=1)]
+
+
+def open_risk_alert(client_id: int) -> bool:
+    return RiskAlert.objects.filter(client_id=client_id, acknowledged_at__isnull=True).exists()
