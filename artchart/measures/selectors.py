@@ -405,10 +405,14 @@ def program_effectiveness(user, filters: CohortFilter) -> Effectiveness:
     result.mean_pre, result.mean_post = sum(pre) / len(pre), sum(post) / len(post)
     result.effect = outcomes.paired_effect(pre, post, min_n=result.minimum)
     counts: dict[str, int] = defaultdict(int)
-    for first, last in pairs:
-        change = outcomes.reliable_change(instrument, first, last)
-        counts[change.classification] += 1
-        result.rule = change.rule
+    try:
+        for first, last in pairs:
+            change = outcomes.reliable_change(instrument, first, last)
+            counts[change.classification] += 1
+            result.rule = change.rule
+    except outcomes.ClinicalNormsMissing as refused:
+        result.rule = str(refused)  # no shares: the courses are not classified
+        return result
     result.shares = {kind: counts.get(kind, 0) / len(pairs)
                      for kind in ("recovered", "improved", "unchanged", "deteriorated")}
     return result
