@@ -334,7 +334,7 @@ def build_therapy_demo(*, rng: random.Random, people: dict[str, User], sites: li
     late = _extras(writer, people=people, clients=clients, documented=documented, group_sessions=group_sessions,
                    today=today)
     _intern(writer, intern=people["intern"], supervisor=supervisor, therapist=therapist, clients=clients,
-            rooms=rooms, today=today)
+            rooms=rooms, today=today, at_risk=at_risk)
     writer.backdate.pop(late, None)
     _backdate(writer.backdate, organization_id=admin.organization_id)
 
@@ -481,8 +481,9 @@ def _extras(writer: _Writer, *, people: dict[str, User], clients: list[Client], 
 
 
 def _intern(writer: _Writer, *, intern: User, supervisor: User, therapist: User, clients: list[Client],
-            rooms: dict, today: dt.date) -> None:
-    """The intern's two recent sessions: one note waiting for co-signature, one returned with comments."""
+            rooms: dict, today: dt.date, at_risk: Client) -> None:
+    """The intern's two recent sessions: one note waiting for co-signature, one returned with comments
+    (the risk client's records the risk they spoke of)."""
     from artchart.core.permissions import Action, Area, allows, relations_of
 
     theirs = [c for c in clients if c.status == ClientStatus.ACTIVE
@@ -496,8 +497,10 @@ def _intern(writer: _Writer, *, intern: User, supervisor: User, therapist: User,
         )
         sessions.session_complete(by=intern, session=session)
         _, goals = _plan_items(client)
-        note = notes.note_create(by=intern, client=client, session=session,
-                                 **writer.fields(PopulationType.OUTPATIENT, 0.6, goals))
+        fields = writer.fields(PopulationType.OUTPATIENT, 0.6, goals)
+        if client == at_risk:
+            fields.update(risk_level="moderate", risk_notes=RISK_CLIENT_NOTES)
+        note = notes.note_create(by=intern, client=client, session=session, **fields)
         notes.note_submit(by=intern, note=note)
         if days_ago == 2:
             notes.note_return(
