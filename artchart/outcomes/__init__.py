@@ -33,10 +33,10 @@ from artchart.outcomes.instrument_files import (
 from artchart.outcomes.scoring import Partial, Score, ScoringError, answered, find_instrument, score
 
 __all__ = [
-    "ADDONS_DIR", "HALF_POINTS_0_TO_5", "MIN_GROUP_SIZE", "SHIPPED_DIR",
-    "Agreement", "ChangeResult", "ClinicalNormsMissing", "Course", "Insufficient", "Instrument", "InstrumentFileError", "PairedEffect",
-    "Partial", "Score", "ScoringError",
-    "answered", "classify_course", "clinical_cutoff", "cutoff_a", "cutoff_b", "cutoff_c", "default_method", "difference_se", "find_instrument",
-    "gas_t_score", "hedges_correction", "icc_2_1", "load_instrument_file", "load_instruments", "paired_effect",
-    "parse_instrument", "reliable_change", "score", "standard_error", "weighted_kappa",
+    "ADDONS_DIR", "HALF_POINTS_0_TO_5", "MIN_GROUP_SIZE", "SHIPPED_DIR", "Agreement", "ChangeResult",
+    "ClinicalNormsMissing", "Course", "Insufficient", "Instrument", "InstrumentFileError", "PairedEffect", "Partial",
+    "Score", "ScoringError", "answered", "classify_course", "clinical_cutoff", "cutoff_a", "cutoff_b", "cutoff_c",
+    "default_method", "difference_se", "find_instrument", "gas_t_score", "hedges_correction", "icc_2_1",
+    "load_instrument_file", "load_instruments", "paired_effect", "parse_instrument", "reliable_change", "score",
+    "standard_error", "weighted_kappa",
 ]

@@ -184,7 +184,7 @@ def cutoff_words(trajectory) -> str:
     bands = trajectory.instrument.bands
     if cutoff is None or len(bands) < 2:
         return ""
-    boundary, lower, upper = min(((upper.min, lower, upper) for lower, upper in zip(bands, bands[1:])),
+    boundary, lower, upper = min(((upper.min, lower, upper) for lower, upper in zip(bands, bands[1:], strict=False)),
                                  key=lambda row: abs(row[0] - cutoff))
     if boundary == cutoff:
         return ""

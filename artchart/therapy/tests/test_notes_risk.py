@@ -12,9 +12,9 @@ from django.utils import timezone
 from artchart.core.models import AuditEvent
 from artchart.measures.services.administrations import administration_record
 from artchart.measures.services.alerts import alert_acknowledge
+from artchart.tests.factories import NoteFactory, SessionFactory
 from artchart.therapy.models import Note, NoteStatus
 from artchart.therapy.services import notes as services
-from artchart.tests.factories import NoteFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
