@@ -13,7 +13,7 @@ from artchart.measures import selectors
 from artchart.measures.models import Administration, RiskAlert
 from artchart.measures.services.alerts import may_acknowledge
 from artchart.measures.services.escalation import escalations_seen
-from artchart.measures.views.client import course_words, named_alerts
+from artchart.measures.views.client import course_words
 
 DASHBOARD_ROWS = 20
 CLINICIANS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
@@ -27,7 +27,7 @@ def dashboard_panels(user) -> list[Panel]:
     if alerts:
         shown(alert.client for alert in alerts)
         # Before everything else, today's sessions (order 5) included: a safety concern comes first.
-        panels.append(Panel("measures/_panel_alerts.html", {"alerts": named_alerts(alerts)}, order=4))
+        panels.append(Panel("measures/_panel_alerts.html", {"alerts": selectors.named_alerts(alerts)}, order=4))
     due = selectors.due_measures_for(user)
     if due:
         panels.append(Panel("measures/_panel_due.html",
@@ -66,7 +66,7 @@ def chart_panels(access) -> list[Panel]:
                        "classification": getattr(trajectory.course, "classification", "")})
     return [Panel("measures/_panel_chart.html", {
         "client": access.client, "latest": latest,
-        "alerts": named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
+        "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
         "may_write": access.may(Area.CLINICAL, Action.WRITE),
         "may_acknowledge": may_acknowledge(access.relations),
     }, order=25), safety]

@@ -76,6 +76,13 @@ def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
     return alert
 
 
+def named_alerts(alerts) -> list[dict]:
+    """Alerts beside their instrument's short name (what a template cannot look up by itself)."""
+    available = instruments.available()
+    return [{"alert": alert, "name": getattr(available.get(alert.administration.instrument), "short_name",
+                                             alert.administration.instrument)} for alert in alerts]
+
+
 @dataclass(frozen=True)
 class RiskConcerns:
     """What whoever documents for a client must have in front of them: the client's open risk alerts
@@ -96,11 +103,8 @@ def risk_concerns(user, client: Client) -> RiskConcerns:
     relations = relations_of(user, client.pk)
     alerts = []
     if allows(relations, Area.CLINICAL, Action.READ):
-        available = instruments.available()
-        alerts = [{"alert": alert, "name": getattr(available.get(alert.administration.instrument), "short_name",
-                                                   alert.administration.instrument)}
-                  for alert in RiskAlert.objects.filter(client_id=client.pk, acknowledged_at__isnull=True)
-                  .select_related("administration").order_by("-raised_at", "-pk")]
+        alerts = named_alerts(RiskAlert.objects.filter(client_id=client.pk, acknowledged_at__isnull=True)
+                              .select_related("administration").order_by("-raised_at", "-pk"))
     precautions = []
     if allows(relations, Area.DEMOGRAPHICS, Action.READ):
         precautions = [*client.precaution_flags, *([client.precautions_note] if client.precautions_note else [])]

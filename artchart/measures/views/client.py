@@ -146,13 +146,6 @@ def who_answered(administration: Administration) -> str:
     return who
 
 
-def named_alerts(alerts) -> list[dict]:
-    """Alerts beside their instrument's short name (what a template cannot look up by itself)."""
-    available = instruments.available()
-    return [{"alert": alert, "name": getattr(available.get(alert.administration.instrument), "short_name",
-                                             alert.administration.instrument)} for alert in alerts]
-
-
 def course_words(course) -> tuple[str, str]:
     """The course in words and the rule it rests on; too little data says so."""
     if not isinstance(course, outcomes.Course):
@@ -265,7 +258,7 @@ def client_measures(request, client_id: int):
              for course in attainment.goals]
     return render(request, "measures/client/measures.html", {
         "nav": "clients", "client": client, "trajectories": trajectories,
-        "alerts": named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
+        "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
         "may_write": access.may(Area.CLINICAL, Action.WRITE),
         "may_acknowledge": alert_services.may_acknowledge(access.relations),
         "links": links, "schedules": schedules, "goals": goals, "attainment": attainment,
