@@ -8,6 +8,12 @@ them; instead every installed app may have a ``panels`` module with
   (``access`` is the viewer's :class:`~artchart.clients.selectors.ClientAccess`),
 * ``session_panels(user, session) -> list[Panel]`` — cards on a session's page and
   on the notes written for it (the artworks made in it, say),
+* ``risk_panels(user, client) -> list[Panel]`` — what whoever documents for the
+  client must have in front of them (open risk alerts, precautions), on the note
+  editor, the note, co-sign and return screens and the session page, and
+* ``open_risk_alert(client_id) -> bool`` — whether the app holds an open risk
+  alert for the client, which the notes services ask before a note whose risk
+  screen says "no risk" is signed or co-signed,
 
 each returning only what that user may see (and noting the clients shown with
 ``audit.note_shown``). Panels are drawn in ``order``, then in app order, so a
@@ -52,3 +58,12 @@ def chart_panels(access) -> list[Panel]:
 def session_panels(user, session) -> list[Panel]:
     panels = [panel for provider in _providers("session_panels") for panel in provider(user, session)]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def risk_panels(user, client) -> list[Panel]:
+    panels = [panel for provider in _providers("risk_panels") for panel in provider(user, client)]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def open_risk_alert(client_id: int) -> bool:
+    return any(provider(client_id) for provider in _providers("open_risk_alert"))

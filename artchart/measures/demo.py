@@ -46,6 +46,7 @@ from artchart.measures.models import MeasureLink, Respondent, ScheduleRule
 from artchart.measures.services import links, schedules
 from artchart.measures.services.administrations import administration_record
 from artchart.plans.models import Goal, PlanStatus
+from artchart.therapy.demo import risk_client_of
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Group, Session, SessionStatus
 from artchart.therapy.services import groups
 
@@ -78,9 +79,7 @@ def build_measures_demo(*, rng: random.Random, people: dict[str, User], clients:
     _program_referrals(people=people, clients=clients, primaries=primaries)
     attended = _attended(clients)
 
-    risk_client = next(c for c in clients if primaries[c.pk] == therapist and c.status == ClientStatus.ACTIVE
-                       and c.site.population_type == PopulationType.OUTPATIENT
-                       and not hasattr(c, "restriction") and len(attended[c.pk]) > EVERY)
+    risk_client = risk_client_of(clients, therapist)  # their notes of the last week record the risk
     overdue = set()  # clients whose last score is old enough for their schedule to call for one today
     kinds, school_kinds = iter(KINDS * len(clients)), iter(SCHOOL_KINDS * len(clients))
     measured = []

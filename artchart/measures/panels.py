@@ -1,6 +1,7 @@
 """The measures app's cards: escalated and open risk alerts and measures due on the
-dashboard, "Safety plan" and "Measures" cards on the chart, and the measures recorded in
-a session."""
+dashboard, "Safety plan" and "Measures" cards on the chart, the measures recorded in
+a session, and the client's open alerts and precautions wherever a note or session is
+documented."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from artchart.core.models import Role
 from artchart.core.panel_registry import Panel
 from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
 from artchart.measures import instruments, selectors
-from artchart.measures.models import Administration
+from artchart.measures.models import Administration, RiskAlert
 from artchart.measures.services.alerts import may_acknowledge
 from artchart.measures.services.escalation import escalations_seen
-from artchart.measures.views.client import course_words, named_alerts
+from artchart.measures.views.client import course_words
 
 DASHBOARD_ROWS = 20
 CLINICIANS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
@@ -26,7 +27,7 @@ def dashboard_panels(user) -> list[Panel]:
     if alerts:
         shown(alert.client for alert in alerts)
         # Before everything else, today's sessions (order 5) included: a safety concern comes first.
-        panels.append(Panel("measures/_panel_alerts.html", {"alerts": named_alerts(alerts)}, order=4))
+        panels.append(Panel("measures/_panel_alerts.html", {"alerts": selectors.named_alerts(alerts)}, order=4))
     due = selectors.due_measures_for(user)
     if due:
         panels.append(Panel("measures/_panel_due.html",
@@ -65,7 +66,7 @@ def chart_panels(access) -> list[Panel]:
                        "classification": getattr(trajectory.course, "classification", "")})
     return [Panel("measures/_panel_chart.html", {
         "client": access.client, "latest": latest,
-        "alerts": named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
+        "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
         "may_write": access.may(Area.CLINICAL, Action.WRITE),
         "may_acknowledge": may_acknowledge(access.relations),
     }, order=25), safety]
@@ -90,3 +91,17 @@ def session_panels(user, session) -> list[Panel]:
             for a in administrations]
     return [Panel("measures/_panel_session.html", {"rows": rows, "session": session, "record_for": record_for,
                                                    "group": bool(session.group_id)}, order=40)]
+
+
+def risk_panels(user, client) -> list[Panel]:
+    concerns = selectors.risk_concerns(user, client)
+    if not concerns:
+        return []
+    # First on the page: whoever documents reads the open alerts before writing "no risk".
+    return [Panel("measures/_panel_risk.html", {"concerns": concerns,
+                                                "may_acknowledge": may_acknowledge(concerns.relations)},
+                  order=1)]
+
+
+def open_risk_alert(client_id: int) -> bool:
+    return RiskAlert.objects.filter(client_id=client_id, acknowledged_at__isnull=True).exists()

@@ -19,7 +19,7 @@ from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
 from artchart.core.access import require_role
 from artchart.core.models import CareTeamRole, Role
-from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.core.permissions import Action, Area, allows, client_ids_allowing, relations_of
 from artchart.measures import instruments
 from artchart.measures.models import (
     DEFAULT_CRISIS_RESOURCES,
@@ -75,6 +75,43 @@ def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
     if alert is None:
         raise Http404
     return alert
+
+
+def named_alerts(alerts) -> list[dict]:
+    """Alerts beside their instrument's short name (what a template cannot look up by itself)."""
+    available = instruments.available()
+    return [{"alert": alert, "name": getattr(available.get(alert.administration.instrument), "short_name",
+                                             alert.administration.instrument)} for alert in alerts]
+
+
+@dataclass(frozen=True)
+class RiskConcerns:
+    """What whoever documents for a client must have in front of them: the client's open risk alerts
+    and the studio precautions, each only if the user may see it."""
+
+    client: Client
+    alerts: list = field(default_factory=list)  # [{"alert": RiskAlert, "name": instrument short name}]
+    precautions: list[str] = field(default_factory=list)
+    relations: frozenset = frozenset()  # the user's, for what they may do about an alert
+
+    def __bool__(self) -> bool:
+        return bool(self.alerts or self.precautions)
+
+
+def risk_concerns(user, client: Client) -> RiskConcerns:
+    """The client's open alerts (for those who may read the clinical record) and precautions (for those who
+    may read the demographics); nothing for anyone else. The caller has already found the client for the user."""
+    relations = relations_of(user, client.pk)
+    alerts = []
+    if allows(relations, Area.CLINICAL, Action.READ):
+        alerts = named_alerts(RiskAlert.objects.filter(client_id=client.pk, acknowledged_at__isnull=True)
+                              .select_related("administration").order_by("-raised_at", "-pk"))
+    precautions = []
+    if allows(relations, Area.DEMOGRAPHICS, Action.READ):
+        precautions = [*client.precaution_flags, *([client.precautions_note] if client.precautions_note else [])]
+    if alerts or precautions:
+        audit.note_shown([client.pk])
+    return RiskConcerns(client=client, alerts=alerts, precautions=precautions, relations=relations)
 
 
 def crisis_text(organization_id: int | None) -> str:
@@ -392,10 +429,14 @@ def program_effectiveness(user, filters: CohortFilter) -> Effectiveness:
     result.mean_pre, result.mean_post = sum(pre) / len(pre), sum(post) / len(post)
     result.effect = outcomes.paired_effect(pre, post, min_n=result.minimum)
     counts: dict[str, int] = defaultdict(int)
-    for first, last in pairs:
-        change = outcomes.reliable_change(instrument, first, last)
-        counts[change.classification] += 1
-        result.rule = change.rule
+    try:
+        for first, last in pairs:
+            change = outcomes.reliable_change(instrument, first, last)
+            counts[change.classification] += 1
+            result.rule = change.rule
+    except outcomes.ClinicalNormsMissing as refused:
+        result.rule = str(refused)  # no shares: the courses are not classified
+        return result
     result.shares = {kind: counts.get(kind, 0) / len(pairs)
                      for kind in ("recovered", "improved", "unchanged", "deteriorated")}
     return result

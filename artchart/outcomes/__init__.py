@@ -6,8 +6,10 @@ Pure Python with numpy and scipy; nothing here imports Django. See docs/outcomes
 from artchart.outcomes.agreement import HALF_POINTS_0_TO_5, Agreement, icc_2_1, weighted_kappa
 from artchart.outcomes.change import (
     ChangeResult,
+    ClinicalNormsMissing,
     Course,
     classify_course,
+    clinical_cutoff,
     cutoff_a,
     cutoff_b,
     cutoff_c,
@@ -41,9 +43,10 @@ from artchart.outcomes.scoring import (
 
 __all__ = [
     "ADDONS_DIR", "HALF_POINTS_0_TO_5", "MIN_GROUP_SIZE", "OLDEST_AGE", "SHIPPED_DIR",
-    "Agreement", "ChangeResult", "Course", "Insufficient", "Instrument", "InstrumentFileError", "PairedEffect",
-    "Partial", "Score", "ScoringError",
-    "alert_severity", "answered", "classify_course", "cutoff_a", "cutoff_b", "cutoff_c", "default_method", "difference_se", "find_instrument",
-    "gas_t_score", "hedges_correction", "icc_2_1", "load_instrument_file", "load_instruments", "paired_effect",
-    "parse_instrument", "reliable_change", "score", "standard_error", "weighted_kappa",
+    "Agreement", "ChangeResult", "ClinicalNormsMissing", "Course", "Insufficient", "Instrument",
+    "InstrumentFileError", "PairedEffect", "Partial", "Score", "ScoringError",
+    "alert_severity", "answered", "classify_course", "clinical_cutoff", "cutoff_a", "cutoff_b", "cutoff_c",
+    "default_method", "difference_se", "find_instrument", "gas_t_score", "hedges_correction", "icc_2_1",
+    "load_instrument_file", "load_instruments", "paired_effect", "parse_instrument", "reliable_change", "score",
+    "standard_error", "weighted_kappa",
 ]

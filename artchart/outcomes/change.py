@@ -15,6 +15,13 @@ from artchart.outcomes.scoring import ScoringError
 Z_RELIABLE = 1.96
 METHODS = ("published", "jacobson_truax", "se")
 CLASSIFICATIONS = ("recovered", "improved", "unchanged", "deteriorated")
+NO_CLINICAL_NORMS = ("{name} has no published clinical norms in its file, so the computed reliable change is not "
+                     "worked out: the general-population spread would make far smaller changes look reliable. "
+                     "Use the published threshold, or give the pre-treatment SD of a clinical group.")
+
+
+class ClinicalNormsMissing(ScoringError):
+    """The computed method is refused: no clinical SD to take as the pre-treatment spread."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,8 @@ def cutoff_b(general: Norm, higher_is_worse: bool) -> float:
 # --- choosing what an instrument's file allows ---------------------------------------------------------------
 
 
-def _cutoff(instrument: Instrument) -> tuple[float | None, str | None, str]:
+def clinical_cutoff(instrument: Instrument) -> tuple[float | None, str | None, str]:
+    """The Jacobson & Truax cut-off the file's norms allow (c, else a, else b), its kind and its words."""
     norms = instrument.norms
     if norms is None:
         return None, None, "no cut-off (the file gives no norms)"
@@ -97,12 +105,12 @@ def _pre_sd(instrument: Instrument, sd_pre: float | None) -> tuple[float, str]:
         if sd_pre <= 0:
             raise ScoringError("The pre-treatment SD must be above 0.")
         return sd_pre, f"SD {sd_pre:g} (given)"
+    # The general-population SD is not taken in their place: it is far narrower than a clinical
+    # group's (PHQ-9: 3.5), and would call a change of 3 points reliable where the published figure is 6.
     norms = instrument.norms
     if norms and norms.clinical:
         return norms.clinical.sd, f"SD {norms.clinical.sd:g} (clinical norm)"
-    if norms and norms.general:
-        return norms.general.sd, f"SD {norms.general.sd:g} (general-population norm)"
-    raise ScoringError(f"{instrument.short_name} has no norms in its file; give the pre-treatment SD.")
+    raise ClinicalNormsMissing(NO_CLINICAL_NORMS.format(name=instrument.short_name))
 
 
 def _reliability(instrument: Instrument) -> Reliability:
@@ -194,7 +202,7 @@ def _computed(instrument: Instrument, pre: float, post: float, method: str, sd_p
     rc = (post - pre) / denominator
     reliable = abs(rc) > Z_RELIABLE
     improvement = _improvement(instrument, pre, post)
-    cutoff, kind, cutoff_text = _cutoff(instrument)
+    cutoff, kind, cutoff_text = clinical_cutoff(instrument)
     crossed = cutoff is not None and _is_clinical(instrument, pre, cutoff) and not _is_clinical(
         instrument, post, cutoff)
     smallest = Z_RELIABLE * denominator
@@ -227,9 +235,13 @@ def reliable_change(instrument: Instrument, pre: float, post: float, *, method: 
 
 def classify_course(instrument: Instrument, scores: Sequence[float | None], *, method: str | None = None,
                     sd_pre: float | None = None) -> Course | Insufficient:
-    """Classify a client's course from the first to the last score (unscored entries skipped)."""
+    """Classify a client's course from the first to the last score (unscored entries skipped). Where the
+    method is refused for want of clinical norms, the answer is ``Insufficient`` with the reason."""
     present = [value for value in scores if value is not None]
     if len(present) < 2:
         return Insufficient(reason="needs at least 2 scores", n=len(present))
-    change = reliable_change(instrument, present[0], present[-1], method=method, sd_pre=sd_pre)
+    try:
+        change = reliable_change(instrument, present[0], present[-1], method=method, sd_pre=sd_pre)
+    except ClinicalNormsMissing as refused:
+        return Insufficient(reason=str(refused), n=len(present))
     return Course(first=float(present[0]), last=float(present[-1]), n=len(present), change=change)

@@ -40,6 +40,8 @@ from artchart.therapy.models import AttendanceStatus, Note, NoteKind, SessionKin
 from artchart.therapy.services import confidential, groups, notes, sessions
 
 WEEKS = 11  # weeks of history before today
+RISK_CLIENT_NOTES = ("Spoke of passive thoughts that things would be easier if they were not here; denies intent "
+                     "or plan. Safety plan written together; knows the crisis line number.")
 SLOTS = [(9, 0), (11, 0), (15, 30)]  # individual session times, local
 GROUP_TIME = (13, 30)
 GROUP_DAY_OFFSET = 2  # the school group meets two days after the demo's build day, every week
@@ -246,6 +248,14 @@ def _primary(client: Client) -> User:
     return client.care_team.select_related("user").get(role=CareTeamRole.PRIMARY).user
 
 
+def risk_client_of(clients: list[Client], therapist: User) -> Client:
+    """The demo's one client with a risk answer: the first active, unrestricted outpatient client of
+    ``therapist``. The measures demo raises their alert; their notes of the last week already say why."""
+    return next(c for c in clients if c.status == ClientStatus.ACTIVE
+                and c.site.population_type == PopulationType.OUTPATIENT
+                and not hasattr(c, "restriction") and _primary(c) == therapist)
+
+
 def _plan_items(client: Client) -> tuple[TreatmentPlan | None, list[tuple[Goal, object]]]:
     plan = (TreatmentPlan.objects.filter(client=client, status=PlanStatus.SIGNED).order_by("-version").first())
     if plan is None:
@@ -313,6 +323,7 @@ def build_therapy_demo(*, rng: random.Random, people: dict[str, User], sites: li
 
     positions: dict[int, int] = {}
     documented: dict[int, list] = {}
+    at_risk = risk_client_of(clients, therapist)
     for client in clients:
         if client in members:
             continue
@@ -320,12 +331,12 @@ def build_therapy_demo(*, rng: random.Random, people: dict[str, User], sites: li
         position = positions.get(primary.pk, 0)
         positions[primary.pk] = position + 1
         documented[client.pk] = _individual(writer, client=client, primary=primary, position=position,
-                                            room=rooms[client.site_id], today=today)
+                                            room=rooms[client.site_id], today=today, at_risk=client == at_risk)
 
     late = _extras(writer, people=people, clients=clients, documented=documented, group_sessions=group_sessions,
                    today=today)
     _intern(writer, intern=people["intern"], supervisor=supervisor, therapist=therapist, clients=clients,
-            rooms=rooms, today=today)
+            rooms=rooms, today=today, at_risk=at_risk)
     writer.backdate.pop(late, None)
     _backdate(writer.backdate, organization_id=admin.organization_id)
 
@@ -334,8 +345,10 @@ def _series_sessions(series) -> list:
     return list(series.sessions.order_by("starts_at"))
 
 
-def _individual(writer: _Writer, *, client: Client, primary: User, position: int, room, today: dt.date) -> list:
-    """A weekly series (open-ended for most, ending for some); its past sessions held and documented."""
+def _individual(writer: _Writer, *, client: Client, primary: User, position: int, room, today: dt.date,
+                at_risk: bool = False) -> list:
+    """A weekly series (open-ended for most, ending for some); its past sessions held and documented.
+    The risk client's notes of the last week record the risk they spoke of."""
     rng, now = writer.rng, timezone.now()
     population = client.site.population_type
     cpt, pos, minutes = BILLING[population]
@@ -369,8 +382,10 @@ def _individual(writer: _Writer, *, client: Client, primary: User, position: int
             sessions.session_no_show(by=primary, session=session)
             continue
         sessions.session_complete(by=primary, session=session)
-        note = notes.note_create(by=primary, client=client, session=session,
-                                 **writer.fields(population, number / max(len(past), 1), goals))
+        fields = writer.fields(population, number / max(len(past), 1), goals)
+        if at_risk and timezone.localtime(session.starts_at).date() > today - dt.timedelta(days=7):
+            fields.update(risk_level="moderate", risk_notes=RISK_CLIENT_NOTES)
+        note = notes.note_create(by=primary, client=client, session=session, **fields)
         notes.note_sign(by=primary, note=note)
         writer.place(note, session)
         held.append((session, note))
@@ -468,8 +483,9 @@ def _extras(writer: _Writer, *, people: dict[str, User], clients: list[Client], 
 
 
 def _intern(writer: _Writer, *, intern: User, supervisor: User, therapist: User, clients: list[Client],
-            rooms: dict, today: dt.date) -> None:
-    """The intern's two recent sessions: one note waiting for co-signature, one returned with comments."""
+            rooms: dict, today: dt.date, at_risk: Client) -> None:
+    """The intern's two recent sessions: one note waiting for co-signature, one returned with comments
+    (the risk client's records the risk they spoke of)."""
     theirs = [c for c in clients if c.status == ClientStatus.ACTIVE
               and c.site.population_type == PopulationType.OUTPATIENT
               and allows(relations_of(intern, c.pk), Area.NOTES, Action.WRITE)]
@@ -481,8 +497,10 @@ def _intern(writer: _Writer, *, intern: User, supervisor: User, therapist: User,
         )
         sessions.session_complete(by=intern, session=session)
         _, goals = _plan_items(client)
-        note = notes.note_create(by=intern, client=client, session=session,
-                                 **writer.fields(PopulationType.OUTPATIENT, 0.6, goals))
+        fields = writer.fields(PopulationType.OUTPATIENT, 0.6, goals)
+        if client == at_risk:
+            fields.update(risk_level="moderate", risk_notes=RISK_CLIENT_NOTES)
+        note = notes.note_create(by=intern, client=client, session=session, **fields)
         notes.note_submit(by=intern, note=note)
         if days_ago == 2:
             notes.note_return(

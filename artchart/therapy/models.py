@@ -344,6 +344,11 @@ class Note(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     # Signed or submitted more than settings.LATE_ENTRY_HOURS after the session.
     late_entry = models.BooleanField(default=False)
+    # Why the signer and the co-signer let a risk screen of "no risk" stand while the client had an open
+    # risk alert (asked for then, empty otherwise); part of the signature, not of the hashed content.
+    sign_risk_reason = models.CharField("reason for no risk despite an open alert", max_length=1000, blank=True)
+    cosign_risk_reason = models.CharField("co-signer's reason for no risk despite an open alert", max_length=1000,
+                                          blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -214,7 +214,8 @@ def test_outcomes_classify_each_course_with_the_rule_used(client, therapist, cli
     course = phq9["course"]
     assert course["classification"] == "recovered" and course["change"] == -12 and course["reliable"]
     assert "PHQ-9 published threshold" in course["rule"] and course["cutoff"] == 10
-    assert course["rc"] is not None and phq9["cutoff"] == 10 and phq9["reliable_band"] == [10, 22]
+    # No clinical norms in the PHQ-9 file: no computed index beside the published threshold.
+    assert course["rc"] is None and phq9["cutoff"] == 10 and phq9["reliable_band"] == [10, 22]
     assert by_id["gad7"]["course"] == {"insufficient": "needs at least 2 scores", "n": 1}
     assert body["goal_attainment"] == {"goals": [], "t_score": {"insufficient": "no goal has been rated yet",
                                                                 "n": 0}}

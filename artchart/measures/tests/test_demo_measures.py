@@ -7,6 +7,7 @@ The demo is built once for the module in a transaction rolled back at the end
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 
@@ -90,6 +91,20 @@ def test_the_risk_client_has_a_signed_reviewed_safety_plan_and_the_alert_is_not_
     assert plan.help_contacts and "988" in plan.crisis_resources
     assert alert.escalated_at is None and not alert.escalations.exists()
     assert alert.client.site.on_call_clinician == _user("supervisor")
+
+
+def test_no_note_of_the_risk_client_on_the_day_of_the_alert_says_no_risk(demo):
+    from artchart.therapy.models import Note
+
+    alert = RiskAlert.objects.get()
+    day = alert.administration.administered_on
+    week = day - dt.timedelta(days=6)
+    recent = [note for note in Note.objects.filter(client=alert.client).select_related("session")
+              if note.session and (timezone.localtime(note.session.starts_at).date() >= week
+                                   or timezone.localtime(note.signed_at or note.submitted_at or note.created_at).date()
+                                   == day)]
+    assert recent and all(note.risk_level not in ("", "none") for note in recent), [
+        (note.pk, note.risk_level) for note in recent]
 
 
 def test_links_completed_waiting_and_expired(demo):

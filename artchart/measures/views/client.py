@@ -56,6 +56,17 @@ COURSE_WORDS = {
     "unchanged": "No reliable change",
     "deteriorated": "Reliable deterioration",
 }
+NOT_CLASSIFIED = "The course is not classified: {reason}"
+CUTOFF_KINDS = {
+    "published": "the published caseness threshold",
+    "c": "Jacobson & Truax c, between the clinical and general-population norms",
+    "a": "Jacobson & Truax a, two SDs beyond the clinical mean",
+    "b": "Jacobson & Truax b, two SDs beyond the general-population mean",
+}
+CUTOFF_AND_BAND = ("The bands change from “{lower}” to “{upper}” at {boundary}, but the clinically significant "
+                   "cut-off is {cutoff} ({kind}). The course is judged against the cut-off {cutoff}, not the band.")
+CUTOFF_NOT_USED = ("The bands change from “{lower}” to “{upper}” at {boundary}; the computed cut-off would be "
+                   "{cutoff} ({kind}). The course is not classified, so neither is used.")
 # Light tints from calm to concerning, for the bands behind a trajectory.
 BAND_TINTS = ["#e8f3ea", "#f1f5e3", "#fbf3dc", "#fbe8da", "#f7dcdc"]
 
@@ -135,21 +146,44 @@ def who_answered(administration: Administration) -> str:
     return who
 
 
-def named_alerts(alerts) -> list[dict]:
-    """Alerts beside their instrument's short name (what a template cannot look up by itself)."""
-    available = instruments.available()
-    return [{"alert": alert, "name": getattr(available.get(alert.administration.instrument), "short_name",
-                                             alert.administration.instrument)} for alert in alerts]
-
-
 def course_words(course) -> tuple[str, str]:
     """The course in words and the rule it rests on; too little data says so."""
     if not isinstance(course, outcomes.Course):
+        if course.n >= 2:  # refused, not short of scores: the reason is a sentence of its own
+            return NOT_CLASSIFIED.format(reason=course.reason), ""
         return f"Too little data to judge the course: {course.reason}.", ""
     change = course.change
     summary = (f"{COURSE_WORDS[change.classification]}: from {_number(course.first)} to {_number(course.last)} "
                f"over {course.n} administrations.")
     return summary, change.rule
+
+
+def _cutoff_of(trajectory) -> tuple[float | None, str | None, bool]:
+    """The cut-off the course is judged against (used), or, for a course not classified, the one the
+    instrument's norms would give (not used)."""
+    if isinstance(trajectory.course, outcomes.Course):
+        return trajectory.course.change.cutoff, trajectory.course.change.cutoff_kind, True
+    try:
+        value, kind, _ = outcomes.clinical_cutoff(trajectory.instrument)
+    except outcomes.ScoringError:
+        return None, None, False
+    return value, kind, False
+
+
+def cutoff_words(trajectory) -> str:
+    """Where the severity bands and the clinically significant cut-off part ways (Rosenberg: "low" below 15,
+    cut-off 11), both, and which one the course uses; nothing where they agree."""
+    cutoff, kind, used = _cutoff_of(trajectory)
+    bands = trajectory.instrument.bands
+    if cutoff is None or len(bands) < 2:
+        return ""
+    boundary, lower, upper = min(((upper.min, lower, upper) for lower, upper in zip(bands, bands[1:], strict=False)),
+                                 key=lambda row: abs(row[0] - cutoff))
+    if boundary == cutoff:
+        return ""
+    words = CUTOFF_AND_BAND if used else CUTOFF_NOT_USED
+    return words.format(lower=lower.label, upper=upper.label, boundary=_number(boundary),
+                        cutoff=f"{cutoff:.2f}".rstrip("0").rstrip("."), kind=CUTOFF_KINDS.get(kind, kind))
 
 
 def trajectory_chart(trajectory) -> str:
@@ -163,8 +197,10 @@ def trajectory_chart(trajectory) -> str:
              for i, (band, top) in enumerate(zip(instrument.bands, tops))]
     references = []
     low, high = instrument.score_min, instrument.score_max
-    if trajectory.cutoff is not None and low <= trajectory.cutoff <= high:
-        references.append(charts.Reference(trajectory.cutoff, f"cut-off {_number(trajectory.cutoff)}", "#6b4c9a"))
+    cutoff, _, used = _cutoff_of(trajectory)
+    if cutoff is not None and low <= cutoff <= high:
+        references.append(charts.Reference(
+            cutoff, f"cut-off {_number(cutoff)}" + ("" if used else " (not used)"), "#6b4c9a"))
     if trajectory.reliable_band is not None:
         below, above = trajectory.reliable_band
         better, worse = (below, above) if instrument.higher_is_worse else (above, below)
@@ -210,7 +246,7 @@ def client_measures(request, client_id: int):
                  "extra": extra_rows(a, trajectory.instrument), "who": who_answered(a)}
                 for a in reversed(trajectory.points)]
         trajectories.append({"trajectory": trajectory, "chart": trajectory_chart(trajectory),
-                             "summary": summary, "rule": rule, "rows": rows})
+                             "summary": summary, "rule": rule, "rows": rows, "cutoff": cutoff_words(trajectory)})
     due = {d.instrument.id: d for d in selectors.due_measures_for(request.user, client_ids=[client.pk])}
     schedules = [{"schedule": s, "instrument": available.get(s.instrument), "due": due.get(s.instrument)}
                  for s in selectors.schedules_of(access)]
@@ -222,7 +258,7 @@ def client_measures(request, client_id: int):
              for course in attainment.goals]
     return render(request, "measures/client/measures.html", {
         "nav": "clients", "client": client, "trajectories": trajectories,
-        "alerts": named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
+        "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
         "may_write": access.may(Area.CLINICAL, Action.WRITE),
         "may_acknowledge": alert_services.may_acknowledge(access.relations),
         "links": links, "schedules": schedules, "goals": goals, "attainment": attainment,

@@ -49,6 +49,10 @@ def _size(g: float) -> str:
     return "large"
 
 
+INTERVAL_INCLUDES_ZERO = ("The interval includes zero: we cannot tell whether the change is real, or only the "
+                          "chance rise and fall of scores.")
+
+
 @dataclass
 class Figures:
     """What the page and the CSV print, with the words for each figure."""
@@ -59,6 +63,7 @@ class Figures:
     direction: str
     size: str
     shares: list[tuple[str, str, float]]
+    uncertain: str = ""  # INTERVAL_INCLUDES_ZERO when the mean change's interval spans zero
 
     @property
     def instrument(self):
@@ -77,8 +82,10 @@ def figures_of(result: Effectiveness) -> Figures:
             direction = ("an improvement" if better else "a worsening") + (
                 f" on {result.instrument.short_name}, where {'lower' if result.instrument.higher_is_worse else 'higher'}"
                 " scores are better")
-    shares = [(kind, KIND_LABELS[kind], result.shares.get(kind, 0.0)) for kind in KINDS] if not result.hidden else []
-    return Figures(result, effect, missing, direction, _size(effect.g_z) if effect else "", shares)
+    shares = ([(kind, KIND_LABELS[kind], result.shares.get(kind, 0.0)) for kind in KINDS]
+              if not result.hidden and result.shares else [])
+    uncertain = INTERVAL_INCLUDES_ZERO if effect is not None and effect.ci_low <= 0 <= effect.ci_high else ""
+    return Figures(result, effect, missing, direction, _size(effect.g_z) if effect else "", shares, uncertain)
 
 
 @require_GET
@@ -139,7 +146,8 @@ def program_effectiveness_csv(request):
                     effect.g_ci_low, effect.g_ci_high]
         else:
             row += [result.mean_post - result.mean_pre] + [None] * 7
-        row += [result.shares.get(kind, 0.0) for kind in KINDS]
-        row += [result.rule, f"No effect size or interval: {figures.effect_missing}" if effect is None else ""]
+        row += [result.shares.get(kind, 0.0) if result.shares else None for kind in KINDS]
+        row += [result.rule, f"No effect size or interval: {figures.effect_missing}" if effect is None
+                else figures.uncertain]
     writer.writerow([_cell(value) for value in row])
     return response

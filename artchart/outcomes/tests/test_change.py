@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from artchart.outcomes import (
     ADDONS_DIR,
     SHIPPED_DIR,
+    ClinicalNormsMissing,
     Course,
     Instrument,
     Insufficient,
     ScoringError,
     classify_course,
+    clinical_cutoff,
     cutoff_c,
     difference_se,
     load_instruments,
@@ -25,7 +27,7 @@ from artchart.outcomes import (
     reliable_change,
     standard_error,
 )
-from artchart.outcomes.change import CLASSIFICATIONS
+from artchart.outcomes.change import CLASSIFICATIONS, NO_CLINICAL_NORMS
 
 INSTRUMENTS = load_instruments([ADDONS_DIR])
 PHQ9, GAD7, RSES, CORE10 = (INSTRUMENTS[key] for key in ("phq9", "gad7", "rses", "core10"))
@@ -126,10 +128,49 @@ def test_gad7_drop_of_4_from_caseness_8_is_recovered() -> None:
     assert reliable_change(GAD7, 10, 7.5).reliable is False
 
 
-def test_published_method_still_shows_the_computed_index_beside_it() -> None:
+def test_published_method_shows_no_computed_index_without_clinical_norms() -> None:
+    # The general-population SD (3.52) would give an index beside the published one; it is not worked out.
     result = reliable_change(PHQ9, 16, 10)
-    expected = (10 - 16) / (math.sqrt(2) * 3.52 * math.sqrt(1 - 0.89))
-    assert result.rc == pytest.approx(expected)
+    assert result.rc is None and result.smallest_reliable_change == 6
+
+
+def test_published_method_shows_the_computed_index_beside_it_where_clinical_norms_exist() -> None:
+    data = json.loads((SHIPPED_DIR / "phq9.json").read_text(encoding="utf-8"))
+    data["norms"]["clinical"] = {"mean": 17.0, "sd": 5.0}
+    result = reliable_change(parse_instrument(data, "phq9.json"), 16, 10)
+    assert result.method == "published"
+    assert result.rc == pytest.approx((10 - 16) / (math.sqrt(2) * 5.0 * math.sqrt(1 - 0.89)))
+
+
+# --- the computed method needs clinical norms ------------------------------------------------------------------
+
+
+def test_phq9_smallest_reliable_change_is_the_published_6_not_a_computed_3() -> None:
+    assert PHQ9.norms is not None and PHQ9.norms.clinical is None
+    assert reliable_change(PHQ9, 15, 9).smallest_reliable_change == 6
+    message = NO_CLINICAL_NORMS.format(name="PHQ-9")
+    with pytest.raises(ClinicalNormsMissing) as refused:
+        reliable_change(PHQ9, 15, 9, method="jacobson_truax")
+    assert str(refused.value) == message
+    with pytest.raises(ClinicalNormsMissing):
+        reliable_change(PHQ9, 15, 9, method="se")
+
+
+def test_gad7_from_12_to_8_is_improved_not_recovered() -> None:
+    # A drop of 4 is reliable (published), but 8 is still at caseness: not recovered. The computed method, which
+    # called it "recovered" against a cut-off from general-population norms, is refused.
+    result = reliable_change(GAD7, 12, 8)
+    assert (result.method, result.classification, result.cutoff) == ("published", "improved", 8)
+    with pytest.raises(ClinicalNormsMissing, match="^GAD-7 has no published clinical norms"):
+        reliable_change(GAD7, 12, 8, method="jacobson_truax")
+
+
+def test_rosenberg_course_is_refused_with_the_reason_and_its_cutoff_is_still_known() -> None:
+    course = classify_course(RSES, [9, 14, 20])
+    assert isinstance(course, Insufficient) and course.n == 3
+    assert course.reason == NO_CLINICAL_NORMS.format(name="RSES")
+    value, kind, _ = clinical_cutoff(RSES)
+    assert kind == "b" and value == pytest.approx(22.62 - 2 * 5.80)
 
 
 def test_jacobson_truax_can_be_asked_for_where_a_published_threshold_exists() -> None:
@@ -160,18 +201,20 @@ def test_cutoff_a_where_only_clinical_norms_exist() -> None:
 
 def test_cutoff_b_where_only_general_norms_exist() -> None:
     instrument = with_norms(None, {"mean": 4, "sd": 3})
-    result = reliable_change(instrument, 25, 9)
+    with pytest.raises(ClinicalNormsMissing):
+        reliable_change(instrument, 25, 9)
+    result = reliable_change(instrument, 25, 9, sd_pre=7.0)
     assert (result.cutoff_kind, result.cutoff) == ("b", 10)
     assert result.classification == "recovered"
-    assert "general-population norm" in result.rule
+    assert "SD 7 (given)" in result.rule and "no clinical norms" in result.rule
 
 
 def test_rosenberg_improves_upward_with_cutoff_b_below_the_general_mean() -> None:
-    result = reliable_change(RSES, 9, 20)
+    result = reliable_change(RSES, 9, 20, sd_pre=5.8)
     assert result.cutoff_kind == "b"
     assert result.cutoff == pytest.approx(22.62 - 2 * 5.80)
     assert (result.direction, result.crossed, result.classification) == ("improved", True, "recovered")
-    assert reliable_change(RSES, 25, 12).classification == "deteriorated"
+    assert reliable_change(RSES, 25, 12, sd_pre=5.8).classification == "deteriorated"
 
 
 # --- errors and too little data ------------------------------------------------------------------------------
@@ -199,7 +242,7 @@ def test_no_norms_and_no_sd_is_refused_with_a_reason() -> None:
     data = json.loads((SHIPPED_DIR / "rses.json").read_text(encoding="utf-8"))
     data["norms"] = None
     instrument = parse_instrument(data, "rses.json")
-    with pytest.raises(ScoringError, match="RSES has no norms in its file; give the pre-treatment SD."):
+    with pytest.raises(ClinicalNormsMissing, match="^RSES has no published clinical norms in its file"):
         reliable_change(instrument, 10, 20)
     result = reliable_change(instrument, 10, 20, sd_pre=5.0)
     assert result.cutoff is None and result.cutoff_kind is None and not result.crossed
@@ -231,9 +274,12 @@ def test_every_pair_of_valid_totals_gets_a_consistent_verdict(key: str) -> None:
     instrument = INSTRUMENTS[key]
     totals = st.integers(int(instrument.score_min), int(instrument.score_max))
 
+    # Without clinical norms or a published threshold the course needs the pre-treatment SD.
+    sd_pre = None if instrument.published_change or instrument.norms.clinical else 5.0
+
     @given(totals, totals)
     def check(pre: int, post: int) -> None:
-        result = reliable_change(instrument, pre, post)
+        result = reliable_change(instrument, pre, post, sd_pre=sd_pre)
         assert result.classification in CLASSIFICATIONS
         assert (result.classification == "recovered") == (result.reliable and result.crossed
                                                           and result.direction == "improved")

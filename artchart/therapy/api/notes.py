@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import Body, Router, Schema, Status
 from pydantic import Field
 
 from artchart.core.api import Id, paginated
@@ -169,6 +169,8 @@ class NoteOut(NoteSummary):
     client_title: str
     client_words: str
     risk_notes: str
+    sign_risk_reason: str
+    cosign_risk_reason: str
     extra: dict
     directives: list[int]
     goal_progress: list[GoalProgressOut]
@@ -191,6 +193,11 @@ class NoteOut(NoteSummary):
     @staticmethod
     def resolve_addenda(note: Note) -> list:
         return list(note.addenda.all())
+
+
+class SignIn(Schema):
+    risk_reason: str = Field("", max_length=1000, description=(
+        'Why the risk screen says "none" while the client has an open risk alert; required only then'))
 
 
 class ReturnIn(Schema):
@@ -274,9 +281,10 @@ def _acted(request, client_id: int, note_id: int, action: Action, service, **ext
 
 
 @router.post("/clients/{client_id}/notes/{note_id}/sign", response=NoteOut, url_name="note_sign")
-def note_sign(request, client_id: Id, note_id: Id):
-    """Sign your own draft: the content is hashed and the note is final."""
-    return _acted(request, client_id, note_id, Action.SIGN, services.note_sign)
+def note_sign(request, client_id: Id, note_id: Id, payload: Body[SignIn | None] = None):
+    """Sign your own draft: the content is hashed and the note is final. The body is optional: ``risk_reason``."""
+    return _acted(request, client_id, note_id, Action.SIGN, services.note_sign,
+                  risk_reason=(payload or SignIn()).risk_reason)
 
 
 @router.post("/clients/{client_id}/notes/{note_id}/submit", response=NoteOut, url_name="note_submit")
@@ -286,9 +294,10 @@ def note_submit(request, client_id: Id, note_id: Id):
 
 
 @router.post("/clients/{client_id}/notes/{note_id}/cosign", response=NoteOut, url_name="note_cosign")
-def note_cosign(request, client_id: Id, note_id: Id):
-    """The responsible supervisor co-signs a submitted note."""
-    return _acted(request, client_id, note_id, Action.COSIGN, services.note_cosign)
+def note_cosign(request, client_id: Id, note_id: Id, payload: Body[SignIn | None] = None):
+    """The responsible supervisor co-signs a submitted note. The body is optional: ``risk_reason``."""
+    return _acted(request, client_id, note_id, Action.COSIGN, services.note_cosign,
+                  risk_reason=(payload or SignIn()).risk_reason)
 
 
 @router.post("/clients/{client_id}/notes/{note_id}/return", response=NoteOut, url_name="note_return")

@@ -28,6 +28,7 @@ from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
 from artchart.core.models import CareTeamRole, Role, SupervisionLink, User
+from artchart.core.panel_registry import open_risk_alert
 from artchart.core.permissions import Action, Area, allows, client_ids_allowing, relations_of
 from artchart.plans.selectors import active_plan
 from artchart.programs.models import Directive
@@ -75,6 +76,10 @@ RETURN_UNKNOWN_FIELD = "'{field}' is not a field of this note, so a comment cann
 TAMPERED = "This note's content no longer matches what was signed; it cannot be co-signed. Tell your administrator."
 REQUIRED_MISSING = "Fill in before signing: {fields}."
 RISK_REQUIRED = "Complete the risk screen before signing this progress note."
+RISK_REASON_NEEDED = ("{client} has an open risk alert, yet this note's risk screen says no risk is indicated. "
+                      "Say why before signing, or change the risk screen.")
+RISK_REASON_TOO_LONG = "Keep the reason to {limit} characters."
+RISK_REASON_LIMIT = 1000
 HIDDEN_FIELD = "This note's template does not use the field '{field}'."
 UNKNOWN_FIELD = "'{field}' is not a field of a note."
 UNKNOWN_EXTRA = "'{key}' is not a field of this note's template."
@@ -341,6 +346,23 @@ def _require_complete(note: Note) -> None:
         raise ValidationError({"risk_level": RISK_REQUIRED})
 
 
+def needs_risk_reason(note: Note) -> bool:
+    """The risk screen says "no risk" while the client has an open risk alert: the signer must say why."""
+    return note.risk_level == RiskLevel.NONE and open_risk_alert(note.client_id)
+
+
+def _check_risk_reason(note: Note, reason: str) -> str:
+    """The reason the signer gives for "no risk" despite an open alert (empty when none is asked for)."""
+    if not needs_risk_reason(note):
+        return ""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"risk_reason": RISK_REASON_NEEDED.format(client=note.client.display_name)})
+    if len(reason) > RISK_REASON_LIMIT:
+        raise ValidationError({"risk_reason": RISK_REASON_TOO_LONG.format(limit=RISK_REASON_LIMIT)})
+    return reason
+
+
 def is_late(note: Note, at: dt.datetime) -> bool:
     """Signed or submitted more than LATE_ENTRY_HOURS after the session ended."""
     if not note.session_id:
@@ -453,11 +475,12 @@ def _seal(note: Note, status: str, now: dt.datetime) -> None:
     note.late_entry = is_late(note, now)
 
 
-def _sign(by: User, note: Note, now: dt.datetime) -> None:
+def _sign(by: User, note: Note, now: dt.datetime, risk_reason: str = "") -> None:
     require_client_access(by, note.client_id, Area.NOTES, Action.SIGN)
     _require_not_locked(note)
     if note.author_id != by.pk:
         raise PermissionDenied(ONLY_AUTHOR_SIGNS)
+    note.sign_risk_reason = _check_risk_reason(note, risk_reason)
     note.signed_by, note.signed_at = by, now
     _seal(note, NoteStatus.SIGNED, now)
     note.save()
@@ -477,10 +500,12 @@ def _submit(by: User, note: Note, now: dt.datetime) -> list[int]:
 
 
 @transaction.atomic
-def note_sign(*, by: User, note: Note) -> Note:
-    """The author (a therapist or co-therapist) signs: the note is final from now on."""
-    _sign(by, note, timezone.now())
-    _record(by, TherapyAction.NOTE_SIGN, note, late_entry=note.late_entry)
+def note_sign(*, by: User, note: Note, risk_reason: str = "") -> Note:
+    """The author (a therapist or co-therapist) signs: the note is final from now on. A risk screen of "no
+    risk" while the client has an open risk alert needs ``risk_reason``, kept on the note."""
+    _sign(by, note, timezone.now(), risk_reason)
+    _record(by, TherapyAction.NOTE_SIGN, note, late_entry=note.late_entry,
+            risk_reason_given=bool(note.sign_risk_reason))
     return note
 
 
@@ -510,16 +535,18 @@ def _require_responsible_supervisor(by: User, note: Note, action: Action) -> Non
 
 
 @transaction.atomic
-def note_cosign(*, by: User, note: Note) -> Note:
-    """The responsible supervisor co-signs the submitted note as it was submitted."""
+def note_cosign(*, by: User, note: Note, risk_reason: str = "") -> Note:
+    """The responsible supervisor co-signs the submitted note as it was submitted; like signing, a risk screen
+    of "no risk" while the client has an open risk alert needs ``risk_reason``."""
     _require_responsible_supervisor(by, note, Action.COSIGN)
     if not note_integrity(note):
         raise Conflict(TAMPERED)
+    note.cosign_risk_reason = _check_risk_reason(note, risk_reason)
     note.status = NoteStatus.SIGNED
     note.signed_by_id, note.signed_at = note.author_id, note.submitted_at
     note.cosigned_by, note.cosigned_at = by, timezone.now()
     note.save()
-    _record(by, TherapyAction.NOTE_COSIGN, note)
+    _record(by, TherapyAction.NOTE_COSIGN, note, risk_reason_given=bool(note.cosign_risk_reason))
     return note
 
 

@@ -98,7 +98,7 @@ def test_signing_another_persons_note_is_refused(therapist, therapist2, client_r
     note = NoteFactory(session=_session(client_record, therapist))
     with pytest.raises(PermissionDenied, match="You can only sign a note you wrote."):
         services.note_sign(by=therapist2, note=note)
-    response = _api(therapist2).post(reverse("api:note_sign", args=[client_record.pk, note.pk]))
+    response = _api(therapist2).generic("POST", reverse("api:note_sign", args=[client_record.pk, note.pk]))
     assert response.status_code == 403 and "You can only sign a note you wrote." in response.content.decode()
     note.refresh_from_db()
     assert note.status == NoteStatus.DRAFT and not note.content_hash
@@ -222,7 +222,8 @@ def test_cosign_or_return_by_anyone_but_the_responsible_supervisor_is_refused(
     with pytest.raises(PermissionDenied, match="Only the supervisor responsible for this note"):
         services.note_return(by=other_supervisor, note=note, comment="No")
     for person in (therapist, intern):
-        assert _api(person).post(reverse("api:note_cosign", args=[client_record.pk, note.pk])).status_code == 403
+        assert _api(person).generic("POST", reverse("api:note_cosign", args=[client_record.pk, note.pk])
+                                    ).status_code == 403
     note.refresh_from_db()
     assert note.status == NoteStatus.SUBMITTED and not NoteReturn.objects.exists()
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
-from artchart.core.panel_registry import session_panels
+from artchart.core.panel_registry import risk_panels, session_panels
 from artchart.core.permissions import Action, Area
 from artchart.plans.selectors import active_plan
 from artchart.programs.selectors import directives_for
@@ -104,6 +104,8 @@ def note_detail(request, client_id: int, note_id: int):
         "may_addendum": services.may_add_addendum(access.relations, request.user, note),
         "missing": services.missing_fields(note) if note.is_draft else [],
         "session_panels": session_panels(request.user, note.session) if note.session_id else [],
+        "risk_panels": risk_panels(request.user, access.client),
+        "risk_reason_needed": note.status != NoteStatus.SIGNED and services.needs_risk_reason(note),
     })
 
 
@@ -138,7 +140,8 @@ def note_edit(request, client_id: int, note_id: int):
             return _to_note(note)
     return render(request, "therapy/notes/edit.html", {
         "nav": "clients", "client": access.client, "note": note, "form": form, "labels": services.LABELS,
-        "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None)})
+        "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None),
+        "risk_panels": risk_panels(request.user, access.client)})
 
 
 @require_POST
@@ -184,7 +187,8 @@ def _decide(request, client_id: int, note_id: int, action: Action, service, done
 @require_POST
 @login_required
 def note_sign(request, client_id: int, note_id: int):
-    return _decide(request, client_id, note_id, Action.SIGN, services.note_sign, SIGNED)
+    return _decide(request, client_id, note_id, Action.SIGN, services.note_sign, SIGNED,
+                   risk_reason=request.POST.get("risk_reason", ""))
 
 
 @require_POST
@@ -196,7 +200,8 @@ def note_submit(request, client_id: int, note_id: int):
 @require_POST
 @login_required
 def note_cosign(request, client_id: int, note_id: int):
-    return _decide(request, client_id, note_id, Action.COSIGN, services.note_cosign, COSIGNED)
+    return _decide(request, client_id, note_id, Action.COSIGN, services.note_cosign, COSIGNED,
+                   risk_reason=request.POST.get("risk_reason", ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,7 +219,8 @@ def note_return(request, client_id: int, note_id: int):
             messages.success(request, RETURNED)
             return _to_note(note)
     return render(request, "therapy/notes/return.html", {
-        "nav": "clients", "client": access.client, "note": note, "form": form, "intact": _intact(request, note)})
+        "nav": "clients", "client": access.client, "note": note, "form": form, "intact": _intact(request, note),
+        "risk_panels": risk_panels(request.user, access.client)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,8 +19,8 @@ from artchart.clients.selectors import client_get_for_user
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
 from artchart.core.models import Role
-from artchart.core.panel_registry import session_panels
 from artchart.core.paging import page_of
+from artchart.core.panel_registry import risk_panels, session_panels
 from artchart.core.permissions import Action, Area
 from artchart.programs.selectors import directives_for
 from artchart.therapy import ical
@@ -153,7 +153,15 @@ def session_detail(request, session_id: int):
         "notes": notes_of_session(request.user, session),
         "scheduled": session.status == SessionStatus.SCHEDULED, "started": session.starts_at <= timezone.now(),
         "series_open": session.series_id and session.series.ended_at is None,
-        "session_panels": session_panels(request.user, session)})
+        "session_panels": session_panels(request.user, session),
+        "risk_panels": [panel for client in _clients_of(session) for panel in risk_panels(request.user, client)]})
+
+
+def _clients_of(session) -> list:
+    """The session's client, or a group session's members on its attendance list."""
+    if session.client_id:
+        return [session.client]
+    return [mark.client for mark in session.attendance.select_related("client")]
 
 
 @require_http_methods(["GET", "POST"])
