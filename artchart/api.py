@@ -107,8 +107,10 @@ class ArtChartAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas["ApiError"] = ApiError.model_json_schema(ref_template="#/components/schemas/{model}")
-        error = {"description": "An error: code, message, errors by field",
-                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}
+        error = {
+            "description": "An error: code, message, errors by field",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
+        }
         for methods in schema["paths"].values():
             for operation in methods.values():
                 operation["responses"].setdefault("default", error)
@@ -126,6 +128,7 @@ def _json_405(view):
             json["Allow"] = allowed
             return json
         return response
+
     return wrapped
 
 
@@ -214,7 +217,9 @@ def on_unreadable(request, exc):
 @api.exception_handler(Exception)
 def on_server_error(request, exc):
     # Logged as Django logs an unhandled error (and mailed to the admins if so set up).
-    logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request})
+    logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
+    )
     return _error(request, 500, SERVER_ERROR)
 
 
@@ -230,9 +235,9 @@ api.add_router("/", "artchart.measures.api.router")
 
 
 class ApiOperation(NamedTuple):
-    name: str    # the url_name and operationId: reverse(f"api:{name}", kwargs=...)
+    name: str  # the url_name and operationId: reverse(f"api:{name}", kwargs=...)
     method: str  # GET, POST, PATCH, DELETE
-    path: str    # as in the OpenAPI schema, e.g. /api/v1/clients/{client_id}
+    path: str  # as in the OpenAPI schema, e.g. /api/v1/clients/{client_id}
 
 
 def api_operations() -> list[ApiOperation]:

@@ -81,7 +81,9 @@ AUDIT_KEY = secret("ARTCHART_AUDIT_KEY")
 if SERVER and not (SECRET_KEY and AUDIT_KEY):
     raise RuntimeError("The server profile needs ARTCHART_SECRET_KEY and ARTCHART_AUDIT_KEY (or their *_FILE).")
 if SERVER and len(AUDIT_KEY) < 32:
-    raise RuntimeError("ARTCHART_AUDIT_KEY must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
+    raise RuntimeError(
+        "ARTCHART_AUDIT_KEY must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+    )
 SECRET_KEY = SECRET_KEY or local_secret(SECRETS_DIR / "secret_key")
 AUDIT_KEY = AUDIT_KEY or local_secret(SECRETS_DIR / "audit_key")
 # Encrypts TOTP secrets and keys the recovery-code hashes. Outside the database,
@@ -175,8 +177,7 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
-                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000"
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000"
                 ),
             },
         }
@@ -280,10 +281,14 @@ if OIDC_ISSUER:
     if SERVER and _issuer.scheme != "https":
         raise RuntimeError("ARTCHART_OIDC_ISSUER must be an https:// address.")
     if not SERVER and _issuer.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise RuntimeError("Single sign-on with a provider off this machine needs the server profile "
-                           "(ARTCHART_PROFILE=server): the local profile talks to loopback only.")
+        raise RuntimeError(
+            "Single sign-on with a provider off this machine needs the server profile "
+            "(ARTCHART_PROFILE=server): the local profile talks to loopback only."
+        )
     if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
-        raise RuntimeError("ARTCHART_OIDC_ISSUER needs ARTCHART_OIDC_CLIENT_ID and ARTCHART_OIDC_CLIENT_SECRET (or its *_FILE).")
+        raise RuntimeError(
+            "ARTCHART_OIDC_ISSUER needs ARTCHART_OIDC_CLIENT_ID and ARTCHART_OIDC_CLIENT_SECRET (or its *_FILE)."
+        )
 
 AUDIT_CHECKPOINT_EVERY = env_int("ARTCHART_AUDIT_CHECKPOINT_EVERY", 100)
 # Forward every audit event to a syslog collector the operator runs, e.g.
@@ -305,8 +310,9 @@ SERIES_HORIZON_WEEKS = env_int("ARTCHART_SERIES_HORIZON_WEEKS", 26)
 # number of stateless app processes may enqueue.
 TASKS = {
     "default": {
-        "BACKEND": ("django_tasks_db.DatabaseBackend" if SERVER
-                    else "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend" if SERVER else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
         "QUEUES": ["default"],
     }
 }

@@ -53,7 +53,9 @@ def _events() -> int:
 
 def requests(*, count: int) -> list[Row]:
     therapist = User.objects.get(username="therapist")
-    client = Client.objects.filter(care_team__user=therapist, care_team__role=CareTeamRole.PRIMARY).order_by("pk").first()
+    client = (
+        Client.objects.filter(care_team__user=therapist, care_team__role=CareTeamRole.PRIMARY).order_by("pk").first()
+    )
     browser = Browser()
     browser.force_login(therapist)
     pages = {
@@ -85,8 +87,13 @@ def requests(*, count: int) -> list[Row]:
         Row(section, "client chart, audit off", ms["chart_off"], "ms", ms["chart_off"] / floor),
         Row(section, "client list (one page), read audited", ms["list"], "ms", ms["list"] / floor),
         Row(section, "client list (one page), audit off", ms["list_off"], "ms", ms["list_off"] / floor),
-        Row(section, "audit share of a chart request", ms["chart"] - ms["chart_off"], "ms",
-            (ms["chart"] - ms["chart_off"]) / floor),
+        Row(
+            section,
+            "audit share of a chart request",
+            ms["chart"] - ms["chart_off"],
+            "ms",
+            (ms["chart"] - ms["chart_off"]) / floor,
+        ),
     ]
 
 
@@ -124,12 +131,31 @@ def writes(*, count: int) -> list[Row]:
 
     def bare_insert():
         with connection.cursor() as cursor:
-            cursor.execute(insert, [timezone.now(), therapist.pk, "client.read", "view", "clients:chart",
-                                    f",{client_id},", "{}", False, "127.0.0.1", "0" * 64, "0" * 64])
+            cursor.execute(
+                insert,
+                [
+                    timezone.now(),
+                    therapist.pk,
+                    "client.read",
+                    "view",
+                    "clients:chart",
+                    f",{client_id},",
+                    "{}",
+                    False,
+                    "127.0.0.1",
+                    "0" * 64,
+                    "0" * 64,
+                ],
+            )
 
     def audited():
-        audit.record(actor=therapist, action=CoreAction.CLIENT_READ, object_type="view", object_id="clients:chart",
-                     client_ids=[client_id])
+        audit.record(
+            actor=therapist,
+            action=CoreAction.CLIENT_READ,
+            object_type="view",
+            object_id="clients:chart",
+            client_ids=[client_id],
+        )
 
     rows = []
     for one_transaction, label, n in ((False, "committed one by one", count), (True, "in one transaction", count * 4)):

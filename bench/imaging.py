@@ -72,12 +72,19 @@ def _measure() -> list[Row]:
         image.load()
         image.save(io.BytesIO(), "JPEG", quality=90)
 
-    measures = {"floor": floor_reduced, "derive": lambda: derive(stored),
-                "floor2": floor_full, "load": lambda: load(data),
-                "floor3": lambda: floor_reduced(smooth), "derive3": lambda: derive(smooth)}
+    measures = {
+        "floor": floor_reduced,
+        "derive": lambda: derive(stored),
+        "floor2": floor_full,
+        "load": lambda: load(data),
+        "floor3": lambda: floor_reduced(smooth),
+        "derive3": lambda: derive(smooth),
+    }
     ms = _medians(measures)
-    first = (f"Artwork photo, thumbnails + analysis (12 MP JPEG of {len(data) / 1e6:.1f} MB, one core, "
-             f"median of {ROUNDS} × best of {REPEATS})")
+    first = (
+        f"Artwork photo, thumbnails + analysis (12 MP JPEG of {len(data) / 1e6:.1f} MB, one core, "
+        f"median of {ROUNDS} × best of {REPEATS})"
+    )
     second = "Artwork photo, safe intake (same file)"
     third = f"For scale: the same photo without grain ({len(smooth) / 1e6:.1f} MB, not what a camera writes)"
     return [

@@ -10,7 +10,7 @@ class Row:
     section: str
     measure: str
     value: float
-    unit: str            # "ms", "µs", "events/s"
+    unit: str  # "ms", "µs", "events/s"
     ratio: float | None = None  # against the section's floor, measured in the same run
 
 

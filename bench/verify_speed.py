@@ -20,8 +20,13 @@ def run(*, events: int) -> list[Row]:
     while done < missing:  # top the chain up to the size asked for, in a few large transactions
         with transaction.atomic():
             for number in range(done, min(done + FILL_BATCH, missing)):
-                audit.record(actor=None, action=CoreAction.TOKEN_USE, object_type="bench", object_id=number,
-                             client_ids=[number % 500 + 1])
+                audit.record(
+                    actor=None,
+                    action=CoreAction.TOKEN_USE,
+                    object_type="bench",
+                    object_id=number,
+                    client_ids=[number % 500 + 1],
+                )
         done = min(done + FILL_BATCH, missing)
     start = time.perf_counter()
     result = audit.verify()

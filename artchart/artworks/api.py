@@ -182,23 +182,43 @@ class RatingIn(Schema):
 
 
 def _download(request, photo: Photo, variant: str) -> str:
-    return request.build_absolute_uri(reverse("api:artwork_photo_download", kwargs={
-        "client_id": photo.artwork.client_id, "artwork_id": photo.artwork_id, "photo_id": photo.pk,
-        "variant": variant}))
+    return request.build_absolute_uri(
+        reverse(
+            "api:artwork_photo_download",
+            kwargs={
+                "client_id": photo.artwork.client_id,
+                "artwork_id": photo.artwork_id,
+                "photo_id": photo.pk,
+                "variant": variant,
+            },
+        )
+    )
 
 
 def _photo(request, photo: Photo) -> dict:
     analysis = photo.analysis
     return {
-        "id": photo.pk, "caption": photo.caption, "is_primary": photo.is_primary, "position": photo.position,
-        "content_type": photo.content_type, "width": photo.width, "height": photo.height, "size": photo.size,
-        "sha256": photo.sha256, "source_format": photo.source_format, "uploaded_at": photo.uploaded_at,
+        "id": photo.pk,
+        "caption": photo.caption,
+        "is_primary": photo.is_primary,
+        "position": photo.position,
+        "content_type": photo.content_type,
+        "width": photo.width,
+        "height": photo.height,
+        "size": photo.size,
+        "sha256": photo.sha256,
+        "source_format": photo.source_format,
+        "uploaded_at": photo.uploaded_at,
         "url": _download(request, photo, "original"),
-        "thumbnails": {size: _download(request, photo, size)
-                       for size, name in (("small", photo.thumb_small), ("large", photo.thumb_large)) if name},
+        "thumbnails": {
+            size: _download(request, photo, size)
+            for size, name in (("small", photo.thumb_small), ("large", photo.thumb_large))
+            if name
+        },
         "deidentified_url": _download(request, photo, "deidentified") if photo.deidentified else None,
         "analysis": {
-            "status": photo.analysis_status, "error": photo.analysis_error,
+            "status": photo.analysis_status,
+            "error": photo.analysis_error,
             "version": analysis.version if analysis else None,
             "features": analysis.features if analysis else None,
         },
@@ -210,19 +230,31 @@ def _summary(request, artwork: Artwork) -> dict:
     for photo in photos:
         photo.artwork = artwork  # already loaded: no query per photo
     return {
-        "id": artwork.pk, "client": artwork.client_id, "session": artwork.session_id, "title": artwork.title,
-        "made_on": artwork.made_on, "media": artwork.media, "dimension": artwork.dimension,
+        "id": artwork.pk,
+        "client": artwork.client_id,
+        "session": artwork.session_id,
+        "title": artwork.title,
+        "made_on": artwork.made_on,
+        "media": artwork.media,
+        "dimension": artwork.dimension,
         "assessment": artwork.assessment.code if artwork.assessment else None,
-        "disposition": artwork.disposition, "created_at": artwork.created_at, "updated_at": artwork.updated_at,
+        "disposition": artwork.disposition,
+        "created_at": artwork.created_at,
+        "updated_at": artwork.updated_at,
         "photos": [_photo(request, photo) for photo in photos],
     }
 
 
 def _rating(rating: Rating) -> dict:
     return {
-        "id": rating.pk, "system": rating.system, "rater": rating.rater_id,
-        "rater_name": rating.rater.get_full_name() or rating.rater.username, "scores": rating.scores,
-        "comment": rating.comment, "signed_at": rating.signed_at, "content_hash": rating.content_hash,
+        "id": rating.pk,
+        "system": rating.system,
+        "rater": rating.rater_id,
+        "rater_name": rating.rater.get_full_name() or rating.rater.username,
+        "scores": rating.scores,
+        "comment": rating.comment,
+        "signed_at": rating.signed_at,
+        "content_hash": rating.content_hash,
         "intact": rating_services.rating_intact(rating),
     }
 
@@ -235,10 +267,14 @@ def _detail(request, access, artwork_id: int) -> dict:
     artwork = selectors.artwork_get(access, artwork_id)
     return {
         **_summary(request, artwork),
-        "statement": artwork.statement, "observations": artwork.observations,
-        "width_cm": _number(artwork.width_cm), "height_cm": _number(artwork.height_cm),
-        "depth_cm": _number(artwork.depth_cm), "protocol_variant": artwork.protocol_variant,
-        "time_taken_minutes": artwork.time_taken_minutes, "time_limit_minutes": artwork.time_limit_minutes,
+        "statement": artwork.statement,
+        "observations": artwork.observations,
+        "width_cm": _number(artwork.width_cm),
+        "height_cm": _number(artwork.height_cm),
+        "depth_cm": _number(artwork.depth_cm),
+        "protocol_variant": artwork.protocol_variant,
+        "time_taken_minutes": artwork.time_taken_minutes,
+        "time_limit_minutes": artwork.time_limit_minutes,
         "disposition_note": artwork.disposition_note,
         "inquiry": [{"question": i.question, "answer": i.answer} for i in artwork.inquiry.all()],
         "feats_ratable": artwork.feats_ratable,
@@ -258,8 +294,9 @@ def _assessment(access, value) -> int | None:
     choices = services.assessments_for(access.client.organization_id)
     text = str(value).strip()
     found = choices.filter(pk=int(text)) if text.isdigit() else choices.filter(code=text.lower())
-    found = found.annotate(shipped=Case(When(organization__isnull=True, then=1), default=0,
-                                        output_field=IntegerField())).order_by("shipped")
+    found = found.annotate(
+        shipped=Case(When(organization__isnull=True, then=1), default=0, output_field=IntegerField())
+    ).order_by("shipped")
     assessment_id = found.values_list("pk", flat=True).first()
     if assessment_id is None:
         raise ValidationError({"assessment": services.ASSESSMENT_UNKNOWN})
@@ -273,8 +310,10 @@ def _inquiry(text: str) -> list[dict] | None:
         items = json.loads(text)
     except ValueError:
         raise ValidationError({"inquiry": INQUIRY_NOT_JSON}) from None
-    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("question", ""), str)
-                                              and isinstance(i.get("answer", ""), str) for i in items):
+    if not isinstance(items, list) or not all(
+        isinstance(i, dict) and isinstance(i.get("question", ""), str) and isinstance(i.get("answer", ""), str)
+        for i in items
+    ):
         raise ValidationError({"inquiry": INQUIRY_NOT_JSON})
     return items
 
@@ -301,8 +340,11 @@ def _session_day(access, session_id: int | None) -> dt.date:
 def _photo_of(access, artwork_id: int, photo_id: int) -> Photo:
     from django.http import Http404
 
-    photo = (Photo.objects.select_related("artwork")
-             .filter(pk=photo_id, artwork_id=artwork_id, artwork__client_id=access.client.pk).first())
+    photo = (
+        Photo.objects.select_related("artwork")
+        .filter(pk=photo_id, artwork_id=artwork_id, artwork__client_id=access.client.pk)
+        .first()
+    )
     if photo is None:
         raise Http404
     return photo
@@ -330,12 +372,14 @@ def artworks_create(request, client_id: Id, payload: Form[ArtworkForm], photos: 
         raise ValidationError({"photos": photo_services.NO_PHOTOS})
     fields = payload.dict()
     captions = fields.pop("captions") or ()
-    inquiry, fields["assessment"] = _both(lambda: _inquiry(fields.pop("inquiry")),
-                                          lambda: _assessment(access, fields["assessment"]))
+    inquiry, fields["assessment"] = _both(
+        lambda: _inquiry(fields.pop("inquiry")), lambda: _assessment(access, fields["assessment"])
+    )
     if fields["made_on"] is None:
         fields["made_on"] = _session_day(access, fields["session"])
-    artwork = services.artwork_create(by=request.user, client=access.client, photos=photos, captions=captions,
-                                      inquiry=inquiry, **fields)
+    artwork = services.artwork_create(
+        by=request.user, client=access.client, photos=photos, captions=captions, inquiry=inquiry, **fields
+    )
     return Status(201, _detail(request, access, artwork.pk))
 
 
@@ -352,8 +396,17 @@ def artwork_update(request, client_id: Id, artwork_id: Id, payload: ArtworkPatch
     artwork = selectors.artwork_get(access, artwork_id)
     fields = payload.dict(exclude_unset=True)
     inquiry = fields.pop("inquiry", None)
-    for name in ("title", "statement", "observations", "protocol_variant", "disposition_note", "media",
-                 "dimension", "disposition", "made_on"):
+    for name in (
+        "title",
+        "statement",
+        "observations",
+        "protocol_variant",
+        "disposition_note",
+        "media",
+        "dimension",
+        "disposition",
+        "made_on",
+    ):
         if name in fields and fields[name] is None:
             raise ValidationError({name: "This field cannot be empty."})
     if "assessment" in fields:
@@ -362,10 +415,12 @@ def artwork_update(request, client_id: Id, artwork_id: Id, payload: ArtworkPatch
     return _detail(request, access, artwork.pk)
 
 
-@router.post("/clients/{client_id}/artworks/{artwork_id}/photos", response={201: list[PhotoOut]},
-             url_name="artwork_photos_add")
-def artwork_photos_add(request, client_id: Id, artwork_id: Id, photos: File[list[UploadedFile]],
-                       payload: Form[PhotosForm] = None):
+@router.post(
+    "/clients/{client_id}/artworks/{artwork_id}/photos", response={201: list[PhotoOut]}, url_name="artwork_photos_add"
+)
+def artwork_photos_add(
+    request, client_id: Id, artwork_id: Id, photos: File[list[UploadedFile]], payload: Form[PhotosForm] = None
+):
     """Multipart: more ``photos`` of the piece (3-D work from several sides). A photo the piece
     already has (same stored bytes) is returned, not added twice."""
     access = selectors.artwork_access(request.user, client_id, action=Action.WRITE)
@@ -377,8 +432,11 @@ def artwork_photos_add(request, client_id: Id, artwork_id: Id, photos: File[list
     return Status(201, [_photo(request, fresh[pk]) for pk in ids if pk in fresh])
 
 
-@router.get("/clients/{client_id}/artworks/{artwork_id}/photos/{photo_id}/{variant}", response={200: None},
-            url_name="artwork_photo_download")
+@router.get(
+    "/clients/{client_id}/artworks/{artwork_id}/photos/{photo_id}/{variant}",
+    response={200: None},
+    url_name="artwork_photo_download",
+)
 def artwork_photo_download(request, client_id: Id, artwork_id: Id, photo_id: Id, variant: str):
     """The image's bytes: variant original, large, small or deidentified (with masks applied)."""
     access = selectors.artwork_access(request.user, client_id)
@@ -386,8 +444,9 @@ def artwork_photo_download(request, client_id: Id, artwork_id: Id, photo_id: Id,
     return image_response(user=request.user, access=access, photo=photo, variant=variant)
 
 
-@router.get("/clients/{client_id}/artworks/{artwork_id}/ratings", response=list[RatingOut],
-            url_name="artwork_ratings_list")
+@router.get(
+    "/clients/{client_id}/artworks/{artwork_id}/ratings", response=list[RatingOut], url_name="artwork_ratings_list"
+)
 @paginated
 def artwork_ratings_list(request, client_id: Id, artwork_id: Id):
     """Every signed rating of the piece, each with its integrity checked."""
@@ -395,12 +454,14 @@ def artwork_ratings_list(request, client_id: Id, artwork_id: Id):
     return Listing(artwork.ratings.all(), lambda page: [_rating(r) for r in page])
 
 
-@router.post("/clients/{client_id}/artworks/{artwork_id}/ratings", response={201: RatingOut},
-             url_name="artwork_ratings_create")
+@router.post(
+    "/clients/{client_id}/artworks/{artwork_id}/ratings", response={201: RatingOut}, url_name="artwork_ratings_create"
+)
 def artwork_ratings_create(request, client_id: Id, artwork_id: Id, payload: RatingIn):
     """Sign a rating (final once signed: a second one by the same rater is a 409). Clinicians and
     supervisors of the client rate; others get 403."""
     artwork = selectors.artwork_get(selectors.artwork_access(request.user, client_id), artwork_id)
-    rating = rating_services.rating_sign(by=request.user, artwork=artwork, system=payload.system,
-                                         scores=payload.scores, comment=payload.comment)
+    rating = rating_services.rating_sign(
+        by=request.user, artwork=artwork, system=payload.system, scores=payload.scores, comment=payload.comment
+    )
     return Status(201, _rating(rating))

@@ -47,8 +47,14 @@ DRAWING_SIZE = (900, 675)  # the sheet fills most of the frame, as a therapist p
 
 # media -> the synthetic style that looks like it
 STYLES = {
-    Media.MARKER: "colourful", Media.PENCIL: "line", Media.CRAYON: "colourful", Media.CHALK_PASTEL: "filled",
-    Media.WATERCOLOUR: "filled", Media.PAINT: "filled", Media.INK: "sparse", Media.MIXED: "mandala",
+    Media.MARKER: "colourful",
+    Media.PENCIL: "line",
+    Media.CRAYON: "colourful",
+    Media.CHALK_PASTEL: "filled",
+    Media.WATERCOLOUR: "filled",
+    Media.PAINT: "filled",
+    Media.INK: "sparse",
+    Media.MIXED: "mandala",
 }
 TITLES = {
     "colourful": ["Busy day", "Things I like", "The playground", "My street", "Weather inside"],
@@ -58,12 +64,21 @@ TITLES = {
     "mandala": ["Mandala", "Circle of calm", "Wheel"],
 }
 STATEMENTS = [
-    "I didn't know what to draw so I just started.", "This is how the week felt.", "The blue part is me.",
-    "It's messy but I like it.", "I want to keep this one.", "", "", "I made it bigger this time.",
+    "I didn't know what to draw so I just started.",
+    "This is how the week felt.",
+    "The blue part is me.",
+    "It's messy but I like it.",
+    "I want to keep this one.",
+    "",
+    "",
+    "I made it bigger this time.",
 ]
 OBSERVATIONS = [
-    "Worked steadily; chose the colours without hesitating.", "Began tentatively, more pressure by the end.",
-    "Talked throughout; returned twice to the same corner of the page.", "", "",
+    "Worked steadily; chose the colours without hesitating.",
+    "Began tentatively, more pressure by the end.",
+    "Talked throughout; returned twice to the same corner of the page.",
+    "",
+    "",
     "Asked to keep the piece in the studio.",
 ]
 PPAT_INQUIRY = [
@@ -103,10 +118,15 @@ def _primary(client: Client) -> User:
 
 def _held_sessions(client: Client) -> list[Session]:
     """The client's completed sessions, their own and the group sessions they were present at, oldest first."""
-    return list(Session.objects.filter(
-        Q(client_id=client.pk) | Q(attendance__client_id=client.pk, attendance__status__in=PRESENT_STATUSES),
-        status=SessionStatus.COMPLETED, starts_at__lt=timezone.now(),
-    ).distinct().order_by("starts_at"))
+    return list(
+        Session.objects.filter(
+            Q(client_id=client.pk) | Q(attendance__client_id=client.pk, attendance__status__in=PRESENT_STATUSES),
+            status=SessionStatus.COMPLETED,
+            starts_at__lt=timezone.now(),
+        )
+        .distinct()
+        .order_by("starts_at")
+    )
 
 
 def _day(session: Session) -> dt.date:
@@ -133,19 +153,34 @@ def _choose(clients: list[Client], people: dict[str, User]) -> list[dict]:
         held = _held_sessions(client)
         if len(held) >= 3:
             primary = _primary(client)
-            candidates.append({"client": client, "primary": primary, "held": held, "second": None,
-                               "exhibit": False, "sculpture": False})
+            candidates.append(
+                {
+                    "client": client,
+                    "primary": primary,
+                    "held": held,
+                    "second": None,
+                    "exhibit": False,
+                    "sculpture": False,
+                }
+            )
     for plan in candidates:
         if sum(1 for c in candidates if c["second"]) == PPAT_CLIENTS:
             break
         if len(plan["held"]) >= 4:
             plan["second"] = _second_rater(plan["client"], people, plan["primary"])
-    exhibit = next((c for c in candidates if not c["second"]  # a signed drawing is its last piece, not a PPAT
-                    and consent_in_force(c["client"].pk, ConsentKind.EXHIBIT)), None)
+    exhibit = next(
+        (
+            c
+            for c in candidates
+            if not c["second"]  # a signed drawing is its last piece, not a PPAT
+            and consent_in_force(c["client"].pk, ConsentKind.EXHIBIT)
+        ),
+        None,
+    )
     if exhibit is not None:
         exhibit["exhibit"] = True
     first = [c for c in candidates if c["second"] or c["exhibit"]]
-    chosen = first + [c for c in candidates if c not in first][:max(0, CLIENTS - len(first))]
+    chosen = first + [c for c in candidates if c not in first][: max(0, CLIENTS - len(first))]
     sculptor = next((c for c in chosen if not c["second"] and not c["exhibit"]), None)
     if sculptor is not None:
         sculptor["sculpture"] = True
@@ -193,39 +228,79 @@ def build_artworks_demo(*, rng: random.Random, people: dict[str, User], clients:
             _mask_and_exhibit(primary, made[-1])
 
 
-def _drawing(rng: random.Random, client: Client, by: User, session: Session, seed: int, *,
-             signed: bool = False) -> Artwork:
+def _drawing(
+    rng: random.Random, client: Client, by: User, session: Session, seed: int, *, signed: bool = False
+) -> Artwork:
     media = rng.choice(list(STYLES))
     style = STYLES[media]
     return artwork_services.artwork_create(
-        by=by, client=client, session=session, made_on=_day(session), media=media,
-        title=rng.choice(TITLES[style]), statement=rng.choice(STATEMENTS), observations=rng.choice(OBSERVATIONS),
+        by=by,
+        client=client,
+        session=session,
+        made_on=_day(session),
+        media=media,
+        title=rng.choice(TITLES[style]),
+        statement=rng.choice(STATEMENTS),
+        observations=rng.choice(OBSERVATIONS),
         disposition=rng.choice(["in_studio", "in_studio", "with_client", "stored"]),
-        photos=[_upload(f"IMG_{seed:04d}.jpg", _jpeg(seed, style, tilt=rng.uniform(-5, 5),
-                                                      light=rng.uniform(0.1, 0.35), signed=signed))],
+        photos=[
+            _upload(
+                f"IMG_{seed:04d}.jpg",
+                _jpeg(seed, style, tilt=rng.uniform(-5, 5), light=rng.uniform(0.1, 0.35), signed=signed),
+            )
+        ],
     )
 
 
-def _ppat(rng: random.Random, client: Client, by: User, session: Session, ppat: AssessmentType,
-          seed: int) -> Artwork:
+def _ppat(rng: random.Random, client: Client, by: User, session: Session, ppat: AssessmentType, seed: int) -> Artwork:
     return artwork_services.artwork_create(
-        by=by, client=client, session=session, made_on=_day(session), media=Media.MARKER, assessment=ppat,
-        title="Person picking an apple from a tree", protocol_variant="Standard: 12 markers, 12 x 18 in. paper",
-        time_taken_minutes=rng.randint(12, 25), width_cm=Decimal("30.5"), height_cm=Decimal("45.7"),
-        statement="", observations=rng.choice(OBSERVATIONS), inquiry=PPAT_INQUIRY,
-        photos=[_upload(f"PPAT_{seed:04d}.jpg", _jpeg(seed, rng.choice(("colourful", "sparse", "filled")),
-                                                       tilt=rng.uniform(-4, 4), light=rng.uniform(0.1, 0.3)))],
+        by=by,
+        client=client,
+        session=session,
+        made_on=_day(session),
+        media=Media.MARKER,
+        assessment=ppat,
+        title="Person picking an apple from a tree",
+        protocol_variant="Standard: 12 markers, 12 x 18 in. paper",
+        time_taken_minutes=rng.randint(12, 25),
+        width_cm=Decimal("30.5"),
+        height_cm=Decimal("45.7"),
+        statement="",
+        observations=rng.choice(OBSERVATIONS),
+        inquiry=PPAT_INQUIRY,
+        photos=[
+            _upload(
+                f"PPAT_{seed:04d}.jpg",
+                _jpeg(
+                    seed,
+                    rng.choice(("colourful", "sparse", "filled")),
+                    tilt=rng.uniform(-4, 4),
+                    light=rng.uniform(0.1, 0.3),
+                ),
+            )
+        ],
     )
 
 
 def _sculpture(rng: random.Random, client: Client, by: User, session: Session, seed: int) -> Artwork:
     """A clay piece photographed from two sides (3-D work: colour features only)."""
     return artwork_services.artwork_create(
-        by=by, client=client, session=session, made_on=_day(session), media=Media.CLAY,
-        dimension=Dimension.SCULPTURE, title="Clay nest", width_cm=14, height_cm=9, depth_cm=12,
-        statement="A nest for something small.", disposition="in_studio",
-        photos=[_upload(f"IMG_{seed:04d}a.jpg", _jpeg(seed, "filled", tilt=2, light=0.3)),
-                _upload(f"IMG_{seed:04d}b.jpg", _jpeg(seed + 7000, "filled", tilt=-3, light=0.2))],
+        by=by,
+        client=client,
+        session=session,
+        made_on=_day(session),
+        media=Media.CLAY,
+        dimension=Dimension.SCULPTURE,
+        title="Clay nest",
+        width_cm=14,
+        height_cm=9,
+        depth_cm=12,
+        statement="A nest for something small.",
+        disposition="in_studio",
+        photos=[
+            _upload(f"IMG_{seed:04d}a.jpg", _jpeg(seed, "filled", tilt=2, light=0.3)),
+            _upload(f"IMG_{seed:04d}b.jpg", _jpeg(seed + 7000, "filled", tilt=-3, light=0.2)),
+        ],
         captions=["front", "left side"],
     )
 
@@ -236,13 +311,15 @@ def _rate(rng: random.Random, artwork: Artwork, raters: list[User]) -> None:
     estimates = (analysis.features.get("feats_estimates") if analysis else None) or None
     base = {key: rng.choice((1.5, 2, 2.5, 3, 3.5, 4)) for key, _ in FEATS_SCALES}
     for rater in raters:
-        rating_services.rating_sign(by=rater, artwork=artwork, system=FEATS,
-                                    scores=_feats_scores(rng, base, estimates), comment="")
+        rating_services.rating_sign(
+            by=rater, artwork=artwork, system=FEATS, scores=_feats_scores(rng, base, estimates), comment=""
+        )
 
 
 def _mask_and_exhibit(by: User, artwork: Artwork) -> None:
     """Cover the signature in the corner (the de-identified copy) and grant the piece for the studio's exhibit."""
     photo = artwork.photos.get(is_primary=True)
-    photo_services.annotation_add(by=by, photo=photo, kind="cover", x=0.6, y=0.72, w=0.34, h=0.2,
-                                  note="Client's signature")
+    photo_services.annotation_add(
+        by=by, photo=photo, kind="cover", x=0.6, y=0.72, w=0.34, h=0.2, note="Client's signature"
+    )
     artwork_services.grant_add(by=by, artwork=artwork, scope=ConsentKind.EXHIBIT, granted_on=timezone.localdate())

@@ -13,8 +13,21 @@ from artchart.artworks.services.ratings import RatingSystem
 from artchart.clients.models import ConsentKind
 
 DETAIL_FIELDS = (
-    "title", "made_on", "session", "media", "dimension", "width_cm", "height_cm", "depth_cm", "statement",
-    "observations", "assessment", "protocol_variant", "time_taken_minutes", "time_limit_minutes", "disposition",
+    "title",
+    "made_on",
+    "session",
+    "media",
+    "dimension",
+    "width_cm",
+    "height_cm",
+    "depth_cm",
+    "statement",
+    "observations",
+    "assessment",
+    "protocol_variant",
+    "time_taken_minutes",
+    "time_limit_minutes",
+    "disposition",
     "disposition_note",
 )
 BLANK_INQUIRY_ROWS = 3
@@ -44,11 +57,17 @@ class ArtworkForm(forms.Form):
 
     def __init__(self, data=None, files=None, *, sessions, assessments, inquiry=(), with_photos=False, **kwargs):
         super().__init__(data, files, **kwargs)
-        self.fields.update(fields_for_model(Artwork, fields=DETAIL_FIELDS, widgets={
-            "made_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "statement": forms.Textarea(attrs={"rows": 3}),
-            "observations": forms.Textarea(attrs={"rows": 4}),
-        }))
+        self.fields.update(
+            fields_for_model(
+                Artwork,
+                fields=DETAIL_FIELDS,
+                widgets={
+                    "made_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                    "statement": forms.Textarea(attrs={"rows": 3}),
+                    "observations": forms.Textarea(attrs={"rows": 4}),
+                },
+            )
+        )
         self.fields["session"].queryset = sessions
         self.fields["session"].label_from_instance = lambda s: f"{s.starts_at:%b %-d, %Y} · {s.get_kind_display()}"
         self.fields["session"].empty_label = "Not made in a session"
@@ -62,7 +81,8 @@ class ArtworkForm(forms.Form):
         self.fields["disposition"].label = "Where the original is"
         if with_photos:
             self.fields["photos"] = MultipleImageField(
-                label="Photos", help_text="JPEG, PNG, WebP or HEIC; several at once; drop them here too.")
+                label="Photos", help_text="JPEG, PNG, WebP or HEIC; several at once; drop them here too."
+            )
             camera = forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
             self.fields["camera"] = forms.FileField(required=False, label="Take a photo", widget=camera)
         given = self._given_inquiry(data) if data is not None else list(inquiry)
@@ -111,9 +131,11 @@ class TimelineFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {"media": data.get("media") or "",
-                "assessment_id": data["assessment"].pk if data.get("assessment") else None,
-                "session_id": data["session"].pk if data.get("session") else None}
+        return {
+            "media": data.get("media") or "",
+            "assessment_id": data["assessment"].pk if data.get("assessment") else None,
+            "session_id": data["session"].pk if data.get("session") else None,
+        }
 
 
 class RatingForm(forms.Form):
@@ -139,23 +161,34 @@ class RatingForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    scope = forms.ChoiceField(label="Use", choices=[
-        (k.value, ConsentKind(k).label.removeprefix("Artwork: ").capitalize()) for k in PER_ARTWORK_SCOPES])
+    scope = forms.ChoiceField(
+        label="Use",
+        choices=[(k.value, ConsentKind(k).label.removeprefix("Artwork: ").capitalize()) for k in PER_ARTWORK_SCOPES],
+    )
     granted_on = forms.DateField(label="Client agreed on", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AssessmentTypeForm(forms.Form):
     name = forms.CharField(max_length=120)
-    task = forms.CharField(max_length=400, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="The instruction given to the client.")
+    task = forms.CharField(
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The instruction given to the client.",
+    )
     media = forms.CharField(max_length=200, required=False, help_text="Paper size and drawing materials.")
     source = forms.CharField(max_length=200, required=False, help_text="Author and year, or your own protocol.")
     feats_ratable = forms.BooleanField(
-        label="Rated with FEATS", required=False,
-        help_text="For drawings with a published FEATS adaptation. Never for collage or 3-D work.")
+        label="Rated with FEATS",
+        required=False,
+        help_text="For drawings with a published FEATS adaptation. Never for collage or 3-D work.",
+    )
     rating_scales = forms.CharField(
-        label="Rating scales of its own", required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line: name, lowest, highest, step — e.g. “Use of space, 0, 5, 1”.")
+        label="Rating scales of its own",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line: name, lowest, highest, step — e.g. “Use of space, 0, 5, 1”.",
+    )
     is_active = forms.BooleanField(label="In use", required=False, initial=True)
 
     def service_fields(self) -> dict:
@@ -165,17 +198,26 @@ class AssessmentTypeForm(forms.Form):
 
 
 def _fraction(label: str, help_text: str, minimum: float = 0) -> forms.FloatField:
-    return forms.FloatField(label=label, min_value=minimum, max_value=1, help_text=help_text,
-                            widget=forms.NumberInput(attrs={"step": "0.001", "min": minimum, "max": 1}))
+    return forms.FloatField(
+        label=label,
+        min_value=minimum,
+        max_value=1,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.001", "min": minimum, "max": 1}),
+    )
 
 
 class AnnotationForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=AnnotationKind.choices, initial=AnnotationKind.MARK,
-                             widget=forms.RadioSelect)
-    note = forms.CharField(label="Note", max_length=500, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "e.g. the house she drew first"}),
-                           help_text="For a mark, what you see there; for a mask, what it hides (e.g. the client's "
-                                     "name).")
+    kind = forms.ChoiceField(
+        label="Kind", choices=AnnotationKind.choices, initial=AnnotationKind.MARK, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note",
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. the house she drew first"}),
+        help_text="For a mark, what you see there; for a mask, what it hides (e.g. the client's name).",
+    )
     x = _fraction("From the left edge", "0 is the left edge of the photo, 0.5 the middle.")
     y = _fraction("From the top edge", "0 is the top edge of the photo, 0.5 the middle.")
     w = _fraction("Width", "A share of the photo's width (0.25 is a quarter).", 0.005)

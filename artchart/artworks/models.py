@@ -35,9 +35,14 @@ class AssessmentType(models.Model):
     migration; a practice adds its own as data. ``rating_scales`` lists the scales
     its raters score beyond FEATS: ``[{"name": "…", "min": 0, "max": 5, "step": 0.5}]``."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="assessment_types",
-                                     help_text="Empty for the assessments ArtChart ships.")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessment_types",
+        help_text="Empty for the assessments ArtChart ships.",
+    )
     code = models.SlugField(max_length=30)
     name = models.CharField(max_length=120)
     task = models.CharField(max_length=400, blank=True)
@@ -100,20 +105,22 @@ class Artwork(models.Model):
     made_on = models.DateField("date made", validators=[v.validate_not_future])
     media = models.CharField(max_length=16, choices=Media.choices, default=Media.MARKER)
     dimension = models.CharField(max_length=2, choices=Dimension.choices, default=Dimension.FLAT)
-    width_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True,
-                                   validators=[MinValueValidator(0.1)])
-    height_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True,
-                                    validators=[MinValueValidator(0.1)])
-    depth_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True,
-                                   validators=[MinValueValidator(0.1)])
+    width_cm = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0.1)]
+    )
+    height_cm = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0.1)]
+    )
+    depth_cm = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0.1)]
+    )
     # Made under an assessment: which one, the protocol variant, the time taken (and any limit).
-    assessment = models.ForeignKey(AssessmentType, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="artworks")
+    assessment = models.ForeignKey(
+        AssessmentType, on_delete=models.PROTECT, null=True, blank=True, related_name="artworks"
+    )
     protocol_variant = models.CharField(max_length=200, blank=True)
-    time_taken_minutes = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                          validators=[MaxValueValidator(600)])
-    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                          validators=[MaxValueValidator(600)])
+    time_taken_minutes = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(600)])
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(600)])
     disposition = models.CharField(max_length=12, choices=Disposition.choices, default=Disposition.IN_STUDIO)
     disposition_note = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -134,8 +141,12 @@ class Artwork(models.Model):
     @property
     def feats_ratable(self) -> bool:
         """FEATS is for PPAT drawings and the types a practice marks FEATS-ratable, never 3-D work or collage."""
-        return (self.assessment is not None and self.assessment.feats_ratable
-                and not self.is_sculpture and self.media != Media.COLLAGE)
+        return (
+            self.assessment is not None
+            and self.assessment.feats_ratable
+            and not self.is_sculpture
+            and self.media != Media.COLLAGE
+        )
 
 
 class InquiryItem(models.Model):
@@ -191,8 +202,7 @@ class Photo(models.Model):
         ordering = ["-is_primary", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["artwork", "sha256"], name="photo_once_per_artwork"),
-            models.UniqueConstraint(fields=["artwork"], condition=models.Q(is_primary=True),
-                                    name="one_primary_photo"),
+            models.UniqueConstraint(fields=["artwork"], condition=models.Q(is_primary=True), name="one_primary_photo"),
         ]
 
     def __str__(self) -> str:

@@ -23,10 +23,19 @@ def chart_panels(access) -> list[Panel]:
         return []
     artworks = selectors.artworks_of(access)
     latest = list(artworks.order_by("-made_on", "-pk")[:LATEST])
-    return [Panel("artworks/_chart_card.html", {
-        "client": access.client, "count": artworks.count(), "images": selectors.images_allowed(access),
-        "latest": [{"artwork": a, "photo": selectors.primary_photo(a)} for a in latest],
-        "may_write": access.may(Area.NOTES, Action.WRITE)}, order=32)]
+    return [
+        Panel(
+            "artworks/_chart_card.html",
+            {
+                "client": access.client,
+                "count": artworks.count(),
+                "images": selectors.images_allowed(access),
+                "latest": [{"artwork": a, "photo": selectors.primary_photo(a)} for a in latest],
+                "may_write": access.may(Area.NOTES, Action.WRITE),
+            },
+            order=32,
+        )
+    ]
 
 
 def session_panels(user, session) -> list[Panel]:
@@ -34,8 +43,10 @@ def session_panels(user, session) -> list[Panel]:
     # A group session shows several clients' pieces: thumbnails only where this viewer treats the
     # client, or sees them as a supervisor under the client's supervision consent.
     treated = {row["pk"] for row in client_ids_allowing(user, Area.NOTES, Action.WRITE)}
-    supervised = {client_id: consent_in_force(client_id, ConsentKind.SUPERVISION) is not None
-                  for client_id in {a.client_id for a in artworks} - treated}
+    supervised = {
+        client_id: consent_in_force(client_id, ConsentKind.SUPERVISION) is not None
+        for client_id in {a.client_id for a in artworks} - treated
+    }
     for artwork in artworks:
         allowed = artwork.client_id in treated or supervised[artwork.client_id]
         artwork.shown_photo = selectors.primary_photo(artwork) if allowed else None
@@ -45,16 +56,22 @@ def session_panels(user, session) -> list[Panel]:
         may_add = user.role in CLINICIANS
     if not (artworks or may_add):
         return []
-    return [Panel("artworks/_session_card.html", {"session": session, "artworks": artworks, "may_add": may_add},
-                  order=45)]
+    return [
+        Panel("artworks/_session_card.html", {"session": session, "artworks": artworks, "may_add": may_add}, order=45)
+    ]
 
 
 def dashboard_panels(user) -> list[Panel]:
     if user.role not in CLINICIANS:
         return []
-    failed = list(Photo.objects.filter(analysis_status=AnalysisStatus.FAILED,
-                                       artwork__client_id__in=client_ids_allowing(user, Area.NOTES, Action.WRITE))
-                  .select_related("artwork__client").order_by("-uploaded_at")[:FAILED_ROWS])
+    failed = list(
+        Photo.objects.filter(
+            analysis_status=AnalysisStatus.FAILED,
+            artwork__client_id__in=client_ids_allowing(user, Area.NOTES, Action.WRITE),
+        )
+        .select_related("artwork__client")
+        .order_by("-uploaded_at")[:FAILED_ROWS]
+    )
     agreement = user.role in (Role.SUPERVISOR, Role.INTERN)
     if not (failed or agreement):
         return []

@@ -38,11 +38,18 @@ def artwork_access(user: User, client_id: int, *, action: Action = Action.READ) 
 
 def _with_photos(queryset: QuerySet[Artwork]) -> QuerySet[Artwork]:
     return queryset.select_related("assessment", "session").prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.prefetch_related("analyses")))
+        Prefetch("photos", queryset=Photo.objects.prefetch_related("analyses"))
+    )
 
 
-def artworks_of(access: ClientAccess, *, media: str = "", assessment_id: int | None = None,
-                session_id: int | None = None, dimension: str = "") -> QuerySet[Artwork]:
+def artworks_of(
+    access: ClientAccess,
+    *,
+    media: str = "",
+    assessment_id: int | None = None,
+    session_id: int | None = None,
+    dimension: str = "",
+) -> QuerySet[Artwork]:
     """The client's artworks in the order they were made, optionally filtered."""
     queryset = Artwork.objects.filter(client_id=access.client.pk)
     if media:
@@ -57,9 +64,15 @@ def artworks_of(access: ClientAccess, *, media: str = "", assessment_id: int | N
 
 
 def artwork_get(access: ClientAccess, artwork_id: int) -> Artwork:
-    artwork = _with_photos(Artwork.objects.filter(pk=artwork_id, client_id=access.client.pk)).prefetch_related(
-        "inquiry", Prefetch("ratings", queryset=Rating.objects.select_related("rater")),
-        Prefetch("grants", queryset=ArtworkGrant.objects.select_related("consent"))).first()
+    artwork = (
+        _with_photos(Artwork.objects.filter(pk=artwork_id, client_id=access.client.pk))
+        .prefetch_related(
+            "inquiry",
+            Prefetch("ratings", queryset=Rating.objects.select_related("rater")),
+            Prefetch("grants", queryset=ArtworkGrant.objects.select_related("consent")),
+        )
+        .first()
+    )
     if artwork is None:
         raise Http404
     return artwork
@@ -119,8 +132,12 @@ def image_file(access: ClientAccess, photo: Photo, variant: str) -> str:
         raise Http404
     if not images_allowed(access):
         raise PermissionDenied(NO_SUPERVISION_CONSENT)
-    name = {"original": photo.file, "large": photo.thumb_large, "small": photo.thumb_small,
-            "deidentified": photo.deidentified}[variant]
+    name = {
+        "original": photo.file,
+        "large": photo.thumb_large,
+        "small": photo.thumb_small,
+        "deidentified": photo.deidentified,
+    }[variant]
     if not name:
         raise Http404
     return name
@@ -132,8 +149,11 @@ def image_file(access: ClientAccess, photo: Photo, variant: str) -> str:
 def artworks_of_session(user: User, session: Session) -> list[Artwork]:
     """The pieces made in a session, for the clients this user may read."""
     readable = client_ids_allowing(user, Area.NOTES, Action.READ)
-    artworks = list(_with_photos(Artwork.objects.filter(session=session, client_id__in=readable))
-                    .select_related("client").order_by("client__legal_last_name", "pk"))
+    artworks = list(
+        _with_photos(Artwork.objects.filter(session=session, client_id__in=readable))
+        .select_related("client")
+        .order_by("client__legal_last_name", "pk")
+    )
     audit.note_shown({a.client_id for a in artworks})
     return artworks
 
@@ -234,16 +254,21 @@ def agreement_table(artworks: Iterable[Artwork]) -> AgreementTable:
         count, a, b = _pair(by_rater[first], by_rater[second])
         if count == 0:
             continue
-        table.pairs.append(PairAgreement(
-            first, second, count,
-            outcomes.icc_2_1([[x, y] for x, y in zip(a, b)]),
-            outcomes.weighted_kappa(a, b),
-        ))
+        table.pairs.append(
+            PairAgreement(
+                first,
+                second,
+                count,
+                outcomes.icc_2_1([[x, y] for x, y in zip(a, b)]),
+                outcomes.weighted_kappa(a, b),
+            )
+        )
     return table
 
 
 def rated_artworks_for(user: User) -> QuerySet[Artwork]:
     """Every FEATS-ratable artwork of the clients whose notes this user may read, with ratings."""
     readable = client_ids_allowing(user, Area.NOTES, Action.READ)
-    return _with_photos(Artwork.objects.filter(client_id__in=readable, ratings__system=FEATS).distinct()
-                        ).prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("rater")))
+    return _with_photos(
+        Artwork.objects.filter(client_id__in=readable, ratings__system=FEATS).distinct()
+    ).prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("rater")))

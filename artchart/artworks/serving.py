@@ -36,14 +36,20 @@ def image_response(*, user, access: ClientAccess, photo: Photo, variant: str) ->
     handle = default_storage.open(name, "rb")
     try:
         with transaction.atomic():
-            audit.record(actor=user, action=ArtworkAction.ARTWORK_IMAGE_VIEW, obj=photo, client_ids=[access.client.pk],
-                         detail={"variant": variant})
+            audit.record(
+                actor=user,
+                action=ArtworkAction.ARTWORK_IMAGE_VIEW,
+                obj=photo,
+                client_ids=[access.client.pk],
+                detail={"variant": variant},
+            )
         audit.read_recorded([access.client.pk])  # this event is the read; no second client.read for it
     except BaseException:
         handle.close()
         raise
-    response = FileResponse(handle, content_type=content_type, as_attachment=False,
-                            filename=image_filename(photo, variant, content_type))
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=False, filename=image_filename(photo, variant, content_type)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

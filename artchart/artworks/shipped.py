@@ -7,20 +7,62 @@ database never lacks them — the test suite's flush between browser tests inclu
 from __future__ import annotations
 
 SHIPPED = [
-    ("ppat", "PPAT — Person Picking an Apple from a Tree", "Draw a person picking an apple from a tree.",
-     "12×18 in white paper, 12 water-colour markers", "Gantt & Tabone", True),
-    ("dds", "Diagnostic Drawing Series", "Three pictures, 15 minutes each: a free picture; a tree; how you're "
-     "feeling in lines, shapes and colours.", "18×24 in paper, 12 chalk pastels", "Cohen 1982", False),
-    ("htp", "House-Tree-Person", "A house, a tree, a whole person, one sheet each.", "Pencil, letter paper",
-     "Buck 1948", False),
-    ("kfd", "Kinetic Family Drawing", "Everyone in your family, including you, doing something.", "Pencil",
-     "Burns & Kaufman", False),
-    ("bridge", "Bridge Drawing", "A bridge from some place to some place; an arrow for direction, a dot for "
-     "yourself.", "Paper, any drawing tools", "Hays & Lyons 1981", False),
-    ("mari", "MARI Card Test", "A mandala in a printed circle; symbol and colour card choices.", "Pastels, cards",
-     "Kellogg", False),
-    ("sdt", "Silver Drawing Test", "Predictive drawing, drawing from observation, drawing from imagination.",
-     "Pencil, stimulus drawings", "Silver", False),
+    (
+        "ppat",
+        "PPAT — Person Picking an Apple from a Tree",
+        "Draw a person picking an apple from a tree.",
+        "12×18 in white paper, 12 water-colour markers",
+        "Gantt & Tabone",
+        True,
+    ),
+    (
+        "dds",
+        "Diagnostic Drawing Series",
+        "Three pictures, 15 minutes each: a free picture; a tree; how you're feeling in lines, shapes and colours.",
+        "18×24 in paper, 12 chalk pastels",
+        "Cohen 1982",
+        False,
+    ),
+    (
+        "htp",
+        "House-Tree-Person",
+        "A house, a tree, a whole person, one sheet each.",
+        "Pencil, letter paper",
+        "Buck 1948",
+        False,
+    ),
+    (
+        "kfd",
+        "Kinetic Family Drawing",
+        "Everyone in your family, including you, doing something.",
+        "Pencil",
+        "Burns & Kaufman",
+        False,
+    ),
+    (
+        "bridge",
+        "Bridge Drawing",
+        "A bridge from some place to some place; an arrow for direction, a dot for yourself.",
+        "Paper, any drawing tools",
+        "Hays & Lyons 1981",
+        False,
+    ),
+    (
+        "mari",
+        "MARI Card Test",
+        "A mandala in a printed circle; symbol and colour card choices.",
+        "Pastels, cards",
+        "Kellogg",
+        False,
+    ),
+    (
+        "sdt",
+        "Silver Drawing Test",
+        "Predictive drawing, drawing from observation, drawing from imagination.",
+        "Pencil, stimulus drawings",
+        "Silver",
+        False,
+    ),
 ]
 
 
@@ -30,5 +72,8 @@ def seed_shipped_assessments(sender=None, using="default", apps=None, **kwargs) 
 
     AssessmentType = (apps or global_apps).get_model("artworks", "AssessmentType")
     for code, name, task, media, source, feats in SHIPPED:
-        AssessmentType.objects.using(using).get_or_create(organization=None, code=code, defaults={
-            "name": name, "task": task, "media": media, "source": source, "feats_ratable": feats})
+        AssessmentType.objects.using(using).get_or_create(
+            organization=None,
+            code=code,
+            defaults={"name": name, "task": task, "media": media, "source": source, "feats_ratable": feats},
+        )

@@ -323,7 +323,9 @@ def contacts_list(request, client_id: Id):
     contacts = selectors.contacts_of(access)
     if access.hides_contact:
         hidden = dict.fromkeys(VIEWER_HIDDEN_FIELDS_RESTRICTED, "")
-        return Listing(contacts, lambda page: [ContactOut.from_orm(contact).model_copy(update=hidden) for contact in page])
+        return Listing(
+            contacts, lambda page: [ContactOut.from_orm(contact).model_copy(update=hidden) for contact in page]
+        )
     return contacts
 
 
@@ -393,8 +395,12 @@ def gathered_create(request, client_id: Id, payload: Form[GatheredIn], documents
 @router.get("documents/{document_id}", response={200: None}, url_name="document_download")
 def document_download(request, document_id: Id):
     document = selectors.document_get_for_user(request.user, document_id)
-    return FileResponse(default_storage.open(document.file.name, "rb"), content_type=document.content_type,
-                        as_attachment=True, filename=document.original_name)
+    return FileResponse(
+        default_storage.open(document.file.name, "rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
 
 
 # --- amendments (HIPAA 164.526) ------------------------------------------------------------------
@@ -497,18 +503,21 @@ def amendments_create(request, client_id: Id, payload: AmendmentIn):
 def amendment_decide(request, client_id: Id, amendment_id: Id, payload: DecisionIn):
     """Accept (with the ``addendum`` text) or deny (with the ``denial_reason``). A request is decided once."""
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
-    services.amendment_decide(by=request.user, amendment=selectors.amendment_get(access, amendment_id),
-                              **payload.dict())
+    services.amendment_decide(
+        by=request.user, amendment=selectors.amendment_get(access, amendment_id), **payload.dict()
+    )
     return selectors.amendment_get(access, amendment_id)
 
 
-@router.post("{client_id}/amendments/{amendment_id}/disagreement", response=AmendmentOut,
-             url_name="amendment_disagreement")
+@router.post(
+    "{client_id}/amendments/{amendment_id}/disagreement", response=AmendmentOut, url_name="amendment_disagreement"
+)
 def amendment_disagreement(request, client_id: Id, amendment_id: Id, payload: DisagreementIn):
     """Attach the client's statement of disagreement to a denied request."""
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
-    services.amendment_disagreement_record(by=request.user, amendment=selectors.amendment_get(access, amendment_id),
-                                           **payload.dict())
+    services.amendment_disagreement_record(
+        by=request.user, amendment=selectors.amendment_get(access, amendment_id), **payload.dict()
+    )
     return selectors.amendment_get(access, amendment_id)
 
 
@@ -605,8 +614,9 @@ def disclosures_create(request, client_id: Id, payload: DisclosureIn):
     return Status(201, services.disclosure_record(by=request.user, client=client, **fields))
 
 
-@router.post("{client_id}/disclosures/{disclosure_id}/corrections", response={201: DisclosureOut},
-             url_name="disclosure_correct")
+@router.post(
+    "{client_id}/disclosures/{disclosure_id}/corrections", response={201: DisclosureOut}, url_name="disclosure_correct"
+)
 def disclosure_correct(request, client_id: Id, disclosure_id: Id, payload: CorrectionIn):
     """Append a correction of a disclosure: fields sent replace the original's; the original is kept."""
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
@@ -622,5 +632,10 @@ def disclosure_correct(request, client_id: Id, disclosure_id: Id, payload: Corre
 def accounting(request, client_id: Id):
     """The accounting of disclosures (HIPAA 164.528): the last six years, corrections beside their originals."""
     report = selectors.accounting_of(selectors.client_get_for_user(request.user, client_id))
-    return {"client": report.client.pk, "since": report.since, "until": report.until,
-            "part2_substance_use": report.client.part2_substance_use, "entries": report.entries}
+    return {
+        "client": report.client.pk,
+        "since": report.since,
+        "until": report.until,
+        "part2_substance_use": report.client.part2_substance_use,
+        "entries": report.entries,
+    }

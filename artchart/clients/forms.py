@@ -24,10 +24,25 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = [
-            "legal_first_name", "legal_last_name", "preferred_name", "pronouns", "date_of_birth", "site", "status",
-            "referral_source", "phone", "email", "address",
-            "latex_allergy", "allergies", "sharps_restriction", "ligature_risk", "choking_risk", "self_harm_risk",
-            "precautions_note", "part2_substance_use",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "site",
+            "status",
+            "referral_source",
+            "phone",
+            "email",
+            "address",
+            "latex_allergy",
+            "allergies",
+            "sharps_restriction",
+            "ligature_risk",
+            "choking_risk",
+            "self_harm_risk",
+            "precautions_note",
+            "part2_substance_use",
         ]
         widgets = {
             "date_of_birth": DATE,
@@ -39,7 +54,7 @@ class ClientForm(forms.ModelForm):
             "sharps_restriction": "No scissors, knives, wire, needles or pins without a count-out and count-in.",
             "ligature_risk": "No cord, yarn, string, ribbon or wire.",
             "part2_substance_use": "Records of substance-use treatment: every release carries the 42 CFR 2.32 "
-                                   "notice prohibiting redisclosure.",
+            "notice prohibiting redisclosure.",
         }
 
     def __init__(self, *args, sites, **kwargs):
@@ -80,9 +95,22 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = [
-            "kind", "decision", "signed_on", "signer", "signer_name", "guardian", "signature_kind", "signature_typed",
-            "signature_drawn", "exhibit_with_name", "recipient", "purpose", "information", "expires_on",
-            "expiry_event", "right_to_revoke_explained",
+            "kind",
+            "decision",
+            "signed_on",
+            "signer",
+            "signer_name",
+            "guardian",
+            "signature_kind",
+            "signature_typed",
+            "signature_drawn",
+            "exhibit_with_name",
+            "recipient",
+            "purpose",
+            "information",
+            "expires_on",
+            "expiry_event",
+            "right_to_revoke_explained",
         ]
         widgets = {
             "signed_on": DATE,
@@ -98,7 +126,9 @@ class ConsentForm(forms.ModelForm):
             "right_to_revoke_explained": "The client was told they may revoke this release in writing at any time",
             "expiry_event": "or expiry event",
         }
-        help_texts = {"kind": "The artwork scopes set the client's defaults; exhibit, publication and research also need a grant on each artwork."}
+        help_texts = {
+            "kind": "The artwork scopes set the client's defaults; exhibit, publication and research also need a grant on each artwork."
+        }
 
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +193,7 @@ class AmendmentRequestForm(forms.ModelForm):
         labels = {"received_on": "Date received", "requested_change": "The change the client asks for"}
         help_texts = {
             "gathered_info": "If the request is about one entry, link it: the entry stays as it is, and the "
-                             "addendum or the client's disagreement is shown beside it.",
+            "addendum or the client's disagreement is shown beside it.",
             "received_on": "The response is due 60 days after this date (HIPAA 164.526(b)(2)).",
         }
 
@@ -180,31 +210,48 @@ class AmendmentDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=AmendmentDecision.choices, widget=forms.RadioSelect, required=False)
     decided_on = forms.DateField(label="Date of the decision", widget=DATE)
     addendum = forms.CharField(
-        label="Addendum (if accepted)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Addendum (if accepted)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Written beside the original item, with your name and the date; the original is not changed.",
     )
     denial_reason = forms.CharField(
-        label="Reason for denial (if denied)", required=False, max_length=2000,
+        label="Reason for denial (if denied)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Sent to the client with their right to file a statement of disagreement (164.526(d)).",
     )
 
 
 class DisagreementForm(forms.Form):
-    statement = forms.CharField(label="The client's statement of disagreement", required=False, max_length=5000,
-                                widget=forms.Textarea(attrs={"rows": 4}))
+    statement = forms.CharField(
+        label="The client's statement of disagreement",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     received_on = forms.DateField(label="Date received", widget=DATE)
 
 
 class DisclosureForm(forms.ModelForm):
     class Meta:
         model = Disclosure
-        fields = ["disclosed_on", "kind", "recipient", "recipient_address", "purpose", "description", "legal_basis",
-                  "consent"]
+        fields = [
+            "disclosed_on",
+            "kind",
+            "recipient",
+            "recipient_address",
+            "purpose",
+            "description",
+            "legal_basis",
+            "consent",
+        ]
         widgets = {"disclosed_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "legal_basis": "A release on the client's authorization relies on a release of information in force "
-                           "on the date of disclosure; the other bases need none.",
+            "on the date of disclosure; the other bases need none.",
         }
 
     def __init__(self, *args, client, **kwargs):
@@ -213,8 +260,8 @@ class DisclosureForm(forms.ModelForm):
         consents = self.fields["consent"]
         consents.queryset = client.consents.filter(kind="release").order_by("-signed_on", "-id")
         consents.empty_label = "None (another legal basis)"
-        consents.label_from_instance = (
-            lambda consent: f"{consent.recipient}: signed {consent.signed_on:%d %b %Y} ({consent.state_label})"
+        consents.label_from_instance = lambda consent: (
+            f"{consent.recipient}: signed {consent.signed_on:%d %b %Y} ({consent.state_label})"
         )
 
 
@@ -229,13 +276,17 @@ class DisclosureCorrectionForm(DisclosureForm):
 
 class RestrictionForm(forms.Form):
     restricted = forms.BooleanField(
-        label="Restricted client", required=False,
+        label="Restricted client",
+        required=False,
         help_text="Only the people named below may see this client; the rest of the care team, and supervisors, "
-                  "get nothing unless they break the glass.",
+        "get nothing unless they break the glass.",
     )
     category = forms.ChoiceField(label="Why", choices=(), required=False)
     named_users = forms.ModelMultipleChoiceField(
-        label="Who may see this client", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Who may see this client",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Treatment-team members named here still do not see the address, phone or email.",
     )
 
@@ -249,9 +300,13 @@ class EmergencyAccessForm(forms.Form):
     category = forms.ChoiceField(label="What kind of need", choices=())
     # Not required here: the service refuses an empty reason and records the
     # attempt, which a form error alone would not.
-    reason = forms.CharField(label="Reason (required)", required=False, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="An admin reviews every emergency access and reads this reason.")
+    reason = forms.CharField(
+        label="Reason (required)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="An admin reviews every emergency access and reads this reason.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,5 +314,6 @@ class EmergencyAccessForm(forms.Form):
 
 
 class EmergencyReviewForm(forms.Form):
-    note = forms.CharField(label="Review note", max_length=1000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Review note", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

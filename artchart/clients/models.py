@@ -45,7 +45,9 @@ class Client(models.Model):
     ligature_risk = models.BooleanField(default=False)
     choking_risk = models.BooleanField("choking or ingestion risk", default=False)
     self_harm_risk = models.BooleanField("self-harm risk", default=False)
-    precautions_note = models.TextField("other precautions", max_length=1000, validators=[MaxLengthValidator(1000)], blank=True)
+    precautions_note = models.TextField(
+        "other precautions", max_length=1000, validators=[MaxLengthValidator(1000)], blank=True
+    )
 
     # 42 CFR Part 2: every release of this record carries the redisclosure notice.
     part2_substance_use = models.BooleanField("substance-use treatment record (42 CFR Part 2)", default=False)
@@ -217,14 +219,14 @@ class Consent(models.Model):
     signature_typed = models.CharField(max_length=200, blank=True)
     # A drawn signature as a PNG data URL from the signature pad (size-limited).
     signature_drawn = models.TextField(blank=True)
-    exhibit_with_name = models.BooleanField(
-        "show the client's name when exhibited", default=False
-    )
+    exhibit_with_name = models.BooleanField("show the client's name when exhibited", default=False)
 
     # Release of information (HIPAA 164.508)
     recipient = models.CharField(max_length=200, blank=True)
     purpose = models.CharField(max_length=300, blank=True)
-    information = models.TextField("information to be released", max_length=1000, validators=[MaxLengthValidator(1000)], blank=True)
+    information = models.TextField(
+        "information to be released", max_length=1000, validators=[MaxLengthValidator(1000)], blank=True
+    )
     expires_on = models.DateField(null=True, blank=True)
     expiry_event = models.CharField(max_length=200, blank=True)
     right_to_revoke_explained = models.BooleanField(default=False)
@@ -377,8 +379,9 @@ class ClientRestriction(models.Model):
 class EmergencyAccessDesignation(models.Model):
     """An admin's designation of a user who may break the glass (an account flag kept beside the user)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="break_glass_designation")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="break_glass_designation"
+    )
     designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     designated_at = models.DateTimeField(default=timezone.now)
 
@@ -405,8 +408,9 @@ class EmergencyAccess(models.Model):
     reason = models.TextField(max_length=500, validators=[MaxLengthValidator(500)])
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(max_length=1000, validators=[MaxLengthValidator(1000)], blank=True)
 
@@ -432,7 +436,9 @@ class EmergencyAccess(models.Model):
 AMENDMENT_NEEDS_ITEM = "Say which part of the record the client asks to amend."
 AMENDMENT_NEEDS_CHANGE = "Write down the change the client asks for."
 AMENDMENT_ITEM_OTHER_CLIENT = "Choose an entry of this client's record."
-AMENDMENT_ITEM_NOT_GATHERED = "A gathered-information entry is linked only when the part of the record is gathered information."
+AMENDMENT_ITEM_NOT_GATHERED = (
+    "A gathered-information entry is linked only when the part of the record is gathered information."
+)
 AMENDMENT_ALREADY_DECIDED = "This request was already decided; a decision is never changed."
 AMENDMENT_DECISION_NEEDED = "Choose whether the amendment is accepted or denied."
 AMENDMENT_DECIDED_BEFORE_RECEIVED = "The decision cannot come before the request was received."
@@ -474,7 +480,11 @@ class AmendmentRequest(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="amendment_requests")
     part = models.CharField("part of the record", max_length=16, choices=AmendmentPart.choices)
     gathered_info = models.ForeignKey(
-        GatheredInfo, on_delete=models.RESTRICT, null=True, blank=True, related_name="amendment_requests",
+        GatheredInfo,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="amendment_requests",
         verbose_name="gathered-information entry",
     )
     item = models.CharField("which item, in the client's words", max_length=300, blank=True)
@@ -651,20 +661,23 @@ class Disclosure(models.Model):
     recipient = models.CharField(max_length=200, blank=True)
     recipient_address = models.CharField("recipient's address, if known", max_length=300, blank=True)
     purpose = models.CharField(max_length=300, blank=True)
-    description = models.TextField("what was released", max_length=2000, validators=[MaxLengthValidator(2000)],
-                                   blank=True)
+    description = models.TextField(
+        "what was released", max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
+    )
     legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, default=LegalBasis.AUTHORIZATION)
     consent = models.ForeignKey(
-        Consent, on_delete=models.RESTRICT, null=True, blank=True, related_name="disclosures",
+        Consent,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="disclosures",
         verbose_name="release of information relied on",
     )
     # The 42 CFR 2.32 notice as it accompanied this release (empty for records outside Part 2).
     redisclosure_notice = models.TextField(blank=True)
     disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    corrects = models.ForeignKey(
-        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="corrections"
-    )
+    corrects = models.ForeignKey("self", on_delete=models.RESTRICT, null=True, blank=True, related_name="corrections")
     correction_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -688,8 +701,11 @@ class Disclosure(models.Model):
                 errors["consent"] = CONSENT_OTHER_CLIENT
             elif consent.kind != ConsentKind.RELEASE:
                 errors["consent"] = CONSENT_NOT_RELEASE
-            elif (self.legal_basis == LegalBasis.AUTHORIZATION and self.disclosed_on
-                  and not release_in_force_on(consent, self.disclosed_on)):
+            elif (
+                self.legal_basis == LegalBasis.AUTHORIZATION
+                and self.disclosed_on
+                and not release_in_force_on(consent, self.disclosed_on)
+            ):
                 errors["consent"] = CONSENT_NOT_IN_FORCE
         elif self.legal_basis == LegalBasis.AUTHORIZATION:
             errors["consent"] = DISCLOSURE_NEEDS_CONSENT

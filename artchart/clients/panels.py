@@ -22,8 +22,13 @@ def dashboard_panels(user) -> list[Panel]:
     panels = []
     if user.role not in (Role.ADMIN, Role.PROGRAM_ADMIN):
         mine = selectors.clients_visible_to(user).filter(care_team__user=user, status="active")
-        panels.append(Panel("clients/_dashboard_my_clients.html", {
-            "clients": shown(list(mine[:DASHBOARD_CLIENTS])), "count": mine.count()}, order=49))
+        panels.append(
+            Panel(
+                "clients/_dashboard_my_clients.html",
+                {"clients": shown(list(mine[:DASHBOARD_CLIENTS])), "count": mine.count()},
+                order=49,
+            )
+        )
     if user.role == Role.PROGRAM_ADMIN:
         counts = selectors.active_client_counts_by_site(user)
         site_counts = [(site, counts.get(site.pk, 0)) for site in active_sites_for(user)]
@@ -32,8 +37,13 @@ def dashboard_panels(user) -> list[Panel]:
         unreviewed = selectors.emergency_accesses_unreviewed_for_admin(user)
         accesses = list(unreviewed[:DASHBOARD_CLIENTS])
         shown(access.client for access in accesses)
-        panels.append(Panel("clients/_dashboard_break_glass_review.html",
-                            {"accesses": accesses, "count": unreviewed.count()}, order=50))
+        panels.append(
+            Panel(
+                "clients/_dashboard_break_glass_review.html",
+                {"accesses": accesses, "count": unreviewed.count()},
+                order=50,
+            )
+        )
     elif may_break_glass(user):
         panels.append(Panel("clients/_dashboard_break_glass.html", order=51))
     panels.append(Panel("clients/_dashboard_recent.html", {"recent": _recent_activity(user)}, order=90))

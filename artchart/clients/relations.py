@@ -69,8 +69,9 @@ def _team_counts_for(user, client_id: int) -> bool:
 
 def running_emergency_accesses(user) -> QuerySet:
     """The user's emergency accesses still running (and only while the user is still designated)."""
-    return EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now(),
-                                          user__break_glass_designation__isnull=False)
+    return EmergencyAccess.objects.filter(
+        user=user, expires_at__gt=timezone.now(), user__break_glass_designation__isnull=False
+    )
 
 
 def may_break_glass(user) -> bool:
@@ -137,9 +138,11 @@ def client_ids_allowing(user, area: Area, action: Action) -> QuerySet:
     if not (user and user.is_authenticated and user.is_active):
         return Client.objects.none().values("pk")
     allowed = {relation for relation, actions in ACCESS[area].items() if action in actions}
-    team_roles = [relation.value for relation in allowed
-                  if relation in (Relation.PRIMARY, Relation.CO_THERAPIST, Relation.INTERN, Relation.SUPERVISOR,
-                                  Relation.VIEWER)]
+    team_roles = [
+        relation.value
+        for relation in allowed
+        if relation in (Relation.PRIMARY, Relation.CO_THERAPIST, Relation.INTERN, Relation.SUPERVISOR, Relation.VIEWER)
+    ]
     who = Q(user=user, role__in=team_roles)
     if Relation.SUPERVISOR in allowed:
         who |= _supervised_by(user, prefix="user__")

@@ -169,9 +169,7 @@ TEAM_ORDER = ["primary", "co_therapist", "supervisor", "intern", "viewer"]
 def care_team_of(client_id: int) -> QuerySet[CareTeamMembership]:
     rank = Case(*[When(role=role, then=Value(i)) for i, role in enumerate(TEAM_ORDER)], output_field=IntegerField())
     return (
-        CareTeamMembership.objects.filter(client_id=client_id)
-        .select_related("user")
-        .order_by(rank, "user__last_name")
+        CareTeamMembership.objects.filter(client_id=client_id).select_related("user").order_by(rank, "user__last_name")
     )
 
 
@@ -252,7 +250,8 @@ def break_glass_search(user: User, *, q: str = "") -> QuerySet[Client]:
     if len(q) < BREAK_GLASS_SEARCH_MIN:
         return Client.objects.none()
     clients = Client.objects.filter(organization_id=user.organization_id).only(  # type: ignore[misc]
-        "id", "legal_first_name", "legal_last_name", "preferred_name")
+        "id", "legal_first_name", "legal_last_name", "preferred_name"
+    )
     for word in q.split():
         clients = clients.filter(
             Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word) | Q(preferred_name__icontains=word)
@@ -302,9 +301,12 @@ def emergency_access_get_for_admin(admin: User, access_id: int) -> EmergencyAcce
 def restriction_candidates(client_id: int) -> QuerySet[User]:
     """Who may be named on a restricted client: its care team and the supervisors of its members."""
     members = CareTeamMembership.objects.filter(client_id=client_id).values("user_id")
-    supervisors = SupervisionLink.objects.filter(supervisee_id__in=members, ended_on__isnull=True).values("supervisor_id")
+    supervisors = SupervisionLink.objects.filter(supervisee_id__in=members, ended_on__isnull=True).values(
+        "supervisor_id"
+    )
     return User.objects.filter(Q(pk__in=members) | Q(pk__in=supervisors), is_active=True).order_by(
-        "last_name", "first_name", "id")
+        "last_name", "first_name", "id"
+    )
 
 
 # --- amendments and disclosures -------------------------------------------------------------------
@@ -312,7 +314,11 @@ def restriction_candidates(client_id: int) -> QuerySet[User]:
 
 def amendments_of(access: ClientAccess) -> QuerySet[AmendmentRequest]:
     return AmendmentRequest.objects.filter(client=access.client).select_related(
-        "gathered_info", "recorded_by", "decided_by", "disagreement_recorded_by", "addendum__author",
+        "gathered_info",
+        "recorded_by",
+        "decided_by",
+        "disagreement_recorded_by",
+        "addendum__author",
     )
 
 

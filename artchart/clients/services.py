@@ -44,15 +44,43 @@ from artchart.core.permissions import Action, Area, allows, may_break_glass, rel
 from artchart.core.services import NOT_SAME_ORGANIZATION
 
 CLIENT_FIELDS = (
-    "site", "legal_first_name", "legal_last_name", "preferred_name", "pronouns", "date_of_birth",
-    "phone", "email", "address", "status", "referral_source", "latex_allergy", "allergies",
-    "sharps_restriction", "ligature_risk", "choking_risk", "self_harm_risk", "precautions_note",
+    "site",
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "status",
+    "referral_source",
+    "latex_allergy",
+    "allergies",
+    "sharps_restriction",
+    "ligature_risk",
+    "choking_risk",
+    "self_harm_risk",
+    "precautions_note",
     "part2_substance_use",
 )
 CONTACT_FIELDS = ("name", "relationship", "is_guardian", "is_emergency", "phone", "email", "address", "notes")
 CONSENT_FIELDS = (
-    "kind", "decision", "signed_on", "signer", "signer_name", "guardian", "signature_kind", "signature_typed",
-    "signature_drawn", "exhibit_with_name", "recipient", "purpose", "information", "expires_on", "expiry_event",
+    "kind",
+    "decision",
+    "signed_on",
+    "signer",
+    "signer_name",
+    "guardian",
+    "signature_kind",
+    "signature_typed",
+    "signature_drawn",
+    "exhibit_with_name",
+    "recipient",
+    "purpose",
+    "information",
+    "expires_on",
+    "expiry_event",
     "right_to_revoke_explained",
 )
 LAST_PRIMARY = "A care team needs a primary therapist: name another before removing this one."
@@ -81,10 +109,10 @@ MAGIC = {
 }
 
 CREATOR_TEAM_ROLE: dict[str, CareTeamRole] = {
-    Role.THERAPIST: CareTeamRole.PRIMARY, Role.SUPERVISOR: CareTeamRole.PRIMARY, Role.INTERN: CareTeamRole.INTERN,
+    Role.THERAPIST: CareTeamRole.PRIMARY,
+    Role.SUPERVISOR: CareTeamRole.PRIMARY,
+    Role.INTERN: CareTeamRole.INTERN,
 }
-
-
 
 
 # --- clients ------------------------------------------------------------------------
@@ -116,15 +144,18 @@ def client_update(*, by: User, client: Client, **fields: Any) -> Client:
     client.updated_at = timezone.now()
     client.full_clean()
     client.save()
-    audit.record(actor=by, action=ClientAction.CLIENT_UPDATE, obj=client,
-                 client_ids=[client.pk], detail={"fields": changed})
+    audit.record(
+        actor=by, action=ClientAction.CLIENT_UPDATE, obj=client, client_ids=[client.pk], detail={"fields": changed}
+    )
     return client
 
 
 @transaction.atomic
 def diagnosis_add(*, by: User, client: Client, icd10_code: str, label: str, is_primary: bool = False) -> Diagnosis:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
-    diagnosis = Diagnosis(client=client, icd10_code=icd10_code.strip().upper(), label=label.strip(), is_primary=is_primary)
+    diagnosis = Diagnosis(
+        client=client, icd10_code=icd10_code.strip().upper(), label=label.strip(), is_primary=is_primary
+    )
     diagnosis.full_clean()
     if is_primary:
         client.diagnoses.filter(is_primary=True).update(is_primary=False)
@@ -161,8 +192,13 @@ def contact_update(*, by: User, contact: Contact, **fields: Any) -> Contact:
     if changed:
         contact.full_clean()
         contact.save()
-        audit.record(actor=by, action=ClientAction.CONTACT_UPDATE, obj=contact, client_ids=[contact.client_id],
-                     detail={"fields": changed})
+        audit.record(
+            actor=by,
+            action=ClientAction.CONTACT_UPDATE,
+            obj=contact,
+            client_ids=[contact.client_id],
+            detail={"fields": changed},
+        )
     return contact
 
 
@@ -185,8 +221,13 @@ def consent_record(*, by: User, client: Client, **fields: Any) -> Consent:
     apply_changes(consent, fields, CONSENT_FIELDS)
     consent.full_clean()
     consent.save()
-    audit.record(actor=by, action=ClientAction.CONSENT_RECORD, obj=consent, client_ids=[client.pk],
-                 detail={"kind": consent.kind, "decision": consent.decision})
+    audit.record(
+        actor=by,
+        action=ClientAction.CONSENT_RECORD,
+        obj=consent,
+        client_ids=[client.pk],
+        detail={"kind": consent.kind, "decision": consent.decision},
+    )
     return consent
 
 
@@ -204,8 +245,13 @@ def consent_revoke(*, by: User, consent: Consent, on: dt.date | None = None, not
         raise ValidationError({"revoked_on": v.DATE_IN_FUTURE})
     consent.revoked_on, consent.revoked_by, consent.revocation_note = on, by, note[:300]
     consent.save(update_fields=["revoked_on", "revoked_by", "revocation_note"])
-    audit.record(actor=by, action=ClientAction.CONSENT_REVOKE, obj=consent, client_ids=[consent.client_id],
-                 detail={"kind": consent.kind})
+    audit.record(
+        actor=by,
+        action=ClientAction.CONSENT_REVOKE,
+        obj=consent,
+        client_ids=[consent.client_id],
+        detail={"kind": consent.kind},
+    )
     return consent
 
 
@@ -249,7 +295,11 @@ def _store_by_hash(upload: File[bytes], ext: str) -> tuple[str, str]:
 
 @transaction.atomic
 def gathered_info_add(
-    *, by: User, client: Client, documents: Iterable[File[bytes]] = (), **fields: Any,
+    *,
+    by: User,
+    client: Client,
+    documents: Iterable[File[bytes]] = (),
+    **fields: Any,
 ) -> GatheredInfo:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     entry = GatheredInfo(client=client, author=by)
@@ -261,11 +311,20 @@ def gathered_info_add(
     for upload, ext, content_type in checked:
         name, sha = _store_by_hash(upload, ext)
         GatheredDocument.objects.create(
-            entry=entry, file=name, original_name=(upload.name or "")[:200], content_type=content_type,
-            size=upload.size, sha256=sha,
+            entry=entry,
+            file=name,
+            original_name=(upload.name or "")[:200],
+            content_type=content_type,
+            size=upload.size,
+            sha256=sha,
         )
-    audit.record(actor=by, action=ClientAction.GATHERED_INFO_ADD, obj=entry, client_ids=[client.pk],
-                 detail={"source": entry.source, "documents": len(checked)})
+    audit.record(
+        actor=by,
+        action=ClientAction.GATHERED_INFO_ADD,
+        obj=entry,
+        client_ids=[client.pk],
+        detail={"source": entry.source, "documents": len(checked)},
+    )
     return entry
 
 
@@ -286,15 +345,25 @@ def amendment_request_record(*, by: User, client: Client, **fields: Any) -> reco
     apply_changes(amendment, fields, AMENDMENT_FIELDS)
     amendment.full_clean()
     amendment.save()
-    audit.record(actor=by, action=ClientAction.AMENDMENT_REQUEST, obj=amendment, client_ids=[client.pk],
-                 detail={"part": amendment.part, "gathered_info": amendment.gathered_info_id})
+    audit.record(
+        actor=by,
+        action=ClientAction.AMENDMENT_REQUEST,
+        obj=amendment,
+        client_ids=[client.pk],
+        detail={"part": amendment.part, "gathered_info": amendment.gathered_info_id},
+    )
     return amendment
 
 
 @transaction.atomic
 def amendment_decide(
-    *, by: User, amendment: record.AmendmentRequest, decision: str, decided_on: dt.date | None = None,
-    addendum: str = "", denial_reason: str = "",
+    *,
+    by: User,
+    amendment: record.AmendmentRequest,
+    decision: str,
+    decided_on: dt.date | None = None,
+    addendum: str = "",
+    denial_reason: str = "",
 ) -> record.AmendmentRequest:
     """Accept (an addendum is written beside the original) or deny (with the reason). Decided once."""
     require_client_access(by, amendment.client_id, Area.DEMOGRAPHICS, Action.WRITE)
@@ -318,23 +387,32 @@ def amendment_decide(
         try:
             note.full_clean(exclude=["request", "written_on"])
         except ValidationError as exc:
-            errors.update({"addendum" if name == "text" else name: messages
-                           for name, messages in exc.error_dict.items()})
+            errors.update(
+                {"addendum" if name == "text" else name: messages for name, messages in exc.error_dict.items()}
+            )
     if errors:
         raise ValidationError(errors)
     amendment.save(update_fields=["decision", "decided_on", "decided_by", "denial_reason"])
     if note is not None:
         note.save()
     accepted = decision == record.AmendmentDecision.ACCEPTED
-    audit.record(actor=by, action=ClientAction.AMENDMENT_ACCEPTED if accepted else ClientAction.AMENDMENT_DENIED,
-                 obj=amendment, client_ids=[amendment.client_id],
-                 detail={"addendum": note.pk if note else None})
+    audit.record(
+        actor=by,
+        action=ClientAction.AMENDMENT_ACCEPTED if accepted else ClientAction.AMENDMENT_DENIED,
+        obj=amendment,
+        client_ids=[amendment.client_id],
+        detail={"addendum": note.pk if note else None},
+    )
     return amendment
 
 
 @transaction.atomic
 def amendment_disagreement_record(
-    *, by: User, amendment: record.AmendmentRequest, statement: str, received_on: dt.date | None = None,
+    *,
+    by: User,
+    amendment: record.AmendmentRequest,
+    statement: str,
+    received_on: dt.date | None = None,
 ) -> record.AmendmentRequest:
     """Attach the client's statement of disagreement to a denied request (once)."""
     require_client_access(by, amendment.client_id, Area.DEMOGRAPHICS, Action.WRITE)
@@ -351,10 +429,12 @@ def amendment_disagreement_record(
     try:
         amendment.full_clean()
     except ValidationError as exc:
-        raise ValidationError({
-            {"disagreement": "statement", "disagreement_received_on": "received_on"}.get(name, name): messages
-            for name, messages in exc.error_dict.items()
-        }) from None
+        raise ValidationError(
+            {
+                {"disagreement": "statement", "disagreement_received_on": "received_on"}.get(name, name): messages
+                for name, messages in exc.error_dict.items()
+            }
+        ) from None
     amendment.save(update_fields=["disagreement", "disagreement_received_on", "disagreement_recorded_by"])
     audit.record(actor=by, action=ClientAction.AMENDMENT_DISAGREEMENT, obj=amendment, client_ids=[amendment.client_id])
     return amendment
@@ -363,13 +443,25 @@ def amendment_disagreement_record(
 # --- disclosures (HIPAA 164.528, 42 CFR Part 2) ------------------------------------------------------
 
 DISCLOSURE_FIELDS = (
-    "kind", "disclosed_on", "recipient", "recipient_address", "purpose", "description", "legal_basis", "consent",
+    "kind",
+    "disclosed_on",
+    "recipient",
+    "recipient_address",
+    "purpose",
+    "description",
+    "legal_basis",
+    "consent",
 )
 
 
 @transaction.atomic
 def disclosure_record(
-    *, by: User, client: Client, corrects: record.Disclosure | None = None, correction_reason: str = "", **fields: Any,
+    *,
+    by: User,
+    client: Client,
+    corrects: record.Disclosure | None = None,
+    correction_reason: str = "",
+    **fields: Any,
 ) -> record.Disclosure:
     """Record one release of the client's information outside the practice. The one way to do so.
 
@@ -384,39 +476,51 @@ def disclosure_record(
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     fields.setdefault("disclosed_on", timezone.localdate())
     disclosure = record.Disclosure(
-        client=client, disclosed_by=by, corrects=corrects, correction_reason=correction_reason,
+        client=client,
+        disclosed_by=by,
+        corrects=corrects,
+        correction_reason=correction_reason,
         redisclosure_notice=record.PART2_REDISCLOSURE_NOTICE if client.part2_substance_use else "",
     )
     apply_changes(disclosure, fields, DISCLOSURE_FIELDS)
     disclosure.full_clean()
     disclosure.save()
     audit.record(
-        actor=by, action=ClientAction.DISCLOSURE_CORRECT if corrects else ClientAction.DISCLOSURE_RECORD,
+        actor=by,
+        action=ClientAction.DISCLOSURE_CORRECT if corrects else ClientAction.DISCLOSURE_RECORD,
         obj=disclosure,
         client_ids=[client.pk],
-        detail={"kind": disclosure.kind, "legal_basis": disclosure.legal_basis, "consent": disclosure.consent_id,
-                "corrects": disclosure.corrects_id, "part2": bool(disclosure.redisclosure_notice)},
+        detail={
+            "kind": disclosure.kind,
+            "legal_basis": disclosure.legal_basis,
+            "consent": disclosure.consent_id,
+            "corrects": disclosure.corrects_id,
+            "part2": bool(disclosure.redisclosure_notice),
+        },
     )
     return disclosure
 
 
 def disclosure_correct(
-    *, by: User, original: record.Disclosure, correction_reason: str, **fields: Any,
+    *,
+    by: User,
+    original: record.Disclosure,
+    correction_reason: str,
+    **fields: Any,
 ) -> record.Disclosure:
     """Append a correction of ``original``: its values, overridden by ``fields``, and the reason."""
     columns = {field.name: field.attname for field in original._meta.concrete_fields}
     values = {name: getattr(original, columns[name]) for name in DISCLOSURE_FIELDS}
     values.update(fields)
-    return disclosure_record(by=by, client=original.client, corrects=original, correction_reason=correction_reason,
-                             **values)
+    return disclosure_record(
+        by=by, client=original.client, corrects=original, correction_reason=correction_reason, **values
+    )
 
 
 # --- restricted clients -------------------------------------------------------------------
 
 RESTRICTION_NEEDS_NAMES = "Name at least one person who may see this client."
-RESTRICTION_NEEDS_PRIMARY = (
-    "Name the client's primary therapist among those allowed: otherwise nobody treating the client could open the chart."
-)
+RESTRICTION_NEEDS_PRIMARY = "Name the client's primary therapist among those allowed: otherwise nobody treating the client could open the chart."
 RESTRICTION_NAMES_OUTSIDERS = "Only members of this client's care team, and their supervisors, can be named."
 NOT_RESTRICTED = "This client is not restricted."
 
@@ -449,8 +553,14 @@ def client_restrict(*, by: User, client: Client, category: str, named_users: Ite
     restriction.full_clean(exclude=["named_users"])
     restriction.save()
     restriction.named_users.set(named)
-    audit.record(actor=by, action=ClientAction.CLIENT_RESTRICT, obj=restriction, client_ids=[client.pk], flagged=True,
-                 detail={"category": category, "named_user_ids": sorted(named), "new": creating})
+    audit.record(
+        actor=by,
+        action=ClientAction.CLIENT_RESTRICT,
+        obj=restriction,
+        client_ids=[client.pk],
+        flagged=True,
+        detail={"category": category, "named_user_ids": sorted(named), "new": creating},
+    )
     return restriction
 
 
@@ -461,8 +571,14 @@ def client_unrestrict(*, by: User, client: Client) -> None:
     restriction = ClientRestriction.objects.select_for_update().filter(client=client).first()
     if restriction is None:
         raise ValidationError(NOT_RESTRICTED)
-    audit.record(actor=by, action=ClientAction.CLIENT_UNRESTRICT, obj=restriction, client_ids=[client.pk], flagged=True,
-                 detail={"category": restriction.category})
+    audit.record(
+        actor=by,
+        action=ClientAction.CLIENT_UNRESTRICT,
+        obj=restriction,
+        client_ids=[client.pk],
+        flagged=True,
+        detail={"category": restriction.category},
+    )
     restriction.delete()
 
 
@@ -471,7 +587,9 @@ def client_unrestrict(*, by: User, client: Client) -> None:
 BREAK_GLASS_REASON_REQUIRED = "Say why you need emergency access: a reason is required, and an admin will review it."
 BREAK_GLASS_NOT_DESIGNATED = "Emergency access is only for people an admin has designated to break the glass."
 BREAK_GLASS_NOT_NEEDED = "You can already open this client's chart; emergency access is not needed."
-DESIGNATION_CLINICAL_ONLY = "Emergency access is for clinicians: an admin or program administrator cannot be designated."
+DESIGNATION_CLINICAL_ONLY = (
+    "Emergency access is for clinicians: an admin or program administrator cannot be designated."
+)
 REVIEW_NOTE_REQUIRED = "Write a note on what you found: the review is part of the record."
 REVIEWED_ALREADY = "This emergency access was already reviewed."
 
@@ -484,9 +602,14 @@ def break_glass_minutes() -> int:
 def _refuse_break_glass(*, by: User, client: Client, why: str) -> None:
     """Record a refused break-the-glass as a flagged security event, committed even though the request fails."""
     with transaction.atomic():
-        audit.record(actor=by, action=ClientAction.BREAK_GLASS_REFUSED, obj=client,
-                     client_ids=[client.pk], flagged=True,
-                     detail={"why": why})
+        audit.record(
+            actor=by,
+            action=ClientAction.BREAK_GLASS_REFUSED,
+            obj=client,
+            client_ids=[client.pk],
+            flagged=True,
+            detail={"why": why},
+        )
 
 
 def emergency_access_start(*, by: User, client: Client, category: str, reason: str) -> EmergencyAccess:
@@ -511,13 +634,25 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
         raise ValidationError({"reason": BREAK_GLASS_REASON_REQUIRED})
     now = timezone.now()
     minutes = break_glass_minutes()
-    access = EmergencyAccess(client=client, user=by, category=category, reason=reason, started_at=now,
-                             expires_at=now + dt.timedelta(minutes=minutes))
+    access = EmergencyAccess(
+        client=client,
+        user=by,
+        category=category,
+        reason=reason,
+        started_at=now,
+        expires_at=now + dt.timedelta(minutes=minutes),
+    )
     access.full_clean()
     with transaction.atomic():
         access.save()
-        audit.record(actor=by, action=ClientAction.BREAK_GLASS_START, obj=access, client_ids=[client.pk], flagged=True,
-                     detail={"category": category, "minutes": minutes})
+        audit.record(
+            actor=by,
+            action=ClientAction.BREAK_GLASS_START,
+            obj=access,
+            client_ids=[client.pk],
+            flagged=True,
+            detail={"category": category, "minutes": minutes},
+        )
     return access
 
 
@@ -538,8 +673,13 @@ def emergency_access_review(*, by: User, access: EmergencyAccess, note: str) -> 
     access.reviewed_by, access.reviewed_at, access.review_note = by, timezone.now(), note
     access.full_clean()
     access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    audit.record(actor=by, action=ClientAction.BREAK_GLASS_REVIEW, obj=access, client_ids=[access.client_id],
-                 detail={"emergency_user_id": access.user_id})
+    audit.record(
+        actor=by,
+        action=ClientAction.BREAK_GLASS_REVIEW,
+        obj=access,
+        client_ids=[access.client_id],
+        detail={"emergency_user_id": access.user_id},
+    )
     return access
 
 
@@ -583,19 +723,34 @@ def care_team_add(*, by: User, client_id: int, user: User, role: str) -> CareTea
     membership = CareTeamMembership(client_id=client_id, user=user, role=role)
     membership.full_clean()
     membership.save()
-    audit.record(actor=by, action=ClientAction.CARE_TEAM_ADD, obj=membership, client_ids=[client_id],
-                 detail={"user": user.pk, "role": role}, flagged=True)
+    audit.record(
+        actor=by,
+        action=ClientAction.CARE_TEAM_ADD,
+        obj=membership,
+        client_ids=[client_id],
+        detail={"user": user.pk, "role": role},
+        flagged=True,
+    )
     return membership
 
 
 @transaction.atomic
 def care_team_remove(*, by: User, membership: CareTeamMembership) -> None:
     require_client_access(by, membership.client_id, Area.CARE_TEAM, Action.MANAGE)
-    if membership.role == CareTeamRole.PRIMARY and not CareTeamMembership.objects.filter(
-        client_id=membership.client_id, role=CareTeamRole.PRIMARY
-    ).exclude(pk=membership.pk).exists():
+    if (
+        membership.role == CareTeamRole.PRIMARY
+        and not CareTeamMembership.objects.filter(client_id=membership.client_id, role=CareTeamRole.PRIMARY)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
         raise ValidationError(LAST_PRIMARY)
     detail = {"user": membership.user_id, "role": membership.role}
-    audit.record(actor=by, action=ClientAction.CARE_TEAM_REMOVE, obj=membership, client_ids=[membership.client_id],
-                 detail=detail, flagged=True)
+    audit.record(
+        actor=by,
+        action=ClientAction.CARE_TEAM_REMOVE,
+        obj=membership,
+        client_ids=[membership.client_id],
+        detail=detail,
+        flagged=True,
+    )
     membership.delete()

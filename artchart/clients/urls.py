@@ -22,14 +22,18 @@ urlpatterns = [
     path("<int:client_id>/amendments/new/", views.amendment_add, name="amendment_add"),
     path("<int:client_id>/amendments/<int:amendment_id>/", views.amendment_detail, name="amendment_detail"),
     path("<int:client_id>/amendments/<int:amendment_id>/decide/", views.amendment_decide, name="amendment_decide"),
-    path("<int:client_id>/amendments/<int:amendment_id>/disagreement/", views.amendment_disagreement,
-         name="amendment_disagreement"),
+    path(
+        "<int:client_id>/amendments/<int:amendment_id>/disagreement/",
+        views.amendment_disagreement,
+        name="amendment_disagreement",
+    ),
     path("<int:client_id>/disclosures/", views.accounting, name="accounting"),
     path("<int:client_id>/disclosures/accounting.csv", views.accounting_csv, name="accounting_csv"),
     path("<int:client_id>/disclosures/new/", views.disclosure_add, name="disclosure_add"),
     path("<int:client_id>/disclosures/<int:disclosure_id>/", views.disclosure_detail, name="disclosure_detail"),
-    path("<int:client_id>/disclosures/<int:disclosure_id>/correct/", views.disclosure_correct,
-         name="disclosure_correct"),
+    path(
+        "<int:client_id>/disclosures/<int:disclosure_id>/correct/", views.disclosure_correct, name="disclosure_correct"
+    ),
     path("<int:client_id>/care-team/", views.care_team, name="care_team"),
     path("<int:client_id>/care-team/<int:membership_id>/remove/", views.care_team_remove, name="care_team_remove"),
     path("documents/<int:document_id>/", views.document_download, name="document"),

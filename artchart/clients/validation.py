@@ -12,7 +12,9 @@ from django.utils import timezone
 
 DOB_IN_FUTURE = "The date of birth cannot be in the future."
 DOB_TOO_OLD = "Check the date of birth: that would make the client over 120."
-ICD10_MALFORMED = "Enter an ICD-10 code such as F43.10 or F32.A: a letter, two characters, then an optional dot and up to four more."
+ICD10_MALFORMED = (
+    "Enter an ICD-10 code such as F43.10 or F32.A: a letter, two characters, then an optional dot and up to four more."
+)
 RELEASE_NEEDS_RECIPIENT = "A release of information names who receives it."
 RELEASE_NEEDS_PURPOSE = "A release of information states its purpose."
 RELEASE_NEEDS_WHAT = "Say what information may be released."
@@ -56,7 +58,7 @@ def validate_drawn_signature(value: str) -> None:
     if not value.startswith(DRAWN_SIGNATURE_PREFIX) or len(value) > DRAWN_SIGNATURE_MAX_CHARS:
         raise ValidationError(DRAWN_SIGNATURE_INVALID, code="signature")
     try:
-        png = base64.b64decode(value[len(DRAWN_SIGNATURE_PREFIX):], validate=True)
+        png = base64.b64decode(value[len(DRAWN_SIGNATURE_PREFIX) :], validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError(DRAWN_SIGNATURE_INVALID, code="signature") from None
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -38,9 +38,6 @@ from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.core.selectors import active_sites_for, colleagues_of, sites_for
 
 
-
-
-
 def _chart(client_id: int):
     return redirect("clients:chart", client_id)
 
@@ -55,13 +52,20 @@ def client_list(request):
     status = request.GET.get("status", "")
     site_id = request.GET.get("site", "")
     site_id = int(site_id) if site_id.isdigit() else None
-    clients = selectors.client_search(request.user, q=q, status=status if status in ClientStatus.values else "",
-                                      site_id=site_id)
+    clients = selectors.client_search(
+        request.user, q=q, status=status if status in ClientStatus.values else "", site_id=site_id
+    )
     page = page_of(request, clients)
     selectors.shown(page.object_list)
     context = {
-        "nav": "clients", "page": page, "query": query_without_page(request), "q": q, "status": status, "site_id": site_id,
-        "statuses": ClientStatus.choices, "sites": sites_for(request.user),
+        "nav": "clients",
+        "page": page,
+        "query": query_without_page(request),
+        "q": q,
+        "status": status,
+        "site_id": site_id,
+        "statuses": ClientStatus.choices,
+        "sites": sites_for(request.user),
         "may_create": request.user.role in services.CREATOR_TEAM_ROLE,
     }
     template = "clients/_client_rows.html" if request.headers.get("HX-Request") else "clients/client_list.html"
@@ -118,8 +122,11 @@ def client_edit(request, client_id: int):
     form = ClientForm(request.POST or None, instance=client, sites=sites.distinct())
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_update(by=request.user, client=selectors.client_get_for_user(request.user, client_id).client,
-                                   **form.cleaned_data)
+            services.client_update(
+                by=request.user,
+                client=selectors.client_get_for_user(request.user, client_id).client,
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -144,9 +151,17 @@ def diagnosis_add(request, client_id: int):
         else:
             messages.success(request, "The diagnosis was added.")
             return _chart(client_id)
-    return render(request, "clients/simple_form.html", {
-        "form": form, "client": access.client, "title": "Add a diagnosis", "submit": "Add diagnosis", "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/simple_form.html",
+        {
+            "form": form,
+            "client": access.client,
+            "title": "Add a diagnosis",
+            "submit": "Add diagnosis",
+            "nav": "clients",
+        },
+    )
 
 
 @require_POST
@@ -171,10 +186,17 @@ def contact_add(request, client_id: int):
         services.contact_add(by=request.user, client=access.client, **form.cleaned_data)
         messages.success(request, "The contact was added.")
         return _chart(client_id)
-    return render(request, "clients/simple_form.html", {
-        "form": form, "client": access.client, "title": "Add a contact or guardian", "submit": "Add contact",
-        "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/simple_form.html",
+        {
+            "form": form,
+            "client": access.client,
+            "title": "Add a contact or guardian",
+            "submit": "Add contact",
+            "nav": "clients",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,10 +209,17 @@ def contact_edit(request, client_id: int, contact_id: int):
         services.contact_update(by=request.user, contact=selectors.contact_get(access, contact_id), **form.cleaned_data)
         messages.success(request, "The contact was saved.")
         return _chart(client_id)
-    return render(request, "clients/simple_form.html", {
-        "form": form, "client": access.client, "title": f"Edit {contact.name}", "submit": "Save contact",
-        "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/simple_form.html",
+        {
+            "form": form,
+            "client": access.client,
+            "title": f"Edit {contact.name}",
+            "submit": "Save contact",
+            "nav": "clients",
+        },
+    )
 
 
 @require_POST
@@ -213,8 +242,9 @@ def contact_remove(request, client_id: int, contact_id: int):
 @login_required
 def consent_add(request, client_id: int):
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
-    form = ConsentForm(request.POST or None, client=access.client,
-                       initial={"kind": request.GET.get("kind", ""), "signed_on": _today()})
+    form = ConsentForm(
+        request.POST or None, client=access.client, initial={"kind": request.GET.get("kind", ""), "signed_on": _today()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(by=request.user, client=access.client, **form.cleaned_data)
@@ -231,10 +261,17 @@ def consent_add(request, client_id: int):
 def consent_detail(request, client_id: int, consent_id: int):
     access = selectors.client_get_for_user(request.user, client_id)
     consent = selectors.consent_get(access, consent_id)
-    return render(request, "clients/consent_detail.html", {
-        "client": access.client, "access": access, "consent": consent, "nav": "clients",
-        "revoke_form": RevokeConsentForm(initial={"revoked_on": _today()}),
-    })
+    return render(
+        request,
+        "clients/consent_detail.html",
+        {
+            "client": access.client,
+            "access": access,
+            "consent": consent,
+            "nav": "clients",
+            "revoke_form": RevokeConsentForm(initial={"revoked_on": _today()}),
+        },
+    )
 
 
 @require_POST
@@ -245,16 +282,26 @@ def consent_revoke(request, client_id: int, consent_id: int):
     form = RevokeConsentForm(request.POST)
     if form.is_valid():
         try:
-            services.consent_revoke(by=request.user, consent=consent, on=form.cleaned_data["revoked_on"],
-                                    note=form.cleaned_data["note"])
+            services.consent_revoke(
+                by=request.user, consent=consent, on=form.cleaned_data["revoked_on"], note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"{consent.get_kind_display()} was revoked.")
             return _chart(client_id)
-    return render(request, "clients/consent_detail.html", {
-        "client": access.client, "access": access, "consent": consent, "revoke_form": form, "nav": "clients",
-    }, status=400)
+    return render(
+        request,
+        "clients/consent_detail.html",
+        {
+            "client": access.client,
+            "access": access,
+            "consent": consent,
+            "revoke_form": form,
+            "nav": "clients",
+        },
+        status=400,
+    )
 
 
 def _today():
@@ -281,18 +328,30 @@ def gathered_info_add(request, client_id: int):
         else:
             messages.success(request, "The information was added to the record.")
             return _chart(client_id)
-    return render(request, "clients/simple_form.html", {
-        "form": form, "client": access.client, "title": "Add gathered information", "submit": "Add to the record",
-        "multipart": True, "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/simple_form.html",
+        {
+            "form": form,
+            "client": access.client,
+            "title": "Add gathered information",
+            "submit": "Add to the record",
+            "multipart": True,
+            "nav": "clients",
+        },
+    )
 
 
 @require_GET
 @login_required
 def document_download(request, document_id: int):
     document = selectors.document_get_for_user(request.user, document_id)
-    response = FileResponse(default_storage.open(document.file.name, "rb"), content_type=document.content_type,
-                            as_attachment=True, filename=document.original_name)
+    response = FileResponse(
+        default_storage.open(document.file.name, "rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
     return response
 
 
@@ -303,8 +362,9 @@ def document_download(request, document_id: int):
 @login_required
 def care_team(request, client_id: int):
     access = selectors.care_team_client_for_user(request.user, client_id)
-    form = CareTeamAddForm(request.POST or None, colleagues=colleagues_of(request.user).exclude(
-        role__in=[Role.ADMIN, Role.PROGRAM_ADMIN]))
+    form = CareTeamAddForm(
+        request.POST or None, colleagues=colleagues_of(request.user).exclude(role__in=[Role.ADMIN, Role.PROGRAM_ADMIN])
+    )
     if request.method == "POST":
         if not access.may_manage_team:
             from django.core.exceptions import PermissionDenied
@@ -318,10 +378,17 @@ def care_team(request, client_id: int):
             else:
                 messages.success(request, f"{form.cleaned_data['user']} joined the care team.")
                 return redirect("clients:care_team", client_id)
-    return render(request, "clients/care_team.html", {
-        "client": access.client, "access": access, "team": selectors.care_team_of(client_id), "form": form,
-        "nav": "care_teams" if request.user.role == Role.ADMIN else "clients",
-    })
+    return render(
+        request,
+        "clients/care_team.html",
+        {
+            "client": access.client,
+            "access": access,
+            "team": selectors.care_team_of(client_id),
+            "form": form,
+            "nav": "care_teams" if request.user.role == Role.ADMIN else "clients",
+        },
+    )
 
 
 @require_POST
@@ -345,8 +412,11 @@ def care_team_overview(request):
     q = request.GET.get("q", "").strip()[:100]
     page = page_of(request, selectors.clients_for_care_team_admin(request.user, q=q))
     selectors.shown(page.object_list)
-    return render(request, "clients/care_team_overview.html", {"page": page, "q": q, "query": query_without_page(request),
-                                                                    "nav": "care_teams"})
+    return render(
+        request,
+        "clients/care_team_overview.html",
+        {"page": page, "q": q, "query": query_without_page(request), "nav": "care_teams"},
+    )
 
 
 # --- restricted clients -------------------------------------------------------------------------
@@ -362,16 +432,20 @@ def restriction(request, client_id: int):
     access = selectors.care_team_client_for_user(request.user, client_id, action=Action.MANAGE)
     current = access.restriction
     candidates = selectors.restriction_candidates(client_id)
-    initial = {"restricted": True, "category": current.category,
-               "named_users": list(current.named_users.all())} if current else {}
+    initial = (
+        {"restricted": True, "category": current.category, "named_users": list(current.named_users.all())}
+        if current
+        else {}
+    )
     # An empty POST (every box unticked) is still a submission: it lifts the restriction.
     form = RestrictionForm(request.POST if request.method == "POST" else None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if data["restricted"]:
-                services.client_restrict(by=request.user, client=access.client, category=data["category"],
-                                         named_users=data["named_users"])
+                services.client_restrict(
+                    by=request.user, client=access.client, category=data["category"], named_users=data["named_users"]
+                )
                 message = RESTRICTION_SAVED
             elif current is not None:
                 services.client_unrestrict(by=request.user, client=access.client)
@@ -383,10 +457,17 @@ def restriction(request, client_id: int):
         else:
             messages.success(request, message.format(name=access.client.display_name))
             return redirect("clients:care_team", client_id)
-    return render(request, "clients/restriction_form.html", {
-        "client": access.client, "access": access, "form": form, "restriction": current,
-        "nav": "care_teams" if request.user.role == Role.ADMIN else "clients",
-    })
+    return render(
+        request,
+        "clients/restriction_form.html",
+        {
+            "client": access.client,
+            "access": access,
+            "form": form,
+            "restriction": current,
+            "nav": "care_teams" if request.user.role == Role.ADMIN else "clients",
+        },
+    )
 
 
 # --- emergency access (break the glass) ------------------------------------------------------------
@@ -402,16 +483,23 @@ def emergency_search(request):
     q = request.GET.get("q", "").strip()[:100]
     page = page_of(request, selectors.break_glass_search(request.user, q=q))
     selectors.shown(page.object_list)
-    return render(request, "clients/emergency_search.html", {
-        "page": page, "q": q, "query": query_without_page(request), "min_length": selectors.BREAK_GLASS_SEARCH_MIN,
-        "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/emergency_search.html",
+        {
+            "page": page,
+            "q": q,
+            "query": query_without_page(request),
+            "min_length": selectors.BREAK_GLASS_SEARCH_MIN,
+            "nav": "clients",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def emergency_request(request, client_id: int):
-    """"Not on your care team": a designated user may ask for emergency access, with a reason."""
+    """ "Not on your care team": a designated user may ask for emergency access, with a reason."""
     if allows(relations_of(request.user, client_id), Area.DEMOGRAPHICS, Action.READ):
         return _chart(client_id)
     client = selectors.break_glass_client_for_user(request.user, client_id)
@@ -424,12 +512,21 @@ def emergency_request(request, client_id: int):
         else:
             from django.utils import timezone
 
-            messages.warning(request, EMERGENCY_STARTED.format(name=client.display_name,
-                                                               until=timezone.localtime(access.expires_at)))
+            messages.warning(
+                request, EMERGENCY_STARTED.format(name=client.display_name, until=timezone.localtime(access.expires_at))
+            )
             return _chart(client_id)
-    return render(request, "clients/emergency_request.html", {
-        "client": client, "form": form, "minutes": services.break_glass_minutes(), "nav": "clients",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "clients/emergency_request.html",
+        {
+            "client": client,
+            "form": form,
+            "minutes": services.break_glass_minutes(),
+            "nav": "clients",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -471,18 +568,33 @@ def amendment_add(request, client_id: int):
         else:
             messages.success(request, f"The request was recorded. A response is due by {amendment.due_on:%d %B %Y}.")
             return redirect("clients:amendment_detail", client_id, amendment.pk)
-    return render(request, "clients/simple_form.html", {
-        "form": form, "client": access.client, "title": "Record a request to amend the record",
-        "submit": "Record the request", "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/simple_form.html",
+        {
+            "form": form,
+            "client": access.client,
+            "title": "Record a request to amend the record",
+            "submit": "Record the request",
+            "nav": "clients",
+        },
+    )
 
 
 def _amendment_page(request, access, amendment, *, decision_form=None, disagreement_form=None, status=200):
-    return render(request, "clients/amendment_detail.html", {
-        "client": access.client, "access": access, "amendment": amendment, "nav": "clients",
-        "decision_form": decision_form or record_forms.AmendmentDecisionForm(initial={"decided_on": _today()}),
-        "disagreement_form": disagreement_form or record_forms.DisagreementForm(initial={"received_on": _today()}),
-    }, status=status)
+    return render(
+        request,
+        "clients/amendment_detail.html",
+        {
+            "client": access.client,
+            "access": access,
+            "amendment": amendment,
+            "nav": "clients",
+            "decision_form": decision_form or record_forms.AmendmentDecisionForm(initial={"decided_on": _today()}),
+            "disagreement_form": disagreement_form or record_forms.DisagreementForm(initial={"received_on": _today()}),
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -533,8 +645,7 @@ def amendment_disagreement(request, client_id: int, amendment_id: int):
 @login_required
 def disclosure_add(request, client_id: int):
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
-    form = record_forms.DisclosureForm(request.POST or None, client=access.client,
-                                       initial={"disclosed_on": _today()})
+    form = record_forms.DisclosureForm(request.POST or None, client=access.client, initial={"disclosed_on": _today()})
     if request.method == "POST" and form.is_valid():
         try:
             disclosure = services.disclosure_record(by=request.user, client=access.client, **form.cleaned_data)
@@ -543,9 +654,16 @@ def disclosure_add(request, client_id: int):
         else:
             messages.success(request, "The disclosure was recorded in the accounting.")
             return redirect("clients:disclosure_detail", client_id, disclosure.pk)
-    return render(request, "clients/disclosure_form.html", {
-        "form": form, "client": access.client, "title": "Record a disclosure", "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/disclosure_form.html",
+        {
+            "form": form,
+            "client": access.client,
+            "title": "Record a disclosure",
+            "nav": "clients",
+        },
+    )
 
 
 @require_GET
@@ -553,10 +671,17 @@ def disclosure_add(request, client_id: int):
 def disclosure_detail(request, client_id: int, disclosure_id: int):
     access = selectors.client_get_for_user(request.user, client_id)
     disclosure = selectors.disclosure_get(access, disclosure_id)
-    return render(request, "clients/disclosure_detail.html", {
-        "client": access.client, "access": access, "disclosure": disclosure, "nav": "clients",
-        "corrections": list(disclosure.corrections.select_related("disclosed_by")),
-    })
+    return render(
+        request,
+        "clients/disclosure_detail.html",
+        {
+            "client": access.client,
+            "access": access,
+            "disclosure": disclosure,
+            "nav": "clients",
+            "corrections": list(disclosure.corrections.select_related("disclosed_by")),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -567,7 +692,9 @@ def disclosure_correct(request, client_id: int, disclosure_id: int):
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
     original = selectors.disclosure_get(access, disclosure_id)
     form = record_forms.DisclosureCorrectionForm(
-        request.POST or None, client=access.client, instance=Disclosure(client=access.client, corrects=original),
+        request.POST or None,
+        client=access.client,
+        instance=Disclosure(client=access.client, corrects=original),
         initial=model_to_dict(original, fields=record_forms.DisclosureForm.Meta.fields),
     )
     if request.method == "POST" and form.is_valid():
@@ -578,25 +705,51 @@ def disclosure_correct(request, client_id: int, disclosure_id: int):
         else:
             messages.success(request, "The correction was added; the original stays in the accounting beside it.")
             return redirect("clients:disclosure_detail", client_id, correction.pk)
-    return render(request, "clients/disclosure_form.html", {
-        "form": form, "client": access.client, "original": original, "nav": "clients",
-        "title": f"Correct the disclosure of {original.disclosed_on:%d %b %Y}",
-    })
+    return render(
+        request,
+        "clients/disclosure_form.html",
+        {
+            "form": form,
+            "client": access.client,
+            "original": original,
+            "nav": "clients",
+            "title": f"Correct the disclosure of {original.disclosed_on:%d %b %Y}",
+        },
+    )
 
 
 @require_GET
 @login_required
 def accounting(request, client_id: int):
     access = selectors.client_get_for_user(request.user, client_id)
-    return render(request, "clients/accounting.html", {
-        "client": access.client, "access": access, "accounting": selectors.accounting_of(access), "nav": "clients",
-    })
+    return render(
+        request,
+        "clients/accounting.html",
+        {
+            "client": access.client,
+            "access": access,
+            "accounting": selectors.accounting_of(access),
+            "nav": "clients",
+        },
+    )
 
 
 ACCOUNTING_CSV_HEADER = [
-    "disclosure_id", "date", "kind", "recipient", "recipient_address", "purpose", "what_was_released",
-    "legal_basis", "release_of_information_id", "disclosed_by", "recorded_at", "corrects_id", "corrected_by_ids",
-    "correction_reason", "redisclosure_notice",
+    "disclosure_id",
+    "date",
+    "kind",
+    "recipient",
+    "recipient_address",
+    "purpose",
+    "what_was_released",
+    "legal_basis",
+    "release_of_information_id",
+    "disclosed_by",
+    "recorded_at",
+    "corrects_id",
+    "corrected_by_ids",
+    "correction_reason",
+    "redisclosure_notice",
 ]
 
 
@@ -623,10 +776,26 @@ def accounting_csv(request, client_id: int):
     writer.writerow(ACCOUNTING_CSV_HEADER)
     for entry in report.entries:
         d = entry.disclosure
-        writer.writerow([_csv_cell(value) for value in (
-            d.pk, d.disclosed_on.isoformat(), d.get_kind_display(), d.recipient, d.recipient_address, d.purpose,
-            d.description, d.get_legal_basis_display(), d.consent_id or "", d.disclosed_by.display_name,
-            d.recorded_at.isoformat(timespec="seconds"), d.corrects_id or "",
-            " ".join(map(str, entry.corrected_by)), d.correction_reason, d.redisclosure_notice,
-        )])
+        writer.writerow(
+            [
+                _csv_cell(value)
+                for value in (
+                    d.pk,
+                    d.disclosed_on.isoformat(),
+                    d.get_kind_display(),
+                    d.recipient,
+                    d.recipient_address,
+                    d.purpose,
+                    d.description,
+                    d.get_legal_basis_display(),
+                    d.consent_id or "",
+                    d.disclosed_by.display_name,
+                    d.recorded_at.isoformat(timespec="seconds"),
+                    d.corrects_id or "",
+                    " ".join(map(str, entry.corrected_by)),
+                    d.correction_reason,
+                    d.redisclosure_notice,
+                )
+            ]
+        )
     return response

@@ -36,8 +36,13 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        audit.record(actor=request.user, action=CoreAction.DJANGO_ADMIN_CHANGE, obj=obj, flagged=True,
-                     detail={"fields": _changed_fields(message)})
+        audit.record(
+            actor=request.user,
+            action=CoreAction.DJANGO_ADMIN_CHANGE,
+            obj=obj,
+            flagged=True,
+            detail={"fields": _changed_fields(message)},
+        )
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
@@ -75,9 +80,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         ("ArtChart", {"fields": ("organization", "role", "credentials", "security_epoch")}),
     )
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
-        ("ArtChart", {"fields": ("organization", "role", "credentials")}),
-    )
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (("ArtChart", {"fields": ("organization", "role", "credentials")}),)
 
     def save_model(self, request, obj, form, change):
         # As in services.user_update: a role change or deactivation ends every
@@ -106,7 +109,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-
 class ListOnlyAdmin(ReadOnlyAdmin):
     """A clinical table: its rows are listed by ids, kinds, dates and states, and never opened here, since a
     row's page is titled with the row itself; the record is read on ArtChart's pages, through the care team."""
@@ -115,6 +117,7 @@ class ListOnlyAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return obj is None and super().has_view_permission(request, obj)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):

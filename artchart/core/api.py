@@ -17,7 +17,9 @@ from artchart.core import mfa, selectors, services
 from artchart.core.forms import SIGN_IN_FAILED
 from artchart.core.models import ApiToken
 
-OTP_NEEDED = "This account uses two-step sign-in: send the code from the authenticator app (or a recovery code) as \"otp\"."
+OTP_NEEDED = (
+    'This account uses two-step sign-in: send the code from the authenticator app (or a recovery code) as "otp".'
+)
 ENROL_FIRST = "This account must set up two-step sign-in first: sign in on the web once, then ask for a token."
 
 auth_router = Router(tags=["auth"])
@@ -57,21 +59,34 @@ def _aware(value: dt.datetime) -> dt.datetime:
 Day = Annotated[dt.date, AfterValidator(_within_range)]
 # A moment as the API accepts it: with its zone, since a bare "14:00" could be
 # the organization's, the server's or the caller's (refused, not guessed).
-Moment = Annotated[dt.datetime, AfterValidator(_aware), AfterValidator(_within_range),
-                   Field(description="With its time zone (Z or ±hh:mm)")]
+Moment = Annotated[
+    dt.datetime,
+    AfterValidator(_aware),
+    AfterValidator(_within_range),
+    Field(description="With its time zone (Z or ±hh:mm)"),
+]
 Minutes = Annotated[int, Field(ge=1, le=MAX_MINUTES)]
 
 
 class ApiError(Schema):
     """Every error the API returns: a stable code, a sentence for people, and the fields named."""
+
     code: str
     message: str
     errors: dict[str, list[str]]
 
 
-ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "throttled",
-               500: "server_error"}
+ERROR_CODES = {
+    400: "invalid",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "throttled",
+    500: "server_error",
+}
 
 
 def error_body(status: int, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -91,6 +106,7 @@ MAX_LIST_OFFSET = 1_000_000
 class Listing(NamedTuple):
     """What a list operation may return instead of the rows alone: ``on_page``
     runs on the page's rows only (to note the clients shown, or to decorate them)."""
+
     items: Any
     on_page: Callable[[list], list]
 
@@ -117,7 +133,7 @@ class Envelope(PaginationBase):
             queryset, on_page = queryset
         limit, offset = pagination.limit, pagination.offset
         count = self._items_count(queryset)
-        rows = list(queryset[offset: offset + limit])
+        rows = list(queryset[offset : offset + limit])
         return {
             "count": count,
             "next": _page_link(request, limit, offset + limit) if offset + limit < count else None,
@@ -145,7 +161,9 @@ class Credentials(Schema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=1024)
     name: str = Field("API sign-in", max_length=100, description="A label to tell your tokens apart")
-    otp: str = Field("", max_length=64, description="For accounts with two-step sign-in: the current code, or a recovery code")
+    otp: str = Field(
+        "", max_length=64, description="For accounts with two-step sign-in: the current code, or a recovery code"
+    )
 
 
 class IssuedToken(Schema):
@@ -208,7 +226,9 @@ def token_create(request, credentials: Credentials):
 
 @tokens_router.get("", response=list[TokenOut], url_name="tokens_list")
 @paginated
-def tokens_list(request, everyone: bool = Query(False, alias="all", description="Admins: every token of the organization")):
+def tokens_list(
+    request, everyone: bool = Query(False, alias="all", description="Admins: every token of the organization")
+):
     """Your own tokens; with ``?all=true`` an admin sees the organization's (anyone else gets 403)."""
     if everyone:
         return selectors.tokens_for_admin(request.user)

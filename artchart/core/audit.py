@@ -268,7 +268,19 @@ def _syslog_logger() -> logging.Logger:
     return _SYSLOG_HANDLERS[address]
 
 
-CSV_HEADER = ["seq", "at", "actor_id", "actor", "action", "object_type", "object_id", "client_ids", "flagged", "ip", "hash"]
+CSV_HEADER = [
+    "seq",
+    "at",
+    "actor_id",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "client_ids",
+    "flagged",
+    "ip",
+    "hash",
+]
 
 
 def csv_cell(value) -> str:
@@ -292,10 +304,24 @@ def csv_rows(events):
     yield flush()
     for event in events.iterator(chunk_size=2000):
         actor = event.actor.username if event.actor_id else ""
-        writer.writerow([csv_cell(v) for v in (
-            event.seq, event.at.isoformat(), event.actor_id or "", actor, event.action, event.object_type,
-            event.object_id, ",".join(map(str, event.client_id_list)), int(event.flagged), event.ip or "", event.hash,
-        )])
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    event.seq,
+                    event.at.isoformat(),
+                    event.actor_id or "",
+                    actor,
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    ",".join(map(str, event.client_id_list)),
+                    int(event.flagged),
+                    event.ip or "",
+                    event.hash,
+                )
+            ]
+        )
         yield flush()
 
 
@@ -366,33 +392,57 @@ def verify(*, batch_size: int = 2000) -> VerifyResult:
             break
         for event in batch:
             if event.seq != expected_seq:
-                return VerifyResult(False, count, prev_seq(expected_seq), expected_seq,
-                                    f"event {expected_seq} is missing (next present is {event.seq})")
+                return VerifyResult(
+                    False,
+                    count,
+                    prev_seq(expected_seq),
+                    expected_seq,
+                    f"event {expected_seq} is missing (next present is {event.seq})",
+                )
             if event.prev_hash != prev_hash:
-                return VerifyResult(False, count, event.seq - 1, event.seq,
-                                    f"event {event.seq} does not follow event {event.seq - 1} (chain broken or reordered)")
+                return VerifyResult(
+                    False,
+                    count,
+                    event.seq - 1,
+                    event.seq,
+                    f"event {event.seq} does not follow event {event.seq - 1} (chain broken or reordered)",
+                )
             if not hmac.compare_digest(event.hash, compute_hash(event)):
-                return VerifyResult(False, count, event.seq - 1, event.seq,
-                                    f"event {event.seq} was altered (its hash does not match its content)")
+                return VerifyResult(
+                    False,
+                    count,
+                    event.seq - 1,
+                    event.seq,
+                    f"event {event.seq} was altered (its hash does not match its content)",
+                )
             prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
             last_seen = event.seq
     head_seq = expected_seq - 1
     counter = AuditCounter.objects.filter(id=1).first()
     if counter and (counter.last_seq != head_seq or counter.last_hash != prev_hash):
-        return VerifyResult(False, count, head_seq, head_seq + 1,
-                            f"the chain ends at event {head_seq} but the counter says {counter.last_seq}: "
-                            "events after it were removed")
+        return VerifyResult(
+            False,
+            count,
+            head_seq,
+            head_seq + 1,
+            f"the chain ends at event {head_seq} but the counter says {counter.last_seq}: events after it were removed",
+        )
     checkpoint = read_checkpoint()
     if checkpoint:
         cp_seq, cp_hash = checkpoint
         if cp_seq > head_seq:
-            return VerifyResult(False, count, head_seq, head_seq + 1,
-                                f"the checkpoint records event {cp_seq} but the chain ends at {head_seq}: "
-                                "the tail was truncated")
+            return VerifyResult(
+                False,
+                count,
+                head_seq,
+                head_seq + 1,
+                f"the checkpoint records event {cp_seq} but the chain ends at {head_seq}: the tail was truncated",
+            )
         at_checkpoint = AuditEvent.objects.filter(seq=cp_seq).values_list("hash", flat=True).first()
         if at_checkpoint != cp_hash:
-            return VerifyResult(False, count, head_seq, cp_seq,
-                                f"event {cp_seq} differs from the checkpoint taken of it")
+            return VerifyResult(
+                False, count, head_seq, cp_seq, f"event {cp_seq} differs from the checkpoint taken of it"
+            )
     return VerifyResult(True, count, head_seq)
 
 

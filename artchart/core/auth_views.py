@@ -30,8 +30,10 @@ from artchart.core.models import User
 
 LOCKED_OUT = services.SIGN_IN_LOCKED
 SIGN_IN_STEP_EXPIRED = "Your sign-in took too long. Please enter your username and password again."
-MFA_ENROLLED = ("Two-step sign-in is set up. Keep these recovery codes somewhere safe, away from your phone: "
-                "each one lets you sign in once without the app. They are shown only now.")
+MFA_ENROLLED = (
+    "Two-step sign-in is set up. Keep these recovery codes somewhere safe, away from your phone: "
+    "each one lets you sign in once without the app. They are shown only now."
+)
 MFA_CODES_REMADE = "Your new recovery codes are below, shown only now. The old ones no longer work."
 MFA_REMOVED = "Two-step sign-in was removed from your account."
 PENDING = "artchart_mfa_pending"
@@ -70,8 +72,9 @@ def sign_in(request):
 def _locked(request, username: str):
     request.session.pop(PENDING, None)
     form = SignInForm(request, initial={"username": username})
-    return render(request, "core/login.html",
-                  {"form": form, "locked": LOCKED_OUT.format(minutes=settings.LOCKOUT_MINUTES)})
+    return render(
+        request, "core/login.html", {"form": form, "locked": LOCKED_OUT.format(minutes=settings.LOCKOUT_MINUTES)}
+    )
 
 
 def _after_password(request, user: User):
@@ -79,8 +82,12 @@ def _after_password(request, user: User):
     if not has_device and not mfa.required_for(user):
         return _complete(request, user, _safe_next(request))
     request.session.cycle_key()
-    request.session[PENDING] = {"user": user.pk, "epoch": user.security_epoch, "at": time.time(),
-                                "next": _safe_next(request)}
+    request.session[PENDING] = {
+        "user": user.pk,
+        "epoch": user.security_epoch,
+        "at": time.time(),
+        "next": _safe_next(request),
+    }
     return redirect("login_verify" if has_device else "mfa_enrol")
 
 
@@ -110,8 +117,9 @@ def _complete(request, user: User, next_url: str):
 
 def _safe_next(request) -> str:
     target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return ""
 
@@ -174,11 +182,18 @@ def mfa_enrol(request):
                 next_url = state.get("next") or reverse("dashboard")
             return _show_codes(request, codes, lead=MFA_ENROLLED, next_url=next_url)
     uri = mfa.otpauth_uri(secret, username=user.username)
-    return render(request, "core/mfa_enrol.html", {
-        "form": form, "qr": mfa.qr_data_uri(uri), "key": mfa.secret_base32(secret),
-        "required": mfa.required_for(user), "signing_in": state is not None,
-        "nav": "account" if state is None else "",
-    })
+    return render(
+        request,
+        "core/mfa_enrol.html",
+        {
+            "form": form,
+            "qr": mfa.qr_data_uri(uri),
+            "key": mfa.secret_base32(secret),
+            "required": mfa.required_for(user),
+            "signing_in": state is not None,
+            "nav": "account" if state is None else "",
+        },
+    )
 
 
 def _enrol_secret(request) -> bytes:
@@ -196,8 +211,9 @@ def _enrol_secret(request) -> bytes:
 
 def _show_codes(request, codes: list[str], *, lead: str, next_url: str):
     # Rendered in this response only: never stored, never put in a redirect or the session.
-    return render(request, "core/mfa_recovery_codes.html", {"codes": codes, "lead": lead, "next_url": next_url,
-                                                             "nav": "account"})
+    return render(
+        request, "core/mfa_recovery_codes.html", {"codes": codes, "lead": lead, "next_url": next_url, "nav": "account"}
+    )
 
 
 @require_http_methods(["GET"])

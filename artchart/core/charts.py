@@ -32,7 +32,7 @@ class Point:
     day: dt.date
     value: float
     label: str = ""  # the tooltip: what this point is (e.g. the artwork's title)
-    href: str = ""   # where the point links to, if anywhere
+    href: str = ""  # where the point links to, if anywhere
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Reference:
 
 @dataclass(frozen=True)
 class Swatch:
-    colour: str   # "#rrggbb"
+    colour: str  # "#rrggbb"
     share: float  # 0–1 of the row
     name: str = ""
 
@@ -117,28 +117,44 @@ def _date_label(day: dt.date, span_days: int) -> str:
 
 
 def _frame(width: int, height: int, title: str, description: str, body: list[str], css_class: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{esc(css_class)}" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-label="{esc(title)}" '
-            f'preserveAspectRatio="xMinYMin meet">'
-            f"<title>{esc(title)}</title><desc>{esc(description)}</desc>{''.join(body)}</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{esc(css_class)}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{esc(title)}" '
+        f'preserveAspectRatio="xMinYMin meet">'
+        f"<title>{esc(title)}</title><desc>{esc(description)}</desc>{''.join(body)}</svg>"
+    )
 
 
 def _empty(width: int, height: int, title: str, message: str, css_class: str) -> str:
-    body = [f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="#fafafa" stroke="#ccc"/>',
-            f'<text x="{width / 2:.1f}" y="{height / 2:.1f}" text-anchor="middle" dominant-baseline="middle" '
-            f'{FONT} font-size="14" fill="#555">{esc(message)}</text>']
+    body = [
+        f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="#fafafa" stroke="#ccc"/>',
+        f'<text x="{width / 2:.1f}" y="{height / 2:.1f}" text-anchor="middle" dominant-baseline="middle" '
+        f'{FONT} font-size="14" fill="#555">{esc(message)}</text>',
+    ]
     return _frame(width, height, title, message, body, css_class)
 
 
-def line_chart(points: list[Point], *, title: str, y_label: str = "", y_min: float | None = None,
-               y_max: float | None = None, bands: list[Band] = (), references: list[Reference] = (),
-               value_format=_num, integer: bool = False, width: int = 640, height: int = 240,
-               colour: str = "#2f5d8a", empty_message: str = EMPTY, css_class: str = "chart") -> str:
+def line_chart(
+    points: list[Point],
+    *,
+    title: str,
+    y_label: str = "",
+    y_min: float | None = None,
+    y_max: float | None = None,
+    bands: list[Band] = (),
+    references: list[Reference] = (),
+    value_format=_num,
+    integer: bool = False,
+    width: int = 640,
+    height: int = 240,
+    colour: str = "#2f5d8a",
+    empty_message: str = EMPTY,
+    css_class: str = "chart",
+) -> str:
     """A line over dates. ``y_min``/``y_max`` fix the scale (e.g. 0–1 for fractions);
     otherwise it is fitted to the values, bands and reference lines. ``integer`` keeps the
     ticks on whole numbers (counts)."""
-    points = sorted((p for p in points if p.value is not None and math.isfinite(p.value)),
-                    key=lambda p: p.day)
+    points = sorted((p for p in points if p.value is not None and math.isfinite(p.value)), key=lambda p: p.day)
     if not points:
         return _empty(width, height, title, empty_message, css_class)
     values = [p.value for p in points]
@@ -168,48 +184,70 @@ def line_chart(points: list[Point], *, title: str, y_label: str = "", y_min: flo
     body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#ccc"/>']
     for band in bands:
         y1, y2 = y_of(band.high), y_of(band.low)
-        body.append(f'<g class="band"><rect x="{left}" y="{y1:.1f}" width="{plot_w}" height="{max(y2 - y1, 0):.1f}" '
-                    f'fill="{_colour(band.colour, "#eef2f7")}"><title>{esc(band.label)}</title></rect>'
-                    f'<text x="{left + plot_w - 4}" y="{y1 + 12:.1f}" text-anchor="end" {FONT} font-size="10" '
-                    f'fill="#555">{esc(band.label)}</text></g>')
+        body.append(
+            f'<g class="band"><rect x="{left}" y="{y1:.1f}" width="{plot_w}" height="{max(y2 - y1, 0):.1f}" '
+            f'fill="{_colour(band.colour, "#eef2f7")}"><title>{esc(band.label)}</title></rect>'
+            f'<text x="{left + plot_w - 4}" y="{y1 + 12:.1f}" text-anchor="end" {FONT} font-size="10" '
+            f'fill="#555">{esc(band.label)}</text></g>'
+        )
     for tick in ticks:
         y = y_of(tick)
-        body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>'
-                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" {FONT} font-size="11" '
-                    f'fill="#444">{esc(value_format(tick))}</text>')
+        body.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" {FONT} font-size="11" '
+            f'fill="#444">{esc(value_format(tick))}</text>'
+        )
     for day in _date_ticks(first, last):
         x = x_of(day)
-        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 4}" stroke="#888"/>'
-                    f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" {FONT} font-size="11" '
-                    f'fill="#444">{esc(_date_label(day, span))}</text>')
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 4}" stroke="#888"/>'
+            f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" {FONT} font-size="11" '
+            f'fill="#444">{esc(_date_label(day, span))}</text>'
+        )
     for reference in references:
         y = y_of(reference.value)
         stroke = _colour(reference.colour, "#8a5a00")
-        body.append(f'<g class="reference"><line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
-                    f'stroke="{stroke}" stroke-dasharray="6 4"/><text x="{left + 4}" y="{y - 4:.1f}" {FONT} '
-                    f'font-size="11" fill="{stroke}">{esc(reference.label)}</text></g>')
+        body.append(
+            f'<g class="reference"><line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{stroke}" stroke-dasharray="6 4"/><text x="{left + 4}" y="{y - 4:.1f}" {FONT} '
+            f'font-size="11" fill="{stroke}">{esc(reference.label)}</text></g>'
+        )
     if y_label:
-        body.append(f'<text x="14" y="{top + plot_h / 2:.1f}" transform="rotate(-90 14 {top + plot_h / 2:.1f})" '
-                    f'text-anchor="middle" {FONT} font-size="11" fill="#444">{esc(y_label)}</text>')
+        body.append(
+            f'<text x="14" y="{top + plot_h / 2:.1f}" transform="rotate(-90 14 {top + plot_h / 2:.1f})" '
+            f'text-anchor="middle" {FONT} font-size="11" fill="#444">{esc(y_label)}</text>'
+        )
     stroke = _colour(colour, "#2f5d8a")
     if len(points) > 1:
         path = " ".join(f"{x_of(p.day):.1f},{y_of(p.value):.1f}" for p in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{stroke}" stroke-width="2"/>')
     for point in points:
         tip = f"{long_date(point.day)}: {value_format(point.value)}" + (f" — {point.label}" if point.label else "")
-        marker = (f'<circle class="point" cx="{x_of(point.day):.1f}" cy="{y_of(point.value):.1f}" r="4.5" '
-                  f'fill="{stroke}" stroke="#fff" stroke-width="1.5"><title>{esc(tip)}</title></circle>')
+        marker = (
+            f'<circle class="point" cx="{x_of(point.day):.1f}" cy="{y_of(point.value):.1f}" r="4.5" '
+            f'fill="{stroke}" stroke="#fff" stroke-width="1.5"><title>{esc(tip)}</title></circle>'
+        )
         if point.href:
             marker = f'<a href="{esc(point.href)}">{marker}</a>'
         body.append(marker)
     plural = "s" if len(points) != 1 else ""
-    description = (f"{len(points)} point{plural} from {long_date(first)} to {long_date(last)}; "
-                   f"values from {value_format(min(values))} to {value_format(max(values))}.")
+    description = (
+        f"{len(points)} point{plural} from {long_date(first)} to {long_date(last)}; "
+        f"values from {value_format(min(values))} to {value_format(max(values))}."
+    )
     return _frame(width, height, title, description, body, css_class)
 
 
-def palette_strip(rows: list[StripRow], *, title: str, width: int = 640, row_height: int = 22,
-                  label_width: int = 110, empty_message: str = EMPTY, css_class: str = "chart palette-strip") -> str:
+def palette_strip(
+    rows: list[StripRow],
+    *,
+    title: str,
+    width: int = 640,
+    row_height: int = 22,
+    label_width: int = 110,
+    empty_message: str = EMPTY,
+    css_class: str = "chart palette-strip",
+) -> str:
     """One row per date or session: a bar of swatches, each as wide as its share of the row
     (shares are normalised, so a row always fills the bar)."""
     rows = [row for row in rows if any(s.share > 0 for s in row.swatches)]
@@ -221,9 +259,11 @@ def palette_strip(rows: list[StripRow], *, title: str, width: int = 640, row_hei
     body = []
     for index, row in enumerate(rows):
         y = gap + index * (row_height + gap)
-        body.append(f'<g class="strip-row"><title>{esc(row.title or row.label)}</title>'
-                    f'<text x="{label_width - 8}" y="{y + row_height / 2 + 4:.1f}" text-anchor="end" {FONT} '
-                    f'font-size="12" fill="#333">{esc(row.label)}</text>')
+        body.append(
+            f'<g class="strip-row"><title>{esc(row.title or row.label)}</title>'
+            f'<text x="{label_width - 8}" y="{y + row_height / 2 + 4:.1f}" text-anchor="end" {FONT} '
+            f'font-size="12" fill="#333">{esc(row.label)}</text>'
+        )
         swatches = [s for s in row.swatches if s.share > 0]
         total = sum(s.share for s in swatches)
         x = float(label_width)
@@ -231,11 +271,14 @@ def palette_strip(rows: list[StripRow], *, title: str, width: int = 640, row_hei
             w = bar_w * swatch.share / total
             name = f"{swatch.name} " if swatch.name else ""
             fill = _colour(swatch.colour)
-            body.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{row_height}" '
-                        f'fill="{fill}"><title>{esc(name)}{fill} '
-                        f'{round(100 * swatch.share / total)}%</title></rect>')
+            body.append(
+                f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{row_height}" '
+                f'fill="{fill}"><title>{esc(name)}{fill} '
+                f"{round(100 * swatch.share / total)}%</title></rect>"
+            )
             x += w
-        body.append(f'<rect x="{label_width}" y="{y}" width="{bar_w}" height="{row_height}" fill="none" '
-                    f'stroke="#bbb"/></g>')
+        body.append(
+            f'<rect x="{label_width}" y="{y}" width="{bar_w}" height="{row_height}" fill="none" stroke="#bbb"/></g>'
+        )
     description = f"Colours of {len(rows)} row{'s' if len(rows) != 1 else ''}, each colour as wide as its share."
     return _frame(width, height, title, description, body, css_class)

@@ -10,7 +10,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
-    AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, UserCreationForm,
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserCreationForm,
 )
 
 from artchart.core import services
@@ -34,7 +38,9 @@ class SignInForm(AuthenticationForm):
 
     error_messages = {"invalid_login": SIGN_IN_FAILED, "inactive": SIGN_IN_FAILED}
 
-    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
 
 
 # --- users ------------------------------------------------------------------------
@@ -63,7 +69,9 @@ class UserCreateForm(UserCreationForm):
         return clean_npi(self.cleaned_data["npi"])
 
 
-NPI_INVALID = "An NPI is 10 digits whose last digit checks the others (Luhn, with the prefix 80840); check for a typing slip."
+NPI_INVALID = (
+    "An NPI is 10 digits whose last digit checks the others (Luhn, with the prefix 80840); check for a typing slip."
+)
 
 
 def npi_is_valid(npi: str) -> bool:
@@ -95,9 +103,10 @@ class UserEditForm(forms.ModelForm):
         }
 
     may_break_glass = forms.BooleanField(
-        label="May break the glass (emergency access)", required=False,
+        label="May break the glass (emergency access)",
+        required=False,
         help_text="May open, for a limited time and with a stated reason, the chart of a client whose care team "
-                  "they are not on. Every such access is flagged and reviewed by an admin. Clinicians only.",
+        "they are not on. Every such access is flagged and reviewed by an admin. Clinicians only.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -136,14 +145,17 @@ class SiteForm(forms.ModelForm):
         fields = ["name", "population_type", "address", "on_call_clinician", "is_active"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
         labels = {"is_active": "Active (new clients may be placed here)"}
-        help_texts = {"on_call_clinician": "Told, with the supervising clinician, when a client's risk alert "
-                                           "goes unacknowledged too long."}
+        help_texts = {
+            "on_call_clinician": "Told, with the supervising clinician, when a client's risk alert "
+            "goes unacknowledged too long."
+        }
 
     def __init__(self, *args, creating: bool = False, organization_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["on_call_clinician"]
-        field.queryset = User.objects.filter(organization_id=organization_id, is_active=True,
-                                             role__in=SITE_ON_CALL_ROLES)
+        field.queryset = User.objects.filter(
+            organization_id=organization_id, is_active=True, role__in=SITE_ON_CALL_ROLES
+        )
         field.label_from_instance = lambda user: f"{user.display_name} ({user.get_role_display()})"
         if creating:
             del self.fields["is_active"]
@@ -173,14 +185,25 @@ class SupervisionLinkForm(forms.Form):
 class AuditFilterForm(forms.Form):
     actor = PersonChoiceField(queryset=User.objects.none(), required=False, empty_label="Anyone")
     client = forms.IntegerField(label="Client id", required=False, min_value=1)
-    action = forms.CharField(label="Action starts with", required=False, max_length=64,
-                             widget=forms.TextInput(attrs={"placeholder": "e.g. consent."}))
+    action = forms.CharField(
+        label="Action starts with",
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. consent."}),
+    )
     since = forms.DateField(label="From", required=False, widget=DATE)
     until = forms.DateField(label="To", required=False, widget=DATE)
     flagged = forms.BooleanField(label="Flagged only", required=False)
-    order = forms.ChoiceField(label="Order", required=False, choices=[
-        ("-seq", "Newest first"), ("seq", "Oldest first"), ("actor", "By person"), ("action", "By action"),
-    ])
+    order = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[
+            ("-seq", "Newest first"),
+            ("seq", "Oldest first"),
+            ("actor", "By person"),
+            ("action", "By action"),
+        ],
+    )
 
     def __init__(self, *args, actors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,8 +232,12 @@ class AuditFilterForm(forms.Form):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=100, required=True,
-                           help_text="Where the token will be used, for example “reports laptop”.")
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        required=True,
+        help_text="Where the token will be used, for example “reports laptop”.",
+    )
 
 
 CODE_LABEL = "Code"
@@ -218,10 +245,13 @@ CODE_LABEL = "Code"
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=CODE_LABEL, max_length=64, strip=True,
+        label=CODE_LABEL,
+        max_length=64,
+        strip=True,
         help_text="The six digits your authenticator app shows, or one of your recovery codes.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
-                                      "autocapitalize": "off"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false", "autocapitalize": "off"}
+        ),
     )
 
 
@@ -237,5 +267,6 @@ class ResetSetPasswordForm(SetPasswordForm):
     """The new password goes through the service: validated, audited, every session and token ended."""
 
     def save(self, commit=True):
-        return services.user_set_password(by=self.user, user=self.user,
-                                          password=self.cleaned_data["new_password1"], via="reset")
+        return services.user_set_password(
+            by=self.user, user=self.user, password=self.cleaned_data["new_password1"], via="reset"
+        )

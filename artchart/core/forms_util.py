@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Attach each message to its field where the form has one, else to the form."""
     if hasattr(exc, "error_dict"):

@@ -56,9 +56,9 @@ def _keys() -> list[bytes]:
 def _fernet() -> MultiFernet:
     # Any operator string becomes a Fernet key through SHA-256, so the key is made
     # the same way as the others (`secrets.token_urlsafe(48)`).
-    return MultiFernet([
-        Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"artchart-mfa-secret:" + key).digest())) for key in _keys()
-    ])
+    return MultiFernet(
+        [Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"artchart-mfa-secret:" + key).digest())) for key in _keys()]
+    )
 
 
 def encrypt_secret(secret: bytes) -> str:
@@ -70,7 +70,6 @@ def decrypt_secret(token: str) -> bytes:
     return _fernet().decrypt(token.encode())
 
 
-
 def new_secret() -> bytes:
     return secrets.token_bytes(SECRET_BYTES)
 
@@ -78,7 +77,7 @@ def new_secret() -> bytes:
 def secret_base32(secret: bytes) -> str:
     """The secret as an authenticator app's "enter a key" screen wants it, in groups of four."""
     text = base64.b32encode(secret).decode().rstrip("=")
-    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def otpauth_uri(secret: bytes, *, username: str) -> str:

@@ -77,8 +77,11 @@ class SessionLimitsMiddleware:
                 user = request.user
                 logout(request)
                 with transaction.atomic():
-                    audit.record(actor=user, action=CoreAction.AUTH_SESSION_EXPIRED,
-                                 detail={"reason": "inactivity" if idle else "absolute_limit"})
+                    audit.record(
+                        actor=user,
+                        action=CoreAction.AUTH_SESSION_EXPIRED,
+                        detail={"reason": "inactivity" if idle else "absolute_limit"},
+                    )
                 if request.headers.get("HX-Request"):
                     response = _hx_redirect_to_login()
                 else:

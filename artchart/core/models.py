@@ -35,8 +35,9 @@ class Site(models.Model):
     address = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
     # Told (with the supervising clinician) when a client's risk alert goes unacknowledged too long.
-    on_call_clinician = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="on_call_sites")
+    on_call_clinician = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="on_call_sites"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -65,7 +66,9 @@ class User(AbstractUser):
     credentials = models.CharField(max_length=60, blank=True, help_text="For example ATR-BC, LCAT.")
     # For practices that bill: the provider's National Provider Identifier and state licence.
     npi = models.CharField("NPI", max_length=10, blank=True, help_text="National Provider Identifier, 10 digits.")
-    licence = models.CharField(max_length=60, blank=True, help_text="Licence type, number and state, e.g. LCAT 001234 NY.")
+    licence = models.CharField(
+        max_length=60, blank=True, help_text="Licence type, number and state, e.g. LCAT 001234 NY."
+    )
     # Raised whenever a change must end the user's sessions and API tokens
     # (password or role change, deactivation); part of the session auth hash.
     security_epoch = models.PositiveIntegerField(default=0)

@@ -23,22 +23,22 @@ from django.db.models import QuerySet
 class Relation(StrEnum):
     """How a user stands to one client."""
 
-    PRIMARY = "primary"            # primary therapist
+    PRIMARY = "primary"  # primary therapist
     CO_THERAPIST = "co_therapist"
-    INTERN = "intern"              # intern on the team
-    SUPERVISOR = "supervisor"      # supervisor of a team member, or the client's supervising clinician
-    VIEWER = "viewer"              # treatment-team member
+    INTERN = "intern"  # intern on the team
+    SUPERVISOR = "supervisor"  # supervisor of a team member, or the client's supervising clinician
+    VIEWER = "viewer"  # treatment-team member
     PROGRAM_ADMIN = "program_admin"
     ADMIN = "admin"
-    EMERGENCY = "emergency"        # broke the glass: read for a set time, every read flagged
+    EMERGENCY = "emergency"  # broke the glass: read for a set time, every read flagged
 
 
 class Area(StrEnum):
     DEMOGRAPHICS = "demographics"  # demographics, precautions, consents, contacts, gathered information
-    CLINICAL = "clinical"          # plan, measures, summaries, reports
-    NOTES = "notes"                # progress notes, artwork, ratings
+    CLINICAL = "clinical"  # plan, measures, summaries, reports
+    NOTES = "notes"  # progress notes, artwork, ratings
     PROCESS_NOTES = "process_notes"
-    INCIDENTS = "incidents"        # mandated reports and incidents in session
+    INCIDENTS = "incidents"  # mandated reports and incidents in session
     CARE_TEAM = "care_team"
     AUDIT = "audit"
 

@@ -170,9 +170,14 @@ def audit_head_for_admin(admin: User) -> int:
 def recent_activity_of(user: User, limit: int = 10) -> list[AuditEvent]:
     """The user's own latest changes, from the audit log (reads and sign-ins left out)."""
     return list(
-        AuditEvent.objects.filter(actor=user)
-        .exclude(action__in=[CoreAction.CLIENT_READ, CoreAction.AUTH_LOGIN, CoreAction.AUTH_LOGOUT,
-                             CoreAction.AUTH_SESSION_EXPIRED])[:limit]
+        AuditEvent.objects.filter(actor=user).exclude(
+            action__in=[
+                CoreAction.CLIENT_READ,
+                CoreAction.AUTH_LOGIN,
+                CoreAction.AUTH_LOGOUT,
+                CoreAction.AUTH_SESSION_EXPIRED,
+            ]
+        )[:limit]
     )
 
 
@@ -181,7 +186,9 @@ def recent_activity_of(user: User, limit: int = 10) -> list[AuditEvent]:
 
 def sign_in_locked_until(username: str) -> dt.datetime | None:
     """When the lock on this username ends, or None; the same for unknown usernames."""
-    row = SignInThrottle.objects.filter(username_key=mfa.username_key(username), locked_until__gt=timezone.now()).first()
+    row = SignInThrottle.objects.filter(
+        username_key=mfa.username_key(username), locked_until__gt=timezone.now()
+    ).first()
     return row.locked_until if row else None
 
 

@@ -30,8 +30,7 @@ from artchart.core.permissions import relations_provider
 from artchart.core.secrets import new_secret, secret_hash
 
 NOT_SAME_ORGANIZATION = "This person belongs to another organization."
-NO_SELF_LOCKOUT = ("You cannot take away your own admin role or deactivate your own account; "
-                   "ask another admin to do it.")
+NO_SELF_LOCKOUT = "You cannot take away your own admin role or deactivate your own account; ask another admin to do it."
 SITE_NAME_TAKEN = "Your organization already has a site of that name."
 ON_CALL_NOT_CLINICIAN = "The on-call clinician must be an active therapist or supervisor of your organization."
 SUPERVISOR_ROLE_NEEDED = "A supervisor must have the role supervisor or therapist."
@@ -80,8 +79,13 @@ def user_update(*, by: User, user: User, **fields: Any) -> User:
         # A role change or deactivation ends every session and API token at once.
         user.security_epoch += 1
     user.save()
-    audit.record(actor=by, action=CoreAction.USER_UPDATE, obj=user, detail={"fields": changed, "role": user.role},
-                 flagged="role" in changed)
+    audit.record(
+        actor=by,
+        action=CoreAction.USER_UPDATE,
+        obj=user,
+        detail={"fields": changed, "role": user.role},
+        flagged="role" in changed,
+    )
     return user
 
 
@@ -112,13 +116,19 @@ def _validate_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
-def site_create(*, by: User, name: str, population_type: str, address: str = "",
-                on_call_clinician: User | None = None) -> Site:
+def site_create(
+    *, by: User, name: str, population_type: str, address: str = "", on_call_clinician: User | None = None
+) -> Site:
     require_role(by, Role.ADMIN)
     # An admin outside every organization leaves it empty, and full_clean refuses the site;
     # django-stubs refuses the None before that.
-    site = Site(organization_id=by.organization_id,  # type: ignore[misc]
-                name=name, population_type=population_type, address=address, on_call_clinician=on_call_clinician)
+    site = Site(
+        organization_id=by.organization_id,  # type: ignore[misc]
+        name=name,
+        population_type=population_type,
+        address=address,
+        on_call_clinician=on_call_clinician,
+    )
     _check_site_name_free(site)
     _check_on_call(site)
     site.full_clean()
@@ -132,8 +142,11 @@ def site_update(*, by: User, site: Site, **fields: Any) -> Site:
     require_role(by, Role.ADMIN)
     if site.organization_id != by.organization_id:
         raise ValidationError(NOT_SAME_ORGANIZATION)
-    changed = [k for k in ("name", "population_type", "address", "is_active", "on_call_clinician")
-               if k in fields and getattr(site, k) != fields[k]]
+    changed = [
+        k
+        for k in ("name", "population_type", "address", "is_active", "on_call_clinician")
+        if k in fields and getattr(site, k) != fields[k]
+    ]
     if not changed:
         return site
     for name in changed:
@@ -148,8 +161,11 @@ def site_update(*, by: User, site: Site, **fields: Any) -> Site:
 
 def _check_on_call(site: Site) -> None:
     clinician = site.on_call_clinician
-    if clinician is not None and (clinician.organization_id != site.organization_id or not clinician.is_active
-                                  or clinician.role not in (Role.THERAPIST, Role.SUPERVISOR)):
+    if clinician is not None and (
+        clinician.organization_id != site.organization_id
+        or not clinician.is_active
+        or clinician.role not in (Role.THERAPIST, Role.SUPERVISOR)
+    ):
         raise ValidationError({"on_call_clinician": ON_CALL_NOT_CLINICIAN})
 
 
@@ -169,8 +185,12 @@ def supervision_link_create(*, by: User, supervisor: User, supervisee: User) -> 
     link = SupervisionLink(supervisor=supervisor, supervisee=supervisee)
     link.full_clean()
     link.save()
-    audit.record(actor=by, action=CoreAction.SUPERVISION_START, obj=link,
-                 detail={"supervisor": supervisor.pk, "supervisee": supervisee.pk})
+    audit.record(
+        actor=by,
+        action=CoreAction.SUPERVISION_START,
+        obj=link,
+        detail={"supervisor": supervisor.pk, "supervisee": supervisee.pk},
+    )
     return link
 
 
@@ -269,8 +289,12 @@ def sign_in_recorded(*, user: User | None, username: str, succeeded: bool) -> No
         audit.record(actor=user, action=CoreAction.AUTH_LOGIN, obj=user)
         sign_in_throttle_clear(username=username)
     else:
-        audit.record(actor=None, action=CoreAction.AUTH_LOGIN_FAILED, flagged=False,
-                     detail={"username_sha256": _username_sha(username)})
+        audit.record(
+            actor=None,
+            action=CoreAction.AUTH_LOGIN_FAILED,
+            flagged=False,
+            detail={"username_sha256": _username_sha(username)},
+        )
         sign_in_failure_counted(username=username)
 
 
@@ -296,10 +320,13 @@ def audit_export_recorded(*, by: User, filters: dict[str, object]) -> None:
 
 # --- lockout ---------------------------------------------------------------------------------
 
-SIGN_IN_LOCKED = ("Too many failed sign-ins for this username: it is locked for {minutes} minutes. "
-                  "Try again later, or ask your administrator.")
+SIGN_IN_LOCKED = (
+    "Too many failed sign-ins for this username: it is locked for {minutes} minutes. "
+    "Try again later, or ask your administrator."
+)
 # Failures are counted per username, whether or not the account exists, so the
 # lock (and the answer to a locked username) is the same for both.
+
 
 def _username_sha(username: str) -> str:
     return hashlib.sha256(username.lower().encode()).hexdigest()[:16]
@@ -311,7 +338,8 @@ def sign_in_failure_counted(*, username: str) -> bool:
     now = timezone.now()
     window = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
     row, _ = SignInThrottle.objects.select_for_update().get_or_create(
-        username_key=mfa.username_key(username), defaults={"window_started": now})
+        username_key=mfa.username_key(username), defaults={"window_started": now}
+    )
     if now - row.window_started > window:
         row.failures, row.window_started = 0, now
     row.failures += 1
@@ -321,8 +349,13 @@ def sign_in_failure_counted(*, username: str) -> bool:
     row.save()
     if locked:
         user = User.objects.filter(username__iexact=username.strip()).first()
-        audit.record(actor=None, action=CoreAction.AUTH_LOCKED_OUT, obj=user, flagged=True,
-                     detail={"username_sha256": _username_sha(username), "minutes": settings.LOCKOUT_MINUTES})
+        audit.record(
+            actor=None,
+            action=CoreAction.AUTH_LOCKED_OUT,
+            obj=user,
+            flagged=True,
+            detail={"username_sha256": _username_sha(username), "minutes": settings.LOCKOUT_MINUTES},
+        )
         _notify(user, NOTICE_LOCKED)
     return locked
 
@@ -336,20 +369,26 @@ def sign_in_refused_locked(*, username: str) -> None:
 def sign_in_throttle_clear(*, username: str) -> None:
     """A complete sign-in forgets the earlier failures (never a lock still running)."""
     SignInThrottle.objects.filter(username_key=mfa.username_key(username)).filter(
-        models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=timezone.now())).delete()
+        models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=timezone.now())
+    ).delete()
 
 
 # --- second factor ------------------------------------------------------------------------------
 
-MFA_CODE_WRONG = ("That code is not right. Type the six digits your authenticator app shows now "
-                  "(check that the phone sets its clock automatically), or one of your recovery codes.")
+MFA_CODE_WRONG = (
+    "That code is not right. Type the six digits your authenticator app shows now "
+    "(check that the phone sets its clock automatically), or one of your recovery codes."
+)
 MFA_CODE_REUSED = "That code has already been used. Wait for your app to show the next code, then type that one."
 MFA_RECOVERY_USED = "That recovery code has already been used; each one works once. Use another."
-MFA_RECOVERY_REPLACED = ("That recovery code belongs to an older set that was replaced when new codes were made. "
-                         "Use one of the new codes.")
+MFA_RECOVERY_REPLACED = (
+    "That recovery code belongs to an older set that was replaced when new codes were made. Use one of the new codes."
+)
 MFA_NOT_ENROLLED = "Two-step sign-in is not set up for this account."
-MFA_REQUIRED_KEEP = ("Your role needs two-step sign-in, so it cannot be turned off. "
-                     "To move to a new phone, set up the authenticator again.")
+MFA_REQUIRED_KEEP = (
+    "Your role needs two-step sign-in, so it cannot be turned off. "
+    "To move to a new phone, set up the authenticator again."
+)
 
 
 def _epoch_bump(user: User) -> None:
@@ -363,7 +402,8 @@ def _recovery_codes_replace(user: User) -> list[str]:
     RecoveryCode.objects.filter(user=user, replaced_at__isnull=True).update(replaced_at=now)
     codes = mfa.new_recovery_codes()
     RecoveryCode.objects.bulk_create(
-        [RecoveryCode(user=user, code_hash=mfa.recovery_code_hashes(code)[0], created_at=now) for code in codes])
+        [RecoveryCode(user=user, code_hash=mfa.recovery_code_hashes(code)[0], created_at=now) for code in codes]
+    )
     return codes
 
 
@@ -380,12 +420,18 @@ def mfa_enrol(*, user: User, secret: bytes, code: str) -> list[str]:
             MfaDevice.objects.create(user=user, secret_encrypted=mfa.encrypt_secret(secret), last_step=step)
             codes = _recovery_codes_replace(user)
             _epoch_bump(user)
-            audit.record(actor=user, action=CoreAction.AUTH_MFA_ENROL, obj=user,
-                         flagged=True, detail={"replaced": replaced})
+            audit.record(
+                actor=user, action=CoreAction.AUTH_MFA_ENROL, obj=user, flagged=True, detail={"replaced": replaced}
+            )
             _notify(user, NOTICE_MFA_ENROLLED)
             return codes
-        audit.record(actor=user, action=CoreAction.AUTH_MFA_FAILED, obj=user, flagged=True,
-                     detail={"stage": "enrol", "reason": "wrong"})
+        audit.record(
+            actor=user,
+            action=CoreAction.AUTH_MFA_FAILED,
+            obj=user,
+            flagged=True,
+            detail={"stage": "enrol", "reason": "wrong"},
+        )
     raise ValidationError({"code": MFA_CODE_WRONG})
 
 
@@ -409,12 +455,16 @@ def mfa_verify(*, user: User, code: str, stage: str = "sign_in") -> str:
             else:
                 device.last_step, device.last_used_at = step, now
                 device.save(update_fields=["last_step", "last_used_at"])
-                audit.record(actor=user, action=CoreAction.AUTH_MFA_VERIFIED, obj=user,
-                             detail={"method": "totp", "stage": stage})
+                audit.record(
+                    actor=user, action=CoreAction.AUTH_MFA_VERIFIED, obj=user, detail={"method": "totp", "stage": stage}
+                )
                 return "totp"
         else:
-            row = RecoveryCode.objects.select_for_update().filter(
-                user=user, code_hash__in=mfa.recovery_code_hashes(code)).first()
+            row = (
+                RecoveryCode.objects.select_for_update()
+                .filter(user=user, code_hash__in=mfa.recovery_code_hashes(code))
+                .first()
+            )
             if row is None:
                 reason, message = "wrong", MFA_CODE_WRONG
             elif row.replaced_at is not None:
@@ -425,12 +475,22 @@ def mfa_verify(*, user: User, code: str, stage: str = "sign_in") -> str:
                 row.used_at = now
                 row.save(update_fields=["used_at"])
                 left = RecoveryCode.objects.filter(user=user, used_at__isnull=True, replaced_at__isnull=True).count()
-                audit.record(actor=user, action=CoreAction.AUTH_MFA_RECOVERY_USED, obj=user, flagged=True,
-                             detail={"left": left, "stage": stage})
+                audit.record(
+                    actor=user,
+                    action=CoreAction.AUTH_MFA_RECOVERY_USED,
+                    obj=user,
+                    flagged=True,
+                    detail={"left": left, "stage": stage},
+                )
                 _notify(user, NOTICE_RECOVERY_USED)
                 return "recovery"
-        audit.record(actor=None, action=CoreAction.AUTH_MFA_FAILED, obj=user, flagged=True,
-                     detail={"stage": stage, "reason": reason})
+        audit.record(
+            actor=None,
+            action=CoreAction.AUTH_MFA_FAILED,
+            obj=user,
+            flagged=True,
+            detail={"stage": stage, "reason": reason},
+        )
         sign_in_failure_counted(username=user.username)
     raise ValidationError({"code": message})
 
@@ -465,8 +525,9 @@ def mfa_remove(*, by: User, user: User) -> None:
     MfaDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     _epoch_bump(user)
-    audit.record(actor=by, action=CoreAction.AUTH_MFA_REMOVE, obj=user,
-                 flagged=True, detail={"by_admin": by.pk != user.pk})
+    audit.record(
+        actor=by, action=CoreAction.AUTH_MFA_REMOVE, obj=user, flagged=True, detail={"by_admin": by.pk != user.pk}
+    )
     _notify(user, NOTICE_MFA_REMOVED)
 
 
@@ -480,16 +541,26 @@ def password_reset_requested(*, accounts: int) -> None:
 # Only the account's own name, what happened and when: never client data.
 
 NOTICE_PASSWORD_CHANGED = ("Your ArtChart password was changed", "the password of your ArtChart account was changed")
-NOTICE_MFA_ENROLLED = ("Two-step sign-in was set up on your ArtChart account",
-                       "an authenticator app was set up for two-step sign-in to your ArtChart account")
-NOTICE_MFA_REMOVED = ("Two-step sign-in was removed from your ArtChart account",
-                      "two-step sign-in was removed from your ArtChart account")
-NOTICE_RECOVERY_REGENERATED = ("New ArtChart recovery codes were made",
-                               "a new set of recovery codes was made for your ArtChart account; the old ones no longer work")
-NOTICE_RECOVERY_USED = ("A recovery code was used to sign in to ArtChart",
-                        "one of your recovery codes was used to sign in to your ArtChart account")
-NOTICE_LOCKED = ("Your ArtChart account was locked",
-                 "your ArtChart account was locked for a while after repeated failed sign-ins")
+NOTICE_MFA_ENROLLED = (
+    "Two-step sign-in was set up on your ArtChart account",
+    "an authenticator app was set up for two-step sign-in to your ArtChart account",
+)
+NOTICE_MFA_REMOVED = (
+    "Two-step sign-in was removed from your ArtChart account",
+    "two-step sign-in was removed from your ArtChart account",
+)
+NOTICE_RECOVERY_REGENERATED = (
+    "New ArtChart recovery codes were made",
+    "a new set of recovery codes was made for your ArtChart account; the old ones no longer work",
+)
+NOTICE_RECOVERY_USED = (
+    "A recovery code was used to sign in to ArtChart",
+    "one of your recovery codes was used to sign in to your ArtChart account",
+)
+NOTICE_LOCKED = (
+    "Your ArtChart account was locked",
+    "your ArtChart account was locked for a while after repeated failed sign-ins",
+)
 NOTICE_BODY = """Hello {name},
 
 On {when}, {what} (username: {username}).
@@ -505,6 +576,10 @@ def _notify(user: User | None, notice: tuple[str, str]) -> None:
     if user is None or not user.email:
         return
     subject, what = notice
-    body = NOTICE_BODY.format(name=user.first_name or user.username, username=user.username, what=what,
-                              when=f"{timezone.localtime():%d %B %Y at %H:%M %Z}")
+    body = NOTICE_BODY.format(
+        name=user.first_name or user.username,
+        username=user.username,
+        what=what,
+        when=f"{timezone.localtime():%d %B %Y at %H:%M %Z}",
+    )
     mail.send_after_commit(subject=subject, body=body, to=[user.email], what=f"The security notice {subject!r}")

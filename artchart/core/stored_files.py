@@ -56,8 +56,13 @@ def _batches(names, size: int = BATCH):
         yield batch
 
 
-def sweep(*, grace: dt.timedelta = DEFAULT_GRACE, dry_run: bool = False, storage: Storage = default_storage,
-          now: dt.datetime | None = None) -> SweepResult:
+def sweep(
+    *,
+    grace: dt.timedelta = DEFAULT_GRACE,
+    dry_run: bool = False,
+    storage: Storage = default_storage,
+    now: dt.datetime | None = None,
+) -> SweepResult:
     """Remove (or with ``dry_run`` only list) files older than ``grace`` that no row names."""
     cutoff = (now or timezone.now()) - grace
     result = SweepResult()

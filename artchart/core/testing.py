@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import connections
 
 
-
 def is_throwaway_database(alias: str = "default") -> bool:
     name = str(connections[alias].settings_dict["NAME"] or "")
     base = name.rsplit("/", 1)[-1]

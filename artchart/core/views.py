@@ -98,8 +98,6 @@ def admin_only(view):
     return wrapped
 
 
-
-
 def _form_page(request, form, **context):
     return render(request, "core/form_page.html", {"form": form, **context})
 
@@ -116,8 +114,13 @@ def user_list(request):
     active = request.GET.get("active", "")
     users = selectors.users_for_admin(request.user, q=q, role=role, active=active)
     context = {
-        "nav": "users", "page": page_of(request, users), "query": query_without_page(request),
-        "q": q, "role": role, "active": active, "roles": Role.choices,
+        "nav": "users",
+        "page": page_of(request, users),
+        "query": query_without_page(request),
+        "q": q,
+        "role": role,
+        "active": active,
+        "roles": Role.choices,
     }
     return render(request, "core/user_list.html", context)
 
@@ -128,15 +131,15 @@ def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.user_create(by=request.user, password=form.cleaned_data["password1"],
-                                          **form.user_fields())
+            person = services.user_create(
+                by=request.user, password=form.cleaned_data["password1"], **form.user_fields()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, USER_CREATED.format(name=person.display_name))
             return redirect("core:users")
-    return _form_page(request, form, nav="users", title="New user", submit="Create user",
-                      back=("core:users", "Users"))
+    return _form_page(request, form, nav="users", title="New user", submit="Create user", back=("core:users", "Users"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,9 +159,16 @@ def user_edit(request, user_id: int):
             message = USER_SAVED_SIGNED_OUT if person.security_epoch != epoch else USER_SAVED
             messages.success(request, message.format(name=person.display_name))
             return redirect("core:users")
-    return _form_page(request, form, nav="users", title=f"Edit {person.display_name}", submit="Save",
-                      back=("core:users", "Users"), person=person,
-                      person_has_mfa=selectors.has_mfa_device(person))
+    return _form_page(
+        request,
+        form,
+        nav="users",
+        title=f"Edit {person.display_name}",
+        submit="Save",
+        back=("core:users", "Users"),
+        person=person,
+        person_has_mfa=selectors.has_mfa_device(person),
+    )
 
 
 @require_POST
@@ -190,9 +200,15 @@ def user_password(request, user_id: int):
                 update_session_auth_hash(request, person)
             messages.success(request, PASSWORD_SET.format(name=person.display_name))
             return redirect("core:user_edit", person.pk)
-    return _form_page(request, form, nav="users", title=f"Set a new password for {person.display_name}",
-                      submit="Set password", back=("core:users", "Users"),
-                      lead="They will be signed out everywhere and their API tokens will end.")
+    return _form_page(
+        request,
+        form,
+        nav="users",
+        title=f"Set a new password for {person.display_name}",
+        submit="Set password",
+        back=("core:users", "Users"),
+        lead="They will be signed out everywhere and their API tokens will end.",
+    )
 
 
 # --- sites ---------------------------------------------------------------------------------
@@ -233,8 +249,9 @@ def site_edit(request, site_id: int):
         else:
             messages.success(request, SITE_SAVED.format(name=site.name))
             return redirect("core:sites")
-    return _form_page(request, form, nav="sites", title=f"Edit {site.name}", submit="Save",
-                      back=("core:sites", "Sites"))
+    return _form_page(
+        request, form, nav="sites", title=f"Edit {site.name}", submit="Save", back=("core:sites", "Sites")
+    )
 
 
 # --- supervision ------------------------------------------------------------------------------
@@ -251,15 +268,18 @@ def supervision_list(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, SUPERVISION_STARTED.format(supervisor=link.supervisor,
-                                                                  supervisee=link.supervisee))
+            messages.success(
+                request, SUPERVISION_STARTED.format(supervisor=link.supervisor, supervisee=link.supervisee)
+            )
             return redirect("core:supervision")
     links = list(selectors.supervision_links_for_admin(request.user))
     context = {
-        "nav": "supervision", "form": form,
+        "nav": "supervision",
+        "form": form,
         "open_links": [link for link in links if link.ended_on is None],
-        "ended_links": sorted((link for link in links if link.ended_on is not None),
-                              key=lambda link: link.ended_on, reverse=True),
+        "ended_links": sorted(
+            (link for link in links if link.ended_on is not None), key=lambda link: link.ended_on, reverse=True
+        ),
     }
     return render(request, "core/supervision.html", context)
 
@@ -290,8 +310,12 @@ def audit_list(request):
         events = selectors.audit_events_for_admin(request.user).none()  # the form says what to correct
     page = page_of(request, events, AUDIT_PAGE_SIZE)
     context = {
-        "nav": "audit", "form": form, "page": page, "rows": _audit_rows(request.user, page.object_list),
-        "query": query_without_page(request), "head_seq": selectors.audit_head_for_admin(request.user),
+        "nav": "audit",
+        "form": form,
+        "page": page,
+        "rows": _audit_rows(request.user, page.object_list),
+        "query": query_without_page(request),
+        "head_seq": selectors.audit_head_for_admin(request.user),
     }
     return render(request, "core/audit_list.html", context)
 
@@ -319,8 +343,12 @@ def _audit_rows(user, events) -> list[AuditRow]:
     clients = clients_named_for(user, client_ids)
     people = selectors.users_for_admin(user).in_bulk(user_ids) if user_ids else {}
     return [
-        AuditRow(event, audit.action_label(event.action), _object_name(event, people, clients),
-                 [clients.get(cid, cid) for cid in event.client_id_list])
+        AuditRow(
+            event,
+            audit.action_label(event.action),
+            _object_name(event, people, clients),
+            [clients.get(cid, cid) for cid in event.client_id_list],
+        )
         for event in events
     ]
 
@@ -392,8 +420,12 @@ def account(request):
         _, raw_token = services.token_issue(user=request.user, name=form.cleaned_data["name"])
         messages.success(request, TOKEN_ISSUED)
         form = TokenCreateForm()
-    context = {"nav": "account", "form": form, "raw_token": raw_token,
-               "tokens": _token_rows(selectors.tokens_of(request.user))}
+    context = {
+        "nav": "account",
+        "form": form,
+        "raw_token": raw_token,
+        "tokens": _token_rows(selectors.tokens_of(request.user)),
+    }
     if request.user.role == Role.ADMIN:
         page = page_of(request, selectors.tokens_for_admin(request.user))
         context.update(org_page=page, org_tokens=_token_rows(page.object_list), query=query_without_page(request))
@@ -413,8 +445,14 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, OWN_PASSWORD_CHANGED)
             return redirect("core:tokens")
-    return _form_page(request, form, nav="account", title="Change your password", submit="Change password",
-                      back=("core:tokens", "Your account"))
+    return _form_page(
+        request,
+        form,
+        nav="account",
+        title="Change your password",
+        submit="Change password",
+        back=("core:tokens", "Your account"),
+    )
 
 
 @require_POST

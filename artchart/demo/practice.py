@@ -99,22 +99,119 @@ DEMO_SITES = [
 ]
 
 FIRST_NAMES = [
-    "Amara", "Ben", "Camila", "Dmitri", "Elif", "Farah", "Gabriel", "Hana", "Isaac", "Jalen", "Keiko", "Luca",
-    "Maya", "Nadia", "Omar", "Priscilla", "Quinn", "Rosa", "Samuel", "Talia", "Umar", "Valentina", "Wesley",
-    "Ximena", "Yusuf", "Zoe", "Arjun", "Bridget", "Chidi", "Delia", "Emeka", "Freya", "Gus", "Ingrid", "Joaquin",
-    "Lena", "Malik", "Noor", "Oskar", "Pilar", "Rafael", "Sofia", "Tomas", "Wren", "Yara",
+    "Amara",
+    "Ben",
+    "Camila",
+    "Dmitri",
+    "Elif",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Isaac",
+    "Jalen",
+    "Keiko",
+    "Luca",
+    "Maya",
+    "Nadia",
+    "Omar",
+    "Priscilla",
+    "Quinn",
+    "Rosa",
+    "Samuel",
+    "Talia",
+    "Umar",
+    "Valentina",
+    "Wesley",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Arjun",
+    "Bridget",
+    "Chidi",
+    "Delia",
+    "Emeka",
+    "Freya",
+    "Gus",
+    "Ingrid",
+    "Joaquin",
+    "Lena",
+    "Malik",
+    "Noor",
+    "Oskar",
+    "Pilar",
+    "Rafael",
+    "Sofia",
+    "Tomas",
+    "Wren",
+    "Yara",
 ]
 OLDER_FIRST_NAMES = [
-    "Agnes", "Bernard", "Clara", "Doris", "Edmund", "Florence", "Harold", "Irene", "Leonard", "Mabel",
-    "Norma", "Otis", "Ruth", "Stanley", "Walter", "Wilhelmina", "Yolanda", "Herbert",
+    "Agnes",
+    "Bernard",
+    "Clara",
+    "Doris",
+    "Edmund",
+    "Florence",
+    "Harold",
+    "Irene",
+    "Leonard",
+    "Mabel",
+    "Norma",
+    "Otis",
+    "Ruth",
+    "Stanley",
+    "Walter",
+    "Wilhelmina",
+    "Yolanda",
+    "Herbert",
 ]
-NICKNAMES = {"Gabriel": "Gabe", "Samuel": "Sam", "Wesley": "Wes", "Priscilla": "Cilla", "Bridget": "Bridie",
-             "Rafael": "Rafa", "Valentina": "Vale", "Wilhelmina": "Mina", "Leonard": "Len", "Florence": "Flo"}
+NICKNAMES = {
+    "Gabriel": "Gabe",
+    "Samuel": "Sam",
+    "Wesley": "Wes",
+    "Priscilla": "Cilla",
+    "Bridget": "Bridie",
+    "Rafael": "Rafa",
+    "Valentina": "Vale",
+    "Wilhelmina": "Mina",
+    "Leonard": "Len",
+    "Florence": "Flo",
+}
 LAST_NAMES = [
-    "Abernathy", "Baptiste", "Castellanos", "Delacroix", "Esposito", "Fairweather", "Grünewald", "Haddad",
-    "Ibarra", "Jablonski", "Kowalczyk", "Lindgren", "Mbeki", "Nakamura", "O'Sullivan", "Petrakis", "Quintero",
-    "Rasmussen", "Szabo", "Thibodeaux", "Underwood", "Vasquez", "Whitfield", "Xu", "Yilmaz", "Zielinski",
-    "Achterberg", "Brannigan", "Cruz-Medina", "Dumont", "Eriksen", "Ferreira", "Gallagher", "Holloway",
+    "Abernathy",
+    "Baptiste",
+    "Castellanos",
+    "Delacroix",
+    "Esposito",
+    "Fairweather",
+    "Grünewald",
+    "Haddad",
+    "Ibarra",
+    "Jablonski",
+    "Kowalczyk",
+    "Lindgren",
+    "Mbeki",
+    "Nakamura",
+    "O'Sullivan",
+    "Petrakis",
+    "Quintero",
+    "Rasmussen",
+    "Szabo",
+    "Thibodeaux",
+    "Underwood",
+    "Vasquez",
+    "Whitfield",
+    "Xu",
+    "Yilmaz",
+    "Zielinski",
+    "Achterberg",
+    "Brannigan",
+    "Cruz-Medina",
+    "Dumont",
+    "Eriksen",
+    "Ferreira",
+    "Gallagher",
+    "Holloway",
 ]
 
 # ICD-10-CM codes a practice in each setting commonly records.
@@ -161,16 +258,31 @@ REFERRALS = {
 }
 GUARDIAN_RELATIONSHIPS = ["Mother", "Father", "Grandmother", "Aunt", "Foster parent", "Stepfather"]
 GATHERED = [
-    ("case_document", "Referral letter",
-     "Referral received with reason for referral, current supports and the referrer's contact details."),
-    ("observation", "First studio observation",
-     "Chose materials after a long look at the shelf; worked steadily for 30 minutes; left the room calmly."),
-    ("family_interview", "Intake interview with family",
-     "Family describes strengths, recent changes at home and what they hope therapy will help with."),
-    ("client_interview", "Intake interview",
-     "Client described what brings them, what has helped before and which materials they enjoy."),
-    ("professional", "Call with the treatment team",
-     "Team shared the current medication plan and asked for a summary after six sessions."),
+    (
+        "case_document",
+        "Referral letter",
+        "Referral received with reason for referral, current supports and the referrer's contact details.",
+    ),
+    (
+        "observation",
+        "First studio observation",
+        "Chose materials after a long look at the shelf; worked steadily for 30 minutes; left the room calmly.",
+    ),
+    (
+        "family_interview",
+        "Intake interview with family",
+        "Family describes strengths, recent changes at home and what they hope therapy will help with.",
+    ),
+    (
+        "client_interview",
+        "Intake interview",
+        "Client described what brings them, what has helped before and which materials they enjoy.",
+    ),
+    (
+        "professional",
+        "Call with the treatment team",
+        "Team shared the current medication plan and asked for a summary after six sessions.",
+    ),
 ]
 
 
@@ -228,18 +340,30 @@ def _demo_privacy(*, admin: User, people: dict[str, User], clients: list[Client]
     """therapist2 may break the glass; one outpatient client, living at a shelter, is restricted to therapist."""
     client_services.break_glass_designation_set(by=admin, user=people["therapist2"], designated=True)
     therapist = people["therapist"]
-    resident = next(c for c in clients if c.site.population_type == PopulationType.OUTPATIENT
-                    and c.care_team.filter(user=therapist, role=CareTeamRole.PRIMARY).exists())
-    client_services.client_restrict(by=therapist, client=resident, category=RestrictionCategory.SHELTER_RESIDENT,
-                                    named_users=[therapist])
+    resident = next(
+        c
+        for c in clients
+        if c.site.population_type == PopulationType.OUTPATIENT
+        and c.care_team.filter(user=therapist, role=CareTeamRole.PRIMARY).exists()
+    )
+    client_services.client_restrict(
+        by=therapist, client=resident, category=RestrictionCategory.SHELTER_RESIDENT, named_users=[therapist]
+    )
 
 
 def _demo_people(organization: Organization) -> dict[str, User]:
     username, first, last, role, credentials = DEMO_PEOPLE[0]
     # The first admin is made directly (nobody could invite them) and recorded
     # like any other account; the rest are invited by that admin.
-    admin = User(organization=organization, username=username, first_name=first, last_name=last, role=role,
-                 credentials=credentials, email=f"{username}@willowcreek.example.org")
+    admin = User(
+        organization=organization,
+        username=username,
+        first_name=first,
+        last_name=last,
+        role=role,
+        credentials=credentials,
+        email=f"{username}@willowcreek.example.org",
+    )
     admin.set_password(DEMO_PASSWORD)
     admin.full_clean()
     admin.save()
@@ -247,8 +371,14 @@ def _demo_people(organization: Organization) -> dict[str, User]:
     people = {username: admin}
     for username, first, last, role, credentials in DEMO_PEOPLE[1:]:
         people[username] = core_services.user_create(
-            by=admin, password=DEMO_PASSWORD, username=username, first_name=first, last_name=last, role=role,
-            credentials=credentials, email=f"{username}@willowcreek.example.org",
+            by=admin,
+            password=DEMO_PASSWORD,
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            credentials=credentials,
+            email=f"{username}@willowcreek.example.org",
         )
     return people
 
@@ -316,11 +446,16 @@ def _precautions(rng: random.Random, population: str) -> dict:
         "precautions_note": "",
     }
     if population == PopulationType.FORENSIC:
-        flags.update(sharps_restriction=True, ligature_risk=rng.random() < 0.6, self_harm_risk=rng.random() < 0.4,
-                     precautions_note="Count scissors and wire out and back in; no cord or yarn.")
+        flags.update(
+            sharps_restriction=True,
+            ligature_risk=rng.random() < 0.6,
+            self_harm_risk=rng.random() < 0.4,
+            precautions_note="Count scissors and wire out and back in; no cord or yarn.",
+        )
     elif population == PopulationType.NURSING_HOME:
-        flags.update(choking_risk=rng.random() < 0.7,
-                     precautions_note="No small beads or buttons; offer large-grip brushes.")
+        flags.update(
+            choking_risk=rng.random() < 0.7, precautions_note="No small beads or buttons; offer large-grip brushes."
+        )
     elif population == PopulationType.SCHOOL:
         flags.update(choking_risk=rng.random() < 0.2)
     else:
@@ -339,32 +474,52 @@ def _contacts(rng: random.Random, *, client: Client, by: User, population: str, 
     last = client.legal_last_name
     guardian_needed = client.is_minor or (population == PopulationType.NURSING_HOME and index % 2 == 1)
     if guardian_needed:
-        relationship = "Daughter (court-appointed guardian)" if not client.is_minor else rng.choice(GUARDIAN_RELATIONSHIPS)
+        relationship = (
+            "Daughter (court-appointed guardian)" if not client.is_minor else rng.choice(GUARDIAN_RELATIONSHIPS)
+        )
         return client_services.contact_add(
-            by=by, client=client, relationship=relationship,
+            by=by,
+            client=client,
+            relationship=relationship,
             name=f"{rng.choice([n for n in FIRST_NAMES if n != client.legal_first_name])} {last}",
-            is_guardian=True, is_emergency=True, phone=f"555-01{(index + 50) % 100:02d}",
+            is_guardian=True,
+            is_emergency=True,
+            phone=f"555-01{(index + 50) % 100:02d}",
             email=f"family.{index}@example.org",
         )
     if population != PopulationType.FORENSIC:
         client_services.contact_add(
-            by=by, client=client, name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            relationship=rng.choice(["Partner", "Sister", "Son", "Friend"]), is_emergency=True,
+            by=by,
+            client=client,
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            relationship=rng.choice(["Partner", "Sister", "Son", "Friend"]),
+            is_emergency=True,
             phone=f"555-01{(index + 50) % 100:02d}",
         )
     return None
 
 
-def _consents(rng: random.Random, *, client: Client, by: User, guardian: Contact | None, today: dt.date,
-              index: int) -> None:
+def _consents(
+    rng: random.Random, *, client: Client, by: User, guardian: Contact | None, today: dt.date, index: int
+) -> None:
     signed_on = today - dt.timedelta(days=rng.randint(14, 300))
-    signer = {"signer": "guardian", "guardian": guardian, "signer_name": guardian.name} if guardian else {
-        "signer": "client", "signer_name": f"{client.legal_first_name} {client.legal_last_name}"}
+    signer = (
+        {"signer": "guardian", "guardian": guardian, "signer_name": guardian.name}
+        if guardian
+        else {"signer": "client", "signer_name": f"{client.legal_first_name} {client.legal_last_name}"}
+    )
 
     def consent(kind: str, decision: str = "granted", **extra):
         client_services.consent_record(
-            by=by, client=client, kind=kind, decision=decision, signed_on=signed_on, signature_kind="typed",
-            signature_typed=signer["signer_name"], **signer, **extra,
+            by=by,
+            client=client,
+            kind=kind,
+            decision=decision,
+            signed_on=signed_on,
+            signature_kind="typed",
+            signature_typed=signer["signer_name"],
+            **signer,
+            **extra,
         )
 
     consent("treatment")
@@ -379,17 +534,23 @@ def _consents(rng: random.Random, *, client: Client, by: User, guardian: Contact
         consent("publication", decision="refused")
     if index == 3:
         consent(
-            "release", recipient="Dr. Alicia Moreno, Willow Creek Family Medicine",
+            "release",
+            recipient="Dr. Alicia Moreno, Willow Creek Family Medicine",
             purpose="Coordination of care with the client's physician",
             information="Attendance, treatment plan goals and the discharge summary; no session notes or artwork.",
-            expires_on=signed_on + dt.timedelta(days=365), right_to_revoke_explained=True,
+            expires_on=signed_on + dt.timedelta(days=365),
+            right_to_revoke_explained=True,
         )
 
 
 def _gathered(rng: random.Random, *, client: Client, by: User, today: dt.date) -> None:
     for source, title, body in rng.sample(GATHERED, k=2):
         client_services.gathered_info_add(
-            by=by, client=client, source=source, title=title, body=body,
+            by=by,
+            client=client,
+            source=source,
+            title=title,
+            body=body,
             occurred_on=today - dt.timedelta(days=rng.randint(1, 60)),
         )
 
@@ -432,43 +593,62 @@ def seed_clients(*, count: int, seed: int, force: bool = False) -> SeedResult:
         rows = []
         for _ in range(count):
             site = rng.choice(sites)
-            rows.append(Client(
-                organization=organization,
-                site=site,
-                legal_first_name=rng.choice(FIRST_NAMES + OLDER_FIRST_NAMES),
-                legal_last_name=rng.choice(LAST_NAMES),
-                date_of_birth=SEED_REFERENCE_DATE - dt.timedelta(days=rng.randint(6 * 365, 90 * 365)),
-                status=rng.choices(ClientStatus.values, weights=[8, 1, 1])[0],
-                referral_source=rng.choice(REFERRALS[PopulationType.OUTPATIENT]),
-                latex_allergy=rng.random() < 0.05,
-                sharps_restriction=rng.random() < 0.1,
-                choking_risk=rng.random() < 0.1,
-                self_harm_risk=rng.random() < 0.1,
-                created_at=now,
-                updated_at=now,
-            ))
+            rows.append(
+                Client(
+                    organization=organization,
+                    site=site,
+                    legal_first_name=rng.choice(FIRST_NAMES + OLDER_FIRST_NAMES),
+                    legal_last_name=rng.choice(LAST_NAMES),
+                    date_of_birth=SEED_REFERENCE_DATE - dt.timedelta(days=rng.randint(6 * 365, 90 * 365)),
+                    status=rng.choices(ClientStatus.values, weights=[8, 1, 1])[0],
+                    referral_source=rng.choice(REFERRALS[PopulationType.OUTPATIENT]),
+                    latex_allergy=rng.random() < 0.05,
+                    sharps_restriction=rng.random() < 0.1,
+                    choking_risk=rng.random() < 0.1,
+                    self_harm_risk=rng.random() < 0.1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         clients = Client.objects.bulk_create(rows, batch_size=SEED_BATCH)
         team = []
         for position, client in enumerate(clients):
-            team.append(CareTeamMembership(client_id=client.pk, user=therapists[position % len(therapists)],
-                                           role=CareTeamRole.PRIMARY, added_at=now))
+            team.append(
+                CareTeamMembership(
+                    client_id=client.pk,
+                    user=therapists[position % len(therapists)],
+                    role=CareTeamRole.PRIMARY,
+                    added_at=now,
+                )
+            )
             if interns and position % 10 == 0:
-                team.append(CareTeamMembership(client_id=client.pk, user=interns[0], role=CareTeamRole.INTERN,
-                                               added_at=now))
+                team.append(
+                    CareTeamMembership(client_id=client.pk, user=interns[0], role=CareTeamRole.INTERN, added_at=now)
+                )
         CareTeamMembership.objects.bulk_create(team, batch_size=SEED_BATCH)
-        audit.record(actor=None, action=CoreAction.SEED_LOAD, obj=organization,
-                     detail={"clients": count, "care_team_rows": len(team), "seed": seed})
+        audit.record(
+            actor=None,
+            action=CoreAction.SEED_LOAD,
+            obj=organization,
+            detail={"clients": count, "care_team_rows": len(team), "seed": seed},
+        )
     return SeedResult(organization=organization, clients=len(clients))
 
 
 def _seed_sites(organization: Organization) -> list[Site]:
     sites = list(Site.objects.filter(organization=organization, is_active=True).order_by("pk"))
     if not sites:
-        sites = Site.objects.bulk_create([
-            Site(organization=organization, name=f"Seed site: {population.label}", population_type=population)
-            for population in (PopulationType.SCHOOL, PopulationType.NURSING_HOME, PopulationType.FORENSIC,
-                               PopulationType.OUTPATIENT)
-        ])
+        sites = Site.objects.bulk_create(
+            [
+                Site(organization=organization, name=f"Seed site: {population.label}", population_type=population)
+                for population in (
+                    PopulationType.SCHOOL,
+                    PopulationType.NURSING_HOME,
+                    PopulationType.FORENSIC,
+                    PopulationType.OUTPATIENT,
+                )
+            ]
+        )
     return sites
 
 
@@ -480,8 +660,14 @@ def _seed_therapists(organization: Organization) -> list[User]:
         return therapists
     made = []
     for number in range(1, SEED_THERAPISTS + 1):
-        user = User(organization=organization, username=f"seed-therapist-{number:02d}", first_name="Seed",
-                    last_name=f"Therapist {number:02d}", role=Role.THERAPIST, credentials="ATR")
+        user = User(
+            organization=organization,
+            username=f"seed-therapist-{number:02d}",
+            first_name="Seed",
+            last_name=f"Therapist {number:02d}",
+            role=Role.THERAPIST,
+            credentials="ATR",
+        )
         user.set_unusable_password()  # synthetic accounts: nobody signs in as them
         made.append(user)
     User.objects.bulk_create(made)
@@ -499,32 +685,50 @@ def _demo_amendments_and_disclosures(*, people: dict[str, User], clients: list[C
     entry = GatheredInfo.objects.filter(client=clients[0]).order_by("occurred_on", "pk").first()
     received = min(entry.occurred_on + dt.timedelta(days=3), today - dt.timedelta(days=2)) if entry else today
     amendment = client_services.amendment_request_record(
-        by=therapist, client=clients[0], part="gathered_info", gathered_info=entry,
+        by=therapist,
+        client=clients[0],
+        part="gathered_info",
+        gathered_info=entry,
         requested_change="Please remove the part saying I left the room calmly: I was upset and nobody asked me.",
-        received_on=received, received_via="in_writing",
+        received_on=received,
+        received_via="in_writing",
     )
     client_services.amendment_decide(
-        by=therapist, amendment=amendment, decision="denied", decided_on=min(received + dt.timedelta(days=10), today),
+        by=therapist,
+        amendment=amendment,
+        decision="denied",
+        decided_on=min(received + dt.timedelta(days=10), today),
         denial_reason="The entry records what the therapist observed at the time and is accurate and complete.",
     )
     client_services.amendment_disagreement_record(
-        by=therapist, amendment=amendment, received_on=min(received + dt.timedelta(days=15), today),
+        by=therapist,
+        amendment=amendment,
+        received_on=min(received + dt.timedelta(days=15), today),
         statement="I still disagree: I was upset when I left and the note should say so.",
     )
     released = clients[3]
     release = released.consents.get(kind=ConsentKind.RELEASE)
     client_services.disclosure_record(
-        by=people["therapist2"], client=released, kind="report", consent=release,
+        by=people["therapist2"],
+        client=released,
+        kind="report",
+        consent=release,
         disclosed_on=min(release.signed_on + dt.timedelta(days=10), today),
-        recipient=release.recipient, purpose=release.purpose,
+        recipient=release.recipient,
+        purpose=release.purpose,
         description="Attendance and the current treatment plan goals.",
     )
     court = clients[4]
     client_services.client_update(by=therapist, client=court, part2_substance_use=True)
     client_services.disclosure_record(
-        by=therapist, client=court, kind="records_request", legal_basis="judicial",
-        disclosed_on=today - dt.timedelta(days=12), recipient="Willow County Court, Family Division",
-        purpose="Court order for attendance records", description="Dates of sessions attended in the last 90 days.",
+        by=therapist,
+        client=court,
+        kind="records_request",
+        legal_basis="judicial",
+        disclosed_on=today - dt.timedelta(days=12),
+        recipient="Willow County Court, Family Division",
+        purpose="Court order for attendance records",
+        description="Dates of sessions attended in the last 90 days.",
     )
 
 
@@ -542,16 +746,30 @@ DEMO_DIRECTIVES = [
     ("Inside/outside mask", "Papier-mache mask blank, acrylic paint, brushes"),
 ]
 DEMO_GOALS = [
-    ("Expresses feelings through art rather than withdrawal",
-     ("Leaves or refuses every session", "Participates in some sessions without naming a feeling",
-      "Names a feeling linked to the artwork in 2 of 4 sessions", "Names a feeling in 3 of 4 sessions",
-      "Names feelings in every session and uses art to settle unprompted"),
-     "Names a feeling linked to the artwork in 2 of 4 sessions", "0 of 4 sessions"),
-    ("Tolerates an unfinished or imperfect piece",
-     ("Destroys work when it goes wrong", "Stops and needs prompting to continue",
-      "Continues after a mistake with one prompt", "Continues after a mistake without a prompt",
-      "Talks about a mistake and reworks it on their own"),
-     "Continues after a mistake with no more than one prompt in 3 of 4 sessions", "Destroys work in most sessions"),
+    (
+        "Expresses feelings through art rather than withdrawal",
+        (
+            "Leaves or refuses every session",
+            "Participates in some sessions without naming a feeling",
+            "Names a feeling linked to the artwork in 2 of 4 sessions",
+            "Names a feeling in 3 of 4 sessions",
+            "Names feelings in every session and uses art to settle unprompted",
+        ),
+        "Names a feeling linked to the artwork in 2 of 4 sessions",
+        "0 of 4 sessions",
+    ),
+    (
+        "Tolerates an unfinished or imperfect piece",
+        (
+            "Destroys work when it goes wrong",
+            "Stops and needs prompting to continue",
+            "Continues after a mistake with one prompt",
+            "Continues after a mistake without a prompt",
+            "Talks about a mistake and reworks it on their own",
+        ),
+        "Continues after a mistake with no more than one prompt in 3 of 4 sessions",
+        "Destroys work in most sessions",
+    ),
 ]
 
 
@@ -559,28 +777,53 @@ def _demo_library_and_plans(*, people: dict[str, User], sites: list[Site], clien
     """A bare directive library, a program per site, a signed plan for every client, and an intern's plan to co-sign."""
     today = timezone.localdate()
     therapist = people["therapist"]
-    directives = [program_services.directive_create(by=therapist, name=name, materials=materials)
-                  for name, materials in DEMO_DIRECTIVES]
+    directives = [
+        program_services.directive_create(by=therapist, name=name, materials=materials)
+        for name, materials in DEMO_DIRECTIVES
+    ]
     for site in sites:
         program_services.program_create(by=people["programadmin"], name=f"{site.name} art therapy program", site=site)
     for index, client in enumerate(clients):
         primary = client.care_team.get(role=CareTeamRole.PRIMARY).user
-        plan = plan_services.plan_create(by=primary, client=client,
-                                         review_date=today + dt.timedelta(days=5 + (index * 7) % 90))
-        problem = plan_services.problem_add(by=primary, plan=plan,
-                                            statement="Difficulty putting feelings into words; withdraws when frustrated.")
+        plan = plan_services.plan_create(
+            by=primary, client=client, review_date=today + dt.timedelta(days=5 + (index * 7) % 90)
+        )
+        problem = plan_services.problem_add(
+            by=primary, plan=plan, statement="Difficulty putting feelings into words; withdraws when frustrated."
+        )
         for statement, levels, objective, baseline in DEMO_GOALS[: 1 + index % 2]:
-            goal = plan_services.goal_add(by=primary, problem=problem, statement=statement, **dict(zip(
-                ("level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2"), levels)))
-            plan_services.objective_add(by=primary, goal=goal, statement=objective, baseline=baseline,
-                                        target_date=today + dt.timedelta(days=90), status="in_progress")
-        plan_services.intervention_add(by=primary, plan=plan, directive=directives[index % len(directives)],
-                                       media="Dry media", frequency="Weekly, 45 minutes", delivered_by=primary)
+            goal = plan_services.goal_add(
+                by=primary,
+                problem=problem,
+                statement=statement,
+                **dict(zip(("level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2"), levels)),
+            )
+            plan_services.objective_add(
+                by=primary,
+                goal=goal,
+                statement=objective,
+                baseline=baseline,
+                target_date=today + dt.timedelta(days=90),
+                status="in_progress",
+            )
+        plan_services.intervention_add(
+            by=primary,
+            plan=plan,
+            directive=directives[index % len(directives)],
+            media="Dry media",
+            frequency="Weekly, 45 minutes",
+            delivered_by=primary,
+        )
         plan_services.plan_sign(by=primary, plan=plan)
     intern = people["intern"]
     client = next(c for c in clients if c.care_team.filter(user=intern).exists())
     revision = plan_services.plan_create(by=intern, client=client)
     goal = revision.problems.first().goals.first()
-    plan_services.objective_add(by=intern, goal=goal, statement="Chooses a directive from two offered in 3 of 4 sessions",
-                                baseline="Needs the therapist to choose", target_date=today + dt.timedelta(days=60))
+    plan_services.objective_add(
+        by=intern,
+        goal=goal,
+        statement="Chooses a directive from two offered in 3 of 4 sessions",
+        baseline="Needs the therapist to choose",
+        target_date=today + dt.timedelta(days=60),
+    )
     plan_services.plan_submit(by=intern, plan=revision)

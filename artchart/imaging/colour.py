@@ -29,7 +29,7 @@ def lab_from_linear(lin: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.floati
     """Linear sRGB (..., 3) in 0-1 -> CIELAB (..., 3)."""
     xyz = lin @ RGB_TO_XYZN.T
     delta = 6.0 / 29.0
-    f: npt.NDArray[np.floating[Any]] = np.where(xyz > delta ** 3, np.cbrt(xyz), xyz / (3 * delta ** 2) + 4.0 / 29.0)
+    f: npt.NDArray[np.floating[Any]] = np.where(xyz > delta**3, np.cbrt(xyz), xyz / (3 * delta**2) + 4.0 / 29.0)
     lab = np.empty_like(f)
     lab[..., 0] = 116.0 * f[..., 1] - 16.0
     lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
@@ -58,7 +58,7 @@ def lab_planes(lin: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 def _lab_f(t: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     delta = 6.0 / 29.0
-    return np.where(t > delta ** 3, np.cbrt(t), t * (1.0 / (3 * delta ** 2)) + 4.0 / 29.0).astype(np.float32)
+    return np.where(t > delta**3, np.cbrt(t), t * (1.0 / (3 * delta**2)) + 4.0 / 29.0).astype(np.float32)
 
 
 def lab_from_srgb8(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating[Any]]:
@@ -71,7 +71,7 @@ def srgb8_from_lab(lab: npt.ArrayLike) -> npt.NDArray[np.uint8]:
     fy = (lab[..., 0] + 16.0) / 116.0
     f = np.stack([fy + lab[..., 1] / 500.0, fy, fy - lab[..., 2] / 200.0], axis=-1)
     delta = 6.0 / 29.0
-    xyz = np.where(f > delta, f ** 3, 3 * delta ** 2 * (f - 4.0 / 29.0))
+    xyz = np.where(f > delta, f**3, 3 * delta**2 * (f - 4.0 / 29.0))
     lin = np.clip(xyz @ np.linalg.inv(RGB_TO_XYZN.astype(np.float64)).T, 0.0, 1.0)
     srgb: npt.NDArray[np.float64] = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
     return np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
@@ -84,12 +84,28 @@ def hex_from_lab(lab: npt.ArrayLike) -> str:
 
 # A small fixed table: the everyday names a therapist and client would use.
 NAMED_COLOURS = {
-    "black": (20, 20, 20), "grey": (128, 128, 128), "light grey": (200, 200, 200), "white": (250, 250, 250),
-    "red": (210, 30, 35), "dark red": (130, 20, 25), "orange": (245, 130, 30), "yellow": (250, 220, 40),
-    "light green": (140, 210, 90), "green": (40, 150, 60), "dark green": (25, 80, 40), "turquoise": (40, 180, 180),
-    "light blue": (120, 180, 235), "blue": (35, 80, 200), "navy": (25, 35, 100), "purple": (120, 50, 160),
-    "violet": (180, 130, 220), "pink": (240, 130, 180), "magenta": (210, 40, 150), "brown": (120, 75, 40),
-    "beige": (215, 190, 150), "ochre": (200, 150, 50),
+    "black": (20, 20, 20),
+    "grey": (128, 128, 128),
+    "light grey": (200, 200, 200),
+    "white": (250, 250, 250),
+    "red": (210, 30, 35),
+    "dark red": (130, 20, 25),
+    "orange": (245, 130, 30),
+    "yellow": (250, 220, 40),
+    "light green": (140, 210, 90),
+    "green": (40, 150, 60),
+    "dark green": (25, 80, 40),
+    "turquoise": (40, 180, 180),
+    "light blue": (120, 180, 235),
+    "blue": (35, 80, 200),
+    "navy": (25, 35, 100),
+    "purple": (120, 50, 160),
+    "violet": (180, 130, 220),
+    "pink": (240, 130, 180),
+    "magenta": (210, 40, 150),
+    "brown": (120, 75, 40),
+    "beige": (215, 190, 150),
+    "ochre": (200, 150, 50),
 }
 _NAMES = list(NAMED_COLOURS)
 _NAME_LABS = lab_from_srgb8(np.array(list(NAMED_COLOURS.values()), dtype=np.uint8))

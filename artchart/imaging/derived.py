@@ -32,14 +32,24 @@ THUMBNAIL_QUALITY = 85
 # decimation, free of aliasing, and costs two thirds of bilinear and under half of bicubic.
 RESAMPLING = Image.Resampling.BOX
 THREE_D_MESSAGE = "Three-dimensional work: colour features only."
-SHAPE_KEYS = ("coverage", "bbox_fraction", "filled_fraction", "edge_density", "components",
-              "centre_x", "centre_y", "symmetry_lr", "symmetry_tb", "axis_angle")
+SHAPE_KEYS = (
+    "coverage",
+    "bbox_fraction",
+    "filled_fraction",
+    "edge_density",
+    "components",
+    "centre_x",
+    "centre_y",
+    "symmetry_lr",
+    "symmetry_tb",
+    "axis_angle",
+)
 
 
 @dataclass(frozen=True)
 class Derived:
-    thumbnails: dict[str, bytes]   # {"small": JPEG (long side 320), "large": JPEG (long side 1280)}
-    features: dict[str, Any]       # JSON-serialisable
+    thumbnails: dict[str, bytes]  # {"small": JPEG (long side 320), "large": JPEG (long side 1280)}
+    features: dict[str, Any]  # JSON-serialisable
     version: str
 
 
@@ -51,8 +61,9 @@ def derive(stored: bytes, *, three_d: bool = False) -> Derived:
     frame = _resize_long_side(source, WORKING_SIZE)
     features = _three_d_features(frame) if three_d else _drawing_features(source, frame)
     features["version"] = FEATURES_VERSION
-    return Derived(thumbnails={"small": _jpeg(small), "large": _jpeg(large)}, features=features,
-                   version=FEATURES_VERSION)
+    return Derived(
+        thumbnails={"small": _jpeg(small), "large": _jpeg(large)}, features=features, version=FEATURES_VERSION
+    )
 
 
 def _decode_for(stored: bytes, long_side: int) -> Image.Image:

@@ -46,7 +46,7 @@ CHROMATIC = 15.0
 PAPER_COLOURFULNESS = 0.25
 # Linear luminance the paper is balanced to: L* 96, the lightness of good drawing paper in a scan.
 PAPER_WHITE = 0.9
-LIGHT_GRID = 48          # cells along the long side for the illumination estimate
+LIGHT_GRID = 48  # cells along the long side for the illumination estimate
 LIGHT_SIGMA_CELLS = 5.0  # smoothing of the illumination estimate, in cells
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
 
@@ -55,10 +55,10 @@ _Scalar = TypeVar("_Scalar", bound=np.generic)
 
 @dataclass(frozen=True)
 class Marks:
-    mask: npt.NDArray[np.bool_]           # (h, w): pixels carrying marks
-    lab: npt.NDArray[np.float32]          # (3, h, w): CIELAB planes under normalised light
+    mask: npt.NDArray[np.bool_]  # (h, w): pixels carrying marks
+    lab: npt.NDArray[np.float32]  # (3, h, w): CIELAB planes under normalised light
     components: int
-    distance: npt.NDArray[np.float32]     # (h, w): ΔE*ab from the paper
+    distance: npt.NDArray[np.float32]  # (h, w): ΔE*ab from the paper
     paper: npt.NDArray[np.floating[Any]]  # CIELAB of the paper
 
 
@@ -74,8 +74,12 @@ def page_features(rgb: npt.NDArray[np.uint8]) -> dict[str, Any]:
     return features
 
 
-def colour_features(lab: npt.NDArray[np.floating[Any]], *, ink: npt.NDArray[np.floating[Any]] | None = None,
-                    paper: npt.NDArray[np.floating[Any]] | None = None) -> dict[str, Any]:
+def colour_features(
+    lab: npt.NDArray[np.floating[Any]],
+    *,
+    ink: npt.NDArray[np.floating[Any]] | None = None,
+    paper: npt.NDArray[np.floating[Any]] | None = None,
+) -> dict[str, Any]:
     """Palette and colour temperament of a set of pixels (n, 3) in CIELAB.
 
     `ink`: the pixels to find the colours from (default all); `paper`: the paper
@@ -162,8 +166,9 @@ def _paper_like(lin: npt.NDArray[np.float32], luminance: npt.NDArray[np.float32]
 
 
 def _block_sum(values: npt.NDArray[np.float32], cell: int, gh: int, gw: int) -> npt.NDArray[np.float32]:
-    sums: npt.NDArray[np.float32] = values[:gh * cell, :gw * cell].reshape(gh, cell, gw, cell).sum(
-        axis=(1, 3), dtype=np.float32)
+    sums: npt.NDArray[np.float32] = (
+        values[: gh * cell, : gw * cell].reshape(gh, cell, gw, cell).sum(axis=(1, 3), dtype=np.float32)
+    )
     return sums
 
 
@@ -178,8 +183,9 @@ def _ink_lab(marks: Marks) -> npt.NDArray[np.float32]:
     return marks.lab[:, marks.mask & ridge].T
 
 
-def _palette(lab: npt.NDArray[np.floating[Any]], ink: npt.NDArray[np.floating[Any]],
-             paper: npt.NDArray[np.floating[Any]] | None) -> list[dict[str, str | float]]:
+def _palette(
+    lab: npt.NDArray[np.floating[Any]], ink: npt.NDArray[np.floating[Any]], paper: npt.NDArray[np.floating[Any]] | None
+) -> list[dict[str, str | float]]:
     """Cluster colours in CIELAB: leaders over a histogram, refine, merge near ones, drop rare ones.
 
     The clusters are built from pure-ink pixels; every mark pixel is then given
@@ -199,12 +205,19 @@ def _palette(lab: npt.NDArray[np.floating[Any]], ink: npt.NDArray[np.floating[An
     owner = _blend_owner(lab, centres, paper)  # pixels of dropped colours join the closest kept colour
     counts = np.bincount(owner, minlength=len(centres))
     order = np.argsort(-counts, kind="stable")
-    return [{"hex": colour.hex_from_lab(centres[i]), "name": colour.colour_name(centres[i]),
-             "share": _r(counts[i] / len(lab))} for i in order]
+    return [
+        {
+            "hex": colour.hex_from_lab(centres[i]),
+            "name": colour.colour_name(centres[i]),
+            "share": _r(counts[i] / len(lab)),
+        }
+        for i in order
+    ]
 
 
-def _blends(centres: npt.NDArray[np.float64], shares: npt.NDArray[np.float64],
-            paper: npt.NDArray[np.floating[Any]] | None) -> npt.NDArray[np.bool_]:
+def _blends(
+    centres: npt.NDArray[np.float64], shares: npt.NDArray[np.float64], paper: npt.NDArray[np.floating[Any]] | None
+) -> npt.NDArray[np.bool_]:
     """Clusters that are blends of larger ones, not colours of their own.
 
     Light mixes linearly, and CIELAB nearly so over short spans, so a blend
@@ -218,13 +231,13 @@ def _blends(centres: npt.NDArray[np.float64], shares: npt.NDArray[np.float64],
     count = len(centres)
     starts = np.vstack([centres, paper[None]]) if paper is not None else centres  # index `count` is the paper
     # gaps[k, i, j]: distance of colour k from the segment starts[j] -> centres[i], for 0.15 < t < 0.9.
-    span = centres[:, None, :] - starts[None, :, :]                          # (i, j, 3)
-    offset = centres[:, None, None, :] - starts[None, None, :, :]            # (k, 1, j, 3)
+    span = centres[:, None, :] - starts[None, :, :]  # (i, j, 3)
+    offset = centres[:, None, None, :] - starts[None, None, :, :]  # (k, 1, j, 3)
     t = (offset * span[None]).sum(-1) / np.maximum((span * span).sum(-1), 1e-9)[None]
     gaps = np.linalg.norm(offset - t[..., None] * span[None], axis=-1)
     near = (t > 0.15) & (t < 0.9) & (gaps < BLEND_DELTA_E)
     index = np.arange(count)
-    larger = shares[None, :] > shares[:, None]                               # (k, i): colour i outweighs k
+    larger = shares[None, :] > shares[:, None]  # (k, i): colour i outweighs k
     two_inks = larger[:, :, None] & larger[:, None, :count] & (shares < BLEND_MAX_SHARE)[:, None, None]
     two_inks &= index[None, :, None] != index[None, None, :]
     blends: npt.NDArray[np.bool_] = (near[:, :, :count] & two_inks).any(axis=(1, 2))
@@ -233,22 +246,27 @@ def _blends(centres: npt.NDArray[np.float64], shares: npt.NDArray[np.float64],
     return blends
 
 
-def _blend_owner(lab: npt.NDArray[np.floating[Any]], centres: npt.NDArray[np.float64],
-                 paper: npt.NDArray[np.floating[Any]] | None) -> npt.NDArray[np.intp]:
+def _blend_owner(
+    lab: npt.NDArray[np.floating[Any]], centres: npt.NDArray[np.float64], paper: npt.NDArray[np.floating[Any]] | None
+) -> npt.NDArray[np.intp]:
     """For each pixel, the centre c whose paper-to-ink segment (P + t(c - P), 0 <= t <= 1) passes closest."""
     if paper is None:
         return _nearest(lab, centres)
-    spans = (centres - paper).astype(np.float32)                          # (k, 3)
-    offsets = (lab - paper).astype(np.float32)                            # (n, 3)
+    spans = (centres - paper).astype(np.float32)  # (k, 3)
+    offsets = (lab - paper).astype(np.float32)  # (n, 3)
     along = np.clip((offsets @ spans.T) / np.maximum((spans * spans).sum(axis=1), 1e-6), 0.0, 1.0)  # (n, k)
-    gaps = (offsets * offsets).sum(axis=1)[:, None] - 2 * along * (offsets @ spans.T) \
+    gaps = (
+        (offsets * offsets).sum(axis=1)[:, None]
+        - 2 * along * (offsets @ spans.T)
         + along * along * (spans * spans).sum(axis=1)[None, :]
+    )
     owner: npt.NDArray[np.intp] = np.argmin(gaps, axis=1)
     return owner
 
 
-def _lab_histogram(lab: npt.NDArray[np.floating[Any]],
-                   step: float = 4.0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def _lab_histogram(
+    lab: npt.NDArray[np.floating[Any]], step: float = 4.0
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Mean colour and pixel count of each occupied Lab cube of side `step` (a counting sort, no sorting)."""
     keys = np.floor(lab * (1.0 / step)).astype(np.int32) + np.array([1, 33, 33], dtype=np.int32)
     keys = np.clip(keys, 0, [27, 65, 65])
@@ -271,21 +289,24 @@ def _leaders(bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]) ->
     return np.asarray(leaders)
 
 
-def _refine(bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], centres: npt.NDArray[np.float64],
-            rounds: int = 3) -> npt.NDArray[np.float64]:
+def _refine(
+    bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], centres: npt.NDArray[np.float64], rounds: int = 3
+) -> npt.NDArray[np.float64]:
     """A few weighted k-means steps from the leaders."""
     for _ in range(rounds):
         nearest = _nearest(bins, centres)
         mass = np.bincount(nearest, weights=weights, minlength=len(centres))
-        sums = np.stack([np.bincount(nearest, weights=weights * bins[:, i], minlength=len(centres))
-                         for i in range(3)], axis=1)
+        sums = np.stack(
+            [np.bincount(nearest, weights=weights * bins[:, i], minlength=len(centres)) for i in range(3)], axis=1
+        )
         alive = mass > 0
         centres = sums[alive] / mass[alive][:, None]
     return centres
 
 
-def _merge_close(centres: npt.NDArray[np.float64], bins: npt.NDArray[np.float64],
-                 weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def _merge_close(
+    centres: npt.NDArray[np.float64], bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
     """Merge the closest pair of centres while any two are within MERGE_DELTA_E."""
     mass = np.bincount(_nearest(bins, centres), weights=weights, minlength=len(centres))
     kept, kept_mass = list(centres), list(mass)
@@ -311,8 +332,9 @@ def _nearest(points: npt.NDArray[np.floating[Any]], centres: npt.NDArray[np.floa
     return nearest
 
 
-def _warm_share(chroma: npt.NDArray[np.floating[Any]], a: npt.NDArray[np.floating[Any]],
-                b: npt.NDArray[np.floating[Any]]) -> float:
+def _warm_share(
+    chroma: npt.NDArray[np.floating[Any]], a: npt.NDArray[np.floating[Any]], b: npt.NDArray[np.floating[Any]]
+) -> float:
     """Share of coloured marks on the warm side of the hue circle.
 
     Ou, Luo, Woodcock & Wright 2004 (Color Res. Appl. 29:232) model warm-cool
@@ -331,8 +353,14 @@ def _geometry(marks: Marks) -> dict[str, float]:
     h, w = mask.shape
     ys, xs = np.nonzero(mask)
     if len(xs) == 0:
-        return {"bbox_fraction": 0.0, "centre_x": 0.5, "centre_y": 0.5,
-                "symmetry_lr": 0.0, "symmetry_tb": 0.0, "axis_angle": 0.0}
+        return {
+            "bbox_fraction": 0.0,
+            "centre_x": 0.5,
+            "centre_y": 0.5,
+            "symmetry_lr": 0.0,
+            "symmetry_tb": 0.0,
+            "axis_angle": 0.0,
+        }
     top, bottom, left, right = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     box = np.ascontiguousarray(mask[top:bottom, left:right])
     return {
@@ -394,8 +422,8 @@ def _edge_density(marks: Marks) -> float:
         return 0.0
     lab = marks.lab
     edges = np.zeros(marks.mask.shape, dtype=bool)
-    across = sum((plane[:, 1:] - plane[:, :-1]) ** 2 for plane in lab) > EDGE_DELTA_E ** 2
-    down = sum((plane[1:] - plane[:-1]) ** 2 for plane in lab) > EDGE_DELTA_E ** 2
+    across = sum((plane[:, 1:] - plane[:, :-1]) ** 2 for plane in lab) > EDGE_DELTA_E**2
+    down = sum((plane[1:] - plane[:-1]) ** 2 for plane in lab) > EDGE_DELTA_E**2
     edges[:, 1:] |= across
     edges[:, :-1] |= across
     edges[1:] |= down
@@ -423,12 +451,12 @@ def _box(values: npt.NDArray[_Scalar], size: int, combine: np.ufunc) -> npt.NDAr
     height = values.shape[0]
     across_rows = rows[:height].copy()
     for shift in range(1, size):
-        combine(across_rows, rows[shift:shift + height], out=across_rows)
+        combine(across_rows, rows[shift : shift + height], out=across_rows)
     columns = np.pad(across_rows, ((0, 0), (reach, reach)), mode="edge")
     width = values.shape[1]
     result = columns[:, :width].copy()
     for shift in range(1, size):
-        combine(result, columns[:, shift:shift + width], out=result)
+        combine(result, columns[:, shift : shift + width], out=result)
     return result
 
 

@@ -23,14 +23,17 @@ pillow_heif.register_heif_opener()
 # Messages a therapist reads; tests assert on them.
 EMPTY = "This file is empty; nothing was uploaded."
 NOT_A_PICTURE = "This file is not a picture ArtChart can read (JPEG, PNG, WebP or HEIC)."
-TEXT = ("This file contains text (such as a web page or a script), not a picture. "
-        "ArtChart reads JPEG, PNG, WebP or HEIC photos.")
+TEXT = (
+    "This file contains text (such as a web page or a script), not a picture. "
+    "ArtChart reads JPEG, PNG, WebP or HEIC photos."
+)
 SVG = "This is an SVG drawing file, not a photo. Export it as PNG or JPEG and upload that."
 PDF = "This is a PDF document, not a picture. Photograph the artwork or export it as JPEG or PNG."
 GIF = "GIF files are not accepted. Save the picture as PNG or JPEG and upload that."
 DAMAGED = "This picture is damaged or incomplete (the file ends early or is corrupt). Please upload it again."
-TOO_MANY_PIXELS = ("This picture declares more than {limit} megapixels; "
-                   "ArtChart accepts pictures up to {limit} megapixels.")
+TOO_MANY_PIXELS = (
+    "This picture declares more than {limit} megapixels; ArtChart accepts pictures up to {limit} megapixels."
+)
 TOO_BIG = "This file is {size:.1f} MB, over the {limit:g} MB limit for one picture."
 
 # The formats we decode. The JPEG opener also returns MPO, the multi-picture JPEG many phones write.
@@ -52,12 +55,12 @@ class Limits:
 
 @dataclass(frozen=True)
 class LoadedImage:
-    encoded: bytes        # the stored copy: re-encoded pixels, no metadata at all
-    content_type: str     # "image/jpeg" or "image/png"
-    extension: str        # ".jpg" or ".png"
-    width: int            # after EXIF orientation
+    encoded: bytes  # the stored copy: re-encoded pixels, no metadata at all
+    content_type: str  # "image/jpeg" or "image/png"
+    extension: str  # ".jpg" or ".png"
+    width: int  # after EXIF orientation
     height: int
-    source_format: str    # "JPEG", "PNG", "WEBP", "HEIF"
+    source_format: str  # "JPEG", "PNG", "WEBP", "HEIF"
 
 
 def load(data: bytes, limits: Limits = Limits()) -> LoadedImage:
@@ -142,10 +145,15 @@ def _upright(image: Image.Image) -> Image.Image:
     """Apply the EXIF orientation; only pay for a transpose when one is asked for."""
     orientation = image.getexif().get(ORIENTATION_TAG, 1)
     if orientation in (2, 3, 4, 5, 6, 7, 8):
-        method = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
-                  4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
-                  6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-                  8: Image.Transpose.ROTATE_90}[orientation]
+        method = {
+            2: Image.Transpose.FLIP_LEFT_RIGHT,
+            3: Image.Transpose.ROTATE_180,
+            4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE,
+            6: Image.Transpose.ROTATE_270,
+            7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90,
+        }[orientation]
         image = image.transpose(method)
     return image
 
@@ -200,5 +208,11 @@ def _encode(image: Image.Image, source_format: str) -> LoadedImage:
     else:
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=False)
         content_type, extension = "image/jpeg", ".jpg"
-    return LoadedImage(encoded=buffer.getvalue(), content_type=content_type, extension=extension,
-                       width=image.width, height=image.height, source_format=source_format)
+    return LoadedImage(
+        encoded=buffer.getvalue(),
+        content_type=content_type,
+        extension=extension,
+        width=image.width,
+        height=image.height,
+        source_format=source_format,
+    )

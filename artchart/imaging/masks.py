@@ -47,8 +47,9 @@ def apply_masks(stored: bytes, masks: list[tuple[str, float, float, float, float
         else:
             raise ValueError(f"unknown mask kind {kind!r}")
     if crops:
-        image = image.crop((min(b[0] for b in crops), min(b[1] for b in crops),
-                            max(b[2] for b in crops), max(b[3] for b in crops)))
+        image = image.crop(
+            (min(b[0] for b in crops), min(b[1] for b in crops), max(b[2] for b in crops), max(b[3] for b in crops))
+        )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality)
     return out.getvalue()

@@ -23,15 +23,15 @@ MIN_SHEET_SHARE = 0.12
 QUAD_FIT = 0.92
 # Where at least this share of the frame's outer ring is paper, the sheet fills the frame.
 FILLS_FRAME_RING = 0.4
-RING = 0.02            # width of the outer ring, as a share of the short side
-INSET = 0.008          # pull each corner 0.8 % of the way to the centre, leaving out the paper edge and shadow
+RING = 0.02  # width of the outer ring, as a share of the short side
+INSET = 0.008  # pull each corner 0.8 % of the way to the centre, leaving out the paper edge and shadow
 MAX_PAPER_CHROMA = 18.0
 
 
 @dataclass(frozen=True)
 class PageFound:
     found: bool
-    corners: np.ndarray | None   # (4, 2) x, y in frame pixels: top-left, top-right, bottom-right, bottom-left
+    corners: np.ndarray | None  # (4, 2) x, y in frame pixels: top-left, top-right, bottom-right, bottom-left
     message: str
 
 

@@ -17,8 +17,18 @@ from artchart.imaging.page import homography  # the same solver the page finder 
 
 STYLES = ("sparse", "filled", "line", "colourful", "mandala")
 MARKERS = [  # roughly the twelve water-colour markers of the PPAT box
-    (200, 30, 40), (240, 120, 30), (245, 210, 40), (40, 150, 60), (30, 90, 190), (120, 50, 150),
-    (120, 75, 40), (20, 20, 20), (240, 120, 170), (100, 190, 230), (150, 200, 70), (110, 110, 110),
+    (200, 30, 40),
+    (240, 120, 30),
+    (245, 210, 40),
+    (40, 150, 60),
+    (30, 90, 190),
+    (120, 50, 150),
+    (120, 75, 40),
+    (20, 20, 20),
+    (240, 120, 170),
+    (100, 190, 230),
+    (150, 200, 70),
+    (110, 110, 110),
 ]
 TABLE_WOOD = (128, 92, 60)
 
@@ -33,7 +43,8 @@ def drawing(seed: int, *, width: int = 1800, height: int = 1200, style: str = "c
     pen = ImageDraw.Draw(image)
     unit = min(width, height) / 100  # sizes in hundredths of the short side, so any resolution looks alike
     {"sparse": _sparse, "filled": _filled, "line": _line, "colourful": _colourful, "mandala": _mandala}[style](
-        pen, rng, width, height, unit)
+        pen, rng, width, height, unit
+    )
     return image
 
 
@@ -45,8 +56,16 @@ def _point(rng: random.Random, width: int, height: int, margin: float = 0.1) -> 
     return (rng.uniform(margin, 1 - margin) * width, rng.uniform(margin, 1 - margin) * height)
 
 
-def _stroke(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float,
-            colour: tuple[int, int, int], *, segments: int = 6) -> None:
+def _stroke(
+    pen: ImageDraw.ImageDraw,
+    rng: random.Random,
+    width: int,
+    height: int,
+    unit: float,
+    colour: tuple[int, int, int],
+    *,
+    segments: int = 6,
+) -> None:
     x, y = _point(rng, width, height)
     points = [(x, y)]
     for _ in range(segments):
@@ -56,8 +75,16 @@ def _stroke(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: in
     pen.line(points, fill=colour, width=max(1, round(0.6 * unit)), joint="curve")
 
 
-def _shape(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float,
-           colour: tuple[int, int, int], *, filled: bool) -> None:
+def _shape(
+    pen: ImageDraw.ImageDraw,
+    rng: random.Random,
+    width: int,
+    height: int,
+    unit: float,
+    colour: tuple[int, int, int],
+    *,
+    filled: bool,
+) -> None:
     x, y = _point(rng, width, height, margin=0.15)
     rx, ry = rng.uniform(4, 14) * unit, rng.uniform(4, 14) * unit
     box = (x - rx, y - ry, x + rx, y + ry)
@@ -70,8 +97,10 @@ def _shape(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int
     else:
         sides = rng.randint(3, 6)
         turn = rng.uniform(0, math.tau)
-        points = [(x + rx * math.cos(turn + k * math.tau / sides), y + ry * math.sin(turn + k * math.tau / sides))
-                  for k in range(sides)]
+        points = [
+            (x + rx * math.cos(turn + k * math.tau / sides), y + ry * math.sin(turn + k * math.tau / sides))
+            for k in range(sides)
+        ]
         pen.polygon(points, fill=fill, outline=outline, width=line_width)
 
 
@@ -119,9 +148,16 @@ def _mandala(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: i
     pen.ellipse((cx - core, cy - core, cx + core, cy + core), fill=colours[3])
 
 
-def photograph(img: Image.Image, *, seed: int, tilt_degrees: float = 4, uneven_light: float = 0.25,
-               table: tuple[int, int, int] = TABLE_WOOD, size: tuple[int, int] | None = None,
-               grain: float = 0.0) -> Image.Image:
+def photograph(
+    img: Image.Image,
+    *,
+    seed: int,
+    tilt_degrees: float = 4,
+    uneven_light: float = 0.25,
+    table: tuple[int, int, int] = TABLE_WOOD,
+    size: tuple[int, int] | None = None,
+    grain: float = 0.0,
+) -> Image.Image:
     """The drawing lying on a table, seen slightly askew, lit more on one side than the other.
 
     `size` is the photo's size; by default 1.3 times the drawing's, so the
@@ -137,8 +173,9 @@ def photograph(img: Image.Image, *, seed: int, tilt_degrees: float = 4, uneven_l
     left, top = np.floor(corners.min(axis=0)).astype(int)
     right, bottom = np.ceil(corners.max(axis=0)).astype(int)
     coefficients = _to_drawing(corners - [left, top], img.size)
-    sheet = img.convert("RGBA").transform((int(right - left), int(bottom - top)), Image.Transform.PERSPECTIVE,
-                                          coefficients, Image.Resampling.BILINEAR)
+    sheet = img.convert("RGBA").transform(
+        (int(right - left), int(bottom - top)), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR
+    )
     photo.paste(sheet, (int(left), int(top)), mask=sheet)
     photo = _light(rng, photo, uneven_light)
     return _grain(rng, photo, grain) if grain > 0 else photo
@@ -149,7 +186,7 @@ def _grain(rng: random.Random, photo: Image.Image, sigma: float) -> Image.Image:
     tile = np.random.default_rng(rng.randrange(2**32)).normal(0, sigma, size=(256, 256, 3)).astype(np.int16)
     pixels = np.asarray(photo).astype(np.int16)
     reps = (-(-photo.height // 256), -(-photo.width // 256), 1)
-    pixels += np.tile(tile, reps)[:photo.height, :photo.width]
+    pixels += np.tile(tile, reps)[: photo.height, : photo.width]
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
@@ -160,8 +197,9 @@ def _table(rng: random.Random, width: int, height: int, table: tuple[int, int, i
     return Image.fromarray(coarse).resize((width, height), Image.Resampling.BICUBIC)
 
 
-def _sheet_corners(rng: random.Random, sheet_size: tuple[int, int], frame_size: tuple[int, int],
-                   tilt_degrees: float) -> npt.NDArray[np.float64]:
+def _sheet_corners(
+    rng: random.Random, sheet_size: tuple[int, int], frame_size: tuple[int, int], tilt_degrees: float
+) -> npt.NDArray[np.float64]:
     """Where the sheet's corners land: centred, scaled to fit, turned by the tilt, corners nudged for perspective."""
     (w, h), (fw, fh) = sheet_size, frame_size
     scale = min(fw / w, fh / h) / 1.3

@@ -27,15 +27,33 @@ from artchart.measures.models import (
 
 @admin.register(Administration)
 class AdministrationAdmin(ListOnlyAdmin):
-    list_display = ("id", "client_id", "instrument", "instrument_version", "administered_on", "mode", "respondent",
-                    "is_complete", "risk", "recorded_at")
+    list_display = (
+        "id",
+        "client_id",
+        "instrument",
+        "instrument_version",
+        "administered_on",
+        "mode",
+        "respondent",
+        "is_complete",
+        "risk",
+        "recorded_at",
+    )
     list_filter = ("instrument", "mode", "is_complete", "risk")
 
 
 @admin.register(RiskAlert)
 class RiskAlertAdmin(ListOnlyAdmin):
-    list_display = ("id", "client_id", "administration_id", "raised_at", "acknowledged_by", "acknowledged_at",
-                    "outcome", "escalated_at")
+    list_display = (
+        "id",
+        "client_id",
+        "administration_id",
+        "raised_at",
+        "acknowledged_by",
+        "acknowledged_at",
+        "outcome",
+        "escalated_at",
+    )
     list_select_related = ("acknowledged_by",)
 
 
@@ -67,8 +85,17 @@ class MeasureScheduleAdmin(ListOnlyAdmin):
 
 @admin.register(MeasureLink)
 class MeasureLinkAdmin(ListOnlyAdmin):
-    list_display = ("id", "client_id", "instrument", "respondent", "created_at", "due_on", "expires_at",
-                    "completed_at", "cancelled_at")
+    list_display = (
+        "id",
+        "client_id",
+        "instrument",
+        "respondent",
+        "created_at",
+        "due_on",
+        "expires_at",
+        "completed_at",
+        "cancelled_at",
+    )
     list_filter = ("instrument", "respondent")
 
 

@@ -95,20 +95,38 @@ def _options(options) -> list[dict]:
 def _instrument(instrument: outcomes.Instrument) -> dict:
     ships = instrument.licence.item_text_may_ship
     return {
-        "id": instrument.id, "name": instrument.name, "short_name": instrument.short_name,
-        "version": instrument.version, "source": instrument.source,
-        "licence": {"text": instrument.licence.text, "name": instrument.licence.name, "url": instrument.licence.url,
-                    "item_text_may_ship": ships},
+        "id": instrument.id,
+        "name": instrument.name,
+        "short_name": instrument.short_name,
+        "version": instrument.version,
+        "source": instrument.source,
+        "licence": {
+            "text": instrument.licence.text,
+            "name": instrument.licence.name,
+            "url": instrument.licence.url,
+            "item_text_may_ship": ships,
+        },
         "score_only": instrument.score_only,
         "instructions": instrument.instructions if ships else None,
-        "score_min": instrument.score_min, "score_max": instrument.score_max,
+        "score_min": instrument.score_min,
+        "score_max": instrument.score_max,
         "higher_is_worse": instrument.higher_is_worse,
         "bands": [{"min": b.min, "max": b.max, "label": b.label} for b in instrument.bands],
         "flags": [f.label for f in instrument.flags],
-        "items": [{"number": i.number, "text": i.text if ships else None, "options": _options(i.options),
-                   "reverse": i.reverse, "risk": i.risk} for i in instrument.items],
-        "unscored_questions": [{"id": q.id, "text": q.text if ships else None, "options": _options(q.options)}
-                               for q in instrument.unscored_questions],
+        "items": [
+            {
+                "number": i.number,
+                "text": i.text if ships else None,
+                "options": _options(i.options),
+                "reverse": i.reverse,
+                "risk": i.risk,
+            }
+            for i in instrument.items
+        ],
+        "unscored_questions": [
+            {"id": q.id, "text": q.text if ships else None, "options": _options(q.options)}
+            for q in instrument.unscored_questions
+        ],
     }
 
 
@@ -128,10 +146,15 @@ class MeasureIn(Schema):
     date: Day = Field(description="The day the measure was completed (not in the future)")
     session: Id | None = Field(None, description="One of the client's sessions")
     respondent: Literal["client", "guardian"] = "client"
-    extra_answers: dict[str, int | None] = Field(default_factory=dict,
-                                                 description="Answers to unscored questions, by id")
-    fit_reason: str = Field("", max_length=500, description="Why an instrument made for another age range is used "
-                                                            "for this client; required then, kept with the measure")
+    extra_answers: dict[str, int | None] = Field(
+        default_factory=dict, description="Answers to unscored questions, by id"
+    )
+    fit_reason: str = Field(
+        "",
+        max_length=500,
+        description="Why an instrument made for another age range is used "
+        "for this client; required then, kept with the measure",
+    )
 
 
 class AdministrationOut(Schema):
@@ -198,18 +221,28 @@ def measures_create(request, client_id: Id, payload: MeasureIn):
     access = selectors.measures_access(request.user, client_id, action=Action.WRITE)
     try:
         administration = administration_record(
-            by=request.user, client=access.client, instrument=payload.instrument, answers=payload.answers,
-            administered_on=payload.date, session=payload.session, mode=Mode.API, respondent=payload.respondent,
-            extra_answers=payload.extra_answers, fit_reason=payload.fit_reason)
+            by=request.user,
+            client=access.client,
+            instrument=payload.instrument,
+            answers=payload.answers,
+            administered_on=payload.date,
+            session=payload.session,
+            mode=Mode.API,
+            respondent=payload.respondent,
+            extra_answers=payload.extra_answers,
+            fit_reason=payload.fit_reason,
+        )
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             raise
         # The service names its date "administered_on"; the API calls it "date".
-        raise ValidationError({("date" if field == "administered_on" else field): errors
-                               for field, errors in exc.error_dict.items()}) from None
+        raise ValidationError(
+            {("date" if field == "administered_on" else field): errors for field, errors in exc.error_dict.items()}
+        ) from None
     if not administration.is_complete:
-        raise ValidationError({"answers": INCOMPLETE_KEPT_AS.format(
-            message=incomplete_message(administration), id=administration.pk)})
+        raise ValidationError(
+            {"answers": INCOMPLETE_KEPT_AS.format(message=incomplete_message(administration), id=administration.pk)}
+        )
     return Status(201, _with_alert(selectors.administrations_of(access)).get(pk=administration.pk))
 
 
@@ -219,8 +252,11 @@ def measures_list(request, client_id: Id, instrument: str = Query("", max_length
     """The client's administrations with their item answers, newest first."""
     access = selectors.measures_access(request.user, client_id)
     key = instruments.get(instrument).id if instrument else ""
-    return list(_with_alert(selectors.administrations_of(access, instrument=key)).order_by(
-        "-administered_on", "-recorded_at", "-pk"))
+    return list(
+        _with_alert(selectors.administrations_of(access, instrument=key)).order_by(
+            "-administered_on", "-recorded_at", "-pk"
+        )
+    )
 
 
 # --- outcomes --------------------------------------------------------------------------------------------
@@ -307,21 +343,45 @@ def _course(course) -> dict:
     if isinstance(course, outcomes.Insufficient):
         return _insufficient(course)
     change = course.change
-    return {"classification": change.classification, "first": course.first, "last": course.last, "n": course.n,
-            "change": course.last - course.first, "rc": change.rc, "reliable": change.reliable,
-            "direction": change.direction, "cutoff": change.cutoff, "cutoff_kind": change.cutoff_kind,
-            "crossed": change.crossed, "smallest_reliable_change": change.smallest_reliable_change,
-            "method": change.method, "rule": change.rule}
+    return {
+        "classification": change.classification,
+        "first": course.first,
+        "last": course.last,
+        "n": course.n,
+        "change": course.last - course.first,
+        "rc": change.rc,
+        "reliable": change.reliable,
+        "direction": change.direction,
+        "cutoff": change.cutoff,
+        "cutoff_kind": change.cutoff_kind,
+        "crossed": change.crossed,
+        "smallest_reliable_change": change.smallest_reliable_change,
+        "method": change.method,
+        "rule": change.rule,
+    }
 
 
 def _trajectory(trajectory: selectors.Trajectory) -> dict:
     instrument = trajectory.instrument
     return {
-        "instrument": instrument.id, "short_name": instrument.short_name, "name": instrument.name,
+        "instrument": instrument.id,
+        "short_name": instrument.short_name,
+        "name": instrument.name,
         "higher_is_worse": instrument.higher_is_worse,
         "bands": [{"min": b.min, "max": b.max, "label": b.label} for b in instrument.bands],
-        "points": [{"id": p.pk, "date": p.administered_on, "total": p.total, "band": p.band, "flags": p.flags,
-                    "risk": p.risk, "answers": p.answers, "session": p.session_id} for p in trajectory.points],
+        "points": [
+            {
+                "id": p.pk,
+                "date": p.administered_on,
+                "total": p.total,
+                "band": p.band,
+                "flags": p.flags,
+                "risk": p.risk,
+                "answers": p.answers,
+                "session": p.session_id,
+            }
+            for p in trajectory.points
+        ],
         "course": _course(trajectory.course),
         "cutoff": trajectory.cutoff,
         "reliable_band": list(trajectory.reliable_band) if trajectory.reliable_band else None,
@@ -332,24 +392,35 @@ def _attainment(attainment: selectors.Attainment) -> dict:
     goals = []
     for course in attainment.goals:
         latest = course.latest
-        goals.append({
-            "goal": course.goal.pk, "statement": course.goal.statement, "weight": course.goal.weight,
-            "latest_level": latest.level if latest else None, "latest_rated_on": latest.rated_on if latest else None,
-            "ratings": [{"id": r.pk, "level": r.level, "rated_on": r.rated_on, "session": r.session_id,
-                         "note": r.note} for r in course.ratings],
-        })
+        goals.append(
+            {
+                "goal": course.goal.pk,
+                "statement": course.goal.statement,
+                "weight": course.goal.weight,
+                "latest_level": latest.level if latest else None,
+                "latest_rated_on": latest.rated_on if latest else None,
+                "ratings": [
+                    {"id": r.pk, "level": r.level, "rated_on": r.rated_on, "session": r.session_id, "note": r.note}
+                    for r in course.ratings
+                ],
+            }
+        )
     t_score = attainment.t_score
-    return {"goals": goals,
-            "t_score": _insufficient(t_score) if isinstance(t_score, outcomes.Insufficient) else t_score}
+    return {
+        "goals": goals,
+        "t_score": _insufficient(t_score) if isinstance(t_score, outcomes.Insufficient) else t_score,
+    }
 
 
 @router.get("/clients/{client_id}/outcomes", response=OutcomesOut, url_name="outcomes_of_client")
 def outcomes_of_client(request, client_id: Id):
     """Each instrument over time with its course classified (and the rule used), and Goal Attainment Scaling."""
     access = selectors.measures_access(request.user, client_id)
-    return {"client": access.client.pk,
-            "instruments": [_trajectory(t) for t in selectors.trajectories_of(access)],
-            "goal_attainment": _attainment(selectors.attainment_of(access))}
+    return {
+        "client": access.client.pk,
+        "instruments": [_trajectory(t) for t in selectors.trajectories_of(access)],
+        "goal_attainment": _attainment(selectors.attainment_of(access)),
+    }
 
 
 # --- program effectiveness ---------------------------------------------------------------------------------
@@ -409,9 +480,15 @@ def _cohort_filter(query: CohortIn) -> selectors.CohortFilter:
     if errors:
         raise ValidationError(errors)
     return selectors.CohortFilter(
-        instrument=instruments.get(query.instrument).id, program_id=query.program, population=query.population,
-        site_id=query.site, directive_id=query.directive, therapist_id=query.therapist, date_from=query.date_from,
-        date_to=query.date_to)
+        instrument=instruments.get(query.instrument).id,
+        program_id=query.program,
+        population=query.population,
+        site_id=query.site,
+        directive_id=query.directive,
+        therapist_id=query.therapist,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
 
 
 @router.get("/measures/programs", response=EffectivenessOut, url_name="program_effectiveness")
@@ -429,8 +506,13 @@ def program_effectiveness(request, query: Query[CohortIn]):
     return {
         "instrument": result.instrument.id,
         "filters": {name: value for name, value in query.dict().items() if value not in (None, "")},
-        "n": result.n, "minimum": result.minimum, "hidden": result.hidden,
+        "n": result.n,
+        "minimum": result.minimum,
+        "hidden": result.hidden,
         "message": selectors.TOO_FEW.format(minimum=result.minimum, n=result.n) if result.hidden else "",
-        "mean_pre": result.mean_pre, "mean_post": result.mean_post, "effect": effect,
-        "shares": result.shares or None, "rule": result.rule,
+        "mean_pre": result.mean_pre,
+        "mean_post": result.mean_post,
+        "effect": effect,
+        "shares": result.shares or None,
+        "rule": result.rule,
     }

@@ -57,10 +57,18 @@ SCHOOL_KINDS = ["recovered", "improved", "improved", "recovered", "unchanged", "
 # (first, last) totals of each kind, as ranges. Published thresholds (used to classify):
 # PHQ-9 a drop of 6, caseness 10; GAD-7 a drop of 4, caseness 8.
 COURSES = {
-    "phq9": {"recovered": ((14, 19), (3, 8)), "improved": ((20, 23), (12, 14)), "unchanged": ((11, 15), (-2, 2)),
-             "deteriorated": ((5, 8), (7, 9))},
-    "gad7": {"recovered": ((11, 15), (2, 6)), "improved": ((15, 18), (9, 11)), "unchanged": ((9, 12), (-2, 2)),
-             "deteriorated": ((3, 6), (5, 7))},
+    "phq9": {
+        "recovered": ((14, 19), (3, 8)),
+        "improved": ((20, 23), (12, 14)),
+        "unchanged": ((11, 15), (-2, 2)),
+        "deteriorated": ((5, 8), (7, 9)),
+    },
+    "gad7": {
+        "recovered": ((11, 15), (2, 6)),
+        "improved": ((15, 18), (9, 11)),
+        "unchanged": ((9, 12), (-2, 2)),
+        "deteriorated": ((3, 6), (5, 7)),
+    },
 }
 RELATIVE_END = {"unchanged", "deteriorated"}  # the last total is the first plus the range
 # Until the demo's younger clients move to the instruments made for their age (PHQ-A, SCARED), their
@@ -92,16 +100,30 @@ def build_measures_demo(*, rng: random.Random, people: dict[str, User], clients:
             chosen.append("gad7")
         stop_early = client.status == ClientStatus.ACTIVE and len(measured) % 5 == 4
         for instrument in chosen:
-            kind = ("unchanged" if client == risk_client
-                    else next(school_kinds) if population == PopulationType.SCHOOL else next(kinds))
-            _course(rng, client=client, by=primaries[client.pk], instrument=instrument, kind=kind,
-                    sessions=attended[client.pk], stop_early=stop_early, with_link=client == risk_client)
+            kind = (
+                "unchanged"
+                if client == risk_client
+                else next(school_kinds)
+                if population == PopulationType.SCHOOL
+                else next(kinds)
+            )
+            _course(
+                rng,
+                client=client,
+                by=primaries[client.pk],
+                instrument=instrument,
+                kind=kind,
+                sessions=attended[client.pk],
+                stop_early=stop_early,
+                with_link=client == risk_client,
+            )
         if stop_early:
             overdue.add(client.pk)
         measured.append((client, chosen))
 
-    _safety_plan(client=risk_client, by=primaries[risk_client.pk], people=people,
-                 last_session=attended[risk_client.pk][-1])
+    _safety_plan(
+        client=risk_client, by=primaries[risk_client.pk], people=people, last_session=attended[risk_client.pk][-1]
+    )
     _schedules(measured, primaries=primaries, overdue=overdue)
     _links(clients=clients, primaries=primaries, therapist=therapist, today=today)
     _goal_attainment(rng, clients=[c for c, _ in measured], primaries=primaries, attended=attended)
@@ -116,8 +138,9 @@ def _attended(clients: list[Client]) -> dict[int, list[Session]]:
     days: dict[int, list[Session]] = {c.pk: [] for c in clients}
     for session in Session.objects.filter(client__in=clients, status=SessionStatus.COMPLETED):
         days[session.client_id].append(session)
-    for mark in Attendance.objects.filter(client__in=clients, status__in=PRESENT_STATUSES,
-                                          session__status=SessionStatus.COMPLETED).select_related("session"):
+    for mark in Attendance.objects.filter(
+        client__in=clients, status__in=PRESENT_STATUSES, session__status=SessionStatus.COMPLETED
+    ).select_related("session"):
         days[mark.client_id].append(mark.session)
     return {pk: sorted(sessions, key=lambda s: s.starts_at) for pk, sessions in days.items()}
 
@@ -132,11 +155,15 @@ def _program_referrals(*, people: dict[str, User], clients: list[Client], primar
     if first is None:
         return
     first_day = timezone.localtime(first).date()
-    referred = [c for c in clients if c.site_id == group.site_id and primaries[c.pk] == therapist2
-                and c.status == ClientStatus.ACTIVE][:PROGRAM_MEMBERS]
+    referred = [
+        c
+        for c in clients
+        if c.site_id == group.site_id and primaries[c.pk] == therapist2 and c.status == ClientStatus.ACTIVE
+    ][:PROGRAM_MEMBERS]
     for client in referred:
-        membership = groups.member_add(by=therapist2, group=group, client=client,
-                                       joined_on=first_day - dt.timedelta(days=3))
+        membership = groups.member_add(
+            by=therapist2, group=group, client=client, joined_on=first_day - dt.timedelta(days=3)
+        )
         groups.member_leave(by=therapist2, membership=membership, left_on=first_day - dt.timedelta(days=1))
 
 
@@ -172,8 +199,17 @@ def _answers(rng: random.Random, instrument, total: int, *, risk_item: int = 0) 
     return answers
 
 
-def _course(rng: random.Random, *, client: Client, by: User, instrument: str, kind: str, sessions: list[Session],
-            stop_early: bool, with_link: bool) -> None:
+def _course(
+    rng: random.Random,
+    *,
+    client: Client,
+    by: User,
+    instrument: str,
+    kind: str,
+    sessions: list[Session],
+    stop_early: bool,
+    with_link: bool,
+) -> None:
     found = instruments.get(instrument)
     chosen = sessions[::EVERY]
     if stop_early and len(chosen) > 2:
@@ -184,15 +220,23 @@ def _course(rng: random.Random, *, client: Client, by: User, instrument: str, ki
     totals = _totals(rng, instrument, kind, len(chosen) + (1 if with_link else 0), top)
     fit_reason = "" if found.fits_age(client.age_on(timezone.localdate())) else DEMO_FIT_REASON
     for session, total in zip(chosen, totals):
-        administration_record(by=by, client=client, instrument=found.id, answers=_answers(rng, found, total),
-                              administered_on=timezone.localtime(session.starts_at).date(), session=session,
-                              fit_reason=fit_reason)
+        administration_record(
+            by=by,
+            client=client,
+            instrument=found.id,
+            answers=_answers(rng, found, total),
+            administered_on=timezone.localtime(session.starts_at).date(),
+            session=session,
+            fit_reason=fit_reason,
+        )
     if with_link:
         # This morning, at home, through the link the therapist sent: item 9 above 0.
-        link, token = links.link_create(by=by, client=client, instrument=found.id,
-                                        recipient=client.preferred_name or client.legal_first_name)
-        links.link_complete(token=token, answers=_answers(rng, found, totals[-1], risk_item=1),
-                            extra_answers={"difficulty": 1})
+        link, token = links.link_create(
+            by=by, client=client, instrument=found.id, recipient=client.preferred_name or client.legal_first_name
+        )
+        links.link_complete(
+            token=token, answers=_answers(rng, found, totals[-1], risk_item=1), extra_answers={"difficulty": 1}
+        )
 
 
 # --- the suicide-risk pathway ------------------------------------------------------------------------------
@@ -204,16 +248,21 @@ def _safety_plan(*, client: Client, by: User, people: dict[str, User], last_sess
     from artchart.measures.services.safety import safety_plan_sign
 
     safety_plan_sign(
-        by=by, client=client, crisis_resources=selectors.crisis_text(client.organization_id),
+        by=by,
+        client=client,
+        crisis_resources=selectors.crisis_text(client.organization_id),
         reviewed_on=timezone.localtime(last_session.starts_at).date(),
         warning_signs=["Staying in bed past noon", "Not answering my sister's texts"],
         coping_strategies=["Drawing in my sketchbook", "A walk round the park with music"],
         distractions=["The library café", "My neighbour Ana"],
         help_contacts=["My sister Lucía — 555 0142", "My friend Dev — 555 0178"],
-        professionals=[f"{by.get_full_name()}, my art therapist — 555 0100 (weekdays)",
-                       "County mobile crisis team — 555 0199"],
+        professionals=[
+            f"{by.get_full_name()}, my art therapist — 555 0100 (weekdays)",
+            "County mobile crisis team — 555 0199",
+        ],
         means_safety=["My sister keeps my medication and gives me the week's doses"],
-        reasons_for_living=["My niece", "Finishing the mural at the community centre"])
+        reasons_for_living=["My niece", "Finishing the mural at the community centre"],
+    )
     site_update(by=people["admin"], site=client.site, on_call_clinician=people["supervisor"])
 
 
@@ -228,38 +277,70 @@ def _schedules(measured: list[tuple[Client, list[str]]], *, primaries: dict[int,
             continue
         by = primaries[client.pk]
         for instrument in chosen:
-            schedules.schedule_set(by=by, client=client, instrument=instrument, rule=ScheduleRule.EVERY_N_SESSIONS,
-                                   interval=EVERY + 1 if client.pk in overdue else EVERY + 2)
+            schedules.schedule_set(
+                by=by,
+                client=client,
+                instrument=instrument,
+                rule=ScheduleRule.EVERY_N_SESSIONS,
+                interval=EVERY + 1 if client.pk in overdue else EVERY + 2,
+            )
         if client.site.population_type == PopulationType.FORENSIC and rses_given < 2:
             # Newly added to the plan: due "at intake", as nothing has been given yet.
-            schedules.schedule_set(by=by, client=client, instrument="rses", rule=ScheduleRule.EVERY_N_WEEKS,
-                                   interval=6)
+            schedules.schedule_set(by=by, client=client, instrument="rses", rule=ScheduleRule.EVERY_N_WEEKS, interval=6)
             rses_given += 1
 
 
 def _links(*, clients: list[Client], primaries: dict[int, User], therapist: User, today: dt.date) -> None:
     """A guardian's GAD-7 link waiting, and a PHQ-9 link that expired unanswered (placed in the past)."""
-    school = [c for c in clients if c.site.population_type == PopulationType.SCHOOL and primaries[c.pk] == therapist
-              and c.status == ClientStatus.ACTIVE]
+    school = [
+        c
+        for c in clients
+        if c.site.population_type == PopulationType.SCHOOL
+        and primaries[c.pk] == therapist
+        and c.status == ClientStatus.ACTIVE
+    ]
     for client in school:
         guardian = client.contacts.filter(is_guardian=True).first()
         if guardian is not None:
-            links.link_create(by=therapist, client=client, instrument="gad7", respondent=Respondent.GUARDIAN,
-                              contact=guardian, due_on=today + dt.timedelta(days=2), fit_reason=DEMO_FIT_REASON)
+            links.link_create(
+                by=therapist,
+                client=client,
+                instrument="gad7",
+                respondent=Respondent.GUARDIAN,
+                contact=guardian,
+                due_on=today + dt.timedelta(days=2),
+                fit_reason=DEMO_FIT_REASON,
+            )
             break
-    lapsed = next(c for c in clients if c.site.population_type == PopulationType.OUTPATIENT
-                  and c.status == ClientStatus.ACTIVE and primaries[c.pk] != therapist)
-    link, _ = links.link_create(by=primaries[lapsed.pk], client=lapsed, instrument="phq9",
-                                recipient=lapsed.preferred_name or lapsed.legal_first_name)
+    lapsed = next(
+        c
+        for c in clients
+        if c.site.population_type == PopulationType.OUTPATIENT
+        and c.status == ClientStatus.ACTIVE
+        and primaries[c.pk] != therapist
+    )
+    link, _ = links.link_create(
+        by=primaries[lapsed.pk],
+        client=lapsed,
+        instrument="phq9",
+        recipient=lapsed.preferred_name or lapsed.legal_first_name,
+    )
     sent = timezone.now() - dt.timedelta(days=12)
-    MeasureLink.objects.filter(pk=link.pk).update(created_at=sent, due_on=(sent + dt.timedelta(days=3)).date(),
-                                                  expires_at=sent + dt.timedelta(days=7))
-    audit.record(actor=None, action=CoreAction.DEMO_BACKDATE, obj=link, client_ids=[lapsed.pk],
-                 detail={"measure_links": 1, "via": "demo"})
+    MeasureLink.objects.filter(pk=link.pk).update(
+        created_at=sent, due_on=(sent + dt.timedelta(days=3)).date(), expires_at=sent + dt.timedelta(days=7)
+    )
+    audit.record(
+        actor=None,
+        action=CoreAction.DEMO_BACKDATE,
+        obj=link,
+        client_ids=[lapsed.pk],
+        detail={"measure_links": 1, "via": "demo"},
+    )
 
 
-def _goal_attainment(rng: random.Random, *, clients: list[Client], primaries: dict[int, User],
-                     attended: dict[int, list[Session]]) -> None:
+def _goal_attainment(
+    rng: random.Random, *, clients: list[Client], primaries: dict[int, User], attended: dict[int, list[Session]]
+) -> None:
     """GAS ratings of the signed plan's goals at three sessions, for a few clients of each therapist."""
     rated = [c for c in clients if c.status == ClientStatus.ACTIVE and len(attended[c.pk]) >= 6][:GAS_CLIENTS]
     for index, client in enumerate(rated):
@@ -270,9 +351,15 @@ def _goal_attainment(rng: random.Random, *, clients: list[Client], primaries: di
         for number, goal in enumerate(goals):
             levels = GAS_LEVELS[(index + number) % len(GAS_LEVELS)]
             for session, level in zip(moments, levels):
-                schedules.gas_rate(by=by, client=client, goal=goal, level=level, session=session,
-                                   rated_on=timezone.localtime(session.starts_at).date(),
-                                   note=rng.choice(GAS_NOTES[level]))
+                schedules.gas_rate(
+                    by=by,
+                    client=client,
+                    goal=goal,
+                    level=level,
+                    session=session,
+                    rated_on=timezone.localtime(session.starts_at).date(),
+                    note=rng.choice(GAS_NOTES[level]),
+                )
 
 
 GAS_NOTES = {

@@ -28,9 +28,14 @@ WHOLE_NUMBER = "Enter a whole number (digits only)."
 
 def fit_reason_field() -> forms.CharField:
     """Why a measure made for another age range is used for this client (the service refuses it without)."""
-    return forms.CharField(label="Reason for a measure outside the client's age range", max_length=500,
-                           required=False, strip=True, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="Only needed when the measure is made for another age range.")
+    return forms.CharField(
+        label="Reason for a measure outside the client's age range",
+        max_length=500,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only needed when the measure is made for another age range.",
+    )
 
 
 def session_label(session) -> str:
@@ -77,10 +82,10 @@ class AdministerForm(forms.Form):
     kept = False  # True once the answers were stored as an incomplete administration (the page says so)
     instrument = forms.ChoiceField(widget=forms.HiddenInput)
     administered_on = forms.DateField(label="Date completed", widget=_date_input())
-    session = SessionChoiceField(queryset=None, required=False, empty_label="Not in a session",
-                                 label="Session")
-    respondent = forms.ChoiceField(label="Who answered", choices=Respondent.choices, initial=Respondent.CLIENT,
-                                   widget=forms.RadioSelect)
+    session = SessionChoiceField(queryset=None, required=False, empty_label="Not in a session", label="Session")
+    respondent = forms.ChoiceField(
+        label="Who answered", choices=Respondent.choices, initial=Respondent.CLIENT, widget=forms.RadioSelect
+    )
     fit_reason = fit_reason_field()
 
     def __init__(self, *args, instrument: outcomes.Instrument, sessions, **kwargs):
@@ -94,23 +99,41 @@ class AdministerForm(forms.Form):
             if instrument.score_only:
                 low, high = min(values), max(values)
                 field = forms.IntegerField(
-                    label=f"Item {item.number}", required=False, min_value=low, max_value=high,
+                    label=f"Item {item.number}",
+                    required=False,
+                    min_value=low,
+                    max_value=high,
                     help_text=f"{low}–{high}",
-                    error_messages={"invalid": WHOLE_NUMBER, "min_value": OUT_OF_RANGE.format(low=low, high=high),
-                                    "max_value": OUT_OF_RANGE.format(low=low, high=high)},
-                    widget=forms.NumberInput(attrs={"min": low, "max": high, "step": 1, "inputmode": "numeric"}))
+                    error_messages={
+                        "invalid": WHOLE_NUMBER,
+                        "min_value": OUT_OF_RANGE.format(low=low, high=high),
+                        "max_value": OUT_OF_RANGE.format(low=low, high=high),
+                    },
+                    widget=forms.NumberInput(attrs={"min": low, "max": high, "step": 1, "inputmode": "numeric"}),
+                )
             else:
                 field = forms.TypedChoiceField(
-                    label=f"{item.number}. {item.text}", required=False, coerce=int, empty_value=None,
-                    choices=[(option.value, option.label) for option in item.options], widget=forms.RadioSelect,
-                    error_messages={"invalid_choice": CHOOSE_ANSWER})
+                    label=f"{item.number}. {item.text}",
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[(option.value, option.label) for option in item.options],
+                    widget=forms.RadioSelect,
+                    error_messages={"invalid_choice": CHOOSE_ANSWER},
+                )
             field.item = item
             self.fields[item_field_name(item)] = field
         for question in instrument.unscored_questions:
             field = forms.TypedChoiceField(
-                label=question.text or question.id, required=False, coerce=int, empty_value=None,
-                choices=[(option.value, option.label) for option in question.options], widget=forms.RadioSelect,
-                help_text="Not part of the score.", error_messages={"invalid_choice": CHOOSE_ANSWER})
+                label=question.text or question.id,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[(option.value, option.label) for option in question.options],
+                widget=forms.RadioSelect,
+                help_text="Not part of the score.",
+                error_messages={"invalid_choice": CHOOSE_ANSWER},
+            )
             field.question = question
             self.fields[extra_field_name(question)] = field
 
@@ -129,18 +152,29 @@ class AdministerForm(forms.Form):
         return [self.cleaned_data.get(item_field_name(item)) for item in self.instrument.items]
 
     def extra_answers(self) -> dict:
-        return {question.id: self.cleaned_data.get(extra_field_name(question))
-                for question in self.instrument.unscored_questions}
+        return {
+            question.id: self.cleaned_data.get(extra_field_name(question))
+            for question in self.instrument.unscored_questions
+        }
 
 
 class AcknowledgeForm(forms.Form):
     """Acknowledging without a plan written or reviewed: why not (a safety plan is written on its own page)."""
 
-    outcome = forms.ChoiceField(label="Why no safety plan was written or reviewed", choices=REASONS,
-                                widget=forms.RadioSelect, error_messages={"required": OUTCOME_NEEDED})
-    note = forms.CharField(label="What was done", max_length=1000, required=False, strip=True,
-                           widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Required for “Other”. No more than the record needs.")
+    outcome = forms.ChoiceField(
+        label="Why no safety plan was written or reviewed",
+        choices=REASONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": OUTCOME_NEEDED},
+    )
+    note = forms.CharField(
+        label="What was done",
+        max_length=1000,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for “Other”. No more than the record needs.",
+    )
 
     def clean(self):
         data = super().clean()
@@ -150,8 +184,9 @@ class AcknowledgeForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label="Gone through with the client on", widget=_date_input(),
-                                  validators=[_not_future])
+    reviewed_on = forms.DateField(
+        label="Gone through with the client on", widget=_date_input(), validators=[_not_future]
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -161,27 +196,47 @@ def _lines(text: str) -> list[str]:
 class SafetyPlanForm(forms.Form):
     """The six steps of the Stanley–Brown safety plan, one entry per line, and the review with the client."""
 
-    warning_signs = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                    help_text="Thoughts, images, moods, situations or behaviours that a crisis may be coming. One per line.")
-    coping_strategies = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                        help_text="Relaxation, physical activity, making art… One per line.")
-    distractions = forms.CharField(required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and phone, or a place. One per line.")
-    help_contacts = forms.CharField(required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and phone. One per line.")
-    professionals = forms.CharField(required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}),
-                                    help_text="Clinician, urgent care, local emergency services: name and phone. One per line.")
-    crisis_resources = forms.CharField(label="Crisis line (from the organization’s crisis resources)", max_length=2000,
-                                       widget=forms.Textarea(attrs={"rows": 3}))
-    means_safety = forms.CharField(required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text="Means to be removed, locked away or held by someone else. One per line.")
-    reasons_for_living = forms.CharField(required=False,
-                                         widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.")
-    reviewed_on = forms.DateField(label="Gone through with the client on", required=False, widget=_date_input(),
-                                  validators=[_not_future],
-                                  help_text="Leave empty if the client has not seen this version yet.")
+    warning_signs = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Thoughts, images, moods, situations or behaviours that a crisis may be coming. One per line.",
+    )
+    coping_strategies = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Relaxation, physical activity, making art… One per line.",
+    )
+    distractions = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and phone, or a place. One per line."
+    )
+    help_contacts = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and phone. One per line."
+    )
+    professionals = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Clinician, urgent care, local emergency services: name and phone. One per line.",
+    )
+    crisis_resources = forms.CharField(
+        label="Crisis line (from the organization’s crisis resources)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    means_safety = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Means to be removed, locked away or held by someone else. One per line.",
+    )
+    reasons_for_living = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line."
+    )
+    reviewed_on = forms.DateField(
+        label="Gone through with the client on",
+        required=False,
+        widget=_date_input(),
+        validators=[_not_future],
+        help_text="Leave empty if the client has not seen this version yet.",
+    )
 
     LISTS = tuple(name for name, _ in SafetyPlan.STEPS)
 
@@ -207,11 +262,18 @@ CLIENT_CHOICE = "client"
 class LinkForm(forms.Form):
     instrument = forms.ChoiceField(label="Measure")
     for_whom = forms.ChoiceField(label="Who will answer", widget=forms.RadioSelect)
-    email = forms.EmailField(label="E-mail the link to (optional)", required=False,
-                             help_text="Leave empty to copy the link or show the QR code yourself. "
-                                       "The e-mail carries only the link, no answers.")
-    due_on = forms.DateField(label="Due by", required=False, widget=_date_input(),
-                             help_text="Shown as overdue after this day. Three days from today if left empty.")
+    email = forms.EmailField(
+        label="E-mail the link to (optional)",
+        required=False,
+        help_text="Leave empty to copy the link or show the QR code yourself. "
+        "The e-mail carries only the link, no answers.",
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        required=False,
+        widget=_date_input(),
+        help_text="Shown as overdue after this day. Three days from today if left empty.",
+    )
     fit_reason = fit_reason_field()
 
     def __init__(self, *args, client, contacts, **kwargs):
@@ -220,7 +282,8 @@ class LinkForm(forms.Form):
         self.contacts = {str(contact.pk): contact for contact in contacts}
         self.fields["instrument"].choices = instruments.choices()
         self.fields["for_whom"].choices = [(CLIENT_CHOICE, f"{client.display_name} (the client)")] + [
-            (key, f"{contact.name}, {contact.relationship}") for key, contact in self.contacts.items()]
+            (key, f"{contact.name}, {contact.relationship}") for key, contact in self.contacts.items()
+        ]
         self.fields["for_whom"].initial = CLIENT_CHOICE
 
     def recipient(self) -> dict:
@@ -233,10 +296,16 @@ class LinkForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     instrument = forms.ChoiceField(label="Measure")
-    rule = forms.ChoiceField(label="When", choices=ScheduleRule.choices, initial=ScheduleRule.EVERY_N_SESSIONS,
-                             widget=forms.RadioSelect)
-    interval = forms.IntegerField(label="N (sessions or weeks)", min_value=1, max_value=52, initial=4,
-                                  help_text="For “every N sessions” or “every N weeks”: from 1 to 52.")
+    rule = forms.ChoiceField(
+        label="When", choices=ScheduleRule.choices, initial=ScheduleRule.EVERY_N_SESSIONS, widget=forms.RadioSelect
+    )
+    interval = forms.IntegerField(
+        label="N (sessions or weeks)",
+        min_value=1,
+        max_value=52,
+        initial=4,
+        help_text="For “every N sessions” or “every N weeks”: from 1 to 52.",
+    )
     at_discharge = forms.BooleanField(label="Also due at discharge", required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
@@ -245,25 +314,41 @@ class ScheduleForm(forms.Form):
 
 
 LEVELS = [(-2, "−2"), (-1, "−1"), (0, "0"), (1, "+1"), (2, "+2")]
-LEVEL_NAMES = {-2: "much less than expected", -1: "somewhat less than expected", 0: "the expected outcome",
-               1: "somewhat more than expected", 2: "much more than expected"}
+LEVEL_NAMES = {
+    -2: "much less than expected",
+    -1: "somewhat less than expected",
+    0: "the expected outcome",
+    1: "somewhat more than expected",
+    2: "much more than expected",
+}
 
 
 class GasForm(forms.Form):
-    level = forms.TypedChoiceField(label="Level reached", coerce=int, widget=forms.RadioSelect,
-                                   error_messages={"invalid_choice": "Choose one of the five levels."})
+    level = forms.TypedChoiceField(
+        label="Level reached",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the five levels."},
+    )
     rated_on = forms.DateField(label="Rated on", widget=_date_input())
     session = SessionChoiceField(queryset=None, required=False, empty_label="Not in a session", label="Session")
-    note = forms.CharField(label="Note (optional)", max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Note (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, goal, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        descriptions = {-2: goal.level_minus_2, -1: goal.level_minus_1, 0: goal.level_0, 1: goal.level_plus_1,
-                        2: goal.level_plus_2}
+        descriptions = {
+            -2: goal.level_minus_2,
+            -1: goal.level_minus_1,
+            0: goal.level_0,
+            1: goal.level_plus_1,
+            2: goal.level_plus_2,
+        }
         self.fields["level"].choices = [
             (value, f"{label} {LEVEL_NAMES[value]}" + (f": {descriptions[value]}" if descriptions[value] else ""))
-            for value, label in LEVELS]
+            for value, label in LEVELS
+        ]
         self.fields["session"].queryset = sessions
 
     def clean_rated_on(self):
@@ -326,14 +411,23 @@ class QuestionnaireForm(forms.Form):
         for item in instrument.items:
             self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
                 label=item.text or f"Question {item.number} (on your paper copy)",
-                choices=[(o.value, o.label) for o in item.options], coerce=int, empty_value=None, required=False,
+                choices=[(o.value, o.label) for o in item.options],
+                coerce=int,
+                empty_value=None,
+                required=False,
                 error_messages={"invalid_choice": NOT_AN_OPTION},
-                widget=AnswerRadios(risky_values=[v for n, v in self.risky if n == item.number]))
+                widget=AnswerRadios(risky_values=[v for n, v in self.risky if n == item.number]),
+            )
         for question in instrument.unscored_questions:
             self.fields[f"extra_{question.id}"] = forms.TypedChoiceField(
-                label=question.text or question.id, choices=[(o.value, o.label) for o in question.options],
-                coerce=int, empty_value=None, required=False, error_messages={"invalid_choice": NOT_AN_OPTION},
-                widget=forms.RadioSelect)
+                label=question.text or question.id,
+                choices=[(o.value, o.label) for o in question.options],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": NOT_AN_OPTION},
+                widget=forms.RadioSelect,
+            )
 
     def questions(self) -> list[tuple[int, forms.BoundField]]:
         return [(item.number, self[f"item_{item.number}"]) for item in self.instrument.items]
@@ -345,8 +439,11 @@ class QuestionnaireForm(forms.Form):
         return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
 
     def extra_answers(self) -> dict[str, int]:
-        return {q.id: self.cleaned_data[f"extra_{q.id}"] for q in self.instrument.unscored_questions
-                if self.cleaned_data.get(f"extra_{q.id}") is not None}
+        return {
+            q.id: self.cleaned_data[f"extra_{q.id}"]
+            for q in self.instrument.unscored_questions
+            if self.cleaned_data.get(f"extra_{q.id}") is not None
+        }
 
     def chose_risk_answer(self) -> bool:
         """Whether the posted answers (even refused ones) include a risk answer."""
@@ -357,33 +454,46 @@ class QuestionnaireForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    password = forms.CharField(label="Your password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class CrisisForm(forms.Form):
     text = forms.CharField(
-        label="What a client in crisis is told", max_length=2000, error_messages={"required": CRISIS_TEXT_NEEDED},
+        label="What a client in crisis is told",
+        max_length=2000,
+        error_messages={"required": CRISIS_TEXT_NEEDED},
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Shown before and after every questionnaire answered through a link, and at once when an answer "
-                  "raises a risk flag. Give numbers to call or text, and what to do in an emergency.")
+        "raises a risk flag. Give numbers to call or text, and what to do in an emergency.",
+    )
 
 
-EVERY = {"program": "Every program", "population": "Every population", "site": "Every site",
-         "directive": "Any directive", "therapist": "Any therapist"}
+EVERY = {
+    "program": "Every program",
+    "population": "Every population",
+    "site": "Every site",
+    "directive": "Any directive",
+    "therapist": "Any therapist",
+}
 
 
 class CohortForm(forms.Form):
     instrument = forms.ChoiceField(label="Instrument")
-    program = forms.ModelChoiceField(label="Program", queryset=Program.objects.none(), required=False,
-                                     empty_label=EVERY["program"])
-    population = forms.ChoiceField(label="Population", required=False,
-                                   choices=[("", EVERY["population"]), *PopulationType.choices])
+    program = forms.ModelChoiceField(
+        label="Program", queryset=Program.objects.none(), required=False, empty_label=EVERY["program"]
+    )
+    population = forms.ChoiceField(
+        label="Population", required=False, choices=[("", EVERY["population"]), *PopulationType.choices]
+    )
     site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), required=False, empty_label=EVERY["site"])
-    directive = forms.ModelChoiceField(label="Directive", queryset=Directive.objects.none(), required=False,
-                                       empty_label=EVERY["directive"])
-    therapist = forms.ModelChoiceField(label="Primary therapist", queryset=User.objects.none(), required=False,
-                                       empty_label=EVERY["therapist"])
+    directive = forms.ModelChoiceField(
+        label="Directive", queryset=Directive.objects.none(), required=False, empty_label=EVERY["directive"]
+    )
+    therapist = forms.ModelChoiceField(
+        label="Primary therapist", queryset=User.objects.none(), required=False, empty_label=EVERY["therapist"]
+    )
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -395,8 +505,9 @@ class CohortForm(forms.Form):
         self.fields["site"].queryset = Site.objects.filter(organization_id=org)
         self.fields["directive"].queryset = Directive.objects.filter(organization_id=org)
         therapist = self.fields["therapist"]
-        therapist.queryset = User.objects.filter(organization_id=org, is_active=True, role__in=(
-            Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)).order_by("last_name", "first_name")
+        therapist.queryset = User.objects.filter(
+            organization_id=org, is_active=True, role__in=(Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+        ).order_by("last_name", "first_name")
         therapist.label_from_instance = lambda person: person.display_name
 
     def clean(self):
@@ -412,9 +523,16 @@ class CohortForm(forms.Form):
         def pk(name):
             return data[name].pk if data.get(name) else None
 
-        return CohortFilter(instrument=data["instrument"], program_id=pk("program"), population=data.get("population")
-                            or "", site_id=pk("site"), directive_id=pk("directive"), therapist_id=pk("therapist"),
-                            date_from=data.get("date_from"), date_to=data.get("date_to"))
+        return CohortFilter(
+            instrument=data["instrument"],
+            program_id=pk("program"),
+            population=data.get("population") or "",
+            site_id=pk("site"),
+            directive_id=pk("directive"),
+            therapist_id=pk("therapist"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
 
     def described(self) -> list[tuple[str, str]]:
         """Each filter as (label, value in words), for the page and the CSV."""

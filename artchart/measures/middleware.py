@@ -23,8 +23,13 @@ class HandoffMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        if (session is not None and HANDOFF in session and user is not None and user.is_authenticated
-                and not self._allowed(request.path)):
+        if (
+            session is not None
+            and HANDOFF in session
+            and user is not None
+            and user.is_authenticated
+            and not self._allowed(request.path)
+        ):
             return redirect("measures:handoff")
         return self.get_response(request)
 
@@ -32,5 +37,9 @@ class HandoffMiddleware:
     def _allowed(path: str) -> bool:
         if path.startswith(settings.STATIC_URL):
             return True
-        return path in (reverse("measures:handoff"), reverse("measures:handoff_save"),
-                        reverse("measures:handoff_return"), reverse("logout"))
+        return path in (
+            reverse("measures:handoff"),
+            reverse("measures:handoff_save"),
+            reverse("measures:handoff_return"),
+            reverse("logout"),
+        )

@@ -44,11 +44,12 @@ class Administration(models.Model):
     instrument = models.CharField(max_length=40)  # the instrument file's id, e.g. "phq9"
     instrument_version = models.CharField(max_length=20)
     administered_on = models.DateField(validators=[v.validate_not_future])
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="administrations")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="administrations"
+    )
     mode = models.CharField(max_length=8, choices=Mode.choices)
     respondent = models.CharField(max_length=8, choices=Respondent.choices, default=Respondent.CLIENT)
-    answers = models.JSONField()           # one option value (or null) per scored item, in order
+    answers = models.JSONField()  # one option value (or null) per scored item, in order
     extra_answers = models.JSONField(default=dict, blank=True)  # unscored questions (PHQ-9's difficulty)
     total = models.FloatField(null=True, blank=True)  # None while incomplete: never a number from a part-form
     is_complete = models.BooleanField(default=True)
@@ -97,8 +98,13 @@ class MeasureSchedule(models.Model):
 
     class Meta:
         ordering = ["instrument"]
-        constraints = [models.UniqueConstraint(fields=["client", "instrument"], condition=models.Q(is_active=True),
-                                               name="one_active_schedule_per_instrument")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "instrument"],
+                condition=models.Q(is_active=True),
+                name="one_active_schedule_per_instrument",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} schedule for client {self.client_id}"
@@ -122,8 +128,9 @@ class MeasureLink(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)  # replaced by a resend, or withdrawn
     # Set with the first answers saved (an incomplete administration), completed on submit.
-    administration = models.OneToOneField(Administration, on_delete=models.PROTECT, null=True, blank=True,
-                                          related_name="link")
+    administration = models.OneToOneField(
+        Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="link"
+    )
     fit_reason = models.CharField(max_length=500, blank=True)  # carried to the administration it becomes
 
     class Meta:
@@ -143,8 +150,14 @@ class MeasureLink(models.Model):
             return "overdue"
         return "waiting"
 
-    STATUS_LABELS = {"completed": "Completed", "started": "Started, not finished", "cancelled": "Replaced or withdrawn", "expired": "Expired",
-                     "overdue": "Overdue", "waiting": "Waiting"}
+    STATUS_LABELS = {
+        "completed": "Completed",
+        "started": "Started, not finished",
+        "cancelled": "Replaced or withdrawn",
+        "expired": "Expired",
+        "overdue": "Overdue",
+        "waiting": "Waiting",
+    }
 
     @property
     def status_label(self) -> str:
@@ -189,8 +202,9 @@ class RiskAlert(models.Model):
     safety_plan_note = models.TextField(max_length=5000, validators=[MaxLengthValidator(5000)], blank=True)
     outcome = models.CharField(max_length=16, choices=AlertOutcome.choices, blank=True)
     outcome_note = models.CharField(max_length=1000, blank=True)  # required for "Other"
-    safety_plan = models.ForeignKey("SafetyPlan", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="alerts")  # the version written or reviewed
+    safety_plan = models.ForeignKey(
+        "SafetyPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )  # the version written or reviewed
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -242,6 +256,7 @@ class CrisisResources(models.Model):
 
     def __str__(self) -> str:
         return f"Crisis resources of organization {self.organization_id}"
+
 
 class SafetyPlan(models.Model):
     """One signed version of a client's safety plan (Stanley & Brown's Safety Planning

@@ -30,8 +30,11 @@ def dashboard_panels(user) -> list[Panel]:
         panels.append(Panel("measures/_panel_alerts.html", {"alerts": selectors.named_alerts(alerts)}, order=4))
     due = selectors.due_measures_for(user)
     if due:
-        panels.append(Panel("measures/_panel_due.html",
-                            {"due": due[:DASHBOARD_ROWS], "more": len(due) > DASHBOARD_ROWS}, order=15))
+        panels.append(
+            Panel(
+                "measures/_panel_due.html", {"due": due[:DASHBOARD_ROWS], "more": len(due) > DASHBOARD_ROWS}, order=15
+            )
+        )
     return panels
 
 
@@ -41,13 +44,23 @@ def _escalation_panels(user) -> list[Panel]:
     escalations = list(selectors.escalations_for(user)[:DASHBOARD_ROWS])
     if not escalations:
         return []
-    readable = set(client_ids_with_chart_access(user).filter(
-        pk__in=[e.alert.client_id for e in escalations]).values_list("pk", flat=True))
+    readable = set(
+        client_ids_with_chart_access(user)
+        .filter(pk__in=[e.alert.client_id for e in escalations])
+        .values_list("pk", flat=True)
+    )
     shown(e.alert.client for e in escalations if e.alert.client_id in readable)
     escalations_seen(by=user, escalations=escalations)
     primaries = selectors.primary_therapists_of([e.alert.client_id for e in escalations])
-    rows = [{"escalation": e, "alert": e.alert, "readable": e.alert.client_id in readable,
-             "primary": primaries.get(e.alert.client_id)} for e in escalations]
+    rows = [
+        {
+            "escalation": e,
+            "alert": e.alert,
+            "readable": e.alert.client_id in readable,
+            "primary": primaries.get(e.alert.client_id),
+        }
+        for e in escalations
+    ]
     # Before the open alerts (order 4): these have waited longest.
     return [Panel("measures/_panel_escalations.html", {"rows": rows}, order=3)]
 
@@ -56,41 +69,75 @@ def chart_panels(access) -> list[Panel]:
     if not access.may(Area.CLINICAL, Action.READ):
         return []
     plan = selectors.safety_plan_current(access)
-    safety = Panel("measures/_panel_safety_plan.html", {
-        "client": access.client, "plan": plan, "last_review": plan.reviews.first() if plan else None,
-        "may_write": may_acknowledge(access.relations)}, order=24)
+    safety = Panel(
+        "measures/_panel_safety_plan.html",
+        {
+            "client": access.client,
+            "plan": plan,
+            "last_review": plan.reviews.first() if plan else None,
+            "may_write": may_acknowledge(access.relations),
+        },
+        order=24,
+    )
     latest = []
     for trajectory in selectors.trajectories_of(access):
         summary, _ = course_words(trajectory.course)
-        latest.append({"instrument": trajectory.instrument, "last": trajectory.points[-1], "course": summary,
-                       "classification": getattr(trajectory.course, "classification", "")})
-    return [Panel("measures/_panel_chart.html", {
-        "client": access.client, "latest": latest,
-        "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
-        "may_write": access.may(Area.CLINICAL, Action.WRITE),
-        "may_acknowledge": may_acknowledge(access.relations),
-    }, order=25), safety]
+        latest.append(
+            {
+                "instrument": trajectory.instrument,
+                "last": trajectory.points[-1],
+                "course": summary,
+                "classification": getattr(trajectory.course, "classification", ""),
+            }
+        )
+    return [
+        Panel(
+            "measures/_panel_chart.html",
+            {
+                "client": access.client,
+                "latest": latest,
+                "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
+                "may_write": access.may(Area.CLINICAL, Action.WRITE),
+                "may_acknowledge": may_acknowledge(access.relations),
+            },
+            order=25,
+        ),
+        safety,
+    ]
 
 
 def session_panels(user, session) -> list[Panel]:
     if user.role not in CLINICIANS:
         return []
-    administrations = list(Administration.objects.filter(
-        session=session, client_id__in=client_ids_allowing(user, Area.CLINICAL, Action.READ)
-    ).select_related("client").order_by("client__legal_last_name", "administered_on", "pk"))
+    administrations = list(
+        Administration.objects.filter(
+            session=session, client_id__in=client_ids_allowing(user, Area.CLINICAL, Action.READ)
+        )
+        .select_related("client")
+        .order_by("client__legal_last_name", "administered_on", "pk")
+    )
     record_for = None
-    if session.client_id and client_ids_allowing(user, Area.CLINICAL, Action.WRITE).filter(
-            pk=session.client_id).exists():
+    if (
+        session.client_id
+        and client_ids_allowing(user, Area.CLINICAL, Action.WRITE).filter(pk=session.client_id).exists()
+    ):
         record_for = session.client_id
     if not administrations and record_for is None:
         return []
     shown(a.client for a in administrations)
 
     available = instruments.available()
-    rows = [{"administration": a, "name": getattr(available.get(a.instrument), "short_name", a.instrument)}
-            for a in administrations]
-    return [Panel("measures/_panel_session.html", {"rows": rows, "session": session, "record_for": record_for,
-                                                   "group": bool(session.group_id)}, order=40)]
+    rows = [
+        {"administration": a, "name": getattr(available.get(a.instrument), "short_name", a.instrument)}
+        for a in administrations
+    ]
+    return [
+        Panel(
+            "measures/_panel_session.html",
+            {"rows": rows, "session": session, "record_for": record_for, "group": bool(session.group_id)},
+            order=40,
+        )
+    ]
 
 
 def risk_panels(user, client) -> list[Panel]:
@@ -98,9 +145,13 @@ def risk_panels(user, client) -> list[Panel]:
     if not concerns:
         return []
     # First on the page: whoever documents reads the open alerts before writing "no risk".
-    return [Panel("measures/_panel_risk.html", {"concerns": concerns,
-                                                "may_acknowledge": may_acknowledge(concerns.relations)},
-                  order=1)]
+    return [
+        Panel(
+            "measures/_panel_risk.html",
+            {"concerns": concerns, "may_acknowledge": may_acknowledge(concerns.relations)},
+            order=1,
+        )
+    ]
 
 
 def open_risk_alert(client_id: int) -> bool:

@@ -38,8 +38,10 @@ from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind
 
 # Who may see program figures (the page, its CSV and the API): program admins and clinicians.
 PROGRAM_ROLES = (Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
-TOO_FEW = ("Fewer than {minimum} clients have a first and a last score here ({n}); no figures are shown "
-           "so no one can be singled out. Widen the filters.")
+TOO_FEW = (
+    "Fewer than {minimum} clients have a first and a last score here ({n}); no figures are shown "
+    "so no one can be singled out. Widen the filters."
+)
 PERIOD_BACKWARDS = "The end of the period comes before its start."
 
 
@@ -67,7 +69,8 @@ def administration_get(access: ClientAccess, administration_id: int) -> Administ
 
 def alerts_of(access: ClientAccess) -> QuerySet[RiskAlert]:
     return RiskAlert.objects.filter(client_id=access.client.pk).select_related(
-        "administration", "acknowledged_by", "safety_plan")
+        "administration", "acknowledged_by", "safety_plan"
+    )
 
 
 def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
@@ -80,8 +83,15 @@ def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
 def named_alerts(alerts) -> list[dict]:
     """Alerts beside their instrument's short name (what a template cannot look up by itself)."""
     available = instruments.available()
-    return [{"alert": alert, "name": getattr(available.get(alert.administration.instrument), "short_name",
-                                             alert.administration.instrument)} for alert in alerts]
+    return [
+        {
+            "alert": alert,
+            "name": getattr(
+                available.get(alert.administration.instrument), "short_name", alert.administration.instrument
+            ),
+        }
+        for alert in alerts
+    ]
 
 
 @dataclass(frozen=True)
@@ -104,8 +114,11 @@ def risk_concerns(user, client: Client) -> RiskConcerns:
     relations = relations_of(user, client.pk)
     alerts = []
     if allows(relations, Area.CLINICAL, Action.READ):
-        alerts = named_alerts(RiskAlert.objects.filter(client_id=client.pk, acknowledged_at__isnull=True)
-                              .select_related("administration").order_by("-raised_at", "-pk"))
+        alerts = named_alerts(
+            RiskAlert.objects.filter(client_id=client.pk, acknowledged_at__isnull=True)
+            .select_related("administration")
+            .order_by("-raised_at", "-pk")
+        )
     precautions = []
     if allows(relations, Area.DEMOGRAPHICS, Action.READ):
         precautions = [*client.precaution_flags, *([client.precautions_note] if client.precautions_note else [])]
@@ -166,25 +179,37 @@ def schedule_get(access: ClientAccess, schedule_id: int) -> MeasureSchedule:
 
 def _treated_by(user) -> QuerySet:
     """Clients whose clinical record this user writes or co-signs: whose alerts and due measures are theirs."""
-    return Client.objects.filter(Q(pk__in=client_ids_allowing(user, Area.CLINICAL, Action.WRITE))
-                                 | Q(pk__in=client_ids_allowing(user, Area.CLINICAL, Action.COSIGN))).values("pk")
+    return Client.objects.filter(
+        Q(pk__in=client_ids_allowing(user, Area.CLINICAL, Action.WRITE))
+        | Q(pk__in=client_ids_allowing(user, Area.CLINICAL, Action.COSIGN))
+    ).values("pk")
 
 
 def open_alerts_for(user) -> QuerySet[RiskAlert]:
-    return (RiskAlert.objects.filter(client_id__in=_treated_by(user), acknowledged_at__isnull=True)
-            .select_related("client", "administration").order_by("-raised_at"))
+    return (
+        RiskAlert.objects.filter(client_id__in=_treated_by(user), acknowledged_at__isnull=True)
+        .select_related("client", "administration")
+        .order_by("-raised_at")
+    )
 
 
 def escalations_for(user) -> QuerySet[AlertEscalation]:
     """Risk alerts escalated to this user (as supervising or on-call clinician) and still open."""
-    return (AlertEscalation.objects.filter(recipient=user, alert__acknowledged_at__isnull=True)
-            .select_related("alert__client__site", "alert__administration").order_by("-notified_at", "-pk"))
+    return (
+        AlertEscalation.objects.filter(recipient=user, alert__acknowledged_at__isnull=True)
+        .select_related("alert__client__site", "alert__administration")
+        .order_by("-notified_at", "-pk")
+    )
 
 
 def primary_therapists_of(client_ids: list[int]) -> dict[int, object]:
     """Each client's primary therapist (whom an on-call clinician calls first), in one query."""
-    return {m.client_id: m.user for m in CareTeamMembership.objects.filter(
-        client_id__in=client_ids, role=CareTeamRole.PRIMARY).select_related("user")}
+    return {
+        m.client_id: m.user
+        for m in CareTeamMembership.objects.filter(client_id__in=client_ids, role=CareTeamRole.PRIMARY).select_related(
+            "user"
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -198,17 +223,24 @@ class Due:
 def _attended_days(client_ids: list[int]) -> dict[int, list[dt.date]]:
     """The days each client attended a session (their own completed sessions, and group sessions marked present)."""
     days: dict[int, list[dt.date]] = defaultdict(list)
-    for client_id, start in Session.objects.filter(client_id__in=client_ids, status=SessionStatus.COMPLETED
-                                                   ).values_list("client_id", "starts_at"):
+    for client_id, start in Session.objects.filter(
+        client_id__in=client_ids, status=SessionStatus.COMPLETED
+    ).values_list("client_id", "starts_at"):
         days[client_id].append(timezone.localtime(start).date())
-    for client_id, start in Attendance.objects.filter(client_id__in=client_ids, status__in=PRESENT_STATUSES
-                                                      ).values_list("client_id", "session__starts_at"):
+    for client_id, start in Attendance.objects.filter(
+        client_id__in=client_ids, status__in=PRESENT_STATUSES
+    ).values_list("client_id", "session__starts_at"):
         days[client_id].append(timezone.localtime(start).date())
     return days
 
 
-def _due_reason(schedule: MeasureSchedule, last: dt.date | None, attended: list[dt.date],
-                discharge_note: dt.date | None, today: dt.date) -> str | None:
+def _due_reason(
+    schedule: MeasureSchedule,
+    last: dt.date | None,
+    attended: list[dt.date],
+    discharge_note: dt.date | None,
+    today: dt.date,
+) -> str | None:
     if last is None:
         return "at intake"
     if schedule.at_discharge and discharge_note is not None and discharge_note >= last:
@@ -223,19 +255,32 @@ def _due_reason(schedule: MeasureSchedule, last: dt.date | None, attended: list[
 
 def due_measures_for(user, *, client_ids=None) -> list[Due]:
     """The scheduled measures due now for the clients this user treats, in a fixed number of queries."""
-    schedules = list(MeasureSchedule.objects.filter(
-        is_active=True, client_id__in=client_ids if client_ids is not None else _treated_by(user),
-        client__status="active").select_related("client"))
+    schedules = list(
+        MeasureSchedule.objects.filter(
+            is_active=True,
+            client_id__in=client_ids if client_ids is not None else _treated_by(user),
+            client__status="active",
+        ).select_related("client")
+    )
     if not schedules:
         return []
     ids = sorted({s.client_id for s in schedules})
-    last = {(row["client_id"], row["instrument"]): row["last"] for row in Administration.objects.filter(
-        client_id__in=ids, is_complete=True).values("client_id", "instrument").annotate(last=Max("administered_on"))}
-    discharge = {row["client_id"]: timezone.localtime(row["last"]).date() for row in Note.objects.filter(
-        client_id__in=ids, kind=NoteKind.DISCHARGE).values("client_id").annotate(last=Max("created_at"))}
+    last = {
+        (row["client_id"], row["instrument"]): row["last"]
+        for row in Administration.objects.filter(client_id__in=ids, is_complete=True)
+        .values("client_id", "instrument")
+        .annotate(last=Max("administered_on"))
+    }
+    discharge = {
+        row["client_id"]: timezone.localtime(row["last"]).date()
+        for row in Note.objects.filter(client_id__in=ids, kind=NoteKind.DISCHARGE)
+        .values("client_id")
+        .annotate(last=Max("created_at"))
+    }
     open_links = {}
-    for link in MeasureLink.objects.filter(client_id__in=ids, completed_at__isnull=True, cancelled_at__isnull=True,
-                                           expires_at__gt=timezone.now()):
+    for link in MeasureLink.objects.filter(
+        client_id__in=ids, completed_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
+    ):
         open_links[(link.client_id, link.instrument)] = link
     attended = _attended_days(ids)
     available, today, due = instruments.available(), timezone.localdate(), []
@@ -243,8 +288,13 @@ def due_measures_for(user, *, client_ids=None) -> list[Due]:
         instrument = available.get(schedule.instrument)
         if instrument is None:  # its file was removed from the practice's folder
             continue
-        reason = _due_reason(schedule, last.get((schedule.client_id, schedule.instrument)),
-                             attended.get(schedule.client_id, []), discharge.get(schedule.client_id), today)
+        reason = _due_reason(
+            schedule,
+            last.get((schedule.client_id, schedule.instrument)),
+            attended.get(schedule.client_id, []),
+            discharge.get(schedule.client_id),
+            today,
+        )
         if reason:
             due.append(Due(schedule.client, instrument, reason, open_links.get((schedule.client_id, instrument.id))))
     audit.note_shown(d.client.pk for d in due)
@@ -287,8 +337,9 @@ class Trajectory:
 def trajectories_of(access: ClientAccess) -> list[Trajectory]:
     """Each instrument the client has completed, over time, with its course classified."""
     by_instrument: dict[str, list[Administration]] = defaultdict(list)
-    for administration in administrations_of(access).filter(is_complete=True).order_by(
-            "administered_on", "recorded_at", "pk"):
+    for administration in (
+        administrations_of(access).filter(is_complete=True).order_by("administered_on", "recorded_at", "pk")
+    ):
         by_instrument[administration.instrument].append(administration)
     available, result = instruments.available(), []
     for instrument_id, points in by_instrument.items():
@@ -300,8 +351,10 @@ def trajectories_of(access: ClientAccess) -> list[Trajectory]:
         if isinstance(course, outcomes.Course):
             change = course.change
             trajectory.cutoff = change.cutoff
-            trajectory.reliable_band = (course.first - change.smallest_reliable_change,
-                                        course.first + change.smallest_reliable_change)
+            trajectory.reliable_band = (
+                course.first - change.smallest_reliable_change,
+                course.first + change.smallest_reliable_change,
+            )
         result.append(trajectory)
     return sorted(result, key=lambda t: t.instrument.short_name)
 
@@ -330,13 +383,22 @@ def attainment_of(access: ClientAccess) -> Attainment:
     ratings = defaultdict(list)
     for rating in GoalAttainment.objects.filter(client_id=access.client.pk).select_related("rated_by"):
         ratings[rating.goal_id].append(rating)
-    goals = Goal.objects.filter(problem__plan__client_id=access.client.pk).select_related("problem__plan").order_by(
-        "-problem__plan__version", "pk")
-    courses = [GoalCourse(goal, ratings.get(goal.pk, [])) for goal in goals
-               if ratings.get(goal.pk) or goal.problem.plan.status != PlanStatus.SUPERSEDED]
+    goals = (
+        Goal.objects.filter(problem__plan__client_id=access.client.pk)
+        .select_related("problem__plan")
+        .order_by("-problem__plan__version", "pk")
+    )
+    courses = [
+        GoalCourse(goal, ratings.get(goal.pk, []))
+        for goal in goals
+        if ratings.get(goal.pk) or goal.problem.plan.status != PlanStatus.SUPERSEDED
+    ]
     rated = [c for c in courses if c.latest is not None]
-    t_score = (outcomes.gas_t_score([c.latest.level for c in rated], [c.goal.weight for c in rated])
-               if rated else outcomes.Insufficient(reason="no goal has been rated yet"))
+    t_score = (
+        outcomes.gas_t_score([c.latest.level for c in rated], [c.goal.weight for c in rated])
+        if rated
+        else outcomes.Insufficient(reason="no goal has been rated yet")
+    )
     return Attainment(courses, t_score)
 
 
@@ -395,25 +457,32 @@ def _cohort(user, filters: CohortFilter) -> QuerySet[Client]:
         clients = clients.filter(site_id=filters.site_id)
     if filters.directive_id:
         with_directive = sessions.filter(directive_id=filters.directive_id)
-        clients = clients.filter(Q(sessions__in=with_directive) | Q(
-            attendance__session__in=with_directive, attendance__status__in=PRESENT_STATUSES))
+        clients = clients.filter(
+            Q(sessions__in=with_directive)
+            | Q(attendance__session__in=with_directive, attendance__status__in=PRESENT_STATUSES)
+        )
     if filters.therapist_id:
-        clients = clients.filter(pk__in=CareTeamMembership.objects.filter(
-            user_id=filters.therapist_id, role=CareTeamRole.PRIMARY).values("client_id"))
+        clients = clients.filter(
+            pk__in=CareTeamMembership.objects.filter(user_id=filters.therapist_id, role=CareTeamRole.PRIMARY).values(
+                "client_id"
+            )
+        )
     return clients.distinct()
 
 
 def pre_post(user, filters: CohortFilter, instrument: outcomes.Instrument) -> list[tuple[float, float]]:
     """Each cohort client's first and last score in the period (two administrations on different days at least)."""
-    administrations = Administration.objects.filter(client__in=_cohort(user, filters), instrument=instrument.id,
-                                                    is_complete=True)
+    administrations = Administration.objects.filter(
+        client__in=_cohort(user, filters), instrument=instrument.id, is_complete=True
+    )
     if filters.date_from:
         administrations = administrations.filter(administered_on__gte=filters.date_from)
     if filters.date_to:
         administrations = administrations.filter(administered_on__lte=filters.date_to)
     series: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
     for client_id, day, total in administrations.order_by("administered_on", "recorded_at", "pk").values_list(
-            "client_id", "administered_on", "total"):
+        "client_id", "administered_on", "total"
+    ):
         series[client_id].append((day, total))
     return [(points[0][1], points[-1][1]) for points in series.values() if points[-1][0] > points[0][0]]
 
@@ -437,6 +506,7 @@ def program_effectiveness(user, filters: CohortFilter) -> Effectiveness:
     except outcomes.ClinicalNormsMissing as refused:
         result.rule = str(refused)  # no shares: the courses are not classified
         return result
-    result.shares = {kind: counts.get(kind, 0) / len(pairs)
-                     for kind in ("recovered", "improved", "unchanged", "deteriorated")}
+    result.shares = {
+        kind: counts.get(kind, 0) / len(pairs) for kind in ("recovered", "improved", "unchanged", "deteriorated")
+    }
     return result

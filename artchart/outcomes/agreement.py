@@ -66,8 +66,9 @@ def icc_2_1(ratings: Sequence[Sequence[float | None]]) -> Agreement | Insufficie
     # The denominator is never negative for n, k >= 2; it is 0 only when neither the
     # artworks' nor the raters' means differ, and then ICC(2,1) has no value.
     if denominator <= 1e-12 * total_ss:
-        return Insufficient(reason="the artworks' and the raters' mean ratings do not differ; "
-                                   "ICC(2,1) is undefined", n=n)
+        return Insufficient(
+            reason="the artworks' and the raters' mean ratings do not differ; ICC(2,1) is undefined", n=n
+        )
     return Agreement(value=float((bms - ems) / denominator), n=n, method="ICC(2,1)")
 
 
@@ -84,8 +85,9 @@ def _ordinal(values: list[object], categories: Sequence[object] | None) -> np.nd
     return np.array([position[v] for v in values], dtype=float)
 
 
-def weighted_kappa(a: Sequence[object], b: Sequence[object],
-                   categories: Sequence[object] | None = None) -> Agreement | Insufficient:
+def weighted_kappa(
+    a: Sequence[object], b: Sequence[object], categories: Sequence[object] | None = None
+) -> Agreement | Insufficient:
     """Cohen's (1968) weighted kappa with quadratic weights for two raters of the same artworks.
 
     ``categories`` lists ordered labels; without it the ratings must be numbers (e.g. FEATS 0–5 in half

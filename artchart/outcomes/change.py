@@ -15,9 +15,11 @@ from artchart.outcomes.scoring import ScoringError
 Z_RELIABLE = 1.96
 METHODS = ("published", "jacobson_truax", "se")
 CLASSIFICATIONS = ("recovered", "improved", "unchanged", "deteriorated")
-NO_CLINICAL_NORMS = ("{name} has no published clinical norms in its file, so the computed reliable change is not "
-                     "worked out: the general-population spread would make far smaller changes look reliable. "
-                     "Use the published threshold, or give the pre-treatment SD of a clinical group.")
+NO_CLINICAL_NORMS = (
+    "{name} has no published clinical norms in its file, so the computed reliable change is not "
+    "worked out: the general-population spread would make far smaller changes look reliable. "
+    "Use the published threshold, or give the pre-treatment SD of a clinical group."
+)
 
 
 class ClinicalNormsMissing(ScoringError):
@@ -115,8 +117,7 @@ def _pre_sd(instrument: Instrument, sd_pre: float | None) -> tuple[float, str]:
 
 def _reliability(instrument: Instrument) -> Reliability:
     if instrument.reliability is None:
-        raise ScoringError(f"{instrument.short_name} has no reliability in its file; "
-                           "reliable change needs one.")
+        raise ScoringError(f"{instrument.short_name} has no reliability in its file; reliable change needs one.")
     return instrument.reliability
 
 
@@ -125,8 +126,10 @@ def _checked_score(instrument: Instrument, value: object, what: str) -> float:
         raise ScoringError(f"The {what} score {value!r} is not a number.")
     score = float(value)
     if not instrument.score_min <= score <= instrument.score_max:
-        raise ScoringError(f"A {instrument.short_name} score of {score:g} is outside "
-                           f"{instrument.score_min:g}–{instrument.score_max:g}.")
+        raise ScoringError(
+            f"A {instrument.short_name} score of {score:g} is outside "
+            f"{instrument.score_min:g}–{instrument.score_max:g}."
+        )
     return score
 
 
@@ -169,21 +172,31 @@ def _jt_rc(instrument: Instrument, pre: float, post: float, sd_pre: float | None
 def _published(instrument: Instrument, pre: float, post: float, sd_pre: float | None) -> ChangeResult:
     published = instrument.published_change
     if published is None:
-        raise ScoringError(f"{instrument.short_name} has no published reliable-change threshold; "
-                           "use the Jacobson & Truax method.")
+        raise ScoringError(
+            f"{instrument.short_name} has no published reliable-change threshold; use the Jacobson & Truax method."
+        )
     improvement = _improvement(instrument, pre, post)
     # Published thresholds are "a change of N or more" (e.g. PHQ-9: 6; NHS Talking Therapies data handbook).
     reliable = abs(post - pre) >= published.reliable_improvement
     crossed = _is_clinical(instrument, pre, published.caseness) and not _is_clinical(
-        instrument, post, published.caseness)
+        instrument, post, published.caseness
+    )
     worse = "drop" if instrument.higher_is_worse else "rise"
-    rule = (f"{instrument.short_name} published threshold: a {worse} of {published.reliable_improvement:g} "
-            f"or more; caseness {published.caseness:g} ({published.source.rstrip('.')})")
+    rule = (
+        f"{instrument.short_name} published threshold: a {worse} of {published.reliable_improvement:g} "
+        f"or more; caseness {published.caseness:g} ({published.source.rstrip('.')})"
+    )
     return ChangeResult(
-        rc=_jt_rc(instrument, pre, post, sd_pre), reliable=reliable, direction=_direction(improvement),
-        cutoff=published.caseness, cutoff_kind="published", crossed=crossed,
-        classification=_classify(reliable, improvement, crossed), rule=rule,
-        smallest_reliable_change=published.reliable_improvement, method="published",
+        rc=_jt_rc(instrument, pre, post, sd_pre),
+        reliable=reliable,
+        direction=_direction(improvement),
+        cutoff=published.caseness,
+        cutoff_kind="published",
+        crossed=crossed,
+        classification=_classify(reliable, improvement, crossed),
+        rule=rule,
+        smallest_reliable_change=published.reliable_improvement,
+        method="published",
     )
 
 
@@ -203,15 +216,25 @@ def _computed(instrument: Instrument, pre: float, post: float, method: str, sd_p
     reliable = abs(rc) > Z_RELIABLE
     improvement = _improvement(instrument, pre, post)
     cutoff, kind, cutoff_text = clinical_cutoff(instrument)
-    crossed = cutoff is not None and _is_clinical(instrument, pre, cutoff) and not _is_clinical(
-        instrument, post, cutoff)
+    crossed = (
+        cutoff is not None and _is_clinical(instrument, pre, cutoff) and not _is_clinical(instrument, post, cutoff)
+    )
     smallest = Z_RELIABLE * denominator
-    rule = (f"{instrument.short_name} {name}: reliable when |RC| > {Z_RELIABLE}, a change of {smallest:.2f} "
-            f"or more; {sd_text}, {reliability.kind} {reliability.value:g}; {cutoff_text}")
+    rule = (
+        f"{instrument.short_name} {name}: reliable when |RC| > {Z_RELIABLE}, a change of {smallest:.2f} "
+        f"or more; {sd_text}, {reliability.kind} {reliability.value:g}; {cutoff_text}"
+    )
     return ChangeResult(
-        rc=rc, reliable=reliable, direction=_direction(improvement), cutoff=cutoff, cutoff_kind=kind,
-        crossed=crossed, classification=_classify(reliable, improvement, crossed), rule=rule,
-        smallest_reliable_change=smallest, method=method,
+        rc=rc,
+        reliable=reliable,
+        direction=_direction(improvement),
+        cutoff=cutoff,
+        cutoff_kind=kind,
+        crossed=crossed,
+        classification=_classify(reliable, improvement, crossed),
+        rule=rule,
+        smallest_reliable_change=smallest,
+        method=method,
     )
 
 
@@ -220,8 +243,9 @@ def default_method(instrument: Instrument) -> str:
     return "published" if instrument.published_change else "jacobson_truax"
 
 
-def reliable_change(instrument: Instrument, pre: float, post: float, *, method: str | None = None,
-                    sd_pre: float | None = None) -> ChangeResult:
+def reliable_change(
+    instrument: Instrument, pre: float, post: float, *, method: str | None = None, sd_pre: float | None = None
+) -> ChangeResult:
     """Is the change from ``pre`` to ``post`` reliable, and did it cross the cut-off? The result names its rule."""
     method = method or default_method(instrument)
     if method not in METHODS:
@@ -233,8 +257,9 @@ def reliable_change(instrument: Instrument, pre: float, post: float, *, method: 
     return _computed(instrument, pre, post, method, sd_pre)
 
 
-def classify_course(instrument: Instrument, scores: Sequence[float | None], *, method: str | None = None,
-                    sd_pre: float | None = None) -> Course | Insufficient:
+def classify_course(
+    instrument: Instrument, scores: Sequence[float | None], *, method: str | None = None, sd_pre: float | None = None
+) -> Course | Insufficient:
     """Classify a client's course from the first to the last score (unscored entries skipped). Where the
     method is refused for want of clinical norms, the answer is ``Insufficient`` with the reason."""
     present = [value for value in scores if value is not None]

@@ -69,14 +69,16 @@ def _noncentrality_interval(t_observed: float, df: int, confidence: float) -> tu
         width = 5.0 + abs(t_observed)
         while cdf(t_observed - width) < probability or cdf(t_observed + width) > probability:
             width *= 2
-        return float(optimize.brentq(lambda ncp: cdf(ncp) - probability, t_observed - width,
-                                     t_observed + width, xtol=1e-10))
+        return float(
+            optimize.brentq(lambda ncp: cdf(ncp) - probability, t_observed - width, t_observed + width, xtol=1e-10)
+        )
 
     return limit(1 - tail), limit(tail)
 
 
-def paired_effect(pre: Sequence[float | None], post: Sequence[float | None], confidence: float = 0.95, *,
-                  min_n: int = MIN_GROUP_SIZE) -> PairedEffect | Insufficient:
+def paired_effect(
+    pre: Sequence[float | None], post: Sequence[float | None], confidence: float = 0.95, *, min_n: int = MIN_GROUP_SIZE
+) -> PairedEffect | Insufficient:
     """Mean change (post − pre) with its t interval, and Cohen's d_z with Hedges' correction.
 
     Pairs with a missing score are left out. Fewer than ``min_n`` pairs (never fewer than 2) or
@@ -102,9 +104,14 @@ def paired_effect(pre: Sequence[float | None], post: Sequence[float | None], con
     ncp_low, ncp_high = _noncentrality_interval(d_z * math.sqrt(n), df, confidence)
     j = hedges_correction(df)
     return PairedEffect(
-        n=n, mean_change=mean, ci_low=mean - half_width, ci_high=mean + half_width,
-        d_z=d_z, g_z=j * d_z,
+        n=n,
+        mean_change=mean,
+        ci_low=mean - half_width,
+        ci_high=mean + half_width,
+        d_z=d_z,
+        g_z=j * d_z,
         # The correction is a positive constant, so it carries the limits of d_z over to g_z.
-        g_ci_low=j * ncp_low / math.sqrt(n), g_ci_high=j * ncp_high / math.sqrt(n),
+        g_ci_low=j * ncp_low / math.sqrt(n),
+        g_ci_high=j * ncp_high / math.sqrt(n),
         confidence=confidence,
     )

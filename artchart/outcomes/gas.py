@@ -32,8 +32,9 @@ def _checked_weights(weights: Sequence[float] | None, count: int) -> list[float]
     return [float(weight) for weight in weights]
 
 
-def gas_t_score(levels: Sequence[int], weights: Sequence[float] | None = None,
-                rho: float = DEFAULT_RHO) -> float | Insufficient:
+def gas_t_score(
+    levels: Sequence[int], weights: Sequence[float] | None = None, rho: float = DEFAULT_RHO
+) -> float | Insufficient:
     """T = 50 + 10 Σwx / √((1 − ρ) Σw² + ρ (Σw)²) (Kiresuk & Sherman 1968)."""
     levels = _checked_levels(levels)
     if not levels:

@@ -29,11 +29,31 @@ RESPONDENTS = ("self", "parent_or_carer", "clinician")
 LICENCE_TERMS = ("public_domain", "free_to_use", "free_with_citation", "non_commercial", "copyrighted")
 ALERT_SEVERITIES = ("high", "moderate")
 OLDEST_AGE = 120
-TOP_LEVEL_FIELDS = frozenset({
-    "id", "name", "short_name", "version", "source", "licence", "instructions", "options", "items",
-    "unscored_questions", "scoring", "subscales", "bands", "flags", "reliability", "norms",
-    "published_change", "higher_is_worse", "age", "respondent", "population",
-})
+TOP_LEVEL_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "short_name",
+        "version",
+        "source",
+        "licence",
+        "instructions",
+        "options",
+        "items",
+        "unscored_questions",
+        "scoring",
+        "subscales",
+        "bands",
+        "flags",
+        "reliability",
+        "norms",
+        "published_change",
+        "higher_is_worse",
+        "age",
+        "respondent",
+        "population",
+    }
+)
 
 
 class InstrumentFileError(ValueError):
@@ -302,8 +322,15 @@ def _items(root: _Fields, default_options: tuple[Option, ...] | None) -> tuple[I
         text = f.data.get("text")
         if text is not None and (not isinstance(text, str) or not text.strip()):
             f.fail(f.name("text"), "must be non-empty text or null")
-        items.append(Item(number=index, text=text, options=options,
-                          reverse=f.boolean("reverse"), risk=f.boolean("risk", default=False)))
+        items.append(
+            Item(
+                number=index,
+                text=text,
+                options=options,
+                reverse=f.boolean("reverse"),
+                risk=f.boolean("risk", default=False),
+            )
+        )
     return tuple(items)
 
 
@@ -317,8 +344,9 @@ def _unscored(root: _Fields, default_options: tuple[Option, ...] | None) -> tupl
     return tuple(questions)
 
 
-def _check_licence(root: _Fields, licence: Licence, items: tuple[Item, ...],
-                   questions: tuple[UnscoredQuestion, ...]) -> None:
+def _check_licence(
+    root: _Fields, licence: Licence, items: tuple[Item, ...], questions: tuple[UnscoredQuestion, ...]
+) -> None:
     if licence.item_text_may_ship:
         return
     for i, item in enumerate(items):
@@ -326,8 +354,10 @@ def _check_licence(root: _Fields, licence: Licence, items: tuple[Item, ...],
             root.fail(f"items[{i}].text", "must be null: licence.item_text_may_ship is false (score-only instrument)")
     for i, question in enumerate(questions):
         if question.text is not None:
-            root.fail(f"unscored_questions[{i}].text",
-                      "must be null: licence.item_text_may_ship is false (score-only instrument)")
+            root.fail(
+                f"unscored_questions[{i}].text",
+                "must be null: licence.item_text_may_ship is false (score-only instrument)",
+            )
 
 
 def _scoring(root: _Fields, items: tuple[Item, ...]) -> tuple[float, float, MissingRule]:
@@ -368,8 +398,10 @@ def _subscales(root: _Fields, items: tuple[Item, ...]) -> tuple[Subscale, ...]:
 
 
 def _bands(root: _Fields, low: float, high: float) -> tuple[Band, ...]:
-    bands = tuple(Band(min=f.number("min"), max=f.number("max"), label=f.text("label"))
-                  for f in root.objects("bands", optional=True))
+    bands = tuple(
+        Band(min=f.number("min"), max=f.number("max"), label=f.text("label"))
+        for f in root.objects("bands", optional=True)
+    )
     for i, band in enumerate(bands):
         if band.min > band.max:
             root.fail(f"bands[{i}].min", "must not be above its max")
@@ -392,8 +424,7 @@ def _flags(root: _Fields, items: tuple[Item, ...]) -> tuple[Flag, ...]:
             f.fail(f.name("severity"), "is only for a risk flag (risk: true)")
         if severity not in ALERT_SEVERITIES:
             f.fail(f.name("severity"), 'must be "high" or "moderate"')
-        flags.append(Flag(item=number, above=f.number("above"), label=f.text("label"), risk=risk,
-                          severity=severity))
+        flags.append(Flag(item=number, above=f.number("above"), label=f.text("label"), risk=risk, severity=severity))
     return tuple(flags)
 
 
@@ -430,9 +461,13 @@ def _respondent(root: _Fields) -> str:
 
 def _licence(root: _Fields) -> Licence:
     f = root.obj("licence")
-    licence = Licence(text=f.text("text"), item_text_may_ship=f.boolean("item_text_may_ship"),
-                      name=f.text("name", optional=True), url=f.text("url", optional=True),
-                      terms=f.data.get("terms"))
+    licence = Licence(
+        text=f.text("text"),
+        item_text_may_ship=f.boolean("item_text_may_ship"),
+        name=f.text("name", optional=True),
+        url=f.text("url", optional=True),
+        terms=f.data.get("terms"),
+    )
     if licence.terms is not None and licence.terms not in LICENCE_TERMS:
         f.fail("licence.terms", "must be one of " + ", ".join(f'"{t}"' for t in LICENCE_TERMS))
     if licence.terms == "copyrighted" and licence.item_text_may_ship:
@@ -498,13 +533,29 @@ def parse_instrument(data: Any, filename: str) -> Instrument:
     low, high, missing = _scoring(root, items)
     age_min, age_max = _age(root)
     return Instrument(
-        id=identifier, name=root.text("name"), short_name=root.text("short_name"), version=root.text("version"),
-        source=root.text("source"), licence=licence, instructions=root.text("instructions", optional=True),
-        items=items, unscored_questions=questions, score_min=low, score_max=high, missing=missing,
-        subscales=_subscales(root, items), bands=_bands(root, low, high), flags=_flags(root, items),
-        reliability=_reliability(root), norms=_norms(root), published_change=_published_change(root),
-        higher_is_worse=root.boolean("higher_is_worse"), path=filename,
-        age_min=age_min, age_max=age_max, respondent=_respondent(root),
+        id=identifier,
+        name=root.text("name"),
+        short_name=root.text("short_name"),
+        version=root.text("version"),
+        source=root.text("source"),
+        licence=licence,
+        instructions=root.text("instructions", optional=True),
+        items=items,
+        unscored_questions=questions,
+        score_min=low,
+        score_max=high,
+        missing=missing,
+        subscales=_subscales(root, items),
+        bands=_bands(root, low, high),
+        flags=_flags(root, items),
+        reliability=_reliability(root),
+        norms=_norms(root),
+        published_change=_published_change(root),
+        higher_is_worse=root.boolean("higher_is_worse"),
+        path=filename,
+        age_min=age_min,
+        age_max=age_max,
+        respondent=_respondent(root),
         population=root.text("population", optional=True),
     )
 
@@ -535,6 +586,7 @@ def load_instruments(extra_dirs: Iterable[Path | str] = ()) -> dict[str, Instrum
             instrument = load_instrument_file(path)
             if instrument.id in instruments:
                 raise InstrumentFileError(
-                    f"{path.name}: id '{instrument.id}' is already used by {instruments[instrument.id].path}")
+                    f"{path.name}: id '{instrument.id}' is already used by {instruments[instrument.id].path}"
+                )
             instruments[instrument.id] = instrument
     return instruments

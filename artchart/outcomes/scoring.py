@@ -83,8 +83,9 @@ def _checked_answer(item: Item, answer: object) -> int | None:
     whole = int(cast(SupportsInt, answer))
     if whole not in item.values:
         if not item.lowest <= whole <= item.highest:
-            raise ScoringError(OUT_OF_RANGE.format(answer=whole, number=item.number,
-                                                   low=item.lowest, high=item.highest))
+            raise ScoringError(
+                OUT_OF_RANGE.format(answer=whole, number=item.number, low=item.lowest, high=item.highest)
+            )
         values = ", ".join(str(v) for v in sorted(item.values))
         raise ScoringError(NOT_AN_OPTION.format(answer=whole, number=item.number, values=values))
     return whole
@@ -97,16 +98,18 @@ def _keyed(item: Item, answer: int | None) -> int | None:
     return item.lowest + item.highest - answer
 
 
-def _total(instrument: Instrument, keyed: tuple[int | None, ...], *, flags: list[str],
-           risk: bool) -> tuple[float, bool]:
+def _total(
+    instrument: Instrument, keyed: tuple[int | None, ...], *, flags: list[str], risk: bool
+) -> tuple[float, bool]:
     answered = [value for value in keyed if value is not None]
     missing = len(keyed) - len(answered)
     if missing == 0:
         return sum(answered), False
     rule = instrument.missing
     if rule.method == "refuse" or missing > rule.max_missing:
-        message = TOO_MANY_MISSING.format(name=instrument.short_name, missing=missing, expected=len(keyed),
-                                          rule=rule.rule)
+        message = TOO_MANY_MISSING.format(
+            name=instrument.short_name, missing=missing, expected=len(keyed), rule=rule.rule
+        )
         raise ScoringError(message, partial=Partial(items=keyed, flags=flags, risk=risk, reason=message))
     # Prorating: the mean of the answered items times the number of items, as the authors'
     # rule in the file allows (e.g. CORE-10: one item missing, Barkham et al. 2013).
@@ -133,8 +136,7 @@ def _subscales(instrument: Instrument, keyed: tuple[int | None, ...]) -> dict[st
 
 
 def _raised_flags(instrument: Instrument, keyed: tuple[int | None, ...]) -> list[Flag]:
-    return [flag for flag in instrument.flags
-            if (value := keyed[flag.item - 1]) is not None and value > flag.above]
+    return [flag for flag in instrument.flags if (value := keyed[flag.item - 1]) is not None and value > flag.above]
 
 
 def _checked(instrument: Instrument, answers: Sequence[int | None]) -> tuple[int | None, ...]:
@@ -142,8 +144,9 @@ def _checked(instrument: Instrument, answers: Sequence[int | None]) -> tuple[int
     if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
         raise ScoringError(f"The answers to {instrument.short_name} must be a list of numbers.")
     if len(answers) != len(instrument.items):
-        raise ScoringError(WRONG_COUNT.format(name=instrument.short_name, expected=len(instrument.items),
-                                              given=len(answers)))
+        raise ScoringError(
+            WRONG_COUNT.format(name=instrument.short_name, expected=len(instrument.items), given=len(answers))
+        )
     raw = [_checked_answer(item, answer) for item, answer in zip(instrument.items, answers)]
     return tuple(_keyed(item, answer) for item, answer in zip(instrument.items, raw))
 
@@ -163,8 +166,9 @@ def answered(instrument: Instrument, answers: Sequence[int | None], *, reason: s
     being filled in (a link page saves each answer as it is given)."""
     keyed = _checked(instrument, answers)
     raised = _raised_flags(instrument, keyed)
-    return Partial(items=keyed, flags=[flag.label for flag in raised], risk=any(flag.risk for flag in raised),
-                   reason=reason)
+    return Partial(
+        items=keyed, flags=[flag.label for flag in raised], risk=any(flag.risk for flag in raised), reason=reason
+    )
 
 
 def score(instrument: Instrument | str, answers: Sequence[int | None]) -> Score:

@@ -32,9 +32,22 @@ class TreatmentPlanAdmin(AuditedAdmin):
     list_display = ("client", "version", "status", "author", "review_date", "signed_at")
     list_filter = ("status",)
     list_select_related = ("client", "author")
-    readonly_fields = ("client", "version", "status", "author", "created_at", "submitted_at", "signed_by", "signed_at",
-                       "cosigned_by", "cosigned_at", "content_hash", "returned_by", "returned_at",
-                       "superseded_at")
+    readonly_fields = (
+        "client",
+        "version",
+        "status",
+        "author",
+        "created_at",
+        "submitted_at",
+        "signed_by",
+        "signed_at",
+        "cosigned_by",
+        "cosigned_at",
+        "content_hash",
+        "returned_by",
+        "returned_at",
+        "superseded_at",
+    )
     exclude = ("return_comment",)
 
     def has_add_permission(self, request):

@@ -246,8 +246,9 @@ def goals_create(request, client_id: Id, plan_id: Id, payload: GoalIn):
     return Status(201, services.goal_add(by=request.user, problem=problem, **fields))
 
 
-@router.post("{client_id}/plans/{plan_id}/goals/{goal_id}/objectives", response={201: ObjectiveOut},
-             url_name="objectives_create")
+@router.post(
+    "{client_id}/plans/{plan_id}/goals/{goal_id}/objectives", response={201: ObjectiveOut}, url_name="objectives_create"
+)
 def objectives_create(request, client_id: Id, plan_id: Id, goal_id: Id, payload: ObjectiveIn):
     plan = _plan(request, client_id, plan_id, Action.WRITE)
     goal = selectors.item_get(plan, "goal", goal_id)
@@ -263,8 +264,9 @@ def plan_update(request, client_id: Id, plan_id: Id, payload: PlanPatch):
     return _plan(request, client_id, plan_id)
 
 
-@router.post("{client_id}/plans/{plan_id}/interventions", response={201: InterventionOut},
-             url_name="interventions_create")
+@router.post(
+    "{client_id}/plans/{plan_id}/interventions", response={201: InterventionOut}, url_name="interventions_create"
+)
 def interventions_create(request, client_id: Id, plan_id: Id, payload: InterventionIn):
     """Plan an intervention: a directive of the library or a named technique, and who on the team delivers it."""
     plan = _plan(request, client_id, plan_id, Action.WRITE)
@@ -272,6 +274,7 @@ def interventions_create(request, client_id: Id, plan_id: Id, payload: Intervent
 
 
 # A problem, goal, objective or planned intervention of a draft: changed or removed (409 once the plan is signed).
+
 
 def _item(request, client_id: int, plan_id: int, kind: str, item_id: int):
     return selectors.item_get(_plan(request, client_id, plan_id, Action.WRITE), kind, item_id)
@@ -309,26 +312,32 @@ def goal_delete(request, client_id: Id, plan_id: Id, goal_id: Id):
     return _item_delete(request, client_id, plan_id, "goal", goal_id)
 
 
-@router.patch("{client_id}/plans/{plan_id}/objectives/{objective_id}", response=ObjectiveOut,
-              url_name="objective_update")
+@router.patch(
+    "{client_id}/plans/{plan_id}/objectives/{objective_id}", response=ObjectiveOut, url_name="objective_update"
+)
 def objective_update(request, client_id: Id, plan_id: Id, objective_id: Id, payload: ObjectivePatch):
     return _item_update(request, client_id, plan_id, "objective", objective_id, payload)
 
 
-@router.delete("{client_id}/plans/{plan_id}/objectives/{objective_id}", response={204: None},
-               url_name="objective_delete")
+@router.delete(
+    "{client_id}/plans/{plan_id}/objectives/{objective_id}", response={204: None}, url_name="objective_delete"
+)
 def objective_delete(request, client_id: Id, plan_id: Id, objective_id: Id):
     return _item_delete(request, client_id, plan_id, "objective", objective_id)
 
 
-@router.patch("{client_id}/plans/{plan_id}/interventions/{intervention_id}", response=InterventionOut,
-              url_name="intervention_update")
+@router.patch(
+    "{client_id}/plans/{plan_id}/interventions/{intervention_id}",
+    response=InterventionOut,
+    url_name="intervention_update",
+)
 def intervention_update(request, client_id: Id, plan_id: Id, intervention_id: Id, payload: InterventionPatch):
     return _item_update(request, client_id, plan_id, "intervention", intervention_id, payload)
 
 
-@router.delete("{client_id}/plans/{plan_id}/interventions/{intervention_id}", response={204: None},
-               url_name="intervention_delete")
+@router.delete(
+    "{client_id}/plans/{plan_id}/interventions/{intervention_id}", response={204: None}, url_name="intervention_delete"
+)
 def intervention_delete(request, client_id: Id, plan_id: Id, intervention_id: Id):
     return _item_delete(request, client_id, plan_id, "intervention", intervention_id)
 
@@ -366,8 +375,9 @@ class ConferenceFields(Schema):
 
 class ConferenceIn(ConferenceFields):
     attendees: list[AttendeeIn] = Field(default_factory=list, max_length=100)
-    plan_versions: list[Id] = Field(default_factory=list, max_length=100,
-                                    description="Ids of the plan versions (of this client) it led to")
+    plan_versions: list[Id] = Field(
+        default_factory=list, max_length=100, description="Ids of the plan versions (of this client) it led to"
+    )
 
 
 class ConferencePatch(Schema):
@@ -439,23 +449,28 @@ def conference_update(request, client_id: Id, conference_id: Id, payload: Confer
     return _conference(request, client_id, conference_id)
 
 
-@router.post("{client_id}/conferences/{conference_id}/attendees", response={201: AttendeeOut},
-             url_name="conference_attendees_create")
+@router.post(
+    "{client_id}/conferences/{conference_id}/attendees",
+    response={201: AttendeeOut},
+    url_name="conference_attendees_create",
+)
 def conference_attendees_create(request, client_id: Id, conference_id: Id, payload: AttendeeIn):
     conference = _conference(request, client_id, conference_id, Action.WRITE)
     return Status(201, services.conference_attendee_add(by=request.user, conference=conference, **payload.dict()))
 
 
-@router.delete("{client_id}/conferences/{conference_id}/attendees/{attendee_id}", response={204: None},
-               url_name="conference_attendee_delete")
+@router.delete(
+    "{client_id}/conferences/{conference_id}/attendees/{attendee_id}",
+    response={204: None},
+    url_name="conference_attendee_delete",
+)
 def conference_attendee_delete(request, client_id: Id, conference_id: Id, attendee_id: Id):
     conference = _conference(request, client_id, conference_id, Action.WRITE)
     services.conference_attendee_remove(by=request.user, attendee=selectors.attendee_get(conference, attendee_id))
     return Status(204, None)
 
 
-@router.post("{client_id}/conferences/{conference_id}/plans", response=ConferenceOut,
-             url_name="conference_plans_link")
+@router.post("{client_id}/conferences/{conference_id}/plans", response=ConferenceOut, url_name="conference_plans_link")
 def conference_plans_link(request, client_id: Id, conference_id: Id, payload: PlanLinkIn):
     """Link a plan version of this client the conference led to ("led to v2")."""
     conference = _conference(request, client_id, conference_id, Action.WRITE)
@@ -463,10 +478,12 @@ def conference_plans_link(request, client_id: Id, conference_id: Id, payload: Pl
     return _conference(request, client_id, conference_id)
 
 
-@router.delete("{client_id}/conferences/{conference_id}/plans/{plan_id}", response={204: None},
-               url_name="conference_plan_unlink")
+@router.delete(
+    "{client_id}/conferences/{conference_id}/plans/{plan_id}", response={204: None}, url_name="conference_plan_unlink"
+)
 def conference_plan_unlink(request, client_id: Id, conference_id: Id, plan_id: Id):
     conference = _conference(request, client_id, conference_id, Action.WRITE)
-    services.conference_plan_unlink(by=request.user, conference=conference,
-                                    plan=selectors.conference_plan_get(conference, plan_id))
+    services.conference_plan_unlink(
+        by=request.user, conference=conference, plan=selectors.conference_plan_get(conference, plan_id)
+    )
     return Status(204, None)

@@ -38,7 +38,10 @@ class ObjectiveForm(forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["statement", "baseline", "target_date", "status"]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 2}), "target_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 2}),
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class InterventionForm(forms.ModelForm):
@@ -57,6 +60,7 @@ FORMS = {"problem": ProblemForm, "goal": GoalForm, "objective": ObjectiveForm, "
 
 # --- team conferences ------------------------------------------------------------------------------
 
+
 def _version_label(plan: TreatmentPlan) -> str:
     return f"Version {plan.version} ({plan.get_status_display()})"
 
@@ -68,19 +72,25 @@ class ConferenceForm(forms.ModelForm):
     class Meta:
         model = TeamConference
         fields = ["held_on", "discussion", "decisions"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}),
-                   "discussion": forms.Textarea(attrs={"rows": 6}), "decisions": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "discussion": forms.Textarea(attrs={"rows": 6}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class ConferenceRecordForm(ConferenceForm):
     """The whole meeting at once: colleagues present, outside professionals, the plan versions it led to."""
 
-    colleagues = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-                                                label="Colleagues who attended")
-    outside_professionals = forms.CharField(required=False, max_length=4000, help_text=OUTSIDE_LINE_HELP,
-                                            widget=forms.Textarea(attrs={"rows": 3}))
-    plan_versions = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-                                                   label="Plan versions it led to")
+    colleagues = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Colleagues who attended"
+    )
+    outside_professionals = forms.CharField(
+        required=False, max_length=4000, help_text=OUTSIDE_LINE_HELP, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    plan_versions = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Plan versions it led to"
+    )
 
     def __init__(self, *args, colleagues=None, plan_versions=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,16 +38,19 @@ class TreatmentPlan(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     review_date = models.DateField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     signed_at = models.DateTimeField(null=True, blank=True)
-    cosigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     cosigned_at = models.DateTimeField(null=True, blank=True)
     # SHA-256 of the plan's content as signed, so a later change to a row is found.
     content_hash = models.CharField(max_length=64, blank=True)
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     returned_at = models.DateTimeField(null=True, blank=True)
     return_comment = _text("supervisor's comment", 2000, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
@@ -99,8 +102,13 @@ class Goal(models.Model):
 
     @property
     def gas_levels(self) -> list[tuple[str, str]]:
-        levels = [("−2", self.level_minus_2), ("−1", self.level_minus_1), ("0", self.level_0),
-                  ("+1", self.level_plus_1), ("+2", self.level_plus_2)]
+        levels = [
+            ("−2", self.level_minus_2),
+            ("−1", self.level_minus_1),
+            ("0", self.level_0),
+            ("+1", self.level_plus_1),
+            ("+2", self.level_plus_2),
+        ]
         return [(score, text) for score, text in levels if text]
 
 
@@ -132,8 +140,9 @@ class PlannedIntervention(models.Model):
     technique = models.CharField(max_length=300, blank=True, help_text="If no directive from the library fits.")
     media = models.CharField(max_length=200, blank=True)
     frequency = models.CharField(max_length=100, blank=True)
-    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -147,8 +156,9 @@ class PlannedIntervention(models.Model):
         if not self.directive_id and not self.technique.strip():
             raise ValidationError({"technique": NEEDS_DIRECTIVE_OR_TECHNIQUE})
         if self.directive_id and self.plan_id:
-            if not Directive.objects.filter(pk=self.directive_id,
-                                            organization_id=self.plan.client.organization_id).exists():
+            if not Directive.objects.filter(
+                pk=self.directive_id, organization_id=self.plan.client.organization_id
+            ).exists():
                 raise ValidationError({"directive": DIRECTIVE_UNKNOWN})
         if self.delivered_by_id and self.plan_id:
             # The web offers the care team only; the API takes an id, so it is checked here.
@@ -160,8 +170,9 @@ NEEDS_DIRECTIVE_OR_TECHNIQUE = "Choose a directive from the library or name the 
 DIRECTIVE_UNKNOWN = "Choose a directive from your organization's library."
 DELIVERER_NOT_ON_TEAM = "Choose someone on the client's care team to deliver it."
 CONFERENCE_IN_FUTURE = "Record a conference once it has been held: its date cannot be in the future."
-ATTENDEE_USER_OR_NAME = ("Choose a colleague who uses ArtChart or name an outside professional "
-                         "(and their role), not both.")
+ATTENDEE_USER_OR_NAME = (
+    "Choose a colleague who uses ArtChart or name an outside professional (and their role), not both."
+)
 ATTENDEE_LISTED = "This colleague is already listed as attending."
 ATTENDEE_NEEDS_ROLE = "Give the outside professional's role or discipline, e.g. psychiatrist."
 
@@ -180,11 +191,13 @@ class TeamConference(models.Model):
     decisions = _text("decisions", 5000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     changed_at = models.DateTimeField(null=True, blank=True)
-    plan_versions = models.ManyToManyField(TreatmentPlan, blank=True, related_name="conferences",
-                                           verbose_name="plan versions it led to")
+    plan_versions = models.ManyToManyField(
+        TreatmentPlan, blank=True, related_name="conferences", verbose_name="plan versions it led to"
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -204,20 +217,28 @@ class ConferenceAttendee(models.Model):
     """Someone at a conference: a user of ArtChart, or an outside professional by name (exactly one)."""
 
     conference = models.ForeignKey(TeamConference, on_delete=models.CASCADE, related_name="attendees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     name = models.CharField(max_length=200, blank=True, help_text="An outside professional, e.g. Dr. Ana Ruiz.")
-    discipline = models.CharField("role or discipline", max_length=200, blank=True,
-                                  help_text="e.g. psychiatrist, school counsellor, case manager")
+    discipline = models.CharField(
+        "role or discipline", max_length=200, blank=True, help_text="e.g. psychiatrist, school counsellor, case manager"
+    )
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(user__isnull=False, name="") | (models.Q(user__isnull=True) & ~models.Q(name=""))),
-                name="attendee_is_a_user_or_named", violation_error_message=ATTENDEE_USER_OR_NAME),
-            models.UniqueConstraint(fields=["conference", "user"], condition=models.Q(user__isnull=False),
-                                    name="attendee_user_once", violation_error_message=ATTENDEE_LISTED),
+                name="attendee_is_a_user_or_named",
+                violation_error_message=ATTENDEE_USER_OR_NAME,
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "user"],
+                condition=models.Q(user__isnull=False),
+                name="attendee_user_once",
+                violation_error_message=ATTENDEE_LISTED,
+            ),
         ]
 
     def __str__(self) -> str:

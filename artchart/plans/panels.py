@@ -28,10 +28,16 @@ def dashboard_panels(user) -> list[Panel]:
 def chart_panels(access) -> list[Panel]:
     if not access.may(Area.CLINICAL, Action.READ):
         return []
-    return [Panel("plans/_chart_card.html", {
-        "shown": True,
-        "client": access.client,
-        "signed": selectors.active_plan(access),
-        "open_plan": selectors.open_plan(access),
-        "may_write": access.may(Area.CLINICAL, Action.WRITE),
-    }, order=20)]
+    return [
+        Panel(
+            "plans/_chart_card.html",
+            {
+                "shown": True,
+                "client": access.client,
+                "signed": selectors.active_plan(access),
+                "open_plan": selectors.open_plan(access),
+                "may_write": access.may(Area.CLINICAL, Action.WRITE),
+            },
+            order=20,
+        )
+    ]

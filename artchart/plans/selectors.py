@@ -40,7 +40,9 @@ def with_content(plans: QuerySet[TreatmentPlan]) -> QuerySet[TreatmentPlan]:
     """Plans with problems → goals → objectives and the interventions, in a fixed number of queries."""
     goals = Goal.objects.prefetch_related(Prefetch("objectives", queryset=Objective.objects.order_by("id")))
     return plans.prefetch_related(
-        Prefetch("problems", queryset=Problem.objects.order_by("id").prefetch_related(Prefetch("goals", queryset=goals))),
+        Prefetch(
+            "problems", queryset=Problem.objects.order_by("id").prefetch_related(Prefetch("goals", queryset=goals))
+        ),
         Prefetch("interventions", queryset=PlannedIntervention.objects.select_related("directive", "delivered_by")),
     )
 
@@ -93,16 +95,26 @@ def reviews_due_for(user: User, *, within_days: int = REVIEW_DUE_DAYS) -> QueryS
     """Active plans of the user's own clients whose review falls due within ``within_days`` (or is overdue)."""
     until = timezone.localdate() + dt.timedelta(days=within_days)
     mine = clients_visible_to(user).filter(care_team__user=user).values("pk")
-    return (TreatmentPlan.objects.filter(client__in=mine, status=PlanStatus.SIGNED, review_date__lte=until)
-            .select_related("client").order_by("review_date", "id"))
+    return (
+        TreatmentPlan.objects.filter(client__in=mine, status=PlanStatus.SIGNED, review_date__lte=until)
+        .select_related("client")
+        .order_by("review_date", "id")
+    )
 
 
 def waiting_for_cosign_by(user: User) -> QuerySet[TreatmentPlan]:
     """Plans submitted by interns the user supervises, oldest first."""
-    return (TreatmentPlan.objects.filter(
-        client__in=clients_visible_to(user).values("pk"), status=PlanStatus.SUBMITTED,
-        author__supervisor_links__supervisor=user, author__supervisor_links__ended_on__isnull=True)
-        .select_related("client", "author").order_by("submitted_at", "id").distinct())
+    return (
+        TreatmentPlan.objects.filter(
+            client__in=clients_visible_to(user).values("pk"),
+            status=PlanStatus.SUBMITTED,
+            author__supervisor_links__supervisor=user,
+            author__supervisor_links__ended_on__isnull=True,
+        )
+        .select_related("client", "author")
+        .order_by("submitted_at", "id")
+        .distinct()
+    )
 
 
 # --- team conferences ------------------------------------------------------------------------------
@@ -110,10 +122,17 @@ def waiting_for_cosign_by(user: User) -> QuerySet[TreatmentPlan]:
 
 def conferences_of(access: ClientAccess) -> QuerySet[TeamConference]:
     """The client's conferences, newest first, with attendees and linked versions in a fixed number of queries."""
-    return (TeamConference.objects.filter(client=access.client).select_related("recorded_by", "changed_by")
-            .prefetch_related(Prefetch("attendees", queryset=ConferenceAttendee.objects.select_related("user")),
-                              Prefetch("plan_versions", queryset=TreatmentPlan.objects.order_by("version")
-                                       .only("pk", "version", "status", "client_id"))))
+    return (
+        TeamConference.objects.filter(client=access.client)
+        .select_related("recorded_by", "changed_by")
+        .prefetch_related(
+            Prefetch("attendees", queryset=ConferenceAttendee.objects.select_related("user")),
+            Prefetch(
+                "plan_versions",
+                queryset=TreatmentPlan.objects.order_by("version").only("pk", "version", "status", "client_id"),
+            ),
+        )
+    )
 
 
 def conference_get(access: ClientAccess, conference_id: int) -> TeamConference:

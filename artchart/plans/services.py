@@ -42,8 +42,10 @@ from artchart.plans.selectors import PlanItem
 # One kind of plan item, kept through a call: adding a goal gives back a goal.
 _Item = TypeVar("_Item", Problem, Goal, Objective, PlannedIntervention)
 
-SIGNED_IS_FINAL = ("Version {version} of this plan was signed on {day} by {name} and cannot be changed; "
-                   "revise it into a new version instead.")
+SIGNED_IS_FINAL = (
+    "Version {version} of this plan was signed on {day} by {name} and cannot be changed; "
+    "revise it into a new version instead."
+)
 WAITING_FOR_COSIGN = "This plan is waiting for the supervisor's co-signature; it can be changed once it is returned."
 NOT_A_DRAFT = "Only a draft can be signed or submitted."
 NOT_SUBMITTED = "Only a submitted plan can be co-signed or returned."
@@ -56,15 +58,24 @@ PROBLEM_FIELDS = ("statement",)
 GOAL_FIELDS = ("statement", "level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2", "weight")
 OBJECTIVE_FIELDS = ("statement", "baseline", "target_date", "status")
 INTERVENTION_FIELDS = ("directive", "technique", "media", "frequency", "delivered_by")
-FIELDS = {Problem: PROBLEM_FIELDS, Goal: GOAL_FIELDS, Objective: OBJECTIVE_FIELDS,
-          PlannedIntervention: INTERVENTION_FIELDS}
+FIELDS = {
+    Problem: PROBLEM_FIELDS,
+    Goal: GOAL_FIELDS,
+    Objective: OBJECTIVE_FIELDS,
+    PlannedIntervention: INTERVENTION_FIELDS,
+}
 
 
 def _require_draft(by: User, plan: TreatmentPlan) -> None:
     require_client_access(by, plan.client_id, Area.CLINICAL, Action.WRITE)
     if plan.is_signed:
-        raise Conflict(SIGNED_IS_FINAL.format(version=plan.version, day=f"{plan.signed_at:%-d %B %Y}",
-                                              name=plan.signed_by.display_name if plan.signed_by is not None else "—"))
+        raise Conflict(
+            SIGNED_IS_FINAL.format(
+                version=plan.version,
+                day=f"{plan.signed_at:%-d %B %Y}",
+                name=plan.signed_by.display_name if plan.signed_by is not None else "—",
+            )
+        )
     if plan.status == PlanStatus.SUBMITTED:
         raise Conflict(WAITING_FOR_COSIGN)
 
@@ -78,8 +89,7 @@ def plan_of(item: PlanItem) -> TreatmentPlan:
 
 
 def _record(by: User, action: PlanAction, obj: Model, plan: TreatmentPlan, **detail: object) -> None:
-    audit.record(actor=by, action=action, obj=obj, client_ids=[plan.client_id],
-                 detail={"plan": plan.pk, **detail})
+    audit.record(actor=by, action=action, obj=obj, client_ids=[plan.client_id], detail={"plan": plan.pk, **detail})
 
 
 # --- plans -------------------------------------------------------------------------------
@@ -100,8 +110,12 @@ def plan_create(*, by: User, client: Client, review_date: dt.date | None = None)
         return open_plan
     previous = plans.filter(status=PlanStatus.SIGNED).order_by("-version").first()
     last_version = plans.order_by("-version").values_list("version", flat=True).first() or 0
-    plan = TreatmentPlan(client=client, version=last_version + 1, author=by,
-                         review_date=review_date or (previous.review_date if previous else None))
+    plan = TreatmentPlan(
+        client=client,
+        version=last_version + 1,
+        author=by,
+        review_date=review_date or (previous.review_date if previous else None),
+    )
     plan.full_clean()
     plan.save()
     if previous is not None:
@@ -116,11 +130,19 @@ def _copy_content(source: TreatmentPlan, target: TreatmentPlan) -> None:
         for goal in problem.goals.all():
             new_goal = Goal.objects.create(problem=new_problem, **{f: getattr(goal, f) for f in GOAL_FIELDS})
             Objective.objects.bulk_create(
-                Objective(goal=new_goal, **{f: getattr(o, f) for f in OBJECTIVE_FIELDS}) for o in goal.objectives.all())
+                Objective(goal=new_goal, **{f: getattr(o, f) for f in OBJECTIVE_FIELDS}) for o in goal.objectives.all()
+            )
     PlannedIntervention.objects.bulk_create(
-        PlannedIntervention(plan=target, directive_id=i.directive_id, technique=i.technique, media=i.media,
-                            frequency=i.frequency, delivered_by_id=i.delivered_by_id)
-        for i in source.interventions.all())
+        PlannedIntervention(
+            plan=target,
+            directive_id=i.directive_id,
+            technique=i.technique,
+            media=i.media,
+            frequency=i.frequency,
+            delivered_by_id=i.delivered_by_id,
+        )
+        for i in source.interventions.all()
+    )
 
 
 @transaction.atomic
@@ -142,17 +164,36 @@ def content_of(plan: TreatmentPlan) -> dict[str, Any]:
         "version": plan.version,
         "review_date": plan.review_date.isoformat() if plan.review_date else None,
         "problems": [
-            {"statement": p.statement, "goals": [
-                {**{f: getattr(g, f) for f in GOAL_FIELDS}, "objectives": [
-                    {"statement": o.statement, "baseline": o.baseline, "status": o.status,
-                     "target_date": o.target_date.isoformat() if o.target_date else None}
-                    for o in g.objectives.all()]}
-                for g in p.goals.all()]}
-            for p in problems],
+            {
+                "statement": p.statement,
+                "goals": [
+                    {
+                        **{f: getattr(g, f) for f in GOAL_FIELDS},
+                        "objectives": [
+                            {
+                                "statement": o.statement,
+                                "baseline": o.baseline,
+                                "status": o.status,
+                                "target_date": o.target_date.isoformat() if o.target_date else None,
+                            }
+                            for o in g.objectives.all()
+                        ],
+                    }
+                    for g in p.goals.all()
+                ],
+            }
+            for p in problems
+        ],
         "interventions": [
-            {"directive": i.directive_id, "technique": i.technique, "media": i.media, "frequency": i.frequency,
-             "delivered_by": i.delivered_by_id}
-            for i in plan.interventions.order_by("id")],
+            {
+                "directive": i.directive_id,
+                "technique": i.technique,
+                "media": i.media,
+                "frequency": i.frequency,
+                "delivered_by": i.delivered_by_id,
+            }
+            for i in plan.interventions.order_by("id")
+        ],
     }
 
 
@@ -163,8 +204,12 @@ def content_hash(plan: TreatmentPlan) -> str:
 
 def _activate(plan: TreatmentPlan, now: dt.datetime) -> list[int]:
     """Make ``plan`` the active version; the earlier active one is superseded (and kept)."""
-    earlier = list(TreatmentPlan.objects.select_for_update().filter(client_id=plan.client_id, status=PlanStatus.SIGNED)
-                   .exclude(pk=plan.pk).values_list("pk", flat=True))
+    earlier = list(
+        TreatmentPlan.objects.select_for_update()
+        .filter(client_id=plan.client_id, status=PlanStatus.SIGNED)
+        .exclude(pk=plan.pk)
+        .values_list("pk", flat=True)
+    )
     TreatmentPlan.objects.filter(pk__in=earlier).update(status=PlanStatus.SUPERSEDED, superseded_at=now)
     plan.status = PlanStatus.SIGNED
     plan.content_hash = content_hash(plan)
@@ -323,13 +368,15 @@ CONFERENCE_FIELDS = ("held_on", "discussion", "decisions")
 def _attendee(conference: TeamConference, fields: dict[str, Any]) -> ConferenceAttendee:
     """An attendee checked but not saved: ``user`` (a User or an id) or ``name`` with ``discipline``."""
     attendee = ConferenceAttendee(conference=conference)
-    apply_changes(attendee, {k: v if v is not None else "" for k, v in fields.items() if k != "user"},
-                  ("name", "discipline"))
+    apply_changes(
+        attendee, {k: v if v is not None else "" for k, v in fields.items() if k != "user"}, ("name", "discipline")
+    )
     user = fields.get("user")
     if user is not None:
         user_id = getattr(user, "pk", user)
-        if not User.objects.filter(pk=user_id, organization_id=conference.client.organization_id,
-                                   is_active=True).exists():
+        if not User.objects.filter(
+            pk=user_id, organization_id=conference.client.organization_id, is_active=True
+        ).exists():
             raise ValidationError({"user": ATTENDEE_UNKNOWN})
         attendee.user_id = user_id
     attendee.full_clean(exclude=["conference"] if conference.pk is None else None)
@@ -344,20 +391,34 @@ def _client_plan_versions(client_id: int, plans: Iterable[TreatmentPlan | int]) 
     return found
 
 
-def _record_conference(by: User, action: PlanAction, conference: TeamConference, obj: Model | None = None,
-                       **detail: object) -> None:
-    audit.record(actor=by, action=action, obj=obj or conference, client_ids=[conference.client_id],
-                 detail={"conference": conference.pk, **detail})
+def _record_conference(
+    by: User, action: PlanAction, conference: TeamConference, obj: Model | None = None, **detail: object
+) -> None:
+    audit.record(
+        actor=by,
+        action=action,
+        obj=obj or conference,
+        client_ids=[conference.client_id],
+        detail={"conference": conference.pk, **detail},
+    )
 
 
 @transaction.atomic
-def conference_record(*, by: User, client: Client, held_on: dt.date, discussion: str = "", decisions: str = "",
-                      attendees: Iterable[dict[str, Any]] = (),
-                      plan_versions: Iterable[TreatmentPlan | int] = ()) -> TeamConference:
+def conference_record(
+    *,
+    by: User,
+    client: Client,
+    held_on: dt.date,
+    discussion: str = "",
+    decisions: str = "",
+    attendees: Iterable[dict[str, Any]] = (),
+    plan_versions: Iterable[TreatmentPlan | int] = (),
+) -> TeamConference:
     """Record a team conference with its attendees and the plan versions it led to; all checked before any write."""
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
-    conference = TeamConference(client=client, held_on=held_on, discussion=discussion, decisions=decisions,
-                                recorded_by=by)
+    conference = TeamConference(
+        client=client, held_on=held_on, discussion=discussion, decisions=decisions, recorded_by=by
+    )
     conference.full_clean()
     people = [_attendee(conference, fields) for fields in attendees]
     users = [a.user_id for a in people if a.user_id]
@@ -369,8 +430,13 @@ def conference_record(*, by: User, client: Client, held_on: dt.date, discussion:
         attendee.conference = conference
     ConferenceAttendee.objects.bulk_create(people)
     conference.plan_versions.set(versions)
-    _record_conference(by, PlanAction.CONFERENCE_RECORD, conference, attendees=len(people),
-                       plan_versions=sorted(p.pk for p in versions))
+    _record_conference(
+        by,
+        PlanAction.CONFERENCE_RECORD,
+        conference,
+        attendees=len(people),
+        plan_versions=sorted(p.pk for p in versions),
+    )
     return conference
 
 
@@ -393,8 +459,9 @@ def _touch(by: User, conference: TeamConference) -> None:
 
 
 @transaction.atomic
-def conference_attendee_add(*, by: User, conference: TeamConference, user: User | int | None = None,
-                            name: str = "", discipline: str = "") -> ConferenceAttendee:
+def conference_attendee_add(
+    *, by: User, conference: TeamConference, user: User | int | None = None, name: str = "", discipline: str = ""
+) -> ConferenceAttendee:
     require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
     attendee = _attendee(conference, {"user": user, "name": name, "discipline": discipline})
     attendee.save()

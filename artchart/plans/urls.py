@@ -24,9 +24,15 @@ urlpatterns = [
     path("conferences/<int:conference_id>/", views.conference_detail, name="conference_detail"),
     path("conferences/<int:conference_id>/edit/", views.conference_edit, name="conference_edit"),
     path("conferences/<int:conference_id>/attendees/", views.conference_attendee_add, name="conference_attendee_add"),
-    path("conferences/<int:conference_id>/attendees/<int:attendee_id>/remove/", views.conference_attendee_remove,
-         name="conference_attendee_remove"),
+    path(
+        "conferences/<int:conference_id>/attendees/<int:attendee_id>/remove/",
+        views.conference_attendee_remove,
+        name="conference_attendee_remove",
+    ),
     path("conferences/<int:conference_id>/plans/", views.conference_plan_link, name="conference_plan_link"),
-    path("conferences/<int:conference_id>/plans/<int:plan_id>/remove/", views.conference_plan_unlink,
-         name="conference_plan_unlink"),
+    path(
+        "conferences/<int:conference_id>/plans/<int:plan_id>/remove/",
+        views.conference_plan_unlink,
+        name="conference_plan_unlink",
+    ),
 ]

@@ -40,11 +40,19 @@ def _may(access) -> dict:
 def plan_list(request, client_id: int):
     access = selectors.plan_access(request.user, client_id)
     plans = list(selectors.plans_of(access))
-    return render(request, "plans/plan_list.html", {
-        "nav": "clients", "access": access, "client": access.client, "plans": plans, "may": _may(access),
-        "signed": next((p for p in plans if p.status == "signed"), None),
-        "open_plan": next((p for p in plans if p.status in ("draft", "submitted")), None),
-    })
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "nav": "clients",
+            "access": access,
+            "client": access.client,
+            "plans": plans,
+            "may": _may(access),
+            "signed": next((p for p in plans if p.status == "signed"), None),
+            "open_plan": next((p for p in plans if p.status in ("draft", "submitted")), None),
+        },
+    )
 
 
 @require_POST
@@ -62,19 +70,32 @@ def plan_detail(request, client_id: int, plan_id: int):
     access = selectors.plan_access(request.user, client_id)
     plan = selectors.plan_get(access, plan_id)
     may = _may(access)
-    return render(request, "plans/plan_detail.html", {
-        "nav": "clients", "access": access, "client": access.client, "plan": plan, "may": may,
-        "versions": list(access.client.treatment_plans.only("pk", "version", "status", "client_id").order_by("-version")),
-        "editable": plan.is_draft and may[Action.WRITE],
-        "may_submit": plan.is_draft and may[Action.SUBMIT] and plan.author_id == request.user.pk,
-        "may_review": plan.status == "submitted" and (may[Action.COSIGN] or may[Action.RETURN]),
-        "conferences": selectors.conferences_about(plan),
-    })
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "nav": "clients",
+            "access": access,
+            "client": access.client,
+            "plan": plan,
+            "may": may,
+            "versions": list(
+                access.client.treatment_plans.only("pk", "version", "status", "client_id").order_by("-version")
+            ),
+            "editable": plan.is_draft and may[Action.WRITE],
+            "may_submit": plan.is_draft and may[Action.SUBMIT] and plan.author_id == request.user.pk,
+            "may_review": plan.status == "submitted" and (may[Action.COSIGN] or may[Action.RETURN]),
+            "conferences": selectors.conferences_about(plan),
+        },
+    )
 
 
 def _form_page(request, access, plan, form, title: str, submit: str):
-    return render(request, "plans/form.html", {"nav": "clients", "client": access.client, "plan": plan,
-                                               "form": form, "title": title, "submit": submit})
+    return render(
+        request,
+        "plans/form.html",
+        {"nav": "clients", "client": access.client, "plan": plan, "form": form, "title": title, "submit": submit},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,8 +116,9 @@ def plan_edit(request, client_id: int, plan_id: int):
 
 def _item_form(kind: str, access, data=None, instance=None):
     if kind == "intervention":
-        return InterventionForm(data, instance=instance, directives=directives_for(access.user),
-                                team=_care_team_users(access))
+        return InterventionForm(
+            data, instance=instance, directives=directives_for(access.user), team=_care_team_users(access)
+        )
     return FORMS[kind](data, instance=instance)
 
 
@@ -110,10 +132,12 @@ def item_add(request, client_id: int, plan_id: int, kind: str, parent_id: int | 
         parent = selectors.item_get(plan, "problem" if kind == "goal" else "goal", parent_id)
     form = _item_form(kind, access, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        add = {"problem": lambda: services.problem_add(by=request.user, plan=plan, **form.cleaned_data),
-               "goal": lambda: services.goal_add(by=request.user, problem=parent, **form.cleaned_data),
-               "objective": lambda: services.objective_add(by=request.user, goal=parent, **form.cleaned_data),
-               "intervention": lambda: services.intervention_add(by=request.user, plan=plan, **form.cleaned_data)}
+        add = {
+            "problem": lambda: services.problem_add(by=request.user, plan=plan, **form.cleaned_data),
+            "goal": lambda: services.goal_add(by=request.user, problem=parent, **form.cleaned_data),
+            "objective": lambda: services.objective_add(by=request.user, goal=parent, **form.cleaned_data),
+            "intervention": lambda: services.intervention_add(by=request.user, plan=plan, **form.cleaned_data),
+        }
         try:
             add[kind]()
         except ValidationError as exc:
@@ -172,8 +196,12 @@ def item_remove(request, client_id: int, plan_id: int, kind: str, item_id: int):
 def _decide(request, client_id: int, plan_id: int, action: Action, done: str, **extra):
     access = selectors.plan_access(request.user, client_id, action=action)
     plan = selectors.plan_get(access, plan_id)
-    service = {Action.SIGN: services.plan_sign, Action.SUBMIT: services.plan_submit,
-               Action.COSIGN: services.plan_cosign, Action.RETURN: services.plan_return}[action]
+    service = {
+        Action.SIGN: services.plan_sign,
+        Action.SUBMIT: services.plan_submit,
+        Action.COSIGN: services.plan_cosign,
+        Action.RETURN: services.plan_return,
+    }[action]
     try:
         service(by=request.user, plan=plan, **extra)
     except ValidationError as exc:
@@ -192,20 +220,30 @@ def plan_sign(request, client_id: int, plan_id: int):
 @require_POST
 @login_required
 def plan_submit(request, client_id: int, plan_id: int):
-    return _decide(request, client_id, plan_id, Action.SUBMIT, "Version {version} waits for your supervisor's co-signature.")
+    return _decide(
+        request, client_id, plan_id, Action.SUBMIT, "Version {version} waits for your supervisor's co-signature."
+    )
 
 
 @require_POST
 @login_required
 def plan_cosign(request, client_id: int, plan_id: int):
-    return _decide(request, client_id, plan_id, Action.COSIGN, "Version {version} is co-signed and now the active plan.")
+    return _decide(
+        request, client_id, plan_id, Action.COSIGN, "Version {version} is co-signed and now the active plan."
+    )
 
 
 @require_POST
 @login_required
 def plan_return(request, client_id: int, plan_id: int):
-    return _decide(request, client_id, plan_id, Action.RETURN, "Version {version} went back to the intern as a draft.",
-                   comment=request.POST.get("comment", "")[:2000])
+    return _decide(
+        request,
+        client_id,
+        plan_id,
+        Action.RETURN,
+        "Version {version} went back to the intern as a draft.",
+        comment=request.POST.get("comment", "")[:2000],
+    )
 
 
 # --- team conferences ------------------------------------------------------------------------------
@@ -221,37 +259,60 @@ def _care_team_users(access):
 
 def _colleagues(access):
     return User.objects.filter(organization_id=access.client.organization_id, is_active=True).order_by(
-        "last_name", "first_name")
+        "last_name", "first_name"
+    )
 
 
 @require_GET
 @login_required
 def conference_list(request, client_id: int):
     access = selectors.plan_access(request.user, client_id)
-    return render(request, "plans/conference_list.html", {
-        "nav": "clients", "client": access.client, "conferences": list(selectors.conferences_of(access)),
-        "may_write": access.may(Area.CLINICAL, Action.WRITE)})
+    return render(
+        request,
+        "plans/conference_list.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "conferences": list(selectors.conferences_of(access)),
+            "may_write": access.may(Area.CLINICAL, Action.WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def conference_create(request, client_id: int):
     access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
-    form = ConferenceRecordForm(request.POST or None, initial={"held_on": timezone.localdate()},
-                                colleagues=_care_team_users(access),
-                                plan_versions=access.client.treatment_plans.order_by("-version"))
+    form = ConferenceRecordForm(
+        request.POST or None,
+        initial={"held_on": timezone.localdate()},
+        colleagues=_care_team_users(access),
+        plan_versions=access.client.treatment_plans.order_by("-version"),
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in ("held_on", "discussion", "decisions")}
         try:
-            conference = services.conference_record(by=request.user, client=access.client, attendees=form.attendees(),
-                                                    plan_versions=form.cleaned_data["plan_versions"], **fields)
+            conference = services.conference_record(
+                by=request.user,
+                client=access.client,
+                attendees=form.attendees(),
+                plan_versions=form.cleaned_data["plan_versions"],
+                **fields,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return _to_conference(conference)
-    return render(request, "plans/conference_form.html", {
-        "nav": "clients", "client": access.client, "form": form, "title": "Record a team conference",
-    })
+    return render(
+        request,
+        "plans/conference_form.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "form": form,
+            "title": "Record a team conference",
+        },
+    )
 
 
 @require_GET
@@ -261,12 +322,22 @@ def conference_detail(request, client_id: int, conference_id: int):
     conference = selectors.conference_get(access, conference_id)
     may_write = access.may(Area.CLINICAL, Action.WRITE)
     linked = {plan.pk for plan in conference.plan_versions.all()}
-    return render(request, "plans/conference_detail.html", {
-        "nav": "clients", "client": access.client, "conference": conference, "may_write": may_write,
-        "attendee_form": AttendeeForm(colleagues=_colleagues(access)) if may_write else None,
-        "link_form": PlanLinkForm(plan_versions=access.client.treatment_plans.exclude(pk__in=linked)
-                                  .order_by("-version")) if may_write else None,
-    })
+    return render(
+        request,
+        "plans/conference_detail.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "conference": conference,
+            "may_write": may_write,
+            "attendee_form": AttendeeForm(colleagues=_colleagues(access)) if may_write else None,
+            "link_form": PlanLinkForm(
+                plan_versions=access.client.treatment_plans.exclude(pk__in=linked).order_by("-version")
+            )
+            if may_write
+            else None,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,9 +353,17 @@ def conference_edit(request, client_id: int, conference_id: int):
             add_service_errors(form, exc)
         else:
             return _to_conference(conference)
-    return render(request, "plans/conference_form.html", {
-        "nav": "clients", "client": access.client, "form": form, "conference": conference,
-        "title": f"Correct the {conference}"})
+    return render(
+        request,
+        "plans/conference_form.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "form": form,
+            "conference": conference,
+            "title": f"Correct the {conference}",
+        },
+    )
 
 
 def _refused(request, exc: ValidationError) -> None:
@@ -334,6 +413,7 @@ def conference_plan_link(request, client_id: int, conference_id: int):
 def conference_plan_unlink(request, client_id: int, conference_id: int, plan_id: int):
     access = selectors.plan_access(request.user, client_id, action=Action.WRITE)
     conference = selectors.conference_get(access, conference_id)
-    services.conference_plan_unlink(by=request.user, conference=conference,
-                                    plan=selectors.conference_plan_get(conference, plan_id))
+    services.conference_plan_unlink(
+        by=request.user, conference=conference, plan=selectors.conference_plan_get(conference, plan_id)
+    )
     return _to_conference(conference)

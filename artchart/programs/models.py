@@ -19,8 +19,9 @@ class _LibraryEntry(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     description = models.TextField(max_length=2000, validators=[MaxLengthValidator(2000)], blank=True)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             help_text="Leave empty for every site.")
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="Leave empty for every site."
+    )
 
     class Meta:
         abstract = True

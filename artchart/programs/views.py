@@ -15,14 +15,24 @@ from artchart.programs.forms import DirectiveForm, ProgramForm
 
 KINDS = {
     "directive": {
-        "form": DirectiveForm, "list": selectors.directives_for, "get": selectors.directive_get,
-        "create": services.directive_create, "update": services.directive_update,
-        "title": "Directive library", "singular": "directive", "url": "programs:directives",
+        "form": DirectiveForm,
+        "list": selectors.directives_for,
+        "get": selectors.directive_get,
+        "create": services.directive_create,
+        "update": services.directive_update,
+        "title": "Directive library",
+        "singular": "directive",
+        "url": "programs:directives",
     },
     "program": {
-        "form": ProgramForm, "list": selectors.programs_for, "get": selectors.program_get,
-        "create": services.program_create, "update": services.program_update,
-        "title": "Programs", "singular": "program", "url": "programs:programs",
+        "form": ProgramForm,
+        "list": selectors.programs_for,
+        "get": selectors.program_get,
+        "create": services.program_create,
+        "update": services.program_update,
+        "title": "Programs",
+        "singular": "program",
+        "url": "programs:programs",
     },
 }
 
@@ -42,10 +52,18 @@ def _library(request, kind: str):
             else:
                 messages.success(request, f"The {spec['singular']} was added.")
                 return redirect(spec["url"])
-    return render(request, "programs/library.html", {
-        "nav": "programs", "kind": kind, "spec": spec, "entries": list(spec["list"](request.user)),
-        "form": form, "may_manage": may_manage,
-    })
+    return render(
+        request,
+        "programs/library.html",
+        {
+            "nav": "programs",
+            "kind": kind,
+            "spec": spec,
+            "entries": list(spec["list"](request.user)),
+            "form": form,
+            "may_manage": may_manage,
+        },
+    )
 
 
 def _edit(request, kind: str, entry_id: int):
@@ -53,8 +71,9 @@ def _edit(request, kind: str, entry_id: int):
     if not services.may_manage_library(request.user):
         raise PermissionDenied(services.NOT_A_LIBRARY_MANAGER)
     entry = spec["get"](request.user, entry_id)
-    form = spec["form"](request.POST or None, instance=spec["get"](request.user, entry_id),
-                        sites=active_sites_for(request.user))
+    form = spec["form"](
+        request.POST or None, instance=spec["get"](request.user, entry_id), sites=active_sites_for(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             spec["update"](by=request.user, **{kind: entry}, **form.cleaned_data)

@@ -102,8 +102,11 @@ class OidcBackend(OIDCAuthenticationBackend):
             self.request.artchart_oidc_refused = (refused.reason, str(claims.get(settings.OIDC_CLAIM) or ""))
             return None
         self.request.session[SESSION_KEY] = {
-            "issuer": self.issuer, "subject": subject, "checked_at": time.time(),
-            "access_token": access_token, "refresh_token": self._tokens.get("refresh_token", ""),
+            "issuer": self.issuer,
+            "subject": subject,
+            "checked_at": time.time(),
+            "access_token": access_token,
+            "refresh_token": self._tokens.get("refresh_token", ""),
         }
         return user
 

@@ -20,8 +20,10 @@ logger = logging.getLogger(__name__)
 # While the provider cannot be reached, ask again after this long rather than on
 # every request; the session's idle and absolute limits still apply meanwhile.
 RETRY_SECONDS = 60
-SIGNED_OUT_BY_PROVIDER = ("You were signed out: your organization's sign-in service no longer accepts "
-                          "your account. Ask your IT department if this is a surprise.")
+SIGNED_OUT_BY_PROVIDER = (
+    "You were signed out: your organization's sign-in service no longer accepts "
+    "your account. Ask your IT department if this is a surprise."
+)
 
 
 class ProviderRecheckMiddleware:

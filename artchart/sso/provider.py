@@ -45,8 +45,13 @@ def endpoints() -> Endpoints:
             response = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=settings.OIDC_TIMEOUT)
             response.raise_for_status()
             doc = response.json()
-            found = Endpoints(issuer=doc["issuer"], authorization=doc["authorization_endpoint"],
-                              token=doc["token_endpoint"], userinfo=doc["userinfo_endpoint"], jwks=doc["jwks_uri"])
+            found = Endpoints(
+                issuer=doc["issuer"],
+                authorization=doc["authorization_endpoint"],
+                token=doc["token_endpoint"],
+                userinfo=doc["userinfo_endpoint"],
+                jwks=doc["jwks_uri"],
+            )
         except (requests.RequestException, ValueError, KeyError) as exc:
             raise ProviderUnavailable(str(exc)) from exc
         # OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer we asked.
@@ -58,7 +63,7 @@ def endpoints() -> Endpoints:
 
 class Check(Enum):
     STILL_THERE = "still_there"
-    REFUSED = "refused"        # the provider no longer accepts the account: end the session
+    REFUSED = "refused"  # the provider no longer accepts the account: end the session
     UNREACHABLE = "unreachable"  # the provider is down: keep the session, try again soon
 
 
@@ -75,28 +80,39 @@ def recheck(state: dict) -> tuple[Check, dict]:
     """
     try:
         ep = endpoints()
-        response = requests.get(ep.userinfo, timeout=settings.OIDC_TIMEOUT,
-                                headers={"Authorization": f"Bearer {state.get('access_token', '')}"})
+        response = requests.get(
+            ep.userinfo,
+            timeout=settings.OIDC_TIMEOUT,
+            headers={"Authorization": f"Bearer {state.get('access_token', '')}"},
+        )
         if response.status_code not in (401, 403):
             response.raise_for_status()
-            if response.headers.get("content-type", "").startswith("application/json") and \
-                    response.json().get("sub") != state.get("subject"):
+            if response.headers.get("content-type", "").startswith("application/json") and response.json().get(
+                "sub"
+            ) != state.get("subject"):
                 return Check.REFUSED, state
         elif not state.get("refresh_token"):
             return Check.REFUSED, state
         else:
-            response = requests.post(ep.token, timeout=settings.OIDC_TIMEOUT, data={
-                "grant_type": "refresh_token",
-                "refresh_token": state["refresh_token"],
-                "client_id": settings.OIDC_RP_CLIENT_ID,
-                "client_secret": settings.OIDC_RP_CLIENT_SECRET,
-            })
+            response = requests.post(
+                ep.token,
+                timeout=settings.OIDC_TIMEOUT,
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": state["refresh_token"],
+                    "client_id": settings.OIDC_RP_CLIENT_ID,
+                    "client_secret": settings.OIDC_RP_CLIENT_SECRET,
+                },
+            )
             if response.status_code in (400, 401):  # invalid_grant: the account or its grant is gone
                 return Check.REFUSED, state
             response.raise_for_status()
             tokens = response.json()
-            state = {**state, "access_token": tokens["access_token"],
-                     "refresh_token": tokens.get("refresh_token", state["refresh_token"])}
+            state = {
+                **state,
+                "access_token": tokens["access_token"],
+                "refresh_token": tokens.get("refresh_token", state["refresh_token"]),
+            }
     except (requests.RequestException, ProviderUnavailable, ValueError, KeyError):
         return Check.UNREACHABLE, state
     return Check.STILL_THERE, {**state, "checked_at": time.time()}

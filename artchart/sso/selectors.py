@@ -21,5 +21,4 @@ def password_refused_for(user: User) -> bool:
     passwords come back rather than everyone but admins being locked out.
     Admins always keep theirs, to get in when the provider is down.
     """
-    return (provider.enabled() and user.role != Role.ADMIN
-            and not local_passwords_enabled_for(user.organization_id))
+    return provider.enabled() and user.role != Role.ADMIN and not local_passwords_enabled_for(user.organization_id)

@@ -19,8 +19,10 @@ from artchart.sso import provider
 from artchart.sso.audit_actions import SsoAction
 from artchart.sso.models import OidcIdentity, OrganizationSignIn
 
-SSO_NOT_CONFIGURED = ("Single sign-on is not configured, so turning passwords off would leave only admins able "
-                      "to sign in. Ask whoever runs ArtChart to configure your organization's provider first.")
+SSO_NOT_CONFIGURED = (
+    "Single sign-on is not configured, so turning passwords off would leave only admins able "
+    "to sign in. Ask whoever runs ArtChart to configure your organization's provider first."
+)
 
 
 class SignInRefused(Exception):
@@ -33,10 +35,10 @@ class SignInRefused(Exception):
 
 
 # Why a sign-in through the provider was refused (audit detail and the page shown).
-UNKNOWN_USER = "unknown_user"          # no active ArtChart account has the claim's value
-CLAIM_MISSING = "claim_missing"        # the provider sent no value for the configured claim
-AMBIGUOUS = "ambiguous"                # the value (an e-mail) names several accounts
-INACTIVE = "inactive"                  # linked before, deactivated in ArtChart since
+UNKNOWN_USER = "unknown_user"  # no active ArtChart account has the claim's value
+CLAIM_MISSING = "claim_missing"  # the provider sent no value for the configured claim
+AMBIGUOUS = "ambiguous"  # the value (an e-mail) names several accounts
+INACTIVE = "inactive"  # linked before, deactivated in ArtChart since
 LINKED_ELSEWHERE = "linked_elsewhere"  # the account is linked to another account of the provider
 
 
@@ -70,16 +72,25 @@ def oidc_user_for(*, issuer: str, subject: str, claims: dict[str, object]) -> Us
     identity = OidcIdentity(user=user, issuer=issuer, subject=subject)
     identity.full_clean()
     identity.save()
-    audit.record(actor=user, action=SsoAction.SSO_IDENTITY_LINK, obj=identity,
-                 detail={"claim": settings.OIDC_CLAIM, "subject_sha256": _subject_sha(issuer, subject)})
+    audit.record(
+        actor=user,
+        action=SsoAction.SSO_IDENTITY_LINK,
+        obj=identity,
+        detail={"claim": settings.OIDC_CLAIM, "subject_sha256": _subject_sha(issuer, subject)},
+    )
     return user
 
 
 @transaction.atomic
 def oidc_sign_in_refused(*, issuer: str, subject: str, reason: str, user: User | None = None) -> None:
     """Audit (flagged) a sign-in the provider vouched for and ArtChart refused."""
-    audit.record(actor=None, action=SsoAction.AUTH_LOGIN_REFUSED, obj=user, flagged=True,
-                 detail={"method": "oidc", "reason": reason, "subject_sha256": _subject_sha(issuer, subject)})
+    audit.record(
+        actor=None,
+        action=SsoAction.AUTH_LOGIN_REFUSED,
+        obj=user,
+        flagged=True,
+        detail={"method": "oidc", "reason": reason, "subject_sha256": _subject_sha(issuer, subject)},
+    )
 
 
 @transaction.atomic
@@ -90,8 +101,13 @@ def oidc_sign_in_recorded(*, user: User) -> None:
 @transaction.atomic
 def oidc_session_ended(*, user: User, outcome: str) -> None:
     """Audit a session ended because the provider no longer accepts the account (flagged)."""
-    audit.record(actor=user, action=CoreAction.AUTH_SESSION_EXPIRED, obj=user, flagged=True,
-                 detail={"reason": "provider_refused", "method": "oidc", "outcome": outcome})
+    audit.record(
+        actor=user,
+        action=CoreAction.AUTH_SESSION_EXPIRED,
+        obj=user,
+        flagged=True,
+        detail={"reason": "provider_refused", "method": "oidc", "outcome": outcome},
+    )
 
 
 @transaction.atomic
@@ -102,14 +118,18 @@ def organization_sign_in_set(*, by: User, local_passwords_enabled: bool) -> Orga
         raise ValidationError({"local_passwords_enabled": SSO_NOT_CONFIGURED})
     # An admin outside every organization has no policy to set (the insert fails on the missing key);
     # django-stubs refuses the None before that.
-    policy, _ = OrganizationSignIn.objects.select_for_update().get_or_create(
-        organization_id=by.organization_id)  # type: ignore[misc]
+    policy, _ = OrganizationSignIn.objects.select_for_update().get_or_create(organization_id=by.organization_id)  # type: ignore[misc]
     if policy.local_passwords_enabled == local_passwords_enabled:
         return policy
     policy.local_passwords_enabled = local_passwords_enabled
     policy.changed_at = timezone.now()
     policy.full_clean()
     policy.save()
-    audit.record(actor=by, action=SsoAction.SSO_LOCAL_PASSWORDS_SET, obj=policy, flagged=True,
-                 detail={"local_passwords_enabled": local_passwords_enabled})
+    audit.record(
+        actor=by,
+        action=SsoAction.SSO_LOCAL_PASSWORDS_SET,
+        obj=policy,
+        flagged=True,
+        detail={"local_passwords_enabled": local_passwords_enabled},
+    )
     return policy

@@ -22,8 +22,10 @@ from artchart.core.views import admin_only
 from artchart.sso import provider, selectors, services
 from artchart.sso.forms import OrganizationSignInForm
 
-PROVIDER_DOWN = ("Your organization's sign-in service cannot be reached just now. Try again in a few minutes; "
-                 "if it stays down, your IT department can tell you how to get in.")
+PROVIDER_DOWN = (
+    "Your organization's sign-in service cannot be reached just now. Try again in a few minutes; "
+    "if it stays down, your IT department can tell you how to get in."
+)
 SIGN_IN_NOT_COMPLETED = "Signing in with your organization's account did not complete. Please try again."
 POLICY_SAVED = "The sign-in settings were saved."
 REFUSED_LEAD = "Your organization's sign-in service knows you, but ArtChart has no active account for you."
@@ -70,8 +72,9 @@ class SignInCallback(_WhenConfigured, OIDCAuthenticationCallbackView):
         refused = getattr(self.request, "artchart_oidc_refused", None)
         if refused:
             reason, name = refused
-            return render(self.request, "sso/refused.html",
-                          {"lead": REFUSED_LEAD, "reason": reason, "name": name}, status=403)
+            return render(
+                self.request, "sso/refused.html", {"lead": REFUSED_LEAD, "reason": reason, "name": name}, status=403
+            )
         messages.error(self.request, SIGN_IN_NOT_COMPLETED)
         return redirect("login")
 
@@ -85,8 +88,9 @@ sign_in_callback = SignInCallback.as_view()
 def sign_in_settings(request):
     enabled = selectors.local_passwords_enabled_for(request.user.organization_id)
     # Not ``request.POST or None``: an unticked box sends nothing, and an empty POST is still a submission.
-    form = OrganizationSignInForm(request.POST if request.method == "POST" else None,
-                                  initial={"local_passwords_enabled": enabled})
+    form = OrganizationSignInForm(
+        request.POST if request.method == "POST" else None, initial={"local_passwords_enabled": enabled}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_sign_in_set(by=request.user, **form.cleaned_data)
@@ -95,6 +99,14 @@ def sign_in_settings(request):
         else:
             messages.success(request, POLICY_SAVED)
             return redirect("sso:sign_in_settings")
-    return render(request, "sso/sign_in_settings.html",
-                  {"form": form, "sso_enabled": provider.enabled(), "claim": settings.OIDC_CLAIM,
-                   "recheck_minutes": settings.OIDC_RECHECK_SECONDS // 60, "nav": "sign_in"})
+    return render(
+        request,
+        "sso/sign_in_settings.html",
+        {
+            "form": form,
+            "sso_enabled": provider.enabled(),
+            "claim": settings.OIDC_CLAIM,
+            "recheck_minutes": settings.OIDC_RECHECK_SECONDS // 60,
+            "nav": "sign_in",
+        },
+    )

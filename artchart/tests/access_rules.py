@@ -15,8 +15,17 @@ from artchart.core.permissions import Action, Area, allows, may_break_glass, rel
 # ``therapist2`` is designated to break the glass but has not; ``outsider`` is
 # designated and has broken the glass on ``client`` (emergency access running),
 # so every client page is checked against the EMERGENCY row of the table too.
-PEOPLE = ["therapist", "therapist2", "intern", "supervisor", "teamviewer", "outsider", "admin", "programadmin",
-          "anonymous"]
+PEOPLE = [
+    "therapist",
+    "therapist2",
+    "intern",
+    "supervisor",
+    "teamviewer",
+    "outsider",
+    "admin",
+    "programadmin",
+    "anonymous",
+]
 OK = "ok"
 LOGIN = "login"
 
@@ -145,9 +154,9 @@ class Case:
     rule: object
     method: str = "get"
     kwargs: Callable[[dict], dict] = lambda objs: {}
-    public: bool = False   # reachable without signing in
+    public: bool = False  # reachable without signing in
     data: Callable[[dict], dict] | None = None
-    api: bool = False      # an API operation: bearer token, JSON body, 401 when anonymous
+    api: bool = False  # an API operation: bearer token, JSON body, 401 when anonymous
     multipart: bool = False
 
 
@@ -171,8 +180,6 @@ def p(name: str, **extra):
     return lambda o: {**c(o), "plan_id": o[name].pk, **{k: f(o) for k, f in extra.items()}}
 
 
-
-
 @dataclass(frozen=True)
 class ProcessNoteAuthor:
     """A process note's own pages (psychotherapy notes, HIPAA 45 CFR 164.501): its author, while
@@ -180,7 +187,7 @@ class ProcessNoteAuthor:
     supervisor reads it (and gets 403 changing it); everyone else — the primary therapist, a
     viewer, an admin, someone who broke the glass — gets 404, as if it did not exist."""
 
-    author: str = "intern"   # the username of the note's author among the shared people
+    author: str = "intern"  # the username of the note's author among the shared people
     change: bool = False
 
     def expect(self, person, client_id: int):
@@ -191,8 +198,9 @@ class ProcessNoteAuthor:
             return 404
         if person.username == self.author:
             return OK if not self.change or allows(relations, Area.PROCESS_NOTES, Action.WRITE) else 403
-        supervises = SupervisionLink.objects.filter(supervisor=person, supervisee__username=self.author,
-                                                    supervisee__role=Role.INTERN, ended_on__isnull=True).exists()
+        supervises = SupervisionLink.objects.filter(
+            supervisor=person, supervisee__username=self.author, supervisee__role=Role.INTERN, ended_on__isnull=True
+        ).exists()
         if supervises:
             return 403 if self.change else OK
         return 404

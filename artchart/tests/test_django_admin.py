@@ -39,8 +39,11 @@ CLINICAL_APPS = ("clients", "therapy", "artworks", "measures", "plans", "sso")
 
 
 def _models(*app_labels):
-    return [model for model in apps.get_models()
-            if model.__module__.startswith("artchart.") and (not app_labels or model._meta.app_label in app_labels)]
+    return [
+        model
+        for model in apps.get_models()
+        if model.__module__.startswith("artchart.") and (not app_labels or model._meta.app_label in app_labels)
+    ]
 
 
 def _registered(*app_labels):
@@ -57,8 +60,11 @@ def test_every_table_is_in_the_admin_or_says_why_not():
     assert missing <= set(NOT_IN_ADMIN), missing - set(NOT_IN_ADMIN)
 
 
-@pytest.mark.parametrize("model", [m for m in _registered(*CLINICAL_APPS) if m._meta.label not in EDITABLE],
-                         ids=lambda model: model._meta.label)
+@pytest.mark.parametrize(
+    "model",
+    [m for m in _registered(*CLINICAL_APPS) if m._meta.label not in EDITABLE],
+    ids=lambda model: model._meta.label,
+)
 def test_the_clinical_record_cannot_be_added_or_deleted_in_the_admin(rf, operator, model):
     model_admin = admin.site._registry[model]
     request = rf.get("/")
@@ -67,9 +73,11 @@ def test_the_clinical_record_cannot_be_added_or_deleted_in_the_admin(rf, operato
     assert not model_admin.has_delete_permission(request)
 
 
-@pytest.mark.parametrize("model", [m for m in _registered(*CLINICAL_APPS)
-                                   if m._meta.label not in EDITABLE | {"plans.TreatmentPlan"}],
-                         ids=lambda model: model._meta.label)
+@pytest.mark.parametrize(
+    "model",
+    [m for m in _registered(*CLINICAL_APPS) if m._meta.label not in EDITABLE | {"plans.TreatmentPlan"}],
+    ids=lambda model: model._meta.label,
+)
 def test_the_clinical_record_cannot_be_changed_in_the_admin(rf, operator, model):
     request = rf.get("/")
     request.user = operator

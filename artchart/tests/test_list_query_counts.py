@@ -56,8 +56,9 @@ def _plan_of(ctx):
 
     plan = TreatmentPlan.objects.filter(client=ctx["client_record"]).first()
     if plan is None:
-        plan = TreatmentPlan.objects.create(client=ctx["client_record"], version=1, author=ctx["therapist"],
-                                            status=PlanStatus.SIGNED)
+        plan = TreatmentPlan.objects.create(
+            client=ctx["client_record"], version=1, author=ctx["therapist"], status=PlanStatus.SIGNED
+        )
         Problem.objects.create(plan=plan, statement="Withdraws when frustrated")
     return plan
 
@@ -77,13 +78,23 @@ CASES = {
     "sites": ("admin", lambda ctx: reverse("core:sites"), _add_sites),
     "supervision": ("admin", lambda ctx: reverse("core:supervision"), _add_links),
     "care team overview": ("admin", lambda ctx: reverse("clients:care_teams"), _add_team_clients),
-    "care team": ("therapist", lambda ctx: reverse("clients:care_team", args=[ctx["client_record"].pk]), _add_team_members),
+    "care team": (
+        "therapist",
+        lambda ctx: reverse("clients:care_team", args=[ctx["client_record"].pk]),
+        _add_team_members,
+    ),
     "account and tokens": ("admin", lambda ctx: reverse("core:tokens"), _add_tokens),
     "dashboard": ("therapist", lambda ctx: reverse("dashboard"), _add_team_clients),
-    "chart with its active plan": ("therapist", lambda ctx: reverse("clients:chart", args=[ctx["client_record"].pk]),
-                                   _add_goals),
-    "treatment plan": ("therapist", lambda ctx: reverse("plans:detail", args=[ctx["client_record"].pk, _plan_of(ctx).pk]),
-                       _add_goals),
+    "chart with its active plan": (
+        "therapist",
+        lambda ctx: reverse("clients:chart", args=[ctx["client_record"].pk]),
+        _add_goals,
+    ),
+    "treatment plan": (
+        "therapist",
+        lambda ctx: reverse("plans:detail", args=[ctx["client_record"].pk, _plan_of(ctx).pk]),
+        _add_goals,
+    ),
 }
 
 

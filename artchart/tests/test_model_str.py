@@ -14,7 +14,8 @@ def _artchart_models() -> list[type[models.Model]]:
 
 def test_the_apps_models_are_found():
     assert {"clients.Client", "therapy.Note", "artworks.Artwork", "measures.Administration"} <= {
-        model._meta.label for model in _artchart_models()}
+        model._meta.label for model in _artchart_models()
+    }
 
 
 @pytest.mark.parametrize("model", _artchart_models(), ids=lambda model: model._meta.label)

@@ -68,8 +68,17 @@ class SeriesAdmin(ListOnlyAdmin):
 
 @admin.register(Session)
 class SessionAdmin(ListOnlyAdmin):
-    list_display = ("id", "kind", "client_id", "group_id", "therapist", "site", "starts_at", "duration_minutes",
-                    "status")
+    list_display = (
+        "id",
+        "kind",
+        "client_id",
+        "group_id",
+        "therapist",
+        "site",
+        "starts_at",
+        "duration_minutes",
+        "status",
+    )
     list_filter = ("kind", "status", "modality")
     list_select_related = ("therapist", "site")
     date_hierarchy = "starts_at"
@@ -83,8 +92,7 @@ class AttendanceAdmin(ListOnlyAdmin):
 
 @admin.register(Note)
 class NoteAdmin(ListOnlyAdmin):
-    list_display = ("id", "client_id", "session_id", "kind", "format", "author", "status", "signed_at",
-                    "cosigned_at")
+    list_display = ("id", "client_id", "session_id", "kind", "format", "author", "status", "signed_at", "cosigned_at")
     list_filter = ("kind", "status")
     list_select_related = ("author",)
 

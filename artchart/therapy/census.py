@@ -30,12 +30,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "room": ("room", "bed", "room bed"),
 }
 REQUIRED = ("last_name", "first_name", "date_of_birth")
-LABELS = {"last_name": "last name", "first_name": "first name", "date_of_birth": "date of birth",
-          "mrn": "MRN", "unit": "unit", "room": "room"}
+LABELS = {
+    "last_name": "last name",
+    "first_name": "first name",
+    "date_of_birth": "date of birth",
+    "mrn": "MRN",
+    "unit": "unit",
+    "room": "room",
+}
 
 TOO_LARGE = "The file is larger than {limit} kB; export only the day's census."
 TOO_MANY_ROWS = "The file has more than {limit} rows; export only the day's census."
-NOT_UTF8 = "The file is not UTF-8 text; save it from the spreadsheet as \"CSV UTF-8\"."
+NOT_UTF8 = 'The file is not UTF-8 text; save it from the spreadsheet as "CSV UTF-8".'
 NOT_CSV = "The file could not be read as CSV: {error}."
 EMPTY = "The file is empty: it needs a header row and at least one row of clients."
 NO_ROWS = "The file has a header row but no clients."
@@ -121,8 +127,9 @@ def _date(value: str, row: int, today: dt.date, errors: list[str]) -> dt.date | 
     return day
 
 
-def parse_census(data: bytes, *, today: dt.date, max_bytes: int = MAX_BYTES,
-                 max_rows: int = MAX_ROWS) -> list[CensusRow]:
+def parse_census(
+    data: bytes, *, today: dt.date, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+) -> list[CensusRow]:
     """The rows of a census file, or :class:`CensusError` with every fault found.
 
     UTF-8 with or without a byte-order mark (Excel writes one); blank lines are
@@ -138,8 +145,9 @@ def parse_census(data: bytes, *, today: dt.date, max_bytes: int = MAX_BYTES,
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise CensusError([NOT_CSV.format(error=exc)]) from None
-    numbered = [(number, record) for number, record in enumerate(records, start=1)
-                if any(cell.strip() for cell in record)]
+    numbered = [
+        (number, record) for number, record in enumerate(records, start=1) if any(cell.strip() for cell in record)
+    ]
     if not numbered:
         raise CensusError([EMPTY])
     (_, header), body = numbered[0], numbered[1:]
@@ -164,9 +172,17 @@ def parse_census(data: bytes, *, today: dt.date, max_bytes: int = MAX_BYTES,
         born = _date(values["date_of_birth"], number, today, row_errors) if values["date_of_birth"] else None
         errors.extend(row_errors)
         if not row_errors:
-            rows.append(CensusRow(row=number, last_name=values["last_name"], first_name=values["first_name"],
-                                  date_of_birth=born, mrn=values.get("mrn", ""), unit=values.get("unit", ""),
-                                  room=values.get("room", "")))
+            rows.append(
+                CensusRow(
+                    row=number,
+                    last_name=values["last_name"],
+                    first_name=values["first_name"],
+                    date_of_birth=born,
+                    mrn=values.get("mrn", ""),
+                    unit=values.get("unit", ""),
+                    room=values.get("room", ""),
+                )
+            )
     if errors:
         raise CensusError(errors)
     return rows

@@ -40,8 +40,10 @@ from artchart.therapy.models import AttendanceStatus, Note, NoteKind, SessionKin
 from artchart.therapy.services import confidential, groups, notes, sessions
 
 WEEKS = 11  # weeks of history before today
-RISK_CLIENT_NOTES = ("Spoke of passive thoughts that things would be easier if they were not here; denies intent "
-                     "or plan. Safety plan written together; knows the crisis line number.")
+RISK_CLIENT_NOTES = (
+    "Spoke of passive thoughts that things would be easier if they were not here; denies intent "
+    "or plan. Safety plan written together; knows the crisis line number."
+)
 SLOTS = [(9, 0), (11, 0), (15, 30)]  # individual session times, local
 GROUP_TIME = (13, 30)
 GROUP_DAY_OFFSET = 2  # the school group meets two days after the demo's build day, every week
@@ -62,25 +64,51 @@ BILLING = {
 }
 
 TEMPLATES = [
-    dict(name="Progress note (SOAP, risk screen)", kind=NoteKind.PROGRESS, format="soap",
-         required_fields=["subjective", "objective", "assessment", "plan", "media", "engagement", "risk_level"],
-         is_default=True),
-    dict(name="Intake assessment (DAP)", kind=NoteKind.INTAKE, format="dap",
-         required_fields=["data", "assessment", "plan"],
-         extra_fields=[{"label": "Formal elements of the first drawing", "required": False}], is_default=True),
-    dict(name="Discharge summary (BIRP)", kind=NoteKind.DISCHARGE, format="birp",
-         required_fields=["behavior", "intervention", "response", "plan"], is_default=True),
+    dict(
+        name="Progress note (SOAP, risk screen)",
+        kind=NoteKind.PROGRESS,
+        format="soap",
+        required_fields=["subjective", "objective", "assessment", "plan", "media", "engagement", "risk_level"],
+        is_default=True,
+    ),
+    dict(
+        name="Intake assessment (DAP)",
+        kind=NoteKind.INTAKE,
+        format="dap",
+        required_fields=["data", "assessment", "plan"],
+        extra_fields=[{"label": "Formal elements of the first drawing", "required": False}],
+        is_default=True,
+    ),
+    dict(
+        name="Discharge summary (BIRP)",
+        kind=NoteKind.DISCHARGE,
+        format="birp",
+        required_fields=["behavior", "intervention", "response", "plan"],
+        is_default=True,
+    ),
 ]
 
 CANCEL_REASONS = {
-    PopulationType.SCHOOL: ["School closed for a snow day.", "Class field trip to the science museum.",
-                            "Client absent from school (ill)."],
-    PopulationType.NURSING_HOME: ["Resident unwell; on bed rest per nursing.", "Family visit at the same time.",
-                                  "Facility-wide flu precautions: group activities paused."],
-    PopulationType.FORENSIC: ["Unit on lockdown; no movement off the unit.", "Client at a court hearing.",
-                              "Staffing: no escort available."],
-    PopulationType.OUTPATIENT: ["Client cancelled: child sick at home.", "Therapist ill.",
-                                "Client cancelled: work shift changed."],
+    PopulationType.SCHOOL: [
+        "School closed for a snow day.",
+        "Class field trip to the science museum.",
+        "Client absent from school (ill).",
+    ],
+    PopulationType.NURSING_HOME: [
+        "Resident unwell; on bed rest per nursing.",
+        "Family visit at the same time.",
+        "Facility-wide flu precautions: group activities paused.",
+    ],
+    PopulationType.FORENSIC: [
+        "Unit on lockdown; no movement off the unit.",
+        "Client at a court hearing.",
+        "Staffing: no escort available.",
+    ],
+    PopulationType.OUTPATIENT: [
+        "Client cancelled: child sick at home.",
+        "Therapist ill.",
+        "Client cancelled: work shift changed.",
+    ],
 }
 
 # --- what the notes say, by setting -------------------------------------------------------------------
@@ -89,63 +117,131 @@ CANCEL_REASONS = {
 # one directive's session reads as one piece of work.
 DIRECTIVES = {
     PopulationType.SCHOOL: [
-        ("Scribble chase", "Warm-up scribble chase with the therapist, then find and finish a picture hidden in the scribble.",
-         "Crayons on 18x24 paper", ["The Volcano Day", "Dragon in the Lines"],
-         ["The volcano is mad but the lava is cooling now.", "I found a dragon! He's friendly if you feed him."]),
-        ("Safe-place drawing", "Draw a place where you feel safe and calm, and add who or what helps you feel that way.",
-         "Oil pastels on 12x18 paper", ["Secret Fort", "My Dog and Me", "The Quiet Corner"],
-         ["Nobody can come in the fort unless I say.", "This is me when I'm not scared any more."]),
-        ("Container box", "Decorate the outside of a box with how others see you; write worries on slips for inside.",
-         "Small cardboard box, tempera paint, collage papers", ["Worry Box", "Rainbow Road"],
-         ["The worries go in here and they can't get out.", "Outside is happy, inside is a little bit sad."]),
-        ("Clay pinch pot", "Make a small pot to hold something that helps you feel brave.",
-         "Air-dry clay, wooden tools", ["Brave Pot", "Tiny Nest"],
-         ["It's lumpy but it's strong.", "I want to take it home and show my grandma."]),
+        (
+            "Scribble chase",
+            "Warm-up scribble chase with the therapist, then find and finish a picture hidden in the scribble.",
+            "Crayons on 18x24 paper",
+            ["The Volcano Day", "Dragon in the Lines"],
+            ["The volcano is mad but the lava is cooling now.", "I found a dragon! He's friendly if you feed him."],
+        ),
+        (
+            "Safe-place drawing",
+            "Draw a place where you feel safe and calm, and add who or what helps you feel that way.",
+            "Oil pastels on 12x18 paper",
+            ["Secret Fort", "My Dog and Me", "The Quiet Corner"],
+            ["Nobody can come in the fort unless I say.", "This is me when I'm not scared any more."],
+        ),
+        (
+            "Container box",
+            "Decorate the outside of a box with how others see you; write worries on slips for inside.",
+            "Small cardboard box, tempera paint, collage papers",
+            ["Worry Box", "Rainbow Road"],
+            ["The worries go in here and they can't get out.", "Outside is happy, inside is a little bit sad."],
+        ),
+        (
+            "Clay pinch pot",
+            "Make a small pot to hold something that helps you feel brave.",
+            "Air-dry clay, wooden tools",
+            ["Brave Pot", "Tiny Nest"],
+            ["It's lumpy but it's strong.", "I want to take it home and show my grandma."],
+        ),
     ],
     PopulationType.NURSING_HOME: [
-        ("Mandala", "Colour a printed mandala from the centre outward, choosing colours that feel calm.",
-         "Coloured pencils, printed mandala", ["Blue", "Sunday Best"],
-         ["I don't know what it is, but I like it.", "I used to sew dresses this colour."]),
-        ("Magazine collage", "Choose pictures that bring back a good memory and talk about it while gluing.",
-         "Pre-cut images (no small parts), glue stick, card", ["The Old Kitchen", "Harvest"],
-         ["That's like our kitchen, with the big stove.", "We brought the hay in every August."]),
-        ("Clay pinch pot", "Shape a small dish from warm clay, noticing the texture in the hands.",
-         "Air-dry clay", ["A Dish for Sweets", "Bread Dough"],
-         ["It feels like making bread.", "It's for my daughter."]),
-        ("Safe-place drawing", "Paint a favourite place from earlier life.",
-         "Watercolour on heavy paper, large-grip brushes", ["Mother's Roses", "The Lake House"],
-         ["We had roses like these by the porch.", "That's the lake. My brother could swim right across it."]),
+        (
+            "Mandala",
+            "Colour a printed mandala from the centre outward, choosing colours that feel calm.",
+            "Coloured pencils, printed mandala",
+            ["Blue", "Sunday Best"],
+            ["I don't know what it is, but I like it.", "I used to sew dresses this colour."],
+        ),
+        (
+            "Magazine collage",
+            "Choose pictures that bring back a good memory and talk about it while gluing.",
+            "Pre-cut images (no small parts), glue stick, card",
+            ["The Old Kitchen", "Harvest"],
+            ["That's like our kitchen, with the big stove.", "We brought the hay in every August."],
+        ),
+        (
+            "Clay pinch pot",
+            "Shape a small dish from warm clay, noticing the texture in the hands.",
+            "Air-dry clay",
+            ["A Dish for Sweets", "Bread Dough"],
+            ["It feels like making bread.", "It's for my daughter."],
+        ),
+        (
+            "Safe-place drawing",
+            "Paint a favourite place from earlier life.",
+            "Watercolour on heavy paper, large-grip brushes",
+            ["Mother's Roses", "The Lake House"],
+            ["We had roses like these by the porch.", "That's the lake. My brother could swim right across it."],
+        ),
     ],
     PopulationType.FORENSIC: [
-        ("Bridge drawing", "Draw a bridge from where you are now to where you want to be; mark where you stand on it.",
-         "Coloured pencils (counted out and back in), paper", ["The Long Way Round", "Half Way"],
-         ["The bridge is broken in the middle, but there's a rope.", "I'm not at the start any more."]),
-        ("Inside/outside mask", "Paint the outside of the mask as others see you and the inside as you see yourself.",
-         "Papier-mache mask, acrylic paint", ["Two Faces", "Inside"],
-         ["Inside is just tired.", "Outside is the face for the unit."]),
-        ("Container box", "Make a container for what you need to put down between sessions.",
-         "Cardboard box, collage papers, glue (no scissors)", ["Lockbox"],
-         ["I'd put my temper in the box and lose the key.", "It's the first thing I've finished in here."]),
-        ("Mandala", "Fill a circle with pattern and colour at your own pace.",
-         "Oil pastels on paper", ["Low Tide", "Outside"],
-         ["The tide goes out, it comes back. Same as me.", "Round and round, but it settles you."]),
+        (
+            "Bridge drawing",
+            "Draw a bridge from where you are now to where you want to be; mark where you stand on it.",
+            "Coloured pencils (counted out and back in), paper",
+            ["The Long Way Round", "Half Way"],
+            ["The bridge is broken in the middle, but there's a rope.", "I'm not at the start any more."],
+        ),
+        (
+            "Inside/outside mask",
+            "Paint the outside of the mask as others see you and the inside as you see yourself.",
+            "Papier-mache mask, acrylic paint",
+            ["Two Faces", "Inside"],
+            ["Inside is just tired.", "Outside is the face for the unit."],
+        ),
+        (
+            "Container box",
+            "Make a container for what you need to put down between sessions.",
+            "Cardboard box, collage papers, glue (no scissors)",
+            ["Lockbox"],
+            ["I'd put my temper in the box and lose the key.", "It's the first thing I've finished in here."],
+        ),
+        (
+            "Mandala",
+            "Fill a circle with pattern and colour at your own pace.",
+            "Oil pastels on paper",
+            ["Low Tide", "Outside"],
+            ["The tide goes out, it comes back. Same as me.", "Round and round, but it settles you."],
+        ),
     ],
     PopulationType.OUTPATIENT: [
-        ("Bridge drawing", "Draw a bridge from where you are now to where you want to be.",
-         "Soft pastels and charcoal", ["Home, Eventually", "Holding Pattern"],
-         ["I kept putting myself further back on the bridge.", "I want to keep this one where I can see it."]),
-        ("Safe-place drawing", "Draw or paint a place, real or imagined, where you feel settled.",
-         "Watercolour and fine liner", ["The Kitchen Table", "Porch Light"],
-         ["It's messy, but it's honest.", "Nobody needs anything from me there."]),
-        ("Inside/outside mask", "Paint the outside of the mask as others see you and the inside as you see yourself.",
-         "Papier-mache mask, acrylic paint", ["Knot", "Untitled (Grey)"],
-         ["I didn't know I was this angry until the red.", "The inside is quieter than I thought."]),
-        ("Magazine collage", "Make a collage of what the week has felt like, without words.",
-         "Magazine images, glue stick, card", ["Weather Report"],
-         ["That's how the week felt: a lot of weather.", "I kept wanting to fix it, and then I didn't."]),
-        ("Scribble chase", "Two-colour scribble with the non-dominant hand, then find an image in it.",
-         "Two crayons on large paper", ["Found Bird", "Tangle"],
-         ["I hated not being in control of the line, then I didn't.", "There was a bird in there the whole time."]),
+        (
+            "Bridge drawing",
+            "Draw a bridge from where you are now to where you want to be.",
+            "Soft pastels and charcoal",
+            ["Home, Eventually", "Holding Pattern"],
+            ["I kept putting myself further back on the bridge.", "I want to keep this one where I can see it."],
+        ),
+        (
+            "Safe-place drawing",
+            "Draw or paint a place, real or imagined, where you feel settled.",
+            "Watercolour and fine liner",
+            ["The Kitchen Table", "Porch Light"],
+            ["It's messy, but it's honest.", "Nobody needs anything from me there."],
+        ),
+        (
+            "Inside/outside mask",
+            "Paint the outside of the mask as others see you and the inside as you see yourself.",
+            "Papier-mache mask, acrylic paint",
+            ["Knot", "Untitled (Grey)"],
+            ["I didn't know I was this angry until the red.", "The inside is quieter than I thought."],
+        ),
+        (
+            "Magazine collage",
+            "Make a collage of what the week has felt like, without words.",
+            "Magazine images, glue stick, card",
+            ["Weather Report"],
+            ["That's how the week felt: a lot of weather.", "I kept wanting to fix it, and then I didn't."],
+        ),
+        (
+            "Scribble chase",
+            "Two-colour scribble with the non-dominant hand, then find an image in it.",
+            "Two crayons on large paper",
+            ["Found Bird", "Tangle"],
+            ["I hated not being in control of the line, then I didn't.", "There was a bird in there the whole time."],
+        ),
     ],
 }
 ENGAGEMENT = {
@@ -179,46 +275,70 @@ ENGAGEMENT = {
     ],
 }
 SUBJECTIVE = {
-    PopulationType.SCHOOL: ["Teacher reports a calmer week, with one tearful morning drop-off.",
-                            "Client said recess was 'boring' and that a classmate would not share.",
-                            "Arrived smiling and described a good weekend with family.",
-                            "Counsellor reports two refusals to start written work this week."],
-    PopulationType.NURSING_HOME: ["Staff report poor sleep and a refused breakfast twice this week.",
-                                  "Resident greeted the therapist and asked for 'the painting'.",
-                                  "Daughter visited at the weekend; staff note brighter mood since.",
-                                  "Nursing reports more afternoon restlessness."],
-    PopulationType.FORENSIC: ["Client reports poor sleep since a court date was set.",
-                              "Said the week on the unit was 'quiet, which is good'.",
-                              "Reports a difficult phone call with family; wanted to 'do something with my hands'.",
-                              "Unit staff report no incidents; client attending education classes."],
-    PopulationType.OUTPATIENT: ["Client reports a stressful week at work and two nights of poor sleep.",
-                                "Says the breathing practice helped before a hard conversation.",
-                                "Reports low mood at the weekend; went for a walk as planned.",
-                                "Client describes feeling 'flat' but came to the session on time."],
+    PopulationType.SCHOOL: [
+        "Teacher reports a calmer week, with one tearful morning drop-off.",
+        "Client said recess was 'boring' and that a classmate would not share.",
+        "Arrived smiling and described a good weekend with family.",
+        "Counsellor reports two refusals to start written work this week.",
+    ],
+    PopulationType.NURSING_HOME: [
+        "Staff report poor sleep and a refused breakfast twice this week.",
+        "Resident greeted the therapist and asked for 'the painting'.",
+        "Daughter visited at the weekend; staff note brighter mood since.",
+        "Nursing reports more afternoon restlessness.",
+    ],
+    PopulationType.FORENSIC: [
+        "Client reports poor sleep since a court date was set.",
+        "Said the week on the unit was 'quiet, which is good'.",
+        "Reports a difficult phone call with family; wanted to 'do something with my hands'.",
+        "Unit staff report no incidents; client attending education classes.",
+    ],
+    PopulationType.OUTPATIENT: [
+        "Client reports a stressful week at work and two nights of poor sleep.",
+        "Says the breathing practice helped before a hard conversation.",
+        "Reports low mood at the weekend; went for a walk as planned.",
+        "Client describes feeling 'flat' but came to the session on time.",
+    ],
 }
 ASSESSMENT = {
-    PopulationType.SCHOOL: ["Used the image to name frustration with support; tolerated an imperfect part without destroying it.",
-                            "Regulation improved over the session; art making eased the move back to class.",
-                            "Still relies on prompts to name feelings but linked one feeling to the artwork unprompted."],
-    PopulationType.NURSING_HOME: ["Reminiscence through the image lifted mood; engagement longer than last month.",
-                                  "Sensory work with clay reduced restlessness for the length of the session.",
-                                  "Orientation fluctuates; familiar materials and routine support participation."],
-    PopulationType.FORENSIC: ["Contained strong feeling within the image; used the directive to reflect on next steps.",
-                              "Growing tolerance of an unfinished piece; named shame linked to the mask's inside.",
-                              "Engagement steady; imagery suggests hope alongside ongoing hypervigilance."],
-    PopulationType.OUTPATIENT: ["Anxiety visible early in mark-making and eased through the session; reflected with insight.",
-                                "Allowed the piece to stay imperfect, an aim of the plan; linked the image to a recent conflict.",
-                                "Mood low but engaged; art making gave words to what was hard to say."],
+    PopulationType.SCHOOL: [
+        "Used the image to name frustration with support; tolerated an imperfect part without destroying it.",
+        "Regulation improved over the session; art making eased the move back to class.",
+        "Still relies on prompts to name feelings but linked one feeling to the artwork unprompted.",
+    ],
+    PopulationType.NURSING_HOME: [
+        "Reminiscence through the image lifted mood; engagement longer than last month.",
+        "Sensory work with clay reduced restlessness for the length of the session.",
+        "Orientation fluctuates; familiar materials and routine support participation.",
+    ],
+    PopulationType.FORENSIC: [
+        "Contained strong feeling within the image; used the directive to reflect on next steps.",
+        "Growing tolerance of an unfinished piece; named shame linked to the mask's inside.",
+        "Engagement steady; imagery suggests hope alongside ongoing hypervigilance.",
+    ],
+    PopulationType.OUTPATIENT: [
+        "Anxiety visible early in mark-making and eased through the session; reflected with insight.",
+        "Allowed the piece to stay imperfect, an aim of the plan; linked the image to a recent conflict.",
+        "Mood low but engaged; art making gave words to what was hard to say.",
+    ],
 }
 PLAN = {
-    PopulationType.SCHOOL: ["Continue weekly; offer a choice between two directives.",
-                            "Continue weekly; share the clay squeeze strategy with the teacher (guardian consented)."],
-    PopulationType.NURSING_HOME: ["Continue weekly; keep sessions before lunch when the resident is most alert.",
-                                  "Continue weekly; offer reminiscence collage again with family photographs."],
-    PopulationType.FORENSIC: ["Continue weekly; review the mask's inside next session if the client wishes.",
-                              "Continue weekly; share attendance (not content) with the treatment team."],
-    PopulationType.OUTPATIENT: ["Continue weekly; practise the container image between sessions.",
-                                "Continue weekly; revisit the bridge drawing at the plan review."],
+    PopulationType.SCHOOL: [
+        "Continue weekly; offer a choice between two directives.",
+        "Continue weekly; share the clay squeeze strategy with the teacher (guardian consented).",
+    ],
+    PopulationType.NURSING_HOME: [
+        "Continue weekly; keep sessions before lunch when the resident is most alert.",
+        "Continue weekly; offer reminiscence collage again with family photographs.",
+    ],
+    PopulationType.FORENSIC: [
+        "Continue weekly; review the mask's inside next session if the client wishes.",
+        "Continue weekly; share attendance (not content) with the treatment team.",
+    ],
+    PopulationType.OUTPATIENT: [
+        "Continue weekly; practise the container image between sessions.",
+        "Continue weekly; revisit the bridge drawing at the plan review.",
+    ],
 }
 RATINGS_EARLY = ["no_change", "some", "some", "regressed"]
 RATINGS_LATE = ["some", "good", "good", "met", "no_change"]
@@ -251,13 +371,18 @@ def _primary(client: Client) -> User:
 def risk_client_of(clients: list[Client], therapist: User) -> Client:
     """The demo's one client with a risk answer: the first active, unrestricted outpatient client of
     ``therapist``. The measures demo raises their alert; their notes of the last week already say why."""
-    return next(c for c in clients if c.status == ClientStatus.ACTIVE
-                and c.site.population_type == PopulationType.OUTPATIENT
-                and not hasattr(c, "restriction") and _primary(c) == therapist)
+    return next(
+        c
+        for c in clients
+        if c.status == ClientStatus.ACTIVE
+        and c.site.population_type == PopulationType.OUTPATIENT
+        and not hasattr(c, "restriction")
+        and _primary(c) == therapist
+    )
 
 
 def _plan_items(client: Client) -> tuple[TreatmentPlan | None, list[tuple[Goal, object]]]:
-    plan = (TreatmentPlan.objects.filter(client=client, status=PlanStatus.SIGNED).order_by("-version").first())
+    plan = TreatmentPlan.objects.filter(client=client, status=PlanStatus.SIGNED).order_by("-version").first()
     if plan is None:
         return None, []
     goals = Goal.objects.filter(problem__plan=plan).prefetch_related("objectives").order_by("pk")
@@ -294,8 +419,9 @@ class _Writer:
             risk_level=risk,
             risk_notes=risk_notes,
             directives=[self.directives[name]] if name in self.directives else [],
-            goal_progress=[{"goal": goal, "objective": objective, "rating": rng.choice(ratings)}
-                           for goal, objective in goals[:1]],
+            goal_progress=[
+                {"goal": goal, "objective": objective, "rating": rng.choice(ratings)} for goal, objective in goals[:1]
+            ],
         )
 
     def place(self, note: Note, session) -> None:
@@ -305,8 +431,9 @@ class _Writer:
             self.backdate[note.pk] = at
 
 
-def build_therapy_demo(*, rng: random.Random, people: dict[str, User], sites: list[Site],
-                       clients: list[Client]) -> None:
+def build_therapy_demo(
+    *, rng: random.Random, people: dict[str, User], sites: list[Site], clients: list[Client]
+) -> None:
     """Sessions, the school group, notes, templates and the rest of the demo's clinical record."""
     admin, therapist, supervisor = people["admin"], people["therapist"], people["supervisor"]
     today = timezone.localdate()
@@ -318,8 +445,9 @@ def build_therapy_demo(*, rng: random.Random, people: dict[str, User], sites: li
 
     school = next(site for site in sites if site.population_type == PopulationType.SCHOOL)
     members = [c for c in clients if c.site_id == school.pk and _primary(c) == therapist][:4]
-    group_sessions = _school_group(writer, therapist=therapist, school=school, room=rooms[school.pk],
-                                   members=members, today=today)
+    group_sessions = _school_group(
+        writer, therapist=therapist, school=school, room=rooms[school.pk], members=members, today=today
+    )
 
     positions: dict[int, int] = {}
     documented: dict[int, list] = {}
@@ -330,13 +458,29 @@ def build_therapy_demo(*, rng: random.Random, people: dict[str, User], sites: li
         primary = _primary(client)
         position = positions.get(primary.pk, 0)
         positions[primary.pk] = position + 1
-        documented[client.pk] = _individual(writer, client=client, primary=primary, position=position,
-                                            room=rooms[client.site_id], today=today, at_risk=client == at_risk)
+        documented[client.pk] = _individual(
+            writer,
+            client=client,
+            primary=primary,
+            position=position,
+            room=rooms[client.site_id],
+            today=today,
+            at_risk=client == at_risk,
+        )
 
-    late = _extras(writer, people=people, clients=clients, documented=documented, group_sessions=group_sessions,
-                   today=today)
-    _intern(writer, intern=people["intern"], supervisor=supervisor, therapist=therapist, clients=clients,
-            rooms=rooms, today=today, at_risk=at_risk)
+    late = _extras(
+        writer, people=people, clients=clients, documented=documented, group_sessions=group_sessions, today=today
+    )
+    _intern(
+        writer,
+        intern=people["intern"],
+        supervisor=supervisor,
+        therapist=therapist,
+        clients=clients,
+        rooms=rooms,
+        today=today,
+        at_risk=at_risk,
+    )
     writer.backdate.pop(late, None)
     _backdate(writer.backdate, organization_id=admin.organization_id)
 
@@ -345,8 +489,9 @@ def _series_sessions(series) -> list:
     return list(series.sessions.order_by("starts_at"))
 
 
-def _individual(writer: _Writer, *, client: Client, primary: User, position: int, room, today: dt.date,
-                at_risk: bool = False) -> list:
+def _individual(
+    writer: _Writer, *, client: Client, primary: User, position: int, room, today: dt.date, at_risk: bool = False
+) -> list:
     """A weekly series (open-ended for most, ending for some); its past sessions held and documented.
     The risk client's notes of the last week record the risk they spoke of."""
     rng, now = writer.rng, timezone.now()
@@ -366,9 +511,20 @@ def _individual(writer: _Writer, *, client: Client, primary: User, position: int
     elif position % 3 == 2:
         until = today + dt.timedelta(days=28)  # a course of sessions ending next month
     series = sessions.series_create(
-        by=primary, kind=SessionKind.INDIVIDUAL, client=client, therapist=primary, site=client.site, room=room,
-        first_starts_at=first, duration_minutes=minutes, modality=modality, cpt_code=cpt, place_of_service=pos,
-        modifier=modifier, until=until, today=today,
+        by=primary,
+        kind=SessionKind.INDIVIDUAL,
+        client=client,
+        therapist=primary,
+        site=client.site,
+        room=room,
+        first_starts_at=first,
+        duration_minutes=minutes,
+        modality=modality,
+        cpt_code=cpt,
+        place_of_service=pos,
+        modifier=modifier,
+        until=until,
+        today=today,
     )
     _, goals = _plan_items(client)
     held = []
@@ -391,7 +547,9 @@ def _individual(writer: _Writer, *, client: Client, primary: User, position: int
         held.append((session, note))
     if client.status == ClientStatus.DISCHARGED:
         discharge = notes.note_create(
-            by=primary, client=client, kind=NoteKind.DISCHARGE,
+            by=primary,
+            client=client,
+            kind=NoteKind.DISCHARGE,
             behavior=f"Attended {len(held)} of {len(past)} scheduled sessions.",
             intervention="Weekly individual art therapy: bridge drawing, container and mask directives.",
             response="Met the plan's goal of naming feelings linked to the artwork; uses drawing to settle at home.",
@@ -401,20 +559,36 @@ def _individual(writer: _Writer, *, client: Client, primary: User, position: int
     return held
 
 
-def _school_group(writer: _Writer, *, therapist: User, school: Site, room, members: list[Client],
-                  today: dt.date) -> list:
+def _school_group(
+    writer: _Writer, *, therapist: User, school: Site, room, members: list[Client], today: dt.date
+) -> list:
     """The weekly group of four at the school: attendance, group notes (shared + individual), the series ahead."""
     rng, now = writer.rng, timezone.now()
     program = Program.objects.filter(site=school).order_by("pk").first()
-    group = groups.group_create(by=therapist, name=GROUP_NAME, site=school, facilitators=[therapist], program=program,
-                                description="Weekly small group for social-emotional skills through art.")
+    group = groups.group_create(
+        by=therapist,
+        name=GROUP_NAME,
+        site=school,
+        facilitators=[therapist],
+        program=program,
+        description="Weekly small group for social-emotional skills through art.",
+    )
     first_day = today + dt.timedelta(days=GROUP_DAY_OFFSET - 7 * WEEKS)
     for client in members:
         groups.member_add(by=therapist, group=group, client=client, joined_on=first_day - dt.timedelta(days=3))
     series = sessions.series_create(
-        by=therapist, kind=SessionKind.GROUP, group=group, therapist=therapist, site=school, room=room,
-        first_starts_at=_aware(first_day, *GROUP_TIME), duration_minutes=45, modality="in_person",
-        cpt_code="90853", place_of_service="03", today=today,
+        by=therapist,
+        kind=SessionKind.GROUP,
+        group=group,
+        therapist=therapist,
+        site=school,
+        room=room,
+        first_starts_at=_aware(first_day, *GROUP_TIME),
+        duration_minutes=45,
+        modality="in_person",
+        cpt_code="90853",
+        place_of_service="03",
+        today=today,
     )
     goals = {client.pk: _plan_items(client)[1] for client in members}
     held = []
@@ -424,8 +598,7 @@ def _school_group(writer: _Writer, *, therapist: User, school: Site, room, membe
             sessions.session_cancel(by=therapist, session=session, reason=CANCEL_REASONS[PopulationType.SCHOOL][0])
             continue
         sessions.session_complete(by=therapist, session=session)
-        marks = {c.pk: rng.choices(["present", "late", "absent", "excused"], weights=[14, 2, 1, 1])[0]
-                 for c in members}
+        marks = {c.pk: rng.choices(["present", "late", "absent", "excused"], weights=[14, 2, 1, 1])[0] for c in members}
         groups.attendance_record(by=therapist, session=session, marks=marks)
         directive = rng.choice(DIRECTIVES[PopulationType.SCHOOL])
         asked = directive[1]
@@ -438,41 +611,61 @@ def _school_group(writer: _Writer, *, therapist: User, school: Site, room, membe
             if mark == AttendanceStatus.LATE:
                 fields["objective"] = "Arrived 10 minutes late from class; joined the directive already under way."
             individual[client_id] = fields
-        for note in notes.group_notes_save(by=therapist, session=session, group_part=shared, individual=individual,
-                                           finish=True):
+        for note in notes.group_notes_save(
+            by=therapist, session=session, group_part=shared, individual=individual, finish=True
+        ):
             writer.place(note, session)
         held.append(session)
     return held
 
 
-def _extras(writer: _Writer, *, people: dict[str, User], clients: list[Client], documented: dict[int, list],
-            group_sessions: list, today: dt.date) -> int | None:
+def _extras(
+    writer: _Writer,
+    *,
+    people: dict[str, User],
+    clients: list[Client],
+    documented: dict[int, list],
+    group_sessions: list,
+    today: dt.date,
+) -> int | None:
     """A conference, an incident, a process note, an addendum and a late entry; returns the late note's id."""
     therapist = people["therapist"]
     mine = [c for c in clients if c.pk in documented and documented[c.pk] and _primary(c) == therapist]
     forensic = next(c for c in mine if c.site.population_type == PopulationType.FORENSIC)
     plan, _ = _plan_items(forensic)
     plan_services.conference_record(
-        by=therapist, client=forensic, held_on=today - dt.timedelta(days=10),
+        by=therapist,
+        client=forensic,
+        held_on=today - dt.timedelta(days=10),
         discussion="Reviewed six weeks of art therapy attendance and the unit's observations; client attended.",
         decisions="Keep weekly individual art therapy; continue sharps precautions; review the plan next month.",
-        attendees=[{"user": therapist}, {"name": "Dr. Helen Marsh", "discipline": "Psychiatry"},
-                   {"name": "Marcus Bell", "discipline": "Unit social worker"}],
+        attendees=[
+            {"user": therapist},
+            {"name": "Dr. Helen Marsh", "discipline": "Psychiatry"},
+            {"name": "Marcus Bell", "discipline": "Unit social worker"},
+        ],
         plan_versions=[plan],
     )
     session, _note = documented[forensic.pk][-3] if len(documented[forensic.pk]) >= 3 else documented[forensic.pk][0]
     confidential.incident_record(
-        by=therapist, client=forensic, kind="materials", session=session,
+        by=therapist,
+        client=forensic,
+        kind="materials",
+        session=session,
         occurred_at=session.starts_at + dt.timedelta(minutes=35),
         description="At the count-in, one coloured pencil was missing. The client turned out a sleeve on request "
-                    "and the pencil was found under the table.",
+        "and the pencil was found under the table.",
         action_taken="Session ended five minutes early; unit officer informed; all materials accounted for.",
     )
     confidential.process_note_create(by=therapist, client=forensic, session=session, text=PROCESS_NOTE)
     first_session, first_note = documented[mine[0].pk][0]
-    notes.addendum_add(by=therapist, note=first_note, reason="Information received after signing",
-                       text="The guardian called the next day: the client had slept poorly the night before the "
-                            "session, which may explain the early restlessness noted.")
+    notes.addendum_add(
+        by=therapist,
+        note=first_note,
+        reason="Information received after signing",
+        text="The guardian called the next day: the client had slept poorly the night before the "
+        "session, which may explain the early restlessness noted.",
+    )
     # The late entry: a note written days after its session, left as it really was.
     for client in mine[1:]:
         for session, note in reversed(documented[client.pk]):
@@ -482,18 +675,39 @@ def _extras(writer: _Writer, *, people: dict[str, User], clients: list[Client], 
     return None
 
 
-def _intern(writer: _Writer, *, intern: User, supervisor: User, therapist: User, clients: list[Client],
-            rooms: dict, today: dt.date, at_risk: Client) -> None:
+def _intern(
+    writer: _Writer,
+    *,
+    intern: User,
+    supervisor: User,
+    therapist: User,
+    clients: list[Client],
+    rooms: dict,
+    today: dt.date,
+    at_risk: Client,
+) -> None:
     """The intern's two recent sessions: one note waiting for co-signature, one returned with comments
     (the risk client's records the risk they spoke of)."""
-    theirs = [c for c in clients if c.status == ClientStatus.ACTIVE
-              and c.site.population_type == PopulationType.OUTPATIENT
-              and allows(relations_of(intern, c.pk), Area.NOTES, Action.WRITE)]
+    theirs = [
+        c
+        for c in clients
+        if c.status == ClientStatus.ACTIVE
+        and c.site.population_type == PopulationType.OUTPATIENT
+        and allows(relations_of(intern, c.pk), Area.NOTES, Action.WRITE)
+    ]
     for days_ago, client in zip((1, 2), theirs[:2]):
         session = sessions.session_create(
-            by=intern, kind=SessionKind.INDIVIDUAL, client=client, therapist=intern, site=client.site,
-            room=rooms[client.site_id], starts_at=_aware(today - dt.timedelta(days=days_ago), 17, 0),
-            duration_minutes=45, modality="in_person", cpt_code="90834", place_of_service="11",
+            by=intern,
+            kind=SessionKind.INDIVIDUAL,
+            client=client,
+            therapist=intern,
+            site=client.site,
+            room=rooms[client.site_id],
+            starts_at=_aware(today - dt.timedelta(days=days_ago), 17, 0),
+            duration_minutes=45,
+            modality="in_person",
+            cpt_code="90834",
+            place_of_service="11",
         )
         sessions.session_complete(by=intern, session=session)
         _, goals = _plan_items(client)
@@ -504,11 +718,14 @@ def _intern(writer: _Writer, *, intern: User, supervisor: User, therapist: User,
         notes.note_submit(by=intern, note=note)
         if days_ago == 2:
             notes.note_return(
-                by=supervisor, note=note,
+                by=supervisor,
+                note=note,
                 comment="Good observations. Separate what you saw from what you concluded, and say how the "
-                        "session addressed the plan's goal.",
-                field_comments={"assessment": "Which goal does this speak to? Name it.",
-                                "engagement": "Describe the process (order, pace, changes), not only the result."},
+                "session addressed the plan's goal.",
+                field_comments={
+                    "assessment": "Which goal does this speak to? Name it.",
+                    "engagement": "Describe the process (order, pace, changes), not only the result.",
+                },
             )
 
 
@@ -524,5 +741,9 @@ def _backdate(placed: dict[int, dt.datetime], *, organization_id: int) -> None:
         note.late_entry = False
     Note.objects.bulk_update(rows, ["created_at", "updated_at", "signed_at", "late_entry"], batch_size=500)
 
-    audit.record(actor=None, action=CoreAction.DEMO_BACKDATE, obj=Organization.objects.get(pk=organization_id),
-                 detail={"notes": len(rows), "via": "demo"})
+    audit.record(
+        actor=None,
+        action=CoreAction.DEMO_BACKDATE,
+        obj=Organization.objects.get(pk=organization_id),
+        detail={"notes": len(rows), "via": "demo"},
+    )

@@ -13,8 +13,14 @@ PRODID = "-//ArtChart//Sessions feed//EN"
 
 
 def escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def utc(moment: dt.datetime) -> str:
@@ -39,11 +45,23 @@ def fold(line: str) -> str:
 def calendar(events: list[dict], *, name: str, now: dt.datetime | None = None) -> str:
     """``events``: dicts with uid, start, end, summary, location, status and updated."""
     stamp = utc(now or dt.datetime.now(dt.timezone.utc))
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape(name)}",
+    ]
     for event in events:
-        lines += ["BEGIN:VEVENT", f"UID:{event['uid']}", f"DTSTAMP:{stamp}", f"DTSTART:{utc(event['start'])}",
-                  f"DTEND:{utc(event['end'])}", f"SUMMARY:{escape(event['summary'])}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event['uid']}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{utc(event['start'])}",
+            f"DTEND:{utc(event['end'])}",
+            f"SUMMARY:{escape(event['summary'])}",
+        ]
         if event.get("location"):
             lines.append(f"LOCATION:{escape(event['location'])}")
         if event.get("updated"):

@@ -26,8 +26,9 @@ USER = settings.AUTH_USER_MODEL
 
 
 def _text(label: str = "", limit: int = 5000, **extra):
-    return models.TextField(label or None, max_length=limit, validators=[MaxLengthValidator(limit)],
-                            blank=True, **extra)
+    return models.TextField(
+        label or None, max_length=limit, validators=[MaxLengthValidator(limit)], blank=True, **extra
+    )
 
 
 # ---------------------------------------------------------------- places
@@ -247,11 +248,19 @@ class NoteFormat(models.TextChoices):
 
 # The sections each format writes, in order (field name, heading).
 FORMAT_SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    NoteFormat.SOAP: (("subjective", "Subjective"), ("objective", "Objective"),
-                      ("assessment", "Assessment"), ("plan", "Plan")),
+    NoteFormat.SOAP: (
+        ("subjective", "Subjective"),
+        ("objective", "Objective"),
+        ("assessment", "Assessment"),
+        ("plan", "Plan"),
+    ),
     NoteFormat.DAP: (("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")),
-    NoteFormat.BIRP: (("behavior", "Behaviour"), ("intervention", "Intervention"),
-                      ("response", "Response"), ("plan", "Plan")),
+    NoteFormat.BIRP: (
+        ("behavior", "Behaviour"),
+        ("intervention", "Intervention"),
+        ("response", "Response"),
+        ("plan", "Plan"),
+    ),
 }
 
 # The art-process fields, offered in every format; a note template says which are required or hidden.
@@ -273,7 +282,7 @@ class NoteTemplate(models.Model):
     kind = models.CharField(max_length=12, choices=NoteKind.choices)
     format = models.CharField(max_length=6, choices=NoteFormat.choices)
     required_fields = models.JSONField(default=list, blank=True)  # field names of Note
-    hidden_fields = models.JSONField(default=list, blank=True)    # art-process field names not shown
+    hidden_fields = models.JSONField(default=list, blank=True)  # art-process field names not shown
     # [{"key": "safety_plan_reviewed", "label": "Safety plan reviewed", "required": true}, …]
     extra_fields = models.JSONField(default=list, blank=True)
     is_default = models.BooleanField(default=False)
@@ -347,15 +356,19 @@ class Note(models.Model):
     # Why the signer and the co-signer let a risk screen of "no risk" stand while the client had an open
     # risk alert (asked for then, empty otherwise); part of the signature, not of the hashed content.
     sign_risk_reason = models.CharField("reason for no risk despite an open alert", max_length=1000, blank=True)
-    cosign_risk_reason = models.CharField("co-signer's reason for no risk despite an open alert", max_length=1000,
-                                          blank=True)
+    cosign_risk_reason = models.CharField(
+        "co-signer's reason for no risk despite an open alert", max_length=1000, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
             # One progress note per client per session.
-            models.UniqueConstraint(fields=["client", "session"], condition=models.Q(kind="progress"),
-                                    name="progress_note_once_per_client_and_session"),
+            models.UniqueConstraint(
+                fields=["client", "session"],
+                condition=models.Q(kind="progress"),
+                name="progress_note_once_per_client_and_session",
+            ),
         ]
         indexes = [
             models.Index(fields=["client", "created_at"]),
@@ -523,7 +536,7 @@ class Incident(models.Model):
 
 
 class FeedNames(models.TextChoices):
-    NOTHING = "nothing", "No client names (\"Session\")"
+    NOTHING = "nothing", 'No client names ("Session")'
     INITIALS = "initials", "Initials only"
     FULL = "full", "Full names"
 

@@ -35,8 +35,9 @@ urlpatterns = [
     path("groups/<int:group_id>/", groups.group_detail, name="group_detail"),
     path("groups/<int:group_id>/edit/", groups.group_edit, name="group_edit"),
     path("groups/<int:group_id>/members/new/", groups.group_member_add, name="group_member_add"),
-    path("groups/<int:group_id>/members/<int:membership_id>/leave/", groups.group_member_leave,
-         name="group_member_leave"),
+    path(
+        "groups/<int:group_id>/members/<int:membership_id>/leave/", groups.group_member_leave, name="group_member_leave"
+    ),
     path("groups/<int:group_id>/census/", groups.group_census, name="group_census"),
     path("groups/<int:group_id>/census/confirm/", groups.group_census_confirm, name="group_census_confirm"),
     path("sessions/<int:session_id>/attendance/", groups.group_attendance, name="group_attendance"),
@@ -60,21 +61,39 @@ urlpatterns = [
     # process notes, incidents and mandated reports
     path("clients/<int:client_id>/process-notes/", confidential.process_note_list, name="process_note_list"),
     path("clients/<int:client_id>/process-notes/new/", confidential.process_note_create, name="process_note_create"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/", confidential.process_note_detail,
-         name="process_note_detail"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/edit/", confidential.process_note_edit,
-         name="process_note_edit"),
-    path("clients/<int:client_id>/process-notes/<int:note_id>/delete/", confidential.process_note_delete,
-         name="process_note_delete"),
+    path(
+        "clients/<int:client_id>/process-notes/<int:note_id>/",
+        confidential.process_note_detail,
+        name="process_note_detail",
+    ),
+    path(
+        "clients/<int:client_id>/process-notes/<int:note_id>/edit/",
+        confidential.process_note_edit,
+        name="process_note_edit",
+    ),
+    path(
+        "clients/<int:client_id>/process-notes/<int:note_id>/delete/",
+        confidential.process_note_delete,
+        name="process_note_delete",
+    ),
     path("clients/<int:client_id>/incidents/", confidential.incident_list, name="incident_list"),
     path("clients/<int:client_id>/incidents/new/", confidential.incident_create, name="incident_create"),
     path("clients/<int:client_id>/incidents/<int:incident_id>/", confidential.incident_detail, name="incident_detail"),
     path("clients/<int:client_id>/incidents/<int:incident_id>/edit/", confidential.incident_edit, name="incident_edit"),
-    path("clients/<int:client_id>/incidents/reports/new/", confidential.mandated_report_create,
-         name="mandated_report_create"),
-    path("clients/<int:client_id>/incidents/reports/<int:report_id>/", confidential.mandated_report_detail,
-         name="mandated_report_detail"),
-    path("clients/<int:client_id>/incidents/reports/<int:report_id>/edit/", confidential.mandated_report_edit,
-         name="mandated_report_edit"),
+    path(
+        "clients/<int:client_id>/incidents/reports/new/",
+        confidential.mandated_report_create,
+        name="mandated_report_create",
+    ),
+    path(
+        "clients/<int:client_id>/incidents/reports/<int:report_id>/",
+        confidential.mandated_report_detail,
+        name="mandated_report_detail",
+    ),
+    path(
+        "clients/<int:client_id>/incidents/reports/<int:report_id>/edit/",
+        confidential.mandated_report_edit,
+        name="mandated_report_edit",
+    ),
     path("manage/incidents/", confidential.incident_admin, name="incident_admin"),
 ]

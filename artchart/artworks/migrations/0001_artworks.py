@@ -9,198 +9,474 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0004_amendments_and_disclosures'),
-        ('core', '0004_user_npi_and_licence'),
-        ('therapy', '0001_sessions_groups_notes'),
+        ("clients", "0004_amendments_and_disclosures"),
+        ("core", "0004_user_npi_and_licence"),
+        ("therapy", "0001_sessions_groups_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Artwork',
+            name="Artwork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('statement', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name="the client's statement")),
-                ('observations', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name="therapist's observations")),
-                ('made_on', models.DateField(validators=[artchart.clients.validation.validate_not_future], verbose_name='date made')),
-                ('media', models.CharField(choices=[('pencil', 'Pencil or graphite'), ('marker', 'Markers'), ('crayon', 'Crayons or oil pastels'), ('chalk_pastel', 'Chalk pastels'), ('watercolour', 'Watercolour'), ('paint', 'Acrylic, tempera or gouache'), ('ink', 'Ink'), ('collage', 'Collage'), ('clay', 'Clay or modelling material'), ('fibre', 'Fibre or textile'), ('found', 'Found objects or assemblage'), ('digital', 'Digital'), ('mixed', 'Mixed media'), ('other', 'Other')], default='marker', max_length=16)),
-                ('dimension', models.CharField(choices=[('2d', '2-D (drawing, painting, collage)'), ('3d', '3-D (sculpture, assemblage)')], default='2d', max_length=2)),
-                ('width_cm', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0.1)])),
-                ('height_cm', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0.1)])),
-                ('depth_cm', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0.1)])),
-                ('protocol_variant', models.CharField(blank=True, max_length=200)),
-                ('time_taken_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(600)])),
-                ('time_limit_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(600)])),
-                ('disposition', models.CharField(choices=[('with_client', 'Taken home by the client'), ('in_studio', 'Kept in the studio'), ('stored', "Stored in the client's portfolio"), ('exhibited', 'On exhibit'), ('returned', 'Returned to the client at discharge'), ('given', 'Given to someone by the client'), ('discarded', "Discarded with the client's agreement"), ('destroyed', 'Destroyed by the client')], default='in_studio', max_length=12)),
-                ('disposition_note', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='artworks', to='clients.client')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='artworks', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(blank=True, max_length=200)),
+                (
+                    "statement",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="the client's statement",
+                    ),
+                ),
+                (
+                    "observations",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="therapist's observations",
+                    ),
+                ),
+                (
+                    "made_on",
+                    models.DateField(
+                        validators=[artchart.clients.validation.validate_not_future], verbose_name="date made"
+                    ),
+                ),
+                (
+                    "media",
+                    models.CharField(
+                        choices=[
+                            ("pencil", "Pencil or graphite"),
+                            ("marker", "Markers"),
+                            ("crayon", "Crayons or oil pastels"),
+                            ("chalk_pastel", "Chalk pastels"),
+                            ("watercolour", "Watercolour"),
+                            ("paint", "Acrylic, tempera or gouache"),
+                            ("ink", "Ink"),
+                            ("collage", "Collage"),
+                            ("clay", "Clay or modelling material"),
+                            ("fibre", "Fibre or textile"),
+                            ("found", "Found objects or assemblage"),
+                            ("digital", "Digital"),
+                            ("mixed", "Mixed media"),
+                            ("other", "Other"),
+                        ],
+                        default="marker",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[("2d", "2-D (drawing, painting, collage)"), ("3d", "3-D (sculpture, assemblage)")],
+                        default="2d",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "width_cm",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0.1)],
+                    ),
+                ),
+                (
+                    "height_cm",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0.1)],
+                    ),
+                ),
+                (
+                    "depth_cm",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0.1)],
+                    ),
+                ),
+                ("protocol_variant", models.CharField(blank=True, max_length=200)),
+                (
+                    "time_taken_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, validators=[django.core.validators.MaxValueValidator(600)]
+                    ),
+                ),
+                (
+                    "time_limit_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, validators=[django.core.validators.MaxValueValidator(600)]
+                    ),
+                ),
+                (
+                    "disposition",
+                    models.CharField(
+                        choices=[
+                            ("with_client", "Taken home by the client"),
+                            ("in_studio", "Kept in the studio"),
+                            ("stored", "Stored in the client's portfolio"),
+                            ("exhibited", "On exhibit"),
+                            ("returned", "Returned to the client at discharge"),
+                            ("given", "Given to someone by the client"),
+                            ("discarded", "Discarded with the client's agreement"),
+                            ("destroyed", "Destroyed by the client"),
+                        ],
+                        default="in_studio",
+                        max_length=12,
+                    ),
+                ),
+                ("disposition_note", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="artworks", to="clients.client"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="artworks",
+                        to="therapy.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_on', 'pk'],
+                "ordering": ["made_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ArtworkGrant',
+            name="ArtworkGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('exhibit', 'Artwork: exhibit in a showcase'), ('publication', 'Artwork: print, web or promotional use'), ('research', 'Artwork: research data set')], max_length=16)),
-                ('granted_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_on', models.DateField(blank=True, null=True)),
-                ('artwork', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='artworks.artwork')),
-                ('consent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='artwork_grants', to='clients.consent')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("exhibit", "Artwork: exhibit in a showcase"),
+                            ("publication", "Artwork: print, web or promotional use"),
+                            ("research", "Artwork: research data set"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("granted_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_on", models.DateField(blank=True, null=True)),
+                (
+                    "artwork",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="grants", to="artworks.artwork"
+                    ),
+                ),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="artwork_grants", to="clients.consent"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scope', '-granted_on'],
+                "ordering": ["scope", "-granted_on"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentType',
+            name="AssessmentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30)),
-                ('name', models.CharField(max_length=120)),
-                ('task', models.CharField(blank=True, max_length=400)),
-                ('media', models.CharField(blank=True, max_length=200)),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('feats_ratable', models.BooleanField(default=False, verbose_name='rated with FEATS')),
-                ('rating_scales', models.JSONField(blank=True, default=list)),
-                ('is_active', models.BooleanField(default=True)),
-                ('organization', models.ForeignKey(blank=True, help_text='Empty for the assessments ArtChart ships.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='assessment_types', to='core.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=30)),
+                ("name", models.CharField(max_length=120)),
+                ("task", models.CharField(blank=True, max_length=400)),
+                ("media", models.CharField(blank=True, max_length=200)),
+                ("source", models.CharField(blank=True, max_length=200)),
+                ("feats_ratable", models.BooleanField(default=False, verbose_name="rated with FEATS")),
+                ("rating_scales", models.JSONField(blank=True, default=list)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the assessments ArtChart ships.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessment_types",
+                        to="core.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='artwork',
-            name='assessment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='artworks', to='artworks.assessmenttype'),
+            model_name="artwork",
+            name="assessment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="artworks",
+                to="artworks.assessmenttype",
+            ),
         ),
         migrations.CreateModel(
-            name='InquiryItem',
+            name="InquiryItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('question', models.CharField(max_length=500)),
-                ('answer', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='answer')),
-                ('artwork', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inquiry', to='artworks.artwork')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("question", models.CharField(max_length=500)),
+                (
+                    "answer",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="answer",
+                    ),
+                ),
+                (
+                    "artwork",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="inquiry", to="artworks.artwork"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64)),
-                ('file', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=40)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('size', models.PositiveBigIntegerField()),
-                ('original_name', models.CharField(blank=True, max_length=200)),
-                ('source_format', models.CharField(max_length=10)),
-                ('caption', models.CharField(blank=True, max_length=200)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('analysis_status', models.CharField(choices=[('pending', 'Waiting for analysis'), ('ready', 'Analysed'), ('failed', 'Analysis failed')], default='pending', max_length=8)),
-                ('analysis_error', models.CharField(blank=True, max_length=300)),
-                ('thumb_small', models.CharField(blank=True, max_length=200)),
-                ('thumb_large', models.CharField(blank=True, max_length=200)),
-                ('deidentified', models.CharField(blank=True, max_length=200)),
-                ('artwork', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='artworks.artwork')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sha256", models.CharField(max_length=64)),
+                ("file", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=40)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("size", models.PositiveBigIntegerField()),
+                ("original_name", models.CharField(blank=True, max_length=200)),
+                ("source_format", models.CharField(max_length=10)),
+                ("caption", models.CharField(blank=True, max_length=200)),
+                ("is_primary", models.BooleanField(default=False)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "analysis_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for analysis"),
+                            ("ready", "Analysed"),
+                            ("failed", "Analysis failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("analysis_error", models.CharField(blank=True, max_length=300)),
+                ("thumb_small", models.CharField(blank=True, max_length=200)),
+                ("thumb_large", models.CharField(blank=True, max_length=200)),
+                ("deidentified", models.CharField(blank=True, max_length=200)),
+                (
+                    "artwork",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="photos", to="artworks.artwork"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_primary', 'position', 'pk'],
+                "ordering": ["-is_primary", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mark', 'Mark with a note'), ('crop', 'Mask: crop to this area'), ('blur', 'Mask: blur this area'), ('cover', 'Mask: cover this area')], max_length=6)),
-                ('x', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('y', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('w', models.FloatField(validators=[django.core.validators.MinValueValidator(0.005), django.core.validators.MaxValueValidator(1)])),
-                ('h', models.FloatField(validators=[django.core.validators.MinValueValidator(0.005), django.core.validators.MaxValueValidator(1)])),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('photo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='artworks.photo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mark", "Mark with a note"),
+                            ("crop", "Mask: crop to this area"),
+                            ("blur", "Mask: blur this area"),
+                            ("cover", "Mask: cover this area"),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "x",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ]
+                    ),
+                ),
+                (
+                    "y",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ]
+                    ),
+                ),
+                (
+                    "w",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0.005),
+                            django.core.validators.MaxValueValidator(1),
+                        ]
+                    ),
+                ),
+                (
+                    "h",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0.005),
+                            django.core.validators.MaxValueValidator(1),
+                        ]
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="annotations", to="artworks.photo"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Analysis',
+            name="Analysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=20)),
-                ('features', models.JSONField()),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('photo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='analyses', to='artworks.photo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.CharField(max_length=20)),
+                ("features", models.JSONField()),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="analyses", to="artworks.photo"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-computed_at', '-pk'],
+                "ordering": ["-computed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(max_length=30)),
-                ('scores', models.JSONField()),
-                ('comment', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='comment')),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('artwork', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='artworks.artwork')),
-                ('rater', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='artwork_ratings', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("system", models.CharField(max_length=30)),
+                ("scores", models.JSONField()),
+                (
+                    "comment",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="comment",
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "artwork",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="artworks.artwork"
+                    ),
+                ),
+                (
+                    "rater",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="artwork_ratings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['signed_at', 'pk'],
+                "ordering": ["signed_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='assessmenttype',
-            constraint=models.UniqueConstraint(fields=('organization', 'code'), name='assessment_code_once'),
+            model_name="assessmenttype",
+            constraint=models.UniqueConstraint(fields=("organization", "code"), name="assessment_code_once"),
         ),
         migrations.AddIndex(
-            model_name='artwork',
-            index=models.Index(fields=['client', 'made_on'], name='artworks_ar_client__50fa7b_idx'),
+            model_name="artwork",
+            index=models.Index(fields=["client", "made_on"], name="artworks_ar_client__50fa7b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='inquiryitem',
-            constraint=models.UniqueConstraint(fields=('artwork', 'position'), name='inquiry_position_once'),
+            model_name="inquiryitem",
+            constraint=models.UniqueConstraint(fields=("artwork", "position"), name="inquiry_position_once"),
         ),
         migrations.AddConstraint(
-            model_name='photo',
-            constraint=models.UniqueConstraint(fields=('artwork', 'sha256'), name='photo_once_per_artwork'),
+            model_name="photo",
+            constraint=models.UniqueConstraint(fields=("artwork", "sha256"), name="photo_once_per_artwork"),
         ),
         migrations.AddConstraint(
-            model_name='photo',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('artwork',), name='one_primary_photo'),
+            model_name="photo",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_primary", True)), fields=("artwork",), name="one_primary_photo"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='analysis',
-            constraint=models.UniqueConstraint(fields=('photo', 'version'), name='analysis_once_per_version'),
+            model_name="analysis",
+            constraint=models.UniqueConstraint(fields=("photo", "version"), name="analysis_once_per_version"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('artwork', 'system', 'rater'), name='rating_once_per_rater'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(fields=("artwork", "system", "rater"), name="rating_once_per_rater"),
         ),
     ]

@@ -33,8 +33,21 @@ from artchart.core.permissions import Action, Area
 from artchart.therapy.selectors.sessions import sessions_booking
 
 ARTWORK_FIELDS = (
-    "title", "statement", "observations", "made_on", "media", "dimension", "width_cm", "height_cm", "depth_cm",
-    "assessment", "protocol_variant", "time_taken_minutes", "time_limit_minutes", "disposition", "disposition_note",
+    "title",
+    "statement",
+    "observations",
+    "made_on",
+    "media",
+    "dimension",
+    "width_cm",
+    "height_cm",
+    "depth_cm",
+    "assessment",
+    "protocol_variant",
+    "time_taken_minutes",
+    "time_limit_minutes",
+    "disposition",
+    "disposition_note",
     "session",
 )
 SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions (their own, or a group session they attended)."
@@ -54,8 +67,9 @@ InquiryInput = tuple[str, str] | dict[str, str]
 
 def assessments_for(organization_id: int) -> QuerySet[AssessmentType]:
     """The assessments a practice may record work under: the shipped ones and its own."""
-    return AssessmentType.objects.filter(Q(organization__isnull=True) | Q(organization_id=organization_id),
-                                         is_active=True)
+    return AssessmentType.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id=organization_id), is_active=True
+    )
 
 
 def _check(artwork: Artwork, inquiry: list[tuple[str, str]] | None) -> None:
@@ -74,8 +88,11 @@ def _check(artwork: Artwork, inquiry: list[tuple[str, str]] | None) -> None:
             errors["assessment"] = SCULPTURE_ASSESSMENT
     elif artwork.protocol_variant or artwork.time_taken_minutes or artwork.time_limit_minutes or inquiry:
         errors["assessment"] = ASSESSMENT_FIELDS_WITHOUT_ASSESSMENT
-    if (artwork.time_taken_minutes and artwork.time_limit_minutes
-            and artwork.time_taken_minutes > artwork.time_limit_minutes + 5):
+    if (
+        artwork.time_taken_minutes
+        and artwork.time_limit_minutes
+        and artwork.time_taken_minutes > artwork.time_limit_minutes + 5
+    ):
         errors["time_taken_minutes"] = OVER_TIME
     if inquiry and len(inquiry) > 20:
         errors["inquiry"] = INQUIRY_TOO_LONG
@@ -103,8 +120,15 @@ def _write_inquiry(artwork: Artwork, pairs: list[tuple[str, str]]) -> None:
     )
 
 
-def artwork_create(*, by: User, client: Client, photos: Iterable[File[bytes]] = (), captions: Iterable[str] = (),
-                   inquiry: Iterable[InquiryInput] | None = None, **fields: Any) -> Artwork:
+def artwork_create(
+    *,
+    by: User,
+    client: Client,
+    photos: Iterable[File[bytes]] = (),
+    captions: Iterable[str] = (),
+    inquiry: Iterable[InquiryInput] | None = None,
+    **fields: Any,
+) -> Artwork:
     """Record a piece, with any photos of it. Everything is checked before anything is stored."""
     require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
     artwork = Artwork(client=client, created_by=by)
@@ -122,14 +146,19 @@ def artwork_create(*, by: User, client: Client, photos: Iterable[File[bytes]] = 
             _write_inquiry(artwork, pairs)
         if checked:
             photo_services.attach(by=by, artwork=artwork, checked=checked, captions=captions)
-        audit.record(actor=by, action=ArtworkAction.ARTWORK_CREATE, obj=artwork, client_ids=[client.pk],
-                     detail={"session": artwork.session_id, "photos": len(checked),
-                             "assessment": artwork.assessment_id})
+        audit.record(
+            actor=by,
+            action=ArtworkAction.ARTWORK_CREATE,
+            obj=artwork,
+            client_ids=[client.pk],
+            detail={"session": artwork.session_id, "photos": len(checked), "assessment": artwork.assessment_id},
+        )
     return artwork
 
 
-def artwork_update(*, by: User, artwork: Artwork, inquiry: Iterable[InquiryInput] | None = None,
-                   **fields: Any) -> Artwork:
+def artwork_update(
+    *, by: User, artwork: Artwork, inquiry: Iterable[InquiryInput] | None = None, **fields: Any
+) -> Artwork:
     require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
     changed = apply_changes(artwork, fields, ARTWORK_FIELDS)
     pairs = _clean_inquiry(inquiry)
@@ -140,8 +169,13 @@ def artwork_update(*, by: User, artwork: Artwork, inquiry: Iterable[InquiryInput
         if pairs is not None:
             _write_inquiry(artwork, pairs)
             changed.append("inquiry")
-        audit.record(actor=by, action=ArtworkAction.ARTWORK_UPDATE, obj=artwork, client_ids=[artwork.client_id],
-                     detail={"fields": changed})
+        audit.record(
+            actor=by,
+            action=ArtworkAction.ARTWORK_UPDATE,
+            obj=artwork,
+            client_ids=[artwork.client_id],
+            detail={"fields": changed},
+        )
     return artwork
 
 
@@ -161,8 +195,13 @@ def grant_add(*, by: User, artwork: Artwork, scope: str, granted_on: dt.date) ->
     grant.full_clean()
     with transaction.atomic():
         grant.save()
-        audit.record(actor=by, action=ArtworkAction.ARTWORK_GRANT_ADD, obj=grant, client_ids=[artwork.client_id],
-                     detail={"scope": scope, "artwork": artwork.pk, "consent": consent.pk})
+        audit.record(
+            actor=by,
+            action=ArtworkAction.ARTWORK_GRANT_ADD,
+            obj=grant,
+            client_ids=[artwork.client_id],
+            detail={"scope": scope, "artwork": artwork.pk, "consent": consent.pk},
+        )
     return grant
 
 
@@ -172,7 +211,11 @@ def grant_revoke(*, by: User, grant: ArtworkGrant) -> ArtworkGrant:
         with transaction.atomic():
             grant.revoked_on = timezone.localdate()
             grant.save(update_fields=["revoked_on"])
-            audit.record(actor=by, action=ArtworkAction.ARTWORK_GRANT_REVOKE, obj=grant,
-                         client_ids=[grant.artwork.client_id],
-                         detail={"scope": grant.scope, "artwork": grant.artwork_id})
+            audit.record(
+                actor=by,
+                action=ArtworkAction.ARTWORK_GRANT_REVOKE,
+                obj=grant,
+                client_ids=[grant.artwork.client_id],
+                detail={"scope": grant.scope, "artwork": grant.artwork_id},
+            )
     return grant

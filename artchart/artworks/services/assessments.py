@@ -68,8 +68,14 @@ def _save(by: User, assessment: AssessmentType, action: ArtworkAction, changed: 
         raise ValidationError({"name": RESERVED})
     # An account outside every organization has organization_id None, which Django reads as IS NULL
     # (the shipped assessments); django-stubs refuses None in a lookup, hence the ignore.
-    if AssessmentType.objects.filter(organization_id=by.organization_id,  # type: ignore[misc]
-                                     code=assessment.code).exclude(pk=assessment.pk).exists():
+    if (
+        AssessmentType.objects.filter(
+            organization_id=by.organization_id,  # type: ignore[misc]
+            code=assessment.code,
+        )
+        .exclude(pk=assessment.pk)
+        .exists()
+    ):
         raise ValidationError({"name": CODE_TAKEN})
     with transaction.atomic():
         assessment.save()

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from artchart.artworks.models import PER_ARTWORK_SCOPES, Artwork
 from artchart.clients.models import ARTWORK_SCOPES, Consent, ConsentKind
 
-NO_RECORD_CONSENT = ("{client} has no consent in force to photograph artwork for the record; "
-                     "record that consent in the chart first.")
+NO_RECORD_CONSENT = (
+    "{client} has no consent in force to photograph artwork for the record; record that consent in the chart first."
+)
 
 
 def consent_in_force(client_id: int, scope: str) -> Consent | None:
@@ -60,6 +61,8 @@ def usable_for(artwork: Artwork, scope: str) -> bool:
     if consent_in_force(artwork.client_id, scope) is None:
         return False
     if scope in PER_ARTWORK_SCOPES:
-        return any(g.scope == scope and g.revoked_on is None and g.consent.in_force
-                   for g in artwork.grants.select_related("consent"))
+        return any(
+            g.scope == scope and g.revoked_on is None and g.consent.in_force
+            for g in artwork.grants.select_related("consent")
+        )
     return True

@@ -124,11 +124,19 @@ def attach(*, by: User, artwork: Artwork, checked: list[CheckedPhoto], captions:
             continue
         store_bytes(item.name, item.loaded.encoded)
         photo = Photo.objects.create(
-            artwork=artwork, sha256=item.sha256, file=item.name, content_type=item.loaded.content_type,
-            width=item.loaded.width, height=item.loaded.height, size=len(item.loaded.encoded),
-            original_name=item.original_name, source_format=item.loaded.source_format,
+            artwork=artwork,
+            sha256=item.sha256,
+            file=item.name,
+            content_type=item.loaded.content_type,
+            width=item.loaded.width,
+            height=item.loaded.height,
+            size=len(item.loaded.encoded),
+            original_name=item.original_name,
+            source_format=item.loaded.source_format,
             caption=(captions[index] if index < len(captions) else "")[:200],
-            is_primary=not has_primary, position=position, uploaded_by=by,
+            is_primary=not has_primary,
+            position=position,
+            uploaded_by=by,
         )
         has_primary, position = True, position + 1
         existing[item.sha256] = photo
@@ -142,8 +150,9 @@ def attach(*, by: User, artwork: Artwork, checked: list[CheckedPhoto], captions:
     return photos
 
 
-def photos_add(*, by: User, artwork: Artwork, uploads: Iterable[File[bytes]],
-               captions: Iterable[str] = ()) -> list[Photo]:
+def photos_add(
+    *, by: User, artwork: Artwork, uploads: Iterable[File[bytes]], captions: Iterable[str] = ()
+) -> list[Photo]:
     require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
     require_record_consent(artwork.client)
     checked = check_photos(uploads)
@@ -151,8 +160,13 @@ def photos_add(*, by: User, artwork: Artwork, uploads: Iterable[File[bytes]],
         before = artwork.photos.count()
         photos = attach(by=by, artwork=artwork, checked=checked, captions=captions)
         added = artwork.photos.count() - before
-        audit.record(actor=by, action=ArtworkAction.ARTWORK_PHOTOS_ADD, obj=artwork, client_ids=[artwork.client_id],
-                     detail={"added": added, "already_there": len(checked) - added})
+        audit.record(
+            actor=by,
+            action=ArtworkAction.ARTWORK_PHOTOS_ADD,
+            obj=artwork,
+            client_ids=[artwork.client_id],
+            detail={"added": added, "already_there": len(checked) - added},
+        )
     return photos
 
 
@@ -178,18 +192,24 @@ def photo_analyse(photo_id: int) -> str:
         with default_storage.open(photo.file, "rb") as handle:
             derived = imaging.derive(handle.read(), three_d=photo.artwork.is_sculpture)
     except (imaging.ImageRejected, OSError, ValueError) as exc:
-        Photo.objects.filter(pk=photo.pk).update(analysis_status=AnalysisStatus.FAILED,
-                                                 analysis_error=str(exc)[:300])
+        Photo.objects.filter(pk=photo.pk).update(analysis_status=AnalysisStatus.FAILED, analysis_error=str(exc)[:300])
         return "failed"
     small = store_bytes(stored_name(photo.sha256, "-small.jpg"), derived.thumbnails["small"])
     large = store_bytes(stored_name(photo.sha256, "-large.jpg"), derived.thumbnails["large"])
     with transaction.atomic():
-        Analysis.objects.update_or_create(photo=photo, version=derived.version,
-                                          defaults={"features": derived.features, "computed_at": timezone.now()})
-        Photo.objects.filter(pk=photo.pk).update(analysis_status=AnalysisStatus.READY, analysis_error="",
-                                                 thumb_small=small, thumb_large=large)
-        audit.record(actor=None, action=ArtworkAction.ARTWORK_PHOTO_ANALYSED, obj=photo,
-                     client_ids=[photo.artwork.client_id], detail={"version": derived.version})
+        Analysis.objects.update_or_create(
+            photo=photo, version=derived.version, defaults={"features": derived.features, "computed_at": timezone.now()}
+        )
+        Photo.objects.filter(pk=photo.pk).update(
+            analysis_status=AnalysisStatus.READY, analysis_error="", thumb_small=small, thumb_large=large
+        )
+        audit.record(
+            actor=None,
+            action=ArtworkAction.ARTWORK_PHOTO_ANALYSED,
+            obj=photo,
+            client_ids=[photo.artwork.client_id],
+            detail={"version": derived.version},
+        )
     return "ready"
 
 
@@ -222,8 +242,13 @@ def annotation_add(*, by: User, photo: Photo, **fields: Any) -> Annotation:
         annotation.save()
         if annotation.is_mask:
             _rebuild_deidentified(photo)
-        audit.record(actor=by, action=ArtworkAction.ARTWORK_ANNOTATION_ADD, obj=annotation,
-                     client_ids=[photo.artwork.client_id], detail={"kind": annotation.kind, "photo": photo.pk})
+        audit.record(
+            actor=by,
+            action=ArtworkAction.ARTWORK_ANNOTATION_ADD,
+            obj=annotation,
+            client_ids=[photo.artwork.client_id],
+            detail={"kind": annotation.kind, "photo": photo.pk},
+        )
     return annotation
 
 
@@ -236,5 +261,11 @@ def annotation_delete(*, by: User, annotation: Annotation) -> None:
         annotation.delete()
         if was_mask:
             _rebuild_deidentified(photo)
-        audit.record(actor=by, action=ArtworkAction.ARTWORK_ANNOTATION_DELETE, object_type="artworks.annotation",
-                     object_id=pk, client_ids=[photo.artwork.client_id], detail={"photo": photo.pk})
+        audit.record(
+            actor=by,
+            action=ArtworkAction.ARTWORK_ANNOTATION_DELETE,
+            object_type="artworks.annotation",
+            object_id=pk,
+            client_ids=[photo.artwork.client_id],
+            detail={"photo": photo.pk},
+        )

@@ -64,8 +64,10 @@ def systems_for(artwork: Artwork) -> list[RatingSystem]:
     systems = [FEATS_SYSTEM] if artwork.feats_ratable else []
     assessment = artwork.assessment
     if assessment is not None and assessment.rating_scales:
-        scales = tuple(Scale(_slug(s["name"]), s["name"], float(s.get("min", 0)), float(s.get("max", 5)),
-                             float(s.get("step", 1))) for s in assessment.rating_scales)
+        scales = tuple(
+            Scale(_slug(s["name"]), s["name"], float(s.get("min", 0)), float(s.get("max", 5)), float(s.get("step", 1)))
+            for s in assessment.rating_scales
+        )
         systems.append(RatingSystem(assessment.code, assessment.name, scales))
     return systems
 
@@ -80,8 +82,9 @@ def _number(scale: Scale, value: object) -> float:
     except (InvalidOperation, ValueError):
         raise ValidationError({scale.key: NOT_A_NUMBER.format(scale=scale.name, value=value)}) from None
     if not (Decimal(str(scale.low)) <= number <= Decimal(str(scale.high))):
-        raise ValidationError({scale.key: OUT_OF_RANGE.format(scale=scale.name, value=value, low=scale.low,
-                                                               high=scale.high)})
+        raise ValidationError(
+            {scale.key: OUT_OF_RANGE.format(scale=scale.name, value=value, low=scale.low, high=scale.high)}
+        )
     if (number - Decimal(str(scale.low))) % Decimal(str(scale.step)) != 0:
         raise ValidationError({scale.key: OFF_STEP.format(scale=scale.name, step=scale.step)})
     return float(number)
@@ -109,10 +112,17 @@ def clean_scores(system: RatingSystem, scores: dict[str, object]) -> dict[str, f
 
 
 def rating_hash(rating: Rating) -> str:
-    canonical = json.dumps({
-        "artwork": rating.artwork_id, "system": rating.system, "rater": rating.rater_id,
-        "scores": {k: rating.scores[k] for k in sorted(rating.scores)}, "comment": rating.comment,
-    }, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        {
+            "artwork": rating.artwork_id,
+            "system": rating.system,
+            "rater": rating.rater_id,
+            "scores": {k: rating.scores[k] for k in sorted(rating.scores)},
+            "comment": rating.comment,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -137,6 +147,11 @@ def rating_sign(*, by: User, artwork: Artwork, system: str, scores: dict[str, ob
     rating.content_hash = rating_hash(rating)
     with transaction.atomic():
         rating.save()
-        audit.record(actor=by, action=ArtworkAction.ARTWORK_RATING_SIGN, obj=rating, client_ids=[artwork.client_id],
-                     detail={"artwork": artwork.pk, "system": system})
+        audit.record(
+            actor=by,
+            action=ArtworkAction.ARTWORK_RATING_SIGN,
+            obj=rating,
+            client_ids=[artwork.client_id],
+            detail={"artwork": artwork.pk, "system": system},
+        )
     return rating

@@ -14,7 +14,13 @@ from artchart.artworks.models import FEATS_SCALES, Analysis, Artwork, Assessment
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
 from artchart.tests.factories import (
-    CareTeamFactory, ClientFactory, SessionFactory, _at, artwork_with_photo, jpeg_bytes, photo_upload,
+    CareTeamFactory,
+    ClientFactory,
+    SessionFactory,
+    _at,
+    artwork_with_photo,
+    jpeg_bytes,
+    photo_upload,
     record_consent,
 )
 
@@ -52,17 +58,31 @@ def ppat_artwork(consented, therapist):
 # --- create ------------------------------------------------------------------------------------------
 
 
-def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_analysis(client, consented,
-                                                                                      therapist, settings):
+def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_analysis(
+    client, consented, therapist, settings
+):
     session = SessionFactory(client=consented, therapist=therapist, starts_at=_at(dt.date(2026, 3, 4)))
-    inquiry = [{"question": "What is happening?", "answer": "Picking apples with my sister."},
-               {"question": "Anything else?", "answer": ""}]
-    response = client.post(_base(consented), {
-        "photos": [photo_upload("front.jpg", seed=1), photo_upload("back.jpg", seed=2, colour=(30, 90, 190))],
-        "captions": ["front", "back"], "title": "Orchard", "statement": "My sister and me", "media": "crayon",
-        "assessment": "ppat", "session": session.pk, "time_taken_minutes": "18", "time_limit_minutes": "20",
-        "protocol_variant": "12 markers", "inquiry": json.dumps(inquiry),
-    }, headers=_headers(therapist))
+    inquiry = [
+        {"question": "What is happening?", "answer": "Picking apples with my sister."},
+        {"question": "Anything else?", "answer": ""},
+    ]
+    response = client.post(
+        _base(consented),
+        {
+            "photos": [photo_upload("front.jpg", seed=1), photo_upload("back.jpg", seed=2, colour=(30, 90, 190))],
+            "captions": ["front", "back"],
+            "title": "Orchard",
+            "statement": "My sister and me",
+            "media": "crayon",
+            "assessment": "ppat",
+            "session": session.pk,
+            "time_taken_minutes": "18",
+            "time_limit_minutes": "20",
+            "protocol_variant": "12 markers",
+            "inquiry": json.dumps(inquiry),
+        },
+        headers=_headers(therapist),
+    )
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -100,10 +120,14 @@ def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_a
 
 def test_create_with_a_bad_file_is_refused_naming_it_and_stores_nothing(client, consented, therapist, settings):
     before = _files(settings.MEDIA_ROOT)
-    response = client.post(_base(consented), {
-        "photos": [photo_upload("good.jpg"), photo_upload("notes.jpg", b"Dear diary, today I drew.")],
-        "title": "Two pieces",
-    }, headers=_headers(therapist))
+    response = client.post(
+        _base(consented),
+        {
+            "photos": [photo_upload("good.jpg"), photo_upload("notes.jpg", b"Dear diary, today I drew.")],
+            "title": "Two pieces",
+        },
+        headers=_headers(therapist),
+    )
 
     assert response.status_code == 400, response.content
     messages = response.json()["errors"]["photos"]
@@ -118,16 +142,19 @@ def test_create_needs_at_least_one_photo_and_valid_fields(client, consented, the
     no_photo = client.post(_base(consented), {"title": "Nothing"}, headers=headers)
     assert no_photo.status_code == 400 and "photos" in no_photo.json()["errors"]
 
-    bad = client.post(_base(consented), {"photos": [photo_upload()], "assessment": "nope", "inquiry": "[{"},
-                      headers=headers)
+    bad = client.post(
+        _base(consented), {"photos": [photo_upload()], "assessment": "nope", "inquiry": "[{"}, headers=headers
+    )
     assert bad.status_code == 400 and "assessment" in bad.json()["errors"]
 
     future = client.post(_base(consented), {"photos": [photo_upload()], "made_on": "2099-01-01"}, headers=headers)
     assert future.status_code == 400 and "made_on" in future.json()["errors"]
-    broken_inquiry = client.post(_base(consented), {"photos": [photo_upload()], "assessment": "ppat",
-                                                    "inquiry": "not json"}, headers=headers)
-    assert broken_inquiry.json()["errors"] == {"inquiry": [
-        'Send the inquiry as a JSON list of {"question": "…", "answer": "…"}.']}
+    broken_inquiry = client.post(
+        _base(consented), {"photos": [photo_upload()], "assessment": "ppat", "inquiry": "not json"}, headers=headers
+    )
+    assert broken_inquiry.json()["errors"] == {
+        "inquiry": ['Send the inquiry as a JSON list of {"question": "…", "answer": "…"}.']
+    }
     assert not Artwork.objects.exists() and not InquiryItem.objects.exists()
 
 
@@ -164,7 +191,9 @@ def test_list_filters_and_its_queries_do_not_grow_with_the_artworks(client, cons
     assert len(response.json()["results"]) == 6
     assert len(many) <= len(few)
 
-    assert [a["media"] for a in client.get(_base(consented), {"media": "paint"}, headers=headers).json()["results"]] == ["paint"]
+    assert [
+        a["media"] for a in client.get(_base(consented), {"media": "paint"}, headers=headers).json()["results"]
+    ] == ["paint"]
     by_code = client.get(_base(consented), {"assessment": "ppat"}, headers=headers).json()["results"]
     assert [a["assessment"] for a in by_code] == ["ppat"]
     assert client.get(_base(consented), {"assessment": "nope"}, headers=headers).status_code == 400
@@ -182,29 +211,36 @@ def test_detail_shows_fields_photos_ratings_and_consent(client, ppat_artwork, th
 def test_update_changes_only_what_is_sent_and_refuses_bad_input(client, ppat_artwork, therapist):
     url = f"{_base(ppat_artwork.client)}/{ppat_artwork.pk}"
     headers = _headers(therapist)
-    response = client.patch(url, json.dumps({"observations": "Strong diagonal", "inquiry": [
-        {"question": "Who is this?", "answer": "Me"}]}), content_type="application/json", headers=headers)
+    response = client.patch(
+        url,
+        json.dumps({"observations": "Strong diagonal", "inquiry": [{"question": "Who is this?", "answer": "Me"}]}),
+        content_type="application/json",
+        headers=headers,
+    )
     assert response.status_code == 200, response.content
     assert response.json()["observations"] == "Strong diagonal" and response.json()["title"] == "Apple tree"
     assert response.json()["inquiry"] == [{"question": "Who is this?", "answer": "Me"}]
 
     other = SessionFactory(client=ClientFactory(site=ppat_artwork.client.site), starts_at=_at(dt.date(2026, 1, 5)))
-    refused = client.patch(url, json.dumps({"title": "Changed", "session": other.pk}),
-                           content_type="application/json", headers=headers)
+    refused = client.patch(
+        url, json.dumps({"title": "Changed", "session": other.pk}), content_type="application/json", headers=headers
+    )
     assert refused.status_code == 400 and "session" in refused.json()["errors"]
     ppat_artwork.refresh_from_db()
     assert ppat_artwork.title == "Apple tree" and ppat_artwork.session_id is None
 
-    cleared = client.patch(url, json.dumps({"assessment": None, "inquiry": []}), content_type="application/json",
-                           headers=headers)
+    cleared = client.patch(
+        url, json.dumps({"assessment": None, "inquiry": []}), content_type="application/json", headers=headers
+    )
     assert cleared.status_code == 200 and cleared.json()["assessment"] is None
 
 
 def test_photos_add_adds_sides_and_a_retried_upload_is_not_a_duplicate(client, ppat_artwork, therapist):
     url = f"{_base(ppat_artwork.client)}/{ppat_artwork.pk}/photos"
     data = jpeg_bytes(seed=9, colour=(40, 150, 60))
-    first = client.post(url, {"photos": [photo_upload("left.jpg", data)], "captions": ["left side"]},
-                        headers=_headers(therapist))
+    first = client.post(
+        url, {"photos": [photo_upload("left.jpg", data)], "captions": ["left side"]}, headers=_headers(therapist)
+    )
     assert first.status_code == 201, first.content
     assert [p["caption"] for p in first.json()] == ["left side"]
     again = client.post(url, {"photos": [photo_upload("left.jpg", data)]}, headers=_headers(therapist))
@@ -215,8 +251,7 @@ def test_photos_add_adds_sides_and_a_retried_upload_is_not_a_duplicate(client, p
 # --- downloads ------------------------------------------------------------------------------------------
 
 
-def test_download_is_not_found_for_an_outsider_or_a_photo_of_another_piece(client, ppat_artwork, therapist,
-                                                                          therapist2):
+def test_download_is_not_found_for_an_outsider_or_a_photo_of_another_piece(client, ppat_artwork, therapist, therapist2):
     photo = ppat_artwork.photos.get()
     url = f"{_base(ppat_artwork.client)}/{ppat_artwork.pk}/photos/{photo.pk}/original"
     assert client.get(url, headers=_headers(therapist2)).status_code == 404
@@ -253,15 +288,21 @@ def test_ratings_are_signed_once_checked_and_limited_to_raters(client, ppat_artw
     again = client.post(url, json.dumps(payload), content_type="application/json", headers=_headers(therapist))
     assert again.status_code == 409 and "final" in again.json()["message"]
 
-    out_of_range = client.post(url, json.dumps({**payload, "scores": {**_scores(), "space": 7}}),
-                               content_type="application/json", headers=_headers(intern))
+    out_of_range = client.post(
+        url,
+        json.dumps({**payload, "scores": {**_scores(), "space": 7}}),
+        content_type="application/json",
+        headers=_headers(intern),
+    )
     assert out_of_range.status_code == 400
     assert "is outside 0–5" in out_of_range.json()["errors"]["space"][0]
 
     viewer = client.post(url, json.dumps(payload), content_type="application/json", headers=_headers(teamviewer))
     assert viewer.status_code == 403
-    assert client.post(url, json.dumps(payload), content_type="application/json",
-                       headers=_headers(intern)).status_code == 201
+    assert (
+        client.post(url, json.dumps(payload), content_type="application/json", headers=_headers(intern)).status_code
+        == 201
+    )
 
     listed = client.get(url, headers=_headers(therapist)).json()["results"]
     assert [r["rater_name"] for r in listed] == ["Tess Rivera", "Ian Novak"] and all(r["intact"] for r in listed)
@@ -272,7 +313,11 @@ def test_ratings_are_signed_once_checked_and_limited_to_raters(client, ppat_artw
 
 def test_a_piece_without_an_assessment_cannot_be_rated(client, consented, therapist):
     artwork = artwork_with_photo(by=therapist, client=consented, seed=8)
-    response = client.post(f"{_base(consented)}/{artwork.pk}/ratings", json.dumps({"scores": _scores()}),
-                           content_type="application/json", headers=_headers(therapist))
+    response = client.post(
+        f"{_base(consented)}/{artwork.pk}/ratings",
+        json.dumps({"scores": _scores()}),
+        content_type="application/json",
+        headers=_headers(therapist),
+    )
     assert response.status_code == 400 and "system" in response.json()["errors"]
     assert not Rating.objects.exists()

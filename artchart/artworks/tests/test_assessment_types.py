@@ -14,17 +14,29 @@ from artchart.core.models import AuditEvent
 
 def test_admin_adds_an_assessment_with_its_own_scales(client, admin):
     client.force_login(admin)
-    response = client.post(reverse("artworks:assessment_type_create"), {
-        "name": "Bridge drawing (FEATS-adapted)", "task": "Draw a bridge from some place to some place.",
-        "feats_ratable": "on", "rating_scales": "Direction, 0, 2, 1\nSelf placement, 0, 4, 0.5", "is_active": "on"})
+    response = client.post(
+        reverse("artworks:assessment_type_create"),
+        {
+            "name": "Bridge drawing (FEATS-adapted)",
+            "task": "Draw a bridge from some place to some place.",
+            "feats_ratable": "on",
+            "rating_scales": "Direction, 0, 2, 1\nSelf placement, 0, 4, 0.5",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     made = AssessmentType.objects.get(organization=admin.organization)
     assert made.code == "bridge-drawing-feats-adapted" and made.feats_ratable
-    assert made.rating_scales == [{"name": "Direction", "min": 0, "max": 2, "step": 1},
-                                  {"name": "Self placement", "min": 0, "max": 4, "step": 0.5}]
+    assert made.rating_scales == [
+        {"name": "Direction", "min": 0, "max": 2, "step": 1},
+        {"name": "Self placement", "min": 0, "max": 4, "step": 0.5},
+    ]
     assert AuditEvent.objects.filter(action="assessment_type.create", object_id=str(made.pk)).exists()
     page = client.get(reverse("artworks:assessment_type_list"))
-    assert "Bridge drawing (FEATS-adapted)" in page.content.decode() and "Diagnostic Drawing Series" in page.content.decode()
+    assert (
+        "Bridge drawing (FEATS-adapted)" in page.content.decode()
+        and "Diagnostic Drawing Series" in page.content.decode()
+    )
 
 
 @pytest.mark.parametrize("text", ["Direction", "Direction, zero, 2", "Direction, 3, 2, 1", "Direction, 0, 2, 5"])
@@ -53,8 +65,9 @@ def test_feats_is_a_reserved_name(admin):
 
 def test_own_scales_become_a_rating_system(admin, therapist, client_record):
     own = assessment_type_create(by=admin, name="Mandala check", rating_scales=parse_scales("Balance, 1, 5, 1"))
-    artwork = Artwork(client=client_record, assessment=own, made_on=client_record.created_at.date(),
-                      created_by=therapist)
+    artwork = Artwork(
+        client=client_record, assessment=own, made_on=client_record.created_at.date(), created_by=therapist
+    )
     systems = systems_for(artwork)
     assert [s.code for s in systems] == ["mandala-check"]
     assert systems[0].scales[0].name == "Balance" and systems[0].scales[0].high == 5

@@ -78,8 +78,9 @@ def test_ppats_at_intake_and_later_are_rated_on_feats_by_two_raters(demo_output)
         first, second = ppats.filter(client_id=client_id).order_by("made_on")
         assert first.made_on < second.made_on
 
-    table = agreement_table(Artwork.objects.filter(assessment__code="ppat").prefetch_related(
-        "ratings__rater", "photos__analyses"))
+    table = agreement_table(
+        Artwork.objects.filter(assessment__code="ppat").prefetch_related("ratings__rater", "photos__analyses")
+    )
     pair = next(p for p in table.pairs if "computer" not in (p.first, p.second))
     assert pair.artworks == 6
     assert any("computer" in (p.first, p.second) for p in table.pairs)

@@ -45,8 +45,7 @@ def consented(client_record, therapist):
 
 def test_imports_each_picture_as_one_artwork_and_skips_the_text_file(folder, consented, therapist):
     before = AuditEvent.objects.count()
-    out, err = _run(folder, "--client", consented.pk, "--by", "therapist", "--media", "pencil",
-                    "--assessment", "ppat")
+    out, err = _run(folder, "--client", consented.pk, "--by", "therapist", "--media", "pencil", "--assessment", "ppat")
 
     assert "3 imported, 0 already there, 0 refused, 1 skipped" in out
     assert "skipped: notes.txt (not a picture)" in out
@@ -60,10 +59,16 @@ def test_imports_each_picture_as_one_artwork_and_skips_the_text_file(folder, con
     assert all(a.created_by == therapist for a in artworks)
     assert set(Photo.objects.values_list("analysis_status", flat=True)) == {"ready"}
     assert set(Photo.objects.values_list("original_name", flat=True)) == {
-        "a_family_tree.jpg", "IMG_2041.jpg", "c-safe-place.jpg"}
+        "a_family_tree.jpg",
+        "IMG_2041.jpg",
+        "c-safe-place.jpg",
+    }
     # One event per artwork, the service's; the analysis task's own events aside, nothing else.
-    actions = list(AuditEvent.objects.filter(seq__gt=before).exclude(action="artwork.photo_analysed")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(seq__gt=before)
+        .exclude(action="artwork.photo_analysed")
+        .values_list("action", flat=True)
+    )
     assert actions == ["artwork.create"] * 3
 
 
@@ -88,8 +93,7 @@ def test_the_summary_names_the_refused_file(folder, consented):
     (folder / "b_broken.jpg").write_bytes(b"<html>not a picture</html>")
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError):
-        call_command("import", str(folder), "--client", str(consented.pk), "--by", "therapist", stdout=out,
-                     stderr=err)
+        call_command("import", str(folder), "--client", str(consented.pk), "--by", "therapist", stdout=out, stderr=err)
     assert "3 imported, 0 already there, 1 refused" in out.getvalue()
     assert "refused: b_broken.jpg:" in out.getvalue()
 
@@ -100,15 +104,19 @@ def test_files_go_into_a_session_of_the_client(folder, consented, therapist):
     assert set(Artwork.objects.values_list("session_id", flat=True)) == {session.pk}
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--by", "therapist2"], "is not on the care team"),
-    (["--by", "teamviewer"], "may not record artwork"),
-    (["--by", "nobody"], "No active user is called nobody"),
-    (["--by", "therapist", "--assessment", "xyz"], "No assessment 'xyz'"),
-    (["--by", "therapist", "--session", "999999"], "is not one of"),
-])
-def test_refuses_before_any_file_who_may_not_or_what_does_not_exist(folder, consented, therapist2, teamviewer,
-                                                                   args, message):
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--by", "therapist2"], "is not on the care team"),
+        (["--by", "teamviewer"], "may not record artwork"),
+        (["--by", "nobody"], "No active user is called nobody"),
+        (["--by", "therapist", "--assessment", "xyz"], "No assessment 'xyz'"),
+        (["--by", "therapist", "--session", "999999"], "is not one of"),
+    ],
+)
+def test_refuses_before_any_file_who_may_not_or_what_does_not_exist(
+    folder, consented, therapist2, teamviewer, args, message
+):
     with pytest.raises(CommandError, match=message):
         _run(folder, "--client", consented.pk, *args)
     assert not Artwork.objects.exists()

@@ -12,7 +12,12 @@ from django.urls import reverse
 from artchart.artworks.models import AnalysisStatus, Artwork, AssessmentType, Photo
 from artchart.artworks.services.ratings import rating_sign
 from artchart.tests.factories import (
-    ConsentFactory, SessionFactory, artwork_with_photo, jpeg_bytes, photo_upload, record_consent,
+    ConsentFactory,
+    SessionFactory,
+    artwork_with_photo,
+    jpeg_bytes,
+    photo_upload,
+    record_consent,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +43,9 @@ def feats_scores(value=3):
 
 def test_timeline_lists_pieces_oldest_first_with_thumbnails(client, therapist, client_record):
     artwork_with_photo(by=therapist, client=client_record, seed=1, title="Later", made_on=dt.date(2026, 3, 2))
-    first = artwork_with_photo(by=therapist, client=client_record, seed=2, title="Earlier",
-                               made_on=dt.date(2026, 1, 20), assessment=ppat())
+    first = artwork_with_photo(
+        by=therapist, client=client_record, seed=2, title="Earlier", made_on=dt.date(2026, 1, 20), assessment=ppat()
+    )
     client.force_login(therapist)
     response = client.get(reverse("artworks:timeline", args=[client_record.pk]))
     body = response.content.decode()
@@ -56,12 +62,30 @@ def test_timeline_lists_pieces_oldest_first_with_thumbnails(client, therapist, c
 def test_timeline_filters_by_media_assessment_and_session(client, therapist, client_record):
     session = SessionFactory(client=client_record, therapist=therapist)
     record_consent(client_record, therapist)
-    Artwork.objects.create(client=client_record, title="Clay bowl", media="clay", dimension="3d",
-                           made_on=dt.date(2026, 1, 5), created_by=therapist)
-    Artwork.objects.create(client=client_record, title="PPAT drawing", media="marker", assessment=ppat(),
-                           made_on=dt.date(2026, 1, 6), created_by=therapist)
-    Artwork.objects.create(client=client_record, title="Session piece", media="paint", session=session,
-                           made_on=session.starts_at.date(), created_by=therapist)
+    Artwork.objects.create(
+        client=client_record,
+        title="Clay bowl",
+        media="clay",
+        dimension="3d",
+        made_on=dt.date(2026, 1, 5),
+        created_by=therapist,
+    )
+    Artwork.objects.create(
+        client=client_record,
+        title="PPAT drawing",
+        media="marker",
+        assessment=ppat(),
+        made_on=dt.date(2026, 1, 6),
+        created_by=therapist,
+    )
+    Artwork.objects.create(
+        client=client_record,
+        title="Session piece",
+        media="paint",
+        session=session,
+        made_on=session.starts_at.date(),
+        created_by=therapist,
+    )
     client.force_login(therapist)
     url = reverse("artworks:timeline", args=[client_record.pk])
     body = client.get(url, {"media": "clay"}).content.decode()
@@ -100,7 +124,7 @@ def test_create_form_offers_several_photos_and_the_tablet_camera(client, therapi
     response = client.get(reverse("artworks:create", args=[client_record.pk]), {"session": session.pk})
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'multiple' in body and 'accept="image/*"' in body and 'capture="environment"' in body
+    assert "multiple" in body and 'accept="image/*"' in body and 'capture="environment"' in body
     assert f'<option value="{session.pk}" selected>' in body
     assert 'name="question-0"' in body and 'name="answer-2"' in body
     assert 'enctype="multipart/form-data"' in body
@@ -109,15 +133,26 @@ def test_create_form_offers_several_photos_and_the_tablet_camera(client, therapi
 def test_create_records_a_piece_with_photos_and_inquiry(client, therapist, client_record):
     record_consent(client_record, therapist)
     client.force_login(therapist)
-    response = client.post(reverse("artworks:create", args=[client_record.pk]), {
-        "title": "House in the rain", "made_on": "2026-02-01", "media": "marker", "dimension": "2d",
-        "disposition": "in_studio", "assessment": ppat().pk, "time_taken_minutes": "18",
-        "statement": "It's my grandmother's house.", "question-0": "Who lives here?", "answer-0": "My gran.",
-        "photos": [photo_upload("front.jpg", seed=1), photo_upload("back.jpg", seed=2)],
-    })
+    response = client.post(
+        reverse("artworks:create", args=[client_record.pk]),
+        {
+            "title": "House in the rain",
+            "made_on": "2026-02-01",
+            "media": "marker",
+            "dimension": "2d",
+            "disposition": "in_studio",
+            "assessment": ppat().pk,
+            "time_taken_minutes": "18",
+            "statement": "It's my grandmother's house.",
+            "question-0": "Who lives here?",
+            "answer-0": "My gran.",
+            "photos": [photo_upload("front.jpg", seed=1), photo_upload("back.jpg", seed=2)],
+        },
+    )
     artwork = Artwork.objects.get(title="House in the rain")
     assert response.status_code == 302 and response["Location"] == reverse(
-        "artworks:detail", args=[client_record.pk, artwork.pk])
+        "artworks:detail", args=[client_record.pk, artwork.pk]
+    )
     assert artwork.photos.count() == 2 and artwork.photos.filter(is_primary=True).count() == 1
     assert list(artwork.inquiry.values_list("question", "answer")) == [("Who lives here?", "My gran.")]
 
@@ -125,10 +160,17 @@ def test_create_records_a_piece_with_photos_and_inquiry(client, therapist, clien
 def test_create_with_a_hostile_file_stores_nothing_and_names_it(client, therapist, client_record, settings):
     record_consent(client_record, therapist)
     client.force_login(therapist)
-    response = client.post(reverse("artworks:create", args=[client_record.pk]), {
-        "title": "Sneaky", "made_on": "2026-02-01", "media": "marker", "dimension": "2d", "disposition": "in_studio",
-        "photos": [photo_upload("good.jpg"), photo_upload("evil.jpg", b"<html><script>alert(1)</script></html>")],
-    })
+    response = client.post(
+        reverse("artworks:create", args=[client_record.pk]),
+        {
+            "title": "Sneaky",
+            "made_on": "2026-02-01",
+            "media": "marker",
+            "dimension": "2d",
+            "disposition": "in_studio",
+            "photos": [photo_upload("good.jpg"), photo_upload("evil.jpg", b"<html><script>alert(1)</script></html>")],
+        },
+    )
     assert response.status_code == 400
     assert "evil.jpg" in response.content.decode()
     assert not Artwork.objects.exists() and not Photo.objects.exists()
@@ -137,10 +179,16 @@ def test_create_with_a_hostile_file_stores_nothing_and_names_it(client, therapis
 
 def test_create_without_record_consent_says_so(client, therapist, client_record):
     client.force_login(therapist)
-    response = client.post(reverse("artworks:create", args=[client_record.pk]), {
-        "made_on": "2026-02-01", "media": "marker", "dimension": "2d", "disposition": "in_studio",
-        "photos": [photo_upload()],
-    })
+    response = client.post(
+        reverse("artworks:create", args=[client_record.pk]),
+        {
+            "made_on": "2026-02-01",
+            "media": "marker",
+            "dimension": "2d",
+            "disposition": "in_studio",
+            "photos": [photo_upload()],
+        },
+    )
     assert response.status_code == 400
     assert "no consent in force to photograph" in response.content.decode()
     assert not Artwork.objects.exists()
@@ -148,36 +196,64 @@ def test_create_without_record_consent_says_so(client, therapist, client_record)
 
 def test_create_with_a_future_date_is_refused(client, therapist, client_record):
     client.force_login(therapist)
-    response = client.post(reverse("artworks:create", args=[client_record.pk]), {
-        "made_on": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "media": "marker", "dimension": "2d",
-        "disposition": "in_studio"})
+    response = client.post(
+        reverse("artworks:create", args=[client_record.pk]),
+        {
+            "made_on": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
+            "media": "marker",
+            "dimension": "2d",
+            "disposition": "in_studio",
+        },
+    )
     assert response.status_code == 400 and not Artwork.objects.exists()
 
 
 def test_edit_changes_details_and_inquiry(client, therapist, client_record):
-    artwork = artwork_with_photo(by=therapist, client=client_record, title="Old title", assessment=ppat(),
-                                 inquiry=[("First question", "answer")])
+    artwork = artwork_with_photo(
+        by=therapist, client=client_record, title="Old title", assessment=ppat(), inquiry=[("First question", "answer")]
+    )
     client.force_login(therapist)
     url = reverse("artworks:edit", args=[client_record.pk, artwork.pk])
     body = client.get(url).content.decode()
     assert 'value="First question"' in body
-    response = client.post(url, {
-        "title": "New title", "made_on": "2026-02-10", "media": "crayon", "dimension": "2d",
-        "disposition": "with_client", "assessment": ppat().pk, "question-0": "First question",
-        "answer-0": "a better answer", "question-1": "Second?", "answer-1": "yes"})
+    response = client.post(
+        url,
+        {
+            "title": "New title",
+            "made_on": "2026-02-10",
+            "media": "crayon",
+            "dimension": "2d",
+            "disposition": "with_client",
+            "assessment": ppat().pk,
+            "question-0": "First question",
+            "answer-0": "a better answer",
+            "question-1": "Second?",
+            "answer-1": "yes",
+        },
+    )
     assert response.status_code == 302
     artwork.refresh_from_db()
     assert artwork.title == "New title" and artwork.media == "crayon"
     assert list(artwork.inquiry.values_list("question", "answer")) == [
-        ("First question", "a better answer"), ("Second?", "yes")]
+        ("First question", "a better answer"),
+        ("Second?", "yes"),
+    ]
 
 
 def test_edit_with_bad_input_changes_nothing(client, therapist, client_record):
     artwork = artwork_with_photo(by=therapist, client=client_record, title="Kept")
     client.force_login(therapist)
-    response = client.post(reverse("artworks:edit", args=[client_record.pk, artwork.pk]), {
-        "title": "Changed", "made_on": "2026-02-10", "media": "marker", "dimension": "3d",
-        "disposition": "in_studio", "assessment": ppat().pk})
+    response = client.post(
+        reverse("artworks:edit", args=[client_record.pk, artwork.pk]),
+        {
+            "title": "Changed",
+            "made_on": "2026-02-10",
+            "media": "marker",
+            "dimension": "3d",
+            "disposition": "in_studio",
+            "assessment": ppat().pk,
+        },
+    )
     assert response.status_code == 400
     assert "recorded without one" in response.content.decode()
     artwork.refresh_from_db()
@@ -188,8 +264,14 @@ def test_edit_with_bad_input_changes_nothing(client, therapist, client_record):
 
 
 def test_artwork_page_shows_photos_analysis_and_consent(client, therapist, client_record):
-    artwork = artwork_with_photo(by=therapist, client=client_record, title="Apple picking", assessment=ppat(),
-                                 statement="The tree is me.", observations="Worked steadily.")
+    artwork = artwork_with_photo(
+        by=therapist,
+        client=client_record,
+        title="Apple picking",
+        assessment=ppat(),
+        statement="The tree is me.",
+        observations="Worked steadily.",
+    )
     photo = artwork.photos.get()
     client.force_login(therapist)
     response = client.get(reverse("artworks:detail", args=[client_record.pk, artwork.pk]))
@@ -253,16 +335,17 @@ def test_photo_status_of_a_photo_of_another_artwork_is_404(client, therapist, cl
     assert client.get(url).status_code == 404
 
 
-def test_artwork_page_queries_do_not_grow_with_photos_and_ratings(client, therapist, intern, supervisor,
-                                                                  client_record):
+def test_artwork_page_queries_do_not_grow_with_photos_and_ratings(client, therapist, intern, supervisor, client_record):
     artwork = artwork_with_photo(by=therapist, client=client_record, assessment=ppat())
     client.force_login(therapist)
     url = reverse("artworks:detail", args=[client_record.pk, artwork.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    client.post(reverse("artworks:photos_add", args=[client_record.pk, artwork.pk]),
-                {"photos": [photo_upload("a.jpg", seed=5), photo_upload("b.jpg", seed=6)]})
+    client.post(
+        reverse("artworks:photos_add", args=[client_record.pk, artwork.pk]),
+        {"photos": [photo_upload("a.jpg", seed=5), photo_upload("b.jpg", seed=6)]},
+    )
     rating_sign(by=intern, artwork=artwork, system="feats", scores=feats_scores(2))
     rating_sign(by=supervisor, artwork=artwork, system="feats", scores=feats_scores(4))
     with CaptureQueriesContext(connection) as many:
@@ -270,8 +353,9 @@ def test_artwork_page_queries_do_not_grow_with_photos_and_ratings(client, therap
     assert len(many) == len(few)
 
 
-def test_a_supervisor_without_supervision_consent_sees_no_pictures(client, therapist, supervisor, intern,
-                                                                   client_record):
+def test_a_supervisor_without_supervision_consent_sees_no_pictures(
+    client, therapist, supervisor, intern, client_record
+):
     artwork = artwork_with_photo(by=therapist, client=client_record)
     client.force_login(supervisor)
     body = client.get(reverse("artworks:detail", args=[client_record.pk, artwork.pk])).content.decode()
@@ -288,8 +372,10 @@ def test_a_supervisor_without_supervision_consent_sees_no_pictures(client, thera
 def test_photos_add_and_make_primary(client, therapist, client_record):
     artwork = artwork_with_photo(by=therapist, client=client_record, seed=1)
     client.force_login(therapist)
-    response = client.post(reverse("artworks:photos_add", args=[client_record.pk, artwork.pk]),
-                           {"photos": [photo_upload("side.jpg", seed=9)]})
+    response = client.post(
+        reverse("artworks:photos_add", args=[client_record.pk, artwork.pk]),
+        {"photos": [photo_upload("side.jpg", seed=9)]},
+    )
     assert response.status_code == 302
     side = artwork.photos.get(original_name="side.jpg")
     assert not side.is_primary
@@ -302,8 +388,11 @@ def test_photos_add_with_a_bad_file_adds_nothing(client, therapist, client_recor
     artwork = artwork_with_photo(by=therapist, client=client_record, seed=1)
     before = media_files(settings)
     client.force_login(therapist)
-    response = client.post(reverse("artworks:photos_add", args=[client_record.pk, artwork.pk]),
-                           {"photos": [photo_upload("ok.jpg", seed=3), photo_upload("empty.jpg", b"")]}, follow=True)
+    response = client.post(
+        reverse("artworks:photos_add", args=[client_record.pk, artwork.pk]),
+        {"photos": [photo_upload("ok.jpg", seed=3), photo_upload("empty.jpg", b"")]},
+        follow=True,
+    )
     assert "empty.jpg" in response.content.decode()
     assert artwork.photos.count() == 1 and media_files(settings) == before
 

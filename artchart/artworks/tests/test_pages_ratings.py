@@ -120,8 +120,7 @@ def test_withdrawing_a_grant_takes_the_piece_out(client, therapist, client_recor
     ConsentFactory(client=client_record, kind="exhibit", recorded_by=therapist)
     grant = grant_add(by=therapist, artwork=artwork, scope="exhibit", granted_on="2026-02-11")
     client.force_login(therapist)
-    response = client.post(reverse("artworks:grant_revoke", args=[client_record.pk, artwork.pk, grant.pk]),
-                           follow=True)
+    response = client.post(reverse("artworks:grant_revoke", args=[client_record.pk, artwork.pk, grant.pk]), follow=True)
     grant.refresh_from_db()
     assert grant.revoked_on is not None
     assert "Exhibit in a showcase: no" in response.content.decode()
@@ -146,8 +145,12 @@ def test_a_grant_of_another_piece_is_404(client, therapist, client_record):
 def _rated(by_values, therapist, client_record, seed):
     artwork = artwork_with_photo(by=therapist, client=client_record, seed=seed, assessment=ppat())
     for person, value in by_values:
-        rating_sign(by=person, artwork=artwork, system="feats",
-                    scores={key: value if i % 2 else max(0, value - 1) for i, (key, _) in enumerate(FEATS_SCALES)})
+        rating_sign(
+            by=person,
+            artwork=artwork,
+            system="feats",
+            scores={key: value if i % 2 else max(0, value - 1) for i, (key, _) in enumerate(FEATS_SCALES)},
+        )
     return artwork
 
 

@@ -8,8 +8,14 @@ from django.utils import timezone
 
 from artchart.artworks.models import Artwork, Photo
 from artchart.tests.factories import (
-    AttendanceFactory, CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory, SessionFactory,
-    photo_upload, record_consent,
+    AttendanceFactory,
+    CareTeamFactory,
+    ClientFactory,
+    GroupFactory,
+    GroupMembershipFactory,
+    SessionFactory,
+    photo_upload,
+    record_consent,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +54,14 @@ def test_group_upload_files_one_piece_per_file_to_each_member(client, therapist,
     session, members = group_session
     maya, jon = members["maya"], members["jon"]
     client.force_login(therapist)
-    response = client.post(reverse("artworks:session_upload", args=[session.pk]), {
-        f"photos-{maya.pk}": [photo_upload("m1.jpg", seed=1), photo_upload("m2.jpg", seed=2)],
-        f"camera-{jon.pk}": photo_upload("j.jpg", seed=3), f"title-{jon.pk}": "Bridge",
-    })
+    response = client.post(
+        reverse("artworks:session_upload", args=[session.pk]),
+        {
+            f"photos-{maya.pk}": [photo_upload("m1.jpg", seed=1), photo_upload("m2.jpg", seed=2)],
+            f"camera-{jon.pk}": photo_upload("j.jpg", seed=3),
+            f"title-{jon.pk}": "Bridge",
+        },
+    )
     assert response.status_code == 302
     assert Artwork.objects.filter(client=maya, session=session).count() == 2
     jons = Artwork.objects.get(client=jon)
@@ -59,15 +69,20 @@ def test_group_upload_files_one_piece_per_file_to_each_member(client, therapist,
     assert jons.made_on == timezone.localtime(session.starts_at).date()
 
 
-def test_a_refused_file_stores_nothing_for_its_row_and_says_which_rows_were_saved(client, therapist,
-                                                                                group_session):
+def test_a_refused_file_stores_nothing_for_its_row_and_says_which_rows_were_saved(client, therapist, group_session):
     session, members = group_session
     maya, jon = members["maya"], members["jon"]
     client.force_login(therapist)
-    response = client.post(reverse("artworks:session_upload", args=[session.pk]), {
-        f"photos-{maya.pk}": [photo_upload("fine.jpg", seed=1), photo_upload("drawing.jpg", b"%PDF-1.4 not a photo")],
-        f"photos-{jon.pk}": [photo_upload("j.jpg", seed=3)],
-    })
+    response = client.post(
+        reverse("artworks:session_upload", args=[session.pk]),
+        {
+            f"photos-{maya.pk}": [
+                photo_upload("fine.jpg", seed=1),
+                photo_upload("drawing.jpg", b"%PDF-1.4 not a photo"),
+            ],
+            f"photos-{jon.pk}": [photo_upload("j.jpg", seed=3)],
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert "drawing.jpg" in body and "Nothing filed for Maya Lopez" in body
@@ -104,8 +119,9 @@ def test_the_session_page_shows_its_artwork_and_the_add_link(client, therapist, 
     from artchart.tests.factories import artwork_with_photo
 
     session = SessionFactory(client=client_record, therapist=therapist)
-    artwork = artwork_with_photo(by=therapist, client=client_record, session=session, title="Tide pool",
-                                 made_on=session.starts_at.date())
+    artwork = artwork_with_photo(
+        by=therapist, client=client_record, session=session, title="Tide pool", made_on=session.starts_at.date()
+    )
     client.force_login(therapist)
     body = client.get(reverse("therapy:session_detail", args=[session.pk])).content.decode()
     assert "Artwork made in this session" in body and "Tide pool" in body

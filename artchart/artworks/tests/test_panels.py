@@ -46,8 +46,9 @@ def test_chart_card_queries_do_not_grow_with_the_pieces(therapist, client_record
 
 def test_dashboard_lists_failed_analyses_and_the_agreement_link(client, therapist, intern, client_record):
     artwork = artwork_with_photo(by=therapist, client=client_record, title="Blurry one")
-    Photo.objects.filter(artwork=artwork).update(analysis_status=AnalysisStatus.FAILED,
-                                                 analysis_error="The photo is too dark.")
+    Photo.objects.filter(artwork=artwork).update(
+        analysis_status=AnalysisStatus.FAILED, analysis_error="The photo is too dark."
+    )
     client.force_login(therapist)
     body = client.get(reverse("dashboard")).content.decode()
     assert "Blurry one" in body and "too dark" in body

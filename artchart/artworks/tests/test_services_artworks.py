@@ -20,20 +20,29 @@ def ppat():
 
 
 def test_a_piece_under_an_assessment_keeps_protocol_time_and_inquiry(therapist, client_record):
-    artwork = artwork_create(by=therapist, client=client_record, made_on=dt.date(2026, 2, 1), assessment=ppat(),
-                             protocol_variant="12 × 18 in, 12 markers", time_taken_minutes=20,
-                             time_limit_minutes=40, inquiry=[{"question": "Tell me about it", "answer": "Apples"},
-                                                            ("", "ignored"), ("Who?", "")])
+    artwork = artwork_create(
+        by=therapist,
+        client=client_record,
+        made_on=dt.date(2026, 2, 1),
+        assessment=ppat(),
+        protocol_variant="12 × 18 in, 12 markers",
+        time_taken_minutes=20,
+        time_limit_minutes=40,
+        inquiry=[{"question": "Tell me about it", "answer": "Apples"}, ("", "ignored"), ("Who?", "")],
+    )
     assert list(artwork.inquiry.values_list("question", "answer")) == [("Tell me about it", "Apples"), ("Who?", "")]
     assert AuditEvent.objects.get(action="artwork.create").detail["assessment"] == ppat().pk
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"protocol_variant": "standard"}, "assessment"),
-    ({"assessment": "ppat", "dimension": "3d"}, "assessment"),
-    ({"assessment": "ppat", "time_taken_minutes": 60, "time_limit_minutes": 30}, "time_taken_minutes"),
-    ({"made_on": dt.date.today() + dt.timedelta(days=2)}, "made_on"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"protocol_variant": "standard"}, "assessment"),
+        ({"assessment": "ppat", "dimension": "3d"}, "assessment"),
+        ({"assessment": "ppat", "time_taken_minutes": 60, "time_limit_minutes": 30}, "time_taken_minutes"),
+        ({"made_on": dt.date.today() + dt.timedelta(days=2)}, "made_on"),
+    ],
+)
 def test_inconsistent_details_are_refused_and_nothing_is_stored(therapist, client_record, fields, field):
     fields = {"made_on": dt.date(2026, 2, 1), **fields}
     if fields.get("assessment") == "ppat":

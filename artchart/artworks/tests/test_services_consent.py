@@ -26,8 +26,9 @@ def by_scope(artwork, client):
 def test_the_newest_decision_counts(therapist, client_record):
     ConsentFactory(client=client_record, kind="research", recorded_by=therapist, signed_on=dt.date(2026, 1, 1))
     assert consent_in_force(client_record.pk, "research") is not None
-    ConsentFactory(client=client_record, kind="research", decision="refused", recorded_by=therapist,
-                   signed_on=dt.date(2026, 2, 1))
+    ConsentFactory(
+        client=client_record, kind="research", decision="refused", recorded_by=therapist, signed_on=dt.date(2026, 2, 1)
+    )
     assert consent_in_force(client_record.pk, "research") is None
     assert "research" not in scopes_in_force(client_record.pk)
 

@@ -18,7 +18,12 @@ from artchart.artworks.models import Artwork, Photo
 from artchart.artworks.services.artworks import artwork_create
 from artchart.artworks.services.photos import annotation_add, photos_add
 from artchart.tests.factories import (
-    CareTeamFactory, ClientFactory, artwork_with_photo, jpeg_bytes, photo_upload, record_consent,
+    CareTeamFactory,
+    ClientFactory,
+    artwork_with_photo,
+    jpeg_bytes,
+    photo_upload,
+    record_consent,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +36,17 @@ def stored_files(settings) -> list:
 
 def tiny_png_declaring(width: int, height: int) -> bytes:
     """A few dozen bytes whose header claims ``width`` × ``height`` pixels (a decompression bomb's shape)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_with_gps() -> bytes:
@@ -67,8 +77,12 @@ BAD_FILES = {
 def test_a_bad_file_is_refused_by_name_and_nothing_is_stored(name, therapist, client_record, settings):
     record_consent(client_record, therapist)
     with pytest.raises(ValidationError) as refused:
-        artwork_create(by=therapist, client=client_record, made_on="2026-02-01",
-                       photos=[photo_upload("fine.jpg", seed=1), photo_upload(name, BAD_FILES[name])])
+        artwork_create(
+            by=therapist,
+            client=client_record,
+            made_on="2026-02-01",
+            photos=[photo_upload("fine.jpg", seed=1), photo_upload(name, BAD_FILES[name])],
+        )
     assert any(message.startswith(name) for message in refused.value.message_dict["photos"])
     assert not Artwork.objects.exists() and not Photo.objects.exists()
     assert stored_files(settings) == []
@@ -78,8 +92,12 @@ def test_a_file_over_the_size_limit_is_refused(therapist, client_record, setting
     settings.ARTWORK_MAX_BYTES = 2000
     record_consent(client_record, therapist)
     with pytest.raises(ValidationError) as refused:
-        artwork_create(by=therapist, client=client_record, made_on="2026-02-01",
-                       photos=[photo_upload("big.jpg", jpeg_bytes(640, 480))])
+        artwork_create(
+            by=therapist,
+            client=client_record,
+            made_on="2026-02-01",
+            photos=[photo_upload("big.jpg", jpeg_bytes(640, 480))],
+        )
     assert "big.jpg: the file is larger than" in refused.value.messages[0]
     assert not Photo.objects.exists() and stored_files(settings) == []
 
@@ -95,8 +113,9 @@ def test_a_bad_file_added_to_an_artwork_adds_nothing(therapist, client_record, s
 def test_a_script_appended_to_a_jpeg_is_not_stored(therapist, client_record):
     data = jpeg_bytes() + b"<script>alert(document.cookie)</script>PK\x03\x04archive"
     record_consent(client_record, therapist)
-    artwork = artwork_create(by=therapist, client=client_record, made_on="2026-02-01",
-                             photos=[photo_upload("tricky.jpg", data)])
+    artwork = artwork_create(
+        by=therapist, client=client_record, made_on="2026-02-01", photos=[photo_upload("tricky.jpg", data)]
+    )
     with default_storage.open(artwork.photos.get().file, "rb") as handle:
         stored = handle.read()
     assert b"<script>" not in stored and b"PK\x03\x04" not in stored
@@ -107,8 +126,9 @@ def test_gps_and_other_exif_are_stripped(therapist, client_record):
     data = jpeg_with_gps()
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)  # the upload really carries GPS
     record_consent(client_record, therapist)
-    artwork = artwork_create(by=therapist, client=client_record, made_on="2026-02-01",
-                             photos=[photo_upload("phone.jpg", data)])
+    artwork = artwork_create(
+        by=therapist, client=client_record, made_on="2026-02-01", photos=[photo_upload("phone.jpg", data)]
+    )
     with default_storage.open(artwork.photos.get().file, "rb") as handle:
         stored = handle.read()
     assert not Image.open(io.BytesIO(stored)).getexif()

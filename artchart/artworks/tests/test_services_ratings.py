@@ -40,10 +40,16 @@ def test_a_changed_rating_is_no_longer_intact(therapist, drawing):
     assert not rating_intact(rating)
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"space": 5.5}, "outside"), ({"space": -0.5}, "outside"), ({"space": 2.25}, "steps of 0.5"),
-    ({"space": "lots"}, "not a number"), ({"colour": 3}, "Unknown scales"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"space": 5.5}, "outside"),
+        ({"space": -0.5}, "outside"),
+        ({"space": 2.25}, "steps of 0.5"),
+        ({"space": "lots"}, "not a number"),
+        ({"colour": 3}, "Unknown scales"),
+    ],
+)
 def test_out_of_range_off_step_and_unknown_scores_are_refused(therapist, drawing, bad, message):
     with pytest.raises(ValidationError) as refused:
         rating_sign(by=therapist, artwork=drawing, system="feats", scores=scores(**bad))
@@ -64,12 +70,15 @@ def test_half_points_at_both_ends_are_fine(therapist, drawing):
     assert rating.scores["space"] == 5 and rating.scores["logic"] == 0.5
 
 
-@pytest.mark.parametrize("fields", [
-    {"dimension": "3d", "media": "clay", "assessment": None},
-    {"media": "collage"},
-    {"assessment": None},
-    {"assessment_code": "dds"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"dimension": "3d", "media": "clay", "assessment": None},
+        {"media": "collage"},
+        {"assessment": None},
+        {"assessment_code": "dds"},
+    ],
+)
 def test_pieces_that_are_not_feats_ratable(therapist, client_record, fields):
     fields = dict(fields)
     code = fields.pop("assessment_code", None)

@@ -61,7 +61,13 @@ def test_therapist_adds_a_mark_and_the_photo_is_unchanged(client, therapist, pho
     assert MARK_ADDED in response.content.decode()
     annotation = Annotation.objects.get(photo=photo)
     assert (annotation.kind, annotation.x, annotation.y, annotation.w, annotation.h, annotation.note) == (
-        "mark", 0.1, 0.2, 0.3, 0.25, "sun in the corner")
+        "mark",
+        0.1,
+        0.2,
+        0.3,
+        0.25,
+        "sun in the corner",
+    )
     assert annotation.author == therapist
     photo.refresh_from_db()
     assert (photo.file, photo.sha256, default_storage.open(photo.file).read()) == original
@@ -91,15 +97,18 @@ def test_removing_the_last_mask_removes_the_copy(client, therapist, photo):
     assert Photo.objects.get(pk=photo.pk).deidentified == ""
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"kind": "cover", "x": "0.8", "y": "0.2", "w": "0.3", "h": "0.2"}, "w", OUTSIDE),
-    ({"kind": "mark", "x": "-0.1", "y": "0.2", "w": "0.3", "h": "0.2"}, "x", "greater than or equal to 0"),
-    ({"kind": "mark", "x": "", "y": "0.2", "w": "0.3", "h": "0.2"}, "x", "This field is required"),
-    ({"kind": "mark", "x": "abc", "y": "0.2", "w": "0.3", "h": "0.2"}, "x", "Enter a number"),
-    ({"kind": "mark", "x": "0.1", "y": "0.2", "w": "0", "h": "0.2"}, "w", "greater than or equal to 0.005"),
-    ({"kind": "paint", **AREA}, "kind", "Select a valid choice"),
-    ({"kind": "mark", "note": "x" * 501, **AREA}, "note", "at most 500 characters"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"kind": "cover", "x": "0.8", "y": "0.2", "w": "0.3", "h": "0.2"}, "w", OUTSIDE),
+        ({"kind": "mark", "x": "-0.1", "y": "0.2", "w": "0.3", "h": "0.2"}, "x", "greater than or equal to 0"),
+        ({"kind": "mark", "x": "", "y": "0.2", "w": "0.3", "h": "0.2"}, "x", "This field is required"),
+        ({"kind": "mark", "x": "abc", "y": "0.2", "w": "0.3", "h": "0.2"}, "x", "Enter a number"),
+        ({"kind": "mark", "x": "0.1", "y": "0.2", "w": "0", "h": "0.2"}, "w", "greater than or equal to 0.005"),
+        ({"kind": "paint", **AREA}, "kind", "Select a valid choice"),
+        ({"kind": "mark", "note": "x" * 501, **AREA}, "note", "at most 500 characters"),
+    ],
+)
 def test_bad_input_is_refused_with_a_message_and_nothing_changes(client, therapist, photo, data, field, message):
     client.force_login(therapist)
     response = client.post(url(photo), data)
@@ -141,8 +150,9 @@ def test_photo_of_another_artwork_or_client_in_the_url_is_404(client, therapist,
     assert client.get(reverse("artworks:annotate", args=[client_record.pk, other.pk, photo.pk])).status_code == 404
     second_client = ClientFactory(site=client_record.site)
     CareTeamFactory(client=second_client, user=therapist, role="primary")
-    assert client.get(reverse("artworks:annotate", args=[second_client.pk, photo.artwork_id, photo.pk])
-                      ).status_code == 404
+    assert (
+        client.get(reverse("artworks:annotate", args=[second_client.pk, photo.artwork_id, photo.pk])).status_code == 404
+    )
 
 
 def test_deleting_through_another_artworks_url_is_404_and_keeps_it(client, therapist, client_record, photo):

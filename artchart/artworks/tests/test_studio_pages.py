@@ -21,11 +21,19 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def make(therapist, client, n, start=0, **fields):
-    return [artwork_with_photo(by=therapist, client=client, seed=start + i, title=f"Piece {start + i + 1}",
-                               statement=f"My words about piece {start + i + 1}",
-                               observations=f"CLINICAL OBSERVATION {start + i + 1}",
-                               made_on=dt.date(2026, 1, 5) + dt.timedelta(days=7 * (start + i)), **fields)
-            for i in range(n)]
+    return [
+        artwork_with_photo(
+            by=therapist,
+            client=client,
+            seed=start + i,
+            title=f"Piece {start + i + 1}",
+            statement=f"My words about piece {start + i + 1}",
+            observations=f"CLINICAL OBSERVATION {start + i + 1}",
+            made_on=dt.date(2026, 1, 5) + dt.timedelta(days=7 * (start + i)),
+            **fields,
+        )
+        for i in range(n)
+    ]
 
 
 def page(client, name, record, **query):
@@ -68,20 +76,21 @@ def test_compare_shows_two_pieces_side_by_side_with_differences(client, therapis
 
 
 def test_compare_leaves_page_measures_out_for_3d_work(client, therapist, client_record):
-    flat, = make(therapist, client_record, 1)
-    sculpture, = make(therapist, client_record, 1, start=1, dimension="3d", media="clay")
+    (flat,) = make(therapist, client_record, 1)
+    (sculpture,) = make(therapist, client_record, 1, start=1, dimension="3d", media="clay")
     client.force_login(therapist)
-    rows = {r["measure"].key: r for r in page(client, "compare", client_record, a=flat.pk, b=sculpture.pk
-                                                 ).context["rows"]}
+    rows = {
+        r["measure"].key: r for r in page(client, "compare", client_record, a=flat.pk, b=sculpture.pk).context["rows"]
+    }
     assert rows["coverage"]["second"] == "—" and rows["coverage"]["difference"] == "—"
     assert rows["color_count"]["second"] != "—"
 
 
 def test_compare_with_another_clients_piece_is_404(client, therapist, client_record, site):
-    mine, = make(therapist, client_record, 1)
+    (mine,) = make(therapist, client_record, 1)
     other_client = ClientFactory(site=site)
     CareTeamFactory(client=other_client, user=therapist, role="primary")
-    theirs, = make(therapist, other_client, 1)
+    (theirs,) = make(therapist, other_client, 1)
     client.force_login(therapist)
     assert page(client, "compare", client_record, a=mine.pk, b=theirs.pk).status_code == 404
     assert page(client, "compare", client_record, a=theirs.pk).status_code == 404
@@ -133,7 +142,7 @@ def test_retrospective_is_the_clients_book_with_nothing_clinical(client, therapi
     make(therapist, client_record, 2, assessment=None)
     client.force_login(therapist)
     html = page(client, "retrospective", client_record).content.decode()
-    booklet = html[html.index('id="retro"'):]
+    booklet = html[html.index('id="retro"') :]
     assert "CLINICAL OBSERVATION" not in html
     for word in ("FEATS", "Coverage", "Page covered", "rating", "Lopez"):
         assert word not in booklet
@@ -173,7 +182,10 @@ def test_trends_draw_three_charts_and_a_palette_strip(client, therapist, client_
     assert NOT_DIAGNOSIS in html
     svgs = [ET.fromstring(section["chart"]) for section in response.context["sections"]]
     assert [s.get("aria-label") for s in svgs] == [
-        "Page covered over treatment", "Filled areas over treatment", "Colours over treatment"]
+        "Page covered over treatment",
+        "Filled areas over treatment",
+        "Colours over treatment",
+    ]
     assert all(len(s.findall(f".//{SVG}circle")) == 3 for s in svgs)
     strip = ET.fromstring(str(response.context["palette"]))
     assert len(strip.findall(f".//{SVG}g[@class='strip-row']")) == 3
@@ -240,8 +252,9 @@ def test_outsiders_get_404_and_a_viewer_403(client, therapist2, teamviewer, clie
 
 
 @pytest.mark.parametrize("name", ["compare", "retrospective"])
-def test_a_supervisor_sees_the_photos_only_under_the_supervision_consent(client, therapist, supervisor,
-                                                                        client_record, name):
+def test_a_supervisor_sees_the_photos_only_under_the_supervision_consent(
+    client, therapist, supervisor, client_record, name
+):
     from artchart.artworks.selectors import NO_SUPERVISION_CONSENT
     from artchart.tests.factories import ConsentFactory
 

@@ -26,18 +26,29 @@ def _scores() -> dict:
 
 RULES: dict[str, Case] = {
     "api:artworks_list": a(NOTES[Action.READ]),
-    "api:artworks_create": a(NOTES[Action.WRITE], "post", multipart=True, data=lambda o: {
-        "photos": _upload(), "title": "Studio piece", "media": "paint"}),
+    "api:artworks_create": a(
+        NOTES[Action.WRITE],
+        "post",
+        multipart=True,
+        data=lambda o: {"photos": _upload(), "title": "Studio piece", "media": "paint"},
+    ),
     "api:artwork_detail": a(NOTES[Action.READ], kwargs=art()),
     "api:artwork_update": a(NOTES[Action.WRITE], "patch", kwargs=art(), data=lambda o: {"title": "Apple picking"}),
-    "api:artwork_photos_add": a(NOTES[Action.WRITE], "post", kwargs=art(), multipart=True,
-                                data=lambda o: {"photos": _upload("side.jpg", seed=11)}),
-    "api:artwork_photo_download": a(NOTES[Action.READ], kwargs=art(photo_id=lambda o: o["photo"].pk,
-                                                                  variant=lambda o: "original")),
+    "api:artwork_photos_add": a(
+        NOTES[Action.WRITE],
+        "post",
+        kwargs=art(),
+        multipart=True,
+        data=lambda o: {"photos": _upload("side.jpg", seed=11)},
+    ),
+    "api:artwork_photo_download": a(
+        NOTES[Action.READ], kwargs=art(photo_id=lambda o: o["photo"].pk, variant=lambda o: "original")
+    ),
     "api:artwork_ratings_list": a(NOTES[Action.READ], kwargs=art()),
     # A rating is final, but each test case is its own transaction: every person rates the piece once.
-    "api:artwork_ratings_create": a(Rater(), "post", kwargs=art(), data=lambda o: {
-        "system": "feats", "scores": _scores(), "comment": ""}),
+    "api:artwork_ratings_create": a(
+        Rater(), "post", kwargs=art(), data=lambda o: {"system": "feats", "scores": _scores(), "comment": ""}
+    ),
 }
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.

@@ -21,6 +21,11 @@ API_OPERATIONS: list[tuple[str, str, str]] = []
 def objs(base: dict) -> dict:
     from artchart.artworks.models import AssessmentType
 
-    return {"own_assessment": AssessmentType.objects.create(
-        organization_id=base["client"].organization_id, code="bridge-feats", name="Bridge drawing (FEATS-adapted)",
-        feats_ratable=True)}
+    return {
+        "own_assessment": AssessmentType.objects.create(
+            organization_id=base["client"].organization_id,
+            code="bridge-feats",
+            name="Bridge drawing (FEATS-adapted)",
+            feats_ratable=True,
+        )
+    }

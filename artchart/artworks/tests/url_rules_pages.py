@@ -51,8 +51,12 @@ RULES: dict[str, Case] = {
     "artworks:detail": Case(NOTES[Action.READ], kwargs=art()),
     "artworks:edit": Case(NOTES[Action.WRITE], kwargs=art()),
     "artworks:rate": Case(Rater(), kwargs=art()),
-    "artworks:grant_add": Case(NOTES[Action.WRITE], method="post", kwargs=art(),
-                               data=lambda o: {"scope": "exhibit", "granted_on": "2026-01-05"}),
+    "artworks:grant_add": Case(
+        NOTES[Action.WRITE],
+        method="post",
+        kwargs=art(),
+        data=lambda o: {"scope": "exhibit", "granted_on": "2026-01-05"},
+    ),
     "artworks:grant_revoke": Case(NOTES[Action.WRITE], method="post", kwargs=art(grant_id=lambda o: o["grant"].pk)),
     "artworks:photos_add": Case(NOTES[Action.WRITE], method="post", kwargs=art()),
     "artworks:photo_primary": Case(NOTES[Action.WRITE], method="post", kwargs=art(photo_id=photo)),
@@ -76,7 +80,12 @@ def objs(base: dict) -> dict:
     from artchart.artworks.services.artworks import grant_add
     from artchart.artworks.services.photos import annotation_add
     from artchart.tests.factories import (
-        AttendanceFactory, ConsentFactory, GroupFactory, GroupMembershipFactory, SessionFactory, _at,
+        AttendanceFactory,
+        ConsentFactory,
+        GroupFactory,
+        GroupMembershipFactory,
+        SessionFactory,
+        _at,
         artwork_with_photo,
     )
 
@@ -87,18 +96,31 @@ def objs(base: dict) -> dict:
     # sessions in one test process, and a piece cannot be made in the future.
     session = SessionFactory(client=client, therapist=therapist, starts_at=_at(dt.date(2026, 3, 2)))
     ppat = AssessmentType.objects.get(code="ppat", organization=None)
-    artwork = artwork_with_photo(by=therapist, client=client, seed=1, session=session, assessment=ppat,
-                                 title="Apple picking", made_on=session.starts_at.date())
+    artwork = artwork_with_photo(
+        by=therapist,
+        client=client,
+        seed=1,
+        session=session,
+        assessment=ppat,
+        title="Apple picking",
+        made_on=session.starts_at.date(),
+    )
     second = artwork_with_photo(by=therapist, client=client, seed=2, title="Later drawing")
     first_photo = artwork.photos.get()
-    mask = annotation_add(by=therapist, photo=first_photo, kind="cover", x=0.7, y=0.85, w=0.25, h=0.1,
-                          note="Client's name")
+    mask = annotation_add(
+        by=therapist, photo=first_photo, kind="cover", x=0.7, y=0.85, w=0.25, h=0.1, note="Client's name"
+    )
     grant = grant_add(by=therapist, artwork=artwork, scope="exhibit", granted_on=session.starts_at.date())
     group = GroupFactory(site=client.site, name="Art studio", facilitators=[therapist])
     GroupMembershipFactory(group=group, client=client)
     group_session = SessionFactory(kind="group", client=None, group=group, therapist=therapist)
     AttendanceFactory(session=group_session, client=client)
     return {
-        "artwork": artwork, "second_artwork": second, "photo": first_photo, "mask": mask, "grant": grant,
-        "art_session": session, "art_group_session": group_session,
+        "artwork": artwork,
+        "second_artwork": second,
+        "photo": first_photo,
+        "mask": mask,
+        "grant": grant,
+        "art_session": session,
+        "art_group_session": group_session,
     }

@@ -15,8 +15,9 @@ RULES: dict[str, Case] = {
     "artworks:retrospective": Case(NOTES[Action.READ], kwargs=c),
     "artworks:trends": Case(NOTES[Action.READ], kwargs=c),
     "artworks:annotate": Case(NOTES[Action.READ], kwargs=art(photo_id=photo)),
-    "artworks:annotation_delete": Case(NOTES[Action.WRITE], method="post",
-                                       kwargs=art(annotation_id=lambda o: o["mask"].pk)),
+    "artworks:annotation_delete": Case(
+        NOTES[Action.WRITE], method="post", kwargs=art(annotation_id=lambda o: o["mask"].pk)
+    ),
 }
 
 API_OPERATIONS: list[tuple[str, str, str]] = []

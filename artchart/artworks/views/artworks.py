@@ -36,8 +36,10 @@ AGREEMENT_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 
 
 def _choices(access):
-    return {"assessments": services.assessments_for(access.client.organization_id),
-            "sessions": sessions_of_client(access)}
+    return {
+        "assessments": services.assessments_for(access.client.organization_id),
+        "sessions": sessions_of_client(access),
+    }
 
 
 def _by_month(artworks) -> list[tuple]:
@@ -46,8 +48,14 @@ def _by_month(artworks) -> list[tuple]:
     tiles = []
     for artwork in artworks:
         features = selectors.features_of(artwork)
-        tiles.append({"artwork": artwork, "photo": selectors.primary_photo(artwork), "features": features,
-                      "strip": palette_strip(features)})
+        tiles.append(
+            {
+                "artwork": artwork,
+                "photo": selectors.primary_photo(artwork),
+                "features": features,
+                "strip": palette_strip(features),
+            }
+        )
     return [(month, list(items)) for month, items in groupby(tiles, key=lambda t: t["artwork"].made_on.replace(day=1))]
 
 
@@ -57,17 +65,29 @@ def timeline(request, client_id: int):
     access = selectors.artwork_access(request.user, client_id)
     filters = TimelineFilterForm(request.GET or None, **_choices(access))
     artworks = list(selectors.artworks_of(access, **filters.filters()))
-    return render(request, "artworks/timeline.html", {
-        "nav": "clients", "client": access.client, "filters": filters, "months": _by_month(artworks),
-        "count": len(artworks),
-        "filtered": filters.is_bound and any(filters.filters().values()),
-        "may_write": access.may(Area.NOTES, Action.WRITE), "images": selectors.images_allowed(access)})
+    return render(
+        request,
+        "artworks/timeline.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "filters": filters,
+            "months": _by_month(artworks),
+            "count": len(artworks),
+            "filtered": filters.is_bound and any(filters.filters().values()),
+            "may_write": access.may(Area.NOTES, Action.WRITE),
+            "images": selectors.images_allowed(access),
+        },
+    )
 
 
 def _form_page(request, access, form, *, title, artwork=None, status=200):
-    return render(request, "artworks/form.html", {
-        "nav": "clients", "client": access.client, "form": form, "title": title, "artwork": artwork},
-        status=status)
+    return render(
+        request,
+        "artworks/form.html",
+        {"nav": "clients", "client": access.client, "form": form, "title": title, "artwork": artwork},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,21 +95,34 @@ def _form_page(request, access, form, *, title, artwork=None, status=200):
 def create(request, client_id: int):
     access = selectors.artwork_access(request.user, client_id, action=Action.WRITE)
     session = sessions_of_client(access).filter(pk=request.GET.get("session") or 0).first()
-    initial = {"session": session,
-               "made_on": timezone.localtime(session.starts_at).date() if session else timezone.localdate()}
-    form = ArtworkForm(request.POST or None, request.FILES or None, initial=initial, with_photos=True,
-                       **_choices(access))
+    initial = {
+        "session": session,
+        "made_on": timezone.localtime(session.starts_at).date() if session else timezone.localdate(),
+    }
+    form = ArtworkForm(
+        request.POST or None, request.FILES or None, initial=initial, with_photos=True, **_choices(access)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            artwork = services.artwork_create(by=request.user, client=access.client, photos=form.uploads(),
-                                              inquiry=form.inquiry, **form.artwork_fields())
+            artwork = services.artwork_create(
+                by=request.user,
+                client=access.client,
+                photos=form.uploads(),
+                inquiry=form.inquiry,
+                **form.artwork_fields(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, SAVED)
             return redirect("artworks:detail", client_id, artwork.pk)
-    return _form_page(request, access, form, title=f"Record a piece by {access.client.display_name}",
-                      status=400 if form.errors else 200)
+    return _form_page(
+        request,
+        access,
+        form,
+        title=f"Record a piece by {access.client.display_name}",
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,8 +131,12 @@ def edit(request, client_id: int, artwork_id: int):
     access = selectors.artwork_access(request.user, client_id, action=Action.WRITE)
     artwork = selectors.artwork_get(access, artwork_id)
     initial = {name: getattr(artwork, name) for name in DETAIL_FIELDS}
-    form = ArtworkForm(request.POST or None, initial=initial,
-                       inquiry=[(i.question, i.answer) for i in artwork.inquiry.all()], **_choices(access))
+    form = ArtworkForm(
+        request.POST or None,
+        initial=initial,
+        inquiry=[(i.question, i.answer) for i in artwork.inquiry.all()],
+        **_choices(access),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.artwork_update(by=request.user, artwork=artwork, inquiry=form.inquiry, **form.artwork_fields())
@@ -108,8 +145,9 @@ def edit(request, client_id: int, artwork_id: int):
         else:
             messages.success(request, SAVED)
             return redirect("artworks:detail", client_id, artwork.pk)
-    return _form_page(request, access, form, title=f"Change “{artwork}”", artwork=artwork,
-                      status=400 if form.errors else 200)
+    return _form_page(
+        request, access, form, title=f"Change “{artwork}”", artwork=artwork, status=400 if form.errors else 200
+    )
 
 
 def _ratings_tables(artwork, features) -> list[dict]:
@@ -120,12 +158,22 @@ def _ratings_tables(artwork, features) -> list[dict]:
     for system in systems_for(artwork):
         ratings = [r for r in artwork.ratings.all() if r.system == system.code]
         computer = system.code == FEATS and bool(estimates)
-        rows = [{"name": scale.name,
-                 "scores": [r.scores.get(scale.key) for r in ratings],
-                 "estimate": estimates.get(scale.key) if computer else None}
-                for scale in system.scales]
-        tables.append({"system": system, "computer": computer, "rows": rows,
-                       "raters": [{"rating": r, "intact": rating_intact(r)} for r in ratings]})
+        rows = [
+            {
+                "name": scale.name,
+                "scores": [r.scores.get(scale.key) for r in ratings],
+                "estimate": estimates.get(scale.key) if computer else None,
+            }
+            for scale in system.scales
+        ]
+        tables.append(
+            {
+                "system": system,
+                "computer": computer,
+                "rows": rows,
+                "raters": [{"rating": r, "intact": rating_intact(r)} for r in ratings],
+            }
+        )
     return tables
 
 
@@ -139,16 +187,29 @@ def detail(request, client_id: int, artwork_id: int):
     analysis = analysis_context(access, artwork, primary) if primary else None
     may_write = access.may(Area.NOTES, Action.WRITE)
     rated = {r.system for r in artwork.ratings.all() if r.rater_id == request.user.pk}
-    return render(request, "artworks/detail.html", {
-        "nav": "clients", "client": access.client, "artwork": artwork, "photos": photos, "primary": primary,
-        "analysis": analysis, "images": selectors.images_allowed(access), "may_write": may_write,
-        "may_rate": may_rate(access.relations), "systems": systems_for(artwork), "rated": rated,
-        "to_rate": [s for s in systems_for(artwork) if s.code not in rated],
-        "ratings": _ratings_tables(artwork, analysis["features"] if analysis else None),
-        "badges": badges(artwork, scopes_in_force(access.client.pk)),
-        "grants": [g for g in artwork.grants.all() if g.revoked_on is None],
-        "grant_form": GrantForm() if may_write else None,
-        "agreement_link": request.user.role in AGREEMENT_ROLES})
+    return render(
+        request,
+        "artworks/detail.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "artwork": artwork,
+            "photos": photos,
+            "primary": primary,
+            "analysis": analysis,
+            "images": selectors.images_allowed(access),
+            "may_write": may_write,
+            "may_rate": may_rate(access.relations),
+            "systems": systems_for(artwork),
+            "rated": rated,
+            "to_rate": [s for s in systems_for(artwork) if s.code not in rated],
+            "ratings": _ratings_tables(artwork, analysis["features"] if analysis else None),
+            "badges": badges(artwork, scopes_in_force(access.client.pk)),
+            "grants": [g for g in artwork.grants.all() if g.revoked_on is None],
+            "grant_form": GrantForm() if may_write else None,
+            "agreement_link": request.user.role in AGREEMENT_ROLES,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,16 +221,26 @@ def rate(request, client_id: int, artwork_id: int):
     artwork = selectors.artwork_get(access, artwork_id)
     systems = {s.code: s for s in systems_for(artwork)}
     photo = selectors.primary_photo(artwork) if selectors.images_allowed(access) else None
-    context = {"nav": "clients", "client": access.client, "artwork": artwork, "systems": systems.values(),
-               "photo": photo}
+    context = {
+        "nav": "clients",
+        "client": access.client,
+        "artwork": artwork,
+        "systems": systems.values(),
+        "photo": photo,
+    }
     if not systems:
         return render(request, "artworks/rate.html", {**context, "form": None})
     system = systems.get(request.GET.get("system") or "") or next(iter(systems.values()))
     form = RatingForm(request.POST or None, system=system)
     if request.method == "POST" and form.is_valid():
         try:
-            rating_sign(by=request.user, artwork=artwork, system=system.code, scores=form.scores(),
-                        comment=form.cleaned_data["comment"])
+            rating_sign(
+                by=request.user,
+                artwork=artwork,
+                system=system.code,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
         except Conflict as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -177,8 +248,9 @@ def rate(request, client_id: int, artwork_id: int):
         else:
             messages.success(request, RATED)
             return redirect("artworks:detail", client_id, artwork.pk)
-    return render(request, "artworks/rate.html", {**context, "form": form, "system": system},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "artworks/rate.html", {**context, "form": form, "system": system}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -218,8 +290,15 @@ def agreement(request):
     if request.user.role not in AGREEMENT_ROLES:
         raise PermissionDenied("Agreement between raters is for the practice's clinicians.")
     table = selectors.agreement_table(selectors.rated_artworks_for(request.user))
-    pairs = [{"first_name": table.raters[p.first], "second_name": table.raters[p.second], "artworks": p.artworks,
-              "figures": [_figure(p.icc), _figure(p.kappa)]} for p in table.pairs]
+    pairs = [
+        {
+            "first_name": table.raters[p.first],
+            "second_name": table.raters[p.second],
+            "artworks": p.artworks,
+            "figures": [_figure(p.icc), _figure(p.kappa)],
+        }
+        for p in table.pairs
+    ]
     return render(request, "artworks/agreement.html", {"nav": "dashboard", "table": {"pairs": pairs}})
 
 

@@ -28,9 +28,15 @@ def _types_for(user):
 @login_required
 def assessment_type_list(request):
     types = _types_for(request.user).order_by("organization_id", "name")
-    return render(request, "artworks/manage/assessment_types.html", {
-        "nav": "assessment_types", "shipped": [t for t in types if t.organization_id is None],
-        "own": [t for t in types if t.organization_id is not None]})
+    return render(
+        request,
+        "artworks/manage/assessment_types.html",
+        {
+            "nav": "assessment_types",
+            "shipped": [t for t in types if t.organization_id is None],
+            "own": [t for t in types if t.organization_id is not None],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,7 +45,9 @@ def assessment_type_edit(request, assessment_id: int | None = None):
     assessment = None
     if assessment_id is not None:
         # The shipped assessments are shared by every practice and are not edited here.
-        assessment = _types_for(request.user).filter(pk=assessment_id, organization_id=request.user.organization_id).first()
+        assessment = (
+            _types_for(request.user).filter(pk=assessment_id, organization_id=request.user.organization_id).first()
+        )
         if assessment is None:
             raise Http404
     else:
@@ -61,5 +69,8 @@ def assessment_type_edit(request, assessment_id: int | None = None):
         else:
             messages.success(request, SAVED)
             return redirect("artworks:assessment_type_list")
-    return render(request, "artworks/manage/assessment_type_form.html", {
-        "nav": "assessment_types", "form": form, "assessment": assessment})
+    return render(
+        request,
+        "artworks/manage/assessment_type_form.html",
+        {"nav": "assessment_types", "form": form, "assessment": assessment},
+    )

@@ -30,9 +30,12 @@ ROWS_SAVED = "Filed {count} piece(s): {names}."
 ROWS_REFUSED = "Nothing was filed for: {names}. See the message beside each."
 POLL_SECONDS = 2
 
+
 def palette_of(features: dict | None) -> list[dict]:
-    return [{"hex": c.get("hex", ""), "name": c.get("name", ""), "percent": round(float(c.get("share", 0)) * 100)}
-            for c in (features or {}).get("palette") or []]
+    return [
+        {"hex": c.get("hex", ""), "name": c.get("name", ""), "percent": round(float(c.get("share", 0)) * 100)}
+        for c in (features or {}).get("palette") or []
+    ]
 
 
 def palette_strip(features: dict | None) -> list[dict]:
@@ -49,9 +52,16 @@ def palette_strip(features: dict | None) -> list[dict]:
 
 def analysis_context(access, artwork, photo) -> dict:
     features = photo.analysis.features if photo.analysis_status == AnalysisStatus.READY and photo.analysis else None
-    return {"client": access.client, "artwork": artwork, "photo": photo, "features": features,
-            "feature_rows": feature_rows(features), "palette": palette_of(features),
-            "pending": photo.analysis_status == AnalysisStatus.PENDING, "poll_seconds": POLL_SECONDS}
+    return {
+        "client": access.client,
+        "artwork": artwork,
+        "photo": photo,
+        "features": features,
+        "feature_rows": feature_rows(features),
+        "palette": palette_of(features),
+        "pending": photo.analysis_status == AnalysisStatus.PENDING,
+        "poll_seconds": POLL_SECONDS,
+    }
 
 
 def _photo_of(user, client_id: int, artwork_id: int, photo_id: int, *, action=Action.READ):
@@ -131,8 +141,7 @@ def _file_row(user, session, client, uploads, title) -> str | None:
     for upload in uploads:
         upload.seek(0)
         try:
-            artwork_create(by=user, client=client, photos=[upload], made_on=made_on, session=session,
-                           title=title)
+            artwork_create(by=user, client=client, photos=[upload], made_on=made_on, session=session, title=title)
         except ValidationError as exc:
             return " ".join(exc.messages)
     return None
@@ -167,6 +176,14 @@ def session_upload(request, session_id: int):
         else:
             return redirect("therapy:session_detail", session.pk)
     rows = [{"client": c, "error": errors.get(c.pk, ""), "title": titles.get(c.pk, "")} for c in clients]
-    return render(request, "artworks/session_upload.html", {
-        "nav": "clients" if session.client_id else "groups", "session": session, "rows": rows,
-        "made_on": timezone.localtime(session.starts_at).date()}, status=400 if errors else 200)
+    return render(
+        request,
+        "artworks/session_upload.html",
+        {
+            "nav": "clients" if session.client_id else "groups",
+            "session": session,
+            "rows": rows,
+            "made_on": timezone.localtime(session.starts_at).date(),
+        },
+        status=400 if errors else 200,
+    )

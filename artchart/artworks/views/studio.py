@@ -28,22 +28,37 @@ MARK_ADDED = "Mark added."
 MASK_ADDED = "Mask added. The de-identified copy now hides that area."
 REMOVED = "Annotation removed."
 MASK_REMOVED = "Mask removed. The de-identified copy has been made again without it."
-DEIDENTIFIED_SENTENCE = ("This de-identified copy is the one used wherever the image goes beyond the record, "
-                         "such as an exhibit, a publication or research. The original photo above is kept "
-                         "unchanged in the record.")
+DEIDENTIFIED_SENTENCE = (
+    "This de-identified copy is the one used wherever the image goes beyond the record, "
+    "such as an exhibit, a publication or research. The original photo above is kept "
+    "unchanged in the record."
+)
 TOO_FEW = "Trends need at least two analysed pieces; {count} so far."
-NOT_DIAGNOSIS = ("These are formal elements of the artwork measured by the computer from the photos: "
-                 "what is on the page, not what it means. They are not a diagnosis and do not replace "
-                 "your clinical judgement.")
+NOT_DIAGNOSIS = (
+    "These are formal elements of the artwork measured by the computer from the photos: "
+    "what is on the page, not what it means. They are not a diagnosis and do not replace "
+    "your clinical judgement."
+)
 
 
 # --- presenting features -----------------------------------------------------------------------
 
 
 # The measures compared side by side; their names and meanings are the artwork page's.
-MEASURES = tuple(BY_KEY[key] for key in (
-    "coverage", "filled_fraction", "color_count", "saturation_mean", "lightness_mean", "warm_share",
-    "edge_density", "components", "symmetry_lr"))
+MEASURES = tuple(
+    BY_KEY[key]
+    for key in (
+        "coverage",
+        "filled_fraction",
+        "color_count",
+        "saturation_mean",
+        "lightness_mean",
+        "warm_share",
+        "edge_density",
+        "components",
+        "symmetry_lr",
+    )
+)
 
 
 def _value(measure: Feature, artwork, features: dict | None):
@@ -89,8 +104,14 @@ def _rows(sides: list[Side]) -> list[dict]:
     rows = []
     for measure in MEASURES if sides else ():
         first, second = (_value(measure, side.artwork, side.features) for side in sides)
-        rows.append({"measure": measure, "first": _shown(measure, first), "second": _shown(measure, second),
-                     "difference": _difference(measure, first, second)})
+        rows.append(
+            {
+                "measure": measure,
+                "first": _shown(measure, first),
+                "second": _shown(measure, second),
+                "difference": _difference(measure, first, second),
+            }
+        )
     return rows
 
 
@@ -126,12 +147,22 @@ def annotate(request, client_id: int, artwork_id: int, photo_id: int):
             messages.success(request, MASK_ADDED if annotation.is_mask else MARK_ADDED)
             return redirect("artworks:annotate", access.client.pk, artwork.pk, photo.pk)
     annotations = list(Annotation.objects.filter(photo=photo).select_related("author"))
-    return render(request, "artworks/studio_annotate.html", {
-        "nav": "clients", "client": access.client, "artwork": artwork, "photo": photo, "form": form,
-        "annotations": annotations, "has_masks": any(a.is_mask for a in annotations),
-        "may_write": access.may(Area.NOTES, Action.WRITE), "deidentified_sentence": DEIDENTIFIED_SENTENCE,
-        **_images(access),
-    })
+    return render(
+        request,
+        "artworks/studio_annotate.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "artwork": artwork,
+            "photo": photo,
+            "form": form,
+            "annotations": annotations,
+            "has_masks": any(a.is_mask for a in annotations),
+            "may_write": access.may(Area.NOTES, Action.WRITE),
+            "deidentified_sentence": DEIDENTIFIED_SENTENCE,
+            **_images(access),
+        },
+    )
 
 
 @require_POST
@@ -164,9 +195,19 @@ def compare(request, client_id: int):
     sides = []
     if chosen and form.is_valid():
         sides = [_side(by_id[form.cleaned_data["a"]]), _side(by_id[form.cleaned_data["b"]])]
-    return render(request, "artworks/studio_compare.html", {
-        "nav": "clients", "client": access.client, "form": form, "sides": sides, "rows": _rows(sides),
-        "artwork_count": len(artworks), **_images(access)})
+    return render(
+        request,
+        "artworks/studio_compare.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "form": form,
+            "sides": sides,
+            "rows": _rows(sides),
+            "artwork_count": len(artworks),
+            **_images(access),
+        },
+    )
 
 
 # --- the retrospective -------------------------------------------------------------------------
@@ -179,16 +220,23 @@ def retrospective(request, client_id: int):
     pieces = [_side(a) for a in selectors.artworks_of(access)]
     shown = [p for p in pieces if p.photo is not None]
     client = access.client
-    return render(request, "artworks/studio_retrospective.html", {
-        "nav": "clients", "client": client, "pieces": shown, "without_photo": len(pieces) - len(shown),
-        "first_name": client.preferred_name or client.legal_first_name,
-        "span": _span(shown[0].artwork.made_on, shown[-1].artwork.made_on) if shown else "",
-        **_images(access),
-    })
+    return render(
+        request,
+        "artworks/studio_retrospective.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "pieces": shown,
+            "without_photo": len(pieces) - len(shown),
+            "first_name": client.preferred_name or client.legal_first_name,
+            "span": _span(shown[0].artwork.made_on, shown[-1].artwork.made_on) if shown else "",
+            **_images(access),
+        },
+    )
 
 
 def _span(first, last) -> str:
-    """"March 2026", "March – June 2026" or "November 2025 – February 2026"."""
+    """ "March 2026", "March – June 2026" or "November 2025 – February 2026"."""
     if (first.year, first.month) == (last.year, last.month):
         return f"{first:%B %Y}"
     if first.year == last.year:
@@ -202,13 +250,22 @@ TREND_MEASURES = [m for m in MEASURES if m.key in ("coverage", "color_count", "f
 
 
 def _trend_chart(measure: Feature, points) -> str:
-    series = [charts.Point(p.day, value, label=p.artwork.title or "Untitled")
-              for p in points if (value := _value(measure, p.artwork, p.features)) is not None]
+    series = [
+        charts.Point(p.day, value, label=p.artwork.title or "Untitled")
+        for p in points
+        if (value := _value(measure, p.artwork, p.features)) is not None
+    ]
     percent = (lambda v: f"{round(v * 100)} %") if measure.percent else (lambda v: f"{v:g}")
     return charts.line_chart(
-        series, title=f"{measure.name} over treatment", y_label=measure.name, value_format=percent,
-        y_min=0, y_max=1 if measure.percent else None, integer=not measure.percent,
-        empty_message="No 2-D pieces analysed yet." if measure.flat_only else charts.EMPTY)
+        series,
+        title=f"{measure.name} over treatment",
+        y_label=measure.name,
+        value_format=percent,
+        y_min=0,
+        y_max=1 if measure.percent else None,
+        integer=not measure.percent,
+        empty_message="No 2-D pieces analysed yet." if measure.flat_only else charts.EMPTY,
+    )
 
 
 def _palette_rows(points) -> list[charts.StripRow]:
@@ -226,11 +283,16 @@ def _palette_rows(points) -> list[charts.StripRow]:
                 entry = shares.setdefault(colour["hex"], [colour.get("name", ""), 0.0])
                 entry[1] += float(colour["share"]) / len(members)
         titles = "; ".join(p.artwork.title or "Untitled" for p in members)
-        rows.append(charts.StripRow(
-            label=f"{members[0].day.day} {members[0].day:%b %Y}",
-            title=f"{members[0].day.day} {members[0].day:%B %Y}: {titles}",
-            swatches=[charts.Swatch(hex_, share, name) for hex_, (name, share) in
-                      sorted(shares.items(), key=lambda item: -item[1][1])]))
+        rows.append(
+            charts.StripRow(
+                label=f"{members[0].day.day} {members[0].day:%b %Y}",
+                title=f"{members[0].day.day} {members[0].day:%B %Y}: {titles}",
+                swatches=[
+                    charts.Swatch(hex_, share, name)
+                    for hex_, (name, share) in sorted(shares.items(), key=lambda item: -item[1][1])
+                ],
+            )
+        )
     return rows
 
 
@@ -241,9 +303,22 @@ def trends(request, client_id: int):
     points = selectors.trend_points(access)
     enough = len(points) >= 2
     sections = [{"measure": m, "chart": mark_safe(_trend_chart(m, points))} for m in TREND_MEASURES] if enough else []
-    palette = mark_safe(charts.palette_strip(_palette_rows(points), title="Colours used, session by session")
-                        ) if enough else ""
-    return render(request, "artworks/studio_trends.html", {
-        "nav": "clients", "client": access.client, "enough": enough, "sections": sections, "palette": palette,
-        "too_few": TOO_FEW.format(count=len(points)), "not_diagnosis": NOT_DIAGNOSIS,
-        "sculptures": sum(p.artwork.dimension != Dimension.FLAT for p in points)})
+    palette = (
+        mark_safe(charts.palette_strip(_palette_rows(points), title="Colours used, session by session"))
+        if enough
+        else ""
+    )
+    return render(
+        request,
+        "artworks/studio_trends.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "enough": enough,
+            "sections": sections,
+            "palette": palette,
+            "too_few": TOO_FEW.format(count=len(points)),
+            "not_diagnosis": NOT_DIAGNOSIS,
+            "sculptures": sum(p.artwork.dimension != Dimension.FLAT for p in points),
+        },
+    )

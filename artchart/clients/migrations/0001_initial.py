@@ -7,125 +7,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_first_name', models.CharField(max_length=100)),
-                ('legal_last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('pronouns', models.CharField(blank=True, max_length=40)),
-                ('date_of_birth', models.DateField()),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)])),
-                ('status', models.CharField(choices=[('active', 'Active'), ('on_hold', 'On hold'), ('discharged', 'Discharged')], default='active', max_length=12)),
-                ('referral_source', models.CharField(blank=True, max_length=200)),
-                ('latex_allergy', models.BooleanField(default=False)),
-                ('allergies', models.CharField(blank=True, max_length=300, verbose_name='other allergies')),
-                ('sharps_restriction', models.BooleanField(default=False)),
-                ('ligature_risk', models.BooleanField(default=False)),
-                ('choking_risk', models.BooleanField(default=False, verbose_name='choking or ingestion risk')),
-                ('self_harm_risk', models.BooleanField(default=False, verbose_name='self-harm risk')),
-                ('precautions_note', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='other precautions')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("legal_first_name", models.CharField(max_length=100)),
+                ("legal_last_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("pronouns", models.CharField(blank=True, max_length=40)),
+                ("date_of_birth", models.DateField()),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)]
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("on_hold", "On hold"), ("discharged", "Discharged")],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("referral_source", models.CharField(blank=True, max_length=200)),
+                ("latex_allergy", models.BooleanField(default=False)),
+                ("allergies", models.CharField(blank=True, max_length=300, verbose_name="other allergies")),
+                ("sharps_restriction", models.BooleanField(default=False)),
+                ("ligature_risk", models.BooleanField(default=False)),
+                ("choking_risk", models.BooleanField(default=False, verbose_name="choking or ingestion risk")),
+                ("self_harm_risk", models.BooleanField(default=False, verbose_name="self-harm risk")),
+                (
+                    "precautions_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="other precautions",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['legal_last_name', 'legal_first_name', 'id'],
+                "ordering": ["legal_last_name", "legal_first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('treatment', 'Consent to treatment'), ('release', 'Release of information'), ('record', 'Artwork: photograph for the clinical record'), ('supervision', 'Artwork: show in supervision or case consultation'), ('teaching', 'Artwork: de-identified teaching use'), ('exhibit', 'Artwork: exhibit in a showcase'), ('publication', 'Artwork: print, web or promotional use'), ('research', 'Artwork: research data set')], max_length=16)),
-                ('decision', models.CharField(choices=[('granted', 'Granted'), ('refused', 'Refused')], max_length=10)),
-                ('signed_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('signer', models.CharField(choices=[('client', 'Client'), ('guardian', 'Guardian')], max_length=10)),
-                ('signer_name', models.CharField(max_length=200)),
-                ('signature_kind', models.CharField(choices=[('typed', 'Typed name'), ('drawn', 'Drawn signature')], max_length=8)),
-                ('signature_typed', models.CharField(blank=True, max_length=200)),
-                ('signature_drawn', models.TextField(blank=True)),
-                ('exhibit_with_name', models.BooleanField(default=False, verbose_name="show the client's name when exhibited")),
-                ('recipient', models.CharField(blank=True, max_length=200)),
-                ('purpose', models.CharField(blank=True, max_length=300)),
-                ('information', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='information to be released')),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('expiry_event', models.CharField(blank=True, max_length=200)),
-                ('right_to_revoke_explained', models.BooleanField(default=False)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_on', models.DateField(blank=True, null=True)),
-                ('revocation_note', models.CharField(blank=True, max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("treatment", "Consent to treatment"),
+                            ("release", "Release of information"),
+                            ("record", "Artwork: photograph for the clinical record"),
+                            ("supervision", "Artwork: show in supervision or case consultation"),
+                            ("teaching", "Artwork: de-identified teaching use"),
+                            ("exhibit", "Artwork: exhibit in a showcase"),
+                            ("publication", "Artwork: print, web or promotional use"),
+                            ("research", "Artwork: research data set"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("decision", models.CharField(choices=[("granted", "Granted"), ("refused", "Refused")], max_length=10)),
+                ("signed_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                ("signer", models.CharField(choices=[("client", "Client"), ("guardian", "Guardian")], max_length=10)),
+                ("signer_name", models.CharField(max_length=200)),
+                (
+                    "signature_kind",
+                    models.CharField(choices=[("typed", "Typed name"), ("drawn", "Drawn signature")], max_length=8),
+                ),
+                ("signature_typed", models.CharField(blank=True, max_length=200)),
+                ("signature_drawn", models.TextField(blank=True)),
+                (
+                    "exhibit_with_name",
+                    models.BooleanField(default=False, verbose_name="show the client's name when exhibited"),
+                ),
+                ("recipient", models.CharField(blank=True, max_length=200)),
+                ("purpose", models.CharField(blank=True, max_length=300)),
+                (
+                    "information",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="information to be released",
+                    ),
+                ),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("expiry_event", models.CharField(blank=True, max_length=200)),
+                ("right_to_revoke_explained", models.BooleanField(default=False)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_on", models.DateField(blank=True, null=True)),
+                ("revocation_note", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['kind', '-signed_on', '-id'],
+                "ordering": ["kind", "-signed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('relationship', models.CharField(max_length=100)),
-                ('is_guardian', models.BooleanField(default=False, verbose_name='legal guardian')),
-                ('is_emergency', models.BooleanField(default=False, verbose_name='emergency contact')),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)])),
-                ('notes', models.CharField(blank=True, max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("relationship", models.CharField(max_length=100)),
+                ("is_guardian", models.BooleanField(default=False, verbose_name="legal guardian")),
+                ("is_emergency", models.BooleanField(default=False, verbose_name="emergency contact")),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)]
+                    ),
+                ),
+                ("notes", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['-is_guardian', '-is_emergency', 'name'],
+                "ordering": ["-is_guardian", "-is_emergency", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Diagnosis',
+            name="Diagnosis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('icd10_code', models.CharField(max_length=8, validators=[artchart.clients.validation.validate_icd10], verbose_name='ICD-10 code')),
-                ('label', models.CharField(max_length=200)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "icd10_code",
+                    models.CharField(
+                        max_length=8,
+                        validators=[artchart.clients.validation.validate_icd10],
+                        verbose_name="ICD-10 code",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200)),
+                ("is_primary", models.BooleanField(default=False)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-is_primary', 'icd10_code'],
+                "ordering": ["-is_primary", "icd10_code"],
             },
         ),
         migrations.CreateModel(
-            name='GatheredDocument',
+            name="GatheredDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to='')),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=200, upload_to="")),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['original_name'],
+                "ordering": ["original_name"],
             },
         ),
         migrations.CreateModel(
-            name='GatheredInfo',
+            name="GatheredInfo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('case_document', 'Case documentation'), ('observation', 'Observation'), ('client_interview', 'Client interview'), ('family_interview', 'Family interview'), ('professional', 'Another professional')], max_length=20)),
-                ('occurred_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("case_document", "Case documentation"),
+                            ("observation", "Observation"),
+                            ("client_interview", "Client interview"),
+                            ("family_interview", "Family interview"),
+                            ("professional", "Another professional"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("occurred_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)]
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-occurred_on', '-id'],
+                "ordering": ["-occurred_on", "-id"],
             },
         ),
     ]

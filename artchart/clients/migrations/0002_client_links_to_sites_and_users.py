@@ -6,81 +6,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
-        ('core', '0001_initial'),
+        ("clients", "0001_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clients', to='core.organization'),
+            model_name="client",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="clients", to="core.organization"
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='site',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clients', to='core.site'),
+            model_name="client",
+            name="site",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="clients", to="core.site"
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='clients.client'),
+            model_name="consent",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="clients.client"
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="consent",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="consent",
+            name="revoked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='clients.client'),
+            model_name="contact",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="clients.client"
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='guardian',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.contact'),
+            model_name="consent",
+            name="guardian",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="clients.contact",
+            ),
         ),
         migrations.AddField(
-            model_name='diagnosis',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='diagnoses', to='clients.client'),
+            model_name="diagnosis",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="diagnoses", to="clients.client"
+            ),
         ),
         migrations.AddField(
-            model_name='gatheredinfo',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="gatheredinfo",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='gatheredinfo',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gathered_info', to='clients.client'),
+            model_name="gatheredinfo",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="gathered_info", to="clients.client"
+            ),
         ),
         migrations.AddField(
-            model_name='gathereddocument',
-            name='entry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='clients.gatheredinfo'),
+            model_name="gathereddocument",
+            name="entry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="clients.gatheredinfo"
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'legal_last_name', 'legal_first_name'], name='clients_cli_organiz_47dcc7_idx'),
+            model_name="client",
+            index=models.Index(
+                fields=["organization", "legal_last_name", "legal_first_name"], name="clients_cli_organiz_47dcc7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['site', 'status'], name='clients_cli_site_id_f93a78_idx'),
+            model_name="client",
+            index=models.Index(fields=["site", "status"], name="clients_cli_site_id_f93a78_idx"),
         ),
         migrations.AddConstraint(
-            model_name='diagnosis',
-            constraint=models.UniqueConstraint(fields=('client', 'icd10_code'), name='diagnosis_once_per_client'),
+            model_name="diagnosis",
+            constraint=models.UniqueConstraint(fields=("client", "icd10_code"), name="diagnosis_once_per_client"),
         ),
     ]

@@ -8,50 +8,126 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0002_client_links_to_sites_and_users'),
+        ("clients", "0002_client_links_to_sites_and_users"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClientRestriction',
+            name="ClientRestriction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('staff', 'Staff member of the organization'), ('public_figure', 'Public figure'), ('shelter_resident', 'Shelter resident (location protected)'), ('other', 'Other reason for extra privacy')], max_length=20)),
-                ('restricted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='restriction', to='clients.client')),
-                ('named_users', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('restricted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff member of the organization"),
+                            ("public_figure", "Public figure"),
+                            ("shelter_resident", "Shelter resident (location protected)"),
+                            ("other", "Other reason for extra privacy"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("restricted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="restriction", to="clients.client"
+                    ),
+                ),
+                ("named_users", models.ManyToManyField(related_name="+", to=settings.AUTH_USER_MODEL)),
+                (
+                    "restricted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EmergencyAccessDesignation',
+            name="EmergencyAccessDesignation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('designated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('designated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='break_glass_designation', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("designated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "designated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="break_glass_designation",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EmergencyAccess',
+            name="EmergencyAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('clinical_emergency', 'Clinical emergency'), ('safety', 'Safety of the client or others'), ('continuity', 'Continuity of care (covering for the care team)')], max_length=20)),
-                ('reason', models.TextField(max_length=500, validators=[django.core.validators.MaxLengthValidator(500)])),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emergency_accesses', to='clients.client')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_accesses', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("clinical_emergency", "Clinical emergency"),
+                            ("safety", "Safety of the client or others"),
+                            ("continuity", "Continuity of care (covering for the care team)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(max_length=500, validators=[django.core.validators.MaxLengthValidator(500)]),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_note",
+                    models.TextField(
+                        blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)]
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emergency_accesses",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="emergency_accesses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'client', 'expires_at'], name='clients_eme_user_id_b987b8_idx'), models.Index(fields=['reviewed_at'], name='clients_eme_reviewe_dbff5a_idx')],
+                "ordering": ["-started_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "client", "expires_at"], name="clients_eme_user_id_b987b8_idx"),
+                    models.Index(fields=["reviewed_at"], name="clients_eme_reviewe_dbff5a_idx"),
+                ],
             },
         ),
     ]

@@ -9,83 +9,275 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0003_restricted_clients_and_emergency_access'),
+        ("clients", "0003_restricted_clients_and_emergency_access"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='part2_substance_use',
-            field=models.BooleanField(default=False, verbose_name='substance-use treatment record (42 CFR Part 2)'),
+            model_name="client",
+            name="part2_substance_use",
+            field=models.BooleanField(default=False, verbose_name="substance-use treatment record (42 CFR Part 2)"),
         ),
         migrations.CreateModel(
-            name='AmendmentRequest',
+            name="AmendmentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(choices=[('demographics', 'Demographics and contact details'), ('precautions', 'Precautions'), ('diagnoses', 'Diagnoses'), ('consents', 'Consents'), ('gathered_info', 'Gathered information'), ('other', 'Another part of the record')], max_length=16, verbose_name='part of the record')),
-                ('item', models.CharField(blank=True, max_length=300, verbose_name="which item, in the client's words")),
-                ('requested_change', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('received_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('received_via', models.CharField(choices=[('in_writing', 'In writing (letter or form)'), ('email', 'E-mail'), ('in_person', 'In person (written up by staff)'), ('phone', 'By telephone (written up by staff)')], max_length=12, verbose_name='received')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decision', models.CharField(blank=True, choices=[('accepted', 'Accepted'), ('denied', 'Denied')], max_length=10)),
-                ('decided_on', models.DateField(blank=True, null=True, validators=[artchart.clients.validation.validate_not_future])),
-                ('denial_reason', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)])),
-                ('disagreement', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='statement of disagreement')),
-                ('disagreement_received_on', models.DateField(blank=True, null=True, validators=[artchart.clients.validation.validate_not_future])),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendment_requests', to='clients.client')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('disagreement_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('gathered_info', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='amendment_requests', to='clients.gatheredinfo', verbose_name='gathered-information entry')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[
+                            ("demographics", "Demographics and contact details"),
+                            ("precautions", "Precautions"),
+                            ("diagnoses", "Diagnoses"),
+                            ("consents", "Consents"),
+                            ("gathered_info", "Gathered information"),
+                            ("other", "Another part of the record"),
+                        ],
+                        max_length=16,
+                        verbose_name="part of the record",
+                    ),
+                ),
+                (
+                    "item",
+                    models.CharField(blank=True, max_length=300, verbose_name="which item, in the client's words"),
+                ),
+                (
+                    "requested_change",
+                    models.TextField(
+                        blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)]
+                    ),
+                ),
+                ("received_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                (
+                    "received_via",
+                    models.CharField(
+                        choices=[
+                            ("in_writing", "In writing (letter or form)"),
+                            ("email", "E-mail"),
+                            ("in_person", "In person (written up by staff)"),
+                            ("phone", "By telephone (written up by staff)"),
+                        ],
+                        max_length=12,
+                        verbose_name="received",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True, choices=[("accepted", "Accepted"), ("denied", "Denied")], max_length=10
+                    ),
+                ),
+                (
+                    "decided_on",
+                    models.DateField(
+                        blank=True, null=True, validators=[artchart.clients.validation.validate_not_future]
+                    ),
+                ),
+                (
+                    "denial_reason",
+                    models.TextField(
+                        blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]
+                    ),
+                ),
+                (
+                    "disagreement",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="statement of disagreement",
+                    ),
+                ),
+                (
+                    "disagreement_received_on",
+                    models.DateField(
+                        blank=True, null=True, validators=[artchart.clients.validation.validate_not_future]
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amendment_requests",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "disagreement_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "gathered_info",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="amendment_requests",
+                        to="clients.gatheredinfo",
+                        verbose_name="gathered-information entry",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-id'],
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AmendmentAddendum',
+            name="AmendmentAddendum",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('written_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='addendum', to='clients.amendmentrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "text",
+                    models.TextField(
+                        blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)]
+                    ),
+                ),
+                ("written_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addendum",
+                        to="clients.amendmentrequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('report', 'Report sent'), ('export', 'Export of records'), ('records_request', 'Copy of records on request'), ('verbal', 'Verbal or telephone disclosure'), ('other', 'Other release')], max_length=16, verbose_name='what kind of release')),
-                ('disclosed_on', models.DateField(validators=[artchart.clients.validation.validate_not_future], verbose_name='date of disclosure')),
-                ('recipient', models.CharField(blank=True, max_length=200)),
-                ('recipient_address', models.CharField(blank=True, max_length=300, verbose_name="recipient's address, if known")),
-                ('purpose', models.CharField(blank=True, max_length=300)),
-                ('description', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='what was released')),
-                ('legal_basis', models.CharField(choices=[('authorization', "The client's authorization (release of information)"), ('required_by_law', 'Required by law (164.512(a))'), ('public_health', 'Public health activity (164.512(b))'), ('abuse_neglect', 'Report of abuse, neglect or domestic violence (164.512(c))'), ('health_oversight', 'Health oversight (164.512(d))'), ('judicial', 'Judicial or administrative proceeding (164.512(e))'), ('law_enforcement', 'Law enforcement (164.512(f))'), ('serious_threat', 'To avert a serious threat to health or safety (164.512(j))')], default='authorization', max_length=20)),
-                ('redisclosure_notice', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('correction_reason', models.CharField(blank=True, max_length=300)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to='clients.client')),
-                ('consent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='disclosures', to='clients.consent', verbose_name='release of information relied on')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='corrections', to='clients.disclosure')),
-                ('disclosed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report", "Report sent"),
+                            ("export", "Export of records"),
+                            ("records_request", "Copy of records on request"),
+                            ("verbal", "Verbal or telephone disclosure"),
+                            ("other", "Other release"),
+                        ],
+                        max_length=16,
+                        verbose_name="what kind of release",
+                    ),
+                ),
+                (
+                    "disclosed_on",
+                    models.DateField(
+                        validators=[artchart.clients.validation.validate_not_future], verbose_name="date of disclosure"
+                    ),
+                ),
+                ("recipient", models.CharField(blank=True, max_length=200)),
+                (
+                    "recipient_address",
+                    models.CharField(blank=True, max_length=300, verbose_name="recipient's address, if known"),
+                ),
+                ("purpose", models.CharField(blank=True, max_length=300)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="what was released",
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        choices=[
+                            ("authorization", "The client's authorization (release of information)"),
+                            ("required_by_law", "Required by law (164.512(a))"),
+                            ("public_health", "Public health activity (164.512(b))"),
+                            ("abuse_neglect", "Report of abuse, neglect or domestic violence (164.512(c))"),
+                            ("health_oversight", "Health oversight (164.512(d))"),
+                            ("judicial", "Judicial or administrative proceeding (164.512(e))"),
+                            ("law_enforcement", "Law enforcement (164.512(f))"),
+                            ("serious_threat", "To avert a serious threat to health or safety (164.512(j))"),
+                        ],
+                        default="authorization",
+                        max_length=20,
+                    ),
+                ),
+                ("redisclosure_notice", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("correction_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="disclosures", to="clients.client"
+                    ),
+                ),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="disclosures",
+                        to="clients.consent",
+                        verbose_name="release of information relied on",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="corrections",
+                        to="clients.disclosure",
+                    ),
+                ),
+                (
+                    "disclosed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-disclosed_on', '-id'],
+                "ordering": ["-disclosed_on", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='amendmentrequest',
-            index=models.Index(fields=['client', 'received_on'], name='clients_ame_client__0bac8b_idx'),
+            model_name="amendmentrequest",
+            index=models.Index(fields=["client", "received_on"], name="clients_ame_client__0bac8b_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosure',
-            index=models.Index(fields=['client', 'disclosed_on'], name='clients_dis_client__05b56d_idx'),
+            model_name="disclosure",
+            index=models.Index(fields=["client", "disclosed_on"], name="clients_dis_client__05b56d_idx"),
         ),
     ]

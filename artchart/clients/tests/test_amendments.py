@@ -30,14 +30,21 @@ STATEMENT = "I still disagree: nobody asked me how I felt."
 
 @pytest.fixture
 def entry(client_record, therapist):
-    return GatheredInfoFactory(client=client_record, author=therapist, title="First studio observation",
-                               body="Left the room calmly.")
+    return GatheredInfoFactory(
+        client=client_record, author=therapist, title="First studio observation", body="Left the room calmly."
+    )
 
 
 def _request(client_record, by, entry=None, **fields):
-    values = {"part": "gathered_info" if entry else "demographics", "gathered_info": entry,
-              "item": "" if entry else "My address", "requested_change": CHANGE,
-              "received_on": TODAY - dt.timedelta(days=3), "received_via": "in_writing", **fields}
+    values = {
+        "part": "gathered_info" if entry else "demographics",
+        "gathered_info": entry,
+        "item": "" if entry else "My address",
+        "requested_change": CHANGE,
+        "received_on": TODAY - dt.timedelta(days=3),
+        "received_via": "in_writing",
+        **fields,
+    }
     return services.amendment_request_record(by=by, client=client_record, **values)
 
 
@@ -53,8 +60,11 @@ def _api(name: str, **kwargs) -> str:
 def _snapshot():
     return (
         AuditEvent.objects.exclude(action__in=["client.read", "token.use"]).count(),
-        list(AmendmentRequest.objects.order_by("pk").values_list(
-            "pk", "decision", "denial_reason", "disagreement", "decided_on")),
+        list(
+            AmendmentRequest.objects.order_by("pk").values_list(
+                "pk", "decision", "denial_reason", "disagreement", "decided_on"
+            )
+        ),
         AmendmentAddendum.objects.count(),
         list(GatheredInfo.objects.order_by("pk").values_list("pk", "title", "body")),
     )
@@ -66,10 +76,16 @@ def _snapshot():
 def test_therapist_records_a_request_and_the_chart_shows_its_due_date(client, client_record, therapist, entry):
     client.force_login(therapist)
     received = TODAY - dt.timedelta(days=10)
-    response = client.post(reverse("clients:amendment_add", args=[client_record.pk]), {
-        "received_on": received.isoformat(), "received_via": "email", "part": "gathered_info",
-        "gathered_info": entry.pk, "requested_change": CHANGE,
-    })
+    response = client.post(
+        reverse("clients:amendment_add", args=[client_record.pk]),
+        {
+            "received_on": received.isoformat(),
+            "received_via": "email",
+            "part": "gathered_info",
+            "gathered_info": entry.pk,
+            "requested_change": CHANGE,
+        },
+    )
     amendment = AmendmentRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("clients:amendment_detail", args=[client_record.pk, amendment.pk])
@@ -93,10 +109,16 @@ def test_a_request_older_than_sixty_days_without_a_decision_is_overdue(client, c
 def test_a_request_with_no_text_is_refused_and_writes_nothing(client, client_record, therapist):
     client.force_login(therapist)
     before = _snapshot()
-    response = client.post(reverse("clients:amendment_add", args=[client_record.pk]), {
-        "received_on": TODAY.isoformat(), "received_via": "email", "part": "demographics", "item": "",
-        "requested_change": "   ",
-    })
+    response = client.post(
+        reverse("clients:amendment_add", args=[client_record.pk]),
+        {
+            "received_on": TODAY.isoformat(),
+            "received_via": "email",
+            "part": "demographics",
+            "item": "",
+            "requested_change": "   ",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert record.AMENDMENT_NEEDS_CHANGE in body
@@ -115,17 +137,27 @@ def test_an_entry_of_another_client_cannot_be_linked(client_record, therapist):
 # --- deciding --------------------------------------------------------------------------------------------
 
 
-def test_accepting_adds_an_addendum_beside_the_entry_and_leaves_the_entry_unchanged(client, client_record,
-                                                                                   therapist, entry):
+def test_accepting_adds_an_addendum_beside_the_entry_and_leaves_the_entry_unchanged(
+    client, client_record, therapist, entry
+):
     amendment = _request(client_record, therapist, entry=entry)
     client.force_login(therapist)
-    response = client.post(reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]), {
-        "decision": "accepted", "decided_on": TODAY.isoformat(), "addendum": ADDENDUM,
-    })
+    response = client.post(
+        reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]),
+        {
+            "decision": "accepted",
+            "decided_on": TODAY.isoformat(),
+            "addendum": ADDENDUM,
+        },
+    )
     assert response.status_code == 302
     addendum = AmendmentAddendum.objects.get()
-    assert (addendum.request, addendum.author, addendum.written_on, addendum.text) == (amendment, therapist, TODAY,
-                                                                                         ADDENDUM)
+    assert (addendum.request, addendum.author, addendum.written_on, addendum.text) == (
+        amendment,
+        therapist,
+        TODAY,
+        ADDENDUM,
+    )
     entry.refresh_from_db()
     assert (entry.title, entry.body) == ("First studio observation", "Left the room calmly.")
     chart = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
@@ -137,9 +169,14 @@ def test_a_denial_without_a_reason_is_refused_and_writes_nothing(client, client_
     amendment = _request(client_record, therapist, entry=entry)
     client.force_login(therapist)
     before = _snapshot()
-    response = client.post(reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]), {
-        "decision": "denied", "decided_on": TODAY.isoformat(), "denial_reason": "",
-    })
+    response = client.post(
+        reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]),
+        {
+            "decision": "denied",
+            "decided_on": TODAY.isoformat(),
+            "denial_reason": "",
+        },
+    )
     assert response.status_code == 400
     assert record.DENIAL_NEEDS_REASON in response.content.decode()
     assert _snapshot() == before
@@ -164,14 +201,19 @@ def test_a_request_is_decided_once(client_record, therapist, entry):
     assert _snapshot() == before
 
 
-def test_a_denial_then_the_clients_disagreement_are_shown_beside_the_entry(client, client_record, therapist,
-                                                                           teamviewer, entry):
+def test_a_denial_then_the_clients_disagreement_are_shown_beside_the_entry(
+    client, client_record, therapist, teamviewer, entry
+):
     amendment = _request(client_record, therapist, entry=entry)
     services.amendment_decide(by=therapist, amendment=amendment, decision="denied", denial_reason=REASON)
     client.force_login(therapist)
-    response = client.post(reverse("clients:amendment_disagreement", args=[client_record.pk, amendment.pk]), {
-        "statement": STATEMENT, "received_on": TODAY.isoformat(),
-    })
+    response = client.post(
+        reverse("clients:amendment_disagreement", args=[client_record.pk, amendment.pk]),
+        {
+            "statement": STATEMENT,
+            "received_on": TODAY.isoformat(),
+        },
+    )
     assert response.status_code == 302
     amendment.refresh_from_db()
     assert (amendment.disagreement, amendment.disagreement_recorded_by) == (STATEMENT, therapist)
@@ -212,9 +254,14 @@ def test_read_only_members_see_requests_but_cannot_decide(client, client_record,
     client.force_login(supervisor)
     page = client.get(reverse("clients:amendment_detail", args=[client_record.pk, amendment.pk]))
     assert page.status_code == 200 and "Record the decision" not in page.content.decode()
-    response = client.post(reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]), {
-        "decision": "denied", "decided_on": TODAY.isoformat(), "denial_reason": REASON,
-    })
+    response = client.post(
+        reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]),
+        {
+            "decision": "denied",
+            "decided_on": TODAY.isoformat(),
+            "denial_reason": REASON,
+        },
+    )
     assert response.status_code == 403
     assert AmendmentRequest.objects.get().is_pending
 
@@ -230,15 +277,25 @@ API_OPERATIONS = [
 
 
 def test_api_records_decides_and_lists_requests(client_record, therapist, intern, entry):
-    created = _as(intern).post(_api("amendments_create", client_id=client_record.pk), {
-        "part": "gathered_info", "gathered_info": entry.pk, "requested_change": CHANGE,
-        "received_on": TODAY.isoformat(), "received_via": "email",
-    }, content_type="application/json")
+    created = _as(intern).post(
+        _api("amendments_create", client_id=client_record.pk),
+        {
+            "part": "gathered_info",
+            "gathered_info": entry.pk,
+            "requested_change": CHANGE,
+            "received_on": TODAY.isoformat(),
+            "received_via": "email",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["due_on"] == (TODAY + dt.timedelta(days=60)).isoformat() and body["state"] == "Awaiting decision"
-    decided = _as(therapist).post(_api("amendment_decide", client_id=client_record.pk, amendment_id=body["id"]),
-                                  {"decision": "accepted", "addendum": ADDENDUM}, content_type="application/json")
+    decided = _as(therapist).post(
+        _api("amendment_decide", client_id=client_record.pk, amendment_id=body["id"]),
+        {"decision": "accepted", "addendum": ADDENDUM},
+        content_type="application/json",
+    )
     assert decided.status_code == 200, decided.content
     assert decided.json()["addendum"]["text"] == ADDENDUM
     listed = _as(therapist).get(_api("amendments_list", client_id=client_record.pk)).json()["results"]
@@ -250,13 +307,24 @@ def test_api_refuses_bad_input_with_field_messages_and_writes_nothing(client_rec
     before = _snapshot()
     browser = _as(therapist)
     before = (before[0] + 1, *before[1:])  # issuing the token above is itself audited
-    empty = browser.post(_api("amendments_create", client_id=client_record.pk), {
-        "part": "demographics", "item": "Address", "requested_change": "", "received_on": TODAY.isoformat(),
-        "received_via": "email"}, content_type="application/json")
+    empty = browser.post(
+        _api("amendments_create", client_id=client_record.pk),
+        {
+            "part": "demographics",
+            "item": "Address",
+            "requested_change": "",
+            "received_on": TODAY.isoformat(),
+            "received_via": "email",
+        },
+        content_type="application/json",
+    )
     assert empty.status_code == 400
     assert empty.json()["errors"] == {"requested_change": [record.AMENDMENT_NEEDS_CHANGE]}
-    denial = browser.post(_api("amendment_decide", client_id=client_record.pk, amendment_id=amendment.pk),
-                          {"decision": "denied"}, content_type="application/json")
+    denial = browser.post(
+        _api("amendment_decide", client_id=client_record.pk, amendment_id=amendment.pk),
+        {"decision": "denied"},
+        content_type="application/json",
+    )
     assert denial.status_code == 400
     assert denial.json()["errors"] == {"denial_reason": [record.DENIAL_NEEDS_REASON]}
     assert _snapshot() == before
@@ -266,8 +334,11 @@ def test_api_refuses_bad_input_with_field_messages_and_writes_nothing(client_rec
 def test_api_refuses_writes_outside_the_writing_care_team(request, client_record, therapist, entry, person, status):
     amendment = _request(client_record, therapist, entry=entry)
     browser = _as(request.getfixturevalue(person))
-    response = browser.post(_api("amendment_decide", client_id=client_record.pk, amendment_id=amendment.pk),
-                            {"decision": "denied", "denial_reason": REASON}, content_type="application/json")
+    response = browser.post(
+        _api("amendment_decide", client_id=client_record.pk, amendment_id=amendment.pk),
+        {"decision": "denied", "denial_reason": REASON},
+        content_type="application/json",
+    )
     assert response.status_code == status
     if status == 403:
         assert response.json()["message"] == NOT_ALLOWED
@@ -294,8 +365,15 @@ def test_chart_query_count_does_not_grow_with_amendments_and_disclosures(client,
             services.amendment_decide(by=therapist, amendment=denied, decision="denied", denial_reason=REASON)
             services.amendment_disagreement_record(by=therapist, amendment=denied, statement=STATEMENT)
             _request(client_record, therapist)
-            services.disclosure_record(by=therapist, client=client_record, kind="report", recipient="County",
-                                       purpose="Required report", description="Dates", legal_basis="required_by_law")
+            services.disclosure_record(
+                by=therapist,
+                client=client_record,
+                kind="report",
+                recipient="County",
+                purpose="Required report",
+                description="Dates",
+                legal_basis="required_by_law",
+            )
 
     def queries_after_adding(n):
         add(n)

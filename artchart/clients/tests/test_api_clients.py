@@ -16,7 +16,15 @@ from django.utils import timezone
 from artchart.api import NUL_REFUSED
 from artchart.clients import services
 from artchart.clients import validation as v
-from artchart.clients.models import CareTeamMembership, Client, Consent, Contact, Diagnosis, GatheredDocument, GatheredInfo
+from artchart.clients.models import (
+    CareTeamMembership,
+    Client,
+    Consent,
+    Contact,
+    Diagnosis,
+    GatheredDocument,
+    GatheredInfo,
+)
 from artchart.core import services as core_services
 from artchart.core.access import NOT_ALLOWED
 from artchart.core.models import AuditEvent
@@ -61,8 +69,14 @@ def _errors(response) -> dict[str, list[str]]:
 
 def _treatment_consent(**fields) -> dict:
     return {
-        "kind": "treatment", "decision": "granted", "signed_on": SIGNED, "signer": "client",
-        "signer_name": "Maya Lopez", "signature_kind": "typed", "signature_typed": "Maya Lopez", **fields,
+        "kind": "treatment",
+        "decision": "granted",
+        "signed_on": SIGNED,
+        "signer": "client",
+        "signer_name": "Maya Lopez",
+        "signature_kind": "typed",
+        "signature_typed": "Maya Lopez",
+        **fields,
     }
 
 
@@ -83,17 +97,31 @@ def _snapshot() -> tuple:
 def chart(client_record, therapist):
     """``client_record`` with a guardian, another contact, a consent, a diagnosis and a document."""
     record = client_record
-    guardian = services.contact_add(by=therapist, client=record, name="Rosa Lopez", relationship="Mother",
-                                    is_guardian=True)
+    guardian = services.contact_add(
+        by=therapist, client=record, name="Rosa Lopez", relationship="Mother", is_guardian=True
+    )
     neighbour = services.contact_add(by=therapist, client=record, name="Sam Next-Door", relationship="Neighbour")
-    consent = services.consent_record(by=therapist, client=record, **_treatment_consent(signed_on=TODAY - dt.timedelta(days=30)))
+    consent = services.consent_record(
+        by=therapist, client=record, **_treatment_consent(signed_on=TODAY - dt.timedelta(days=30))
+    )
     diagnosis = services.diagnosis_add(by=therapist, client=record, icd10_code="F43.10", label="PTSD")
     entry = services.gathered_info_add(
-        by=therapist, client=record, source="case_document", occurred_on=TODAY, title="Referral letter",
+        by=therapist,
+        client=record,
+        source="case_document",
+        occurred_on=TODAY,
+        title="Referral letter",
         documents=[SimpleUploadedFile("referral.pdf", PDF, content_type="application/pdf")],
     )
-    return SimpleNamespace(client=record, guardian=guardian, contact=neighbour, consent=consent,
-                           diagnosis=diagnosis, entry=entry, document=entry.documents.get())
+    return SimpleNamespace(
+        client=record,
+        guardian=guardian,
+        contact=neighbour,
+        consent=consent,
+        diagnosis=diagnosis,
+        entry=entry,
+        document=entry.documents.get(),
+    )
 
 
 # --- every client-scoped operation, for the access tests ----------------------------------------------
@@ -219,10 +247,14 @@ def test_list_read_is_audited_with_the_clients_shown(client_record, therapist):
 def test_list_filters_by_name_status_and_site(therapist, site, org):
     other_site = SiteFactory(organization=org, name="Hillside Ward")
     for first, last, status, where in [
-        ("Ana", "Reyes", "active", site), ("Ben", "Reyes", "discharged", site), ("Cleo", "Marsh", "active", other_site),
+        ("Ana", "Reyes", "active", site),
+        ("Ben", "Reyes", "discharged", site),
+        ("Cleo", "Marsh", "active", other_site),
     ]:
-        CareTeamFactory(client=ClientFactory(site=where, legal_first_name=first, legal_last_name=last, status=status),
-                        user=therapist)
+        CareTeamFactory(
+            client=ClientFactory(site=where, legal_first_name=first, legal_last_name=last, status=status),
+            user=therapist,
+        )
     browser = _as(therapist)
 
     def names(**params):
@@ -266,13 +298,19 @@ def test_list_queries_do_not_grow_with_the_number_of_clients(therapist, site):
 
 
 def _new_client(site_id: int, **fields) -> dict:
-    return {"legal_first_name": "Ana", "legal_last_name": "Reyes", "date_of_birth": "2001-04-02", "site": site_id,
-            **fields}
+    return {
+        "legal_first_name": "Ana",
+        "legal_last_name": "Reyes",
+        "date_of_birth": "2001-04-02",
+        "site": site_id,
+        **fields,
+    }
 
 
 def test_therapist_creates_a_client_and_becomes_its_primary_therapist(therapist, site):
-    response = _as(therapist).post(LIST, _new_client(site.pk, latex_allergy=True, pronouns="she/her"),
-                                   content_type="application/json")
+    response = _as(therapist).post(
+        LIST, _new_client(site.pk, latex_allergy=True, pronouns="she/her"), content_type="application/json"
+    )
     assert response.status_code == 201
     body = response.json()
     client = Client.objects.get(pk=body["id"])
@@ -318,8 +356,9 @@ def test_missing_required_fields_are_each_named(therapist, site):
 def test_over_long_values_get_a_message_on_their_own_field(therapist, site):
     browser = _as(therapist)
     before = _snapshot()
-    response = browser.post(LIST, _new_client(site.pk, legal_first_name="A" * 101, pronouns="x" * 41),
-                            content_type="application/json")
+    response = browser.post(
+        LIST, _new_client(site.pk, legal_first_name="A" * 101, pronouns="x" * 41), content_type="application/json"
+    )
     errors = _errors(response)
     assert set(errors) == {"legal_first_name", "pronouns"}
     assert "at most 100 characters" in errors["legal_first_name"][0]
@@ -328,14 +367,18 @@ def test_over_long_values_get_a_message_on_their_own_field(therapist, site):
 
 
 def test_a_date_that_is_not_a_date_is_a_field_error(therapist, site):
-    errors = _errors(_as(therapist).post(LIST, _new_client(site.pk, date_of_birth="31/02/2001"),
-                                         content_type="application/json"))
+    errors = _errors(
+        _as(therapist).post(LIST, _new_client(site.pk, date_of_birth="31/02/2001"), content_type="application/json")
+    )
     assert list(errors) == ["date_of_birth"]
 
 
 def test_an_unknown_status_and_a_bad_email_are_field_errors(therapist, site):
-    errors = _errors(_as(therapist).post(LIST, _new_client(site.pk, status="gone", email="not-an-email"),
-                                         content_type="application/json"))
+    errors = _errors(
+        _as(therapist).post(
+            LIST, _new_client(site.pk, status="gone", email="not-an-email"), content_type="application/json"
+        )
+    )
     assert set(errors) == {"status", "email"}
 
 
@@ -352,8 +395,10 @@ def test_a_nul_character_is_a_field_error_in_json_and_in_forms(client_record, th
     before = _snapshot()
     response = browser.post(LIST, _new_client(site.pk, legal_first_name="Ana\x00"), content_type="application/json")
     assert _errors(response) == {"legal_first_name": [NUL_REFUSED]}
-    response = browser.post(_url("gathered_create", client_id=client_record.pk),
-                            {"source": "observation", "occurred_on": SIGNED, "title": "Seen\x00"})
+    response = browser.post(
+        _url("gathered_create", client_id=client_record.pk),
+        {"source": "observation", "occurred_on": SIGNED, "title": "Seen\x00"},
+    )
     assert _errors(response) == {"title": [NUL_REFUSED]}
     assert _snapshot() == before
 
@@ -384,7 +429,9 @@ def test_detail_includes_precautions_and_diagnoses(chart, therapist):
     body = response.json()
     assert body["precautions"] == ["Sharps restriction", "Allergies: Nickel"]
     assert body["sharps_restriction"] is True and body["latex_allergy"] is False
-    assert body["diagnoses"] == [{"id": chart.diagnosis.pk, "icd10_code": "F43.10", "label": "PTSD", "is_primary": False}]
+    assert body["diagnoses"] == [
+        {"id": chart.diagnosis.pk, "icd10_code": "F43.10", "label": "PTSD", "is_primary": False}
+    ]
     assert body["site"] == chart.client.site_id and body["site_name"] == "Riverbend Studio"
 
 
@@ -399,12 +446,19 @@ def test_a_client_id_that_does_not_exist_is_404(therapist):
 
 
 def test_patch_changes_only_the_fields_sent(client_record, therapist):
-    response = _as(therapist).patch(_url("client_update", client_id=client_record.pk),
-                                    {"preferred_name": "Mia", "latex_allergy": True}, content_type="application/json")
+    response = _as(therapist).patch(
+        _url("client_update", client_id=client_record.pk),
+        {"preferred_name": "Mia", "latex_allergy": True},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert response.json()["display_name"] == "Mia Lopez" and response.json()["precautions"] == ["Latex allergy"]
     client_record.refresh_from_db()
-    assert (client_record.legal_first_name, client_record.preferred_name, client_record.latex_allergy) == ("Maya", "Mia", True)
+    assert (client_record.legal_first_name, client_record.preferred_name, client_record.latex_allergy) == (
+        "Maya",
+        "Mia",
+        True,
+    )
     event = AuditEvent.objects.get(action="client.update")
     assert set(event.detail["fields"]) == {"preferred_name", "latex_allergy"}
     assert "Mia" not in str(event.detail)
@@ -412,25 +466,28 @@ def test_patch_changes_only_the_fields_sent(client_record, therapist):
 
 def test_patch_moves_a_client_to_another_site_of_the_organization(client_record, therapist, org):
     ward = SiteFactory(organization=org, name="Hillside Ward")
-    response = _as(therapist).patch(_url("client_update", client_id=client_record.pk), {"site": ward.pk},
-                                    content_type="application/json")
+    response = _as(therapist).patch(
+        _url("client_update", client_id=client_record.pk), {"site": ward.pk}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["site_name"] == "Hillside Ward"
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    ({"date_of_birth": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "date_of_birth", v.DOB_IN_FUTURE),
-    ({"site": 999_999}, "site", v.SITE_UNKNOWN),
-    ({"legal_last_name": ""}, "legal_last_name", "This field cannot be blank."),
-    ({"legal_last_name": None}, "legal_last_name", "Input should be a valid string"),
-    ({"preferred_name": None}, "preferred_name", "Input should be a valid string"),
-    ({"latex_allergy": None}, "latex_allergy", "Input should be a valid boolean"),
-    ({"address": "x" * 501}, "address", "String should have at most 500 characters"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"date_of_birth": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "date_of_birth", v.DOB_IN_FUTURE),
+        ({"site": 999_999}, "site", v.SITE_UNKNOWN),
+        ({"legal_last_name": ""}, "legal_last_name", "This field cannot be blank."),
+        ({"legal_last_name": None}, "legal_last_name", "Input should be a valid string"),
+        ({"preferred_name": None}, "preferred_name", "Input should be a valid string"),
+        ({"latex_allergy": None}, "latex_allergy", "Input should be a valid boolean"),
+        ({"address": "x" * 501}, "address", "String should have at most 500 characters"),
+    ],
+)
 def test_a_bad_patch_changes_nothing(client_record, therapist, change, field, message):
     browser = _as(therapist)
     before = _snapshot()
-    response = browser.patch(_url("client_update", client_id=client_record.pk), change,
-                             content_type="application/json")
+    response = browser.patch(_url("client_update", client_id=client_record.pk), change, content_type="application/json")
     assert _errors(response) == {field: [message]}
     assert _snapshot() == before
     client_record.refresh_from_db()
@@ -442,9 +499,11 @@ def test_a_bad_patch_changes_nothing(client_record, therapist, change, field, me
 
 def test_a_diagnosis_is_added_and_removed(client_record, therapist):
     browser = _as(therapist)
-    created = browser.post(_url("diagnoses_create", client_id=client_record.pk),
-                           {"icd10_code": "f32.a", "label": "Depression, unspecified", "is_primary": True},
-                           content_type="application/json")
+    created = browser.post(
+        _url("diagnoses_create", client_id=client_record.pk),
+        {"icd10_code": "f32.a", "label": "Depression, unspecified", "is_primary": True},
+        content_type="application/json",
+    )
     assert created.status_code == 201
     assert created.json()["icd10_code"] == "F32.A" and created.json()["is_primary"] is True
     diagnosis_id = created.json()["id"]
@@ -459,8 +518,11 @@ def test_a_diagnosis_is_added_and_removed(client_record, therapist):
 
 def test_a_malformed_icd10_code_is_refused(client_record, therapist):
     browser = _as(therapist)
-    response = browser.post(_url("diagnoses_create", client_id=client_record.pk),
-                            {"icd10_code": "F4", "label": "Depression"}, content_type="application/json")
+    response = browser.post(
+        _url("diagnoses_create", client_id=client_record.pk),
+        {"icd10_code": "F4", "label": "Depression"},
+        content_type="application/json",
+    )
     assert _errors(response)["icd10_code"] == [v.ICD10_MALFORMED]
     assert not Diagnosis.objects.exists()
 
@@ -479,8 +541,11 @@ def test_a_diagnosis_of_another_client_is_404(chart, therapist, site):
 def test_contacts_are_listed_added_changed_and_removed(client_record, therapist):
     browser = _as(therapist)
     contacts = _url("contacts_list", client_id=client_record.pk)
-    created = browser.post(contacts, {"name": "Rosa Lopez", "relationship": "Mother", "is_guardian": True,
-                                      "phone": "555-0100"}, content_type="application/json")
+    created = browser.post(
+        contacts,
+        {"name": "Rosa Lopez", "relationship": "Mother", "is_guardian": True, "phone": "555-0100"},
+        content_type="application/json",
+    )
     assert created.status_code == 201
     contact_id = created.json()["id"]
     assert [row["name"] for row in browser.get(contacts).json()["results"]] == ["Rosa Lopez"]
@@ -493,14 +558,20 @@ def test_contacts_are_listed_added_changed_and_removed(client_record, therapist)
     assert browser.delete(one).status_code == 204
     assert browser.get(contacts).json()["results"] == []
     assert [e.action for e in AuditEvent.objects.filter(action__startswith="contact.").order_by("seq")] == [
-        "contact.add", "contact.update", "contact.remove"]
+        "contact.add",
+        "contact.update",
+        "contact.remove",
+    ]
 
 
 def test_a_contact_with_bad_values_is_refused_and_nothing_written(client_record, therapist):
     browser = _as(therapist)
     before = _snapshot()
-    response = browser.post(_url("contacts_create", client_id=client_record.pk),
-                            {"name": "N" * 201, "relationship": "", "email": "nope"}, content_type="application/json")
+    response = browser.post(
+        _url("contacts_create", client_id=client_record.pk),
+        {"name": "N" * 201, "relationship": "", "email": "nope"},
+        content_type="application/json",
+    )
     assert set(_errors(response)) == {"name", "relationship", "email"}
     assert _snapshot() == before
 
@@ -509,16 +580,28 @@ def test_a_contact_with_bad_values_is_refused_and_nothing_written(client_record,
 def test_a_bad_contact_change_changes_nothing(chart, therapist, change):
     browser = _as(therapist)
     before = _snapshot()
-    response = browser.patch(_url("contact_update", client_id=chart.client.pk, contact_id=chart.contact.pk),
-                             change, content_type="application/json")
+    response = browser.patch(
+        _url("contact_update", client_id=chart.client.pk, contact_id=chart.contact.pk),
+        change,
+        content_type="application/json",
+    )
     assert list(_errors(response)) == ["email"]
     assert _snapshot() == before
 
 
 def test_a_guardian_who_signed_a_consent_cannot_be_removed(chart, therapist):
-    services.consent_record(by=therapist, client=chart.client, **_treatment_consent(
-        kind="record", signer="guardian", guardian=chart.guardian, signer_name="Rosa Lopez",
-        signature_typed="Rosa Lopez", signed_on=TODAY))
+    services.consent_record(
+        by=therapist,
+        client=chart.client,
+        **_treatment_consent(
+            kind="record",
+            signer="guardian",
+            guardian=chart.guardian,
+            signer_name="Rosa Lopez",
+            signature_typed="Rosa Lopez",
+            signed_on=TODAY,
+        ),
+    )
     browser = _as(therapist)
     before = _snapshot()
     response = browser.delete(_url("contact_delete", client_id=chart.client.pk, contact_id=chart.guardian.pk))
@@ -555,20 +638,28 @@ def test_a_treatment_consent_is_recorded_and_listed(client_record, therapist):
 def test_a_release_without_recipient_or_expiry_is_refused_with_field_messages(client_record, therapist):
     browser = _as(therapist)
     before = _snapshot()
-    release = _treatment_consent(kind="release", purpose="Coordination of care", information="Attendance",
-                                 right_to_revoke_explained=True)
-    response = browser.post(_url("consents_create", client_id=client_record.pk), release,
-                            content_type="application/json")
+    release = _treatment_consent(
+        kind="release", purpose="Coordination of care", information="Attendance", right_to_revoke_explained=True
+    )
+    response = browser.post(
+        _url("consents_create", client_id=client_record.pk), release, content_type="application/json"
+    )
     assert _errors(response) == {"recipient": [v.RELEASE_NEEDS_RECIPIENT], "expires_on": [v.RELEASE_NEEDS_EXPIRY]}
     assert _snapshot() == before
 
 
 def test_a_complete_release_is_recorded(client_record, therapist):
-    release = _treatment_consent(kind="release", purpose="Coordination of care", information="Attendance",
-                                 right_to_revoke_explained=True, recipient="Dr. Okafor, school psychologist",
-                                 expiry_event="End of the school year")
-    response = _as(therapist).post(_url("consents_create", client_id=client_record.pk), release,
-                                   content_type="application/json")
+    release = _treatment_consent(
+        kind="release",
+        purpose="Coordination of care",
+        information="Attendance",
+        right_to_revoke_explained=True,
+        recipient="Dr. Okafor, school psychologist",
+        expiry_event="End of the school year",
+    )
+    response = _as(therapist).post(
+        _url("consents_create", client_id=client_record.pk), release, content_type="application/json"
+    )
     assert response.status_code == 201 and response.json()["recipient"] == "Dr. Okafor, school psychologist"
 
 
@@ -582,8 +673,11 @@ def test_a_guardian_signature_must_name_a_guardian_of_this_client(chart, therapi
         guardian_id = 999_999
     browser = _as(therapist)
     before = _snapshot()
-    response = browser.post(_url("consents_create", client_id=chart.client.pk),
-                            _treatment_consent(signer="guardian", guardian=guardian_id), content_type="application/json")
+    response = browser.post(
+        _url("consents_create", client_id=chart.client.pk),
+        _treatment_consent(signer="guardian", guardian=guardian_id),
+        content_type="application/json",
+    )
     assert _errors(response) == {"guardian": [v.GUARDIAN_NOT_GUARDIAN]}
     assert _snapshot() == before
 
@@ -591,8 +685,11 @@ def test_a_guardian_signature_must_name_a_guardian_of_this_client(chart, therapi
 def test_a_guardian_signs_for_the_client(chart, therapist):
     response = _as(therapist).post(
         _url("consents_create", client_id=chart.client.pk),
-        _treatment_consent(signer="guardian", guardian=chart.guardian.pk, signer_name="Rosa Lopez",
-                           signature_typed="Rosa Lopez"), content_type="application/json")
+        _treatment_consent(
+            signer="guardian", guardian=chart.guardian.pk, signer_name="Rosa Lopez", signature_typed="Rosa Lopez"
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["guardian"] == chart.guardian.pk
 
 
@@ -600,18 +697,25 @@ def test_revoking_a_consent_records_the_date_and_note(chart, therapist):
     yesterday = TODAY - dt.timedelta(days=1)
     response = _as(therapist).post(
         _url("consent_revoke", client_id=chart.client.pk, consent_id=chart.consent.pk),
-        {"revoked_on": yesterday.isoformat(), "note": "Withdrew by phone"}, content_type="application/json")
+        {"revoked_on": yesterday.isoformat(), "note": "Withdrew by phone"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["revoked_on"], body["revocation_note"], body["state"], body["in_force"]) == (
-        yesterday.isoformat(), "Withdrew by phone", "revoked", False)
+        yesterday.isoformat(),
+        "Withdrew by phone",
+        "revoked",
+        False,
+    )
     event = AuditEvent.objects.get(action="consent.revoke")
     assert event.actor == therapist and "Withdrew" not in str(event.detail)
 
 
 def test_revoking_without_a_body_revokes_today(chart, therapist):
-    response = _as(therapist).generic("POST", _url("consent_revoke", client_id=chart.client.pk,
-                                                   consent_id=chart.consent.pk))
+    response = _as(therapist).generic(
+        "POST", _url("consent_revoke", client_id=chart.client.pk, consent_id=chart.consent.pk)
+    )
     assert response.status_code == 200
     chart.consent.refresh_from_db()
     assert chart.consent.revoked_on == timezone.localdate() and chart.consent.revoked_by == therapist
@@ -626,16 +730,22 @@ def test_revoking_twice_is_refused(chart, therapist):
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"revoked_on": (dt.date.today() - dt.timedelta(days=60)).isoformat()}, "revoked_on"),
-    ({"note": "n" * 301}, "note"),
-    ({"revoked_on": "yesterday"}, "revoked_on"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"revoked_on": (dt.date.today() - dt.timedelta(days=60)).isoformat()}, "revoked_on"),
+        ({"note": "n" * 301}, "note"),
+        ({"revoked_on": "yesterday"}, "revoked_on"),
+    ],
+)
 def test_a_bad_revocation_changes_nothing(chart, therapist, body, field):
     browser = _as(therapist)
     before = _snapshot()
-    response = browser.post(_url("consent_revoke", client_id=chart.client.pk, consent_id=chart.consent.pk), body,
-                            content_type="application/json")
+    response = browser.post(
+        _url("consent_revoke", client_id=chart.client.pk, consent_id=chart.consent.pk),
+        body,
+        content_type="application/json",
+    )
     assert list(_errors(response)) == [field]
     assert _snapshot() == before
 
@@ -646,26 +756,44 @@ def test_a_bad_revocation_changes_nothing(chart, therapist, body, field):
 def test_gathered_information_is_added_without_files(client_record, therapist):
     browser = _as(therapist)
     url = _url("gathered_create", client_id=client_record.pk)
-    response = browser.post(url, {"source": "family_interview", "occurred_on": SIGNED, "title": "Talk with mother",
-                                  "body": "Sleeps poorly since the move."})
+    response = browser.post(
+        url,
+        {
+            "source": "family_interview",
+            "occurred_on": SIGNED,
+            "title": "Talk with mother",
+            "body": "Sleeps poorly since the move.",
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["title"], body["documents"], body["author"]) == ("Talk with mother", [], therapist.display_name)
-    assert [row["id"] for row in browser.get(_url("gathered_list", client_id=client_record.pk)).json()["results"]] == [body["id"]]
+    assert [row["id"] for row in browser.get(_url("gathered_list", client_id=client_record.pk)).json()["results"]] == [
+        body["id"]
+    ]
     assert "Sleeps" not in str(AuditEvent.objects.get(action="gathered_info.add").detail)
 
 
 def test_gathered_information_is_added_with_a_document_that_downloads(client_record, therapist):
     browser = _as(therapist)
-    response = browser.post(_url("gathered_create", client_id=client_record.pk), {
-        "source": "case_document", "occurred_on": SIGNED, "title": "Discharge summary",
-        "documents": [SimpleUploadedFile("summary.pdf", PDF, content_type="application/pdf"),
-                      SimpleUploadedFile("notes.txt", b"plain words", content_type="text/plain")],
-    })
+    response = browser.post(
+        _url("gathered_create", client_id=client_record.pk),
+        {
+            "source": "case_document",
+            "occurred_on": SIGNED,
+            "title": "Discharge summary",
+            "documents": [
+                SimpleUploadedFile("summary.pdf", PDF, content_type="application/pdf"),
+                SimpleUploadedFile("notes.txt", b"plain words", content_type="text/plain"),
+            ],
+        },
+    )
     assert response.status_code == 201
     documents = response.json()["documents"]
     assert [(d["original_name"], d["content_type"], d["size"]) for d in documents] == [
-        ("notes.txt", "text/plain", 11), ("summary.pdf", "application/pdf", len(PDF))]
+        ("notes.txt", "text/plain", 11),
+        ("summary.pdf", "application/pdf", len(PDF)),
+    ]
     download = browser.get(_url("document_download", document_id=documents[1]["id"]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
@@ -675,20 +803,34 @@ def test_gathered_information_is_added_with_a_document_that_downloads(client_rec
 def test_a_document_of_the_wrong_kind_is_refused_and_nothing_is_stored(client_record, therapist, settings):
     browser = _as(therapist)
     before = _snapshot()
-    response = browser.post(_url("gathered_create", client_id=client_record.pk), {
-        "source": "case_document", "occurred_on": SIGNED, "title": "Letter",
-        "documents": [SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")],
-    })
+    response = browser.post(
+        _url("gathered_create", client_id=client_record.pk),
+        {
+            "source": "case_document",
+            "occurred_on": SIGNED,
+            "title": "Letter",
+            "documents": [SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")],
+        },
+    )
     assert _errors(response) == {"documents": [services.DOCUMENT_TYPE]}
     assert _snapshot() == before
     assert not (settings.MEDIA_ROOT / "documents").exists()
 
 
-@pytest.mark.parametrize(("fields", "named"), [
-    ({"source": "rumour", "occurred_on": (dt.date.today() + dt.timedelta(days=2)).isoformat(), "title": "T" * 201},
-     {"source", "occurred_on", "title"}),
-    ({"source": "observation", "occurred_on": SIGNED, "title": "Seen", "body": "b" * 20_001}, {"body"}),
-])
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        (
+            {
+                "source": "rumour",
+                "occurred_on": (dt.date.today() + dt.timedelta(days=2)).isoformat(),
+                "title": "T" * 201,
+            },
+            {"source", "occurred_on", "title"},
+        ),
+        ({"source": "observation", "occurred_on": SIGNED, "title": "Seen", "body": "b" * 20_001}, {"body"}),
+    ],
+)
 def test_bad_gathered_information_is_refused_per_field(client_record, therapist, fields, named):
     browser = _as(therapist)
     before = _snapshot()

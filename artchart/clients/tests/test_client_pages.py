@@ -245,7 +245,9 @@ def test_guardian_consent_needs_a_guardian_and_flags_renewal_at_majority(client,
     url = reverse("clients:consent_add", args=[client_record.pk])
     response = client.post(url, _consent_payload(kind="treatment", signer="guardian"))
     assert v.GUARDIAN_NEEDED in response.content.decode()
-    client.post(url, _consent_payload(kind="treatment", signer="guardian", guardian=guardian.pk, signer_name="Rosa Lopez"))
+    client.post(
+        url, _consent_payload(kind="treatment", signer="guardian", guardian=guardian.pk, signer_name="Rosa Lopez")
+    )
     consent = Consent.objects.get()
     # The client was born in 1990: an adult now, so a guardian's consent needs renewal.
     assert consent.needs_renewal
@@ -270,12 +272,21 @@ def test_malformed_icd10_code_is_refused(client, therapist, client_record):
     assert client_record.diagnoses.get().icd10_code == "F43.10"
 
 
-def test_gathered_information_with_a_document_is_stored_by_hash_and_served_to_the_team(client, therapist, therapist2, client_record):
+def test_gathered_information_with_a_document_is_stored_by_hash_and_served_to_the_team(
+    client, therapist, therapist2, client_record
+):
     _login(client, therapist)
     pdf = SimpleUploadedFile("school-report.pdf", b"%PDF-1.4\n%report\n", content_type="application/pdf")
-    response = client.post(reverse("clients:gathered_add", args=[client_record.pk]), {
-        "source": "case_document", "occurred_on": "2026-02-10", "title": "School report", "body": "", "documents": [pdf],
-    })
+    response = client.post(
+        reverse("clients:gathered_add", args=[client_record.pk]),
+        {
+            "source": "case_document",
+            "occurred_on": "2026-02-10",
+            "title": "School report",
+            "body": "",
+            "documents": [pdf],
+        },
+    )
     assert response.status_code == 302
     document = GatheredDocument.objects.get()
     assert document.file.name.startswith(f"documents/{document.sha256[:2]}/{document.sha256}")
@@ -289,9 +300,15 @@ def test_gathered_information_with_a_document_is_stored_by_hash_and_served_to_th
 def test_a_file_whose_content_does_not_match_its_name_is_refused(client, therapist, client_record):
     _login(client, therapist)
     fake = SimpleUploadedFile("notes.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(reverse("clients:gathered_add", args=[client_record.pk]), {
-        "source": "case_document", "occurred_on": "2026-02-10", "title": "Report", "documents": [fake],
-    })
+    response = client.post(
+        reverse("clients:gathered_add", args=[client_record.pk]),
+        {
+            "source": "case_document",
+            "occurred_on": "2026-02-10",
+            "title": "Report",
+            "documents": [fake],
+        },
+    )
     assert response.status_code == 200
     assert not GatheredInfo.objects.exists()
     assert not GatheredDocument.objects.exists()
@@ -316,7 +333,9 @@ def test_the_last_primary_therapist_cannot_be_removed(client, therapist, client_
 
 def test_intern_cannot_change_the_care_team(client, intern, therapist2, client_record):
     _login(client, intern)
-    response = client.post(reverse("clients:care_team", args=[client_record.pk]), {"user": therapist2.pk, "role": "viewer"})
+    response = client.post(
+        reverse("clients:care_team", args=[client_record.pk]), {"user": therapist2.pk, "role": "viewer"}
+    )
     assert response.status_code == 403
     assert not CareTeamMembership.objects.filter(user=therapist2).exists()
 
@@ -324,8 +343,12 @@ def test_intern_cannot_change_the_care_team(client, intern, therapist2, client_r
 def test_admin_manages_care_teams_without_opening_the_chart(client, admin, therapist2, client_record):
     _login(client, admin)
     assert client.get(reverse("clients:care_teams")).status_code == 200
-    assert client.post(reverse("clients:care_team", args=[client_record.pk]),
-                       {"user": therapist2.pk, "role": "primary"}).status_code == 302
+    assert (
+        client.post(
+            reverse("clients:care_team", args=[client_record.pk]), {"user": therapist2.pk, "role": "primary"}
+        ).status_code
+        == 302
+    )
     assert client.get(reverse("clients:chart", args=[client_record.pk])).status_code == 404
 
 

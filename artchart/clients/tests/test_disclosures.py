@@ -31,15 +31,27 @@ SIGNED = TODAY - dt.timedelta(days=100)
 def release(client_record, therapist):
     """A release of information to the family physician, signed 100 days ago, for a year."""
     return ConsentFactory(
-        client=client_record, recorded_by=therapist, kind="release", signed_on=SIGNED,
-        recipient="Dr. Alicia Moreno", purpose="Coordination of care", information="Treatment plan goals",
-        expires_on=SIGNED + dt.timedelta(days=365), right_to_revoke_explained=True,
+        client=client_record,
+        recorded_by=therapist,
+        kind="release",
+        signed_on=SIGNED,
+        recipient="Dr. Alicia Moreno",
+        purpose="Coordination of care",
+        information="Treatment plan goals",
+        expires_on=SIGNED + dt.timedelta(days=365),
+        right_to_revoke_explained=True,
     )
 
 
 def _disclose(client_record, by, **fields):
-    values = {"kind": "report", "recipient": "Dr. Alicia Moreno", "purpose": "Coordination of care",
-              "description": "Progress summary", "disclosed_on": TODAY - dt.timedelta(days=5), **fields}
+    values = {
+        "kind": "report",
+        "recipient": "Dr. Alicia Moreno",
+        "purpose": "Coordination of care",
+        "description": "Progress summary",
+        "disclosed_on": TODAY - dt.timedelta(days=5),
+        **fields,
+    }
     return services.disclosure_record(by=by, client=client_record, **values)
 
 
@@ -54,7 +66,9 @@ def _api(name: str, **kwargs) -> str:
 
 def _writes():
     """What a refused disclosure must leave as it was (reads are audited, so they are left out)."""
-    return AuditEvent.objects.exclude(action__in=["client.read", "token.issue", "token.use"]).count(), Disclosure.objects.count()
+    return AuditEvent.objects.exclude(
+        action__in=["client.read", "token.issue", "token.use"]
+    ).count(), Disclosure.objects.count()
 
 
 def _refused(call) -> dict[str, list[str]]:
@@ -70,11 +84,18 @@ def _refused(call) -> dict[str, list[str]]:
 
 def test_a_release_on_an_authorization_in_force_is_recorded_and_audited(client, client_record, therapist, release):
     client.force_login(therapist)
-    response = client.post(reverse("clients:disclosure_add", args=[client_record.pk]), {
-        "disclosed_on": (TODAY - dt.timedelta(days=2)).isoformat(), "kind": "report",
-        "recipient": "Dr. Alicia Moreno", "purpose": "Coordination of care", "description": "Progress summary",
-        "legal_basis": "authorization", "consent": release.pk,
-    })
+    response = client.post(
+        reverse("clients:disclosure_add", args=[client_record.pk]),
+        {
+            "disclosed_on": (TODAY - dt.timedelta(days=2)).isoformat(),
+            "kind": "report",
+            "recipient": "Dr. Alicia Moreno",
+            "purpose": "Coordination of care",
+            "description": "Progress summary",
+            "legal_basis": "authorization",
+            "consent": release.pk,
+        },
+    )
     disclosure = Disclosure.objects.get()
     assert response.status_code == 302
     assert (disclosure.consent, disclosure.disclosed_by, disclosure.redisclosure_notice) == (release, therapist, "")
@@ -88,10 +109,18 @@ def test_a_release_on_an_authorization_in_force_is_recorded_and_audited(client, 
 def test_a_disclosure_without_a_recipient_is_refused_and_writes_nothing(client, client_record, therapist, release):
     client.force_login(therapist)
     before = _writes()
-    response = client.post(reverse("clients:disclosure_add", args=[client_record.pk]), {
-        "disclosed_on": TODAY.isoformat(), "kind": "report", "recipient": "", "purpose": "Care",
-        "description": "Summary", "legal_basis": "authorization", "consent": release.pk,
-    })
+    response = client.post(
+        reverse("clients:disclosure_add", args=[client_record.pk]),
+        {
+            "disclosed_on": TODAY.isoformat(),
+            "kind": "report",
+            "recipient": "",
+            "purpose": "Care",
+            "description": "Summary",
+            "legal_basis": "authorization",
+            "consent": release.pk,
+        },
+    )
     assert response.status_code == 200
     assert record.DISCLOSURE_NEEDS_RECIPIENT in response.content.decode()
     assert _writes() == before
@@ -107,28 +136,57 @@ def test_a_revoked_release_is_refused_from_its_revocation_on(client_record, ther
 
 
 def test_an_expired_refused_or_unsigned_release_is_refused(client_record, therapist, release):
-    expired = ConsentFactory(client=client_record, recorded_by=therapist, kind="release", signed_on=SIGNED,
-                             recipient="X", purpose="Y", information="Z", expires_on=SIGNED + dt.timedelta(days=30),
-                             right_to_revoke_explained=True)
-    refused = ConsentFactory(client=client_record, recorded_by=therapist, kind="release", decision="refused",
-                             signed_on=SIGNED, recipient="X", purpose="Y", information="Z", expiry_event="Discharge",
-                             right_to_revoke_explained=True)
+    expired = ConsentFactory(
+        client=client_record,
+        recorded_by=therapist,
+        kind="release",
+        signed_on=SIGNED,
+        recipient="X",
+        purpose="Y",
+        information="Z",
+        expires_on=SIGNED + dt.timedelta(days=30),
+        right_to_revoke_explained=True,
+    )
+    refused = ConsentFactory(
+        client=client_record,
+        recorded_by=therapist,
+        kind="release",
+        decision="refused",
+        signed_on=SIGNED,
+        recipient="X",
+        purpose="Y",
+        information="Z",
+        expiry_event="Discharge",
+        right_to_revoke_explained=True,
+    )
     for consent in (expired, refused):
         assert _refused(lambda: _disclose(client_record, therapist, consent=consent)) == {
-            "consent": [record.CONSENT_NOT_IN_FORCE]}
+            "consent": [record.CONSENT_NOT_IN_FORCE]
+        }
     before_signing = SIGNED - dt.timedelta(days=1)
     assert _refused(lambda: _disclose(client_record, therapist, consent=release, disclosed_on=before_signing)) == {
-        "consent": [record.CONSENT_NOT_IN_FORCE]}
+        "consent": [record.CONSENT_NOT_IN_FORCE]
+    }
 
 
 def test_a_release_of_another_client_or_another_kind_is_refused(client_record, therapist, release):
-    theirs = ConsentFactory(recorded_by=therapist, kind="release", signed_on=SIGNED, recipient="X", purpose="Y",
-                            information="Z", expiry_event="Discharge", right_to_revoke_explained=True)
+    theirs = ConsentFactory(
+        recorded_by=therapist,
+        kind="release",
+        signed_on=SIGNED,
+        recipient="X",
+        purpose="Y",
+        information="Z",
+        expiry_event="Discharge",
+        right_to_revoke_explained=True,
+    )
     treatment = ConsentFactory(client=client_record, recorded_by=therapist, signed_on=SIGNED)
     assert _refused(lambda: _disclose(client_record, therapist, consent=theirs)) == {
-        "consent": [record.CONSENT_OTHER_CLIENT]}
+        "consent": [record.CONSENT_OTHER_CLIENT]
+    }
     assert _refused(lambda: _disclose(client_record, therapist, consent=treatment)) == {
-        "consent": [record.CONSENT_NOT_RELEASE]}
+        "consent": [record.CONSENT_NOT_RELEASE]
+    }
     assert _refused(lambda: _disclose(client_record, therapist)) == {"consent": [record.DISCLOSURE_NEEDS_CONSENT]}
 
 
@@ -141,10 +199,17 @@ def test_a_legal_basis_other_than_authorization_needs_no_release(client_record, 
 def test_read_only_members_cannot_record_a_disclosure(client, client_record, supervisor, teamviewer):
     for person in (supervisor, teamviewer):
         client.force_login(person)
-        response = client.post(reverse("clients:disclosure_add", args=[client_record.pk]), {
-            "disclosed_on": TODAY.isoformat(), "kind": "report", "recipient": "County", "purpose": "Law",
-            "description": "Dates", "legal_basis": "required_by_law",
-        })
+        response = client.post(
+            reverse("clients:disclosure_add", args=[client_record.pk]),
+            {
+                "disclosed_on": TODAY.isoformat(),
+                "kind": "report",
+                "recipient": "County",
+                "purpose": "Law",
+                "description": "Dates",
+                "legal_basis": "required_by_law",
+            },
+        )
         assert response.status_code == 403
     assert not Disclosure.objects.exists()
 
@@ -155,11 +220,19 @@ def test_read_only_members_cannot_record_a_disclosure(client, client_record, sup
 def test_a_correction_is_appended_and_the_original_stays_as_recorded(client, client_record, therapist, release):
     original = _disclose(client_record, therapist, consent=release, recipient="Dr. Alicia Moreno")
     client.force_login(therapist)
-    response = client.post(reverse("clients:disclosure_correct", args=[client_record.pk, original.pk]), {
-        "disclosed_on": original.disclosed_on.isoformat(), "kind": "report", "recipient": "Dr. Alicia Moreno-Diaz",
-        "purpose": original.purpose, "description": original.description, "legal_basis": "authorization",
-        "consent": release.pk, "correction_reason": "Recipient's full name",
-    })
+    response = client.post(
+        reverse("clients:disclosure_correct", args=[client_record.pk, original.pk]),
+        {
+            "disclosed_on": original.disclosed_on.isoformat(),
+            "kind": "report",
+            "recipient": "Dr. Alicia Moreno-Diaz",
+            "purpose": original.purpose,
+            "description": original.description,
+            "legal_basis": "authorization",
+            "consent": release.pk,
+            "correction_reason": "Recipient's full name",
+        },
+    )
     assert response.status_code == 302
     correction = Disclosure.objects.exclude(pk=original.pk).get()
     original.refresh_from_db()
@@ -176,9 +249,9 @@ def test_a_correction_is_appended_and_the_original_stays_as_recorded(client, cli
 
 def test_a_correction_needs_a_reason(client_record, therapist):
     original = _disclose(client_record, therapist, legal_basis="required_by_law")
-    assert _refused(lambda: services.disclosure_correct(by=therapist, original=original, correction_reason="",
-                                                        recipient="Other")) == {
-        "correction_reason": [record.CORRECTION_NEEDS_REASON]}
+    assert _refused(
+        lambda: services.disclosure_correct(by=therapist, original=original, correction_reason="", recipient="Other")
+    ) == {"correction_reason": [record.CORRECTION_NEEDS_REASON]}
 
 
 # --- the accounting ------------------------------------------------------------------------------------------------
@@ -193,8 +266,13 @@ def _csv_rows(client, client_record) -> list[dict]:
 def test_the_accounting_covers_the_last_six_years(client, client_record, therapist):
     six_years_ago = TODAY.replace(year=TODAY.year - 6)
     inside = _disclose(client_record, therapist, legal_basis="required_by_law", disclosed_on=six_years_ago)
-    _disclose(client_record, therapist, legal_basis="required_by_law", recipient="Too old",
-              disclosed_on=six_years_ago - dt.timedelta(days=1))
+    _disclose(
+        client_record,
+        therapist,
+        legal_basis="required_by_law",
+        recipient="Too old",
+        disclosed_on=six_years_ago - dt.timedelta(days=1),
+    )
     client.force_login(therapist)
     page = client.get(reverse("clients:accounting", args=[client_record.pk])).content.decode()
     assert "Dr. Alicia Moreno" in page and "Too old" not in page
@@ -202,13 +280,12 @@ def test_the_accounting_covers_the_last_six_years(client, client_record, therapi
 
 
 def test_a_spreadsheet_formula_in_a_field_is_neutralised_in_the_csv(client, client_record, therapist):
-    _disclose(client_record, therapist, legal_basis="required_by_law", recipient="=HYPERLINK(\"x\")")
+    _disclose(client_record, therapist, legal_basis="required_by_law", recipient='=HYPERLINK("x")')
     client.force_login(therapist)
-    assert _csv_rows(client, client_record)[0]["recipient"] == "'=HYPERLINK(\"x\")"
+    assert _csv_rows(client, client_record)[0]["recipient"] == '\'=HYPERLINK("x")'
 
 
-def test_a_part2_record_carries_the_redisclosure_notice_on_every_release(client, client_record, therapist,
-                                                                         release):
+def test_a_part2_record_carries_the_redisclosure_notice_on_every_release(client, client_record, therapist, release):
     services.client_update(by=therapist, client=client_record, part2_substance_use=True)
     on_consent = _disclose(client_record, therapist, consent=release)
     by_law = _disclose(client_record, therapist, legal_basis="judicial", recipient="County court")
@@ -228,10 +305,17 @@ def test_a_part2_record_carries_the_redisclosure_notice_on_every_release(client,
 
 def test_the_part2_flag_is_set_on_the_client_form_by_writers_only(client, client_record, therapist, site):
     client.force_login(therapist)
-    response = client.post(reverse("clients:edit", args=[client_record.pk]), {
-        "legal_first_name": "Maya", "legal_last_name": "Lopez", "date_of_birth": "1990-05-17", "site": site.pk,
-        "status": "active", "part2_substance_use": "on",
-    })
+    response = client.post(
+        reverse("clients:edit", args=[client_record.pk]),
+        {
+            "legal_first_name": "Maya",
+            "legal_last_name": "Lopez",
+            "date_of_birth": "1990-05-17",
+            "site": site.pk,
+            "status": "active",
+            "part2_substance_use": "on",
+        },
+    )
     assert response.status_code == 302
     client_record.refresh_from_db()
     assert client_record.part2_substance_use
@@ -280,16 +364,25 @@ API_OPERATIONS = [
 
 def test_api_records_corrects_and_accounts(client_record, therapist, intern, release):
     browser = _as(intern)
-    created = browser.post(_api("disclosures_create", client_id=client_record.pk), {
-        "kind": "export", "recipient": "Dr. Alicia Moreno", "purpose": "Coordination of care",
-        "description": "Treatment plan", "consent": release.pk,
-    }, content_type="application/json")
+    created = browser.post(
+        _api("disclosures_create", client_id=client_record.pk),
+        {
+            "kind": "export",
+            "recipient": "Dr. Alicia Moreno",
+            "purpose": "Coordination of care",
+            "description": "Treatment plan",
+            "consent": release.pk,
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     original = created.json()
     assert original["disclosed_on"] == TODAY.isoformat() and original["consent"] == release.pk
-    corrected = browser.post(_api("disclosure_correct", client_id=client_record.pk, disclosure_id=original["id"]),
-                             {"correction_reason": "It was the discharge summary", "description": "Discharge summary"},
-                             content_type="application/json")
+    corrected = browser.post(
+        _api("disclosure_correct", client_id=client_record.pk, disclosure_id=original["id"]),
+        {"correction_reason": "It was the discharge summary", "description": "Discharge summary"},
+        content_type="application/json",
+    )
     assert corrected.status_code == 201, corrected.content
     assert (corrected.json()["corrects"], corrected.json()["recipient"]) == (original["id"], "Dr. Alicia Moreno")
     listed = browser.get(_api("disclosures_list", client_id=client_record.pk)).json()["results"]
@@ -305,13 +398,24 @@ def test_api_refuses_a_missing_recipient_and_a_release_not_in_force(client_recor
     browser = _as(therapist)
     before = _writes()
     url = _api("disclosures_create", client_id=client_record.pk)
-    missing = browser.post(url, {"kind": "report", "purpose": "Care", "description": "Plan", "consent": release.pk,
-                                 "disclosed_on": (TODAY - dt.timedelta(days=40)).isoformat()},
-                           content_type="application/json")
+    missing = browser.post(
+        url,
+        {
+            "kind": "report",
+            "purpose": "Care",
+            "description": "Plan",
+            "consent": release.pk,
+            "disclosed_on": (TODAY - dt.timedelta(days=40)).isoformat(),
+        },
+        content_type="application/json",
+    )
     assert missing.status_code == 400
     assert missing.json()["errors"] == {"recipient": [record.DISCLOSURE_NEEDS_RECIPIENT]}
-    revoked = browser.post(url, {"kind": "report", "recipient": "Dr. M", "purpose": "Care", "description": "Plan",
-                                 "consent": release.pk}, content_type="application/json")
+    revoked = browser.post(
+        url,
+        {"kind": "report", "recipient": "Dr. M", "purpose": "Care", "description": "Plan", "consent": release.pk},
+        content_type="application/json",
+    )
     assert revoked.status_code == 400
     assert revoked.json()["errors"] == {"consent": [record.CONSENT_NOT_IN_FORCE]}
     assert _writes() == before

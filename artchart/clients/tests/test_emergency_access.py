@@ -37,8 +37,14 @@ def test_outsider_breaks_the_glass_with_a_reason_and_reads_the_chart(client, res
     client.force_login(responder)
     assert client.get(reverse("clients:chart", args=[client_record.pk])).status_code == 404
     found = client.get(reverse("clients:emergency_search"), {"q": "Lopez"})
-    assert found.status_code == 200 and reverse("clients:emergency_request", args=[client_record.pk]) in found.content.decode()
-    assert "not on your care team" in client.get(reverse("clients:emergency_request", args=[client_record.pk])).content.decode()
+    assert (
+        found.status_code == 200
+        and reverse("clients:emergency_request", args=[client_record.pk]) in found.content.decode()
+    )
+    assert (
+        "not on your care team"
+        in client.get(reverse("clients:emergency_request", args=[client_record.pk])).content.decode()
+    )
 
     response = _break(client, client_record)
     assert response.status_code == 302 and response["Location"] == reverse("clients:chart", args=[client_record.pk])
@@ -97,8 +103,15 @@ def test_admin_cannot_be_designated(admin, org):
 def test_admin_designates_in_the_user_edit_page(client, admin, therapist2):
     client.force_login(admin)
     url = reverse("core:user_edit", args=[therapist2.pk])
-    form = {"first_name": "Theo", "last_name": "Okafor", "email": "", "role": "therapist", "credentials": "",
-            "is_active": "on", "may_break_glass": "on"}
+    form = {
+        "first_name": "Theo",
+        "last_name": "Okafor",
+        "email": "",
+        "role": "therapist",
+        "credentials": "",
+        "is_active": "on",
+        "may_break_glass": "on",
+    }
     assert client.post(url, form).status_code == 302
     assert EmergencyAccessDesignation.objects.filter(user=therapist2).exists()
     assert AuditEvent.objects.get(action="break_glass.designate").flagged
@@ -132,8 +145,11 @@ def test_every_read_under_emergency_access_is_flagged(client, responder, client_
     client.force_login(responder)
     _break(client, client_record)
     before = AuditEvent.objects.filter(action="client.read").count()
-    for url in (reverse("clients:chart", args=[client_record.pk]), reverse("clients:list"),
-                reverse("clients:care_team", args=[client_record.pk])):
+    for url in (
+        reverse("clients:chart", args=[client_record.pk]),
+        reverse("clients:list"),
+        reverse("clients:care_team", args=[client_record.pk]),
+    ):
         assert client.get(url).status_code == 200
     token = token_issue(user=responder)[1]
     api = client.get(f"/api/v1/clients/{client_record.pk}", headers={"Authorization": f"Bearer {token}"})

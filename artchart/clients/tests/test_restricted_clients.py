@@ -23,8 +23,9 @@ ADDRESS = "14 Hidden Lane, Willow Creek"
 
 
 def _restrict(record, by, *named):
-    return services.client_restrict(by=by, client=record, category=RestrictionCategory.SHELTER_RESIDENT,
-                                    named_users=[by, *named])
+    return services.client_restrict(
+        by=by, client=record, category=RestrictionCategory.SHELTER_RESIDENT, named_users=[by, *named]
+    )
 
 
 def _send(client, case, url, token=None, data=None):
@@ -66,7 +67,9 @@ def test_restricted_client_is_left_out_of_lists_and_search_for_the_unnamed(clien
     assert chart not in client.get(reverse("clients:list")).content.decode()
     assert chart not in client.get(reverse("clients:list"), {"q": "Maya"}).content.decode()
     assert chart not in client.get(reverse("dashboard")).content.decode()
-    api = client.get(reverse("api:clients_list"), {"q": "Maya"}, headers={"Authorization": f"Bearer {token_issue(user=intern)[1]}"})
+    api = client.get(
+        reverse("api:clients_list"), {"q": "Maya"}, headers={"Authorization": f"Bearer {token_issue(user=intern)[1]}"}
+    )
     assert api.json()["count"] == 0
     client.force_login(objs["therapist"])
     assert chart in client.get(reverse("clients:list"), {"q": "Maya"}).content.decode()
@@ -74,16 +77,18 @@ def test_restricted_client_is_left_out_of_lists_and_search_for_the_unnamed(clien
 
 def test_named_viewer_does_not_see_address_of_restricted_client(client, people, client_record):
     therapist, teamviewer = people["therapist"], people["teamviewer"]
-    services.client_update(by=therapist, client=client_record, address=ADDRESS, phone="555-0199",
-                           email="maya@example.org")
+    services.client_update(
+        by=therapist, client=client_record, address=ADDRESS, phone="555-0199", email="maya@example.org"
+    )
     _restrict(client_record, therapist, teamviewer)
     client.force_login(teamviewer)
     page = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
     assert "Maya" in page and "Not shown: restricted client" in page
     for hidden in (ADDRESS, "555-0199", "maya@example.org"):
         assert hidden not in page
-    api = client.get(f"/api/v1/clients/{client_record.pk}",
-                     headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}).json()
+    api = client.get(
+        f"/api/v1/clients/{client_record.pk}", headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}
+    ).json()
     assert (api["address"], api["phone"], api["email"]) == ("", "", "")
     assert api["legal_first_name"] == "Maya"
     client.force_login(therapist)
@@ -137,8 +142,10 @@ def test_unnamed_team_member_designated_may_break_the_glass(client, people, clie
     client.force_login(intern)
     chart = reverse("clients:chart", args=[client_record.pk])
     assert client.get(chart).status_code == 404
-    client.post(reverse("clients:emergency_request", args=[client_record.pk]),
-                {"category": "safety", "reason": "Client disclosed a plan at group; primary unreachable"})
+    client.post(
+        reverse("clients:emergency_request", args=[client_record.pk]),
+        {"category": "safety", "reason": "Client disclosed a plan at group; primary unreachable"},
+    )
     page = client.get(chart).content.decode()
     assert "Emergency access until" in page and ADDRESS not in page
     assert client.get(reverse("clients:edit", args=[client_record.pk])).status_code == 403
@@ -174,8 +181,10 @@ def test_named_viewer_does_not_see_the_contacts_phone_or_email_either(client, pe
     client.force_login(teamviewer)
     page = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
     assert "Rosa Lopez" in page and "555-0177" not in page and "rosa@example.org" not in page
-    contacts = client.get(f"/api/v1/clients/{client_record.pk}/contacts",
-                          headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"}).json()["results"]
+    contacts = client.get(
+        f"/api/v1/clients/{client_record.pk}/contacts",
+        headers={"Authorization": f"Bearer {token_issue(user=teamviewer)[1]}"},
+    ).json()["results"]
     assert contacts[0]["name"] == "Rosa Lopez" and (contacts[0]["phone"], contacts[0]["email"]) == ("", "")
     client.force_login(therapist)
     assert "555-0177" in client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()

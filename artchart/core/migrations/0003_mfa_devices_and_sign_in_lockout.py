@@ -12,47 +12,60 @@ def end_sessions_of_roles_that_need_a_second_factor(apps, schema_editor):
     at their next sign-in instead of carrying on without it."""
     User = apps.get_model("core", "User")
     User.objects.filter(role__in=["admin", "supervisor", "program_admin"]).update(
-        security_epoch=models.F("security_epoch") + 1)
-
+        security_epoch=models.F("security_epoch") + 1
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_audit_append_only'),
+        ("core", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SignInThrottle',
+            name="SignInThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username_key', models.CharField(max_length=64, unique=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('window_started', models.DateTimeField(default=django.utils.timezone.now)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("username_key", models.CharField(max_length=64, unique=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("window_started", models.DateTimeField(default=django.utils.timezone.now)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='MfaDevice',
+            name="MfaDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret_encrypted', models.TextField()),
-                ('last_step', models.BigIntegerField(default=-1)),
-                ('confirmed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mfa_device', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("secret_encrypted", models.TextField()),
+                ("last_step", models.BigIntegerField(default=-1)),
+                ("confirmed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mfa_device",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecoveryCode',
+            name="RecoveryCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(db_index=True, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('replaced_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recovery_codes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code_hash", models.CharField(db_index=True, max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("replaced_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recovery_codes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.RunPython(end_sessions_of_roles_that_need_a_second_factor, migrations.RunPython.noop),

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_mfa_devices_and_sign_in_lockout'),
+        ("core", "0003_mfa_devices_and_sign_in_lockout"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='licence',
-            field=models.CharField(blank=True, help_text='Licence type, number and state, e.g. LCAT 001234 NY.', max_length=60),
+            model_name="user",
+            name="licence",
+            field=models.CharField(
+                blank=True, help_text="Licence type, number and state, e.g. LCAT 001234 NY.", max_length=60
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='npi',
-            field=models.CharField(blank=True, help_text='National Provider Identifier, 10 digits.', max_length=10, verbose_name='NPI'),
+            model_name="user",
+            name="npi",
+            field=models.CharField(
+                blank=True, help_text="National Provider Identifier, 10 digits.", max_length=10, verbose_name="NPI"
+            ),
         ),
     ]

@@ -6,15 +6,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_user_npi_and_licence'),
+        ("core", "0004_user_npi_and_licence"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='site',
-            name='on_call_clinician',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='on_call_sites', to=settings.AUTH_USER_MODEL),
+            model_name="site",
+            name="on_call_clinician",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="on_call_sites",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

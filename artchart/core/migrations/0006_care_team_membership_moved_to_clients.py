@@ -5,15 +5,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_site_on_call_clinician'),
-        ('clients', '0005_care_team_membership_moved_from_core'),
+        ("core", "0005_site_on_call_clinician"),
+        ("clients", "0005_care_team_membership_moved_from_core"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.DeleteModel(name='CareTeamMembership')],
+            state_operations=[migrations.DeleteModel(name="CareTeamMembership")],
             database_operations=[],
         ),
     ]

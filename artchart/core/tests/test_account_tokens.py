@@ -118,9 +118,14 @@ def test_own_password_change_keeps_the_user_signed_in(therapist):
     theirs = Browser()
     theirs.post(reverse("login"), {"username": "therapist", "password": PASSWORD})
     token, raw = services.token_issue(user=therapist, name="laptop")
-    response = theirs.post(reverse("core:password_change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    response = theirs.post(
+        reverse("core:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 302
     assert theirs.get(reverse("dashboard")).status_code == 200
     therapist.refresh_from_db()
@@ -132,9 +137,14 @@ def test_own_password_change_keeps_the_user_signed_in(therapist):
 def test_wrong_old_password_changes_nothing(client, therapist):
     _login(client, therapist)
     events = AuditEvent.objects.count()
-    response = client.post(reverse("core:password_change"), {
-        "old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        reverse("core:password_change"),
+        {
+            "old_password": "not-it",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 200
     assert "old_password" in response.context["form"].errors
     therapist.refresh_from_db()
@@ -144,7 +154,12 @@ def test_wrong_old_password_changes_nothing(client, therapist):
 
 def test_mismatched_new_passwords_get_a_field_message(client, therapist):
     _login(client, therapist)
-    response = client.post(reverse("core:password_change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x",
-    })
+    response = client.post(
+        reverse("core:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD + "x",
+        },
+    )
     assert "new_password2" in response.context["form"].errors

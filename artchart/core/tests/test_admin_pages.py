@@ -212,8 +212,10 @@ def test_admin_resets_a_password_and_the_old_one_stops_working(admin, therapist)
     theirs = Browser()
     theirs.post(reverse("login"), {"username": "therapist", "password": PASSWORD})
     ours = _login(Browser(), admin)
-    response = ours.post(reverse("core:user_password", args=[therapist.pk]),
-                         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = ours.post(
+        reverse("core:user_password", args=[therapist.pk]),
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     therapist.refresh_from_db()
     assert therapist.check_password(NEW_PASSWORD)
@@ -223,8 +225,10 @@ def test_admin_resets_a_password_and_the_old_one_stops_working(admin, therapist)
 
 def test_password_reset_refuses_a_password_like_the_username(client, admin, therapist):
     _login(client, admin)
-    response = client.post(reverse("core:user_password", args=[therapist.pk]),
-                           {"new_password1": "therapist123", "new_password2": "therapist123"})
+    response = client.post(
+        reverse("core:user_password", args=[therapist.pk]),
+        {"new_password1": "therapist123", "new_password2": "therapist123"},
+    )
     assert response.status_code == 200
     assert "new_password2" in response.context["form"].errors
     therapist.refresh_from_db()
@@ -242,9 +246,14 @@ def test_user_pages_reject_other_methods(client, admin):
 
 def test_admin_adds_a_site(client, admin):
     _login(client, admin)
-    response = client.post(reverse("core:site_create"), {
-        "name": "Maple Ward", "population_type": "inpatient_psychiatry", "address": "4 Maple Road",
-    })
+    response = client.post(
+        reverse("core:site_create"),
+        {
+            "name": "Maple Ward",
+            "population_type": "inpatient_psychiatry",
+            "address": "4 Maple Road",
+        },
+    )
     assert response.status_code == 302
     site = Site.objects.get(name="Maple Ward")
     assert site.organization_id == admin.organization_id and site.is_active
@@ -272,9 +281,14 @@ def test_site_name_taken_gets_the_services_message(client, admin, site):
 
 def test_admin_deactivates_a_site(client, admin, site):
     _login(client, admin)
-    response = client.post(reverse("core:site_edit", args=[site.pk]), {
-        "name": site.name, "population_type": site.population_type, "address": "",
-    })
+    response = client.post(
+        reverse("core:site_edit", args=[site.pk]),
+        {
+            "name": site.name,
+            "population_type": site.population_type,
+            "address": "",
+        },
+    )
     assert response.status_code == 302
     site.refresh_from_db()
     assert not site.is_active
@@ -392,10 +406,16 @@ def test_a_change_in_django_admin_is_audited_and_flagged(client, org):
     operator = UserFactory(organization=org, is_staff=True, is_superuser=True)
     site = SiteFactory(organization=org, name="Birch House")
     client.force_login(operator)
-    response = client.post(reverse("admin:core_site_change", args=[site.pk]), {
-        "organization": org.pk, "name": "Birch House East", "population_type": site.population_type,
-        "address": "", "is_active": "on",
-    })
+    response = client.post(
+        reverse("admin:core_site_change", args=[site.pk]),
+        {
+            "organization": org.pk,
+            "name": "Birch House East",
+            "population_type": site.population_type,
+            "address": "",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="django_admin.change")
     assert event.flagged and event.actor == operator and event.detail == {"fields": ["Name"]}
@@ -406,22 +426,25 @@ def test_a_change_in_django_admin_is_audited_and_flagged(client, org):
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("url_name, person_name", [
-    ("core:users", "admin"),
-    ("core:user_create", "admin"),
-    ("core:user_edit", "admin"),
-    ("core:user_password", "admin"),
-    ("core:sites", "admin"),
-    ("core:site_create", "admin"),
-    ("core:site_edit", "admin"),
-    ("core:supervision", "admin"),
-    ("core:audit", "admin"),
-    ("core:tokens", "admin"),
-    ("core:tokens", "therapist"),
-    ("core:password_change", "therapist"),
-    ("dashboard", "programadmin"),
-    ("dashboard", "admin"),
-])
+@pytest.mark.parametrize(
+    "url_name, person_name",
+    [
+        ("core:users", "admin"),
+        ("core:user_create", "admin"),
+        ("core:user_edit", "admin"),
+        ("core:user_password", "admin"),
+        ("core:sites", "admin"),
+        ("core:site_create", "admin"),
+        ("core:site_edit", "admin"),
+        ("core:supervision", "admin"),
+        ("core:audit", "admin"),
+        ("core:tokens", "admin"),
+        ("core:tokens", "therapist"),
+        ("core:password_change", "therapist"),
+        ("dashboard", "programadmin"),
+        ("dashboard", "admin"),
+    ],
+)
 def test_pages_have_no_inline_style_or_script(client, people, site, url_name, person_name):
     kwargs = {
         "core:user_edit": {"user_id": people["therapist"].pk},

@@ -53,8 +53,11 @@ def _api(user) -> Client:
 
 
 def _is_error(response, status: int) -> bool:
-    return (response.status_code == status and response["Content-Type"].startswith("application/json")
-            and set(response.json()) >= ERROR_KEYS)
+    return (
+        response.status_code == status
+        and response["Content-Type"].startswith("application/json")
+        and set(response.json()) >= ERROR_KEYS
+    )
 
 
 # --- one path style ---------------------------------------------------------------------
@@ -109,7 +112,9 @@ def test_every_list_operation_answers_the_envelope(schema):
         ok = _ok_schema(schema, op)
         assert set(ok["properties"]) == ENVELOPE and set(ok["required"]) == ENVELOPE, op.name
         assert ok["properties"]["results"]["type"] == "array", op.name
-        parameters = {p["name"]: p["schema"] for p in schema["paths"][op.path]["get"]["parameters"] if p["in"] == "query"}
+        parameters = {
+            p["name"]: p["schema"] for p in schema["paths"][op.path]["get"]["parameters"] if p["in"] == "query"
+        }
         assert parameters["limit"]["maximum"] == MAX_LIST_LIMIT and parameters["limit"]["minimum"] == 1, op.name
         assert parameters["offset"]["minimum"] == 0 and "maximum" in parameters["offset"], op.name
 
@@ -168,7 +173,9 @@ def test_a_server_error_is_json_and_names_nothing_inside(therapist, monkeypatch)
 
 def test_a_body_too_large_is_a_json_413(therapist, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = _api(therapist).post("/api/v1/clients", data='{"x": "' + "a" * 2000 + '"}', content_type="application/json")
+    response = _api(therapist).post(
+        "/api/v1/clients", data='{"x": "' + "a" * 2000 + '"}', content_type="application/json"
+    )
     assert _is_error(response, 413)
 
 
@@ -181,8 +188,13 @@ def test_malformed_json_is_a_json_400(therapist):
 
 
 def _session(site, client_record, **fields):
-    return {"client": client_record.pk, "site": site.pk, "starts_at": "2026-03-04T14:00:00-05:00",
-            "duration_minutes": 50, **fields}
+    return {
+        "client": client_record.pk,
+        "site": site.pk,
+        "starts_at": "2026-03-04T14:00:00-05:00",
+        "duration_minutes": 50,
+        **fields,
+    }
 
 
 def _post(user, path, body):
@@ -218,7 +230,11 @@ def test_a_naive_time_or_huge_duration_never_breaks_an_update(therapist, site, c
     created = _post(therapist, "/api/v1/sessions", _session(site, client_record))
     assert created.status_code == 201, created.json()
     path = f"/api/v1/sessions/{created.json()['id']}"
-    for change in ({"starts_at": "2026-03-05T10:00:00"}, {"duration_minutes": 10**12}, {"ends_at": "9999-01-01T00:00:00Z"}):
+    for change in (
+        {"starts_at": "2026-03-05T10:00:00"},
+        {"duration_minutes": 10**12},
+        {"ends_at": "9999-01-01T00:00:00Z"},
+    ):
         response = _api(therapist).patch(path, data=change, content_type="application/json")
         assert _is_error(response, 400), (change, response.status_code)
 
@@ -233,6 +249,11 @@ def test_a_series_with_a_naive_time_or_huge_duration_is_refused(therapist, site,
 def test_a_review_date_in_2999_is_refused(therapist, client_record):
     plan = _post(therapist, f"/api/v1/clients/{client_record.pk}/plans", {})
     assert plan.status_code == 201, plan.json()
-    response = _api(therapist).patch(f"/api/v1/clients/{client_record.pk}/plans/{plan.json()['id']}",
-                                     data={"review_date": "2999-01-01"}, content_type="application/json")
-    assert _is_error(response, 400) and response.json()["errors"]["review_date"] == [f"Value error, {DATE_OUT_OF_RANGE}"]
+    response = _api(therapist).patch(
+        f"/api/v1/clients/{client_record.pk}/plans/{plan.json()['id']}",
+        data={"review_date": "2999-01-01"},
+        content_type="application/json",
+    )
+    assert _is_error(response, 400) and response.json()["errors"]["review_date"] == [
+        f"Value error, {DATE_OUT_OF_RANGE}"
+    ]

@@ -27,8 +27,14 @@ schema = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_sc
 schema.app = get_wsgi_application()
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-QUICK = settings(max_examples=2, deadline=None, database=None, derandomize=True,
-                 phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+QUICK = settings(
+    max_examples=2,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 DEEP = settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 

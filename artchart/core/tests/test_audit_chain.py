@@ -32,8 +32,9 @@ pytestmark = pytest.mark.django_db
 def _record_events(count: int) -> None:
     for number in range(count):
         with transaction.atomic():
-            audit.record(actor=None, action=CoreAction.TOKEN_USE, object_type="test", object_id=number,
-                         client_ids=[number + 1])
+            audit.record(
+                actor=None, action=CoreAction.TOKEN_USE, object_type="test", object_id=number, client_ids=[number + 1]
+            )
 
 
 def _verify_output() -> str:
@@ -202,8 +203,13 @@ def test_verify_refuses_an_altered_checkpoint_file():
 def test_a_failed_audit_write_rolls_the_change_back(therapist, site):
     with mock.patch.object(audit, "record", side_effect=DatabaseError("disk I/O error")):
         with pytest.raises(DatabaseError):
-            client_services.client_create(by=therapist, site=site, legal_first_name="June",
-                                          legal_last_name="Park", date_of_birth=dt.date(2012, 3, 4))
+            client_services.client_create(
+                by=therapist,
+                site=site,
+                legal_first_name="June",
+                legal_last_name="Park",
+                date_of_birth=dt.date(2012, 3, 4),
+            )
     assert not Client.objects.exists()
     assert not CareTeamMembership.objects.exists()
 
@@ -214,7 +220,8 @@ def test_a_clash_in_the_chain_itself_rolls_the_change_back(therapist, site):
     # INSERT fails in the database, and the client it would record goes with it.
     AuditCounter.objects.filter(id=1).update(last_seq=2)
     with pytest.raises(IntegrityError), transaction.atomic():
-        client_services.client_create(by=therapist, site=site, legal_first_name="June",
-                                      legal_last_name="Park", date_of_birth=dt.date(2012, 3, 4))
+        client_services.client_create(
+            by=therapist, site=site, legal_first_name="June", legal_last_name="Park", date_of_birth=dt.date(2012, 3, 4)
+        )
     assert not Client.objects.exists()
     assert AuditEvent.objects.count() == 3

@@ -60,8 +60,14 @@ def test_a_row_shows_actor_action_object_clients_flag_and_ip(client, admin, ther
     try:
         with transaction.atomic():
             # An event recorded before care teams moved to the clients app keeps its old object type.
-            audit.record(actor=therapist, action=ClientAction.CARE_TEAM_ADD, object_type="core.careteammembership",
-                         object_id=77, client_ids=[12, 5], flagged=True)
+            audit.record(
+                actor=therapist,
+                action=ClientAction.CARE_TEAM_ADD,
+                object_type="core.careteammembership",
+                object_id=77,
+                client_ids=[12, 5],
+                flagged=True,
+            )
     finally:
         audit.end_request(token)
     _login(client, admin)
@@ -80,8 +86,9 @@ def test_admin_sees_people_by_name_and_only_the_clients_they_may_see_by_name(cli
     with transaction.atomic():
         audit.record(actor=admin, action=CoreAction.USER_UPDATE, obj=therapist)
         audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=not_theirs, client_ids=[not_theirs.pk])
-        audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=on_admins_team,
-                     client_ids=[on_admins_team.pk])
+        audit.record(
+            actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=on_admins_team, client_ids=[on_admins_team.pk]
+        )
     _login(client, admin)
     rows = client.get(reverse("core:audit")).context["rows"]
     by_seq = {row.event.seq: row for row in rows}
@@ -166,17 +173,24 @@ def _count_queries(client, url) -> int:
 
 
 def test_audit_page_query_count_does_not_grow(client, admin, therapist, intern, supervisor):
-    seen = [CareTeamFactory(user=admin, client=ClientFactory(site__organization=admin.organization)).client
-            for _ in range(3)]
+    seen = [
+        CareTeamFactory(user=admin, client=ClientFactory(site__organization=admin.organization)).client
+        for _ in range(3)
+    ]
     people = [therapist, intern, supervisor, admin]
 
     def add(count: int) -> None:
         with transaction.atomic():
             for i in range(count):
-                audit.record(actor=people[i % len(people)], action=CoreAction.USER_UPDATE, obj=people[i % 3],
-                             client_ids=[seen[i % 3].pk, 1000 + i])
-                audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=seen[i % 3],
-                             client_ids=[seen[i % 3].pk])
+                audit.record(
+                    actor=people[i % len(people)],
+                    action=CoreAction.USER_UPDATE,
+                    obj=people[i % 3],
+                    client_ids=[seen[i % 3].pk, 1000 + i],
+                )
+                audit.record(
+                    actor=therapist, action=ClientAction.CLIENT_UPDATE, obj=seen[i % 3], client_ids=[seen[i % 3].pk]
+                )
 
     _login(client, admin)
     add(3)

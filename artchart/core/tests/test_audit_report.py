@@ -49,7 +49,7 @@ def test_therapist_cannot_export_the_audit_report(client, therapist):
 
 
 def test_export_cells_cannot_run_as_spreadsheet_formulas():
-    assert audit.csv_cell("=HYPERLINK(\"x\")").startswith("'=")
+    assert audit.csv_cell('=HYPERLINK("x")').startswith("'=")
     assert audit.csv_cell("@SUM(1)").startswith("'@")
     assert audit.csv_cell("consent.record") == "consent.record"
 
@@ -100,8 +100,9 @@ def _wait_for(predicate, seconds: float = 5.0):
     return False
 
 
-def test_events_reach_a_real_udp_syslog_collector_after_commit(settings, udp_collector, therapist,
-                                                               django_capture_on_commit_callbacks):
+def test_events_reach_a_real_udp_syslog_collector_after_commit(
+    settings, udp_collector, therapist, django_capture_on_commit_callbacks
+):
     host, port = udp_collector.server_address
     settings.AUDIT_SYSLOG = f"udp://{host}:{port}"
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,8 +114,9 @@ def test_events_reach_a_real_udp_syslog_collector_after_commit(settings, udp_col
     assert "clients=7" in line and "Maya" not in line
 
 
-def test_events_reach_a_real_tcp_syslog_collector(settings, tcp_collector, therapist,
-                                                  django_capture_on_commit_callbacks):
+def test_events_reach_a_real_tcp_syslog_collector(
+    settings, tcp_collector, therapist, django_capture_on_commit_callbacks
+):
     host, port = tcp_collector.server_address
     settings.AUDIT_SYSLOG = f"tcp://{host}:{port}"
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,7 +5,15 @@ import re
 import xml.etree.ElementTree as ET
 
 from artchart.core.charts import (
-    EMPTY, Band, Point, Reference, StripRow, Swatch, line_chart, nice_ticks, palette_strip,
+    EMPTY,
+    Band,
+    Point,
+    Reference,
+    StripRow,
+    Swatch,
+    line_chart,
+    nice_ticks,
+    palette_strip,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -35,9 +43,14 @@ def test_line_chart_is_valid_accessible_svg():
 
 
 def test_every_piece_of_text_is_escaped():
-    evil = '<script>alert("x")</script> & \'q\''
-    markup = line_chart([Point(D, 1, label=evil, href='/a?x=1&y="2"')], title=evil, y_label=evil,
-                        bands=[Band(0, 2, evil)], references=[Reference(1.5, evil)])
+    evil = "<script>alert(\"x\")</script> & 'q'"
+    markup = line_chart(
+        [Point(D, 1, label=evil, href='/a?x=1&y="2"')],
+        title=evil,
+        y_label=evil,
+        bands=[Band(0, 2, evil)],
+        references=[Reference(1.5, evil)],
+    )
     root = parse(markup)  # would raise on unescaped markup
     assert "<script>" not in markup
     assert root.get("aria-label") == evil
@@ -49,8 +62,11 @@ def test_every_piece_of_text_is_escaped():
 
 
 def test_empty_data_says_so_in_the_svg():
-    for markup in (line_chart([], title="Coverage"), palette_strip([], title="Palette"),
-                   line_chart([Point(D, float("nan"))], title="Coverage", empty_message="Nothing analysed yet.")):
+    for markup in (
+        line_chart([], title="Coverage"),
+        palette_strip([], title="Palette"),
+        line_chart([Point(D, float("nan"))], title="Coverage", empty_message="Nothing analysed yet."),
+    ):
         root = parse(markup)
         texts = [t.text for t in root.iter(f"{SVG}text")]
         assert texts and (EMPTY in texts or "Nothing analysed yet." in texts)
@@ -66,8 +82,7 @@ def test_one_point_sits_in_the_middle_without_a_line():
 
 
 def test_points_scale_to_dates_and_fixed_range():
-    root = parse(line_chart(points(0, 1, 0.5, step=10), title="Coverage", y_min=0, y_max=1,
-                            width=456, height=240))
+    root = parse(line_chart(points(0, 1, 0.5, step=10), title="Coverage", y_min=0, y_max=1, width=456, height=240))
     xs = [float(c.get("cx")) for c in circles(root)]
     ys = [float(c.get("cy")) for c in circles(root)]
     assert xs == [56.0, 238.0, 456 - 36.0]  # the first and last dates at the edges, the middle halfway
@@ -89,8 +104,15 @@ def test_fitted_scale_uses_round_ticks_and_includes_reference_lines():
 
 
 def test_bands_are_drawn_with_their_labels():
-    root = parse(line_chart(points(5, 12), title="PHQ-9", y_min=0, y_max=27,
-                            bands=[Band(0, 4, "Minimal"), Band(20, 27, "Severe", colour="#fde2e2")]))
+    root = parse(
+        line_chart(
+            points(5, 12),
+            title="PHQ-9",
+            y_min=0,
+            y_max=27,
+            bands=[Band(0, 4, "Minimal"), Band(20, 27, "Severe", colour="#fde2e2")],
+        )
+    )
     bands = root.findall(f".//{SVG}g[@class='band']")
     assert [b.find(f"{SVG}text").text for b in bands] == ["Minimal", "Severe"]
     assert bands[1].find(f"{SVG}rect").get("fill") == "#fde2e2"
@@ -103,9 +125,11 @@ def test_bad_colours_fall_back_instead_of_reaching_the_markup():
 
 
 def test_palette_strip_widths_follow_shares():
-    rows = [StripRow("5 Jan", [Swatch("#ff0000", 0.3, "red"), Swatch("#0000ff", 0.1, "blue")]),
-            StripRow("12 Jan", [Swatch("#00ff00", 1.0, "green")]),
-            StripRow("Nothing", [])]
+    rows = [
+        StripRow("5 Jan", [Swatch("#ff0000", 0.3, "red"), Swatch("#0000ff", 0.1, "blue")]),
+        StripRow("12 Jan", [Swatch("#00ff00", 1.0, "green")]),
+        StripRow("Nothing", []),
+    ]
     root = parse(palette_strip(rows, title="Palette", width=610, label_width=110))
     groups = root.findall(f".//{SVG}g[@class='strip-row']")
     assert len(groups) == 2  # a row with no colours is left out
@@ -135,6 +159,7 @@ def test_nice_ticks():
 
 
 def test_counts_get_whole_number_ticks():
-    labels = [t.text for t in parse(line_chart(points(1, 2), title="Colours", y_min=0, integer=True)
-                                     ).iter(f"{SVG}text")]
+    labels = [
+        t.text for t in parse(line_chart(points(1, 2), title="Colours", y_min=0, integer=True)).iter(f"{SVG}text")
+    ]
     assert "0.5" not in labels and "0.25" not in labels and "2" in labels

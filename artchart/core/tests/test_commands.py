@@ -86,8 +86,11 @@ def _demo_names_then_roll_back() -> list[tuple]:
     try:
         with transaction.atomic():
             demo.build_demo()
-            names = list(Client.objects.order_by("pk").values_list("legal_first_name", "legal_last_name",
-                                                                     "date_of_birth", "site__name"))
+            names = list(
+                Client.objects.order_by("pk").values_list(
+                    "legal_first_name", "legal_last_name", "date_of_birth", "site__name"
+                )
+            )
             raise _RolledBack
     except _RolledBack:
         return names
@@ -98,8 +101,14 @@ def test_demo_is_the_same_every_time():
     first = _demo_names_then_roll_back()
     assert not Organization.objects.exists()
     _run("demo")
-    assert list(Client.objects.order_by("pk").values_list("legal_first_name", "legal_last_name", "date_of_birth",
-                                                          "site__name")) == first
+    assert (
+        list(
+            Client.objects.order_by("pk").values_list(
+                "legal_first_name", "legal_last_name", "date_of_birth", "site__name"
+            )
+        )
+        == first
+    )
 
 
 # --- seed -----------------------------------------------------------------------------------------
@@ -142,7 +151,9 @@ def test_seed_adds_to_the_demo_practice_when_it_is_loaded():
     _run("seed", clients=50, seed=2)
     assert Organization.objects.count() == 1
     assert Client.objects.count() == 80
-    therapists = set(CareTeamMembership.objects.filter(role=CareTeamRole.PRIMARY).values_list("user__username", flat=True))
+    therapists = set(
+        CareTeamMembership.objects.filter(role=CareTeamRole.PRIMARY).values_list("user__username", flat=True)
+    )
     assert therapists == {"therapist", "therapist2"}
 
 
@@ -187,8 +198,10 @@ def test_serve_refuses_a_profile_the_settings_were_not_loaded_for():
 def test_serve_server_profile_collects_static_files_first(settings):
     settings.PROFILE = "server"
     steps = []
-    with mock.patch.object(serve_command, "call_command", side_effect=lambda name, **kw: steps.append(name)), \
-            mock.patch.object(serve_command.Command, "run_server", side_effect=lambda **kw: steps.append("gunicorn")):
+    with (
+        mock.patch.object(serve_command, "call_command", side_effect=lambda name, **kw: steps.append(name)),
+        mock.patch.object(serve_command.Command, "run_server", side_effect=lambda **kw: steps.append("gunicorn")),
+    ):
         _run("serve", bind="0.0.0.0:8000", workers=3)
     assert steps == ["collectstatic", "gunicorn"]
 
@@ -212,9 +225,19 @@ def cli_home(_migrated_home, tmp_path):
 
 
 def _cli_env(home: Path, *, testing: bool = True) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "ARTCHART_SQLITE_PATH", "ARTCHART_MEDIA_ROOT", "ARTCHART_AUDIT_KEY",
-                          "ARTCHART_SECRET_KEY", "ARTCHART_TESTING")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in (
+            "DATABASE_URL",
+            "ARTCHART_SQLITE_PATH",
+            "ARTCHART_MEDIA_ROOT",
+            "ARTCHART_AUDIT_KEY",
+            "ARTCHART_SECRET_KEY",
+            "ARTCHART_TESTING",
+        )
+    }
     env.update(ARTCHART_VAR_DIR=str(home), ARTCHART_PROFILE="local")
     if testing:
         env["ARTCHART_TESTING"] = "1"
@@ -222,8 +245,15 @@ def _cli_env(home: Path, *, testing: bool = True) -> dict[str, str]:
 
 
 def _cli(home: Path, *args: str, testing: bool = True, check: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "artchart.cli", *args], cwd=ROOT, env=_cli_env(home, testing=testing),
-                          capture_output=True, text=True, timeout=120, check=check)
+    return subprocess.run(
+        [sys.executable, "-m", "artchart.cli", *args],
+        cwd=ROOT,
+        env=_cli_env(home, testing=testing),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
+    )
 
 
 def _sqlite(home: Path, *statements: str) -> None:
@@ -249,7 +279,9 @@ def test_cli_demo_then_verify_succeeds_and_a_second_demo_changes_nothing(cli_hom
 
 
 def test_cli_demo_refuses_a_real_practice_with_a_non_zero_exit(cli_home):
-    _sqlite(cli_home, "INSERT INTO core_organization (name, is_demo, created_at) VALUES ('Real Practice', 0, '2026-01-01')")
+    _sqlite(
+        cli_home, "INSERT INTO core_organization (name, is_demo, created_at) VALUES ('Real Practice', 0, '2026-01-01')"
+    )
     refused = _cli(cli_home, "demo", "--skip-checks")
     assert refused.returncode == 1
     assert "not demo data (Real Practice)" in refused.stderr
@@ -258,8 +290,11 @@ def test_cli_demo_refuses_a_real_practice_with_a_non_zero_exit(cli_home):
 def test_cli_audit_verify_exits_1_and_names_the_tampered_event(cli_home):
     assert _cli(cli_home, "seed", "--clients", "5", "--skip-checks").returncode == 0
     assert _cli(cli_home, "demo", "--skip-checks").returncode == 0
-    _sqlite(cli_home, "DROP TRIGGER core_auditevent_no_update",
-            "UPDATE core_auditevent SET action = 'client.delete' WHERE seq = 5")
+    _sqlite(
+        cli_home,
+        "DROP TRIGGER core_auditevent_no_update",
+        "UPDATE core_auditevent SET action = 'client.delete' WHERE seq = 5",
+    )
     broken = _cli(cli_home, "audit", "verify")
     assert broken.returncode == 1
     assert "Audit chain broken at event #5: event 5 was altered" in broken.stderr
@@ -310,7 +345,11 @@ def test_cli_serve_answers_on_loopback(cli_home):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "artchart.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT, env=_cli_env(cli_home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=_cli_env(cli_home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         status, deadline = None, time.monotonic() + 30

@@ -39,8 +39,10 @@ def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
     Module fixtures come before the root conftest's per-test settings, so the
     same fast hasher and private media folder are set here.
     """
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                             MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+    )
     with django_db_blocker.unblock(), fast:
         with transaction.atomic():
             out = StringIO()
@@ -59,17 +61,25 @@ def test_demo_builds_the_practice_with_every_role(demo_output):
     organization = Organization.objects.get()
     assert organization.is_demo
     assert set(Site.objects.values_list("population_type", flat=True)) == {
-        PopulationType.SCHOOL, PopulationType.NURSING_HOME, PopulationType.FORENSIC, PopulationType.OUTPATIENT,
+        PopulationType.SCHOOL,
+        PopulationType.NURSING_HOME,
+        PopulationType.FORENSIC,
+        PopulationType.OUTPATIENT,
     }
     roles = dict(User.objects.values_list("username", "role"))
     assert roles == {
-        "admin": Role.ADMIN, "programadmin": Role.PROGRAM_ADMIN, "therapist": Role.THERAPIST,
-        "therapist2": Role.THERAPIST, "supervisor": Role.SUPERVISOR, "intern": Role.INTERN,
+        "admin": Role.ADMIN,
+        "programadmin": Role.PROGRAM_ADMIN,
+        "therapist": Role.THERAPIST,
+        "therapist2": Role.THERAPIST,
+        "supervisor": Role.SUPERVISOR,
+        "intern": Role.INTERN,
         "teamviewer": Role.TEAM_MEMBER,
     }
     assert User.objects.get(username="therapist").credentials.startswith("ATR-BC")
-    assert SupervisionLink.objects.filter(supervisor__username="supervisor", supervisee__username="intern",
-                                          ended_on__isnull=True).exists()
+    assert SupervisionLink.objects.filter(
+        supervisor__username="supervisor", supervisee__username="intern", ended_on__isnull=True
+    ).exists()
 
 
 def test_demo_users_sign_in_with_the_demo_password(demo_output):
@@ -91,7 +101,9 @@ def test_demo_clients_are_spread_over_both_therapists_with_interns_and_viewers_o
 
 def test_demo_records_are_clinically_plausible(demo_output):
     assert all(ICD10_PATTERN.match(code) for code in Diagnosis.objects.values_list("icd10_code", flat=True))
-    assert {"F43.10", "F32.1", "F41.1", "F84.0", "F03.90"} <= set(Diagnosis.objects.values_list("icd10_code", flat=True))
+    assert {"F43.10", "F32.1", "F41.1", "F84.0", "F03.90"} <= set(
+        Diagnosis.objects.values_list("icd10_code", flat=True)
+    )
     for client in Client.objects.prefetch_related("consents", "contacts"):
         kinds = {consent.kind for consent in client.consents.all()}
         assert {ConsentKind.TREATMENT, ConsentKind.RECORD} <= kinds, client
@@ -120,6 +132,7 @@ def test_demo_has_a_school_group_signed_notes_for_every_client_and_the_intern_s_
 
     from artchart.therapy.models import Attendance, Group, Note, NoteKind, NoteStatus, NoteTemplate, Session
     from artchart.therapy.selectors.sessions import sessions_today_for
+
     group = Group.objects.get(site__name="Maple Grove Elementary")
     assert group.memberships.filter(left_on__isnull=True).count() == 4
     assert Attendance.objects.filter(session__group=group).exists()

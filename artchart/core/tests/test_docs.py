@@ -85,8 +85,14 @@ def test_every_path_the_architecture_names_exists():
 
 def test_the_architecture_names_the_central_files():
     named = _named_paths(ARCHITECTURE.read_text(encoding="utf-8"))
-    for path in ("artchart/core/permissions.py", "artchart/core/access.py", "artchart/core/panel_registry.py",
-                 "artchart/core/stored_files.py", "artchart/core/audit.py", "artchart/settings.py"):
+    for path in (
+        "artchart/core/permissions.py",
+        "artchart/core/access.py",
+        "artchart/core/panel_registry.py",
+        "artchart/core/stored_files.py",
+        "artchart/core/audit.py",
+        "artchart/settings.py",
+    ):
         assert path in named
 
 
@@ -105,8 +111,11 @@ def test_the_access_table_in_the_architecture_is_the_one_in_the_code():
     header, *rows = _table_after(ARCHITECTURE.read_text(encoding="utf-8"), "| area | primary |")
     assert header == ["area"] + [relation.value for relation in Relation]
     expected = [
-        [area.value] + [", ".join(action.value for action in Action if action in row.get(relation, ())) or "—"
-                        for relation in Relation]
+        [area.value]
+        + [
+            ", ".join(action.value for action in Action if action in row.get(relation, ())) or "—"
+            for relation in Relation
+        ]
         for area, row in ACCESS.items()
     ]
     assert rows == expected

@@ -80,8 +80,11 @@ def test_the_username_is_matched_regardless_of_case(client, therapist):
 
 
 def _api(client, username: str, password: str):
-    response = client.post(reverse("api:auth_token"), json.dumps({"username": username, "password": password}),
-                           content_type="application/json")
+    response = client.post(
+        reverse("api:auth_token"),
+        json.dumps({"username": username, "password": password}),
+        content_type="application/json",
+    )
     return response.status_code, response.json()
 
 
@@ -110,8 +113,9 @@ def test_wrong_second_factor_codes_count_toward_the_lock(client, therapist):
     assert AuditEvent.objects.get(action="auth.locked_out").flagged
 
 
-def test_the_account_holder_is_told_of_the_lock_by_email(client, therapist, mailoutbox,
-                                                         django_capture_on_commit_callbacks):
+def test_the_account_holder_is_told_of_the_lock_by_email(
+    client, therapist, mailoutbox, django_capture_on_commit_callbacks
+):
     therapist.email = "tess@example.org"
     therapist.save()
     with django_capture_on_commit_callbacks(execute=True):

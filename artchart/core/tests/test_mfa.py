@@ -271,8 +271,11 @@ def test_django_admin_login_is_sent_to_ours(client):
 
 
 def _token(client, **body):
-    response = client.post(reverse("api:auth_token"), json.dumps({"username": "therapist", "password": PASSWORD, **body}),
-                           content_type="application/json")
+    response = client.post(
+        reverse("api:auth_token"),
+        json.dumps({"username": "therapist", "password": PASSWORD, **body}),
+        content_type="application/json",
+    )
     body = response.json()
     return response.status_code, body["message"] if response.status_code == 401 else body
 
@@ -288,6 +291,9 @@ def test_the_api_token_needs_the_second_factor_for_users_who_have_one(client, th
 
 
 def test_the_api_token_waits_for_enrolment_where_the_role_needs_it(client, admin):
-    response = client.post(reverse("api:auth_token"), json.dumps({"username": "admin", "password": PASSWORD}),
-                           content_type="application/json")
+    response = client.post(
+        reverse("api:auth_token"),
+        json.dumps({"username": "admin", "password": PASSWORD}),
+        content_type="application/json",
+    )
     assert response.status_code == 401 and response.json()["message"] == ENROL_FIRST

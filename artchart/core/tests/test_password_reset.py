@@ -57,8 +57,7 @@ def tess(therapist):
     return therapist
 
 
-def test_the_reset_link_arrives_by_smtp_and_sets_a_new_password(client, tess, smtp,
-                                                               django_capture_on_commit_callbacks):
+def test_the_reset_link_arrives_by_smtp_and_sets_a_new_password(client, tess, smtp, django_capture_on_commit_callbacks):
     response = client.post(reverse("password_reset"), {"email": "TESS@riverbend.example"})
     assert response["Location"] == reverse("password_reset_done")
     [message] = smtp.messages
@@ -70,8 +69,9 @@ def test_the_reset_link_arrives_by_smtp_and_sets_a_new_password(client, tess, sm
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(form_page.redirect_chain[-1][0],
-                           {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+        done = client.post(
+            form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
 
     assert done["Location"] == reverse("password_reset_complete")
     tess.refresh_from_db()
@@ -88,7 +88,9 @@ def test_the_answer_is_the_same_whether_or_not_the_address_exists(client, tess, 
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
     assert len(smtp.messages) == 1
     assert [e.detail for e in AuditEvent.objects.filter(action="auth.password_reset_requested").order_by("seq")] == [
-        {"accounts": 1}, {"accounts": 0}]
+        {"accounts": 1},
+        {"accounts": 0},
+    ]
 
 
 def test_a_reset_still_needs_the_second_factor(client, tess, smtp):
@@ -116,8 +118,12 @@ def test_no_mail_carries_client_data(client, tess, client_record, smtp, django_c
         whole = message.as_string() + smtp.text(message)
         # Names and date of birth are what would identify the client; a bare
         # primary key is not checked because digits occur in every Date header.
-        for word in (client_record.legal_first_name, client_record.legal_last_name,
-                     client_record.date_of_birth.isoformat(), client_record.date_of_birth.strftime("%m/%d/%Y")):
+        for word in (
+            client_record.legal_first_name,
+            client_record.legal_last_name,
+            client_record.date_of_birth.isoformat(),
+            client_record.date_of_birth.strftime("%m/%d/%Y"),
+        ):
             assert word not in whole, (message["Subject"], word)
         assert not any(code in whole for code in codes)
 

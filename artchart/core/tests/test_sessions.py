@@ -43,7 +43,9 @@ def test_failed_sign_in_keeps_no_username_in_the_audit_log(client, therapist):
 
 
 def test_next_parameter_cannot_send_the_user_off_site(client, therapist):
-    response = client.post(reverse("login") + "?next=https://evil.example/", {"username": "therapist", "password": PASSWORD})
+    response = client.post(
+        reverse("login") + "?next=https://evil.example/", {"username": "therapist", "password": PASSWORD}
+    )
     assert response["Location"] == reverse("dashboard")
 
 

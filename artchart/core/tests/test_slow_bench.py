@@ -17,8 +17,14 @@ def test_bench_prints_every_figure_and_leaves_this_database_alone(capfd):
     events_before = AuditEvent.objects.count()
     call_command("bench", requests=9, writes=20, events=600, clients=100, stdout=StringIO())
     printed = capfd.readouterr().out
-    for figure in ("empty page, keepalive 204 (floor)", "client chart, read audited", "client chart, audit off",
-                   "audit.record()", "bare INSERT of the same row (floor)", "verify throughput"):
+    for figure in (
+        "empty page, keepalive 204 (floor)",
+        "client chart, read audited",
+        "client chart, audit off",
+        "audit.record()",
+        "bare INSERT of the same row (floor)",
+        "verify throughput",
+    ):
         assert figure in printed, printed
     assert "events/s" in printed
     assert AuditEvent.objects.count() == events_before

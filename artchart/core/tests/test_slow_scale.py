@@ -68,8 +68,13 @@ def test_audit_verify_walks_20000_events():
     for start in range(0, 20_000, batch):
         with transaction.atomic():
             for number in range(start, start + batch):
-                audit.record(actor=None, action=CoreAction.TOKEN_USE, object_type="test", object_id=number,
-                             client_ids=[number % 977 + 1])
+                audit.record(
+                    actor=None,
+                    action=CoreAction.TOKEN_USE,
+                    object_type="test",
+                    object_id=number,
+                    client_ids=[number % 977 + 1],
+                )
     assert AuditEvent.objects.count() == 20_000
     started = time.perf_counter()
     out = StringIO()
@@ -98,9 +103,18 @@ WRITER = textwrap.dedent("""
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "ARTCHART_SQLITE_PATH", "ARTCHART_MEDIA_ROOT", "ARTCHART_AUDIT_KEY",
-                          "ARTCHART_SECRET_KEY")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in (
+            "DATABASE_URL",
+            "ARTCHART_SQLITE_PATH",
+            "ARTCHART_MEDIA_ROOT",
+            "ARTCHART_AUDIT_KEY",
+            "ARTCHART_SECRET_KEY",
+        )
+    }
     env.update(ARTCHART_VAR_DIR=str(home), ARTCHART_PROFILE="local")
     return env
 
@@ -110,8 +124,14 @@ class Writer:
 
     def __init__(self, home: Path, name: str):
         self.acknowledged: list[int] = []
-        self.process = subprocess.Popen([sys.executable, "-c", WRITER, name], cwd=ROOT, env=_env(home),
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, name],
+            cwd=ROOT,
+            env=_env(home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -128,8 +148,14 @@ class Writer:
 
 def test_chain_survives_writers_killed_mid_run(tmp_path):
     home = tmp_path / "var"
-    migrated = subprocess.run([sys.executable, "-m", "artchart.cli", "migrate", "--no-input", "-v0", "--skip-checks"],
-                              cwd=ROOT, env=_env(home), capture_output=True, text=True, timeout=120)
+    migrated = subprocess.run(
+        [sys.executable, "-m", "artchart.cli", "migrate", "--no-input", "-v0", "--skip-checks"],
+        cwd=ROOT,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert migrated.returncode == 0, migrated.stderr
     acknowledged: list[int] = []
     for round_number in range(3):
@@ -143,8 +169,14 @@ def test_chain_survives_writers_killed_mid_run(tmp_path):
             assert len(writer.acknowledged) >= 150, "a writer made too little progress before the kill"
             acknowledged += writer.acknowledged
 
-    verified = subprocess.run([sys.executable, "-m", "artchart.cli", "audit", "verify"], cwd=ROOT, env=_env(home),
-                              capture_output=True, text=True, timeout=120)
+    verified = subprocess.run(
+        [sys.executable, "-m", "artchart.cli", "audit", "verify"],
+        cwd=ROOT,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("Audit chain intact: ")
 

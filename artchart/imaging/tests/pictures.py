@@ -22,26 +22,31 @@ def encoded(image: Image.Image, format: str = "JPEG", **options: Any) -> bytes:
 
 def small_photo(size: tuple[int, int] = (64, 48)) -> Image.Image:
     """A little picture with some structure, so encoders have something to encode."""
-    ys, xs = np.mgrid[0:size[1], 0:size[0]]
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
     pixels = np.stack([xs * 4 % 256, ys * 5 % 256, (xs + ys) * 3 % 256], axis=-1).astype(np.uint8)
     return Image.fromarray(pixels)
 
 
 def png_declaring(width: int, height: int) -> bytes:
     """A tiny, valid-looking PNG whose header declares width × height pixels."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_declaring(width: int, height: int) -> bytes:
     """A real small JPEG with its frame header (SOF0) rewritten to declare width × height."""
     data = bytearray(encoded(small_photo()))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
@@ -69,8 +74,13 @@ def tilted_bar(degrees: float) -> Image.Image:
     image, pen = page()
     angle = math.radians(degrees)
     corners = [(-180, -25), (180, -25), (180, 25), (-180, 25)]
-    pen.polygon([(300 + x * math.cos(angle) - y * math.sin(angle), 200 - (x * math.sin(angle) + y * math.cos(angle)))
-                 for x, y in corners], fill=(40, 40, 40))
+    pen.polygon(
+        [
+            (300 + x * math.cos(angle) - y * math.sin(angle), 200 - (x * math.sin(angle) + y * math.cos(angle)))
+            for x, y in corners
+        ],
+        fill=(40, 40, 40),
+    )
     return image
 
 

@@ -10,8 +10,7 @@ import pytest
 from PIL import Image
 
 from artchart.imaging import FEATURES_VERSION, derive, load, synthetic
-from artchart.imaging.tests.pictures import (encoded, half_filled_page, line_drawing, tilted_bar,
-                                             two_colour_drawing)
+from artchart.imaging.tests.pictures import encoded, half_filled_page, line_drawing, tilted_bar, two_colour_drawing
 
 
 def features_of(image: Image.Image, format: str = "PNG", **options: Any) -> dict[str, Any]:

@@ -12,8 +12,19 @@ from PIL import Image
 from artchart.imaging import derive, load
 from artchart.imaging.tests.pictures import encoded
 
-SHARES = ("coverage", "bbox_fraction", "filled_fraction", "saturation_mean", "lightness_mean", "warm_share",
-          "edge_density", "centre_x", "centre_y", "symmetry_lr", "symmetry_tb")
+SHARES = (
+    "coverage",
+    "bbox_fraction",
+    "filled_fraction",
+    "saturation_mean",
+    "lightness_mean",
+    "warm_share",
+    "edge_density",
+    "centre_x",
+    "centre_y",
+    "symmetry_lr",
+    "symmetry_tb",
+)
 
 
 @st.composite
@@ -26,7 +37,9 @@ def small_pictures(draw: st.DrawFn) -> Image.Image:
     pixels[:] = rng.integers(0, 256, size=3)
     for _ in range(draw(st.integers(0, 6))):
         top, left = rng.integers(0, height), rng.integers(0, width)
-        pixels[top:top + rng.integers(1, height + 1), left:left + rng.integers(1, width + 1)] = rng.integers(0, 256, 3)
+        pixels[top : top + rng.integers(1, height + 1), left : left + rng.integers(1, width + 1)] = rng.integers(
+            0, 256, 3
+        )
     if draw(st.booleans()):
         pixels = np.clip(pixels + rng.normal(0, 20, pixels.shape), 0, 255).astype(np.uint8)
     return Image.fromarray(pixels)

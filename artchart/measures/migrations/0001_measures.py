@@ -9,141 +9,327 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0004_amendments_and_disclosures'),
-        ('core', '0004_user_npi_and_licence'),
-        ('plans', '0002_team_conferences'),
-        ('therapy', '0001_sessions_groups_notes'),
+        ("clients", "0004_amendments_and_disclosures"),
+        ("core", "0004_user_npi_and_licence"),
+        ("plans", "0002_team_conferences"),
+        ("therapy", "0001_sessions_groups_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Administration',
+            name="Administration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument', models.CharField(max_length=40)),
-                ('instrument_version', models.CharField(max_length=20)),
-                ('administered_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('mode', models.CharField(choices=[('entered', 'Entered by the clinician'), ('tablet', 'Completed by the client on the tablet'), ('link', 'Completed through a link'), ('api', 'Recorded through the API')], max_length=8)),
-                ('respondent', models.CharField(choices=[('client', 'Client'), ('guardian', 'Parent or guardian')], default='client', max_length=8)),
-                ('answers', models.JSONField()),
-                ('extra_answers', models.JSONField(blank=True, default=dict)),
-                ('total', models.FloatField()),
-                ('subscales', models.JSONField(blank=True, default=dict)),
-                ('band', models.CharField(blank=True, max_length=60)),
-                ('flags', models.JSONField(blank=True, default=list)),
-                ('risk', models.BooleanField(default=False)),
-                ('prorated', models.BooleanField(default=False)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='administrations', to='clients.client')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='administrations', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("instrument", models.CharField(max_length=40)),
+                ("instrument_version", models.CharField(max_length=20)),
+                ("administered_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("entered", "Entered by the clinician"),
+                            ("tablet", "Completed by the client on the tablet"),
+                            ("link", "Completed through a link"),
+                            ("api", "Recorded through the API"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.CharField(
+                        choices=[("client", "Client"), ("guardian", "Parent or guardian")],
+                        default="client",
+                        max_length=8,
+                    ),
+                ),
+                ("answers", models.JSONField()),
+                ("extra_answers", models.JSONField(blank=True, default=dict)),
+                ("total", models.FloatField()),
+                ("subscales", models.JSONField(blank=True, default=dict)),
+                ("band", models.CharField(blank=True, max_length=60)),
+                ("flags", models.JSONField(blank=True, default=list)),
+                ("risk", models.BooleanField(default=False)),
+                ("prorated", models.BooleanField(default=False)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="administrations", to="clients.client"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="administrations",
+                        to="therapy.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['administered_on', 'recorded_at', 'pk'],
+                "ordering": ["administered_on", "recorded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CrisisResources',
+            name="CrisisResources",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)])),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='crisis_resources', to='core.organization')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "text",
+                    models.TextField(max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="crisis_resources",
+                        to="core.organization",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='GoalAttainment',
+            name="GoalAttainment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.SmallIntegerField(validators=[django.core.validators.MinValueValidator(-2), django.core.validators.MaxValueValidator(2)])),
-                ('rated_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='goal_attainments', to='clients.client')),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attainments', to='plans.goal')),
-                ('rated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "level",
+                    models.SmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-2),
+                            django.core.validators.MaxValueValidator(2),
+                        ]
+                    ),
+                ),
+                ("rated_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="goal_attainments",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="attainments", to="plans.goal"
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="therapy.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rated_on', 'pk'],
+                "ordering": ["rated_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureLink',
+            name="MeasureLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument', models.CharField(max_length=40)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('respondent', models.CharField(choices=[('client', 'Client'), ('guardian', 'Parent or guardian')], default='client', max_length=8)),
-                ('recipient', models.CharField(max_length=200, verbose_name='sent to')),
-                ('emailed_to', models.EmailField(blank=True, max_length=254)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_on', models.DateField()),
-                ('expires_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('administration', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='link', to='measures.administration')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measure_links', to='clients.client')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='clients.contact')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("instrument", models.CharField(max_length=40)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "respondent",
+                    models.CharField(
+                        choices=[("client", "Client"), ("guardian", "Parent or guardian")],
+                        default="client",
+                        max_length=8,
+                    ),
+                ),
+                ("recipient", models.CharField(max_length=200, verbose_name="sent to")),
+                ("emailed_to", models.EmailField(blank=True, max_length=254)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_on", models.DateField()),
+                ("expires_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "administration",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="link",
+                        to="measures.administration",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="measure_links", to="clients.client"
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="clients.contact",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureSchedule',
+            name="MeasureSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument', models.CharField(max_length=40)),
-                ('rule', models.CharField(choices=[('sessions', 'Every N attended sessions'), ('weeks', 'Every N weeks'), ('ends', 'At intake and discharge only')], default='sessions', max_length=8)),
-                ('interval', models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)])),
-                ('at_discharge', models.BooleanField(default=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measure_schedules', to='clients.client')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("instrument", models.CharField(max_length=40)),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("sessions", "Every N attended sessions"),
+                            ("weeks", "Every N weeks"),
+                            ("ends", "At intake and discharge only"),
+                        ],
+                        default="sessions",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "interval",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(52),
+                        ],
+                    ),
+                ),
+                ("at_discharge", models.BooleanField(default=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measure_schedules",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['instrument'],
+                "ordering": ["instrument"],
             },
         ),
         migrations.CreateModel(
-            name='RiskAlert',
+            name="RiskAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('flags', models.JSONField(default=list)),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('safety_plan_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('administration', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='alert', to='measures.administration')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_alerts', to='clients.client')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("flags", models.JSONField(default=list)),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "safety_plan_note",
+                    models.TextField(
+                        blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)]
+                    ),
+                ),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "administration",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="alert", to="measures.administration"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="risk_alerts", to="clients.client"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-pk'],
+                "ordering": ["-raised_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='administration',
-            index=models.Index(fields=['client', 'instrument', 'administered_on'], name='measures_ad_client__dda34f_idx'),
+            model_name="administration",
+            index=models.Index(
+                fields=["client", "instrument", "administered_on"], name="measures_ad_client__dda34f_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='goalattainment',
-            index=models.Index(fields=['client', 'rated_on'], name='measures_go_client__a210c6_idx'),
+            model_name="goalattainment",
+            index=models.Index(fields=["client", "rated_on"], name="measures_go_client__a210c6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='measureschedule',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('client', 'instrument'), name='one_active_schedule_per_instrument'),
+            model_name="measureschedule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("client", "instrument"),
+                name="one_active_schedule_per_instrument",
+            ),
         ),
         migrations.AddIndex(
-            model_name='riskalert',
-            index=models.Index(fields=['client', 'acknowledged_at'], name='measures_ri_client__947d75_idx'),
+            model_name="riskalert",
+            index=models.Index(fields=["client", "acknowledged_at"], name="measures_ri_client__947d75_idx"),
         ),
     ]

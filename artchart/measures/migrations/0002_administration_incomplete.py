@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0001_measures'),
+        ("measures", "0001_measures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='administration',
-            name='incomplete_reason',
+            model_name="administration",
+            name="incomplete_reason",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='administration',
-            name='is_complete',
+            model_name="administration",
+            name="is_complete",
             field=models.BooleanField(default=True),
         ),
         migrations.AlterField(
-            model_name='administration',
-            name='total',
+            model_name="administration",
+            name="total",
             field=models.FloatField(blank=True, null=True),
         ),
     ]

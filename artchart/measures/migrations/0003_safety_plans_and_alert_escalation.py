@@ -9,85 +9,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0004_amendments_and_disclosures'),
-        ('measures', '0002_administration_incomplete'),
+        ("clients", "0004_amendments_and_disclosures"),
+        ("measures", "0002_administration_incomplete"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='riskalert',
-            name='escalated_at',
+            model_name="riskalert",
+            name="escalated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('plan_written', 'Wrote a new safety plan with the client'), ('plan_reviewed', 'Reviewed the current safety plan with the client'), ('already_safe', 'Already safe: assessed in session'), ('declined', 'Client declined'), ('referred', 'Referred to crisis service'), ('other', 'Other')], max_length=16),
+            model_name="riskalert",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("plan_written", "Wrote a new safety plan with the client"),
+                    ("plan_reviewed", "Reviewed the current safety plan with the client"),
+                    ("already_safe", "Already safe: assessed in session"),
+                    ("declined", "Client declined"),
+                    ("referred", "Referred to crisis service"),
+                    ("other", "Other"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='outcome_note',
+            model_name="riskalert",
+            name="outcome_note",
             field=models.CharField(blank=True, max_length=1000),
         ),
         migrations.CreateModel(
-            name='SafetyPlan',
+            name="SafetyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField()),
-                ('warning_signs', models.JSONField(blank=True, default=list)),
-                ('coping_strategies', models.JSONField(blank=True, default=list)),
-                ('distractions', models.JSONField(blank=True, default=list)),
-                ('help_contacts', models.JSONField(blank=True, default=list)),
-                ('professionals', models.JSONField(blank=True, default=list)),
-                ('crisis_resources', models.TextField(max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)])),
-                ('means_safety', models.JSONField(blank=True, default=list)),
-                ('reasons_for_living', models.JSONField(blank=True, default=list)),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='safety_plans', to='clients.client')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveSmallIntegerField()),
+                ("warning_signs", models.JSONField(blank=True, default=list)),
+                ("coping_strategies", models.JSONField(blank=True, default=list)),
+                ("distractions", models.JSONField(blank=True, default=list)),
+                ("help_contacts", models.JSONField(blank=True, default=list)),
+                ("professionals", models.JSONField(blank=True, default=list)),
+                (
+                    "crisis_resources",
+                    models.TextField(max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]),
+                ),
+                ("means_safety", models.JSONField(blank=True, default=list)),
+                ("reasons_for_living", models.JSONField(blank=True, default=list)),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="safety_plans", to="clients.client"
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='safety_plan',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='measures.safetyplan'),
+            model_name="riskalert",
+            name="safety_plan",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="alerts",
+                to="measures.safetyplan",
+            ),
         ),
         migrations.CreateModel(
-            name='SafetyPlanReview',
+            name="SafetyPlanReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_on', models.DateField(validators=[artchart.clients.validation.validate_not_future])),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='measures.safetyplan')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reviewed_on", models.DateField(validators=[artchart.clients.validation.validate_not_future])),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reviews", to="measures.safetyplan"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reviewed_on', '-pk'],
+                "ordering": ["-reviewed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AlertEscalation',
+            name="AlertEscalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('supervisor', 'Supervising clinician'), ('on_call', 'On-call clinician of the site')], max_length=12)),
-                ('notified_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('seen_at', models.DateTimeField(blank=True, null=True)),
-                ('alert', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='measures.riskalert')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("supervisor", "Supervising clinician"), ("on_call", "On-call clinician of the site")],
+                        max_length=12,
+                    ),
+                ),
+                ("notified_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("seen_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="escalations", to="measures.riskalert"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-notified_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('alert', 'recipient'), name='escalated_once_per_recipient')],
+                "ordering": ["-notified_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("alert", "recipient"), name="escalated_once_per_recipient")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='safetyplan',
-            constraint=models.UniqueConstraint(fields=('client', 'version'), name='safety_plan_version_once'),
+            model_name="safetyplan",
+            constraint=models.UniqueConstraint(fields=("client", "version"), name="safety_plan_version_once"),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0003_safety_plans_and_alert_escalation'),
+        ("measures", "0003_safety_plans_and_alert_escalation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='administration',
-            name='fit_reason',
+            model_name="administration",
+            name="fit_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='measurelink',
-            name='fit_reason',
+            model_name="measurelink",
+            name="fit_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='severity',
-            field=models.CharField(choices=[('high', 'High'), ('moderate', 'Moderate')], default='high', max_length=8),
+            model_name="riskalert",
+            name="severity",
+            field=models.CharField(choices=[("high", "High"), ("moderate", "Moderate")], default="high", max_length=8),
         ),
     ]

@@ -29,11 +29,14 @@ IN_FUTURE = "The date cannot be in the future."
 NO_DATE = "Give the date the measure was completed."
 SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions."
 NOT_SENT = "Answers saved as they were given; the form was not sent."
-INCOMPLETE_KEPT = ("{reason} The answers given are kept as an incomplete measure (not scored){alert}; "
-                   "answer the rest to score it.")
+INCOMPLETE_KEPT = (
+    "{reason} The answers given are kept as an incomplete measure (not scored){alert}; answer the rest to score it."
+)
 INCOMPLETE_ALERTED = ", and the risk answer among them raised an alert for the clinicians"
-OUTSIDE_AGE_RANGE = ("{name} is made for ages {ages}, and this client is {years} on {day:%b %-d, %Y}. Give a reason "
-                     "for using it anyway (it is kept with the measure), or choose a measure that fits.")
+OUTSIDE_AGE_RANGE = (
+    "{name} is made for ages {ages}, and this client is {years} on {day:%b %-d, %Y}. Give a reason "
+    "for using it anyway (it is kept with the measure), or choose a measure that fits."
+)
 FIT_REASON_MAX = 500
 EXTRA_UNKNOWN = "Unknown question '{key}'."
 EXTRA_OPTION = "'{value}' is not an answer to '{key}'."
@@ -111,53 +114,108 @@ def chosen_options(instrument: outcomes.Instrument, keyed) -> list[int | None]:
     return chosen
 
 
-def _open_draft(*, client: Client, instrument: outcomes.Instrument, by: User | None, mode: str,
-                session_id: int | None, administered_on: dt.date) -> Administration | None:
+def _open_draft(
+    *,
+    client: Client,
+    instrument: outcomes.Instrument,
+    by: User | None,
+    mode: str,
+    session_id: int | None,
+    administered_on: dt.date,
+) -> Administration | None:
     """The incomplete administration this same form left (refused, or saved as it was filled in), locked."""
-    return Administration.objects.select_for_update().filter(
-        client=client, instrument=instrument.id, recorded_by=by, mode=mode, session_id=session_id,
-        administered_on=administered_on, is_complete=False).order_by("-pk").first()
+    return (
+        Administration.objects.select_for_update()
+        .filter(
+            client=client,
+            instrument=instrument.id,
+            recorded_by=by,
+            mode=mode,
+            session_id=session_id,
+            administered_on=administered_on,
+            is_complete=False,
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
-def store(*, client: Client, instrument: outcomes.Instrument, scored: outcomes.Score | outcomes.Partial,
-          administered_on: dt.date, mode: str, by: User | None, session_id: int | None = None,
-          respondent: str = "client", extra: dict | None = None, draft: Administration | None = None,
-          fit_reason: str = "") -> Administration:
+def store(
+    *,
+    client: Client,
+    instrument: outcomes.Instrument,
+    scored: outcomes.Score | outcomes.Partial,
+    administered_on: dt.date,
+    mode: str,
+    by: User | None,
+    session_id: int | None = None,
+    respondent: str = "client",
+    extra: dict | None = None,
+    draft: Administration | None = None,
+    fit_reason: str = "",
+) -> Administration:
     """Write an administration (inside the caller's transaction): scored, or incomplete with what was
     answered. ``draft``, an incomplete administration of the same form, is completed or updated instead
     of a second row being written.
     A risk answer raises the alert once, whether the form was scored or not."""
     complete = isinstance(scored, outcomes.Score)
     values = {
-        "instrument_version": instrument.version, "respondent": respondent, "administered_on": administered_on,
-        "answers": chosen_options(instrument, scored.items), "extra_answers": extra or {},
-        "total": scored.total if complete else None, "subscales": scored.subscales if complete else {},
-        "band": (scored.band or "") if complete else "", "flags": list(scored.flags), "risk": scored.risk,
-        "prorated": scored.prorated if complete else False, "is_complete": complete,
-        "incomplete_reason": "" if complete else scored.reason[:300], "fit_reason": fit_reason,
+        "instrument_version": instrument.version,
+        "respondent": respondent,
+        "administered_on": administered_on,
+        "answers": chosen_options(instrument, scored.items),
+        "extra_answers": extra or {},
+        "total": scored.total if complete else None,
+        "subscales": scored.subscales if complete else {},
+        "band": (scored.band or "") if complete else "",
+        "flags": list(scored.flags),
+        "risk": scored.risk,
+        "prorated": scored.prorated if complete else False,
+        "is_complete": complete,
+        "incomplete_reason": "" if complete else scored.reason[:300],
+        "fit_reason": fit_reason,
     }
     if draft is None:
         administration = Administration.objects.create(
-            client=client, instrument=instrument.id, session_id=session_id,
-            mode=mode, recorded_by=by, **values)
+            client=client, instrument=instrument.id, session_id=session_id, mode=mode, recorded_by=by, **values
+        )
     else:
         administration = draft
         for name, value in values.items():
             setattr(administration, name, value)
         administration.save(update_fields=list(values))
-    audit.record(actor=by, action=MeasureAction.MEASURE_RECORD if complete else MeasureAction.MEASURE_RECORD_INCOMPLETE,
-                 obj=administration, client_ids=[client.pk], flagged=scored.risk,
-                 detail={"instrument": instrument.id, "mode": mode, "session": session_id,
-                         "answered": administration.answered_count})
+    audit.record(
+        actor=by,
+        action=MeasureAction.MEASURE_RECORD if complete else MeasureAction.MEASURE_RECORD_INCOMPLETE,
+        obj=administration,
+        client_ids=[client.pk],
+        flagged=scored.risk,
+        detail={
+            "instrument": instrument.id,
+            "mode": mode,
+            "session": session_id,
+            "answered": administration.answered_count,
+        },
+    )
     if scored.risk and not RiskAlert.objects.filter(administration=administration).exists():
         raise_alert(administration)
     return administration
 
 
-def administration_record(*, by: User, client: Client, instrument: str, answers, administered_on: dt.date,
-                          session=None, mode: str = Mode.ENTERED, respondent: str = "client",
-                          extra_answers: dict | None = None, sent: bool = True, fit_reason: str = "",
-                          ) -> Administration:
+def administration_record(
+    *,
+    by: User,
+    client: Client,
+    instrument: str,
+    answers,
+    administered_on: dt.date,
+    session=None,
+    mode: str = Mode.ENTERED,
+    respondent: str = "client",
+    extra_answers: dict | None = None,
+    sent: bool = True,
+    fit_reason: str = "",
+) -> Administration:
     """Record one measure (entered by the clinician, the tablet hand-off, or the API).
 
     A form with items left blank that the authors' rule does not allow is still kept, as an incomplete
@@ -177,11 +235,22 @@ def administration_record(*, by: User, client: Client, instrument: str, answers,
     if session_id is not None and not sessions_booking(client.pk).filter(pk=session_id).exists():
         raise ValidationError({"session": SESSION_OF_ANOTHER_CLIENT})
     with transaction.atomic():
-        draft = _open_draft(client=client, instrument=found, by=by, mode=mode, session_id=session_id,
-                            administered_on=administered_on)
-        return store(client=client, instrument=found, scored=scored, administered_on=administered_on, mode=mode,
-                     by=by, session_id=session_id, respondent=respondent, extra=extra, draft=draft,
-                     fit_reason=fit_reason)
+        draft = _open_draft(
+            client=client, instrument=found, by=by, mode=mode, session_id=session_id, administered_on=administered_on
+        )
+        return store(
+            client=client,
+            instrument=found,
+            scored=scored,
+            administered_on=administered_on,
+            mode=mode,
+            by=by,
+            session_id=session_id,
+            respondent=respondent,
+            extra=extra,
+            draft=draft,
+            fit_reason=fit_reason,
+        )
 
 
 def incomplete_message(administration: Administration) -> str:

@@ -42,15 +42,19 @@ NOTIFIED_ROLES = (CareTeamRole.PRIMARY, CareTeamRole.CO_THERAPIST, CareTeamRole.
 
 def _notify(client_id: int) -> None:
     """E-mail the client's treating clinicians once the alert commits (mail failure never undoes it)."""
-    recipients = [(m.user.first_name or m.user.username, m.user.email) for m in
-                  CareTeamMembership.objects.filter(client_id=client_id, role__in=NOTIFIED_ROLES,
-                                                    user__is_active=True).select_related("user")
-                  if m.user.email]
+    recipients = [
+        (m.user.first_name or m.user.username, m.user.email)
+        for m in CareTeamMembership.objects.filter(
+            client_id=client_id, role__in=NOTIFIED_ROLES, user__is_active=True
+        ).select_related("user")
+        if m.user.email
+    ]
 
     if settings.MEASURES_NOTIFY_BY_EMAIL:
         for name, address in recipients:
-            mail.send_after_commit(subject=MAIL_SUBJECT, body=MAIL_BODY.format(name=name), to=[address],
-                                   what="The risk-alert notice")
+            mail.send_after_commit(
+                subject=MAIL_SUBJECT, body=MAIL_BODY.format(name=name), to=[address], what="The risk-alert notice"
+            )
 
 
 def may_acknowledge(relations) -> bool:
@@ -67,18 +71,31 @@ def alert_severity(administration: Administration) -> str:
 
 
 def raise_alert(administration: Administration) -> RiskAlert:
-    alert = RiskAlert.objects.create(client_id=administration.client_id, administration=administration,
-                                     flags=list(administration.flags), severity=alert_severity(administration))
-    audit.record(actor=administration.recorded_by, action=MeasureAction.MEASURE_RISK_ALERT, obj=alert,
-                 client_ids=[administration.client_id], flagged=True,
-                 detail={"instrument": administration.instrument, "administration": administration.pk,
-                         "severity": alert.severity})
+    alert = RiskAlert.objects.create(
+        client_id=administration.client_id,
+        administration=administration,
+        flags=list(administration.flags),
+        severity=alert_severity(administration),
+    )
+    audit.record(
+        actor=administration.recorded_by,
+        action=MeasureAction.MEASURE_RISK_ALERT,
+        obj=alert,
+        client_ids=[administration.client_id],
+        flagged=True,
+        detail={
+            "instrument": administration.instrument,
+            "administration": administration.pk,
+            "severity": alert.severity,
+        },
+    )
     _notify(administration.client_id)
     return alert
 
 
-def alert_acknowledge(*, by: User, alert: RiskAlert, outcome: str, note: str = "",
-                      safety_plan: SafetyPlan | None = None) -> RiskAlert:
+def alert_acknowledge(
+    *, by: User, alert: RiskAlert, outcome: str, note: str = "", safety_plan: SafetyPlan | None = None
+) -> RiskAlert:
     """Close an alert with what was done: a safety plan written or reviewed (``safety_plan`` names
     the version), or a reason there was none, with words of the clinician's own for "Other".
     May run inside the transaction that signs or reviews the plan, so both commit or neither."""
@@ -98,16 +115,25 @@ def alert_acknowledge(*, by: User, alert: RiskAlert, outcome: str, note: str = "
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.acknowledged_at is not None:
             name = locked.acknowledged_by.get_full_name() or locked.acknowledged_by.username
-            raise ValidationError({"outcome": ALREADY.format(
-                day=f"{timezone.localtime(locked.acknowledged_at):%b %-d, %Y}", name=name)})
+            raise ValidationError(
+                {"outcome": ALREADY.format(day=f"{timezone.localtime(locked.acknowledged_at):%b %-d, %Y}", name=name)}
+            )
         locked.acknowledged_at = timezone.now()
         locked.acknowledged_by = by
         locked.outcome = outcome
         locked.outcome_note = note
         locked.safety_plan = safety_plan if outcome in PLAN_OUTCOMES else None
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "outcome", "outcome_note", "safety_plan"])
-        audit.record(actor=by, action=MeasureAction.MEASURE_RISK_ACKNOWLEDGED, obj=locked,
-                     client_ids=[locked.client_id], flagged=True,
-                     detail={"administration": locked.administration_id, "outcome": outcome,
-                             "safety_plan": locked.safety_plan_id})
+        audit.record(
+            actor=by,
+            action=MeasureAction.MEASURE_RISK_ACKNOWLEDGED,
+            obj=locked,
+            client_ids=[locked.client_id],
+            flagged=True,
+            detail={
+                "administration": locked.administration_id,
+                "outcome": outcome,
+                "safety_plan": locked.safety_plan_id,
+            },
+        )
     return locked

@@ -37,8 +37,12 @@ def escalation_recipients(client_id: int) -> list[tuple[User, str]]:
     primaries = [m.user_id for m in team if m.role == CareTeamRole.PRIMARY]
     found: dict[int, tuple[User, str]] = {}
     supervisors = [m.user for m in team if m.role == CareTeamRole.SUPERVISOR]
-    supervisors += [link.supervisor for link in SupervisionLink.objects.filter(
-        supervisee_id__in=primaries, ended_on__isnull=True).select_related("supervisor")]
+    supervisors += [
+        link.supervisor
+        for link in SupervisionLink.objects.filter(supervisee_id__in=primaries, ended_on__isnull=True).select_related(
+            "supervisor"
+        )
+    ]
     for user in supervisors:
         found.setdefault(user.pk, (user, EscalationReason.SUPERVISOR))
     on_call = Client.objects.filter(pk=client_id).values_list("site__on_call_clinician", flat=True).first()
@@ -53,8 +57,12 @@ def _mail(recipients: list[User]) -> None:
     for user in recipients:
         if user.email:
             # Sent after commit, and never raised: the dashboard shows the escalation anyway.
-            mail.send_after_commit(subject=MAIL_SUBJECT, body=MAIL_BODY.format(name=user.first_name or user.username),
-                                   to=[user.email], what="The risk-alert escalation notice")
+            mail.send_after_commit(
+                subject=MAIL_SUBJECT,
+                body=MAIL_BODY.format(name=user.first_name or user.username),
+                to=[user.email],
+                what="The risk-alert escalation notice",
+            )
 
 
 def _escalate_one(*, by: User | None, alert_id: int, now: dt.datetime) -> bool:
@@ -63,13 +71,22 @@ def _escalate_one(*, by: User | None, alert_id: int, now: dt.datetime) -> bool:
         if alert.acknowledged_at is not None or alert.escalated_at is not None:
             return False  # acknowledged meanwhile, or another run got there first
         recipients = escalation_recipients(alert.client_id)
-        AlertEscalation.objects.bulk_create([AlertEscalation(alert=alert, recipient=user, reason=reason,
-                                                             notified_at=now) for user, reason in recipients])
+        AlertEscalation.objects.bulk_create(
+            [
+                AlertEscalation(alert=alert, recipient=user, reason=reason, notified_at=now)
+                for user, reason in recipients
+            ]
+        )
         alert.escalated_at = now
         alert.save(update_fields=["escalated_at"])
-        audit.record(actor=by, action=MeasureAction.MEASURE_RISK_ESCALATED, obj=alert, client_ids=[alert.client_id],
-                     flagged=True, detail={"recipients": [user.pk for user, _ in recipients],
-                                           "minutes": settings.RISK_ESCALATE_MINUTES})
+        audit.record(
+            actor=by,
+            action=MeasureAction.MEASURE_RISK_ESCALATED,
+            obj=alert,
+            client_ids=[alert.client_id],
+            flagged=True,
+            detail={"recipients": [user.pk for user, _ in recipients], "minutes": settings.RISK_ESCALATE_MINUTES},
+        )
         if not recipients:
             logger.warning("Risk alert %s is past its time and has no supervising or on-call clinician", alert.pk)
         _mail([user for user, _ in recipients])
@@ -81,8 +98,11 @@ def alerts_escalate(*, by: User | None = None, now: dt.datetime | None = None) -
     Each alert in its own transaction under its row lock, so two runs never escalate one twice."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(minutes=settings.RISK_ESCALATE_MINUTES)
-    due = list(RiskAlert.objects.filter(acknowledged_at__isnull=True, escalated_at__isnull=True,
-                                        raised_at__lte=cutoff).order_by("raised_at", "pk").values_list("pk", flat=True))
+    due = list(
+        RiskAlert.objects.filter(acknowledged_at__isnull=True, escalated_at__isnull=True, raised_at__lte=cutoff)
+        .order_by("raised_at", "pk")
+        .values_list("pk", flat=True)
+    )
     return sum(_escalate_one(by=by, alert_id=pk, now=now) for pk in due)
 
 
@@ -95,9 +115,14 @@ def escalations_seen(*, by: User, escalations: list[AlertEscalation]) -> None:
     with transaction.atomic():
         marked = AlertEscalation.objects.filter(pk__in=[e.pk for e in unseen], seen_at__isnull=True).update(seen_at=now)
         if marked:
-            audit.record(actor=by, action=MeasureAction.MEASURE_RISK_ESCALATION_SEEN, object_type="measures.alertescalation",
-                         object_id=",".join(str(e.pk) for e in unseen), flagged=True,
-                         client_ids=[e.alert.client_id for e in unseen],
-                         detail={"alerts": [e.alert_id for e in unseen]})
+            audit.record(
+                actor=by,
+                action=MeasureAction.MEASURE_RISK_ESCALATION_SEEN,
+                object_type="measures.alertescalation",
+                object_id=",".join(str(e.pk) for e in unseen),
+                flagged=True,
+                client_ids=[e.alert.client_id for e in unseen],
+                detail={"alerts": [e.alert_id for e in unseen]},
+            )
     for escalation in unseen:
         escalation.seen_at = now

@@ -50,8 +50,15 @@ def _mail(address: str, url: str, expires: dt.datetime) -> None:
     mail.send_after_commit(subject=MAIL_SUBJECT, body=body, to=[address], what="The measure link")
 
 
-def _check(client: Client, *, recipient: str, contact: Contact | None, email: str, due_on: dt.date | None,
-           expires_at: dt.datetime) -> None:
+def _check(
+    client: Client,
+    *,
+    recipient: str,
+    contact: Contact | None,
+    email: str,
+    due_on: dt.date | None,
+    expires_at: dt.datetime,
+) -> None:
     errors = {}
     if not (recipient or "").strip() and contact is None:
         errors["recipient"] = RECIPIENT_NEEDED
@@ -71,9 +78,19 @@ def _check(client: Client, *, recipient: str, contact: Contact | None, email: st
         raise ValidationError(errors)
 
 
-def link_create(*, by: User, client: Client, instrument: str, recipient: str = "", respondent: str = Respondent.CLIENT,
-                contact: Contact | None = None, email: str = "", due_on: dt.date | None = None,
-                url_for=None, fit_reason: str = "") -> tuple[MeasureLink, str]:
+def link_create(
+    *,
+    by: User,
+    client: Client,
+    instrument: str,
+    recipient: str = "",
+    respondent: str = Respondent.CLIENT,
+    contact: Contact | None = None,
+    email: str = "",
+    due_on: dt.date | None = None,
+    url_for=None,
+    fit_reason: str = "",
+) -> tuple[MeasureLink, str]:
     """A new link; returns it with the raw token (shown once). ``url_for(token)`` makes the address mailed.
     An instrument made for another age range needs ``fit_reason``, carried to the administration."""
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
@@ -84,12 +101,25 @@ def link_create(*, by: User, client: Client, instrument: str, recipient: str = "
     token = new_secret()
     with transaction.atomic():
         link = MeasureLink.objects.create(
-            client=client, instrument=found.id, token_hash=secret_hash(token), respondent=respondent,
-            recipient=(recipient or (contact.name if contact else "")).strip()[:200], contact=contact,
-            emailed_to=email, sent_by=by, due_on=due_on or (timezone.localdate() + dt.timedelta(days=3)),
-            expires_at=expires_at, fit_reason=fit_reason)
-        audit.record(actor=by, action=MeasureAction.MEASURE_LINK_CREATE, obj=link, client_ids=[client.pk],
-                     detail={"instrument": found.id, "respondent": respondent, "emailed": bool(email)})
+            client=client,
+            instrument=found.id,
+            token_hash=secret_hash(token),
+            respondent=respondent,
+            recipient=(recipient or (contact.name if contact else "")).strip()[:200],
+            contact=contact,
+            emailed_to=email,
+            sent_by=by,
+            due_on=due_on or (timezone.localdate() + dt.timedelta(days=3)),
+            expires_at=expires_at,
+            fit_reason=fit_reason,
+        )
+        audit.record(
+            actor=by,
+            action=MeasureAction.MEASURE_LINK_CREATE,
+            obj=link,
+            client_ids=[client.pk],
+            detail={"instrument": found.id, "respondent": respondent, "emailed": bool(email)},
+        )
         if email and url_for is not None:
             _mail(email, url_for(token), expires_at)
     return link, token
@@ -102,16 +132,31 @@ def link_resend(*, by: User, link: MeasureLink, url_for=None) -> tuple[MeasureLi
         raise ValidationError({"link": NOT_OPEN})
     with transaction.atomic():
         MeasureLink.objects.filter(pk=link.pk).update(cancelled_at=timezone.now())
-        return link_create(by=by, client=link.client, instrument=link.instrument, recipient=link.recipient,
-                           respondent=link.respondent, contact=link.contact, email=link.emailed_to, url_for=url_for,
-                           fit_reason=link.fit_reason)
+        return link_create(
+            by=by,
+            client=link.client,
+            instrument=link.instrument,
+            recipient=link.recipient,
+            respondent=link.respondent,
+            contact=link.contact,
+            email=link.emailed_to,
+            url_for=url_for,
+            fit_reason=link.fit_reason,
+        )
 
 
 def link_for_token(token: str) -> MeasureLink:
     """The open link for this token; 404 for an unknown, used, replaced or expired one (nothing to tell apart)."""
-    link = MeasureLink.objects.select_related("client", "client__organization").filter(
-        token_hash=secret_hash(token or ""), completed_at__isnull=True, cancelled_at__isnull=True,
-        expires_at__gt=timezone.now()).first()
+    link = (
+        MeasureLink.objects.select_related("client", "client__organization")
+        .filter(
+            token_hash=secret_hash(token or ""),
+            completed_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
     if link is None:
         raise Http404
     return link
@@ -131,10 +176,18 @@ def link_complete(*, token: str, answers, extra_answers: dict | None = None, sen
         locked = MeasureLink.objects.select_for_update(of=("self",)).select_related("administration").get(pk=link.pk)
         if locked.completed_at or locked.cancelled_at:
             raise Http404
-        administration = store(client=link.client, instrument=found, scored=scored,
-                               administered_on=timezone.localdate(), mode=Mode.LINK, by=None,
-                               respondent=link.respondent, extra=extra, draft=locked.administration,
-                               fit_reason=link.fit_reason)
+        administration = store(
+            client=link.client,
+            instrument=found,
+            scored=scored,
+            administered_on=timezone.localdate(),
+            mode=Mode.LINK,
+            by=None,
+            respondent=link.respondent,
+            extra=extra,
+            draft=locked.administration,
+            fit_reason=link.fit_reason,
+        )
         locked.administration = administration
         if administration.is_complete:
             locked.completed_at = timezone.now()

@@ -21,10 +21,19 @@ from artchart.measures.models import AlertOutcome, RiskAlert, SafetyPlan, Safety
 from artchart.measures.services.alerts import ONLY_CLINICIANS, alert_acknowledge, may_acknowledge
 
 # The plan's lists in the order of its steps; a person or agency to contact is the one entry it cannot lack.
-LIST_FIELDS = ("warning_signs", "coping_strategies", "distractions", "help_contacts", "professionals",
-               "means_safety", "reasons_for_living")
-NEEDS_CONTACT = ("Name at least one person or agency the client can contact for help "
-                 "(step 4 or step 5); a safety plan without one is not saved.")
+LIST_FIELDS = (
+    "warning_signs",
+    "coping_strategies",
+    "distractions",
+    "help_contacts",
+    "professionals",
+    "means_safety",
+    "reasons_for_living",
+)
+NEEDS_CONTACT = (
+    "Name at least one person or agency the client can contact for help "
+    "(step 4 or step 5); a safety plan without one is not saved."
+)
 TOO_MANY = "At most {most} entries here."
 TOO_LONG = "Keep each entry under {most} characters."
 NOT_CURRENT = "Version {version} has been superseded; review the current plan instead."
@@ -58,13 +67,25 @@ def _review(*, by: User, plan: SafetyPlan, reviewed_on: dt.date) -> SafetyPlanRe
     review = SafetyPlanReview(plan=plan, reviewed_on=reviewed_on, reviewed_by=by)
     review.full_clean()
     review.save()
-    audit.record(actor=by, action=MeasureAction.MEASURE_SAFETY_PLAN_REVIEW, obj=review, client_ids=[plan.client_id],
-                 detail={"safety_plan": plan.pk, "version": plan.version})
+    audit.record(
+        actor=by,
+        action=MeasureAction.MEASURE_SAFETY_PLAN_REVIEW,
+        obj=review,
+        client_ids=[plan.client_id],
+        detail={"safety_plan": plan.pk, "version": plan.version},
+    )
     return review
 
 
-def safety_plan_sign(*, by: User, client: Client, crisis_resources: str, reviewed_on: dt.date | None = None,
-                     alert: RiskAlert | None = None, **lists: list[str]) -> SafetyPlan:
+def safety_plan_sign(
+    *,
+    by: User,
+    client: Client,
+    crisis_resources: str,
+    reviewed_on: dt.date | None = None,
+    alert: RiskAlert | None = None,
+    **lists: list[str],
+) -> SafetyPlan:
     """Write and sign the next version of the client's plan; it supersedes the one before, which stays as it was.
     With ``reviewed_on``, the plan was gone through with the client that day; with ``alert``, it answers it."""
     _require_writer(by, client.pk)
@@ -76,12 +97,18 @@ def safety_plan_sign(*, by: User, client: Client, crisis_resources: str, reviewe
         # The client's row is the lock two clinicians signing at once queue on, so versions never collide.
         Client.objects.select_for_update().only("pk").get(pk=client.pk)
         last = SafetyPlan.objects.filter(client_id=client.pk).aggregate(last=Max("version"))["last"] or 0
-        plan = SafetyPlan(client=client, version=last + 1, crisis_resources=(crisis_resources or "").strip(),
-                          signed_by=by, **cleaned)
+        plan = SafetyPlan(
+            client=client, version=last + 1, crisis_resources=(crisis_resources or "").strip(), signed_by=by, **cleaned
+        )
         plan.full_clean()
         plan.save()
-        audit.record(actor=by, action=MeasureAction.MEASURE_SAFETY_PLAN_SIGN, obj=plan, client_ids=[client.pk],
-                     detail={"version": plan.version, "supersedes": last or None})
+        audit.record(
+            actor=by,
+            action=MeasureAction.MEASURE_SAFETY_PLAN_SIGN,
+            obj=plan,
+            client_ids=[client.pk],
+            detail={"version": plan.version, "supersedes": last or None},
+        )
         if reviewed_on is not None:
             _review(by=by, plan=plan, reviewed_on=reviewed_on)
         if alert is not None:
@@ -89,8 +116,9 @@ def safety_plan_sign(*, by: User, client: Client, crisis_resources: str, reviewe
     return plan
 
 
-def safety_plan_review(*, by: User, plan: SafetyPlan, reviewed_on: dt.date,
-                       alert: RiskAlert | None = None) -> SafetyPlanReview:
+def safety_plan_review(
+    *, by: User, plan: SafetyPlan, reviewed_on: dt.date, alert: RiskAlert | None = None
+) -> SafetyPlanReview:
     """Record that the current plan was gone through with the client (and, with ``alert``, that this answers it)."""
     _require_writer(by, plan.client_id)
     with transaction.atomic():

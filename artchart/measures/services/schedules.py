@@ -27,19 +27,26 @@ SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions."
 CRISIS_TEXT_NEEDED = "Say where someone in crisis can turn (a number to call or text)."
 
 
-def schedule_set(*, by: User, client: Client, instrument: str, rule: str, interval: int = 4,
-                 at_discharge: bool = True) -> MeasureSchedule:
+def schedule_set(
+    *, by: User, client: Client, instrument: str, rule: str, interval: int = 4, at_discharge: bool = True
+) -> MeasureSchedule:
     """Set (or replace) when the client is due this instrument."""
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     found = instruments.get(instrument)
-    schedule = MeasureSchedule(client=client, instrument=found.id, rule=rule, interval=interval,
-                               at_discharge=at_discharge, created_by=by)
+    schedule = MeasureSchedule(
+        client=client, instrument=found.id, rule=rule, interval=interval, at_discharge=at_discharge, created_by=by
+    )
     schedule.full_clean(exclude=["client", "created_by"])
     with transaction.atomic():
         MeasureSchedule.objects.filter(client=client, instrument=found.id, is_active=True).update(is_active=False)
         schedule.save()
-        audit.record(actor=by, action=MeasureAction.MEASURE_SCHEDULE_SET, obj=schedule, client_ids=[client.pk],
-                     detail={"instrument": found.id, "rule": rule, "interval": interval})
+        audit.record(
+            actor=by,
+            action=MeasureAction.MEASURE_SCHEDULE_SET,
+            obj=schedule,
+            client_ids=[client.pk],
+            detail={"instrument": found.id, "rule": rule, "interval": interval},
+        )
     return schedule
 
 
@@ -48,14 +55,19 @@ def schedule_stop(*, by: User, schedule: MeasureSchedule) -> MeasureSchedule:
     with transaction.atomic():
         MeasureSchedule.objects.filter(pk=schedule.pk).update(is_active=False)
         schedule.is_active = False
-        audit.record(actor=by, action=MeasureAction.MEASURE_SCHEDULE_STOP, obj=schedule,
-                     client_ids=[schedule.client_id],
-                     detail={"instrument": schedule.instrument})
+        audit.record(
+            actor=by,
+            action=MeasureAction.MEASURE_SCHEDULE_STOP,
+            obj=schedule,
+            client_ids=[schedule.client_id],
+            detail={"instrument": schedule.instrument},
+        )
     return schedule
 
 
-def gas_rate(*, by: User, client: Client, goal, level: int, rated_on: dt.date, session=None,
-             note: str = "") -> GoalAttainment:
+def gas_rate(
+    *, by: User, client: Client, goal, level: int, rated_on: dt.date, session=None, note: str = ""
+) -> GoalAttainment:
     """Rate one goal of the client's plan on its five Goal Attainment Scaling levels."""
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
     errors = {}
@@ -73,10 +85,22 @@ def gas_rate(*, by: User, client: Client, goal, level: int, rated_on: dt.date, s
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        rating = GoalAttainment.objects.create(goal_id=goal_id, client=client, level=level, rated_on=rated_on,
-                                               session_id=session_id, note=(note or "").strip()[:500], rated_by=by)
-        audit.record(actor=by, action=MeasureAction.MEASURE_GAS_RATE, obj=rating, client_ids=[client.pk],
-                     detail={"goal": goal_id})
+        rating = GoalAttainment.objects.create(
+            goal_id=goal_id,
+            client=client,
+            level=level,
+            rated_on=rated_on,
+            session_id=session_id,
+            note=(note or "").strip()[:500],
+            rated_by=by,
+        )
+        audit.record(
+            actor=by,
+            action=MeasureAction.MEASURE_GAS_RATE,
+            obj=rating,
+            client_ids=[client.pk],
+            detail={"goal": goal_id},
+        )
     return rating
 
 
@@ -89,7 +113,7 @@ def crisis_resources_set(*, by: User, text: str) -> CrisisResources:
         raise ValidationError({"text": "At most 2,000 characters."})
     with transaction.atomic():
         resources, _ = CrisisResources.objects.update_or_create(
-            organization_id=by.organization_id,
-            defaults={"text": text, "updated_by": by, "updated_at": timezone.now()})
+            organization_id=by.organization_id, defaults={"text": text, "updated_by": by, "updated_at": timezone.now()}
+        )
         audit.record(actor=by, action=MeasureAction.MEASURE_CRISIS_RESOURCES_SET, obj=resources)
     return resources

@@ -17,7 +17,11 @@ from artchart.core.services import token_issue
 from artchart.measures.models import Administration, RiskAlert
 from artchart.measures.services.administrations import administration_record
 from artchart.tests.factories import (
-    CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory, SessionFactory,
+    CareTeamFactory,
+    ClientFactory,
+    GroupFactory,
+    GroupMembershipFactory,
+    SessionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +43,13 @@ def _post(client, user, client_record, **body):
 
 
 def _record(by, client_record, instrument, answers, days_ago):
-    return administration_record(by=by, client=client_record, instrument=instrument, answers=answers,
-                                 administered_on=TODAY() - dt.timedelta(days=days_ago))
+    return administration_record(
+        by=by,
+        client=client_record,
+        instrument=instrument,
+        answers=answers,
+        administered_on=TODAY() - dt.timedelta(days=days_ago),
+    )
 
 
 # --- instruments ---------------------------------------------------------------------------------------------
@@ -66,14 +75,19 @@ def test_a_score_only_instrument_lists_its_items_without_wording(client, therapi
 
     source = json.loads((outcomes.SHIPPED_DIR / "gad7.json").read_text())
     source.update(id="restricted7", short_name="R-7", name="A restricted scale")
-    source["licence"] = {"text": "Licensed copy held by the practice; wording may not be reproduced.",
-                         "item_text_may_ship": False}
+    source["licence"] = {
+        "text": "Licensed copy held by the practice; wording may not be reproduced.",
+        "item_text_may_ship": False,
+    }
     for question in source["items"] + source.get("unscored_questions", []):
         question["text"] = None
     (tmp_path / "restricted7.json").write_text(json.dumps(source))
     settings.MEASURES_INSTRUMENT_DIRS = [str(tmp_path)]
-    restricted = next(i for i in client.get("/api/v1/measures/instruments", **_headers(therapist)).json()["results"]
-                      if i["id"] == "restricted7")
+    restricted = next(
+        i
+        for i in client.get("/api/v1/measures/instruments", **_headers(therapist)).json()["results"]
+        if i["id"] == "restricted7"
+    )
     assert restricted["score_only"] and restricted["instructions"] is None
     assert all(item["text"] is None for item in restricted["items"]) and len(restricted["items"]) == 7
 
@@ -100,8 +114,9 @@ def test_recording_returns_the_scored_result_with_the_item_answers(client, thera
 
 
 def test_a_short_name_is_accepted_and_a_guardian_may_be_the_respondent(client, therapist, client_record):
-    response = _post(client, therapist, client_record, instrument="GAD-7", answers=[0, 1, 0, 1, 0, 1, 0],
-                     respondent="guardian")
+    response = _post(
+        client, therapist, client_record, instrument="GAD-7", answers=[0, 1, 0, 1, 0, 1, 0], respondent="guardian"
+    )
     assert response.status_code == 201 and response.json()["instrument"] == "gad7"
     assert response.json()["respondent"] == "guardian" and response.json()["total"] == 3
 
@@ -114,19 +129,23 @@ def test_item_9_above_0_raises_an_alert_named_in_the_result(client, therapist, c
     assert body["risk"] is True and body["alert"] == alert.pk and body["flags"] and alert.is_open
 
 
-@pytest.mark.parametrize(("body", "field", "words"), [
-    ({"answers": [1, 1, 2]}, "answers", "9 items; 3 answers"),
-    ({"answers": [1, 1, 2, 1, 0, 1, 1, 0, 4]}, "answers", "outside 0–3"),
-    ({"answers": ["a", 1, 2, 1, 0, 1, 1, 0, 0]}, "answers", "not a number"),
-    ({"answers": "1,1,2"}, "answers", "list"),
-    ({"instrument": "XYZ"}, "instrument", "Unknown instrument 'XYZ'"),
-    ({"date": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "date", "future"),
-    ({"date": "last tuesday"}, "date", "date"),
-    ({"respondent": "teacher"}, "respondent", "guardian"),
-    ({"extra_answers": {"mood": 1}}, "extra_answers", "Unknown question 'mood'"),
-])
-def test_bad_input_is_refused_naming_the_problem_and_stores_nothing(client, therapist, client_record, body,
-                                                                     field, words):
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"answers": [1, 1, 2]}, "answers", "9 items; 3 answers"),
+        ({"answers": [1, 1, 2, 1, 0, 1, 1, 0, 4]}, "answers", "outside 0–3"),
+        ({"answers": ["a", 1, 2, 1, 0, 1, 1, 0, 0]}, "answers", "not a number"),
+        ({"answers": "1,1,2"}, "answers", "list"),
+        ({"instrument": "XYZ"}, "instrument", "Unknown instrument 'XYZ'"),
+        ({"date": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "date", "future"),
+        ({"date": "last tuesday"}, "date", "date"),
+        ({"respondent": "teacher"}, "respondent", "guardian"),
+        ({"extra_answers": {"mood": 1}}, "extra_answers", "Unknown question 'mood'"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_problem_and_stores_nothing(
+    client, therapist, client_record, body, field, words
+):
     response = _post(client, therapist, client_record, **body)
     assert response.status_code == 400, response.content
     errors = response.json()["errors"]
@@ -203,9 +222,9 @@ def test_list_is_404_for_an_outsider(client, therapist2, client_record):
 
 
 def test_outcomes_classify_each_course_with_the_rule_used(client, therapist, client_record):
-    _record(therapist, client_record, "phq9", [2, 2, 2, 2, 2, 2, 2, 2, 0], 60)   # 16
-    _record(therapist, client_record, "phq9", [1, 1, 2, 1, 1, 1, 1, 1, 0], 30)   # 9
-    _record(therapist, client_record, "phq9", [1, 1, 1, 1, 0, 0, 0, 0, 0], 1)    # 4
+    _record(therapist, client_record, "phq9", [2, 2, 2, 2, 2, 2, 2, 2, 0], 60)  # 16
+    _record(therapist, client_record, "phq9", [1, 1, 2, 1, 1, 1, 1, 1, 0], 30)  # 9
+    _record(therapist, client_record, "phq9", [1, 1, 1, 1, 0, 0, 0, 0, 0], 1)  # 4
     _record(therapist, client_record, "gad7", [1, 1, 1, 1, 1, 1, 1], 5)
     body = client.get(_url(client_record, "outcomes"), **_headers(therapist)).json()
     by_id = {t["instrument"]: t for t in body["instruments"]}
@@ -217,8 +236,7 @@ def test_outcomes_classify_each_course_with_the_rule_used(client, therapist, cli
     # No clinical norms in the PHQ-9 file: no computed index beside the published threshold.
     assert course["rc"] is None and phq9["cutoff"] == 10 and phq9["reliable_band"] == [10, 22]
     assert by_id["gad7"]["course"] == {"insufficient": "needs at least 2 scores", "n": 1}
-    assert body["goal_attainment"] == {"goals": [], "t_score": {"insufficient": "no goal has been rated yet",
-                                                                "n": 0}}
+    assert body["goal_attainment"] == {"goals": [], "t_score": {"insufficient": "no goal has been rated yet", "n": 0}}
 
 
 def test_outcomes_show_goal_attainment_with_the_t_score(client, therapist, client_record):
@@ -262,23 +280,31 @@ def _members(count, group, therapist, courses):
         _record(therapist, member, "gad7", last, 3)
 
 
-COURSES = [([3, 3, 2, 2, 2, 1, 1], [1, 1, 1, 0, 1, 0, 1]),   # 14 → 5: recovered
-           ([3, 3, 3, 2, 2, 2, 1], [2, 2, 2, 1, 1, 1, 1]),   # 16 → 10: improved
-           ([2, 2, 2, 2, 1, 1, 1], [2, 2, 2, 1, 1, 1, 1]),   # 11 → 10: unchanged
-           ([1, 1, 1, 1, 1, 1, 1], [3, 2, 2, 2, 2, 2, 1])]   # 7 → 14: deteriorated
+COURSES = [
+    ([3, 3, 2, 2, 2, 1, 1], [1, 1, 1, 0, 1, 0, 1]),  # 14 → 5: recovered
+    ([3, 3, 3, 2, 2, 2, 1], [2, 2, 2, 1, 1, 1, 1]),  # 16 → 10: improved
+    ([2, 2, 2, 2, 1, 1, 1], [2, 2, 2, 1, 1, 1, 1]),  # 11 → 10: unchanged
+    ([1, 1, 1, 1, 1, 1, 1], [3, 2, 2, 2, 2, 2, 1]),
+]  # 7 → 14: deteriorated
 
 
 def test_program_figures_show_effect_size_and_shares_for_five_or_more(client, programadmin, program_group, therapist):
     _members(6, program_group, therapist, COURSES)
-    response = client.get("/api/v1/measures/programs", {"instrument": "gad7", "program": program_group.program_id},
-                          **_headers(programadmin))
+    response = client.get(
+        "/api/v1/measures/programs",
+        {"instrument": "gad7", "program": program_group.program_id},
+        **_headers(programadmin),
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["n"] == 6 and not body["hidden"] and body["message"] == ""
-    assert body["effect"]["n"] == 6 and body["effect"]["ci_low"] < body["effect"]["mean_change"] < body["effect"][
-        "ci_high"]
-    assert body["shares"] == pytest.approx({"recovered": 2 / 6, "improved": 2 / 6, "unchanged": 1 / 6,
-                                            "deteriorated": 1 / 6})
+    assert (
+        body["effect"]["n"] == 6
+        and body["effect"]["ci_low"] < body["effect"]["mean_change"] < body["effect"]["ci_high"]
+    )
+    assert body["shares"] == pytest.approx(
+        {"recovered": 2 / 6, "improved": 2 / 6, "unchanged": 1 / 6, "deteriorated": 1 / 6}
+    )
     assert "GAD-7 published threshold" in body["rule"] and body["filters"]["program"] == program_group.program_id
     assert "Maya" not in response.content.decode()
 
@@ -291,7 +317,7 @@ def test_program_figures_are_hidden_below_the_minimum(client, programadmin, prog
 
 
 def test_zero_variance_says_so_instead_of_a_number(client, programadmin, program_group, therapist):
-    same = [([2, 2, 2, 2, 2, 2, 2], [1, 1, 1, 1, 1, 1, 1])]   # every client 14 → 7
+    same = [([2, 2, 2, 2, 2, 2, 2], [1, 1, 1, 1, 1, 1, 1])]  # every client 14 → 7
     _members(5, program_group, therapist, same)
     body = client.get("/api/v1/measures/programs", {"instrument": "gad7"}, **_headers(programadmin)).json()
     assert not body["hidden"] and "insufficient" in body["effect"], body["effect"]
@@ -303,12 +329,15 @@ def test_a_therapist_counts_only_their_own_clients(client, therapist2, program_g
     assert body["n"] == 0 and body["hidden"]
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ({"instrument": "nope"}, "instrument"),
-    ({"population": "spaceship"}, "population"),
-    ({"date_from": "2026-03-01", "date_to": "2026-02-01"}, "date_to"),
-    ({"program": "first"}, "program"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"instrument": "nope"}, "instrument"),
+        ({"population": "spaceship"}, "population"),
+        ({"date_from": "2026-03-01", "date_to": "2026-02-01"}, "date_to"),
+        ({"program": "first"}, "program"),
+    ],
+)
 def test_bad_program_filters_are_named(client, programadmin, query, field):
     response = client.get("/api/v1/measures/programs", query, **_headers(programadmin))
     assert response.status_code == 400 and field in response.json()["errors"], response.content

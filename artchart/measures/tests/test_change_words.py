@@ -22,8 +22,13 @@ TODAY = timezone.localdate()
 
 
 def _record(by, client, instrument, answers, days_ago):
-    return administration_record(by=by, client=client, instrument=instrument, answers=answers,
-                                 administered_on=TODAY - dt.timedelta(days=days_ago))
+    return administration_record(
+        by=by,
+        client=client,
+        instrument=instrument,
+        answers=answers,
+        administered_on=TODAY - dt.timedelta(days=days_ago),
+    )
 
 
 def _page(client, user, client_record) -> str:
@@ -35,21 +40,24 @@ def test_gad7_chart_names_band_and_cutoff_and_judges_by_the_cutoff(client, thera
     _record(therapist, client_record, "gad7", [2, 2, 2, 2, 2, 1, 1], 30)  # 12
     _record(therapist, client_record, "gad7", [2, 2, 1, 1, 1, 1, 0], 2)  # 8
     page = _page(client, therapist, client_record)
-    expected = CUTOFF_AND_BAND.format(lower="mild", upper="moderate", boundary="10", cutoff="8",
-                                      kind=CUTOFF_KINDS["published"])
+    expected = CUTOFF_AND_BAND.format(
+        lower="mild", upper="moderate", boundary="10", cutoff="8", kind=CUTOFF_KINDS["published"]
+    )
     assert expected in page
     assert "Reliable improvement: from 12 to 8" in page and "Recovered" not in page.split("measure-course")[1][:200]
 
 
 def test_rosenberg_course_is_not_classified_and_the_chart_shows_band_and_unused_cutoff(
-        client, therapist, client_record):
+    client, therapist, client_record
+):
     reverse = [item.reverse for item in outcomes.load_instruments()["rses"].items]
     _record(therapist, client_record, "rses", [2 if r else 1 for r in reverse], 40)
     _record(therapist, client_record, "rses", [1 if r else 2 for r in reverse], 3)
     page = _page(client, therapist, client_record)
     assert NOT_CLASSIFIED.format(reason=outcomes.change.NO_CLINICAL_NORMS.format(name="RSES")) in page
-    words = CUTOFF_NOT_USED.format(lower="low self-esteem", upper="within the normal range", boundary="15",
-                                   cutoff="11.02", kind=CUTOFF_KINDS["b"])
+    words = CUTOFF_NOT_USED.format(
+        lower="low self-esteem", upper="within the normal range", boundary="15", cutoff="11.02", kind=CUTOFF_KINDS["b"]
+    )
     assert words in page
     assert "cut-off 11 (not used)" in page
 

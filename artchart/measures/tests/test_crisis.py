@@ -64,8 +64,9 @@ def test_another_organizations_text_is_not_shown(client, admin, therapist, clien
     from artchart.tests.factories import OrganizationFactory, UserFactory
 
     other = OrganizationFactory(name="Elsewhere")
-    CrisisResources.objects.create(organization=other, text="Elsewhere line 555-0199",
-                                   updated_by=UserFactory(organization=other, role="admin"))
+    CrisisResources.objects.create(
+        organization=other, text="Elsewhere line 555-0199", updated_by=UserFactory(organization=other, role="admin")
+    )
     _, token = link_create(by=therapist, client=client_record, instrument="gad7", recipient="Maya")
     assert "555-0199" not in client.get(reverse("measures:public_link", args=[token])).content.decode()
     client.force_login(admin)

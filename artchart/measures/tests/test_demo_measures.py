@@ -27,8 +27,10 @@ from artchart.therapy.models import Group
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                             MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+    )
     with django_db_blocker.unblock(), fast:
         with transaction.atomic():
             call_command("demo", stdout=StringIO())
@@ -48,8 +50,9 @@ def _user(name: str) -> User:
 def test_clients_have_scores_at_intake_and_every_few_sessions_linked_to_them(demo):
     assert Administration.objects.count() >= 40
     assert set(Administration.objects.values_list("instrument", flat=True)) == {"phq9", "gad7"}
-    per_client = Counter(Administration.objects.filter(instrument__in=["phq9", "gad7"]).values_list("client_id",
-                                                                                                     flat=True))
+    per_client = Counter(
+        Administration.objects.filter(instrument__in=["phq9", "gad7"]).values_list("client_id", flat=True)
+    )
     assert len(per_client) >= 15 and max(per_client.values()) >= 3
     in_session = Administration.objects.filter(session__isnull=False)
     assert in_session.count() == Administration.objects.exclude(mode="link").count()
@@ -65,9 +68,11 @@ def test_every_kind_of_course_appears(demo):
     kinds = Counter()
     for username in ("therapist", "therapist2"):
         user = _user(username)
-        for client_id in Administration.objects.filter(client__care_team__user=user,
-                                                       client__care_team__role="primary").values_list(
-                                                           "client_id", flat=True).distinct():
+        for client_id in (
+            Administration.objects.filter(client__care_team__user=user, client__care_team__role="primary")
+            .values_list("client_id", flat=True)
+            .distinct()
+        ):
             access = client_get_for_user(user, client_id, area=Area.CLINICAL)
             for trajectory in trajectories_of(access):
                 kinds[getattr(trajectory.course, "classification", "insufficient")] += 1
@@ -99,12 +104,18 @@ def test_no_note_of_the_risk_client_on_the_day_of_the_alert_says_no_risk(demo):
     alert = RiskAlert.objects.get()
     day = alert.administration.administered_on
     week = day - dt.timedelta(days=6)
-    recent = [note for note in Note.objects.filter(client=alert.client).select_related("session")
-              if note.session and (timezone.localtime(note.session.starts_at).date() >= week
-                                   or timezone.localtime(note.signed_at or note.submitted_at or note.created_at).date()
-                                   == day)]
+    recent = [
+        note
+        for note in Note.objects.filter(client=alert.client).select_related("session")
+        if note.session
+        and (
+            timezone.localtime(note.session.starts_at).date() >= week
+            or timezone.localtime(note.signed_at or note.submitted_at or note.created_at).date() == day
+        )
+    ]
     assert recent and all(note.risk_level not in ("", "none") for note in recent), [
-        (note.pk, note.risk_level) for note in recent]
+        (note.pk, note.risk_level) for note in recent
+    ]
 
 
 def test_links_completed_waiting_and_expired(demo):
@@ -112,8 +123,10 @@ def test_links_completed_waiting_and_expired(demo):
     assert statuses == {"completed": 1, "waiting": 1, "expired": 1}, statuses
     waiting = next(link for link in MeasureLink.objects.all() if link.status == "waiting")
     assert waiting.respondent == "guardian" and waiting.contact is not None
-    assert AuditEvent.objects.filter(action="demo.backdate", object_id=str(
-        next(link for link in MeasureLink.objects.all() if link.status == "expired").pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="demo.backdate",
+        object_id=str(next(link for link in MeasureLink.objects.all() if link.status == "expired").pk),
+    ).exists()
 
 
 def test_schedules_put_some_measures_due_today(demo):

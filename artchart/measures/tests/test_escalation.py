@@ -29,16 +29,23 @@ RISKY = [1, 1, 1, 1, 1, 1, 1, 1, 1]
 
 @pytest.fixture
 def alert(therapist, client_record):
-    return administration_record(by=therapist, client=client_record, instrument="phq9", answers=RISKY,
-                                 administered_on=timezone.localdate()).alert
+    return administration_record(
+        by=therapist, client=client_record, instrument="phq9", answers=RISKY, administered_on=timezone.localdate()
+    ).alert
 
 
 @pytest.fixture
 def boss(org, therapist):
     from artchart.tests.factories import UserFactory
 
-    person = UserFactory(organization=org, username="sam", role="supervisor", first_name="Sam", last_name="Okafor",
-                         email="sam@example.org")
+    person = UserFactory(
+        organization=org,
+        username="sam",
+        role="supervisor",
+        first_name="Sam",
+        last_name="Okafor",
+        email="sam@example.org",
+    )
     SupervisionLinkFactory(supervisor=person, supervisee=therapist)
     return person
 
@@ -64,7 +71,8 @@ def test_an_alert_is_not_escalated_before_its_time(settings, alert, boss, on_cal
 
 
 def test_after_its_time_it_goes_once_to_the_supervisor_and_the_on_call_clinician(
-        settings, alert, boss, on_call, django_capture_on_commit_callbacks):
+    settings, alert, boss, on_call, django_capture_on_commit_callbacks
+):
     settings.RISK_ESCALATE_MINUTES = 240
     mail.outbox.clear()
     when = later(alert, 241)
@@ -72,8 +80,10 @@ def test_after_its_time_it_goes_once_to_the_supervisor_and_the_on_call_clinician
         assert alerts_escalate(now=when) == 1
     alert.refresh_from_db()
     assert alert.escalated_at == when
-    assert {(e.recipient, e.reason) for e in AlertEscalation.objects.all()} == {(boss, "supervisor"),
-                                                                                 (on_call, "on_call")}
+    assert {(e.recipient, e.reason) for e in AlertEscalation.objects.all()} == {
+        (boss, "supervisor"),
+        (on_call, "on_call"),
+    }
     event = AuditEvent.objects.get(action="measure.risk_escalated")
     assert event.flagged and sorted(event.detail["recipients"]) == sorted([boss.pk, on_call.pk])
     assert sorted(m.to[0] for m in mail.outbox) == ["oncall@example.org", "sam@example.org"]
@@ -108,7 +118,8 @@ def test_the_command_escalates_and_says_how_many(settings, alert, boss):
 
 
 def test_the_on_call_clinician_sees_a_card_without_the_clients_name_and_the_view_is_audited(
-        client, alert, boss, on_call):
+    client, alert, boss, on_call
+):
     alerts_escalate(now=later(alert, 10_000))
     client.force_login(on_call)
     html = client.get(reverse("dashboard")).content.decode()
@@ -139,9 +150,16 @@ def test_the_card_goes_once_the_alert_is_acknowledged(therapist, alert, boss):
 
 def test_the_on_call_clinician_is_set_where_sites_are_edited(client, admin, site, therapist2):
     client.force_login(admin)
-    response = client.post(reverse("core:site_edit", args=[site.pk]), {
-        "name": site.name, "population_type": site.population_type, "address": site.address,
-        "on_call_clinician": therapist2.pk, "is_active": "on"})
+    response = client.post(
+        reverse("core:site_edit", args=[site.pk]),
+        {
+            "name": site.name,
+            "population_type": site.population_type,
+            "address": site.address,
+            "on_call_clinician": therapist2.pk,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     site.refresh_from_db()
     assert site.on_call_clinician == therapist2

@@ -31,8 +31,9 @@ def born_years_ago(client, years: int) -> None:
 
 
 def gds(by, client, **extra):
-    return administration_record(by=by, client=client, instrument="gds15", answers=ADULT_GDS,
-                                 administered_on=today(), **extra)
+    return administration_record(
+        by=by, client=client, instrument="gds15", answers=ADULT_GDS, administered_on=today(), **extra
+    )
 
 
 # --- the service and each entry point ------------------------------------------------------------------------
@@ -53,8 +54,14 @@ def test_a_reason_is_kept_with_the_administration(therapist, client_record):
 
 
 def test_a_fitting_instrument_needs_no_reason_and_keeps_none(therapist, client_record):
-    administration = administration_record(by=therapist, client=client_record, instrument="phq9", answers=[0] * 9,
-                                           administered_on=today(), fit_reason="not needed")
+    administration = administration_record(
+        by=therapist,
+        client=client_record,
+        instrument="phq9",
+        answers=[0] * 9,
+        administered_on=today(),
+        fit_reason="not needed",
+    )
     assert administration.fit_reason == ""
 
 
@@ -62,11 +69,13 @@ def test_age_is_taken_on_the_administration_date(therapist, client_record):
     # 17 today, so the PHQ-A fits today but not once the client is 18.
     client_record.date_of_birth = today().replace(year=today().year - 18) + dt.timedelta(days=10)
     client_record.save(update_fields=["date_of_birth"])
-    administration_record(by=therapist, client=client_record, instrument="phqa", answers=[0] * 9,
-                          administered_on=today())
+    administration_record(
+        by=therapist, client=client_record, instrument="phqa", answers=[0] * 9, administered_on=today()
+    )
     with pytest.raises(ValidationError):
-        administration_record(by=therapist, client=client_record, instrument="phq9", answers=[0] * 9,
-                              administered_on=today())
+        administration_record(
+            by=therapist, client=client_record, instrument="phq9", answers=[0] * 9, administered_on=today()
+        )
 
 
 def test_a_link_outside_the_age_range_needs_a_reason_which_the_administration_keeps(therapist, client_record):
@@ -74,8 +83,9 @@ def test_a_link_outside_the_age_range_needs_a_reason_which_the_administration_ke
         link_create(by=therapist, client=client_record, instrument="gds15", recipient="Client")
     assert "fit_reason" in error.value.message_dict
     assert not MeasureLink.objects.exists()
-    link, token = link_create(by=therapist, client=client_record, instrument="gds15", recipient="Client",
-                              fit_reason="Asked by the care home")
+    link, token = link_create(
+        by=therapist, client=client_record, instrument="gds15", recipient="Client", fit_reason="Asked by the care home"
+    )
     assert link.fit_reason == "Asked by the care home"
     assert link_complete(token=token, answers=ADULT_GDS).fit_reason == "Asked by the care home"
 
@@ -85,8 +95,12 @@ def test_the_clinician_form_refuses_then_records_with_the_reason(client, therapi
     address = reverse("measures:administer", args=[client_record.pk])
     page = client.get(address, {"instrument": "gds15"})
     assert "is made for ages 65 and over" in page.content.decode()
-    form = {"instrument": "gds15", "administered_on": today().isoformat(), "respondent": "client",
-            **{f"item_{n}": "0" for n in range(1, 16)}}
+    form = {
+        "instrument": "gds15",
+        "administered_on": today().isoformat(),
+        "respondent": "client",
+        **{f"item_{n}": "0" for n in range(1, 16)},
+    }
     refused = client.post(address, form)
     assert refused.status_code == 200 and "Give a reason" in refused.content.decode()
     assert not Administration.objects.exists()
@@ -122,8 +136,7 @@ def test_the_api_refuses_without_a_reason_and_stores_it_with_one(client, therapi
     refused = client.post(address, body, content_type="application/json", **headers)
     assert refused.status_code == 400 and "fit_reason" in refused.json()["errors"]
     assert not Administration.objects.exists()
-    done = client.post(address, {**body, "fit_reason": "Research protocol"}, content_type="application/json",
-                       **headers)
+    done = client.post(address, {**body, "fit_reason": "Research protocol"}, content_type="application/json", **headers)
     assert done.status_code in (200, 201), done.content
     assert Administration.objects.get().fit_reason == "Research protocol"
 
@@ -147,16 +160,23 @@ def test_without_a_schedule_it_opens_one_made_for_the_clients_age(therapist, cli
 # --- alert severity ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("answers", "severity"), [
-    ([1, 1, 0, 0, 0, 0], "moderate"), ([1, 1, 1, 1, 1, 0], "high"), ([0, 0, 0, 0, 0, 2], "high"),
-])
+@pytest.mark.parametrize(
+    ("answers", "severity"),
+    [
+        ([1, 1, 0, 0, 0, 0], "moderate"),
+        ([1, 1, 1, 1, 1, 0], "high"),
+        ([0, 0, 0, 0, 0, 2], "high"),
+    ],
+)
 def test_a_cssrs_alert_carries_its_severity(therapist, client_record, answers, severity):
-    administration = administration_record(by=therapist, client=client_record, instrument="cssrs_screen",
-                                           answers=answers, administered_on=today())
+    administration = administration_record(
+        by=therapist, client=client_record, instrument="cssrs_screen", answers=answers, administered_on=today()
+    )
     assert RiskAlert.objects.get(administration=administration).severity == severity
 
 
 def test_a_phq9_alert_stays_high(therapist, client_record):
-    administration = administration_record(by=therapist, client=client_record, instrument="phq9",
-                                           answers=[0] * 8 + [1], administered_on=today())
+    administration = administration_record(
+        by=therapist, client=client_record, instrument="phq9", answers=[0] * 8 + [1], administered_on=today()
+    )
     assert administration.alert.severity == "high"

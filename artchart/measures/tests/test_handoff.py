@@ -30,8 +30,7 @@ def tablet(client, therapist, client_record):
     session = SessionFactory(client=client_record, therapist=therapist)
     client.force_login(therapist)
     state = client.session
-    state[HANDOFF] = {"client_id": client_record.pk, "instrument": "phq9", "session_id": session.pk,
-                      "by": therapist.pk}
+    state[HANDOFF] = {"client_id": client_record.pk, "instrument": "phq9", "session_id": session.pk, "by": therapist.pk}
     state.save()
     client.therapy_session = session
     return client
@@ -73,8 +72,11 @@ def test_answers_are_saved_as_the_therapists_tablet_record(tablet, therapist, cl
     response = tablet.post(HANDOFF_URL, _answers([1, 1, 2, 1, 0, 1, 1, 0, 0]))
     assert response.status_code == 302 and response["Location"] == HANDOFF_URL
     administration = Administration.objects.get()
-    assert (administration.mode, administration.recorded_by, administration.respondent) == ("tablet", therapist,
-                                                                                           "client")
+    assert (administration.mode, administration.recorded_by, administration.respondent) == (
+        "tablet",
+        therapist,
+        "client",
+    )
     assert administration.session == tablet.therapy_session and administration.total == 7
     thanks = tablet.get(HANDOFF_URL).content.decode()
     assert "please hand the tablet back" in thanks and "Little interest" not in thanks

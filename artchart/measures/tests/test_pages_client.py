@@ -32,8 +32,9 @@ def _days_ago(days: int) -> dt.date:
 
 
 def record(by, client, answers, *, days_ago=0, instrument="phq9", **extra):
-    return administration_record(by=by, client=client, instrument=instrument, answers=answers,
-                                 administered_on=_days_ago(days_ago), **extra)
+    return administration_record(
+        by=by, client=client, instrument=instrument, answers=answers, administered_on=_days_ago(days_ago), **extra
+    )
 
 
 def url(name, client, *args):
@@ -57,18 +58,22 @@ def _item_post(instrument_answers, **fields):
 def goal(client_record, therapist):
     plan = TreatmentPlan.objects.create(client=client_record, version=1, author=therapist)
     problem = Problem.objects.create(plan=plan, statement="Withdraws when frustrated")
-    return Goal.objects.create(problem=problem, statement="Names a feeling in session",
-                               level_minus_2="Cannot name any feeling", level_0="Names one feeling with a prompt",
-                               level_plus_2="Names feelings unprompted")
+    return Goal.objects.create(
+        problem=problem,
+        statement="Names a feeling in session",
+        level_minus_2="Cannot name any feeling",
+        level_0="Names one feeling with a prompt",
+        level_plus_2="Names feelings unprompted",
+    )
 
 
 # --- the measures page ------------------------------------------------------------------------------------
 
 
 def test_the_trajectory_shows_reliable_improvement_in_words_with_its_rule(client, therapist, client_record):
-    record(therapist, client_record, [2, 2, 2, 2, 2, 2, 2, 2, 0], days_ago=60)   # 16
-    record(therapist, client_record, [1, 1, 1, 1, 1, 1, 1, 1, 0], days_ago=30)   # 8
-    record(therapist, client_record, [1, 1, 1, 0, 0, 0, 0, 0, 0], days_ago=1)    # 3
+    record(therapist, client_record, [2, 2, 2, 2, 2, 2, 2, 2, 0], days_ago=60)  # 16
+    record(therapist, client_record, [1, 1, 1, 1, 1, 1, 1, 1, 0], days_ago=30)  # 8
+    record(therapist, client_record, [1, 1, 1, 0, 0, 0, 0, 0, 0], days_ago=1)  # 3
     client.force_login(therapist)
     html = page(client, "client_measures", client_record)
     assert "Recovered — reliable improvement, and the score crossed the cut-off: from 16 to 3" in html
@@ -152,14 +157,18 @@ def test_the_form_shows_every_item_with_its_options(client, therapist, client_re
 
 
 def test_a_phq9_with_item_9_above_0_raises_the_alert(client, therapist, client_record):
-    session = SessionFactory(client=client_record, therapist=therapist, status="completed",
-                             starts_at=timezone.now() - dt.timedelta(hours=1))
+    session = SessionFactory(
+        client=client_record, therapist=therapist, status="completed", starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
     client.force_login(therapist)
-    response = client.post(url("administer", client_record) + f"?session={session.pk}",
-                           _item_post([1, 1, 1, 1, 1, 1, 1, 1, 2], session=session.pk))
+    response = client.post(
+        url("administer", client_record) + f"?session={session.pk}",
+        _item_post([1, 1, 1, 1, 1, 1, 1, 1, 2], session=session.pk),
+    )
     administration = Administration.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("administration_detail", client_record,
-                                                                        administration.pk)
+    assert response.status_code == 302 and response["Location"] == url(
+        "administration_detail", client_record, administration.pk
+    )
     assert administration.session == session and administration.total == 10 and administration.risk
     alert = RiskAlert.objects.get()
     html = client.get(response["Location"]).content.decode()
@@ -171,14 +180,19 @@ def test_a_phq9_with_item_9_above_0_raises_the_alert(client, therapist, client_r
     assert "Risk alert:" in chart
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"item_3": "7"}, "Choose an answer."),
-    ({"item_3": "two"}, "Choose an answer."),
-    ({"administered_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat()},
-     "The date cannot be in the future."),
-    ({"administered_on": "yesterday"}, "Enter a valid date."),
-    ({"extra_difficulty": "9"}, "Choose an answer."),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"item_3": "7"}, "Choose an answer."),
+        ({"item_3": "two"}, "Choose an answer."),
+        (
+            {"administered_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat()},
+            "The date cannot be in the future.",
+        ),
+        ({"administered_on": "yesterday"}, "Enter a valid date."),
+        ({"extra_difficulty": "9"}, "Choose an answer."),
+    ],
+)
 def test_bad_input_names_the_problem_and_stores_nothing(client, therapist, client_record, change, message):
     client.force_login(therapist)
     response = client.post(url("administer", client_record), _item_post(QUIET, **change))
@@ -250,8 +264,12 @@ def test_a_score_only_instrument_takes_numbers_in_range(client, therapist, clien
     client.force_login(therapist)
     html = page(client, "administer", client_record, instrument="scoreonly")
     assert "score-only entry" in html and "Item 1" in html and 'type="number"' in html
-    data = {"instrument": "scoreonly", "administered_on": timezone.localdate().isoformat(), "respondent": "client",
-            **{f"item_{n}": 1 for n in range(1, 8)}}
+    data = {
+        "instrument": "scoreonly",
+        "administered_on": timezone.localdate().isoformat(),
+        "respondent": "client",
+        **{f"item_{n}": 1 for n in range(1, 8)},
+    }
     response = client.post(url("administer", client_record), {**data, "item_2": "5"})
     assert "Enter a whole number from 0 to 3." in response.content.decode() and not Administration.objects.exists()
     response = client.post(url("administer", client_record), data)
@@ -262,27 +280,34 @@ def test_handing_the_tablet_over_remembers_what_to_ask(client, therapist, client
     client.force_login(therapist)
     response = client.post(url("handoff_start", client_record), {"instrument": "gad7"})
     assert response.status_code == 302
-    assert client.session["measures_handoff"] == {"client_id": client_record.pk, "instrument": "gad7",
-                                                  "session_id": None, "by": therapist.pk, "fit_reason": ""}
+    assert client.session["measures_handoff"] == {
+        "client_id": client_record.pk,
+        "instrument": "gad7",
+        "session_id": None,
+        "by": therapist.pk,
+        "fit_reason": "",
+    }
 
 
 # --- alerts ---------------------------------------------------------------------------------------------------
 
 
-def test_acknowledging_with_a_reason_needs_words_for_other_and_then_clears_the_alert(client, therapist,
-                                                                                   client_record):
+def test_acknowledging_with_a_reason_needs_words_for_other_and_then_clears_the_alert(client, therapist, client_record):
     alert = record(therapist, client_record, RISKY).alert
     client.force_login(therapist)
     html = page(client, "alert_acknowledge", client_record, alert.pk)
     assert "The answers that raised it" in html and "Several days (1)" in html
     assert "Write a safety plan" in html and "Client declined" in html
-    response = client.post(url("alert_acknowledge", client_record, alert.pk), {"action": "reason", "outcome": "other",
-                                                                            "note": "   "})
+    response = client.post(
+        url("alert_acknowledge", client_record, alert.pk), {"action": "reason", "outcome": "other", "note": "   "}
+    )
     assert "Nothing was saved." in response.content.decode() and OTHER_NEEDS_WORDS in response.content.decode()
     alert.refresh_from_db()
     assert alert.is_open
-    response = client.post(url("alert_acknowledge", client_record, alert.pk),
-                           {"action": "reason", "outcome": "other", "note": "Called her mother; 988 card given."})
+    response = client.post(
+        url("alert_acknowledge", client_record, alert.pk),
+        {"action": "reason", "outcome": "other", "note": "Called her mother; 988 card given."},
+    )
     assert response.status_code == 302
     alert.refresh_from_db()
     assert not alert.is_open and alert.acknowledged_by == therapist and alert.outcome == "other"
@@ -295,8 +320,12 @@ def test_the_intern_acknowledges_but_a_viewer_gets_403(client, therapist, intern
     alert = record(therapist, client_record, RISKY).alert
     client.force_login(teamviewer)
     assert client.get(url("alert_acknowledge", client_record, alert.pk)).status_code == 403
-    assert client.post(url("alert_acknowledge", client_record, alert.pk),
-                       {"action": "reason", "outcome": "declined"}).status_code == 403
+    assert (
+        client.post(
+            url("alert_acknowledge", client_record, alert.pk), {"action": "reason", "outcome": "declined"}
+        ).status_code
+        == 403
+    )
     alert.refresh_from_db()
     assert alert.is_open
     client.force_login(intern)
@@ -323,19 +352,24 @@ def test_a_link_is_shown_once_with_a_qr_code(client, therapist, client_record):
 def test_a_link_for_a_guardian_names_them(client, therapist, client_record):
     guardian = ContactFactory(client=client_record, name="Rosa Lopez", relationship="Mother", is_guardian=True)
     client.force_login(therapist)
-    client.post(url("link_create", client_record), {"instrument": "phq9", "for_whom": str(guardian.pk),
-                                                     "email": "rosa@example.org"})
+    client.post(
+        url("link_create", client_record),
+        {"instrument": "phq9", "for_whom": str(guardian.pk), "email": "rosa@example.org"},
+    )
     link = MeasureLink.objects.get()
     assert link.respondent == "guardian" and link.contact == guardian and link.emailed_to == "rosa@example.org"
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"instrument": "xyz"}, "Select a valid choice"),
-    ({"for_whom": "999999"}, "Select a valid choice"),
-    ({"email": "not-an-address"}, "Enter a valid email address."),
-    ({"due_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat()}, "The due date cannot be in the past."),
-    ({"due_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat()}, "The due date must come before"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"instrument": "xyz"}, "Select a valid choice"),
+        ({"for_whom": "999999"}, "Select a valid choice"),
+        ({"email": "not-an-address"}, "Enter a valid email address."),
+        ({"due_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat()}, "The due date cannot be in the past."),
+        ({"due_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat()}, "The due date must come before"),
+    ],
+)
 def test_a_bad_link_request_makes_no_link(client, therapist, client_record, change, message):
     client.force_login(therapist)
     response = client.post(url("link_create", client_record), {"instrument": "gad7", "for_whom": "client", **change})
@@ -361,8 +395,10 @@ def test_resending_replaces_the_old_link(client, therapist, client_record):
 
 def test_a_schedule_shows_what_is_due_and_can_be_stopped(client, therapist, client_record):
     client.force_login(therapist)
-    response = client.post(url("schedule_set", client_record), {"instrument": "phq9", "rule": "weeks",
-                                                                 "interval": "4", "at_discharge": "on"})
+    response = client.post(
+        url("schedule_set", client_record),
+        {"instrument": "phq9", "rule": "weeks", "interval": "4", "at_discharge": "on"},
+    )
     assert response.status_code == 302
     schedule = MeasureSchedule.objects.get()
     html = page(client, "client_measures", client_record)
@@ -376,8 +412,7 @@ def test_a_schedule_shows_what_is_due_and_can_be_stopped(client, therapist, clie
 
 def test_a_bad_schedule_stores_nothing(client, therapist, client_record):
     client.force_login(therapist)
-    response = client.post(url("schedule_set", client_record), {"instrument": "phq9", "rule": "weeks",
-                                                                 "interval": "0"})
+    response = client.post(url("schedule_set", client_record), {"instrument": "phq9", "rule": "weeks", "interval": "0"})
     assert "Nothing was saved." in response.content.decode() and not MeasureSchedule.objects.exists()
 
 
@@ -386,18 +421,23 @@ def test_rating_a_goal_shows_its_levels_and_the_t_score(client, therapist, clien
     assert "GAS T-score: too little data" in page(client, "client_measures", client_record)
     html = page(client, "gas_rate", client_record, goal.pk)
     assert "−2 much less than expected: Cannot name any feeling" in html and "Names feelings unprompted" in html
-    response = client.post(url("gas_rate", client_record, goal.pk),
-                           {"level": "1", "rated_on": timezone.localdate().isoformat(), "note": "Named two"})
+    response = client.post(
+        url("gas_rate", client_record, goal.pk),
+        {"level": "1", "rated_on": timezone.localdate().isoformat(), "note": "Named two"},
+    )
     assert response.status_code == 302 and GoalAttainment.objects.get().level == 1
     html = page(client, "client_measures", client_record)
     assert "GAS T-score: 60.0" in html and "Named two" in html
 
 
-@pytest.mark.parametrize("data", [
-    {"level": "3", "rated_on": "2026-01-01"},
-    {"level": "1", "rated_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
-    {"level": "one", "rated_on": "2026-01-01"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"level": "3", "rated_on": "2026-01-01"},
+        {"level": "1", "rated_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
+        {"level": "one", "rated_on": "2026-01-01"},
+    ],
+)
 def test_a_bad_rating_stores_nothing(client, therapist, client_record, goal, data):
     client.force_login(therapist)
     response = client.post(url("gas_rate", client_record, goal.pk), data)

@@ -19,7 +19,12 @@ from artchart.measures.services.alerts import alert_acknowledge
 from artchart.measures.services.links import link_create
 from artchart.measures.services.schedules import schedule_set
 from artchart.tests.factories import (
-    AttendanceFactory, CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory, SessionFactory,
+    AttendanceFactory,
+    CareTeamFactory,
+    ClientFactory,
+    GroupFactory,
+    GroupMembershipFactory,
+    SessionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +34,9 @@ QUIET = [0] * 9
 
 
 def record(by, client, answers=QUIET, **extra):
-    return administration_record(by=by, client=client, instrument="phq9", answers=answers,
-                                 administered_on=timezone.localdate(), **extra)
+    return administration_record(
+        by=by, client=client, instrument="phq9", answers=answers, administered_on=timezone.localdate(), **extra
+    )
 
 
 def templates(panels):
@@ -50,8 +56,9 @@ def test_an_open_alert_heads_the_dashboard_of_the_clinicians(client, therapist, 
     assert "measures/_panel_alerts.html" not in templates(dashboard_panels(therapist))
 
 
-def test_viewers_admins_and_other_therapists_see_no_alert(therapist, therapist2, teamviewer, admin, programadmin,
-                                                         client_record):
+def test_viewers_admins_and_other_therapists_see_no_alert(
+    therapist, therapist2, teamviewer, admin, programadmin, client_record
+):
     record(therapist, client_record, RISKY)
     for person in (therapist2, teamviewer, admin, programadmin):
         assert "measures/_panel_alerts.html" not in templates(dashboard_panels(person))
@@ -90,8 +97,13 @@ def test_the_dashboard_query_count_does_not_grow_with_alerts(client, therapist, 
 
 
 def test_the_chart_card_shows_alerts_first_then_the_latest_scores(client, therapist, teamviewer, client_record):
-    administration_record(by=therapist, client=client_record, instrument="phq9", answers=[2] * 8 + [0],
-                          administered_on=timezone.localdate() - dt.timedelta(days=30))
+    administration_record(
+        by=therapist,
+        client=client_record,
+        instrument="phq9",
+        answers=[2] * 8 + [0],
+        administered_on=timezone.localdate() - dt.timedelta(days=30),
+    )
     record(therapist, client_record, [1, 0, 0, 0, 0, 0, 0, 0, 1])
     client.force_login(therapist)
     html = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
@@ -99,8 +111,9 @@ def test_the_chart_card_shows_alerts_first_then_the_latest_scores(client, therap
     assert card.index("Risk alert:") < card.index("PHQ-9</strong> 2")
     assert "Recovered" in card and "Record a measure" in card and "Acknowledge" in card
     client.force_login(teamviewer)
-    card = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode().split(
-        'id="h-chart-measures"')[1]
+    card = (
+        client.get(reverse("clients:chart", args=[client_record.pk])).content.decode().split('id="h-chart-measures"')[1]
+    )
     assert "Risk alert:" in card and "Record a measure" not in card and ">Acknowledge<" not in card
 
 
@@ -111,10 +124,12 @@ def test_the_chart_card_is_for_clinical_readers_only(therapist, client_record):
     assert "measures/_panel_chart.html" not in templates(chart_panels(nobody))
 
 
-def test_an_individual_sessions_card_lists_its_measures_and_offers_to_record(client, therapist, teamviewer,
-                                                                             client_record):
-    session = SessionFactory(client=client_record, therapist=therapist, status="completed",
-                             starts_at=timezone.now() - dt.timedelta(hours=2))
+def test_an_individual_sessions_card_lists_its_measures_and_offers_to_record(
+    client, therapist, teamviewer, client_record
+):
+    session = SessionFactory(
+        client=client_record, therapist=therapist, status="completed", starts_at=timezone.now() - dt.timedelta(hours=2)
+    )
     record(therapist, client_record, RISKY, session=session)
     client.force_login(therapist)
     html = client.get(reverse("therapy:session_detail", args=[session.pk])).content.decode()
@@ -128,8 +143,14 @@ def test_a_group_sessions_card_names_only_members_the_user_may_read(therapist, t
     group = GroupFactory(site=site, facilitators=[therapist, therapist2])
     other = ClientFactory(site=site, legal_first_name="Noor", legal_last_name="Haddad")
     CareTeamFactory(client=other, user=therapist2, role="primary")
-    session = SessionFactory(kind="group", client=None, group=group, therapist=therapist, status="completed",
-                             starts_at=timezone.now() - dt.timedelta(hours=2))
+    session = SessionFactory(
+        kind="group",
+        client=None,
+        group=group,
+        therapist=therapist,
+        status="completed",
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+    )
     for member, by in ((client_record, therapist), (other, therapist2)):
         GroupMembershipFactory(group=group, client=member, joined_on=dt.date(2020, 1, 1))
         AttendanceFactory(session=session, client=member)

@@ -38,8 +38,13 @@ def cohort(therapist, site, courses=COURSES, *, names="Pat", before=60, after=5)
         person = ClientFactory(site=site, legal_first_name=f"{names}{number}", legal_last_name=f"Cohort{number}")
         CareTeamFactory(client=person, user=therapist, role="primary")
         for days_ago, total in ((before, pre), (after, post)):
-            administration_record(by=therapist, client=person, instrument="phq9", answers=phq9_answers(total),
-                                  administered_on=TODAY - dt.timedelta(days=days_ago))
+            administration_record(
+                by=therapist,
+                client=person,
+                instrument="phq9",
+                answers=phq9_answers(total),
+                administered_on=TODAY - dt.timedelta(days=days_ago),
+            )
         clients.append(person)
     return clients
 
@@ -115,12 +120,15 @@ def test_filters_narrow_the_group(client, programadmin, therapist, org, six):
     assert "0 clients" in client.get(PAGE, {"date_from": since}).content.decode()
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ({"date_from": "2026-05-01", "date_to": "2026-04-01"}, PERIOD_BACKWARDS),
-    ({"date_from": "last spring"}, "Enter a valid date."),
-    ({"instrument": "XYZ"}, "Select a valid choice."),
-    ({"program": "999999"}, "Select a valid choice."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"date_from": "2026-05-01", "date_to": "2026-04-01"}, PERIOD_BACKWARDS),
+        ({"date_from": "last spring"}, "Enter a valid date."),
+        ({"instrument": "XYZ"}, "Select a valid choice."),
+        ({"program": "999999"}, "Select a valid choice."),
+    ],
+)
 def test_bad_filters_show_no_figures(client, programadmin, six, query, message):
     client.force_login(programadmin)
     response = client.get(PAGE, query)
@@ -148,7 +156,9 @@ def test_the_csv_has_the_same_figures(client, programadmin, six):
     assert data["instrument"] == "PHQ-9" and data["program"] == "Every program" and data["n_with_pre_and_post"] == "6"
     assert data["mean_pre"] == "18.333" and data["mean_change"] == "-7.667" and float(data["hedges_g_z"]) < -0.8
     assert float(data["mean_change_ci_low"]) < -7.667 < float(data["mean_change_ci_high"])
-    assert abs(sum(float(data[f"share_{k}"]) for k in ("recovered", "improved", "unchanged", "deteriorated")) - 1) < 1e-9
+    assert (
+        abs(sum(float(data[f"share_{k}"]) for k in ("recovered", "improved", "unchanged", "deteriorated")) - 1) < 1e-9
+    )
     assert data["rule"].startswith("PHQ-9") and data["note"] == ""
 
 
@@ -165,10 +175,10 @@ def test_the_csv_leaves_hidden_figures_empty_with_the_reason(client, programadmi
 def test_the_csv_names_bad_filters_and_neutralizes_formulas(client, programadmin, org, six):
     from artchart.programs.models import Program
 
-    formula = Program.objects.create(organization=org, name="=HYPERLINK(\"x\")")
+    formula = Program.objects.create(organization=org, name='=HYPERLINK("x")')
     client.force_login(programadmin)
     _, row = list(csv.reader(io.StringIO(client.get(CSV, {"program": formula.pk}).content.decode())))
-    assert row[1] == "'=HYPERLINK(\"x\")"
+    assert row[1] == '\'=HYPERLINK("x")'
     _, row = list(csv.reader(io.StringIO(client.get(CSV, {"date_from": "soon"}).content.decode())))
     assert row[-1].startswith("No figures: the filters are not valid") and "From" in row[-1]
 

@@ -74,8 +74,11 @@ def test_answers_are_scored_and_the_link_is_used_up(client, gad7, client_record)
 
 
 def test_a_risk_answer_shows_the_crisis_resources_at_once(client, therapist, client_record):
-    CrisisResources.objects.create(organization=client_record.organization, updated_by=therapist,
-                                   text="Call the Riverbend crisis line: 555-0100, day and night.")
+    CrisisResources.objects.create(
+        organization=client_record.organization,
+        updated_by=therapist,
+        text="Call the Riverbend crisis line: 555-0100, day and night.",
+    )
     _, url = _link(therapist, client_record, instrument="phq9")
     response = client.post(url, _answers([0, 0, 0, 0, 0, 0, 0, 0, 1], extra_difficulty="1"))
     page = response.content.decode()
@@ -93,11 +96,14 @@ def test_risk_options_are_marked_for_the_script_and_only_they(client, therapist,
     assert marked == [("item_9", "1"), ("item_9", "2"), ("item_9", "3")]
 
 
-@pytest.mark.parametrize(("posted", "message"), [
-    (_answers([1, 1, 1, 1, 1, 1, 7]), NOT_AN_OPTION),           # outside the options
-    (_answers([1, 1, 1, 1, 1, 1, "often"]), NOT_AN_OPTION),     # text
-    (_answers([1] * 7, extra_unknown="2"), None),               # unknown fields are ignored, not stored
-])
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        (_answers([1, 1, 1, 1, 1, 1, 7]), NOT_AN_OPTION),  # outside the options
+        (_answers([1, 1, 1, 1, 1, 1, "often"]), NOT_AN_OPTION),  # text
+        (_answers([1] * 7, extra_unknown="2"), None),  # unknown fields are ignored, not stored
+    ],
+)
 def test_bad_answers_change_nothing(client, gad7, posted, message):
     link, url = gad7
     response = client.post(url, posted)
@@ -109,7 +115,7 @@ def test_bad_answers_change_nothing(client, gad7, posted, message):
     assert not Administration.objects.exists()
     link.refresh_from_db()
     assert link.status == "waiting"
-    assert 'value="1" checked' in page or 'checked' in page, "what was answered stays chosen"
+    assert 'value="1" checked' in page or "checked" in page, "what was answered stays chosen"
 
 
 def test_a_blank_item_keeps_the_answers_given_and_the_link_open(client, gad7):
@@ -163,8 +169,7 @@ def _save_url(page_url: str) -> str:
     return page_url + "save"
 
 
-def test_answers_are_saved_as_given_and_a_risk_answer_alerts_before_the_form_is_sent(client, therapist,
-                                                                                     client_record):
+def test_answers_are_saved_as_given_and_a_risk_answer_alerts_before_the_form_is_sent(client, therapist, client_record):
     link, url = _link(therapist, client_record, instrument="phq9")
     assert client.post(_save_url(url), _answers([1])).status_code == 204
     assert not RiskAlert.objects.exists() and Administration.objects.get().answered_count == 1

@@ -21,8 +21,12 @@ from artchart.measures.services.safety import NEEDS_CONTACT, NOT_CURRENT, safety
 pytestmark = pytest.mark.django_db
 
 RISKY = [1, 1, 1, 1, 1, 1, 1, 1, 1]
-PLAN = {"warning_signs": ["Staying in bed all day"], "coping_strategies": ["Drawing in my sketchbook"],
-        "help_contacts": ["Aunt Rosa — 555 0101"], "reasons_for_living": ["My cat, Pip"]}
+PLAN = {
+    "warning_signs": ["Staying in bed all day"],
+    "coping_strategies": ["Drawing in my sketchbook"],
+    "help_contacts": ["Aunt Rosa — 555 0101"],
+    "reasons_for_living": ["My cat, Pip"],
+}
 
 
 def sign(by, client, **changes):
@@ -30,8 +34,9 @@ def sign(by, client, **changes):
 
 
 def alert_of(by, client):
-    return administration_record(by=by, client=client, instrument="phq9", answers=RISKY,
-                                 administered_on=timezone.localdate()).alert
+    return administration_record(
+        by=by, client=client, instrument="phq9", answers=RISKY, administered_on=timezone.localdate()
+    ).alert
 
 
 def url(name, client, *args):
@@ -48,8 +53,10 @@ def test_a_new_version_supersedes_and_the_old_one_stays_as_signed(therapist, cli
     assert (first.version, second.version) == (1, 2)
     assert first.help_contacts == ["Aunt Rosa — 555 0101"] and first.signed_by == therapist
     events = AuditEvent.objects.filter(action="measure.safety_plan_sign")
-    assert [e.detail for e in events.order_by("seq")] == [{"version": 1, "supersedes": None},
-                                                          {"version": 2, "supersedes": 1}]
+    assert [e.detail for e in events.order_by("seq")] == [
+        {"version": 1, "supersedes": None},
+        {"version": 2, "supersedes": 1},
+    ]
     assert "Rosa" not in str([e.detail for e in events])
 
 
@@ -120,10 +127,17 @@ def test_viewers_cannot_sign_and_outsiders_get_404(therapist2, teamviewer, clien
 
 
 def _form(**changes):
-    data = {"warning_signs": "Staying in bed all day\nNot answering texts", "coping_strategies": "Drawing",
-            "distractions": "", "help_contacts": "Aunt Rosa — 555 0101", "professionals": "",
-            "crisis_resources": DEFAULT_CRISIS_RESOURCES, "means_safety": "Pills kept by my aunt",
-            "reasons_for_living": "My cat, Pip", "reviewed_on": timezone.localdate().isoformat()}
+    data = {
+        "warning_signs": "Staying in bed all day\nNot answering texts",
+        "coping_strategies": "Drawing",
+        "distractions": "",
+        "help_contacts": "Aunt Rosa — 555 0101",
+        "professionals": "",
+        "crisis_resources": DEFAULT_CRISIS_RESOURCES,
+        "means_safety": "Pills kept by my aunt",
+        "reasons_for_living": "My cat, Pip",
+        "reviewed_on": timezone.localdate().isoformat(),
+    }
     data.update(changes)
     return data
 
@@ -174,8 +188,10 @@ def test_reviewing_from_the_alert_page_acknowledges_it(client, therapist, client
     sign(therapist, client_record)
     alert = alert_of(therapist, client_record)
     client.force_login(therapist)
-    response = client.post(url("alert_acknowledge", client_record, alert.pk),
-                           {"action": "review", "reviewed_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url("alert_acknowledge", client_record, alert.pk),
+        {"action": "review", "reviewed_on": timezone.localdate().isoformat()},
+    )
     assert response.status_code == 302
     alert.refresh_from_db()
     assert alert.outcome == "plan_reviewed"
@@ -188,8 +204,12 @@ def test_a_viewer_reads_the_plan_but_cannot_write_or_review_it(client, therapist
     assert "Aunt Rosa" in html and "Write a new version" not in html
     assert client.get(url("safety_plan_new", client_record)).status_code == 403
     assert client.post(url("safety_plan_new", client_record), _form()).status_code == 403
-    assert client.post(url("safety_plan_review", client_record, plan.pk),
-                       {"reviewed_on": timezone.localdate().isoformat()}).status_code == 403
+    assert (
+        client.post(
+            url("safety_plan_review", client_record, plan.pk), {"reviewed_on": timezone.localdate().isoformat()}
+        ).status_code
+        == 403
+    )
     assert SafetyPlan.objects.count() == 1 and not SafetyPlanReview.objects.exists()
 
 
@@ -198,5 +218,9 @@ def test_an_outsider_gets_404_everywhere(client, therapist, outsider, client_rec
     client.force_login(outsider)
     for name, args in [("safety_plan", []), ("safety_plan_new", []), ("safety_plan_print", [plan.pk])]:
         assert client.get(url(name, client_record, *args)).status_code == 404
-    assert client.post(url("safety_plan_review", client_record, plan.pk),
-                       {"reviewed_on": timezone.localdate().isoformat()}).status_code == 404
+    assert (
+        client.post(
+            url("safety_plan_review", client_record, plan.pk), {"reviewed_on": timezone.localdate().isoformat()}
+        ).status_code
+        == 404
+    )

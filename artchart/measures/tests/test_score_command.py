@@ -45,18 +45,24 @@ def test_reverse_keyed_items_show_the_answers_given_and_as_keyed(capsys):
     assert "reverse-keyed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("phq9", "--answers", "1,0,2"), "PHQ-9 has 9 items; 3 answers were given."),
-    (("phq9", "--answers", "1,0,2,1,1,0,0,1,4"), "Answer 4 to item 9 is outside 0–3."),
-    (("gad7", "--answers", "1,0,2,1,x,0,0"), "Answer 'x' to item 5 is not a number."),
-    (("gad7", "--answers", "1,0,2,1,1.5,0,0"), "not a whole number"),
-    (("phq9", "--answers", "1,0,2,1,,0,0,1,0"), "cannot be scored with 1 of its 9 items unanswered"),
-    (("phq9", "--answers", "1,0,2,1,0,0,0,1,"), "cannot be scored with 1 of its 9 items unanswered"),
-    (("xyz", "--answers", "1"), "Unknown instrument 'xyz'. Choose one of: C-SSRS screen, CSDD, GAD-7, GDS-15, PHQ-9, PHQ-A,"),
-    (("phq9",), "Give the answers in item order"),
-    ((), "Name an instrument"),
-    (("phq9", "--list"), "--list takes no instrument"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("phq9", "--answers", "1,0,2"), "PHQ-9 has 9 items; 3 answers were given."),
+        (("phq9", "--answers", "1,0,2,1,1,0,0,1,4"), "Answer 4 to item 9 is outside 0–3."),
+        (("gad7", "--answers", "1,0,2,1,x,0,0"), "Answer 'x' to item 5 is not a number."),
+        (("gad7", "--answers", "1,0,2,1,1.5,0,0"), "not a whole number"),
+        (("phq9", "--answers", "1,0,2,1,,0,0,1,0"), "cannot be scored with 1 of its 9 items unanswered"),
+        (("phq9", "--answers", "1,0,2,1,0,0,0,1,"), "cannot be scored with 1 of its 9 items unanswered"),
+        (
+            ("xyz", "--answers", "1"),
+            "Unknown instrument 'xyz'. Choose one of: C-SSRS screen, CSDD, GAD-7, GDS-15, PHQ-9, PHQ-A,",
+        ),
+        (("phq9",), "Give the answers in item order"),
+        ((), "Name an instrument"),
+        (("phq9", "--list"), "--list takes no instrument"),
+    ],
+)
 def test_bad_input_names_the_problem_and_exits_2(args, message, capsys):
     with pytest.raises(CommandError) as error:
         _score(*args)
@@ -115,7 +121,11 @@ def test_the_cli_exits_2_with_the_message_on_stderr():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "artchart.cli", "score", "phq9", "--answers", "1,2"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "artchart.cli", "score", "phq9", "--answers", "1,2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "PHQ-9 has 9 items; 2 answers were given." in done.stderr
     assert done.stdout == ""

@@ -21,10 +21,10 @@ from artchart.measures.services.schedules import schedule_set
 from artchart.tests.factories import SessionFactory
 
 
-
 def phq9(by, client, answers, day=None, **extra):
-    return administration_record(by=by, client=client, instrument="phq9", answers=answers,
-                                 administered_on=day or timezone.localdate(), **extra)
+    return administration_record(
+        by=by, client=client, instrument="phq9", answers=answers, administered_on=day or timezone.localdate(), **extra
+    )
 
 
 def test_a_phq9_is_scored_and_kept_with_its_answers(therapist, client_record):
@@ -35,11 +35,14 @@ def test_a_phq9_is_scored_and_kept_with_its_answers(therapist, client_record):
     assert not RiskAlert.objects.exists()
 
 
-@pytest.mark.parametrize(("answers", "field"), [
-    ([1, 1, 2], "answers"),                          # wrong number
-    ([1, 1, 2, 1, 0, 1, 1, 0, 4], "answers"),        # outside the options
-    (["a", 1, 2, 1, 0, 1, 1, 0, 0], "answers"),      # text
-])
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ([1, 1, 2], "answers"),  # wrong number
+        ([1, 1, 2, 1, 0, 1, 1, 0, 4], "answers"),  # outside the options
+        (["a", 1, 2, 1, 0, 1, 1, 0, 0], "answers"),  # text
+    ],
+)
 def test_bad_answers_store_nothing(therapist, client_record, answers, field):
     with pytest.raises(ValidationError) as error:
         phq9(therapist, client_record, answers)
@@ -49,8 +52,9 @@ def test_bad_answers_store_nothing(therapist, client_record, answers, field):
 
 def test_unknown_instrument_and_future_date_are_refused(therapist, client_record):
     with pytest.raises(ValidationError, match="Unknown instrument"):
-        administration_record(by=therapist, client=client_record, instrument="XYZ", answers=[0],
-                              administered_on=timezone.localdate())
+        administration_record(
+            by=therapist, client=client_record, instrument="XYZ", answers=[0], administered_on=timezone.localdate()
+        )
     with pytest.raises(ValidationError, match="future"):
         phq9(therapist, client_record, [0] * 9, day=timezone.localdate() + dt.timedelta(days=1))
     assert not Administration.objects.exists()
@@ -116,8 +120,12 @@ def test_a_schedule_makes_the_measure_due(therapist, client_record):
     phq9(therapist, client_record, [0] * 9, day=timezone.localdate() - dt.timedelta(days=30))
     assert selectors.due_measures_for(therapist) == []
     for days_ago in (20, 10):
-        SessionFactory(client=client_record, therapist=therapist, status="completed",
-                       starts_at=timezone.now() - dt.timedelta(days=days_ago))
+        SessionFactory(
+            client=client_record,
+            therapist=therapist,
+            status="completed",
+            starts_at=timezone.now() - dt.timedelta(days=days_ago),
+        )
     assert [d.reason for d in selectors.due_measures_for(therapist)] == ["2 sessions since the last"]
 
 

@@ -16,7 +16,6 @@ BASE = "/api/v1/clients/{client_id}"
 PROGRAM_FIGURES = Roles((Role.PROGRAM_ADMIN, *CLINICAL_CREATORS))
 
 
-
 def _today() -> str:
     from django.utils import timezone
 
@@ -25,8 +24,11 @@ def _today() -> str:
 
 RULES: dict[str, Case] = {
     "api:instruments_list": a(Anyone(), kwargs=NONE),
-    "api:measures_create": a(CLIN[Action.WRITE], "post", data=lambda o: {
-        "instrument": "gad7", "answers": [1, 1, 0, 1, 2, 0, 1], "date": _today()}),
+    "api:measures_create": a(
+        CLIN[Action.WRITE],
+        "post",
+        data=lambda o: {"instrument": "gad7", "answers": [1, 1, 0, 1, 2, 0, 1], "date": _today()},
+    ),
     "api:measures_list": a(CLIN[Action.READ]),
     "api:outcomes_of_client": a(CLIN[Action.READ]),
     "api:program_effectiveness": a(PROGRAM_FIGURES, kwargs=NONE),

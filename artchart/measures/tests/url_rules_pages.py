@@ -33,22 +33,27 @@ def with_id(name: str, key: str):
 RULES: dict[str, Case] = {
     "measures:client_measures": Case(CLIN[Action.READ], kwargs=c),
     "measures:administer": Case(CLIN[Action.WRITE], kwargs=c),
-    "measures:handoff_start": Case(CLIN[Action.WRITE], method="post", kwargs=c,
-                                   data=lambda o: {"instrument": "phq9"}),
-    "measures:administration_detail": Case(CLIN[Action.READ], kwargs=with_id("measure_administration",
-                                                                             "administration_id")),
+    "measures:handoff_start": Case(CLIN[Action.WRITE], method="post", kwargs=c, data=lambda o: {"instrument": "phq9"}),
+    "measures:administration_detail": Case(
+        CLIN[Action.READ], kwargs=with_id("measure_administration", "administration_id")
+    ),
     "measures:alert_acknowledge": Case(Acknowledger(), kwargs=with_id("measure_alert", "alert_id")),
     "measures:link_create": Case(CLIN[Action.WRITE], kwargs=c),
     "measures:link_resend": Case(CLIN[Action.WRITE], method="post", kwargs=with_id("measure_link", "link_id")),
     "measures:schedule_set": Case(CLIN[Action.WRITE], kwargs=c),
-    "measures:schedule_stop": Case(CLIN[Action.WRITE], method="post",
-                                   kwargs=with_id("measure_schedule", "schedule_id")),
+    "measures:schedule_stop": Case(
+        CLIN[Action.WRITE], method="post", kwargs=with_id("measure_schedule", "schedule_id")
+    ),
     "measures:gas_rate": Case(CLIN[Action.WRITE], kwargs=with_id("goal", "goal_id")),
     # Safety plans are read with the clinical record and written by those who acknowledge alerts.
     "measures:safety_plan": Case(CLIN[Action.READ], kwargs=c),
     "measures:safety_plan_new": Case(Acknowledger(), kwargs=c),
-    "measures:safety_plan_review": Case(Acknowledger(), method="post", kwargs=with_id("safety_plan", "plan_id"),
-                                        data=lambda o: {"reviewed_on": "2020-01-01"}),
+    "measures:safety_plan_review": Case(
+        Acknowledger(),
+        method="post",
+        kwargs=with_id("safety_plan", "plan_id"),
+        data=lambda o: {"reviewed_on": "2020-01-01"},
+    ),
     "measures:safety_plan_print": Case(CLIN[Action.READ], kwargs=with_id("safety_plan", "plan_id")),
 }
 
@@ -66,13 +71,19 @@ def objs(base: dict) -> dict:
     from artchart.measures.services.schedules import schedule_set
 
     client, therapist = base["client"], base["therapist"]
-    administration = administration_record(by=therapist, client=client, instrument="phq9",
-                                           answers=[2, 2, 1, 1, 1, 1, 1, 0, 1], administered_on=timezone.localdate())
+    administration = administration_record(
+        by=therapist,
+        client=client,
+        instrument="phq9",
+        answers=[2, 2, 1, 1, 1, 1, 1, 0, 1],
+        administered_on=timezone.localdate(),
+    )
     return {
         "measure_administration": administration,
         "measure_alert": administration.alert,
         "measure_link": link_create(by=therapist, client=client, instrument="gad7", recipient="Maya")[0],
         "measure_schedule": schedule_set(by=therapist, client=client, instrument="phq9", rule="sessions"),
-        "safety_plan": safety_plan_sign(by=therapist, client=client, crisis_resources="Call 988.",
-                                        help_contacts=["Aunt Rosa"]),
+        "safety_plan": safety_plan_sign(
+            by=therapist, client=client, crisis_resources="Call 988.", help_contacts=["Aunt Rosa"]
+        ),
     }

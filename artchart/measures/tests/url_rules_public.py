@@ -15,8 +15,9 @@ PROGRAM_FIGURES = Roles((Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Ro
 
 RULES: dict[str, Case] = {
     "measures:public_link": Case(Anyone(), public=True, kwargs=lambda o: {"token": o["measure_link_token"]}),
-    "measures:public_link_save": Case(Anyone(), public=True, method="post",
-                                      kwargs=lambda o: {"token": o["measure_link_token"]}),
+    "measures:public_link_save": Case(
+        Anyone(), public=True, method="post", kwargs=lambda o: {"token": o["measure_link_token"]}
+    ),
     "measures:handoff": Case(Anyone()),
     "measures:handoff_save": Case(Anyone(), method="post"),
     "measures:handoff_return": Case(Anyone()),

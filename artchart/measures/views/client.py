@@ -63,10 +63,14 @@ CUTOFF_KINDS = {
     "a": "Jacobson & Truax a, two SDs beyond the clinical mean",
     "b": "Jacobson & Truax b, two SDs beyond the general-population mean",
 }
-CUTOFF_AND_BAND = ("The bands change from “{lower}” to “{upper}” at {boundary}, but the clinically significant "
-                   "cut-off is {cutoff} ({kind}). The course is judged against the cut-off {cutoff}, not the band.")
-CUTOFF_NOT_USED = ("The bands change from “{lower}” to “{upper}” at {boundary}; the computed cut-off would be "
-                   "{cutoff} ({kind}). The course is not classified, so neither is used.")
+CUTOFF_AND_BAND = (
+    "The bands change from “{lower}” to “{upper}” at {boundary}, but the clinically significant "
+    "cut-off is {cutoff} ({kind}). The course is judged against the cut-off {cutoff}, not the band."
+)
+CUTOFF_NOT_USED = (
+    "The bands change from “{lower}” to “{upper}” at {boundary}; the computed cut-off would be "
+    "{cutoff} ({kind}). The course is not classified, so neither is used."
+)
 # Light tints from calm to concerning, for the bands behind a trajectory.
 BAND_TINTS = ["#e8f3ea", "#f1f5e3", "#fbf3dc", "#fbe8da", "#f7dcdc"]
 
@@ -81,8 +85,13 @@ def _to_measures(client_id: int):
 
 def _sessions(client):
     """The client's sessions that can carry a measure: not cancelled, started by today, newest first."""
-    return (sessions_booking(client.pk).exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW])
-            .filter(starts_at__date__lte=_today()).select_related("group").order_by("-starts_at", "-pk"))
+    return (
+        sessions_booking(client.pk)
+        .exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW])
+        .filter(starts_at__date__lte=_today())
+        .select_related("group")
+        .order_by("-starts_at", "-pk")
+    )
 
 
 def _instrument_or_404(key: str) -> outcomes.Instrument:
@@ -111,8 +120,10 @@ class AnswerRow:
 def answer_rows(administration: Administration, instrument: outcomes.Instrument | None) -> list[AnswerRow]:
     """Each item beside the option chosen: its wording where it ships, else "Item n"."""
     if instrument is None:  # the instrument's file was removed: show the stored values as they are
-        return [AnswerRow(n, f"Item {n}", value, "unanswered" if value is None else str(value), False)
-                for n, value in enumerate(administration.answers, start=1)]
+        return [
+            AnswerRow(n, f"Item {n}", value, "unanswered" if value is None else str(value), False)
+            for n, value in enumerate(administration.answers, start=1)
+        ]
     flagged_items = {flag.item for flag in instrument.flags if flag.label in administration.flags}
     rows = []
     for item, value in zip(instrument.items, administration.answers):
@@ -153,8 +164,10 @@ def course_words(course) -> tuple[str, str]:
             return NOT_CLASSIFIED.format(reason=course.reason), ""
         return f"Too little data to judge the course: {course.reason}.", ""
     change = course.change
-    summary = (f"{COURSE_WORDS[change.classification]}: from {_number(course.first)} to {_number(course.last)} "
-               f"over {course.n} administrations.")
+    summary = (
+        f"{COURSE_WORDS[change.classification]}: from {_number(course.first)} to {_number(course.last)} "
+        f"over {course.n} administrations."
+    )
     return summary, change.rule
 
 
@@ -177,13 +190,20 @@ def cutoff_words(trajectory) -> str:
     bands = trajectory.instrument.bands
     if cutoff is None or len(bands) < 2:
         return ""
-    boundary, lower, upper = min(((upper.min, lower, upper) for lower, upper in zip(bands, bands[1:], strict=False)),
-                                 key=lambda row: abs(row[0] - cutoff))
+    boundary, lower, upper = min(
+        ((upper.min, lower, upper) for lower, upper in zip(bands, bands[1:], strict=False)),
+        key=lambda row: abs(row[0] - cutoff),
+    )
     if boundary == cutoff:
         return ""
     words = CUTOFF_AND_BAND if used else CUTOFF_NOT_USED
-    return words.format(lower=lower.label, upper=upper.label, boundary=_number(boundary),
-                        cutoff=f"{cutoff:.2f}".rstrip("0").rstrip("."), kind=CUTOFF_KINDS.get(kind, kind))
+    return words.format(
+        lower=lower.label,
+        upper=upper.label,
+        boundary=_number(boundary),
+        cutoff=f"{cutoff:.2f}".rstrip("0").rstrip("."),
+        kind=CUTOFF_KINDS.get(kind, kind),
+    )
 
 
 def trajectory_chart(trajectory) -> str:
@@ -193,29 +213,44 @@ def trajectory_chart(trajectory) -> str:
     tints = BAND_TINTS if instrument.higher_is_worse else BAND_TINTS[::-1]
     # Integer bands (0–4, 5–9, …) leave a gap between 4 and 5; each band is shaded up to where the next begins.
     tops = [following.min for following in instrument.bands[1:]] + [instrument.score_max]
-    bands = [charts.Band(band.min, top, band.label, tints[round(i * (len(tints) - 1) / max(count - 1, 1))])
-             for i, (band, top) in enumerate(zip(instrument.bands, tops))]
+    bands = [
+        charts.Band(band.min, top, band.label, tints[round(i * (len(tints) - 1) / max(count - 1, 1))])
+        for i, (band, top) in enumerate(zip(instrument.bands, tops))
+    ]
     references = []
     low, high = instrument.score_min, instrument.score_max
     cutoff, _, used = _cutoff_of(trajectory)
     if cutoff is not None and low <= cutoff <= high:
-        references.append(charts.Reference(
-            cutoff, f"cut-off {_number(cutoff)}" + ("" if used else " (not used)"), "#6b4c9a"))
+        references.append(
+            charts.Reference(cutoff, f"cut-off {_number(cutoff)}" + ("" if used else " (not used)"), "#6b4c9a")
+        )
     if trajectory.reliable_band is not None:
         below, above = trajectory.reliable_band
         better, worse = (below, above) if instrument.higher_is_worse else (above, below)
         lower_is_better = instrument.higher_is_worse
-        for value, words, side in ((better, "reliable improvement", "below" if lower_is_better else "above"),
-                                   (worse, "reliable worsening", "above" if lower_is_better else "below")):
+        for value, words, side in (
+            (better, "reliable improvement", "below" if lower_is_better else "above"),
+            (worse, "reliable worsening", "above" if lower_is_better else "below"),
+        ):
             if low <= value <= high:
                 references.append(charts.Reference(value, f"{words}: {_number(value)} or {side}", "#8a5a00"))
     # No links on the points: inside the chart's role="img" they are nested controls (axe), and
     # the table under the chart links every administration anyway.
     points = [charts.Point(p.administered_on, p.total, p.band) for p in trajectory.points]
-    return mark_safe(charts.line_chart(  # noqa: S308 — every text in the SVG is escaped by core.charts
-        points, title=f"{instrument.short_name} over time", y_label=f"{instrument.short_name} total",
-        y_min=low, y_max=high, bands=bands, references=references, width=880, height=280,
-        css_class="chart measures-trajectory"))
+    return mark_safe(
+        charts.line_chart(  # noqa: S308 — every text in the SVG is escaped by core.charts
+            points,
+            title=f"{instrument.short_name} over time",
+            y_label=f"{instrument.short_name} total",
+            y_min=low,
+            y_max=high,
+            bands=bands,
+            references=references,
+            width=880,
+            height=280,
+            css_class="chart measures-trajectory",
+        )
+    )
 
 
 def level_label(level: int) -> str:
@@ -225,9 +260,18 @@ def level_label(level: int) -> str:
 
 def gas_chart(course) -> str:
     points = [charts.Point(r.rated_on, r.level, r.note[:80]) for r in course.ratings]
-    return mark_safe(charts.line_chart(  # noqa: S308 — escaped by core.charts
-        points, title=f"Goal attainment: {course.goal.statement[:60]}", y_min=-2, y_max=2, width=360, height=150,
-        value_format=lambda v: level_label(round(v)), css_class="chart measures-gas"))
+    return mark_safe(
+        charts.line_chart(  # noqa: S308 — escaped by core.charts
+            points,
+            title=f"Goal attainment: {course.goal.statement[:60]}",
+            y_min=-2,
+            y_max=2,
+            width=360,
+            height=150,
+            value_format=lambda v: level_label(round(v)),
+            css_class="chart measures-gas",
+        )
+    )
 
 
 # --- the client's measures page ----------------------------------------------------------------------------
@@ -242,30 +286,63 @@ def client_measures(request, client_id: int):
     trajectories = []
     for trajectory in selectors.trajectories_of(access):
         summary, rule = course_words(trajectory.course)
-        rows = [{"administration": a, "answers": answer_rows(a, trajectory.instrument),
-                 "extra": extra_rows(a, trajectory.instrument), "who": who_answered(a)}
-                for a in reversed(trajectory.points)]
-        trajectories.append({"trajectory": trajectory, "chart": trajectory_chart(trajectory),
-                             "summary": summary, "rule": rule, "rows": rows, "cutoff": cutoff_words(trajectory)})
+        rows = [
+            {
+                "administration": a,
+                "answers": answer_rows(a, trajectory.instrument),
+                "extra": extra_rows(a, trajectory.instrument),
+                "who": who_answered(a),
+            }
+            for a in reversed(trajectory.points)
+        ]
+        trajectories.append(
+            {
+                "trajectory": trajectory,
+                "chart": trajectory_chart(trajectory),
+                "summary": summary,
+                "rule": rule,
+                "rows": rows,
+                "cutoff": cutoff_words(trajectory),
+            }
+        )
     due = {d.instrument.id: d for d in selectors.due_measures_for(request.user, client_ids=[client.pk])}
-    schedules = [{"schedule": s, "instrument": available.get(s.instrument), "due": due.get(s.instrument)}
-                 for s in selectors.schedules_of(access)]
+    schedules = [
+        {"schedule": s, "instrument": available.get(s.instrument), "due": due.get(s.instrument)}
+        for s in selectors.schedules_of(access)
+    ]
     links = [{"link": link, "instrument": available.get(link.instrument)} for link in selectors.links_of(access)]
     attainment = selectors.attainment_of(access)
-    goals = [{"course": course, "chart": gas_chart(course) if len(course.ratings) > 1 else "",
-              "ratings": [(rating, level_label(rating.level)) for rating in course.ratings],
-              "latest": level_label(course.latest.level) if course.latest else ""}
-             for course in attainment.goals]
-    return render(request, "measures/client/measures.html", {
-        "nav": "clients", "client": client, "trajectories": trajectories,
-        "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
-        "may_write": access.may(Area.CLINICAL, Action.WRITE),
-        "may_acknowledge": alert_services.may_acknowledge(access.relations),
-        "links": links, "schedules": schedules, "goals": goals, "attainment": attainment,
-        "incomplete": [{"administration": a, "name": getattr(available.get(a.instrument), "short_name", a.instrument)}
-                       for a in selectors.incomplete_of(access)],
-        "t_score_known": isinstance(attainment.t_score, float), "choices": instruments.choices(),
-    })
+    goals = [
+        {
+            "course": course,
+            "chart": gas_chart(course) if len(course.ratings) > 1 else "",
+            "ratings": [(rating, level_label(rating.level)) for rating in course.ratings],
+            "latest": level_label(course.latest.level) if course.latest else "",
+        }
+        for course in attainment.goals
+    ]
+    return render(
+        request,
+        "measures/client/measures.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "trajectories": trajectories,
+            "alerts": selectors.named_alerts(selectors.alerts_of(access).filter(acknowledged_at__isnull=True)),
+            "may_write": access.may(Area.CLINICAL, Action.WRITE),
+            "may_acknowledge": alert_services.may_acknowledge(access.relations),
+            "links": links,
+            "schedules": schedules,
+            "goals": goals,
+            "attainment": attainment,
+            "incomplete": [
+                {"administration": a, "name": getattr(available.get(a.instrument), "short_name", a.instrument)}
+                for a in selectors.incomplete_of(access)
+            ],
+            "t_score_known": isinstance(attainment.t_score, float),
+            "choices": instruments.choices(),
+        },
+    )
 
 
 # --- entering a measure ------------------------------------------------------------------------------------
@@ -281,32 +358,54 @@ def administer(request, client_id: int):
     instrument = _instrument_or_404(key)
     sessions = _sessions(client)
     session_id = request.GET.get("session", "")
-    initial = {"administered_on": _today(), "instrument": instrument.id,
-               "session": session_id if session_id.isdigit() else None}
+    initial = {
+        "administered_on": _today(),
+        "instrument": instrument.id,
+        "session": session_id if session_id.isdigit() else None,
+    }
     form = AdministerForm(data, initial=initial, instrument=instrument, sessions=sessions)
     if data is not None and form.is_valid():
         try:
             administration = administration_services.administration_record(
-                by=request.user, client=client, instrument=instrument.id, answers=form.answers(),
-                administered_on=form.cleaned_data["administered_on"], session=form.cleaned_data["session"],
-                respondent=form.cleaned_data["respondent"], extra_answers=form.extra_answers(),
-                fit_reason=form.cleaned_data["fit_reason"])
+                by=request.user,
+                client=client,
+                instrument=instrument.id,
+                answers=form.answers(),
+                administered_on=form.cleaned_data["administered_on"],
+                session=form.cleaned_data["session"],
+                respondent=form.cleaned_data["respondent"],
+                extra_answers=form.extra_answers(),
+                fit_reason=form.cleaned_data["fit_reason"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             if administration.is_complete:
-                messages.success(request, RECORDED.format(
-                    name=instrument.short_name, total=_number(administration.total),
-                    band=administration.band or "no band"))
+                messages.success(
+                    request,
+                    RECORDED.format(
+                        name=instrument.short_name,
+                        total=_number(administration.total),
+                        band=administration.band or "no band",
+                    ),
+                )
                 return redirect("measures:administration_detail", client.pk, administration.pk)
             mark_unanswered(form, administration, CHOOSE_ANSWER)
             form.add_error(None, administration_services.incomplete_message(administration))
             form.kept = True
-    return render(request, "measures/client/administer.html", {
-        "nav": "clients", "client": client, "form": form, "instrument": instrument,
-        "choices": instruments.choices(), "session_id": session_id if session_id.isdigit() else "",
-        "fit_problem": administration_services.fit_problem(client=client, instrument=instrument, day=_today()),
-    })
+    return render(
+        request,
+        "measures/client/administer.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "form": form,
+            "instrument": instrument,
+            "choices": instruments.choices(),
+            "session_id": session_id if session_id.isdigit() else "",
+            "fit_problem": administration_services.fit_problem(client=client, instrument=instrument, day=_today()),
+        },
+    )
 
 
 @require_POST
@@ -317,19 +416,27 @@ def handoff_start(request, client_id: int):
     form = HandoffForm(request.POST, sessions=_sessions(access.client))
     if not form.is_valid():
         messages.error(request, "Choose a measure (and one of this client's sessions, if any) to hand over.")
-        return redirect(f"{reverse('measures:administer', args=[client_id])}?instrument="
-                        f"{request.POST.get('instrument', '')}")
+        return redirect(
+            f"{reverse('measures:administer', args=[client_id])}?instrument={request.POST.get('instrument', '')}"
+        )
     session, instrument_id = form.cleaned_data["session"], form.cleaned_data["instrument"]
     try:  # the clinician gives the reason now: the client holding the tablet cannot
         fit_reason = administration_services.check_fit(
-            client=access.client, instrument=instruments.get(instrument_id), day=_today(),
-            reason=form.cleaned_data["fit_reason"])
+            client=access.client,
+            instrument=instruments.get(instrument_id),
+            day=_today(),
+            reason=form.cleaned_data["fit_reason"],
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"{reverse('measures:administer', args=[client_id])}?instrument={instrument_id}")
-    request.session["measures_handoff"] = {"client_id": access.client.pk, "instrument": instrument_id,
-                                           "session_id": session.pk if session else None, "by": request.user.pk,
-                                           "fit_reason": fit_reason}
+    request.session["measures_handoff"] = {
+        "client_id": access.client.pk,
+        "instrument": instrument_id,
+        "session_id": session.pk if session else None,
+        "by": request.user.pk,
+        "fit_reason": fit_reason,
+    }
     try:
         return redirect("measures:handoff")
     except NoReverseMatch:  # the hand-off pages (measures/views/public.py) are not installed
@@ -348,12 +455,22 @@ def administration_detail(request, client_id: int, administration_id: int):
     if instrument is not None:
         names = {s.id: s.name for s in instrument.subscales}
         subscales = [(names.get(key, key), _number(value)) for key, value in administration.subscales.items()]
-    return render(request, "measures/client/administration.html", {
-        "nav": "clients", "client": access.client, "administration": administration, "instrument": instrument,
-        "answers": answer_rows(administration, instrument), "extra": extra_rows(administration, instrument),
-        "subscales": subscales, "alert": alert, "who": who_answered(administration),
-        "may_acknowledge": alert_services.may_acknowledge(access.relations),
-    })
+    return render(
+        request,
+        "measures/client/administration.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "administration": administration,
+            "instrument": instrument,
+            "answers": answer_rows(administration, instrument),
+            "extra": extra_rows(administration, instrument),
+            "subscales": subscales,
+            "alert": alert,
+            "who": who_answered(administration),
+            "may_acknowledge": alert_services.may_acknowledge(access.relations),
+        },
+    )
 
 
 # --- risk alerts ---------------------------------------------------------------------------------------------
@@ -378,11 +495,13 @@ def alert_acknowledge(request, client_id: int, alert_id: int):
             if bound is review_form:
                 if plan is None:
                     raise Http404
-                safety_services.safety_plan_review(by=request.user, plan=plan, alert=alert,
-                                                   reviewed_on=review_form.cleaned_data["reviewed_on"])
+                safety_services.safety_plan_review(
+                    by=request.user, plan=plan, alert=alert, reviewed_on=review_form.cleaned_data["reviewed_on"]
+                )
             else:
-                alert_services.alert_acknowledge(by=request.user, alert=alert, outcome=form.cleaned_data["outcome"],
-                                                 note=form.cleaned_data["note"])
+                alert_services.alert_acknowledge(
+                    by=request.user, alert=alert, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+                )
         except ValidationError as exc:
             add_service_errors(bound, exc)
         else:
@@ -390,11 +509,21 @@ def alert_acknowledge(request, client_id: int, alert_id: int):
             return _to_measures(client_id)
     administration = alert.administration
     instrument = instruments.available().get(administration.instrument)
-    return render(request, "measures/client/alert.html", {
-        "nav": "clients", "client": access.client, "alert": alert, "administration": administration,
-        "instrument": instrument, "answers": answer_rows(administration, instrument), "form": form,
-        "review_form": review_form, "plan": plan,
-    })
+    return render(
+        request,
+        "measures/client/alert.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "alert": alert,
+            "administration": administration,
+            "instrument": instrument,
+            "answers": answer_rows(administration, instrument),
+            "form": form,
+            "review_form": review_form,
+            "plan": plan,
+        },
+    )
 
 
 # --- links for answering at home ------------------------------------------------------------------------------
@@ -416,12 +545,26 @@ def _link_shown_once(request, client, link, token):
     if url:
         import segno
 
-        qr = mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2,  # noqa: S308 — made here from the URL
-                                                             title="QR code of the link"))
-    return render(request, "measures/client/link_created.html", {
-        "nav": "clients", "client": client, "link": link, "url": url, "qr": qr,
-        "instrument": instruments.available().get(link.instrument), "no_public_page": NO_PUBLIC_PAGE,
-    })
+        qr = mark_safe(
+            segno.make(url, error="m").svg_inline(
+                scale=4,
+                border=2,  # noqa: S308 — made here from the URL
+                title="QR code of the link",
+            )
+        )
+    return render(
+        request,
+        "measures/client/link_created.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "link": link,
+            "url": url,
+            "qr": qr,
+            "instrument": instruments.available().get(link.instrument),
+            "no_public_page": NO_PUBLIC_PAGE,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -430,21 +573,38 @@ def link_create(request, client_id: int):
     access = selectors.measures_access(request.user, client_id, action=Action.WRITE)
     client = access.client
     contacts = list(client.contacts.order_by("-is_guardian", "name"))
-    form = LinkForm(request.POST or None, client=client, contacts=contacts,
-                    initial={"instrument": request.GET.get("instrument", "")})
+    form = LinkForm(
+        request.POST or None,
+        client=client,
+        contacts=contacts,
+        initial={"instrument": request.GET.get("instrument", "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             link, token = link_services.link_create(
-                by=request.user, client=client, instrument=form.cleaned_data["instrument"],
-                email=form.cleaned_data["email"], due_on=form.cleaned_data["due_on"], url_for=_url_maker(request),
-                fit_reason=form.cleaned_data["fit_reason"], **form.recipient())
+                by=request.user,
+                client=client,
+                instrument=form.cleaned_data["instrument"],
+                email=form.cleaned_data["email"],
+                due_on=form.cleaned_data["due_on"],
+                url_for=_url_maker(request),
+                fit_reason=form.cleaned_data["fit_reason"],
+                **form.recipient(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return _link_shown_once(request, client, link, token)
-    return render(request, "measures/client/link_form.html", {
-        "nav": "clients", "client": client, "form": form, "link_days": settings.MEASURES_LINK_DAYS,
-    })
+    return render(
+        request,
+        "measures/client/link_form.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "form": form,
+            "link_days": settings.MEASURES_LINK_DAYS,
+        },
+    )
 
 
 @require_POST
@@ -464,8 +624,11 @@ def link_resend(request, client_id: int, link_id: int):
 
 
 def _rule_words(rule: str, interval: int, at_discharge: bool) -> str:
-    words = {"sessions": f"every {interval} attended sessions", "weeks": f"every {interval} weeks",
-             "ends": "at intake and discharge"}[rule]
+    words = {
+        "sessions": f"every {interval} attended sessions",
+        "weeks": f"every {interval} weeks",
+        "ends": "at intake and discharge",
+    }[rule]
     return words + (" and at discharge" if at_discharge and rule != "ends" else "")
 
 
@@ -478,17 +641,25 @@ def schedule_set(request, client_id: int):
         fields = form.cleaned_data
         try:
             schedule = schedule_services.schedule_set(
-                by=request.user, client=access.client, instrument=fields["instrument"], rule=fields["rule"],
-                interval=fields["interval"], at_discharge=fields["at_discharge"])
+                by=request.user,
+                client=access.client,
+                instrument=fields["instrument"],
+                rule=fields["rule"],
+                interval=fields["interval"],
+                at_discharge=fields["at_discharge"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             name = instruments.get(schedule.instrument).short_name
-            messages.success(request, SCHEDULED.format(name=name, rule=_rule_words(
-                schedule.rule, schedule.interval, schedule.at_discharge)))
+            messages.success(
+                request,
+                SCHEDULED.format(name=name, rule=_rule_words(schedule.rule, schedule.interval, schedule.at_discharge)),
+            )
             return _to_measures(client_id)
-    return render(request, "measures/client/schedule_form.html", {
-        "nav": "clients", "client": access.client, "form": form})
+    return render(
+        request, "measures/client/schedule_form.html", {"nav": "clients", "client": access.client, "form": form}
+    )
 
 
 @require_POST
@@ -513,20 +684,33 @@ def gas_rate(request, client_id: int, goal_id: int):
     if course is None:
         raise Http404
     goal = course.goal
-    form = GasForm(request.POST or None, goal=goal, sessions=_sessions(access.client),
-                   initial={"rated_on": _today()})
+    form = GasForm(request.POST or None, goal=goal, sessions=_sessions(access.client), initial={"rated_on": _today()})
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
         try:
-            rating = schedule_services.gas_rate(by=request.user, client=access.client, goal=goal, level=fields["level"],
-                                                rated_on=fields["rated_on"], session=fields["session"],
-                                                note=fields["note"])
+            rating = schedule_services.gas_rate(
+                by=request.user,
+                client=access.client,
+                goal=goal,
+                level=fields["level"],
+                rated_on=fields["rated_on"],
+                session=fields["session"],
+                note=fields["note"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, GAS_SAVED.format(level=level_label(rating.level),
-                                                       goal=goal.statement[:80]))
+            messages.success(request, GAS_SAVED.format(level=level_label(rating.level), goal=goal.statement[:80]))
             return _to_measures(client_id)
-    return render(request, "measures/client/gas_form.html", {
-        "nav": "clients", "client": access.client, "goal": goal, "course": course, "form": form,
-        "latest": level_label(course.latest.level) if course.latest else ""})
+    return render(
+        request,
+        "measures/client/gas_form.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "goal": goal,
+            "course": course,
+            "form": form,
+            "latest": level_label(course.latest.level) if course.latest else "",
+        },
+    )

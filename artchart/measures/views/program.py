@@ -21,13 +21,20 @@ from artchart.core.access import require_role
 from artchart.core.models import Role
 from artchart.measures.forms import CohortForm
 from artchart.measures.selectors import (
-    PROGRAM_ROLES, TOO_FEW, Effectiveness, program_effectiveness,
+    PROGRAM_ROLES,
+    TOO_FEW,
+    Effectiveness,
+    program_effectiveness,
 )
 
 DEFAULT_INSTRUMENT = "phq9"
 KINDS = ("recovered", "improved", "unchanged", "deteriorated")
-KIND_LABELS = {"recovered": "Recovered", "improved": "Improved", "unchanged": "Unchanged",
-               "deteriorated": "Deteriorated"}
+KIND_LABELS = {
+    "recovered": "Recovered",
+    "improved": "Improved",
+    "unchanged": "Unchanged",
+    "deteriorated": "Deteriorated",
+}
 
 
 def _form(request) -> CohortForm:
@@ -49,8 +56,9 @@ def _size(g: float) -> str:
     return "large"
 
 
-INTERVAL_INCLUDES_ZERO = ("The interval includes zero: we cannot tell whether the change is real, or only the "
-                          "chance rise and fall of scores.")
+INTERVAL_INCLUDES_ZERO = (
+    "The interval includes zero: we cannot tell whether the change is real, or only the chance rise and fall of scores."
+)
 
 
 @dataclass
@@ -81,9 +89,13 @@ def figures_of(result: Effectiveness) -> Figures:
         else:
             direction = ("an improvement" if better else "a worsening") + (
                 f" on {result.instrument.short_name}, where {'lower' if result.instrument.higher_is_worse else 'higher'}"
-                " scores are better")
-    shares = ([(kind, KIND_LABELS[kind], result.shares.get(kind, 0.0)) for kind in KINDS]
-              if not result.hidden and result.shares else [])
+                " scores are better"
+            )
+    shares = (
+        [(kind, KIND_LABELS[kind], result.shares.get(kind, 0.0)) for kind in KINDS]
+        if not result.hidden and result.shares
+        else []
+    )
     uncertain = INTERVAL_INCLUDES_ZERO if effect is not None and effect.ci_low <= 0 <= effect.ci_high else ""
     return Figures(result, effect, missing, direction, _size(effect.g_z) if effect else "", shares, uncertain)
 
@@ -94,17 +106,47 @@ def program_effectiveness_page(request):
     require_role(request.user, *PROGRAM_ROLES)
     form = _form(request)
     figures = figures_of(program_effectiveness(request.user, form.filters())) if form.is_valid() else None
-    return render(request, "measures/program/effectiveness.html", {
-        "nav": "outcomes", "form": form, "figures": figures,
-        "filters": form.described() if form.is_valid() else [], "query": request.GET.urlencode(),
-        "program_admin": request.user.role == Role.PROGRAM_ADMIN})
+    return render(
+        request,
+        "measures/program/effectiveness.html",
+        {
+            "nav": "outcomes",
+            "form": form,
+            "figures": figures,
+            "filters": form.described() if form.is_valid() else [],
+            "query": request.GET.urlencode(),
+            "program_admin": request.user.role == Role.PROGRAM_ADMIN,
+        },
+    )
 
 
 CSV_HEADER = [
-    "instrument", "program", "population", "site", "directive", "primary_therapist", "from", "to",
-    "n_with_pre_and_post", "minimum_group_size", "mean_pre", "mean_post", "mean_change", "mean_change_ci_low",
-    "mean_change_ci_high", "confidence", "cohens_d_z", "hedges_g_z", "hedges_g_z_ci_low", "hedges_g_z_ci_high",
-    "share_recovered", "share_improved", "share_unchanged", "share_deteriorated", "rule", "note",
+    "instrument",
+    "program",
+    "population",
+    "site",
+    "directive",
+    "primary_therapist",
+    "from",
+    "to",
+    "n_with_pre_and_post",
+    "minimum_group_size",
+    "mean_pre",
+    "mean_post",
+    "mean_change",
+    "mean_change_ci_low",
+    "mean_change_ci_high",
+    "confidence",
+    "cohens_d_z",
+    "hedges_g_z",
+    "hedges_g_z_ci_low",
+    "hedges_g_z_ci_high",
+    "share_recovered",
+    "share_improved",
+    "share_unchanged",
+    "share_deteriorated",
+    "rule",
+    "note",
 ]
 
 
@@ -124,13 +166,14 @@ def program_effectiveness_csv(request):
     require_role(request.user, *PROGRAM_ROLES)
     form = _form(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="program-effectiveness-{timezone.localdate():%Y%m%d}.csv"')
+    response["Content-Disposition"] = f'attachment; filename="program-effectiveness-{timezone.localdate():%Y%m%d}.csv"'
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
     if not form.is_valid():
-        errors = "; ".join(f"{form.fields[name].label if name in form.fields else 'Filters'}: {' '.join(messages)}"
-                           for name, messages in form.errors.items())
+        errors = "; ".join(
+            f"{form.fields[name].label if name in form.fields else 'Filters'}: {' '.join(messages)}"
+            for name, messages in form.errors.items()
+        )
         writer.writerow([""] * (len(CSV_HEADER) - 1) + [_cell(f"No figures: the filters are not valid ({errors})")])
         return response
     result = program_effectiveness(request.user, form.filters())
@@ -142,12 +185,22 @@ def program_effectiveness_csv(request):
     else:
         row += [result.mean_pre, result.mean_post]
         if effect is not None:
-            row += [effect.mean_change, effect.ci_low, effect.ci_high, effect.confidence, effect.d_z, effect.g_z,
-                    effect.g_ci_low, effect.g_ci_high]
+            row += [
+                effect.mean_change,
+                effect.ci_low,
+                effect.ci_high,
+                effect.confidence,
+                effect.d_z,
+                effect.g_z,
+                effect.g_ci_low,
+                effect.g_ci_high,
+            ]
         else:
             row += [result.mean_post - result.mean_pre] + [None] * 7
         row += [result.shares.get(kind, 0.0) if result.shares else None for kind in KINDS]
-        row += [result.rule, f"No effect size or interval: {figures.effect_missing}" if effect is None
-                else figures.uncertain]
+        row += [
+            result.rule,
+            f"No effect size or interval: {figures.effect_missing}" if effect is None else figures.uncertain,
+        ]
     writer.writerow([_cell(value) for value in row])
     return response

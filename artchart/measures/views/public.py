@@ -37,8 +37,9 @@ HANDOFF_MAX_FAILURES = 5
 
 ANSWER_NEEDED = "Please choose an answer to this question."
 WRONG_PASSWORD = "That is not the password of {name}. Only the therapist can end the questionnaire."
-SIGNED_OUT_AFTER_FAILURES = ("The tablet was signed out after {count} wrong passwords. Sign in again; "
-                             "the questionnaire was ended.")
+SIGNED_OUT_AFTER_FAILURES = (
+    "The tablet was signed out after {count} wrong passwords. Sign in again; the questionnaire was ended."
+)
 NO_HANDOFF = "No questionnaire is waiting on this device."
 HANDOFF_RETURNED = "Welcome back. The questionnaire was saved."
 HANDOFF_ABANDONED = "Welcome back. The questionnaire was ended before it was saved; nothing was recorded."
@@ -56,10 +57,14 @@ def _ask_for_the_rest(form: QuestionnaireForm, administration) -> None:
 
 def _questionnaire_context(form: QuestionnaireForm) -> dict:
     instrument = form.instrument
-    return {"instrument": instrument, "form": form, "questions": form.questions(),
-            "extra_questions": form.extra_questions(),
-            # the crisis box the script reveals sits right after the last question with a risk answer
-            "crisis_after": max((number for number, _ in form.risky), default=None)}
+    return {
+        "instrument": instrument,
+        "form": form,
+        "questions": form.questions(),
+        "extra_questions": form.extra_questions(),
+        # the crisis box the script reveals sits right after the last question with a risk answer
+        "crisis_after": max((number for number, _ in form.risky), default=None),
+    }
 
 
 # --- answering through a link ------------------------------------------------------------------------------
@@ -101,13 +106,28 @@ def public_link(request, token: str):
             add_service_errors(form, exc)
         else:
             if administration.is_complete:
-                return _private(render(request, "measures/public/thanks.html", {
-                    "instrument": instrument, "crisis": crisis, "risk": administration.risk}))
+                return _private(
+                    render(
+                        request,
+                        "measures/public/thanks.html",
+                        {"instrument": instrument, "crisis": crisis, "risk": administration.risk},
+                    )
+                )
             _ask_for_the_rest(form, administration)
-    return _private(render(request, "measures/public/questionnaire.html", {
-        **_questionnaire_context(form), "crisis": crisis, "link": link, "token": token,
-        "guardian": link.respondent == Respondent.GUARDIAN,
-        "risk": request.method == "POST" and form.chose_risk_answer()}))
+    return _private(
+        render(
+            request,
+            "measures/public/questionnaire.html",
+            {
+                **_questionnaire_context(form),
+                "crisis": crisis,
+                "link": link,
+                "token": token,
+                "guardian": link.respondent == Respondent.GUARDIAN,
+                "risk": request.method == "POST" and form.chose_risk_answer(),
+            },
+        )
+    )
 
 
 @csrf_exempt  # as public_link: the token in the address is the only authority
@@ -163,10 +183,17 @@ def handoff(request):
     if request.method == "POST" and form.is_valid():
         try:
             administration = administration_record(
-                by=request.user, client=access.client, instrument=instrument.id, answers=form.answers(),
-                administered_on=timezone.localdate(), session=state.get("session_id"), mode=Mode.TABLET,
-                respondent=Respondent.CLIENT, extra_answers=form.extra_answers(),
-                fit_reason=state.get("fit_reason", ""))
+                by=request.user,
+                client=access.client,
+                instrument=instrument.id,
+                answers=form.answers(),
+                administered_on=timezone.localdate(),
+                session=state.get("session_id"),
+                mode=Mode.TABLET,
+                respondent=Respondent.CLIENT,
+                extra_answers=form.extra_answers(),
+                fit_reason=state.get("fit_reason", ""),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -193,10 +220,18 @@ def handoff_save(request):
     form.is_valid()
     if any(answer is not None for answer in form.answers()):
         administration_record(
-            by=request.user, client=access.client, instrument=form.instrument.id, answers=form.answers(),
-            administered_on=timezone.localdate(), session=state.get("session_id"), mode=Mode.TABLET,
-            respondent=Respondent.CLIENT, extra_answers=form.extra_answers(), sent=False,
-            fit_reason=state.get("fit_reason", ""))
+            by=request.user,
+            client=access.client,
+            instrument=form.instrument.id,
+            answers=form.answers(),
+            administered_on=timezone.localdate(),
+            session=state.get("session_id"),
+            mode=Mode.TABLET,
+            respondent=Respondent.CLIENT,
+            extra_answers=form.extra_answers(),
+            sent=False,
+            fit_reason=state.get("fit_reason", ""),
+        )
     return HttpResponse(status=204)
 
 
@@ -231,16 +266,27 @@ def handoff_return(request):
         if failures >= HANDOFF_MAX_FAILURES:
             user = request.user
             with transaction.atomic():
-                audit.record(actor=user, action=CoreAction.AUTH_LOGOUT, obj=user, flagged=True,
-                             detail={"reason": "handoff_wrong_passwords", "failures": failures})
+                audit.record(
+                    actor=user,
+                    action=CoreAction.AUTH_LOGOUT,
+                    obj=user,
+                    flagged=True,
+                    detail={"reason": "handoff_wrong_passwords", "failures": failures},
+                )
             logout(request)
             messages.error(request, SIGNED_OUT_AFTER_FAILURES.format(count=failures))
             return redirect("login")
         request.session[HANDOFF] = {**state, "failures": failures}
         form.add_error("password", WRONG_PASSWORD.format(name=request.user.display_name))
-    return render(request, "measures/handoff/return.html", {
-        "form": form, "done": bool(state.get("administration_id")),
-        "attempts_left": HANDOFF_MAX_FAILURES - state.get("failures", 0) - (1 if form.errors else 0)})
+    return render(
+        request,
+        "measures/handoff/return.html",
+        {
+            "form": form,
+            "done": bool(state.get("administration_id")),
+            "attempts_left": HANDOFF_MAX_FAILURES - state.get("failures", 0) - (1 if form.errors else 0),
+        },
+    )
 
 
 # --- crisis resources (admins) --------------------------------------------------------------------------
@@ -250,8 +296,11 @@ def handoff_return(request):
 @require_http_methods(["GET", "POST"])
 def crisis_resources(request):
     require_role(request.user, Role.ADMIN)
-    own = CrisisResources.objects.filter(organization_id=request.user.organization_id).select_related(
-        "updated_by").first()
+    own = (
+        CrisisResources.objects.filter(organization_id=request.user.organization_id)
+        .select_related("updated_by")
+        .first()
+    )
     form = CrisisForm(request.POST or None, initial={"text": own.text if own else DEFAULT_CRISIS_RESOURCES})
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,5 +310,8 @@ def crisis_resources(request):
         else:
             messages.success(request, CRISIS_SAVED)
             return redirect("measures:crisis_resources")
-    return render(request, "measures/admin/crisis_resources.html", {
-        "nav": "crisis", "form": form, "own": own, "default": DEFAULT_CRISIS_RESOURCES})
+    return render(
+        request,
+        "measures/admin/crisis_resources.html",
+        {"nav": "crisis", "form": form, "own": own, "default": DEFAULT_CRISIS_RESOURCES},
+    )

@@ -39,12 +39,19 @@ def safety_plan(request, client_id: int):
     shown = next((p for p in versions if str(p.version) == chosen), None) if chosen else None
     if chosen and shown is None:
         raise Http404
-    return render(request, "measures/safety/plan.html", {
-        "nav": "clients", "client": access.client, "plan": shown or (versions[0] if versions else None),
-        "current": versions[0] if versions else None, "versions": versions,
-        "may_write": alert_services.may_acknowledge(access.relations),
-        "review_form": ReviewForm(initial={"reviewed_on": timezone.localdate()}),
-    })
+    return render(
+        request,
+        "measures/safety/plan.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "plan": shown or (versions[0] if versions else None),
+            "current": versions[0] if versions else None,
+            "versions": versions,
+            "may_write": alert_services.may_acknowledge(access.relations),
+            "review_form": ReviewForm(initial={"reviewed_on": timezone.localdate()}),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,21 +64,31 @@ def safety_plan_new(request, client_id: int):
     if alert is not None and not alert.is_open:
         alert = None
     current = selectors.safety_plan_current(access)
-    form = SafetyPlanForm(request.POST if request.method == "POST" else None, initial=SafetyPlanForm.initial_from(
-        current, crisis=selectors.crisis_text(access.client.organization_id)))
+    form = SafetyPlanForm(
+        request.POST if request.method == "POST" else None,
+        initial=SafetyPlanForm.initial_from(current, crisis=selectors.crisis_text(access.client.organization_id)),
+    )
     if form.is_bound and form.is_valid():
         try:
             plan = safety_services.safety_plan_sign(
-                by=request.user, client=access.client, crisis_resources=form.cleaned_data["crisis_resources"],
-                reviewed_on=form.cleaned_data["reviewed_on"], alert=alert, **form.lists())
+                by=request.user,
+                client=access.client,
+                crisis_resources=form.cleaned_data["crisis_resources"],
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                alert=alert,
+                **form.lists(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             message = PLAN_SIGNED_FOR_ALERT if alert is not None else PLAN_SIGNED
             messages.success(request, message.format(version=plan.version))
             return redirect("measures:safety_plan", client_id)
-    return render(request, "measures/safety/plan_form.html", {
-        "nav": "clients", "client": access.client, "form": form, "current": current, "alert": alert})
+    return render(
+        request,
+        "measures/safety/plan_form.html",
+        {"nav": "clients", "client": access.client, "form": form, "current": current, "alert": alert},
+    )
 
 
 @require_POST
@@ -99,4 +116,3 @@ def safety_plan_print(request, client_id: int, plan_id: int):
     access = selectors.measures_access(request.user, client_id)
     plan = selectors.safety_plan_get(access, plan_id)
     return render(request, "measures/safety/print.html", {"client": access.client, "plan": plan})
-

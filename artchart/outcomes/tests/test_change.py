@@ -78,7 +78,11 @@ def test_reliable_improvement_that_stays_above_c_is_improved() -> None:
 def test_small_change_is_unchanged_even_across_the_cutoff() -> None:
     result = reliable_change(CORE10, 12, 9)
     assert (result.reliable, result.crossed, result.direction, result.classification) == (
-        False, True, "improved", "unchanged")
+        False,
+        True,
+        "improved",
+        "unchanged",
+    )
 
 
 def test_reliable_worsening_is_deteriorated() -> None:
@@ -265,8 +269,7 @@ def test_course_runs_from_first_to_last_score_skipping_blanks() -> None:
 
 # Instruments whose files carry what change needs (reliability or a published threshold, and norms);
 # the others are refused by name until a practice gives its own pre-treatment SD.
-CHANGE_READY = sorted(key for key, instrument in INSTRUMENTS.items()
-                      if instrument.norms or instrument.published_change)
+CHANGE_READY = sorted(key for key, instrument in INSTRUMENTS.items() if instrument.norms or instrument.published_change)
 
 
 @pytest.mark.parametrize("key", CHANGE_READY)
@@ -281,8 +284,9 @@ def test_every_pair_of_valid_totals_gets_a_consistent_verdict(key: str) -> None:
     def check(pre: int, post: int) -> None:
         result = reliable_change(instrument, pre, post, sd_pre=sd_pre)
         assert result.classification in CLASSIFICATIONS
-        assert (result.classification == "recovered") == (result.reliable and result.crossed
-                                                          and result.direction == "improved")
+        assert (result.classification == "recovered") == (
+            result.reliable and result.crossed and result.direction == "improved"
+        )
         assert result.rule.startswith(instrument.short_name)
 
     check()

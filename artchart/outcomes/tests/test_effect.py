@@ -63,7 +63,7 @@ def test_effect_size_interval_agrees_with_the_large_sample_approximation() -> No
     result = paired_effect(pre.tolist(), post.tolist())
     assert isinstance(result, PairedEffect)
     # var(d_z) ≈ 1/n + d_z²/(2n) for large n (Becker 1988).
-    half = 1.96 * math.sqrt(1 / 400 + result.d_z ** 2 / 800)
+    half = 1.96 * math.sqrt(1 / 400 + result.d_z**2 / 800)
     j = hedges_correction(399)
     assert result.g_ci_low / j == pytest.approx(result.d_z - half, abs=0.01)
     assert result.g_ci_high / j == pytest.approx(result.d_z + half, abs=0.01)

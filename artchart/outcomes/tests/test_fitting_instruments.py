@@ -23,12 +23,20 @@ def test_every_shipped_file_states_its_terms_respondent_and_population(key: str)
         assert instrument.score_only
 
 
-@pytest.mark.parametrize(("key", "low", "high", "respondent"), [
-    ("phq9", 18, None, "self"), ("gad7", 18, None, "self"), ("rses", 12, None, "self"),
-    ("phqa", 11, 17, "self"), ("gds15", 65, None, "self"), ("scared_child", 8, 18, "self"),
-    ("scared_parent", 8, 18, "parent_or_carer"), ("csdd", None, None, "clinician"),
-    ("cssrs_screen", None, None, "clinician"),
-])
+@pytest.mark.parametrize(
+    ("key", "low", "high", "respondent"),
+    [
+        ("phq9", 18, None, "self"),
+        ("gad7", 18, None, "self"),
+        ("rses", 12, None, "self"),
+        ("phqa", 11, 17, "self"),
+        ("gds15", 65, None, "self"),
+        ("scared_child", 8, 18, "self"),
+        ("scared_parent", 8, 18, "parent_or_carer"),
+        ("csdd", None, None, "clinician"),
+        ("cssrs_screen", None, None, "clinician"),
+    ],
+)
 def test_ages_and_respondents(key: str, low: int | None, high: int | None, respondent: str) -> None:
     instrument = INSTRUMENTS[key]
     assert (instrument.age_min, instrument.age_max, instrument.respondent) == (low, high, respondent)
@@ -44,17 +52,28 @@ def test_fits_age_is_inclusive_and_an_unknown_age_fits() -> None:
 def test_wording_ships_only_where_the_terms_allow() -> None:
     shipped = sorted(key for key, instrument in INSTRUMENTS.items() if not instrument.score_only)
     assert shipped == ["core10", "gad7", "gds15", "phq9", "rses"]
-    assert all(item.text is None for key in ("phqa", "scared_child", "scared_parent", "csdd", "cssrs_screen")
-               for item in INSTRUMENTS[key].items)
+    assert all(
+        item.text is None
+        for key in ("phqa", "scared_child", "scared_parent", "csdd", "cssrs_screen")
+        for item in INSTRUMENTS[key].items
+    )
 
 
 # --- PHQ-A: nine items 0-3, the PHQ-9's bands and item 9 risk flag (Johnson et al. 2002) ---------------------
 
-@pytest.mark.parametrize(("answers", "total", "band"), [
-    ([0] * 9, 0, "minimal"), ([1, 1, 1, 1, 0, 0, 0, 0, 0], 4, "minimal"), ([1, 1, 1, 1, 1, 0, 0, 0, 0], 5, "mild"),
-    ([2, 2, 2, 2, 2, 0, 0, 0, 0], 10, "moderate"), ([3, 3, 3, 3, 3, 0, 0, 0, 0], 15, "moderately severe"),
-    ([3, 3, 3, 3, 3, 3, 2, 0, 0], 20, "severe"), ([3] * 9, 27, "severe"),
-])
+
+@pytest.mark.parametrize(
+    ("answers", "total", "band"),
+    [
+        ([0] * 9, 0, "minimal"),
+        ([1, 1, 1, 1, 0, 0, 0, 0, 0], 4, "minimal"),
+        ([1, 1, 1, 1, 1, 0, 0, 0, 0], 5, "mild"),
+        ([2, 2, 2, 2, 2, 0, 0, 0, 0], 10, "moderate"),
+        ([3, 3, 3, 3, 3, 0, 0, 0, 0], 15, "moderately severe"),
+        ([3, 3, 3, 3, 3, 3, 2, 0, 0], 20, "severe"),
+        ([3] * 9, 27, "severe"),
+    ],
+)
 def test_phqa_totals_and_bands(answers: list[int], total: int, band: str) -> None:
     result = score(PHQA, answers)
     assert (result.total, result.band) == (total, band)
@@ -80,10 +99,19 @@ def test_gds15_scoring_key() -> None:
     assert score(GDS15, [NO, YES] + NOT_DEPRESSED[2:]).items[:2] == (1, 1)
 
 
-@pytest.mark.parametrize(("depressive", "band"), [
-    (0, "normal"), (4, "normal"), (5, "mild"), (8, "mild"), (9, "moderate"), (11, "moderate"),
-    (12, "severe"), (15, "severe"),
-])
+@pytest.mark.parametrize(
+    ("depressive", "band"),
+    [
+        (0, "normal"),
+        (4, "normal"),
+        (5, "mild"),
+        (8, "mild"),
+        (9, "moderate"),
+        (11, "moderate"),
+        (12, "severe"),
+        (15, "severe"),
+    ],
+)
 def test_gds15_bands(depressive: int, band: str) -> None:
     answers = [1 - answer if index < depressive else answer for index, answer in enumerate(NOT_DEPRESSED)]
     result = score(GDS15, answers)
@@ -97,6 +125,7 @@ def test_gds15_wording_is_the_public_domain_short_form() -> None:
 
 
 # --- SCARED: 41 items 0-2, total 25 or more, five subscales (Birmaher et al. 1999) -------------------------
+
 
 @pytest.mark.parametrize("instrument", [SCARED_CHILD, SCARED_PARENT], ids=["child", "parent"])
 def test_scared_cut_off_and_subscales(instrument) -> None:
@@ -112,10 +141,18 @@ def test_scared_cut_off_and_subscales(instrument) -> None:
 
 # --- Cornell Scale: 19 items 0-2; above 10 probable, above 18 definite major depression ---------------------
 
-@pytest.mark.parametrize(("total", "band"), [
-    (0, "below the cut-off"), (10, "below the cut-off"), (11, "probable major depression"),
-    (18, "probable major depression"), (19, "definite major depression"), (38, "definite major depression"),
-])
+
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "below the cut-off"),
+        (10, "below the cut-off"),
+        (11, "probable major depression"),
+        (18, "probable major depression"),
+        (19, "definite major depression"),
+        (38, "definite major depression"),
+    ],
+)
 def test_csdd_bands(total: int, band: str) -> None:
     answers = [min(2, max(0, total - 2 * index)) for index in range(19)]
     result = score(CSDD, answers)
@@ -132,14 +169,18 @@ def test_csdd_suicide_item_raises_a_high_alert() -> None:
 
 # --- C-SSRS screen: each positive answer flags; intent, plan and recent behaviour are high ------------------
 
-@pytest.mark.parametrize(("answers", "severity"), [
-    ([1, 0, 0, 0, 0, 0], "moderate"),   # wish to be dead
-    ([1, 1, 1, 0, 0, 0], "moderate"),   # ideation with a method, no intent
-    ([1, 1, 1, 1, 0, 0], "high"),       # intent
-    ([1, 1, 1, 1, 1, 0], "high"),       # intent with a plan
-    ([0, 0, 0, 0, 0, 1], "moderate"),   # behaviour more than 3 months ago
-    ([0, 0, 0, 0, 0, 2], "high"),       # behaviour in the past 3 months
-])
+
+@pytest.mark.parametrize(
+    ("answers", "severity"),
+    [
+        ([1, 0, 0, 0, 0, 0], "moderate"),  # wish to be dead
+        ([1, 1, 1, 0, 0, 0], "moderate"),  # ideation with a method, no intent
+        ([1, 1, 1, 1, 0, 0], "high"),  # intent
+        ([1, 1, 1, 1, 1, 0], "high"),  # intent with a plan
+        ([0, 0, 0, 0, 0, 1], "moderate"),  # behaviour more than 3 months ago
+        ([0, 0, 0, 0, 0, 2], "high"),  # behaviour in the past 3 months
+    ],
+)
 def test_cssrs_alert_severity(answers: list[int], severity: str) -> None:
     result = score(CSSRS, answers)
     assert result.risk

@@ -35,13 +35,16 @@ def test_no_goals_is_insufficient() -> None:
     assert gas_t_score([]) == Insufficient(reason="needs at least one rated goal", n=0)
 
 
-@pytest.mark.parametrize(("levels", "weights", "rho", "message"), [
-    ([3], None, 0.3, "Goal 1: level 3 is not one of"),
-    ([0, "1"], None, 0.3, "Goal 2: level '1' is not one of"),
-    ([0, 1], [1], 0.3, "2 goals were rated but 1 weights were given"),
-    ([0, 1], [1, 0], 0.3, "Goal 2: weight 0 must be a number above 0"),
-    ([0], None, 1.0, "ρ must be at least 0 and below 1"),
-])
+@pytest.mark.parametrize(
+    ("levels", "weights", "rho", "message"),
+    [
+        ([3], None, 0.3, "Goal 1: level 3 is not one of"),
+        ([0, "1"], None, 0.3, "Goal 2: level '1' is not one of"),
+        ([0, 1], [1], 0.3, "2 goals were rated but 1 weights were given"),
+        ([0, 1], [1, 0], 0.3, "Goal 2: weight 0 must be a number above 0"),
+        ([0], None, 1.0, "ρ must be at least 0 and below 1"),
+    ],
+)
 def test_bad_input_is_named(levels: list[Any], weights: list[float] | None, rho: float, message: str) -> None:
     with pytest.raises(ScoringError, match=message):
         gas_t_score(levels, weights, rho)

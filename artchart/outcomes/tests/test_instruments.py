@@ -30,8 +30,17 @@ def write(folder: Path, name: str, data: object) -> Path:
 
 
 def test_default_install_ships_the_adult_scales_and_the_age_and_population_fitting_ones() -> None:
-    assert sorted(load_instruments()) == ["csdd", "cssrs_screen", "gad7", "gds15", "phq9", "phqa", "rses",
-                                          "scared_child", "scared_parent"]
+    assert sorted(load_instruments()) == [
+        "csdd",
+        "cssrs_screen",
+        "gad7",
+        "gds15",
+        "phq9",
+        "phqa",
+        "rses",
+        "scared_child",
+        "scared_parent",
+    ]
 
 
 def test_core10_addon_loads_when_its_folder_is_given_and_carries_its_licence() -> None:
@@ -46,13 +55,20 @@ def test_core10_addon_loads_when_its_folder_is_given_and_carries_its_licence() -
 def test_shipped_wording_and_response_options_are_the_standard_ones() -> None:
     phq9 = load_instruments()["phq9"]
     assert [o.label for o in phq9.items[0].options] == [
-        "Not at all", "Several days", "More than half the days", "Nearly every day"]
+        "Not at all",
+        "Several days",
+        "More than half the days",
+        "Nearly every day",
+    ]
     text = phq9.item(9).text
     assert text is not None and text.startswith("Thoughts that you would be better off dead")
     assert phq9.item(9).risk
     assert [q.id for q in phq9.unscored_questions] == ["difficulty"]
-    assert all(instrument.licence.item_text_may_ship
-               for key, instrument in load_instruments().items() if key in ("phq9", "gad7", "rses", "gds15"))
+    assert all(
+        instrument.licence.item_text_may_ship
+        for key, instrument in load_instruments().items()
+        if key in ("phq9", "gad7", "rses", "gds15")
+    )
 
 
 def test_rosenberg_reverse_keys_items_2_5_6_8_9() -> None:
@@ -63,13 +79,20 @@ def test_rosenberg_reverse_keys_items_2_5_6_8_9() -> None:
 
 def test_practice_folder_adds_a_score_only_instrument(tmp_path: Path) -> None:
     restricted = {
-        "id": "k10-local", "name": "Practice copy of a licensed scale", "short_name": "LOCAL-3", "version": "1",
+        "id": "k10-local",
+        "name": "Practice copy of a licensed scale",
+        "short_name": "LOCAL-3",
+        "version": "1",
         "source": "The practice's licensed copy.",
         "licence": {"text": "Licensed to the practice; wording not reproduced.", "item_text_may_ship": False},
         "options": [{"value": 1, "label": "1"}, {"value": 2, "label": "2"}, {"value": 3, "label": "3"}],
         "items": [{"number": n, "text": None, "reverse": False} for n in (1, 2, 3)],
-        "scoring": {"method": "sum", "min": 3, "max": 9,
-                    "missing": {"method": "refuse", "max_missing": 0, "rule": "All items.", "source": "Manual."}},
+        "scoring": {
+            "method": "sum",
+            "min": 3,
+            "max": 9,
+            "missing": {"method": "refuse", "max_missing": 0, "rule": "All items.", "source": "Manual."},
+        },
         "higher_is_worse": True,
     }
     write(tmp_path, "local.json", restricted)
@@ -111,6 +134,7 @@ def _set(path: str, value: object) -> Callable[[Any], None]:
             del target[int(last) if last.isdigit() else last]
         else:
             target[int(last) if last.isdigit() else last] = value
+
     return change
 
 

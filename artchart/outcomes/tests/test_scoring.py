@@ -34,10 +34,28 @@ def answers_totalling(total: int, count: int, top: int = 3) -> list[int]:
     return answers
 
 
-PHQ9_BANDS = [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-              (15, "moderately severe"), (19, "moderately severe"), (20, "severe"), (27, "severe")]
-GAD7_BANDS = [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-              (15, "severe"), (21, "severe")]
+PHQ9_BANDS = [
+    (0, "minimal"),
+    (4, "minimal"),
+    (5, "mild"),
+    (9, "mild"),
+    (10, "moderate"),
+    (14, "moderate"),
+    (15, "moderately severe"),
+    (19, "moderately severe"),
+    (20, "severe"),
+    (27, "severe"),
+]
+GAD7_BANDS = [
+    (0, "minimal"),
+    (4, "minimal"),
+    (5, "mild"),
+    (9, "mild"),
+    (10, "moderate"),
+    (14, "moderate"),
+    (15, "severe"),
+    (21, "severe"),
+]
 
 
 @pytest.mark.parametrize(("total", "band"), PHQ9_BANDS)
@@ -96,8 +114,10 @@ def test_core10_reverse_keys_items_2_and_3_and_flags_item_6() -> None:
 def test_phq9_refuses_to_score_with_an_item_missing() -> None:
     with pytest.raises(ScoringError) as error:
         score(PHQ9, [1, 1, 1, 1, None, 1, 1, 1, 0])
-    assert str(error.value) == ("PHQ-9 cannot be scored with 1 of its 9 items unanswered. The PHQ-9 is scored "
-                                "only when all nine items are answered; ArtChart does not prorate it.")
+    assert str(error.value) == (
+        "PHQ-9 cannot be scored with 1 of its 9 items unanswered. The PHQ-9 is scored "
+        "only when all nine items are answered; ArtChart does not prorate it."
+    )
     assert not error.value.risk
 
 
@@ -179,8 +199,10 @@ def test_answer_between_options_of_a_gappy_scale_lists_the_options() -> None:
 
 def test_subscales_sum_their_items_and_skip_when_one_is_missing() -> None:
     data = json.loads((SHIPPED_DIR / "phq9.json").read_text(encoding="utf-8"))
-    data["subscales"] = [{"id": "core", "name": "PHQ-2", "items": [1, 2]},
-                         {"id": "rest", "name": "Rest", "items": [3, 4]}]
+    data["subscales"] = [
+        {"id": "core", "name": "PHQ-2", "items": [1, 2]},
+        {"id": "rest", "name": "Rest", "items": [3, 4]},
+    ]
     data["scoring"]["missing"] = {"method": "prorate", "max_missing": 1, "rule": "test", "source": "test"}
     instrument = parse_instrument(data, "sub.json")
     assert score(instrument, [2, 3, 1, 0, 0, 0, 0, 0, 0]).subscales == {"core": 5, "rest": 1}
@@ -201,8 +223,10 @@ def test_totals_stay_in_range_for_any_valid_answers(key: str) -> None:
         result = score(instrument, answers)
         assert instrument.score_min <= result.total <= instrument.score_max
         assert result.band is not None or not instrument.bands
-        assert all(value is not None and item.lowest <= value <= item.highest
-                   for item, value in zip(instrument.items, result.items))
+        assert all(
+            value is not None and item.lowest <= value <= item.highest
+            for item, value in zip(instrument.items, result.items)
+        )
 
     check()
 

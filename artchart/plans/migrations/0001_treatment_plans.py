@@ -8,112 +8,288 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0004_amendments_and_disclosures'),
-        ('programs', '0001_directives_and_programs'),
+        ("clients", "0004_amendments_and_disclosures"),
+        ("programs", "0001_directives_and_programs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement', models.TextField(max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='goal')),
-                ('level_minus_2', models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='−2 much less than expected')),
-                ('level_minus_1', models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='−1 somewhat less than expected')),
-                ('level_0', models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='0 expected outcome')),
-                ('level_plus_1', models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='+1 somewhat more than expected')),
-                ('level_plus_2', models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='+2 much more than expected')),
-                ('weight', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)])),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "statement",
+                    models.TextField(
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "level_minus_2",
+                    models.TextField(
+                        blank=True,
+                        max_length=500,
+                        validators=[django.core.validators.MaxLengthValidator(500)],
+                        verbose_name="−2 much less than expected",
+                    ),
+                ),
+                (
+                    "level_minus_1",
+                    models.TextField(
+                        blank=True,
+                        max_length=500,
+                        validators=[django.core.validators.MaxLengthValidator(500)],
+                        verbose_name="−1 somewhat less than expected",
+                    ),
+                ),
+                (
+                    "level_0",
+                    models.TextField(
+                        blank=True,
+                        max_length=500,
+                        validators=[django.core.validators.MaxLengthValidator(500)],
+                        verbose_name="0 expected outcome",
+                    ),
+                ),
+                (
+                    "level_plus_1",
+                    models.TextField(
+                        blank=True,
+                        max_length=500,
+                        validators=[django.core.validators.MaxLengthValidator(500)],
+                        verbose_name="+1 somewhat more than expected",
+                    ),
+                ),
+                (
+                    "level_plus_2",
+                    models.TextField(
+                        blank=True,
+                        max_length=500,
+                        validators=[django.core.validators.MaxLengthValidator(500)],
+                        verbose_name="+2 much more than expected",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Problem',
+            name="Problem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement', models.TextField(max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='problem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "statement",
+                    models.TextField(
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="problem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement', models.TextField(max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='measurable objective')),
-                ('baseline', models.CharField(blank=True, max_length=300)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('met', 'Met'), ('not_met', 'Not met'), ('discontinued', 'Discontinued')], default='not_started', max_length=14)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='plans.goal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "statement",
+                    models.TextField(
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="measurable objective",
+                    ),
+                ),
+                ("baseline", models.CharField(blank=True, max_length=300)),
+                ("target_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("met", "Met"),
+                            ("not_met", "Not met"),
+                            ("discontinued", "Discontinued"),
+                        ],
+                        default="not_started",
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="objectives", to="plans.goal"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='goal',
-            name='problem',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='plans.problem'),
+            model_name="goal",
+            name="problem",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="plans.problem"
+            ),
         ),
         migrations.CreateModel(
-            name='TreatmentPlan',
+            name="TreatmentPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for co-signature'), ('signed', 'Active'), ('superseded', 'Superseded')], default='draft', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('cosigned_at', models.DateTimeField(blank=True, null=True)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('returned_at', models.DateTimeField(blank=True, null=True)),
-                ('return_comment', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name="supervisor's comment")),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='treatment_plans', to='clients.client')),
-                ('cosigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('returned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Waiting for co-signature"),
+                            ("signed", "Active"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("cosigned_at", models.DateTimeField(blank=True, null=True)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("returned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "return_comment",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="supervisor's comment",
+                    ),
+                ),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="treatment_plans", to="clients.client"
+                    ),
+                ),
+                (
+                    "cosigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "returned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['client', '-version'],
+                "ordering": ["client", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='problem',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='plans.treatmentplan'),
+            model_name="problem",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="problems", to="plans.treatmentplan"
+            ),
         ),
         migrations.CreateModel(
-            name='PlannedIntervention',
+            name="PlannedIntervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('technique', models.CharField(blank=True, help_text='If no directive from the library fits.', max_length=300)),
-                ('media', models.CharField(blank=True, max_length=200)),
-                ('frequency', models.CharField(blank=True, max_length=100)),
-                ('delivered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('directive', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programs.directive')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interventions', to='plans.treatmentplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "technique",
+                    models.CharField(blank=True, help_text="If no directive from the library fits.", max_length=300),
+                ),
+                ("media", models.CharField(blank=True, max_length=200)),
+                ("frequency", models.CharField(blank=True, max_length=100)),
+                (
+                    "delivered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programs.directive",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interventions",
+                        to="plans.treatmentplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='treatmentplan',
-            index=models.Index(fields=['status', 'review_date'], name='plans_treat_status_0b54a6_idx'),
+            model_name="treatmentplan",
+            index=models.Index(fields=["status", "review_date"], name="plans_treat_status_0b54a6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='treatmentplan',
-            constraint=models.UniqueConstraint(fields=('client', 'version'), name='plan_version_once_per_client'),
+            model_name="treatmentplan",
+            constraint=models.UniqueConstraint(fields=("client", "version"), name="plan_version_once_per_client"),
         ),
     ]

@@ -8,55 +8,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0004_amendments_and_disclosures'),
-        ('plans', '0001_treatment_plans'),
+        ("clients", "0004_amendments_and_disclosures"),
+        ("plans", "0001_treatment_plans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TeamConference',
+            name="TeamConference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('discussion', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='discussion')),
-                ('decisions', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='decisions')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='team_conferences', to='clients.client')),
-                ('plan_versions', models.ManyToManyField(blank=True, related_name='conferences', to='plans.treatmentplan', verbose_name='plan versions it led to')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(verbose_name="held on")),
+                (
+                    "discussion",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="discussion",
+                    ),
+                ),
+                (
+                    "decisions",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="decisions",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="team_conferences",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "plan_versions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="conferences",
+                        to="plans.treatmentplan",
+                        verbose_name="plan versions it led to",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConferenceAttendee',
+            name="ConferenceAttendee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, help_text='An outside professional, e.g. Dr. Ana Ruiz.', max_length=200)),
-                ('discipline', models.CharField(blank=True, help_text='e.g. psychiatrist, school counsellor, case manager', max_length=200, verbose_name='role or discipline')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendees', to='plans.teamconference')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        blank=True, help_text="An outside professional, e.g. Dr. Ana Ruiz.", max_length=200
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. psychiatrist, school counsellor, case manager",
+                        max_length=200,
+                        verbose_name="role or discipline",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendees", to="plans.teamconference"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='teamconference',
-            index=models.Index(fields=['client', 'held_on'], name='plans_teamc_client__f6bad9_idx'),
+            model_name="teamconference",
+            index=models.Index(fields=["client", "held_on"], name="plans_teamc_client__f6bad9_idx"),
         ),
         migrations.AddConstraint(
-            model_name='conferenceattendee',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name', ''), ('user__isnull', False)), models.Q(('user__isnull', True), models.Q(('name', ''), _negated=True)), _connector='OR'), name='attendee_is_a_user_or_named', violation_error_message='Choose a colleague who uses ArtChart or name an outside professional (and their role), not both.'),
+            model_name="conferenceattendee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("name", ""), ("user__isnull", False)),
+                    models.Q(("user__isnull", True), models.Q(("name", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="attendee_is_a_user_or_named",
+                violation_error_message="Choose a colleague who uses ArtChart or name an outside professional (and their role), not both.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conferenceattendee',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('conference', 'user'), name='attendee_user_once', violation_error_message='This colleague is already listed as attending.'),
+            model_name="conferenceattendee",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("conference", "user"),
+                name="attendee_user_once",
+                violation_error_message="This colleague is already listed as attending.",
+            ),
         ),
     ]

@@ -42,31 +42,48 @@ def _json(browser: Browser, method: str, url: str, body=None):
 
 
 def _conference(by, client, **extra) -> TeamConference:
-    fields = {"held_on": timezone.localdate() - dt.timedelta(days=3), "discussion": "Withdrawn in group since March",
-              "decisions": "Add a goal about group work", **extra}
+    fields = {
+        "held_on": timezone.localdate() - dt.timedelta(days=3),
+        "discussion": "Withdrawn in group since March",
+        "decisions": "Add a goal about group work",
+        **extra,
+    }
     return services.conference_record(by=by, client=client, **fields)
 
 
 def _written() -> tuple[int, int, int]:
-    return (TeamConference.objects.count(), ConferenceAttendee.objects.count(),
-            AuditEvent.objects.filter(action__startswith="conference.").count())
+    return (
+        TeamConference.objects.count(),
+        ConferenceAttendee.objects.count(),
+        AuditEvent.objects.filter(action__startswith="conference.").count(),
+    )
 
 
 def test_therapist_records_a_conference_with_a_colleague_and_an_outside_psychiatrist(
-        client, therapist, intern, client_record):
+    client, therapist, intern, client_record
+):
     plan = services.plan_create(by=therapist, client=client_record)
     client.force_login(therapist)
     assert "Record a conference" in client.get(reverse("plans:list", args=[client_record.pk])).content.decode()
-    response = client.post(reverse("plans:conference_create", args=[client_record.pk]), {
-        "held_on": "2026-01-15", "discussion": "Maya withdraws in the Tuesday group.",
-        "decisions": "Add a goal about group work.", "colleagues": [intern.pk],
-        "outside_professionals": "Dr. Ana Ruiz, psychiatrist\nRuiz, Tom, MSW, case manager\n",
-        "plan_versions": [plan.pk]})
+    response = client.post(
+        reverse("plans:conference_create", args=[client_record.pk]),
+        {
+            "held_on": "2026-01-15",
+            "discussion": "Maya withdraws in the Tuesday group.",
+            "decisions": "Add a goal about group work.",
+            "colleagues": [intern.pk],
+            "outside_professionals": "Dr. Ana Ruiz, psychiatrist\nRuiz, Tom, MSW, case manager\n",
+            "plan_versions": [plan.pk],
+        },
+    )
     conference = TeamConference.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/conferences/{conference.pk}/")
     people = [(a.user_id, a.name, a.discipline) for a in conference.attendees.all()]
-    assert people == [(intern.pk, "", ""), (None, "Dr. Ana Ruiz", "psychiatrist"),
-                      (None, "Ruiz, Tom, MSW", "case manager")]
+    assert people == [
+        (intern.pk, "", ""),
+        (None, "Dr. Ana Ruiz", "psychiatrist"),
+        (None, "Ruiz, Tom, MSW", "case manager"),
+    ]
     assert list(conference.plan_versions.all()) == [plan] and conference.recorded_by == therapist
 
     page = client.get(reverse("plans:conference_detail", args=[client_record.pk, conference.pk])).content.decode()
@@ -91,8 +108,12 @@ def test_an_attendee_with_both_a_user_and_a_name_is_refused_and_nothing_is_writt
     with pytest.raises(ValidationError) as refused:
         _conference(therapist, client_record, attendees=[{"user": intern, **RUIZ}])
     assert ATTENDEE_USER_OR_NAME in refused.value.messages
-    response = _json(_api(therapist), "post", reverse("api:conferences_create", args=[client_record.pk]),
-                     {"held_on": "2026-01-15", "attendees": [{"user": intern.pk, **RUIZ}]})
+    response = _json(
+        _api(therapist),
+        "post",
+        reverse("api:conferences_create", args=[client_record.pk]),
+        {"held_on": "2026-01-15", "attendees": [{"user": intern.pk, **RUIZ}]},
+    )
     assert response.status_code == 400 and ATTENDEE_USER_OR_NAME in json.dumps(response.json()["errors"])
     assert _written() == (0, 0, 0)
 
@@ -102,8 +123,10 @@ def test_an_outside_professional_needs_a_role(client, therapist, client_record):
         _conference(therapist, client_record, attendees=[{"name": "Dr. Ana Ruiz"}])
     assert refused.value.message_dict == {"discipline": [ATTENDEE_NEEDS_ROLE]}
     client.force_login(therapist)
-    response = client.post(reverse("plans:conference_create", args=[client_record.pk]),
-                           {"held_on": "2026-01-15", "outside_professionals": "Dr. Ana Ruiz"})
+    response = client.post(
+        reverse("plans:conference_create", args=[client_record.pk]),
+        {"held_on": "2026-01-15", "outside_professionals": "Dr. Ana Ruiz"},
+    )
     assert response.status_code == 200 and escape(ATTENDEE_NEEDS_ROLE) in response.content.decode()
     assert _written() == (0, 0, 0)
 
@@ -131,16 +154,21 @@ def test_linking_another_clients_plan_version_is_refused_and_nothing_is_written(
         _conference(therapist, client_record, attendees=[RUIZ], plan_versions=[theirs])
     assert refused.value.message_dict == {"plan_versions": [services.PLAN_OF_ANOTHER_CLIENT]}
     api = _api(therapist)
-    response = _json(api, "post", reverse("api:conferences_create", args=[client_record.pk]),
-                     {"held_on": "2026-01-15", "attendees": [RUIZ], "plan_versions": [theirs.pk]})
+    response = _json(
+        api,
+        "post",
+        reverse("api:conferences_create", args=[client_record.pk]),
+        {"held_on": "2026-01-15", "attendees": [RUIZ], "plan_versions": [theirs.pk]},
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == {"plan_versions": [services.PLAN_OF_ANOTHER_CLIENT]}
     assert _written() == before
 
     conference = _conference(therapist, client_record)
     before = _written()
-    response = _json(api, "post", reverse("api:conference_plans_link", args=[client_record.pk, conference.pk]),
-                     {"plan": theirs.pk})
+    response = _json(
+        api, "post", reverse("api:conference_plans_link", args=[client_record.pk, conference.pk]), {"plan": theirs.pk}
+    )
     assert response.status_code == 400 and not conference.plan_versions.exists()
     assert _written() == before
 
@@ -152,8 +180,12 @@ def test_outsider_gets_404_for_the_conferences(client, therapist, therapist2, cl
     assert client.get(reverse("plans:conference_detail", args=[client_record.pk, conference.pk])).status_code == 404
     api = _api(therapist2)
     assert api.get(reverse("api:conference_detail", args=[client_record.pk, conference.pk])).status_code == 404
-    assert _json(api, "patch", reverse("api:conference_update", args=[client_record.pk, conference.pk]),
-                 {"decisions": "x"}).status_code == 404
+    assert (
+        _json(
+            api, "patch", reverse("api:conference_update", args=[client_record.pk, conference.pk]), {"decisions": "x"}
+        ).status_code
+        == 404
+    )
     with pytest.raises(Http404):
         services.conference_update(by=therapist2, conference=conference, decisions="x")
     # Nor is a conference reached through another client's id.
@@ -171,14 +203,24 @@ def test_viewer_reads_the_conferences_but_cannot_record_or_correct_them(client, 
     assert "Correct" not in page.content.decode() and "Add the attendee" not in page.content.decode()
     listing = client.get(reverse("plans:conference_list", args=[client_record.pk])).content.decode()
     assert "Record a conference" not in listing
-    assert client.post(reverse("plans:conference_create", args=[client_record.pk]),
-                       {"held_on": "2026-01-15"}).status_code == 403
-    assert client.post(reverse("plans:conference_edit", args=[client_record.pk, conference.pk]),
-                       {"held_on": "2026-01-15"}).status_code == 403
+    assert (
+        client.post(reverse("plans:conference_create", args=[client_record.pk]), {"held_on": "2026-01-15"}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("plans:conference_edit", args=[client_record.pk, conference.pk]), {"held_on": "2026-01-15"}
+        ).status_code
+        == 403
+    )
     api = _api(teamviewer)
     assert api.get(reverse("api:conferences_list", args=[client_record.pk])).status_code == 200
-    assert _json(api, "post", reverse("api:conferences_create", args=[client_record.pk]),
-                 {"held_on": "2026-01-15"}).status_code == 403
+    assert (
+        _json(
+            api, "post", reverse("api:conferences_create", args=[client_record.pk]), {"held_on": "2026-01-15"}
+        ).status_code
+        == 403
+    )
     with pytest.raises(PermissionDenied):
         services.conference_attendee_add(by=teamviewer, conference=conference, name="Sam Ode", discipline="teacher")
     assert TeamConference.objects.count() == 1 and conference.attendees.count() == 1
@@ -197,18 +239,30 @@ def test_the_recorder_corrects_a_conference_and_each_change_is_audited(therapist
     assert event.actor == intern and sorted(event.detail["fields"]) == ["decisions", "held_on"]
     assert "review" not in json.dumps(event.detail)
 
-    response = _json(api, "post", reverse("api:conference_attendees_create", args=[client_record.pk, conference.pk]),
-                     {"user": therapist.pk})
+    response = _json(
+        api,
+        "post",
+        reverse("api:conference_attendees_create", args=[client_record.pk, conference.pk]),
+        {"user": therapist.pk},
+    )
     assert response.status_code == 201 and response.json()["user"] == therapist.pk
-    again = _json(api, "post", reverse("api:conference_attendees_create", args=[client_record.pk, conference.pk]),
-                  {"user": therapist.pk})
+    again = _json(
+        api,
+        "post",
+        reverse("api:conference_attendees_create", args=[client_record.pk, conference.pk]),
+        {"user": therapist.pk},
+    )
     assert again.status_code == 400 and conference.attendees.count() == 2
     ruiz = conference.attendees.get(name="Dr. Ana Ruiz")
-    assert api.delete(reverse("api:conference_attendee_delete",
-                              args=[client_record.pk, conference.pk, ruiz.pk])).status_code == 204
-    assert list(AuditEvent.objects.filter(action__startswith="conference.").order_by("seq")
-                .values_list("action", flat=True)) == [
-        "conference.record", "conference.update", "conference.attendee_add", "conference.attendee_remove"]
+    assert (
+        api.delete(
+            reverse("api:conference_attendee_delete", args=[client_record.pk, conference.pk, ruiz.pk])
+        ).status_code
+        == 204
+    )
+    assert list(
+        AuditEvent.objects.filter(action__startswith="conference.").order_by("seq").values_list("action", flat=True)
+    ) == ["conference.record", "conference.update", "conference.attendee_add", "conference.attendee_remove"]
 
 
 def test_a_plan_version_is_linked_and_unlinked_on_the_conference_page(client, therapist, client_record):

@@ -16,24 +16,53 @@ from artchart.tests.factories import CareTeamFactory, SupervisionLinkFactory, Us
 
 pytestmark = pytest.mark.django_db
 
-API_OPERATIONS = ["plans_list", "plans_create", "plan_detail", "plan_sign", "plan_submit", "plan_cosign",
-                  "plan_return", "problems_create", "goals_create", "objectives_create",
-                  "plan_update", "problem_update", "problem_delete", "goal_update", "goal_delete",
-                  "objective_update", "objective_delete", "interventions_create", "intervention_update",
-                  "intervention_delete",
-                  "conferences_list", "conferences_create", "conference_detail", "conference_update",
-                  "conference_attendees_create", "conference_attendee_delete", "conference_plans_link",
-                  "conference_plan_unlink"]
+API_OPERATIONS = [
+    "plans_list",
+    "plans_create",
+    "plan_detail",
+    "plan_sign",
+    "plan_submit",
+    "plan_cosign",
+    "plan_return",
+    "problems_create",
+    "goals_create",
+    "objectives_create",
+    "plan_update",
+    "problem_update",
+    "problem_delete",
+    "goal_update",
+    "goal_delete",
+    "objective_update",
+    "objective_delete",
+    "interventions_create",
+    "intervention_update",
+    "intervention_delete",
+    "conferences_list",
+    "conferences_create",
+    "conference_detail",
+    "conference_update",
+    "conference_attendees_create",
+    "conference_attendee_delete",
+    "conference_plans_link",
+    "conference_plan_unlink",
+]
 
 
 def _draft_with_goals(by, client, goals=("Express anger safely through art", "Tolerate an unfinished piece")):
     plan = services.plan_create(by=by, client=client)
     problem = services.problem_add(by=by, plan=plan, statement="Outbursts when work does not go to plan")
     for statement in goals:
-        goal = services.goal_add(by=by, problem=problem, statement=statement, level_minus_2="No change",
-                                 level_0="Names the feeling in two of three sessions", level_plus_2="Every session")
-        services.objective_add(by=by, goal=goal, statement="Uses the scribble chase when frustrated",
-                               baseline="0 of 4 sessions")
+        goal = services.goal_add(
+            by=by,
+            problem=problem,
+            statement=statement,
+            level_minus_2="No change",
+            level_0="Names the feeling in two of three sessions",
+            level_plus_2="Every session",
+        )
+        services.objective_add(
+            by=by, goal=goal, statement="Uses the scribble chase when frustrated", baseline="0 of 4 sessions"
+        )
     return plan
 
 
@@ -64,13 +93,17 @@ def test_therapist_signs_a_plan_with_two_goals_and_revises_it_into_version_2(cli
     assert second.status == PlanStatus.SIGNED
     assert plan.status == PlanStatus.SUPERSEDED and Goal.objects.filter(problem__plan=plan).count() == 2
     chart = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
-    assert "Active treatment plan" in chart and "Finishes one piece a month" in chart and "Revise into version 3" in chart
+    assert (
+        "Active treatment plan" in chart and "Finishes one piece a month" in chart and "Revise into version 3" in chart
+    )
     page = client.get(reverse("plans:list", args=[client_record.pk])).content.decode()
     assert "Version 1" in page and "Superseded" in page
     actions = list(AuditEvent.objects.filter(action__startswith="plan.").values_list("action", flat=True))
     assert actions.count("plan.sign") == 2 and actions.count("plan.create") == 2
-    assert all(set(e.detail) <= {"plan", "version", "revises", "superseded", "fields"}
-               for e in AuditEvent.objects.filter(action__startswith="plan."))
+    assert all(
+        set(e.detail) <= {"plan", "version", "revises", "superseded", "fields"}
+        for e in AuditEvent.objects.filter(action__startswith="plan.")
+    )
 
 
 def test_editing_a_signed_plan_is_refused_with_409(therapist, client_record):
@@ -82,18 +115,25 @@ def test_editing_a_signed_plan_is_refused_with_409(therapist, client_record):
     adds_before = AuditEvent.objects.filter(action="plan.goal_add").count()
     response = browser.post(
         reverse("api:goals_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
-        json.dumps({"problem": plan.problems.get().pk, "statement": "Sneaked in"}), content_type="application/json")
+        json.dumps({"problem": plan.problems.get().pk, "statement": "Sneaked in"}),
+        content_type="application/json",
+    )
     assert response.status_code == 409
     assert "revise it into a new version" in response.json()["message"]
-    assert Goal.objects.count() == goals_before and AuditEvent.objects.filter(action="plan.goal_add").count() == adds_before
+    assert (
+        Goal.objects.count() == goals_before
+        and AuditEvent.objects.filter(action="plan.goal_add").count() == adds_before
+    )
     # The web form says the same and changes nothing.
     from django.test import Client
 
     web = Client()
     web.force_login(therapist)
     goal = Goal.objects.filter(problem__plan=plan).first()
-    response = web.post(reverse("plans:item_edit", args=[client_record.pk, plan.pk, "goal", goal.pk]),
-                        {"statement": "Changed", "weight": 1})
+    response = web.post(
+        reverse("plans:item_edit", args=[client_record.pk, plan.pk, "goal", goal.pk]),
+        {"statement": "Changed", "weight": 1},
+    )
     assert response.status_code == 200 and "revise it into a new version" in response.content.decode()
     goal.refresh_from_db()
     assert goal.statement != "Changed"
@@ -160,7 +200,10 @@ def test_other_therapist_gets_404_for_the_plan(client, therapist, therapist2, cl
     assert client.get(reverse("plans:detail", args=[client_record.pk, plan.pk])).status_code == 404
     assert client.post(reverse("plans:sign", args=[client_record.pk, plan.pk])).status_code == 404
     api = _api(therapist2)
-    assert api.get(reverse("api:plan_detail", kwargs={"client_id": client_record.pk, "plan_id": plan.pk})).status_code == 404
+    assert (
+        api.get(reverse("api:plan_detail", kwargs={"client_id": client_record.pk, "plan_id": plan.pk})).status_code
+        == 404
+    )
     # Nor may a plan be reached through another client's id.
     mine = CareTeamFactory(user=therapist2, client__site=client_record.site).client
     assert client.get(reverse("plans:detail", args=[mine.pk, plan.pk])).status_code == 404
@@ -172,11 +215,21 @@ def test_viewer_reads_the_plan_but_cannot_edit(client, therapist, teamviewer, cl
     page = client.get(reverse("plans:detail", args=[client_record.pk, plan.pk]))
     assert page.status_code == 200 and "Express anger safely" in page.content.decode()
     assert "Add a problem" not in page.content.decode() and "Sign" not in page.content.decode().split("<h1")[1][:400]
-    assert client.post(reverse("plans:problem_add", args=[client_record.pk, plan.pk]),
-                       {"statement": "x"}).status_code == 403
+    assert (
+        client.post(reverse("plans:problem_add", args=[client_record.pk, plan.pk]), {"statement": "x"}).status_code
+        == 403
+    )
     assert client.post(reverse("plans:sign", args=[client_record.pk, plan.pk])).status_code == 403
-    assert _api(teamviewer).post(reverse("api:problems_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
-                                 json.dumps({"statement": "x"}), content_type="application/json").status_code == 403
+    assert (
+        _api(teamviewer)
+        .post(
+            reverse("api:problems_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
+            json.dumps({"statement": "x"}),
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
 
 
 def test_review_due_shows_on_the_dashboard(client, therapist, client_record):
@@ -200,7 +253,9 @@ def test_a_plan_needs_a_goal_before_signing(therapist, client_record):
 
 
 def _send(browser, method: str, url: str, body=None):
-    return getattr(browser, method)(url, json.dumps(body) if body is not None else None, content_type="application/json")
+    return getattr(browser, method)(
+        url, json.dumps(body) if body is not None else None, content_type="application/json"
+    )
 
 
 def test_a_draft_is_changed_and_pruned_through_the_api(therapist, intern, client_record):
@@ -213,39 +268,69 @@ def test_a_draft_is_changed_and_pruned_through_the_api(therapist, intern, client
 
     response = _send(api, "patch", reverse("api:plan_update", kwargs=ids), {"review_date": "2026-12-01"})
     assert response.status_code == 200 and response.json()["review_date"] == "2026-12-01"
-    response = _send(api, "patch", reverse("api:problem_update", kwargs={**ids, "problem_id": problem.pk}),
-                     {"statement": "Outbursts in the art room"})
+    response = _send(
+        api,
+        "patch",
+        reverse("api:problem_update", kwargs={**ids, "problem_id": problem.pk}),
+        {"statement": "Outbursts in the art room"},
+    )
     assert response.status_code == 200 and response.json()["statement"] == "Outbursts in the art room"
-    response = _send(api, "patch", reverse("api:goal_update", kwargs={**ids, "goal_id": goal.pk}),
-                     {"weight": 3, "level_plus_1": "Most sessions"})
+    response = _send(
+        api,
+        "patch",
+        reverse("api:goal_update", kwargs={**ids, "goal_id": goal.pk}),
+        {"weight": 3, "level_plus_1": "Most sessions"},
+    )
     assert response.status_code == 200 and response.json()["weight"] == 3
     assert response.json()["statement"] == "Express anger safely through art"  # left out: unchanged
-    response = _send(api, "patch", reverse("api:objective_update", kwargs={**ids, "objective_id": objective.pk}),
-                     {"status": "in_progress", "target_date": "2026-06-30"})
+    response = _send(
+        api,
+        "patch",
+        reverse("api:objective_update", kwargs={**ids, "objective_id": objective.pk}),
+        {"status": "in_progress", "target_date": "2026-06-30"},
+    )
     assert response.status_code == 200 and response.json()["status"] == "in_progress"
 
-    response = _send(api, "post", reverse("api:interventions_create", kwargs=ids),
-                     {"technique": "Scribble chase", "media": "Oil pastels", "frequency": "Weekly",
-                      "delivered_by": intern.pk})
+    response = _send(
+        api,
+        "post",
+        reverse("api:interventions_create", kwargs=ids),
+        {"technique": "Scribble chase", "media": "Oil pastels", "frequency": "Weekly", "delivered_by": intern.pk},
+    )
     assert response.status_code == 201 and response.json()["delivered_by"] == intern.pk
     intervention_id = response.json()["id"]
-    response = _send(api, "patch", reverse("api:intervention_update", kwargs={**ids, "intervention_id": intervention_id}),
-                     {"frequency": "Twice a week"})
+    response = _send(
+        api,
+        "patch",
+        reverse("api:intervention_update", kwargs={**ids, "intervention_id": intervention_id}),
+        {"frequency": "Twice a week"},
+    )
     assert response.status_code == 200 and response.json()["frequency"] == "Twice a week"
 
     assert api.delete(reverse("api:objective_delete", kwargs={**ids, "objective_id": objective.pk})).status_code == 204
     assert api.delete(reverse("api:goal_delete", kwargs={**ids, "goal_id": second_goal.pk})).status_code == 204
-    assert api.delete(reverse("api:intervention_delete",
-                              kwargs={**ids, "intervention_id": intervention_id})).status_code == 204
+    assert (
+        api.delete(reverse("api:intervention_delete", kwargs={**ids, "intervention_id": intervention_id})).status_code
+        == 204
+    )
     body = api.get(reverse("api:plan_detail", kwargs=ids)).json()
     assert [g["statement"] for g in body["problems"][0]["goals"]] == ["Express anger safely through art"]
     assert body["problems"][0]["goals"][0]["objectives"] == [] and body["interventions"] == []
     assert api.delete(reverse("api:problem_delete", kwargs={**ids, "problem_id": problem.pk})).status_code == 204
     assert not plan.problems.exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"plan.update", "plan.problem_update", "plan.goal_update", "plan.objective_update", "plan.intervention_add",
-            "plan.plannedintervention_update", "plan.objective_remove", "plan.goal_remove",
-            "plan.plannedintervention_remove", "plan.problem_remove"} <= actions
+    assert {
+        "plan.update",
+        "plan.problem_update",
+        "plan.goal_update",
+        "plan.objective_update",
+        "plan.intervention_add",
+        "plan.plannedintervention_update",
+        "plan.objective_remove",
+        "plan.goal_remove",
+        "plan.plannedintervention_remove",
+        "plan.problem_remove",
+    } <= actions
 
 
 def test_changing_or_deleting_a_signed_plans_content_is_409_and_changes_nothing(therapist, client_record):
@@ -267,8 +352,11 @@ def test_changing_or_deleting_a_signed_plans_content_is_409_and_changes_nothing(
         ("patch", reverse("api:objective_update", kwargs={**ids, "objective_id": objective.pk}), {"status": "met"}),
         ("delete", reverse("api:objective_delete", kwargs={**ids, "objective_id": objective.pk}), None),
         ("post", reverse("api:interventions_create", kwargs=ids), {"technique": "Mandala"}),
-        ("patch", reverse("api:intervention_update", kwargs={**ids, "intervention_id": intervention.pk}),
-         {"media": "Clay"}),
+        (
+            "patch",
+            reverse("api:intervention_update", kwargs={**ids, "intervention_id": intervention.pk}),
+            {"media": "Clay"},
+        ),
         ("delete", reverse("api:intervention_delete", kwargs={**ids, "intervention_id": intervention.pk}), None),
     ]
     for method, url, body in attempts:
@@ -284,13 +372,19 @@ def test_an_intervention_is_delivered_by_someone_on_the_care_team(therapist, the
     from artchart.plans.models import DELIVERER_NOT_ON_TEAM
 
     plan = _draft_with_goals(therapist, client_record)
-    response = _send(_api(therapist), "post",
-                     reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
-                     {"technique": "Scribble chase", "delivered_by": therapist2.pk})
+    response = _send(
+        _api(therapist),
+        "post",
+        reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
+        {"technique": "Scribble chase", "delivered_by": therapist2.pk},
+    )
     assert response.status_code == 400 and response.json()["errors"] == {"delivered_by": [DELIVERER_NOT_ON_TEAM]}
-    response = _send(_api(therapist), "post",
-                     reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
-                     {"media": "Clay"})
+    response = _send(
+        _api(therapist),
+        "post",
+        reverse("api:interventions_create", kwargs={"client_id": client_record.pk, "plan_id": plan.pk}),
+        {"media": "Clay"},
+    )
     assert response.status_code == 400 and not plan.interventions.exists()
 
 
@@ -299,13 +393,18 @@ def test_an_item_of_another_plan_is_404(therapist, client_record):
     services.plan_sign(by=therapist, plan=plan)
     draft = services.plan_create(by=therapist, client=client_record)
     old_goal = Goal.objects.filter(problem__plan=plan).first()
-    response = _send(_api(therapist), "patch", reverse("api:goal_update", kwargs={
-        "client_id": client_record.pk, "plan_id": draft.pk, "goal_id": old_goal.pk}), {"statement": "x"})
+    response = _send(
+        _api(therapist),
+        "patch",
+        reverse("api:goal_update", kwargs={"client_id": client_record.pk, "plan_id": draft.pk, "goal_id": old_goal.pk}),
+        {"statement": "x"},
+    )
     assert response.status_code == 404
 
 
-def test_django_admin_shows_a_signed_plan_read_only_and_changes_a_draft_review_date_audited(client, org, therapist,
-                                                                                        client_record):
+def test_django_admin_shows_a_signed_plan_read_only_and_changes_a_draft_review_date_audited(
+    client, org, therapist, client_record
+):
     operator = UserFactory(organization=org, is_staff=True, is_superuser=True)
     plan = _draft_with_goals(therapist, client_record)
     services.plan_sign(by=therapist, plan=plan)
@@ -314,8 +413,12 @@ def test_django_admin_shows_a_signed_plan_read_only_and_changes_a_draft_review_d
     assert client.get(reverse("admin:plans_treatmentplan_changelist")).status_code == 200
     page = client.get(reverse("admin:plans_treatmentplan_change", args=[plan.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    assert client.post(reverse("admin:plans_treatmentplan_change", args=[plan.pk]),
-                       {"review_date": "2027-01-01"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:plans_treatmentplan_change", args=[plan.pk]), {"review_date": "2027-01-01"}
+        ).status_code
+        == 403
+    )
     response = client.post(reverse("admin:plans_treatmentplan_change", args=[draft.pk]), {"review_date": "2027-01-01"})
     assert response.status_code == 302
     draft.refresh_from_db()

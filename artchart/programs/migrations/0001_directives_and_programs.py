@@ -6,43 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_mfa_devices_and_sign_in_lockout'),
+        ("core", "0003_mfa_devices_and_sign_in_lockout"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Directive',
+            name="Directive",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)])),
-                ('materials', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('site', models.ForeignKey(blank=True, help_text='Leave empty for every site.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]
+                    ),
+                ),
+                (
+                    "materials",
+                    models.TextField(
+                        blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)]
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for every site.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('organization', 'name'), name='directive_name_once')],
+                "ordering": ["name", "id"],
+                "abstract": False,
+                "constraints": [models.UniqueConstraint(fields=("organization", "name"), name="directive_name_once")],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)])),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('site', models.ForeignKey(blank=True, help_text='Leave empty for every site.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for every site.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('organization', 'name'), name='program_name_once')],
+                "ordering": ["name", "id"],
+                "abstract": False,
+                "constraints": [models.UniqueConstraint(fields=("organization", "name"), name="program_name_once")],
             },
         ),
     ]

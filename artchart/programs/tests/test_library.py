@@ -17,13 +17,17 @@ pytestmark = pytest.mark.django_db
 
 def test_therapist_adds_and_edits_a_directive(client, therapist, site):
     client.force_login(therapist)
-    response = client.post(reverse("programs:directives"),
-                           {"name": "Safe-place drawing", "materials": "Paper, oil pastels", "description": ""})
+    response = client.post(
+        reverse("programs:directives"),
+        {"name": "Safe-place drawing", "materials": "Paper, oil pastels", "description": ""},
+    )
     assert response.status_code == 302
     directive = Directive.objects.get()
     assert directive.organization_id == therapist.organization_id and directive.site is None
-    response = client.post(reverse("programs:directive_edit", args=[directive.pk]),
-                           {"name": "Safe-place drawing", "materials": "Paper, markers", "site": site.pk})
+    response = client.post(
+        reverse("programs:directive_edit", args=[directive.pk]),
+        {"name": "Safe-place drawing", "materials": "Paper, markers", "site": site.pk},
+    )
     directive.refresh_from_db()
     assert directive.materials == "Paper, markers" and directive.site == site
     assert AuditEvent.objects.filter(action="directive.update", detail__fields=["materials", "site"]).exists()
@@ -35,8 +39,9 @@ def test_program_admin_adds_a_program_through_the_api(programadmin):
     from artchart.core.services import token_issue
 
     browser = Client(headers={"Authorization": f"Bearer {token_issue(user=programadmin)[1]}"})
-    response = browser.post(reverse("api:programs_create"), json.dumps({"name": "Memory-care studio"}),
-                            content_type="application/json")
+    response = browser.post(
+        reverse("api:programs_create"), json.dumps({"name": "Memory-care studio"}), content_type="application/json"
+    )
     assert response.status_code == 201 and Program.objects.get().name == "Memory-care studio"
     assert [p["name"] for p in browser.get(reverse("api:programs_list")).json()["results"]] == ["Memory-care studio"]
 

@@ -49,9 +49,18 @@ def oidc_provider():
         pytest.fail("node_modules/oidc-provider is missing: run `npm ci` (make test does)")
     log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: nobody reads it unless the start fails
     process = subprocess.Popen(
-        [node, str(PROVIDER_SCRIPT)], cwd=django_settings.BASE_DIR, stdout=subprocess.PIPE, stderr=log,
-        text=True, env={"PATH": "/usr/bin:/bin", "CLIENT_ID": CLIENT_ID, "CLIENT_SECRET": CLIENT_SECRET,
-                        "REDIRECT_URI": REDIRECT_URI, "NODE_ENV": "test"},
+        [node, str(PROVIDER_SCRIPT)],
+        cwd=django_settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "CLIENT_ID": CLIENT_ID,
+            "CLIENT_SECRET": CLIENT_SECRET,
+            "REDIRECT_URI": REDIRECT_URI,
+            "NODE_ENV": "test",
+        },
     )
     try:
         ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)

@@ -40,8 +40,9 @@ def _web_sign_in(client, username: str):
 
 
 def _api_token(client, username: str):
-    return client.post("/api/v1/auth/token", json.dumps({"username": username, "password": PASSWORD}),
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/auth/token", json.dumps({"username": username, "password": PASSWORD}), content_type="application/json"
+    )
 
 
 def test_local_passwords_off_refuses_password_sign_in(client, therapist, admin, sso_configured):

@@ -44,8 +44,12 @@ def sign_in_through_provider(client, login: str):
             response = browser.get(target, allow_redirects=False, timeout=10)
         elif response.status_code == 200 and 'name="login"' in response.text:
             action = re.search(r'action="([^"]+)"', response.text).group(1)
-            response = browser.post(urljoin(response.url, action), data={"login": login, "password": "anything"},
-                                    allow_redirects=False, timeout=10)
+            response = browser.post(
+                urljoin(response.url, action),
+                data={"login": login, "password": "anything"},
+                allow_redirects=False,
+                timeout=10,
+            )
         else:
             raise AssertionError(f"The provider answered {response.status_code}: {response.text[:500]}")
     raise AssertionError("The provider never sent the browser back to ArtChart")

@@ -91,8 +91,9 @@ class PageWatch:
 
 
 def _new_page(browser, live_server, watch: PageWatch, viewport=None):
-    context = browser.new_context(base_url=live_server.url, viewport=viewport or DESKTOP, locale="en-US",
-                                  timezone_id="America/New_York")
+    context = browser.new_context(
+        base_url=live_server.url, viewport=viewport or DESKTOP, locale="en-US", timezone_id="America/New_York"
+    )
     context.set_default_timeout(10_000)
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
@@ -218,16 +219,18 @@ def axe(page_watch):
 
     def run(page, label: str = "") -> AxeViolations:
         _inject_axe(page, page_watch)
-        violations = AxeViolations(page.evaluate(
-            """async (tags) => {
+        violations = AxeViolations(
+            page.evaluate(
+                """async (tags) => {
                 const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
                 return results.violations.map((v) => ({
                     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                     nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary})),
                 }));
             }""",
-            WCAG_TAGS,
-        ))
+                WCAG_TAGS,
+            )
+        )
         for v in violations:
             if v["impact"] not in BLOCKING_IMPACTS:
                 print(f"axe [{label or page.url}] {v['impact']} {v['id']}: {v['help']}")
@@ -257,8 +260,12 @@ def images_from_storage():
     def serve(route):
         match = resolve(urlparse(route.request.url).path)
         photo = Photo.objects.get(pk=match.kwargs["photo_id"])
-        name = {"large": photo.thumb_large, "small": photo.thumb_small, "original": photo.file,
-                "deidentified": photo.deidentified}[match.kwargs["variant"]]
+        name = {
+            "large": photo.thumb_large,
+            "small": photo.thumb_small,
+            "original": photo.file,
+            "deidentified": photo.deidentified,
+        }[match.kwargs["variant"]]
         if not name:
             route.fulfill(status=404, body="")
             return

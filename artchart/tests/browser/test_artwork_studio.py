@@ -30,14 +30,20 @@ def _pieces(therapist, client, n=3):
     record_consent(client, therapist)
     pieces = []
     for i in range(n):
-        image = synthetic.photograph(synthetic.drawing(i, width=900, height=600, style=STYLES[i % len(STYLES)]),
-                                     seed=i)
+        image = synthetic.photograph(synthetic.drawing(i, width=900, height=600, style=STYLES[i % len(STYLES)]), seed=i)
         data = io.BytesIO()
         image.save(data, "JPEG", quality=88)
-        pieces.append(artwork_create(
-            by=therapist, client=client, photos=[photo_upload(f"piece-{i + 1}.jpg", data.getvalue())],
-            title=f"Piece {i + 1}", statement=f"In my words: piece {i + 1}", observations="CLINICAL NOTE",
-            made_on=dt.date(2026, 1, 5) + dt.timedelta(days=14 * i)))
+        pieces.append(
+            artwork_create(
+                by=therapist,
+                client=client,
+                photos=[photo_upload(f"piece-{i + 1}.jpg", data.getvalue())],
+                title=f"Piece {i + 1}",
+                statement=f"In my words: piece {i + 1}",
+                observations="CLINICAL NOTE",
+                made_on=dt.date(2026, 1, 5) + dt.timedelta(days=14 * i),
+            )
+        )
     return pieces
 
 
@@ -46,9 +52,10 @@ def _no_blocking(axe, page, label: str) -> None:
     assert not violations.blocking, violations.describe(violations.blocking)
 
 
-def test_therapist_draws_a_mask_and_sees_the_deidentified_copy(page, sign_in, shoot, axe, images_from_storage,
-                                                               therapist, client_record):
-    artwork, = _pieces(therapist, client_record, 1)
+def test_therapist_draws_a_mask_and_sees_the_deidentified_copy(
+    page, sign_in, shoot, axe, images_from_storage, therapist, client_record
+):
+    (artwork,) = _pieces(therapist, client_record, 1)
     photo = artwork.photos.get()
     images_from_storage(page)
     sign_in(page, therapist)
@@ -91,9 +98,9 @@ def test_therapist_draws_a_mask_and_sees_the_deidentified_copy(page, sign_in, sh
     expect(page.get_by_role("heading", name="De-identified copy")).to_have_count(0)
 
 
-def test_retrospective_on_a_tablet_full_screen_and_as_a_booklet(new_page, sign_in, shoot, axe, images_from_storage,
-                                                                therapist,
-                                                                client_record):
+def test_retrospective_on_a_tablet_full_screen_and_as_a_booklet(
+    new_page, sign_in, shoot, axe, images_from_storage, therapist, client_record
+):
     _pieces(therapist, client_record, 3)
     page = new_page(viewport=TABLET)
     images_from_storage(page)
@@ -145,8 +152,9 @@ def test_trends_page_draws_svg_charts(page, sign_in, shoot, axe, therapist, clie
     _no_blocking(axe, page, "trends")
 
 
-def test_compare_two_pieces_through_the_choosers(page, sign_in, shoot, axe, images_from_storage, therapist,
-                                                client_record):
+def test_compare_two_pieces_through_the_choosers(
+    page, sign_in, shoot, axe, images_from_storage, therapist, client_record
+):
     first, _, third = _pieces(therapist, client_record, 3)
     images_from_storage(page)
     sign_in(page, therapist)

@@ -30,9 +30,9 @@ def _rate(page, value: str) -> None:
     expect(page.get_by_text("Your rating is signed and saved.")).to_be_visible()
 
 
-def test_photos_filed_from_the_session_are_seen_rated_and_compared(page, sign_in, shoot, axe, page_watch,
-                                                                   images_from_storage, therapist,
-                                                                   intern, client_record):
+def test_photos_filed_from_the_session_are_seen_rated_and_compared(
+    page, sign_in, shoot, axe, page_watch, images_from_storage, therapist, intern, client_record
+):
     page_watch.allow(r"status of 400")  # the refused upload answers 400 on purpose
     images_from_storage(page)
     record_consent(client_record, therapist)
@@ -51,8 +51,13 @@ def test_photos_filed_from_the_session_are_seen_rated_and_compared(page, sign_in
     shoot(page, "01-hostile-file-refused")
     assert not Artwork.objects.exists()
 
-    page.set_input_files(row, [_file("tree.jpg", jpeg_bytes(900, 700, (40, 120, 60), seed=1)),
-                               _file("house.jpg", jpeg_bytes(900, 700, (200, 60, 40), seed=2))])
+    page.set_input_files(
+        row,
+        [
+            _file("tree.jpg", jpeg_bytes(900, 700, (40, 120, 60), seed=1)),
+            _file("house.jpg", jpeg_bytes(900, 700, (200, 60, 40), seed=2)),
+        ],
+    )
     expect(page.get_by_text("tree.jpg (")).to_be_visible()
     page.get_by_label("Title").fill("Tree and house")
     shoot(page, "02-session-upload")

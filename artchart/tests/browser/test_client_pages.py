@@ -57,8 +57,15 @@ def test_status_filter_narrows_the_list(page, sign_in, therapist, site, client_r
 
 
 def test_open_chart_shows_precautions_banner(page, sign_in, shoot, therapist, site):
-    _on_caseload(therapist, site, legal_first_name="Maya", legal_last_name="Lopez", latex_allergy=True,
-                 sharps_restriction=True, precautions_note="Sits near the door; offer breaks.")
+    _on_caseload(
+        therapist,
+        site,
+        legal_first_name="Maya",
+        legal_last_name="Lopez",
+        latex_allergy=True,
+        sharps_restriction=True,
+        precautions_note="Sits near the door; offer breaks.",
+    )
     sign_in(page, therapist)
     page.get_by_role("region", name="My active clients").get_by_role("link", name="Maya Lopez").click()
 

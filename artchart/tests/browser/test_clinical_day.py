@@ -43,12 +43,14 @@ def _no_blocking(axe, page, label: str) -> None:
     assert not violations.blocking, violations.describe(violations.blocking)
 
 
-def test_therapist_runs_a_weekly_group_and_signs_the_notes_of_those_present(page, sign_in, shoot, axe, page_watch,
-                                                                           therapist, therapist2, outsider,
-                                                                           client_record):
+def test_therapist_runs_a_weekly_group_and_signs_the_notes_of_those_present(
+    page, sign_in, shoot, axe, page_watch, therapist, therapist2, outsider, client_record
+):
     page.on("dialog", lambda dialog: dialog.accept())
-    members = [client_record] + [ClientFactory(site=client_record.site, legal_first_name=first,
-                                               legal_last_name="Ito") for first in ("Ben", "Cara", "Dev")]
+    members = [client_record] + [
+        ClientFactory(site=client_record.site, legal_first_name=first, legal_last_name="Ito")
+        for first in ("Ben", "Cara", "Dev")
+    ]
     for member in members[1:]:
         CareTeamFactory(client=member, user=therapist, role="primary")
     day, start, end = _earlier_today()
@@ -125,7 +127,8 @@ def test_therapist_runs_a_weekly_group_and_signs_the_notes_of_those_present(page
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     shoot(page, "09-dashboard-unsigned")
     page.get_by_role("region", name="Completed sessions with no signed note").get_by_role(
-        "link", name=re.compile("Thursday studio")).click()
+        "link", name=re.compile("Thursday studio")
+    ).click()
 
     # The batch screen: the shared group part once, each present member's own part.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Notes of Thursday studio")
@@ -169,16 +172,21 @@ def test_therapist_runs_a_weekly_group_and_signs_the_notes_of_those_present(page
         assert _status(page, f"/clients/{members[1].pk}/notes/") == 404
         # Group pages are open to the organization's clinicians (to find a group for their own clients),
         # but name no one who is not theirs: the group, its session and its batch screen.
-        for path in (f"/groups/{group_session.group_id}/", f"/sessions/{group_session.pk}/",
-                     f"/sessions/{group_session.pk}/notes/", f"/sessions/{group_session.pk}/attendance/"):
+        for path in (
+            f"/groups/{group_session.group_id}/",
+            f"/sessions/{group_session.pk}/",
+            f"/sessions/{group_session.pk}/notes/",
+            f"/sessions/{group_session.pk}/attendance/",
+        ):
             assert _status(page, path) == 200, path
             body = page.locator("main").inner_text()
             assert not any(m.display_name in body for m in members), path
             shoot(page, f"15-{stranger.username}-{path.strip('/').replace('/', '-')}")
 
 
-def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(page, sign_in, shoot, axe, page_watch, intern,
-                                                                supervisor, therapist2, client_record):
+def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(
+    page, sign_in, shoot, axe, page_watch, intern, supervisor, therapist2, client_record
+):
     day, start, end = _earlier_today()
     sign_in(page, intern)
 
@@ -216,7 +224,8 @@ def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(page, sign_in, s
     _switch(page, sign_in, supervisor)
     shoot(page, "04-supervisor-dashboard")
     page.get_by_role("region", name="Notes waiting for your co-signature").get_by_role(
-        "link", name=re.compile("Maya Lopez")).click()
+        "link", name=re.compile("Maya Lopez")
+    ).click()
     page.get_by_role("link", name="Return with comments").click()
     page.get_by_label("What needs changing").fill("Describe the artwork itself.")
     page.get_by_label("Beside “Assessment”").fill("Add your assessment of the drawing.")
@@ -231,7 +240,8 @@ def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(page, sign_in, s
     _switch(page, sign_in, intern)
     shoot(page, "06-intern-dashboard")
     page.get_by_role("region", name="Notes returned to you with edits").get_by_role(
-        "link", name=re.compile("Maya Lopez")).click()
+        "link", name=re.compile("Maya Lopez")
+    ).click()
     expect(page.get_by_text("Describe the artwork itself.")).to_be_visible()
     expect(page.get_by_text("Add your assessment of the drawing.")).to_be_visible()
     shoot(page, "07-returned-edit")
@@ -245,7 +255,8 @@ def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(page, sign_in, s
     # The supervisor co-signs.
     _switch(page, sign_in, supervisor)
     page.get_by_role("region", name="Notes waiting for your co-signature").get_by_role(
-        "link", name=re.compile("Maya Lopez")).click()
+        "link", name=re.compile("Maya Lopez")
+    ).click()
     with page.expect_navigation():
         page.get_by_role("button", name="Co-sign").click()
     expect(page.get_by_role("region", name="Signatures")).to_contain_text("co-signed by Sam Lindqvist")
@@ -264,8 +275,9 @@ def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(page, sign_in, s
     shoot(page, "09-therapist2-404")
 
 
-def test_plan_with_two_goals_is_signed_then_revised_into_version_2(page, sign_in, shoot, axe, page_watch,
-                                                                    therapist, therapist2, client_record):
+def test_plan_with_two_goals_is_signed_then_revised_into_version_2(
+    page, sign_in, shoot, axe, page_watch, therapist, therapist2, client_record
+):
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, therapist)
     page.goto(f"/clients/{client_record.pk}/plans/")
@@ -275,8 +287,10 @@ def test_plan_with_two_goals_is_signed_then_revised_into_version_2(page, sign_in
     page.get_by_label("Problem").fill("Withdraws from peers since the move.")
     with page.expect_navigation():
         page.get_by_role("button", name="Add", exact=True).click()
-    for goal, objective in (("Takes part in group art-making.", "Joins the shared mural 3 of 4 sessions."),
-                            ("Names her feelings through her work.", "Titles 2 artworks a week with a feeling.")):
+    for goal, objective in (
+        ("Takes part in group art-making.", "Joins the shared mural 3 of 4 sessions."),
+        ("Names her feelings through her work.", "Titles 2 artworks a week with a feeling."),
+    ):
         page.get_by_role("link", name="Add a goal").first.click()
         page.get_by_role("textbox", name=re.compile(r"^Goal")).fill(goal)
         with page.expect_navigation():

@@ -21,15 +21,26 @@ def test_tablet_layout(new_page, sign_in, shoot, therapist, client_record, viewp
     client_record.precautions_note = "Uses the quiet corner; no glitter (sensory)."
     client_record.address = "41 Orchard Lane\nRiverbend"
     client_record.save()
-    ContactFactory(client=client_record, name="Rosa Lopez", relationship="Mother", is_guardian=True,
-                   phone="555-0134", email="rosa.lopez@example.org")
+    ContactFactory(
+        client=client_record,
+        name="Rosa Lopez",
+        relationship="Mother",
+        is_guardian=True,
+        phone="555-0134",
+        email="rosa.lopez@example.org",
+    )
     ConsentFactory(client=client_record, recorded_by=therapist)
     GatheredInfoFactory(client=client_record, author=therapist, body="Chose clay first; worked for 40 minutes.")
     page = new_page(viewport=viewport)
     sign_in(page, therapist)
 
-    for path in [f"/clients/{client_record.pk}/", "/clients/", f"/clients/{client_record.pk}/edit/",
-                 f"/clients/{client_record.pk}/consents/new/", "/"]:
+    for path in [
+        f"/clients/{client_record.pk}/",
+        "/clients/",
+        f"/clients/{client_record.pk}/edit/",
+        f"/clients/{client_record.pk}/consents/new/",
+        "/",
+    ]:
         page.goto(path)
         assert _overflow(page) <= 0, f"{path} scrolls sideways by {_overflow(page)}px at {viewport['width']}px"
 

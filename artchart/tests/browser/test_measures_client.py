@@ -25,17 +25,27 @@ def _no_blocking(axe, page, label: str) -> None:
     assert not violations.blocking, violations.describe(violations.blocking)
 
 
-def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_is_signed(page, sign_in, shoot, axe, therapist,
-                                                                         client_record):
+def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_is_signed(
+    page, sign_in, shoot, axe, therapist, client_record
+):
     # Intake, six weeks ago: PHQ-9 19 (moderately severe).
-    administration_record(by=therapist, client=client_record, instrument="phq9", answers=[3, 3, 2, 2, 2, 2, 2, 3, 0],
-                          administered_on=timezone.localdate() - dt.timedelta(weeks=6))
-    session = SessionFactory(client=client_record, therapist=therapist, status="completed",
-                             starts_at=timezone.now() - dt.timedelta(hours=2))
+    administration_record(
+        by=therapist,
+        client=client_record,
+        instrument="phq9",
+        answers=[3, 3, 2, 2, 2, 2, 2, 3, 0],
+        administered_on=timezone.localdate() - dt.timedelta(weeks=6),
+    )
+    session = SessionFactory(
+        client=client_record, therapist=therapist, status="completed", starts_at=timezone.now() - dt.timedelta(hours=2)
+    )
     plan = TreatmentPlan.objects.create(client=client_record, version=1, author=therapist)
-    Goal.objects.create(problem=Problem.objects.create(plan=plan, statement="Low mood"),
-                        statement="Names a feeling in session", level_0="Names one feeling with a prompt",
-                        level_plus_1="Names one feeling unprompted")
+    Goal.objects.create(
+        problem=Problem.objects.create(plan=plan, statement="Low mood"),
+        statement="Names a feeling in session",
+        level_0="Names one feeling with a prompt",
+        level_plus_1="Names one feeling unprompted",
+    )
     sign_in(page, therapist)
 
     # From the session's page, record a PHQ-9 in this session.
@@ -109,9 +119,13 @@ def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_is_signed
 
 def test_a_link_is_shown_once_and_a_goal_is_rated(page, sign_in, shoot, axe, therapist, client_record):
     plan = TreatmentPlan.objects.create(client=client_record, version=1, author=therapist)
-    goal = Goal.objects.create(problem=Problem.objects.create(plan=plan, statement="Low mood"),
-                               statement="Names a feeling in session", level_minus_1="Names none",
-                               level_0="Names one feeling with a prompt", level_plus_1="Names one unprompted")
+    goal = Goal.objects.create(
+        problem=Problem.objects.create(plan=plan, statement="Low mood"),
+        statement="Names a feeling in session",
+        level_minus_1="Names none",
+        level_0="Names one feeling with a prompt",
+        level_plus_1="Names one unprompted",
+    )
     sign_in(page, therapist)
     page.goto(f"/clients/{client_record.pk}/measures/")
     expect(page.get_by_text("No measures recorded yet.")).to_be_visible()
@@ -134,30 +148,44 @@ def test_a_link_is_shown_once_and_a_goal_is_rated(page, sign_in, shoot, axe, the
     assert goal.attainments.get().level == 1
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1024, "height": 768}, {"width": 390, "height": 844}],
-                         ids=["tablet", "phone"])
-def test_the_alert_and_safety_plan_pages_fit_a_tablet_and_a_phone(new_page, sign_in, shoot, therapist, client_record,
-                                                                   viewport):
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1024, "height": 768}, {"width": 390, "height": 844}], ids=["tablet", "phone"]
+)
+def test_the_alert_and_safety_plan_pages_fit_a_tablet_and_a_phone(
+    new_page, sign_in, shoot, therapist, client_record, viewport
+):
     from artchart.measures.models import DEFAULT_CRISIS_RESOURCES
     from artchart.measures.services.safety import safety_plan_sign
 
-    plan = safety_plan_sign(by=therapist, client=client_record, crisis_resources=DEFAULT_CRISIS_RESOURCES,
-                            warning_signs=["Staying in bed all day"], help_contacts=["Aunt Rosa — 555 0101"],
-                            reviewed_on=timezone.localdate())
-    alert = administration_record(by=therapist, client=client_record, instrument="phq9", answers=[1] * 9,
-                                  administered_on=timezone.localdate()).alert
+    plan = safety_plan_sign(
+        by=therapist,
+        client=client_record,
+        crisis_resources=DEFAULT_CRISIS_RESOURCES,
+        warning_signs=["Staying in bed all day"],
+        help_contacts=["Aunt Rosa — 555 0101"],
+        reviewed_on=timezone.localdate(),
+    )
+    alert = administration_record(
+        by=therapist, client=client_record, instrument="phq9", answers=[1] * 9, administered_on=timezone.localdate()
+    ).alert
     page = new_page(viewport=viewport)
     sign_in(page, therapist)
     base = f"/clients/{client_record.pk}"
-    for path in [f"{base}/measures/alerts/{alert.pk}/", f"{base}/safety-plan/", f"{base}/safety-plan/new/",
-                 f"{base}/safety-plan/{plan.pk}/print/"]:
+    for path in [
+        f"{base}/measures/alerts/{alert.pk}/",
+        f"{base}/safety-plan/",
+        f"{base}/safety-plan/new/",
+        f"{base}/safety-plan/{plan.pk}/print/",
+    ]:
         page.goto(path)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport['width']}px"
     page.goto(f"{base}/measures/alerts/{alert.pk}/")
     shoot(page, "alert-choices")
     # Touch targets of at least 44 px: the main action, a reason to choose, the review button.
-    for control in [page.get_by_role("link", name="Write a new version of the safety plan"),
-                    page.locator("label.check", has_text="Client declined"),
-                    page.get_by_role("button", name="Reviewed the safety plan with the client")]:
+    for control in [
+        page.get_by_role("link", name="Write a new version of the safety plan"),
+        page.locator("label.check", has_text="Client declined"),
+        page.get_by_role("button", name="Reviewed the safety plan with the client"),
+    ]:
         assert control.bounding_box()["height"] >= 44

@@ -20,8 +20,15 @@ from artchart.tests.factories import CareTeamFactory, ClientFactory, PASSWORD, S
 
 pytestmark = pytest.mark.browser
 
-GAD7_ANSWERS = ["Several days", "More than half the days", "Not at all", "Several days", "Not at all",
-                "Several days", "Not at all"]
+GAD7_ANSWERS = [
+    "Several days",
+    "More than half the days",
+    "Not at all",
+    "Several days",
+    "Not at all",
+    "Several days",
+    "Not at all",
+]
 
 
 def _no_blocking(axe, page, label: str) -> None:
@@ -106,8 +113,9 @@ def test_a_risk_answer_brings_up_the_crisis_resources_at_once(page, new_page, sh
     assert RiskAlert.objects.filter(administration__risk=True).count() == 1
 
 
-def test_a_link_closed_after_a_risk_answer_still_alerts_the_therapist(page, new_page, sign_in, shoot, therapist,
-                                                                     client_record):
+def test_a_link_closed_after_a_risk_answer_still_alerts_the_therapist(
+    page, new_page, sign_in, shoot, therapist, client_record
+):
     """A client opens a PHQ-9 link, answers item 9 = 2, skips item 4 and closes the tab, never sending it."""
     _, token = link_create(by=therapist, client=client_record, instrument="phq9", recipient="Maya")
     phone = new_page(viewport={"width": 390, "height": 844})
@@ -135,8 +143,12 @@ def _start_handoff(page, therapist, client_record, session):
 
     cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
-    store["measures_handoff"] = {"client_id": client_record.pk, "instrument": "phq9", "session_id": session.pk,
-                                 "by": therapist.pk}
+    store["measures_handoff"] = {
+        "client_id": client_record.pk,
+        "instrument": "phq9",
+        "session_id": session.pk,
+        "by": therapist.pk,
+    }
     store.save()
 
 
@@ -185,8 +197,13 @@ def test_the_program_page_shows_effect_sizes(page, sign_in, shoot, axe, therapis
             for _ in range(8):
                 answers.append(min(3, total))
                 total -= answers[-1]
-            administration_record(by=therapist, client=person, instrument="phq9", answers=answers + [0],
-                                  administered_on=today - dt.timedelta(days=days_ago))
+            administration_record(
+                by=therapist,
+                client=person,
+                instrument="phq9",
+                answers=answers + [0],
+                administered_on=today - dt.timedelta(days=days_ago),
+            )
     sign_in(page, programadmin)
     page.goto("/measures/programs/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Program effectiveness")
@@ -208,15 +225,17 @@ def test_the_program_page_shows_effect_sizes(page, sign_in, shoot, axe, therapis
     assert download.value.suggested_filename.startswith("program-effectiveness-")
 
 
-def test_an_admin_sets_the_crisis_resources_a_link_shows(page, new_page, sign_in, shoot, axe, admin, therapist,
-                                                         client_record):
+def test_an_admin_sets_the_crisis_resources_a_link_shows(
+    page, new_page, sign_in, shoot, axe, admin, therapist, client_record
+):
     sign_in(page, admin)
     page.goto("/manage/crisis-resources/")
     expect(page.get_by_text("has not set its own text")).to_be_visible()
     shoot(page, "01-crisis-default")
     _no_blocking(axe, page, "crisis resources")
     page.get_by_label("What a client in crisis is told").fill(
-        "Call the Riverbend crisis line, 555-0100, day and night. In danger now: call 911.")
+        "Call the Riverbend crisis line, 555-0100, day and night. In danger now: call 911."
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The crisis resources were saved.")).to_be_visible()
     shoot(page, "02-crisis-saved")

@@ -23,8 +23,9 @@ from artchart.tests.factories import (
 pytestmark = pytest.mark.browser
 
 
-def test_therapist_writes_a_note_that_autosaves_signs_it_and_adds_an_addendum(page, sign_in, shoot, axe, therapist,
-                                                                              client_record):
+def test_therapist_writes_a_note_that_autosaves_signs_it_and_adds_an_addendum(
+    page, sign_in, shoot, axe, therapist, client_record
+):
     page.on("dialog", lambda dialog: dialog.accept())
     session = SessionFactory(client=client_record, therapist=therapist)
     sign_in(page, therapist)
@@ -57,14 +58,22 @@ def test_therapist_writes_a_note_that_autosaves_signs_it_and_adds_an_addendum(pa
     assert not axe(page, "text").blocking
 
 
-def test_therapist_writes_and_signs_a_groups_notes_in_the_batch_screen(page, sign_in, shoot, axe, therapist,
-                                                                       client_record):
+def test_therapist_writes_and_signs_a_groups_notes_in_the_batch_screen(
+    page, sign_in, shoot, axe, therapist, client_record
+):
     page.on("dialog", lambda dialog: dialog.accept())
     group = GroupFactory(site=client_record.site, name="Tuesday studio", facilitators=[therapist])
-    members = [client_record] + [ClientFactory(site=client_record.site, legal_first_name=name,
-                                               legal_last_name="Ito") for name in ("Ben", "Cara", "Dev")]
-    session = SessionFactory(kind="group", client=None, group=group, therapist=therapist,
-                             starts_at=timezone.now() - timezone.timedelta(hours=3))
+    members = [client_record] + [
+        ClientFactory(site=client_record.site, legal_first_name=name, legal_last_name="Ito")
+        for name in ("Ben", "Cara", "Dev")
+    ]
+    session = SessionFactory(
+        kind="group",
+        client=None,
+        group=group,
+        therapist=therapist,
+        starts_at=timezone.now() - timezone.timedelta(hours=3),
+    )
     for member, mark in zip(members, ("present", "present", "late", "absent")):
         GroupMembershipFactory(group=group, client=member)
         if member != client_record:
@@ -88,8 +97,9 @@ def test_therapist_writes_and_signs_a_groups_notes_in_the_batch_screen(page, sig
     shoot(page, "signed")
 
 
-def test_intern_note_is_returned_with_a_field_comment_fixed_and_cosigned(page, sign_in, shoot, intern, supervisor,
-                                                                         client_record):
+def test_intern_note_is_returned_with_a_field_comment_fixed_and_cosigned(
+    page, sign_in, shoot, intern, supervisor, client_record
+):
     session = SessionFactory(client=client_record, therapist=intern)
     sign_in(page, intern)
     page.goto(f"/clients/{client_record.pk}/notes/new/?session={session.pk}")

@@ -22,7 +22,8 @@ def test_therapist_logs_in_and_sees_the_dashboard(page, sign_in, shoot, therapis
     expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Tess")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard")).to_have_attribute(
-        "aria-current", "page")
+        "aria-current", "page"
+    )
     my_clients = page.get_by_role("region", name="My active clients")
     expect(my_clients.get_by_role("link", name="Maya Lopez")).to_be_visible()
     expect(page.get_by_text("Tess Rivera")).to_be_visible()

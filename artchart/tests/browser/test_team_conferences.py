@@ -10,8 +10,9 @@ from artchart.plans import services
 pytestmark = pytest.mark.browser
 
 
-def test_therapist_records_a_conference_that_led_to_version_2(page, sign_in, shoot, axe, therapist, intern,
-                                                               client_record):
+def test_therapist_records_a_conference_that_led_to_version_2(
+    page, sign_in, shoot, axe, therapist, intern, client_record
+):
     services.plan_create(by=therapist, client=client_record)
     sign_in(page, therapist)
     page.goto(f"/clients/{client_record.pk}/plans/")

@@ -138,8 +138,9 @@ def mandated_report_detail(request, client_id: Id, report_id: Id):
     return selectors.report_get(_access(request, client_id), report_id)
 
 
-@router.patch("/clients/{client_id}/mandated-reports/{report_id}", response=ReportOut,
-              url_name="mandated_report_correct")
+@router.patch(
+    "/clients/{client_id}/mandated-reports/{report_id}", response=ReportOut, url_name="mandated_report_correct"
+)
 def mandated_report_correct(request, client_id: Id, report_id: Id, payload: ReportPatch):
     """Correct the fields sent; those left out stay as they are."""
     report = selectors.report_get(_access(request, client_id, Action.WRITE), report_id)

@@ -175,8 +175,7 @@ def group_members_add(request, group_id: Id, payload: MemberIn):
     return Status(201, services.member_add(by=request.user, group=group, client=client, joined_on=payload.joined_on))
 
 
-@router.post("/groups/{group_id}/members/{membership_id}/leave", response=MembershipOut,
-             url_name="group_member_leave")
+@router.post("/groups/{group_id}/members/{membership_id}/leave", response=MembershipOut, url_name="group_member_leave")
 def group_member_leave(request, group_id: Id, membership_id: Id, payload: LeaveIn):
     access = selectors.group_get_for_user(request.user, group_id, manage=True)
     membership = selectors.membership_get(access, membership_id, write=True)
@@ -185,9 +184,20 @@ def group_member_leave(request, group_id: Id, membership_id: Id, payload: LeaveI
 
 def _attendance(access, session) -> dict:
     sheet = selectors.attendance_sheet(access, session)
-    return {"session": session.pk, "group": session.group_id, "other_members": sheet.hidden,
-            "marks": [{"client": row.client.pk, "client_name": row.client.display_name, "status": row.mark,
-                       "may_mark": row.may_mark} for row in sheet.rows]}
+    return {
+        "session": session.pk,
+        "group": session.group_id,
+        "other_members": sheet.hidden,
+        "marks": [
+            {
+                "client": row.client.pk,
+                "client_name": row.client.display_name,
+                "status": row.mark,
+                "may_mark": row.may_mark,
+            }
+            for row in sheet.rows
+        ],
+    }
 
 
 @router.get("/sessions/{session_id}/attendance", response=AttendanceOut, url_name="session_attendance")
@@ -200,6 +210,7 @@ def session_attendance(request, session_id: Id):
 def session_attendance_record(request, session_id: Id, payload: AttendanceIn):
     """Record marks (all or none); members left out keep what they had."""
     access, session = selectors.group_session_get(request.user, session_id, manage=True)
-    services.attendance_record(by=request.user, session=session,
-                               marks={client_id: str(status) for client_id, status in payload.marks.items()})
+    services.attendance_record(
+        by=request.user, session=session, marks={client_id: str(status) for client_id, status in payload.marks.items()}
+    )
     return _attendance(access, session)

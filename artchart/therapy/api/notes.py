@@ -68,8 +68,9 @@ class NoteFields(Schema):
     risk_notes: str = Field(None, max_length=2000)
     extra: dict[str, str] = Field(None, description="Values of the note template's extra fields, by key")
     directives: list[Id] = Field(None, max_length=50, description="Ids of directives of the library")
-    goal_progress: list[GoalProgressIn] = Field(None, max_length=100,
-                                                description="Goals and objectives of the active plan, rated")
+    goal_progress: list[GoalProgressIn] = Field(
+        None, max_length=100, description="Goals and objectives of the active plan, rated"
+    )
 
 
 class NoteIn(NoteFields):
@@ -196,8 +197,11 @@ class NoteOut(NoteSummary):
 
 
 class SignIn(Schema):
-    risk_reason: str = Field("", max_length=1000, description=(
-        'Why the risk screen says "none" while the client has an open risk alert; required only then'))
+    risk_reason: str = Field(
+        "",
+        max_length=1000,
+        description=('Why the risk screen says "none" while the client has an open risk alert; required only then'),
+    )
 
 
 class ReturnIn(Schema):
@@ -283,8 +287,9 @@ def _acted(request, client_id: int, note_id: int, action: Action, service, **ext
 @router.post("/clients/{client_id}/notes/{note_id}/sign", response=NoteOut, url_name="note_sign")
 def note_sign(request, client_id: Id, note_id: Id, payload: Body[SignIn | None] = None):
     """Sign your own draft: the content is hashed and the note is final. The body is optional: ``risk_reason``."""
-    return _acted(request, client_id, note_id, Action.SIGN, services.note_sign,
-                  risk_reason=(payload or SignIn()).risk_reason)
+    return _acted(
+        request, client_id, note_id, Action.SIGN, services.note_sign, risk_reason=(payload or SignIn()).risk_reason
+    )
 
 
 @router.post("/clients/{client_id}/notes/{note_id}/submit", response=NoteOut, url_name="note_submit")
@@ -296,15 +301,23 @@ def note_submit(request, client_id: Id, note_id: Id):
 @router.post("/clients/{client_id}/notes/{note_id}/cosign", response=NoteOut, url_name="note_cosign")
 def note_cosign(request, client_id: Id, note_id: Id, payload: Body[SignIn | None] = None):
     """The responsible supervisor co-signs a submitted note. The body is optional: ``risk_reason``."""
-    return _acted(request, client_id, note_id, Action.COSIGN, services.note_cosign,
-                  risk_reason=(payload or SignIn()).risk_reason)
+    return _acted(
+        request, client_id, note_id, Action.COSIGN, services.note_cosign, risk_reason=(payload or SignIn()).risk_reason
+    )
 
 
 @router.post("/clients/{client_id}/notes/{note_id}/return", response=NoteOut, url_name="note_return")
 def note_return(request, client_id: Id, note_id: Id, payload: ReturnIn):
     """The responsible supervisor returns a submitted note to draft, with comments."""
-    return _acted(request, client_id, note_id, Action.RETURN, services.note_return, comment=payload.comment,
-                  field_comments=payload.field_comments)
+    return _acted(
+        request,
+        client_id,
+        note_id,
+        Action.RETURN,
+        services.note_return,
+        comment=payload.comment,
+        field_comments=payload.field_comments,
+    )
 
 
 @router.post("/clients/{client_id}/notes/{note_id}/addenda", response={201: AddendumOut}, url_name="addenda_create")

@@ -211,9 +211,12 @@ def _references(request, data: dict) -> dict:
     """The body's ids as the user's organization's objects (400 for one outside it)."""
     user = request.user
     refs = {}
-    for name, queryset in (("therapist", selectors.therapists_for(user)), ("site", selectors.sites_for(user)),
-                           ("room", selectors.rooms_for(user, active_only=False)),
-                           ("directive", Directive.objects.filter(organization_id=user.organization_id))):
+    for name, queryset in (
+        ("therapist", selectors.therapists_for(user)),
+        ("site", selectors.sites_for(user)),
+        ("room", selectors.rooms_for(user, active_only=False)),
+        ("directive", Directive.objects.filter(organization_id=user.organization_id)),
+    ):
         if data.get(name) is not None:
             refs[name] = _pick(queryset, data[name], name)
     return refs
@@ -231,8 +234,15 @@ def _new_session_fields(request, payload: SessionIn) -> dict:
     duration = _duration(data["starts_at"], data["duration_minutes"], data["ends_at"])
     if duration is None:
         raise ValidationError({"duration_minutes": DURATION_OR_END})
-    fields.update(kind=data["kind"], starts_at=data["starts_at"], duration_minutes=duration, modality=data["modality"],
-                  cpt_code=data["cpt_code"], place_of_service=data["place_of_service"], modifier=data["modifier"])
+    fields.update(
+        kind=data["kind"],
+        starts_at=data["starts_at"],
+        duration_minutes=duration,
+        modality=data["modality"],
+        cpt_code=data["cpt_code"],
+        place_of_service=data["place_of_service"],
+        modifier=data["modifier"],
+    )
     return fields
 
 
@@ -241,9 +251,14 @@ def _conflicts(fields: dict, exclude_session_id=None) -> list[str]:
     if fields.get("group"):
         client_ids = list(fields["group"].memberships.filter(left_on__isnull=True).values_list("client_id", flat=True))
     return selectors.conflicts_for(
-        organization=fields["site"].organization_id, therapist=fields.get("therapist"), room=fields.get("room"),
-        client_ids=client_ids, starts_at=fields["starts_at"], duration_minutes=fields["duration_minutes"],
-        exclude_session_id=exclude_session_id)
+        organization=fields["site"].organization_id,
+        therapist=fields.get("therapist"),
+        room=fields.get("room"),
+        client_ids=client_ids,
+        starts_at=fields["starts_at"],
+        duration_minutes=fields["duration_minutes"],
+        exclude_session_id=exclude_session_id,
+    )
 
 
 def _refused(conflicts: list[str]):
@@ -259,9 +274,16 @@ def _session(request, session_id: int, action: Action = Action.READ) -> Session:
 def sessions_list(request, filters: Query[SessionFilters]):
     """Sessions you may open, oldest first; filter by dates (from, to), therapist, client, site, room, status."""
     f = filters.dict()
-    sessions = selectors.session_search(request.user, date_from=f["date_from"], date_to=f["date_to"],
-                                        therapist_id=f["therapist"], client_id=f["client"], site_id=f["site"],
-                                        room_id=f["room"], status=f["status"])
+    sessions = selectors.session_search(
+        request.user,
+        date_from=f["date_from"],
+        date_to=f["date_to"],
+        therapist_id=f["therapist"],
+        client_id=f["client"],
+        site_id=f["site"],
+        room_id=f["room"],
+        status=f["status"],
+    )
     return Listing(sessions, _shown)
 
 
@@ -302,10 +324,15 @@ def session_update(request, session_id: Id, payload: SessionPatch):
     moved = {"starts_at", "duration_minutes", "therapist", "room"} & set(fields)
     conflicts = []
     if moved:
-        merged = {"site": fields.get("site", session.site), "therapist": fields.get("therapist", session.therapist),
-                  "room": fields.get("room", session.room), "starts_at": fields.get("starts_at", session.starts_at),
-                  "duration_minutes": fields.get("duration_minutes", session.duration_minutes),
-                  "client": session.client, "group": session.group}
+        merged = {
+            "site": fields.get("site", session.site),
+            "therapist": fields.get("therapist", session.therapist),
+            "room": fields.get("room", session.room),
+            "starts_at": fields.get("starts_at", session.starts_at),
+            "duration_minutes": fields.get("duration_minutes", session.duration_minutes),
+            "client": session.client,
+            "group": session.group,
+        }
         conflicts = _conflicts(merged, exclude_session_id=session.pk)
         if conflicts and not allow:
             return _refused(conflicts)
@@ -321,8 +348,9 @@ def session_complete(request, session_id: Id):
 
 @router.post("/sessions/{session_id}/cancel", response=SessionOut, url_name="session_cancel")
 def session_cancel(request, session_id: Id, payload: CancelIn):
-    return services.session_cancel(by=request.user, session=_session(request, session_id, Action.WRITE),
-                                   reason=payload.reason)
+    return services.session_cancel(
+        by=request.user, session=_session(request, session_id, Action.WRITE), reason=payload.reason
+    )
 
 
 @router.post("/sessions/{session_id}/no-show", response=SessionOut, url_name="session_no_show")
@@ -340,8 +368,9 @@ def series_create(request, payload: SeriesIn):
         return _refused(conflicts)
     fields.pop("directive", None)
     fields["first_starts_at"] = fields.pop("starts_at")
-    series = services.series_create(by=request.user, frequency=payload.frequency, count=payload.count,
-                                    until=payload.until, **fields)
+    series = services.series_create(
+        by=request.user, frequency=payload.frequency, count=payload.count, until=payload.until, **fields
+    )
     return Status(201, series)
 
 

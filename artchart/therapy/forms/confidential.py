@@ -20,8 +20,10 @@ class ProcessNoteForm(forms.ModelForm):
         model = ProcessNote
         fields = ["session", "text"]
         labels = {"text": "Process note"}
-        help_texts = {"text": "Seen only by you and, while you are an intern, your supervisor; "
-                              "never part of the chart, its reports or exports."}
+        help_texts = {
+            "text": "Seen only by you and, while you are an intern, your supervisor; "
+            "never part of the chart, its reports or exports."
+        }
         widgets = {"text": forms.Textarea(attrs={"rows": 14})}
 
     def __init__(self, *args, access, **kwargs):
@@ -34,8 +36,10 @@ class MandatedReportForm(forms.ModelForm):
         model = MandatedReport
         fields = ["kind", "reported_on", "agency", "reference_number", "reported_by", "session", "what_was_reported"]
         labels = {"reported_on": "Reported on", "agency": "Agency reported to", "reported_by": "Reported by"}
-        widgets = {"reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "what_was_reported": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "what_was_reported": forms.Textarea(attrs={"rows": 6}),
+        }
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,8 +55,11 @@ class IncidentForm(forms.ModelForm):
         model = Incident
         fields = ["kind", "occurred_at", "session", "description", "action_taken"]
         labels = {"occurred_at": "When it happened", "action_taken": "Action taken"}
-        widgets = {"occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                   "description": forms.Textarea(attrs={"rows": 6}), "action_taken": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "action_taken": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,11 +68,23 @@ class IncidentForm(forms.ModelForm):
 
 
 def _kind_choices() -> list:
-    return [("", "Every report and incident"),
-            ("Mandated reports", [(selectors.REPORT, "All mandated reports"),
-                                  *((f"{selectors.REPORT}:{v}", label) for v, label in ReportKind.choices)]),
-            ("Incidents", [(selectors.INCIDENT, "All incidents"),
-                           *((f"{selectors.INCIDENT}:{v}", label) for v, label in IncidentKind.choices)])]
+    return [
+        ("", "Every report and incident"),
+        (
+            "Mandated reports",
+            [
+                (selectors.REPORT, "All mandated reports"),
+                *((f"{selectors.REPORT}:{v}", label) for v, label in ReportKind.choices),
+            ],
+        ),
+        (
+            "Incidents",
+            [
+                (selectors.INCIDENT, "All incidents"),
+                *((f"{selectors.INCIDENT}:{v}", label) for v, label in IncidentKind.choices),
+            ],
+        ),
+    ]
 
 
 class RestrictedFilterForm(forms.Form):

@@ -11,14 +11,19 @@ from artchart.therapy.models import Group
 from artchart.therapy.selectors import groups as selectors
 
 
-CENSUS_HELP = ("A CSV file (UTF-8) with the columns last name, first name and date of birth (YYYY-MM-DD); "
-               "MRN, unit and room may be there too. Clients are matched by name and date of birth among "
-               "the clients whose charts you may open; no client is created.")
+CENSUS_HELP = (
+    "A CSV file (UTF-8) with the columns last name, first name and date of birth (YYYY-MM-DD); "
+    "MRN, unit and room may be there too. Clients are matched by name and date of birth among "
+    "the clients whose charts you may open; no client is created."
+)
 
 
 class GroupForm(forms.ModelForm):
-    facilitators = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple,
-                                                  help_text="Therapists, supervisors and interns who run the group.")
+    facilitators = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Therapists, supervisors and interns who run the group.",
+    )
 
     class Meta:
         model = Group
@@ -38,8 +43,9 @@ def _day_field(label: str) -> forms.DateField:
 
 
 class MemberAddForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None, help_text="Your clients (those whose notes you write) "
-                                                             "in the organization, any site.")
+    client = forms.ModelChoiceField(
+        queryset=None, help_text="Your clients (those whose notes you write) in the organization, any site."
+    )
     joined_on = _day_field("Joined on")
 
     def __init__(self, *args, clients, **kwargs):

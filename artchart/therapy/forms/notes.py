@@ -26,8 +26,9 @@ EXTRA_ROWS = 6
 
 
 def _text(label: str, rows: int = 4, limit: int = 10000) -> forms.CharField:
-    return forms.CharField(label=label, required=False, max_length=limit,
-                           widget=forms.Textarea(attrs={"rows": rows, "data-autosave": "1"}))
+    return forms.CharField(
+        label=label, required=False, max_length=limit, widget=forms.Textarea(attrs={"rows": rows, "data-autosave": "1"})
+    )
 
 
 def _model_limit(name: str) -> int:
@@ -65,7 +66,8 @@ class NoteForm(forms.Form):
                 self.fields[name] = _text(label, 1 if name == "client_title" else 3, _model_limit(name))
         if directives is not None and directives.exists():
             self.fields["directives"] = forms.ModelMultipleChoiceField(
-                queryset=directives, required=False, label=LABELS["directives"], widget=forms.CheckboxSelectMultiple)
+                queryset=directives, required=False, label=LABELS["directives"], widget=forms.CheckboxSelectMultiple
+            )
         self.fields["risk_level"] = forms.ChoiceField(choices=RiskLevel.choices, required=False, label="Risk screen")
         self.fields["risk_notes"] = _text(LABELS["risk_notes"], 2, 2000)
         for extra in template.extra_fields if template else ():
@@ -76,8 +78,9 @@ class NoteForm(forms.Form):
         for goal in goals:
             self._add_rating(f"goal_{goal.pk}", f"Goal: {goal.statement}", goal.pk, None)
             for objective in goal.objectives.all():
-                self._add_rating(f"objective_{objective.pk}", f"Objective: {objective.statement}", goal.pk,
-                                 objective.pk)
+                self._add_rating(
+                    f"objective_{objective.pk}", f"Objective: {objective.statement}", goal.pk, objective.pk
+                )
         for name in required & set(self.fields):
             self.fields[name].help_text = REQUIRED_HELP
         if not self.is_bound:
@@ -105,8 +108,11 @@ class NoteForm(forms.Form):
 
     def text_fields(self):
         skip = {"directives", "risk_level", "risk_notes"}
-        return [self[name] for name in self.fields if not name.startswith(("goal_", "objective_", "extra_"))
-                and name not in skip]
+        return [
+            self[name]
+            for name in self.fields
+            if not name.startswith(("goal_", "objective_", "extra_")) and name not in skip
+        ]
 
     def extra_fields(self):
         return [self[name] for name in self.fields if name.startswith("extra_")]
@@ -114,20 +120,26 @@ class NoteForm(forms.Form):
     def service_fields(self) -> dict:
         """What the service takes: the text fields, ``extra``, ``directives`` and ``goal_progress``."""
         data = self.cleaned_data
-        fields = {name: data[name] for name in self.fields
-                  if name in ("group_part", *SECTION_FIELDS, *ART_FIELDS, "risk_level", "risk_notes")}
+        fields = {
+            name: data[name]
+            for name in self.fields
+            if name in ("group_part", *SECTION_FIELDS, *ART_FIELDS, "risk_level", "risk_notes")
+        }
         if "directives" in self.fields:
             fields["directives"] = list(data["directives"])
-        fields["extra"] = {name[len("extra_"):]: data[name] for name in self.fields if name.startswith("extra_")}
+        fields["extra"] = {name[len("extra_") :]: data[name] for name in self.fields if name.startswith("extra_")}
         fields["goal_progress"] = [
             {"goal": goal_id, "objective": objective_id, "rating": data[key], "comment": data[f"{key}_comment"]}
-            for key, goal_id, objective_id in self.goal_rows if data[key]]
+            for key, goal_id, objective_id in self.goal_rows
+            if data[key]
+        ]
         return fields
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(required=False, max_length=5000, label="What needs changing",
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        required=False, max_length=5000, label="What needs changing", widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, note: Note, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,12 +148,18 @@ class ReturnForm(forms.Form):
             names.insert(0, "group_part")
         for name in names:
             self.fields[f"field_{name}"] = forms.CharField(
-                required=False, max_length=1000, label=f"Beside “{LABELS[name]}”",
-                widget=forms.Textarea(attrs={"rows": 2}))
+                required=False,
+                max_length=1000,
+                label=f"Beside “{LABELS[name]}”",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def field_comments(self) -> dict:
-        return {name[len("field_"):]: value for name, value in self.cleaned_data.items()
-                if name.startswith("field_") and value}
+        return {
+            name[len("field_") :]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("field_") and value
+        }
 
 
 class AddendumForm(forms.Form):
@@ -154,11 +172,18 @@ class NoteTemplateForm(forms.Form):
     kind = forms.ChoiceField(choices=NoteKind.choices)
     format = forms.ChoiceField(choices=NoteFormat.choices)
     required_fields = forms.MultipleChoiceField(
-        choices=[(name, LABELS[name]) for name in REQUIRABLE_FIELDS], required=False,
-        widget=forms.CheckboxSelectMultiple, label="Required before signing",
-        help_text="Sections of another format than the note's are not asked for.")
-    hidden_fields = forms.MultipleChoiceField(choices=ART_PROCESS_FIELDS, required=False,
-                                              widget=forms.CheckboxSelectMultiple, label="Art-process fields not shown")
+        choices=[(name, LABELS[name]) for name in REQUIRABLE_FIELDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Required before signing",
+        help_text="Sections of another format than the note's are not asked for.",
+    )
+    hidden_fields = forms.MultipleChoiceField(
+        choices=ART_PROCESS_FIELDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Art-process fields not shown",
+    )
     is_default = forms.BooleanField(required=False, label="The default for this kind of note")
     is_active = forms.BooleanField(required=False, initial=True, label="In use")
 
@@ -183,11 +208,22 @@ class NoteTemplateForm(forms.Form):
     def service_fields(self) -> dict:
         data = self.cleaned_data
         keys = {e["label"]: e["key"] for e in self.template.extra_fields} if self.template else {}
-        extra = [{"label": data[label].strip(), "required": data[required],
-                  **({"key": keys[data[label].strip()]} if data[label].strip() in keys else {})}
-                 for label, required in self.extra_rows if data[label].strip()]
-        return {**{name: data[name] for name in ("name", "kind", "format", "required_fields", "hidden_fields",
-                                                 "is_default", "is_active")}, "extra_fields": extra}
+        extra = [
+            {
+                "label": data[label].strip(),
+                "required": data[required],
+                **({"key": keys[data[label].strip()]} if data[label].strip() in keys else {}),
+            }
+            for label, required in self.extra_rows
+            if data[label].strip()
+        ]
+        return {
+            **{
+                name: data[name]
+                for name in ("name", "kind", "format", "required_fields", "hidden_fields", "is_default", "is_active")
+            },
+            "extra_fields": extra,
+        }
 
 
 class BatchForm(forms.Form):
@@ -205,8 +241,11 @@ class BatchForm(forms.Form):
             for name in BATCH_FIELDS:
                 if name in hidden:
                     continue
-                field = (forms.ChoiceField(choices=RiskLevel.choices, required=False, label="Risk screen")
-                         if name == "risk_level" else _text(LABELS[name], 2, _model_limit(name)))
+                field = (
+                    forms.ChoiceField(choices=RiskLevel.choices, required=False, label="Risk screen")
+                    if name == "risk_level"
+                    else _text(LABELS[name], 2, _model_limit(name))
+                )
                 names.append(self._add(row, name, field))
             self.member_rows.append((row, names))
         if not self.is_bound:
@@ -225,5 +264,7 @@ class BatchForm(forms.Form):
         return [(row, [self[key] for key in names]) for row, names in self.member_rows]
 
     def individual(self) -> dict[int, dict]:
-        return {row.client.pk: {key.split("-", 1)[1]: self.cleaned_data[key] for key in names}
-                for row, names in self.member_rows}
+        return {
+            row.client.pk: {key.split("-", 1)[1]: self.cleaned_data[key] for key in names}
+            for row, names in self.member_rows
+        }

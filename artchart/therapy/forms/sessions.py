@@ -24,13 +24,24 @@ COMMON_CPT = (
     ("90853", "Group psychotherapy"),
 )
 COMMON_POS = (
-    ("02", "Telehealth, not in the client's home"), ("10", "Telehealth in the client's home"), ("11", "Office"),
-    ("03", "School"), ("21", "Inpatient hospital"), ("22", "Outpatient hospital"), ("31", "Skilled nursing facility"),
-    ("32", "Nursing facility"), ("09", "Prison or correctional facility"), ("12", "Home"), ("99", "Other"),
+    ("02", "Telehealth, not in the client's home"),
+    ("10", "Telehealth in the client's home"),
+    ("11", "Office"),
+    ("03", "School"),
+    ("21", "Inpatient hospital"),
+    ("22", "Outpatient hospital"),
+    ("31", "Skilled nursing facility"),
+    ("32", "Nursing facility"),
+    ("09", "Prison or correctional facility"),
+    ("12", "Home"),
+    ("99", "Other"),
 )
 REPEAT_CHOICES = (("", "Does not repeat"), *Frequency.choices)
-ENDS_CHOICES = (("never", "Open-ended (kept 26 weeks ahead)"), ("count", "After a number of sessions"),
-                ("until", "On a date"))
+ENDS_CHOICES = (
+    ("never", "Open-ended (kept 26 weeks ahead)"),
+    ("count", "After a number of sessions"),
+    ("until", "On a date"),
+)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -40,8 +51,11 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 class SessionForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(SessionKind.INDIVIDUAL, "Individual"), (SessionKind.FAMILY, "Family")],
-                             widget=forms.RadioSelect, initial=SessionKind.INDIVIDUAL)
+    kind = forms.ChoiceField(
+        choices=[(SessionKind.INDIVIDUAL, "Individual"), (SessionKind.FAMILY, "Family")],
+        widget=forms.RadioSelect,
+        initial=SessionKind.INDIVIDUAL,
+    )
     therapist = forms.ModelChoiceField(queryset=None)
     site = forms.ModelChoiceField(queryset=None)
     room = forms.ModelChoiceField(queryset=None, required=False, help_text="A room at the session's site.")
@@ -50,19 +64,28 @@ class SessionForm(forms.Form):
     end = forms.TimeField(widget=TIME)
     modality = forms.ChoiceField(choices=Modality.choices, initial=Modality.IN_PERSON)
     directive = forms.ModelChoiceField(queryset=None, required=False, label="Planned directive")
-    cpt_code = forms.CharField(label="CPT code", max_length=10, required=False,
-                               widget=forms.TextInput(attrs={"list": "cpt-codes", "inputmode": "numeric"}),
-                               help_text="For practices that bill: 90791, 90832, 90834, 90837, 90846, 90847, 90853…")
-    place_of_service = forms.CharField(max_length=10, required=False,
-                                       widget=forms.TextInput(attrs={"list": "pos-codes", "inputmode": "numeric"}),
-                                       help_text="Two digits: 11 office, 02 or 10 telehealth, 03 school, "
-                                                 "21/22 hospital…")
+    cpt_code = forms.CharField(
+        label="CPT code",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "cpt-codes", "inputmode": "numeric"}),
+        help_text="For practices that bill: 90791, 90832, 90834, 90837, 90846, 90847, 90853…",
+    )
+    place_of_service = forms.CharField(
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "pos-codes", "inputmode": "numeric"}),
+        help_text="Two digits: 11 office, 02 or 10 telehealth, 03 school, 21/22 hospital…",
+    )
     modifier = forms.ChoiceField(
         choices=(("", "None"), ("95", "95 (synchronous telehealth)"), ("GT", "GT (telehealth)")),
-        required=False, label="Telehealth modifier")
+        required=False,
+        label="Telehealth modifier",
+    )
     repeat = forms.ChoiceField(choices=REPEAT_CHOICES, required=False, label="How often")
-    ends = forms.ChoiceField(choices=ENDS_CHOICES, required=False, initial="never", widget=forms.RadioSelect,
-                             label="The series ends")
+    ends = forms.ChoiceField(
+        choices=ENDS_CHOICES, required=False, initial="never", widget=forms.RadioSelect, label="The series ends"
+    )
     count = forms.IntegerField(min_value=1, max_value=520, required=False, label="Number of sessions")
     until = forms.DateField(widget=DATE, required=False, label="Last day")
     save_anyway = forms.BooleanField(required=False, label="Book it anyway, despite the clashes above")
@@ -90,13 +113,28 @@ class SessionForm(forms.Form):
 
     def session_fields(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in ("therapist", "site", "room", "starts_at", "duration_minutes", "modality",
-                                              "cpt_code", "place_of_service", "modifier", "directive")}
+        return {
+            name: data[name]
+            for name in (
+                "therapist",
+                "site",
+                "room",
+                "starts_at",
+                "duration_minutes",
+                "modality",
+                "cpt_code",
+                "place_of_service",
+                "modifier",
+                "directive",
+            )
+        }
 
     def series_ends(self) -> dict:
         data = self.cleaned_data
-        return {"count": data.get("count") if data.get("ends") == "count" else None,
-                "until": data.get("until") if data.get("ends") == "until" else None}
+        return {
+            "count": data.get("count") if data.get("ends") == "count" else None,
+            "until": data.get("until") if data.get("ends") == "until" else None,
+        }
 
 
 class SeriesChangeForm(forms.Form):
@@ -135,5 +173,6 @@ class RoomForm(forms.Form):
 
 
 class FeedNamesForm(forms.Form):
-    names = forms.ChoiceField(choices=FeedNames.choices, widget=forms.RadioSelect,
-                              label="How clients are named in the feed")
+    names = forms.ChoiceField(
+        choices=FeedNames.choices, widget=forms.RadioSelect, label="How clients are named in the feed"
+    )

@@ -8,366 +8,1025 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0004_amendments_and_disclosures'),
-        ('core', '0004_user_npi_and_licence'),
-        ('plans', '0001_treatment_plans'),
-        ('programs', '0001_directives_and_programs'),
+        ("clients", "0004_amendments_and_disclosures"),
+        ("core", "0004_user_npi_and_licence"),
+        ("plans", "0001_treatment_plans"),
+        ("programs", "0001_directives_and_programs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('names', models.CharField(choices=[('nothing', 'No client names ("Session")'), ('initials', 'Initials only'), ('full', 'Full names')], default='nothing', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "names",
+                    models.CharField(
+                        choices=[
+                            ("nothing", 'No client names ("Session")'),
+                            ("initials", "Initials only"),
+                            ("full", "Full names"),
+                        ],
+                        default="nothing",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_fetched_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='description')),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('facilitators', models.ManyToManyField(related_name='facilitated_groups', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='therapy_groups', to='core.organization')),
-                ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='programs.program')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='therapy_groups', to='core.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="description",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "facilitators",
+                    models.ManyToManyField(related_name="facilitated_groups", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="therapy_groups",
+                        to="core.organization",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="therapy_groups", to="core.site"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('intake', 'Intake assessment'), ('progress', 'Progress note'), ('discharge', 'Discharge summary')], default='progress', max_length=12)),
-                ('format', models.CharField(choices=[('soap', 'SOAP'), ('dap', 'DAP'), ('birp', 'BIRP')], default='soap', max_length=6)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for co-signature'), ('signed', 'Signed')], default='draft', max_length=12)),
-                ('group_part', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='group session (shared)')),
-                ('subjective', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='subjective')),
-                ('objective', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='objective')),
-                ('data', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='data')),
-                ('assessment', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='assessment')),
-                ('plan', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='plan')),
-                ('behavior', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='behaviour')),
-                ('intervention', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='intervention')),
-                ('response', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='response')),
-                ('directive_notes', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='directive(s) given')),
-                ('media', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='media and materials used')),
-                ('engagement', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='engagement and process observations')),
-                ('client_title', models.CharField(blank=True, max_length=200, verbose_name="the client's own title")),
-                ('client_words', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name="the client's words about the work")),
-                ('risk_level', models.CharField(blank=True, choices=[('', 'Not screened'), ('none', 'No risk indicated'), ('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], default='', max_length=10)),
-                ('risk_notes', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='risk screen notes')),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('cosigned_at', models.DateTimeField(blank=True, null=True)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('late_entry', models.BooleanField(default=False)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes_written', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='clients.client')),
-                ('cosigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('directives', models.ManyToManyField(blank=True, related_name='+', to='programs.directive')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake assessment"),
+                            ("progress", "Progress note"),
+                            ("discharge", "Discharge summary"),
+                        ],
+                        default="progress",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("soap", "SOAP"), ("dap", "DAP"), ("birp", "BIRP")], default="soap", max_length=6
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("submitted", "Waiting for co-signature"), ("signed", "Signed")],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "group_part",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="group session (shared)",
+                    ),
+                ),
+                (
+                    "subjective",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="subjective",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="objective",
+                    ),
+                ),
+                (
+                    "data",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="data",
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="assessment",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "behavior",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="behaviour",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="intervention",
+                    ),
+                ),
+                (
+                    "response",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="response",
+                    ),
+                ),
+                (
+                    "directive_notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="directive(s) given",
+                    ),
+                ),
+                (
+                    "media",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="media and materials used",
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="engagement and process observations",
+                    ),
+                ),
+                ("client_title", models.CharField(blank=True, max_length=200, verbose_name="the client's own title")),
+                (
+                    "client_words",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="the client's words about the work",
+                    ),
+                ),
+                (
+                    "risk_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not screened"),
+                            ("none", "No risk indicated"),
+                            ("low", "Low"),
+                            ("moderate", "Moderate"),
+                            ("high", "High"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "risk_notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="risk screen notes",
+                    ),
+                ),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("cosigned_at", models.DateTimeField(blank=True, null=True)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("late_entry", models.BooleanField(default=False)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes_written",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="notes", to="clients.client"
+                    ),
+                ),
+                (
+                    "cosigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("directives", models.ManyToManyField(blank=True, related_name="+", to="programs.directive")),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Addendum',
+            name="Addendum",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)])),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addenda', to='therapy.note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "text",
+                    models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)]),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="addenda", to="therapy.note"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addenda',
-                'ordering': ['signed_at', 'pk'],
+                "verbose_name_plural": "addenda",
+                "ordering": ["signed_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoteGoalProgress',
+            name="NoteGoalProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('regressed', 'Regressed'), ('no_change', 'No change'), ('some', 'Some progress'), ('good', 'Good progress'), ('met', 'Met')], max_length=10)),
-                ('comment', models.CharField(blank=True, max_length=500)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='plans.goal')),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goal_progress', to='therapy.note')),
-                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='plans.objective')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("regressed", "Regressed"),
+                            ("no_change", "No change"),
+                            ("some", "Some progress"),
+                            ("good", "Good progress"),
+                            ("met", "Met"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=500)),
+                (
+                    "goal",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="plans.goal"),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="goal_progress", to="therapy.note"
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="plans.objective",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoteReturn',
+            name="NoteReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='comment')),
-                ('field_comments', models.JSONField(blank=True, default=dict)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='therapy.note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "comment",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="comment",
+                    ),
+                ),
+                ("field_comments", models.JSONField(blank=True, default=dict)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="returns", to="therapy.note"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='NoteTemplate',
+            name="NoteTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('intake', 'Intake assessment'), ('progress', 'Progress note'), ('discharge', 'Discharge summary')], max_length=12)),
-                ('format', models.CharField(choices=[('soap', 'SOAP'), ('dap', 'DAP'), ('birp', 'BIRP')], max_length=6)),
-                ('required_fields', models.JSONField(blank=True, default=list)),
-                ('hidden_fields', models.JSONField(blank=True, default=list)),
-                ('extra_fields', models.JSONField(blank=True, default=list)),
-                ('is_default', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='note_templates', to='core.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake assessment"),
+                            ("progress", "Progress note"),
+                            ("discharge", "Discharge summary"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(choices=[("soap", "SOAP"), ("dap", "DAP"), ("birp", "BIRP")], max_length=6),
+                ),
+                ("required_fields", models.JSONField(blank=True, default=list)),
+                ("hidden_fields", models.JSONField(blank=True, default=list)),
+                ("extra_fields", models.JSONField(blank=True, default=list)),
+                ("is_default", models.BooleanField(default=False)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="note_templates",
+                        to="core.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.AddField(
-            model_name='note',
-            name='template',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='therapy.notetemplate'),
+            model_name="note",
+            name="template",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="therapy.notetemplate",
+            ),
         ),
         migrations.CreateModel(
-            name='Room',
+            name="Room",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('is_active', models.BooleanField(default=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rooms', to='core.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="rooms", to="core.site"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['site__name', 'name'],
+                "ordering": ["site__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cpt_code', models.CharField(blank=True, max_length=5, verbose_name='CPT code')),
-                ('place_of_service', models.CharField(blank=True, max_length=2, verbose_name='place of service')),
-                ('modifier', models.CharField(blank=True, help_text='95 or GT for telehealth.', max_length=2)),
-                ('kind', models.CharField(choices=[('individual', 'Individual'), ('group', 'Group'), ('family', 'Family')], max_length=12)),
-                ('modality', models.CharField(choices=[('in_person', 'In person'), ('telehealth', 'Telehealth')], default='in_person', max_length=12)),
-                ('frequency', models.CharField(choices=[('weekly', 'Weekly'), ('fortnightly', 'Every two weeks')], default='weekly', max_length=12)),
-                ('first_starts_at', models.DateTimeField()),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(600)])),
-                ('count', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(520)])),
-                ('until', models.DateField(blank=True, null=True)),
-                ('generated_through', models.DateField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='series', to='clients.client')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='series', to='therapy.group')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='session_series', to='core.organization')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='series', to='therapy.room')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='series', to='core.site')),
-                ('therapist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='series', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cpt_code", models.CharField(blank=True, max_length=5, verbose_name="CPT code")),
+                ("place_of_service", models.CharField(blank=True, max_length=2, verbose_name="place of service")),
+                ("modifier", models.CharField(blank=True, help_text="95 or GT for telehealth.", max_length=2)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("individual", "Individual"), ("group", "Group"), ("family", "Family")], max_length=12
+                    ),
+                ),
+                (
+                    "modality",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("telehealth", "Telehealth")],
+                        default="in_person",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("weekly", "Weekly"), ("fortnightly", "Every two weeks")],
+                        default="weekly",
+                        max_length=12,
+                    ),
+                ),
+                ("first_starts_at", models.DateTimeField()),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(600),
+                        ]
+                    ),
+                ),
+                (
+                    "count",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, validators=[django.core.validators.MaxValueValidator(520)]
+                    ),
+                ),
+                ("until", models.DateField(blank=True, null=True)),
+                ("generated_through", models.DateField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="series",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="series",
+                        to="therapy.group",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="session_series",
+                        to="core.organization",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="series",
+                        to="therapy.room",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="series", to="core.site"
+                    ),
+                ),
+                (
+                    "therapist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="series", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'series',
-                'ordering': ['first_starts_at'],
+                "verbose_name_plural": "series",
+                "ordering": ["first_starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cpt_code', models.CharField(blank=True, max_length=5, verbose_name='CPT code')),
-                ('place_of_service', models.CharField(blank=True, max_length=2, verbose_name='place of service')),
-                ('modifier', models.CharField(blank=True, help_text='95 or GT for telehealth.', max_length=2)),
-                ('kind', models.CharField(choices=[('individual', 'Individual'), ('group', 'Group'), ('family', 'Family')], max_length=12)),
-                ('starts_at', models.DateTimeField()),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(600)])),
-                ('modality', models.CharField(choices=[('in_person', 'In person'), ('telehealth', 'Telehealth')], default='in_person', max_length=12)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('no_show', 'No-show')], default='scheduled', max_length=12)),
-                ('cancel_reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='clients.client')),
-                ('co_facilitators', models.ManyToManyField(blank=True, related_name='co_facilitated_sessions', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('directive', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programs.directive')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='therapy.group')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='core.organization')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='therapy.room')),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='therapy.series')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='therapy_sessions', to='core.site')),
-                ('therapist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='therapy_sessions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cpt_code", models.CharField(blank=True, max_length=5, verbose_name="CPT code")),
+                ("place_of_service", models.CharField(blank=True, max_length=2, verbose_name="place of service")),
+                ("modifier", models.CharField(blank=True, help_text="95 or GT for telehealth.", max_length=2)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("individual", "Individual"), ("group", "Group"), ("family", "Family")], max_length=12
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(600),
+                        ]
+                    ),
+                ),
+                (
+                    "modality",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("telehealth", "Telehealth")],
+                        default="in_person",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("no_show", "No-show"),
+                        ],
+                        default="scheduled",
+                        max_length=12,
+                    ),
+                ),
+                ("cancel_reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "co_facilitators",
+                    models.ManyToManyField(
+                        blank=True, related_name="co_facilitated_sessions", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programs.directive",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="therapy.group",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="sessions", to="core.organization"
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="therapy.room",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="therapy.series",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="therapy_sessions", to="core.site"
+                    ),
+                ),
+                (
+                    "therapist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="therapy_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'pk'],
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessNote',
+            name="ProcessNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='process_notes', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "text",
+                    models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)]),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="process_notes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clients.client"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="therapy.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='note',
-            name='session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='therapy.session'),
+            model_name="note",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="notes",
+                to="therapy.session",
+            ),
         ),
         migrations.CreateModel(
-            name='MandatedReport',
+            name="MandatedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('child_abuse', 'Suspected child abuse or neglect'), ('elder_abuse', 'Suspected elder or dependent-adult abuse'), ('duty_to_warn', 'Duty to warn or protect'), ('other', 'Other mandated report')], max_length=16)),
-                ('reported_on', models.DateField()),
-                ('agency', models.CharField(max_length=200)),
-                ('reference_number', models.CharField(blank=True, max_length=100)),
-                ('what_was_reported', models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)])),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("child_abuse", "Suspected child abuse or neglect"),
+                            ("elder_abuse", "Suspected elder or dependent-adult abuse"),
+                            ("duty_to_warn", "Duty to warn or protect"),
+                            ("other", "Other mandated report"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("reported_on", models.DateField()),
+                ("agency", models.CharField(max_length=200)),
+                ("reference_number", models.CharField(blank=True, max_length=100)),
+                (
+                    "what_was_reported",
+                    models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)]),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clients.client"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="therapy.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reported_on', '-pk'],
+                "ordering": ["-reported_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('injury', 'Injury'), ('self_harm', 'Self-harm'), ('aggression', 'Aggression'), ('materials', 'Misuse or loss of materials (sharps, ligature)'), ('medical', 'Medical emergency'), ('elopement', 'Left without permission'), ('other', 'Other')], max_length=12)),
-                ('occurred_at', models.DateTimeField()),
-                ('description', models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)])),
-                ('action_taken', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='action taken')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("injury", "Injury"),
+                            ("self_harm", "Self-harm"),
+                            ("aggression", "Aggression"),
+                            ("materials", "Misuse or loss of materials (sharps, ligature)"),
+                            ("medical", "Medical emergency"),
+                            ("elopement", "Left without permission"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "description",
+                    models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)]),
+                ),
+                (
+                    "action_taken",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="action taken",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clients.client"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="therapy.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-pk'],
+                "ordering": ["-occurred_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'Present'), ('late', 'Came late'), ('left_early', 'Left early'), ('absent', 'Absent'), ('excused', 'Excused')], max_length=12)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='clients.client')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("present", "Present"),
+                            ("late", "Came late"),
+                            ("left_early", "Left early"),
+                            ("absent", "Absent"),
+                            ("excused", "Excused"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="attendance", to="clients.client"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="therapy.session"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'client__legal_last_name', 'client__legal_first_name'],
+                "ordering": ["session", "client__legal_last_name", "client__legal_first_name"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMembership',
+            name="GroupMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('left_on', models.DateField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='group_memberships', to='clients.client')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='therapy.group')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("joined_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("left_on", models.DateField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="group_memberships",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="therapy.group"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['group', 'client__legal_last_name', 'client__legal_first_name'],
-                'indexes': [models.Index(fields=['client', 'group'], name='therapy_gro_client__d3477a_idx')],
+                "ordering": ["group", "client__legal_last_name", "client__legal_first_name"],
+                "indexes": [models.Index(fields=["client", "group"], name="therapy_gro_client__d3477a_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='room',
-            constraint=models.UniqueConstraint(fields=('site', 'name'), name='room_name_once_per_site'),
+            model_name="room",
+            constraint=models.UniqueConstraint(fields=("site", "name"), name="room_name_once_per_site"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['therapist', 'starts_at'], name='therapy_ses_therapi_37aa12_idx'),
+            model_name="session",
+            index=models.Index(fields=["therapist", "starts_at"], name="therapy_ses_therapi_37aa12_idx"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['room', 'starts_at'], name='therapy_ses_room_id_0859da_idx'),
+            model_name="session",
+            index=models.Index(fields=["room", "starts_at"], name="therapy_ses_room_id_0859da_idx"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['site', 'starts_at'], name='therapy_ses_site_id_ec2619_idx'),
+            model_name="session",
+            index=models.Index(fields=["site", "starts_at"], name="therapy_ses_site_id_ec2619_idx"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['client', 'starts_at'], name='therapy_ses_client__900174_idx'),
+            model_name="session",
+            index=models.Index(fields=["client", "starts_at"], name="therapy_ses_client__900174_idx"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['group', 'starts_at'], name='therapy_ses_group_i_1e0e61_idx'),
+            model_name="session",
+            index=models.Index(fields=["group", "starts_at"], name="therapy_ses_group_i_1e0e61_idx"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['series', 'starts_at'], name='therapy_ses_series__1853c7_idx'),
+            model_name="session",
+            index=models.Index(fields=["series", "starts_at"], name="therapy_ses_series__1853c7_idx"),
         ),
         migrations.AddIndex(
-            model_name='processnote',
-            index=models.Index(fields=['author', 'client'], name='therapy_pro_author__f062da_idx'),
+            model_name="processnote",
+            index=models.Index(fields=["author", "client"], name="therapy_pro_author__f062da_idx"),
         ),
         migrations.AddIndex(
-            model_name='note',
-            index=models.Index(fields=['client', 'created_at'], name='therapy_not_client__691b23_idx'),
+            model_name="note",
+            index=models.Index(fields=["client", "created_at"], name="therapy_not_client__691b23_idx"),
         ),
         migrations.AddIndex(
-            model_name='note',
-            index=models.Index(fields=['author', 'status'], name='therapy_not_author__4fb36a_idx'),
+            model_name="note",
+            index=models.Index(fields=["author", "status"], name="therapy_not_author__4fb36a_idx"),
         ),
         migrations.AddIndex(
-            model_name='note',
-            index=models.Index(fields=['status', 'submitted_at'], name='therapy_not_status_e6fed3_idx'),
+            model_name="note",
+            index=models.Index(fields=["status", "submitted_at"], name="therapy_not_status_e6fed3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='note',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'progress')), fields=('client', 'session'), name='progress_note_once_per_client_and_session'),
+            model_name="note",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "progress")),
+                fields=("client", "session"),
+                name="progress_note_once_per_client_and_session",
+            ),
         ),
         migrations.AddIndex(
-            model_name='attendance',
-            index=models.Index(fields=['client', 'session'], name='therapy_att_client__906a4d_idx'),
+            model_name="attendance",
+            index=models.Index(fields=["client", "session"], name="therapy_att_client__906a4d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'client'), name='attendance_once_per_session'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("session", "client"), name="attendance_once_per_session"),
         ),
     ]

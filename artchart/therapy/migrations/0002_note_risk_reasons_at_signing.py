@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('therapy', '0001_sessions_groups_notes'),
+        ("therapy", "0001_sessions_groups_notes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='note',
-            name='cosign_risk_reason',
-            field=models.CharField(blank=True, max_length=1000, verbose_name="co-signer's reason for no risk despite an open alert"),
+            model_name="note",
+            name="cosign_risk_reason",
+            field=models.CharField(
+                blank=True, max_length=1000, verbose_name="co-signer's reason for no risk despite an open alert"
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='sign_risk_reason',
-            field=models.CharField(blank=True, max_length=1000, verbose_name='reason for no risk despite an open alert'),
+            model_name="note",
+            name="sign_risk_reason",
+            field=models.CharField(
+                blank=True, max_length=1000, verbose_name="reason for no risk despite an open alert"
+            ),
         ),
     ]

@@ -31,8 +31,9 @@ from artchart.therapy.services.confidential import ONLY_THE_AUTHOR
 
 
 def _supervised_interns(user: User) -> QuerySet:
-    return SupervisionLink.objects.filter(supervisor=user, ended_on__isnull=True,
-                                          supervisee__role=Role.INTERN).values("supervisee_id")
+    return SupervisionLink.objects.filter(supervisor=user, ended_on__isnull=True, supervisee__role=Role.INTERN).values(
+        "supervisee_id"
+    )
 
 
 def _readable_by(user: User) -> Q:
@@ -47,16 +48,22 @@ def process_note_access(user: User, client_id: int, *, action: Action = Action.R
 
 def process_notes_of(user: User, access: ClientAccess) -> QuerySet[ProcessNote]:
     """The user's own process notes about the client, and their current interns'."""
-    return (ProcessNote.objects.filter(client=access.client).filter(_readable_by(user))
-            .select_related("author", "session"))
+    return (
+        ProcessNote.objects.filter(client=access.client).filter(_readable_by(user)).select_related("author", "session")
+    )
 
 
-def process_note_get(user: User, client_id: int, note_id: int, *,
-                     change: bool = False) -> tuple[ClientAccess, ProcessNote]:
+def process_note_get(
+    user: User, client_id: int, note_id: int, *, change: bool = False
+) -> tuple[ClientAccess, ProcessNote]:
     """One process note: 404 for anyone who may not read it; 403 for a supervisor asking to change it."""
     relations = relations_of(user, client_id)
-    note = (ProcessNote.objects.select_related("author", "session").filter(_readable_by(user))
-            .filter(pk=note_id, client_id=client_id).first())
+    note = (
+        ProcessNote.objects.select_related("author", "session")
+        .filter(_readable_by(user))
+        .filter(pk=note_id, client_id=client_id)
+        .first()
+    )
     if note is None or not allows(relations, Area.PROCESS_NOTES, Action.READ):
         raise Http404
     if change and (note.author_id != user.pk or not allows(relations, Area.PROCESS_NOTES, Action.WRITE)):
@@ -104,15 +111,18 @@ def incident_get(access: ClientAccess, incident_id: int) -> Incident:
 
 def reporter_choices(access: ClientAccess) -> QuerySet[User]:
     return User.objects.filter(organization_id=access.client.organization_id, is_active=True).order_by(
-        "last_name", "first_name")
+        "last_name", "first_name"
+    )
 
 
 def confidential_counts(access: ClientAccess) -> dict | None:
     """How many mandated reports and incidents the client has, or None if the user may not read them."""
     if not access.may(Area.INCIDENTS, Action.READ):
         return None
-    return {"reports": MandatedReport.objects.filter(client=access.client).count(),
-            "incidents": Incident.objects.filter(client=access.client).count()}
+    return {
+        "reports": MandatedReport.objects.filter(client=access.client).count(),
+        "incidents": Incident.objects.filter(client=access.client).count(),
+    }
 
 
 def process_notes_count(user: User, access: ClientAccess) -> int | None:
@@ -139,8 +149,13 @@ class RestrictedFilter:
 
 def _rows(queryset: QuerySet, record: str, day) -> QuerySet:
     # Only annotations, in one order, so the two halves of the UNION line up column by column.
-    return queryset.annotate(row_record=Value(record, output_field=CharField()), row_id=F("pk"),
-                             row_day=day, row_at=F("recorded_at")).values("row_record", "row_id", "row_day", "row_at").order_by()
+    return (
+        queryset.annotate(
+            row_record=Value(record, output_field=CharField()), row_id=F("pk"), row_day=day, row_at=F("recorded_at")
+        )
+        .values("row_record", "row_id", "row_day", "row_at")
+        .order_by()
+    )
 
 
 def organization_restricted(user: User, filters: RestrictedFilter) -> QuerySet:
@@ -180,13 +195,18 @@ class RestrictedRow:
 def restricted_page(rows) -> list[RestrictedRow]:
     """The records of one page of :func:`organization_restricted` (two queries), their clients noted as shown."""
     rows = list(rows)
-    wanted = {REPORT: [r["row_id"] for r in rows if r["row_record"] == REPORT],
-              INCIDENT: [r["row_id"] for r in rows if r["row_record"] == INCIDENT]}
+    wanted = {
+        REPORT: [r["row_id"] for r in rows if r["row_record"] == REPORT],
+        INCIDENT: [r["row_id"] for r in rows if r["row_record"] == INCIDENT],
+    }
     found = {
         REPORT: MandatedReport.objects.select_related("client", "reported_by").in_bulk(wanted[REPORT]),
         INCIDENT: Incident.objects.select_related("client", "recorded_by").in_bulk(wanted[INCIDENT]),
     }
-    page = [RestrictedRow(r["row_record"], r["row_day"], found[r["row_record"]][r["row_id"]]) for r in rows
-            if r["row_id"] in found[r["row_record"]]]
+    page = [
+        RestrictedRow(r["row_record"], r["row_day"], found[r["row_record"]][r["row_id"]])
+        for r in rows
+        if r["row_id"] in found[r["row_record"]]
+    ]
     audit.note_shown(row.item.client_id for row in page)
     return page

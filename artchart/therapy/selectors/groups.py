@@ -61,16 +61,21 @@ class GroupAccess:
     def readable_ids(self) -> set[int]:
         """Members (past and present) whose chart the user may open: their names may be shown."""
         members = self.group.memberships.values("client_id")
-        return set(Client.objects.filter(pk__in=members).filter(pk__in=client_ids_with_chart_access(self.user))
-                   .values_list("pk", flat=True))
+        return set(
+            Client.objects.filter(pk__in=members)
+            .filter(pk__in=client_ids_with_chart_access(self.user))
+            .values_list("pk", flat=True)
+        )
 
     @cached_property
     def writable_ids(self) -> set[int]:
         """Members whose notes the user may write: the user may mark their attendance and end their membership."""
         members = self.group.memberships.values("client_id")
-        return set(Client.objects.filter(pk__in=members)
-                   .filter(pk__in=client_ids_allowing(self.user, Area.NOTES, Action.WRITE))
-                   .values_list("pk", flat=True))
+        return set(
+            Client.objects.filter(pk__in=members)
+            .filter(pk__in=client_ids_allowing(self.user, Area.NOTES, Action.WRITE))
+            .values_list("pk", flat=True)
+        )
 
 
 def _require_clinician(user) -> None:
@@ -85,8 +90,11 @@ def require_may_start(user) -> None:
 
 def group_get_for_user(user, group_id: int, *, manage: bool = False) -> GroupAccess:
     """The group (404 outside the user's organization), 403 for non-clinicians or, with ``manage``, non-managers."""
-    group = (Group.objects.select_related("site", "program", "organization")
-             .filter(pk=group_id, organization_id=getattr(user, "organization_id", None)).first())
+    group = (
+        Group.objects.select_related("site", "program", "organization")
+        .filter(pk=group_id, organization_id=getattr(user, "organization_id", None))
+        .first()
+    )
     if group is None or not (user.is_authenticated and user.is_active):
         raise Http404
     _require_clinician(user)
@@ -107,11 +115,15 @@ def groups_for(user, *, everything: bool = False) -> QuerySet[Group]:
         sites = Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values("site_id")
         groups = groups.filter(Q(facilitators=user) | Q(site_id__in=sites)).distinct()
     today = timezone.localdate()
-    current = Q(memberships__joined_on__lte=today) & (Q(memberships__left_on__isnull=True)
-                                                      | Q(memberships__left_on__gte=today))
-    return (groups.select_related("site", "program").prefetch_related("facilitators")
-            .annotate(member_count=Count("memberships", filter=current, distinct=True))
-            .order_by("-is_active", "name", "pk"))
+    current = Q(memberships__joined_on__lte=today) & (
+        Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gte=today)
+    )
+    return (
+        groups.select_related("site", "program")
+        .prefetch_related("facilitators")
+        .annotate(member_count=Count("memberships", filter=current, distinct=True))
+        .order_by("-is_active", "name", "pk")
+    )
 
 
 def facilitator_choices(organization_id: int) -> QuerySet[User]:
@@ -136,7 +148,8 @@ def roster_of(access: GroupAccess, *, on: dt.date | None = None) -> Roster:
     day = on or timezone.localdate()
     roster = Roster()
     memberships = access.group.memberships.select_related("client").order_by(
-        "client__legal_last_name", "client__legal_first_name", "joined_on", "pk")
+        "client__legal_last_name", "client__legal_first_name", "joined_on", "pk"
+    )
     for membership in memberships:
         is_past = membership.left_on is not None and membership.left_on < day
         if membership.client_id in access.readable_ids:
@@ -162,8 +175,11 @@ def membership_get(access: GroupAccess, membership_id: int, *, write: bool = Fal
 
 
 def members_on(group: Group, day: dt.date) -> QuerySet[GroupMembership]:
-    return (group.memberships.filter(Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gte=day)))
-            .select_related("client").order_by("client__legal_last_name", "client__legal_first_name", "pk"))
+    return (
+        group.memberships.filter(Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gte=day)))
+        .select_related("client")
+        .order_by("client__legal_last_name", "client__legal_first_name", "pk")
+    )
 
 
 # --- sessions and attendance ----------------------------------------------------------------
@@ -172,9 +188,10 @@ def members_on(group: Group, day: dt.date) -> QuerySet[GroupMembership]:
 def sessions_of(access: GroupAccess) -> tuple[list[Session], list[Session]]:
     """(upcoming, past) sessions of the group, each with ``present_count`` and ``marked_count``."""
     now = timezone.now()
-    sessions = (access.group.sessions.select_related("therapist", "room")
-                .annotate(present_count=Count("attendance", filter=Q(attendance__status__in=PRESENT_STATUSES)),
-                          marked_count=Count("attendance")))
+    sessions = access.group.sessions.select_related("therapist", "room").annotate(
+        present_count=Count("attendance", filter=Q(attendance__status__in=PRESENT_STATUSES)),
+        marked_count=Count("attendance"),
+    )
     upcoming = list(sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")[:SESSIONS_SHOWN])
     past = list(sessions.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:SESSIONS_SHOWN])
     return upcoming, past
@@ -182,9 +199,16 @@ def sessions_of(access: GroupAccess) -> tuple[list[Session], list[Session]]:
 
 def group_session_get(user, session_id: int, *, manage: bool = False) -> tuple[GroupAccess, Session]:
     """A group session and its group's access (404 for other organizations or sessions that are not a group's)."""
-    session = (Session.objects.select_related("group", "therapist")
-               .filter(pk=session_id, kind=SessionKind.GROUP, group__isnull=False,
-                       organization_id=getattr(user, "organization_id", None)).first())
+    session = (
+        Session.objects.select_related("group", "therapist")
+        .filter(
+            pk=session_id,
+            kind=SessionKind.GROUP,
+            group__isnull=False,
+            organization_id=getattr(user, "organization_id", None),
+        )
+        .first()
+    )
     if session is None:
         raise Http404
     access = group_get_for_user(user, session.group_id)
@@ -211,8 +235,8 @@ class AttendanceRow:
 @dataclass
 class AttendanceSheet:
     rows: list[AttendanceRow]
-    hidden: int           # members on that day the user may not see by name
-    hidden_marked: int    # of those, how many are marked (by their own clinicians)
+    hidden: int  # members on that day the user may not see by name
+    hidden_marked: int  # of those, how many are marked (by their own clinicians)
 
     @property
     def may_mark_any(self) -> bool:
@@ -227,8 +251,13 @@ def attendance_sheet(access: GroupAccess, session: Session) -> AttendanceSheet:
     rows, hidden, hidden_marked = [], 0, 0
     for membership in members_on(access.group, day):
         if membership.client_id in access.readable_ids:
-            rows.append(AttendanceRow(membership, marks.get(membership.client_id, ""),
-                                      may_record and membership.client_id in access.writable_ids))
+            rows.append(
+                AttendanceRow(
+                    membership,
+                    marks.get(membership.client_id, ""),
+                    may_record and membership.client_id in access.writable_ids,
+                )
+            )
         else:
             hidden += 1
             hidden_marked += membership.client_id in marks
@@ -240,16 +269,19 @@ def attendance_of(access: ClientAccess) -> QuerySet[Attendance]:
     """A client's group attendance, newest first, with the session and its group (for the chart)."""
     if not access.may(Area.NOTES, Action.READ):
         return Attendance.objects.none()
-    return (Attendance.objects.filter(client=access.client, session__kind=SessionKind.GROUP)
-            .select_related("session__group").order_by("-session__starts_at", "-pk"))
+    return (
+        Attendance.objects.filter(client=access.client, session__kind=SessionKind.GROUP)
+        .select_related("session__group")
+        .order_by("-session__starts_at", "-pk")
+    )
 
 
 # --- census ------------------------------------------------------------------------------------
 
 
 class Match:
-    NEW = "new"              # matched, may be added
-    MEMBER = "member"        # matched, already a member on that day
+    NEW = "new"  # matched, may be added
+    MEMBER = "member"  # matched, already a member on that day
     NOT_YOURS = "not_yours"  # matched, but the user does not write this client's notes
     AMBIGUOUS = "ambiguous"  # more than one client has this name and date of birth
     UNMATCHED = "unmatched"  # no client of the user's has this name and date of birth
@@ -271,16 +303,22 @@ def census_match(access: GroupAccess, rows: list[census.CensusRow], *, on: dt.da
     Four queries however long the census.
     """
     candidates: dict[tuple, list[Client]] = {}
-    found = (Client.objects.filter(organization_id=access.group.organization_id,
-                                   date_of_birth__in={row.date_of_birth for row in rows})
-             .filter(pk__in=client_ids_with_chart_access(access.user)).select_related("site"))
+    found = (
+        Client.objects.filter(
+            organization_id=access.group.organization_id, date_of_birth__in={row.date_of_birth for row in rows}
+        )
+        .filter(pk__in=client_ids_with_chart_access(access.user))
+        .select_related("site")
+    )
     for client in found:
         key = (census.name_key(client.legal_last_name), census.name_key(client.legal_first_name), client.date_of_birth)
         candidates.setdefault(key, []).append(client)
     ids = [c.pk for clients in candidates.values() for c in clients]
-    writable = set(Client.objects.filter(pk__in=ids)
-                   .filter(pk__in=client_ids_allowing(access.user, Area.NOTES, Action.WRITE))
-                   .values_list("pk", flat=True))
+    writable = set(
+        Client.objects.filter(pk__in=ids)
+        .filter(pk__in=client_ids_allowing(access.user, Area.NOTES, Action.WRITE))
+        .values_list("pk", flat=True)
+    )
     members = set(members_on(access.group, on).filter(client_id__in=ids).values_list("client_id", flat=True))
     matches = []
     for row in rows:
@@ -291,8 +329,7 @@ def census_match(access: GroupAccess, rows: list[census.CensusRow], *, on: dt.da
             matches.append(CensusMatch(row, Match.AMBIGUOUS))
         else:
             client = clients[0]
-            status = (Match.MEMBER if client.pk in members else Match.NEW if client.pk in writable
-                      else Match.NOT_YOURS)
+            status = Match.MEMBER if client.pk in members else Match.NEW if client.pk in writable else Match.NOT_YOURS
             matches.append(CensusMatch(row, status, client))
     audit.note_shown(m.client.pk for m in matches if m.client is not None)
     return matches

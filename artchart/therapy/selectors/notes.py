@@ -49,16 +49,22 @@ def _open_returns() -> Prefetch:
 
 def notes_of(access: ClientAccess) -> QuerySet[Note]:
     """The client's notes, newest first, with what the list shows, in a fixed number of queries."""
-    return (Note.objects.filter(client=access.client).select_related(*NOTE_RELATED)
-            .order_by("-created_at", "-pk"))
+    return Note.objects.filter(client=access.client).select_related(*NOTE_RELATED).order_by("-created_at", "-pk")
 
 
 def note_get(access: ClientAccess, note_id: int) -> Note:
     """One note of the client with everything its page shows (404 if it is another client's)."""
-    note = (notes_of(access).filter(pk=note_id).prefetch_related(
-        "directives", _open_returns(),
-        Prefetch("goal_progress", queryset=NoteGoalProgress.objects.select_related("goal", "objective")),
-        Prefetch("addenda", queryset=Addendum.objects.select_related("author", "note"))).first())
+    note = (
+        notes_of(access)
+        .filter(pk=note_id)
+        .prefetch_related(
+            "directives",
+            _open_returns(),
+            Prefetch("goal_progress", queryset=NoteGoalProgress.objects.select_related("goal", "objective")),
+            Prefetch("addenda", queryset=Addendum.objects.select_related("author", "note")),
+        )
+        .first()
+    )
     if note is None:
         raise Http404
     return note
@@ -70,47 +76,65 @@ def _notes_readable(user) -> QuerySet:
 
 def notes_of_session(user, session: Session) -> list[Note]:
     """The notes of one session whose client's notes ``user`` may read (a group session's: one per member)."""
-    return list(Note.objects.filter(session=session, client_id__in=_notes_readable(user))
-                .select_related("client", "author").order_by("client__legal_last_name", "client__legal_first_name"))
+    return list(
+        Note.objects.filter(session=session, client_id__in=_notes_readable(user))
+        .select_related("client", "author")
+        .order_by("client__legal_last_name", "client__legal_first_name")
+    )
 
 
 def notes_awaiting_signature(user) -> QuerySet[Note]:
     """The user's own drafts, oldest first (the dashboard's "notes awaiting signature")."""
-    return (Note.objects.filter(author=user, status=NoteStatus.DRAFT, client_id__in=_notes_readable(user))
-            .select_related("client", "session").order_by("created_at", "pk"))
+    return (
+        Note.objects.filter(author=user, status=NoteStatus.DRAFT, client_id__in=_notes_readable(user))
+        .select_related("client", "session")
+        .order_by("created_at", "pk")
+    )
 
 
 def cosign_queue(user) -> QuerySet[Note]:
     """Submitted notes this user is the responsible supervisor of, oldest first."""
     supervised = Q(author__supervisor_links__supervisor=user, author__supervisor_links__ended_on__isnull=True)
     supervising = Q(client__care_team__user=user, client__care_team__role=CareTeamRole.SUPERVISOR)
-    ids = (Note.objects.filter(supervised | supervising, status=NoteStatus.SUBMITTED,
-                               client_id__in=client_ids_allowing(user, Area.NOTES, Action.COSIGN))
-           .values("pk"))
-    return (Note.objects.filter(pk__in=ids).select_related("client", "session", "author")
-            .order_by("submitted_at", "pk"))
+    ids = Note.objects.filter(
+        supervised | supervising,
+        status=NoteStatus.SUBMITTED,
+        client_id__in=client_ids_allowing(user, Area.NOTES, Action.COSIGN),
+    ).values("pk")
+    return Note.objects.filter(pk__in=ids).select_related("client", "session", "author").order_by("submitted_at", "pk")
 
 
 def returned_to(user) -> QuerySet[Note]:
     """The user's notes a supervisor returned, not yet resubmitted, with the returns."""
     unresolved = NoteReturn.objects.filter(note=OuterRef("pk"), resolved_at__isnull=True)
-    return (Note.objects.filter(author=user, status=NoteStatus.DRAFT, client_id__in=_notes_readable(user))
-            .filter(Exists(unresolved)).select_related("client", "session").prefetch_related(_open_returns())
-            .order_by("created_at", "pk"))
+    return (
+        Note.objects.filter(author=user, status=NoteStatus.DRAFT, client_id__in=_notes_readable(user))
+        .filter(Exists(unresolved))
+        .select_related("client", "session")
+        .prefetch_related(_open_returns())
+        .order_by("created_at", "pk")
+    )
 
 
 def sessions_without_signed_note(user) -> QuerySet[Session]:
     """The user's completed sessions with an attending client who has no signed progress note of it."""
     signed = Note.objects.filter(session=OuterRef("session"), client=OuterRef("client"), status=NoteStatus.SIGNED)
-    unsigned_attendee = (Attendance.objects.filter(session=OuterRef("pk"), status__in=PRESENT_STATUSES)
-                         .annotate(signed=Exists(signed)).filter(signed=False))
+    unsigned_attendee = (
+        Attendance.objects.filter(session=OuterRef("pk"), status__in=PRESENT_STATUSES)
+        .annotate(signed=Exists(signed))
+        .filter(signed=False)
+    )
     own_signed = Note.objects.filter(session=OuterRef("pk"), client=OuterRef("client"), status=NoteStatus.SIGNED)
     readable = _notes_readable(user)
     individual = Q(client__isnull=False, client_id__in=readable) & ~Exists(own_signed)
     group = Q(kind=SessionKind.GROUP) & Exists(unsigned_attendee)
-    return (Session.objects.filter(Q(therapist=user) | Q(co_facilitators=user), status=SessionStatus.COMPLETED)
-            .filter(individual | group).select_related("client", "group").distinct()
-            .order_by("starts_at", "pk"))
+    return (
+        Session.objects.filter(Q(therapist=user) | Q(co_facilitators=user), status=SessionStatus.COMPLETED)
+        .filter(individual | group)
+        .select_related("client", "group")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
 
 
 # --- the group batch screen ----------------------------------------------------------------------------
@@ -121,8 +145,8 @@ class BatchRow:
     client: Client
     mark: str
     note: Note | None
-    may_write: bool   # the user may write this client's notes
-    editable: bool    # …and this note is (or will be) the user's own draft
+    may_write: bool  # the user may write this client's notes
+    editable: bool  # …and this note is (or will be) the user's own draft
     values: dict = field(default_factory=dict)
 
     @property
@@ -153,15 +177,27 @@ class Batch:
 def group_batch(user: User, session_id: int) -> Batch:
     """A group session's attending members and their notes, as the batch screen shows them."""
     access, session = group_session_get(user, session_id)
-    readable = set(Client.objects.filter(attendance__session=session)
-                   .filter(pk__in=client_ids_with_chart_access(user)).values_list("pk", flat=True))
-    writable = set(Client.objects.filter(attendance__session=session)
-                   .filter(pk__in=client_ids_allowing(user, Area.NOTES, Action.WRITE)).values_list("pk", flat=True))
-    notes_readable = set(Client.objects.filter(attendance__session=session)
-                         .filter(pk__in=_notes_readable(user)).values_list("pk", flat=True))
-    notes = {n.client_id: n for n in Note.objects.filter(session=session, kind=NoteKind.PROGRESS,
-                                                         client_id__in=notes_readable)
-             .select_related("author", "signed_by")}
+    readable = set(
+        Client.objects.filter(attendance__session=session)
+        .filter(pk__in=client_ids_with_chart_access(user))
+        .values_list("pk", flat=True)
+    )
+    writable = set(
+        Client.objects.filter(attendance__session=session)
+        .filter(pk__in=client_ids_allowing(user, Area.NOTES, Action.WRITE))
+        .values_list("pk", flat=True)
+    )
+    notes_readable = set(
+        Client.objects.filter(attendance__session=session)
+        .filter(pk__in=_notes_readable(user))
+        .values_list("pk", flat=True)
+    )
+    notes = {
+        n.client_id: n
+        for n in Note.objects.filter(
+            session=session, kind=NoteKind.PROGRESS, client_id__in=notes_readable
+        ).select_related("author", "signed_by")
+    }
     rows, absent, hidden = [], [], 0
     for mark in session.attendance.select_related("client"):
         if mark.client_id not in readable:
@@ -169,8 +205,9 @@ def group_batch(user: User, session_id: int) -> Batch:
             continue
         note = notes.get(mark.client_id)
         editable = mark.client_id in writable and (note is None or (note.author_id == user.pk and note.is_draft))
-        row = BatchRow(client=mark.client, mark=mark.status, note=note, may_write=mark.client_id in writable,
-                       editable=editable)
+        row = BatchRow(
+            client=mark.client, mark=mark.status, note=note, may_write=mark.client_id in writable, editable=editable
+        )
         (rows if row.attended else absent).append(row)
     audit.note_shown(row.client.pk for row in rows + absent)
     return Batch(session=session, rows=rows, absent=absent, hidden=hidden)
@@ -196,6 +233,7 @@ def templates_to_choose(client: Client, kind: str | None = None) -> QuerySet[Not
     templates = NoteTemplate.objects.filter(organization_id=client.organization_id, is_active=True)
     return templates.filter(kind=kind) if kind else templates
 
+
 # --- "copy as plain text" --------------------------------------------------------------------------------
 
 
@@ -207,13 +245,17 @@ def note_plain_text(note: Note) -> str:
     """The note as plain text for pasting into a hospital's main record: its sections, the art process,
     goals, risk screen, signature lines, a late-entry mark and the addenda, each with its signature."""
     client = note.client
-    lines = [f"{note.get_kind_display().upper()} ({note.get_format_display()})",
-             f"Client: {client.display_name}" + (f" · DOB {client.date_of_birth:%Y-%m-%d}"
-                                                  if getattr(client, "date_of_birth", None) else "")]
+    lines = [
+        f"{note.get_kind_display().upper()} ({note.get_format_display()})",
+        f"Client: {client.display_name}"
+        + (f" · DOB {client.date_of_birth:%Y-%m-%d}" if getattr(client, "date_of_birth", None) else ""),
+    ]
     if note.session_id:
         session = note.session
-        lines.append(f"Session: {session.get_kind_display()}, {_when(session.starts_at)}, "
-                     f"{session.duration_minutes} min, {session.get_modality_display().lower()}")
+        lines.append(
+            f"Session: {session.get_kind_display()}, {_when(session.starts_at)}, "
+            f"{session.duration_minutes} min, {session.get_modality_display().lower()}"
+        )
     if not note.is_signed:
         lines.append(f"STATUS: {note.get_status_display().upper()} — NOT SIGNED")
     lines.append("")
@@ -232,9 +274,13 @@ def note_plain_text(note: Note) -> str:
             block(label, getattr(note, name))
     directives = ", ".join(d.name for d in note.directives.all())
     block(LABELS["directives"], directives)
-    progress = [f"- {g.goal.statement}" + (f" / {g.objective.statement}" if g.objective_id else "")
-                + f": {g.get_rating_display()}" + (f" ({g.comment})" if g.comment else "")
-                for g in note.goal_progress.all()]
+    progress = [
+        f"- {g.goal.statement}"
+        + (f" / {g.objective.statement}" if g.objective_id else "")
+        + f": {g.get_rating_display()}"
+        + (f" ({g.comment})" if g.comment else "")
+        for g in note.goal_progress.all()
+    ]
     block(LABELS["goal_progress"], "\n".join(progress))
     if note.template_id:
         for extra in note.template.extra_fields:
@@ -243,17 +289,28 @@ def note_plain_text(note: Note) -> str:
         block("Risk screen", "\n".join(filter(None, [note.get_risk_level_display(), note.risk_notes])))
     if note.is_signed:
         author = note.author
-        credentials = ", ".join(filter(None, [getattr(author, "licence", ""),
-                                              f"NPI {author.npi}" if getattr(author, "npi", "") else ""]))
-        lines.append(f"Electronically signed by {author.display_name}" + (f" ({credentials})" if credentials else "")
-                     + f" on {_when(note.signed_at)}")
+        credentials = ", ".join(
+            filter(None, [getattr(author, "licence", ""), f"NPI {author.npi}" if getattr(author, "npi", "") else ""])
+        )
+        lines.append(
+            f"Electronically signed by {author.display_name}"
+            + (f" ({credentials})" if credentials else "")
+            + f" on {_when(note.signed_at)}"
+        )
         if note.cosigned_by_id:
             lines.append(f"Co-signed by {note.cosigned_by.display_name} on {_when(note.cosigned_at)}")
     if note.late_entry:
-        lines.append(f"LATE ENTRY: session on {_when(note.session.starts_at)}; "
-                     f"{'submitted' if note.submitted_at else 'signed'} on {_when(note.submitted_at or note.signed_at)}")
+        lines.append(
+            f"LATE ENTRY: session on {_when(note.session.starts_at)}; "
+            f"{'submitted' if note.submitted_at else 'signed'} on {_when(note.submitted_at or note.signed_at)}"
+        )
     for addendum in note.addenda.all():
-        lines.extend(["", f"ADDENDUM ({_when(addendum.signed_at)})" + (f" — {addendum.reason}" if addendum.reason else ""),
-                      addendum.text, f"Electronically signed by {addendum.author.display_name} on "
-                                     f"{_when(addendum.signed_at)}"])
+        lines.extend(
+            [
+                "",
+                f"ADDENDUM ({_when(addendum.signed_at)})" + (f" — {addendum.reason}" if addendum.reason else ""),
+                addendum.text,
+                f"Electronically signed by {addendum.author.display_name} on {_when(addendum.signed_at)}",
+            ]
+        )
     return "\n".join(lines).strip() + "\n"

@@ -63,8 +63,11 @@ def _group_readable(user: User) -> bool:
 
 def session_get_for_user(user: User, session_id: int, *, action: Action = Action.READ) -> SessionAccess:
     """The session if ``user`` may see it (404 otherwise), 403 if they may see it but not do ``action``."""
-    session = (Session.objects.select_related(*SESSION_RELATED).filter(pk=session_id,
-               organization_id=getattr(user, "organization_id", None)).first())
+    session = (
+        Session.objects.select_related(*SESSION_RELATED)
+        .filter(pk=session_id, organization_id=getattr(user, "organization_id", None))
+        .first()
+    )
     if session is None:
         raise Http404
     if session.client_id:
@@ -89,28 +92,45 @@ def sessions_visible_to(user: User) -> QuerySet[Session]:
         mine |= Q(group__isnull=False)
     else:
         mine |= Q(group__facilitators=user)
-    return (Session.objects.filter(mine, organization_id=user.organization_id).select_related(*SESSION_RELATED)
-            .distinct())
+    return (
+        Session.objects.filter(mine, organization_id=user.organization_id).select_related(*SESSION_RELATED).distinct()
+    )
 
 
 def sessions_today_for(user: User) -> QuerySet[Session]:
     """The user's own sessions today (leading or co-facilitating), cancelled ones included so the day reads true."""
     today = timezone.localdate()
-    return (sessions_visible_to(user).filter(Q(therapist=user) | Q(co_facilitators=user))
-            .filter(starts_at__gte=_day_start(today), starts_at__lt=_day_start(today + dt.timedelta(days=1)))
-            .order_by("starts_at", "pk"))
+    return (
+        sessions_visible_to(user)
+        .filter(Q(therapist=user) | Q(co_facilitators=user))
+        .filter(starts_at__gte=_day_start(today), starts_at__lt=_day_start(today + dt.timedelta(days=1)))
+        .order_by("starts_at", "pk")
+    )
 
 
-def session_search(user: User, *, date_from: dt.date | None = None, date_to: dt.date | None = None,
-                   therapist_id: int | None = None, client_id: int | None = None, site_id: int | None = None,
-                   room_id: int | None = None, status: str = "") -> QuerySet[Session]:
+def session_search(
+    user: User,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    therapist_id: int | None = None,
+    client_id: int | None = None,
+    site_id: int | None = None,
+    room_id: int | None = None,
+    status: str = "",
+) -> QuerySet[Session]:
     sessions = sessions_visible_to(user)
     if date_from:
         sessions = sessions.filter(starts_at__gte=_day_start(date_from))
     if date_to:
         sessions = sessions.filter(starts_at__lt=_day_start(date_to + dt.timedelta(days=1)))
-    filters = {"therapist_id": therapist_id, "client_id": client_id, "site_id": site_id, "room_id": room_id,
-               "status": status}
+    filters = {
+        "therapist_id": therapist_id,
+        "client_id": client_id,
+        "site_id": site_id,
+        "room_id": room_id,
+        "status": status,
+    }
     return sessions.filter(**{k: v for k, v in filters.items() if v}).order_by("starts_at", "pk")
 
 
@@ -139,8 +159,9 @@ def group_get_for_scheduling(user: User, group_id: int) -> Group:
 
 
 def therapists_for(user: User) -> QuerySet[User]:
-    return User.objects.filter(organization_id=user.organization_id, is_active=True,
-                               role__in=CLINICIAN_ROLES).order_by("last_name", "first_name")
+    return User.objects.filter(organization_id=user.organization_id, is_active=True, role__in=CLINICIAN_ROLES).order_by(
+        "last_name", "first_name"
+    )
 
 
 def sites_for(user: User) -> QuerySet[Site]:
@@ -173,8 +194,16 @@ def _when(start: dt.datetime, minutes: int) -> str:
     return f"{local:%a %-d %b} {local:%H:%M}–{end:%H:%M}"
 
 
-def conflicts_for(*, organization, therapist, room, client_ids, starts_at: dt.datetime, duration_minutes: int,
-                  exclude_session_id: int | None = None) -> list[str]:
+def conflicts_for(
+    *,
+    organization,
+    therapist,
+    room,
+    client_ids,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    exclude_session_id: int | None = None,
+) -> list[str]:
     """Readable double bookings of the therapist, the room or a client at this time (scheduled or held
     sessions only). A conflicting session's client is never named: only the booking's own people are."""
     if not starts_at or not duration_minutes or duration_minutes <= 0:
@@ -186,10 +215,18 @@ def conflicts_for(*, organization, therapist, room, client_ids, starts_at: dt.da
         who |= Q(room=room)
     if client_ids:
         who |= Q(client_id__in=client_ids) | Q(group__memberships__client_id__in=client_ids)
-    candidates = (Session.objects.filter(who, organization_id=getattr(organization, "pk", organization),
-                                         status__in=ACTIVE_STATUSES, starts_at__lt=ends_at,
-                                         starts_at__gt=starts_at - dt.timedelta(minutes=LONGEST_MINUTES))
-                  .exclude(pk=exclude_session_id).select_related("therapist", "room", "group").distinct())
+    candidates = (
+        Session.objects.filter(
+            who,
+            organization_id=getattr(organization, "pk", organization),
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=ends_at,
+            starts_at__gt=starts_at - dt.timedelta(minutes=LONGEST_MINUTES),
+        )
+        .exclude(pk=exclude_session_id)
+        .select_related("therapist", "room", "group")
+        .distinct()
+    )
     overlapping = [s for s in candidates if s.ends_at > starts_at]
     if not overlapping:
         return []
@@ -210,8 +247,9 @@ def conflicts_for(*, organization, therapist, room, client_ids, starts_at: dt.da
             found.append(f"{names.get(s.client_id, 'This client')} already has a session {when}.")
         for m in members.get(s.group_id, ()):
             if m.is_member_on(day):
-                found.append(f"{names.get(m.client_id, 'A client')} is in the group {s.group.name}, "
-                             f"which meets {when}.")
+                found.append(
+                    f"{names.get(m.client_id, 'A client')} is in the group {s.group.name}, which meets {when}."
+                )
     return list(dict.fromkeys(found))
 
 
@@ -235,18 +273,30 @@ class Day:
     slots: list[Slot] = field(default_factory=list)
 
 
-def schedule_for(user: User, *, first_day: dt.date, days: int, therapist_id: int | None = None,
-                 site_id: int | None = None, room_id: int | None = None) -> list[Day]:
+def schedule_for(
+    user: User,
+    *,
+    first_day: dt.date,
+    days: int,
+    therapist_id: int | None = None,
+    site_id: int | None = None,
+    room_id: int | None = None,
+) -> list[Day]:
     """The organization's bookings on ``days`` days from ``first_day`` for one therapist, site or room.
 
     Two queries however many sessions: the sessions (with their people and places),
     and the ids of the clients whose chart the user may open.
     """
-    sessions = (Session.objects.filter(organization_id=user.organization_id,
-                                       starts_at__gte=_day_start(first_day),
-                                       starts_at__lt=_day_start(first_day + dt.timedelta(days=days)))
-                .exclude(status=SessionStatus.CANCELLED)
-                .select_related("client", "group", "therapist", "room", "site").order_by("starts_at", "pk"))
+    sessions = (
+        Session.objects.filter(
+            organization_id=user.organization_id,
+            starts_at__gte=_day_start(first_day),
+            starts_at__lt=_day_start(first_day + dt.timedelta(days=days)),
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("client", "group", "therapist", "room", "site")
+        .order_by("starts_at", "pk")
+    )
     if therapist_id:
         sessions = sessions.filter(therapist_id=therapist_id)
     elif room_id:
@@ -256,8 +306,11 @@ def schedule_for(user: User, *, first_day: dt.date, days: int, therapist_id: int
     else:
         sessions = sessions.none()
     sessions = list(sessions)
-    charts = set(Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values_list("pk", flat=True)) \
-        if any(s.client_id for s in sessions) else set()
+    charts = (
+        set(Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values_list("pk", flat=True))
+        if any(s.client_id for s in sessions)
+        else set()
+    )
     groups_named = _group_readable(user)
     by_day = {first_day + dt.timedelta(days=i): Day(first_day + dt.timedelta(days=i)) for i in range(days)}
     shown = []
@@ -283,8 +336,11 @@ def feed_of(user: User) -> CalendarFeed | None:
 
 def feed_for_token(token: str) -> CalendarFeed:
     """The feed at this secret address (404 for an unknown, reset or inactive one)."""
-    feed = (CalendarFeed.objects.select_related("user").filter(token_hash=secret_hash(token or "")).first()
-            if 20 <= len(token or "") <= 100 else None)
+    feed = (
+        CalendarFeed.objects.select_related("user").filter(token_hash=secret_hash(token or "")).first()
+        if 20 <= len(token or "") <= 100
+        else None
+    )
     if feed is None or not feed.user.is_active:
         raise Http404
     return feed
@@ -294,12 +350,18 @@ def feed_events(feed: CalendarFeed, *, days_back: int = 30, weeks_ahead: int = 2
     """The feed owner's sessions as plain events, and the ids of the clients whose names they carry."""
     user = feed.user
     today = timezone.localdate()
-    sessions = (Session.objects.filter(Q(therapist=user) | Q(co_facilitators=user),
-                                       organization_id=user.organization_id,
-                                       starts_at__gte=_day_start(today - dt.timedelta(days=days_back)),
-                                       starts_at__lt=_day_start(today + dt.timedelta(weeks=weeks_ahead)))
-                .exclude(status=SessionStatus.NO_SHOW).select_related("client", "group", "site", "room")
-                .distinct().order_by("starts_at", "pk"))
+    sessions = (
+        Session.objects.filter(
+            Q(therapist=user) | Q(co_facilitators=user),
+            organization_id=user.organization_id,
+            starts_at__gte=_day_start(today - dt.timedelta(days=days_back)),
+            starts_at__lt=_day_start(today + dt.timedelta(weeks=weeks_ahead)),
+        )
+        .exclude(status=SessionStatus.NO_SHOW)
+        .select_related("client", "group", "site", "room")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
     sessions = list(sessions)
     charts = set()
     if feed.names != FeedNames.NOTHING and any(s.client_id for s in sessions):
@@ -311,11 +373,16 @@ def feed_events(feed: CalendarFeed, *, days_back: int = 30, weeks_ahead: int = 2
             who = s.client.initials if feed.names == FeedNames.INITIALS else s.client.display_name
             summary = f"{summary}: {who}"
             named.append(s.client_id)
-        events.append({
-            "uid": f"session-{s.pk}@artchart", "start": s.starts_at, "end": s.ends_at, "summary": summary,
-            "location": ", ".join(p for p in (s.room.name if s.room_id else "", s.site.name) if p),
-            "status": "CANCELLED" if s.status == SessionStatus.CANCELLED else "CONFIRMED",
-            "updated": s.updated_at,
-            "telehealth": s.modality == "telehealth",
-        })
+        events.append(
+            {
+                "uid": f"session-{s.pk}@artchart",
+                "start": s.starts_at,
+                "end": s.ends_at,
+                "summary": summary,
+                "location": ", ".join(p for p in (s.room.name if s.room_id else "", s.site.name) if p),
+                "status": "CANCELLED" if s.status == SessionStatus.CANCELLED else "CONFIRMED",
+                "updated": s.updated_at,
+                "telehealth": s.modality == "telehealth",
+            }
+        )
     return events, sorted(set(named))

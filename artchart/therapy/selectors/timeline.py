@@ -23,12 +23,13 @@ UPCOMING_ROWS = 3
 class TimelineEntry:
     at: dt.datetime
     session: Session | None = None
-    attendance: str = ""           # the client's mark at a group session ("absent", …), if any
+    attendance: str = ""  # the client's mark at a group session ("absent", …), if any
 
     @property
     def attendance_label(self) -> str:
         return AttendanceStatus(self.attendance).label if self.attendance else ""
-    notes: tuple[Note, ...] = ()   # the client's notes of this session, or one note without a session
+
+    notes: tuple[Note, ...] = ()  # the client's notes of this session, or one note without a session
 
     @property
     def note(self) -> Note | None:
@@ -54,19 +55,26 @@ def timeline_of(access, *, rows: int = TIMELINE_ROWS) -> Timeline:
     related = ("site", "room", "therapist", "group")
     booked = sessions_of_client(access)
     upcoming = list(
-        Session.objects.filter(Q(pk__in=booked.values("pk"))
-                               | Q(pk__in=upcoming_group_sessions_of_client(client_id, now=now).values("pk")))
+        Session.objects.filter(
+            Q(pk__in=booked.values("pk")) | Q(pk__in=upcoming_group_sessions_of_client(client_id, now=now).values("pk"))
+        )
         .filter(starts_at__gte=now, status=SessionStatus.SCHEDULED)
-        .select_related(*related).order_by("starts_at")[:UPCOMING_ROWS]
+        .select_related(*related)
+        .order_by("starts_at")[:UPCOMING_ROWS]
     )
-    past = list(booked.filter(starts_at__lt=now).annotate(mark=Subquery(mark))
-                .select_related(*related).order_by("-starts_at")[:rows])
+    past = list(
+        booked.filter(starts_at__lt=now)
+        .annotate(mark=Subquery(mark))
+        .select_related(*related)
+        .order_by("-starts_at")[:rows]
+    )
     # Only the notes that can sit beside those sessions (or, without a session, fall among them).
     oldest = past[-1].starts_at if len(past) == rows else None
     recent_notes = Note.objects.filter(client_id=client_id).select_related("author")
     if oldest is not None:
-        recent_notes = recent_notes.filter(Q(session__starts_at__gte=oldest)
-                                           | Q(session__isnull=True, created_at__gte=oldest))
+        recent_notes = recent_notes.filter(
+            Q(session__starts_at__gte=oldest) | Q(session__isnull=True, created_at__gte=oldest)
+        )
     notes = list(recent_notes.order_by("-created_at")[: rows * 2])
     return Timeline(upcoming=upcoming, entries=_merge(past, notes, rows))
 
@@ -76,7 +84,9 @@ def _merge(past: list[Session], notes: list[Note], rows: int) -> list[TimelineEn
     for note in notes:
         if note.session_id:
             by_session.setdefault(note.session_id, []).append(note)
-    entries = [TimelineEntry(at=s.starts_at, session=s, attendance=s.mark or "",
-                             notes=tuple(by_session.get(s.pk, ()))) for s in past]
+    entries = [
+        TimelineEntry(at=s.starts_at, session=s, attendance=s.mark or "", notes=tuple(by_session.get(s.pk, ())))
+        for s in past
+    ]
     entries += [TimelineEntry(at=n.created_at, notes=(n,)) for n in notes if not n.session_id]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:rows]

@@ -64,8 +64,7 @@ def _id(value) -> int | None:
 
 
 def _record_note(by: User, action: TherapyAction, note: ProcessNote) -> None:
-    audit.record(actor=by, action=action, obj=note, client_ids=[note.client_id],
-                 detail={"session": note.session_id})
+    audit.record(actor=by, action=action, obj=note, client_ids=[note.client_id], detail={"session": note.session_id})
 
 
 def _check_note(note: ProcessNote) -> None:
@@ -94,8 +93,7 @@ def process_note_create(*, by: User, client: Client, text: str, session: Session
 
 
 @transaction.atomic
-def process_note_update(*, by: User, note: ProcessNote, text: str,
-                        session: Session | int | None = None) -> ProcessNote:
+def process_note_update(*, by: User, note: ProcessNote, text: str, session: Session | int | None = None) -> ProcessNote:
     _require_author(by, note)
     note.text, note.session_id = text, _id(session)
     _check_note(note)
@@ -128,8 +126,10 @@ def _check_report(report: MandatedReport, organization_id: int) -> None:
         errors["agency"] = AGENCY_REQUIRED
     if not (report.what_was_reported or "").strip():
         errors["what_was_reported"] = WHAT_REPORTED_REQUIRED
-    if not (report.reported_by_id and User.objects.filter(pk=report.reported_by_id,
-                                                          organization_id=organization_id).exists()):
+    if not (
+        report.reported_by_id
+        and User.objects.filter(pk=report.reported_by_id, organization_id=organization_id).exists()
+    ):
         errors["reported_by"] = REPORTER_UNKNOWN
     if errors:
         raise ValidationError(errors)
@@ -137,13 +137,30 @@ def _check_report(report: MandatedReport, organization_id: int) -> None:
 
 
 @transaction.atomic
-def mandated_report_record(*, by: User, client: Client, kind: str, reported_on: dt.date, agency: str,
-                           what_was_reported: str, reported_by: User | int | None, reference_number: str = "",
-                           session: Session | int | None = None) -> MandatedReport:
+def mandated_report_record(
+    *,
+    by: User,
+    client: Client,
+    kind: str,
+    reported_on: dt.date,
+    agency: str,
+    what_was_reported: str,
+    reported_by: User | int | None,
+    reference_number: str = "",
+    session: Session | int | None = None,
+) -> MandatedReport:
     require_client_access(by, client.pk, Area.INCIDENTS, Action.WRITE)
-    report = MandatedReport(client=client, kind=kind, reported_on=reported_on, agency=agency,
-                            reference_number=reference_number, what_was_reported=what_was_reported,
-                            reported_by_id=_id(reported_by), session_id=_id(session), recorded_by=by)
+    report = MandatedReport(
+        client=client,
+        kind=kind,
+        reported_on=reported_on,
+        agency=agency,
+        reference_number=reference_number,
+        what_was_reported=what_was_reported,
+        reported_by_id=_id(reported_by),
+        session_id=_id(session),
+        recorded_by=by,
+    )
     _check_report(report, client.organization_id)
     report.save()
     _record_restricted(by, TherapyAction.MANDATED_REPORT_RECORD, report, kind=report.kind, session=report.session_id)
@@ -179,11 +196,26 @@ def _check_incident(incident: Incident) -> None:
 
 
 @transaction.atomic
-def incident_record(*, by: User, client: Client, kind: str, occurred_at: dt.datetime, description: str,
-                    action_taken: str = "", session: Session | int | None = None) -> Incident:
+def incident_record(
+    *,
+    by: User,
+    client: Client,
+    kind: str,
+    occurred_at: dt.datetime,
+    description: str,
+    action_taken: str = "",
+    session: Session | int | None = None,
+) -> Incident:
     require_client_access(by, client.pk, Area.INCIDENTS, Action.WRITE)
-    incident = Incident(client=client, kind=kind, occurred_at=occurred_at, description=description,
-                        action_taken=action_taken, session_id=_id(session), recorded_by=by)
+    incident = Incident(
+        client=client,
+        kind=kind,
+        occurred_at=occurred_at,
+        description=description,
+        action_taken=action_taken,
+        session_id=_id(session),
+        recorded_by=by,
+    )
     _check_incident(incident)
     incident.save()
     _record_restricted(by, TherapyAction.INCIDENT_RECORD, incident, kind=incident.kind, session=incident.session_id)

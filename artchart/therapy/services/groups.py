@@ -38,8 +38,9 @@ from artchart.therapy.selectors.groups import CLINICAL_ROLES, NOT_A_MANAGER, may
 SITE_UNKNOWN = "Choose an active site of your organization."
 PROGRAM_UNKNOWN = "Choose a program of your organization."
 NEEDS_FACILITATOR = "Name at least one facilitator."
-NOT_A_FACILITATOR = ("{name} cannot facilitate a group: facilitators are therapists, supervisors or interns "
-                     "of the organization.")
+NOT_A_FACILITATOR = (
+    "{name} cannot facilitate a group: facilitators are therapists, supervisors or interns of the organization."
+)
 OTHER_ORGANIZATION = "{name} is a client of another organization."
 GROUP_CLOSED = "{group} is closed; reopen it before adding members."
 ALREADY_MEMBER = "{name} is already a member of {group} (since {day})."
@@ -71,13 +72,18 @@ def _check_group(by: User, group: Group, facilitators: list[User]) -> None:
     errors: dict[str, list[str]] = {}
     if not Site.objects.filter(pk=group.site_id, organization_id=by.organization_id, is_active=True).exists():
         errors["site"] = [SITE_UNKNOWN]
-    if group.program_id and not Program.objects.filter(pk=group.program_id,
-                                                       organization_id=by.organization_id).exists():
+    if (
+        group.program_id
+        and not Program.objects.filter(pk=group.program_id, organization_id=by.organization_id).exists()
+    ):
         errors["program"] = [PROGRAM_UNKNOWN]
     if not facilitators:
         errors["facilitators"] = [NEEDS_FACILITATOR]
-    wrong = [user for user in facilitators
-             if user.organization_id != by.organization_id or user.role not in CLINICAL_ROLES or not user.is_active]
+    wrong = [
+        user
+        for user in facilitators
+        if user.organization_id != by.organization_id or user.role not in CLINICAL_ROLES or not user.is_active
+    ]
     if wrong:
         errors["facilitators"] = [NOT_A_FACILITATOR.format(name=user.display_name) for user in wrong]
     if errors:
@@ -86,17 +92,35 @@ def _check_group(by: User, group: Group, facilitators: list[User]) -> None:
 
 
 @transaction.atomic
-def group_create(*, by: User, name: str, site: Site, facilitators: Iterable[User], program: Program | None = None,
-                 description: str = "", is_active: bool = True) -> Group:
+def group_create(
+    *,
+    by: User,
+    name: str,
+    site: Site,
+    facilitators: Iterable[User],
+    program: Program | None = None,
+    description: str = "",
+    is_active: bool = True,
+) -> Group:
     require_may_start(by)
     facilitators = list(facilitators)
-    group = Group(organization_id=by.organization_id, site=site, program=program, name=name,
-                  description=description, is_active=is_active)
+    group = Group(
+        organization_id=by.organization_id,
+        site=site,
+        program=program,
+        name=name,
+        description=description,
+        is_active=is_active,
+    )
     _check_group(by, group, facilitators)
     group.save()
     group.facilitators.set(facilitators)
-    audit.record(actor=by, action=TherapyAction.GROUP_CREATE, obj=group,
-                 detail={"site": site.pk, "facilitators": sorted(u.pk for u in facilitators)})
+    audit.record(
+        actor=by,
+        action=TherapyAction.GROUP_CREATE,
+        obj=group,
+        detail={"site": site.pk, "facilitators": sorted(u.pk for u in facilitators)},
+    )
     return group
 
 
@@ -132,8 +156,12 @@ def _check_joining(by: User, group: Group, client: Client, joined_on: dt.date) -
     require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
     if client.organization_id != group.organization_id:
         return [OTHER_ORGANIZATION.format(name=client.display_name)]
-    overlapping = (GroupMembership.objects.filter(group=group, client=client)
-                   .filter(Q(left_on__isnull=True) | Q(left_on__gte=joined_on)).order_by("-joined_on").first())
+    overlapping = (
+        GroupMembership.objects.filter(group=group, client=client)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=joined_on))
+        .order_by("-joined_on")
+        .first()
+    )
     if overlapping is None:
         return []
     if overlapping.left_on is None:
@@ -159,8 +187,13 @@ def member_add(*, by: User, group: Group, client: Client, joined_on: dt.date) ->
     membership = GroupMembership(group=group, client=client, joined_on=joined_on)
     membership.full_clean()
     membership.save()
-    audit.record(actor=by, action=TherapyAction.GROUP_MEMBER_ADD, obj=membership, client_ids=[client.pk],
-                 detail={"group": group.pk})
+    audit.record(
+        actor=by,
+        action=TherapyAction.GROUP_MEMBER_ADD,
+        obj=membership,
+        client_ids=[client.pk],
+        detail={"group": group.pk},
+    )
     return membership
 
 
@@ -185,8 +218,9 @@ def members_import(*, by: User, group: Group, client_ids: Iterable[int], joined_
     for membership in memberships:
         membership.full_clean()
     GroupMembership.objects.bulk_create(memberships)
-    audit.record(actor=by, action=TherapyAction.GROUP_MEMBERS_IMPORT, obj=group,
-                 client_ids=ids, detail={"count": len(ids)})
+    audit.record(
+        actor=by, action=TherapyAction.GROUP_MEMBERS_IMPORT, obj=group, client_ids=ids, detail={"count": len(ids)}
+    )
     return memberships
 
 
@@ -197,21 +231,37 @@ def member_leave(*, by: User, membership: GroupMembership, left_on: dt.date) -> 
     require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
-        raise ValidationError({"left_on": ALREADY_LEFT.format(name=client.display_name, group=group.name,
-                                                              day=_day(membership.left_on))})
+        raise ValidationError(
+            {"left_on": ALREADY_LEFT.format(name=client.display_name, group=group.name, day=_day(membership.left_on))}
+        )
     if left_on < membership.joined_on:
-        raise ValidationError({"left_on": LEFT_BEFORE_JOINED.format(name=client.display_name, group=group.name,
-                                                                    day=_day(membership.joined_on))})
-    later = (Attendance.objects.filter(client=client, session__group=group).order_by("-session__starts_at")
-             .values_list("session__starts_at", flat=True).first())
+        raise ValidationError(
+            {
+                "left_on": LEFT_BEFORE_JOINED.format(
+                    name=client.display_name, group=group.name, day=_day(membership.joined_on)
+                )
+            }
+        )
+    later = (
+        Attendance.objects.filter(client=client, session__group=group)
+        .order_by("-session__starts_at")
+        .values_list("session__starts_at", flat=True)
+        .first()
+    )
     if later is not None and timezone.localdate(later) > left_on:
-        raise ValidationError({"left_on": ATTENDED_AFTER_LEAVING.format(name=client.display_name,
-                                                                        day=_day(timezone.localdate(later)))})
+        raise ValidationError(
+            {"left_on": ATTENDED_AFTER_LEAVING.format(name=client.display_name, day=_day(timezone.localdate(later)))}
+        )
     membership.left_on = left_on
     membership.full_clean()
     membership.save(update_fields=["left_on"])
-    audit.record(actor=by, action=TherapyAction.GROUP_MEMBER_LEAVE, obj=membership, client_ids=[client.pk],
-                 detail={"group": group.pk})
+    audit.record(
+        actor=by,
+        action=TherapyAction.GROUP_MEMBER_LEAVE,
+        obj=membership,
+        client_ids=[client.pk],
+        detail={"group": group.pk},
+    )
     return membership
 
 
@@ -247,13 +297,19 @@ def attendance_record(*, by: User, session: Session, marks: dict[int, str]) -> l
     ids = sorted(marks)
     for client_id in ids:
         require_client_access(by, client_id, Area.NOTES, Action.WRITE)
-    members = set(GroupMembership.objects.filter(group=group, client_id__in=ids, joined_on__lte=day)
-                  .filter(Q(left_on__isnull=True) | Q(left_on__gte=day)).values_list("client_id", flat=True))
+    members = set(
+        GroupMembership.objects.filter(group=group, client_id__in=ids, joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .values_list("client_id", flat=True)
+    )
     clients = {c.pk: c for c in Client.objects.filter(pk__in=ids)}
     valid = set(AttendanceStatus.values)
     errors = [UNKNOWN_MARK.format(mark=mark) for mark in dict.fromkeys(marks.values()) if mark not in valid]
-    errors += [NOT_A_MEMBER_ON.format(name=clients[i].display_name, group=group.name, day=_day(day))
-               for i in ids if i not in members]
+    errors += [
+        NOT_A_MEMBER_ON.format(name=clients[i].display_name, group=group.name, day=_day(day))
+        for i in ids
+        if i not in members
+    ]
     if errors:
         raise ValidationError(errors)
     recorded = Attendance.objects.select_for_update().filter(session=session, client_id__in=ids)
@@ -267,6 +323,11 @@ def attendance_record(*, by: User, session: Session, marks: dict[int, str]) -> l
         saved.append(attendance)
     for attendance in saved:
         attendance.save()
-    audit.record(actor=by, action=TherapyAction.ATTENDANCE_RECORD, obj=session, client_ids=ids,
-                 detail={"group": group.pk, "marked": len(ids)})
+    audit.record(
+        actor=by,
+        action=TherapyAction.ATTENDANCE_RECORD,
+        obj=session,
+        client_ids=ids,
+        detail={"group": group.pk, "marked": len(ids)},
+    )
     return saved

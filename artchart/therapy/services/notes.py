@@ -54,8 +54,10 @@ from artchart.therapy.models import (
 )
 
 SIGNED_IS_FINAL = "This note was signed on {day} by {name}; add an addendum instead."
-SUBMITTED_IS_LOCKED = ("This note was submitted on {day} by {name} and waits for co-signature; "
-                       "it can be changed only if the supervisor returns it.")
+SUBMITTED_IS_LOCKED = (
+    "This note was submitted on {day} by {name} and waits for co-signature; "
+    "it can be changed only if the supervisor returns it."
+)
 NOT_ATTENDED = "{client} was not at this session; a progress note needs a session the client attended."
 ONE_PER_SESSION = "{client} already has a progress note for this session."
 NOTE_GONE = "This draft was discarded in the meantime."
@@ -69,15 +71,19 @@ ONLY_AUTHOR_SUBMITS = "You can only submit a note you wrote."
 ONLY_AUTHOR_DELETES = "Only the author of this draft may delete it."
 NOT_A_DRAFT = "Only a draft can be signed or submitted."
 NOT_SUBMITTED = "Only a submitted note can be co-signed or returned."
-NOT_THE_SUPERVISOR = ("Only the supervisor responsible for this note — the intern's supervisor or the client's "
-                      "supervising clinician — may co-sign or return it.")
+NOT_THE_SUPERVISOR = (
+    "Only the supervisor responsible for this note — the intern's supervisor or the client's "
+    "supervising clinician — may co-sign or return it."
+)
 RETURN_NEEDS_COMMENT = "Say what needs changing: the intern reads this comment."
 RETURN_UNKNOWN_FIELD = "'{field}' is not a field of this note, so a comment cannot be placed beside it."
 TAMPERED = "This note's content no longer matches what was signed; it cannot be co-signed. Tell your administrator."
 REQUIRED_MISSING = "Fill in before signing: {fields}."
 RISK_REQUIRED = "Complete the risk screen before signing this progress note."
-RISK_REASON_NEEDED = ("{client} has an open risk alert, yet this note's risk screen says no risk is indicated. "
-                      "Say why before signing, or change the risk screen.")
+RISK_REASON_NEEDED = (
+    "{client} has an open risk alert, yet this note's risk screen says no risk is indicated. "
+    "Say why before signing, or change the risk screen."
+)
 RISK_REASON_TOO_LONG = "Keep the reason to {limit} characters."
 RISK_REASON_LIMIT = 1000
 HIDDEN_FIELD = "This note's template does not use the field '{field}'."
@@ -94,7 +100,9 @@ DIRECTIVE_UNKNOWN = "Choose directives from your organization's library."
 TEMPLATE_UNKNOWN = "Choose an active note template of your organization for this kind of note."
 ADDENDUM_ONLY_SIGNED = "An addendum is added to a signed note; change the draft itself instead."
 ADDENDUM_NEEDS_TEXT = "Write the addendum."
-ADDENDUM_NOT_ALLOWED = "Only the note's author, or a clinician who signs or submits this client's notes, may add an addendum."
+ADDENDUM_NOT_ALLOWED = (
+    "Only the note's author, or a clinician who signs or submits this client's notes, may add an addendum."
+)
 NOT_A_GROUP_SESSION = "The batch screen is for group sessions."
 BATCH_NOTHING = "No one present at this session has a note you may write."
 BATCH_FAILED = "{client}: {message}"
@@ -113,9 +121,13 @@ ART_FIELDS = tuple(name for name, _ in ART_PROCESS_FIELDS)
 CONTENT_FIELDS = ("group_part", *SECTION_FIELDS, *ART_FIELDS, "risk_level", "risk_notes")
 EDITABLE_FIELDS = (*CONTENT_FIELDS, "format")
 LABELS = {
-    "group_part": "Group session (shared)", **{f: h for s in FORMAT_SECTIONS.values() for f, h in s},
-    **dict(ART_PROCESS_FIELDS), "risk_level": "Risk screen", "risk_notes": "Risk screen notes",
-    "directives": "Directives used", "goal_progress": "Goals addressed",
+    "group_part": "Group session (shared)",
+    **{f: h for s in FORMAT_SECTIONS.values() for f, h in s},
+    **dict(ART_PROCESS_FIELDS),
+    "risk_level": "Risk screen",
+    "risk_notes": "Risk screen notes",
+    "directives": "Directives used",
+    "goal_progress": "Goals addressed",
 }
 REQUIRABLE_FIELDS = (*CONTENT_FIELDS, "directives", "goal_progress")
 EXTRA_LIMIT = 2000
@@ -132,8 +144,9 @@ def _name(user: User | None) -> str:
 
 
 def _record(by: User, action: TherapyAction, note: Note, obj=None, **detail) -> None:
-    audit.record(actor=by, action=action, obj=obj or note, client_ids=[note.client_id],
-                 detail={"note": note.pk, **detail})
+    audit.record(
+        actor=by, action=action, obj=obj or note, client_ids=[note.client_id], detail={"note": note.pk, **detail}
+    )
 
 
 def locked_message(note: Note) -> str:
@@ -143,8 +156,16 @@ def locked_message(note: Note) -> str:
     return SUBMITTED_IS_LOCKED.format(day=_day(note.submitted_at), name=_name(note.author))
 
 
-LOCK_FIELDS = ("status", "submitted_at", "signed_by_id", "signed_at", "cosigned_by_id", "cosigned_at",
-               "content_hash", "late_entry")
+LOCK_FIELDS = (
+    "status",
+    "submitted_at",
+    "signed_by_id",
+    "signed_at",
+    "cosigned_by_id",
+    "cosigned_at",
+    "content_hash",
+    "late_entry",
+)
 
 
 def _lock(note: Note) -> None:
@@ -180,12 +201,16 @@ def content_of(note: Note) -> dict:
     """Everything a signature covers, as plain values in a stable order."""
     progress = sorted(note.goal_progress.all(), key=lambda item: item.pk)
     return {
-        "client": note.client_id, "session": note.session_id, "author": note.author_id,
-        "kind": note.kind, "format": note.format,
+        "client": note.client_id,
+        "session": note.session_id,
+        "author": note.author_id,
+        "kind": note.kind,
+        "format": note.format,
         **{name: getattr(note, name) for name in CONTENT_FIELDS},
         "directives": sorted(d.pk for d in note.directives.all()),
-        "goal_progress": [{"goal": g.goal_id, "objective": g.objective_id, "rating": g.rating, "comment": g.comment}
-                          for g in progress],
+        "goal_progress": [
+            {"goal": g.goal_id, "objective": g.objective_id, "rating": g.rating, "comment": g.comment} for g in progress
+        ],
         "extra": note.extra,
     }
 
@@ -206,8 +231,14 @@ def note_integrity(note: Note) -> bool:
 def note_integrity_flag(*, by: User, note: Note) -> None:
     """Record, flagged, that a note was shown whose content no longer matches its signature."""
     require_client_access(by, note.client_id, Area.NOTES, Action.READ)
-    audit.record(actor=by, action=TherapyAction.NOTE_INTEGRITY_MISMATCH, obj=note, client_ids=[note.client_id],
-                 detail={"note": note.pk, "status": note.status}, flagged=True)
+    audit.record(
+        actor=by,
+        action=TherapyAction.NOTE_INTEGRITY_MISMATCH,
+        obj=note,
+        client_ids=[note.client_id],
+        detail={"note": note.pk, "status": note.status},
+        flagged=True,
+    )
 
 
 # --- checking what a note may hold -------------------------------------------------------------------
@@ -215,16 +246,20 @@ def note_integrity_flag(*, by: User, note: Note) -> None:
 
 def template_for(organization_id: int, kind: str) -> NoteTemplate | None:
     """The organization's default template for this kind of note, if it has one."""
-    return (NoteTemplate.objects.filter(organization_id=organization_id, kind=kind, is_active=True, is_default=True)
-            .order_by("pk").first())
+    return (
+        NoteTemplate.objects.filter(organization_id=organization_id, kind=kind, is_active=True, is_default=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _check_template(client: Client, kind: str, template: NoteTemplate | int | None) -> NoteTemplate | None:
     if template is None:
         return template_for(client.organization_id, kind)
     template_id = getattr(template, "pk", template)
-    found = NoteTemplate.objects.filter(pk=template_id, organization_id=client.organization_id, kind=kind,
-                                        is_active=True).first()
+    found = NoteTemplate.objects.filter(
+        pk=template_id, organization_id=client.organization_id, kind=kind, is_active=True
+    ).first()
     if found is None:
         raise ValidationError({"template": TEMPLATE_UNKNOWN})
     return found
@@ -283,8 +318,13 @@ def _check_goal_progress(by: User, relations, note: Note, items: list[dict]) -> 
         if (goal_id, objective_id) in seen:
             raise ValidationError({"goal_progress": GOAL_TWICE})
         seen.add((goal_id, objective_id))
-        progress = NoteGoalProgress(note=note, goal_id=goal_id, objective_id=objective_id, rating=item["rating"],
-                                    comment=(item.get("comment") or "").strip())
+        progress = NoteGoalProgress(
+            note=note,
+            goal_id=goal_id,
+            objective_id=objective_id,
+            rating=item["rating"],
+            comment=(item.get("comment") or "").strip(),
+        )
         progress.full_clean(exclude=["note"] if note.pk is None else None)
         made.append(progress)
     return made
@@ -305,8 +345,10 @@ def _check_session(client: Client, kind: str, session: Session | None) -> None:
         attended = session.client_id == client.pk
     if not attended:
         raise ValidationError({"session": NOT_ATTENDED.format(client=client.display_name)})
-    if kind == NoteKind.PROGRESS and Note.objects.filter(session=session, client=client,
-                                                         kind=NoteKind.PROGRESS).exists():
+    if (
+        kind == NoteKind.PROGRESS
+        and Note.objects.filter(session=session, client=client, kind=NoteKind.PROGRESS).exists()
+    ):
         raise ValidationError({"session": ONE_PER_SESSION.format(client=client.display_name)})
 
 
@@ -328,8 +370,11 @@ def missing_fields(note: Note) -> list[str]:
             empty = not str(getattr(note, name, "")).strip()
         if empty:
             missing.append(LABELS.get(name, name))
-    missing += [field["label"] for field in template.extra_fields
-                if field.get("required") and not str(note.extra.get(field["key"], "")).strip()]
+    missing += [
+        field["label"]
+        for field in template.extra_fields
+        if field.get("required") and not str(note.extra.get(field["key"], "")).strip()
+    ]
     return missing
 
 
@@ -341,8 +386,12 @@ def _require_complete(note: Note) -> None:
     missing = missing_fields(note)
     if missing:
         raise ValidationError(REQUIRED_MISSING.format(fields=", ".join(missing)))
-    if (note.kind == NoteKind.PROGRESS and note.template_id and "risk_level" in note.template.required_fields
-            and not note.risk_level):
+    if (
+        note.kind == NoteKind.PROGRESS
+        and note.template_id
+        and "risk_level" in note.template.required_fields
+        and not note.risk_level
+    ):
         raise ValidationError({"risk_level": RISK_REQUIRED})
 
 
@@ -410,15 +459,22 @@ def _apply(by: User, relations, note: Note, fields: dict) -> list[str]:
     return changed
 
 
-def _create(by: User, client: Client, kind: str, session: Session | None, template, format: str | None,
-            fields: dict) -> Note:
+def _create(
+    by: User, client: Client, kind: str, session: Session | None, template, format: str | None, fields: dict
+) -> Note:
     relations = require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
     if kind not in NoteKind.values:
         raise ValidationError({"kind": f"'{kind}' is not a kind of note."})
     _check_session(client, kind, session)
     chosen = _check_template(client, kind, template)
-    note = Note(client=client, session=session, kind=kind, author=by, template=chosen,
-                format=format or (chosen.format if chosen else NoteFormat.SOAP))
+    note = Note(
+        client=client,
+        session=session,
+        kind=kind,
+        author=by,
+        template=chosen,
+        format=format or (chosen.format if chosen else NoteFormat.SOAP),
+    )
     note.updated_at = note.created_at  # not yet changed since it was started
     if note.format not in NoteFormat.values:
         raise ValidationError({"format": f"'{note.format}' is not a note format (use soap, dap or birp)."})
@@ -430,8 +486,16 @@ def _create(by: User, client: Client, kind: str, session: Session | None, templa
 
 
 @transaction.atomic
-def note_create(*, by: User, client: Client, kind: str = NoteKind.PROGRESS, session: Session | None = None,
-                template: NoteTemplate | int | None = None, format: str | None = None, **fields) -> Note:
+def note_create(
+    *,
+    by: User,
+    client: Client,
+    kind: str = NoteKind.PROGRESS,
+    session: Session | None = None,
+    template: NoteTemplate | int | None = None,
+    format: str | None = None,
+    **fields,
+) -> Note:
     """A new draft by ``by``. A progress note is for a session the client attended, one per client and session."""
     note = _create(by, client, kind, session, template, format, fields)
     _record(by, TherapyAction.NOTE_CREATE, note, kind=kind, session=session.pk if session else None)
@@ -504,8 +568,9 @@ def note_sign(*, by: User, note: Note, risk_reason: str = "") -> Note:
     """The author (a therapist or co-therapist) signs: the note is final from now on. A risk screen of "no
     risk" while the client has an open risk alert needs ``risk_reason``, kept on the note."""
     _sign(by, note, timezone.now(), risk_reason)
-    _record(by, TherapyAction.NOTE_SIGN, note, late_entry=note.late_entry,
-            risk_reason_given=bool(note.sign_risk_reason))
+    _record(
+        by, TherapyAction.NOTE_SIGN, note, late_entry=note.late_entry, risk_reason_given=bool(note.sign_risk_reason)
+    )
     return note
 
 
@@ -521,8 +586,7 @@ def is_responsible_supervisor(user: User, note: Note) -> bool:
     """The intern author's current supervisor, or the client's own supervising clinician."""
     if SupervisionLink.objects.filter(supervisor=user, supervisee_id=note.author_id, ended_on__isnull=True).exists():
         return True
-    return CareTeamMembership.objects.filter(client_id=note.client_id, user=user,
-                                             role=CareTeamRole.SUPERVISOR).exists()
+    return CareTeamMembership.objects.filter(client_id=note.client_id, user=user, role=CareTeamRole.SUPERVISOR).exists()
 
 
 def _require_responsible_supervisor(by: User, note: Note, action: Action) -> None:
@@ -582,16 +646,24 @@ def note_return(*, by: User, note: Note, comment: str, field_comments: dict | No
 
 
 def addendum_hash(addendum: Addendum) -> str:
-    payload = {"note": addendum.note_id, "note_hash": addendum.note.content_hash, "author": addendum.author_id,
-               "text": addendum.text, "reason": addendum.reason,
-               "signed_at": addendum.signed_at.isoformat(timespec="microseconds")}
+    payload = {
+        "note": addendum.note_id,
+        "note_hash": addendum.note.content_hash,
+        "author": addendum.author_id,
+        "text": addendum.text,
+        "reason": addendum.reason,
+        "signed_at": addendum.signed_at.isoformat(timespec="microseconds"),
+    }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def may_add_addendum(relations, user: User, note: Note) -> bool:
-    return note.is_signed and (note.author_id == user.pk or allows(relations, Area.NOTES, Action.SIGN)
-                               or allows(relations, Area.NOTES, Action.SUBMIT))
+    return note.is_signed and (
+        note.author_id == user.pk
+        or allows(relations, Area.NOTES, Action.SIGN)
+        or allows(relations, Area.NOTES, Action.SUBMIT)
+    )
 
 
 @transaction.atomic
@@ -606,8 +678,7 @@ def addendum_add(*, by: User, note: Note, text: str, reason: str = "") -> Addend
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": ADDENDUM_NEEDS_TEXT})
-    addendum = Addendum(note=note, author=by, text=text, reason=(reason or "").strip(),
-                        signed_at=timezone.now())
+    addendum = Addendum(note=note, author=by, text=text, reason=(reason or "").strip(), signed_at=timezone.now())
     addendum.content_hash = addendum_hash(addendum)
     addendum.full_clean()
     addendum.save()
@@ -623,8 +694,9 @@ def addendum_integrity(addendum: Addendum) -> bool:
 
 
 @transaction.atomic
-def group_notes_save(*, by: User, session: Session, group_part: str, individual: dict[int, dict],
-                     finish: bool = False) -> list[Note]:
+def group_notes_save(
+    *, by: User, session: Session, group_part: str, individual: dict[int, dict], finish: bool = False
+) -> list[Note]:
     """Save the notes of a group session's attending members: the shared group part copied into each,
     the individual fields per member. With ``finish`` each note is signed (or, for an intern, submitted):
     all of them or, if one cannot be, none — the message names the client and what is missing.
@@ -635,11 +707,17 @@ def group_notes_save(*, by: User, session: Session, group_part: str, individual:
     if session.kind != SessionKind.GROUP:
         raise ValidationError(NOT_A_GROUP_SESSION)
 
-    present = (Attendance.objects.filter(session=session, status__in=PRESENT_STATUSES)
-               .filter(client_id__in=client_ids_allowing(by, Area.NOTES, Action.WRITE))
-               .select_related("client__organization"))
-    existing = {n.client_id: n for n in Note.objects.filter(session=session, kind=NoteKind.PROGRESS)
-                .select_related("template", "session", "client", "author")}
+    present = (
+        Attendance.objects.filter(session=session, status__in=PRESENT_STATUSES)
+        .filter(client_id__in=client_ids_allowing(by, Area.NOTES, Action.WRITE))
+        .select_related("client__organization")
+    )
+    existing = {
+        n.client_id: n
+        for n in Note.objects.filter(session=session, kind=NoteKind.PROGRESS).select_related(
+            "template", "session", "client", "author"
+        )
+    }
     if set(individual) - {a.client_id for a in present}:
         raise ValidationError(BATCH_NOT_PRESENT)
     notes, signed, now = [], 0, timezone.now()
@@ -658,15 +736,24 @@ def group_notes_save(*, by: User, session: Session, group_part: str, individual:
                 (_sign if signs else _submit)(by, note, now)
                 signed += signs
         except ValidationError as exc:
-            raise ValidationError(BATCH_FAILED.format(client=mark.client.display_name,
-                                                      message=" ".join(exc.messages))) from exc
+            raise ValidationError(
+                BATCH_FAILED.format(client=mark.client.display_name, message=" ".join(exc.messages))
+            ) from exc
         notes.append(note)
     if not notes:
         raise ValidationError(BATCH_NOTHING)
-    audit.record(actor=by, action=TherapyAction.NOTE_BATCH_FINISH if finish else TherapyAction.NOTE_BATCH_SAVE,
-                 obj=session, client_ids=[n.client_id for n in notes],
-                 detail={"session": session.pk, "notes": [n.pk for n in notes], "signed": signed,
-                         "submitted": len(notes) - signed if finish else 0})
+    audit.record(
+        actor=by,
+        action=TherapyAction.NOTE_BATCH_FINISH if finish else TherapyAction.NOTE_BATCH_SAVE,
+        obj=session,
+        client_ids=[n.client_id for n in notes],
+        detail={
+            "session": session.pk,
+            "notes": [n.pk for n in notes],
+            "signed": signed,
+            "submitted": len(notes) - signed if finish else 0,
+        },
+    )
     return notes
 
 
@@ -714,25 +801,53 @@ def _save_template(by: User, template: NoteTemplate, action: TherapyAction, chan
     template.full_clean()
     if template.is_default:
         # One default per kind: the new default takes the place of the old.
-        (NoteTemplate.objects.filter(organization_id=template.organization_id, kind=template.kind, is_default=True)
-         .exclude(pk=template.pk).update(is_default=False))
+        (
+            NoteTemplate.objects.filter(organization_id=template.organization_id, kind=template.kind, is_default=True)
+            .exclude(pk=template.pk)
+            .update(is_default=False)
+        )
     template.save()
     audit.record(actor=by, action=action, obj=template, detail={"fields": changed})
     return template
 
 
-TEMPLATE_FIELDS = ("name", "kind", "format", "required_fields", "hidden_fields", "extra_fields", "is_default",
-                   "is_active")
+TEMPLATE_FIELDS = (
+    "name",
+    "kind",
+    "format",
+    "required_fields",
+    "hidden_fields",
+    "extra_fields",
+    "is_default",
+    "is_active",
+)
 
 
 @transaction.atomic
-def note_template_create(*, by: User, name: str, kind: str, format: str, required_fields: list[str] = (),
-                         hidden_fields: list[str] = (), extra_fields: list[dict] = (), is_default: bool = False,
-                         is_active: bool = True) -> NoteTemplate:
+def note_template_create(
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    format: str,
+    required_fields: list[str] = (),
+    hidden_fields: list[str] = (),
+    extra_fields: list[dict] = (),
+    is_default: bool = False,
+    is_active: bool = True,
+) -> NoteTemplate:
     require_role(by, *TEMPLATE_ROLES)
-    template = NoteTemplate(organization_id=by.organization_id, name=name, kind=kind, format=format,
-                            required_fields=list(required_fields), hidden_fields=list(hidden_fields),
-                            extra_fields=[dict(f) for f in extra_fields], is_default=is_default, is_active=is_active)
+    template = NoteTemplate(
+        organization_id=by.organization_id,
+        name=name,
+        kind=kind,
+        format=format,
+        required_fields=list(required_fields),
+        hidden_fields=list(hidden_fields),
+        extra_fields=[dict(f) for f in extra_fields],
+        is_default=is_default,
+        is_active=is_active,
+    )
     return _save_template(by, template, TherapyAction.NOTE_TEMPLATE_CREATE, [])
 
 

@@ -79,8 +79,18 @@ TELEHEALTH_MODIFIERS = ("95", "GT")
 CLINICIAN_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 STEP_DAYS = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14}
 # A session's editable fields (kind, client and group are fixed when it is made).
-SESSION_FIELDS = ("therapist", "site", "room", "starts_at", "duration_minutes", "modality", "cpt_code",
-                  "place_of_service", "modifier", "directive")
+SESSION_FIELDS = (
+    "therapist",
+    "site",
+    "room",
+    "starts_at",
+    "duration_minutes",
+    "modality",
+    "cpt_code",
+    "place_of_service",
+    "modifier",
+    "directive",
+)
 SERIES_CHANGE_FIELDS = ("starts_at", "duration_minutes", "therapist", "room")
 
 
@@ -242,16 +252,43 @@ def _client_ids(item: Session | Series) -> list[int]:
 
 
 @transaction.atomic
-def session_create(*, by: User, kind: str, client: Client | None = None, group: Group | None = None,
-                   therapist: User, site: Site, room: Room | None = None, starts_at: dt.datetime,
-                   duration_minutes: int, modality: str, cpt_code: str = "", place_of_service: str = "",
-                   modifier: str = "", directive: Directive | None = None, series: Series | None = None) -> Session:
+def session_create(
+    *,
+    by: User,
+    kind: str,
+    client: Client | None = None,
+    group: Group | None = None,
+    therapist: User,
+    site: Site,
+    room: Room | None = None,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    modality: str,
+    cpt_code: str = "",
+    place_of_service: str = "",
+    modifier: str = "",
+    directive: Directive | None = None,
+    series: Series | None = None,
+) -> Session:
     """Schedule one session (individual or family: ``client``; group: ``group``)."""
     session = Session(
-        organization_id=site.organization_id, kind=kind, client=client, group=group, series=series,
-        therapist=therapist, site=site, room=room, starts_at=starts_at, duration_minutes=duration_minutes,
-        modality=modality or Modality.IN_PERSON, cpt_code=_strip(cpt_code), place_of_service=_strip(place_of_service),
-        modifier=_strip(modifier), directive=directive, created_by=by, status=SessionStatus.SCHEDULED,
+        organization_id=site.organization_id,
+        kind=kind,
+        client=client,
+        group=group,
+        series=series,
+        therapist=therapist,
+        site=site,
+        room=room,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        modality=modality or Modality.IN_PERSON,
+        cpt_code=_strip(cpt_code),
+        place_of_service=_strip(place_of_service),
+        modifier=_strip(modifier),
+        directive=directive,
+        created_by=by,
+        status=SessionStatus.SCHEDULED,
     )
     if client is None and group is None:
         _validate(session)  # says which is missing before access is asked about nothing
@@ -357,28 +394,71 @@ def _occurrences(series: Series, after: dt.datetime | None, made: int, today: dt
 
 
 def _make_sessions(by: User, series: Series, starts: list[dt.datetime]) -> list[Session]:
-    sessions = [Session(
-        organization_id=series.organization_id, kind=series.kind, client_id=series.client_id,
-        group_id=series.group_id, series=series, therapist_id=series.therapist_id, site_id=series.site_id,
-        room_id=series.room_id, starts_at=start, duration_minutes=series.duration_minutes, modality=series.modality,
-        cpt_code=series.cpt_code, place_of_service=series.place_of_service, modifier=series.modifier,
-        created_by=by, status=SessionStatus.SCHEDULED) for start in starts]
+    sessions = [
+        Session(
+            organization_id=series.organization_id,
+            kind=series.kind,
+            client_id=series.client_id,
+            group_id=series.group_id,
+            series=series,
+            therapist_id=series.therapist_id,
+            site_id=series.site_id,
+            room_id=series.room_id,
+            starts_at=start,
+            duration_minutes=series.duration_minutes,
+            modality=series.modality,
+            cpt_code=series.cpt_code,
+            place_of_service=series.place_of_service,
+            modifier=series.modifier,
+            created_by=by,
+            status=SessionStatus.SCHEDULED,
+        )
+        for start in starts
+    ]
     return Session.objects.bulk_create(sessions)
 
 
 @transaction.atomic
-def series_create(*, by: User, kind: str, client: Client | None = None, group: Group | None = None,
-                  therapist: User, site: Site, room: Room | None = None, first_starts_at: dt.datetime,
-                  duration_minutes: int, modality: str, frequency: str = Frequency.WEEKLY,
-                  count: int | None = None, until: dt.date | None = None, cpt_code: str = "",
-                  place_of_service: str = "", modifier: str = "", today: dt.date | None = None) -> Series:
+def series_create(
+    *,
+    by: User,
+    kind: str,
+    client: Client | None = None,
+    group: Group | None = None,
+    therapist: User,
+    site: Site,
+    room: Room | None = None,
+    first_starts_at: dt.datetime,
+    duration_minutes: int,
+    modality: str,
+    frequency: str = Frequency.WEEKLY,
+    count: int | None = None,
+    until: dt.date | None = None,
+    cpt_code: str = "",
+    place_of_service: str = "",
+    modifier: str = "",
+    today: dt.date | None = None,
+) -> Series:
     """A weekly or fortnightly series, ending after ``count`` sessions, on ``until``, or open-ended;
     its sessions are made for the next ``SERIES_HORIZON_WEEKS`` weeks."""
     series = Series(
-        organization_id=site.organization_id, kind=kind, client=client, group=group, therapist=therapist,
-        site=site, room=room, modality=modality or Modality.IN_PERSON, frequency=frequency,
-        first_starts_at=first_starts_at, duration_minutes=duration_minutes, count=count, until=until,
-        cpt_code=_strip(cpt_code), place_of_service=_strip(place_of_service), modifier=_strip(modifier), created_by=by,
+        organization_id=site.organization_id,
+        kind=kind,
+        client=client,
+        group=group,
+        therapist=therapist,
+        site=site,
+        room=room,
+        modality=modality or Modality.IN_PERSON,
+        frequency=frequency,
+        first_starts_at=first_starts_at,
+        duration_minutes=duration_minutes,
+        count=count,
+        until=until,
+        cpt_code=_strip(cpt_code),
+        place_of_service=_strip(place_of_service),
+        modifier=_strip(modifier),
+        created_by=by,
     )
     if client is None and group is None:
         _validate(series)
@@ -400,8 +480,15 @@ def series_create(*, by: User, kind: str, client: Client | None = None, group: G
     sessions = _make_sessions(by, series, _occurrences(series, None, 0, today))
     series.generated_through = horizon(today)
     series.save(update_fields=["generated_through"])
-    _record(by, TherapyAction.SERIES_CREATE, series, _client_ids(series), kind=series.kind, group=series.group_id,
-            sessions=len(sessions))
+    _record(
+        by,
+        TherapyAction.SERIES_CREATE,
+        series,
+        _client_ids(series),
+        kind=series.kind,
+        group=series.group_id,
+        sessions=len(sessions),
+    )
     return series
 
 
@@ -419,8 +506,13 @@ def series_extend(*, series: Series, today: dt.date) -> int:
     sessions = _make_sessions(series.created_by, series, starts)
     series.generated_through = horizon(today)
     series.save(update_fields=["generated_through"])
-    audit.record(actor=None, action=TherapyAction.SERIES_EXTEND, obj=series, client_ids=_client_ids(series),
-                 detail={"sessions": len(sessions)})
+    audit.record(
+        actor=None,
+        action=TherapyAction.SERIES_EXTEND,
+        obj=series,
+        client_ids=_client_ids(series),
+        detail={"sessions": len(sessions)},
+    )
     return len(sessions)
 
 
@@ -431,9 +523,11 @@ def open_series() -> list[Series]:
 
 def _later_scheduled(session: Session):
     # of=self: PostgreSQL cannot lock the nullable side of the outer joins a caller may add.
-    return (Session.objects.select_for_update(of=("self",))
-            .filter(series_id=session.series_id, status=SessionStatus.SCHEDULED, starts_at__gte=session.starts_at)
-            .order_by("starts_at"))
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .filter(series_id=session.series_id, status=SessionStatus.SCHEDULED, starts_at__gte=session.starts_at)
+        .order_by("starts_at")
+    )
 
 
 def _require_series(by: User, session: Session) -> Series:
@@ -482,8 +576,14 @@ def series_change_from(*, by: User, session: Session, **changes) -> list[Session
     apply_changes(series, changes, ("duration_minutes", "therapist", "room"))
     series.full_clean()
     series.save()
-    _record(by, TherapyAction.SERIES_CHANGE_FROM, series, _client_ids(series), sessions=[s.pk for s in sessions],
-            fields=sorted(changed))
+    _record(
+        by,
+        TherapyAction.SERIES_CHANGE_FROM,
+        series,
+        _client_ids(series),
+        sessions=[s.pk for s in sessions],
+        fields=sorted(changed),
+    )
     return sessions
 
 
@@ -492,11 +592,14 @@ def series_end_from(*, by: User, session: Session) -> Series:
     """End the series at this occurrence: it and every later scheduled one are cancelled."""
     series = _require_series(by, session)
     later = list(_later_scheduled(session).values_list("pk", flat=True))
-    Session.objects.filter(pk__in=later).update(status=SessionStatus.CANCELLED, cancel_reason=SERIES_ENDED_REASON,
-                                                updated_at=timezone.now())
+    Session.objects.filter(pk__in=later).update(
+        status=SessionStatus.CANCELLED, cancel_reason=SERIES_ENDED_REASON, updated_at=timezone.now()
+    )
     series.ended_at = timezone.now()
-    series.until = max(timezone.localtime(session.starts_at).date() - dt.timedelta(days=1),
-                       timezone.localtime(series.first_starts_at).date())
+    series.until = max(
+        timezone.localtime(session.starts_at).date() - dt.timedelta(days=1),
+        timezone.localtime(series.first_starts_at).date(),
+    )
     series.save(update_fields=["ended_at", "until"])
     _record(by, TherapyAction.SERIES_END_FROM, series, _client_ids(series), cancelled=later)
     return series
@@ -538,8 +641,9 @@ def room_update(*, by: User, room: Room, **fields) -> Room:
     if changed:
         _check_room_name(room)
         room.save()
-        audit.record(actor=by, action=TherapyAction.ROOM_UPDATE, obj=room,
-                     detail={"site": room.site_id, "fields": changed})
+        audit.record(
+            actor=by, action=TherapyAction.ROOM_UPDATE, obj=room, detail={"site": room.site_id, "fields": changed}
+        )
     return room
 
 
@@ -551,7 +655,8 @@ def calendar_feed_reset(*, by: User) -> tuple[CalendarFeed, str]:
     """A new secret address for the user's feed (the old one stops working); the token is shown once."""
     token = new_secret()
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(
-        user=by, defaults={"token_hash": secret_hash(token)})
+        user=by, defaults={"token_hash": secret_hash(token)}
+    )
     if not created:
         feed.token_hash = secret_hash(token)
         feed.created_at = timezone.now()
@@ -588,6 +693,10 @@ def calendar_feed_fetched(*, feed: CalendarFeed, client_ids: list[int]) -> None:
     """Note the fetch; when the feed named clients, record the read as its owner's (no one is signed in)."""
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
     if client_ids:
-        audit.record(actor=feed.user, action=CoreAction.CLIENT_READ,
-                     object_type="view", object_id="therapy:calendar_feed",
-                     client_ids=client_ids)
+        audit.record(
+            actor=feed.user,
+            action=CoreAction.CLIENT_READ,
+            object_type="view",
+            object_id="therapy:calendar_feed",
+            client_ids=client_ids,
+        )

@@ -54,8 +54,13 @@ def members(group, therapist, client_record, site):
 
 @pytest.fixture
 def session(group, therapist):
-    return SessionFactory(kind="group", client=None, group=group, therapist=therapist,
-                          starts_at=timezone.make_aware(dt.datetime(2026, 3, 3, 15)))
+    return SessionFactory(
+        kind="group",
+        client=None,
+        group=group,
+        therapist=therapist,
+        starts_at=timezone.make_aware(dt.datetime(2026, 3, 3, 15)),
+    )
 
 
 def test_therapist_marks_four_members_in_one_audited_event(therapist, session, members):
@@ -84,8 +89,11 @@ def test_a_client_who_was_not_a_member_that_day_refuses_the_whole_request(therap
     left_membership.left_on = dt.date(2026, 3, 1)
     left_membership.save()
     with pytest.raises(ValidationError) as exc:
-        services.attendance_record(by=therapist, session=session, marks={
-            members[0].pk: "present", late_joiner.pk: "present", left.pk: "present"})
+        services.attendance_record(
+            by=therapist,
+            session=session,
+            marks={members[0].pk: "present", late_joiner.pk: "present", left.pk: "present"},
+        )
     day = "3 March 2026"
     assert exc.value.messages == [
         services.NOT_A_MEMBER_ON.format(name="Noor Haddad", group="Open studio", day=day),
@@ -111,15 +119,23 @@ def test_cancelled_and_future_sessions_take_no_attendance(therapist, group, memb
     with pytest.raises(ValidationError) as exc:
         services.attendance_record(by=therapist, session=cancelled, marks={members[0].pk: "present"})
     assert exc.value.messages == [services.SESSION_CANCELLED]
-    later = SessionFactory(kind="group", client=None, group=group, therapist=therapist, status="scheduled",
-                           starts_at=timezone.now() + dt.timedelta(days=2))
+    later = SessionFactory(
+        kind="group",
+        client=None,
+        group=group,
+        therapist=therapist,
+        status="scheduled",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+    )
     with pytest.raises(ValidationError) as exc:
         services.attendance_record(by=therapist, session=later, marks={members[0].pk: "present"})
-    assert exc.value.messages == [services.SESSION_NOT_STARTED.format(
-        day=f"{timezone.localdate(later.starts_at):%-d %B %Y}")]
+    assert exc.value.messages == [
+        services.SESSION_NOT_STARTED.format(day=f"{timezone.localdate(later.starts_at):%-d %B %Y}")
+    ]
     assert not Attendance.objects.exists()
-    today = SessionFactory(kind="group", client=None, group=group, therapist=therapist, status="scheduled",
-                           starts_at=timezone.now())
+    today = SessionFactory(
+        kind="group", client=None, group=group, therapist=therapist, status="scheduled", starts_at=timezone.now()
+    )
     services.attendance_record(by=therapist, session=today, marks={members[0].pk: "present"})
 
 
@@ -198,14 +214,16 @@ def test_attendance_page_query_count_does_not_grow_with_members(client, therapis
 def test_api_records_and_reads_attendance(therapist, session, members, client_record):
     browser = Browser(headers={"Authorization": f"Bearer {token_issue(user=therapist)[1]}"})
     url = reverse("api:session_attendance_record", kwargs={"session_id": session.pk})
-    response = browser.post(url, json.dumps({"marks": {str(client_record.pk): "excused"}}),
-                            content_type="application/json")
+    response = browser.post(
+        url, json.dumps({"marks": {str(client_record.pk): "excused"}}), content_type="application/json"
+    )
     assert response.status_code == 200
     body = browser.get(reverse("api:session_attendance", kwargs={"session_id": session.pk})).json()
     assert {m["client"]: m["status"] for m in body["marks"]}[client_record.pk] == "excused"
     assert len(body["marks"]) == 4 and body["other_members"] == 0
-    response = browser.post(url, json.dumps({"marks": {str(client_record.pk): "asleep"}}),
-                            content_type="application/json")
+    response = browser.post(
+        url, json.dumps({"marks": {str(client_record.pk): "asleep"}}), content_type="application/json"
+    )
     assert response.status_code == 400
 
 
@@ -213,10 +231,20 @@ def test_api_records_and_reads_attendance(therapist, session, members, client_re
 
 
 def test_a_members_chart_shows_their_attendance_newest_first(rf, therapist, group, members, client_record):
-    older = SessionFactory(kind="group", client=None, group=group, therapist=therapist,
-                           starts_at=timezone.make_aware(dt.datetime(2026, 2, 3, 15)))
-    newer = SessionFactory(kind="group", client=None, group=group, therapist=therapist,
-                           starts_at=timezone.make_aware(dt.datetime(2026, 2, 10, 15)))
+    older = SessionFactory(
+        kind="group",
+        client=None,
+        group=group,
+        therapist=therapist,
+        starts_at=timezone.make_aware(dt.datetime(2026, 2, 3, 15)),
+    )
+    newer = SessionFactory(
+        kind="group",
+        client=None,
+        group=group,
+        therapist=therapist,
+        starts_at=timezone.make_aware(dt.datetime(2026, 2, 10, 15)),
+    )
     AttendanceFactory(session=older, client=client_record, status="present", recorded_by=therapist)
     AttendanceFactory(session=newer, client=client_record, status="absent", recorded_by=therapist)
     access = client_get_for_user(therapist, client_record.pk)

@@ -22,8 +22,14 @@ pytestmark = pytest.mark.django_db
 def booked(therapist, client_record):
     room = RoomFactory(site=client_record.site, name="Studio A")
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=2), dt.time(10)))
-    return SessionFactory(client=client_record, therapist=therapist, site=client_record.site, room=room,
-                          starts_at=start, status="scheduled")
+    return SessionFactory(
+        client=client_record,
+        therapist=therapist,
+        site=client_record.site,
+        room=room,
+        starts_at=start,
+        status="scheduled",
+    )
 
 
 def fetch(client, token):

@@ -17,10 +17,9 @@ from artchart.therapy.services import groups as services
 from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory
 
 TODAY = dt.date(2026, 11, 29)
-GOOD = ("Last Name,First Name,Date of Birth,MRN,Unit\n"
-        "Lopez,Maya,1990-05-17,A100,4B\n"
-        "\n"
-        "haddad,  noor ,2001-02-03,A101,4B\n")
+GOOD = (
+    "Last Name,First Name,Date of Birth,MRN,Unit\nLopez,Maya,1990-05-17,A100,4B\n\nhaddad,  noor ,2001-02-03,A101,4B\n"
+)
 
 
 def _parse(text: str, **limits):
@@ -34,7 +33,8 @@ def test_parser_reads_rows_with_any_header_case_and_skips_blank_lines():
     rows = _parse(GOOD)
     assert [(r.row, r.last_name, r.first_name, r.date_of_birth, r.mrn, r.unit) for r in rows] == [
         (2, "Lopez", "Maya", dt.date(1990, 5, 17), "A100", "4B"),
-        (4, "haddad", "noor", dt.date(2001, 2, 3), "A101", "4B")]
+        (4, "haddad", "noor", dt.date(2001, 2, 3), "A101", "4B"),
+    ]
     assert rows[1].match_key == ("haddad", "noor", dt.date(2001, 2, 3))
 
 
@@ -53,18 +53,22 @@ def test_parser_refuses_unknown_columns_naming_them():
 def test_parser_names_missing_and_repeated_columns():
     with pytest.raises(census.CensusError) as exc:
         _parse("last name,surname\nLopez,Lopez\n")
-    assert exc.value.messages == [census.REPEATED_COLUMN.format(column="last name"),
-                                  census.MISSING_COLUMNS.format(columns="first name, date of birth")]
+    assert exc.value.messages == [
+        census.REPEATED_COLUMN.format(column="last name"),
+        census.MISSING_COLUMNS.format(columns="first name, date of birth"),
+    ]
 
 
 def test_parser_names_every_bad_row_by_its_spreadsheet_number():
-    text = ("last name,first name,date of birth\n"
-            "Lopez,Maya,1990-05-17\n"
-            "Haddad,Noor,17/05/1990\n"
-            "Okoro,Ben,1990-02-31\n"
-            ",Ana,1990-01-01\n"
-            "Park,Eli\n"
-            "Future,Baby,2030-01-01\n")
+    text = (
+        "last name,first name,date of birth\n"
+        "Lopez,Maya,1990-05-17\n"
+        "Haddad,Noor,17/05/1990\n"
+        "Okoro,Ben,1990-02-31\n"
+        ",Ana,1990-01-01\n"
+        "Park,Eli\n"
+        "Future,Baby,2030-01-01\n"
+    )
     with pytest.raises(census.CensusError) as exc:
         _parse(text)
     assert exc.value.messages == [
@@ -105,6 +109,7 @@ def group(site, therapist):
 @pytest.fixture
 def ward(site, therapist, therapist2, client_record):
     """Noor is the therapist's; Omar is therapist2's; Ben is already a member; Ana has a namesake twin."""
+
     def person(first, last, born, user):
         made = ClientFactory(site=site, legal_first_name=first, legal_last_name=last, date_of_birth=born)
         CareTeamFactory(client=made, user=user, role="primary")
@@ -120,18 +125,22 @@ def ward(site, therapist, therapist2, client_record):
     }
 
 
-CENSUS = ("Last name,First name,DOB,Room\n"
-          "Lopez,Maya,1990-05-17,12\n"
-          "HADDAD,Noor,2001-02-03,14\n"
-          "Said,Omar,1985-07-01,15\n"
-          "Okoro,Ben,1979-03-03,16\n"
-          "Reyes,Ana,1999-09-09,17\n"
-          "Nobody,Known,1970-01-01,18\n")
+CENSUS = (
+    "Last name,First name,DOB,Room\n"
+    "Lopez,Maya,1990-05-17,12\n"
+    "HADDAD,Noor,2001-02-03,14\n"
+    "Said,Omar,1985-07-01,15\n"
+    "Okoro,Ben,1979-03-03,16\n"
+    "Reyes,Ana,1999-09-09,17\n"
+    "Nobody,Known,1970-01-01,18\n"
+)
 
 
 def _upload(client, group, text, joined_on="2026-11-29"):
-    return client.post(reverse("therapy:group_census", args=[group.pk]),
-                       {"file": SimpleUploadedFile("census.csv", text.encode(), "text/csv"), "joined_on": joined_on})
+    return client.post(
+        reverse("therapy:group_census", args=[group.pk]),
+        {"file": SimpleUploadedFile("census.csv", text.encode(), "text/csv"), "joined_on": joined_on},
+    )
 
 
 @pytest.mark.django_db
@@ -146,11 +155,16 @@ def test_preview_matches_by_name_and_birth_date_and_import_adds_the_ticked(clien
     assert "Already a member" in page and "More than one client matches" in page
     assert not GroupMembership.objects.exclude(client=ward["ben"]).exists()
 
-    response = client.post(reverse("therapy:group_census_confirm", args=[group.pk]),
-                           {"client_ids": [ward["maya"].pk, ward["noor"].pk], "joined_on": "2026-11-29"})
+    response = client.post(
+        reverse("therapy:group_census_confirm", args=[group.pk]),
+        {"client_ids": [ward["maya"].pk, ward["noor"].pk], "joined_on": "2026-11-29"},
+    )
     assert response.status_code == 302
     assert set(GroupMembership.objects.filter(left_on=None).values_list("client_id", flat=True)) == {
-        ward["maya"].pk, ward["noor"].pk, ward["ben"].pk}
+        ward["maya"].pk,
+        ward["noor"].pk,
+        ward["ben"].pk,
+    }
     event = AuditEvent.objects.get(action="group.members_import")
     assert event.client_id_list == sorted([ward["maya"].pk, ward["noor"].pk]) and event.detail == {"count": 2}
 
@@ -173,16 +187,19 @@ def test_a_census_with_faults_names_every_row_and_imports_nothing(client, therap
 def test_import_is_all_or_nothing(therapist, group, ward):
     GroupMembershipFactory(group=group, client=ward["ben"], joined_on=dt.date(2026, 1, 5))
     with pytest.raises(ValidationError) as exc:
-        services.members_import(by=therapist, group=group, client_ids=[ward["noor"].pk, ward["ben"].pk],
-                                joined_on=dt.date(2026, 11, 29))
-    assert exc.value.messages == [services.ALREADY_MEMBER.format(name="Ben Okoro", group="Open studio",
-                                                                 day="5 January 2026")]
+        services.members_import(
+            by=therapist, group=group, client_ids=[ward["noor"].pk, ward["ben"].pk], joined_on=dt.date(2026, 11, 29)
+        )
+    assert exc.value.messages == [
+        services.ALREADY_MEMBER.format(name="Ben Okoro", group="Open studio", day="5 January 2026")
+    ]
     assert GroupMembership.objects.count() == 1
     from django.http import Http404
 
     with pytest.raises(Http404):  # Omar is therapist2's client: a tampered confirm gets 404, nothing added
-        services.members_import(by=therapist, group=group, client_ids=[ward["noor"].pk, ward["omar"].pk],
-                                joined_on=dt.date(2026, 11, 29))
+        services.members_import(
+            by=therapist, group=group, client_ids=[ward["noor"].pk, ward["omar"].pk], joined_on=dt.date(2026, 11, 29)
+        )
     assert GroupMembership.objects.count() == 1
     with pytest.raises(ValidationError) as exc:
         services.members_import(by=therapist, group=group, client_ids=[], joined_on=dt.date(2026, 11, 29))
@@ -193,7 +210,10 @@ def test_import_is_all_or_nothing(therapist, group, ward):
 def test_a_failed_confirm_says_nothing_was_imported(client, therapist, group, ward):
     GroupMembershipFactory(group=group, client=ward["ben"], joined_on=dt.date(2026, 1, 5))
     client.force_login(therapist)
-    response = client.post(reverse("therapy:group_census_confirm", args=[group.pk]),
-                           {"client_ids": [ward["noor"].pk, ward["ben"].pk], "joined_on": "2026-11-29"}, follow=True)
+    response = client.post(
+        reverse("therapy:group_census_confirm", args=[group.pk]),
+        {"client_ids": [ward["noor"].pk, ward["ben"].pk], "joined_on": "2026-11-29"},
+        follow=True,
+    )
     assert "Nothing was imported." in response.content.decode()
     assert GroupMembership.objects.count() == 1

@@ -11,7 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from artchart.tests.factories import (
-    AttendanceFactory, GroupFactory, GroupMembershipFactory, NoteFactory, SessionFactory,
+    AttendanceFactory,
+    GroupFactory,
+    GroupMembershipFactory,
+    NoteFactory,
+    SessionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +31,9 @@ def _sessions(client_record, therapist, count: int, *, start: int = 1):
     for n in range(start, start + count):
         own = SessionFactory(client=client_record, therapist=therapist, starts_at=_days_ago(2 * n))
         NoteFactory(session=own, status="signed", signed_by=therapist, signed_at=timezone.now())
-        in_group = SessionFactory(kind="group", client=None, group=group, therapist=therapist,
-                                  starts_at=_days_ago(2 * n + 1))
+        in_group = SessionFactory(
+            kind="group", client=None, group=group, therapist=therapist, starts_at=_days_ago(2 * n + 1)
+        )
         AttendanceFactory(session=in_group, client=client_record, status="absent" if n % 2 else "present")
 
 
@@ -38,8 +43,9 @@ def _chart(browser, client_record):
 
 def test_the_chart_shows_sessions_notes_and_attendance_newest_first(client, therapist, client_record):
     _sessions(client_record, therapist, 2)
-    upcoming = SessionFactory(client=client_record, therapist=therapist, status="scheduled",
-                              starts_at=timezone.now() + dt.timedelta(days=3))
+    upcoming = SessionFactory(
+        client=client_record, therapist=therapist, status="scheduled", starts_at=timezone.now() + dt.timedelta(days=3)
+    )
     client.force_login(therapist)
     page = _chart(client, client_record).content.decode()
     assert "Sessions and notes" in page and "Course of treatment" in page
@@ -69,8 +75,9 @@ def test_the_chart_query_count_does_not_grow_with_the_sessions(client, therapist
     assert len(many) == len(few)
 
 
-def test_the_interns_dashboard_lists_a_returned_note_once_and_asks_to_submit_drafts(client, intern, supervisor,
-                                                                                  client_record):
+def test_the_interns_dashboard_lists_a_returned_note_once_and_asks_to_submit_drafts(
+    client, intern, supervisor, client_record
+):
     from artchart.therapy.models import NoteReturn
 
     returned = NoteFactory(session=SessionFactory(client=client_record, therapist=intern), author=intern)

@@ -58,12 +58,19 @@ def _post_json(browser, url, body):
 
 
 def test_therapist_starts_a_group_with_an_intern_cofacilitating(therapist, intern, site):
-    group = services.group_create(by=therapist, name="Teen collage", site=site, facilitators=[therapist, intern],
-                                  description="Thursdays after school")
+    group = services.group_create(
+        by=therapist,
+        name="Teen collage",
+        site=site,
+        facilitators=[therapist, intern],
+        description="Thursdays after school",
+    )
     assert set(group.facilitators.all()) == {therapist, intern} and group.organization_id == therapist.organization_id
     event = AuditEvent.objects.get(action="group.create")
-    assert event.object_id == str(group.pk) and event.detail == {"site": site.pk,
-                                                                 "facilitators": sorted([therapist.pk, intern.pk])}
+    assert event.object_id == str(group.pk) and event.detail == {
+        "site": site.pk,
+        "facilitators": sorted([therapist.pk, intern.pk]),
+    }
 
 
 @pytest.mark.parametrize("who", ["intern", "teamviewer", "admin", "programadmin"])
@@ -79,7 +86,8 @@ def test_a_facilitator_must_treat_clients_in_the_organization(therapist, teamvie
         services.group_create(by=therapist, name="Open studio", site=site, facilitators=[teamviewer, stranger])
     assert exc.value.message_dict["facilitators"] == [
         services.NOT_A_FACILITATOR.format(name=teamviewer.display_name),
-        services.NOT_A_FACILITATOR.format(name=stranger.display_name)]
+        services.NOT_A_FACILITATOR.format(name=stranger.display_name),
+    ]
     with pytest.raises(ValidationError) as exc:
         services.group_create(by=therapist, name="Open studio", site=site, facilitators=[])
     assert exc.value.message_dict["facilitators"] == [services.NEEDS_FACILITATOR]
@@ -119,16 +127,19 @@ def test_a_client_joins_leaves_and_rejoins_later(group, therapist, client_record
     first = services.member_add(by=therapist, group=group, client=client_record, joined_on=JAN_5)
     with pytest.raises(ValidationError) as exc:
         services.member_add(by=therapist, group=group, client=client_record, joined_on=MAR_1)
-    assert exc.value.message_dict["client"] == [services.ALREADY_MEMBER.format(
-        name="Maya Lopez", group="Open studio", day="5 January 2026")]
+    assert exc.value.message_dict["client"] == [
+        services.ALREADY_MEMBER.format(name="Maya Lopez", group="Open studio", day="5 January 2026")
+    ]
     services.member_leave(by=therapist, membership=first, left_on=dt.date(2026, 2, 10))
     with pytest.raises(ValidationError) as exc:
         services.member_add(by=therapist, group=group, client=client_record, joined_on=dt.date(2026, 2, 1))
-    assert exc.value.message_dict["client"] == [services.REJOIN_AFTER_LEAVING.format(
-        name="Maya Lopez", group="Open studio", day="10 February 2026")]
+    assert exc.value.message_dict["client"] == [
+        services.REJOIN_AFTER_LEAVING.format(name="Maya Lopez", group="Open studio", day="10 February 2026")
+    ]
     services.member_add(by=therapist, group=group, client=client_record, joined_on=MAR_1)
-    assert list(GroupMembership.objects.filter(client=client_record).order_by("joined_on").values_list("joined_on", "left_on")) == [
-        (JAN_5, dt.date(2026, 2, 10)), (MAR_1, None)]
+    assert list(
+        GroupMembership.objects.filter(client=client_record).order_by("joined_on").values_list("joined_on", "left_on")
+    ) == [(JAN_5, dt.date(2026, 2, 10)), (MAR_1, None)]
     events = AuditEvent.objects.filter(action__startswith="group.member").order_by("seq")
     assert [e.action for e in events] == ["group.member_add", "group.member_leave", "group.member_add"]
     assert all(e.client_id_list == [client_record.pk] and e.detail == {"group": group.pk} for e in events)
@@ -138,13 +149,15 @@ def test_leaving_before_joining_or_twice_is_refused(group, therapist, client_rec
     membership = services.member_add(by=therapist, group=group, client=client_record, joined_on=MAR_1)
     with pytest.raises(ValidationError) as exc:
         services.member_leave(by=therapist, membership=membership, left_on=dt.date(2026, 2, 28))
-    assert exc.value.message_dict["left_on"] == [services.LEFT_BEFORE_JOINED.format(
-        name="Maya Lopez", group="Open studio", day="1 March 2026")]
+    assert exc.value.message_dict["left_on"] == [
+        services.LEFT_BEFORE_JOINED.format(name="Maya Lopez", group="Open studio", day="1 March 2026")
+    ]
     services.member_leave(by=therapist, membership=membership, left_on=MAR_1)
     with pytest.raises(ValidationError) as exc:
         services.member_leave(by=therapist, membership=membership, left_on=dt.date(2026, 4, 1))
-    assert exc.value.message_dict["left_on"] == [services.ALREADY_LEFT.format(
-        name="Maya Lopez", group="Open studio", day="1 March 2026")]
+    assert exc.value.message_dict["left_on"] == [
+        services.ALREADY_LEFT.format(name="Maya Lopez", group="Open studio", day="1 March 2026")
+    ]
     membership.refresh_from_db()
     assert membership.left_on == MAR_1
 
@@ -157,8 +170,9 @@ def test_leaving_before_attendance_already_recorded_is_refused(group, therapist,
     AttendanceFactory(session=session, client=client_record)
     with pytest.raises(ValidationError) as exc:
         services.member_leave(by=therapist, membership=membership, left_on=dt.date(2026, 2, 1))
-    assert exc.value.message_dict["left_on"] == [services.ATTENDED_AFTER_LEAVING.format(
-        name="Maya Lopez", day=f"{session.starts_at:%-d %B %Y}")]
+    assert exc.value.message_dict["left_on"] == [
+        services.ATTENDED_AFTER_LEAVING.format(name="Maya Lopez", day=f"{session.starts_at:%-d %B %Y}")
+    ]
 
 
 def test_a_client_of_another_site_of_the_organization_may_join(group, therapist, org):
@@ -168,8 +182,9 @@ def test_a_client_of_another_site_of_the_organization_may_join(group, therapist,
     assert group.memberships.get().client == patient
 
 
-def test_members_are_added_only_by_clinicians_who_write_their_notes(group, therapist, therapist2, supervisor,
-                                                                    client_record):
+def test_members_are_added_only_by_clinicians_who_write_their_notes(
+    group, therapist, therapist2, supervisor, client_record
+):
     with pytest.raises(Http404):  # therapist2 manages groups but is not on Maya's team
         services.member_add(by=therapist2, group=group, client=client_record, joined_on=MAR_1)
     with pytest.raises(PermissionDenied):  # the supervisor reads Maya's chart but does not write her notes
@@ -187,8 +202,9 @@ def test_a_closed_group_takes_no_members(group, therapist, client_record):
 # --- pages -------------------------------------------------------------------------------------
 
 
-def test_group_page_names_only_members_whose_chart_the_user_may_open(client, group, therapist, therapist2,
-                                                                     client_record, site):
+def test_group_page_names_only_members_whose_chart_the_user_may_open(
+    client, group, therapist, therapist2, client_record, site
+):
     GroupMembershipFactory(group=group, client=client_record, joined_on=JAN_5)
     theirs = _my_client(therapist2, site, "Omar", "Said")
     GroupMembershipFactory(group=group, client=theirs, joined_on=JAN_5)
@@ -215,10 +231,12 @@ def test_outsider_of_another_organization_gets_404_and_a_viewer_403(client, grou
     assert client.get(reverse("therapy:group_detail", args=[group.pk])).status_code == 403
 
 
-def test_list_shows_groups_i_facilitate_or_at_my_clients_sites(client, group, therapist, therapist2, org,
-                                                               client_record):
-    far = GroupFactory(site=SiteFactory(organization=org, name="Hilltop"), name="Hilltop clay",
-                       facilitators=[therapist2])
+def test_list_shows_groups_i_facilitate_or_at_my_clients_sites(
+    client, group, therapist, therapist2, org, client_record
+):
+    far = GroupFactory(
+        site=SiteFactory(organization=org, name="Hilltop"), name="Hilltop clay", facilitators=[therapist2]
+    )
     client.force_login(therapist)
     page = client.get(reverse("therapy:group_list")).content.decode()
     assert "Open studio" in page and "Hilltop clay" not in page
@@ -229,20 +247,24 @@ def test_list_shows_groups_i_facilitate_or_at_my_clients_sites(client, group, th
 
 def test_therapist_starts_a_group_on_the_web_and_adds_a_member(client, therapist, intern, site, client_record):
     client.force_login(therapist)
-    response = client.post(reverse("therapy:group_create"), {
-        "name": "Open studio", "site": site.pk, "facilitators": [therapist.pk, intern.pk], "is_active": "on"})
+    response = client.post(
+        reverse("therapy:group_create"),
+        {"name": "Open studio", "site": site.pk, "facilitators": [therapist.pk, intern.pk], "is_active": "on"},
+    )
     group = Group.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("therapy:group_detail", args=[group.pk])
     form = client.get(reverse("therapy:group_member_add", args=[group.pk])).content.decode()
     assert "Maya Lopez" in form
-    response = client.post(reverse("therapy:group_member_add", args=[group.pk]),
-                           {"client": client_record.pk, "joined_on": "2026-03-01"})
+    response = client.post(
+        reverse("therapy:group_member_add", args=[group.pk]), {"client": client_record.pk, "joined_on": "2026-03-01"}
+    )
     assert response.status_code == 302
     page = client.get(reverse("therapy:group_detail", args=[group.pk])).content.decode()
     assert "Maya Lopez" in page and "since 1 Mar 2026" in page
     assert reverse("therapy:session_create_for_group", args=[group.pk]) in page
-    response = client.post(reverse("therapy:group_member_add", args=[group.pk]),
-                           {"client": client_record.pk, "joined_on": "2026-03-02"})
+    response = client.post(
+        reverse("therapy:group_member_add", args=[group.pk]), {"client": client_record.pk, "joined_on": "2026-03-02"}
+    )
     assert response.status_code == 200 and "Nothing was saved" in response.content.decode()
     assert GroupMembership.objects.count() == 1
 
@@ -252,8 +274,10 @@ def test_the_leave_form_records_the_day_and_refuses_an_earlier_one(client, group
     client.force_login(therapist)
     url = reverse("therapy:group_member_leave", args=[group.pk, membership.pk])
     response = client.post(url, {"left_on": "2026-02-01"})
-    assert services.LEFT_BEFORE_JOINED.format(name="Maya Lopez", group="Open studio",
-                                              day="1 March 2026") in response.content.decode()
+    assert (
+        services.LEFT_BEFORE_JOINED.format(name="Maya Lopez", group="Open studio", day="1 March 2026")
+        in response.content.decode()
+    )
     assert client.post(url, {"left_on": "2026-04-01"}).status_code == 302
     membership.refresh_from_db()
     assert membership.left_on == dt.date(2026, 4, 1)
@@ -296,27 +320,39 @@ def test_group_list_query_count_does_not_grow_with_groups(client, therapist, sit
 
 def test_api_creates_a_group_adds_and_ends_a_membership(therapist, site, client_record):
     browser = _api(therapist)
-    response = _post_json(browser, reverse("api:groups_create"),
-                          {"name": "Open studio", "site": site.pk, "facilitators": [therapist.pk]})
+    response = _post_json(
+        browser, reverse("api:groups_create"), {"name": "Open studio", "site": site.pk, "facilitators": [therapist.pk]}
+    )
     assert response.status_code == 201
     group_id = response.json()["id"]
     assert response.json()["facilitators"] == [therapist.pk]
-    response = _post_json(browser, reverse("api:group_members_add", kwargs={"group_id": group_id}),
-                          {"client": client_record.pk, "joined_on": "2026-03-01"})
+    response = _post_json(
+        browser,
+        reverse("api:group_members_add", kwargs={"group_id": group_id}),
+        {"client": client_record.pk, "joined_on": "2026-03-01"},
+    )
     assert response.status_code == 201 and response.json()["client_name"] == "Maya Lopez"
     membership_id = response.json()["id"]
-    response = _post_json(browser, reverse("api:group_members_add", kwargs={"group_id": group_id}),
-                          {"client": client_record.pk, "joined_on": "2026-03-05"})
+    response = _post_json(
+        browser,
+        reverse("api:group_members_add", kwargs={"group_id": group_id}),
+        {"client": client_record.pk, "joined_on": "2026-03-05"},
+    )
     assert response.status_code == 400
-    assert response.json()["errors"]["client"] == [services.ALREADY_MEMBER.format(
-        name="Maya Lopez", group="Open studio", day="1 March 2026")]
-    response = _post_json(browser, reverse("api:group_member_leave",
-                                           kwargs={"group_id": group_id, "membership_id": membership_id}),
-                          {"left_on": "2026-02-01"})
+    assert response.json()["errors"]["client"] == [
+        services.ALREADY_MEMBER.format(name="Maya Lopez", group="Open studio", day="1 March 2026")
+    ]
+    response = _post_json(
+        browser,
+        reverse("api:group_member_leave", kwargs={"group_id": group_id, "membership_id": membership_id}),
+        {"left_on": "2026-02-01"},
+    )
     assert response.status_code == 400
-    response = browser.patch(reverse("api:group_update", kwargs={"group_id": group_id}),
-                             json.dumps({"description": "Clay", "facilitators": [999999]}),
-                             content_type="application/json")
+    response = browser.patch(
+        reverse("api:group_update", kwargs={"group_id": group_id}),
+        json.dumps({"description": "Clay", "facilitators": [999999]}),
+        content_type="application/json",
+    )
     assert response.status_code == 400 and Group.objects.get().description == ""
     members = browser.get(reverse("api:group_roster", kwargs={"group_id": group_id})).json()
     assert [m["client_name"] for m in members["members"]] == ["Maya Lopez"] and members["other_members"] == 0

@@ -19,7 +19,12 @@ from artchart.core.services import token_issue
 from artchart.therapy.models import Incident, MandatedReport
 from artchart.therapy.services import confidential as services
 from artchart.tests.factories import (
-    CareTeamFactory, ClientFactory, OrganizationFactory, SessionFactory, SiteFactory, UserFactory,
+    CareTeamFactory,
+    ClientFactory,
+    OrganizationFactory,
+    SessionFactory,
+    SiteFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +34,20 @@ HAPPENED = "Cut her finger on a lino-cutting tool."
 
 
 def _report(by, client, **extra):
-    fields = {"kind": "child_abuse", "reported_on": timezone.localdate(), "agency": "County CPS",
-              "reference_number": "CPS-7", "what_was_reported": WHAT, "reported_by": by, **extra}
+    fields = {
+        "kind": "child_abuse",
+        "reported_on": timezone.localdate(),
+        "agency": "County CPS",
+        "reference_number": "CPS-7",
+        "what_was_reported": WHAT,
+        "reported_by": by,
+        **extra,
+    }
     return services.mandated_report_record(by=by, client=client, **fields)
 
 
 def _incident(by, client, **extra):
-    fields = {"kind": "injury", "occurred_at": timezone.now() - dt.timedelta(hours=2), "description": HAPPENED,
-              **extra}
+    fields = {"kind": "injury", "occurred_at": timezone.now() - dt.timedelta(hours=2), "description": HAPPENED, **extra}
     return services.incident_record(by=by, client=client, **fields)
 
 
@@ -45,26 +56,49 @@ def _api(user):
 
 
 def _nothing_written():
-    return (not MandatedReport.objects.exists() and not Incident.objects.exists()
-            and not AuditEvent.objects.filter(action__startswith=("mandated_report", "incident")).exists())
+    return (
+        not MandatedReport.objects.exists()
+        and not Incident.objects.exists()
+        and not AuditEvent.objects.filter(action__startswith=("mandated_report", "incident")).exists()
+    )
 
 
 def test_therapist_records_a_report_and_an_incident_through_the_pages(client, therapist, client_record):
     client.force_login(therapist)
-    response = client.post(reverse("therapy:mandated_report_create", args=[client_record.pk]), {
-        "kind": "child_abuse", "reported_on": timezone.localdate().isoformat(), "agency": "County CPS",
-        "reference_number": "CPS-7", "reported_by": therapist.pk, "what_was_reported": WHAT})
+    response = client.post(
+        reverse("therapy:mandated_report_create", args=[client_record.pk]),
+        {
+            "kind": "child_abuse",
+            "reported_on": timezone.localdate().isoformat(),
+            "agency": "County CPS",
+            "reference_number": "CPS-7",
+            "reported_by": therapist.pk,
+            "what_was_reported": WHAT,
+        },
+    )
     report = MandatedReport.objects.get()
     assert response.status_code == 302 and report.recorded_by == therapist
-    response = client.post(reverse("therapy:incident_create", args=[client_record.pk]), {
-        "kind": "injury", "occurred_at": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "description": HAPPENED, "action_taken": "First aid; parent told."})
+    response = client.post(
+        reverse("therapy:incident_create", args=[client_record.pk]),
+        {
+            "kind": "injury",
+            "occurred_at": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "description": HAPPENED,
+            "action_taken": "First aid; parent told.",
+        },
+    )
     incident = Incident.objects.get()
     assert response.status_code == 302 and incident.action_taken == "First aid; parent told."
     page = client.get(reverse("therapy:incident_list", args=[client_record.pk])).content.decode()
     assert "County CPS" in page and "Injury" in page
-    assert WHAT in client.get(reverse("therapy:mandated_report_detail", args=[client_record.pk, report.pk])).content.decode()
-    assert HAPPENED in client.get(reverse("therapy:incident_detail", args=[client_record.pk, incident.pk])).content.decode()
+    assert (
+        WHAT
+        in client.get(reverse("therapy:mandated_report_detail", args=[client_record.pk, report.pk])).content.decode()
+    )
+    assert (
+        HAPPENED
+        in client.get(reverse("therapy:incident_detail", args=[client_record.pk, incident.pk])).content.decode()
+    )
     events = AuditEvent.objects.filter(action__in=("mandated_report.record", "incident.record"))
     assert events.count() == 2 and all(e.flagged for e in events)
 
@@ -75,15 +109,20 @@ def test_intern_records_and_supervisor_only_reads(intern, supervisor, client_rec
         _incident(supervisor, client_record)
     with pytest.raises(PermissionDenied):
         services.mandated_report_correct(by=supervisor, report=report, agency="State hotline")
-    assert _api(supervisor).get(f"/api/v1/clients/{client_record.pk}/mandated-reports").json()["results"][0]["id"] == report.pk
+    assert (
+        _api(supervisor).get(f"/api/v1/clients/{client_record.pk}/mandated-reports").json()["results"][0]["id"]
+        == report.pk
+    )
 
 
 def test_a_viewer_gets_403_and_never_sees_them(client, therapist, teamviewer, client_record):
     report, incident = _report(therapist, client_record), _incident(therapist, client_record)
     client.force_login(teamviewer)
-    for url in (reverse("therapy:incident_list", args=[client_record.pk]),
-                reverse("therapy:mandated_report_detail", args=[client_record.pk, report.pk]),
-                reverse("therapy:incident_detail", args=[client_record.pk, incident.pk])):
+    for url in (
+        reverse("therapy:incident_list", args=[client_record.pk]),
+        reverse("therapy:mandated_report_detail", args=[client_record.pk, report.pk]),
+        reverse("therapy:incident_detail", args=[client_record.pk, incident.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 403 and WHAT not in response.content.decode()
     chart = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
@@ -97,8 +136,12 @@ def test_outsiders_and_program_admins_get_404(request, client, person, therapist
     client.force_login(request.getfixturevalue(person))
     assert client.get(reverse("therapy:incident_list", args=[client_record.pk])).status_code == 404
     assert client.get(reverse("therapy:mandated_report_detail", args=[client_record.pk, report.pk])).status_code == 404
-    assert _api(request.getfixturevalue(person)).get(
-        f"/api/v1/clients/{client_record.pk}/mandated-reports/{report.pk}").status_code == 404
+    assert (
+        _api(request.getfixturevalue(person))
+        .get(f"/api/v1/clients/{client_record.pk}/mandated-reports/{report.pk}")
+        .status_code
+        == 404
+    )
 
 
 def test_admin_sees_them_on_the_admin_page_and_the_client_page(client, therapist, admin, client_record):
@@ -124,8 +167,7 @@ def test_the_admin_page_is_for_admins_only(client, therapist):
 def test_the_admin_page_filters_by_kind_and_date_and_lists_newest_first(client, therapist, admin, client_record):
     today = timezone.localdate()
     _report(therapist, client_record, reported_on=today - dt.timedelta(days=30), agency="Old agency")
-    _report(therapist, client_record, kind="duty_to_warn", reported_on=today - dt.timedelta(days=2),
-            agency="Police")
+    _report(therapist, client_record, kind="duty_to_warn", reported_on=today - dt.timedelta(days=2), agency="Police")
     _incident(therapist, client_record, kind="aggression", occurred_at=timezone.now() - dt.timedelta(days=10))
     client.force_login(admin)
     url = reverse("therapy:incident_admin")
@@ -156,12 +198,15 @@ def test_the_admin_page_shows_only_the_admins_organization(client, admin, therap
     assert client.get(reverse("therapy:incident_list", args=[their_client.pk])).status_code == 404
 
 
-@pytest.mark.parametrize(("fields", "field", "message"), [
-    ({"reported_on": timezone.localdate() + dt.timedelta(days=2)}, "reported_on", services.REPORTED_IN_FUTURE),
-    ({"agency": "  "}, "agency", services.AGENCY_REQUIRED),
-    ({"what_was_reported": ""}, "what_was_reported", services.WHAT_REPORTED_REQUIRED),
-    ({"reported_by": None}, "reported_by", services.REPORTER_UNKNOWN),
-])
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"reported_on": timezone.localdate() + dt.timedelta(days=2)}, "reported_on", services.REPORTED_IN_FUTURE),
+        ({"agency": "  "}, "agency", services.AGENCY_REQUIRED),
+        ({"what_was_reported": ""}, "what_was_reported", services.WHAT_REPORTED_REQUIRED),
+        ({"reported_by": None}, "reported_by", services.REPORTER_UNKNOWN),
+    ],
+)
 def test_bad_reports_are_refused_with_nothing_written(therapist, client_record, fields, field, message):
     with pytest.raises(ValidationError) as refused:
         _report(therapist, client_record, **fields)
@@ -190,9 +235,16 @@ def test_bad_incidents_are_refused_with_nothing_written(therapist, client_record
 
 def test_the_form_shows_the_services_message_and_writes_nothing(client, therapist, client_record):
     client.force_login(therapist)
-    response = client.post(reverse("therapy:mandated_report_create", args=[client_record.pk]), {
-        "kind": "child_abuse", "reported_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
-        "agency": "", "reported_by": therapist.pk, "what_was_reported": WHAT})
+    response = client.post(
+        reverse("therapy:mandated_report_create", args=[client_record.pk]),
+        {
+            "kind": "child_abuse",
+            "reported_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+            "agency": "",
+            "reported_by": therapist.pk,
+            "what_was_reported": WHAT,
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "Nothing was saved" in page
     assert "cannot be dated in the future" in page and services.AGENCY_REQUIRED in page
@@ -202,9 +254,17 @@ def test_the_form_shows_the_services_message_and_writes_nothing(client, therapis
 def test_a_correction_changes_the_record_and_is_audited_with_field_names(client, therapist, client_record):
     report = _report(therapist, client_record)
     client.force_login(therapist)
-    response = client.post(reverse("therapy:mandated_report_edit", args=[client_record.pk, report.pk]), {
-        "kind": "child_abuse", "reported_on": report.reported_on.isoformat(), "agency": "County CPS",
-        "reference_number": "CPS-8", "reported_by": therapist.pk, "what_was_reported": WHAT})
+    response = client.post(
+        reverse("therapy:mandated_report_edit", args=[client_record.pk, report.pk]),
+        {
+            "kind": "child_abuse",
+            "reported_on": report.reported_on.isoformat(),
+            "agency": "County CPS",
+            "reference_number": "CPS-8",
+            "reported_by": therapist.pk,
+            "what_was_reported": WHAT,
+        },
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.reference_number == "CPS-8"
@@ -234,22 +294,46 @@ def test_audit_events_carry_no_text(client, therapist, client_record):
 def test_the_api_lists_creates_and_corrects(therapist, client_record):
     browser = _api(therapist)
     base = f"/api/v1/clients/{client_record.pk}"
-    created = browser.post(f"{base}/mandated-reports", json.dumps({
-        "kind": "duty_to_warn", "reported_on": timezone.localdate().isoformat(), "agency": "City police",
-        "what_was_reported": "Threat against a named neighbour.", "reported_by": therapist.pk}),
-        content_type="application/json")
+    created = browser.post(
+        f"{base}/mandated-reports",
+        json.dumps(
+            {
+                "kind": "duty_to_warn",
+                "reported_on": timezone.localdate().isoformat(),
+                "agency": "City police",
+                "what_was_reported": "Threat against a named neighbour.",
+                "reported_by": therapist.pk,
+            }
+        ),
+        content_type="application/json",
+    )
     assert created.status_code == 201 and created.json()["recorded_by"] == therapist.pk
-    incident = browser.post(f"{base}/incidents", json.dumps({
-        "kind": "elopement", "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-        "description": "Left the studio mid-session."}), content_type="application/json")
+    incident = browser.post(
+        f"{base}/incidents",
+        json.dumps(
+            {
+                "kind": "elopement",
+                "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+                "description": "Left the studio mid-session.",
+            }
+        ),
+        content_type="application/json",
+    )
     assert incident.status_code == 201
-    corrected = browser.patch(f"{base}/incidents/{incident.json()['id']}",
-                              json.dumps({"action_taken": "Found in the garden."}), content_type="application/json")
+    corrected = browser.patch(
+        f"{base}/incidents/{incident.json()['id']}",
+        json.dumps({"action_taken": "Found in the garden."}),
+        content_type="application/json",
+    )
     assert corrected.status_code == 200 and corrected.json()["action_taken"] == "Found in the garden."
     assert [r["agency"] for r in browser.get(f"{base}/mandated-reports").json()["results"]] == ["City police"]
-    refused = browser.post(f"{base}/incidents", json.dumps({
-        "kind": "injury", "occurred_at": (timezone.now() + dt.timedelta(days=1)).isoformat(), "description": "x"}),
-        content_type="application/json")
+    refused = browser.post(
+        f"{base}/incidents",
+        json.dumps(
+            {"kind": "injury", "occurred_at": (timezone.now() + dt.timedelta(days=1)).isoformat(), "description": "x"}
+        ),
+        content_type="application/json",
+    )
     assert refused.status_code == 400 and refused.json()["errors"] == {"occurred_at": [services.OCCURRED_IN_FUTURE]}
     assert Incident.objects.count() == 1
 

@@ -39,9 +39,11 @@ def _signed(therapist, client_record, **fields):
 def test_a_treatment_team_viewer_gets_403_for_notes(client, therapist, teamviewer, client_record):
     note = _signed(therapist, client_record)
     client.force_login(teamviewer)
-    for url in (reverse("therapy:note_list", args=[client_record.pk]),
-                reverse("therapy:note_detail", args=[client_record.pk, note.pk]),
-                reverse("therapy:note_text", args=[client_record.pk, note.pk])):
+    for url in (
+        reverse("therapy:note_list", args=[client_record.pk]),
+        reverse("therapy:note_detail", args=[client_record.pk, note.pk]),
+        reverse("therapy:note_text", args=[client_record.pk, note.pk]),
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -79,15 +81,19 @@ def test_a_note_is_started_from_a_session_and_edited_with_autosave(client, thera
     client.force_login(therapist)
     form = client.get(reverse("therapy:note_create", args=[client_record.pk]) + f"?session={session.pk}")
     assert form.status_code == 200
-    response = client.post(reverse("therapy:note_create", args=[client_record.pk]),
-                           {"kind": "progress", "session": session.pk, "format": "birp"})
+    response = client.post(
+        reverse("therapy:note_create", args=[client_record.pk]),
+        {"kind": "progress", "session": session.pk, "format": "birp"},
+    )
     note = Note.objects.get(session=session)
     assert response.status_code == 302 and note.format == "birp" and note.author == therapist
 
     page = client.get(reverse("therapy:note_edit", args=[client_record.pk, note.pk])).content.decode()
     assert 'data-autosave-url="/clients/' in page and "therapy/notes.js" in page and "Behaviour" in page
-    saved = client.post(reverse("therapy:note_autosave", args=[client_record.pk, note.pk]),
-                        {"behavior": "Paced, then sat with the paper.", "risk_level": ""})
+    saved = client.post(
+        reverse("therapy:note_autosave", args=[client_record.pk, note.pk]),
+        {"behavior": "Paced, then sat with the paper.", "risk_level": ""},
+    )
     assert saved.status_code == 200 and saved.json()["saved"] is True
     assert saved.json()["at"] == f"{timezone.localtime(timezone.now()):%H:%M}"
     note.refresh_from_db()
@@ -97,8 +103,9 @@ def test_a_note_is_started_from_a_session_and_edited_with_autosave(client, thera
 def test_autosave_of_a_signed_note_is_409_and_changes_nothing(client, therapist, client_record):
     note = _signed(therapist, client_record)
     client.force_login(therapist)
-    response = client.post(reverse("therapy:note_autosave", args=[client_record.pk, note.pk]),
-                           {"subjective": "Sneaked in"})
+    response = client.post(
+        reverse("therapy:note_autosave", args=[client_record.pk, note.pk]), {"subjective": "Sneaked in"}
+    )
     assert response.status_code == 409 and "add an addendum instead" in response.json()["message"]
     note.refresh_from_db()
     assert note.subjective == "Said the week had been hard."
@@ -114,8 +121,9 @@ def test_the_plain_text_copy_has_signature_addenda_and_its_read_is_audited(clien
     assert "<textarea" in page and "readonly" in page and "data-copy-target" in page
     assert "Electronically signed by Tess Rivera (LCAT 001234 NY, NPI 1234567893)" in page
     assert "Mother phoned after the session." in page
-    assert AuditEvent.objects.filter(action="client.read", object_id="therapy:note_text",
-                                     client_ids__contains=f",{client_record.pk},").exists()
+    assert AuditEvent.objects.filter(
+        action="client.read", object_id="therapy:note_text", client_ids__contains=f",{client_record.pk},"
+    ).exists()
     text = selectors.note_plain_text(note)
     assert text.startswith("PROGRESS NOTE (SOAP)") and "SUBJECTIVE:\nSaid the week had been hard." in text
 
@@ -125,13 +133,16 @@ def test_the_plain_text_copy_has_signature_addenda_and_its_read_is_audited(clien
 
 def _group_of_three(therapist, client_record):
     group = GroupFactory(site=client_record.site, facilitators=[therapist])
-    ben, cara = (ClientFactory(site=client_record.site, legal_first_name=n, legal_last_name="Ito") for n in ("Ben", "Cara"))
+    ben, cara = (
+        ClientFactory(site=client_record.site, legal_first_name=n, legal_last_name="Ito") for n in ("Ben", "Cara")
+    )
     for member in (client_record, ben, cara):
         GroupMembershipFactory(group=group, client=member)
     for member in (ben, cara):
         CareTeamFactory(client=member, user=therapist, role="primary")
-    session = SessionFactory(kind="group", client=None, group=group, therapist=therapist,
-                             starts_at=timezone.now() - dt.timedelta(hours=2))
+    session = SessionFactory(
+        kind="group", client=None, group=group, therapist=therapist, starts_at=timezone.now() - dt.timedelta(hours=2)
+    )
     AttendanceFactory(session=session, client=client_record, status="present")
     AttendanceFactory(session=session, client=ben, status="left_early")
     AttendanceFactory(session=session, client=cara, status="absent")
@@ -166,8 +177,9 @@ def test_the_batch_screen_writes_one_note_per_member_present_sharing_the_group_p
 
 
 def test_sign_all_is_all_or_nothing(client, org, therapist, client_record):
-    NoteTemplate.objects.create(organization=org, name="Group", kind="progress", format="soap", is_default=True,
-                                required_fields=["assessment"])
+    NoteTemplate.objects.create(
+        organization=org, name="Group", kind="progress", format="soap", is_default=True, required_fields=["assessment"]
+    )
     session, ben, _ = _group_of_three(therapist, client_record)
     client.force_login(therapist)
     data = _batch_data(session, [client_record, ben], finish="1", **{f"assessment_{ben.pk}": ""})
@@ -201,10 +213,20 @@ def test_the_batch_refuses_a_member_who_was_absent(therapist, client_record):
 def test_an_admin_creates_a_template_with_extra_fields_and_one_default_per_kind(client, org, admin, therapist):
     old = NoteTemplate.objects.create(organization=org, name="Old", kind="progress", format="dap", is_default=True)
     client.force_login(admin)
-    response = client.post(reverse("therapy:note_template_create"), {
-        "name": "Inpatient progress", "kind": "progress", "format": "soap", "is_default": "on", "is_active": "on",
-        "required_fields": ["assessment", "risk_level"], "hidden_fields": ["client_title"],
-        "extra_label_0": "Safety plan reviewed", "extra_required_0": "on"})
+    response = client.post(
+        reverse("therapy:note_template_create"),
+        {
+            "name": "Inpatient progress",
+            "kind": "progress",
+            "format": "soap",
+            "is_default": "on",
+            "is_active": "on",
+            "required_fields": ["assessment", "risk_level"],
+            "hidden_fields": ["client_title"],
+            "extra_label_0": "Safety plan reviewed",
+            "extra_required_0": "on",
+        },
+    )
     assert response.status_code == 302
     made = NoteTemplate.objects.get(name="Inpatient progress")
     assert made.extra_fields == [{"key": "safety_plan_reviewed", "label": "Safety plan reviewed", "required": True}]
@@ -215,8 +237,9 @@ def test_an_admin_creates_a_template_with_extra_fields_and_one_default_per_kind(
 
 def test_a_template_cannot_hide_a_field_it_requires(admin):
     with pytest.raises(services.ValidationError, match="cannot be both required and hidden"):
-        services.note_template_create(by=admin, name="Odd", kind="progress", format="soap",
-                                      required_fields=["media"], hidden_fields=["media"])
+        services.note_template_create(
+            by=admin, name="Odd", kind="progress", format="soap", required_fields=["media"], hidden_fields=["media"]
+        )
     assert not NoteTemplate.objects.exists()
 
 
@@ -238,8 +261,12 @@ def test_dashboard_selectors_show_each_person_their_own(therapist, intern, super
     assert list(selectors.cosign_queue(therapist)) == []
     assert list(selectors.returned_to(intern)) == [returned]
     assert set(selectors.sessions_without_signed_note(therapist)) == {draft.session, unsigned_session}
-    for query in (selectors.notes_awaiting_signature, selectors.cosign_queue, selectors.returned_to,
-                  selectors.sessions_without_signed_note):
+    for query in (
+        selectors.notes_awaiting_signature,
+        selectors.cosign_queue,
+        selectors.returned_to,
+        selectors.sessions_without_signed_note,
+    ):
         assert not list(query(therapist2))
 
 
@@ -270,8 +297,9 @@ def test_the_notes_list_query_count_does_not_grow_with_its_notes(client, therapi
 def test_the_cosign_queue_query_count_does_not_grow(intern, supervisor, client_record):
     def add(n):
         for _ in range(n):
-            services.note_submit(by=intern, note=NoteFactory(session=SessionFactory(client=client_record,
-                                                                                    therapist=intern)))
+            services.note_submit(
+                by=intern, note=NoteFactory(session=SessionFactory(client=client_record, therapist=intern))
+            )
 
     def read():
         for note in selectors.cosign_queue(supervisor):
@@ -294,18 +322,30 @@ def test_the_api_creates_updates_and_signs_a_note_with_goal_progress(therapist, 
     goal, objective = _active_plan(therapist, client_record)
     session = SessionFactory(client=client_record, therapist=therapist)
     api = _api(therapist)
-    created = api.post(reverse("api:notes_create", args=[client_record.pk]),
-                       json.dumps({"kind": "progress", "session": session.pk, "subjective": "Tired."}),
-                       content_type="application/json")
+    created = api.post(
+        reverse("api:notes_create", args=[client_record.pk]),
+        json.dumps({"kind": "progress", "session": session.pk, "subjective": "Tired."}),
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     note_id = created.json()["id"]
-    updated = api.patch(reverse("api:note_update", args=[client_record.pk, note_id]), json.dumps({
-        "assessment": "Brighter by the end.", "risk_level": "low",
-        "goal_progress": [{"goal": goal.pk, "objective": objective.pk, "rating": "some", "comment": "Added a tile"}]}),
-        content_type="application/json")
+    updated = api.patch(
+        reverse("api:note_update", args=[client_record.pk, note_id]),
+        json.dumps(
+            {
+                "assessment": "Brighter by the end.",
+                "risk_level": "low",
+                "goal_progress": [
+                    {"goal": goal.pk, "objective": objective.pk, "rating": "some", "comment": "Added a tile"}
+                ],
+            }
+        ),
+        content_type="application/json",
+    )
     assert updated.status_code == 200, updated.content
-    assert updated.json()["goal_progress"] == [{"goal": goal.pk, "objective": objective.pk, "rating": "some",
-                                                "comment": "Added a tile"}]
+    assert updated.json()["goal_progress"] == [
+        {"goal": goal.pk, "objective": objective.pk, "rating": "some", "comment": "Added a tile"}
+    ]
     signed = api.generic("POST", reverse("api:note_sign", args=[client_record.pk, note_id])).json()
     assert signed["status"] == "signed" and signed["intact"] is True and len(signed["content_hash"]) == 64
     text = api.get(reverse("api:note_text", args=[client_record.pk, note_id])).json()["text"]
@@ -321,9 +361,11 @@ def test_the_api_refuses_a_bad_rating_and_writes_nothing(therapist, client_recor
 
     goal, _ = _active_plan(therapist, client_record)
     note = NoteFactory(session=SessionFactory(client=client_record, therapist=therapist))
-    response = _api(therapist).patch(reverse("api:note_update", args=[client_record.pk, note.pk]), json.dumps({
-        "assessment": "Changed", "goal_progress": [{"goal": goal.pk, "rating": "excellent"}]}),
-        content_type="application/json")
+    response = _api(therapist).patch(
+        reverse("api:note_update", args=[client_record.pk, note.pk]),
+        json.dumps({"assessment": "Changed", "goal_progress": [{"goal": goal.pk, "rating": "excellent"}]}),
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "'excellent' is not a progress rating" in response.content.decode()
     note.refresh_from_db()
     assert note.assessment == "Engaged; mood brighter by the end." and not note.goal_progress.exists()

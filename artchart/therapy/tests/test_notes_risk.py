@@ -23,13 +23,17 @@ REASON = "Seen after the alert: denies intent or plan; safety plan reviewed toge
 
 
 def _alert(by, client_record):
-    return administration_record(by=by, client=client_record, instrument="phq9", answers=RISKY,
-                                 administered_on=timezone.localdate()).alert
+    return administration_record(
+        by=by, client=client_record, instrument="phq9", answers=RISKY, administered_on=timezone.localdate()
+    ).alert
 
 
 def _draft(author, client_record, **fields):
-    return NoteFactory(session=SessionFactory(client=client_record, therapist=author), author=author,
-                       **{"risk_level": "none", **fields})
+    return NoteFactory(
+        session=SessionFactory(client=client_record, therapist=author),
+        author=author,
+        **{"risk_level": "none", **fields},
+    )
 
 
 def _submitted(intern, client_record):
@@ -41,14 +45,16 @@ def _submitted(intern, client_record):
 
 
 def test_signing_no_risk_with_an_open_alert_is_refused_without_a_reason_and_nothing_is_written(
-        therapist, client_record):
+    therapist, client_record
+):
     _alert(therapist, client_record)
     note = _draft(therapist, client_record)
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
         services.note_sign(by=therapist, note=note, risk_reason="   ")
     assert refused.value.message_dict["risk_reason"] == [
-        services.RISK_REASON_NEEDED.format(client=client_record.display_name)]
+        services.RISK_REASON_NEEDED.format(client=client_record.display_name)
+    ]
     stored = Note.objects.get(pk=note.pk)
     assert stored.status == NoteStatus.DRAFT and not stored.content_hash and not stored.sign_risk_reason
     assert AuditEvent.objects.count() == events
@@ -101,7 +107,8 @@ def test_cosigning_no_risk_with_an_open_alert_needs_the_supervisors_reason(inter
     with pytest.raises(ValidationError) as refused:
         services.note_cosign(by=supervisor, note=note)
     assert refused.value.message_dict["risk_reason"] == [
-        services.RISK_REASON_NEEDED.format(client=client_record.display_name)]
+        services.RISK_REASON_NEEDED.format(client=client_record.display_name)
+    ]
     assert Note.objects.get(pk=note.pk).status == NoteStatus.SUBMITTED and AuditEvent.objects.count() == events
     services.note_cosign(by=supervisor, note=note, risk_reason=REASON)
     note.refresh_from_db()
@@ -128,7 +135,8 @@ def test_cosign_through_the_api_takes_the_reason(intern, supervisor, client_reco
 
 
 def test_the_note_editor_and_the_cosign_and_return_screens_show_the_open_alert(
-        client, intern, supervisor, client_record):
+    client, intern, supervisor, client_record
+):
     client_record.sharps_restriction = True
     client_record.save()
     _alert(intern, client_record)

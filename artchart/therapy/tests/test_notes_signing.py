@@ -72,8 +72,11 @@ def test_editing_a_signed_note_is_409_with_the_addendum_message_and_nothing_chan
         services.note_update_draft(by=therapist, note=note, assessment="Changed afterwards")
     assert refused.value.messages == [message]
 
-    response = _api(therapist).patch(reverse("api:note_update", args=[client_record.pk, note.pk]),
-                                     json.dumps({"assessment": "Changed afterwards"}), content_type="application/json")
+    response = _api(therapist).patch(
+        reverse("api:note_update", args=[client_record.pk, note.pk]),
+        json.dumps({"assessment": "Changed afterwards"}),
+        content_type="application/json",
+    )
     assert response.status_code == 409 and message in response.content.decode()
     assert _snapshot(note) == before
 
@@ -129,10 +132,13 @@ def test_a_progress_note_for_a_client_absent_from_the_group_session_is_refused(t
     with pytest.raises(ValidationError) as refused:
         services.note_create(by=therapist, client=client_record, session=session, subjective="Was not there")
     assert refused.value.messages == [
-        "Maya Lopez was not at this session; a progress note needs a session the client attended."]
-    response = _api(therapist).post(reverse("api:notes_create", args=[client_record.pk]),
-                                    json.dumps({"kind": "progress", "session": session.pk}),
-                                    content_type="application/json")
+        "Maya Lopez was not at this session; a progress note needs a session the client attended."
+    ]
+    response = _api(therapist).post(
+        reverse("api:notes_create", args=[client_record.pk]),
+        json.dumps({"kind": "progress", "session": session.pk}),
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "was not at this session" in response.content.decode()
     assert not Note.objects.exists()
 
@@ -170,7 +176,8 @@ def test_a_progress_note_needs_a_session_but_an_intake_does_not(therapist, clien
 
 
 def test_intern_submits_supervisor_returns_with_comment_intern_fixes_and_supervisor_cosigns(
-        client, intern, supervisor, client_record):
+    client, intern, supervisor, client_record
+):
     note = NoteFactory(session=_session(client_record, intern), assessment="")
     client.force_login(intern)
     client.post(reverse("therapy:note_submit", args=[client_record.pk, note.pk]))
@@ -180,8 +187,10 @@ def test_intern_submits_supervisor_returns_with_comment_intern_fixes_and_supervi
         services.note_update_draft(by=intern, note=note, assessment="Too late")
 
     client.force_login(supervisor)
-    response = client.post(reverse("therapy:note_return", args=[client_record.pk, note.pk]),
-                           {"comment": "Say what the drawing showed.", "field_assessment": "Add your assessment."})
+    response = client.post(
+        reverse("therapy:note_return", args=[client_record.pk, note.pk]),
+        {"comment": "Say what the drawing showed.", "field_assessment": "Add your assessment."},
+    )
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.status == NoteStatus.DRAFT and not note.content_hash
@@ -201,8 +210,11 @@ def test_intern_submits_supervisor_returns_with_comment_intern_fixes_and_supervi
     note.refresh_from_db()
     assert note.status == NoteStatus.SIGNED and note.cosigned_by == supervisor and note.signed_by == intern
     assert services.note_integrity(note)
-    actions = list(AuditEvent.objects.filter(object_id=str(note.pk), action__startswith="note.")
-                   .order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(note.pk), action__startswith="note.")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["note.submit", "note.return", "note.update", "note.submit", "note.cosign"]
 
 
@@ -211,8 +223,7 @@ def _submitted(intern, client_record):
     return services.note_submit(by=intern, note=note)
 
 
-def test_cosign_or_return_by_anyone_but_the_responsible_supervisor_is_refused(
-        org, therapist, intern, client_record):
+def test_cosign_or_return_by_anyone_but_the_responsible_supervisor_is_refused(org, therapist, intern, client_record):
     note = _submitted(intern, client_record)
     # A supervisor of the primary therapist sees the client, but is not this intern's supervisor.
     other_supervisor = UserFactory(organization=org, role="supervisor", username="othersup")
@@ -222,8 +233,10 @@ def test_cosign_or_return_by_anyone_but_the_responsible_supervisor_is_refused(
     with pytest.raises(PermissionDenied, match="Only the supervisor responsible for this note"):
         services.note_return(by=other_supervisor, note=note, comment="No")
     for person in (therapist, intern):
-        assert _api(person).generic("POST", reverse("api:note_cosign", args=[client_record.pk, note.pk])
-                                    ).status_code == 403
+        assert (
+            _api(person).generic("POST", reverse("api:note_cosign", args=[client_record.pk, note.pk])).status_code
+            == 403
+        )
     note.refresh_from_db()
     assert note.status == NoteStatus.SUBMITTED and not NoteReturn.objects.exists()
 
@@ -260,8 +273,10 @@ def test_a_tampered_submitted_note_cannot_be_cosigned(intern, supervisor, client
 def test_an_addendum_is_added_to_a_signed_note_signed_and_hashed(client, therapist, client_record):
     note = _signed(therapist, client_record)
     client.force_login(therapist)
-    response = client.post(reverse("therapy:note_addendum", args=[client_record.pk, note.pk]),
-                           {"text": "Mother phoned: the drawing was of their old house.", "reason": "Late information"})
+    response = client.post(
+        reverse("therapy:note_addendum", args=[client_record.pk, note.pk]),
+        {"text": "Mother phoned: the drawing was of their old house.", "reason": "Late information"},
+    )
     assert response.status_code == 302
     addendum = Addendum.objects.get(note=note)
     assert addendum.author == therapist and services.addendum_integrity(addendum)
@@ -339,21 +354,28 @@ def test_an_interns_late_entry_is_judged_when_it_is_submitted(intern, client_rec
 
 
 def _template(org, **extra):
-    return NoteTemplate.objects.create(organization=org, name="Inpatient progress", kind="progress", format="soap",
-                                       is_default=True, **extra)
+    return NoteTemplate.objects.create(
+        organization=org, name="Inpatient progress", kind="progress", format="soap", is_default=True, **extra
+    )
 
 
 def test_a_templates_required_fields_must_be_filled_before_signing(org, therapist, client_record):
-    _template(org, required_fields=["assessment", "media", "risk_level"],
-              extra_fields=[{"key": "safety_plan", "label": "Safety plan reviewed", "required": True}])
-    note = services.note_create(by=therapist, client=client_record, session=_session(client_record, therapist),
-                                subjective="Quiet at first.")
+    _template(
+        org,
+        required_fields=["assessment", "media", "risk_level"],
+        extra_fields=[{"key": "safety_plan", "label": "Safety plan reviewed", "required": True}],
+    )
+    note = services.note_create(
+        by=therapist, client=client_record, session=_session(client_record, therapist), subjective="Quiet at first."
+    )
     with pytest.raises(ValidationError) as refused:
         services.note_sign(by=therapist, note=note)
-    assert refused.value.messages == ["Fill in before signing: Assessment, Media and materials used, "
-                                      "Safety plan reviewed."]
-    services.note_update_draft(by=therapist, note=note, assessment="Engaged.", media="Clay",
-                               extra={"safety_plan": "Yes, with nursing"})
+    assert refused.value.messages == [
+        "Fill in before signing: Assessment, Media and materials used, Safety plan reviewed."
+    ]
+    services.note_update_draft(
+        by=therapist, note=note, assessment="Engaged.", media="Clay", extra={"safety_plan": "Yes, with nursing"}
+    )
     with pytest.raises(ValidationError, match="Complete the risk screen"):
         services.note_sign(by=therapist, note=note)
     note.refresh_from_db()
@@ -363,8 +385,7 @@ def test_a_templates_required_fields_must_be_filled_before_signing(org, therapis
 
 
 def test_a_template_hides_fields_and_refuses_unknown_extra_keys(org, therapist, client_record):
-    _template(org, hidden_fields=["client_title"],
-              extra_fields=[{"key": "unit", "label": "Unit", "required": False}])
+    _template(org, hidden_fields=["client_title"], extra_fields=[{"key": "unit", "label": "Unit", "required": False}])
     note = services.note_create(by=therapist, client=client_record, session=_session(client_record, therapist))
     with pytest.raises(ValidationError, match="does not use the field 'client_title'"):
         services.note_update_draft(by=therapist, note=note, client_title="Home")
@@ -399,8 +420,14 @@ def _active_plan(therapist, client):
 def test_goals_of_the_active_plan_are_rated_and_covered_by_the_signature(therapist, client_record):
     goal, objective = _active_plan(therapist, client_record)
     note = NoteFactory(session=_session(client_record, therapist))
-    services.note_update_draft(by=therapist, note=note, goal_progress=[
-        {"goal": goal.pk, "rating": "some"}, {"goal": goal.pk, "objective": objective.pk, "rating": "good"}])
+    services.note_update_draft(
+        by=therapist,
+        note=note,
+        goal_progress=[
+            {"goal": goal.pk, "rating": "some"},
+            {"goal": goal.pk, "objective": objective.pk, "rating": "good"},
+        ],
+    )
     services.note_sign(by=therapist, note=note)
     assert [g["rating"] for g in services.content_of(note)["goal_progress"]] == ["some", "good"]
 

@@ -106,14 +106,17 @@ def test_the_author_changes_and_deletes_the_note(client, intern, intern_note):
     assert client.get(delete).status_code == 200
     assert client.post(delete).status_code == 302
     assert not ProcessNote.objects.exists()
-    assert list(AuditEvent.objects.filter(object_type="therapy.processnote").values_list("action", flat=True)
-                .order_by("seq")) == ["process_note.create", "process_note.update", "process_note.delete"]
+    assert list(
+        AuditEvent.objects.filter(object_type="therapy.processnote").values_list("action", flat=True).order_by("seq")
+    ) == ["process_note.create", "process_note.update", "process_note.delete"]
 
 
 def test_audit_events_of_process_notes_carry_no_text(client, intern, intern_note):
     client.force_login(intern)
-    client.post(reverse("therapy:process_note_edit", args=[intern_note.client_id, intern_note.pk]),
-                {"text": "Another secret thought."})
+    client.post(
+        reverse("therapy:process_note_edit", args=[intern_note.client_id, intern_note.pk]),
+        {"text": "Another secret thought."},
+    )
     client.get(_detail(intern_note))
     events = list(AuditEvent.objects.all())
     assert any(e.action == "process_note.update" for e in events)
@@ -137,7 +140,9 @@ def test_an_empty_note_is_refused_and_nothing_written(client, therapist, client_
     client.force_login(therapist)
     response = client.post(reverse("therapy:process_note_create", args=[client_record.pk]), {"text": "   "})
     assert response.status_code == 200
-    assert not ProcessNote.objects.exists() and not AuditEvent.objects.filter(action__startswith="process_note").exists()
+    assert (
+        not ProcessNote.objects.exists() and not AuditEvent.objects.filter(action__startswith="process_note").exists()
+    )
     with pytest.raises(ValidationError) as refused:
         services.process_note_create(by=therapist, client=client_record, text="")
     assert services.NOTE_EMPTY in refused.value.messages
@@ -162,13 +167,16 @@ def test_process_notes_are_never_in_the_api(therapist, intern_note):
     from django.test import Client
 
     browser = Client(headers={"Authorization": f"Bearer {token_issue(user=therapist)[1]}"})
-    for path in (f"/api/v1/clients/{intern_note.client_id}/process-notes",
-                 f"/api/v1/clients/{intern_note.client_id}/process-notes/{intern_note.pk}"):
+    for path in (
+        f"/api/v1/clients/{intern_note.client_id}/process-notes",
+        f"/api/v1/clients/{intern_note.client_id}/process-notes/{intern_note.pk}",
+    ):
         assert browser.get(path).status_code == 404
 
 
-def test_the_chart_card_links_process_notes_only_for_those_who_keep_or_read_them(client, therapist, teamviewer,
-                                                                                 client_record):
+def test_the_chart_card_links_process_notes_only_for_those_who_keep_or_read_them(
+    client, therapist, teamviewer, client_record
+):
     from artchart.clients.selectors import client_get_for_user
 
     url = reverse("therapy:process_note_list", args=[client_record.pk])
@@ -185,8 +193,12 @@ def test_the_list_query_count_does_not_grow_with_notes(client, intern, superviso
 
     def queries_with(count: int) -> int:
         for _ in range(count):
-            services.process_note_create(by=intern, client=client_record, text=SECRET,
-                                         session=SessionFactory(client=client_record, therapist=intern))
+            services.process_note_create(
+                by=intern,
+                client=client_record,
+                text=SECRET,
+                session=SessionFactory(client=client_record, therapist=intern),
+            )
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured.captured_queries)

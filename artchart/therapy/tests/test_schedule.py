@@ -32,16 +32,24 @@ def room(site):
 
 
 def session(client, therapist, *, day=MONDAY, time="10:00", **extra):
-    return SessionFactory(client=client, therapist=therapist, site=client.site, starts_at=at(day, time),
-                          status="scheduled", **extra)
+    return SessionFactory(
+        client=client, therapist=therapist, site=client.site, starts_at=at(day, time), status="scheduled", **extra
+    )
 
 
 # --- conflicts --------------------------------------------------------------------------------------
 
 
 def check(org, *, therapist=None, room=None, client_ids=(), time="10:30", minutes=50, exclude=None):
-    return conflicts_for(organization=org, therapist=therapist, room=room, client_ids=list(client_ids),
-                         starts_at=at(MONDAY, time), duration_minutes=minutes, exclude_session_id=exclude)
+    return conflicts_for(
+        organization=org,
+        therapist=therapist,
+        room=room,
+        client_ids=list(client_ids),
+        starts_at=at(MONDAY, time),
+        duration_minutes=minutes,
+        exclude_session_id=exclude,
+    )
 
 
 def test_a_therapist_double_booked_is_a_conflict(org, therapist, client_record):
@@ -64,9 +72,18 @@ def test_a_client_booked_twice_is_a_conflict(org, therapist2, client_record):
 
 def test_back_to_back_cancelled_and_the_session_itself_are_not_conflicts(org, therapist, client_record):
     own = session(client_record, therapist)
-    session(client_record, therapist, time="12:00", )
-    SessionFactory(client=client_record, therapist=therapist, site=client_record.site, starts_at=at(MONDAY, "14:00"),
-                   status="cancelled")
+    session(
+        client_record,
+        therapist,
+        time="12:00",
+    )
+    SessionFactory(
+        client=client_record,
+        therapist=therapist,
+        site=client_record.site,
+        starts_at=at(MONDAY, "14:00"),
+        status="cancelled",
+    )
     assert check(org, therapist=therapist, time="10:50") == []
     assert check(org, therapist=therapist, time="14:00") == []
     assert check(org, therapist=therapist, time="10:00", exclude=own.pk) == []
@@ -97,8 +114,9 @@ def test_day_view_of_a_therapist(client, therapist, client_record):
     session(client_record, therapist, time="09:00")
     session(client_record, therapist, day=MONDAY + dt.timedelta(days=1))
     client.force_login(therapist)
-    text = client.get(reverse("therapy:schedule"), {"view": "day", "date": "2030-03-04",
-                                                    "for": f"therapist-{therapist.pk}"}).content.decode()
+    text = client.get(
+        reverse("therapy:schedule"), {"view": "day", "date": "2030-03-04", "for": f"therapist-{therapist.pk}"}
+    ).content.decode()
     assert text.count("Maya Lopez") == 1 and "09:00–09:50" in text
 
 
@@ -110,8 +128,9 @@ def test_schedule_defaults_to_your_own_week(client, therapist, client_record):
 
 def test_group_sessions_show_their_group_name_to_clinicians(client, therapist2, therapist, site):
     group = GroupFactory(site=site, name="Tuesday open studio", facilitators=[therapist])
-    SessionFactory(kind="group", client=None, group=group, therapist=therapist, site=site, starts_at=at(MONDAY),
-                   status="scheduled")
+    SessionFactory(
+        kind="group", client=None, group=group, therapist=therapist, site=site, starts_at=at(MONDAY), status="scheduled"
+    )
     client.force_login(therapist2)
     text = client.get(reverse("therapy:schedule"), {"date": "2030-03-04", "site": site.pk}).content.decode()
     assert "Tuesday open studio" in text
@@ -165,7 +184,15 @@ def test_therapists_do_not_manage_rooms(therapist, site):
 def test_a_retired_room_cannot_be_booked(therapist, client_record, room, admin):
     services.room_update(by=admin, room=room, is_active=False)
     with pytest.raises(ValidationError) as caught:
-        services.session_create(by=therapist, kind="individual", client=client_record, therapist=therapist,
-                                site=client_record.site, room=room, starts_at=at(MONDAY), duration_minutes=50,
-                                modality="in_person")
+        services.session_create(
+            by=therapist,
+            kind="individual",
+            client=client_record,
+            therapist=therapist,
+            site=client_record.site,
+            room=room,
+            starts_at=at(MONDAY),
+            duration_minutes=50,
+            modality="in_person",
+        )
     assert "no longer in use" in caught.value.message_dict["room"][0]

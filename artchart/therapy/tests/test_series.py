@@ -29,9 +29,17 @@ def at(day: dt.date | str, time: str = "16:00") -> dt.datetime:
 
 
 def make(therapist, client_record, **extra) -> Series:
-    fields = {"kind": "individual", "client": client_record, "therapist": therapist, "site": client_record.site,
-              "first_starts_at": at("2027-03-02"), "duration_minutes": 50, "modality": "in_person",
-              "today": TODAY, **extra}
+    fields = {
+        "kind": "individual",
+        "client": client_record,
+        "therapist": therapist,
+        "site": client_record.site,
+        "first_starts_at": at("2027-03-02"),
+        "duration_minutes": 50,
+        "modality": "in_person",
+        "today": TODAY,
+        **extra,
+    }
     return services.series_create(by=therapist, **fields)
 
 
@@ -98,11 +106,17 @@ def test_change_from_moves_this_and_later_scheduled_sessions_only(therapist, cli
     series = make(therapist, client_record, count=5)
     sessions = list(series.sessions.order_by("starts_at"))
     Session.objects.filter(pk=sessions[3].pk).update(status="cancelled", cancel_reason="Holiday")
-    changed = services.series_change_from(by=therapist, session=sessions[2], starts_at=at("2027-03-17", "09:30"),
-                                          duration_minutes=45, room=room)
+    changed = services.series_change_from(
+        by=therapist, session=sessions[2], starts_at=at("2027-03-17", "09:30"), duration_minutes=45, room=room
+    )
     assert [s.pk for s in changed] == [sessions[2].pk, sessions[4].pk]
-    assert local_times(series) == ["2027-03-02 16:00", "2027-03-09 16:00", "2027-03-17 09:30", "2027-03-23 16:00",
-                                   "2027-03-31 09:30"]
+    assert local_times(series) == [
+        "2027-03-02 16:00",
+        "2027-03-09 16:00",
+        "2027-03-17 09:30",
+        "2027-03-23 16:00",
+        "2027-03-31 09:30",
+    ]
     moved = Session.objects.get(pk=sessions[4].pk)
     assert (moved.room, moved.duration_minutes) == (room, 45)
     assert Session.objects.get(pk=sessions[0].pk).room is None
@@ -129,9 +143,16 @@ def test_end_from_cancels_this_and_later_and_stops_the_extender(therapist, clien
 
 
 def test_a_single_session_has_no_series_to_change(therapist, client_record):
-    session = services.session_create(by=therapist, kind="individual", client=client_record, therapist=therapist,
-                                      site=client_record.site, starts_at=at("2027-03-02"), duration_minutes=50,
-                                      modality="in_person")
+    session = services.session_create(
+        by=therapist,
+        kind="individual",
+        client=client_record,
+        therapist=therapist,
+        site=client_record.site,
+        starts_at=at("2027-03-02"),
+        duration_minutes=50,
+        modality="in_person",
+    )
     with pytest.raises(ValidationError, match=NOT_IN_A_SERIES):
         services.series_end_from(by=therapist, session=session)
 
@@ -163,14 +184,24 @@ def test_api_creates_changes_and_ends_a_series(therapist, client_record):
 
     browser = Client(headers={"Authorization": f"Bearer {token_issue(user=therapist)[1]}"})
     start = timezone.localdate() + dt.timedelta(days=1)
-    created = browser.post(reverse("api:series_create"), {
-        "kind": "individual", "client": client_record.pk, "site": client_record.site_id,
-        "starts_at": at(start, "09:00").isoformat(), "duration_minutes": 50, "frequency": "weekly", "count": 3},
-        content_type="application/json")
+    created = browser.post(
+        reverse("api:series_create"),
+        {
+            "kind": "individual",
+            "client": client_record.pk,
+            "site": client_record.site_id,
+            "starts_at": at(start, "09:00").isoformat(),
+            "duration_minutes": 50,
+            "frequency": "weekly",
+            "count": 3,
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     second = created.json()["sessions"][1]["id"]
-    changed = browser.post(reverse("api:series_change_from", args=[second]), {"duration_minutes": 60},
-                           content_type="application/json")
+    changed = browser.post(
+        reverse("api:series_change_from", args=[second]), {"duration_minutes": 60}, content_type="application/json"
+    )
     assert [s["duration_minutes"] for s in changed.json()] == [60, 60]
     ended = browser.post(reverse("api:series_end_from", args=[second]))
     assert ended.status_code == 200 and ended.json()["ended_at"]

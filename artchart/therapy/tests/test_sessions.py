@@ -48,8 +48,16 @@ def room(site):
 
 
 def book(by, client, **extra):
-    fields = {"kind": "individual", "client": client, "therapist": by, "site": client.site,
-              "starts_at": at("2030-03-04"), "duration_minutes": 50, "modality": "in_person", **extra}
+    fields = {
+        "kind": "individual",
+        "client": client,
+        "therapist": by,
+        "site": client.site,
+        "starts_at": at("2030-03-04"),
+        "duration_minutes": 50,
+        "modality": "in_person",
+        **extra,
+    }
     return services.session_create(by=by, **fields)
 
 
@@ -74,17 +82,20 @@ def test_intern_books_a_session_for_themself(intern, client_record):
     assert book(intern, client_record).therapist == intern
 
 
-@pytest.mark.parametrize(("extra", "field", "message"), [
-    ({"duration_minutes": -30}, "duration_minutes", END_BEFORE_START),
-    ({"duration_minutes": 0}, "duration_minutes", END_BEFORE_START),
-    ({"duration_minutes": 4}, "duration_minutes", DURATION_RANGE),
-    ({"duration_minutes": 601}, "duration_minutes", DURATION_RANGE),
-    ({"cpt_code": "9083"}, "cpt_code", CPT_FORMAT),
-    ({"cpt_code": "90834X"}, "cpt_code", CPT_FORMAT),
-    ({"place_of_service": "1"}, "place_of_service", POS_FORMAT),
-    ({"modifier": "95"}, "modifier", MODIFIER_ONLY_TELEHEALTH),
-    ({"kind": "group"}, "group", NEEDS_GROUP),
-])
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"duration_minutes": -30}, "duration_minutes", END_BEFORE_START),
+        ({"duration_minutes": 0}, "duration_minutes", END_BEFORE_START),
+        ({"duration_minutes": 4}, "duration_minutes", DURATION_RANGE),
+        ({"duration_minutes": 601}, "duration_minutes", DURATION_RANGE),
+        ({"cpt_code": "9083"}, "cpt_code", CPT_FORMAT),
+        ({"cpt_code": "90834X"}, "cpt_code", CPT_FORMAT),
+        ({"place_of_service": "1"}, "place_of_service", POS_FORMAT),
+        ({"modifier": "95"}, "modifier", MODIFIER_ONLY_TELEHEALTH),
+        ({"kind": "group"}, "group", NEEDS_GROUP),
+    ],
+)
 def test_bad_input_is_refused_with_its_message_and_nothing_is_written(therapist, client_record, extra, field, message):
     before = _events("session.create")
     with pytest.raises(ValidationError) as caught:
@@ -96,8 +107,15 @@ def test_bad_input_is_refused_with_its_message_and_nothing_is_written(therapist,
 
 def test_an_individual_session_needs_a_client(therapist, site):
     with pytest.raises(ValidationError) as caught:
-        services.session_create(by=therapist, kind="individual", therapist=therapist, site=site,
-                                starts_at=at("2030-03-04"), duration_minutes=50, modality="in_person")
+        services.session_create(
+            by=therapist,
+            kind="individual",
+            therapist=therapist,
+            site=site,
+            starts_at=at("2030-03-04"),
+            duration_minutes=50,
+            modality="in_person",
+        )
     assert NEEDS_CLIENT in caught.value.message_dict["client"]
 
 
@@ -110,8 +128,9 @@ def test_a_room_must_be_at_the_sessions_site(therapist, client_record, org):
     elsewhere = RoomFactory(site=SiteFactory(organization=org, name="Eastside Clinic"), name="Room 2")
     with pytest.raises(ValidationError) as caught:
         book(therapist, client_record, room=elsewhere)
-    assert caught.value.message_dict["room"] == [ROOM_AT_OTHER_SITE.format(
-        room="Room 2", room_site="Eastside Clinic", site=client_record.site.name)]
+    assert caught.value.message_dict["room"] == [
+        ROOM_AT_OTHER_SITE.format(room="Room 2", room_site="Eastside Clinic", site=client_record.site.name)
+    ]
 
 
 def test_therapist_must_be_on_the_care_team(therapist, therapist2, client_record):
@@ -129,8 +148,13 @@ def test_only_an_active_clinician_holds_sessions(therapist, client_record, admin
 def test_every_broken_rule_is_reported_at_once(therapist, client_record):
     with pytest.raises(ValidationError) as caught:
         book(therapist, client_record, duration_minutes=4, cpt_code="9083", place_of_service="1", modifier="XX")
-    assert caught.value.message_dict == {"duration_minutes": [DURATION_RANGE], "cpt_code": [CPT_FORMAT],
-                                         "place_of_service": [POS_FORMAT], "modifier": [MODIFIER_UNKNOWN]}
+    assert caught.value.message_dict == {
+        "duration_minutes": [DURATION_RANGE],
+        "cpt_code": [CPT_FORMAT],
+        "place_of_service": [POS_FORMAT],
+        "modifier": [MODIFIER_UNKNOWN],
+    }
+
 
 def test_other_therapist_gets_404_booking(therapist2, client_record):
     with pytest.raises(Http404):
@@ -146,8 +170,16 @@ def test_people_who_do_not_write_notes_get_403_booking(request, client_record, p
 
 def test_group_sessions_are_booked_by_the_groups_facilitators(therapist, therapist2, site):
     group = GroupFactory(site=site, facilitators=[therapist])
-    fields = {"kind": "group", "group": group, "therapist": therapist, "site": site, "starts_at": at("2030-03-05"),
-              "duration_minutes": 60, "modality": "in_person", "cpt_code": "90853"}
+    fields = {
+        "kind": "group",
+        "group": group,
+        "therapist": therapist,
+        "site": site,
+        "starts_at": at("2030-03-05"),
+        "duration_minutes": 60,
+        "modality": "in_person",
+        "cpt_code": "90853",
+    }
     assert services.session_create(by=therapist, **fields).group == group
     with pytest.raises(PermissionDenied, match=NOT_A_FACILITATOR):
         services.session_create(by=therapist2, **fields)
@@ -158,8 +190,13 @@ def test_group_sessions_are_booked_by_the_groups_facilitators(therapist, therapi
 
 @pytest.fixture
 def past_session(therapist, client_record):
-    return SessionFactory(client=client_record, therapist=therapist, site=client_record.site, status="scheduled",
-                          starts_at=timezone.now() - dt.timedelta(hours=2))
+    return SessionFactory(
+        client=client_record,
+        therapist=therapist,
+        site=client_record.site,
+        status="scheduled",
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+    )
 
 
 def test_a_begun_session_is_completed(therapist, past_session):
@@ -218,8 +255,16 @@ def test_npi_check_digit_follows_the_luhn_rule_with_prefix_80840():
 
 
 def test_admin_user_form_takes_npi_and_licence(therapist):
-    data = {"first_name": "Tess", "last_name": "Rivera", "email": "", "role": "therapist", "credentials": "ATR-BC",
-            "npi": "1234567890", "licence": "LCAT 001234 NY", "is_active": "on"}
+    data = {
+        "first_name": "Tess",
+        "last_name": "Rivera",
+        "email": "",
+        "role": "therapist",
+        "credentials": "ATR-BC",
+        "npi": "1234567890",
+        "licence": "LCAT 001234 NY",
+        "is_active": "on",
+    }
     form = UserEditForm(data, instance=therapist)
     assert not form.is_valid()
     assert form.errors["npi"] == [NPI_INVALID]
@@ -229,9 +274,19 @@ def test_admin_user_form_takes_npi_and_licence(therapist):
 
 def test_admin_saves_npi_and_licence(client, admin, therapist):
     client.force_login(admin)
-    response = client.post(reverse("core:user_edit", args=[therapist.pk]), {
-        "first_name": "Tess", "last_name": "Rivera", "email": "", "role": "therapist", "credentials": "ATR-BC",
-        "npi": "1234567893", "licence": "LCAT 001234 NY", "is_active": "on"})
+    response = client.post(
+        reverse("core:user_edit", args=[therapist.pk]),
+        {
+            "first_name": "Tess",
+            "last_name": "Rivera",
+            "email": "",
+            "role": "therapist",
+            "credentials": "ATR-BC",
+            "npi": "1234567893",
+            "licence": "LCAT 001234 NY",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     therapist.refresh_from_db()
     assert (therapist.npi, therapist.licence) == ("1234567893", "LCAT 001234 NY")
@@ -258,10 +313,21 @@ def test_session_page_has_no_billing_section_without_codes(client, therapist, cl
 
 
 def _form(client_record, **extra):
-    return {"kind": "individual", "therapist": client_record.care_team.get(role="primary").user_id,
-            "site": client_record.site_id, "day": "2030-03-04", "start": "10:00", "end": "10:50",
-            "modality": "in_person", "cpt_code": "", "place_of_service": "", "modifier": "", "repeat": "",
-            "ends": "never", **extra}
+    return {
+        "kind": "individual",
+        "therapist": client_record.care_team.get(role="primary").user_id,
+        "site": client_record.site_id,
+        "day": "2030-03-04",
+        "start": "10:00",
+        "end": "10:50",
+        "modality": "in_person",
+        "cpt_code": "",
+        "place_of_service": "",
+        "modifier": "",
+        "repeat": "",
+        "ends": "never",
+        **extra,
+    }
 
 
 def test_booking_page_books_and_goes_to_the_session(client, therapist, client_record):
@@ -274,8 +340,9 @@ def test_booking_page_books_and_goes_to_the_session(client, therapist, client_re
 
 def test_booking_page_refuses_an_end_before_the_start(client, therapist, client_record):
     client.force_login(therapist)
-    response = client.post(reverse("therapy:session_create", args=[client_record.pk]),
-                           _form(client_record, start="11:00", end="10:00"))
+    response = client.post(
+        reverse("therapy:session_create", args=[client_record.pk]), _form(client_record, start="11:00", end="10:00")
+    )
     assert response.status_code == 200
     assert END_BEFORE_START in response.content.decode()
     assert not Session.objects.exists()
@@ -298,8 +365,10 @@ def _soon() -> str:
 
 def test_booking_page_books_a_weekly_series(client, therapist, client_record):
     client.force_login(therapist)
-    client.post(reverse("therapy:session_create", args=[client_record.pk]),
-                _form(client_record, day=_soon(), repeat="weekly", ends="count", count="6"))
+    client.post(
+        reverse("therapy:session_create", args=[client_record.pk]),
+        _form(client_record, day=_soon(), repeat="weekly", ends="count", count="6"),
+    )
     assert Session.objects.filter(series__isnull=False).count() == 6
 
 
@@ -318,8 +387,10 @@ def test_session_page_buttons_complete_and_cancel(client, therapist, past_sessio
 def test_edit_page_changes_the_session(client, therapist, client_record):
     session = book(therapist, client_record)
     client.force_login(therapist)
-    response = client.post(reverse("therapy:session_edit", args=[session.pk]),
-                           {**_form(client_record), "start": "13:00", "end": "14:00", "cpt_code": "90837"})
+    response = client.post(
+        reverse("therapy:session_edit", args=[session.pk]),
+        {**_form(client_record), "start": "13:00", "end": "14:00", "cpt_code": "90837"},
+    )
     assert response.status_code == 302
     session.refresh_from_db()
     assert (session.starts_at, session.duration_minutes, session.cpt_code) == (at("2030-03-04", "13:00"), 60, "90837")
@@ -341,9 +412,20 @@ def test_other_therapist_gets_404_for_the_session_page(client, therapist, therap
 def test_group_booking_page_books_a_group_session(client, therapist, site):
     group = GroupFactory(site=site, facilitators=[therapist])
     client.force_login(therapist)
-    response = client.post(reverse("therapy:session_create_for_group", args=[group.pk]), {
-        "therapist": therapist.pk, "site": site.pk, "day": _soon(), "start": "15:00", "end": "16:00",
-        "modality": "in_person", "repeat": "weekly", "ends": "count", "count": "4"})
+    response = client.post(
+        reverse("therapy:session_create_for_group", args=[group.pk]),
+        {
+            "therapist": therapist.pk,
+            "site": site.pk,
+            "day": _soon(),
+            "start": "15:00",
+            "end": "16:00",
+            "modality": "in_person",
+            "repeat": "weekly",
+            "ends": "count",
+            "count": "4",
+        },
+    )
     assert response.status_code == 302
     assert Session.objects.filter(group=group, kind="group").count() == 4
 
@@ -358,20 +440,30 @@ def _api(user):
 
 
 def _body(client_record, **extra):
-    return {"kind": "individual", "client": client_record.pk, "site": client_record.site_id,
-            "starts_at": "2030-03-04T10:00:00-05:00", "duration_minutes": 50, **extra}
+    return {
+        "kind": "individual",
+        "client": client_record.pk,
+        "site": client_record.site_id,
+        "starts_at": "2030-03-04T10:00:00-05:00",
+        "duration_minutes": 50,
+        **extra,
+    }
 
 
 def test_api_creates_a_session(therapist, client_record):
-    response = _api(therapist).post(reverse("api:sessions_create"), _body(client_record, cpt_code="90834"),
-                                    content_type="application/json")
+    response = _api(therapist).post(
+        reverse("api:sessions_create"), _body(client_record, cpt_code="90834"), content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     assert response.json()["therapist"] == therapist.pk and response.json()["cpt_code"] == "90834"
 
 
 def test_api_refuses_an_end_before_the_start(therapist, client_record):
-    response = _api(therapist).post(reverse("api:sessions_create"), _body(
-        client_record, duration_minutes=None, ends_at="2030-03-04T09:00:00-05:00"), content_type="application/json")
+    response = _api(therapist).post(
+        reverse("api:sessions_create"),
+        _body(client_record, duration_minutes=None, ends_at="2030-03-04T09:00:00-05:00"),
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert response.json()["errors"]["duration_minutes"] == [END_BEFORE_START]
     assert not Session.objects.exists()
@@ -384,8 +476,9 @@ def test_api_answers_409_with_the_conflicts_unless_allowed(therapist, client_rec
     assert refused.status_code == 409
     assert any("already has a session" in c for c in refused.json()["conflicts"])
     assert Session.objects.count() == 1
-    allowed = browser.post(reverse("api:sessions_create"), _body(client_record, allow_conflicts=True),
-                           content_type="application/json")
+    allowed = browser.post(
+        reverse("api:sessions_create"), _body(client_record, allow_conflicts=True), content_type="application/json"
+    )
     assert allowed.status_code == 201 and allowed.json()["conflicts"]
 
 
@@ -396,18 +489,29 @@ def test_api_lists_sessions_with_filters(therapist, therapist2, client_record):
     everything = browser.get(reverse("api:sessions_list")).json()["results"]
     assert len(everything) == 2
     assert len(browser.get(reverse("api:sessions_list"), {"from": "2030-03-05"}).json()["results"]) == 1
-    assert len(browser.get(reverse("api:sessions_list"), {"to": "2030-03-04", "client": client_record.pk}).json()["results"]) == 1
+    assert (
+        len(
+            browser.get(reverse("api:sessions_list"), {"to": "2030-03-04", "client": client_record.pk}).json()[
+                "results"
+            ]
+        )
+        == 1
+    )
     assert _api(therapist2).get(reverse("api:sessions_list")).json()["results"] == []
 
 
 def test_api_cancel_needs_a_reason_and_update_changes_codes(therapist, client_record):
     session = book(therapist, client_record)
     browser = _api(therapist)
-    refused = browser.post(reverse("api:session_cancel", args=[session.pk]), {"reason": ""},
-                           content_type="application/json")
+    refused = browser.post(
+        reverse("api:session_cancel", args=[session.pk]), {"reason": ""}, content_type="application/json"
+    )
     assert refused.status_code == 400 and refused.json()["errors"]["reason"] == [CANCEL_NEEDS_REASON]
-    changed = browser.patch(reverse("api:session_update", args=[session.pk]), {"modality": "telehealth",
-                            "modifier": "GT", "place_of_service": "02"}, content_type="application/json")
+    changed = browser.patch(
+        reverse("api:session_update", args=[session.pk]),
+        {"modality": "telehealth", "modifier": "GT", "place_of_service": "02"},
+        content_type="application/json",
+    )
     assert changed.status_code == 200 and changed.json()["modifier"] == "GT"
 
 
@@ -423,12 +527,26 @@ def test_api_rooms_list_shows_the_organizations_rooms(therapist, room):
 def test_group_member_conflict_is_named(therapist, client_record, site):
     group = GroupFactory(site=site, name="Tuesday studio", facilitators=[therapist])
     GroupMembershipFactory(group=group, client=client_record)
-    services.session_create(by=therapist, kind="group", group=group, therapist=therapist, site=site,
-                            starts_at=at("2030-03-04", "10:00"), duration_minutes=60, modality="in_person")
+    services.session_create(
+        by=therapist,
+        kind="group",
+        group=group,
+        therapist=therapist,
+        site=site,
+        starts_at=at("2030-03-04", "10:00"),
+        duration_minutes=60,
+        modality="in_person",
+    )
     from artchart.therapy.selectors.sessions import conflicts_for
 
-    found = conflicts_for(organization=site.organization, therapist=None, room=None, client_ids=[client_record.pk],
-                          starts_at=at("2030-03-04", "10:30"), duration_minutes=50)
+    found = conflicts_for(
+        organization=site.organization,
+        therapist=None,
+        room=None,
+        client_ids=[client_record.pk],
+        starts_at=at("2030-03-04", "10:30"),
+        duration_minutes=50,
+    )
     assert found == ["Maya Lopez is in the group Tuesday studio, which meets Mon 4 Mar 10:00–11:00."]
 
 

@@ -35,12 +35,22 @@ def _incident(o):
 
 
 def _report_body(o):
-    return {"kind": "child_abuse", "reported_on": "2026-01-10", "agency": "County Child Protective Services",
-            "reference_number": "CPS-1", "what_was_reported": "Disclosure in session.", "reported_by": o["therapist"].pk}
+    return {
+        "kind": "child_abuse",
+        "reported_on": "2026-01-10",
+        "agency": "County Child Protective Services",
+        "reference_number": "CPS-1",
+        "what_was_reported": "Disclosure in session.",
+        "reported_by": o["therapist"].pk,
+    }
 
 
 def _incident_body(o):
-    return {"kind": "materials", "occurred_at": "2026-01-10T10:30:00-05:00", "description": "A craft knife went missing."}
+    return {
+        "kind": "materials",
+        "occurred_at": "2026-01-10T10:30:00-05:00",
+        "description": "A craft knife went missing.",
+    }
 
 
 RULES: dict[str, Case] = {
@@ -86,13 +96,23 @@ def objs(base: dict) -> dict:
 
     client, therapist = base["client"], base["therapist"]
     return {
-        "process_note": ProcessNote.objects.create(client=client, author=base["intern"],
-                                                   text="I felt pulled to rescue her today."),
+        "process_note": ProcessNote.objects.create(
+            client=client, author=base["intern"], text="I felt pulled to rescue her today."
+        ),
         "mandated_report": MandatedReport.objects.create(
-            client=client, kind="child_abuse", reported_on=dt.date(2026, 1, 5), agency="County CPS",
-            what_was_reported="Bruising the client explained in session.", reported_by=therapist,
-            recorded_by=therapist),
+            client=client,
+            kind="child_abuse",
+            reported_on=dt.date(2026, 1, 5),
+            agency="County CPS",
+            what_was_reported="Bruising the client explained in session.",
+            reported_by=therapist,
+            recorded_by=therapist,
+        ),
         "incident": Incident.objects.create(
-            client=client, kind="self_harm", occurred_at=timezone.now() - dt.timedelta(days=3),
-            description="Scratched her arm with a pencil.", recorded_by=therapist),
+            client=client,
+            kind="self_harm",
+            occurred_at=timezone.now() - dt.timedelta(days=3),
+            description="Scratched her arm with a pencil.",
+            recorded_by=therapist,
+        ),
     }

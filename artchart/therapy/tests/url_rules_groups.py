@@ -52,21 +52,38 @@ RULES: dict[str, Case] = {
     "therapy:group_member_add": Case(MANAGERS, kwargs=g()),
     "therapy:group_member_leave": Case(MEMBER_WRITE, kwargs=_leave),
     "therapy:group_census": Case(MANAGERS, kwargs=g()),
-    "therapy:group_census_confirm": Case(MEMBER_WRITE, method="post", kwargs=g("empty_group"),
-                                         data=lambda o: {"client_ids": [o["client"].pk], "joined_on": "2026-03-01"}),
+    "therapy:group_census_confirm": Case(
+        MEMBER_WRITE,
+        method="post",
+        kwargs=g("empty_group"),
+        data=lambda o: {"client_ids": [o["client"].pk], "joined_on": "2026-03-01"},
+    ),
     "therapy:group_attendance": Case(CLINICIANS, kwargs=s),
     "api:groups_list": a(CLINICIANS, kwargs=NONE),
-    "api:groups_create": a(MANAGERS, "post", kwargs=NONE, data=lambda o: {
-        "name": "Tuesday open studio", "site": o["client"].site_id, "facilitators": [o["therapist"].pk]}),
+    "api:groups_create": a(
+        MANAGERS,
+        "post",
+        kwargs=NONE,
+        data=lambda o: {
+            "name": "Tuesday open studio",
+            "site": o["client"].site_id,
+            "facilitators": [o["therapist"].pk],
+        },
+    ),
     "api:group_detail": a(CLINICIANS, kwargs=g()),
     "api:group_update": a(MANAGERS, "patch", kwargs=g(), data=lambda o: {"description": "Clay and collage."}),
     "api:group_roster": a(CLINICIANS, kwargs=g()),
-    "api:group_members_add": a(MEMBER_WRITE, "post", kwargs=g("empty_group"),
-                               data=lambda o: {"client": o["client"].pk, "joined_on": "2026-03-01"}),
+    "api:group_members_add": a(
+        MEMBER_WRITE,
+        "post",
+        kwargs=g("empty_group"),
+        data=lambda o: {"client": o["client"].pk, "joined_on": "2026-03-01"},
+    ),
     "api:group_member_leave": a(MEMBER_WRITE, "post", kwargs=_leave, data=lambda o: {"left_on": "2026-06-30"}),
     "api:session_attendance": a(CLINICIANS, kwargs=s),
-    "api:session_attendance_record": a(MEMBER_WRITE, "post", kwargs=s,
-                                       data=lambda o: {"marks": {str(o["client"].pk): "present"}}),
+    "api:session_attendance_record": a(
+        MEMBER_WRITE, "post", kwargs=s, data=lambda o: {"marks": {str(o["client"].pk): "present"}}
+    ),
 }
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.
@@ -98,6 +115,11 @@ def objs(base: dict) -> dict:
         "group": group,
         "membership": membership,
         "empty_group": GroupFactory(site=site, name="Clay group", facilitators=[base["therapist"]]),
-        "group_session": SessionFactory(kind="group", client=None, group=group, therapist=base["therapist"],
-                                        starts_at=timezone.make_aware(dt.datetime(2026, 3, 3, 15))),
+        "group_session": SessionFactory(
+            kind="group",
+            client=None,
+            group=group,
+            therapist=base["therapist"],
+            starts_at=timezone.make_aware(dt.datetime(2026, 3, 3, 15)),
+        ),
     }

@@ -57,8 +57,12 @@ RULES: dict[str, Case] = {
     "therapy:note_create": Case(NOTES[Action.WRITE], kwargs=c),
     "therapy:note_detail": Case(NOTES[Action.READ], kwargs=n("signed_note")),
     "therapy:note_edit": Case(Author(NOTES[Action.WRITE]), kwargs=n("draft_note")),
-    "therapy:note_autosave": Case(Author(NOTES[Action.WRITE]), method="post", kwargs=n("draft_note"),
-                                  data=lambda o: {"subjective": "Arrived quiet; brightened with clay."}),
+    "therapy:note_autosave": Case(
+        Author(NOTES[Action.WRITE]),
+        method="post",
+        kwargs=n("draft_note"),
+        data=lambda o: {"subjective": "Arrived quiet; brightened with clay."},
+    ),
     "therapy:note_delete": Case(Author(NOTES[Action.WRITE]), method="post", kwargs=n("throwaway_note")),
     "therapy:note_sign": Case(NOTES[Action.SIGN], method="post", kwargs=n("draft_note")),
     "therapy:note_submit": Case(NOTES[Action.SUBMIT], method="post", kwargs=n("intern_note")),
@@ -73,16 +77,28 @@ RULES: dict[str, Case] = {
     "api:notes_list": a(NOTES[Action.READ]),
     "api:notes_create": a(NOTES[Action.WRITE], "post", data=lambda o: {"kind": "intake", "format": "dap"}),
     "api:note_detail": a(NOTES[Action.READ], kwargs=n("signed_note")),
-    "api:note_update": a(Author(NOTES[Action.WRITE]), "patch", kwargs=n("draft_note"),
-                         data=lambda o: {"assessment": "Engaged throughout."}),
+    "api:note_update": a(
+        Author(NOTES[Action.WRITE]),
+        "patch",
+        kwargs=n("draft_note"),
+        data=lambda o: {"assessment": "Engaged throughout."},
+    ),
     "api:note_delete": a(Author(NOTES[Action.WRITE]), "delete", kwargs=n("throwaway_note")),
     "api:note_sign": a(NOTES[Action.SIGN], "post", kwargs=n("draft_note"), data=lambda o: {}),
     "api:note_submit": a(NOTES[Action.SUBMIT], "post", kwargs=n("intern_note")),
     "api:note_cosign": a(NOTES[Action.COSIGN], "post", kwargs=n("submitted_note"), data=lambda o: {}),
-    "api:note_return": a(NOTES[Action.RETURN], "post", kwargs=n("submitted_note"),
-                         data=lambda o: {"comment": "Say what the drawing showed."}),
-    "api:addenda_create": a(AddendumWriter(), "post", kwargs=n("signed_note"),
-                            data=lambda o: {"text": "Mother called after the session.", "reason": "Late information"}),
+    "api:note_return": a(
+        NOTES[Action.RETURN],
+        "post",
+        kwargs=n("submitted_note"),
+        data=lambda o: {"comment": "Say what the drawing showed."},
+    ),
+    "api:addenda_create": a(
+        AddendumWriter(),
+        "post",
+        kwargs=n("signed_note"),
+        data=lambda o: {"text": "Mother called after the session.", "reason": "Late information"},
+    ),
     "api:note_text": a(NOTES[Action.READ], kwargs=n("signed_note")),
 }
 
@@ -108,7 +124,11 @@ def objs(base: dict) -> dict:
     from artchart.therapy.models import NoteTemplate
     from artchart.therapy.services.notes import note_sign, note_submit
     from artchart.tests.factories import (
-        AttendanceFactory, GroupFactory, GroupMembershipFactory, NoteFactory, SessionFactory,
+        AttendanceFactory,
+        GroupFactory,
+        GroupMembershipFactory,
+        NoteFactory,
+        SessionFactory,
     )
 
     client, therapist, intern = base["client"], base["therapist"], base["intern"]
@@ -131,7 +151,7 @@ def objs(base: dict) -> dict:
         "submitted_note": submitted,
         "signed_note": signed,
         "notes_group_session": group_session,
-        "note_template": NoteTemplate.objects.create(organization_id=client.organization_id, name="Progress (SOAP)",
-                                                     kind="progress", format="soap"),
+        "note_template": NoteTemplate.objects.create(
+            organization_id=client.organization_id, name="Progress (SOAP)", kind="progress", format="soap"
+        ),
     }
-

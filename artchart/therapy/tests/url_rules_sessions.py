@@ -35,8 +35,9 @@ RULES: dict[str, Case] = {
     "therapy:session_edit": Case(NOTES_WRITE, kwargs=s("session")),
     "therapy:session_complete": Case(NOTES_WRITE, method="post", kwargs=s("session")),
     "therapy:session_no_show": Case(NOTES_WRITE, method="post", kwargs=s("session")),
-    "therapy:session_cancel": Case(NOTES_WRITE, method="post", kwargs=s("session"),
-                                   data=lambda o: {"reason": "Client unwell"}),
+    "therapy:session_cancel": Case(
+        NOTES_WRITE, method="post", kwargs=s("session"), data=lambda o: {"reason": "Client unwell"}
+    ),
     "therapy:session_series_change": Case(NOTES_WRITE, kwargs=s("series_session")),
     "therapy:session_series_end": Case(NOTES_WRITE, method="post", kwargs=s("series_session")),
     "therapy:schedule": Case(Anyone()),
@@ -52,24 +53,33 @@ RULES: dict[str, Case] = {
 
 
 def _new_session(o):
-    return {"kind": "individual", "client": o["client"].pk, "site": o["client"].site_id,
-            "starts_at": "2030-05-06T15:00:00-04:00", "duration_minutes": 50, "allow_conflicts": True}
+    return {
+        "kind": "individual",
+        "client": o["client"].pk,
+        "site": o["client"].site_id,
+        "starts_at": "2030-05-06T15:00:00-04:00",
+        "duration_minutes": 50,
+        "allow_conflicts": True,
+    }
 
 
-RULES.update({
-    "api:sessions_list": a(Anyone(), kwargs=NONE),
-    "api:sessions_create": a(NOTES_WRITE, "post", kwargs=NONE, data=_new_session),
-    "api:session_detail": a(NOTES_READ, kwargs=s("session")),
-    "api:session_update": a(NOTES_WRITE, "patch", kwargs=s("session"), data=lambda o: {"cpt_code": "90834"}),
-    "api:session_complete": a(NOTES_WRITE, "post", kwargs=s("session")),
-    "api:session_no_show": a(NOTES_WRITE, "post", kwargs=s("session")),
-    "api:session_cancel": a(NOTES_WRITE, "post", kwargs=s("session"), data=lambda o: {"reason": "Client unwell"}),
-    "api:series_create": a(NOTES_WRITE, "post", kwargs=NONE, data=lambda o: {**_new_session(o), "count": 3}),
-    "api:series_change_from": a(NOTES_WRITE, "post", kwargs=s("series_session"),
-                                data=lambda o: {"duration_minutes": 45}),
-    "api:series_end_from": a(NOTES_WRITE, "post", kwargs=s("series_session")),
-    "api:rooms_list": a(Anyone(), kwargs=NONE),
-})
+RULES.update(
+    {
+        "api:sessions_list": a(Anyone(), kwargs=NONE),
+        "api:sessions_create": a(NOTES_WRITE, "post", kwargs=NONE, data=_new_session),
+        "api:session_detail": a(NOTES_READ, kwargs=s("session")),
+        "api:session_update": a(NOTES_WRITE, "patch", kwargs=s("session"), data=lambda o: {"cpt_code": "90834"}),
+        "api:session_complete": a(NOTES_WRITE, "post", kwargs=s("session")),
+        "api:session_no_show": a(NOTES_WRITE, "post", kwargs=s("session")),
+        "api:session_cancel": a(NOTES_WRITE, "post", kwargs=s("session"), data=lambda o: {"reason": "Client unwell"}),
+        "api:series_create": a(NOTES_WRITE, "post", kwargs=NONE, data=lambda o: {**_new_session(o), "count": 3}),
+        "api:series_change_from": a(
+            NOTES_WRITE, "post", kwargs=s("series_session"), data=lambda o: {"duration_minutes": 45}
+        ),
+        "api:series_end_from": a(NOTES_WRITE, "post", kwargs=s("series_session")),
+        "api:rooms_list": a(Anyone(), kwargs=NONE),
+    }
+)
 
 # Every API operation of this area as (operationId, method, path); the schema test checks the list is whole.
 API_OPERATIONS: list[tuple[str, str, str]] = [
@@ -99,10 +109,29 @@ def objs(base: dict) -> dict:
     room = RoomFactory(site=client.site, name="Studio A")
     group = GroupFactory(site=client.site, name="Tuesday open studio")
     group.facilitators.add(therapist)
-    session = SessionFactory(client=client, therapist=therapist, site=client.site, room=room, status="scheduled",
-                             starts_at=timezone.now() - dt.timedelta(hours=1))
-    series = series_create(by=therapist, kind="individual", client=client, therapist=therapist, site=client.site,
-                           first_starts_at=timezone.now() + dt.timedelta(days=2), duration_minutes=50,
-                           modality="in_person", count=4)
-    return {"session": session, "series_session": series.sessions.order_by("starts_at").first(), "room": room,
-            "sessions_group": group, "feed_token": calendar_feed_reset(by=therapist)[1]}
+    session = SessionFactory(
+        client=client,
+        therapist=therapist,
+        site=client.site,
+        room=room,
+        status="scheduled",
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    series = series_create(
+        by=therapist,
+        kind="individual",
+        client=client,
+        therapist=therapist,
+        site=client.site,
+        first_starts_at=timezone.now() + dt.timedelta(days=2),
+        duration_minutes=50,
+        modality="in_person",
+        count=4,
+    )
+    return {
+        "session": session,
+        "series_session": series.sessions.order_by("starts_at").first(),
+        "room": room,
+        "sessions_group": group,
+        "feed_token": calendar_feed_reset(by=therapist)[1],
+    }

@@ -30,10 +30,16 @@ def _to_group(group):
 def group_list(request):
     everything = request.GET.get("all") == "1"
     groups = list(selectors.groups_for(request.user, everything=everything))
-    return render(request, "therapy/groups/group_list.html", {
-        "nav": "groups", "groups": groups, "everything": everything,
-        "may_start": request.user.role in selectors.MANAGER_ROLES,
-    })
+    return render(
+        request,
+        "therapy/groups/group_list.html",
+        {
+            "nav": "groups",
+            "groups": groups,
+            "everything": everything,
+            "may_start": request.user.role in selectors.MANAGER_ROLES,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,8 +55,11 @@ def group_create(request):
         else:
             messages.success(request, f"{group.name} is open.")
             return _to_group(group)
-    return render(request, "therapy/groups/form.html", {"nav": "groups", "form": form, "title": "Start a group",
-                                                        "submit": "Start the group", "group": None})
+    return render(
+        request,
+        "therapy/groups/form.html",
+        {"nav": "groups", "form": form, "title": "Start a group", "submit": "Start the group", "group": None},
+    )
 
 
 @require_GET
@@ -59,11 +68,21 @@ def group_detail(request, group_id: int):
     access = selectors.group_get_for_user(request.user, group_id)
     upcoming, past = selectors.sessions_of(access)
     facilitators = list(access.group.facilitators.all())
-    return render(request, "therapy/groups/group_detail.html", {
-        "nav": "groups", "access": access, "group": access.group, "roster": selectors.roster_of(access),
-        "facilitators": facilitators, "is_facilitator": request.user in facilitators,
-        "upcoming": upcoming, "past": past, "writable": access.writable_ids,
-    })
+    return render(
+        request,
+        "therapy/groups/group_detail.html",
+        {
+            "nav": "groups",
+            "access": access,
+            "group": access.group,
+            "roster": selectors.roster_of(access),
+            "facilitators": facilitators,
+            "is_facilitator": request.user in facilitators,
+            "upcoming": upcoming,
+            "past": past,
+            "writable": access.writable_ids,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,15 +98,21 @@ def group_edit(request, group_id: int):
             add_service_errors(form, exc)
         else:
             return _to_group(group)
-    return render(request, "therapy/groups/form.html", {"nav": "groups", "form": form, "group": group,
-                                                        "title": f"Edit {group.name}", "submit": "Save"})
+    return render(
+        request,
+        "therapy/groups/form.html",
+        {"nav": "groups", "form": form, "group": group, "title": f"Edit {group.name}", "submit": "Save"},
+    )
 
 
 def _addable_clients(access):
     current = selectors.members_on(access.group, timezone.localdate()).values("client_id")
-    return (Client.objects.filter(organization_id=access.group.organization_id)
-            .filter(pk__in=client_ids_allowing(access.user, Area.NOTES, Action.WRITE))
-            .exclude(pk__in=current).select_related("site"))
+    return (
+        Client.objects.filter(organization_id=access.group.organization_id)
+        .filter(pk__in=client_ids_allowing(access.user, Area.NOTES, Action.WRITE))
+        .exclude(pk__in=current)
+        .select_related("site")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,9 +128,17 @@ def group_member_add(request, group_id: int):
         else:
             messages.success(request, f"{membership.client.display_name} joined {access.group.name}.")
             return _to_group(access.group)
-    return render(request, "therapy/groups/form.html", {"nav": "groups", "form": form, "group": access.group,
-                                                        "title": f"Add a member to {access.group.name}",
-                                                        "submit": "Add"})
+    return render(
+        request,
+        "therapy/groups/form.html",
+        {
+            "nav": "groups",
+            "form": form,
+            "group": access.group,
+            "title": f"Add a member to {access.group.name}",
+            "submit": "Add",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,9 +155,17 @@ def group_member_leave(request, group_id: int, membership_id: int):
         else:
             messages.success(request, f"{membership.client.display_name} left {access.group.name}.")
             return _to_group(access.group)
-    return render(request, "therapy/groups/form.html", {
-        "nav": "groups", "form": form, "group": access.group, "submit": "Record leaving",
-        "title": f"{membership.client.display_name} leaves {access.group.name}"})
+    return render(
+        request,
+        "therapy/groups/form.html",
+        {
+            "nav": "groups",
+            "form": form,
+            "group": access.group,
+            "submit": "Record leaving",
+            "title": f"{membership.client.display_name} leaves {access.group.name}",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,8 +184,9 @@ def group_census(request, group_id: int):
         else:
             joined_on = form.cleaned_data["joined_on"]
             matches = selectors.census_match(access, rows, on=joined_on)
-            context.update(matches=matches, joined_on=joined_on,
-                           addable=any(m.status == selectors.Match.NEW for m in matches))
+            context.update(
+                matches=matches, joined_on=joined_on, addable=any(m.status == selectors.Match.NEW for m in matches)
+            )
     return render(request, "therapy/groups/census.html", context)
 
 
@@ -172,11 +214,11 @@ def group_attendance(request, session_id: int):
     sheet = selectors.attendance_sheet(access, session)
     errors = []
     if request.method == "POST":
-        marks = {row.client.pk: request.POST.get(f"mark-{row.client.pk}", "")
-                 for row in sheet.rows if row.may_mark}
+        marks = {row.client.pk: request.POST.get(f"mark-{row.client.pk}", "") for row in sheet.rows if row.may_mark}
         try:
-            services.attendance_record(by=request.user, session=session,
-                                       marks={client_id: mark for client_id, mark in marks.items() if mark})
+            services.attendance_record(
+                by=request.user, session=session, marks={client_id: mark for client_id, mark in marks.items() if mark}
+            )
         except ValidationError as exc:
             errors = exc.messages
             for row in sheet.rows:
@@ -184,7 +226,15 @@ def group_attendance(request, session_id: int):
         else:
             messages.success(request, "Attendance is recorded.")
             return redirect("therapy:group_attendance", session.pk)
-    return render(request, "therapy/groups/attendance.html", {
-        "nav": "groups", "group": access.group, "session": session, "sheet": sheet, "errors": errors,
-        "statuses": AttendanceStatus.choices,
-    })
+    return render(
+        request,
+        "therapy/groups/attendance.html",
+        {
+            "nav": "groups",
+            "group": access.group,
+            "session": session,
+            "sheet": sheet,
+            "errors": errors,
+            "statuses": AttendanceStatus.choices,
+        },
+    )

@@ -51,9 +51,16 @@ def _note(request, client_id: int, note_id: int, action: Action = Action.READ):
 @login_required
 def note_list(request, client_id: int):
     access = selectors.note_access(request.user, client_id)
-    return render(request, "therapy/notes/list.html", {
-        "nav": "clients", "client": access.client, "notes": list(selectors.notes_of(access)),
-        "may_write": access.may(Area.NOTES, Action.WRITE)})
+    return render(
+        request,
+        "therapy/notes/list.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "notes": list(selectors.notes_of(access)),
+            "may_write": access.may(Area.NOTES, Action.WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,14 +69,20 @@ def note_create(request, client_id: int):
     access = selectors.note_access(request.user, client_id, action=Action.WRITE)
     sessions = sessions_of_client(access).select_related("therapist")
     initial = {"session": request.GET.get("session"), "kind": request.GET.get("kind") or NoteKind.PROGRESS}
-    form = NoteCreateForm(request.POST or None, initial=initial, sessions=sessions,
-                          templates=selectors.templates_to_choose(access.client))
+    form = NoteCreateForm(
+        request.POST or None, initial=initial, sessions=sessions, templates=selectors.templates_to_choose(access.client)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            note = services.note_create(by=request.user, client=access.client, kind=data["kind"],
-                                        session=data["session"], template=data["template"],
-                                        format=data["format"] or None)
+            note = services.note_create(
+                by=request.user,
+                client=access.client,
+                kind=data["kind"],
+                session=data["session"],
+                template=data["template"],
+                format=data["format"] or None,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -90,23 +103,36 @@ def _intact(request, note) -> bool:
 def note_detail(request, client_id: int, note_id: int):
     access, note = _note(request, client_id, note_id)
     mine = note.author_id == request.user.pk
-    return render(request, "therapy/notes/detail.html", {
-        "nav": "clients", "client": access.client, "note": note, "intact": _intact(request, note),
-        "addenda": [(a, services.addendum_integrity(a)) for a in note.addenda.all()],
-        "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None) if note.is_draft else None,
-        "art_fields": _art_fields(note), "labels": services.LABELS,
-        "editable": note.is_draft and mine and access.may(Area.NOTES, Action.WRITE),
-        "may_sign": note.is_draft and mine and access.may(Area.NOTES, Action.SIGN),
-        "may_submit": note.is_draft and mine and access.may(Area.NOTES, Action.SUBMIT)
-        and not access.may(Area.NOTES, Action.SIGN),
-        "may_review": note.status == NoteStatus.SUBMITTED and services.is_responsible_supervisor(request.user, note)
-        and access.may(Area.NOTES, Action.COSIGN),
-        "may_addendum": services.may_add_addendum(access.relations, request.user, note),
-        "missing": services.missing_fields(note) if note.is_draft else [],
-        "session_panels": session_panels(request.user, note.session) if note.session_id else [],
-        "risk_panels": risk_panels(request.user, access.client),
-        "risk_reason_needed": note.status != NoteStatus.SIGNED and services.needs_risk_reason(note),
-    })
+    return render(
+        request,
+        "therapy/notes/detail.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "note": note,
+            "intact": _intact(request, note),
+            "addenda": [(a, services.addendum_integrity(a)) for a in note.addenda.all()],
+            "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None)
+            if note.is_draft
+            else None,
+            "art_fields": _art_fields(note),
+            "labels": services.LABELS,
+            "editable": note.is_draft and mine and access.may(Area.NOTES, Action.WRITE),
+            "may_sign": note.is_draft and mine and access.may(Area.NOTES, Action.SIGN),
+            "may_submit": note.is_draft
+            and mine
+            and access.may(Area.NOTES, Action.SUBMIT)
+            and not access.may(Area.NOTES, Action.SIGN),
+            "may_review": note.status == NoteStatus.SUBMITTED
+            and services.is_responsible_supervisor(request.user, note)
+            and access.may(Area.NOTES, Action.COSIGN),
+            "may_addendum": services.may_add_addendum(access.relations, request.user, note),
+            "missing": services.missing_fields(note) if note.is_draft else [],
+            "session_panels": session_panels(request.user, note.session) if note.session_id else [],
+            "risk_panels": risk_panels(request.user, access.client),
+            "risk_reason_needed": note.status != NoteStatus.SIGNED and services.needs_risk_reason(note),
+        },
+    )
 
 
 def _art_fields(note) -> list[tuple[str, str, str]]:
@@ -138,10 +164,19 @@ def note_edit(request, client_id: int, note_id: int):
         else:
             messages.success(request, DRAFT_SAVED)
             return _to_note(note)
-    return render(request, "therapy/notes/edit.html", {
-        "nav": "clients", "client": access.client, "note": note, "form": form, "labels": services.LABELS,
-        "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None),
-        "risk_panels": risk_panels(request.user, access.client)})
+    return render(
+        request,
+        "therapy/notes/edit.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "note": note,
+            "form": form,
+            "labels": services.LABELS,
+            "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None),
+            "risk_panels": risk_panels(request.user, access.client),
+        },
+    )
 
 
 @require_POST
@@ -155,8 +190,10 @@ def note_autosave(request, client_id: int, note_id: int):
     try:
         services.note_update_draft(by=request.user, note=note, **form.service_fields())
     except ValidationError as exc:
-        return JsonResponse({"saved": False, "message": " ".join(exc.messages)},
-                            status=409 if isinstance(exc, services.Conflict) else 422)
+        return JsonResponse(
+            {"saved": False, "message": " ".join(exc.messages)},
+            status=409 if isinstance(exc, services.Conflict) else 422,
+        )
     return JsonResponse({"saved": True, "at": f"{timezone.localtime(note.updated_at):%H:%M}"})
 
 
@@ -187,8 +224,15 @@ def _decide(request, client_id: int, note_id: int, action: Action, service, done
 @require_POST
 @login_required
 def note_sign(request, client_id: int, note_id: int):
-    return _decide(request, client_id, note_id, Action.SIGN, services.note_sign, SIGNED,
-                   risk_reason=request.POST.get("risk_reason", ""))
+    return _decide(
+        request,
+        client_id,
+        note_id,
+        Action.SIGN,
+        services.note_sign,
+        SIGNED,
+        risk_reason=request.POST.get("risk_reason", ""),
+    )
 
 
 @require_POST
@@ -200,8 +244,15 @@ def note_submit(request, client_id: int, note_id: int):
 @require_POST
 @login_required
 def note_cosign(request, client_id: int, note_id: int):
-    return _decide(request, client_id, note_id, Action.COSIGN, services.note_cosign, COSIGNED,
-                   risk_reason=request.POST.get("risk_reason", ""))
+    return _decide(
+        request,
+        client_id,
+        note_id,
+        Action.COSIGN,
+        services.note_cosign,
+        COSIGNED,
+        risk_reason=request.POST.get("risk_reason", ""),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -211,16 +262,26 @@ def note_return(request, client_id: int, note_id: int):
     form = ReturnForm(request.POST or None, note=note)
     if request.method == "POST" and form.is_valid():
         try:
-            services.note_return(by=request.user, note=note, comment=form.cleaned_data["comment"],
-                                 field_comments=form.field_comments())
+            services.note_return(
+                by=request.user, note=note, comment=form.cleaned_data["comment"], field_comments=form.field_comments()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, RETURNED)
             return _to_note(note)
-    return render(request, "therapy/notes/return.html", {
-        "nav": "clients", "client": access.client, "note": note, "form": form, "intact": _intact(request, note),
-        "risk_panels": risk_panels(request.user, access.client)})
+    return render(
+        request,
+        "therapy/notes/return.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "note": note,
+            "form": form,
+            "intact": _intact(request, note),
+            "risk_panels": risk_panels(request.user, access.client),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -241,8 +302,9 @@ def note_addendum(request, client_id: int, note_id: int):
         else:
             messages.success(request, ADDENDUM_ADDED)
             return _to_note(note)
-    return render(request, "therapy/notes/addendum.html", {
-        "nav": "clients", "client": access.client, "note": note, "form": form})
+    return render(
+        request, "therapy/notes/addendum.html", {"nav": "clients", "client": access.client, "note": note, "form": form}
+    )
 
 
 @require_GET
@@ -250,9 +312,17 @@ def note_addendum(request, client_id: int, note_id: int):
 def note_text(request, client_id: int, note_id: int):
     """The signed note as plain text to paste into a hospital's record (the read is audited for the request)."""
     access, note = _note(request, client_id, note_id)
-    return render(request, "therapy/notes/text.html", {
-        "nav": "clients", "client": access.client, "note": note, "intact": _intact(request, note),
-        "text": selectors.note_plain_text(note)})
+    return render(
+        request,
+        "therapy/notes/text.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "note": note,
+            "intact": _intact(request, note),
+            "text": selectors.note_plain_text(note),
+        },
+    )
 
 
 # --- a group session's notes -------------------------------------------------------------------------
@@ -263,8 +333,9 @@ def _batch_form(request, batch) -> BatchForm:
     default = services.template_for(batch.session.organization_id, NoteKind.PROGRESS)
     fallback = default.format if default else NoteFormat.SOAP
     formats = {row.client.pk: row.note.format if row.note else fallback for row in batch.editable}
-    return BatchForm(request.POST or None, batch=batch, formats=formats,
-                     hidden=frozenset(default.hidden_fields if default else ()))
+    return BatchForm(
+        request.POST or None, batch=batch, formats=formats, hidden=frozenset(default.hidden_fields if default else ())
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,18 +346,28 @@ def note_batch(request, session_id: int):
     if request.method == "POST" and form.is_valid():
         finish = request.POST.get("finish") == "1"
         try:
-            notes = services.group_notes_save(by=request.user, session=batch.session, finish=finish,
-                                              group_part=form.cleaned_data["group_part"],
-                                              individual=form.individual())
+            notes = services.group_notes_save(
+                by=request.user,
+                session=batch.session,
+                finish=finish,
+                group_part=form.cleaned_data["group_part"],
+                individual=form.individual(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{len(notes)} note{'s' if len(notes) != 1 else ''} "
-                                      f"{'signed or submitted' if finish else 'saved as drafts'}.")
+            messages.success(
+                request,
+                f"{len(notes)} note{'s' if len(notes) != 1 else ''} "
+                f"{'signed or submitted' if finish else 'saved as drafts'}.",
+            )
             return redirect("therapy:note_batch", batch.session.pk)
     signs = request.user.role != Role.INTERN
-    return render(request, "therapy/notes/batch.html", {
-        "nav": "groups", "session": batch.session, "batch": batch, "form": form, "signs": signs})
+    return render(
+        request,
+        "therapy/notes/batch.html",
+        {"nav": "groups", "session": batch.session, "batch": batch, "form": form, "signs": signs},
+    )
 
 
 # --- note templates ------------------------------------------------------------------------------------
@@ -295,8 +376,11 @@ def note_batch(request, session_id: int):
 @require_GET
 @login_required
 def note_template_list(request):
-    return render(request, "therapy/notes/templates.html", {
-        "nav": "admin", "templates": list(selectors.templates_for(request.user)), "labels": services.LABELS})
+    return render(
+        request,
+        "therapy/notes/templates.html",
+        {"nav": "admin", "templates": list(selectors.templates_for(request.user)), "labels": services.LABELS},
+    )
 
 
 @require_http_methods(["GET", "POST"])

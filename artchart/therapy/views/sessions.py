@@ -47,8 +47,12 @@ def _to_session(session):
 
 
 def _form_choices(user, site=None):
-    return {"therapists": selectors.therapists_for(user), "sites": selectors.sites_for(user).filter(is_active=True),
-            "rooms": selectors.rooms_for(user), "directives": directives_for(user)}
+    return {
+        "therapists": selectors.therapists_for(user),
+        "sites": selectors.sites_for(user).filter(is_active=True),
+        "rooms": selectors.rooms_for(user),
+        "directives": directives_for(user),
+    }
 
 
 def _conflicts(form, *, client=None, group=None, exclude_session_id=None) -> list[str]:
@@ -58,9 +62,15 @@ def _conflicts(form, *, client=None, group=None, exclude_session_id=None) -> lis
     client_ids = [client.pk] if client else []
     if group is not None:
         client_ids = list(group.memberships.filter(left_on__isnull=True).values_list("client_id", flat=True))
-    return selectors.conflicts_for(organization=fields["site"].organization_id, therapist=fields.get("therapist"),
-                                   room=fields.get("room"), client_ids=client_ids, starts_at=fields["starts_at"],
-                                   duration_minutes=fields["duration_minutes"], exclude_session_id=exclude_session_id)
+    return selectors.conflicts_for(
+        organization=fields["site"].organization_id,
+        therapist=fields.get("therapist"),
+        room=fields.get("room"),
+        client_ids=client_ids,
+        starts_at=fields["starts_at"],
+        duration_minutes=fields["duration_minutes"],
+        exclude_session_id=exclude_session_id,
+    )
 
 
 def _book(request, form, *, client=None, group=None):
@@ -74,9 +84,16 @@ def _book(request, form, *, client=None, group=None):
     try:
         if form.cleaned_data.get("repeat"):
             fields.pop("directive")
-            series = services.series_create(by=request.user, kind=kind, client=client, group=group,
-                                            first_starts_at=fields.pop("starts_at"),
-                                            frequency=form.cleaned_data["repeat"], **form.series_ends(), **fields)
+            series = services.series_create(
+                by=request.user,
+                kind=kind,
+                client=client,
+                group=group,
+                first_starts_at=fields.pop("starts_at"),
+                frequency=form.cleaned_data["repeat"],
+                **form.series_ends(),
+                **fields,
+            )
             session = series.sessions.order_by("starts_at").first()
         else:
             session = services.session_create(by=request.user, kind=kind, client=client, group=group, **fields)
@@ -87,18 +104,35 @@ def _book(request, form, *, client=None, group=None):
 
 
 def _form_page(request, form, *, title, back, conflicts=(), session=None, client=None, group=None):
-    return render(request, "therapy/sessions/form.html", {
-        "nav": "clients" if client else "schedule", "form": form, "title": title, "back": back,
-        "conflicts": conflicts, "session": session, "client": client, "group": group,
-        "common_cpt": COMMON_CPT, "common_pos": COMMON_POS})
+    return render(
+        request,
+        "therapy/sessions/form.html",
+        {
+            "nav": "clients" if client else "schedule",
+            "form": form,
+            "title": title,
+            "back": back,
+            "conflicts": conflicts,
+            "session": session,
+            "client": client,
+            "group": group,
+            "common_cpt": COMMON_CPT,
+            "common_pos": COMMON_POS,
+        },
+    )
 
 
 def _initial(request, site, therapist=None) -> dict:
     start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     if not 8 <= start.hour < 18:  # outside the working day, offer 9:00 on the next morning
         start = (start + dt.timedelta(days=1 if start.hour >= 18 else 0)).replace(hour=9)
-    return {"therapist": therapist or request.user, "site": site, "day": start.date(), "start": start.time(),
-            "end": (start + dt.timedelta(minutes=50)).time()}
+    return {
+        "therapist": therapist or request.user,
+        "site": site,
+        "day": start.date(),
+        "start": start.time(),
+        "end": (start + dt.timedelta(minutes=50)).time(),
+    }
 
 
 @require_GET
@@ -106,9 +140,11 @@ def _initial(request, site, therapist=None) -> dict:
 def session_list(request, client_id: int):
     access = client_get_for_user(request.user, client_id, area=Area.NOTES, action=Action.READ)
     page = page_of(request, selectors.sessions_of_client(access))
-    return render(request, "therapy/sessions/list.html", {
-        "nav": "clients", "client": access.client, "page": page,
-        "may_book": access.may(Area.NOTES, Action.WRITE)})
+    return render(
+        request,
+        "therapy/sessions/list.html",
+        {"nav": "clients", "client": access.client, "page": page, "may_book": access.may(Area.NOTES, Action.WRITE)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,24 +159,37 @@ def session_create(request, client_id: int):
         if session is not None:
             messages.success(request, f"Booked for {timezone.localtime(session.starts_at):%a %-d %b, %H:%M}.")
             return _to_session(session)
-    return _form_page(request, form, title=f"Book a session with {client.display_name}", conflicts=conflicts,
-                      back=(reverse("therapy:session_list", args=[client.pk]), "Sessions"), client=client)
+    return _form_page(
+        request,
+        form,
+        title=f"Book a session with {client.display_name}",
+        conflicts=conflicts,
+        back=(reverse("therapy:session_list", args=[client.pk]), "Sessions"),
+        client=client,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def session_create_for_group(request, group_id: int):
     group = selectors.group_get_for_scheduling(request.user, group_id)
-    form = SessionForm(request.POST or None, initial=_initial(request, group.site), group=group,
-                       **_form_choices(request.user))
+    form = SessionForm(
+        request.POST or None, initial=_initial(request, group.site), group=group, **_form_choices(request.user)
+    )
     conflicts = []
     if request.method == "POST" and form.is_valid():
         session, conflicts = _book(request, form, group=group)
         if session is not None:
             messages.success(request, f"Booked for {timezone.localtime(session.starts_at):%a %-d %b, %H:%M}.")
             return _to_session(session)
-    return _form_page(request, form, title=f"Book a session of {group.name}", conflicts=conflicts,
-                      back=(reverse("therapy:schedule") + f"?site={group.site_id}", "Schedule"), group=group)
+    return _form_page(
+        request,
+        form,
+        title=f"Book a session of {group.name}",
+        conflicts=conflicts,
+        back=(reverse("therapy:schedule") + f"?site={group.site_id}", "Schedule"),
+        group=group,
+    )
 
 
 @require_GET
@@ -148,13 +197,21 @@ def session_create_for_group(request, group_id: int):
 def session_detail(request, session_id: int):
     access = selectors.session_get_for_user(request.user, session_id)
     session = access.session
-    return render(request, "therapy/sessions/detail.html", {
-        "nav": "clients" if session.client_id else "groups", "session": session, "may_write": access.may_write,
-        "notes": notes_of_session(request.user, session),
-        "scheduled": session.status == SessionStatus.SCHEDULED, "started": session.starts_at <= timezone.now(),
-        "series_open": session.series_id and session.series.ended_at is None,
-        "session_panels": session_panels(request.user, session),
-        "risk_panels": [panel for client in _clients_of(session) for panel in risk_panels(request.user, client)]})
+    return render(
+        request,
+        "therapy/sessions/detail.html",
+        {
+            "nav": "clients" if session.client_id else "groups",
+            "session": session,
+            "may_write": access.may_write,
+            "notes": notes_of_session(request.user, session),
+            "scheduled": session.status == SessionStatus.SCHEDULED,
+            "started": session.starts_at <= timezone.now(),
+            "series_open": session.series_id and session.series.ended_at is None,
+            "session_panels": session_panels(request.user, session),
+            "risk_panels": [panel for client in _clients_of(session) for panel in risk_panels(request.user, client)],
+        },
+    )
 
 
 def _clients_of(session) -> list:
@@ -169,10 +226,19 @@ def _clients_of(session) -> list:
 def session_edit(request, session_id: int):
     session = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE).session
     local = timezone.localtime(session.starts_at)
-    initial = {"therapist": session.therapist, "site": session.site, "room": session.room, "day": local.date(),
-               "start": local.time(), "end": timezone.localtime(session.ends_at).time(), "modality": session.modality,
-               "cpt_code": session.cpt_code, "place_of_service": session.place_of_service,
-               "modifier": session.modifier, "directive": session.directive}
+    initial = {
+        "therapist": session.therapist,
+        "site": session.site,
+        "room": session.room,
+        "day": local.date(),
+        "start": local.time(),
+        "end": timezone.localtime(session.ends_at).time(),
+        "modality": session.modality,
+        "cpt_code": session.cpt_code,
+        "place_of_service": session.place_of_service,
+        "modifier": session.modifier,
+        "directive": session.directive,
+    }
     form = SessionForm(request.POST or None, initial=initial, editing=True, **_form_choices(request.user))
     conflicts = []
     if request.method == "POST" and form.is_valid():
@@ -186,8 +252,14 @@ def session_edit(request, session_id: int):
                 add_service_errors(form, exc)
             else:
                 return _to_session(session)
-    return _form_page(request, form, title="Change the session", conflicts=conflicts, session=session,
-                      back=(reverse("therapy:session_detail", args=[session.pk]), "The session"))
+    return _form_page(
+        request,
+        form,
+        title="Change the session",
+        conflicts=conflicts,
+        session=session,
+        back=(reverse("therapy:session_detail", args=[session.pk]), "The session"),
+    )
 
 
 def _status_change(request, session_id: int, service, done: str, **extra):
@@ -216,8 +288,9 @@ def session_no_show(request, session_id: int):
 @require_POST
 @login_required
 def session_cancel(request, session_id: int):
-    return _status_change(request, session_id, services.session_cancel, CANCELLED,
-                          reason=request.POST.get("reason", "")[:300])
+    return _status_change(
+        request, session_id, services.session_cancel, CANCELLED, reason=request.POST.get("reason", "")[:300]
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -225,30 +298,47 @@ def session_cancel(request, session_id: int):
 def session_series_change(request, session_id: int):
     session = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE).session
     local = timezone.localtime(session.starts_at)
-    initial = {"day": local.date(), "start": local.time(), "end": timezone.localtime(session.ends_at).time(),
-               "therapist": session.therapist, "room": session.room}
-    form = SeriesChangeForm(request.POST or None, initial=initial, therapists=selectors.therapists_for(request.user),
-                            rooms=selectors.rooms_for(request.user, site_id=session.site_id))
+    initial = {
+        "day": local.date(),
+        "start": local.time(),
+        "end": timezone.localtime(session.ends_at).time(),
+        "therapist": session.therapist,
+        "room": session.room,
+    }
+    form = SeriesChangeForm(
+        request.POST or None,
+        initial=initial,
+        therapists=selectors.therapists_for(request.user),
+        rooms=selectors.rooms_for(request.user, site_id=session.site_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            changed = services.series_change_from(by=request.user, session=session, starts_at=data["starts_at"],
-                                                  duration_minutes=data["duration_minutes"],
-                                                  therapist=data["therapist"], room=data["room"])
+            changed = services.series_change_from(
+                by=request.user,
+                session=session,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                therapist=data["therapist"],
+                room=data["room"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Changed {len(changed)} scheduled sessions of the series, from this one on.")
             return _to_session(session)
-    return render(request, "therapy/sessions/series_change.html", {"nav": "schedule", "form": form,
-                                                                   "session": session})
+    return render(request, "therapy/sessions/series_change.html", {"nav": "schedule", "form": form, "session": session})
 
 
 @require_POST
 @login_required
 def session_series_end(request, session_id: int):
-    return _status_change(request, session_id, services.series_end_from,
-                          "The series ends here: this session and the later ones are cancelled.")
+    return _status_change(
+        request,
+        session_id,
+        services.series_end_from,
+        "The series ends here: this session and the later ones are cancelled.",
+    )
 
 
 # --- the schedule -----------------------------------------------------------------------------------
@@ -290,16 +380,41 @@ def schedule(request):
     first = day if view == "day" else day - dt.timedelta(days=day.weekday())
     span = 1 if view == "day" else 7
     days = selectors.schedule_for(user, first_day=first, days=span, **{f"{which}_id": pk})
-    options = {"therapist": list(selectors.therapists_for(user)), "site": list(selectors.sites_for(user)),
-               "room": list(selectors.rooms_for(user))}
+    options = {
+        "therapist": list(selectors.therapists_for(user)),
+        "site": list(selectors.sites_for(user)),
+        "room": list(selectors.rooms_for(user)),
+    }
     chosen = next((o for o in options[which] if o.pk == pk), None)
-    subject = (None if chosen is None else chosen.display_name if which == "therapist"
-               else f"{chosen.name} ({chosen.site.name})" if which == "room" else chosen.name)
-    return render(request, "therapy/schedule/schedule.html", {
-        "nav": "schedule", "view": view, "day": day, "days": days, "subject": subject, "today": timezone.localdate(),
-        "therapists": options["therapist"], "sites": options["site"], "rooms": options["room"], "which": which,
-        "selected": {which: pk}, "previous": first - dt.timedelta(days=span), "next": first + dt.timedelta(days=span),
-        "base": f"view={view}&{which}={pk or ''}"})
+    subject = (
+        None
+        if chosen is None
+        else chosen.display_name
+        if which == "therapist"
+        else f"{chosen.name} ({chosen.site.name})"
+        if which == "room"
+        else chosen.name
+    )
+    return render(
+        request,
+        "therapy/schedule/schedule.html",
+        {
+            "nav": "schedule",
+            "view": view,
+            "day": day,
+            "days": days,
+            "subject": subject,
+            "today": timezone.localdate(),
+            "therapists": options["therapist"],
+            "sites": options["site"],
+            "rooms": options["room"],
+            "which": which,
+            "selected": {which: pk},
+            "previous": first - dt.timedelta(days=span),
+            "next": first + dt.timedelta(days=span),
+            "base": f"view={view}&{which}={pk or ''}",
+        },
+    )
 
 
 # --- rooms ----------------------------------------------------------------------------------------
@@ -312,8 +427,11 @@ ROOM_ROLES = (Role.ADMIN, Role.PROGRAM_ADMIN)
 @login_required
 def rooms(request):
     require_role(request.user, *ROOM_ROLES)
-    return render(request, "therapy/schedule/rooms.html", {
-        "nav": "sites", "rooms": selectors.rooms_for(request.user, active_only=False)})
+    return render(
+        request,
+        "therapy/schedule/rooms.html",
+        {"nav": "sites", "rooms": selectors.rooms_for(request.user, active_only=False)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -345,8 +463,11 @@ def room_edit(request, room_id: int):
         else:
             messages.success(request, f"Saved the room {room.name}.")
             return redirect("therapy:rooms")
-    return render(request, "therapy/schedule/room_form.html", {
-        "nav": "sites", "form": form, "title": f"{room.name} at {room.site.name}", "room": room})
+    return render(
+        request,
+        "therapy/schedule/room_form.html",
+        {"nav": "sites", "form": form, "title": f"{room.name} at {room.site.name}", "room": room},
+    )
 
 
 # --- the calendar feed ------------------------------------------------------------------------------
@@ -355,9 +476,16 @@ def room_edit(request, room_id: int):
 def _feed_page(request, token: str = ""):
     feed = selectors.feed_of(request.user)
     url = request.build_absolute_uri(reverse("therapy:calendar_feed", args=[token])) if token else ""
-    return render(request, "therapy/schedule/feed.html", {
-        "nav": "account", "feed": feed, "feed_url": url,
-        "names_form": FeedNamesForm(initial={"names": feed.names if feed else FeedNames.NOTHING})})
+    return render(
+        request,
+        "therapy/schedule/feed.html",
+        {
+            "nav": "account",
+            "feed": feed,
+            "feed_url": url,
+            "names_form": FeedNamesForm(initial={"names": feed.names if feed else FeedNames.NOTHING}),
+        },
+    )
 
 
 @require_GET
@@ -405,8 +533,9 @@ def calendar_feed(request, token: str):
     feed = selectors.feed_for_token(token)
     events, named = selectors.feed_events(feed)
     services.calendar_feed_fetched(feed=feed, client_ids=named)
-    response = HttpResponse(ical.calendar(events, name="ArtChart sessions"),
-                            content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        ical.calendar(events, name="ArtChart sessions"), content_type="text/calendar; charset=utf-8"
+    )
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="artchart.ics"'
     return response

@@ -14,9 +14,22 @@ from django.core.management.base import BaseCommand, CommandError
 
 from artchart.imaging import ImageRejected, derive, load
 
-SHOWN = ("coverage", "bbox_fraction", "color_count", "filled_fraction", "saturation_mean", "lightness_mean",
-         "warm_share", "edge_density", "components", "centre_x", "centre_y", "symmetry_lr", "symmetry_tb",
-         "axis_angle")
+SHOWN = (
+    "coverage",
+    "bbox_fraction",
+    "color_count",
+    "filled_fraction",
+    "saturation_mean",
+    "lightness_mean",
+    "warm_share",
+    "edge_density",
+    "components",
+    "centre_x",
+    "centre_y",
+    "symmetry_lr",
+    "symmetry_tb",
+    "axis_angle",
+)
 
 
 class Command(BaseCommand):
@@ -57,10 +70,13 @@ def _readable(name: str, features: dict) -> str:
     if features["page_message"]:
         lines.append(f"  note: {features['page_message']}")
     lines += [f"  {key:<16}{features[key]}" for key in SHOWN if features.get(key) is not None]
-    lines += [f"  colour          {colour['hex']} {colour['name']:<12}{colour['share']:.0%}"
-              for colour in features["palette"]]
+    lines += [
+        f"  colour          {colour['hex']} {colour['name']:<12}{colour['share']:.0%}" for colour in features["palette"]
+    ]
     if features["feats_estimates"]:
-        lines.append("  FEATS estimates (not ratings): " + ", ".join(
-            f"{scale.replace('_', ' ')} {value:g}" for scale, value in features["feats_estimates"].items()))
+        lines.append(
+            "  FEATS estimates (not ratings): "
+            + ", ".join(f"{scale.replace('_', ' ')} {value:g}" for scale, value in features["feats_estimates"].items())
+        )
     lines.append(f"  features version {features['version']}")
     return "\n".join(lines)

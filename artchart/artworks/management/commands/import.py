@@ -46,8 +46,12 @@ def looks_like_a_picture(path: Path) -> bool:
             head = handle.read(16)
     except OSError:
         return False
-    return (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")
-            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:8] == b"ftyp")
+    return (
+        head.startswith(b"\xff\xd8\xff")
+        or head.startswith(b"\x89PNG\r\n\x1a\n")
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or head[4:8] == b"ftyp"
+    )
 
 
 def title_from(path: Path) -> str:
@@ -85,20 +89,31 @@ def _messages(exc: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = ("File every picture in FOLDER as one artwork of the client (as uploads are: care team, consent "
-            "and file checks apply). Exits with status 1 if any picture was refused.")
+    help = (
+        "File every picture in FOLDER as one artwork of the client (as uploads are: care team, consent "
+        "and file checks apply). Exits with status 1 if any picture was refused."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("folder", metavar="FOLDER")
         parser.add_argument("--client", type=int, required=True, help="the client's id")
-        parser.add_argument("--by", required=True, metavar="USERNAME",
-                            help="who files the work: a clinician on the client's care team")
+        parser.add_argument(
+            "--by", required=True, metavar="USERNAME", help="who files the work: a clinician on the client's care team"
+        )
         parser.add_argument("--session", type=int, help="the session the pieces were made in")
-        parser.add_argument("--media", default=Media.MARKER, choices=Media.values,
-                            help=f"the media of every piece (default {Media.MARKER})")
+        parser.add_argument(
+            "--media",
+            default=Media.MARKER,
+            choices=Media.values,
+            help=f"the media of every piece (default {Media.MARKER})",
+        )
         parser.add_argument("--assessment", metavar="CODE", help="the assessment they were made under (ppat, dds …)")
-        parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                            help="the day they were made (default: each file's modification day)")
+        parser.add_argument(
+            "--date",
+            type=dt.date.fromisoformat,
+            metavar="YYYY-MM-DD",
+            help="the day they were made (default: each file's modification day)",
+        )
 
     def handle(self, *args, folder, **options):
         folder_path = Path(folder)
@@ -106,8 +121,10 @@ class Command(BaseCommand):
             raise CommandError(f"{folder} is not a folder.")
         by, client = self._who(options["by"], options["client"])
         fields = self._fields(client, options)
-        files = sorted((p for p in folder_path.iterdir() if p.is_file() and not p.name.startswith(".")),
-                       key=lambda p: (p.name.lower(), p.name))
+        files = sorted(
+            (p for p in folder_path.iterdir() if p.is_file() and not p.name.startswith(".")),
+            key=lambda p: (p.name.lower(), p.name),
+        )
         outcome = Outcome()
         ignored = sorted(p.name for p in folder_path.iterdir() if p.is_file() and p.name.startswith("."))
         pictures = [p for p in files if looks_like_a_picture(p)]
@@ -131,8 +148,9 @@ class Command(BaseCommand):
         try:
             client = artwork_access(by, client_id, action=Action.WRITE).client
         except Http404:
-            raise CommandError(f"{username} is not on the care team of client {client_id} "
-                               "(or there is no such client).") from None
+            raise CommandError(
+                f"{username} is not on the care team of client {client_id} (or there is no such client)."
+            ) from None
         except PermissionDenied:
             raise CommandError(f"{username} may not record artwork for client {client_id}.") from None
         try:
@@ -145,8 +163,11 @@ class Command(BaseCommand):
         fields = {"media": options["media"]}
         if options["assessment"]:
             choices = assessments_for(client.organization_id)
-            assessment = (choices.filter(code=options["assessment"].lower())
-                          .order_by(F("organization_id").asc(nulls_last=True)).first())  # the practice's own first
+            assessment = (
+                choices.filter(code=options["assessment"].lower())
+                .order_by(F("organization_id").asc(nulls_last=True))
+                .first()
+            )  # the practice's own first
             if assessment is None:
                 codes = ", ".join(sorted(set(choices.values_list("code", flat=True))))
                 raise CommandError(f"No assessment '{options['assessment']}'; choose one of: {codes}.")
@@ -167,8 +188,14 @@ class Command(BaseCommand):
                 if Photo.objects.filter(artwork__client=client, sha256=checked.sha256).exists():
                     outcome.already.append(path.name)
                     return
-                artwork_create(by=by, client=client, photos=[upload], title=title_from(path),
-                               made_on=date or made_on_of(path), **fields)
+                artwork_create(
+                    by=by,
+                    client=client,
+                    photos=[upload],
+                    title=title_from(path),
+                    made_on=date or made_on_of(path),
+                    **fields,
+                )
         except ValidationError as exc:
             outcome.refused.append((path.name, _messages(exc)))
             return
@@ -180,7 +207,8 @@ class Command(BaseCommand):
     def _summary(self, client: Client, outcome: Outcome) -> None:
         self.stdout.write(
             f"{client.display_name}: {len(outcome.imported)} imported, {len(outcome.already)} already there, "
-            f"{len(outcome.refused)} refused, {len(outcome.skipped)} skipped (not pictures).")
+            f"{len(outcome.refused)} refused, {len(outcome.skipped)} skipped (not pictures)."
+        )
         for name in outcome.already:
             self.stdout.write(f"  already there: {name}")
         for name, reason in outcome.refused:

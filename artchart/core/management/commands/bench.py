@@ -18,8 +18,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 NO_BENCH_DIR = "The benchmarks live in bench/ beside the source; run artchart bench from a checkout of ArtChart."
 # Settings the child must not inherit: they would point it at real data or keys.
-INHERITED_OUT = ("DATABASE_URL", "ARTCHART_SQLITE_PATH", "ARTCHART_MEDIA_ROOT", "ARTCHART_AUDIT_KEY",
-                 "ARTCHART_AUDIT_KEY_FILE", "ARTCHART_SECRET_KEY", "ARTCHART_SECRET_KEY_FILE", "ARTCHART_TESTING")
+INHERITED_OUT = (
+    "DATABASE_URL",
+    "ARTCHART_SQLITE_PATH",
+    "ARTCHART_MEDIA_ROOT",
+    "ARTCHART_AUDIT_KEY",
+    "ARTCHART_AUDIT_KEY_FILE",
+    "ARTCHART_SECRET_KEY",
+    "ARTCHART_SECRET_KEY_FILE",
+    "ARTCHART_TESTING",
+)
 
 
 class Command(BaseCommand):
@@ -37,8 +45,12 @@ class Command(BaseCommand):
             raise CommandError(NO_BENCH_DIR)
         with tempfile.TemporaryDirectory(prefix="artchart-bench-") as tmp:
             env = {key: value for key, value in os.environ.items() if key not in INHERITED_OUT}
-            env.update(ARTCHART_PROFILE="local", ARTCHART_VAR_DIR=tmp, DJANGO_SETTINGS_MODULE="artchart.settings",
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")])))
+            env.update(
+                ARTCHART_PROFILE="local",
+                ARTCHART_VAR_DIR=tmp,
+                DJANGO_SETTINGS_MODULE="artchart.settings",
+                PYTHONPATH=os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")])),
+            )
             arguments = [f"--{name}={options[name]}" for name in ("requests", "writes", "events", "clients")]
             self.stdout.flush()
             done = subprocess.run([sys.executable, "-m", "bench.run", *arguments], cwd=root, env=env)

@@ -66,7 +66,9 @@ class Command(BaseCommand):
         if profile == "server":
             call_command("collectstatic", interactive=False, verbosity=0)
         plural = "s" if workers != 1 else ""
-        self.stdout.write(f"ArtChart ({profile} profile) on {self.url(bind)} with {workers} worker{plural}; Ctrl-C stops it.")
+        self.stdout.write(
+            f"ArtChart ({profile} profile) on {self.url(bind)} with {workers} worker{plural}; Ctrl-C stops it."
+        )
         self.stdout.flush()
         # Workers are forked from this process: none may inherit its database connection.
         connections.close_all()

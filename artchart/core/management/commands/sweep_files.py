@@ -17,8 +17,9 @@ class Command(BaseCommand):
     help = "Remove stored files (photos, documents) that no record names, after a grace period."
 
     def add_arguments(self, parser):
-        parser.add_argument("--grace-hours", type=float, default=24.0,
-                            help="Leave files younger than this alone (default 24).")
+        parser.add_argument(
+            "--grace-hours", type=float, default=24.0, help="Leave files younger than this alone (default 24)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="List what would be removed; remove nothing.")
 
     def handle(self, *args, grace_hours: float, dry_run: bool, **options):

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         if not result.created:
             self.stdout.write(ALREADY_LOADED)
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo practice loaded: {result.clients} clients, {result.events} audit events."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo practice loaded: {result.clients} clients, {result.events} audit events.")
+        )
         self.stdout.write(f"Sign in as {', '.join(DEMO_USERNAMES)} with the password {DEMO_PASSWORD}.")

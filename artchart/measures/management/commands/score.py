@@ -25,12 +25,14 @@ BAD_INPUT = 2  # as argparse exits on a bad command line
 REFUSED_WITH_RISK = 3  # refused for blank items, but an answer given carries a risk flag: act on it
 RISK_WARNING = "Risk: YES — follow your safety protocol now. "
 SCORED_RISK_NOTE = "In ArtChart this raises an alert; this command stores nothing."
-REFUSED_RISK_NOTE = ("This form cannot be scored, but an answer given raises a risk flag ({flags}). "
-                     "In ArtChart the unscored form is kept and raises an alert; this command stores nothing.")
+REFUSED_RISK_NOTE = (
+    "This form cannot be scored, but an answer given raises a risk flag ({flags}). "
+    "In ArtChart the unscored form is kept and raises an alert; this command stores nothing."
+)
 
 
 def parse_answers(text: str) -> list:
-    """"1,0,,2" → [1, 0, None, 2]; anything that is not a number is passed on for the scorer to name."""
+    """ "1,0,,2" → [1, 0, None, 2]; anything that is not a number is passed on for the scorer to name."""
     answers: list = []
     for part in text.split(","):
         part = part.strip()
@@ -90,18 +92,29 @@ class Command(BaseCommand):
     @staticmethod
     def as_dict(instrument: outcomes.Instrument, scored: outcomes.Score, given: list) -> dict:
         return {
-            "instrument": instrument.id, "short_name": instrument.short_name, "version": instrument.version,
-            "total": scored.total, "score_min": instrument.score_min, "score_max": instrument.score_max,
-            "subscales": scored.subscales, "band": scored.band, "flags": scored.flags, "risk": scored.risk,
-            "prorated": scored.prorated, "answers": given, "keyed": list(scored.items),
+            "instrument": instrument.id,
+            "short_name": instrument.short_name,
+            "version": instrument.version,
+            "total": scored.total,
+            "score_min": instrument.score_min,
+            "score_max": instrument.score_max,
+            "subscales": scored.subscales,
+            "band": scored.band,
+            "flags": scored.flags,
+            "risk": scored.risk,
+            "prorated": scored.prorated,
+            "answers": given,
+            "keyed": list(scored.items),
         }
 
     def print_score(self, instrument: outcomes.Instrument, scored: outcomes.Score, given: list) -> None:
         write = self.stdout.write
         write(f"{instrument.short_name} — {instrument.name} (version {instrument.version})")
         prorated = " (prorated for unanswered items, as the authors allow)" if scored.prorated else ""
-        write(f"Total:     {_number(scored.total)} "
-              f"(range {_number(instrument.score_min)}–{_number(instrument.score_max)}){prorated}")
+        write(
+            f"Total:     {_number(scored.total)} "
+            f"(range {_number(instrument.score_min)}–{_number(instrument.score_max)}){prorated}"
+        )
         names = {s.id: s.name for s in instrument.subscales}
         for key, value in scored.subscales.items():
             shown = "not scored (an item is unanswered)" if value is None else _number(value)
@@ -112,6 +125,7 @@ class Command(BaseCommand):
             write(self.style.WARNING(f"Risk:      YES — follow your safety protocol now. ({SCORED_RISK_NOTE})"))
         else:
             write("Risk:      no")
+
         def shown(values) -> str:
             return " ".join("–" if a is None else str(a) for a in values)
 
@@ -120,27 +134,60 @@ class Command(BaseCommand):
             reversed_items = ", ".join(str(i.number) for i in instrument.items if i.reverse)
             write(f"Keyed:     {shown(scored.items)} (items {reversed_items} reverse-keyed)")
 
-    def refused_with_risk(self, instrument: outcomes.Instrument, exc: outcomes.ScoringError, *,
-                          as_json: bool) -> CommandError:
+    def refused_with_risk(
+        self, instrument: outcomes.Instrument, exc: outcomes.ScoringError, *, as_json: bool
+    ) -> CommandError:
         """A refused form with a risk answer is not just bad input: it says so loudly, with its own exit status."""
         warning = RISK_WARNING + REFUSED_RISK_NOTE.format(flags="; ".join(exc.flags))
         if as_json:
-            self.stdout.write(json.dumps({"instrument": instrument.id, "short_name": instrument.short_name,
-                                          "complete": False, "error": str(exc), "flags": exc.flags, "risk": True},
-                                         ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "instrument": instrument.id,
+                        "short_name": instrument.short_name,
+                        "complete": False,
+                        "error": str(exc),
+                        "flags": exc.flags,
+                        "risk": True,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return CommandError(f"{exc} {warning}", returncode=REFUSED_WITH_RISK)
 
     def list_instruments(self, *, as_json: bool) -> None:
         found = list(instruments.available().values())
         if as_json:
-            self.stdout.write(json.dumps([{
-                "id": i.id, "short_name": i.short_name, "name": i.name, "items": len(i.items),
-                "score_min": i.score_min, "score_max": i.score_max, "licence": i.licence.text,
-                "score_only": i.score_only} for i in found], ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    [
+                        {
+                            "id": i.id,
+                            "short_name": i.short_name,
+                            "name": i.name,
+                            "items": len(i.items),
+                            "score_min": i.score_min,
+                            "score_max": i.score_max,
+                            "licence": i.licence.text,
+                            "score_only": i.score_only,
+                        }
+                        for i in found
+                    ],
+                    ensure_ascii=False,
+                )
+            )
             return
-        rows = [(i.id, i.short_name, i.name, str(len(i.items)), f"{_number(i.score_min)}–{_number(i.score_max)}",
-                 "score-only (enter item scores from your licensed copy)" if i.score_only else "item text ships")
-                for i in found]
+        rows = [
+            (
+                i.id,
+                i.short_name,
+                i.name,
+                str(len(i.items)),
+                f"{_number(i.score_min)}–{_number(i.score_max)}",
+                "score-only (enter item scores from your licensed copy)" if i.score_only else "item text ships",
+            )
+            for i in found
+        ]
         header = ("id", "short name", "name", "items", "range", "licence")
         widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header) - 1)]
         for row in [header, *rows]:
