@@ -24,9 +24,9 @@ import random
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ImageDraw
 from django.db.models import Q
 from django.utils import timezone
+from PIL import ImageDraw
 
 from artchart.artworks.models import FEATS, FEATS_SCALES, Artwork, AssessmentType, Dimension, Media
 from artchart.artworks.services import artworks as artwork_services

@@ -20,7 +20,7 @@ from artchart.clients.models import ConsentKind
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
 from artchart.core.models import User
-from artchart.core.permissions import Action, Area, Relation, TREATING_RELATIONS, client_ids_allowing
+from artchart.core.permissions import TREATING_RELATIONS, Action, Area, Relation, client_ids_allowing
 from artchart.therapy.models import Session
 
 NO_SUPERVISION_CONSENT = "The client has not consented to showing their artwork in supervision."

@@ -12,9 +12,9 @@ from __future__ import annotations
 from django.contrib import admin
 
 from artchart.clients.models import (
-    CareTeamMembership,
     AmendmentAddendum,
     AmendmentRequest,
+    CareTeamMembership,
     Client,
     ClientRestriction,
     Consent,

@@ -5,16 +5,18 @@ from __future__ import annotations
 from django import forms
 
 from artchart.clients.models import (
+    AmendmentDecision,
+    AmendmentRequest,
     Client,
     Consent,
     ConsentKind,
     Contact,
     Diagnosis,
+    Disclosure,
     EmergencyCategory,
     GatheredInfo,
     RestrictionCategory,
 )
-from artchart.clients.models import AmendmentDecision, AmendmentRequest, Disclosure
 from artchart.core.models import CareTeamRole
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

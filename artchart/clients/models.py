@@ -13,7 +13,6 @@ from django.utils import timezone
 from artchart.clients import validation as v
 from artchart.core.models import CareTeamRole, Organization, Site
 
-
 # A TextField's max_length only sizes its form widget; the MaxLengthValidator
 # beside it makes full_clean() (and so the API) enforce the same limit.
 

@@ -34,17 +34,16 @@ from artchart.core import audit
 from artchart.core.access import require_break_glass, require_client_access, require_role
 from artchart.core.models import Role, SupervisionLink, User
 from artchart.core.permissions import (
+    TREATING_RELATIONS,
     Action,
     Area,
     Relation,
-    TREATING_RELATIONS,
     allows,
     client_ids_with_chart_access,
     may_break_glass,
     relations_of,
     running_emergency_accesses,
 )
-
 
 # An account outside every organization has organization_id None, which Django reads as IS NULL
 # (nothing matches); django-stubs refuses None in a lookup, hence the ignores on those filters.

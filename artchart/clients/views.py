@@ -14,8 +14,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from artchart.clients import selectors, services
 from artchart.clients import forms as record_forms
+from artchart.clients import selectors, services
 from artchart.clients.forms import (
     CareTeamAddForm,
     ClientForm,
@@ -31,8 +31,8 @@ from artchart.clients.forms import (
 from artchart.clients.models import CareTeamMembership, ClientStatus, Diagnosis, Disclosure
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
-from artchart.core.paging import page_of, query_without_page
 from artchart.core.models import Role
+from artchart.core.paging import page_of, query_without_page
 from artchart.core.panel_registry import chart_panels
 from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.core.selectors import active_sites_for, colleagues_of, sites_for

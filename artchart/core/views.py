@@ -35,8 +35,8 @@ from artchart.core.forms import (
     UserEditForm,
 )
 from artchart.core.forms_util import add_service_errors
-from artchart.core.paging import page_of, query_without_page
 from artchart.core.models import ApiToken, AuditEvent, Role, User
+from artchart.core.paging import page_of, query_without_page
 from artchart.core.panel_registry import dashboard_panels
 from artchart.core.permissions import clients_named_for
 

@@ -20,7 +20,6 @@ from artchart.outcomes.change import (
 )
 from artchart.outcomes.effect import MIN_GROUP_SIZE, PairedEffect, hedges_correction, paired_effect
 from artchart.outcomes.gas import gas_t_score
-from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.instrument_files import (
     ADDONS_DIR,
     OLDEST_AGE,
@@ -31,6 +30,7 @@ from artchart.outcomes.instrument_files import (
     load_instruments,
     parse_instrument,
 )
+from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.scoring import (
     Partial,
     Score,

@@ -7,8 +7,8 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.instrument_files import Instrument, Norm, Reliability
+from artchart.outcomes.insufficient import Insufficient
 from artchart.outcomes.scoring import ScoringError
 
 # Two-sided 95 % criterion for a reliable change (Jacobson & Truax 1991, p. 14).

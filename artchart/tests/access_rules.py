@@ -6,8 +6,8 @@ follow, and shorthands for writing cases. Each app's tests may add cases in a
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from artchart.core.models import Role
 from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from artchart.tests.factories import (
     ArtworkFactory,
-    ContactFactory,
     ConsentFactory,
+    ContactFactory,
     GroupMembershipFactory,
     NoteFactory,
     SessionFactory,

@@ -9,7 +9,6 @@ may reach it.
 
 from __future__ import annotations
 
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -451,12 +450,11 @@ def test_every_url_has_a_rule():
 
 @pytest.fixture
 def objs(people, client_record):
-    from artchart.clients.models import CareTeamMembership
+    from artchart.clients.models import CareTeamMembership, Diagnosis, EmergencyAccessDesignation, GatheredDocument
+    from artchart.clients.services import emergency_access_start
     from artchart.core.models import SupervisionLink
     from artchart.core.services import token_issue
     from artchart.tests.factories import ConsentFactory, ContactFactory, GatheredInfoFactory
-    from artchart.clients.models import Diagnosis, EmergencyAccessDesignation, GatheredDocument
-    from artchart.clients.services import emergency_access_start
 
     entry = GatheredInfoFactory(client=client_record, author=people["therapist"])
     amendment_objs = _amendment_and_disclosure_objs(client_record, entry, people["therapist"])

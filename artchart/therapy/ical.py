@@ -24,7 +24,7 @@ def escape(text: str) -> str:
 
 
 def utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def fold(line: str) -> str:
@@ -44,7 +44,7 @@ def fold(line: str) -> str:
 
 def calendar(events: list[dict], *, name: str, now: dt.datetime | None = None) -> str:
     """``events``: dicts with uid, start, end, summary, location, status and updated."""
-    stamp = utc(now or dt.datetime.now(dt.timezone.utc))
+    stamp = utc(now or dt.datetime.now(dt.UTC))
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from artchart.artworks.models import AssessmentType, Artwork
+from artchart.artworks.models import Artwork, AssessmentType
 from artchart.artworks.services.assessments import assessment_type_create, parse_scales
 from artchart.artworks.services.ratings import systems_for
 from artchart.core.models import AuditEvent

@@ -28,11 +28,10 @@ def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo's media folder (the tests after it each have a media folder of their own)."""
     media = tmp_path_factory.mktemp("demo-media")
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        with transaction.atomic():
-            call_command("demo", stdout=StringIO())
-            yield media
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        call_command("demo", stdout=StringIO())
+        yield media
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

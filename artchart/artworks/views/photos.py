@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from artchart.artworks import selectors
 from artchart.artworks.models import AnalysisStatus
 from artchart.artworks.presentation import feature_rows
-from artchart.artworks.serving import image_response
 from artchart.artworks.services import photos as photo_services
 from artchart.artworks.services.artworks import artwork_create
+from artchart.artworks.serving import image_response
 from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.therapy.models import PRESENT_STATUSES
 from artchart.therapy.selectors.sessions import session_get_for_user

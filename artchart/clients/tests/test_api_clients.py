@@ -153,7 +153,6 @@ def _operation_url(chart, name: str, ids: tuple[str, ...]) -> str:
 
 def test_the_access_tables_cover_every_client_operation():
     from artchart.api import api_operations
-
     from artchart.clients.tests import test_amendments, test_disclosures
     from artchart.plans.tests import test_plans
 

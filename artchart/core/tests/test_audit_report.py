@@ -105,9 +105,8 @@ def test_events_reach_a_real_udp_syslog_collector_after_commit(
 ):
     host, port = udp_collector.server_address
     settings.AUDIT_SYSLOG = f"udp://{host}:{port}"
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            event = audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, client_ids=[7])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event = audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE, client_ids=[7])
     assert _wait_for(lambda: _Collector.received)
     line = _Collector.received[0].decode()
     assert line.startswith("<") and f"seq={event.seq}" in line and "action=client.update" in line
@@ -119,9 +118,8 @@ def test_events_reach_a_real_tcp_syslog_collector(
 ):
     host, port = tcp_collector.server_address
     settings.AUDIT_SYSLOG = f"tcp://{host}:{port}"
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            audit.record(actor=therapist, action=ClientAction.CONSENT_REVOKE)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        audit.record(actor=therapist, action=ClientAction.CONSENT_REVOKE)
     assert _wait_for(lambda: _Collector.received)
     assert b"action=consent.revoke" in _Collector.received[0]
 
@@ -131,7 +129,6 @@ def test_a_collector_that_is_down_does_not_stop_the_change(settings, therapist, 
         probe.bind(("127.0.0.1", 0))
         free_port = probe.getsockname()[1]
     settings.AUDIT_SYSLOG = f"tcp://127.0.0.1:{free_port}"
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        audit.record(actor=therapist, action=ClientAction.CLIENT_UPDATE)
     assert AuditEvent.objects.filter(action="client.update").exists()

@@ -43,12 +43,11 @@ def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
     )
-    with django_db_blocker.unblock(), fast:
-        with transaction.atomic():
-            out = StringIO()
-            call_command("demo", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        out = StringIO()
+        call_command("demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ from django.test import Client as Browser
 from django.urls import reverse
 
 from artchart.clients import services as client_services
-from artchart.core import services
 from artchart.clients.models import CareTeamMembership
+from artchart.core import services
 
 pytestmark = pytest.mark.django_db
 

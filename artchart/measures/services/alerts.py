@@ -5,22 +5,20 @@ no client data at all. Escalation of alerts left open too long is in ``escalatio
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from artchart import outcomes
+from artchart.clients.models import CareTeamMembership
 from artchart.core import audit, mail
 from artchart.core.access import require_client_access
-from artchart.clients.models import CareTeamMembership
 from artchart.core.models import CareTeamRole, User
 from artchart.core.permissions import Action, Area, allows
 from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, AlertOutcome, AlertSeverity, RiskAlert, SafetyPlan
-
 
 ONLY_CLINICIANS = "Only the client's clinicians and their supervisors acknowledge a risk alert."
 OUTCOME_NEEDED = "Choose what was done: a safety plan written or reviewed, or why not."

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from artchart.core import audit, mail
 from artchart.clients.models import CareTeamMembership
+from artchart.core import audit, mail
 from artchart.core.models import CareTeamRole, SupervisionLink, User
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import AlertEscalation, EscalationReason, RiskAlert

@@ -247,7 +247,6 @@ def test_an_unknown_instrument_is_404(client, therapist, client_record):
 
 def test_a_score_only_instrument_takes_numbers_in_range(client, therapist, client_record, settings, tmp_path):
     import json
-
     from pathlib import Path
 
     from artchart import outcomes

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from artchart.core.panel_registry import chart_panels, dashboard_panels, session_panels
 from artchart.clients.selectors import ClientAccess, client_get_for_user
+from artchart.core.panel_registry import chart_panels, dashboard_panels, session_panels
 from artchart.core.permissions import Action, Area
 from artchart.measures.services.administrations import administration_record
 from artchart.measures.services.alerts import alert_acknowledge

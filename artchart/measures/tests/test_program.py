@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from artchart.measures.services.administrations import administration_record
 from artchart.measures.selectors import PERIOD_BACKWARDS
+from artchart.measures.services.administrations import administration_record
 from artchart.measures.views.program import CSV_HEADER
 from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory, SiteFactory
 

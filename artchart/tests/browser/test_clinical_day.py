@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from artchart.plans.models import TreatmentPlan
-from artchart.therapy.models import Attendance, Note, NoteStatus, Session
 from artchart.tests.factories import CareTeamFactory, ClientFactory
+from artchart.therapy.models import Attendance, Note, NoteStatus, Session
 
 pytestmark = pytest.mark.browser
 

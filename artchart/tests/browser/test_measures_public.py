@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from artchart.measures.models import Administration, MeasureLink, RiskAlert
 from artchart.measures.services.administrations import administration_record
 from artchart.measures.services.links import link_create
-from artchart.tests.factories import CareTeamFactory, ClientFactory, PASSWORD, SessionFactory
+from artchart.tests.factories import PASSWORD, CareTeamFactory, ClientFactory, SessionFactory
 
 pytestmark = pytest.mark.browser
 

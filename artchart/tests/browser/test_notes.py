@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from artchart.therapy.models import Note, NoteStatus
 from artchart.tests.factories import (
     AttendanceFactory,
     CareTeamFactory,
@@ -19,6 +18,7 @@ from artchart.tests.factories import (
     GroupMembershipFactory,
     SessionFactory,
 )
+from artchart.therapy.models import Note, NoteStatus
 
 pytestmark = pytest.mark.browser
 

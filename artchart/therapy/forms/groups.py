@@ -10,7 +10,6 @@ from artchart.programs.selectors import programs_for
 from artchart.therapy.models import Group
 from artchart.therapy.selectors import groups as selectors
 
-
 CENSUS_HELP = (
     "A CSV file (UTF-8) with the columns last name, first name and date of birth (YYYY-MM-DD); "
     "MRN, unit and room may be there too. Clients are matched by name and date of birth among "

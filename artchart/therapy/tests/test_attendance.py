@@ -17,9 +17,6 @@ from django.utils.html import escape
 from artchart.clients.selectors import client_get_for_user
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
-from artchart.therapy.models import Attendance
-from artchart.therapy.selectors.groups import attendance_of
-from artchart.therapy.services import groups as services
 from artchart.tests.factories import (
     AttendanceFactory,
     CareTeamFactory,
@@ -28,6 +25,9 @@ from artchart.tests.factories import (
     GroupMembershipFactory,
     SessionFactory,
 )
+from artchart.therapy.models import Attendance
+from artchart.therapy.selectors.groups import attendance_of
+from artchart.therapy.services import groups as services
 
 pytestmark = pytest.mark.django_db
 

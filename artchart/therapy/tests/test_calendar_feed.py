@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from artchart.core.models import AuditEvent
+from artchart.tests.factories import RoomFactory, SessionFactory
 from artchart.therapy import ical
 from artchart.therapy.models import CalendarFeed
 from artchart.therapy.services.sessions import calendar_feed_reset, calendar_feed_update
-from artchart.tests.factories import RoomFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from artchart.core.models import AuditEvent
+from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory
 from artchart.therapy import census
 from artchart.therapy.models import GroupMembership
 from artchart.therapy.services import groups as services
-from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory
 
 TODAY = dt.date(2026, 11, 29)
 GOOD = (

@@ -14,9 +14,6 @@ from django.urls import reverse
 
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
-from artchart.therapy.models import Group, GroupMembership
-from artchart.therapy.selectors import groups as selectors
-from artchart.therapy.services import groups as services
 from artchart.tests.factories import (
     CareTeamFactory,
     ClientFactory,
@@ -27,6 +24,9 @@ from artchart.tests.factories import (
     SiteFactory,
     UserFactory,
 )
+from artchart.therapy.models import Group, GroupMembership
+from artchart.therapy.selectors import groups as selectors
+from artchart.therapy.services import groups as services
 
 pytestmark = pytest.mark.django_db
 

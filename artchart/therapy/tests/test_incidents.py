@@ -16,8 +16,6 @@ from django.utils import timezone
 
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
-from artchart.therapy.models import Incident, MandatedReport
-from artchart.therapy.services import confidential as services
 from artchart.tests.factories import (
     CareTeamFactory,
     ClientFactory,
@@ -26,6 +24,8 @@ from artchart.tests.factories import (
     SiteFactory,
     UserFactory,
 )
+from artchart.therapy.models import Incident, MandatedReport
+from artchart.therapy.services import confidential as services
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from artchart.core.models import AuditEvent
-from artchart.therapy.models import Note, NoteStatus, NoteTemplate
-from artchart.therapy.selectors import notes as selectors
-from artchart.therapy.services import notes as services
 from artchart.tests.factories import (
     AttendanceFactory,
     CareTeamFactory,
@@ -24,6 +21,9 @@ from artchart.tests.factories import (
     NoteFactory,
     SessionFactory,
 )
+from artchart.therapy.models import Note, NoteStatus, NoteTemplate
+from artchart.therapy.selectors import notes as selectors
+from artchart.therapy.services import notes as services
 
 pytestmark = pytest.mark.django_db
 

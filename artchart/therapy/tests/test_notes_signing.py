@@ -14,8 +14,6 @@ from django.utils import timezone
 from artchart.core.access import Conflict
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
-from artchart.therapy.models import Addendum, Note, NoteReturn, NoteStatus, NoteTemplate
-from artchart.therapy.services import notes as services
 from artchart.tests.factories import (
     AttendanceFactory,
     CareTeamFactory,
@@ -27,6 +25,8 @@ from artchart.tests.factories import (
     SupervisionLinkFactory,
     UserFactory,
 )
+from artchart.therapy.models import Addendum, Note, NoteReturn, NoteStatus, NoteTemplate
+from artchart.therapy.services import notes as services
 
 pytestmark = pytest.mark.django_db
 

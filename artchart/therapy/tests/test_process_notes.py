@@ -13,9 +13,9 @@ from django.urls import reverse
 from artchart.api import api, api_operations
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
+from artchart.tests.factories import CareTeamFactory, ClientFactory, SessionFactory
 from artchart.therapy.models import ProcessNote
 from artchart.therapy.services import confidential as services
-from artchart.tests.factories import CareTeamFactory, ClientFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

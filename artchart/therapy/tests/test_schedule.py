@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, RoomFactory, SessionFactory
 from artchart.therapy.models import Room
 from artchart.therapy.selectors.sessions import conflicts_for
 from artchart.therapy.services import sessions as services
 from artchart.therapy.services.sessions import ROOM_NAME_TAKEN
-from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, RoomFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

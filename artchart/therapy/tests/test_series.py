@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from artchart.core.models import AuditEvent
+from artchart.tests.factories import RoomFactory
 from artchart.therapy.models import Series, Session
 from artchart.therapy.services import sessions as services
 from artchart.therapy.services.sessions import COUNT_AND_UNTIL, NOT_IN_A_SERIES, UNTIL_BEFORE_FIRST
 from artchart.therapy.tasks import extend_open_series
-from artchart.tests.factories import RoomFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from artchart.core.access import Conflict
 from artchart.core.forms import NPI_INVALID, UserEditForm, npi_is_valid
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
+from artchart.tests.factories import GroupFactory, GroupMembershipFactory, RoomFactory, SessionFactory, SiteFactory
 from artchart.therapy.models import Session
 from artchart.therapy.services import sessions as services
 from artchart.therapy.services.sessions import (
@@ -33,7 +34,6 @@ from artchart.therapy.services.sessions import (
     THERAPIST_CANNOT_HOLD,
     THERAPIST_NOT_ON_TEAM,
 )
-from artchart.tests.factories import GroupFactory, GroupMembershipFactory, RoomFactory, SessionFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

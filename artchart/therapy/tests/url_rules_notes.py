@@ -121,8 +121,6 @@ API_OPERATIONS: list[tuple[str, str, str]] = [
 def objs(base: dict) -> dict:
     """A draft, a signed note and a throwaway draft of ``therapist``; an intern draft and a submitted
     intern note (``supervisor`` is responsible); a group session with ``client`` present; a template."""
-    from artchart.therapy.models import NoteTemplate
-    from artchart.therapy.services.notes import note_sign, note_submit
     from artchart.tests.factories import (
         AttendanceFactory,
         GroupFactory,
@@ -130,6 +128,8 @@ def objs(base: dict) -> dict:
         NoteFactory,
         SessionFactory,
     )
+    from artchart.therapy.models import NoteTemplate
+    from artchart.therapy.services.notes import note_sign, note_submit
 
     client, therapist, intern = base["client"], base["therapist"], base["intern"]
 

@@ -102,8 +102,8 @@ def objs(base: dict) -> dict:
     facilitates, and the therapist's calendar feed token."""
     from django.utils import timezone
 
-    from artchart.therapy.services.sessions import calendar_feed_reset, series_create
     from artchart.tests.factories import GroupFactory, RoomFactory, SessionFactory
+    from artchart.therapy.services.sessions import calendar_feed_reset, series_create
 
     client, therapist = base["client"], base["therapist"]
     room = RoomFactory(site=client.site, name="Studio A")

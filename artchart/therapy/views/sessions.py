@@ -24,10 +24,6 @@ from artchart.core.panel_registry import risk_panels, session_panels
 from artchart.core.permissions import Action, Area
 from artchart.programs.selectors import directives_for
 from artchart.therapy import ical
-from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
-from artchart.therapy.selectors import sessions as selectors
-from artchart.therapy.selectors.notes import notes_of_session
-from artchart.therapy.services import sessions as services
 from artchart.therapy.forms.sessions import (
     COMMON_CPT,
     COMMON_POS,
@@ -36,6 +32,10 @@ from artchart.therapy.forms.sessions import (
     SeriesChangeForm,
     SessionForm,
 )
+from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
+from artchart.therapy.selectors import sessions as selectors
+from artchart.therapy.selectors.notes import notes_of_session
+from artchart.therapy.services import sessions as services
 
 CLASHES = "This booking clashes with others (listed below). Change it, or tick “Book it anyway” and save again."
 CANCELLED = "The session is cancelled."

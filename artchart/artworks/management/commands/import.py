@@ -64,7 +64,7 @@ def title_from(path: Path) -> str:
 
 def made_on_of(path: Path) -> dt.date:
     """The file's modification day (never after today)."""
-    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
+    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
     return min(timezone.localtime(modified).date(), timezone.localdate())
 
 
