@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "artchart"
     _take_profile(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artchart.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - only once the profile is set
 
     execute_from_command_line(argv)
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, When
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
@@ -338,8 +339,6 @@ def _session_day(access, session_id: int | None) -> dt.date:
 
 
 def _photo_of(access, artwork_id: int, photo_id: int) -> Photo:
-    from django.http import Http404
-
     photo = (
         Photo.objects.select_related("artwork")
         .filter(pk=photo_id, artwork_id=artwork_id, artwork__client_id=access.client.pk)

@@ -8,6 +8,6 @@ class ArtworksConfig(AppConfig):
     verbose_name = "Artworks"
 
     def ready(self) -> None:
-        from artchart.artworks.shipped import seed_shipped_assessments  # uses models: loadable only once apps are
+        from artchart.artworks.shipped import seed_shipped_assessments  # noqa: PLC0415 - app code loads once apps are ready
 
         post_migrate.connect(seed_shipped_assessments, sender=self, dispatch_uid="artworks.shipped_assessments")

@@ -6,6 +6,8 @@ database never lacks them — the test suite's flush between browser tests inclu
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
+
 SHIPPED = [
     (
         "ppat",
@@ -68,8 +70,6 @@ SHIPPED = [
 
 def seed_shipped_assessments(sender=None, using="default", apps=None, **kwargs) -> None:
     """Create any shipped assessment that is missing; never changes one that exists."""
-    from django.apps import apps as global_apps
-
     AssessmentType = (apps or global_apps).get_model("artworks", "AssessmentType")
     for code, name, task, media, source, feats in SHIPPED:
         AssessmentType.objects.using(using).get_or_create(

@@ -10,6 +10,6 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         # Core asks how a user stands to a client through this; see core.permissions.ChartRelations.
-        from artchart.clients import relations  # uses models: loadable only once apps are
+        from artchart.clients import relations  # noqa: PLC0415 - uses models: loadable only once apps are ready
 
         register_chart_relations(relations)

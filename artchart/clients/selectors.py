@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from artchart.clients.models import (
     ACCOUNTING_YEARS,
@@ -119,8 +123,6 @@ def client_get_for_user(
     relations = require_client_access(user, client_id, area, action)
     client = Client.objects.select_related("site", "organization").filter(pk=client_id).first()
     if client is None:
-        from django.http import Http404
-
         raise Http404
     audit.note_shown([client.pk])
     return ClientAccess(client=client, relations=relations, user=user)
@@ -139,21 +141,15 @@ def gathered_info_of(access: ClientAccess) -> QuerySet[GatheredInfo]:
 
 
 def contact_get(access: ClientAccess, contact_id: int) -> Contact:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Contact, pk=contact_id, client=access.client)
 
 
 def consent_get(access: ClientAccess, consent_id: int) -> Consent:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Consent.objects.select_related("client"), pk=consent_id, client=access.client)
 
 
 def document_get_for_user(user: User, document_id: int) -> GatheredDocument:
     """A gathered-information document, if its client's chart is open to ``user``."""
-    from django.http import Http404
-
     document = GatheredDocument.objects.select_related("entry").filter(pk=document_id).first()
     if document is None:
         raise Http404
@@ -178,15 +174,11 @@ def care_team_client_for_user(user: User, client_id: int, *, action: Action = Ac
     An admin reaches every client of the organization here, and only here: the
     care-team page shows the client's name and site, never the chart.
     """
-    from django.http import Http404
-
     relations = relations_of(user, client_id)
     client = Client.objects.select_related("site").filter(pk=client_id, organization_id=user.organization_id).first()  # type: ignore[misc]
     if client is None or not allows(relations, Area.CARE_TEAM, Action.READ):
         raise Http404
     if not allows(relations, Area.CARE_TEAM, action):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     audit.note_shown([client.pk])
     return ClientAccess(client=client, relations=relations)
@@ -194,8 +186,6 @@ def care_team_client_for_user(user: User, client_id: int, *, action: Action = Ac
 
 def clients_for_care_team_admin(admin: User, *, q: str = "") -> QuerySet[Client]:
     """Every client of the admin's organization, by name, for care-team management."""
-    from django.db.models import Count
-
     require_role(admin, Role.ADMIN)
     clients = Client.objects.filter(organization_id=admin.organization_id).select_related("site")  # type: ignore[misc]
     for word in q.split():
@@ -210,8 +200,6 @@ def active_client_counts_by_site(user: User) -> dict[int, int]:
 
     An aggregate only: no client is named, so no read is recorded.
     """
-    from django.db.models import Count
-
     require_role(user, Role.PROGRAM_ADMIN)
     rows = (
         Client.objects.filter(organization_id=user.organization_id, status=ClientStatus.ACTIVE)  # type: ignore[misc]
@@ -223,8 +211,6 @@ def active_client_counts_by_site(user: User) -> dict[int, int]:
 
 
 def diagnosis_get(access: ClientAccess, diagnosis_id: int) -> Diagnosis:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Diagnosis, pk=diagnosis_id, client=access.client)
 
 
@@ -263,8 +249,6 @@ def break_glass_client_for_user(user: User, client_id: int) -> Client:
 
     An undesignated user gets 404 too, so the page tells them nothing about the id.
     """
-    from django.http import Http404
-
     client = Client.objects.filter(pk=client_id, organization_id=user.organization_id).first()  # type: ignore[misc]
     if client is None or not may_break_glass(user):
         raise Http404
@@ -283,8 +267,6 @@ def emergency_accesses_unreviewed_for_admin(admin: User) -> QuerySet[EmergencyAc
 
 
 def emergency_access_get_for_admin(admin: User, access_id: int) -> EmergencyAccess:
-    from django.http import Http404
-
     require_role(admin, Role.ADMIN)
     access = (
         EmergencyAccess.objects.select_related("user", "client", "reviewed_by")  # type: ignore[misc]
@@ -322,8 +304,6 @@ def amendments_of(access: ClientAccess) -> QuerySet[AmendmentRequest]:
 
 
 def amendment_get(access: ClientAccess, amendment_id: int) -> AmendmentRequest:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(amendments_of(access).select_related("client"), pk=amendment_id)
 
 
@@ -333,8 +313,6 @@ def gathered_info_with_amendment_notices(access: ClientAccess) -> QuerySet[Gathe
     The chart shows these beside the entry (an addendum, or a denial and the
     client's disagreement); the entry itself never changes.
     """
-    from django.db.models import Prefetch
-
     decided = (
         AmendmentRequest.objects.exclude(decision="")
         .select_related("decided_by", "addendum__author")
@@ -355,8 +333,6 @@ def disclosures_of(access: ClientAccess) -> QuerySet[Disclosure]:
 
 
 def disclosure_get(access: ClientAccess, disclosure_id: int) -> Disclosure:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(disclosures_of(access).select_related("client"), pk=disclosure_id)
 
 
@@ -385,8 +361,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def accounting_of(access: ClientAccess, *, on: dt.date | None = None) -> Accounting:
     """Every disclosure of the six years before ``on`` (default today), corrections beside what they correct."""
-    from django.utils import timezone
-
     until = on or timezone.localdate()
     since = _years_before(until, ACCOUNTING_YEARS)
     rows = list(disclosures_of(access).filter(disclosed_on__gte=since, disclosed_on__lte=until))

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from artchart.clients import models as record
@@ -527,8 +528,6 @@ NOT_RESTRICTED = "This client is not restricted."
 
 def _require_manages_team(by: User, client: Client) -> None:
     if client.organization_id != by.organization_id:
-        from django.http import Http404
-
         raise Http404
     require_client_access(by, client.pk, Area.CARE_TEAM, Action.MANAGE)
 
@@ -619,8 +618,6 @@ def emergency_access_start(*, by: User, client: Client, category: str, reason: s
     committed before the error is raised, so the attempt stays on record.
     """
     if client.organization_id != by.organization_id:
-        from django.http import Http404
-
         raise Http404
     if not may_break_glass(by):
         _refuse_break_glass(by=by, client=client, why="not_designated")
@@ -661,8 +658,6 @@ def emergency_access_review(*, by: User, access: EmergencyAccess, note: str) -> 
     """An admin reviews one break-the-glass: a note, and who reviewed it when."""
     require_role(by, Role.ADMIN)
     if access.client.organization_id != by.organization_id:
-        from django.http import Http404
-
         raise Http404
     note = (note or "").strip()
     if not note:
@@ -691,8 +686,6 @@ def break_glass_designation_set(*, by: User, user: User, designated: bool) -> bo
     """
     require_role(by, Role.ADMIN)
     if user.organization_id != by.organization_id:
-        from django.http import Http404
-
         raise Http404
     if designated and user.role in (Role.ADMIN, Role.PROGRAM_ADMIN):
         raise ValidationError({"may_break_glass": DESIGNATION_CLINICAL_ONLY})

@@ -5,6 +5,8 @@ Messages are module constants so tests assert on exactly what a user reads.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from django.core.exceptions import ValidationError
@@ -52,9 +54,6 @@ def validate_not_future(value) -> None:
 
 
 def validate_drawn_signature(value: str) -> None:
-    import base64
-    import binascii
-
     if not value.startswith(DRAWN_SIGNATURE_PREFIX) or len(value) > DRAWN_SIGNATURE_MAX_CHARS:
         raise ValidationError(DRAWN_SIGNATURE_INVALID, code="signature")
     try:

@@ -6,12 +6,16 @@ service and renders or redirects.
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse
+from django.forms.models import model_to_dict
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.clients import forms as record_forms
@@ -305,8 +309,6 @@ def consent_revoke(request, client_id: int, consent_id: int):
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -367,8 +369,6 @@ def care_team(request, client_id: int):
     )
     if request.method == "POST":
         if not access.may_manage_team:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -510,8 +510,6 @@ def emergency_request(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            from django.utils import timezone
-
             messages.warning(
                 request, EMERGENCY_STARTED.format(name=client.display_name, until=timezone.localtime(access.expires_at))
             )
@@ -687,8 +685,6 @@ def disclosure_detail(request, client_id: int, disclosure_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def disclosure_correct(request, client_id: int, disclosure_id: int):
-    from django.forms.models import model_to_dict
-
     access = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE)
     original = selectors.disclosure_get(access, disclosure_id)
     form = record_forms.DisclosureCorrectionForm(
@@ -762,10 +758,6 @@ def _csv_cell(value) -> str:
 @require_GET
 @login_required
 def accounting_csv(request, client_id: int):
-    import csv
-
-    from django.http import HttpResponse
-
     access = selectors.client_get_for_user(request.user, client_id)
     report = selectors.accounting_of(access)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -18,6 +18,7 @@ import secrets
 import time
 from urllib.parse import quote
 
+import segno
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django_otp.oath import TOTP
@@ -89,8 +90,6 @@ def otpauth_uri(secret: bytes, *, username: str) -> str:
 
 def qr_data_uri(uri: str) -> str:
     """An SVG QR code as a data: URI for an <img>: made here, nothing fetched, no inline style."""
-    import segno
-
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 

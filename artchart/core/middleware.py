@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -97,8 +98,6 @@ class SessionLimitsMiddleware:
 
 
 def _hx_redirect_to_login():
-    from django.http import HttpResponse
-
     response = HttpResponse(status=204)
     response["HX-Redirect"] = f"{reverse('login')}?expired=1"
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class Organization(models.Model):
@@ -85,8 +86,6 @@ class User(AbstractUser):
         return f"{name}, {self.credentials}" if self.credentials else name
 
     def get_session_auth_hash(self) -> str:
-        from django.utils.crypto import salted_hmac
-
         return salted_hmac(
             "artchart.core.User.session",
             f"{self.password}:{self.security_epoch}:{self.role}:{self.is_active}",

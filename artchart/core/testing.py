@@ -11,6 +11,7 @@ flush refuses to run while audit events exist.
 
 from __future__ import annotations
 
+import importlib
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -30,8 +31,6 @@ def may_reset_audit(alias: str = "default") -> bool:
 @contextmanager
 def audit_triggers_lifted(alias: str = "default"):
     """Drop the append-only triggers for the duration of a test-database reset."""
-    import importlib
-
     migration = importlib.import_module("artchart.core.migrations.0002_audit_append_only")
     connection = connections[alias]
     vendor = connection.vendor

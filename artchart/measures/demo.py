@@ -41,10 +41,12 @@ from artchart.clients.models import CareTeamMembership, Client, ClientStatus
 from artchart.core import audit
 from artchart.core.audit_actions import CoreAction
 from artchart.core.models import CareTeamRole, PopulationType, User
+from artchart.core.services import site_update
 from artchart.measures import instruments, selectors
 from artchart.measures.models import MeasureLink, Respondent, ScheduleRule
 from artchart.measures.services import links, schedules
 from artchart.measures.services.administrations import administration_record
+from artchart.measures.services.safety import safety_plan_sign
 from artchart.plans.models import Goal, PlanStatus
 from artchart.therapy.demo import risk_client_of
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Group, Session, SessionStatus
@@ -244,9 +246,6 @@ def _course(
 
 def _safety_plan(*, client: Client, by: User, people: dict[str, User], last_session: Session) -> None:
     """The risk client's signed plan (their alert stays open for the visitor to answer) and an on-call clinician."""
-    from artchart.core.services import site_update
-    from artchart.measures.services.safety import safety_plan_sign
-
     safety_plan_sign(
         by=by,
         client=client,

@@ -8,6 +8,7 @@ and signing it supersedes the one before, which is kept.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -151,8 +152,6 @@ class PlannedIntervention(models.Model):
         return self.directive.name if self.directive_id else self.technique
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if not self.directive_id and not self.technique.strip():
             raise ValidationError({"technique": NEEDS_DIRECTIVE_OR_TECHNIQUE})
         if self.directive_id and self.plan_id:
@@ -207,8 +206,6 @@ class TeamConference(models.Model):
         return f"Team conference of {self.held_on:%-d %B %Y}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.held_on and self.held_on > timezone.localdate():
             raise ValidationError({"held_on": CONFERENCE_IN_FUTURE})
 
@@ -246,8 +243,6 @@ class ConferenceAttendee(models.Model):
         return f"{who}, {self.discipline}" if self.discipline else who
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         # Neither or both of user and name is refused by the constraint (its message), checked after this.
         self.name, self.discipline = self.name.strip(), self.discipline.strip()
         if self.name and not self.user_id and not self.discipline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -50,8 +51,6 @@ class ProgramOut(Schema):
 
 
 def _fields(request, payload) -> dict:
-    from django.core.exceptions import ValidationError
-
     fields = payload.dict()
     if fields["site"] is not None and not active_sites_for(request.user).filter(pk=fields["site"]).exists():
         raise ValidationError({"site": SITE_UNKNOWN})

@@ -143,7 +143,7 @@ def attach(*, by: User, artwork: Artwork, checked: list[CheckedPhoto], captions:
         photos.append(photo)
         new.append(photo)
     if new:
-        from artchart.artworks.tasks import analyse_photo  # cycle: tasks imports photo_analyse from this module
+        from artchart.artworks.tasks import analyse_photo  # noqa: PLC0415 - cycle: tasks imports photo_analyse from here
 
         for photo in new:
             analyse_photo.enqueue(photo.pk)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from artchart.clients.models import CareTeamMembership
+from artchart.clients.models import CareTeamMembership, Client
 from artchart.core import audit, mail
 from artchart.core.models import CareTeamRole, SupervisionLink, User
 from artchart.measures.audit_actions import MeasureAction
@@ -31,8 +31,6 @@ MAIL_BODY = (
 
 def escalation_recipients(client_id: int) -> list[tuple[User, str]]:
     """Who is told, each once: supervising clinicians first, then the site's on-call clinician."""
-    from artchart.clients.models import Client
-
     team = CareTeamMembership.objects.filter(client_id=client_id).select_related("user")
     primaries = [m.user_id for m in team if m.role == CareTeamRole.PRIMARY]
     found: dict[int, tuple[User, str]] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -543,8 +544,6 @@ def _link_shown_once(request, client, link, token):
     url = url_for(token) if url_for else ""
     qr = ""
     if url:
-        import segno
-
         qr = mark_safe(
             segno.make(url, error="m").svg_inline(
                 scale=4,

@@ -14,7 +14,9 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.wsgi import get_wsgi_application
 from django.db import connections
+from gunicorn.app.base import BaseApplication
 
 LOOPBACK_ONLY = (
     "The local profile serves this computer only (127.0.0.1, ::1 or localhost), not {host}. "
@@ -82,8 +84,6 @@ class Command(BaseCommand):
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def run_server(self, *, bind: str, workers: int) -> None:
-        from gunicorn.app.base import BaseApplication
-
         class ArtChartServer(BaseApplication):
             def load_config(self):
                 for key, value in {
@@ -100,8 +100,6 @@ class Command(BaseCommand):
                     self.cfg.set(key, value)
 
             def load(self):
-                from django.core.wsgi import get_wsgi_application
-
                 return get_wsgi_application()
 
         ArtChartServer().run()
