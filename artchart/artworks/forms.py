@@ -150,7 +150,9 @@ class RatingForm(forms.Form):
         for scale in system.scales:
             steps = int(round((scale.high - scale.low) / scale.step))
             values = [f"{scale.low + i * scale.step:g}" for i in range(steps + 1)]
-            scale_fields[scale.key] = forms.ChoiceField(label=scale.name, choices=[("", "—"), *zip(values, values)])
+            scale_fields[scale.key] = forms.ChoiceField(
+                label=scale.name, choices=[("", "—"), *zip(values, values, strict=True)]
+            )
         self.fields = {**scale_fields, "comment": self.fields["comment"]}
 
     def scale_fields(self):

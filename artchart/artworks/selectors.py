@@ -259,7 +259,7 @@ def agreement_table(artworks: Iterable[Artwork]) -> AgreementTable:
                 first,
                 second,
                 count,
-                outcomes.icc_2_1([[x, y] for x, y in zip(a, b)]),
+                outcomes.icc_2_1([[x, y] for x, y in zip(a, b, strict=True)]),
                 outcomes.weighted_kappa(a, b),
             )
         )

@@ -796,7 +796,13 @@ def _demo_library_and_plans(*, people: dict[str, User], sites: list[Site], clien
                 by=primary,
                 problem=problem,
                 statement=statement,
-                **dict(zip(("level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2"), levels)),
+                **dict(
+                    zip(
+                        ("level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2"),
+                        levels,
+                        strict=True,
+                    )
+                ),
             )
             plan_services.objective_add(
                 by=primary,

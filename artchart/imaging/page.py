@@ -169,7 +169,7 @@ def homography(source: np.ndarray, target: np.ndarray) -> tuple[float, ...]:
     four point pairs give eight linear equations (Hartley & Zisserman 2004, §4.1).
     """
     rows, values = [], []
-    for (x, y), (u, v) in zip(source, target):
+    for (x, y), (u, v) in zip(source, target, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
         values += [u, v]

@@ -221,7 +221,8 @@ def _course(
     top = int(found.score_max) - (3 if instrument == "phq9" else 0)  # item 9 stays 0
     totals = _totals(rng, instrument, kind, len(chosen) + (1 if with_link else 0), top)
     fit_reason = "" if found.fits_age(client.age_on(timezone.localdate())) else DEMO_FIT_REASON
-    for session, total in zip(chosen, totals):
+    # With a link, the last total is left over for it (below).
+    for session, total in zip(chosen, totals, strict=False):
         administration_record(
             by=by,
             client=client,
@@ -349,7 +350,7 @@ def _goal_attainment(
         goals = Goal.objects.filter(problem__plan__client=client, problem__plan__status=PlanStatus.SIGNED)
         for number, goal in enumerate(goals):
             levels = GAS_LEVELS[(index + number) % len(GAS_LEVELS)]
-            for session, level in zip(moments, levels):
+            for session, level in zip(moments, levels, strict=True):
                 schedules.gas_rate(
                     by=by,
                     client=client,

@@ -95,7 +95,7 @@ def weighted_kappa(
     """
     if len(a) != len(b):
         raise ScoringError(f"The first rater gave {len(a)} ratings and the second {len(b)}; they must pair up.")
-    pairs = [(x, y) for x, y in zip(a, b) if not (_is_missing(x) or _is_missing(y))]
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if not (_is_missing(x) or _is_missing(y))]
     n = len(pairs)
     if n < 2:
         return Insufficient(reason="needs at least 2 artworks rated by both raters", n=n)

@@ -38,7 +38,7 @@ def _is_missing(value: object) -> bool:
 def _pairs(pre: Sequence[float | None], post: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
     if len(pre) != len(post):
         raise ScoringError(f"{len(pre)} first scores but {len(post)} last scores were given; they must pair up.")
-    kept = [(a, b) for a, b in zip(pre, post) if not (_is_missing(a) or _is_missing(b))]
+    kept = [(a, b) for a, b in zip(pre, post, strict=True) if not (_is_missing(a) or _is_missing(b))]
     for a, b in kept:
         for value in (a, b):
             if isinstance(value, bool) or not isinstance(value, numbers.Real):

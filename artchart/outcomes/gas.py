@@ -42,6 +42,6 @@ def gas_t_score(
     weights = _checked_weights(weights, len(levels))
     if isinstance(rho, bool) or not isinstance(rho, numbers.Real) or not 0 <= rho < 1:
         raise ScoringError(f"ρ must be at least 0 and below 1; {rho!r} was given.")
-    weighted = sum(w * x for w, x in zip(weights, levels))
+    weighted = sum(w * x for w, x in zip(weights, levels, strict=True))
     spread = math.sqrt((1 - rho) * sum(w * w for w in weights) + rho * sum(weights) ** 2)
     return 50 + 10 * weighted / spread

@@ -147,8 +147,8 @@ def _checked(instrument: Instrument, answers: Sequence[int | None]) -> tuple[int
         raise ScoringError(
             WRONG_COUNT.format(name=instrument.short_name, expected=len(instrument.items), given=len(answers))
         )
-    raw = [_checked_answer(item, answer) for item, answer in zip(instrument.items, answers)]
-    return tuple(_keyed(item, answer) for item, answer in zip(instrument.items, raw))
+    raw = [_checked_answer(item, answer) for item, answer in zip(instrument.items, answers, strict=True)]
+    return tuple(_keyed(item, answer) for item, answer in zip(instrument.items, raw, strict=True))
 
 
 def alert_severity(instrument: Instrument, labels: Sequence[str]) -> str | None:

@@ -162,7 +162,7 @@ def parse_census(
         if len(record) != len(columns):
             errors.append(WRONG_WIDTH.format(row=number, found=len(record), expected=len(columns)))
             continue
-        values = {column: cell.strip() for column, cell in zip(columns, record)}
+        values = {column: cell.strip() for column, cell in zip(columns, record, strict=True)}
         for column in REQUIRED:
             if not values[column]:
                 row_errors.append(EMPTY_VALUE.format(row=number, column=LABELS[column]))

@@ -695,7 +695,7 @@ def _intern(
         and c.site.population_type == PopulationType.OUTPATIENT
         and allows(relations_of(intern, c.pk), Area.NOTES, Action.WRITE)
     ]
-    for days_ago, client in zip((1, 2), theirs[:2]):
+    for days_ago, client in zip((1, 2), theirs[:2], strict=False):
         session = sessions.session_create(
             by=intern,
             kind=SessionKind.INDIVIDUAL,

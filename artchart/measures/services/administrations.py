@@ -108,7 +108,7 @@ def chosen_options(instrument: outcomes.Instrument, keyed) -> list[int | None]:
     """The option each person chose, from the keyed item scores: a reverse-keyed item scores
     lowest + highest − answer (outcomes.scoring), so the same formula turns it back."""
     chosen = []
-    for item, value in zip(instrument.items, keyed):
+    for item, value in zip(instrument.items, keyed, strict=True):
         values = [option.value for option in item.options]
         chosen.append(None if value is None else (min(values) + max(values) - value if item.reverse else value))
     return chosen

@@ -152,7 +152,7 @@ def test_the_csv_has_the_same_figures(client, programadmin, six):
     assert response["Content-Disposition"].startswith("attachment;")
     header, row = list(csv.reader(io.StringIO(response.content.decode())))
     assert header == CSV_HEADER
-    data = dict(zip(header, row))
+    data = dict(zip(header, row, strict=True))
     assert data["instrument"] == "PHQ-9" and data["program"] == "Every program" and data["n_with_pre_and_post"] == "6"
     assert data["mean_pre"] == "18.333" and data["mean_change"] == "-7.667" and float(data["hedges_g_z"]) < -0.8
     assert float(data["mean_change_ci_low"]) < -7.667 < float(data["mean_change_ci_high"])
@@ -166,7 +166,7 @@ def test_the_csv_leaves_hidden_figures_empty_with_the_reason(client, programadmi
     cohort(therapist, site, COURSES[:2])
     client.force_login(programadmin)
     header, row = list(csv.reader(io.StringIO(client.get(CSV).content.decode())))
-    data = dict(zip(header, row))
+    data = dict(zip(header, row, strict=True))
     assert data["n_with_pre_and_post"] == "2" and data["minimum_group_size"] == "5"
     assert data["mean_pre"] == data["hedges_g_z"] == data["share_recovered"] == data["rule"] == ""
     assert TOO_FEW in data["note"]

@@ -127,7 +127,8 @@ def answer_rows(administration: Administration, instrument: outcomes.Instrument 
         ]
     flagged_items = {flag.item for flag in instrument.flags if flag.label in administration.flags}
     rows = []
-    for item, value in zip(instrument.items, administration.answers):
+    # Stored answers are shown as far as they pair with the instrument's items, never refused.
+    for item, value in zip(instrument.items, administration.answers, strict=False):
         labels = {option.value: option.label for option in item.options}
         if value is None:
             label = "unanswered"
@@ -216,7 +217,7 @@ def trajectory_chart(trajectory) -> str:
     tops = [following.min for following in instrument.bands[1:]] + [instrument.score_max]
     bands = [
         charts.Band(band.min, top, band.label, tints[round(i * (len(tints) - 1) / max(count - 1, 1))])
-        for i, (band, top) in enumerate(zip(instrument.bands, tops))
+        for i, (band, top) in enumerate(zip(instrument.bands, tops, strict=True))
     ]
     references = []
     low, high = instrument.score_min, instrument.score_max

@@ -49,7 +49,7 @@ def reference_kappa(a: Sequence[object], b: Sequence[object], categories: Sequen
     k = len(categories)
     index = {c: i for i, c in enumerate(categories)}
     table = np.zeros((k, k))
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         table[index[x], index[y]] += 1
     table /= table.sum()
     expected = np.outer(table.sum(axis=1), table.sum(axis=0))

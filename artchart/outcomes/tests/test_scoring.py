@@ -225,7 +225,7 @@ def test_totals_stay_in_range_for_any_valid_answers(key: str) -> None:
         assert result.band is not None or not instrument.bands
         assert all(
             value is not None and item.lowest <= value <= item.highest
-            for item, value in zip(instrument.items, result.items)
+            for item, value in zip(instrument.items, result.items, strict=True)
         )
 
     check()

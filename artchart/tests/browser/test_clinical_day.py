@@ -106,7 +106,7 @@ def test_therapist_runs_a_weekly_group_and_signs_the_notes_of_those_present(
     page.get_by_role("link", name="Thursday studio").click()
     page.get_by_role("region", name="Past sessions").get_by_role("link", name="Not marked").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Attendance")
-    for member, mark in zip(members, ("Present", "Present", "Present", "Absent")):
+    for member, mark in zip(members, ("Present", "Present", "Present", "Absent"), strict=True):
         page.get_by_role("group", name=member.display_name).get_by_label(mark, exact=True).check()
     shoot(page, "07-attendance")
     _no_blocking(axe, page, "attendance")

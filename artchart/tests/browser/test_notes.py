@@ -74,7 +74,7 @@ def test_therapist_writes_and_signs_a_groups_notes_in_the_batch_screen(
         therapist=therapist,
         starts_at=timezone.now() - timezone.timedelta(hours=3),
     )
-    for member, mark in zip(members, ("present", "present", "late", "absent")):
+    for member, mark in zip(members, ("present", "present", "late", "absent"), strict=True):
         GroupMembershipFactory(group=group, client=member)
         if member != client_record:
             CareTeamFactory(client=member, user=therapist, role="primary")

@@ -64,7 +64,7 @@ def session(group, therapist):
 
 
 def test_therapist_marks_four_members_in_one_audited_event(therapist, session, members):
-    marks = dict(zip([m.pk for m in members], ["present", "late", "left_early", "absent"]))
+    marks = dict(zip([m.pk for m in members], ["present", "late", "left_early", "absent"], strict=True))
     saved = services.attendance_record(by=therapist, session=session, marks=marks)
     assert {a.client_id: a.status for a in saved} == marks
     assert Attendance.objects.filter(session=session).count() == 4

@@ -191,6 +191,9 @@ class Command(BaseCommand):
         header = ("id", "short name", "name", "items", "range", "licence")
         widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header) - 1)]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+            # Every column but the last is padded to its width; the last runs on unpadded.
+            self.stdout.write(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+            )
         for instrument in found:
             self.stdout.write(f"\n{instrument.short_name}: {instrument.licence.text}")
