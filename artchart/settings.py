@@ -82,7 +82,8 @@ if SERVER and not (SECRET_KEY and AUDIT_KEY):
     raise RuntimeError("The server profile needs ARTCHART_SECRET_KEY and ARTCHART_AUDIT_KEY (or their *_FILE).")
 if SERVER and len(AUDIT_KEY) < 32:
     raise RuntimeError(
-        "ARTCHART_AUDIT_KEY must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+        "ARTCHART_AUDIT_KEY must be at least 32 characters "
+        "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
     )
 SECRET_KEY = SECRET_KEY or local_secret(SECRETS_DIR / "secret_key")
 AUDIT_KEY = AUDIT_KEY or local_secret(SECRETS_DIR / "audit_key")

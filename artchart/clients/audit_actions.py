@@ -1,4 +1,5 @@
-"""Audit actions of the client record: care teams, consents, contacts, amendments, disclosures, restriction and emergency access.
+"""Audit actions of the client record: care teams, consents, contacts, amendments, disclosures, restriction and
+emergency access.
 
 Each value is the code an event stores (never changed once events carry it); each label says what
 happened in the words a clinician would use.

@@ -129,7 +129,10 @@ class ConsentForm(forms.ModelForm):
             "expiry_event": "or expiry event",
         }
         help_texts = {
-            "kind": "The artwork scopes set the client's defaults; exhibit, publication and research also need a grant on each artwork."
+            "kind": (
+                "The artwork scopes set the client's defaults; "
+                "exhibit, publication and research also need a grant on each artwork."
+            )
         }
 
     def __init__(self, *args, client: Client, **kwargs):

@@ -582,7 +582,10 @@ DISCLOSURE_NEEDS_RECIPIENT = "Name who received the information."
 DISCLOSURE_NEEDS_PURPOSE = "State the purpose of the disclosure (or what the request asked for)."
 DISCLOSURE_NEEDS_WHAT = "Describe what was released."
 DISCLOSURE_NEEDS_CONSENT = "A disclosure on the client's authorization names the release of information it relied on."
-CONSENT_NOT_IN_FORCE = "This release of information was not in force on the date of disclosure (refused, revoked, expired or not yet signed)."
+CONSENT_NOT_IN_FORCE = (
+    "This release of information was not in force on the date of disclosure "
+    "(refused, revoked, expired or not yet signed)."
+)
 CONSENT_OTHER_CLIENT = "Choose a release of information signed for this client."
 CONSENT_NOT_RELEASE = "Choose a release of information, not another kind of consent."
 CORRECTION_NEEDS_REASON = "Say what the correction puts right."

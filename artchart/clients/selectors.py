@@ -97,7 +97,8 @@ class ClientAccess:
 
     @property
     def hides_contact(self) -> bool:
-        """Address, phone and email are hidden from this user (a viewer, or an emergency reader, of a restricted client)."""
+        """Address, phone and email are hidden from this user (a viewer, or an emergency reader, of a restricted
+        client)."""
         return not (self.relations & TREATING_RELATIONS) and self.restriction is not None
 
     @cached_property

@@ -521,7 +521,10 @@ def disclosure_correct(
 # --- restricted clients -------------------------------------------------------------------
 
 RESTRICTION_NEEDS_NAMES = "Name at least one person who may see this client."
-RESTRICTION_NEEDS_PRIMARY = "Name the client's primary therapist among those allowed: otherwise nobody treating the client could open the chart."
+RESTRICTION_NEEDS_PRIMARY = (
+    "Name the client's primary therapist among those allowed: "
+    "otherwise nobody treating the client could open the chart."
+)
 RESTRICTION_NAMES_OUTSIDERS = "Only members of this client's care team, and their supervisors, can be named."
 NOT_RESTRICTED = "This client is not restricted."
 

@@ -1,4 +1,7 @@
-"""Background work of the measures app (django-tasks: run at once in ``local``, by ``artchart worker`` in ``server``)."""
+"""Background work of the measures app.
+
+django-tasks runs it at once in ``local``, and ``artchart worker`` runs it in ``server``.
+"""
 
 from __future__ import annotations
 

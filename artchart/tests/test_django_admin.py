@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 # Tables kept out of the admin, and why.
 NOT_IN_ADMIN = {
-    "therapy.ProcessNote": "psychotherapy notes: only their author (and an intern author's supervisor) may know of them",
+    "therapy.ProcessNote": (
+        "psychotherapy notes: only their author (and an intern author's supervisor) may know of them"
+    ),
     "core.MfaDevice": "a second factor's secret",
     "core.RecoveryCode": "recovery codes",
     "core.SignInThrottle": "the lockout's counters",

@@ -247,7 +247,10 @@ DIRECTIVES = {
 ENGAGEMENT = {
     PopulationType.SCHOOL: [
         "Chose materials quickly and worked for 25 minutes with two short breaks; one prompt to return to the table.",
-        "Tested every colour on the edge of the page, then settled into a large central figure; pressed hard when talking about recess.",
+        (
+            "Tested every colour on the edge of the page, then settled into a large central figure; "
+            "pressed hard when talking about recess."
+        ),
         "Asked for help twice and accepted it; tore a corner by accident and carried on after a short pause.",
         "Worked quietly, humming; layered colour until the paper pilled, then asked to stop and tidy up.",
         "Left the table for the window three times and came back each time with one prompt; finished the piece.",

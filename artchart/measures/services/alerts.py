@@ -32,7 +32,8 @@ MAIL_SUBJECT = "ArtChart: a risk alert is waiting"
 MAIL_BODY = (
     "Hello {name},\n\n"
     "A measure completed in ArtChart raised a risk alert for a client on your caseload.\n"
-    "Sign in to ArtChart to see it on your dashboard and acknowledge it: write or review a safety plan, or record why not.\n\n"
+    "Sign in to ArtChart to see it on your dashboard and acknowledge it: "
+    "write or review a safety plan, or record why not.\n\n"
     "This message carries no client information by design.\n"
 )
 NOTIFIED_ROLES = (CareTeamRole.PRIMARY, CareTeamRole.CO_THERAPIST, CareTeamRole.SUPERVISOR)

@@ -87,9 +87,9 @@ def figures_of(result: Effectiveness) -> Figures:
         if effect.mean_change == 0:
             direction = "no change on average"
         else:
+            better_end = "lower" if result.instrument.higher_is_worse else "higher"
             direction = ("an improvement" if better else "a worsening") + (
-                f" on {result.instrument.short_name}, where {'lower' if result.instrument.higher_is_worse else 'higher'}"
-                " scores are better"
+                f" on {result.instrument.short_name}, where {better_end} scores are better"
             )
     shares = (
         [(kind, KIND_LABELS[kind], result.shares.get(kind, 0.0)) for kind in KINDS]

@@ -49,7 +49,8 @@ CSP_REFUSAL = re.compile(r"^Refused to|violates the following Content Security P
 # an init script runs outside the page's CSP.
 CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile || document.URL}:${e.lineNumber}`);
+  const where = `${e.sourceFile || document.URL}:${e.lineNumber}`;
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${where}`);
 });
 """
 AXE_INJECTION_REFUSED = r"(inline script|script-src-elem blocked inline)"
@@ -222,7 +223,9 @@ def axe(page_watch):
         violations = AxeViolations(
             page.evaluate(
                 """async (tags) => {
-                const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+                const results = await axe.run(document, {
+                    runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+                });
                 return results.violations.map((v) => ({
                     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                     nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary})),

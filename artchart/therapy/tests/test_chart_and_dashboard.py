@@ -1,4 +1,5 @@
-"""The chart's course of treatment and the dashboard's cards: newest first, each item once, in queries that do not grow."""
+"""The chart's course of treatment and the dashboard's cards: newest first, each item once, in queries that do not
+grow."""
 
 from __future__ import annotations
 
