@@ -37,7 +37,7 @@ MFA_ENROLLED = (
 MFA_CODES_REMADE = "Your new recovery codes are below, shown only now. The old ones no longer work."
 MFA_REMOVED = "Two-step sign-in was removed from your account."
 PENDING = "artchart_mfa_pending"
-ENROL_SECRET = "artchart_mfa_enrol_secret"
+ENROL_SECRET = "artchart_mfa_enrol_secret"  # noqa: S105 - a session key's name, not a secret
 # Long enough to find the phone; short enough that a half-finished sign-in on a
 # shared computer does not wait for the next person.
 PENDING_SECONDS = 300
@@ -202,7 +202,7 @@ def _enrol_secret(request) -> bytes:
     if stored:
         try:
             return mfa.decrypt_secret(stored)
-        except Exception:  # a rotated key: start again with a new secret
+        except Exception:  # noqa: S110 - a rotated key: start again with a new secret
             pass
     secret = mfa.new_secret()
     request.session[ENROL_SECRET] = mfa.encrypt_secret(secret)

@@ -46,14 +46,14 @@ USER_CREATED = "{name}'s account is ready. Give them the initial password in per
 USER_SAVED = "{name}'s account was saved."
 MFA_RESET = "{name}'s two-step sign-in was reset: they set up a new authenticator at their next sign-in."
 USER_SAVED_SIGNED_OUT = "{name}'s account was saved; they were signed out everywhere and their API tokens ended."
-PASSWORD_SET = "{name}'s password was changed; they were signed out everywhere and their API tokens ended."
-OWN_PASSWORD_CHANGED = "Your password was changed. Your API tokens have ended; issue new ones if you need them."
+PASSWORD_SET = "{name}'s password was changed; they were signed out everywhere and their API tokens ended."  # noqa: S105 - a message, not a password
+OWN_PASSWORD_CHANGED = "Your password was changed. Your API tokens have ended; issue new ones if you need them."  # noqa: S105 - a message, not a password
 SITE_CREATED = "The site {name} was added."
 SITE_SAVED = "The site {name} was saved."
 SUPERVISION_STARTED = "{supervisor} now supervises {supervisee}."
 SUPERVISION_ENDED = "{supervisor} no longer supervises {supervisee}."
-TOKEN_ISSUED = "Your new token is shown below, once. Copy it now: ArtChart keeps only its fingerprint."
-TOKEN_REVOKED = "The token {prefix}… was revoked."
+TOKEN_ISSUED = "Your new token is shown below, once. Copy it now: ArtChart keeps only its fingerprint."  # noqa: S105 - a message, not a password
+TOKEN_REVOKED = "The token {prefix}… was revoked."  # noqa: S105 - a message, not a password
 
 
 @require_http_methods(["GET", "POST"])

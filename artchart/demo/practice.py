@@ -53,7 +53,7 @@ from artchart.programs import services as program_services
 from artchart.therapy.demo import build_therapy_demo
 
 DEMO_ORGANIZATION = "Willow Creek Art Therapy (demo)"
-DEMO_PASSWORD = "artchart-demo"
+DEMO_PASSWORD = "artchart-demo"  # noqa: S105 - the fictional demo's published sign-in
 DEMO_SEED = 2026
 SEED_ORGANIZATION = "Seed practice"
 

@@ -447,10 +447,7 @@ class QuestionnaireForm(forms.Form):
 
     def chose_risk_answer(self) -> bool:
         """Whether the posted answers (even refused ones) include a risk answer."""
-        for number, value in self.risky:
-            if str(self.data.get(f"item_{number}", "")).strip() == str(value):
-                return True
-        return False
+        return any(str(self.data.get(f"item_{number}", "")).strip() == str(value) for number, value in self.risky)
 
 
 class ReturnForm(forms.Form):

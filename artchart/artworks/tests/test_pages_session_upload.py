@@ -27,7 +27,7 @@ def group_session(therapist, client_record, site):
     group = GroupFactory(site=site, name="Open studio", facilitators=[therapist])
     session = SessionFactory(kind="group", client=None, group=group, therapist=therapist)
     members = {"maya": client_record}
-    for key, first, status in (("jon", "Jon", "late"), ("kim", "Kim", "absent")):
+    for key, first in (("jon", "Jon"), ("kim", "Kim")):
         member = ClientFactory(site=site, legal_first_name=first, legal_last_name="Member")
         CareTeamFactory(client=member, user=therapist, role="primary")
         members[key] = member

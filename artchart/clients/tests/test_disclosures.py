@@ -160,7 +160,7 @@ def test_an_expired_refused_or_unsigned_release_is_refused(client_record, therap
         right_to_revoke_explained=True,
     )
     for consent in (expired, refused):
-        assert _refused(lambda: _disclose(client_record, therapist, consent=consent)) == {
+        assert _refused(lambda consent=consent: _disclose(client_record, therapist, consent=consent)) == {
             "consent": [record.CONSENT_NOT_IN_FORCE]
         }
     before_signing = SIGNED - dt.timedelta(days=1)

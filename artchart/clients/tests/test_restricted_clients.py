@@ -41,7 +41,7 @@ def _send(client, case, url, token=None, data=None):
 
 
 @pytest.mark.parametrize("person_name", ["intern", "teamviewer", "supervisor"])
-def test_care_team_member_not_named_gets_404_for_restricted_client(client, objs, person_name):
+def test_care_team_member_not_named_gets_404_for_restricted_client(client, objs, person_name):  # noqa: F811 - fixture
     """Every page and API operation about the client (chart, forms, documents, care team) answers 404."""
     record, person = objs["client"], objs[person_name]
     _restrict(record, objs["therapist"])
@@ -59,7 +59,7 @@ def test_care_team_member_not_named_gets_404_for_restricted_client(client, objs,
     assert checked > 20
 
 
-def test_restricted_client_is_left_out_of_lists_and_search_for_the_unnamed(client, objs):
+def test_restricted_client_is_left_out_of_lists_and_search_for_the_unnamed(client, objs):  # noqa: F811 - fixture
     record, intern = objs["client"], objs["intern"]
     _restrict(record, objs["therapist"])
     chart = reverse("clients:chart", args=[record.pk])

@@ -201,15 +201,17 @@ def test_verify_refuses_an_altered_checkpoint_file():
 
 
 def test_a_failed_audit_write_rolls_the_change_back(therapist, site):
-    with mock.patch.object(audit, "record", side_effect=DatabaseError("disk I/O error")):
-        with pytest.raises(DatabaseError):
-            client_services.client_create(
-                by=therapist,
-                site=site,
-                legal_first_name="June",
-                legal_last_name="Park",
-                date_of_birth=dt.date(2012, 3, 4),
-            )
+    with (
+        mock.patch.object(audit, "record", side_effect=DatabaseError("disk I/O error")),
+        pytest.raises(DatabaseError),
+    ):
+        client_services.client_create(
+            by=therapist,
+            site=site,
+            legal_first_name="June",
+            legal_last_name="Park",
+            date_of_birth=dt.date(2012, 3, 4),
+        )
     assert not Client.objects.exists()
     assert not CareTeamMembership.objects.exists()
 

@@ -171,9 +171,11 @@ def test_seed_refuses_a_real_practice_unless_forced(org, site, therapist):
 
 @pytest.mark.parametrize("bind", ["0.0.0.0:8000", "192.168.1.20:8000", "[::]:8000", "example.org:80"])
 def test_serve_local_refuses_a_bind_beyond_loopback(bind):
-    with mock.patch.object(serve_command.Command, "run_server") as run_server:
-        with pytest.raises(CommandError, match="serves this computer only"):
-            _run("serve", bind=bind)
+    with (
+        mock.patch.object(serve_command.Command, "run_server") as run_server,
+        pytest.raises(CommandError, match="serves this computer only"),
+    ):
+        _run("serve", bind=bind)
     run_server.assert_not_called()
 
 

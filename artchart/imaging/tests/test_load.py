@@ -14,8 +14,10 @@ from artchart.imaging import ImageRejected, Limits, load
 from artchart.imaging import intake as load_module
 from artchart.imaging.tests.pictures import encoded, jpeg_declaring, png_declaring, small_photo
 
+DEFAULT_LIMITS = Limits()
 
-def rejection(data: bytes, limits: Limits = Limits()) -> str:
+
+def rejection(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
     with pytest.raises(ImageRejected) as refused:
         load(data, limits)
     return str(refused.value)

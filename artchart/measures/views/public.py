@@ -36,7 +36,7 @@ HANDOFF = "measures_handoff"  # request.session key, set by measures:handoff_sta
 HANDOFF_MAX_FAILURES = 5
 
 ANSWER_NEEDED = "Please choose an answer to this question."
-WRONG_PASSWORD = "That is not the password of {name}. Only the therapist can end the questionnaire."
+WRONG_PASSWORD = "That is not the password of {name}. Only the therapist can end the questionnaire."  # noqa: S105 - a message, not a password
 SIGNED_OUT_AFTER_FAILURES = (
     "The tablet was signed out after {count} wrong passwords. Sign in again; the questionnaire was ended."
 )

@@ -47,36 +47,35 @@ def oidc_provider():
         pytest.skip("Node.js is not installed: the single sign-on tests run a real OpenID Connect provider under it")
     if not (Path(django_settings.BASE_DIR) / "node_modules" / "oidc-provider").exists():
         pytest.fail("node_modules/oidc-provider is missing: run `npm ci` (make test does)")
-    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: nobody reads it unless the start fails
-    process = subprocess.Popen(
-        [node, str(PROVIDER_SCRIPT)],
-        cwd=django_settings.BASE_DIR,
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "CLIENT_ID": CLIENT_ID,
-            "CLIENT_SECRET": CLIENT_SECRET,
-            "REDIRECT_URI": REDIRECT_URI,
-            "NODE_ENV": "test",
-        },
-    )
-    try:
-        ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
-        line = process.stdout.readline() if ready else ""
-        if not line:
-            process.kill()
-            log.seek(0)
-            pytest.fail(f"The OpenID Connect provider did not start: {log.read()[-2000:]}")
-        yield Provider(json.loads(line)["issuer"])
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: nobody reads it unless the start fails
+        process = subprocess.Popen(
+            [node, str(PROVIDER_SCRIPT)],
+            cwd=django_settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "CLIENT_ID": CLIENT_ID,
+                "CLIENT_SECRET": CLIENT_SECRET,
+                "REDIRECT_URI": REDIRECT_URI,
+                "NODE_ENV": "test",
+            },
+        )
         try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
+            line = process.stdout.readline() if ready else ""
+            if not line:
+                process.kill()
+                log.seek(0)
+                pytest.fail(f"The OpenID Connect provider did not start: {log.read()[-2000:]}")
+            yield Provider(json.loads(line)["issuer"])
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture

@@ -80,9 +80,10 @@ class PageWatch:
     def console(self, message) -> None:
         text = message.text
         url = message.location.get("url", "")
-        if message.type == "error" or CSP_REFUSAL.search(text):
-            if not any(pattern.search(text) for pattern in self.expected):
-                self.problems.append(f"console {message.type}: {text} ({url})")
+        if (message.type == "error" or CSP_REFUSAL.search(text)) and not any(
+            pattern.search(text) for pattern in self.expected
+        ):
+            self.problems.append(f"console {message.type}: {text} ({url})")
 
     def page_error(self, error) -> None:
         self.problems.append(f"uncaught: {error}")

@@ -303,7 +303,7 @@ def test_the_cosign_queue_query_count_does_not_grow(intern, supervisor, client_r
 
     def read():
         for note in selectors.cosign_queue(supervisor):
-            (note.client.display_name, note.author.display_name, note.session.starts_at)
+            _ = (note.client.display_name, note.author.display_name, note.session.starts_at)
 
     add(1)
     few = _count(read)
