@@ -307,12 +307,12 @@ class Annotation(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on photo {self.photo_id}"
+
     @property
     def is_mask(self) -> bool:
         return self.kind in MASK_KINDS
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on photo {self.photo_id}"
 
 
 # ---------------------------------------------------------------- use beyond the record

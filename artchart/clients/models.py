@@ -71,9 +71,12 @@ class Client(models.Model):
                 raise ValidationError({"date_of_birth": v.DOB_IN_FUTURE})
             if self.age_on(today) > 120:
                 raise ValidationError({"date_of_birth": v.DOB_TOO_OLD})
-        if self.site_id and self.organization_id:
-            if not Site.objects.filter(pk=self.site_id, organization_id=self.organization_id, is_active=True).exists():
-                raise ValidationError({"site": v.SITE_UNKNOWN})
+        if (
+            self.site_id
+            and self.organization_id
+            and not Site.objects.filter(pk=self.site_id, organization_id=self.organization_id, is_active=True).exists()
+        ):
+            raise ValidationError({"site": v.SITE_UNKNOWN})
 
     @property
     def display_name(self) -> str:

@@ -139,6 +139,9 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"API token {self.prefix}… of {self.user}"
+
     @property
     def is_live(self) -> bool:
         return (
@@ -147,9 +150,6 @@ class ApiToken(models.Model):
             and self.security_epoch == self.user.security_epoch
             and self.user.is_active
         )
-
-    def __str__(self) -> str:
-        return f"API token {self.prefix}… of {self.user}"
 
 
 class AuditCounter(models.Model):
@@ -192,12 +192,12 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         indexes = [models.Index(fields=["at"]), models.Index(fields=["actor", "at"])]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
     @property
     def client_id_list(self) -> list[int]:
         return [int(part) for part in self.client_ids.strip(",").split(",") if part]
-
-    def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class MfaDevice(models.Model):

@@ -136,6 +136,9 @@ class MeasureLink(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.instrument} link for client {self.client_id}, due {self.due_on}"
+
     @property
     def status(self) -> str:
         if self.completed_at:
@@ -162,9 +165,6 @@ class MeasureLink(models.Model):
     @property
     def status_label(self) -> str:
         return self.STATUS_LABELS[self.status]
-
-    def __str__(self) -> str:
-        return f"{self.instrument} link for client {self.client_id}, due {self.due_on}"
 
 
 class AlertOutcome(models.TextChoices):
@@ -211,12 +211,12 @@ class RiskAlert(models.Model):
         ordering = ["-raised_at", "-pk"]
         indexes = [models.Index(fields=["client", "acknowledged_at"])]
 
+    def __str__(self) -> str:
+        return f"Risk alert {self.pk} for client {self.client_id}, {self.raised_at:%Y-%m-%d}"
+
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
-
-    def __str__(self) -> str:
-        return f"Risk alert {self.pk} for client {self.client_id}, {self.raised_at:%Y-%m-%d}"
 
 
 class GoalAttainment(models.Model):

@@ -154,15 +154,21 @@ class PlannedIntervention(models.Model):
     def clean(self) -> None:
         if not self.directive_id and not self.technique.strip():
             raise ValidationError({"technique": NEEDS_DIRECTIVE_OR_TECHNIQUE})
-        if self.directive_id and self.plan_id:
-            if not Directive.objects.filter(
+        if (
+            self.directive_id
+            and self.plan_id
+            and not Directive.objects.filter(
                 pk=self.directive_id, organization_id=self.plan.client.organization_id
-            ).exists():
-                raise ValidationError({"directive": DIRECTIVE_UNKNOWN})
-        if self.delivered_by_id and self.plan_id:
-            # The web offers the care team only; the API takes an id, so it is checked here.
-            if not self.plan.client.care_team.filter(user_id=self.delivered_by_id).exists():
-                raise ValidationError({"delivered_by": DELIVERER_NOT_ON_TEAM})
+            ).exists()
+        ):
+            raise ValidationError({"directive": DIRECTIVE_UNKNOWN})
+        # The web offers the care team only; the API takes an id, so it is checked here.
+        if (
+            self.delivered_by_id
+            and self.plan_id
+            and not self.plan.client.care_team.filter(user_id=self.delivered_by_id).exists()
+        ):
+            raise ValidationError({"delivered_by": DELIVERER_NOT_ON_TEAM})
 
 
 NEEDS_DIRECTIVE_OR_TECHNIQUE = "Choose a directive from the library or name the technique."

@@ -31,9 +31,12 @@ class _LibraryEntry(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.site_id and self.organization_id:
-            if not Site.objects.filter(pk=self.site_id, organization_id=self.organization_id).exists():
-                raise ValidationError({"site": SITE_UNKNOWN})
+        if (
+            self.site_id
+            and self.organization_id
+            and not Site.objects.filter(pk=self.site_id, organization_id=self.organization_id).exists()
+        ):
+            raise ValidationError({"site": SITE_UNKNOWN})
 
 
 class Directive(_LibraryEntry):
