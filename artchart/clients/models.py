@@ -250,20 +250,31 @@ class Consent(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.kind == ConsentKind.RELEASE:
-            if not self.recipient.strip():
-                errors["recipient"] = v.RELEASE_NEEDS_RECIPIENT
-            if not self.purpose.strip():
-                errors["purpose"] = v.RELEASE_NEEDS_PURPOSE
-            if not self.information.strip():
-                errors["information"] = v.RELEASE_NEEDS_WHAT
-            if not self.expires_on and not self.expiry_event.strip():
-                errors["expires_on"] = v.RELEASE_NEEDS_EXPIRY
-            if not self.right_to_revoke_explained:
-                errors["right_to_revoke_explained"] = v.RELEASE_NEEDS_REVOCATION_NOTICE
+            self._check_release(errors)
         if self.expires_on and self.signed_on and self.expires_on <= self.signed_on:
             errors["expires_on"] = v.EXPIRY_BEFORE_SIGNING
         if self.exhibit_with_name and self.kind != ConsentKind.EXHIBIT:
             errors["exhibit_with_name"] = v.SCOPE_FOR_ARTWORK_ONLY
+        self._check_signature(errors)
+        if self.signer == Signer.GUARDIAN:
+            self._check_guardian(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_release(self, errors: dict[str, str]) -> None:
+        """What a release of information must name (HIPAA 164.508)."""
+        if not self.recipient.strip():
+            errors["recipient"] = v.RELEASE_NEEDS_RECIPIENT
+        if not self.purpose.strip():
+            errors["purpose"] = v.RELEASE_NEEDS_PURPOSE
+        if not self.information.strip():
+            errors["information"] = v.RELEASE_NEEDS_WHAT
+        if not self.expires_on and not self.expiry_event.strip():
+            errors["expires_on"] = v.RELEASE_NEEDS_EXPIRY
+        if not self.right_to_revoke_explained:
+            errors["right_to_revoke_explained"] = v.RELEASE_NEEDS_REVOCATION_NOTICE
+
+    def _check_signature(self, errors: dict[str, str]) -> None:
         if self.signature_kind == SignatureKind.TYPED and not self.signature_typed.strip():
             errors["signature_typed"] = v.TYPED_SIGNATURE_NEEDED
         if self.signature_kind == SignatureKind.DRAWN:
@@ -274,13 +285,12 @@ class Consent(models.Model):
                     v.validate_drawn_signature(self.signature_drawn)
                 except ValidationError as exc:
                     errors["signature_drawn"] = exc.messages[0]
-        if self.signer == Signer.GUARDIAN:
-            if not self.guardian_id:
-                errors["guardian"] = v.GUARDIAN_NEEDED
-            elif not self.guardian.is_guardian or self.guardian.client_id != self.client_id:
-                errors["guardian"] = v.GUARDIAN_NOT_GUARDIAN
-        if errors:
-            raise ValidationError(errors)
+
+    def _check_guardian(self, errors: dict[str, str]) -> None:
+        if not self.guardian_id:
+            errors["guardian"] = v.GUARDIAN_NEEDED
+        elif not self.guardian.is_guardian or self.guardian.client_id != self.client_id:
+            errors["guardian"] = v.GUARDIAN_NOT_GUARDIAN
 
     @property
     def is_revoked(self) -> bool:
@@ -700,6 +710,17 @@ class Disclosure(models.Model):
             errors["purpose"] = DISCLOSURE_NEEDS_PURPOSE
         if not self.description.strip():
             errors["description"] = DISCLOSURE_NEEDS_WHAT
+        self._check_consent(errors)
+        if self.corrects_id:
+            if self.corrects.client_id != self.client_id:
+                errors["corrects"] = CORRECTION_OTHER_CLIENT
+            if not self.correction_reason.strip():
+                errors["correction_reason"] = CORRECTION_NEEDS_REASON
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_consent(self, errors: dict[str, str]) -> None:
+        """The release relied on: this client's, a release, and in force on the day (under an authorization)."""
         if self.consent_id:
             consent = self.consent
             if consent.client_id != self.client_id:
@@ -714,13 +735,6 @@ class Disclosure(models.Model):
                 errors["consent"] = CONSENT_NOT_IN_FORCE
         elif self.legal_basis == LegalBasis.AUTHORIZATION:
             errors["consent"] = DISCLOSURE_NEEDS_CONSENT
-        if self.corrects_id:
-            if self.corrects.client_id != self.client_id:
-                errors["corrects"] = CORRECTION_OTHER_CLIENT
-            if not self.correction_reason.strip():
-                errors["correction_reason"] = CORRECTION_NEEDS_REASON
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def is_correction(self) -> bool:

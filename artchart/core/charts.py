@@ -134,6 +134,30 @@ def _empty(width: int, height: int, title: str, message: str, css_class: str) ->
     return _frame(width, height, title, message, body, css_class)
 
 
+def _y_scale(
+    values: list[float],
+    *,
+    bands: list[Band],
+    references: list[Reference],
+    y_min: float | None,
+    y_max: float | None,
+    integer: bool,
+) -> tuple[float, float, list[float]]:
+    """The value range drawn and its ticks: ``y_min``/``y_max`` where given, else the values, bands and
+    reference lines widened to the outer ticks."""
+    low = y_min if y_min is not None else min(values + [r.value for r in references] + [b.low for b in bands])
+    high = y_max if y_max is not None else max(values + [r.value for r in references] + [b.high for b in bands])
+    ticks = nice_ticks(low, high, integer=integer)
+    if y_min is None:
+        low = ticks[0]
+    if y_max is None:
+        high = ticks[-1]
+    ticks = [t for t in ticks if low - 1e-9 <= t <= high + 1e-9]
+    if high <= low:
+        high = low + 1
+    return low, high, ticks
+
+
 def line_chart(
     points: list[Point],
     *,
@@ -158,16 +182,7 @@ def line_chart(
     if not points:
         return _empty(width, height, title, empty_message, css_class)
     values = [p.value for p in points]
-    low = y_min if y_min is not None else min(values + [r.value for r in references] + [b.low for b in bands])
-    high = y_max if y_max is not None else max(values + [r.value for r in references] + [b.high for b in bands])
-    ticks = nice_ticks(low, high, integer=integer)
-    if y_min is None:
-        low = ticks[0]
-    if y_max is None:
-        high = ticks[-1]
-    ticks = [t for t in ticks if low - 1e-9 <= t <= high + 1e-9]
-    if high <= low:
-        high = low + 1
+    low, high, ticks = _y_scale(values, bands=bands, references=references, y_min=y_min, y_max=y_max, integer=integer)
 
     left, right, top, bottom = 56, 36, 16, 40  # room for the last date label, centred on its tick
     plot_w, plot_h = width - left - right, height - top - bottom

@@ -135,19 +135,7 @@ def parse_census(
     UTF-8 with or without a byte-order mark (Excel writes one); blank lines are
     skipped but still counted, so row numbers match the spreadsheet.
     """
-    if len(data) > max_bytes:
-        raise CensusError([TOO_LARGE.format(limit=max_bytes // 1000)])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CensusError([NOT_UTF8]) from None
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise CensusError([NOT_CSV.format(error=exc)]) from None
-    numbered = [
-        (number, record) for number, record in enumerate(records, start=1) if any(cell.strip() for cell in record)
-    ]
+    numbered = _numbered_records(data, max_bytes=max_bytes)
     if not numbered:
         raise CensusError([EMPTY])
     (_, header), body = numbered[0], numbered[1:]
@@ -158,31 +146,52 @@ def parse_census(
         raise CensusError([TOO_MANY_ROWS.format(limit=max_rows)])
     rows, errors = [], []
     for number, record in body:
-        row_errors: list[str] = []
         if len(record) != len(columns):
             errors.append(WRONG_WIDTH.format(row=number, found=len(record), expected=len(columns)))
             continue
         values = {column: cell.strip() for column, cell in zip(columns, record, strict=True)}
-        for column in REQUIRED:
-            if not values[column]:
-                row_errors.append(EMPTY_VALUE.format(row=number, column=LABELS[column]))
-        for column, value in values.items():
-            if len(value) > MAX_VALUE_LENGTH:
-                row_errors.append(TOO_LONG.format(row=number, column=LABELS[column], limit=MAX_VALUE_LENGTH))
-        born = _date(values["date_of_birth"], number, today, row_errors) if values["date_of_birth"] else None
-        errors.extend(row_errors)
-        if not row_errors:
-            rows.append(
-                CensusRow(
-                    row=number,
-                    last_name=values["last_name"],
-                    first_name=values["first_name"],
-                    date_of_birth=born,
-                    mrn=values.get("mrn", ""),
-                    unit=values.get("unit", ""),
-                    room=values.get("room", ""),
-                )
-            )
+        row = _row(number, values, today, errors)
+        if row is not None:
+            rows.append(row)
     if errors:
         raise CensusError(errors)
     return rows
+
+
+def _numbered_records(data: bytes, *, max_bytes: int) -> list[tuple[int, list[str]]]:
+    """The file's records that are not blank, each with its line number in the spreadsheet."""
+    if len(data) > max_bytes:
+        raise CensusError([TOO_LARGE.format(limit=max_bytes // 1000)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CensusError([NOT_UTF8]) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise CensusError([NOT_CSV.format(error=exc)]) from None
+    return [(number, record) for number, record in enumerate(records, start=1) if any(cell.strip() for cell in record)]
+
+
+def _row(number: int, values: dict[str, str], today: dt.date, errors: list[str]) -> CensusRow | None:
+    """One row checked; its faults go to ``errors`` and it is None if it has any."""
+    row_errors: list[str] = []
+    for column in REQUIRED:
+        if not values[column]:
+            row_errors.append(EMPTY_VALUE.format(row=number, column=LABELS[column]))
+    for column, value in values.items():
+        if len(value) > MAX_VALUE_LENGTH:
+            row_errors.append(TOO_LONG.format(row=number, column=LABELS[column], limit=MAX_VALUE_LENGTH))
+    born = _date(values["date_of_birth"], number, today, row_errors) if values["date_of_birth"] else None
+    errors.extend(row_errors)
+    if row_errors:
+        return None
+    return CensusRow(
+        row=number,
+        last_name=values["last_name"],
+        first_name=values["first_name"],
+        date_of_birth=born,
+        mrn=values.get("mrn", ""),
+        unit=values.get("unit", ""),
+        room=values.get("room", ""),
+    )

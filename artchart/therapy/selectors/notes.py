@@ -241,9 +241,8 @@ def _when(moment) -> str:
     return f"{timezone.localtime(moment):%-d %B %Y, %H:%M}" if moment else ""
 
 
-def note_plain_text(note: Note) -> str:
-    """The note as plain text for pasting into a hospital's main record: its sections, the art process,
-    goals, risk screen, signature lines, a late-entry mark and the addenda, each with its signature."""
+def _plain_heading(note: Note) -> list[str]:
+    """The kind and format, the client, the session and, unless signed, the status."""
     client = note.client
     lines = [
         f"{note.get_kind_display().upper()} ({note.get_format_display()})",
@@ -258,7 +257,39 @@ def note_plain_text(note: Note) -> str:
         )
     if not note.is_signed:
         lines.append(f"STATUS: {note.get_status_display().upper()} — NOT SIGNED")
-    lines.append("")
+    return lines
+
+
+def _plain_signature(note: Note) -> list[str]:
+    """A signed note's signature line, with the author's credentials, and its co-signature if any."""
+    author = note.author
+    credentials = ", ".join(
+        filter(None, [getattr(author, "licence", ""), f"NPI {author.npi}" if getattr(author, "npi", "") else ""])
+    )
+    lines = [
+        f"Electronically signed by {author.display_name}"
+        + (f" ({credentials})" if credentials else "")
+        + f" on {_when(note.signed_at)}"
+    ]
+    if note.cosigned_by_id:
+        lines.append(f"Co-signed by {note.cosigned_by.display_name} on {_when(note.cosigned_at)}")
+    return lines
+
+
+def _plain_goal_progress(note: Note) -> list[str]:
+    """One line per goal rated: the goal, the objective if any, the rating and its comment."""
+    return [
+        f"- {g.goal.statement}"
+        + (f" / {g.objective.statement}" if g.objective_id else "")
+        + f": {g.get_rating_display()}"
+        + (f" ({g.comment})" if g.comment else "")
+        for g in note.goal_progress.all()
+    ]
+
+
+def _plain_blocks(note: Note) -> list[str]:
+    """Each part of the note that has text: a heading, the text and a blank line."""
+    lines: list[str] = []
 
     def block(heading: str, text: str) -> None:
         if text and text.strip():
@@ -274,31 +305,23 @@ def note_plain_text(note: Note) -> str:
             block(label, getattr(note, name))
     directives = ", ".join(d.name for d in note.directives.all())
     block(LABELS["directives"], directives)
-    progress = [
-        f"- {g.goal.statement}"
-        + (f" / {g.objective.statement}" if g.objective_id else "")
-        + f": {g.get_rating_display()}"
-        + (f" ({g.comment})" if g.comment else "")
-        for g in note.goal_progress.all()
-    ]
-    block(LABELS["goal_progress"], "\n".join(progress))
+    block(LABELS["goal_progress"], "\n".join(_plain_goal_progress(note)))
     if note.template_id:
         for extra in note.template.extra_fields:
             block(extra["label"], note.extra.get(extra["key"], ""))
     if note.risk_level or note.risk_notes:
         block("Risk screen", "\n".join(filter(None, [note.get_risk_level_display(), note.risk_notes])))
+    return lines
+
+
+def note_plain_text(note: Note) -> str:
+    """The note as plain text for pasting into a hospital's main record: its sections, the art process,
+    goals, risk screen, signature lines, a late-entry mark and the addenda, each with its signature."""
+    lines = _plain_heading(note)
+    lines.append("")
+    lines.extend(_plain_blocks(note))
     if note.is_signed:
-        author = note.author
-        credentials = ", ".join(
-            filter(None, [getattr(author, "licence", ""), f"NPI {author.npi}" if getattr(author, "npi", "") else ""])
-        )
-        lines.append(
-            f"Electronically signed by {author.display_name}"
-            + (f" ({credentials})" if credentials else "")
-            + f" on {_when(note.signed_at)}"
-        )
-        if note.cosigned_by_id:
-            lines.append(f"Co-signed by {note.cosigned_by.display_name} on {_when(note.cosigned_at)}")
+        lines.extend(_plain_signature(note))
     if note.late_entry:
         lines.append(
             f"LATE ENTRY: session on {_when(note.session.starts_at)}; "
