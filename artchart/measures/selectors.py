@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
@@ -18,8 +20,8 @@ from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
 from artchart.core.access import require_role
-from artchart.core.models import CareTeamRole, Role
-from artchart.core.permissions import Action, Area, allows, client_ids_allowing, relations_of
+from artchart.core.models import CareTeamRole, Role, User
+from artchart.core.permissions import Action, Area, Relation, allows, client_ids_allowing, relations_of
 from artchart.measures import instruments
 from artchart.measures.models import (
     DEFAULT_CRISIS_RESOURCES,
@@ -45,7 +47,7 @@ TOO_FEW = (
 PERIOD_BACKWARDS = "The end of the period comes before its start."
 
 
-def measures_access(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
+def measures_access(user: User, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
     """Measures are part of the clinical record (the CLINICAL row of the access table)."""
     return client_get_for_user(user, client_id, area=Area.CLINICAL, action=action)
 
@@ -80,7 +82,7 @@ def alert_get(access: ClientAccess, alert_id: int) -> RiskAlert:
     return alert
 
 
-def named_alerts(alerts) -> list[dict]:
+def named_alerts(alerts: Iterable[RiskAlert]) -> list[dict[str, Any]]:
     """Alerts beside their instrument's short name (what a template cannot look up by itself)."""
     available = instruments.available()
     return [
@@ -100,26 +102,26 @@ class RiskConcerns:
     and the studio precautions, each only if the user may see it."""
 
     client: Client
-    alerts: list = field(default_factory=list)  # [{"alert": RiskAlert, "name": instrument short name}]
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # [{"alert": RiskAlert, "name": instrument short name}]
     precautions: list[str] = field(default_factory=list)
-    relations: frozenset = frozenset()  # the user's, for what they may do about an alert
+    relations: frozenset[Relation] = frozenset()  # the user's, for what they may do about an alert
 
     def __bool__(self) -> bool:
         return bool(self.alerts or self.precautions)
 
 
-def risk_concerns(user, client: Client) -> RiskConcerns:
+def risk_concerns(user: User, client: Client) -> RiskConcerns:
     """The client's open alerts (for those who may read the clinical record) and precautions (for those who
     may read the demographics); nothing for anyone else. The caller has already found the client for the user."""
     relations = relations_of(user, client.pk)
-    alerts = []
+    alerts: list[dict[str, Any]] = []
     if allows(relations, Area.CLINICAL, Action.READ):
         alerts = named_alerts(
             RiskAlert.objects.filter(client_id=client.pk, acknowledged_at__isnull=True)
             .select_related("administration")
             .order_by("-raised_at", "-pk")
         )
-    precautions = []
+    precautions: list[str] = []
     if allows(relations, Area.DEMOGRAPHICS, Action.READ):
         precautions = [*client.precaution_flags, *([client.precautions_note] if client.precautions_note else [])]
     if alerts or precautions:
@@ -129,7 +131,11 @@ def risk_concerns(user, client: Client) -> RiskConcerns:
 
 def crisis_text(organization_id: int | None) -> str:
     """What someone in crisis is told: the organization's own text, or 988 (US) by default."""
-    text = CrisisResources.objects.filter(organization_id=organization_id).values_list("text", flat=True).first()
+    text = (
+        CrisisResources.objects.filter(organization_id=organization_id)  # type: ignore[misc]  # None: no organization's text
+        .values_list("text", flat=True)
+        .first()
+    )
     return text or DEFAULT_CRISIS_RESOURCES
 
 
@@ -177,7 +183,7 @@ def schedule_get(access: ClientAccess, schedule_id: int) -> MeasureSchedule:
 # --- the dashboard --------------------------------------------------------------------------------
 
 
-def _treated_by(user) -> QuerySet:
+def _treated_by(user: User) -> QuerySet[Client, Any]:
     """Clients whose clinical record this user writes or co-signs: whose alerts and due measures are theirs."""
     return Client.objects.filter(
         Q(pk__in=client_ids_allowing(user, Area.CLINICAL, Action.WRITE))
@@ -185,7 +191,7 @@ def _treated_by(user) -> QuerySet:
     ).values("pk")
 
 
-def open_alerts_for(user) -> QuerySet[RiskAlert]:
+def open_alerts_for(user: User) -> QuerySet[RiskAlert]:
     return (
         RiskAlert.objects.filter(client_id__in=_treated_by(user), acknowledged_at__isnull=True)
         .select_related("client", "administration")
@@ -193,7 +199,7 @@ def open_alerts_for(user) -> QuerySet[RiskAlert]:
     )
 
 
-def escalations_for(user) -> QuerySet[AlertEscalation]:
+def escalations_for(user: User) -> QuerySet[AlertEscalation]:
     """Risk alerts escalated to this user (as supervising or on-call clinician) and still open."""
     return (
         AlertEscalation.objects.filter(recipient=user, alert__acknowledged_at__isnull=True)
@@ -253,7 +259,7 @@ def _due_reason(
     return None
 
 
-def due_measures_for(user, *, client_ids=None) -> list[Due]:
+def due_measures_for(user: User, *, client_ids: list[int] | None = None) -> list[Due]:
     """The scheduled measures due now for the clients this user treats, in a fixed number of queries."""
     schedules = list(
         MeasureSchedule.objects.filter(
@@ -277,7 +283,7 @@ def due_measures_for(user, *, client_ids=None) -> list[Due]:
         .values("client_id")
         .annotate(last=Max("created_at"))
     }
-    open_links = {}
+    open_links: dict[tuple[int, str], MeasureLink] = {}
     for link in MeasureLink.objects.filter(
         client_id__in=ids, completed_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
     ):
@@ -301,7 +307,7 @@ def due_measures_for(user, *, client_ids=None) -> list[Due]:
     return sorted(due, key=lambda d: (d.client.legal_last_name, d.client.legal_first_name, d.instrument.short_name))
 
 
-def instrument_to_open(user, client: Client) -> outcomes.Instrument:
+def instrument_to_open(user: User, client: Client) -> outcomes.Instrument:
     """What "Record a measure" opens for this client: the first measure due by the client's schedules,
     else the self-report measure made most narrowly for the client's age (PHQ-A at 14, GDS-15 at 70),
     else the first in the list."""
@@ -364,7 +370,7 @@ def trajectories_of(access: ClientAccess) -> list[Trajectory]:
 
 @dataclass
 class GoalCourse:
-    goal: object
+    goal: Goal
     ratings: list[GoalAttainment]
 
     @property
@@ -395,7 +401,7 @@ def attainment_of(access: ClientAccess) -> Attainment:
     ]
     rated = [c for c in courses if c.latest is not None]
     t_score = (
-        outcomes.gas_t_score([c.latest.level for c in rated], [c.goal.weight for c in rated])
+        outcomes.gas_t_score([c.ratings[-1].level for c in rated], [c.goal.weight for c in rated])
         if rated
         else outcomes.Insufficient(reason="no goal has been rated yet")
     )
@@ -434,15 +440,15 @@ class Effectiveness:
         return self.n < self.minimum
 
 
-def cohort_ids_for(user) -> QuerySet:
+def cohort_ids_for(user: User) -> QuerySet[Client, Any]:
     """The clients whose measures count in this user's program figures: a program admin's whole
     organization (aggregates only), anyone else's own readable clients."""
     if user.role == Role.PROGRAM_ADMIN:
-        return Client.objects.filter(organization_id=user.organization_id).values("pk")
+        return Client.objects.filter(organization_id=user.organization_id).values("pk")  # type: ignore[misc]  # None: no client
     return client_ids_allowing(user, Area.CLINICAL, Action.READ)
 
 
-def _cohort(user, filters: CohortFilter) -> QuerySet[Client]:
+def _cohort(user: User, filters: CohortFilter) -> QuerySet[Client]:
     clients = Client.objects.filter(pk__in=cohort_ids_for(user), organization_id=user.organization_id)
     sessions = Session.objects.all()
     if filters.date_from:
@@ -470,7 +476,7 @@ def _cohort(user, filters: CohortFilter) -> QuerySet[Client]:
     return clients.distinct()
 
 
-def pre_post(user, filters: CohortFilter, instrument: outcomes.Instrument) -> list[tuple[float, float]]:
+def pre_post(user: User, filters: CohortFilter, instrument: outcomes.Instrument) -> list[tuple[float, float]]:
     """Each cohort client's first and last score in the period (two administrations on different days at least)."""
     administrations = Administration.objects.filter(
         client__in=_cohort(user, filters), instrument=instrument.id, is_complete=True
@@ -483,11 +489,11 @@ def pre_post(user, filters: CohortFilter, instrument: outcomes.Instrument) -> li
     for client_id, day, total in administrations.order_by("administered_on", "recorded_at", "pk").values_list(
         "client_id", "administered_on", "total"
     ):
-        series[client_id].append((day, total))
+        series[client_id].append((day, cast(float, total)))  # a complete administration has a total
     return [(points[0][1], points[-1][1]) for points in series.values() if points[-1][0] > points[0][0]]
 
 
-def program_effectiveness(user, filters: CohortFilter) -> Effectiveness:
+def program_effectiveness(user: User, filters: CohortFilter) -> Effectiveness:
     require_role(user, *PROGRAM_ROLES)
     instrument = instruments.get(filters.instrument)
     pairs = pre_post(user, filters, instrument)

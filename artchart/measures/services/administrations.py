@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +23,7 @@ from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, Mode, RiskAlert
 from artchart.measures.services.alerts import raise_alert
+from artchart.therapy.models import Session
 from artchart.therapy.selectors.sessions import sessions_booking
 
 logger = logging.getLogger(__name__)
@@ -42,10 +45,10 @@ EXTRA_UNKNOWN = "Unknown question '{key}'."
 EXTRA_OPTION = "'{value}' is not an answer to '{key}'."
 
 
-def clean_extra_answers(instrument: outcomes.Instrument, extra: dict | None) -> dict:
+def clean_extra_answers(instrument: outcomes.Instrument, extra: dict[str, Any] | None) -> dict[str, int]:
     """Answers to the unscored questions (PHQ-9's difficulty question), checked against their options."""
     questions = {q.id: q for q in instrument.unscored_questions}
-    clean = {}
+    clean: dict[str, int] = {}
     for key, value in (extra or {}).items():
         if value in (None, ""):
             continue
@@ -61,7 +64,9 @@ def clean_extra_answers(instrument: outcomes.Instrument, extra: dict | None) -> 
     return clean
 
 
-def score_answers(instrument: outcomes.Instrument, answers, *, sent: bool = True) -> outcomes.Score | outcomes.Partial:
+def score_answers(
+    instrument: outcomes.Instrument, answers: Sequence[int | None], *, sent: bool = True
+) -> outcomes.Score | outcomes.Partial:
     """The score, or — for a form refused only for unanswered items, or answers saved before the form
     is sent (``sent=False``) — what was answered, kept as an incomplete administration. Any other
     refusal (an answer outside the options) is a ValidationError."""
@@ -96,7 +101,7 @@ def check_fit(*, client: Client, instrument: outcomes.Instrument, day: dt.date, 
     return reason
 
 
-def _check_day(day) -> dt.date:
+def _check_day(day: dt.date | None) -> dt.date:
     if day is None:
         raise ValidationError({"administered_on": NO_DATE})
     if day > timezone.localdate():
@@ -104,7 +109,7 @@ def _check_day(day) -> dt.date:
     return day
 
 
-def chosen_options(instrument: outcomes.Instrument, keyed) -> list[int | None]:
+def chosen_options(instrument: outcomes.Instrument, keyed: Sequence[int | None]) -> list[int | None]:
     """The option each person chose, from the keyed item scores: a reverse-keyed item scores
     lowest + highest − answer (outcomes.scoring), so the same formula turns it back."""
     chosen = []
@@ -131,7 +136,7 @@ def _open_draft(
             instrument=instrument.id,
             recorded_by=by,
             mode=mode,
-            session_id=session_id,
+            session_id=session_id,  # type: ignore[misc]  # None: the drafts entered without a session
             administered_on=administered_on,
             is_complete=False,
         )
@@ -150,7 +155,7 @@ def store(
     by: User | None,
     session_id: int | None = None,
     respondent: str = "client",
-    extra: dict | None = None,
+    extra: dict[str, int] | None = None,
     draft: Administration | None = None,
     fit_reason: str = "",
 ) -> Administration:
@@ -158,21 +163,22 @@ def store(
     answered. ``draft``, an incomplete administration of the same form, is completed or updated instead
     of a second row being written.
     A risk answer raises the alert once, whether the form was scored or not."""
-    complete = isinstance(scored, outcomes.Score)
+    score = scored if isinstance(scored, outcomes.Score) else None
+    complete = score is not None
     values = {
         "instrument_version": instrument.version,
         "respondent": respondent,
         "administered_on": administered_on,
         "answers": chosen_options(instrument, scored.items),
         "extra_answers": extra or {},
-        "total": scored.total if complete else None,
-        "subscales": scored.subscales if complete else {},
-        "band": (scored.band or "") if complete else "",
+        "total": score.total if score else None,
+        "subscales": score.subscales if score else {},
+        "band": (score.band or "") if score else "",
         "flags": list(scored.flags),
         "risk": scored.risk,
-        "prorated": scored.prorated if complete else False,
+        "prorated": score.prorated if score else False,
         "is_complete": complete,
-        "incomplete_reason": "" if complete else scored.reason[:300],
+        "incomplete_reason": scored.reason[:300] if isinstance(scored, outcomes.Partial) else "",
         "fit_reason": fit_reason,
     }
     if draft is None:
@@ -207,12 +213,12 @@ def administration_record(
     by: User,
     client: Client,
     instrument: str,
-    answers,
+    answers: Sequence[int | None],
     administered_on: dt.date,
-    session=None,
+    session: Session | int | None = None,
     mode: str = Mode.ENTERED,
     respondent: str = "client",
-    extra_answers: dict | None = None,
+    extra_answers: dict[str, Any] | None = None,
     sent: bool = True,
     fit_reason: str = "",
 ) -> Administration:
@@ -231,7 +237,7 @@ def administration_record(
     fit_reason = check_fit(client=client, instrument=found, day=administered_on, reason=fit_reason)
     scored = score_answers(found, answers, sent=sent)
     extra = clean_extra_answers(found, extra_answers)
-    session_id = getattr(session, "pk", session)
+    session_id = session.pk if isinstance(session, Session) else session
     if session_id is not None and not sessions_booking(client.pk).filter(pk=session_id).exists():
         raise ValidationError({"session": SESSION_OF_ANOTHER_CLIENT})
     with transaction.atomic():

@@ -5,6 +5,8 @@ no client data at all. Escalation of alerts left open too long is in ``escalatio
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +17,7 @@ from artchart.clients.models import CareTeamMembership
 from artchart.core import audit, mail
 from artchart.core.access import require_client_access
 from artchart.core.models import CareTeamRole, User
-from artchart.core.permissions import Action, Area, allows
+from artchart.core.permissions import Action, Area, Relation, allows
 from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, AlertOutcome, AlertSeverity, RiskAlert, SafetyPlan
@@ -56,7 +58,7 @@ def _notify(client_id: int) -> None:
             )
 
 
-def may_acknowledge(relations) -> bool:
+def may_acknowledge(relations: set[Relation] | frozenset[Relation]) -> bool:
     """The clinicians who write the client's clinical record, and supervisors (who co-sign it)."""
     return allows(relations, Area.CLINICAL, Action.WRITE) or allows(relations, Area.CLINICAL, Action.COSIGN)
 
@@ -113,7 +115,8 @@ def alert_acknowledge(
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.acknowledged_at is not None:
-            name = locked.acknowledged_by.get_full_name() or locked.acknowledged_by.username
+            by_whom = cast(User, locked.acknowledged_by)  # set together with acknowledged_at
+            name = by_whom.get_full_name() or by_whom.username
             raise ValidationError(
                 {"outcome": ALREADY.format(day=f"{timezone.localtime(locked.acknowledged_at):%b %-d, %Y}", name=name)}
             )

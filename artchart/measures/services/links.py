@@ -8,6 +8,8 @@ person answers is scored exactly as in a session, and a risk answer raises the a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ from artchart.core.permissions import Action, Area
 from artchart.core.secrets import new_secret, secret_hash
 from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
-from artchart.measures.models import MeasureLink, Mode, Respondent
+from artchart.measures.models import Administration, MeasureLink, Mode, Respondent
 from artchart.measures.services.administrations import check_fit, clean_extra_answers, score_answers, store
 
 RECIPIENT_NEEDED = "Say who the link is for (the client, or the guardian's name)."
@@ -88,7 +90,7 @@ def link_create(
     contact: Contact | None = None,
     email: str = "",
     due_on: dt.date | None = None,
-    url_for=None,
+    url_for: Callable[[str], str] | None = None,
     fit_reason: str = "",
 ) -> tuple[MeasureLink, str]:
     """A new link; returns it with the raw token (shown once). ``url_for(token)`` makes the address mailed.
@@ -125,7 +127,7 @@ def link_create(
     return link, token
 
 
-def link_resend(*, by: User, link: MeasureLink, url_for=None) -> tuple[MeasureLink, str]:
+def link_resend(*, by: User, link: MeasureLink, url_for: Callable[[str], str] | None = None) -> tuple[MeasureLink, str]:
     """Replace a link not yet completed with a fresh one to the same person (the old one stops working)."""
     require_client_access(by, link.client_id, Area.CLINICAL, Action.WRITE)
     if link.completed_at or link.cancelled_at:
@@ -162,7 +164,9 @@ def link_for_token(token: str) -> MeasureLink:
     return link
 
 
-def link_complete(*, token: str, answers, extra_answers: dict | None = None, sent: bool = True):
+def link_complete(
+    *, token: str, answers: Sequence[int | None], extra_answers: dict[str, Any] | None = None, sent: bool = True
+) -> Administration:
     """Score and store what the person answered through the link. A scored form uses the link up; one
     refused for unanswered items is kept (incomplete, raising the alert on a risk answer) and the link
     stays open for the rest, completing the same administration when it comes. ``sent=False`` saves the

@@ -18,6 +18,7 @@ from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import CrisisResources, GoalAttainment, MeasureSchedule
 from artchart.plans.models import Goal
+from artchart.therapy.models import Session
 from artchart.therapy.selectors.sessions import sessions_booking
 
 GOAL_OF_ANOTHER_CLIENT = "Choose a goal of this client's treatment plan."
@@ -66,12 +67,19 @@ def schedule_stop(*, by: User, schedule: MeasureSchedule) -> MeasureSchedule:
 
 
 def gas_rate(
-    *, by: User, client: Client, goal, level: int, rated_on: dt.date, session=None, note: str = ""
+    *,
+    by: User,
+    client: Client,
+    goal: Goal | int,
+    level: int,
+    rated_on: dt.date,
+    session: Session | int | None = None,
+    note: str = "",
 ) -> GoalAttainment:
     """Rate one goal of the client's plan on its five Goal Attainment Scaling levels."""
     require_client_access(by, client.pk, Area.CLINICAL, Action.WRITE)
-    errors = {}
-    goal_id = getattr(goal, "pk", goal)
+    errors: dict[str, str] = {}
+    goal_id = goal.pk if isinstance(goal, Goal) else goal
 
     if not Goal.objects.filter(pk=goal_id, problem__plan__client=client).exists():
         errors["goal"] = GOAL_OF_ANOTHER_CLIENT
@@ -79,7 +87,7 @@ def gas_rate(
         errors["level"] = LEVEL_RANGE
     if rated_on is None or rated_on > timezone.localdate():
         errors["rated_on"] = IN_FUTURE
-    session_id = getattr(session, "pk", session)
+    session_id = session.pk if isinstance(session, Session) else session
     if session_id is not None and not sessions_booking(client.pk).filter(pk=session_id).exists():
         errors["session"] = SESSION_OF_ANOTHER_CLIENT
     if errors:
@@ -113,7 +121,8 @@ def crisis_resources_set(*, by: User, text: str) -> CrisisResources:
         raise ValidationError({"text": "At most 2,000 characters."})
     with transaction.atomic():
         resources, _ = CrisisResources.objects.update_or_create(
-            organization_id=by.organization_id, defaults={"text": text, "updated_by": by, "updated_at": timezone.now()}
+            organization_id=by.organization_id,  # type: ignore[misc]  # None matches no row; the role check above needs one
+            defaults={"text": text, "updated_by": by, "updated_at": timezone.now()},
         )
         audit.record(actor=by, action=MeasureAction.MEASURE_CRISIS_RESOURCES_SET, obj=resources)
     return resources

@@ -11,10 +11,13 @@ one of the organization on the admin page.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncDate
 from django.http import Http404
 
@@ -30,7 +33,7 @@ from artchart.therapy.services.confidential import ONLY_THE_AUTHOR
 # --- process notes -------------------------------------------------------------------------------
 
 
-def _supervised_interns(user: User) -> QuerySet:
+def _supervised_interns(user: User) -> QuerySet[SupervisionLink, Any]:
     return SupervisionLink.objects.filter(supervisor=user, ended_on__isnull=True, supervisee__role=Role.INTERN).values(
         "supervisee_id"
     )
@@ -115,7 +118,7 @@ def reporter_choices(access: ClientAccess) -> QuerySet[User]:
     )
 
 
-def confidential_counts(access: ClientAccess) -> dict | None:
+def confidential_counts(access: ClientAccess) -> dict[str, int] | None:
     """How many mandated reports and incidents the client has, or None if the user may not read them."""
     if not access.may(Area.INCIDENTS, Action.READ):
         return None
@@ -147,7 +150,16 @@ class RestrictedFilter:
     until: dt.date | None = None
 
 
-def _rows(queryset: QuerySet, record: str, day) -> QuerySet:
+class RestrictedRowValues(TypedDict):
+    row_record: str  # REPORT or INCIDENT
+    row_id: int
+    row_day: dt.date
+    row_at: dt.datetime
+
+
+def _rows(
+    queryset: QuerySet[MandatedReport] | QuerySet[Incident], record: str, day: Combinable
+) -> QuerySet[Any, RestrictedRowValues]:
     # Only annotations, in one order, so the two halves of the UNION line up column by column.
     return (
         queryset.annotate(
@@ -158,7 +170,7 @@ def _rows(queryset: QuerySet, record: str, day) -> QuerySet:
     )
 
 
-def organization_restricted(user: User, filters: RestrictedFilter) -> QuerySet:
+def organization_restricted(user: User, filters: RestrictedFilter) -> QuerySet[Any, RestrictedRowValues]:
     """Every report and incident of the admin's organization, newest first, as rows (record, id, day).
 
     One UNION query, so the page can be paginated however many there are; the
@@ -166,8 +178,9 @@ def organization_restricted(user: User, filters: RestrictedFilter) -> QuerySet:
     """
     require_role(user, Role.ADMIN)
     org = user.organization_id
-    reports = MandatedReport.objects.filter(client__organization_id=org)
-    incidents = Incident.objects.filter(client__organization_id=org)
+    # An admin outside every organization (org None) finds none: the ignores.
+    reports = MandatedReport.objects.filter(client__organization_id=org)  # type: ignore[misc]
+    incidents = Incident.objects.filter(client__organization_id=org)  # type: ignore[misc]
     if filters.kind:
         reports, incidents = reports.filter(kind=filters.kind), incidents.filter(kind=filters.kind)
     if filters.since:
@@ -192,14 +205,14 @@ class RestrictedRow:
     item: MandatedReport | Incident
 
 
-def restricted_page(rows) -> list[RestrictedRow]:
+def restricted_page(rows: Iterable[RestrictedRowValues]) -> list[RestrictedRow]:
     """The records of one page of :func:`organization_restricted` (two queries), their clients noted as shown."""
     rows = list(rows)
     wanted = {
         REPORT: [r["row_id"] for r in rows if r["row_record"] == REPORT],
         INCIDENT: [r["row_id"] for r in rows if r["row_record"] == INCIDENT],
     }
-    found = {
+    found: dict[str, Mapping[Any, MandatedReport | Incident]] = {
         REPORT: MandatedReport.objects.select_related("client", "reported_by").in_bulk(wanted[REPORT]),
         INCIDENT: Incident.objects.select_related("client", "recorded_by").in_bulk(wanted[INCIDENT]),
     }

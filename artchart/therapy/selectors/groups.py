@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict, TypeGuard, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -27,6 +29,9 @@ from artchart.core.permissions import Action, Area, client_ids_allowing, client_
 from artchart.therapy import census
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, Group, GroupMembership, Session, SessionKind
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # Who may be named a facilitator, and so open group pages: the roles that treat clients.
 CLINICAL_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 # Who may change any group of the organization (beside its own facilitators).
@@ -38,11 +43,11 @@ NOT_A_MANAGER = "Only the group's facilitators and the organization's therapists
 SESSIONS_SHOWN = 20
 
 
-def is_clinician(user) -> bool:
+def is_clinician(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(user and user.is_authenticated and user.is_active and user.role in CLINICAL_ROLES)
 
 
-def may_manage(user, group: Group) -> bool:
+def may_manage(user: User | AnonymousUser, group: Group) -> bool:
     """Facilitators and the organization's therapists and supervisors manage a group."""
     if not (is_clinician(user) and user.organization_id == group.organization_id):
         return False
@@ -78,21 +83,21 @@ class GroupAccess:
         )
 
 
-def _require_clinician(user) -> None:
+def _require_clinician(user: User | AnonymousUser) -> None:
     if not is_clinician(user):
         raise PermissionDenied(NOT_ALLOWED)
 
 
-def require_may_start(user) -> None:
+def require_may_start(user: User | AnonymousUser) -> None:
     if not (is_clinician(user) and user.role in MANAGER_ROLES):
         raise PermissionDenied(MAY_NOT_START)
 
 
-def group_get_for_user(user, group_id: int, *, manage: bool = False) -> GroupAccess:
+def group_get_for_user(user: User | AnonymousUser, group_id: int, *, manage: bool = False) -> GroupAccess:
     """The group (404 outside the user's organization), 403 for non-clinicians or, with ``manage``, non-managers."""
     group = (
         Group.objects.select_related("site", "program", "organization")
-        .filter(pk=group_id, organization_id=getattr(user, "organization_id", None))
+        .filter(pk=group_id, organization_id=getattr(user, "organization_id", None))  # type: ignore[misc]  # None: 404
         .first()
     )
     if group is None or not (user.is_authenticated and user.is_active):
@@ -104,13 +109,13 @@ def group_get_for_user(user, group_id: int, *, manage: bool = False) -> GroupAcc
     return access
 
 
-def groups_for(user, *, everything: bool = False) -> QuerySet[Group]:
+def groups_for(user: User, *, everything: bool = False) -> QuerySet[Group]:
     """The user's groups: those they facilitate, and those at a site where they have clients.
 
     ``everything``: all the organization's groups (to find one to add a client to).
     """
     _require_clinician(user)
-    groups = Group.objects.filter(organization_id=user.organization_id)
+    groups = Group.objects.filter(organization_id=user.organization_id)  # type: ignore[misc]  # None: no group
     if not everything:
         sites = Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values("site_id")
         groups = groups.filter(Q(facilitators=user) | Q(site_id__in=sites)).distinct()
@@ -185,7 +190,14 @@ def members_on(group: Group, day: dt.date) -> QuerySet[GroupMembership]:
 # --- sessions and attendance ----------------------------------------------------------------
 
 
-def sessions_of(access: GroupAccess) -> tuple[list[Session], list[Session]]:
+class _Counts(TypedDict):
+    present_count: int
+    marked_count: int
+
+
+def sessions_of(
+    access: GroupAccess,
+) -> tuple[list[WithAnnotations[Session, _Counts]], list[WithAnnotations[Session, _Counts]]]:
     """(upcoming, past) sessions of the group, each with ``present_count`` and ``marked_count``."""
     now = timezone.now()
     sessions = access.group.sessions.select_related("therapist", "room").annotate(
@@ -197,7 +209,9 @@ def sessions_of(access: GroupAccess) -> tuple[list[Session], list[Session]]:
     return upcoming, past
 
 
-def group_session_get(user, session_id: int, *, manage: bool = False) -> tuple[GroupAccess, Session]:
+def group_session_get(
+    user: User | AnonymousUser, session_id: int, *, manage: bool = False
+) -> tuple[GroupAccess, Session]:
     """A group session and its group's access (404 for other organizations or sessions that are not a group's)."""
     session = (
         Session.objects.select_related("group", "therapist")
@@ -205,13 +219,13 @@ def group_session_get(user, session_id: int, *, manage: bool = False) -> tuple[G
             pk=session_id,
             kind=SessionKind.GROUP,
             group__isnull=False,
-            organization_id=getattr(user, "organization_id", None),
+            organization_id=getattr(user, "organization_id", None),  # type: ignore[misc]  # None: 404
         )
         .first()
     )
     if session is None:
         raise Http404
-    access = group_get_for_user(user, session.group_id)
+    access = group_get_for_user(user, cast(int, session.group_id))  # a group's session: group__isnull=False
     if manage and not (access.may_manage or session.therapist_id == user.pk):
         raise PermissionDenied(NOT_A_MANAGER)
     return access, session
@@ -224,7 +238,7 @@ class AttendanceRow:
     may_mark: bool
     selected: str = ""  # what the form shows chosen: the mark, or what the user sent back
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.selected = self.selected or self.mark
 
     @property
@@ -302,7 +316,7 @@ def census_match(access: GroupAccess, rows: list[census.CensusRow], *, on: dt.da
     never tells whether someone else's client exists; no client is created.
     Four queries however long the census.
     """
-    candidates: dict[tuple, list[Client]] = {}
+    candidates: dict[tuple[str, str, dt.date | None], list[Client]] = {}
     found = (
         Client.objects.filter(
             organization_id=access.group.organization_id, date_of_birth__in={row.date_of_birth for row in rows}

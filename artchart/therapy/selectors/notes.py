@@ -6,7 +6,9 @@ group batch screen and the note templates.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -18,7 +20,9 @@ from artchart.core import audit
 from artchart.core.access import require_role
 from artchart.core.models import CareTeamRole, User
 from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
+from artchart.plans.models import Objective
 from artchart.therapy.models import (
+    ART_PROCESS_FIELDS,
     PRESENT_STATUSES,
     Addendum,
     Attendance,
@@ -34,16 +38,16 @@ from artchart.therapy.models import (
     SessionStatus,
 )
 from artchart.therapy.selectors.groups import group_session_get
-from artchart.therapy.services.notes import ART_PROCESS_FIELDS, LABELS, TEMPLATE_ROLES
+from artchart.therapy.services.notes import LABELS, TEMPLATE_ROLES
 
 NOTE_RELATED = ("client", "session", "session__group", "author", "signed_by", "cosigned_by", "template")
 
 
-def note_access(user, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
+def note_access(user: User, client_id: int, *, action: Action = Action.READ) -> ClientAccess:
     return client_get_for_user(user, client_id, area=Area.NOTES, action=action)
 
 
-def _open_returns() -> Prefetch:
+def _open_returns() -> Prefetch[str, QuerySet[NoteReturn]]:
     return Prefetch("returns", queryset=NoteReturn.objects.select_related("by").order_by("-at"))
 
 
@@ -70,11 +74,11 @@ def note_get(access: ClientAccess, note_id: int) -> Note:
     return note
 
 
-def _notes_readable(user) -> QuerySet:
+def _notes_readable(user: User) -> QuerySet[Client, Any]:
     return client_ids_allowing(user, Area.NOTES, Action.READ)
 
 
-def notes_of_session(user, session: Session) -> list[Note]:
+def notes_of_session(user: User, session: Session) -> list[Note]:
     """The notes of one session whose client's notes ``user`` may read (a group session's: one per member)."""
     return list(
         Note.objects.filter(session=session, client_id__in=_notes_readable(user))
@@ -83,7 +87,7 @@ def notes_of_session(user, session: Session) -> list[Note]:
     )
 
 
-def notes_awaiting_signature(user) -> QuerySet[Note]:
+def notes_awaiting_signature(user: User) -> QuerySet[Note]:
     """The user's own drafts, oldest first (the dashboard's "notes awaiting signature")."""
     return (
         Note.objects.filter(author=user, status=NoteStatus.DRAFT, client_id__in=_notes_readable(user))
@@ -92,7 +96,7 @@ def notes_awaiting_signature(user) -> QuerySet[Note]:
     )
 
 
-def cosign_queue(user) -> QuerySet[Note]:
+def cosign_queue(user: User) -> QuerySet[Note]:
     """Submitted notes this user is the responsible supervisor of, oldest first."""
     supervised = Q(author__supervisor_links__supervisor=user, author__supervisor_links__ended_on__isnull=True)
     supervising = Q(client__care_team__user=user, client__care_team__role=CareTeamRole.SUPERVISOR)
@@ -104,7 +108,7 @@ def cosign_queue(user) -> QuerySet[Note]:
     return Note.objects.filter(pk__in=ids).select_related("client", "session", "author").order_by("submitted_at", "pk")
 
 
-def returned_to(user) -> QuerySet[Note]:
+def returned_to(user: User) -> QuerySet[Note]:
     """The user's notes a supervisor returned, not yet resubmitted, with the returns."""
     unresolved = NoteReturn.objects.filter(note=OuterRef("pk"), resolved_at__isnull=True)
     return (
@@ -116,7 +120,7 @@ def returned_to(user) -> QuerySet[Note]:
     )
 
 
-def sessions_without_signed_note(user) -> QuerySet[Session]:
+def sessions_without_signed_note(user: User) -> QuerySet[Session]:
     """The user's completed sessions with an attending client who has no signed progress note of it."""
     signed = Note.objects.filter(session=OuterRef("session"), client=OuterRef("client"), status=NoteStatus.SIGNED)
     unsigned_attendee = (
@@ -147,7 +151,7 @@ class BatchRow:
     note: Note | None
     may_write: bool  # the user may write this client's notes
     editable: bool  # …and this note is (or will be) the user's own draft
-    values: dict = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def attended(self) -> bool:
@@ -198,7 +202,9 @@ def group_batch(user: User, session_id: int) -> Batch:
             session=session, kind=NoteKind.PROGRESS, client_id__in=notes_readable
         ).select_related("author", "signed_by")
     }
-    rows, absent, hidden = [], [], 0
+    rows: list[BatchRow] = []
+    absent: list[BatchRow] = []
+    hidden = 0
     for mark in session.attendance.select_related("client"):
         if mark.client_id not in readable:
             hidden += 1
@@ -216,13 +222,13 @@ def group_batch(user: User, session_id: int) -> Batch:
 # --- note templates ------------------------------------------------------------------------------------
 
 
-def templates_for(user) -> QuerySet[NoteTemplate]:
+def templates_for(user: User) -> QuerySet[NoteTemplate]:
     """The organization's templates, for its admins and program admins (403 for anyone else)."""
     require_role(user, *TEMPLATE_ROLES)
-    return NoteTemplate.objects.filter(organization_id=user.organization_id).order_by("kind", "name")
+    return NoteTemplate.objects.filter(organization_id=user.organization_id).order_by("kind", "name")  # type: ignore[misc]
 
 
-def template_get(user, template_id: int) -> NoteTemplate:
+def template_get(user: User, template_id: int) -> NoteTemplate:
     template = templates_for(user).filter(pk=template_id).first()
     if template is None:
         raise Http404
@@ -237,7 +243,7 @@ def templates_to_choose(client: Client, kind: str | None = None) -> QuerySet[Not
 # --- "copy as plain text" --------------------------------------------------------------------------------
 
 
-def _when(moment) -> str:
+def _when(moment: dt.datetime | None) -> str:
     return f"{timezone.localtime(moment):%-d %B %Y, %H:%M}" if moment else ""
 
 
@@ -250,7 +256,7 @@ def _plain_heading(note: Note) -> list[str]:
         + (f" · DOB {client.date_of_birth:%Y-%m-%d}" if getattr(client, "date_of_birth", None) else ""),
     ]
     if note.session_id:
-        session = note.session
+        session = cast(Session, note.session)
         lines.append(
             f"Session: {session.get_kind_display()}, {_when(session.starts_at)}, "
             f"{session.duration_minutes} min, {session.get_modality_display().lower()}"
@@ -272,7 +278,7 @@ def _plain_signature(note: Note) -> list[str]:
         + f" on {_when(note.signed_at)}"
     ]
     if note.cosigned_by_id:
-        lines.append(f"Co-signed by {note.cosigned_by.display_name} on {_when(note.cosigned_at)}")
+        lines.append(f"Co-signed by {cast(User, note.cosigned_by).display_name} on {_when(note.cosigned_at)}")
     return lines
 
 
@@ -280,7 +286,7 @@ def _plain_goal_progress(note: Note) -> list[str]:
     """One line per goal rated: the goal, the objective if any, the rating and its comment."""
     return [
         f"- {g.goal.statement}"
-        + (f" / {g.objective.statement}" if g.objective_id else "")
+        + (f" / {cast(Objective, g.objective).statement}" if g.objective_id else "")
         + f": {g.get_rating_display()}"
         + (f" ({g.comment})" if g.comment else "")
         for g in note.goal_progress.all()
@@ -299,7 +305,7 @@ def _plain_blocks(note: Note) -> list[str]:
         block(LABELS["group_part"], note.group_part)
     for _, heading, text in note.sections:
         block(heading, text)
-    hidden = set(note.template.hidden_fields) if note.template_id else set()
+    hidden = set(cast(NoteTemplate, note.template).hidden_fields) if note.template_id else set()
     for name, label in ART_PROCESS_FIELDS:
         if name not in hidden:
             block(label, getattr(note, name))
@@ -307,7 +313,7 @@ def _plain_blocks(note: Note) -> list[str]:
     block(LABELS["directives"], directives)
     block(LABELS["goal_progress"], "\n".join(_plain_goal_progress(note)))
     if note.template_id:
-        for extra in note.template.extra_fields:
+        for extra in cast(NoteTemplate, note.template).extra_fields:
             block(extra["label"], note.extra.get(extra["key"], ""))
     if note.risk_level or note.risk_notes:
         block("Risk screen", "\n".join(filter(None, [note.get_risk_level_display(), note.risk_notes])))
@@ -324,7 +330,7 @@ def note_plain_text(note: Note) -> str:
         lines.extend(_plain_signature(note))
     if note.late_entry:
         lines.append(
-            f"LATE ENTRY: session on {_when(note.session.starts_at)}; "
+            f"LATE ENTRY: session on {_when(cast(Session, note.session).starts_at)}; "
             f"{'submitted' if note.submitted_at else 'signed'} on {_when(note.submitted_at or note.signed_at)}"
         )
     for addendum in note.addenda.all():

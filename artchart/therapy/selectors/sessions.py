@@ -12,7 +12,9 @@ else the slot says "Booked".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -23,7 +25,7 @@ from artchart.clients.models import Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import require_client_access, require_role
-from artchart.core.models import Role, Site, User
+from artchart.core.models import Organization, Role, Site, User
 from artchart.core.permissions import (
     Action,
     Area,
@@ -50,6 +52,9 @@ ACTIVE_STATUSES = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
 SESSION_RELATED = ("client", "group", "therapist", "site", "room", "room__site", "directive", "series", "created_by")
 NOT_A_FACILITATOR = "Only the group's facilitators may change its sessions."
 
+# An account outside every organization has organization_id None, which Django reads as IS NULL
+# (nothing matches); django-stubs refuses None in a lookup, hence the ignores on those filters.
+
 
 @dataclass(frozen=True)
 class SessionAccess:
@@ -65,7 +70,7 @@ def session_get_for_user(user: User, session_id: int, *, action: Action = Action
     """The session if ``user`` may see it (404 otherwise), 403 if they may see it but not do ``action``."""
     session = (
         Session.objects.select_related(*SESSION_RELATED)
-        .filter(pk=session_id, organization_id=getattr(user, "organization_id", None))
+        .filter(pk=session_id, organization_id=getattr(user, "organization_id", None))  # type: ignore[misc]
         .first()
     )
     if session is None:
@@ -75,7 +80,7 @@ def session_get_for_user(user: User, session_id: int, *, action: Action = Action
         may_write = allows(relations, Area.NOTES, Action.WRITE)
         audit.note_shown([session.client_id])
         return SessionAccess(session, may_write)
-    facilitator = is_facilitator(user, session.group)
+    facilitator = is_facilitator(user, cast(Group, session.group))  # a session without a client is a group's
     if not (facilitator or _group_readable(user) or session.therapist_id == user.pk):
         raise Http404
     if action != Action.READ and not facilitator:
@@ -93,7 +98,9 @@ def sessions_visible_to(user: User) -> QuerySet[Session]:
     else:
         mine |= Q(group__facilitators=user)
     return (
-        Session.objects.filter(mine, organization_id=user.organization_id).select_related(*SESSION_RELATED).distinct()
+        Session.objects.filter(mine, organization_id=user.organization_id)  # type: ignore[misc]
+        .select_related(*SESSION_RELATED)
+        .distinct()
     )
 
 
@@ -150,7 +157,11 @@ def sessions_of_client(access: ClientAccess) -> QuerySet[Session]:
 
 def group_get_for_scheduling(user: User, group_id: int) -> Group:
     """A group whose sessions ``user`` schedules (a facilitator); 404 outside the organization, 403 otherwise."""
-    group = Group.objects.select_related("site").filter(pk=group_id, organization_id=user.organization_id).first()
+    group = (
+        Group.objects.select_related("site")
+        .filter(pk=group_id, organization_id=user.organization_id)  # type: ignore[misc]
+        .first()
+    )
     if group is None:
         raise Http404
     if not is_facilitator(user, group):
@@ -159,17 +170,19 @@ def group_get_for_scheduling(user: User, group_id: int) -> Group:
 
 
 def therapists_for(user: User) -> QuerySet[User]:
-    return User.objects.filter(organization_id=user.organization_id, is_active=True, role__in=CLINICIAN_ROLES).order_by(
-        "last_name", "first_name"
-    )
+    return User.objects.filter(
+        organization_id=user.organization_id,  # type: ignore[misc]
+        is_active=True,
+        role__in=CLINICIAN_ROLES,
+    ).order_by("last_name", "first_name")
 
 
 def sites_for(user: User) -> QuerySet[Site]:
-    return Site.objects.filter(organization_id=user.organization_id).order_by("name")
+    return Site.objects.filter(organization_id=user.organization_id).order_by("name")  # type: ignore[misc]
 
 
 def rooms_for(user: User, *, site_id: int | None = None, active_only: bool = True) -> QuerySet[Room]:
-    rooms = Room.objects.filter(site__organization_id=user.organization_id).select_related("site")
+    rooms = Room.objects.filter(site__organization_id=user.organization_id).select_related("site")  # type: ignore[misc]
     if site_id:
         rooms = rooms.filter(site_id=site_id)
     if active_only:
@@ -179,7 +192,11 @@ def rooms_for(user: User, *, site_id: int | None = None, active_only: bool = Tru
 
 def room_get_for_admin(user: User, room_id: int) -> Room:
     require_role(user, Role.ADMIN, Role.PROGRAM_ADMIN)
-    room = Room.objects.select_related("site").filter(pk=room_id, site__organization_id=user.organization_id).first()
+    room = (
+        Room.objects.select_related("site")
+        .filter(pk=room_id, site__organization_id=user.organization_id)  # type: ignore[misc]
+        .first()
+    )
     if room is None:
         raise Http404
     return room
@@ -196,10 +213,10 @@ def _when(start: dt.datetime, minutes: int) -> str:
 
 def conflicts_for(
     *,
-    organization,
-    therapist,
-    room,
-    client_ids,
+    organization: Organization | int,
+    therapist: User | None,
+    room: Room | None,
+    client_ids: Iterable[int | str] | None,
     starts_at: dt.datetime,
     duration_minutes: int,
     exclude_session_id: int | None = None,
@@ -218,20 +235,20 @@ def conflicts_for(
     candidates = (
         Session.objects.filter(
             who,
-            organization_id=getattr(organization, "pk", organization),
+            organization_id=organization.pk if isinstance(organization, Organization) else organization,
             status__in=ACTIVE_STATUSES,
             starts_at__lt=ends_at,
             starts_at__gt=starts_at - dt.timedelta(minutes=LONGEST_MINUTES),
         )
-        .exclude(pk=exclude_session_id)
+        .exclude(pk=exclude_session_id)  # type: ignore[misc]  # None excludes nothing
         .select_related("therapist", "room", "group")
         .distinct()
     )
     overlapping = [s for s in candidates if s.ends_at > starts_at]
     if not overlapping:
         return []
-    names = {c.pk: c.display_name for c in Client.objects.filter(pk__in=client_ids)}
-    members = {}
+    names: dict[int | None, str] = {c.pk: c.display_name for c in Client.objects.filter(pk__in=client_ids)}
+    members: dict[int | None, list[GroupMembership]] = {}
     group_ids = {s.group_id for s in overlapping if s.group_id}
     for m in GroupMembership.objects.filter(group_id__in=group_ids, client_id__in=client_ids):
         members.setdefault(m.group_id, []).append(m)
@@ -242,14 +259,13 @@ def conflicts_for(
         if therapist and s.therapist_id == therapist.pk:
             found.append(f"{s.therapist.display_name} is already booked {when}.")
         if room and s.room_id == room.pk:
-            found.append(f"The room {s.room.name} is already booked {when}.")
+            found.append(f"The room {cast(Room, s.room).name} is already booked {when}.")
         if s.client_id in client_ids:
             found.append(f"{names.get(s.client_id, 'This client')} already has a session {when}.")
+        group = cast(Group, s.group)  # members are only found for a group's session
         for m in members.get(s.group_id, ()):
             if m.is_member_on(day):
-                found.append(
-                    f"{names.get(m.client_id, 'A client')} is in the group {s.group.name}, which meets {when}."
-                )
+                found.append(f"{names.get(m.client_id, 'A client')} is in the group {group.name}, which meets {when}.")
     return list(dict.fromkeys(found))
 
 
@@ -289,7 +305,7 @@ def schedule_for(
     """
     sessions = (
         Session.objects.filter(
-            organization_id=user.organization_id,
+            organization_id=user.organization_id,  # type: ignore[misc]
             starts_at__gte=_day_start(first_day),
             starts_at__lt=_day_start(first_day + dt.timedelta(days=days)),
         )
@@ -305,21 +321,21 @@ def schedule_for(
         sessions = sessions.filter(site_id=site_id)
     else:
         sessions = sessions.none()
-    sessions = list(sessions)
+    booked = list(sessions)
     charts = (
         set(Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values_list("pk", flat=True))
-        if any(s.client_id for s in sessions)
+        if any(s.client_id for s in booked)
         else set()
     )
     groups_named = _group_readable(user)
     by_day = {first_day + dt.timedelta(days=i): Day(first_day + dt.timedelta(days=i)) for i in range(days)}
     shown = []
-    for s in sessions:
+    for s in booked:
         if s.client_id and s.client_id in charts:
-            slot = Slot(s, s.client.display_name, True)
+            slot = Slot(s, cast(Client, s.client).display_name, True)
             shown.append(s.client_id)
         elif s.group_id and groups_named:
-            slot = Slot(s, s.group.name, True)
+            slot = Slot(s, cast(Group, s.group).name, True)
         else:
             slot = Slot(s, BOOKED, False)
         by_day[timezone.localtime(s.starts_at).date()].slots.append(slot)
@@ -346,14 +362,16 @@ def feed_for_token(token: str) -> CalendarFeed:
     return feed
 
 
-def feed_events(feed: CalendarFeed, *, days_back: int = 30, weeks_ahead: int = 26) -> tuple[list[dict], list[int]]:
+def feed_events(
+    feed: CalendarFeed, *, days_back: int = 30, weeks_ahead: int = 26
+) -> tuple[list[dict[str, Any]], list[int]]:
     """The feed owner's sessions as plain events, and the ids of the clients whose names they carry."""
     user = feed.user
     today = timezone.localdate()
     sessions = (
         Session.objects.filter(
             Q(therapist=user) | Q(co_facilitators=user),
-            organization_id=user.organization_id,
+            organization_id=user.organization_id,  # type: ignore[misc]
             starts_at__gte=_day_start(today - dt.timedelta(days=days_back)),
             starts_at__lt=_day_start(today + dt.timedelta(weeks=weeks_ahead)),
         )
@@ -362,24 +380,26 @@ def feed_events(feed: CalendarFeed, *, days_back: int = 30, weeks_ahead: int = 2
         .distinct()
         .order_by("starts_at", "pk")
     )
-    sessions = list(sessions)
-    charts = set()
-    if feed.names != FeedNames.NOTHING and any(s.client_id for s in sessions):
+    held = list(sessions)
+    charts: set[int] = set()
+    if feed.names != FeedNames.NOTHING and any(s.client_id for s in held):
         charts = set(Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values_list("pk", flat=True))
-    events, named = [], []
-    for s in sessions:
+    events: list[dict[str, Any]] = []
+    named: list[int] = []
+    for s in held:
         summary = f"{s.get_kind_display()} session"
         if s.client_id in charts:
-            who = s.client.initials if feed.names == FeedNames.INITIALS else s.client.display_name
+            client = cast(Client, s.client)  # client_id is among the charts
+            who = client.initials if feed.names == FeedNames.INITIALS else client.display_name
             summary = f"{summary}: {who}"
-            named.append(s.client_id)
+            named.append(client.pk)
         events.append(
             {
                 "uid": f"session-{s.pk}@artchart",
                 "start": s.starts_at,
                 "end": s.ends_at,
                 "summary": summary,
-                "location": ", ".join(p for p in (s.room.name if s.room_id else "", s.site.name) if p),
+                "location": ", ".join(p for p in (cast(Room, s.room).name if s.room_id else "", s.site.name) if p),
                 "status": "CANCELLED" if s.status == SessionStatus.CANCELLED else "CONFIRMED",
                 "updated": s.updated_at,
                 "telehealth": s.modality == "telehealth",

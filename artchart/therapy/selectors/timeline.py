@@ -7,16 +7,26 @@ access table's NOTES row), as the session pages are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from artchart.clients.selectors import ClientAccess
 from artchart.therapy.models import Attendance, AttendanceStatus, GroupMembership, Note, Session, SessionStatus
 from artchart.therapy.selectors.sessions import sessions_of_client
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 TIMELINE_ROWS = 15
 UPCOMING_ROWS = 3
+
+
+class _Marked(TypedDict):
+    mark: str | None  # the client's attendance status at the session, annotated by timeline_of
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,7 @@ def upcoming_group_sessions_of_client(client_id: int, *, now: dt.datetime) -> Qu
     return Session.objects.filter(group_id__in=groups, starts_at__gte=now, status=SessionStatus.SCHEDULED)
 
 
-def timeline_of(access, *, rows: int = TIMELINE_ROWS) -> Timeline:
+def timeline_of(access: ClientAccess, *, rows: int = TIMELINE_ROWS) -> Timeline:
     client_id = access.client.pk
     now = timezone.now()
     mark = Attendance.objects.filter(session=OuterRef("pk"), client_id=client_id).values("status")[:1]
@@ -79,7 +89,7 @@ def timeline_of(access, *, rows: int = TIMELINE_ROWS) -> Timeline:
     return Timeline(upcoming=upcoming, entries=_merge(past, notes, rows))
 
 
-def _merge(past: list[Session], notes: list[Note], rows: int) -> list[TimelineEntry]:
+def _merge(past: Sequence[WithAnnotations[Session, _Marked]], notes: list[Note], rows: int) -> list[TimelineEntry]:
     by_session: dict[int, list[Note]] = {}
     for note in notes:
         if note.session_id:

@@ -20,9 +20,10 @@ its exports or the syslog collector).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from artchart.clients.models import Client
@@ -49,15 +50,15 @@ REPORT_FIELDS = ("kind", "reported_on", "agency", "reference_number", "what_was_
 INCIDENT_FIELDS = ("kind", "occurred_at", "description", "action_taken", "session")
 
 
-def _session_error(client_id: int, session_id: int | None) -> dict:
+def _session_error(client_id: int, session_id: int | None) -> dict[str, str]:
     """A session, if named, is one of this client's: theirs alone, or a group session they were marked at."""
     if session_id is None or sessions_booking(client_id).filter(pk=session_id).exists():
         return {}
     return {"session": SESSION_OF_ANOTHER_CLIENT}
 
 
-def _id(value) -> int | None:
-    return getattr(value, "pk", value)
+def _id(value: models.Model | int | None) -> int | None:
+    return value.pk if isinstance(value, models.Model) else value
 
 
 # --- process notes -------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def process_note_delete(*, by: User, note: ProcessNote) -> None:
 # --- mandated reports ----------------------------------------------------------------------------
 
 
-def _record_restricted(by: User, action: TherapyAction, obj, **detail) -> None:
+def _record_restricted(by: User, action: TherapyAction, obj: MandatedReport | Incident, **detail: Any) -> None:
     audit.record(actor=by, action=action, obj=obj, client_ids=[obj.client_id], detail=detail, flagged=True)
 
 
@@ -157,7 +158,7 @@ def mandated_report_record(
         agency=agency,
         reference_number=reference_number,
         what_was_reported=what_was_reported,
-        reported_by_id=_id(reported_by),
+        reported_by_id=_id(reported_by),  # type: ignore[misc]  # None: _check_report refuses it
         session_id=_id(session),
         recorded_by=by,
     )
@@ -168,7 +169,7 @@ def mandated_report_record(
 
 
 @transaction.atomic
-def mandated_report_correct(*, by: User, report: MandatedReport, **fields) -> MandatedReport:
+def mandated_report_correct(*, by: User, report: MandatedReport, **fields: Any) -> MandatedReport:
     """Correct the fields given; the event names them (never their text)."""
     require_client_access(by, report.client_id, Area.INCIDENTS, Action.WRITE)
     changed = apply_changes(report, fields, REPORT_FIELDS)
@@ -223,7 +224,7 @@ def incident_record(
 
 
 @transaction.atomic
-def incident_correct(*, by: User, incident: Incident, **fields) -> Incident:
+def incident_correct(*, by: User, incident: Incident, **fields: Any) -> Incident:
     require_client_access(by, incident.client_id, Area.INCIDENTS, Action.WRITE)
     changed = apply_changes(incident, fields, INCIDENT_FIELDS)
     if changed:

@@ -17,10 +17,12 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from artchart.clients.models import CareTeamMembership, Client
@@ -29,7 +31,7 @@ from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
 from artchart.core.models import CareTeamRole, Role, SupervisionLink, User
 from artchart.core.panel_registry import open_risk_alert
-from artchart.core.permissions import Action, Area, allows, client_ids_allowing, relations_of
+from artchart.core.permissions import Action, Area, Relation, allows, client_ids_allowing, relations_of
 from artchart.plans.selectors import active_plan
 from artchart.programs.models import Directive
 from artchart.therapy.audit_actions import TherapyAction
@@ -143,7 +145,7 @@ def _name(user: User | None) -> str:
     return user.display_name if user is not None else "—"
 
 
-def _record(by: User, action: TherapyAction, note: Note, obj=None, **detail) -> None:
+def _record(by: User, action: TherapyAction, note: Note, obj: models.Model | None = None, **detail: Any) -> None:
     audit.record(
         actor=by, action=action, obj=obj or note, client_ids=[note.client_id], detail={"note": note.pk, **detail}
     )
@@ -186,7 +188,7 @@ def _require_not_locked(note: Note) -> None:
         raise Conflict(locked_message(note))
 
 
-def _require_own_draft(by: User, note: Note, refused: str = ONLY_AUTHOR_EDITS) -> frozenset:
+def _require_own_draft(by: User, note: Note, refused: str = ONLY_AUTHOR_EDITS) -> frozenset[Relation]:
     relations = require_client_access(by, note.client_id, Area.NOTES, Action.WRITE)
     _require_not_locked(note)
     if note.author_id != by.pk:
@@ -197,7 +199,7 @@ def _require_own_draft(by: User, note: Note, refused: str = ONLY_AUTHOR_EDITS) -
 # --- content, hash and integrity -----------------------------------------------------------------
 
 
-def content_of(note: Note) -> dict:
+def content_of(note: Note) -> dict[str, Any]:
     """Everything a signature covers, as plain values in a stable order."""
     progress = sorted(note.goal_progress.all(), key=lambda item: item.pk)
     return {
@@ -256,7 +258,7 @@ def template_for(organization_id: int, kind: str) -> NoteTemplate | None:
 def _check_template(client: Client, kind: str, template: NoteTemplate | int | None) -> NoteTemplate | None:
     if template is None:
         return template_for(client.organization_id, kind)
-    template_id = getattr(template, "pk", template)
+    template_id = template.pk if isinstance(template, NoteTemplate) else template
     found = NoteTemplate.objects.filter(
         pk=template_id, organization_id=client.organization_id, kind=kind, is_active=True
     ).first()
@@ -265,9 +267,9 @@ def _check_template(client: Client, kind: str, template: NoteTemplate | int | No
     return found
 
 
-def _check_fields(note: Note, fields: dict) -> None:
+def _check_fields(note: Note, fields: dict[str, Any]) -> None:
     """Refuse names a note does not have, fields the template hides, and values no field takes."""
-    hidden = set(note.template.hidden_fields) if note.template_id else set()
+    hidden = set(cast(NoteTemplate, note.template).hidden_fields) if note.template_id else set()
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValidationError(UNKNOWN_FIELD.format(field=name))
@@ -277,9 +279,9 @@ def _check_fields(note: Note, fields: dict) -> None:
         raise ValidationError({"risk_level": UNKNOWN_RISK.format(value=fields["risk_level"])})
 
 
-def _check_extra(template: NoteTemplate | None, extra: dict) -> dict:
+def _check_extra(template: NoteTemplate | None, extra: dict[str, Any] | None) -> dict[str, str]:
     keys = {field["key"] for field in template.extra_fields} if template else set()
-    cleaned = {}
+    cleaned: dict[str, str] = {}
     for key, value in (extra or {}).items():
         if key not in keys:
             raise ValidationError({"extra": UNKNOWN_EXTRA.format(key=key)})
@@ -293,19 +295,22 @@ def _check_extra(template: NoteTemplate | None, extra: dict) -> dict:
     return cleaned
 
 
-def _check_directives(client: Client, directives) -> list[Directive]:
-    ids = {getattr(d, "pk", d) for d in directives}
+def _check_directives(client: Client, directives: Iterable[Directive | int]) -> list[Directive]:
+    ids = {d.pk if isinstance(d, Directive) else d for d in directives}
     found = list(Directive.objects.filter(pk__in=ids, organization_id=client.organization_id))
     if len(found) != len(ids):
         raise ValidationError({"directives": DIRECTIVE_UNKNOWN})
     return found
 
 
-def _check_goal_progress(by: User, relations, note: Note, items: list[dict]) -> list[NoteGoalProgress]:
+def _check_goal_progress(
+    by: User, relations: frozenset[Relation], note: Note, items: list[dict[str, Any]]
+) -> list[NoteGoalProgress]:
     """Ratings of goals and objectives of the client's active plan, checked and not yet saved."""
     plan = active_plan(ClientAccess(client=note.client, relations=relations, user=by))
     goals = {g.pk: g for p in (plan.problems.all() if plan else ()) for g in p.goals.all()}
-    made, seen = [], set()
+    made: list[NoteGoalProgress] = []
+    seen: set[tuple[Any, Any]] = set()
     for item in items:
         goal_id = getattr(item.get("goal"), "pk", item.get("goal"))
         objective_id = getattr(item.get("objective"), "pk", item.get("objective")) or None
@@ -379,7 +384,7 @@ def missing_fields(note: Note) -> list[str]:
 
 
 def _is_group(note: Note) -> bool:
-    return bool(note.session_id) and note.session.kind == SessionKind.GROUP
+    return bool(note.session_id) and cast(Session, note.session).kind == SessionKind.GROUP
 
 
 def _require_complete(note: Note) -> None:
@@ -389,7 +394,7 @@ def _require_complete(note: Note) -> None:
     if (
         note.kind == NoteKind.PROGRESS
         and note.template_id
-        and "risk_level" in note.template.required_fields
+        and "risk_level" in cast(NoteTemplate, note.template).required_fields
         and not note.risk_level
     ):
         raise ValidationError({"risk_level": RISK_REQUIRED})
@@ -416,13 +421,13 @@ def is_late(note: Note, at: dt.datetime) -> bool:
     """Signed or submitted more than LATE_ENTRY_HOURS after the session ended."""
     if not note.session_id:
         return False
-    return at > note.session.ends_at + dt.timedelta(hours=settings.LATE_ENTRY_HOURS)
+    return at > cast(Session, note.session).ends_at + dt.timedelta(hours=settings.LATE_ENTRY_HOURS)
 
 
 # --- create and change a draft ------------------------------------------------------------------------
 
 
-def _apply(by: User, relations, note: Note, fields: dict) -> list[str]:
+def _apply(by: User, relations: frozenset[Relation], note: Note, fields: dict[str, Any]) -> list[str]:
     """Check and set a draft's fields (text, format, extra, directives, goal progress); return what changed.
 
     Everything is checked before anything is written.
@@ -460,7 +465,13 @@ def _apply(by: User, relations, note: Note, fields: dict) -> list[str]:
 
 
 def _create(
-    by: User, client: Client, kind: str, session: Session | None, template, format: str | None, fields: dict
+    by: User,
+    client: Client,
+    kind: str,
+    session: Session | None,
+    template: NoteTemplate | int | None,
+    format: str | None,
+    fields: dict[str, Any],
 ) -> Note:
     relations = require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
     if kind not in NoteKind.values:
@@ -494,7 +505,7 @@ def note_create(
     session: Session | None = None,
     template: NoteTemplate | int | None = None,
     format: str | None = None,
-    **fields,
+    **fields: Any,
 ) -> Note:
     """A new draft by ``by``. A progress note is for a session the client attended, one per client and session."""
     note = _create(by, client, kind, session, template, format, fields)
@@ -502,7 +513,7 @@ def note_create(
     return note
 
 
-def _update(by: User, note: Note, fields: dict) -> list[str]:
+def _update(by: User, note: Note, fields: dict[str, Any]) -> list[str]:
     relations = _require_own_draft(by, note)
     changed = _apply(by, relations, note, fields)
     if changed:
@@ -512,7 +523,7 @@ def _update(by: User, note: Note, fields: dict) -> list[str]:
 
 
 @transaction.atomic
-def note_update_draft(*, by: User, note: Note, **fields) -> Note:
+def note_update_draft(*, by: User, note: Note, **fields: Any) -> Note:
     """Autosave: only the author, only while the note is a draft (409 once it is signed or submitted)."""
     changed = _update(by, note, fields)
     if changed:
@@ -615,14 +626,14 @@ def note_cosign(*, by: User, note: Note, risk_reason: str = "") -> Note:
 
 
 @transaction.atomic
-def note_return(*, by: User, note: Note, comment: str, field_comments: dict | None = None) -> Note:
+def note_return(*, by: User, note: Note, comment: str, field_comments: dict[str, Any] | None = None) -> Note:
     """Send the submitted note back to the intern as a draft, with a comment and comments beside fields."""
     _require_responsible_supervisor(by, note, Action.RETURN)
     comment = (comment or "").strip()
     known = set(EDITABLE_FIELDS) | {"directives", "goal_progress"}
     if note.template_id:
-        known |= {field["key"] for field in note.template.extra_fields}
-    cleaned = {}
+        known |= {field["key"] for field in cast(NoteTemplate, note.template).extra_fields}
+    cleaned: dict[str, str] = {}
     for field, text in (field_comments or {}).items():
         if field not in known:
             raise ValidationError({"field_comments": RETURN_UNKNOWN_FIELD.format(field=field)})
@@ -658,7 +669,7 @@ def addendum_hash(addendum: Addendum) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def may_add_addendum(relations, user: User, note: Note) -> bool:
+def may_add_addendum(relations: frozenset[Relation], user: User, note: Note) -> bool:
     return note.is_signed and (
         note.author_id == user.pk
         or allows(relations, Area.NOTES, Action.SIGN)
@@ -695,7 +706,7 @@ def addendum_integrity(addendum: Addendum) -> bool:
 
 @transaction.atomic
 def group_notes_save(
-    *, by: User, session: Session, group_part: str, individual: dict[int, dict], finish: bool = False
+    *, by: User, session: Session, group_part: str, individual: dict[int, dict[str, Any]], finish: bool = False
 ) -> list[Note]:
     """Save the notes of a group session's attending members: the shared group part copied into each,
     the individual fields per member. With ``finish`` each note is signed (or, for an intern, submitted):
@@ -830,15 +841,15 @@ def note_template_create(
     name: str,
     kind: str,
     format: str,
-    required_fields: list[str] = (),
-    hidden_fields: list[str] = (),
-    extra_fields: list[dict] = (),
+    required_fields: Sequence[str] = (),
+    hidden_fields: Sequence[str] = (),
+    extra_fields: Sequence[Mapping[str, Any]] = (),
     is_default: bool = False,
     is_active: bool = True,
 ) -> NoteTemplate:
     require_role(by, *TEMPLATE_ROLES)
     template = NoteTemplate(
-        organization_id=by.organization_id,
+        organization_id=by.organization_id,  # type: ignore[misc]  # None: full_clean refuses it
         name=name,
         kind=kind,
         format=format,
@@ -852,7 +863,7 @@ def note_template_create(
 
 
 @transaction.atomic
-def note_template_update(*, by: User, template: NoteTemplate, **fields) -> NoteTemplate:
+def note_template_update(*, by: User, template: NoteTemplate, **fields: Any) -> NoteTemplate:
     """Change a template. Notes already signed keep what they were signed with; drafts follow the change."""
     require_role(by, *TEMPLATE_ROLES)
     changed = []

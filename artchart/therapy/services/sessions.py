@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -77,7 +80,7 @@ CPT_RE = re.compile(r"^\d{5}$")
 POS_RE = re.compile(r"^\d{2}$")
 TELEHEALTH_MODIFIERS = ("95", "GT")
 CLINICIAN_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
-STEP_DAYS = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14}
+STEP_DAYS: dict[str, int] = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14}
 # A session's editable fields (kind, client and group are fixed when it is made).
 SESSION_FIELDS = (
     "therapist",
@@ -113,7 +116,7 @@ def require_session_write(by: User, session: Session | Series) -> None:
     if session.client_id:
         require_client_access(by, session.client_id, Area.NOTES, Action.WRITE)
     else:
-        require_group_scheduling(by, session.group)
+        require_group_scheduling(by, cast(Group, session.group))  # no client: a group's
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -165,7 +168,7 @@ def _check_room_usable(item: Session | Series, errors: Errors) -> None:
     """A room, if any, at the session's site and still in use."""
     if not item.room_id:
         return
-    room, site = item.room, item.site
+    room, site = cast(Room, item.room), item.site  # room_id checked above
     if room.site_id != site.pk:
         _add(errors, "room", ROOM_AT_OTHER_SITE.format(room=room.name, room_site=room.site.name, site=site.name))
     elif not room.is_active:
@@ -175,11 +178,12 @@ def _check_room_usable(item: Session | Series, errors: Errors) -> None:
 def _check_same_organization(item: Session | Series, errors: Errors) -> None:
     """The client, group and directive named belong to the session's organization."""
     org = item.organization_id
-    if item.client_id and item.client.organization_id != org:
+    if item.client_id and cast(Client, item.client).organization_id != org:
         _add(errors, "client", OTHER_ORGANIZATION.format(what="client"))
-    if item.group_id and item.group.organization_id != org:
+    if item.group_id and cast(Group, item.group).organization_id != org:
         _add(errors, "group", OTHER_ORGANIZATION.format(what="group"))
-    if getattr(item, "directive_id", None) and item.directive.organization_id != org:
+    # Only a session names a directive (a series has none); its id is checked before it is read.
+    if isinstance(item, Session) and item.directive_id and cast(Directive, item.directive).organization_id != org:
         _add(errors, "directive", OTHER_ORGANIZATION.format(what="directive"))
 
 
@@ -194,7 +198,7 @@ def _check_therapist_can_document(item: Session | Series, errors: Errors) -> Non
     elif item.client_id and not errors.get("client"):
         if not allows(relations_of(therapist, item.client_id), Area.NOTES, Action.WRITE):
             _add(errors, "therapist", THERAPIST_NOT_ON_TEAM.format(name=therapist.display_name))
-    elif item.group_id and not errors.get("group") and not is_facilitator(therapist, item.group):
+    elif item.group_id and not errors.get("group") and not is_facilitator(therapist, cast(Group, item.group)):
         _add(errors, "therapist", THERAPIST_NOT_FACILITATOR.format(name=therapist.display_name))
 
 
@@ -240,7 +244,7 @@ def _strip(value: str) -> str:
     return (value or "").strip().upper()
 
 
-def _record(by: User, action: TherapyAction, obj, client_ids, **detail) -> None:
+def _record(by: User, action: TherapyAction, obj: Session | Series, client_ids: Iterable[int], **detail: Any) -> None:
     audit.record(actor=by, action=action, obj=obj, client_ids=[i for i in client_ids if i], detail=detail)
 
 
@@ -300,7 +304,7 @@ def session_create(
 
 
 @transaction.atomic
-def session_update(*, by: User, session: Session, **fields) -> Session:
+def session_update(*, by: User, session: Session, **fields: Any) -> Session:
     """Change when, where, who or the billing codes of a scheduled (or completed) session."""
     require_session_write(by, session)
     if session.status in (SessionStatus.CANCELLED, SessionStatus.NO_SHOW):
@@ -322,7 +326,7 @@ def _require_scheduled(session: Session, done: str) -> None:
         raise Conflict(ONLY_SCHEDULED.format(status=session.get_status_display().lower(), done=done))
 
 
-def _set_status(by: User, session: Session, status: str, action: TherapyAction, **extra) -> Session:
+def _set_status(by: User, session: Session, status: str, action: TherapyAction, **extra: Any) -> Session:
     session.status = status
     for name, value in extra.items():
         setattr(session, name, value)
@@ -381,7 +385,7 @@ def _occurrences(series: Series, after: dt.datetime | None, made: int, today: dt
     last_day = horizon(today)
     if series.until:
         last_day = min(last_day, series.until)
-    starts = []
+    starts: list[dt.datetime] = []
     next_start = series.first_starts_at if after is None else _shift(after, step)
     while timezone.localtime(next_start).date() <= last_day or (after is None and not starts and made == 0):
         if series.count is not None and made + len(starts) >= series.count:
@@ -521,11 +525,15 @@ def open_series() -> list[Series]:
     return list(Series.objects.filter(ended_at__isnull=True).exclude(until__lt=timezone.localdate()).order_by("pk"))
 
 
-def _later_scheduled(session: Session):
+def _later_scheduled(session: Session) -> QuerySet[Session]:
     # of=self: PostgreSQL cannot lock the nullable side of the outer joins a caller may add.
     return (
         Session.objects.select_for_update(of=("self",))
-        .filter(series_id=session.series_id, status=SessionStatus.SCHEDULED, starts_at__gte=session.starts_at)
+        .filter(
+            series_id=cast(int, session.series_id),  # checked by _require_series
+            status=SessionStatus.SCHEDULED,
+            starts_at__gte=session.starts_at,
+        )
         .order_by("starts_at")
     )
 
@@ -542,7 +550,7 @@ def _require_series(by: User, session: Session) -> Series:
 
 
 @transaction.atomic
-def series_change_from(*, by: User, session: Session, **changes) -> list[Session]:
+def series_change_from(*, by: User, session: Session, **changes: Any) -> list[Session]:
     """Change this occurrence and every later scheduled one of its series (time, duration, therapist, room).
 
     A new start moves each of them by the same number of days to the new time of
@@ -634,7 +642,7 @@ def room_create(*, by: User, site: Site, name: str) -> Room:
 
 
 @transaction.atomic
-def room_update(*, by: User, room: Room, **fields) -> Room:
+def room_update(*, by: User, room: Room, **fields: Any) -> Room:
     """Rename a room or take it out of use (its past and booked sessions keep it)."""
     _require_room_admin(by, room.site)
     changed = apply_changes(room, fields, ("name", "is_active"))
