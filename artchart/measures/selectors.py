@@ -309,23 +309,37 @@ def due_measures_for(user: User, *, client_ids: list[int] | None = None) -> list
 
 def instrument_to_open(user: User, client: Client) -> outcomes.Instrument:
     """What "Record a measure" opens for this client: the first measure due by the client's schedules,
-    else the self-report measure made most narrowly for the client's age (PHQ-A at 14, GDS-15 at 70),
-    else the first in the list."""
+    else the self-report measure made most narrowly for the client's age (PHQ-A at 14, GDS-15 at 70).
+    Where none was made for the client's age (a child of seven), the one whose ages come nearest, a
+    carer's form first (someone answers for a child too young to answer alone): the page then asks why.
+    Clinician-rated scales for one population (dementia, a risk screen) are opened only when chosen."""
     due = due_measures_for(user, client_ids=[client.pk])
     if due:
         return due[0].instrument
     available = list(instruments.available().values())
+    answered = [i for i in available if i.respondent != "clinician"] or available
     years = client.age_on(timezone.localdate()) if client.date_of_birth else None
-    fitting = [i for i in available if i.fits_age(years)]
-    if not fitting:
-        return available[0]
+    fitting = [i for i in answered if i.fits_age(years)]
+    if fitting or years is None:  # (an unknown age fits every instrument)
+        return min(fitting, key=lambda i: (i.respondent != "self", _age_width(i), i.short_name.lower()))
+    return min(
+        answered, key=lambda i: (_years_outside(i, years), i.respondent != "parent_or_carer", i.short_name.lower())
+    )
 
-    def width(instrument: outcomes.Instrument) -> int:
-        low = instrument.age_min if instrument.age_min is not None else 0
-        high = instrument.age_max if instrument.age_max is not None else outcomes.OLDEST_AGE
-        return high - low
 
-    return min(fitting, key=lambda i: (i.respondent != "self", width(i), i.short_name.lower()))
+def _age_width(instrument: outcomes.Instrument) -> int:
+    low = instrument.age_min if instrument.age_min is not None else 0
+    high = instrument.age_max if instrument.age_max is not None else outcomes.OLDEST_AGE
+    return high - low
+
+
+def _years_outside(instrument: outcomes.Instrument, years: int) -> int:
+    """How many years ``years`` lies below or above the instrument's ages (0 inside them)."""
+    if instrument.age_min is not None and years < instrument.age_min:
+        return instrument.age_min - years
+    if instrument.age_max is not None and years > instrument.age_max:
+        return years - instrument.age_max
+    return 0
 
 
 # --- trajectories -------------------------------------------------------------------------------------

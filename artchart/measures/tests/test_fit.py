@@ -157,6 +157,11 @@ def test_without_a_schedule_it_opens_one_made_for_the_clients_age(therapist, cli
     assert selectors.instrument_to_open(therapist, client_record).id == expected
 
 
+def test_a_child_younger_than_every_instrument_gets_the_nearest_carers_form(therapist, client_record):
+    born_years_ago(client_record, 7)
+    assert selectors.instrument_to_open(therapist, client_record).id == "scared_parent"
+
+
 # --- alert severity ----------------------------------------------------------------------------------------
 
 

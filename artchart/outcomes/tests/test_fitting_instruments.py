@@ -34,7 +34,7 @@ def test_every_shipped_file_states_its_terms_respondent_and_population(key: str)
         ("scared_child", 8, 18, "self"),
         ("scared_parent", 8, 18, "parent_or_carer"),
         ("csdd", None, None, "clinician"),
-        ("cssrs_screen", None, None, "clinician"),
+        ("cssrs_screen", 12, None, "clinician"),
     ],
 )
 def test_ages_and_respondents(key: str, low: int | None, high: int | None, respondent: str) -> None:
