@@ -85,17 +85,19 @@ def _api(client, username: str, password: str):
         json.dumps({"username": username, "password": password}),
         content_type="application/json",
     )
-    return response.status_code, response.json()
+    body = response.json()
+    assert set(body) == {"code", "message", "errors"}  # the API's one error shape
+    return response.status_code, body["message"]
 
 
 def test_the_api_token_endpoint_counts_and_honours_the_same_lock(client, therapist):
     for _ in range(4):
-        assert _api(client, "therapist", "wrong-wrong-wrong") == (401, {"message": SIGN_IN_FAILED})
-    assert _api(client, "therapist", "wrong-wrong-wrong") == (401, {"message": LOCKED})
-    assert _api(client, "therapist", PASSWORD) == (401, {"message": LOCKED})
+        assert _api(client, "therapist", "wrong-wrong-wrong") == (401, SIGN_IN_FAILED)
+    assert _api(client, "therapist", "wrong-wrong-wrong") == (401, LOCKED)
+    assert _api(client, "therapist", PASSWORD) == (401, LOCKED)
     for _ in range(5):
         _api(client, "nobody-here", "wrong-wrong-wrong")
-    assert _api(client, "nobody-here", PASSWORD) == (401, {"message": LOCKED})
+    assert _api(client, "nobody-here", PASSWORD) == (401, LOCKED)
     # The web sign-in is locked by the API's failures too.
     assert LOCKED in client.post(reverse("login"), {"username": "therapist", "password": PASSWORD}).content.decode()
 

@@ -55,7 +55,7 @@ def test_a_risk_answer_in_session_raises_the_alert_until_a_safety_plan_is_signed
     card.get_by_role("link", name="Record a measure").click()
     page.wait_for_load_state()
     with page.expect_navigation():
-        page.get_by_label("Measure").select_option("phq9")  # choosing it shows its questions at once
+        page.get_by_role("combobox", name="Measure").select_option("phq9")  # choosing it shows its questions at once
     expect(page.get_by_role("heading", name=re.compile("^PHQ-9"))).to_be_visible()
     expect(page.get_by_label("Session")).to_have_value(str(session.pk))
     for number, value in enumerate([1, 1, 1, 2, 1, 1, 1, 1, 1], start=1):  # 10, item 9 "Several days"
@@ -130,7 +130,7 @@ def test_a_link_is_shown_once_and_a_goal_is_rated(page, sign_in, shoot, axe, the
     page.goto(f"/clients/{client_record.pk}/measures/")
     expect(page.get_by_text("No measures recorded yet.")).to_be_visible()
     page.get_by_role("link", name="Send a link").first.click()
-    page.get_by_label("Measure").select_option("gad7")
+    page.get_by_role("combobox", name="Measure").select_option("gad7")
     page.get_by_role("button", name="Make the link").click()
     expect(page.get_by_role("heading", name="The link, shown this once")).to_be_visible()
     expect(page.locator("svg.segno")).to_be_visible()
