@@ -19,9 +19,14 @@ from artchart.core.access import NOT_ALLOWED
 from artchart.core.models import AuditEvent
 from artchart.tests.factories import GatheredInfoFactory
 
+
+def _today():
+    """Today in the practice's zone, read when asked: a run that crosses midnight must not compare two days."""
+    return timezone.localdate()
+
+
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 CHANGE = "Please say I left the room upset, not calmly."
 ADDENDUM = "Client reports she was upset on leaving; recorded at her request."
 REASON = "The entry records what was observed and is accurate and complete."
@@ -41,7 +46,7 @@ def _request(client_record, by, entry=None, **fields):
         "gathered_info": entry,
         "item": "" if entry else "My address",
         "requested_change": CHANGE,
-        "received_on": TODAY - dt.timedelta(days=3),
+        "received_on": _today() - dt.timedelta(days=3),
         "received_via": "in_writing",
         **fields,
     }
@@ -75,7 +80,7 @@ def _snapshot():
 
 def test_therapist_records_a_request_and_the_chart_shows_its_due_date(client, client_record, therapist, entry):
     client.force_login(therapist)
-    received = TODAY - dt.timedelta(days=10)
+    received = _today() - dt.timedelta(days=10)
     response = client.post(
         reverse("clients:amendment_add", args=[client_record.pk]),
         {
@@ -97,7 +102,7 @@ def test_therapist_records_a_request_and_the_chart_shows_its_due_date(client, cl
 
 
 def test_a_request_older_than_sixty_days_without_a_decision_is_overdue(client, client_record, therapist):
-    amendment = _request(client_record, therapist, received_on=TODAY - dt.timedelta(days=61))
+    amendment = _request(client_record, therapist, received_on=_today() - dt.timedelta(days=61))
     assert amendment.is_overdue
     client.force_login(therapist)
     assert "Overdue" in client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
@@ -112,7 +117,7 @@ def test_a_request_with_no_text_is_refused_and_writes_nothing(client, client_rec
     response = client.post(
         reverse("clients:amendment_add", args=[client_record.pk]),
         {
-            "received_on": TODAY.isoformat(),
+            "received_on": _today().isoformat(),
             "received_via": "email",
             "part": "demographics",
             "item": "",
@@ -146,7 +151,7 @@ def test_accepting_adds_an_addendum_beside_the_entry_and_leaves_the_entry_unchan
         reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]),
         {
             "decision": "accepted",
-            "decided_on": TODAY.isoformat(),
+            "decided_on": _today().isoformat(),
             "addendum": ADDENDUM,
         },
     )
@@ -155,7 +160,7 @@ def test_accepting_adds_an_addendum_beside_the_entry_and_leaves_the_entry_unchan
     assert (addendum.request, addendum.author, addendum.written_on, addendum.text) == (
         amendment,
         therapist,
-        TODAY,
+        _today(),
         ADDENDUM,
     )
     entry.refresh_from_db()
@@ -173,7 +178,7 @@ def test_a_denial_without_a_reason_is_refused_and_writes_nothing(client, client_
         reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]),
         {
             "decision": "denied",
-            "decided_on": TODAY.isoformat(),
+            "decided_on": _today().isoformat(),
             "denial_reason": "",
         },
     )
@@ -204,6 +209,7 @@ def test_a_request_is_decided_once(client_record, therapist, entry):
 def test_a_denial_then_the_clients_disagreement_are_shown_beside_the_entry(
     client, client_record, therapist, teamviewer, entry
 ):
+
     amendment = _request(client_record, therapist, entry=entry)
     services.amendment_decide(by=therapist, amendment=amendment, decision="denied", denial_reason=REASON)
     client.force_login(therapist)
@@ -211,7 +217,7 @@ def test_a_denial_then_the_clients_disagreement_are_shown_beside_the_entry(
         reverse("clients:amendment_disagreement", args=[client_record.pk, amendment.pk]),
         {
             "statement": STATEMENT,
-            "received_on": TODAY.isoformat(),
+            "received_on": _today().isoformat(),
         },
     )
     assert response.status_code == 302
@@ -258,7 +264,7 @@ def test_read_only_members_see_requests_but_cannot_decide(client, client_record,
         reverse("clients:amendment_decide", args=[client_record.pk, amendment.pk]),
         {
             "decision": "denied",
-            "decided_on": TODAY.isoformat(),
+            "decided_on": _today().isoformat(),
             "denial_reason": REASON,
         },
     )
@@ -283,14 +289,14 @@ def test_api_records_decides_and_lists_requests(client_record, therapist, intern
             "part": "gathered_info",
             "gathered_info": entry.pk,
             "requested_change": CHANGE,
-            "received_on": TODAY.isoformat(),
+            "received_on": _today().isoformat(),
             "received_via": "email",
         },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["due_on"] == (TODAY + dt.timedelta(days=60)).isoformat() and body["state"] == "Awaiting decision"
+    assert body["due_on"] == (_today() + dt.timedelta(days=60)).isoformat() and body["state"] == "Awaiting decision"
     decided = _as(therapist).post(
         _api("amendment_decide", client_id=client_record.pk, amendment_id=body["id"]),
         {"decision": "accepted", "addendum": ADDENDUM},
@@ -313,7 +319,7 @@ def test_api_refuses_bad_input_with_field_messages_and_writes_nothing(client_rec
             "part": "demographics",
             "item": "Address",
             "requested_change": "",
-            "received_on": TODAY.isoformat(),
+            "received_on": _today().isoformat(),
             "received_via": "email",
         },
         content_type="application/json",

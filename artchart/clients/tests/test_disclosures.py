@@ -21,10 +21,15 @@ from artchart.core import services as core_services
 from artchart.core.models import AuditEvent
 from artchart.tests.factories import ConsentFactory
 
+
+def _today():
+    """Today in the practice's zone, read when asked: a run that crosses midnight must not compare two days."""
+    return timezone.localdate()
+
+
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-SIGNED = TODAY - dt.timedelta(days=100)
+SIGNED = _today() - dt.timedelta(days=100)
 
 
 @pytest.fixture
@@ -49,7 +54,7 @@ def _disclose(client_record, by, **fields):
         "recipient": "Dr. Alicia Moreno",
         "purpose": "Coordination of care",
         "description": "Progress summary",
-        "disclosed_on": TODAY - dt.timedelta(days=5),
+        "disclosed_on": _today() - dt.timedelta(days=5),
         **fields,
     }
     return services.disclosure_record(by=by, client=client_record, **values)
@@ -87,7 +92,7 @@ def test_a_release_on_an_authorization_in_force_is_recorded_and_audited(client, 
     response = client.post(
         reverse("clients:disclosure_add", args=[client_record.pk]),
         {
-            "disclosed_on": (TODAY - dt.timedelta(days=2)).isoformat(),
+            "disclosed_on": (_today() - dt.timedelta(days=2)).isoformat(),
             "kind": "report",
             "recipient": "Dr. Alicia Moreno",
             "purpose": "Coordination of care",
@@ -112,7 +117,7 @@ def test_a_disclosure_without_a_recipient_is_refused_and_writes_nothing(client, 
     response = client.post(
         reverse("clients:disclosure_add", args=[client_record.pk]),
         {
-            "disclosed_on": TODAY.isoformat(),
+            "disclosed_on": _today().isoformat(),
             "kind": "report",
             "recipient": "",
             "purpose": "Care",
@@ -127,8 +132,8 @@ def test_a_disclosure_without_a_recipient_is_refused_and_writes_nothing(client, 
 
 
 def test_a_revoked_release_is_refused_from_its_revocation_on(client_record, therapist, release):
-    disclosed = TODAY - dt.timedelta(days=20)
-    services.consent_revoke(by=therapist, consent=release, on=TODAY - dt.timedelta(days=10))
+    disclosed = _today() - dt.timedelta(days=20)
+    services.consent_revoke(by=therapist, consent=release, on=_today() - dt.timedelta(days=10))
     errors = _refused(lambda: _disclose(client_record, therapist, consent=release))
     assert errors == {"consent": [record.CONSENT_NOT_IN_FORCE]}
     # Before the revocation the release was in force, so a disclosure dated then stands.
@@ -202,7 +207,7 @@ def test_read_only_members_cannot_record_a_disclosure(client, client_record, sup
         response = client.post(
             reverse("clients:disclosure_add", args=[client_record.pk]),
             {
-                "disclosed_on": TODAY.isoformat(),
+                "disclosed_on": _today().isoformat(),
                 "kind": "report",
                 "recipient": "County",
                 "purpose": "Law",
@@ -264,7 +269,7 @@ def _csv_rows(client, client_record) -> list[dict]:
 
 
 def test_the_accounting_covers_the_last_six_years(client, client_record, therapist):
-    six_years_ago = TODAY.replace(year=TODAY.year - 6)
+    six_years_ago = _today().replace(year=_today().year - 6)
     inside = _disclose(client_record, therapist, legal_basis="required_by_law", disclosed_on=six_years_ago)
     _disclose(
         client_record,
@@ -377,7 +382,7 @@ def test_api_records_corrects_and_accounts(client_record, therapist, intern, rel
     )
     assert created.status_code == 201, created.content
     original = created.json()
-    assert original["disclosed_on"] == TODAY.isoformat() and original["consent"] == release.pk
+    assert original["disclosed_on"] == _today().isoformat() and original["consent"] == release.pk
     corrected = browser.post(
         _api("disclosure_correct", client_id=client_record.pk, disclosure_id=original["id"]),
         {"correction_reason": "It was the discharge summary", "description": "Discharge summary"},
@@ -390,11 +395,11 @@ def test_api_records_corrects_and_accounts(client_record, therapist, intern, rel
     accounting = _as(therapist).get(_api("accounting", client_id=client_record.pk)).json()
     by_id = {e["disclosure"]["id"]: e for e in accounting["entries"]}
     assert by_id[original["id"]]["corrected_by"] == [corrected.json()["id"]]
-    assert accounting["since"] == TODAY.replace(year=TODAY.year - 6).isoformat()
+    assert accounting["since"] == _today().replace(year=_today().year - 6).isoformat()
 
 
 def test_api_refuses_a_missing_recipient_and_a_release_not_in_force(client_record, therapist, release):
-    services.consent_revoke(by=therapist, consent=release, on=TODAY - dt.timedelta(days=30))
+    services.consent_revoke(by=therapist, consent=release, on=_today() - dt.timedelta(days=30))
     browser = _as(therapist)
     before = _writes()
     url = _api("disclosures_create", client_id=client_record.pk)
@@ -405,7 +410,7 @@ def test_api_refuses_a_missing_recipient_and_a_release_not_in_force(client_recor
             "purpose": "Care",
             "description": "Plan",
             "consent": release.pk,
-            "disclosed_on": (TODAY - dt.timedelta(days=40)).isoformat(),
+            "disclosed_on": (_today() - dt.timedelta(days=40)).isoformat(),
         },
         content_type="application/json",
     )

@@ -17,8 +17,13 @@ from artchart.measures.tests.test_program import PAGE, cohort
 from artchart.measures.views.client import CUTOFF_AND_BAND, CUTOFF_KINDS, CUTOFF_NOT_USED, NOT_CLASSIFIED
 from artchart.measures.views.program import INTERVAL_INCLUDES_ZERO
 
+
+def _today():
+    """Today in the practice's zone, read when asked: a run that crosses midnight must not compare two days."""
+    return timezone.localdate()
+
+
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def _record(by, client, instrument, answers, days_ago):
@@ -27,7 +32,7 @@ def _record(by, client, instrument, answers, days_ago):
         client=client,
         instrument=instrument,
         answers=answers,
-        administered_on=TODAY - dt.timedelta(days=days_ago),
+        administered_on=_today() - dt.timedelta(days=days_ago),
     )
 
 
@@ -50,6 +55,7 @@ def test_gad7_chart_names_band_and_cutoff_and_judges_by_the_cutoff(client, thera
 def test_rosenberg_course_is_not_classified_and_the_chart_shows_band_and_unused_cutoff(
     client, therapist, client_record
 ):
+
     reverse = [item.reverse for item in outcomes.load_instruments()["rses"].items]
     _record(therapist, client_record, "rses", [2 if r else 1 for r in reverse], 40)
     _record(therapist, client_record, "rses", [1 if r else 2 for r in reverse], 3)

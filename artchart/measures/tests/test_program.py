@@ -16,9 +16,14 @@ from artchart.measures.services.administrations import administration_record
 from artchart.measures.views.program import CSV_HEADER
 from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, GroupMembershipFactory, SiteFactory
 
+
+def _today():
+    """Today in the practice's zone, read when asked: a run that crosses midnight must not compare two days."""
+    return timezone.localdate()
+
+
 PAGE = reverse("measures:program_effectiveness")
 CSV = reverse("measures:program_effectiveness_csv")
-TODAY = timezone.localdate()
 COURSES = [(20, 8), (18, 10), (16, 14), (22, 9), (15, 16), (19, 7)]
 TOO_FEW = "; no figures are shown so no one can be singled out"
 
@@ -43,7 +48,7 @@ def cohort(therapist, site, courses=COURSES, *, names="Pat", before=60, after=5)
                 client=person,
                 instrument="phq9",
                 answers=phq9_answers(total),
-                administered_on=TODAY - dt.timedelta(days=days_ago),
+                administered_on=_today() - dt.timedelta(days=days_ago),
             )
         clients.append(person)
     return clients
@@ -116,7 +121,7 @@ def test_filters_narrow_the_group(client, programadmin, therapist, org, six):
     assert "5 clients" in client.get(PAGE, {"population": "school"}).content.decode()
     assert "11 clients" in client.get(PAGE, {"therapist": therapist.pk}).content.decode()
     # The period keeps only scores inside it: the first scores (60 days ago) fall outside.
-    since = (TODAY - dt.timedelta(days=30)).isoformat()
+    since = (_today() - dt.timedelta(days=30)).isoformat()
     assert "0 clients" in client.get(PAGE, {"date_from": since}).content.decode()
 
 
