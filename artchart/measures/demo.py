@@ -4,23 +4,29 @@ links, GAS and one alert.
 Called once from ``artchart.demo.practice.build_demo`` after the sessions exist.
 Everything goes through the measures services (scored, validated, audited):
 
-* The school clients answer the GAD-7, the forensic and outpatient clients the
-  PHQ-9 (every other outpatient the GAD-7 too); the memory-care residents are
-  not given self-report scales. Each answers at intake (their first session)
-  and about every third session after, on the session's day and linked to it.
-  Each client's course is one of recovered, improved, unchanged or
-  deteriorated, so every classification appears, and item 9 of the PHQ-9 is 0
-  in all of them but one.
+* The school clients answer the SCARED child form and a parent or guardian the
+  SCARED parent form, both made for ages 8 to 18: a child not yet 8 on the
+  day carries the clinician's reason for using it (read aloud, with the parent
+  form alongside), and only such a child. The forensic and outpatient clients
+  answer the PHQ-9 (every other outpatient the GAD-7 too); the memory-care
+  residents are not given self-report scales. Each answers at intake (their
+  first session) and about every third session after, on the session's day and
+  linked to it. Each client's course is one of recovered, improved, unchanged
+  or deteriorated, so every classification appears among the adults, and
+  item 9 of the PHQ-9 is 0 in all of them but one. A school client's two forms
+  follow the same course.
 * Two of ``therapist2``'s school clients were referred to "Feelings Through
   Art" and placed in individual sessions before it began (joined, then left
   before the first meeting), so the school program counts six clients with a
-  first and a last GAD-7: enough for the program page to show its figures.
+  first and a last SCARED of each form: enough for the program page to show
+  its figures (mostly better, as such groups report).
 * The one risk answer: an outpatient client of ``therapist`` completed a
   PHQ-9 through a link this morning with item 9 above 0 — the demo's one open
   alert, left open and not yet escalated. That client has a signed safety plan,
   gone through with them at their last session, and their site's on-call
   clinician is the supervisor.
-  Another link waits for a guardian; a third expired unanswered.
+  Another link, for the SCARED parent form, waits for a school client's
+  guardian; a third expired unanswered.
 * Schedules for the measured clients of both therapists; a few are due today
   (several sessions since the last score, or an instrument never given yet).
 * Goal Attainment Scaling ratings on the plan goals of a few clients.
@@ -37,6 +43,7 @@ import random
 
 from django.utils import timezone
 
+from artchart import outcomes
 from artchart.clients.models import CareTeamMembership, Client, ClientStatus
 from artchart.core import audit
 from artchart.core.audit_actions import CoreAction
@@ -57,7 +64,15 @@ KINDS = ["recovered", "improved", "unchanged", "recovered", "improved", "deterio
 # The school group's program is the demo's showcase of program figures: mostly better, as such groups report.
 SCHOOL_KINDS = ["recovered", "improved", "improved", "recovered", "unchanged", "improved", "recovered", "unchanged"]
 # (first, last) totals of each kind, as ranges. Published thresholds (used to classify):
-# PHQ-9 a drop of 6, caseness 10; GAD-7 a drop of 4, caseness 8.
+# PHQ-9 a drop of 6, caseness 10; GAD-7 a drop of 4, caseness 8. The SCARED (0-82) has none: a total of 25 or
+# more may indicate an anxiety disorder (Birmaher et al. 1999), so each course starts at 25-45 and a changed
+# one moves 5-15 points, a recovered one to below 25.
+SCARED_COURSES = {
+    "recovered": ((27, 32), (17, 22)),
+    "improved": ((38, 45), (30, 33)),
+    "unchanged": ((25, 35), (-2, 2)),
+    "deteriorated": ((25, 30), (5, 9)),
+}
 COURSES = {
     "phq9": {
         "recovered": ((14, 19), (3, 8)),
@@ -71,11 +86,18 @@ COURSES = {
         "unchanged": ((9, 12), (-2, 2)),
         "deteriorated": ((3, 6), (5, 7)),
     },
+    "scared_child": SCARED_COURSES,
+    "scared_parent": SCARED_COURSES,
 }
 RELATIVE_END = {"unchanged", "deteriorated"}  # the last total is the first plus the range
-# Until the demo's younger clients move to the instruments made for their age (PHQ-A, SCARED), their
-# adult scales carry the reason a clinician must give for a measure outside the client's age range.
-DEMO_FIT_REASON = "Demo: the practice compares all its clients on the adult scales."
+SCHOOL_FORMS = ["scared_child", "scared_parent"]  # the child's form and a parent's, given at the same sessions
+# The reason a clinician gives for a measure outside the client's age range, kept with it.
+FIT_REASONS = {
+    "scared_child": "Not yet 8: the SCARED read aloud to the child, with the parent form alongside.",
+    "scared_parent": "Not yet 8: the parent form given alongside the child's SCARED, read aloud to the child.",
+}
+# An outpatient under 18 (the adult service sees some older teenagers) keeps the adult scale.
+ADULT_SCALE_REASON = "Seen in the adult outpatient service; the adult scale kept so the scores carry on past 18."
 PROGRAM_MEMBERS = 2  # therapist2's school clients counted in the school program as former group members
 GAS_CLIENTS = 5
 GAS_LEVELS = [(-2, -1, 0), (-1, 0, 1), (-1, -1, 0), (-2, 0, 1), (-1, 1, 2)]
@@ -97,18 +119,13 @@ def build_measures_demo(*, rng: random.Random, people: dict[str, User], clients:
         population = client.site.population_type
         if population == PopulationType.NURSING_HOME or not attended[client.pk]:
             continue
-        chosen = ["gad7"] if population == PopulationType.SCHOOL else ["phq9"]
+        chosen = list(SCHOOL_FORMS) if population == PopulationType.SCHOOL else ["phq9"]
         if population == PopulationType.OUTPATIENT and client.pk % 2 == 0 and client != risk_client:
             chosen.append("gad7")
         stop_early = client.status == ClientStatus.ACTIVE and len(measured) % 5 == 4
+        school_kind = next(school_kinds) if population == PopulationType.SCHOOL else None  # one course, both forms
         for instrument in chosen:
-            kind = (
-                "unchanged"
-                if client == risk_client
-                else next(school_kinds)
-                if population == PopulationType.SCHOOL
-                else next(kinds)
-            )
+            kind = "unchanged" if client == risk_client else school_kind or next(kinds)
             _course(
                 rng,
                 client=client,
@@ -220,17 +237,19 @@ def _course(
             chosen = chosen[:-1]
     top = int(found.score_max) - (3 if instrument == "phq9" else 0)  # item 9 stays 0
     totals = _totals(rng, instrument, kind, len(chosen) + (1 if with_link else 0), top)
-    fit_reason = "" if found.fits_age(client.age_on(timezone.localdate())) else DEMO_FIT_REASON
+    respondent = Respondent.GUARDIAN if found.respondent == "parent_or_carer" else Respondent.CLIENT
     # With a link, the last total is left over for it (below).
     for session, total in zip(chosen, totals, strict=False):
+        day = timezone.localtime(session.starts_at).date()
         administration_record(
             by=by,
             client=client,
             instrument=found.id,
             answers=_answers(rng, found, total),
-            administered_on=timezone.localtime(session.starts_at).date(),
+            administered_on=day,
             session=session,
-            fit_reason=fit_reason,
+            respondent=respondent,
+            fit_reason=_fit_reason(client, found, day),
         )
     if with_link:
         # This morning, at home, through the link the therapist sent: item 9 above 0.
@@ -240,6 +259,13 @@ def _course(
         links.link_complete(
             token=token, answers=_answers(rng, found, totals[-1], risk_item=1), extra_answers={"difficulty": 1}
         )
+
+
+def _fit_reason(client: Client, instrument: outcomes.Instrument, day: dt.date) -> str:
+    """Blank where the instrument fits the client's age on the day it is given; else the clinician's reason."""
+    if instrument.fits_age(client.age_on(day)):
+        return ""
+    return FIT_REASONS.get(instrument.id, ADULT_SCALE_REASON)
 
 
 # --- the suicide-risk pathway ------------------------------------------------------------------------------
@@ -291,7 +317,7 @@ def _schedules(measured: list[tuple[Client, list[str]]], *, primaries: dict[int,
 
 
 def _links(*, clients: list[Client], primaries: dict[int, User], therapist: User, today: dt.date) -> None:
-    """A guardian's GAD-7 link waiting, and a PHQ-9 link that expired unanswered (placed in the past)."""
+    """A guardian's SCARED parent-form link waiting, and a PHQ-9 link that expired unanswered (placed in the past)."""
     school = [
         c
         for c in clients
@@ -302,14 +328,15 @@ def _links(*, clients: list[Client], primaries: dict[int, User], therapist: User
     for client in school:
         guardian = client.contacts.filter(is_guardian=True).first()
         if guardian is not None:
+            due_on = today + dt.timedelta(days=2)
             links.link_create(
                 by=therapist,
                 client=client,
-                instrument="gad7",
+                instrument="scared_parent",
                 respondent=Respondent.GUARDIAN,
                 contact=guardian,
-                due_on=today + dt.timedelta(days=2),
-                fit_reason=DEMO_FIT_REASON,
+                due_on=due_on,
+                fit_reason=_fit_reason(client, instruments.get("scared_parent"), due_on),
             )
             break
     lapsed = next(

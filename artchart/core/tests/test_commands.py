@@ -38,6 +38,7 @@ from artchart.core.models import (
     User,
 )
 from artchart.demo import practice as demo
+from artchart.measures.models import Administration
 from artchart.tests.factories import UserFactory
 
 ROOT = Path(settings.BASE_DIR)
@@ -80,35 +81,37 @@ class _RolledBack(Exception):
     pass
 
 
-def _demo_names_then_roll_back() -> list[tuple]:
-    """Build the demo inside a savepoint, note who it made, and undo it all."""
-    names: list[tuple] = []
+def _demo_made() -> tuple[list[tuple], list[tuple]]:
+    """Who the demo made, and each measure it recorded for them."""
+    clients = list(
+        Client.objects.order_by("pk").values_list("legal_first_name", "legal_last_name", "date_of_birth", "site__name")
+    )
+    measures = list(
+        Administration.objects.order_by("client_id", "instrument", "administered_on", "pk").values_list(
+            "client__legal_first_name", "instrument", "administered_on", "respondent", "total", "fit_reason"
+        )
+    )
+    return clients, measures
+
+
+def _demo_made_then_roll_back() -> tuple[list[tuple], list[tuple]]:
+    """Build the demo inside a savepoint, note what it made, and undo it all."""
+    made: tuple[list[tuple], list[tuple]] = ([], [])
     try:
         with transaction.atomic():
             demo.build_demo()
-            names = list(
-                Client.objects.order_by("pk").values_list(
-                    "legal_first_name", "legal_last_name", "date_of_birth", "site__name"
-                )
-            )
+            made = _demo_made()
             raise _RolledBack
     except _RolledBack:
-        return names
+        return made
 
 
 @pytest.mark.django_db
 def test_demo_is_the_same_every_time():
-    first = _demo_names_then_roll_back()
+    first = _demo_made_then_roll_back()
     assert not Organization.objects.exists()
     _run("demo")
-    assert (
-        list(
-            Client.objects.order_by("pk").values_list(
-                "legal_first_name", "legal_last_name", "date_of_birth", "site__name"
-            )
-        )
-        == first
-    )
+    assert first[1] and _demo_made() == first
 
 
 # --- seed -----------------------------------------------------------------------------------------

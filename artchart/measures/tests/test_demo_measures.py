@@ -1,5 +1,6 @@
 """The demo's measures as a newcomer finds them: scores over time with every kind of course,
-schedules due today, links in each state, GAS ratings, and exactly one open risk alert.
+schedules due today, links in each state, GAS ratings, and exactly one open risk alert; the school
+clients on the SCARED with a parent form, never on an adult scale.
 
 The demo is built once for the module in a transaction rolled back at the end
 (as artchart/core/tests/test_demo_practice.py does), timing the measures part.
@@ -17,10 +18,19 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from artchart.clients.models import Client
 from artchart.core import audit
-from artchart.core.models import AuditEvent, User
+from artchart.core.models import AuditEvent, PopulationType, User
 from artchart.measures import selectors
-from artchart.measures.models import Administration, GoalAttainment, MeasureLink, MeasureSchedule, RiskAlert
+from artchart.measures.demo import FIT_REASONS
+from artchart.measures.models import (
+    Administration,
+    GoalAttainment,
+    MeasureLink,
+    MeasureSchedule,
+    Respondent,
+    RiskAlert,
+)
 from artchart.measures.selectors import CohortFilter
 from artchart.therapy.models import Group
 
@@ -48,11 +58,14 @@ def _user(name: str) -> User:
 
 def test_clients_have_scores_at_intake_and_every_few_sessions_linked_to_them(demo):
     assert Administration.objects.count() >= 40
-    assert set(Administration.objects.values_list("instrument", flat=True)) == {"phq9", "gad7"}
-    per_client = Counter(
-        Administration.objects.filter(instrument__in=["phq9", "gad7"]).values_list("client_id", flat=True)
-    )
-    assert len(per_client) >= 15 and max(per_client.values()) >= 3
+    assert set(Administration.objects.values_list("instrument", flat=True)) == {
+        "phq9",
+        "gad7",
+        "scared_child",
+        "scared_parent",
+    }
+    per_client = Counter(Administration.objects.values_list("client_id", "instrument"))
+    assert len({client_id for client_id, _ in per_client}) >= 15 and max(per_client.values()) >= 3
     in_session = Administration.objects.filter(session__isnull=False)
     assert in_session.count() == Administration.objects.exclude(mode="link").count()
     for administration in in_session.select_related("session"):
@@ -76,6 +89,36 @@ def test_every_kind_of_course_appears(demo):
             for trajectory in trajectories_of(access):
                 kinds[getattr(trajectory.course, "classification", "insufficient")] += 1
     assert {"recovered", "improved", "unchanged", "deteriorated"} <= set(kinds), kinds
+
+
+def test_school_clients_answer_the_scared_with_a_parent_form_at_the_same_sessions(demo):
+    school = Client.objects.filter(site__population_type=PopulationType.SCHOOL)
+    assert school.exists()
+    for client in school:
+        forms = {
+            instrument: list(client.administrations.filter(instrument=instrument).order_by("administered_on"))
+            for instrument in ("scared_child", "scared_parent")
+        }
+        assert len(forms["scared_child"]) >= 2, client
+        assert [a.session_id for a in forms["scared_child"]] == [a.session_id for a in forms["scared_parent"]]
+        assert {a.respondent for a in forms["scared_child"]} == {Respondent.CLIENT}
+        assert {a.respondent for a in forms["scared_parent"]} == {Respondent.GUARDIAN}
+        assert not client.administrations.filter(instrument__in=["phq9", "gad7"]).exists(), client
+
+
+def test_a_scared_carries_a_fit_reason_only_for_a_child_not_yet_8_on_the_day(demo):
+    given = Administration.objects.filter(instrument__in=["scared_child", "scared_parent"]).select_related("client")
+    young = [a for a in given if a.client.age_on(a.administered_on) < 8]
+    assert young, "the demo has a school client not yet 8 at intake"
+    assert all(a.fit_reason == FIT_REASONS[a.instrument] for a in young)
+    assert not [a for a in given if a.client.age_on(a.administered_on) >= 8 and a.fit_reason]
+
+
+def test_no_client_under_18_has_an_adult_scale_without_a_fit_reason(demo):
+    adult_scales = Administration.objects.filter(instrument__in=["phq9", "gad7"]).select_related("client")
+    minors = [a for a in adult_scales if a.client.age_on(a.administered_on) < 18]
+    assert all(a.fit_reason for a in minors), [(a.client_id, a.instrument) for a in minors]
+    assert not [a for a in adult_scales if a.client.age_on(a.administered_on) >= 18 and a.fit_reason]
 
 
 def test_exactly_one_open_risk_alert_for_a_client_of_therapist(demo):
@@ -122,6 +165,8 @@ def test_links_completed_waiting_and_expired(demo):
     assert statuses == {"completed": 1, "waiting": 1, "expired": 1}, statuses
     waiting = next(link for link in MeasureLink.objects.all() if link.status == "waiting")
     assert waiting.respondent == "guardian" and waiting.contact is not None
+    assert waiting.instrument == "scared_parent"
+    assert waiting.client.site.population_type == PopulationType.SCHOOL
     assert AuditEvent.objects.filter(
         action="demo.backdate",
         object_id=str(next(link for link in MeasureLink.objects.all() if link.status == "expired").pk),
@@ -149,11 +194,14 @@ def test_goal_attainment_is_rated_with_a_t_score(demo):
 def test_the_school_group_program_shows_its_figures(demo):
     group = Group.objects.get(site__name="Maple Grove Elementary")
     assert group.memberships.filter(left_on__isnull=True).count() == 4  # the therapy demo's group is unchanged
-    filters = CohortFilter(instrument="gad7", program_id=group.program_id)
-    result = selectors.program_effectiveness(_user("programadmin"), filters)
-    assert result.n >= 5 and not result.hidden, result.n
-    assert result.effect and result.effect.n == result.n
-    assert sum(result.shares.values()) == pytest.approx(1.0)
+    for instrument in ("scared_child", "scared_parent"):
+        filters = CohortFilter(instrument=instrument, program_id=group.program_id)
+        result = selectors.program_effectiveness(_user("programadmin"), filters)
+        assert result.n >= 5 and not result.hidden, result.n
+        assert result.effect and result.effect.n == result.n
+        assert result.mean_pre >= 25 and result.mean_post < result.mean_pre  # mostly better, from above the cut-off
+        # The SCARED has neither a published change threshold nor clinical norms: no shares, and the page says why.
+        assert not result.shares and "no published clinical norms" in result.rule
 
 
 def test_every_measures_write_is_audited_and_the_chain_holds(demo):
