@@ -6,11 +6,17 @@
 * ``teamviewer`` — a treatment-team member (viewer) on ``client``'s team
 * ``outsider`` — a therapist of the same practice with no link to ``client``
 * ``admin``, ``programadmin`` — organization roles with no clinical access
+
+and the demo practice, built once per test run and loaded where a test reads it
+(``demo_practice`` for a module, ``load_demo`` for one test).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+from pathlib import Path
 
 os.environ.setdefault("ARTCHART_TESTING", "1")
 
@@ -118,3 +124,103 @@ def people(therapist, therapist2, intern, supervisor, teamviewer, admin, program
         "programadmin": programadmin,
         "outsider": outsider,
     }
+
+
+# --- the demo practice, built once per test run ------------------------------------------------
+
+
+class DemoSnapshot:
+    """The demo practice as one build left it: its rows as a fixture file, and its media folder.
+
+    Building the demo goes through every service (image analysis, audit events) and
+    takes a minute on a busy machine; loading its rows takes seconds. Tests that read
+    the demo load this snapshot into their own transaction, with their own copy of the
+    media, so a test that changes the demo changes nobody else's.
+    """
+
+    EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        # XML, not JSON: Django's JSON encoder cuts date-times to milliseconds, and the audit
+        # chain's hashes cover them to the microsecond.
+        self.rows = directory / "rows.xml"
+        self.media = directory / "media"
+        self.output = directory / "output.txt"
+
+    def build(self) -> None:
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        with _demo_settings(self.media):
+            call_command("demo", stdout=out)
+            call_command(
+                "dumpdata",
+                format="xml",
+                natural_foreign=True,
+                exclude=self.EXCLUDED,
+                output=str(self.rows),
+                verbosity=0,
+            )
+        self.output.write_text(out.getvalue())
+
+    def load(self, media: Path) -> str:
+        """Load the rows into the current transaction and copy the media to ``media``; return the demo's output."""
+        from django.core.management import call_command
+
+        shutil.copytree(self.media, media, dirs_exist_ok=True)
+        call_command("loaddata", str(self.rows), verbosity=0)
+        return self.output.read_text()
+
+
+def _demo_settings(media: Path):
+    from django.test import override_settings
+
+    return override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory, worker_id) -> DemoSnapshot:
+    """Built by whichever test process needs it first; the others wait on a file lock and reuse it."""
+    from django.db import transaction
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's folder, above each worker's own
+    snapshot = DemoSnapshot(shared / "demo-practice")
+    with open(shared / "demo-practice.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not snapshot.output.exists():
+            snapshot.directory.mkdir(exist_ok=True)
+            with django_db_blocker.unblock(), transaction.atomic():
+                snapshot.build()
+                transaction.set_rollback(True)
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def demo_practice(demo_snapshot, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for a module; each test still runs in its own savepoint (``db``).
+
+    Yields the demo command's output and the module's media folder. Module fixtures come
+    before the per-test settings above, so the same fast hasher and media folder are set here.
+    """
+    from django.db import transaction
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), _demo_settings(media), transaction.atomic():
+        output = demo_snapshot.load(media)
+        yield output, media
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def load_demo(demo_snapshot, settings):
+    """Load the demo into this test's own transaction (for tests that go on to change it)."""
+
+    def load() -> str:
+        return demo_snapshot.load(Path(settings.MEDIA_ROOT))
+
+    return load

@@ -7,12 +7,8 @@ transaction rolled back at the end.
 from __future__ import annotations
 
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from artchart.artworks.models import FEATS, Analysis, Annotation, Artwork, ArtworkGrant, Photo, Rating
@@ -24,14 +20,10 @@ from artchart.core.models import AuditEvent
 
 
 @pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_output(demo_practice):
     """The demo's media folder (the tests after it each have a media folder of their own)."""
-    media = tmp_path_factory.mktemp("demo-media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        call_command("demo", stdout=StringIO())
-        yield media
-        transaction.set_rollback(True)
+    _output, media = demo_practice
+    return media
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,16 @@
 """The demo practice as a newcomer finds it after ``make demo``.
 
-Building the demo takes seconds (it goes through every service, with audit
-events), so this module builds it once, in a transaction rolled back at the
-end, and every test reads it. Tests that build or refuse the demo themselves
+Building the demo goes through every service, with audit events, so the test
+run builds it once and this module loads it once, in a transaction rolled back
+at the end (the ``demo_practice`` fixture of the root conftest); every test
+reads it. Tests that build or refuse the demo themselves
 are in test_commands.py.
 """
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from artchart.clients.models import CareTeamMembership, Client, Consent, ConsentKind, Contact, Diagnosis, GatheredInfo
 from artchart.clients.validation import ICD10_PATTERN
@@ -33,21 +29,10 @@ from artchart.demo import practice as demo
 
 
 @pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, built once for the module; each test still runs in its own savepoint (``db``).
-
-    Module fixtures come before the root conftest's per-test settings, so the
-    same fast hasher and private media folder are set here.
-    """
-    fast = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-    )
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        out = StringIO()
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def demo_output(demo_practice):
+    """What ``artchart demo`` printed (the demo is loaded once for the module: see the root conftest)."""
+    output, _media = demo_practice
+    return output
 
 
 @pytest.fixture(autouse=True)

@@ -2,20 +2,16 @@
 schedules due today, links in each state, GAS ratings, and exactly one open risk alert; the school
 clients on the SCARED with a parent form, never on an adult scale.
 
-The demo is built once for the module in a transaction rolled back at the end
-(as artchart/core/tests/test_demo_practice.py does), timing the measures part.
+The demo is built once per test run and loaded once for the module, in a transaction
+rolled back at the end (the ``demo_practice`` fixture of the root conftest).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from artchart.clients.models import Client
@@ -36,15 +32,8 @@ from artchart.therapy.models import Group
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    fast = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-    )
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        call_command("demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def demo(demo_practice):
+    """The demo, loaded once for the module (see the root conftest)."""
 
 
 @pytest.fixture(autouse=True)
