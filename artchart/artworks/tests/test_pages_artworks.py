@@ -281,6 +281,7 @@ def test_artwork_page_shows_photos_analysis_and_consent(client, therapist, clien
     assert reverse("artworks:image", args=[photo.pk, "large"]) in body
     assert "data-zoom" in body and "artworks/zoom.js" in body
     assert "Page covered" in body and "Colours" in body and "Palette" in body
+    assert "Edge share" in body and "Line and detail" not in body
     for color in photo.analysis.features["palette"]:
         assert color["hex"] in body
     assert "Exhibit in a showcase: no" in body
@@ -301,6 +302,15 @@ def test_artwork_page_puts_ratings_beside_the_computer_estimate(client, therapis
     estimates = artwork.photos.get().analysis.features.get("feats_estimates")
     if estimates:
         assert f"{estimates['space']:.1f}" in body
+
+
+def test_no_formal_element_is_named_like_a_feats_scale():
+    from artchart.artworks.models import FEATS_SCALES
+    from artchart.artworks.presentation import FEATURES
+
+    words = {word.lower() for _, name in FEATS_SCALES for word in name.split() if len(word) > 3}
+    for feature in FEATURES:
+        assert not words & {word.lower() for word in feature.name.split()}, feature.name
 
 
 def test_artwork_page_flags_a_rating_changed_after_signing(client, therapist, client_record):
