@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from artchart.artworks.models import FEATS, Analysis, Annotation, Artwork, ArtworkGrant, Photo, Rating
-from artchart.artworks.selectors import agreement_table
+from artchart.artworks.selectors import agreement_by_scale
 from artchart.artworks.services.consent import usable_for
 from artchart.artworks.services.ratings import rating_intact
 from artchart.core import audit
@@ -77,12 +77,12 @@ def test_ppats_at_intake_and_later_are_rated_on_feats_by_two_raters(demo_output)
         first, second = ppats.filter(client_id=client_id).order_by("made_on")
         assert first.made_on < second.made_on
 
-    table = agreement_table(
-        Artwork.objects.filter(assessment__code="ppat").prefetch_related("ratings__rater", "photos__analyses")
+    report = agreement_by_scale(
+        Artwork.objects.filter(assessment__code="ppat").prefetch_related("ratings__rater", "photos__analyses"),
+        include_estimates=True,
     )
-    pair = next(p for p in table.pairs if "computer" not in (p.first, p.second))
-    assert pair.artworks == 6
-    assert any("computer" in (p.first, p.second) for p in table.pairs)
+    assert [s.artworks for s in report.scales] == [6] * 14
+    assert report.research
 
 
 def test_a_sculpture_has_two_sides_and_a_piece_is_masked_and_granted_for_exhibit(demo_output):
