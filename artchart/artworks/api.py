@@ -92,6 +92,18 @@ class BadgeOut(Schema):
     why: str
 
 
+class EstimatesOut(Schema):
+    """The computer's estimates of three FEATS scales: estimates, not ratings."""
+
+    kind: str = Field("estimate", description="Always 'estimate': never a rating, never counted as a rater")
+    scores: dict[str, float] | None = Field(
+        None, description="{scale key: 0–5} for the scales estimated; null when none are given (see reason)"
+    )
+    reason: str = Field("", description="Why there are no estimates (no photo, not analysed, sheet not found)")
+    medium_differs: str = Field("", description="Set when the piece is not in its assessment's standard medium")
+    caution: str
+
+
 class ArtworkSummary(Schema):
     id: int
     client: int
@@ -120,7 +132,13 @@ class ArtworkOut(ArtworkSummary):
     inquiry: list[InquiryItemIn]
     feats_ratable: bool
     rating_systems: list[str] = Field(description="Codes this piece may be rated on (feats, or an assessment's own)")
-    ratings: list[RatingOut]
+    ratings: list[RatingOut] = Field(
+        description="Signed ratings by named raters (the computer's estimates are not here)"
+    )
+    feats_estimates: EstimatesOut | None = Field(
+        None,
+        description="The computer's FEATS estimates, for pieces FEATS rates; not ratings, not a validated instrument",
+    )
     consent: list[BadgeOut] = Field(description="Each use of the piece beyond the record: allowed or not, and why")
 
 
@@ -260,6 +278,18 @@ def _rating(rating: Rating) -> dict:
     }
 
 
+def _estimates(estimates: selectors.FeatsEstimates | None) -> dict | None:
+    if estimates is None:
+        return None
+    return {
+        "kind": "estimate",
+        "scores": estimates.scores,
+        "reason": estimates.reason,
+        "medium_differs": estimates.medium_differs,
+        "caution": estimates.caution,
+    }
+
+
 def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
@@ -281,6 +311,7 @@ def _detail(request, access, artwork_id: int) -> dict:
         "feats_ratable": artwork.feats_ratable,
         "rating_systems": [system.code for system in rating_services.systems_for(artwork)],
         "ratings": [_rating(r) for r in artwork.ratings.all()],
+        "feats_estimates": _estimates(selectors.feats_estimates_of(artwork)),
         "consent": [vars(b) for b in badges(artwork, scopes_in_force(access.client.pk))],
     }
 

@@ -8,11 +8,15 @@ light, encoded as a JPEG and uploaded through ``artwork_create`` — so the chec
 the stored copy, the thumbnails and the analysis are all the real ones.
 
 About a dozen clients get three to eight pieces over their past sessions (made on
-the session's day). Three of them drew a PPAT at intake and again later, and each
+the session's day). Some of them drew a PPAT at intake and again later — a person
+picking an apple from a tree, in markers (the ``ppat`` synthetic style) — and each
 PPAT is rated on FEATS by the client's therapist and by a second rater (the
-intern where the intern is on the team), so the agreement page has data. One
-clay piece is photographed from two sides; one piece of a client with exhibit
-consent has a masking annotation over the signature and an exhibit grant.
+intern where the intern is on the team), so the agreement page has data. The
+raters' scores come from a model of raters, never from the computer's estimate:
+each PPAT has a true level on each scale, and each rater scores it with a lean
+and a spread of their own (see ``RaterModel``). One clay piece is photographed
+from two sides; one piece of a client with exhibit consent has a masking
+annotation over the signature and an exhibit grant.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import datetime as dt
 import functools
 import io
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -34,13 +39,13 @@ from artchart.artworks.services import photos as photo_services
 from artchart.artworks.services import ratings as rating_services
 from artchart.artworks.services.consent import consent_in_force
 from artchart.clients.models import Client, ConsentKind
-from artchart.core.models import CareTeamRole, User
+from artchart.core.models import CareTeamRole, Role, User
 from artchart.core.permissions import relations_of
 from artchart.imaging import synthetic
 from artchart.therapy.models import PRESENT_STATUSES, Session, SessionStatus
 
 CLIENTS = 12
-PPAT_CLIENTS = 3
+PPAT_CLIENTS = 4
 PIECES = (3, 3, 4, 4, 5, 6, 8)  # how many pieces a client made: three to eight, mostly a few
 PHOTO_SIZE = (1200, 900)
 DRAWING_SIZE = (900, 675)  # the sheet fills most of the frame, as a therapist photographs it
@@ -187,19 +192,35 @@ def _choose(clients: list[Client], people: dict[str, User]) -> list[dict]:
     return chosen
 
 
-def _feats_scores(rng: random.Random, base: dict[str, float], estimates: dict | None) -> dict[str, float]:
-    """A rater's FEATS scores: near the piece's own level (the computer's estimate where it has one),
-    each a half or a whole point off now and then, as two trained raters are."""
-    scores = {}
-    for key, _ in FEATS_SCALES:
-        level = float((estimates or {}).get(key, base[key]))
-        scores[key] = min(5.0, max(0.0, round((level + rng.choice((-1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1))) * 2) / 2))
-    return scores
+@dataclass(frozen=True)
+class RaterModel:
+    """How a rater scores a piece whose true level on a scale is T: T + lean + noise (normal, sd
+    ``noise``), rounded to FEATS's half points and kept within 0–5 (classical test theory's true score
+    plus error). A trained therapist scatters little; an intern leans high and scatters more."""
+
+    lean: float
+    noise: float
+
+    def score(self, rng: random.Random, true: float) -> float:
+        return min(5.0, max(0.0, round((true + self.lean + rng.gauss(0, self.noise)) * 2) / 2))
+
+
+THERAPIST_RATER = RaterModel(lean=0.0, noise=0.4)
+INTERN_RATER = RaterModel(lean=0.35, noise=0.75)
+# The true levels: a client's own level (mean 2.6, sd 0.6), a scale's offset for everyone (sd 0.4),
+# the piece's own variation (sd 0.5), and a little growth by the later PPAT; kept within 0.5–4.5.
+CLIENT_LEVEL, CLIENT_SD, SCALE_SD, PIECE_SD, GROWTH = 2.6, 0.6, 0.4, 0.5, (0.0, 0.6)
+
+
+def _true_levels(rng: random.Random, client_level: float, offsets: dict[str, float]) -> dict[str, float]:
+    return {key: min(4.5, max(0.5, client_level + offsets[key] + rng.gauss(0, PIECE_SD))) for key, _ in FEATS_SCALES}
 
 
 def build_artworks_demo(*, rng: random.Random, people: dict[str, User], clients: list[Client]) -> None:
     """Artworks for about a dozen demo clients, with PPATs rated by two raters each."""
     rng = random.Random(rng.random())  # its own stream: the rest of the demo reads the same with or without it
+    raters = random.Random(rng.random())  # the raters' model has its own stream too, seeded: the same every run
+    offsets = {key: raters.gauss(0, SCALE_SD) for key, _ in FEATS_SCALES}
     ppat = AssessmentType.objects.get(code="ppat", organization__isnull=True)
     seed = 500
     for plan in _choose(clients, people):
@@ -221,9 +242,11 @@ def build_artworks_demo(*, rng: random.Random, people: dict[str, User], clients:
             else:
                 signed = plan["exhibit"] and number == len(picks) - 1
                 made.append(_drawing(rng, client, primary, session, seed, signed=signed))
+        level = raters.gauss(CLIENT_LEVEL, CLIENT_SD)
         for artwork in made:
             if artwork.assessment_id == ppat.pk:
-                _rate(rng, artwork, [primary, plan["second"]])
+                _rate(raters, artwork, [primary, plan["second"]], _true_levels(raters, level, offsets))
+                level += raters.uniform(*GROWTH)
         if plan["exhibit"]:
             _mask_and_exhibit(primary, made[-1])
 
@@ -273,7 +296,7 @@ def _ppat(rng: random.Random, client: Client, by: User, session: Session, ppat: 
                 f"PPAT_{seed:04d}.jpg",
                 _jpeg(
                     seed,
-                    rng.choice(("colourful", "sparse", "filled")),
+                    "ppat",
                     tilt=rng.uniform(-4, 4),
                     light=rng.uniform(0.1, 0.3),
                 ),
@@ -305,15 +328,12 @@ def _sculpture(rng: random.Random, client: Client, by: User, session: Session, s
     )
 
 
-def _rate(rng: random.Random, artwork: Artwork, raters: list[User]) -> None:
-    photo = artwork.photos.prefetch_related("analyses").get(is_primary=True)
-    analysis = photo.analysis
-    estimates = (analysis.features.get("feats_estimates") if analysis else None) or None
-    base = {key: rng.choice((1.5, 2, 2.5, 3, 3.5, 4)) for key, _ in FEATS_SCALES}
+def _rate(rng: random.Random, artwork: Artwork, raters: list[User], true: dict[str, float]) -> None:
+    """Each rater scores the piece's true levels through their own model (the intern's or a therapist's)."""
     for rater in raters:
-        rating_services.rating_sign(
-            by=rater, artwork=artwork, system=FEATS, scores=_feats_scores(rng, base, estimates), comment=""
-        )
+        model = INTERN_RATER if rater.role == Role.INTERN else THERAPIST_RATER
+        scores = {key: model.score(rng, true[key]) for key, _ in FEATS_SCALES}
+        rating_services.rating_sign(by=rater, artwork=artwork, system=FEATS, scores=scores, comment="")
 
 
 def _mask_and_exhibit(by: User, artwork: Artwork) -> None:

@@ -179,6 +179,13 @@ class AssessmentTypeForm(forms.Form):
         help_text="The instruction given to the client.",
     )
     media = forms.CharField(max_length=200, required=False, help_text="Paper size and drawing materials.")
+    standard_media = forms.ChoiceField(
+        label="Standard medium",
+        required=False,
+        choices=[("", "None prescribed"), *Media.choices],
+        help_text="The medium the protocol prescribes; the computer's estimates of a piece in another are "
+        "flagged “medium differs”.",
+    )
     source = forms.CharField(max_length=200, required=False, help_text="Author and year, or your own protocol.")
     feats_ratable = forms.BooleanField(
         label="Rated with FEATS",

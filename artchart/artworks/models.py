@@ -30,6 +30,23 @@ def _text(label: str, limit: int = 5000):
 # ---------------------------------------------------------------- assessment types
 
 
+class Media(models.TextChoices):
+    PENCIL = "pencil", "Pencil or graphite"
+    MARKER = "marker", "Markers"
+    CRAYON = "crayon", "Crayons or oil pastels"
+    CHALK_PASTEL = "chalk_pastel", "Chalk pastels"
+    WATERCOLOUR = "watercolour", "Watercolour"
+    PAINT = "paint", "Acrylic, tempera or gouache"
+    INK = "ink", "Ink"
+    COLLAGE = "collage", "Collage"
+    CLAY = "clay", "Clay or modelling material"
+    FIBRE = "fibre", "Fibre or textile"
+    FOUND = "found", "Found objects or assemblage"
+    DIGITAL = "digital", "Digital"
+    MIXED = "mixed", "Mixed media"
+    OTHER = "other", "Other"
+
+
 class AssessmentType(models.Model):
     """A structured drawing task (PPAT, DDS, HTP …). Shipped ones are seeded by a
     migration; a practice adds its own as data. ``rating_scales`` lists the scales
@@ -49,6 +66,9 @@ class AssessmentType(models.Model):
     media = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=200, blank=True)
     feats_ratable = models.BooleanField("rated with FEATS", default=False)
+    # The medium the protocol prescribes (markers for the PPAT): the computer's FEATS estimates
+    # come from the published work on that medium, so a piece in another is flagged "medium differs".
+    standard_media = models.CharField("standard medium", max_length=16, choices=Media.choices, blank=True)
     rating_scales = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -61,23 +81,6 @@ class AssessmentType(models.Model):
 
 
 # ---------------------------------------------------------------- artworks
-
-
-class Media(models.TextChoices):
-    PENCIL = "pencil", "Pencil or graphite"
-    MARKER = "marker", "Markers"
-    CRAYON = "crayon", "Crayons or oil pastels"
-    CHALK_PASTEL = "chalk_pastel", "Chalk pastels"
-    WATERCOLOUR = "watercolour", "Watercolour"
-    PAINT = "paint", "Acrylic, tempera or gouache"
-    INK = "ink", "Ink"
-    COLLAGE = "collage", "Collage"
-    CLAY = "clay", "Clay or modelling material"
-    FIBRE = "fibre", "Fibre or textile"
-    FOUND = "found", "Found objects or assemblage"
-    DIGITAL = "digital", "Digital"
-    MIXED = "mixed", "Mixed media"
-    OTHER = "other", "Other"
 
 
 class Dimension(models.TextChoices):

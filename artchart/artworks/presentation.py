@@ -50,7 +50,7 @@ FEATURES = (
     Feature("warm_share", "Warm colours", "The share of coloured marks that are reds, oranges and yellows.", "percent"),
     Feature(
         "edge_density",
-        "Line and detail",
+        "Edge share",
         "How much of the drawn area is edge: near 1 for line drawing, near 0 for broad filled areas.",
         "ratio",
         True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,18 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from artchart import outcomes
-from artchart.artworks.models import FEATS, Annotation, Artwork, ArtworkGrant, Photo, Rating
+from artchart.artworks.models import (
+    FEATS,
+    FEATS_SCALE_NAMES,
+    FEATS_SCALES,
+    AnalysisStatus,
+    Annotation,
+    Artwork,
+    ArtworkGrant,
+    Media,
+    Photo,
+    Rating,
+)
 from artchart.artworks.services.consent import consent_in_force
 from artchart.clients.models import ConsentKind
 from artchart.clients.selectors import ClientAccess, client_get_for_user
@@ -24,7 +34,6 @@ from artchart.core.permissions import TREATING_RELATIONS, Action, Area, Relation
 from artchart.therapy.models import Session
 
 NO_SUPERVISION_CONSENT = "The client has not consented to showing their artwork in supervision."
-COMPUTER = "computer"  # the rater key of the computer's FEATS estimates
 
 # An analysis's features, as stored (a JSON object: measure key -> value).
 Features = dict[str, Any]
@@ -189,81 +198,174 @@ def trend_points(access: ClientAccess) -> list[TrendPoint]:
     return points
 
 
+# --- the computer's FEATS estimates --------------------------------------------------------------------
+
+ESTIMATES_CAUTION = (
+    "Estimates computed from the photo, not ratings: not a validated instrument, never a diagnosis, "
+    "never counted as a rater in agreement between raters. Rate the piece yourself with the FEATS manual."
+)
+NO_PHOTO = "Add a photo of the piece to see the computer's estimates."
+NOT_ANALYSED = "The estimates appear once the main photo has been analysed."
+NO_RECTIFIED_PAGE = (
+    "No estimates for this photo: the sheet of paper was not found in it, and figures about a page that "
+    "was not found would be guesses. A photo of the whole sheet from above gives them."
+)
+MEDIUM_DIFFERS = (
+    "Medium differs: the {assessment} is drawn with {standard}, this piece with {media}. The estimates "
+    "follow work on the standard medium; compare them with other pieces in the same medium only."
+)
+
+
+@dataclass(frozen=True)
+class FeatsEstimates:
+    """The computer's estimates of one piece, or why there are none (``scores`` None, ``reason`` says why)."""
+
+    scores: Scores | None
+    reason: str = ""
+    medium_differs: str = ""  # the flag's words; "" when the piece is in the standard medium or none is set
+    caution: str = ESTIMATES_CAUTION
+
+    @property
+    def rows(self) -> list[tuple[str, float]]:
+        """(scale name, estimate) in the FEATS order."""
+        return [(name, self.scores[key]) for key, name in FEATS_SCALES if self.scores and key in self.scores]
+
+
+def _medium_differs(artwork: Artwork) -> str:
+    assessment = artwork.assessment
+    standard = assessment.standard_media if assessment is not None else ""
+    if assessment is None or not standard or artwork.media == standard:
+        return ""
+    return MEDIUM_DIFFERS.format(
+        assessment=assessment.code.upper() if assessment.organization_id is None else assessment.name,
+        standard=Media(standard).label.lower(),
+        media=artwork.get_media_display().lower(),
+    )
+
+
+def feats_estimates_of(artwork: Artwork) -> FeatsEstimates | None:
+    """The computer's FEATS estimates of a piece FEATS rates (None for any other piece): only from a
+    photo whose sheet was found and straightened, flagged when the piece is not in the assessment's
+    standard medium."""
+    if not artwork.feats_ratable:
+        return None
+    photo = primary_photo(artwork)
+    if photo is None:
+        return FeatsEstimates(None, NO_PHOTO)
+    features = features_of(artwork)
+    if photo.analysis_status != AnalysisStatus.READY or not features:
+        return FeatsEstimates(None, NOT_ANALYSED)
+    if features.get("page_found") is not True:
+        return FeatsEstimates(None, NO_RECTIFIED_PAGE)
+    estimates = features.get("feats_estimates")
+    if not estimates:
+        return FeatsEstimates(None, NOT_ANALYSED)
+    return FeatsEstimates({k: float(v) for k, v in estimates.items()}, medium_differs=_medium_differs(artwork))
+
+
 # --- agreement between raters ---------------------------------------------------------------------------
 
+# Fewer artworks than this and an ICC's interval spans most of its range: the figure is not shown.
+MIN_ARTWORKS = 5
+TOO_FEW = "Too few artworks: {n} rated by two or more raters; the figure needs at least {minimum}."
+TOO_FEW_WITH_ESTIMATES = "Too few artworks: {n} with both this rater's score and an estimate; needs {minimum}."
 
-@dataclass
-class PairAgreement:
-    first: str
-    second: str
+
+@dataclass(frozen=True)
+class ScaleAgreement:
+    """Agreement between the human raters on one FEATS scale, over ``artworks`` pieces (n)."""
+
+    key: str
+    name: str
     artworks: int
-    icc: outcomes.Agreement | outcomes.Insufficient
-    kappa: outcomes.Agreement | outcomes.Insufficient
+    result: outcomes.Agreement | outcomes.Insufficient
+
+
+@dataclass(frozen=True)
+class EstimateAgreement:
+    """Research only: one rater against the computer's estimates on one scale it estimates."""
+
+    key: str
+    name: str
+    rater: str
+    artworks: int
+    result: outcomes.Agreement | outcomes.Insufficient
 
 
 @dataclass
-class AgreementTable:
-    raters: dict[str, str] = field(default_factory=dict)  # key -> display name
-    pairs: list[PairAgreement] = field(default_factory=list)
+class AgreementReport:
+    scales: list[ScaleAgreement] = field(default_factory=list)
+    raters: int = 0  # the human raters counted
+    research: list[EstimateAgreement] | None = None  # only when the research view asks for it
 
 
-def _estimates(artwork: Artwork) -> Scores | None:
-    features = features_of(artwork)
-    return (features or {}).get("feats_estimates") or None
+def _rater_name(rating: Rating) -> str:
+    return rating.rater.get_full_name() or rating.rater.username
 
 
-def feats_ratings_by_rater(
-    artworks: Iterable[Artwork],
-) -> tuple[dict[str, dict[int, Scores]], dict[str, str]]:
-    """{rater key: {artwork id: scores}} for FEATS, with the computer's estimates as one more rater."""
-    by_rater: dict[str, dict[int, Scores]] = {}
-    names: dict[str, str] = {}
-    for artwork in artworks:
-        for rating in artwork.ratings.all():
-            if rating.system != FEATS:
-                continue
-            key = str(rating.rater_id)
-            names[key] = rating.rater.get_full_name() or rating.rater.username
-            by_rater.setdefault(key, {})[artwork.pk] = rating.scores
-        estimates = _estimates(artwork)
-        if estimates:
-            names[COMPUTER] = "Computer estimate"
-            by_rater.setdefault(COMPUTER, {})[artwork.pk] = estimates
-    return by_rater, names
+def _feats_ratings(artworks: Iterable[Artwork]) -> list[tuple[Artwork, list[Rating]]]:
+    """Each artwork with its FEATS ratings in the order they were signed (human raters only)."""
+    return [(a, [r for r in a.ratings.all() if r.system == FEATS]) for a in artworks]
 
 
-def _pair(first: dict[int, Scores], second: dict[int, Scores]) -> tuple[int, list[float], list[float]]:
-    """The shared artworks and, scale by scale, the two raters' scores on them."""
-    shared = sorted(set(first) & set(second))
-    a: list[float] = []
-    b: list[float] = []
-    for artwork_id in shared:
-        for scale in sorted(set(first[artwork_id]) & set(second[artwork_id])):
-            a.append(float(first[artwork_id][scale]))
-            b.append(float(second[artwork_id][scale]))
-    return len(shared), a, b
+def _scale_agreement(key: str, name: str, rated: list[tuple[Artwork, list[Rating]]]) -> ScaleAgreement:
+    rows = [
+        [(r.rater_id, float(r.scores[key])) for r in ratings if r.scores.get(key) is not None] for _, ratings in rated
+    ]
+    rows = [row for row in rows if len(row) >= 2]
+    n = len(rows)
+    if n < MIN_ARTWORKS:
+        return ScaleAgreement(key, name, n, outcomes.Insufficient(TOO_FEW.format(n=n, minimum=MIN_ARTWORKS), n))
+    panels = {frozenset(rater for rater, _ in row) for row in rows}
+    if len(panels) == 1:
+        # The same raters scored every artwork: two-way random effects, raters as columns.
+        order = sorted(next(iter(panels)))
+        matrix = [[dict(row)[rater] for rater in order] for row in rows]
+        return ScaleAgreement(key, name, n, outcomes.icc_2_1(matrix))
+    # Raters vary across artworks: one-way random effects on each artwork's first k ratings signed.
+    k = min(len(row) for row in rows)
+    return ScaleAgreement(key, name, n, outcomes.icc_1_1([[score for _, score in row[:k]] for row in rows]))
 
 
-def agreement_table(artworks: Iterable[Artwork]) -> AgreementTable:
-    """ICC(2,1) and quadratic-weighted kappa for every pair of FEATS raters (the computer's
-    estimates counting as a rater, on the three scales it estimates), over the (artwork, scale)
-    scores both gave, with the number of artworks each figure rests on."""
-    by_rater, names = feats_ratings_by_rater(artworks)
-    table = AgreementTable(raters=names)
-    for first, second in combinations(sorted(by_rater, key=lambda k: (k == COMPUTER, names[k])), 2):
-        count, a, b = _pair(by_rater[first], by_rater[second])
-        if count == 0:
+def _estimate_agreement(rated: list[tuple[Artwork, list[Rating]]]) -> list[EstimateAgreement]:
+    """Each rater against the estimates shown without a flag (page found, standard medium), scale by scale."""
+    pairs: dict[tuple[str, int], list[list[float | None]]] = {}
+    names: dict[int, str] = {}
+    for artwork, ratings in rated:
+        estimates = feats_estimates_of(artwork)
+        if estimates is None or estimates.scores is None or estimates.medium_differs:
             continue
-        table.pairs.append(
-            PairAgreement(
-                first,
-                second,
-                count,
-                outcomes.icc_2_1([[x, y] for x, y in zip(a, b, strict=True)]),
-                outcomes.weighted_kappa(a, b),
-            )
+        for rating in ratings:
+            names[rating.rater_id] = _rater_name(rating)
+            for key, value in estimates.scores.items():
+                if rating.scores.get(key) is not None:
+                    pairs.setdefault((key, rating.rater_id), []).append([float(rating.scores[key]), value])
+    result = []
+    order = {key: index for index, (key, _) in enumerate(FEATS_SCALES)}
+    for (key, rater), rows in sorted(pairs.items(), key=lambda item: (order[item[0][0]], names[item[0][1]])):
+        n = len(rows)
+        figure = (
+            outcomes.icc_2_1(rows)
+            if n >= MIN_ARTWORKS
+            else outcomes.Insufficient(TOO_FEW_WITH_ESTIMATES.format(n=n, minimum=MIN_ARTWORKS), n)
         )
-    return table
+        result.append(EstimateAgreement(key, FEATS_SCALE_NAMES[key], names[rater], n, figure))
+    return result
+
+
+def agreement_by_scale(artworks: Iterable[Artwork], *, include_estimates: bool = False) -> AgreementReport:
+    """Inter-rater agreement on each FEATS scale separately, never pooled across scales: ICC(2,1)
+    when the same raters scored every artwork, ICC(1,1) when they vary, each with its 95 % interval
+    and n = artworks, shown from MIN_ARTWORKS artworks. Human raters only; ``include_estimates``
+    adds the research view, each rater against the computer's estimates."""
+    rated = _feats_ratings(artworks)
+    report = AgreementReport(
+        scales=[_scale_agreement(key, name, rated) for key, name in FEATS_SCALES],
+        raters=len({r.rater_id for _, ratings in rated for r in ratings}),
+    )
+    if include_estimates:
+        report.research = _estimate_agreement(rated)
+    return report
 
 
 def rated_artworks_for(user: User) -> QuerySet[Artwork]:

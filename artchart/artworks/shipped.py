@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.apps import apps as global_apps
 
+# (code, name, task, media as the protocol words it, source, rated with FEATS, standard medium)
 SHIPPED = [
     (
         "ppat",
@@ -16,6 +17,7 @@ SHIPPED = [
         "12×18 in white paper, 12 water-colour markers",
         "Gantt & Tabone",
         True,
+        "marker",
     ),
     (
         "dds",
@@ -24,6 +26,7 @@ SHIPPED = [
         "18×24 in paper, 12 chalk pastels",
         "Cohen 1982",
         False,
+        "chalk_pastel",
     ),
     (
         "htp",
@@ -32,6 +35,7 @@ SHIPPED = [
         "Pencil, letter paper",
         "Buck 1948",
         False,
+        "pencil",
     ),
     (
         "kfd",
@@ -40,6 +44,7 @@ SHIPPED = [
         "Pencil",
         "Burns & Kaufman",
         False,
+        "pencil",
     ),
     (
         "bridge",
@@ -48,6 +53,7 @@ SHIPPED = [
         "Paper, any drawing tools",
         "Hays & Lyons 1981",
         False,
+        "",
     ),
     (
         "mari",
@@ -56,6 +62,7 @@ SHIPPED = [
         "Pastels, cards",
         "Kellogg",
         False,
+        "chalk_pastel",
     ),
     (
         "sdt",
@@ -64,6 +71,7 @@ SHIPPED = [
         "Pencil, stimulus drawings",
         "Silver",
         False,
+        "pencil",
     ),
 ]
 
@@ -71,9 +79,16 @@ SHIPPED = [
 def seed_shipped_assessments(sender=None, using="default", apps=None, **kwargs) -> None:
     """Create any shipped assessment that is missing; never changes one that exists."""
     AssessmentType = (apps or global_apps).get_model("artworks", "AssessmentType")
-    for code, name, task, media, source, feats in SHIPPED:
+    for code, name, task, media, source, feats, standard in SHIPPED:
         AssessmentType.objects.using(using).get_or_create(
             organization=None,
             code=code,
-            defaults={"name": name, "task": task, "media": media, "source": source, "feats_ratable": feats},
+            defaults={
+                "name": name,
+                "task": task,
+                "media": media,
+                "source": source,
+                "feats_ratable": feats,
+                "standard_media": standard,
+            },
         )

@@ -16,9 +16,11 @@ relations with transparent weights of its own:
   elements drawn and the variety of colours that tell them apart.
 
 These are estimates built from the published feature-to-scale relations, not a
-validated instrument and not the published coefficients. They are shown beside
-the therapists' own ratings, whose agreement with them the practice can see.
-They never say anything about a diagnosis. Never offered for collage or sculpture.
+validated instrument and not the published coefficients. The app shows them apart
+from the therapists' signed ratings, only for a sheet that was found and
+straightened, and never counts them as a rater; a research view sets each rater
+beside them. They never say anything about a diagnosis. Never offered for collage
+or sculpture.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from artchart.imaging.page import homography  # the same solver the page finder uses
 
-STYLES = ("sparse", "filled", "line", "colourful", "mandala")
+STYLES = ("sparse", "filled", "line", "colourful", "mandala", "ppat")
 MARKERS = [  # roughly the twelve water-colour markers of the PPAT box
     (200, 30, 40),
     (240, 120, 30),
@@ -42,9 +42,15 @@ def drawing(seed: int, *, width: int = 1800, height: int = 1200, style: str = "c
     image = Image.new("RGB", (width, height), paper)
     pen = ImageDraw.Draw(image)
     unit = min(width, height) / 100  # sizes in hundredths of the short side, so any resolution looks alike
-    {"sparse": _sparse, "filled": _filled, "line": _line, "colourful": _colourful, "mandala": _mandala}[style](
-        pen, rng, width, height, unit
-    )
+    styles = {
+        "sparse": _sparse,
+        "filled": _filled,
+        "line": _line,
+        "colourful": _colourful,
+        "mandala": _mandala,
+        "ppat": _ppat,
+    }
+    styles[style](pen, rng, width, height, unit)
     return image
 
 
@@ -146,6 +152,88 @@ def _mandala(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: i
             pen.ellipse((px - size, py - size, px + size, py + size), fill=colour)
     core = radius * 0.12
     pen.ellipse((cx - core, cy - core, cx + core, cy + core), fill=colours[3])
+
+
+APPLE_RED, LEAF_GREENS, BARK_BROWN, SKY_BLUE, SUN_YELLOW = MARKERS[0], MARKERS[3], MARKERS[6], MARKERS[9], MARKERS[2]
+
+
+def _ppat(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, height: int, unit: float) -> None:
+    """What the PPAT asks for: a person picking an apple from a tree, in the box's markers.
+
+    A ground line, a tree (trunk, crown, apples), and a person beside it with one arm raised to an
+    apple at the edge of the crown; sometimes a sun, sky or a basket. The seed varies the placement,
+    sizes, how much is filled in and the colours, as different clients' drawings differ.
+    """
+    line = max(2, round(0.8 * unit))
+    ground_y = rng.uniform(0.78, 0.88) * height
+    if rng.random() < 0.8:
+        grass = rng.choice((LEAF_GREENS, MARKERS[10]))
+        if rng.random() < 0.5:
+            pen.rectangle((0.04 * width, ground_y, 0.96 * width, 0.95 * height), fill=grass)
+        else:
+            pen.line([(0.04 * width, ground_y), (0.96 * width, ground_y)], fill=grass, width=line)
+    if rng.random() < 0.35:
+        pen.rectangle((0.04 * width, 0.04 * height, 0.96 * width, 0.12 * height), fill=SKY_BLUE)
+    if rng.random() < 0.6:
+        sx, sy, r = rng.uniform(0.08, 0.25) * width, rng.uniform(0.1, 0.2) * height, rng.uniform(4, 7) * unit
+        pen.ellipse((sx - r, sy - r, sx + r, sy + r), fill=SUN_YELLOW, outline=SUN_YELLOW)
+    # The tree: its trunk stands on the ground, the crown sits on the trunk.
+    side = rng.choice((-1, 1))  # the tree on the right (person left) or the left
+    tree_x = (0.5 + side * rng.uniform(0.1, 0.2)) * width
+    crown_rx, crown_ry = rng.uniform(14, 22) * unit, rng.uniform(12, 18) * unit
+    trunk_w = rng.uniform(3, 5) * unit
+    crown_y = ground_y - rng.uniform(32, 40) * unit
+    pen.rectangle((tree_x - trunk_w, crown_y, tree_x + trunk_w, ground_y), fill=BARK_BROWN, outline=BARK_BROWN)
+    crown = (tree_x - crown_rx, crown_y - crown_ry, tree_x + crown_rx, crown_y + crown_ry)
+    crown_colour = rng.choice((LEAF_GREENS, MARKERS[10]))
+    if rng.random() < 0.6:
+        pen.ellipse(crown, fill=crown_colour, outline=crown_colour)
+    else:
+        pen.ellipse(crown, outline=crown_colour, width=line)
+    apple_r = rng.uniform(1.8, 2.6) * unit
+    for _ in range(rng.randint(3, 9)):
+        angle, reach = rng.uniform(0, math.tau), math.sqrt(rng.uniform(0.05, 0.6))
+        ax, ay = tree_x + crown_rx * reach * math.cos(angle), crown_y + crown_ry * reach * math.sin(angle)
+        pen.ellipse((ax - apple_r, ay - apple_r, ax + apple_r, ay + apple_r), fill=APPLE_RED)
+    # The apple being picked, at the crown's edge toward the person, and the person reaching it.
+    apple_x, apple_y = tree_x - side * crown_rx * 0.92, crown_y + crown_ry * rng.uniform(0.1, 0.4)
+    pen.ellipse((apple_x - apple_r, apple_y - apple_r, apple_x + apple_r, apple_y + apple_r), fill=APPLE_RED)
+    _person(pen, rng, unit, line, feet=(apple_x - side * rng.uniform(8, 12) * unit, ground_y), hand=(apple_x, apple_y))
+    if rng.random() < 0.3:
+        bx = tree_x + side * (crown_rx * 0.4)
+        pen.rectangle((bx - 4 * unit, ground_y - 5 * unit, bx + 4 * unit, ground_y), outline=BARK_BROWN, width=line)
+
+
+def _person(
+    pen: ImageDraw.ImageDraw,
+    rng: random.Random,
+    unit: float,
+    line: int,
+    *,
+    feet: tuple[float, float],
+    hand: tuple[float, float],
+) -> None:
+    """A standing person whose raised arm ends at ``hand``: head, body (a line or a filled shirt), legs, arms."""
+    x, ground = feet
+    ink = rng.choice((MARKERS[7], MARKERS[4], MARKERS[5]))
+    shirt = rng.choice((MARKERS[1], MARKERS[4], MARKERS[5], MARKERS[8]))
+    hip = ground - rng.uniform(11, 14) * unit
+    shoulder = hip - rng.uniform(12, 15) * unit
+    head_r = rng.uniform(3.5, 4.5) * unit
+    head_y = shoulder - head_r - unit
+    pen.ellipse((x - head_r, head_y - head_r, x + head_r, head_y + head_r), outline=ink, width=line)
+    if rng.random() < 0.5:
+        pen.polygon(
+            [(x - 3.5 * unit, shoulder), (x + 3.5 * unit, shoulder), (x + 4 * unit, hip), (x - 4 * unit, hip)],
+            fill=shirt,
+        )
+    else:
+        pen.line([(x, shoulder), (x, hip)], fill=ink, width=line)
+    pen.line([(x, hip), (x - 4 * unit, ground)], fill=ink, width=line)
+    pen.line([(x, hip), (x + 4 * unit, ground)], fill=ink, width=line)
+    pen.line([(x, shoulder + unit), hand], fill=ink, width=line)  # the reaching arm
+    away = -1 if hand[0] > x else 1
+    pen.line([(x, shoulder + unit), (x + away * 5 * unit, shoulder + 9 * unit)], fill=ink, width=line)
 
 
 def photograph(

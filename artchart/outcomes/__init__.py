@@ -3,7 +3,7 @@
 Pure Python with numpy and scipy; nothing here imports Django. See docs/outcomes.md.
 """
 
-from artchart.outcomes.agreement import HALF_POINTS_0_TO_5, Agreement, icc_2_1, weighted_kappa
+from artchart.outcomes.agreement import HALF_POINTS_0_TO_5, Agreement, icc_1_1, icc_2_1, weighted_kappa
 from artchart.outcomes.change import (
     ChangeResult,
     ClinicalNormsMissing,
@@ -70,6 +70,7 @@ __all__ = [
     "find_instrument",
     "gas_t_score",
     "hedges_correction",
+    "icc_1_1",
     "icc_2_1",
     "load_instrument_file",
     "load_instruments",

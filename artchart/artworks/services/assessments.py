@@ -1,5 +1,6 @@
 """A practice's own assessment types (the shipped ones — PPAT, DDS, HTP … — are fixed rows
-every practice shares). Admins and program admins add them as data: the task, media,
+every practice shares). Admins and program admins add them as data: the task, media (and the
+standard medium the computer's FEATS estimates compare a piece's media with),
 whether FEATS applies (adapted FEATS versions exist for a few drawings), and any rating
 scales of the assessment's own."""
 
@@ -19,7 +20,7 @@ from artchart.core.changes import apply_changes
 from artchart.core.models import Role, User
 
 MANAGER_ROLES = (Role.ADMIN, Role.PROGRAM_ADMIN)
-FIELDS = ("name", "task", "media", "source", "feats_ratable", "rating_scales", "is_active")
+FIELDS = ("name", "task", "media", "standard_media", "source", "feats_ratable", "rating_scales", "is_active")
 CODE_TAKEN = "Your practice already has an assessment with this name."
 RESERVED = "Choose another name: “FEATS” names the rating scale itself."
 BAD_SCALE = "Line {line}: write a scale as “name, lowest, highest, step”, e.g. “Use of space, 0, 5, 1”."

@@ -92,6 +92,13 @@ def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_a
     assert body["session"] == session.pk and body["time_taken_minutes"] == 18
     assert body["inquiry"] == inquiry
     assert body["feats_ratable"] is True and body["rating_systems"] == ["feats"]
+    # Estimates in a block of their own, labelled; given only when the photo's sheet was found.
+    estimates, features = body["feats_estimates"], body["photos"][0]["analysis"]["features"]
+    assert estimates["kind"] == "estimate" and "not a validated instrument" in estimates["caution"]
+    if features["page_found"]:
+        assert estimates["scores"] == features["feats_estimates"] and not estimates["reason"]
+    else:
+        assert estimates["scores"] is None and "sheet of paper was not found" in estimates["reason"]
     assert [p["caption"] for p in body["photos"]] == ["front", "back"]
     assert [p["is_primary"] for p in body["photos"]] == [True, False]
     for photo in body["photos"]:

@@ -20,13 +20,14 @@ def test_admin_adds_an_assessment_with_its_own_scales(client, admin):
             "name": "Bridge drawing (FEATS-adapted)",
             "task": "Draw a bridge from some place to some place.",
             "feats_ratable": "on",
+            "standard_media": "pencil",
             "rating_scales": "Direction, 0, 2, 1\nSelf placement, 0, 4, 0.5",
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     made = AssessmentType.objects.get(organization=admin.organization)
-    assert made.code == "bridge-drawing-feats-adapted" and made.feats_ratable
+    assert made.code == "bridge-drawing-feats-adapted" and made.feats_ratable and made.standard_media == "pencil"
     assert made.rating_scales == [
         {"name": "Direction", "min": 0, "max": 2, "step": 1},
         {"name": "Self placement", "min": 0, "max": 4, "step": 0.5},
@@ -71,3 +72,10 @@ def test_own_scales_become_a_rating_system(admin, therapist, client_record):
     systems = systems_for(artwork)
     assert [s.code for s in systems] == ["mandala-check"]
     assert systems[0].scales[0].name == "Balance" and systems[0].scales[0].high == 5
+
+
+@pytest.mark.django_db
+def test_the_shipped_assessments_name_the_medium_their_protocol_prescribes():
+    standard = dict(AssessmentType.objects.filter(organization=None).values_list("code", "standard_media"))
+    assert standard["ppat"] == "marker" and standard["dds"] == "chalk_pastel" and standard["htp"] == "pencil"
+    assert standard["bridge"] == ""  # "any drawing tools": no medium to differ from

@@ -281,6 +281,7 @@ def test_artwork_page_shows_photos_analysis_and_consent(client, therapist, clien
     assert reverse("artworks:image", args=[photo.pk, "large"]) in body
     assert "data-zoom" in body and "artworks/zoom.js" in body
     assert "Page covered" in body and "Colours" in body and "Palette" in body
+    assert "Edge share" in body and "Line and detail" not in body
     for color in photo.analysis.features["palette"]:
         assert color["hex"] in body
     assert "Exhibit in a showcase: no" in body
@@ -288,19 +289,83 @@ def test_artwork_page_shows_photos_analysis_and_consent(client, therapist, clien
     assert reverse("artworks:rate", args=[client_record.pk, artwork.pk]) in body
 
 
-def test_artwork_page_puts_ratings_beside_the_computer_estimate(client, therapist, intern, client_record):
+def _analysed_as(artwork, *, page_found=True, estimates=None):
+    """Set the main photo's analysis to a found (or not found) sheet with these estimates."""
+    analysis = artwork.photos.get().analysis
+    estimates = estimates or {"prominence_of_color": 3.5, "space": 2.5, "details": 4.0}
+    analysis.features = {**analysis.features, "page_found": page_found, "feats_estimates": estimates}
+    analysis.save(update_fields=["features"])
+
+
+def _estimates_block(body: str) -> str:
+    start = body.index('id="h-estimates"')
+    return body[start : body.index("</section>", start)]
+
+
+def _ratings_block(body: str) -> str:
+    start = body.index('id="h-ratings"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_artwork_page_shows_estimates_in_a_block_of_their_own_never_among_the_ratings(
+    client, therapist, intern, client_record
+):
     artwork = artwork_with_photo(by=therapist, client=client_record, assessment=ppat())
+    _analysed_as(artwork)
     rating_sign(by=therapist, artwork=artwork, system="feats", scores=feats_scores(3))
     rating_sign(by=intern, artwork=artwork, system="feats", scores=feats_scores(2.5))
     client.force_login(therapist)
     body = client.get(reverse("artworks:detail", args=[client_record.pk, artwork.pk])).content.decode()
-    assert "Tess Rivera" in body and "Ian Novak" in body
-    assert "Computer estimate" in body
+    estimates = _estimates_block(body)
+    assert "Computer estimates (not ratings)" in estimates
+    assert "not a validated instrument" in estimates
+    assert "Space" in estimates and "2.5" in estimates and "4.0" in estimates
+    assert "Medium differs" not in estimates
+    ratings = _ratings_block(body)
+    assert "Tess Rivera" in ratings and "Ian Novak" in ratings
+    assert "stimate" not in ratings and "omputer" not in ratings
     assert body.count("Changed after signing") == 0
     assert reverse("artworks:agreement") in body
-    estimates = artwork.photos.get().analysis.features.get("feats_estimates")
-    if estimates:
-        assert f"{estimates['space']:.1f}" in body
+
+
+def test_without_a_found_sheet_there_are_no_estimates_only_the_reason(client, therapist, client_record):
+    from artchart.artworks.selectors import NO_RECTIFIED_PAGE
+
+    artwork = artwork_with_photo(by=therapist, client=client_record, assessment=ppat())
+    _analysed_as(artwork, page_found=False, estimates={"prominence_of_color": 1.5, "space": 0.5, "details": 4.5})
+    client.force_login(therapist)
+    body = client.get(reverse("artworks:detail", args=[client_record.pk, artwork.pk])).content.decode()
+    estimates = _estimates_block(body)
+    assert NO_RECTIFIED_PAGE.replace("'", "&#x27;") in estimates
+    assert "<table" not in estimates and "4.5" not in estimates
+
+
+def test_estimates_of_a_piece_not_in_the_standard_medium_are_flagged(client, therapist, client_record):
+    artwork = artwork_with_photo(by=therapist, client=client_record, assessment=ppat(), media="pencil")
+    _analysed_as(artwork)
+    client.force_login(therapist)
+    body = client.get(reverse("artworks:detail", args=[client_record.pk, artwork.pk])).content.decode()
+    estimates = _estimates_block(body)
+    assert "Medium differs" in estimates
+    assert "the PPAT is drawn with markers, this piece with pencil or graphite" in estimates
+    assert "<table" in estimates
+
+
+def test_a_piece_feats_does_not_rate_has_no_estimates_block(client, therapist, client_record):
+    artwork = artwork_with_photo(by=therapist, client=client_record)
+    _analysed_as(artwork)
+    client.force_login(therapist)
+    body = client.get(reverse("artworks:detail", args=[client_record.pk, artwork.pk])).content.decode()
+    assert 'id="h-estimates"' not in body
+
+
+def test_no_formal_element_is_named_like_a_feats_scale():
+    from artchart.artworks.models import FEATS_SCALES
+    from artchart.artworks.presentation import FEATURES
+
+    words = {word.lower() for _, name in FEATS_SCALES for word in name.split() if len(word) > 3}
+    for feature in FEATURES:
+        assert not words & {word.lower() for word in feature.name.split()}, feature.name
 
 
 def test_artwork_page_flags_a_rating_changed_after_signing(client, therapist, client_record):

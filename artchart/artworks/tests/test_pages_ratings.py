@@ -142,8 +142,10 @@ def test_a_grant_of_another_piece_is_404(client, therapist, client_record):
 # --- agreement ---------------------------------------------------------------------------------------------
 
 
-def _rated(by_values, therapist, client_record, seed):
-    artwork = artwork_with_photo(by=therapist, client=client_record, seed=seed, assessment=ppat())
+def _rated(by_values, therapist, client_record, seed, *, estimates=None, page_found=True, media="marker"):
+    """A PPAT rated by each (person, value): odd scales get the value, even ones a point less. With
+    ``estimates`` the photo's analysis says so (and whether its sheet was found), as a real photo's would."""
+    artwork = artwork_with_photo(by=therapist, client=client_record, seed=seed, assessment=ppat(), media=media)
     for person, value in by_values:
         rating_sign(
             by=person,
@@ -151,36 +153,93 @@ def _rated(by_values, therapist, client_record, seed):
             system="feats",
             scores={key: value if i % 2 else max(0, value - 1) for i, (key, _) in enumerate(FEATS_SCALES)},
         )
+    if estimates is not None:
+        analysis = artwork.photos.get().analysis
+        analysis.features = {**analysis.features, "page_found": page_found, "feats_estimates": estimates}
+        analysis.save(update_fields=["features"])
     return artwork
 
 
-def test_agreement_shows_each_rater_pair_with_its_figures(client, therapist, intern, client_record):
-    for seed, (a, b) in enumerate([(3, 3), (4, 3.5), (2, 2), (1, 1.5)], start=1):
+PAIRS = [(3, 3), (4, 3.5), (2, 2), (1, 1.5), (4.5, 4), (2.5, 3)]
+
+
+def test_agreement_is_given_scale_by_scale_with_its_interval_and_n(client, therapist, intern, client_record):
+    for seed, (a, b) in enumerate(PAIRS, start=1):
         _rated([(therapist, a), (intern, b)], therapist, client_record, seed)
     client.force_login(intern)
     response = client.get(reverse("artworks:agreement"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Ian Novak and Tess Rivera" in body or "Tess Rivera and Ian Novak" in body
-    assert "ICC(2,1)" in body and "Weighted kappa" in body
-    assert "Cicchetti" in body and "excellent" in body
-    assert "Computer estimate" in body
+    scales = response.context["scales"]
+    assert [s["scale"].name for s in scales] == [name for _, name in FEATS_SCALES]
+    for row in scales:
+        assert row["scale"].artworks == 6 and row["method"] == "ICC(2,1)"
+        assert row["low"] < row["value"] < row["high"]
+    assert body.count("ICC(2,1)</span>") == 14 and "95 % interval" in body
+    assert "Weighted kappa" not in body and "Computer" not in body
+    assert "2 raters" in body and "Cicchetti" in body and "McGraw" in body
 
 
-def test_agreement_says_too_little_data_in_words(client, therapist, intern, client_record):
-    artwork = artwork_with_photo(by=therapist, client=client_record, assessment=ppat())
-    for person in (therapist, intern):
-        rating_sign(by=person, artwork=artwork, system="feats", scores=scores(3))
+def test_when_raters_vary_across_artworks_agreement_is_icc_1_1(client, therapist, intern, supervisor, client_record):
+    for seed, (a, b) in enumerate(PAIRS, start=1):
+        second = intern if seed % 2 else supervisor
+        _rated([(therapist, a), (second, b)], therapist, client_record, seed)
     client.force_login(therapist)
-    body = client.get(reverse("artworks:agreement")).content.decode()
-    assert "Too little data: every rating is the same" in body
+    response = client.get(reverse("artworks:agreement"))
+    assert {row["method"] for row in response.context["scales"]} == {"ICC(1,1)"}
+    assert "3 raters" in response.content.decode()
+
+
+def test_agreement_needs_five_artworks_and_says_so_in_words(client, therapist, intern, client_record):
+    for seed, (a, b) in enumerate(PAIRS[:4], start=1):
+        _rated([(therapist, a), (intern, b)], therapist, client_record, seed)
+    client.force_login(therapist)
+    response = client.get(reverse("artworks:agreement"))
+    body = response.content.decode()
+    assert body.count("Too few artworks: 4 rated by two or more raters; the figure needs at least 5.") == 14
+    assert all(row["value"] is None for row in response.context["scales"])
 
 
 def test_agreement_counts_only_artworks_the_user_may_read(client, therapist, intern, outsider, client_record):
-    _rated([(therapist, 3), (intern, 3)], therapist, client_record, 1)
+    for seed, (a, b) in enumerate(PAIRS, start=1):
+        _rated([(therapist, a), (intern, b)], therapist, client_record, seed)
     client.force_login(outsider)
     body = client.get(reverse("artworks:agreement")).content.decode()
-    assert "Tess Rivera" not in body and "no artwork has been rated" in body
+    assert "Tess Rivera" not in body and "0 raters" in body
+    assert body.count("Too few artworks: 0 rated") == 14
+
+
+def test_estimates_never_count_as_a_rater_outside_the_research_view(client, therapist, intern, client_record):
+    for seed, (a, b) in enumerate(PAIRS, start=1):
+        _rated([(therapist, a), (intern, b)], therapist, client_record, seed)
+    client.force_login(therapist)
+    before = [row["value"] for row in client.get(reverse("artworks:agreement")).context["scales"]]
+    for seed, (a, _) in enumerate(PAIRS, start=10):
+        _rated([(therapist, a)], therapist, client_record, seed, estimates={"space": a, "details": 2.0})
+    response = client.get(reverse("artworks:agreement"))
+    assert [row["value"] for row in response.context["scales"]] == before
+    assert response.context["research"] is None and "Research only" not in response.content.decode()
+
+
+def test_the_research_view_sets_each_rater_beside_the_estimates_labelled_research_only(
+    client, therapist, intern, client_record
+):
+    for seed, (a, b) in enumerate(PAIRS, start=1):
+        _rated([(therapist, a), (intern, b)], therapist, client_record, seed, estimates={"space": a - 0.5})
+    # Left out of the research figures: a sheet not found, and a piece not in the PPAT's markers.
+    _rated([(therapist, 5), (intern, 5)], therapist, client_record, 20, estimates={"space": 0.0}, page_found=False)
+    _rated([(therapist, 5), (intern, 5)], therapist, client_record, 21, estimates={"space": 0.0}, media="pencil")
+    client.force_login(intern)
+    response = client.get(reverse("artworks:agreement") + "?include=estimates")
+    body = response.content.decode()
+    assert "Research only" in body and "not a validated instrument" in body
+    research = response.context["research"]
+    assert [(r["row"].name, r["row"].rater, r["row"].artworks) for r in research] == [
+        ("Space", "Ian Novak", 6),
+        ("Space", "Tess Rivera", 6),
+    ]
+    assert research[1]["value"] > 0.8 and research[1]["low"] < research[1]["value"]
+    assert all(row["scale"].artworks == 8 for row in response.context["scales"])
 
 
 def test_agreement_is_for_clinicians(client, teamviewer, admin):
@@ -191,12 +250,13 @@ def test_agreement_is_for_clinicians(client, teamviewer, admin):
 
 def test_agreement_queries_do_not_grow_with_the_artworks(client, therapist, intern, client_record):
     client.force_login(therapist)
-    _rated([(therapist, 3), (intern, 2.5)], therapist, client_record, 1)
-    client.get(reverse("artworks:agreement"))
+    _rated([(therapist, 3), (intern, 2.5)], therapist, client_record, 1, estimates={"space": 3.0})
+    url = reverse("artworks:agreement") + "?include=estimates"
+    client.get(url)
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("artworks:agreement"))
-    for seed in range(2, 6):
-        _rated([(therapist, 3), (intern, 2.5)], therapist, client_record, seed)
+        client.get(url)
+    for seed in range(2, 7):
+        _rated([(therapist, 3), (intern, 2.5)], therapist, client_record, seed, estimates={"space": 3.0})
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("artworks:agreement"))
+        client.get(url)
     assert len(many) == len(few)

@@ -1,5 +1,6 @@
 """Pages for a client's artworks: the timeline, recording and correcting a piece, the artwork
-page (photos, statement, analysis, ratings beside the computer's estimates, consent badges),
+page (photos, statement, analysis, signed ratings, the computer's estimates in a block of their own,
+consent badges),
 rating a piece, grants beyond the record, and agreement between raters."""
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from artchart import outcomes
 from artchart.artworks import selectors
 from artchart.artworks.forms import DETAIL_FIELDS, ArtworkForm, GrantForm, RatingForm, TimelineFilterForm
-from artchart.artworks.models import FEATS
 from artchart.artworks.services import artworks as services
 from artchart.artworks.services.consent import badges, scopes_in_force
 from artchart.artworks.services.ratings import may_rate, rating_intact, rating_sign, systems_for
@@ -150,26 +150,16 @@ def edit(request, client_id: int, artwork_id: int):
     )
 
 
-def _ratings_tables(artwork, features) -> list[dict]:
-    """Per rating system: rows = scales, columns = each rater's signed scores (and, for FEATS,
-    the computer's estimate of the three scales it estimates)."""
-    estimates = (features or {}).get("feats_estimates") or {}
+def _ratings_tables(artwork) -> list[dict]:
+    """Per rating system: rows = scales, columns = each rater's signed scores. Signed ratings only:
+    the computer's estimates have a block of their own and never sit among them."""
     tables = []
     for system in systems_for(artwork):
         ratings = [r for r in artwork.ratings.all() if r.system == system.code]
-        computer = system.code == FEATS and bool(estimates)
-        rows = [
-            {
-                "name": scale.name,
-                "scores": [r.scores.get(scale.key) for r in ratings],
-                "estimate": estimates.get(scale.key) if computer else None,
-            }
-            for scale in system.scales
-        ]
+        rows = [{"name": scale.name, "scores": [r.scores.get(scale.key) for r in ratings]} for scale in system.scales]
         tables.append(
             {
                 "system": system,
-                "computer": computer,
                 "rows": rows,
                 "raters": [{"rating": r, "intact": rating_intact(r)} for r in ratings],
             }
@@ -203,7 +193,8 @@ def detail(request, client_id: int, artwork_id: int):
             "systems": systems_for(artwork),
             "rated": rated,
             "to_rate": [s for s in systems_for(artwork) if s.code not in rated],
-            "ratings": _ratings_tables(artwork, analysis["features"] if analysis else None),
+            "ratings": _ratings_tables(artwork),
+            "estimates": selectors.feats_estimates_of(artwork),
             "badges": badges(artwork, scopes_in_force(access.client.pk)),
             "grants": [g for g in artwork.grants.all() if g.revoked_on is None],
             "grant_form": GrantForm() if may_write else None,
@@ -284,22 +275,28 @@ def grant_revoke(request, client_id: int, artwork_id: int, grant_id: int):
     return redirect("artworks:detail", client_id, artwork.pk)
 
 
+RESEARCH = "estimates"  # ?include=estimates: the research view, the computer's estimates beside each rater
+
+
 @require_GET
 @login_required
 def agreement(request):
     if request.user.role not in AGREEMENT_ROLES:
         raise PermissionDenied("Agreement between raters is for the practice's clinicians.")
-    table = selectors.agreement_table(selectors.rated_artworks_for(request.user))
-    pairs = [
+    research = request.GET.get("include") == RESEARCH
+    report = selectors.agreement_by_scale(selectors.rated_artworks_for(request.user), include_estimates=research)
+    return render(
+        request,
+        "artworks/agreement.html",
         {
-            "first_name": table.raters[p.first],
-            "second_name": table.raters[p.second],
-            "artworks": p.artworks,
-            "figures": [_figure(p.icc), _figure(p.kappa)],
-        }
-        for p in table.pairs
-    ]
-    return render(request, "artworks/agreement.html", {"nav": "dashboard", "table": {"pairs": pairs}})
+            "nav": "dashboard",
+            "raters": report.raters,
+            "scales": [{"scale": s, **_figure(s.result)} for s in report.scales],
+            "research": None if report.research is None else [{"row": r, **_figure(r.result)} for r in report.research],
+            "min_artworks": selectors.MIN_ARTWORKS,
+            "caution": selectors.ESTIMATES_CAUTION,
+        },
+    )
 
 
 # Cicchetti 1994: guidelines for interpreting ICC and kappa in clinical assessment.
@@ -309,5 +306,5 @@ BANDS = ((0.75, "excellent"), (0.60, "good"), (0.40, "fair"))
 def _figure(result) -> dict:
     if isinstance(result, outcomes.Agreement):
         band = next((name for low, name in BANDS if result.value >= low), "poor")
-        return {"value": result.value, "n": result.n, "band": band}
+        return {"value": result.value, "low": result.low, "high": result.high, "method": result.method, "band": band}
     return {"value": None, "reason": getattr(result, "reason", "")}

@@ -33,7 +33,22 @@ def test_it_prints_one_json_object_per_file(drawing_file: Path) -> None:
 def test_it_prints_features_readably(drawing_file: Path) -> None:
     out = io.StringIO()
     call_command(Command(), str(drawing_file), stdout=out)
-    assert "coverage" in out.getvalue() and "FEATS estimates (not ratings)" in out.getvalue()
+    assert (
+        "coverage" in out.getvalue() and "FEATS estimates (not ratings; not a validated instrument)" in out.getvalue()
+    )
+
+
+def test_without_a_found_sheet_it_prints_no_estimates_and_says_why(
+    drawing_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from artchart.artworks.management.commands import analyze
+
+    real = analyze._analyse
+    monkeypatch.setattr(analyze, "_analyse", lambda path, three_d: {**real(path, three_d=three_d), "page_found": False})
+    out = io.StringIO()
+    call_command(Command(), str(drawing_file), stdout=out)
+    assert f"FEATS estimates: none, {analyze.NO_PAGE_NO_ESTIMATES}" in out.getvalue()
+    assert "not ratings" not in out.getvalue()
 
 
 def test_it_refuses_a_bad_file_with_the_upload_message_and_goes_on(drawing_file: Path, tmp_path: Path) -> None:

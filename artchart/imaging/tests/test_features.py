@@ -6,6 +6,7 @@ import io
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -105,3 +106,17 @@ def test_synthetic_pictures_are_deterministic() -> None:
     assert synthetic.drawing(9, style="filled").tobytes() == synthetic.drawing(9, style="filled").tobytes()
     drawing = synthetic.drawing(9)
     assert synthetic.photograph(drawing, seed=3).tobytes() == synthetic.photograph(drawing, seed=3).tobytes()
+
+
+def test_the_ppat_style_draws_a_person_picking_an_apple_from_a_tree() -> None:
+    for seed in range(6):
+        pixels = np.asarray(synthetic.drawing(seed, width=600, height=450, style="ppat")).reshape(-1, 3)
+        colours = {tuple(int(c) for c in p) for p in np.unique(pixels, axis=0)}
+        assert synthetic.APPLE_RED in colours and synthetic.BARK_BROWN in colours  # apples and a trunk
+        assert colours & {synthetic.LEAF_GREENS, synthetic.MARKERS[10]}  # a crown of leaves
+        # the person: a head, body, legs and arms in one of the dark markers
+        assert colours & {synthetic.MARKERS[7], synthetic.MARKERS[4], synthetic.MARKERS[5]}
+    assert (
+        synthetic.drawing(3, style="ppat").tobytes() == synthetic.drawing(3, style="ppat").tobytes()
+        and synthetic.drawing(3, style="ppat").tobytes() != synthetic.drawing(4, style="ppat").tobytes()
+    )

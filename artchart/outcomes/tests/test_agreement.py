@@ -1,4 +1,5 @@
-"""Rater agreement: ICC(2,1) and quadratic-weighted kappa against reference computations."""
+"""Rater agreement: ICC(2,1), ICC(1,1), their confidence intervals and quadratic-weighted kappa against
+published worked examples and reference computations."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from artchart.outcomes import HALF_POINTS_0_TO_5, Agreement, Insufficient, ScoringError, icc_2_1, weighted_kappa
+from artchart.outcomes import (
+    HALF_POINTS_0_TO_5,
+    Agreement,
+    Insufficient,
+    ScoringError,
+    icc_1_1,
+    icc_2_1,
+    weighted_kappa,
+)
 
 # Shrout & Fleiss (1979), Table 2: six targets rated by four judges.
 SHROUT_FLEISS: list[list[float | None]] = [
@@ -61,6 +70,47 @@ def test_icc_reproduces_shrout_and_fleiss_table_2() -> None:
     result = agreement(icc_2_1(SHROUT_FLEISS))
     assert result.value == pytest.approx(0.29, abs=0.005)
     assert (result.n, result.method) == (6, "ICC(2,1)")
+
+
+def test_icc_1_1_reproduces_shrout_and_fleiss_table_4() -> None:
+    result = agreement(icc_1_1(SHROUT_FLEISS))
+    assert result.value == pytest.approx(0.17, abs=0.005)
+    assert (result.n, result.method) == (6, "ICC(1,1)")
+
+
+def test_the_95_percent_intervals_on_shrout_and_fleiss_are_mcgraw_and_wongs() -> None:
+    # McGraw & Wong's (1996) Table 7 formulas on Shrout & Fleiss' data: ICC(1,1) .17 (−.13 to .72),
+    # ICC(2,1) .29 (.02 to .76), the figures R's psych::ICC prints for this table.
+    one = agreement(icc_1_1(SHROUT_FLEISS))
+    two = agreement(icc_2_1(SHROUT_FLEISS))
+    assert (one.low, one.high) == (pytest.approx(-0.133, abs=0.001), pytest.approx(0.723, abs=0.001))
+    assert (two.low, two.high) == (pytest.approx(0.019, abs=0.001), pytest.approx(0.761, abs=0.001))
+
+
+def test_an_interval_holds_its_estimate_and_narrows_with_more_artworks() -> None:
+    rng = np.random.default_rng(11)
+    widths = []
+    for n in (8, 80):
+        truth = rng.normal(3, 1, size=(n, 1))
+        ratings = (truth + rng.normal(0, 0.5, size=(n, 2))).tolist()
+        for result in (agreement(icc_2_1(ratings)), agreement(icc_1_1(ratings))):
+            assert result.low is not None and result.high is not None
+            assert result.low < result.value < result.high <= 1
+            if result.method == "ICC(2,1)":
+                widths.append(result.high - result.low)
+    assert widths[1] < widths[0] / 2
+
+
+def test_icc_1_1_counts_a_rater_lean_as_disagreement_like_icc_2_1() -> None:
+    rows = [[1, 2], [2, 3], [3, 4], [4, 5], [2.5, 3.5]]  # the second rater is always a point higher
+    assert agreement(icc_1_1(rows)).value < 0.8
+    assert agreement(icc_2_1(rows)).value < 0.8
+    assert agreement(icc_1_1([[1, 1], [3, 3], [4.5, 4.5]])).value == pytest.approx(1.0)
+
+
+def test_icc_1_1_on_too_little_data_says_so() -> None:
+    assert icc_1_1([[3, 4]]) == Insufficient(reason="needs at least 2 artworks rated by every rater", n=1)
+    assert "every rating is the same" in insufficient(icc_1_1([[2, 2], [2, 2]])).reason
 
 
 def test_icc_matches_a_long_hand_anova_on_random_ratings() -> None:

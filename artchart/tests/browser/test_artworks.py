@@ -2,7 +2,8 @@
 
 A therapist opens the session, files two photographed drawings at once from the session page, sees
 them on the client's timeline with thumbnails, opens one (photo, palette, features), marks it as a
-PPAT drawing and rates it on FEATS; the intern rates it too; the agreement page shows the pair. A
+PPAT drawing and rates it on FEATS; the intern rates it too; the computer's estimates sit in a block of
+their own, not among the ratings; the agreement page gives each FEATS scale its own line. A
 hostile file (a web page named .jpg) is refused with a message and nothing is filed. Only people,
 the client, the consent and the session are arranged with factories.
 """
@@ -110,7 +111,8 @@ def test_photos_filed_from_the_session_are_seen_rated_and_compared(
     page.goto(artwork_url)
     page.get_by_role("link", name="Rate on FEATS").click()
     _rate(page, "2.5")
-    expect(page.get_by_role("columnheader", name="Computer estimate")).to_be_visible()
+    expect(page.get_by_role("heading", name="Computer estimates (not ratings)")).to_be_visible()
+    expect(page.locator("table.ratings")).not_to_contain_text("stimate")
     shoot(page, "07-ratings-side-by-side")
     violations = axe(page, "artwork page")
     assert not violations.blocking, violations.describe(violations.blocking)
@@ -119,5 +121,7 @@ def test_photos_filed_from_the_session_are_seen_rated_and_compared(
     # Agreement, from the artwork page.
     page.get_by_role("link", name="Agreement between raters").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Agreement between raters")
-    expect(page.get_by_role("rowheader", name="Ian Novak and Tess Rivera")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Prominence of Color")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Perseveration")).to_be_visible()
+    expect(page.get_by_text("Too few artworks: 1 rated by two or more raters").first).to_be_visible()
     shoot(page, "08-agreement")

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from artchart.imaging import ImageRejected, derive, load
 
+NO_PAGE_NO_ESTIMATES = "the sheet was not found (estimates come only from a found, straightened sheet)"
 SHOWN = (
     "coverage",
     "bbox_fraction",
@@ -73,10 +74,12 @@ def _readable(name: str, features: dict) -> str:
     lines += [
         f"  colour          {colour['hex']} {colour['name']:<12}{colour['share']:.0%}" for colour in features["palette"]
     ]
-    if features["feats_estimates"]:
+    if features["feats_estimates"] and features["page_found"]:
         lines.append(
-            "  FEATS estimates (not ratings): "
+            "  FEATS estimates (not ratings; not a validated instrument): "
             + ", ".join(f"{scale.replace('_', ' ')} {value:g}" for scale, value in features["feats_estimates"].items())
         )
+    elif features["feats_estimates"]:
+        lines.append(f"  FEATS estimates: none, {NO_PAGE_NO_ESTIMATES}")
     lines.append(f"  features version {features['version']}")
     return "\n".join(lines)
