@@ -112,7 +112,7 @@ def grant_get_for_user(user: User, grant_id: int) -> ArtworkGrant:
 
 # --- serving images -------------------------------------------------------------------------------
 
-VARIANTS = ("original", "large", "small", "deidentified")
+VARIANTS = ("original", "large", "small", "page", "page_small", "deidentified")
 
 
 def images_allowed(access: ClientAccess) -> bool:
@@ -136,6 +136,8 @@ def image_file(access: ClientAccess, photo: Photo, variant: str) -> str:
         "original": photo.file,
         "large": photo.thumb_large,
         "small": photo.thumb_small,
+        "page": photo.thumb_page,
+        "page_small": photo.thumb_page_small,
         "deidentified": photo.deidentified,
     }[variant]
     if not name:
