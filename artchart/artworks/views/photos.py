@@ -21,6 +21,7 @@ from artchart.artworks.services.artworks import artwork_create
 from artchart.artworks.serving import image_response
 from artchart.core.forms_util import add_service_errors
 from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.imaging import corners
 from artchart.therapy.models import PRESENT_STATUSES
 from artchart.therapy.selectors.sessions import session_get_for_user
 
@@ -170,6 +171,9 @@ def photo_corners(request, client_id: int, artwork_id: int, photo_id: int):
             "points": points,
             "not_found": features is not None and features.get("page_found") is False,
             "marked": photo.page_corners is not None,
+            # Said by the page while dragging, in the server's own words.
+            "crossed": corners.CROSSED,
+            "not_convex": corners.NOT_CONVEX,
         },
         status=400 if form.errors else 200,
     )

@@ -14,8 +14,10 @@
   var fields = handles.map(function (_, i) {
     return { x: form.querySelector("[name=x" + i + "]"), y: form.querySelector("[name=y" + i + "]") };
   });
-  var CROSSED = "Two sides cross: drag the corners so they go round the page in order.";
-  var INSIDE = "One corner lies inside the others: put each corner on a corner of the page.";
+  // The server's words for the two refusals a drag can make (the page gives them).
+  var CROSSED = check.dataset.crossed, INSIDE = check.dataset.notConvex;
+  // After a refused form the server has said why; say it again only once something moves.
+  var quiet = !!document.querySelector(".form-errors");
 
   function clamp(v, limit) { return Math.min(limit, Math.max(0, v)); }
   function corner(i) {
@@ -42,12 +44,14 @@
     polygon.setAttribute("points", points.map(function (p) { return p.x + "," + p.y; }).join(" "));
     var said = problem(points);
     polygon.classList.toggle("is-refused", !!said);
+    if (quiet) { said = ""; }
     if (check.textContent !== said) { check.textContent = said; }
   }
+  function moved() { quiet = false; draw(); }
   function place(i, x, y) {
     fields[i].x.value = Math.round(clamp(x, width));
     fields[i].y.value = Math.round(clamp(y, height));
-    draw();
+    moved();
   }
 
   var dragging = null;
@@ -80,8 +84,8 @@
     });
   });
   fields.forEach(function (pair) {
-    pair.x.addEventListener("input", draw);
-    pair.y.addEventListener("input", draw);
+    pair.x.addEventListener("input", moved);
+    pair.y.addEventListener("input", moved);
   });
   document.getElementById("corners-how").textContent =
     "Drag the numbered corners with a finger or the mouse, or focus one and use the arrow keys " +
