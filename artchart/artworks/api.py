@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, When
@@ -63,7 +64,13 @@ class PhotoOut(Schema):
     source_format: str
     uploaded_at: dt.datetime
     url: str = Field(description="Download the stored photo (same token)")
-    thumbnails: dict[str, str] = Field(description="Download URLs of the 'small' and 'large' thumbnails, once made")
+    thumbnails: dict[str, str] = Field(
+        description="Download URLs of the 'small' and 'large' thumbnails once made, and of the straightened "
+        "'page' and 'page_small' where the page was found or its corners marked"
+    )
+    page_corners: list[list[float]] | None = Field(
+        None, description="The page's corners as marked by a person ([x, y] in pixels of the photo), if any"
+    )
     deidentified_url: str | None = Field(None, description="The copy with masking annotations applied, if any")
     analysis: AnalysisOut
 
@@ -71,6 +78,13 @@ class PhotoOut(Schema):
 class InquiryItemIn(Schema):
     question: str = Field(max_length=500)
     answer: str = Field("", max_length=2000)
+
+
+class CornersIn(Schema):
+    corners: list[Any] = Field(
+        description="The page's four corners, [[x, y], …] in pixels of the stored photo "
+        "(top-left, top-right, bottom-right, bottom-left)"
+    )
 
 
 class RatingOut(Schema):
@@ -231,9 +245,15 @@ def _photo(request, photo: Photo) -> dict:
         "url": _download(request, photo, "original"),
         "thumbnails": {
             size: _download(request, photo, size)
-            for size, name in (("small", photo.thumb_small), ("large", photo.thumb_large))
+            for size, name in (
+                ("small", photo.thumb_small),
+                ("large", photo.thumb_large),
+                ("page", photo.thumb_page),
+                ("page_small", photo.thumb_page_small),
+            )
             if name
         },
+        "page_corners": photo.page_corners,
         "deidentified_url": _download(request, photo, "deidentified") if photo.deidentified else None,
         "analysis": {
             "status": photo.analysis_status,
@@ -462,13 +482,43 @@ def artwork_photos_add(
     return Status(201, [_photo(request, fresh[pk]) for pk in ids if pk in fresh])
 
 
+# Declared before the download, whose {variant} would otherwise take the path "corners".
+@router.put(
+    "/clients/{client_id}/artworks/{artwork_id}/photos/{photo_id}/corners",
+    response=PhotoOut,
+    url_name="artwork_photo_corners_set",
+)
+def artwork_photo_corners_set(request, client_id: Id, artwork_id: Id, photo_id: Id, payload: CornersIn):
+    """Mark where the page lies on the photo (when the computer did not find it, or found it wrong);
+    the photo is analysed again on that page. Corners off the photo, crossed, dart-shaped or too
+    small are a 400 with the reason, and nothing changes."""
+    access = selectors.artwork_access(request.user, client_id, action=Action.WRITE)
+    photo = photo_services.photo_set_corners(
+        by=request.user, photo=_photo_of(access, artwork_id, photo_id), corners=payload.corners
+    )
+    return _photo(request, _photo_of(access, artwork_id, photo.pk))
+
+
+@router.delete(
+    "/clients/{client_id}/artworks/{artwork_id}/photos/{photo_id}/corners",
+    response=PhotoOut,
+    url_name="artwork_photo_corners_reset",
+)
+def artwork_photo_corners_reset(request, client_id: Id, artwork_id: Id, photo_id: Id):
+    """Forget the marked corners: the computer looks for the page again and the photo is analysed again."""
+    access = selectors.artwork_access(request.user, client_id, action=Action.WRITE)
+    photo = photo_services.photo_reset_corners(by=request.user, photo=_photo_of(access, artwork_id, photo_id))
+    return _photo(request, _photo_of(access, artwork_id, photo.pk))
+
+
 @router.get(
     "/clients/{client_id}/artworks/{artwork_id}/photos/{photo_id}/{variant}",
     response={200: None},
     url_name="artwork_photo_download",
 )
 def artwork_photo_download(request, client_id: Id, artwork_id: Id, photo_id: Id, variant: str):
-    """The image's bytes: variant original, large, small or deidentified (with masks applied)."""
+    """The image's bytes: variant original, large, small, page, page_small (the straightened page)
+    or deidentified (with masks applied)."""
     access = selectors.artwork_access(request.user, client_id)
     photo = _photo_of(access, artwork_id, photo_id)
     return image_response(user=request.user, access=access, photo=photo, variant=variant)

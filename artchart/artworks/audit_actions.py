@@ -15,6 +15,11 @@ class ArtworkAction(AuditAction):
     ARTWORK_GRANT_REVOKE = "artwork.grant_revoke", "Withdrew an artwork's grant for use beyond the record"
     ARTWORK_IMAGE_VIEW = "artwork.image_view", "Viewed an artwork image"
     ARTWORK_PHOTO_ANALYSED = "artwork.photo_analysed", "Analysed an artwork photo (thumbnails and features)"
+    ARTWORK_PHOTO_CORNERS_RESET = (
+        "artwork.photo_corners_reset",
+        "Let the computer find the page of an artwork photo again",
+    )
+    ARTWORK_PHOTO_CORNERS_SET = "artwork.photo_corners_set", "Marked the page's corners on an artwork photo"
     ARTWORK_PHOTO_PRIMARY = "artwork.photo_primary", "Chose an artwork's main photo"
     ARTWORK_PHOTOS_ADD = "artwork.photos_add", "Added photos of an artwork"
     ARTWORK_RATING_SIGN = "artwork.rating_sign", "Signed a rating of an artwork"

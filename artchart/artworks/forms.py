@@ -236,6 +236,40 @@ class AnnotationForm(forms.Form):
         return [self[name] for name in ("x", "y", "w", "h")]
 
 
+CORNER_NAMES = ("Top-left", "Top-right", "Bottom-right", "Bottom-left")
+
+
+class CornersForm(forms.Form):
+    """The page's four corners in pixels of the photo: what the drag handles fill in, and the
+    whole form where scripts do not run. The service decides whether they make a page."""
+
+    def __init__(self, *args, width: int, height: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, name in enumerate(CORNER_NAMES):
+            for axis, limit, across in (("x", width, "across"), ("y", height, "down")):
+                self.fields[f"{axis}{index}"] = forms.FloatField(
+                    label=f"{name}, {across}",
+                    widget=forms.NumberInput(attrs={"step": "1", "min": 0, "max": limit, "inputmode": "decimal"}),
+                )
+
+    def corner_fields(self):
+        return [(name, self[f"x{i}"], self[f"y{i}"]) for i, name in enumerate(CORNER_NAMES)]
+
+    def corners(self) -> list[list[float]]:
+        return [[self.cleaned_data[f"x{i}"], self.cleaned_data[f"y{i}"]] for i in range(len(CORNER_NAMES))]
+
+
+def initial_corners(corners: list | None, width: int, height: int) -> dict[str, float]:
+    """The form's starting corners: those given, or a page inset a tenth from the photo's edges."""
+    if not corners:
+        corners = [[0.1 * width, 0.1 * height], [0.9 * width, 0.1 * height], [0.9 * width, 0.9 * height]]
+        corners.append([0.1 * width, 0.9 * height])
+    initial = {}
+    for index, (x, y) in enumerate(corners):
+        initial[f"x{index}"], initial[f"y{index}"] = round(float(x)), round(float(y))
+    return initial
+
+
 def _artwork_label(artwork) -> str:
     return f"{artwork.made_on.day} {artwork.made_on:%b %Y} — {artwork.title or 'Untitled'}"
 

@@ -198,6 +198,12 @@ class Photo(models.Model):
     analysis_error = models.CharField(max_length=300, blank=True)
     thumb_small = models.CharField(max_length=200, blank=True)
     thumb_large = models.CharField(max_length=200, blank=True)
+    # The straightened page (long side up to 640) and its 320-px copy, where a page was found or marked.
+    thumb_page = models.CharField(max_length=200, blank=True)
+    thumb_page_small = models.CharField(max_length=200, blank=True)
+    # The page's four corners as a person marked them (pixels of the stored copy, top-left first,
+    # clockwise), used instead of the page finder; null when the finder decides.
+    page_corners = models.JSONField(null=True, blank=True)
     # The copy with the masking annotations applied, used wherever the image leaves the record.
     deidentified = models.CharField(max_length=200, blank=True)
 

@@ -21,6 +21,7 @@ from artchart.artworks.models import (
     Annotation,
     Artwork,
     ArtworkGrant,
+    Dimension,
     Media,
     Photo,
     Rating,
@@ -121,7 +122,7 @@ def grant_get_for_user(user: User, grant_id: int) -> ArtworkGrant:
 
 # --- serving images -------------------------------------------------------------------------------
 
-VARIANTS = ("original", "large", "small", "deidentified")
+VARIANTS = ("original", "large", "small", "page", "page_small", "deidentified")
 
 
 def images_allowed(access: ClientAccess) -> bool:
@@ -145,6 +146,8 @@ def image_file(access: ClientAccess, photo: Photo, variant: str) -> str:
         "original": photo.file,
         "large": photo.thumb_large,
         "small": photo.thumb_small,
+        "page": photo.thumb_page,
+        "page_small": photo.thumb_page_small,
         "deidentified": photo.deidentified,
     }[variant]
     if not name:
@@ -181,20 +184,32 @@ def features_of(artwork: Artwork) -> Features | None:
     return analysis.features if analysis is not None else None
 
 
+def without_page(artwork: Artwork, features: Features | None) -> bool:
+    """A flat piece analysed without a page (none found, none marked): it has no figures, or, from
+    an older feature version, figures of the whole photo, table and all. Either way none to show."""
+    return artwork.dimension == Dimension.FLAT and features is not None and features.get("page_found") is False
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     artwork: Artwork
     day: dt.date
     features: Features
+    without_page: bool = False
+
+    @property
+    def photo(self) -> Photo | None:
+        return primary_photo(self.artwork)
 
 
 def trend_points(access: ClientAccess) -> list[TrendPoint]:
-    """One point per analysed 2-D artwork, in the order made (3-D work has colour features only)."""
+    """One point per analysed artwork, in the order made (3-D work has colour features only);
+    those analysed without a page say so and carry no figures to chart."""
     points: list[TrendPoint] = []
     for artwork in artworks_of(access):
         features = features_of(artwork)
         if features is not None:
-            points.append(TrendPoint(artwork, artwork.made_on, features))
+            points.append(TrendPoint(artwork, artwork.made_on, features, without_page(artwork, features)))
     return points
 
 

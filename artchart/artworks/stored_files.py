@@ -7,7 +7,7 @@ from django.db.models import Q
 from artchart.artworks.models import Photo
 
 PREFIXES = ("artworks",)
-NAME_FIELDS = ("file", "thumb_small", "thumb_large", "deidentified")
+NAME_FIELDS = ("file", "thumb_small", "thumb_large", "thumb_page", "thumb_page_small", "deidentified")
 
 
 def names_in_use(names: list[str]) -> set[str]:

@@ -34,6 +34,16 @@ urlpatterns = [
         photos.photo_status,
         name="photo_status",
     ),
+    path(
+        "clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/corners/",
+        photos.photo_corners,
+        name="photo_corners",
+    ),
+    path(
+        "clients/<int:client_id>/artworks/<int:artwork_id>/photos/<int:photo_id>/corners/reset/",
+        photos.photo_corners_reset,
+        name="photo_corners_reset",
+    ),
     path("sessions/<int:session_id>/artworks/", photos.session_upload, name="session_upload"),
     # the studio: comparison, retrospective, trends, annotations
     path("clients/<int:client_id>/artworks/compare/", studio.compare, name="compare"),

@@ -17,11 +17,17 @@ from PIL import Image
 
 from artchart.imaging import feats
 from artchart.imaging.colour import lab_from_srgb8
+from artchart.imaging.corners import CornersRefused, as_list, check_corners
 from artchart.imaging.features import colour_features, page_features
 from artchart.imaging.page import find_page, straighten
 
-FEATURES_VERSION = "1"
+# "2": no figures without a page; page_source and page_corners; the page warped from the large thumbnail.
+FEATURES_VERSION = "2"
 LARGE, SMALL = 1280, 320
+# The straightened page kept for showing (the analysis shrinks it to the working size). Pillow's
+# perspective warp costs in proportion to the pixels it makes: 640 px adds about a quarter of the
+# bench's floor to derive() over warping straight to the working size; 800 px adds over a half.
+PAGE_SIZE = 640
 # Every feature is measured at this long side, whatever the photo's resolution.
 WORKING_SIZE = 512
 # The sheet's corners are looked for at this long side: corners to within a pixel or two are plenty.
@@ -32,6 +38,11 @@ THUMBNAIL_QUALITY = 85
 # decimation, free of aliasing, and costs two thirds of bilinear and under half of bicubic.
 RESAMPLING = Image.Resampling.BOX
 THREE_D_MESSAGE = "Three-dimensional work: colour features only."
+PAGE_NOT_FOUND = (
+    "The edges of the paper were not found, so nothing was measured. Mark the four corners of the page to analyse it."
+)
+NO_CORNERS_FOR_3D = "Three-dimensional work has no page to mark."
+COLOUR_KEYS = ("palette", "color_count", "saturation_mean", "lightness_mean", "warm_share")
 SHAPE_KEYS = (
     "coverage",
     "bbox_fraction",
@@ -48,31 +59,46 @@ SHAPE_KEYS = (
 
 @dataclass(frozen=True)
 class Derived:
-    thumbnails: dict[str, bytes]  # {"small": JPEG (long side 320), "large": JPEG (long side 1280)}
+    # {"small": JPEG (long side 320), "large": JPEG (long side 1280)}, and where there is a page
+    # "page" (the straightened page, long side up to 640) and "page_small" (long side 320).
+    thumbnails: dict[str, bytes]
     features: dict[str, Any]  # JSON-serialisable
     version: str
 
 
-def derive(stored: bytes, *, three_d: bool = False) -> Derived:
-    large = _decode_for(stored, LARGE)
+def derive(stored: bytes, *, three_d: bool = False, corners: object = None) -> Derived:
+    """Thumbnails and features of a stored copy. ``corners`` (four x, y pairs in pixels of the
+    stored copy, see ``corners.check_corners``) say where the page is; without them it is looked for."""
+    if three_d and corners is not None:
+        raise CornersRefused(NO_CORNERS_FOR_3D)
+    large, stored_size = _decode_for(stored, LARGE)
     small = _shrink(large, SMALL)
-    # Analysis starts from a cheap 2× box reduction of the large thumbnail (the page is warped from it).
-    source = large.reduce(2) if max(large.size) >= 2 * WORKING_SIZE else large
-    frame = _resize_long_side(source, WORKING_SIZE)
-    features = _three_d_features(frame) if three_d else _drawing_features(source, frame)
+    thumbnails = {"small": _jpeg(small), "large": _jpeg(large)}
+    if three_d:
+        # Analysis starts from a cheap 2x box reduction of the large thumbnail.
+        source = large.reduce(2) if max(large.size) >= 2 * WORKING_SIZE else large
+        features = _three_d_features(_resize_long_side(source, WORKING_SIZE))
+    else:
+        page, features = _locate_page(large, stored_size, corners)
+        if page is None:
+            features.update(_no_page_features())
+        else:
+            thumbnails["page"] = _jpeg(page)
+            thumbnails["page_small"] = _jpeg(_shrink(page, SMALL))
+            features.update(_page_measures(page))
     features["version"] = FEATURES_VERSION
-    return Derived(
-        thumbnails={"small": _jpeg(small), "large": _jpeg(large)}, features=features, version=FEATURES_VERSION
-    )
+    return Derived(thumbnails=thumbnails, features=features, version=FEATURES_VERSION)
 
 
-def _decode_for(stored: bytes, long_side: int) -> Image.Image:
+def _decode_for(stored: bytes, long_side: int) -> tuple[Image.Image, tuple[int, int]]:
+    """The picture shrunk to ``long_side``, and the stored copy's own size (corners are given in it)."""
     image: Image.Image = Image.open(io.BytesIO(stored))
+    size = image.size
     if image.format == "JPEG":
         image.draft("RGB", (long_side, long_side))  # the decoder's reduced-size mode: 1/2, 1/4, 1/8
     image = image.convert("RGB") if image.mode != "RGB" else image
     image.load()
-    return _shrink(image, long_side)
+    return _shrink(image, long_side), size
 
 
 def _shrink(image: Image.Image, long_side: int) -> Image.Image:
@@ -102,19 +128,56 @@ def _jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _drawing_features(source: Image.Image, frame: Image.Image) -> dict[str, Any]:
-    finder = _shrink(frame, FINDER_SIZE)
+def _locate_page(
+    large: Image.Image, stored_size: tuple[int, int], corners: object
+) -> tuple[Image.Image | None, dict[str, Any]]:
+    """The straightened page (long side PAGE_SIZE) or None, and how it was found.
+
+    Given corners are checked and used; otherwise the finder looks on a small
+    copy of the frame. Either way the page is warped once, from the large
+    thumbnail, and ``page_corners`` are stored in pixels of the stored copy.
+    """
+    to_large = large.width / stored_size[0]
+    if corners is not None:
+        checked = check_corners(corners, *stored_size)
+        return _straighten(large, checked * to_large), _how(True, "corners", checked, "")
+    finder = _shrink(large, FINDER_SIZE)
     found = find_page(np.asarray(finder))
-    if found.corners is not None:
-        scale = source.width / finder.width
-        page = straighten(source, found.corners * scale, long_side=WORKING_SIZE)
-    else:
-        page = frame
-    features = page_features(np.asarray(page))
+    if not found.found:
+        return None, _how(False, None, None, PAGE_NOT_FOUND)
+    if found.corners is None:  # the sheet fills the frame (a scan, a close photo)
+        width, height = stored_size
+        whole = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+        return _shrink(large, PAGE_SIZE), _how(True, "found", whole, found.message)
+    in_large = found.corners * (large.width / finder.width)
+    return _straighten(large, in_large), _how(True, "found", in_large / to_large, found.message)
+
+
+def _straighten(large: Image.Image, corners: np.ndarray) -> Image.Image:
+    # A page smaller than PAGE_SIZE in the photo is not enlarged beyond its pixels (but at least the working size).
+    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)
+    long_side = int(min(PAGE_SIZE, max(WORKING_SIZE, round(float(sides.max())))))
+    return straighten(large, corners, long_side=long_side)
+
+
+def _how(found: bool, source: str | None, corners: np.ndarray | None, message: str) -> dict[str, Any]:
+    return {
+        "page_found": found,
+        "page_source": source,
+        "page_corners": as_list(corners) if corners is not None else None,
+        "page_message": message,
+    }
+
+
+def _page_measures(page: Image.Image) -> dict[str, Any]:
+    features = page_features(np.asarray(_resize_long_side(page, WORKING_SIZE)))
     features["feats_estimates"] = feats.estimate(features)
-    features["page_found"] = found.found
-    features["page_message"] = found.message
     return features
+
+
+def _no_page_features() -> dict[str, Any]:
+    """No page, no numbers: an unstraightened photo would measure the table along with the drawing."""
+    return {key: None for key in (*SHAPE_KEYS, *COLOUR_KEYS, "feats_estimates")}
 
 
 def _three_d_features(frame: Image.Image) -> dict[str, Any]:
@@ -123,6 +186,5 @@ def _three_d_features(frame: Image.Image) -> dict[str, Any]:
     features = colour_features(lab_from_srgb8(rgb))
     features.update({key: None for key in SHAPE_KEYS})
     features["feats_estimates"] = None
-    features["page_found"] = False
-    features["page_message"] = THREE_D_MESSAGE
+    features.update(_how(False, None, None, THREE_D_MESSAGE))
     return features

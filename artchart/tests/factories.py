@@ -213,6 +213,26 @@ def jpeg_bytes(width: int = 320, height: int = 240, colour=(200, 60, 40), *, see
     return out.getvalue()
 
 
+# Where the sheet lies in ``sheet_at_edge_jpeg``'s photo: top-left, top-right, bottom-right, bottom-left.
+SHEET_AT_EDGE_CORNERS = [[0, 150], [600, 150], [600, 550], [0, 550]]
+
+
+def sheet_at_edge_jpeg() -> bytes:
+    """A drawing on a wood table (1000 × 700), its sheet touching the photo's left edge, so the page
+    finder gives up; its corners are ``SHEET_AT_EDGE_CORNERS``."""
+    import io
+
+    from PIL import Image
+
+    from artchart.imaging import synthetic
+
+    photo = Image.new("RGB", (1000, 700), synthetic.TABLE_WOOD)
+    photo.paste(synthetic.drawing(3, width=600, height=400, style="colourful"), (0, 150))
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
 def photo_upload(name: str = "drawing.jpg", data: bytes | None = None, **kwargs):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from artchart import imaging
@@ -31,6 +32,7 @@ from artchart.core import audit
 from artchart.core.access import require_client_access
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
+from artchart.imaging.corners import CornersRefused, as_list, check_corners
 from artchart.imaging.masks import apply_masks
 
 NO_PHOTOS = "Choose at least one photo."
@@ -180,29 +182,54 @@ def photo_make_primary(*, by: User, photo: Photo) -> Photo:
     return photo
 
 
-# --- analysis (run by the background task) -----------------------------------------------------
+# --- analysis (run by the background task, and again when the page's corners are marked) ------------
+
+NO_PAGE_ON_SCULPTURE = "A sculpture has no page to mark; its photos are analysed for colour only."
+NOT_ANALYSED = "The photo could not be analysed with these corners: {error}"
+
+
+def _derive(photo: Photo, corners: object) -> imaging.Derived:
+    with default_storage.open(photo.file, "rb") as handle:
+        return imaging.derive(handle.read(), three_d=photo.artwork.is_sculpture, corners=corners)
+
+
+def _store_derived(photo: Photo, derived: imaging.Derived) -> None:
+    """Write the derived images, then the analysis and the names on the photo (inside the caller's
+    transaction). The page images depend on the corners, so they are named by their own hash."""
+    photo.thumb_small = store_bytes(stored_name(photo.sha256, "-small.jpg"), derived.thumbnails["small"])
+    photo.thumb_large = store_bytes(stored_name(photo.sha256, "-large.jpg"), derived.thumbnails["large"])
+    pages = {}
+    for variant, suffix in (("page", "-page.jpg"), ("page_small", "-page-small.jpg")):
+        data = derived.thumbnails.get(variant)
+        pages[variant] = store_bytes(stored_name(hashlib.sha256(data).hexdigest(), suffix), data) if data else ""
+    photo.thumb_page, photo.thumb_page_small = pages["page"], pages["page_small"]
+    photo.analysis_status, photo.analysis_error = AnalysisStatus.READY, ""
+    Analysis.objects.update_or_create(
+        photo=photo, version=derived.version, defaults={"features": derived.features, "computed_at": timezone.now()}
+    )
+    Photo.objects.filter(pk=photo.pk).update(
+        analysis_status=photo.analysis_status,
+        analysis_error="",
+        thumb_small=photo.thumb_small,
+        thumb_large=photo.thumb_large,
+        thumb_page=photo.thumb_page,
+        thumb_page_small=photo.thumb_page_small,
+    )
 
 
 def photo_analyse(photo_id: int) -> str:
-    """Thumbnails and features of one photo; the status says how it went. Idempotent."""
+    """Thumbnails and features of one photo (on the corners marked on it, if any); the status says
+    how it went. Idempotent."""
     photo = Photo.objects.select_related("artwork").filter(pk=photo_id).first()
     if photo is None:
         return "gone"
     try:
-        with default_storage.open(photo.file, "rb") as handle:
-            derived = imaging.derive(handle.read(), three_d=photo.artwork.is_sculpture)
-    except (imaging.ImageRejected, OSError, ValueError) as exc:
+        derived = _derive(photo, photo.page_corners)
+    except (imaging.ImageRejected, OSError, ValueError) as exc:  # CornersRefused is a ValueError
         Photo.objects.filter(pk=photo.pk).update(analysis_status=AnalysisStatus.FAILED, analysis_error=str(exc)[:300])
         return "failed"
-    small = store_bytes(stored_name(photo.sha256, "-small.jpg"), derived.thumbnails["small"])
-    large = store_bytes(stored_name(photo.sha256, "-large.jpg"), derived.thumbnails["large"])
     with transaction.atomic():
-        Analysis.objects.update_or_create(
-            photo=photo, version=derived.version, defaults={"features": derived.features, "computed_at": timezone.now()}
-        )
-        Photo.objects.filter(pk=photo.pk).update(
-            analysis_status=AnalysisStatus.READY, analysis_error="", thumb_small=small, thumb_large=large
-        )
+        _store_derived(photo, derived)
         audit.record(
             actor=None,
             action=ArtworkAction.ARTWORK_PHOTO_ANALYSED,
@@ -211,6 +238,58 @@ def photo_analyse(photo_id: int) -> str:
             detail={"version": derived.version},
         )
     return "ready"
+
+
+def _check_page_markable(photo: Photo) -> None:
+    if photo.artwork.is_sculpture:
+        raise ValidationError({"corners": NO_PAGE_ON_SCULPTURE})
+
+
+def _reanalyse(*, by: User, photo: Photo, corners: list[list[float]] | None, action: ArtworkAction) -> Photo:
+    """Analyse again (on ``corners``, or with the page finder when None), then store the images,
+    the analysis, the corners and the audit event in one transaction. Nothing is written if the
+    analysis fails."""
+    try:
+        derived = _derive(photo, corners)
+    except (imaging.ImageRejected, OSError, ValueError) as exc:
+        raise ValidationError({"corners": NOT_ANALYSED.format(error=exc)}) from None
+    with transaction.atomic():
+        Photo.objects.filter(pk=photo.pk).update(page_corners=corners)
+        photo.page_corners = corners
+        _store_derived(photo, derived)
+        audit.record(
+            actor=by,
+            action=action,
+            obj=photo,
+            client_ids=[photo.artwork.client_id],
+            detail={"version": derived.version, "page_found": derived.features["page_found"]},
+        )
+    return photo
+
+
+def photo_set_corners(*, by: User, photo: Photo, corners: object) -> Photo:
+    """Mark where the page lies on the photo and measure the drawing on that page. Corners off the
+    photo, crossed, dart-shaped or too small are refused with the reason, and nothing changes."""
+    require_client_access(by, photo.artwork.client_id, Area.NOTES, Action.WRITE)
+    _check_page_markable(photo)
+    try:
+        checked = check_corners(corners, photo.width, photo.height)
+    except CornersRefused as refused:
+        raise ValidationError({"corners": str(refused)}) from None
+    return _reanalyse(by=by, photo=photo, corners=as_list(checked), action=ArtworkAction.ARTWORK_PHOTO_CORNERS_SET)
+
+
+def photo_reset_corners(*, by: User, photo: Photo) -> Photo:
+    """Forget the marked corners and let the page finder look again."""
+    require_client_access(by, photo.artwork.client_id, Area.NOTES, Action.WRITE)
+    _check_page_markable(photo)
+    return _reanalyse(by=by, photo=photo, corners=None, action=ArtworkAction.ARTWORK_PHOTO_CORNERS_RESET)
+
+
+def photos_to_reanalyse() -> QuerySet[Photo]:
+    """Photos whose newest analysis was made by an older feature version (or that have none)."""
+    current = Analysis.objects.filter(photo=OuterRef("pk"), version=imaging.FEATURES_VERSION)
+    return Photo.objects.exclude(Exists(current)).order_by("pk")
 
 
 # --- annotations and the de-identified copy ----------------------------------------------------------

@@ -105,7 +105,7 @@ def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_a
         # The immediate task backend has analysed the photos before the answer.
         assert photo["analysis"]["status"] == "ready"
         assert photo["analysis"]["version"] and 0 <= photo["analysis"]["features"]["coverage"] <= 1
-        assert set(photo["thumbnails"]) == {"small", "large"}
+        assert set(photo["thumbnails"]) == {"small", "large", "page", "page_small"}
         assert photo["url"].startswith("http://testserver/api/v1/clients")
 
     stored = Photo.objects.get(pk=body["photos"][0]["id"])

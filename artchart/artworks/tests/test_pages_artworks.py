@@ -41,7 +41,7 @@ def feats_scores(value=3):
 # --- the timeline ------------------------------------------------------------------------------------
 
 
-def test_timeline_lists_pieces_oldest_first_with_thumbnails(client, therapist, client_record):
+def test_timeline_lists_pieces_oldest_first_with_their_straightened_pages(client, therapist, client_record):
     artwork_with_photo(by=therapist, client=client_record, seed=1, title="Later", made_on=dt.date(2026, 3, 2))
     first = artwork_with_photo(
         by=therapist, client=client_record, seed=2, title="Earlier", made_on=dt.date(2026, 1, 20), assessment=ppat()
@@ -52,8 +52,8 @@ def test_timeline_lists_pieces_oldest_first_with_thumbnails(client, therapist, c
     assert response.status_code == 200
     assert body.index("Earlier") < body.index("Later")
     assert "January 2026" in body and "March 2026" in body
-    small = reverse("artworks:image", args=[first.photos.get().pk, "small"])
-    assert f'src="{small}"' in body and 'loading="lazy"' in body
+    page = reverse("artworks:image", args=[first.photos.get().pk, "page_small"])
+    assert f'src="{page}"' in body and 'loading="lazy"' in body
     assert "PPAT" in body
     for name in ("compare", "retrospective", "trends"):
         assert reverse(f"artworks:{name}", args=[client_record.pk]) in body

@@ -18,6 +18,12 @@ def _upload(name: str = "drawing.jpg", seed: int = 7):
     return photo_upload(name, seed=seed)
 
 
+def _inside(photo) -> list[list[int]]:
+    """Corners of the page 10 px inside the photo's edges."""
+    right, bottom = photo.width - 10, photo.height - 10
+    return [[10, 10], [right, 10], [right, bottom], [10, bottom]]
+
+
 def _scores() -> dict:
     from artchart.artworks.models import FEATS_SCALES
 
@@ -44,6 +50,13 @@ RULES: dict[str, Case] = {
     "api:artwork_photo_download": a(
         NOTES[Action.READ], kwargs=art(photo_id=lambda o: o["photo"].pk, variant=lambda o: "original")
     ),
+    "api:artwork_photo_corners_set": a(
+        NOTES[Action.WRITE],
+        "put",
+        kwargs=art(photo_id=lambda o: o["photo"].pk),
+        data=lambda o: {"corners": _inside(o["photo"])},
+    ),
+    "api:artwork_photo_corners_reset": a(NOTES[Action.WRITE], "delete", kwargs=art(photo_id=lambda o: o["photo"].pk)),
     "api:artwork_ratings_list": a(NOTES[Action.READ], kwargs=art()),
     # A rating is final, but each test case is its own transaction: every person rates the piece once.
     "api:artwork_ratings_create": a(
@@ -58,6 +71,8 @@ API_OPERATIONS: list[tuple[str, str, str]] = [
     ("artwork_detail", "GET", BASE + "/{artwork_id}"),
     ("artwork_update", "PATCH", BASE + "/{artwork_id}"),
     ("artwork_photos_add", "POST", BASE + "/{artwork_id}/photos"),
+    ("artwork_photo_corners_set", "PUT", BASE + "/{artwork_id}/photos/{photo_id}/corners"),
+    ("artwork_photo_corners_reset", "DELETE", BASE + "/{artwork_id}/photos/{photo_id}/corners"),
     ("artwork_photo_download", "GET", BASE + "/{artwork_id}/photos/{photo_id}/{variant}"),
     ("artwork_ratings_list", "GET", BASE + "/{artwork_id}/ratings"),
     ("artwork_ratings_create", "POST", BASE + "/{artwork_id}/ratings"),

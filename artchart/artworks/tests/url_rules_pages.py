@@ -61,6 +61,8 @@ RULES: dict[str, Case] = {
     "artworks:photos_add": Case(NOTES[Action.WRITE], method="post", kwargs=art()),
     "artworks:photo_primary": Case(NOTES[Action.WRITE], method="post", kwargs=art(photo_id=photo)),
     "artworks:photo_status": Case(NOTES[Action.READ], kwargs=art(photo_id=photo)),
+    "artworks:photo_corners": Case(NOTES[Action.WRITE], kwargs=art(photo_id=photo)),
+    "artworks:photo_corners_reset": Case(NOTES[Action.WRITE], method="post", kwargs=art(photo_id=photo)),
     "artworks:image": Case(NOTES[Action.READ], kwargs=lambda o: {"photo_id": photo(o), "variant": "small"}),
     "artworks:agreement": Case(CLINICIANS),
     # An individual session: filing its artwork needs write on the client's notes.

@@ -44,7 +44,8 @@ def _choices(access):
 
 def _by_month(artworks) -> list[tuple]:
     """[(first day of the month, [tile, …]), …] in the order made; a tile has the piece, its main
-    photo, its features and its palette strip (all from the prefetched photos and analyses)."""
+    photo, its features and its palette strip (all from the prefetched photos and analyses), and
+    whether it was analysed without a page."""
     tiles = []
     for artwork in artworks:
         features = selectors.features_of(artwork)
@@ -54,6 +55,7 @@ def _by_month(artworks) -> list[tuple]:
                 "photo": selectors.primary_photo(artwork),
                 "features": features,
                 "strip": palette_strip(features),
+                "without_page": selectors.without_page(artwork, features),
             }
         )
     return [(month, list(items)) for month, items in groupby(tiles, key=lambda t: t["artwork"].made_on.replace(day=1))]

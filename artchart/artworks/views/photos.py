@@ -13,12 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.artworks import selectors
+from artchart.artworks.forms import CornersForm, initial_corners
 from artchart.artworks.models import AnalysisStatus
 from artchart.artworks.presentation import feature_rows
 from artchart.artworks.services import photos as photo_services
 from artchart.artworks.services.artworks import artwork_create
 from artchart.artworks.serving import image_response
+from artchart.core.forms_util import add_service_errors
 from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.imaging import corners
 from artchart.therapy.models import PRESENT_STATUSES
 from artchart.therapy.selectors.sessions import session_get_for_user
 
@@ -29,6 +32,8 @@ NOTHING_CHOSEN = "Choose a photo (or take one) for at least one client."
 ROWS_SAVED = "Filed {count} piece(s): {names}."
 ROWS_REFUSED = "Nothing was filed for: {names}. See the message beside each."
 POLL_SECONDS = 2
+CORNERS_SAVED = "The page is marked, and the drawing was measured on it."
+CORNERS_RESET = "The marked corners are gone; the computer looked for the page again."
 
 
 def palette_of(features: dict | None) -> list[dict]:
@@ -53,6 +58,8 @@ def palette_strip(features: dict | None) -> list[dict]:
 def analysis_context(access, artwork, photo) -> dict:
     features = photo.analysis.features if photo.analysis_status == AnalysisStatus.READY and photo.analysis else None
     return {
+        "may_write": access.may(Area.NOTES, Action.WRITE),
+        "without_page": selectors.without_page(artwork, features),
         "client": access.client,
         "artwork": artwork,
         "photo": photo,
@@ -112,6 +119,78 @@ def photo_primary(request, client_id: int, artwork_id: int, photo_id: int):
     _, photo = _photo_of(request.user, client_id, artwork_id, photo_id, action=Action.WRITE)
     photo_services.photo_make_primary(by=request.user, photo=photo)
     messages.success(request, MAIN_PHOTO)
+    return redirect("artworks:detail", client_id, artwork_id)
+
+
+# --- marking the page's corners -------------------------------------------------------------------
+
+
+def _markable(request, client_id: int, artwork_id: int, photo_id: int):
+    """The photo, for someone who writes the client's notes; a sculpture's photo has no page."""
+    access, photo = _photo_of(request.user, client_id, artwork_id, photo_id, action=Action.WRITE)
+    if photo.artwork.is_sculpture:
+        messages.error(request, photo_services.NO_PAGE_ON_SCULPTURE)
+        return access, None
+    return access, photo
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def photo_corners(request, client_id: int, artwork_id: int, photo_id: int):
+    """Drag the four corners of the page onto the photo (or type them), then measure the drawing on it."""
+    access, photo = _markable(request, client_id, artwork_id, photo_id)
+    if photo is None:
+        return redirect("artworks:detail", client_id, artwork_id)
+    features = photo.analysis.features if photo.analysis else None
+    start = photo.page_corners or (features or {}).get("page_corners")
+    form = CornersForm(
+        request.POST or None,
+        width=photo.width,
+        height=photo.height,
+        initial=initial_corners(start, photo.width, photo.height),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            photo_services.photo_set_corners(by=request.user, photo=photo, corners=form.corners())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, CORNERS_SAVED)
+            return redirect("artworks:detail", client_id, artwork_id)
+    shown = form.data if form.is_bound else form.initial
+    points = " ".join(f"{shown.get(f'x{i}', 0)},{shown.get(f'y{i}', 0)}" for i in range(4))
+    return render(
+        request,
+        "artworks/photo_corners.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "artwork": photo.artwork,
+            "photo": photo,
+            "form": form,
+            "points": points,
+            "not_found": features is not None and features.get("page_found") is False,
+            "marked": photo.page_corners is not None,
+            # Said by the page while dragging, in the server's own words.
+            "crossed": corners.CROSSED,
+            "not_convex": corners.NOT_CONVEX,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def photo_corners_reset(request, client_id: int, artwork_id: int, photo_id: int):
+    _, photo = _markable(request, client_id, artwork_id, photo_id)
+    if photo is not None:
+        try:
+            photo_services.photo_reset_corners(by=request.user, photo=photo)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, CORNERS_RESET)
     return redirect("artworks:detail", client_id, artwork_id)
 
 

@@ -4,6 +4,7 @@ client's booklet) and trends of the formal elements as SVG charts."""
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -93,6 +94,24 @@ class Side:
     @property
     def palette(self) -> list[dict]:
         return (self.features or {}).get("palette") or []
+
+    @property
+    def without_page(self) -> bool:
+        return selectors.without_page(self.artwork, self.features)
+
+    @property
+    def page_shown(self) -> bool:
+        """Show the straightened page rather than the photo (the retrospective shows the drawing)."""
+        return bool(self.photo is not None and self.photo.thumb_page and (self.features or {}).get("page_corners"))
+
+    @property
+    def page_size(self) -> tuple[int, int]:
+        """Width and height of the straightened page, in proportion: the means of opposite sides,
+        as the imaging core straightens it (so the image's box is right before it loads)."""
+        (a, b, c, d) = (self.features or {})["page_corners"]
+        width = (math.dist(a, b) + math.dist(d, c)) / 2
+        height = (math.dist(a, d) + math.dist(b, c)) / 2
+        return round(width), round(height)
 
 
 def _side(artwork) -> Side:
@@ -228,6 +247,7 @@ def retrospective(request, client_id: int):
             "client": client,
             "pieces": shown,
             "without_photo": len(pieces) - len(shown),
+            "without_page": sum(p.without_page for p in shown),
             "first_name": client.preferred_name or client.legal_first_name,
             "span": _span(shown[0].artwork.made_on, shown[-1].artwork.made_on) if shown else "",
             **_images(access),
@@ -300,7 +320,9 @@ def _palette_rows(points) -> list[charts.StripRow]:
 @login_required
 def trends(request, client_id: int):
     access = selectors.artwork_access(request.user, client_id)
-    points = selectors.trend_points(access)
+    analysed = selectors.trend_points(access)
+    # A piece analysed without a page has no figures of its own drawing: it is listed, not charted.
+    points = [p for p in analysed if not p.without_page]
     enough = len(points) >= 2
     sections = [{"measure": m, "chart": mark_safe(_trend_chart(m, points))} for m in TREND_MEASURES] if enough else []
     palette = (
@@ -320,5 +342,9 @@ def trends(request, client_id: int):
             "too_few": TOO_FEW.format(count=len(points)),
             "not_diagnosis": NOT_DIAGNOSIS,
             "sculptures": sum(p.artwork.dimension != Dimension.FLAT for p in points),
+            "pieces": analysed,
+            "without_page": len(analysed) - len(points),
+            "may_write": access.may(Area.NOTES, Action.WRITE),
+            **_images(access),
         },
     )

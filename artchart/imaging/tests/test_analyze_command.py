@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from artchart.artworks.management.commands.analyze import Command
-from artchart.imaging import intake
+from artchart.imaging import FEATURES_VERSION, intake
 from artchart.imaging.tests.pictures import encoded, two_colour_drawing
 
 
@@ -27,7 +27,7 @@ def test_it_prints_one_json_object_per_file(drawing_file: Path) -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
-    assert first["file"] == str(drawing_file) and first["color_count"] == 2 and first["version"] == "1"
+    assert first["file"] == str(drawing_file) and first["color_count"] == 2 and first["version"] == FEATURES_VERSION
 
 
 def test_it_prints_features_readably(drawing_file: Path) -> None:

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from artchart.imaging import derive, load, synthetic
-from artchart.imaging.page import NOT_FOUND, find_page
+from artchart.imaging.derived import PAGE_NOT_FOUND
+from artchart.imaging.page import find_page
 from artchart.imaging.tests.pictures import encoded
 
 
@@ -53,14 +54,14 @@ def test_a_flat_scan_is_its_own_page() -> None:
     assert features["page_found"] is True and features["page_message"] == ""
 
 
-def test_no_sheet_means_whole_frame_with_a_message() -> None:
+def test_no_sheet_means_no_figures_and_a_message() -> None:
     table = Image.new("RGB", (1200, 800), synthetic.TABLE_WOOD)
     pen = ImageDraw.Draw(table)
     pen.ellipse((300, 200, 600, 500), fill=(40, 150, 60))
     pen.rectangle((700, 300, 1000, 600), fill=(30, 90, 190))
     features = features_of(table)
-    assert features["page_found"] is False and features["page_message"] == NOT_FOUND
-    assert 0 <= features["coverage"] <= 1  # the whole frame was still measured
+    assert features["page_found"] is False and features["page_message"] == PAGE_NOT_FOUND
+    assert features["coverage"] is None and features["palette"] is None and features["feats_estimates"] is None
 
 
 def test_a_sheet_cut_by_the_frame_edge_on_a_table_is_not_found() -> None:
@@ -68,7 +69,7 @@ def test_a_sheet_cut_by_the_frame_edge_on_a_table_is_not_found() -> None:
     photo = synthetic.photograph(drawing, seed=3, uneven_light=0.0)
     cut = photo.crop((0, 0, photo.width // 2, photo.height))  # only the left part of the sheet, on wood
     features = features_of(cut)
-    assert features["page_found"] is False and features["page_message"] == NOT_FOUND
+    assert features["page_found"] is False and features["page_message"] == PAGE_NOT_FOUND
 
 
 def test_sheet_on_a_pale_grey_table_in_even_light_is_found() -> None:

@@ -50,6 +50,12 @@ def small_pictures(draw: st.DrawFn) -> Image.Image:
 def test_features_stay_in_range(picture: Image.Image, three_d: bool, format: str) -> None:
     features = derive(load(encoded(picture, format)).encoded, three_d=three_d).features
     assert json.loads(json.dumps(features)) == features
+    assert isinstance(features["page_found"], bool)
+    if not three_d and not features["page_found"]:
+        # No page, no numbers: every page-level value is None.
+        assert all(features[name] is None for name in (*SHARES, "palette", "color_count", "feats_estimates"))
+        assert features["page_source"] is None and features["page_corners"] is None
+        return
     for name in SHARES:
         value = features[name]
         assert value is None and three_d or 0.0 <= value <= 1.0, (name, value)
@@ -62,5 +68,5 @@ def test_features_stay_in_range(picture: Image.Image, three_d: bool, format: str
     assert -90.0 < features["axis_angle"] <= 90.0
     assert features["components"] >= 0
     assert all(0 <= value <= 5 and value * 2 == int(value * 2) for value in features["feats_estimates"].values())
-    assert isinstance(features["page_found"], bool)
+    assert features["page_source"] == "found" and len(features["page_corners"]) == 4
     assert (features["page_message"] == "") == features["page_found"]

@@ -92,9 +92,13 @@ class PageWatch:
         self.expected.append(re.compile(pattern))
 
 
-def _new_page(browser, live_server, watch: PageWatch, viewport=None):
+def _new_page(browser, live_server, watch: PageWatch, viewport=None, **options):
     context = browser.new_context(
-        base_url=live_server.url, viewport=viewport or DESKTOP, locale="en-US", timezone_id="America/New_York"
+        base_url=live_server.url,
+        viewport=viewport or DESKTOP,
+        locale="en-US",
+        timezone_id="America/New_York",
+        **options,
     )
     context.set_default_timeout(10_000)
     context.add_init_script(CSP_LISTENER)
@@ -123,11 +127,12 @@ def page(browser, live_server, page_watch):
 
 @pytest.fixture
 def new_page(browser, live_server, page_watch):
-    """Open another page in its own context (another person, or another screen size)."""
+    """Open another page in its own context (another person, or another screen size; ``has_touch=True``
+    for a tablet)."""
     contexts = []
 
-    def open_page(viewport=None):
-        context, page = _new_page(browser, live_server, page_watch, viewport)
+    def open_page(viewport=None, **options):
+        context, page = _new_page(browser, live_server, page_watch, viewport, **options)
         contexts.append(context)
         return page
 
@@ -267,6 +272,8 @@ def images_from_storage():
         name = {
             "large": photo.thumb_large,
             "small": photo.thumb_small,
+            "page": photo.thumb_page,
+            "page_small": photo.thumb_page_small,
             "original": photo.file,
             "deidentified": photo.deidentified,
         }[match.kwargs["variant"]]

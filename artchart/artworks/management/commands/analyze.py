@@ -72,7 +72,8 @@ def _readable(name: str, features: dict) -> str:
         lines.append(f"  note: {features['page_message']}")
     lines += [f"  {key:<16}{features[key]}" for key in SHOWN if features.get(key) is not None]
     lines += [
-        f"  colour          {colour['hex']} {colour['name']:<12}{colour['share']:.0%}" for colour in features["palette"]
+        f"  colour          {colour['hex']} {colour['name']:<12}{colour['share']:.0%}"
+        for colour in features["palette"] or []
     ]
     if features["feats_estimates"] and features["page_found"]:
         lines.append(
