@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("artworks", "0001_artworks"),
+        ("artworks", "0002_assessment_standard_media"),
     ]
 
     operations = [
