@@ -1,31 +1,69 @@
 """Find the sheet of paper in a photo of a table and straighten it.
 
-The sheet is the largest light, nearly grey region. Its four corners are the
-extreme points of that region (found without assuming any rotation), and a
-homography maps them to an upright rectangle. Where no distinct sheet is found
-the whole frame is analysed and the result says so.
+The sheet is found as a quadrilateral from its edges, in three steps, all on
+the small finder frame (OpenCV, see docs/architecture.md):
+
+1. Proposals. Rough quadrilaterals from regions that look like paper (light
+   and nearly grey once the light's colour cast is taken out, at three
+   thresholds) and from closed outlines in the edge map (Canny). A drawing that
+   reaches the sheet's edge, a pale table or a shadow spoils some of them, not all.
+2. Edges. Each side of a proposal is moved and turned to the straight line along
+   which the colour changes most consistently across it (the median, over the
+   side's length, of the CIELAB gradient across the line), searched from well
+   inside to well outside the proposal. A wavy edge of a drawing, a table's grain
+   or a single strong mark does not hold a median up; a sheet's straight edge does.
+   The corners are where adjacent sides meet.
+3. Checks. Every side must be a real edge, the quadrilateral convex, inside the
+   frame, big enough, and a band just inside it mostly paper: light and nearly
+   grey. A screen, a circuit board or a patterned cloth fails that last check.
+
+Of the quadrilaterals that pass, the largest is the sheet (a rectangle drawn on
+the sheet passes too, but is smaller). Where none passes, the photo is a scan or
+a close-up that the paper fills, or it holds no whole sheet, and the result says which.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
-from scipy import ndimage
-
-from artchart.imaging import colour
 
 NOT_FOUND = "The edges of the paper were not found; the whole photo was analysed."
+CUT_OFF = "The sheet runs off the edge of the photo; the whole photo was analysed. Photograph the whole sheet."
+TOO_SMALL = "The picture is too small to find a sheet in; the whole picture was analysed."
+ELONGATED = "The picture is too long and narrow to be a photo of a sheet; the whole picture was analysed."
+# The finder frame must have at least this short side, and at most this ratio of long to short side.
+MIN_SIDE = 32
+MAX_ASPECT = 4.0
 # A sheet smaller than this share of the frame is too small to measure reliably.
-MIN_SHEET_SHARE = 0.12
-# The quadrilateral through the four corners must cover the sheet region this well (area ratio).
-QUAD_FIT = 0.92
+MIN_SHEET_SHARE = 0.08
 # Where at least this share of the frame's outer ring is paper, the sheet fills the frame.
 FILLS_FRAME_RING = 0.4
 RING = 0.02  # width of the outer ring, as a share of the short side
 INSET = 0.008  # pull each corner 0.8 % of the way to the centre, leaving out the paper edge and shadow
-MAX_PAPER_CHROMA = 18.0
+# Paper once the cast is removed: chroma under this (ΔE*ab units) and at least this share of the paper's lightness.
+PAPER_CHROMA = 14.0
+PAPER_SHADE = 0.5
+# Paper in a photo is exposed light: the light part of a sheet (its 90th percentile) has at least this L*.
+# A brown table, balanced to grey, does not.
+PAPER_LIGHTNESS = 55.0
+# At least this share of the band inside a found quadrilateral (6-16 % of the way in) must be paper.
+PAPER_BAND_SHARE = 0.3
+# Each side's edge strength (median CIELAB gradient across it, ΔE per pixel) must reach this,
+# and this many times the frame's median gradient (a busy table raises the bar).
+MIN_EDGE = 1.5
+EDGE_OVER_MEDIAN = 3.0
+# The side search: from SEARCH_IN inside to SEARCH_OUT outside the proposal (shares of the sheet's size
+# across the side), turned by up to SEARCH_TURN degrees, sampled at SAMPLES points along the middle of the side.
+SEARCH_IN, SEARCH_OUT, SEARCH_TURN, TURNS, SAMPLES = 0.15, 0.5, 6.0, 7, 32
+# A side's edge is the outermost line at least this share as strong as the strongest line found.
+OUTERMOST = 0.5
+# Each side is drawn this many finder pixels inside its edge: the edge's blur and the sheet's shadow stay out.
+EDGE_MARGIN = 0.5
+MIN_CORNER_ANGLE = 45.0  # degrees: a sheet seen at up to 25-30° of tilt keeps its corners between 45° and 135°
 
 
 @dataclass(frozen=True)
@@ -35,25 +73,39 @@ class PageFound:
     message: str
 
 
+@dataclass(frozen=True)
+class _Maps:
+    lab: np.ndarray  # (h, w, 3), lightly smoothed
+    gx: np.ndarray  # (h, w, 3) CIELAB derivatives per pixel
+    gy: np.ndarray
+    lightness: np.ndarray
+    chroma: np.ndarray  # with the light's cast removed
+    edge_floor: float
+
+
 def find_page(frame: np.ndarray) -> PageFound:
     """Locate the sheet in an RGB uint8 frame; corners are None when the whole frame is the page."""
-    lab = colour.lab_from_srgb8(frame)
-    lightness, chroma = lab[..., 0], np.hypot(lab[..., 1], lab[..., 2])
-    # Paper: light (above Otsu's threshold on L*, at least L* 50) and nearly grey.
-    paper = (lightness > max(_otsu(lightness), 50.0)) & (chroma < MAX_PAPER_CHROMA)
-    corners = _sheet_corners(paper)
-    if corners is not None:
-        return PageFound(True, corners, "")
-    if _ring_share(paper) >= FILLS_FRAME_RING:
-        # A white or pale grey table looks like paper too: look for a brighter sheet on it
-        # (Otsu again, among the paper-like pixels only) before taking the frame for the sheet.
-        brighter = _largest_region(paper & (lightness > _otsu(lightness[paper])))
-        if brighter is None or _touches_border(brighter) or brighter.mean() < MIN_SHEET_SHARE:
-            return PageFound(True, None, "")  # a scan, or a photo taken close: the sheet is the frame
-        corners = _quadrilateral(brighter)
-        if corners is not None:
-            return PageFound(True, corners, "")
-    return PageFound(False, None, NOT_FOUND)
+    h, w = frame.shape[:2]
+    if min(h, w) < MIN_SIDE:
+        return PageFound(False, None, TOO_SMALL)
+    if max(h, w) / min(h, w) > MAX_ASPECT:
+        return PageFound(False, None, ELONGATED)
+    maps = _maps(frame)
+    paperness = maps.lightness - 1.5 * maps.chroma
+    proposals, touching = _proposals(maps, paperness)
+    best: tuple[float, npt.NDArray[np.float64]] | None = None
+    for proposal in proposals:
+        corners = _fit_sides(maps, proposal)
+        if corners is None or not _is_sheet(maps, corners):
+            continue
+        area = _area(corners)
+        if best is None or area > best[0] * 1.02:
+            best = (area, corners)
+    if best is not None:
+        return PageFound(True, _order(best[1]) + 0.5, "")  # pixel centres
+    if _ring_share(_paper(maps)) >= FILLS_FRAME_RING and np.percentile(maps.lightness, 90) >= PAPER_LIGHTNESS:
+        return PageFound(True, None, "")  # a scan, or a photo taken close: the sheet is the frame
+    return PageFound(False, None, CUT_OFF if touching else NOT_FOUND)
 
 
 def straighten(image: Image.Image, corners: np.ndarray, *, long_side: int) -> Image.Image:
@@ -65,99 +117,262 @@ def straighten(image: Image.Image, corners: np.ndarray, *, long_side: int) -> Im
     width, height = (top + bottom) / 2, (left + right) / 2
     scale = long_side / max(width, height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], dtype=np.float64)
-    coefficients = homography(target, corners)
-    return image.transform(size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR)
+    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], dtype=np.float32)
+    # OpenCV samples at pixel centres (integer coordinates); the corners are in edge coordinates.
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32) - 0.5, target - 0.5)
+    pixels = cv2.warpPerspective(
+        np.asarray(image), matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    return Image.fromarray(pixels)
 
 
-def _sheet_corners(paper: np.ndarray) -> np.ndarray | None:
-    """Corners of the largest paper region, if it lies wholly inside the frame, is big enough and has four."""
-    sheet = _largest_region(paper)
-    if sheet is None or _touches_border(sheet) or sheet.mean() < MIN_SHEET_SHARE:
+# --- measuring the frame ----------------------------------------------------------------------------------
+
+
+def _maps(frame: np.ndarray) -> _Maps:
+    rgb = cv2.GaussianBlur(frame, (3, 3), 0).astype(np.float32) * (1 / 255)
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)  # L* 0-100, a* and b* signed
+    gx = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3, scale=1 / 8)
+    gy = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3, scale=1 / 8)
+    lightness = lab[..., 0]
+    # The light's colour cast: the mean a*, b* of the brightest tenth of the frame (paper, where there is a sheet).
+    bright = lightness >= np.percentile(lightness, 90)
+    a = lab[..., 1] - lab[..., 1][bright].mean()
+    b = lab[..., 2] - lab[..., 2][bright].mean()
+    magnitude = np.sqrt((gx * gx + gy * gy).sum(axis=2))
+    floor = max(MIN_EDGE, EDGE_OVER_MEDIAN * float(np.median(magnitude)))
+    return _Maps(lab, gx, gy, lightness, np.hypot(a, b), floor)
+
+
+def _paper(maps: _Maps) -> npt.NDArray[np.bool_]:
+    """Paper-like pixels: nearly grey once the cast is out, and not much darker than the frame's light parts."""
+    light = float(np.percentile(maps.lightness, 95))
+    paper: npt.NDArray[np.bool_] = (maps.chroma < PAPER_CHROMA) & (maps.lightness > PAPER_SHADE * light)
+    return paper
+
+
+# --- proposals --------------------------------------------------------------------------------------------
+
+
+def _proposals(maps: _Maps, paperness: np.ndarray) -> tuple[list[npt.NDArray[np.float64]], bool]:
+    """Rough quadrilaterals, and whether a large paper-like region runs into the frame's border."""
+    h, w = paperness.shape
+    low, high = float(paperness.min()), float(paperness.max())
+    scaled = ((paperness - low) * (255 / max(high - low, 1e-6))).astype(np.uint8)
+    first, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    upper = scaled[scaled > first]
+    second = (
+        cv2.threshold(upper.reshape(1, -1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] if upper.size else first
+    )
+    top = float(np.percentile(scaled, 97))
+    masks = [scaled > level for level in {first, second, (first + top) / 2}]
+    # Whatever differs from the table (the colour of the frame's outer ring): the sheet with any band drawn along it.
+    width = max(1, round(RING * min(h, w)))
+    ring = np.ones((h, w), dtype=bool)
+    ring[width:-width, width:-width] = False
+    table = np.median(maps.lab[ring], axis=0)
+    distance = np.sqrt(((maps.lab - table) ** 2).sum(axis=2))
+    distance8 = np.clip(distance * 2, 0, 255).astype(np.uint8)
+    masks.append(distance8 > cv2.threshold(distance8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0])
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    light8 = np.clip(maps.lightness * 2.55, 0, 255).astype(np.uint8)
+    edges = cv2.Canny(light8, 20, 60)
+    masks.append(cv2.dilate(edges, np.ones((3, 3), np.uint8)) == 0)
+    proposals: list[npt.NDArray[np.float64]] = []
+    touching = False
+    for mask in masks:
+        closed = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel)
+        contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:2]:
+            if cv2.contourArea(contour) < MIN_SHEET_SHARE * h * w:
+                break
+            x, y, cw, ch = cv2.boundingRect(contour)
+            if x <= 1 or y <= 1 or x + cw >= w - 1 or y + ch >= h - 1:
+                touching = touching or _cut_sheet(maps, contour)
+                continue
+            quad = _quadrilateral(contour)
+            if quad is not None and not any(np.abs(quad - other).max() < 2 for other in proposals):
+                proposals.append(quad)
+    return proposals, touching
+
+
+def _cut_sheet(maps: _Maps, contour: np.ndarray) -> bool:
+    """A light, paper-like region that runs into the frame's border without filling the frame."""
+    h, w = maps.lightness.shape
+    if cv2.contourArea(contour) > 0.85 * h * w:
+        return False
+    region = np.zeros((h, w), np.uint8)
+    cv2.drawContours(region, [contour], -1, 1, thickness=-1)
+    inside = region > 0
+    return bool(
+        np.percentile(maps.lightness[inside], 90) >= PAPER_LIGHTNESS
+        and (maps.chroma[inside] < PAPER_CHROMA).mean() > 0.5
+    )
+
+
+def _quadrilateral(contour: np.ndarray) -> npt.NDArray[np.float64] | None:
+    """Four corners of a region's convex hull: a polygon simplified to four vertices, or the smallest rectangle."""
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for share in (0.02, 0.04, 0.07, 0.1):
+        polygon = cv2.approxPolyDP(hull, share * perimeter, True)
+        if len(polygon) == 4:
+            return _order(polygon.reshape(4, 2).astype(np.float64))
+        if len(polygon) < 4:
+            break
+    return _order(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float64))
+
+
+# --- fitting the sides ------------------------------------------------------------------------------------
+
+
+def _fit_sides(maps: _Maps, quad: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
+    """Each side moved to the strongest straight edge near it; the corners where the new sides meet."""
+    lines = []
+    for k in range(4):
+        start, end = quad[k], quad[(k + 1) % 4]
+        across = float(np.linalg.norm(quad[(k + 2) % 4] - end) + np.linalg.norm(quad[(k + 3) % 4] - start)) / 2
+        line = _best_line(maps, start, end, across)
+        if line is None:
+            return None
+        lines.append(line)
+    corners = []
+    for k in range(4):
+        corner = _intersect(lines[k - 1], lines[k])
+        if corner is None:
+            return None
+        corners.append(corner)
+    quad = np.array(corners)
+    # The new sides must be edges along their whole length, not only near the proposal's sides.
+    if any(_support(maps, quad[k], quad[(k + 1) % 4]) < maps.edge_floor for k in range(4)):
         return None
-    return _quadrilateral(sheet)
+    return quad
 
 
-def _otsu(values: np.ndarray) -> float:
-    """Otsu's (1979) threshold: the level that best splits the values into two classes."""
-    counts, edges = np.histogram(values, bins=101, range=(0.0, 101.0))
-    centres = (edges[:-1] + edges[1:]) / 2
-    weight_low = np.cumsum(counts)
-    weight_high = weight_low[-1] - weight_low
-    sum_low = np.cumsum(counts * centres)
-    mean_low = sum_low / np.maximum(weight_low, 1)
-    mean_high = (sum_low[-1] - sum_low) / np.maximum(weight_high, 1)
-    between = weight_low * weight_high * (mean_low - mean_high) ** 2
-    return float(edges[int(np.argmax(between)) + 1])
+def _support(maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64]) -> float:
+    """Median edge strength across the segment start→end, over its middle 90 %."""
+    h, w = maps.lightness.shape
+    direction = (end - start) / max(float(np.linalg.norm(end - start)), 1e-9)
+    normal = np.array([direction[1], -direction[0]])
+    points = start + np.linspace(0.05, 0.95, 2 * SAMPLES)[:, None] * (end - start)
+    inside = (points[:, 0] >= 0) & (points[:, 0] <= w - 1) & (points[:, 1] >= 0) & (points[:, 1] <= h - 1)
+    xi = np.clip(np.rint(points[:, 0]), 0, w - 1).astype(np.intp)
+    yi = np.clip(np.rint(points[:, 1]), 0, h - 1).astype(np.intp)
+    across = maps.gx[yi, xi] * normal[0] + maps.gy[yi, xi] * normal[1]
+    return float(np.median(np.sqrt((across * across).sum(axis=1)) * inside))
 
 
-def _largest_region(paper: np.ndarray) -> np.ndarray | None:
-    # An opening (minimum then maximum filter, separable) cuts thin bridges of light table texture.
-    opened = ndimage.maximum_filter(ndimage.minimum_filter(paper.view(np.uint8), size=3), size=3).view(bool)
-    labels, count = ndimage.label(opened)
-    if not count:
+def _best_line(
+    maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64], across: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """(point, direction) of the straight line near the side start→end with the strongest edge along its length."""
+    h, w = maps.lightness.shape
+    length = float(np.linalg.norm(end - start))
+    if length < 4:
         return None
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    return _fill_holes(labels == int(np.argmax(sizes)))
+    middle = (start + end) / 2
+    offsets = np.arange(-SEARCH_IN * across, SEARCH_OUT * across, 1.0)  # positive: outward
+    turns = np.radians(np.linspace(-SEARCH_TURN, SEARCH_TURN, TURNS))
+    along = np.linspace(-0.4, 0.4, SAMPLES) * length
+    base = np.arctan2(end[1] - start[1], end[0] - start[0])
+    angle = base + turns  # (T,)
+    ux, uy = np.cos(angle), np.sin(angle)
+    nx, ny = uy, -ux  # outward for a clockwise (on screen) quadrilateral
+    xs = middle[0] + along[None, None, :] * ux[None, :, None] + offsets[:, None, None] * nx[None, :, None]
+    ys = middle[1] + along[None, None, :] * uy[None, :, None] + offsets[:, None, None] * ny[None, :, None]
+    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
+    xi, yi = np.clip(np.rint(xs), 0, w - 1).astype(np.intp), np.clip(np.rint(ys), 0, h - 1).astype(np.intp)
+    across_gradient = maps.gx[yi, xi] * nx[None, :, None, None] + maps.gy[yi, xi] * ny[None, :, None, None]
+    strength = np.sqrt((across_gradient * across_gradient).sum(axis=-1)) * inside
+    scores = np.median(strength, axis=2)  # (offsets, turns)
+    score = scores.max(axis=1)
+    strong = np.nonzero(score >= max(maps.edge_floor, OUTERMOST * float(score.max())))[0]
+    if not len(strong):
+        return None
+    # The outermost strong edge, at its peak: a band drawn along the sheet's edge has a straight inner edge too.
+    o = int(strong[-1])
+    while o > 0 and score[o - 1] > score[o]:
+        o -= 1
+    t = int(np.argmax(scores[o]))
+    offset = float(offsets[o])
+    if 0 < o < len(offsets) - 1:  # the peak between samples, from the parabola through it and its neighbours
+        before, peak, after = scores[o - 1, t], scores[o, t], scores[o + 1, t]
+        curvature = before - 2 * peak + after
+        if curvature < 0:
+            offset += float(np.clip(0.5 * (before - after) / curvature, -0.5, 0.5))
+    point = middle + (offset - EDGE_MARGIN) * np.array([nx[t], ny[t]])
+    return point, np.array([ux[t], uy[t]])
 
 
-def _fill_holes(region: np.ndarray) -> np.ndarray:
-    """Marks drawn on the sheet leave holes; the sheet is the region with them filled.
-
-    A hole is a part of the outside that does not reach the frame's border
-    (one labelling, rather than the iterated dilation of binary_fill_holes).
-    """
-    labels, _ = ndimage.label(~region)
-    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    sheet: np.ndarray = ~np.isin(labels, border[border > 0]) | region
-    return sheet
-
-
-def _touches_border(region: np.ndarray) -> bool:
-    return bool(region[0].any() or region[-1].any() or region[:, 0].any() or region[:, -1].any())
+def _intersect(
+    first: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+    second: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> npt.NDArray[np.float64] | None:
+    (p, d), (q, e) = first, second
+    cross = d[0] * e[1] - d[1] * e[0]
+    if abs(cross) < 1e-6:
+        return None
+    t = ((q[0] - p[0]) * e[1] - (q[1] - p[1]) * e[0]) / cross
+    point: npt.NDArray[np.float64] = p + t * d
+    return point
 
 
-def _ring_share(paper: np.ndarray) -> float:
+# --- checks -----------------------------------------------------------------------------------------------
+
+
+def _is_sheet(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
+    h, w = maps.lightness.shape
+    if (corners[:, 0] < -1).any() or (corners[:, 0] > w + 1).any() or (corners[:, 1] < -1).any():
+        return False
+    if (corners[:, 1] > h + 1).any() or _area(corners) < MIN_SHEET_SHARE * h * w or not _convex(corners):
+        return False
+    centre = corners.mean(axis=0)
+    outer = np.zeros((h, w), np.uint8)
+    inner = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(outer, np.rint(corners + 0.06 * (centre - corners)).astype(np.int32), 1)
+    cv2.fillConvexPoly(inner, np.rint(corners + 0.16 * (centre - corners)).astype(np.int32), 1)
+    band = (outer > 0) & (inner == 0)
+    if not band.any():
+        return False
+    lightness, chroma = maps.lightness[band], maps.chroma[band]
+    light = float(np.percentile(lightness, 90))
+    paper = (chroma < PAPER_CHROMA) & (lightness > PAPER_SHADE * light)
+    # The paper must be light in the frame: a sheet is never the darkest thing on its table.
+    return bool(
+        paper.mean() >= PAPER_BAND_SHARE and light >= max(PAPER_LIGHTNESS, float(np.percentile(maps.lightness, 60)))
+    )
+
+
+def _convex(corners: npt.NDArray[np.float64]) -> bool:
+    """Convex, clockwise on screen, with every corner's angle between MIN_CORNER_ANGLE and its supplement."""
+    for k in range(4):
+        a, b, c = corners[k - 1], corners[k], corners[(k + 1) % 4]
+        u, v = a - b, c - b
+        cross = u[0] * v[1] - u[1] * v[0]
+        cosine = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-9))
+        if cross >= 0 or abs(cosine) > np.cos(np.radians(MIN_CORNER_ANGLE)):
+            return False
+    return True
+
+
+def _ring_share(paper: npt.NDArray[np.bool_]) -> float:
     width = max(1, round(RING * min(paper.shape)))
     ring = np.ones(paper.shape, dtype=bool)
     ring[width:-width, width:-width] = False
     return float(paper[ring].mean())
 
 
-def _quadrilateral(region: np.ndarray) -> np.ndarray | None:
-    """Four corners of a convex region, whatever its rotation, or None if it is not a quadrilateral.
-
-    The first corner is the boundary point farthest from the centroid, the
-    second the point farthest from the first (the opposite corner); the other
-    two are the points farthest from that diagonal on either side.
-    """
-    boundary = region & ~ndimage.minimum_filter(region.view(np.uint8), size=3).view(bool)
-    ys, xs = np.nonzero(boundary)
-    points = np.stack([xs, ys], axis=1).astype(np.float64)
-    first = points[np.argmax(np.linalg.norm(points - points.mean(axis=0), axis=1))]
-    second = points[np.argmax(np.linalg.norm(points - first, axis=1))]
-    direction = second - first
-    side = direction[0] * (points[:, 1] - first[1]) - direction[1] * (points[:, 0] - first[0])
-    if side.max() <= 0 or side.min() >= 0:
-        return None
-    third, fourth = points[np.argmax(side)], points[np.argmin(side)]
-    corners = _order(np.array([first, third, second, fourth]))
-    if _area(corners) < QUAD_FIT * region.sum() or _area(corners) > region.sum() / QUAD_FIT:
-        return None
-    return corners + 0.5  # pixel centres
-
-
-def _order(corners: np.ndarray) -> np.ndarray:
+def _order(corners: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Top-left, top-right, bottom-right, bottom-left (clockwise on screen, starting nearest the top-left)."""
     centre = corners.mean(axis=0)
     angles = np.arctan2(corners[:, 1] - centre[1], corners[:, 0] - centre[0])
     clockwise = corners[np.argsort(angles)]  # y points down, so increasing angle is clockwise on screen
     start = int(np.argmin(clockwise.sum(axis=1)))
-    return np.roll(clockwise, -start, axis=0)
+    ordered: npt.NDArray[np.float64] = np.roll(clockwise, -start, axis=0)
+    return ordered
 
 
-def _area(corners: np.ndarray) -> float:
+def _area(corners: npt.NDArray[np.float64]) -> float:
     x, y = corners[:, 0], corners[:, 1]
     return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)
 

@@ -62,6 +62,7 @@ class SimPhoto:
     coverage: float  # share of the sheet carrying marks
     centre: tuple[float, float]  # centre of mass of the marks, 0-1 from the sheet's left and top
     colours: tuple[tuple[int, int, int], ...]  # the media's colours used
+    kind: str = "sheet"  # or one of NO_SHEET
 
 
 def simulate(seed: int, **conditions: object) -> SimPhoto:
@@ -116,7 +117,7 @@ def no_sheet(seed: int, kind: str) -> SimPhoto:
     else:
         raise ValueError(f"kind must be one of {NO_SHEET}")
     photo = _light(rng, photo, "neutral")
-    return SimPhoto(_finish(rng, photo), Conditions(), None, 0.0, (0.5, 0.5), ())
+    return SimPhoto(_finish(rng, photo), Conditions(), None, 0.0, (0.5, 0.5), (), kind)
 
 
 # --- the drawing ------------------------------------------------------------------------------------------
@@ -125,7 +126,10 @@ def no_sheet(seed: int, kind: str) -> SimPhoto:
 def draw(
     rng: np.random.Generator, medium: str, size: tuple[int, int], *, to_edge: bool
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_], tuple[tuple[int, int, int], ...]]:
-    """The sheet (float RGB 0-255), the mask of its marks, and the colours used."""
+    """The sheet (float RGB 0-255), the mask of its marks, and the colours used.
+
+    The marks cover where a medium was laid on: a crayon's whole stroke, grain and all.
+    """
     w, h = size
     paper = np.array([rng.uniform(242, 252), rng.uniform(238, 250), rng.uniform(226, 242)], dtype=np.float32)
     texture = rng.normal(0, 1.5, (h // 4 + 1, w // 4 + 1)).astype(np.float32)
@@ -135,15 +139,15 @@ def draw(
         rng, w, h, to_edge
     )
     used: list[tuple[int, int, int]] = []
-    for alpha, colour in layers:
+    for alpha, colour, covered in layers:
         sheet = sheet * (1 - alpha[..., None]) + np.array(colour, dtype=np.float32) * alpha[..., None]
-        mask |= alpha >= 0.5
-        if colour not in used and (alpha >= 0.5).mean() > 0.002:
+        mask |= covered
+        if colour not in used and covered.mean() > 0.002:
             used.append(colour)
     return sheet, mask, tuple(used)
 
 
-Layer = tuple[npt.NDArray[np.float32], tuple[int, int, int]]
+Layer = tuple[npt.NDArray[np.float32], tuple[int, int, int], npt.NDArray[np.bool_]]  # opacity, colour, covered
 
 
 def _canvas(w: int, h: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -227,7 +231,8 @@ def _marker(rng: np.random.Generator, w: int, h: int, to_edge: bool) -> list[Lay
     layers: list[Layer] = []
     for image, colour in shapes:
         streaks = 0.88 + 0.12 * np.sin(np.arange(h, dtype=np.float32)[:, None] / rng.uniform(3, 6))  # stroke lines
-        layers.append((_alpha(image.filter(ImageFilter.GaussianBlur(0.7))) * streaks, colour))
+        alpha = _alpha(image.filter(ImageFilter.GaussianBlur(0.7)))
+        layers.append((alpha * streaks, colour, alpha >= 0.5))
     return layers
 
 
@@ -241,7 +246,7 @@ def _crayon(rng: np.random.Generator, w: int, h: int, to_edge: bool) -> list[Lay
     for image, colour in shapes:
         pressure = float(rng.uniform(-0.9, -0.3))  # lower is heavier: more of the tooth takes wax
         deposit = (grain > pressure + rng.normal(0, 0.15, (1, w)).astype(np.float32)).astype(np.float32)
-        layers.append((_alpha(image) * deposit * 0.92, colour))
+        layers.append((_alpha(image) * deposit * 0.92, colour, _alpha(image) >= 0.5))
     return layers
 
 
@@ -256,7 +261,8 @@ def _pencil(rng: np.random.Generator, w: int, h: int, to_edge: bool) -> list[Lay
         pen.line((x0 + 6 * k, y0, x0 + 6 * k + 60, y0 + 120), fill=255, width=2)
     if to_edge:
         pen.line((0, rng.uniform(0.6, 0.9) * h, w, rng.uniform(0.6, 0.9) * h), fill=255, width=4)  # a horizon
-    return [(_alpha(image.filter(ImageFilter.GaussianBlur(0.6)), 0.95), graphite)]
+    alpha = _alpha(image.filter(ImageFilter.GaussianBlur(0.6)), 0.95)
+    return [(alpha, graphite, alpha >= 0.5)]
 
 
 def _paint(rng: np.random.Generator, w: int, h: int, to_edge: bool) -> list[Layer]:
@@ -266,7 +272,8 @@ def _paint(rng: np.random.Generator, w: int, h: int, to_edge: bool) -> list[Laye
     if to_edge:
         wash, pen = _canvas(w, h)
         _edge_band(pen, rng, w, h, 0.0, top=bool(rng.random() < 0.5))
-        layers.append((_alpha(wash.filter(ImageFilter.GaussianBlur(3)), 0.85), colours[0]))
+        alpha = _alpha(wash.filter(ImageFilter.GaussianBlur(3)), 0.85)
+        layers.append((alpha, colours[0], alpha >= 0.5))
     for colour in colours[1:]:
         blob, pen = _canvas(w, h)
         for _ in range(int(rng.integers(2, 5))):
@@ -275,7 +282,8 @@ def _paint(rng: np.random.Generator, w: int, h: int, to_edge: bool) -> list[Laye
             pen.ellipse((x - r, y - r * rng.uniform(0.6, 1.2), x + r, y + r), fill=255)
         pen.line(_scribble(rng, w, h, m, 5, 0.15), fill=255, width=round(0.02 * min(w, h)), joint="curve")
         watery = 0.75 + 0.2 * cv2.resize(rng.random((8, 8)).astype(np.float32), (w, h))
-        layers.append((_alpha(blob.filter(ImageFilter.GaussianBlur(2.5))) * watery, colour))
+        alpha = _alpha(blob.filter(ImageFilter.GaussianBlur(2.5))) * watery
+        layers.append((alpha, colour, alpha >= 0.5))
     return layers
 
 
@@ -297,7 +305,7 @@ def _collage(rng: np.random.Generator, w: int, h: int, to_edge: bool) -> list[La
         points = [(min(max(x, m * w), (1 - m) * w), min(max(y, m * h), (1 - m) * h)) for x, y in points]
         pen.polygon(points, fill=255)
         colour = tuple(int(v) for v in rng.integers(20, 220, 3))
-        layers.append((_alpha(piece), colour))  # type: ignore[arg-type]
+        layers.append((_alpha(piece), colour, _alpha(piece) >= 0.5))  # type: ignore[arg-type]
     return layers
 
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from artchart.imaging import derive, load, synthetic
-from artchart.imaging.page import NOT_FOUND, find_page
+from artchart.imaging.page import CUT_OFF, NOT_FOUND, find_page
 from artchart.imaging.tests.pictures import encoded
 
 
@@ -68,7 +68,7 @@ def test_a_sheet_cut_by_the_frame_edge_on_a_table_is_not_found() -> None:
     photo = synthetic.photograph(drawing, seed=3, uneven_light=0.0)
     cut = photo.crop((0, 0, photo.width // 2, photo.height))  # only the left part of the sheet, on wood
     features = features_of(cut)
-    assert features["page_found"] is False and features["page_message"] == NOT_FOUND
+    assert features["page_found"] is False and features["page_message"] == CUT_OFF
 
 
 def test_sheet_on_a_pale_grey_table_in_even_light_is_found() -> None:
