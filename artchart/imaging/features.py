@@ -168,10 +168,10 @@ def _paper_like(lin: npt.NDArray[np.float32], luminance: npt.NDArray[np.float32]
     """
     brightest = luminance >= np.percentile(luminance, 90)
     cast = np.median(lin[:, brightest], axis=1) if brightest.any() else np.ones(3, dtype=np.float32)
-    cast = cast / max(float(cast.max()), 1e-6)
+    cast = np.asarray(cast / max(float(cast.max()), 1e-6), dtype=np.float32)
     lamp_like = min(cast[0], cast[2]) <= cast[1] <= max(cast[0], cast[2]) and cast[2] >= LIGHT_MIN_BLUE * cast[0]
     if lamp_like and float(cast.min()) > 0.05:
-        lin = lin / cast[:, None, None].astype(np.float32)
+        lin = np.divide(lin, cast[:, None, None], dtype=np.float32)
     top = np.maximum(np.maximum(lin[0], lin[1]), lin[2])
     bottom = np.minimum(np.minimum(lin[0], lin[1]), lin[2])
     bright = luminance > 0.4 * np.percentile(luminance, 98)
