@@ -103,7 +103,7 @@ def _jpeg(image: Image.Image) -> bytes:
 
 
 def _drawing_features(source: Image.Image, frame: Image.Image) -> dict[str, Any]:
-    finder = _shrink(frame, FINDER_SIZE)
+    finder = _shrink(source, FINDER_SIZE)  # never enlarged: a tiny picture stays tiny, and says so
     found = find_page(np.asarray(finder))
     if found.corners is not None:
         scale = source.width / finder.width

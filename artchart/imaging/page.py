@@ -43,10 +43,19 @@ MIN_SHEET_SHARE = 0.08
 # Where at least this share of the frame's outer ring is paper, the sheet fills the frame.
 FILLS_FRAME_RING = 0.4
 RING = 0.02  # width of the outer ring, as a share of the short side
+SHADOW_WEIGHT = 0.3  # lightness's weight in the colour distance from the table that a shadow should not cross
+RING_DARKER = 12.0
+MIN_SHEET_CONTRAST = 5.0  # ΔE*ab between the paper inside a sheet and what lies just around it
+WHITE_LIGHTNESS, WHITE_CHROMA = (
+    80.0,
+    8.0,
+)  # white as it is: a scan's paper  # L*: a ring of paper is at most this much darker than the frame's light parts
 INSET = 0.008  # pull each corner 0.8 % of the way to the centre, leaving out the paper edge and shadow
 # Paper once the cast is removed: chroma under this (ΔE*ab units) and at least this share of the paper's lightness.
 PAPER_CHROMA = 14.0
 PAPER_SHADE = 0.5
+# A light's colour cast on white paper lies along the warm-cool line: a* within CAST_A, chroma at most CAST_CHROMA.
+CAST_A, CAST_CHROMA = (-8.0, 15.0), 45.0
 # Paper in a photo is exposed light: the light part of a sheet (its 90th percentile) has at least this L*.
 # A brown table, balanced to grey, does not.
 PAPER_LIGHTNESS = 55.0
@@ -55,12 +64,12 @@ PAPER_BAND_SHARE = 0.3
 # Each side's edge strength (median CIELAB gradient across it, ΔE per pixel) must reach this,
 # and this many times the frame's median gradient (a busy table raises the bar).
 MIN_EDGE = 1.5
-EDGE_OVER_MEDIAN = 3.0
+EDGE_OVER_MEDIAN = 1.5
 # The side search: from SEARCH_IN inside to SEARCH_OUT outside the proposal (shares of the sheet's size
 # across the side), turned by up to SEARCH_TURN degrees, sampled at SAMPLES points along the middle of the side.
 SEARCH_IN, SEARCH_OUT, SEARCH_TURN, TURNS, SAMPLES = 0.15, 0.5, 6.0, 7, 32
 # A side's edge is the outermost line at least this share as strong as the strongest line found.
-OUTERMOST = 0.5
+OUTERMOST = 0.3
 # Each side is drawn this many finder pixels inside its edge: the edge's blur and the sheet's shadow stay out.
 EDGE_MARGIN = 0.5
 MIN_CORNER_ANGLE = 45.0  # degrees: a sheet seen at up to 25-30° of tilt keeps its corners between 45° and 135°
@@ -86,24 +95,28 @@ class _Maps:
 def find_page(frame: np.ndarray) -> PageFound:
     """Locate the sheet in an RGB uint8 frame; corners are None when the whole frame is the page."""
     h, w = frame.shape[:2]
+    if max(h, w) > MAX_ASPECT * min(h, w):
+        return PageFound(False, None, ELONGATED)
     if min(h, w) < MIN_SIDE:
         return PageFound(False, None, TOO_SMALL)
-    if max(h, w) / min(h, w) > MAX_ASPECT:
-        return PageFound(False, None, ELONGATED)
     maps = _maps(frame)
     paperness = maps.lightness - 1.5 * maps.chroma
     proposals, touching = _proposals(maps, paperness)
     best: tuple[float, npt.NDArray[np.float64]] | None = None
-    for proposal in proposals:
-        corners = _fit_sides(maps, proposal)
-        if corners is None or not _is_sheet(maps, corners):
+    an_object = False  # a clear-edged quadrilateral that is not paper: a screen, a board, a book
+    fitted = (_fit_sides(maps, proposal, outermost) for proposal in proposals for outermost in (True, False))
+    for corners in fitted:
+        if corners is None or not _is_quadrilateral(maps, corners):
+            continue
+        if not _paper_inside(maps, corners):
+            an_object = True
             continue
         area = _area(corners)
         if best is None or area > best[0] * 1.02:
             best = (area, corners)
     if best is not None:
         return PageFound(True, _order(best[1]) + 0.5, "")  # pixel centres
-    if _ring_share(_paper(maps)) >= FILLS_FRAME_RING and np.percentile(maps.lightness, 90) >= PAPER_LIGHTNESS:
+    if _fills_frame(maps, an_object):
         return PageFound(True, None, "")  # a scan, or a photo taken close: the sheet is the frame
     return PageFound(False, None, CUT_OFF if touching else NOT_FOUND)
 
@@ -137,8 +150,10 @@ def _maps(frame: np.ndarray) -> _Maps:
     lightness = lab[..., 0]
     # The light's colour cast: the mean a*, b* of the brightest tenth of the frame (paper, where there is a sheet).
     bright = lightness >= np.percentile(lightness, 90)
-    a = lab[..., 1] - lab[..., 1][bright].mean()
-    b = lab[..., 2] - lab[..., 2][bright].mean()
+    cast_a, cast_b = float(lab[..., 1][bright].mean()), float(lab[..., 2][bright].mean())
+    if not (CAST_A[0] <= cast_a <= CAST_A[1] and np.hypot(cast_a, cast_b) <= CAST_CHROMA):
+        cast_a = cast_b = 0.0  # not a light's colour (green, magenta, or too strong): a coloured object, kept
+    a, b = lab[..., 1] - cast_a, lab[..., 2] - cast_b
     magnitude = np.sqrt((gx * gx + gy * gy).sum(axis=2))
     floor = max(MIN_EDGE, EDGE_OVER_MEDIAN * float(np.median(magnitude)))
     return _Maps(lab, gx, gy, lightness, np.hypot(a, b), floor)
@@ -171,9 +186,11 @@ def _proposals(maps: _Maps, paperness: np.ndarray) -> tuple[list[npt.NDArray[np.
     ring = np.ones((h, w), dtype=bool)
     ring[width:-width, width:-width] = False
     table = np.median(maps.lab[ring], axis=0)
-    distance = np.sqrt(((maps.lab - table) ** 2).sum(axis=2))
-    distance8 = np.clip(distance * 2, 0, 255).astype(np.uint8)
-    masks.append(distance8 > cv2.threshold(distance8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0])
+    # Twice: by full colour distance, and with lightness weighted down so a shadow on the table stays table.
+    for weight in (1.0, SHADOW_WEIGHT):
+        difference = (maps.lab - table) * np.array([weight, 1.0, 1.0], dtype=np.float32)
+        distance8 = np.clip(np.sqrt((difference**2).sum(axis=2)) * 2, 0, 255).astype(np.uint8)
+        masks.append(distance8 > cv2.threshold(distance8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0])
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     light8 = np.clip(maps.lightness * 2.55, 0, 255).astype(np.uint8)
     edges = cv2.Canny(light8, 20, 60)
@@ -226,13 +243,13 @@ def _quadrilateral(contour: np.ndarray) -> npt.NDArray[np.float64] | None:
 # --- fitting the sides ------------------------------------------------------------------------------------
 
 
-def _fit_sides(maps: _Maps, quad: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
-    """Each side moved to the strongest straight edge near it; the corners where the new sides meet."""
+def _fit_sides(maps: _Maps, quad: npt.NDArray[np.float64], outermost: bool) -> npt.NDArray[np.float64] | None:
+    """Each side moved to the outermost strong (or the strongest) straight edge near it; the corners where they meet."""
     lines = []
     for k in range(4):
         start, end = quad[k], quad[(k + 1) % 4]
         across = float(np.linalg.norm(quad[(k + 2) % 4] - end) + np.linalg.norm(quad[(k + 3) % 4] - start)) / 2
-        line = _best_line(maps, start, end, across)
+        line = _best_line(maps, start, end, across, outermost)
         if line is None:
             return None
         lines.append(line)
@@ -263,7 +280,7 @@ def _support(maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.fl
 
 
 def _best_line(
-    maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64], across: float
+    maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64], across: float, outermost: bool
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
     """(point, direction) of the straight line near the side start→end with the strongest edge along its length."""
     h, w = maps.lightness.shape
@@ -290,7 +307,7 @@ def _best_line(
     if not len(strong):
         return None
     # The outermost strong edge, at its peak: a band drawn along the sheet's edge has a straight inner edge too.
-    o = int(strong[-1])
+    o = int(strong[-1]) if outermost else int(np.argmax(score))
     while o > 0 and score[o - 1] > score[o]:
         o -= 1
     t = int(np.argmax(scores[o]))
@@ -320,12 +337,17 @@ def _intersect(
 # --- checks -----------------------------------------------------------------------------------------------
 
 
-def _is_sheet(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
+def _is_quadrilateral(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
+    """Inside the frame, big enough, convex with no corner too sharp."""
     h, w = maps.lightness.shape
     if (corners[:, 0] < -1).any() or (corners[:, 0] > w + 1).any() or (corners[:, 1] < -1).any():
         return False
-    if (corners[:, 1] > h + 1).any() or _area(corners) < MIN_SHEET_SHARE * h * w or not _convex(corners):
-        return False
+    return bool((corners[:, 1] <= h + 1).all() and _area(corners) >= MIN_SHEET_SHARE * h * w and _convex(corners))
+
+
+def _paper_inside(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
+    """The band 6-16 % of the way in from the sides is mostly paper, and light in the frame."""
+    h, w = maps.lightness.shape
     centre = corners.mean(axis=0)
     outer = np.zeros((h, w), np.uint8)
     inner = np.zeros((h, w), np.uint8)
@@ -337,6 +359,16 @@ def _is_sheet(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
     lightness, chroma = maps.lightness[band], maps.chroma[band]
     light = float(np.percentile(lightness, 90))
     paper = (chroma < PAPER_CHROMA) & (lightness > PAPER_SHADE * light)
+    # The sheet differs from what lies around it: a rectangle drawn on a sheet has the same paper outside.
+    around = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(around, np.rint(corners - 0.08 * (centre - corners)).astype(np.int32), 1)
+    cv2.fillConvexPoly(around, np.rint(corners + 0.02 * (centre - corners)).astype(np.int32), 0)
+    outside = around > 0
+    if paper.any() and outside.sum() > 0.02 * h * w:
+        inside_colour = np.median(maps.lab[band][paper], axis=0)
+        outside_colour = np.median(maps.lab[outside], axis=0)
+        if float(np.linalg.norm(inside_colour - outside_colour)) < MIN_SHEET_CONTRAST:
+            return False
     # The paper must be light in the frame: a sheet is never the darkest thing on its table.
     return bool(
         paper.mean() >= PAPER_BAND_SHARE and light >= max(PAPER_LIGHTNESS, float(np.percentile(maps.lightness, 60)))
@@ -355,11 +387,29 @@ def _convex(corners: npt.NDArray[np.float64]) -> bool:
     return True
 
 
-def _ring_share(paper: npt.NDArray[np.bool_]) -> float:
+def _fills_frame(maps: _Maps, an_object: bool) -> bool:
+    """The frame's outer ring is mostly paper, as light as the lightest part of the frame (not a pale table).
+
+    Where a clear-edged quadrilateral that is not paper lies in the frame (a screen, a
+    circuit board, or a filled rectangle drawn on a scanned sheet), the ring must
+    also be white as it is (light and grey without taking out any colour cast):
+    a scan is; a table around a screen seldom is.
+    """
+    paper = _paper(maps)
     width = max(1, round(RING * min(paper.shape)))
     ring = np.ones(paper.shape, dtype=bool)
     ring[width:-width, width:-width] = False
-    return float(paper[ring].mean())
+    light = float(np.percentile(maps.lightness, 90))
+    if not paper[ring].any():
+        return False
+    ring_lightness = float(np.median(maps.lightness[ring & paper]))
+    if an_object:
+        raw_chroma = float(np.median(np.hypot(maps.lab[..., 1][ring], maps.lab[..., 2][ring])))
+        if ring_lightness < WHITE_LIGHTNESS or raw_chroma > WHITE_CHROMA:
+            return False
+    return bool(
+        paper[ring].mean() >= FILLS_FRAME_RING and light >= PAPER_LIGHTNESS and ring_lightness >= light - RING_DARKER
+    )
 
 
 def _order(corners: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

@@ -69,12 +69,12 @@ def measure(sim: SimPhoto) -> Result:
 
 
 def _finder_frame(stored: bytes) -> Image.Image:
-    """The frame derive() hands the finder: the large thumbnail, halved, at the working size, then the finder's."""
+    """The frame derive() hands the finder: the large thumbnail, halved, at the finder's size."""
     image = Image.open(io.BytesIO(stored))
     image.draft("RGB", (LARGE, LARGE))
     large = _shrink(image.convert("RGB"), LARGE)
     source = large.reduce(2) if max(large.size) >= 2 * WORKING_SIZE else large
-    return _shrink(_shrink(source, WORKING_SIZE), FINDER_SIZE)
+    return _shrink(source, FINDER_SIZE)
 
 
 def corner_error(found: npt.NDArray[np.float64], truth: npt.NDArray[np.float64]) -> float:

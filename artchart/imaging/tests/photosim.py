@@ -65,8 +65,8 @@ class SimPhoto:
     kind: str = "sheet"  # or one of NO_SHEET
 
 
-def simulate(seed: int, **conditions: object) -> SimPhoto:
-    """One photo of one drawing; unspecified conditions are drawn from the seed."""
+def simulate(seed: int, *, blank: bool = False, **conditions: object) -> SimPhoto:
+    """One photo of one drawing (of a blank sheet where `blank`); unspecified conditions are drawn from the seed."""
     rng = np.random.default_rng(seed)
     drawn = Conditions(
         medium=str(rng.choice(MEDIA)),
@@ -81,7 +81,7 @@ def simulate(seed: int, **conditions: object) -> SimPhoto:
     c = replace(drawn, **conditions)  # type: ignore[arg-type]
     aspect = SHEETS[c.sheet]
     sw, sh = (round(SHEET_LONG / aspect), SHEET_LONG) if c.portrait else (SHEET_LONG, round(SHEET_LONG / aspect))
-    sheet, mask, colours = draw(rng, c.medium, (sw, sh), to_edge=c.to_edge)
+    sheet, mask, colours = draw(rng, c.medium, (sw, sh), to_edge=c.to_edge, blank=blank)
     fw, fh = (PHOTO_LONG, PHOTO_LONG * 3 // 4) if rng.random() < 0.6 else (PHOTO_LONG * 3 // 4, PHOTO_LONG)
     corners = _project(rng, (sw, sh), (fw, fh), c)
     photo = _table(rng, c.table, (fw, fh))
@@ -124,7 +124,7 @@ def no_sheet(seed: int, kind: str) -> SimPhoto:
 
 
 def draw(
-    rng: np.random.Generator, medium: str, size: tuple[int, int], *, to_edge: bool
+    rng: np.random.Generator, medium: str, size: tuple[int, int], *, to_edge: bool, blank: bool = False
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_], tuple[tuple[int, int, int], ...]]:
     """The sheet (float RGB 0-255), the mask of its marks, and the colours used.
 
@@ -138,6 +138,8 @@ def draw(
     layers = {"marker": _marker, "crayon": _crayon, "pencil": _pencil, "paint": _paint, "collage": _collage}[medium](
         rng, w, h, to_edge
     )
+    if blank:
+        layers = []
     used: list[tuple[int, int, int]] = []
     for alpha, colour, covered in layers:
         sheet = sheet * (1 - alpha[..., None]) + np.array(colour, dtype=np.float32) * alpha[..., None]
