@@ -85,8 +85,9 @@ class PageFound:
 @dataclass(frozen=True)
 class _Maps:
     lab: np.ndarray  # (h, w, 3), lightly smoothed
-    gx: np.ndarray  # (h, w, 3) CIELAB derivatives per pixel
-    gy: np.ndarray
+    gxx: np.ndarray  # (h, w) the colour structure tensor: sums over L*, a*, b* of gx², gx gy, gy² per pixel
+    gxy: np.ndarray
+    gyy: np.ndarray
     lightness: np.ndarray
     chroma: np.ndarray  # with the light's cast removed
     edge_floor: float
@@ -104,9 +105,9 @@ def find_page(frame: np.ndarray) -> PageFound:
     proposals, touching = _proposals(maps, paperness)
     best: tuple[float, npt.NDArray[np.float64]] | None = None
     an_object = False  # a clear-edged quadrilateral that is not paper: a screen, a board, a book
-    fitted = (_fit_sides(maps, proposal, outermost) for proposal in proposals for outermost in (True, False))
+    fitted = (corners for proposal in proposals for corners in _fit_sides(maps, proposal))
     for corners in fitted:
-        if corners is None or not _is_quadrilateral(maps, corners):
+        if not _is_quadrilateral(maps, corners):
             continue
         if not _paper_inside(maps, corners):
             an_object = True
@@ -154,9 +155,9 @@ def _maps(frame: np.ndarray) -> _Maps:
     if not (CAST_A[0] <= cast_a <= CAST_A[1] and np.hypot(cast_a, cast_b) <= CAST_CHROMA):
         cast_a = cast_b = 0.0  # not a light's colour (green, magenta, or too strong): a coloured object, kept
     a, b = lab[..., 1] - cast_a, lab[..., 2] - cast_b
-    magnitude = np.sqrt((gx * gx + gy * gy).sum(axis=2))
-    floor = max(MIN_EDGE, EDGE_OVER_MEDIAN * float(np.median(magnitude)))
-    return _Maps(lab, gx, gy, lightness, np.hypot(a, b), floor)
+    gxx, gxy, gyy = (gx * gx).sum(axis=2), (gx * gy).sum(axis=2), (gy * gy).sum(axis=2)
+    floor = max(MIN_EDGE, EDGE_OVER_MEDIAN * float(np.median(np.sqrt(gxx + gyy))))
+    return _Maps(lab, gxx, gxy, gyy, lightness, np.hypot(a, b), floor)
 
 
 def _paper(maps: _Maps) -> npt.NDArray[np.bool_]:
@@ -243,82 +244,102 @@ def _quadrilateral(contour: np.ndarray) -> npt.NDArray[np.float64] | None:
 # --- fitting the sides ------------------------------------------------------------------------------------
 
 
-def _fit_sides(maps: _Maps, quad: npt.NDArray[np.float64], outermost: bool) -> npt.NDArray[np.float64] | None:
-    """Each side moved to the outermost strong (or the strongest) straight edge near it; the corners where they meet."""
-    lines = []
+def _fit_sides(maps: _Maps, quad: npt.NDArray[np.float64]) -> list[npt.NDArray[np.float64]]:
+    """The proposal with each side moved to the outermost strong edge near it, and with each moved to the strongest.
+
+    Corners are where the new sides meet; a result is kept where every new side
+    is an edge along its whole length, not only near the proposal's side.
+    """
+    sides = []
     for k in range(4):
         start, end = quad[k], quad[(k + 1) % 4]
         across = float(np.linalg.norm(quad[(k + 2) % 4] - end) + np.linalg.norm(quad[(k + 3) % 4] - start)) / 2
-        line = _best_line(maps, start, end, across, outermost)
-        if line is None:
-            return None
-        lines.append(line)
-    corners = []
-    for k in range(4):
-        corner = _intersect(lines[k - 1], lines[k])
-        if corner is None:
-            return None
-        corners.append(corner)
-    quad = np.array(corners)
-    # The new sides must be edges along their whole length, not only near the proposal's sides.
-    if any(_support(maps, quad[k], quad[(k + 1) % 4]) < maps.edge_floor for k in range(4)):
-        return None
-    return quad
+        side = _side_scores(maps, start, end, across)
+        if side is None:
+            return []
+        sides.append(side)
+    fitted: list[npt.NDArray[np.float64]] = []
+    for outermost in (True, False):
+        lines = [_pick_line(side, outermost) for side in sides]
+        corners = [_intersect(lines[k - 1], lines[k]) for k in range(4)]
+        if any(corner is None for corner in corners):
+            continue
+        found = np.array(corners)
+        if any(np.abs(found - other).max() < 0.5 for other in fitted):
+            continue
+        if all(_support(maps, found[k], found[(k + 1) % 4]) >= maps.edge_floor for k in range(4)):
+            fitted.append(found)
+    return fitted
+
+
+def _strength(maps: _Maps, xs: np.ndarray, ys: np.ndarray, nx: np.ndarray, ny: np.ndarray) -> np.ndarray:
+    """CIELAB gradient across the direction with normal (nx, ny) at the points, zero outside the frame.
+
+    From the colour structure tensor: |dLab/dn|² = nx² Σ gx² + 2 nx ny Σ gx gy + ny² Σ gy².
+    """
+    h, w = maps.lightness.shape
+    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
+    index = np.clip(np.rint(ys), 0, h - 1).astype(np.intp) * w + np.clip(np.rint(xs), 0, w - 1).astype(np.intp)
+    squared = nx * nx * maps.gxx.take(index) + 2 * nx * ny * maps.gxy.take(index) + ny * ny * maps.gyy.take(index)
+    strength: np.ndarray = np.sqrt(np.maximum(squared, 0)) * inside
+    return strength
 
 
 def _support(maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64]) -> float:
     """Median edge strength across the segment start→end, over its middle 90 %."""
-    h, w = maps.lightness.shape
     direction = (end - start) / max(float(np.linalg.norm(end - start)), 1e-9)
-    normal = np.array([direction[1], -direction[0]])
     points = start + np.linspace(0.05, 0.95, 2 * SAMPLES)[:, None] * (end - start)
-    inside = (points[:, 0] >= 0) & (points[:, 0] <= w - 1) & (points[:, 1] >= 0) & (points[:, 1] <= h - 1)
-    xi = np.clip(np.rint(points[:, 0]), 0, w - 1).astype(np.intp)
-    yi = np.clip(np.rint(points[:, 1]), 0, h - 1).astype(np.intp)
-    across = maps.gx[yi, xi] * normal[0] + maps.gy[yi, xi] * normal[1]
-    return float(np.median(np.sqrt((across * across).sum(axis=1)) * inside))
+    return float(np.median(_strength(maps, points[:, 0], points[:, 1], direction[1], -direction[0])))
 
 
-def _best_line(
-    maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64], across: float, outermost: bool
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
-    """(point, direction) of the straight line near the side start→end with the strongest edge along its length."""
-    h, w = maps.lightness.shape
+@dataclass(frozen=True)
+class _Side:
+    middle: npt.NDArray[np.float64]
+    offsets: npt.NDArray[np.float64]  # (O,) positive outward
+    scores: npt.NDArray[np.float64]  # (O, T) median edge strength of each candidate line
+    directions: npt.NDArray[np.float64]  # (T, 2)
+    floor: float
+
+
+def _side_scores(
+    maps: _Maps, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64], across: float
+) -> _Side | None:
+    """Edge strength of the straight lines near the side start→end: moved in or out, turned a little."""
     length = float(np.linalg.norm(end - start))
     if length < 4:
         return None
     middle = (start + end) / 2
-    offsets = np.arange(-SEARCH_IN * across, SEARCH_OUT * across, 1.0)  # positive: outward
-    turns = np.radians(np.linspace(-SEARCH_TURN, SEARCH_TURN, TURNS))
-    along = np.linspace(-0.4, 0.4, SAMPLES) * length
-    base = np.arctan2(end[1] - start[1], end[0] - start[0])
-    angle = base + turns  # (T,)
+    offsets = np.arange(-SEARCH_IN * across, SEARCH_OUT * across, 1.0)
+    angle = np.arctan2(end[1] - start[1], end[0] - start[0]) + np.radians(np.linspace(-SEARCH_TURN, SEARCH_TURN, TURNS))
     ux, uy = np.cos(angle), np.sin(angle)
     nx, ny = uy, -ux  # outward for a clockwise (on screen) quadrilateral
+    along = np.linspace(-0.4, 0.4, SAMPLES) * length
     xs = middle[0] + along[None, None, :] * ux[None, :, None] + offsets[:, None, None] * nx[None, :, None]
     ys = middle[1] + along[None, None, :] * uy[None, :, None] + offsets[:, None, None] * ny[None, :, None]
-    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
-    xi, yi = np.clip(np.rint(xs), 0, w - 1).astype(np.intp), np.clip(np.rint(ys), 0, h - 1).astype(np.intp)
-    across_gradient = maps.gx[yi, xi] * nx[None, :, None, None] + maps.gy[yi, xi] * ny[None, :, None, None]
-    strength = np.sqrt((across_gradient * across_gradient).sum(axis=-1)) * inside
-    scores = np.median(strength, axis=2)  # (offsets, turns)
-    score = scores.max(axis=1)
-    strong = np.nonzero(score >= max(maps.edge_floor, OUTERMOST * float(score.max())))[0]
-    if not len(strong):
+    strength = _strength(maps, xs, ys, nx[None, :, None], ny[None, :, None])
+    scores = np.median(strength, axis=2)
+    if float(scores.max()) < maps.edge_floor:
         return None
-    # The outermost strong edge, at its peak: a band drawn along the sheet's edge has a straight inner edge too.
+    return _Side(middle, offsets, scores, np.stack([ux, uy], axis=1), maps.edge_floor)
+
+
+def _pick_line(side: _Side, outermost: bool) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(point, direction) of the outermost strong line, or of the strongest, at its peak."""
+    score = side.scores.max(axis=1)
+    strong = np.nonzero(score >= max(side.floor, OUTERMOST * float(score.max())))[0]
+    # The outermost strong edge: a band drawn along the sheet's edge has a straight inner edge too.
     o = int(strong[-1]) if outermost else int(np.argmax(score))
     while o > 0 and score[o - 1] > score[o]:
         o -= 1
-    t = int(np.argmax(scores[o]))
-    offset = float(offsets[o])
-    if 0 < o < len(offsets) - 1:  # the peak between samples, from the parabola through it and its neighbours
-        before, peak, after = scores[o - 1, t], scores[o, t], scores[o + 1, t]
+    t = int(np.argmax(side.scores[o]))
+    offset = float(side.offsets[o])
+    if 0 < o < len(side.offsets) - 1:  # the peak between samples, from the parabola through it and its neighbours
+        before, peak, after = side.scores[o - 1, t], side.scores[o, t], side.scores[o + 1, t]
         curvature = before - 2 * peak + after
         if curvature < 0:
             offset += float(np.clip(0.5 * (before - after) / curvature, -0.5, 0.5))
-    point = middle + (offset - EDGE_MARGIN) * np.array([nx[t], ny[t]])
-    return point, np.array([ux[t], uy[t]])
+    ux, uy = side.directions[t]
+    return side.middle + (offset - EDGE_MARGIN) * np.array([uy, -ux]), side.directions[t]
 
 
 def _intersect(
