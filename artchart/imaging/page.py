@@ -71,7 +71,7 @@ SEARCH_IN, SEARCH_OUT, SEARCH_TURN, TURNS, SAMPLES = 0.15, 0.5, 6.0, 5, 24
 # A side's edge is the outermost line at least this share as strong as the strongest line found.
 OUTERMOST = 0.3
 # Each side is drawn this many finder pixels inside its edge: the edge's blur and the sheet's shadow stay out.
-EDGE_MARGIN = 0.5
+EDGE_MARGIN = 1.0
 MIN_CORNER_ANGLE = 45.0  # degrees: a sheet seen at up to 25-30° of tilt keeps its corners between 45° and 135°
 
 
@@ -402,7 +402,7 @@ def _paper_inside(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
     # The sheet differs from what lies around it: a rectangle drawn on a sheet has the same paper outside.
     around = np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(around, np.rint(corners - 0.08 * (centre - corners)).astype(np.int32), 1)
-    cv2.fillConvexPoly(around, np.rint(corners + 0.02 * (centre - corners)).astype(np.int32), 0)
+    cv2.fillConvexPoly(around, np.rint(corners - 0.02 * (centre - corners)).astype(np.int32), 0)
     outside = around > 0
     if paper.any() and outside.sum() > 0.02 * h * w:
         inside_colour = np.median(maps.lab[band][paper], axis=0)
