@@ -72,6 +72,8 @@ SEARCH_IN, SEARCH_OUT, SEARCH_TURN, TURNS, SAMPLES = 0.15, 0.5, 6.0, 5, 24
 OUTERMOST = 0.3
 # Each side is drawn this many finder pixels inside its edge: the edge's blur and the sheet's shadow stay out.
 EDGE_MARGIN = 1.0
+# Proposals whose corners all lie this close (share of the frame's long side) fit to the same sheet: one is searched.
+SAME_PROPOSAL = 0.02
 MIN_CORNER_ANGLE = 45.0  # degrees: a sheet seen at up to 25-30° of tilt keeps its corners between 45° and 135°
 
 
@@ -209,7 +211,9 @@ def _proposals(maps: _Maps, paperness: np.ndarray) -> tuple[list[npt.NDArray[np.
                 touching = touching or _cut_sheet(maps, contour)
                 continue
             quad = _quadrilateral(contour)
-            if quad is not None and not any(np.abs(quad - other).max() < 2 for other in proposals):
+            if quad is not None and not any(
+                np.abs(quad - other).max() < SAME_PROPOSAL * max(h, w) for other in proposals
+            ):
                 proposals.append(quad)
     return proposals, touching
 
