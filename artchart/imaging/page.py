@@ -67,7 +67,7 @@ MIN_EDGE = 1.5
 EDGE_OVER_MEDIAN = 1.5
 # The side search: from SEARCH_IN inside to SEARCH_OUT outside the proposal (shares of the sheet's size
 # across the side), turned by up to SEARCH_TURN degrees, sampled at SAMPLES points along the middle of the side.
-SEARCH_IN, SEARCH_OUT, SEARCH_TURN, TURNS, SAMPLES = 0.15, 0.5, 6.0, 5, 24
+SEARCH_IN, SEARCH_OUT, SEARCH_TURN, TURNS, SAMPLES = 0.15, 0.5, 6.0, 7, 32
 # A side's edge is the outermost line at least this share as strong as the strongest line found.
 OUTERMOST = 0.3
 # Each side is drawn this many finder pixels inside its edge: the edge's blur and the sheet's shadow stay out.
