@@ -44,6 +44,8 @@ EDGE_DELTA_E = 20.0
 CHROMATIC = 15.0
 # Paper is light and nearly grey: colourfulness (max-min)/max of linear RGB below this.
 PAPER_COLOURFULNESS = 0.25
+# A light's colour has blue at least this share of red (a 2700 K lamp's is about 0.3 in linear sRGB).
+LIGHT_MIN_BLUE = 0.2
 # Linear luminance the paper is balanced to: L* 96, the lightness of good drawing paper in a scan.
 PAPER_WHITE = 0.9
 LIGHT_GRID = 48  # cells along the long side for the illumination estimate
@@ -157,7 +159,19 @@ def _illumination(rgb: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], 
 
 
 def _paper_like(lin: npt.NDArray[np.float32], luminance: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
-    """Light, nearly grey pixels (planes of linear RGB): what paper looks like under any white-ish light."""
+    """Light, nearly grey pixels (planes of linear RGB) once the light's colour is divided out.
+
+    The light's colour is that of the brightest tenth of the page (paper, on a
+    drawing) where it could be a lamp's or a window's: blue at least LIGHT_MIN_BLUE
+    of red and green between them, as on the line of warm to cool white lights.
+    A lamp makes white paper orange in a photo; divided out, it is grey again.
+    """
+    brightest = luminance >= np.percentile(luminance, 90)
+    cast = np.median(lin[:, brightest], axis=1) if brightest.any() else np.ones(3, dtype=np.float32)
+    cast = np.asarray(cast / max(float(cast.max()), 1e-6), dtype=np.float32)
+    lamp_like = min(cast[0], cast[2]) <= cast[1] <= max(cast[0], cast[2]) and cast[2] >= LIGHT_MIN_BLUE * cast[0]
+    if lamp_like and float(cast.min()) > 0.05:
+        lin = np.divide(lin, cast[:, None, None], dtype=np.float32)
     top = np.maximum(np.maximum(lin[0], lin[1]), lin[2])
     bottom = np.minimum(np.minimum(lin[0], lin[1]), lin[2])
     bright = luminance > 0.4 * np.percentile(luminance, 98)

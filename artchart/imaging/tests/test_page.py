@@ -9,8 +9,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from artchart.imaging import derive, load, synthetic
-from artchart.imaging.derived import PAGE_NOT_FOUND
-from artchart.imaging.page import find_page
+from artchart.imaging.derived import NOTHING_MEASURED, PAGE_NOT_FOUND
+from artchart.imaging.page import CUT_OFF, find_page
 from artchart.imaging.tests.pictures import encoded
 
 
@@ -69,7 +69,7 @@ def test_a_sheet_cut_by_the_frame_edge_on_a_table_is_not_found() -> None:
     photo = synthetic.photograph(drawing, seed=3, uneven_light=0.0)
     cut = photo.crop((0, 0, photo.width // 2, photo.height))  # only the left part of the sheet, on wood
     features = features_of(cut)
-    assert features["page_found"] is False and features["page_message"] == PAGE_NOT_FOUND
+    assert features["page_found"] is False and features["page_message"] == f"{CUT_OFF} {NOTHING_MEASURED}"
 
 
 def test_sheet_on_a_pale_grey_table_in_even_light_is_found() -> None:

@@ -1,0 +1,130 @@
+"""The page finder and the features on simulated photos whose truth is known (see photosim.py).
+
+A small fixed set runs with every test run; ``make test-slow`` measures over 200
+photos and prints the table per condition (medium, sheet, table, light, turn, tilt).
+"""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from artchart.imaging import derive, load
+from artchart.imaging.page import CUT_OFF, ELONGATED, NOT_FOUND, TOO_SMALL, find_page
+from artchart.imaging.tests import corpus, photosim
+from artchart.imaging.tests.pictures import encoded
+
+FIXED = [
+    # (seed, conditions): one of each medium, table, light and sheet; turns and tilts to the limits.
+    (101, {"medium": "marker", "sheet": "letter", "table": "dark", "light": "neutral", "turn": 5, "tilt": 5}),
+    (102, {"medium": "crayon", "sheet": "a4", "table": "pale", "light": "warm", "turn": -20, "tilt": 15}),
+    (103, {"medium": "pencil", "sheet": "a3", "table": "dark", "light": "cool", "turn": 30, "tilt": 10}),
+    (104, {"medium": "paint", "sheet": "square", "table": "pale", "light": "uneven", "turn": -10, "tilt": 25}),
+    (105, {"medium": "collage", "sheet": "letter", "table": "white", "light": "neutral", "turn": 15, "tilt": 10}),
+    (106, {"medium": "marker", "sheet": "a4", "table": "patterned", "light": "neutral", "turn": -25, "tilt": 5}),
+]
+
+
+@pytest.mark.parametrize(("seed", "conditions"), FIXED, ids=[c["medium"] + "-" + c["table"] for _, c in FIXED])
+def test_the_sheet_is_found_where_it_lies_and_measured_as_drawn(seed: int, conditions: dict[str, object]) -> None:
+    result = corpus.measure(photosim.simulate(seed, to_edge=seed % 2 == 0, **conditions))
+    assert result.found and result.message == ""
+    assert result.corner_error is not None and result.corner_error < corpus.HIT_CORNER_ERROR
+    if conditions["light"] == "uneven":
+        return  # a soft shadow across the sheet still counts as marks (see the slow test's table): corners only
+    assert result.coverage is not None and result.coverage == pytest.approx(result.sim.coverage, abs=0.04)
+    assert result.centre is not None
+    assert result.centre[0] == pytest.approx(result.sim.centre[0], abs=0.04)
+    assert result.centre[1] == pytest.approx(result.sim.centre[1], abs=0.04)
+
+
+def test_a_crayon_drawing_under_a_lamp_turned_20_degrees_on_a_pale_table() -> None:
+    sim = photosim.simulate(
+        7, medium="crayon", sheet="letter", table="pale", light="warm", turn=20, tilt=15, to_edge=True
+    )
+    result = corpus.measure(sim)
+    assert result.found and result.hit
+    assert result.coverage == pytest.approx(sim.coverage, rel=0.10)
+
+
+@pytest.mark.parametrize("kind", photosim.NO_SHEET)
+def test_a_photo_without_a_sheet_says_so(kind: str) -> None:
+    result = corpus.measure(photosim.no_sheet(3, kind))
+    assert not result.found and result.message in (NOT_FOUND, CUT_OFF)
+
+
+def test_a_blank_sheet_is_found_and_has_no_marks() -> None:
+    sim = photosim.simulate(8, medium="pencil", table="dark", light="neutral", turn=12, tilt=10)
+    blank = photosim.simulate(8, medium="pencil", table="dark", light="neutral", turn=12, tilt=10, blank=True)
+    result = corpus.measure(blank)
+    assert result.found and result.corner_error is not None and result.corner_error < corpus.HIT_CORNER_ERROR
+    assert result.coverage is not None and result.coverage < 0.005 and sim.coverage > 0.01
+
+
+def test_a_sheet_cut_off_by_the_frame_says_so() -> None:
+    sim = photosim.simulate(9, medium="marker", table="dark", turn=10, tilt=5)
+    assert sim.corners is not None
+    right = int(sim.corners[:, 0].mean())  # keep only the left half of the sheet
+    found = find_page(_finder(sim.photo.crop((0, 0, right, sim.photo.height))))
+    assert not found.found and found.message == CUT_OFF
+
+
+def test_a_sheet_filling_the_frame_is_the_page() -> None:
+    sim = photosim.simulate(10, medium="marker", table="dark", turn=0, tilt=0)
+    assert sim.corners is not None
+    left, top = sim.corners.min(axis=0) + 15
+    right, bottom = sim.corners.max(axis=0) - 15
+    found = find_page(_finder(sim.photo.crop((int(left), int(top), int(right), int(bottom)))))
+    assert found.found and found.corners is None and found.message == ""
+
+
+@pytest.mark.parametrize(("size", "message"), [((24, 18), TOO_SMALL), ((2000, 60), ELONGATED), ((60, 1500), ELONGATED)])
+def test_a_tiny_or_elongated_picture_says_so(size: tuple[int, int], message: str) -> None:
+    picture = photosim.simulate(11).photo.resize(size)
+    features = derive(load(encoded(picture, "PNG")).encoded).features
+    assert features["page_found"] is False and features["page_message"] == message
+
+
+def _packaged_pictures() -> list[Path]:
+    """Pictures shipped inside the installed packages (icons, test images): none is a sheet on a table."""
+    root = Path(sysconfig.get_paths()["purelib"])
+    found = [p for pattern in ("*.png", "*.jpg") for p in root.rglob(pattern) if p.stat().st_size > 1000]
+    return sorted(found)[:20]
+
+
+@pytest.mark.parametrize("path", _packaged_pictures(), ids=lambda p: p.name)
+def test_pictures_from_installed_packages_hold_no_sheet(path: Path) -> None:
+    with Image.open(path) as picture:
+        frame = picture.convert("RGB")
+    if min(frame.size) < 64:
+        pytest.skip("an icon too small to be a photo")
+    assert find_page(_finder(frame)).corners is None
+
+
+def _finder(picture: Image.Image) -> np.ndarray:
+    scale = 256 / max(picture.size)
+    return np.asarray(
+        picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.BOX)
+    )
+
+
+@pytest.mark.slow
+def test_the_finder_and_the_features_over_200_photos() -> None:
+    results = [corpus.measure(sim) for sim in corpus.corpus(200)]
+    lamp = [corpus.measure(sim) for sim in corpus.lamp_crayon()]
+    print("\n" + corpus.table(results) + "\n\nCrayon under a lamp, pale table, turned 10-20°, tilted 12-20°:\n")
+    print(corpus.table(lamp))
+    summary = corpus.summary(results)
+    # Measured: 70 % of sheets found within 2 % of the diagonal (36 % with the region finder this one replaced),
+    # median corner error 1 %, 80 % of the no-sheet photos said so (a bare white table passes for a
+    # frame-filling sheet), 18 of the 18 lamp photos.
+    assert summary["hit"] >= 0.68, summary
+    assert summary["no_sheet_said"] >= 0.75, summary
+    assert summary["corner_error"] < 1.2, summary
+    assert sum(r.hit for r in lamp) >= 17
+    covered = [r.coverage_error for r in lamp if r.coverage_error is not None]
+    assert sum(covered) / len(covered) < 3.0  # percentage points
