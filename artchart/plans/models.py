@@ -173,7 +173,7 @@ class PlannedIntervention(models.Model):
 
 
 NEEDS_DIRECTIVE_OR_TECHNIQUE = UserMessage(
-    "needs_directive_or_technique", "Choose a directive from the library or name the technique."
+    "plan_needs_directive_or_technique", "Choose a directive from the library or name the technique."
 )
 DIRECTIVE_UNKNOWN = UserMessage("plan_directive_unknown", "Choose a directive from your organization's library.")
 DELIVERER_NOT_ON_TEAM = UserMessage(

@@ -56,7 +56,7 @@ WAITING_FOR_COSIGN = UserMessage(
 NOT_A_DRAFT = UserMessage("plan_not_a_draft", "Only a draft can be signed or submitted.")
 NOT_SUBMITTED = UserMessage("plan_not_submitted", "Only a submitted plan can be co-signed or returned.")
 NOT_THE_SUPERVISOR = UserMessage(
-    "not_the_supervisor", "Only the supervisor of the intern who wrote this plan may co-sign or return it."
+    "plan_not_the_supervisor", "Only the supervisor of the intern who wrote this plan may co-sign or return it."
 )
 NOT_THE_AUTHOR = UserMessage("plan_not_the_author", "Only the intern who wrote this draft may submit it.")
 RETURN_NEEDS_COMMENT = UserMessage(
