@@ -29,6 +29,7 @@ from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
+from artchart.core.changes import UNSET, apply_changes, given, save_changes
 from artchart.core.messages import UserMessage
 from artchart.core.models import CareTeamRole, Role, SupervisionLink, User
 from artchart.core.panel_registry import open_risk_alert
@@ -481,7 +482,10 @@ def _apply(by: User, relations: frozenset[Relation], note: Note, fields: dict[st
     chosen = _check_directives(note.client, directives) if directives is not None else None
     ratings = _check_goal_progress(by, relations, note, progress) if progress is not None else None
     note.full_clean(exclude=["directives"])
-    note.save()
+    if note.pk is None:
+        note.save()
+    elif changed:
+        note.save(update_fields=changed)
     if chosen is not None and {d.pk for d in chosen} != set(note.directives.values_list("pk", flat=True)):
         note.directives.set(chosen)
         changed.append("directives")
@@ -535,9 +539,50 @@ def note_create(
     session: Session | None = None,
     template: NoteTemplate | int | None = None,
     format: str | None = None,
-    **fields: Any,
+    group_part: str = UNSET,
+    subjective: str = UNSET,
+    objective: str = UNSET,
+    data: str = UNSET,
+    assessment: str = UNSET,
+    plan: str = UNSET,
+    behavior: str = UNSET,
+    intervention: str = UNSET,
+    response: str = UNSET,
+    directive_notes: str = UNSET,
+    media: str = UNSET,
+    engagement: str = UNSET,
+    client_title: str = UNSET,
+    client_words: str = UNSET,
+    risk_level: str = UNSET,
+    risk_notes: str = UNSET,
+    extra: Mapping[str, Any] | None = UNSET,
+    directives: Iterable[Directive | int] | None = UNSET,
+    goal_progress: Iterable[Mapping[str, Any]] | None = UNSET,
 ) -> Note:
     """A new draft by ``by``. A progress note is for a session the client attended, one per client and session."""
+    fields = given(
+        {
+            "group_part": group_part,
+            "subjective": subjective,
+            "objective": objective,
+            "data": data,
+            "assessment": assessment,
+            "plan": plan,
+            "behavior": behavior,
+            "intervention": intervention,
+            "response": response,
+            "directive_notes": directive_notes,
+            "media": media,
+            "engagement": engagement,
+            "client_title": client_title,
+            "client_words": client_words,
+            "risk_level": risk_level,
+            "risk_notes": risk_notes,
+            "extra": extra,
+            "directives": directives,
+            "goal_progress": goal_progress,
+        }
+    )
     note = _create(by, client, kind, session, template, format, fields)
     _record(by, TherapyAction.NOTE_CREATE, note, kind=kind, session=session.pk if session else None)
     return note
@@ -553,8 +598,60 @@ def _update(by: User, note: Note, fields: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def note_update_draft(*, by: User, note: Note, **fields: Any) -> Note:
-    """Autosave: only the author, only while the note is a draft (409 once it is signed or submitted)."""
+def note_update_draft(
+    *,
+    by: User,
+    note: Note,
+    format: str = UNSET,
+    group_part: str = UNSET,
+    subjective: str = UNSET,
+    objective: str = UNSET,
+    data: str = UNSET,
+    assessment: str = UNSET,
+    plan: str = UNSET,
+    behavior: str = UNSET,
+    intervention: str = UNSET,
+    response: str = UNSET,
+    directive_notes: str = UNSET,
+    media: str = UNSET,
+    engagement: str = UNSET,
+    client_title: str = UNSET,
+    client_words: str = UNSET,
+    risk_level: str = UNSET,
+    risk_notes: str = UNSET,
+    extra: Mapping[str, Any] | None = UNSET,
+    directives: Iterable[Directive | int] | None = UNSET,
+    goal_progress: Iterable[Mapping[str, Any]] | None = UNSET,
+) -> Note:
+    """Autosave: only the author, only while the note is a draft (409 once it is signed or submitted).
+
+    Nothing is saved or audited when nothing changed.
+    """
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    fields = given(
+        {
+            "group_part": group_part,
+            "subjective": subjective,
+            "objective": objective,
+            "data": data,
+            "assessment": assessment,
+            "plan": plan,
+            "behavior": behavior,
+            "intervention": intervention,
+            "response": response,
+            "directive_notes": directive_notes,
+            "media": media,
+            "engagement": engagement,
+            "client_title": client_title,
+            "client_words": client_words,
+            "risk_level": risk_level,
+            "risk_notes": risk_notes,
+            "extra": extra,
+            "directives": directives,
+            "goal_progress": goal_progress,
+            "format": format,
+        }
+    )
     changed = _update(by, note, fields)
     if changed:
         _record(by, TherapyAction.NOTE_UPDATE, note, fields=sorted(changed))
@@ -847,21 +944,12 @@ def _save_template(by: User, template: NoteTemplate, action: TherapyAction, chan
             .exclude(pk=template.pk)
             .update(is_default=False)
         )
-    template.save()
+    if template.pk is None:
+        template.save()
+    else:
+        save_changes(template, changed)
     audit.record(actor=by, action=action, obj=template, detail={"fields": changed})
     return template
-
-
-TEMPLATE_FIELDS = (
-    "name",
-    "kind",
-    "format",
-    "required_fields",
-    "hidden_fields",
-    "extra_fields",
-    "is_default",
-    "is_active",
-)
 
 
 @transaction.atomic
@@ -893,14 +981,35 @@ def note_template_create(
 
 
 @transaction.atomic
-def note_template_update(*, by: User, template: NoteTemplate, **fields: Any) -> NoteTemplate:
+def note_template_update(
+    *,
+    by: User,
+    template: NoteTemplate,
+    name: str = UNSET,
+    kind: str = UNSET,
+    format: str = UNSET,
+    required_fields: Sequence[str] = UNSET,
+    hidden_fields: Sequence[str] = UNSET,
+    extra_fields: Sequence[Mapping[str, Any]] = UNSET,
+    is_default: bool = UNSET,
+    is_active: bool = UNSET,
+) -> NoteTemplate:
     """Change a template. Notes already signed keep what they were signed with; drafts follow the change."""
     require_role(by, *TEMPLATE_ROLES)
-    changed = []
-    for name in TEMPLATE_FIELDS:
-        if name in fields and getattr(template, name) != fields[name]:
-            setattr(template, name, fields[name])
-            changed.append(name)
+    template = NoteTemplate.objects.select_for_update().get(pk=template.pk)
+    changed = apply_changes(
+        template,
+        {
+            "name": name,
+            "kind": kind,
+            "format": format,
+            "required_fields": required_fields if required_fields is UNSET else list(required_fields),
+            "hidden_fields": hidden_fields if hidden_fields is UNSET else list(hidden_fields),
+            "extra_fields": extra_fields if extra_fields is UNSET else [dict(f) for f in extra_fields],
+            "is_default": is_default,
+            "is_active": is_active,
+        },
+    )
     if not changed:
         return template
     return _save_template(by, template, TherapyAction.NOTE_TEMPLATE_UPDATE, changed)
