@@ -8,7 +8,7 @@ field". ``apply_changes`` copies the given ones and names those that changed;
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -44,18 +44,15 @@ def given(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not UNSET}
 
 
-def apply_changes(instance: models.Model, values: Mapping[str, Any], allowed: Iterable[str] | None = None) -> list[str]:
+def apply_changes(instance: models.Model, values: Mapping[str, Any]) -> list[str]:
     """Copy the given values onto ``instance``; return the names that changed.
 
     A value of ``UNSET`` is skipped. A relation may be given as an object or as
     its id (the API sends ids). The names, never the values, go into the audit
-    event of the change. ``allowed`` limits the names, for a service that still
-    takes ``**fields``.
+    event of the change.
     """
     changed = []
     for name, value in given(values).items():
-        if allowed is not None and name not in allowed:
-            continue
         field = instance._meta.get_field(name)
         if field.is_relation and hasattr(value, "pk"):
             value = value.pk

@@ -35,7 +35,7 @@ from artchart.core.permissions import Action, Area
 from artchart.imaging.masks import apply_masks
 
 NO_PHOTOS = UserMessage("no_photos", "Choose at least one photo.")
-TOO_MANY = UserMessage("too_many", "At most {limit} photos at a time.")
+TOO_MANY = UserMessage("photos_too_many", "At most {limit} photos at a time.")
 TOO_LARGE = UserMessage("too_large", "{name}: the file is larger than {mb} MB.")
 MAX_PER_UPLOAD = 30
 PREFIX = "artworks"
