@@ -21,6 +21,7 @@ from ninja.security import HttpBearer
 
 from artchart.core.access import Conflict
 from artchart.core.api import ApiError, error_body
+from artchart.core.messages import refusal_code
 from artchart.core.services import token_authenticate
 
 logger = logging.getLogger("django.request")
@@ -149,8 +150,10 @@ api = ArtChartAPI(
 )
 
 
-def _error(request, status: int, message: str, errors: dict[str, list[str]] | None = None):
-    return api.create_response(request, error_body(status, message, errors), status=status)
+def _error(request, status: int, message: str, errors: dict[str, list[str]] | None = None, refusal=None):
+    """``refusal`` is the service's exception: its message's code replaces the generic one."""
+    code = refusal_code(refusal) if refusal is not None else None
+    return api.create_response(request, error_body(status, message, errors, code=code), status=status)
 
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -161,13 +164,13 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return _error(request, 400, FIELDS_TO_CORRECT, _field_errors(exc))
+    return _error(request, 400, FIELDS_TO_CORRECT, _field_errors(exc), exc)
 
 
 @api.exception_handler(Conflict)
 def on_conflict(request, exc: Conflict):
     """Refused by the record's state (a signed plan): nothing was changed."""
-    return _error(request, 409, " ".join(exc.messages))
+    return _error(request, 409, " ".join(exc.messages), refusal=exc)
 
 
 @api.exception_handler(SchemaError)
@@ -201,7 +204,7 @@ def on_not_found(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _error(request, 403, str(exc) or "Not allowed.")
+    return _error(request, 403, str(exc) or "Not allowed.", refusal=exc)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -17,6 +17,7 @@ from artchart.clients.models import (
     GatheredInfo,
     RestrictionCategory,
 )
+from artchart.clients.services import CONSENT_FIELDS
 from artchart.core.models import CareTeamRole
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -96,24 +97,7 @@ class ContactForm(forms.ModelForm):
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
-        fields = [
-            "kind",
-            "decision",
-            "signed_on",
-            "signer",
-            "signer_name",
-            "guardian",
-            "signature_kind",
-            "signature_typed",
-            "signature_drawn",
-            "exhibit_with_name",
-            "recipient",
-            "purpose",
-            "information",
-            "expires_on",
-            "expiry_event",
-            "right_to_revoke_explained",
-        ]
+        fields = list(CONSENT_FIELDS)  # the fields consent_record takes, in the order the form shows them
         widgets = {
             "signed_on": DATE,
             "expires_on": DATE,

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from artchart.clients import validation as v
+from artchart.core.messages import UserMessage
 from artchart.core.models import CareTeamRole, Organization, Site
 
 # A TextField's max_length only sizes its form widget; the MaxLengthValidator
@@ -445,21 +446,34 @@ class EmergencyAccess(models.Model):
 # disagreement). The original item is never changed: both outcomes are shown
 # beside it.
 
-AMENDMENT_NEEDS_ITEM = "Say which part of the record the client asks to amend."
-AMENDMENT_NEEDS_CHANGE = "Write down the change the client asks for."
-AMENDMENT_ITEM_OTHER_CLIENT = "Choose an entry of this client's record."
-AMENDMENT_ITEM_NOT_GATHERED = (
-    "A gathered-information entry is linked only when the part of the record is gathered information."
+AMENDMENT_NEEDS_ITEM = UserMessage("amendment_needs_item", "Say which part of the record the client asks to amend.")
+AMENDMENT_NEEDS_CHANGE = UserMessage("amendment_needs_change", "Write down the change the client asks for.")
+AMENDMENT_ITEM_OTHER_CLIENT = UserMessage("amendment_item_other_client", "Choose an entry of this client's record.")
+AMENDMENT_ITEM_NOT_GATHERED = UserMessage(
+    "amendment_item_not_gathered",
+    "A gathered-information entry is linked only when the part of the record is gathered information.",
 )
-AMENDMENT_ALREADY_DECIDED = "This request was already decided; a decision is never changed."
-AMENDMENT_DECISION_NEEDED = "Choose whether the amendment is accepted or denied."
-AMENDMENT_DECIDED_BEFORE_RECEIVED = "The decision cannot come before the request was received."
-DENIAL_NEEDS_REASON = "A denial states its reason (HIPAA 164.526(d)(1)(i))."
-ADDENDUM_NEEDS_TEXT = "An accepted amendment needs the text of the addendum."
-DISAGREEMENT_ONLY_AFTER_DENIAL = "A statement of disagreement answers a denial; this request was not denied."
-DISAGREEMENT_NEEDS_TEXT = "Write down the client's statement of disagreement."
-DISAGREEMENT_ALREADY = "A statement of disagreement is already on file for this request."
-DISAGREEMENT_BEFORE_DECISION = "The statement cannot come before the denial it answers."
+AMENDMENT_ALREADY_DECIDED = UserMessage(
+    "amendment_already_decided", "This request was already decided; a decision is never changed."
+)
+AMENDMENT_DECISION_NEEDED = UserMessage(
+    "amendment_decision_needed", "Choose whether the amendment is accepted or denied."
+)
+AMENDMENT_DECIDED_BEFORE_RECEIVED = UserMessage(
+    "amendment_decided_before_received", "The decision cannot come before the request was received."
+)
+DENIAL_NEEDS_REASON = UserMessage("denial_needs_reason", "A denial states its reason (HIPAA 164.526(d)(1)(i)).")
+ADDENDUM_NEEDS_TEXT = UserMessage("addendum_needs_text", "An accepted amendment needs the text of the addendum.")
+DISAGREEMENT_ONLY_AFTER_DENIAL = UserMessage(
+    "disagreement_only_after_denial", "A statement of disagreement answers a denial; this request was not denied."
+)
+DISAGREEMENT_NEEDS_TEXT = UserMessage("disagreement_needs_text", "Write down the client's statement of disagreement.")
+DISAGREEMENT_ALREADY = UserMessage(
+    "disagreement_already", "A statement of disagreement is already on file for this request."
+)
+DISAGREEMENT_BEFORE_DECISION = UserMessage(
+    "disagreement_before_decision", "The statement cannot come before the denial it answers."
+)
 
 # HIPAA 164.526(b)(2): act on the request no later than 60 days after receipt.
 AMENDMENT_RESPONSE_DAYS = 60
@@ -591,18 +605,28 @@ class AmendmentAddendum(models.Model):
 
 # --- accounting of disclosures (HIPAA 164.528, 42 CFR Part 2) -------------------------------------
 
-DISCLOSURE_NEEDS_RECIPIENT = "Name who received the information."
-DISCLOSURE_NEEDS_PURPOSE = "State the purpose of the disclosure (or what the request asked for)."
-DISCLOSURE_NEEDS_WHAT = "Describe what was released."
-DISCLOSURE_NEEDS_CONSENT = "A disclosure on the client's authorization names the release of information it relied on."
-CONSENT_NOT_IN_FORCE = (
-    "This release of information was not in force on the date of disclosure "
-    "(refused, revoked, expired or not yet signed)."
+DISCLOSURE_NEEDS_RECIPIENT = UserMessage("disclosure_needs_recipient", "Name who received the information.")
+DISCLOSURE_NEEDS_PURPOSE = UserMessage(
+    "disclosure_needs_purpose", "State the purpose of the disclosure (or what the request asked for)."
 )
-CONSENT_OTHER_CLIENT = "Choose a release of information signed for this client."
-CONSENT_NOT_RELEASE = "Choose a release of information, not another kind of consent."
-CORRECTION_NEEDS_REASON = "Say what the correction puts right."
-CORRECTION_OTHER_CLIENT = "A correction refers to a disclosure of the same client."
+DISCLOSURE_NEEDS_WHAT = UserMessage("disclosure_needs_what", "Describe what was released.")
+DISCLOSURE_NEEDS_CONSENT = UserMessage(
+    "disclosure_needs_consent",
+    "A disclosure on the client's authorization names the release of information it relied on.",
+)
+CONSENT_NOT_IN_FORCE = UserMessage(
+    "consent_not_in_force",
+    "This release of information was not in force on the date of disclosure "
+    "(refused, revoked, expired or not yet signed).",
+)
+CONSENT_OTHER_CLIENT = UserMessage("consent_other_client", "Choose a release of information signed for this client.")
+CONSENT_NOT_RELEASE = UserMessage(
+    "consent_not_release", "Choose a release of information, not another kind of consent."
+)
+CORRECTION_NEEDS_REASON = UserMessage("correction_needs_reason", "Say what the correction puts right.")
+CORRECTION_OTHER_CLIENT = UserMessage(
+    "correction_other_client", "A correction refers to a disclosure of the same client."
+)
 
 # 42 CFR 2.32(a)(1) (Statement 1), as amended by the final rule of 16 Feb 2024
 # (89 FR 12472); it accompanies every disclosure of a Part 2 record. The first

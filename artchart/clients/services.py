@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,34 +37,13 @@ from artchart.clients.models import (
 )
 from artchart.clients.selectors import restriction_candidates
 from artchart.core import audit
-from artchart.core.access import require_client_access, require_role
-from artchart.core.changes import apply_changes
-from artchart.core.models import CareTeamRole, Role, User
+from artchart.core.access import NOT_DESIGNATED, require_client_access, require_role
+from artchart.core.changes import UNSET, apply_changes, given, save_changes
+from artchart.core.messages import UserMessage
+from artchart.core.models import CareTeamRole, Role, Site, User
 from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of
 from artchart.core.services import NOT_SAME_ORGANIZATION
 
-CLIENT_FIELDS = (
-    "site",
-    "legal_first_name",
-    "legal_last_name",
-    "preferred_name",
-    "pronouns",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "status",
-    "referral_source",
-    "latex_allergy",
-    "allergies",
-    "sharps_restriction",
-    "ligature_risk",
-    "choking_risk",
-    "self_harm_risk",
-    "precautions_note",
-    "part2_substance_use",
-)
-CONTACT_FIELDS = ("name", "relationship", "is_guardian", "is_emergency", "phone", "email", "address", "notes")
 CONSENT_FIELDS = (
     "kind",
     "decision",
@@ -84,13 +62,21 @@ CONSENT_FIELDS = (
     "expiry_event",
     "right_to_revoke_explained",
 )
-LAST_PRIMARY = "A care team needs a primary therapist: name another before removing this one."
-ALREADY_ON_TEAM = "This person is already on the care team."
-CLINICAL_ROLE_NEEDED = "An admin or program administrator cannot take a clinical place on a care team."
-CANNOT_CREATE_CLIENTS = "Only therapists, supervisors and interns open client records."
-CONTACT_SIGNED_CONSENT = "This guardian signed a consent on record; it cannot be removed."
-DOCUMENT_TOO_LARGE = "The file is larger than {limit} MB."
-DOCUMENT_TYPE = "Attach a PDF, an image (JPEG, PNG, WebP), a Word document or plain text."
+LAST_PRIMARY = UserMessage(
+    "last_primary", "A care team needs a primary therapist: name another before removing this one."
+)
+ALREADY_ON_TEAM = UserMessage("already_on_team", "This person is already on the care team.")
+CLINICAL_ROLE_NEEDED = UserMessage(
+    "clinical_role_needed", "An admin or program administrator cannot take a clinical place on a care team."
+)
+CANNOT_CREATE_CLIENTS = UserMessage(
+    "cannot_create_clients", "Only therapists, supervisors and interns open client records."
+)
+CONTACT_SIGNED_CONSENT = UserMessage(
+    "contact_signed_consent", "This guardian signed a consent on record; it cannot be removed."
+)
+DOCUMENT_TOO_LARGE = UserMessage("document_too_large", "The file is larger than {limit} MB.")
+DOCUMENT_TYPE = UserMessage("document_type", "Attach a PDF, an image (JPEG, PNG, WebP), a Word document or plain text.")
 ALLOWED_DOCUMENT_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -120,7 +106,29 @@ CREATOR_TEAM_ROLE: dict[str, CareTeamRole] = {
 
 
 @transaction.atomic
-def client_create(*, by: User, **fields: Any) -> Client:
+def client_create(
+    *,
+    by: User,
+    site: Site | int = UNSET,
+    legal_first_name: str = UNSET,
+    legal_last_name: str = UNSET,
+    preferred_name: str = UNSET,
+    pronouns: str = UNSET,
+    date_of_birth: dt.date = UNSET,
+    phone: str = UNSET,
+    email: str = UNSET,
+    address: str = UNSET,
+    status: str = UNSET,
+    referral_source: str = UNSET,
+    latex_allergy: bool = UNSET,
+    allergies: str = UNSET,
+    sharps_restriction: bool = UNSET,
+    ligature_risk: bool = UNSET,
+    choking_risk: bool = UNSET,
+    self_harm_risk: bool = UNSET,
+    precautions_note: str = UNSET,
+    part2_substance_use: bool = UNSET,
+) -> Client:
     """Open a client record; the creator joins its care team (therapist as primary)."""
     team_role = CREATOR_TEAM_ROLE.get(by.role)
     if team_role is None:
@@ -128,7 +136,30 @@ def client_create(*, by: User, **fields: Any) -> Client:
     # A creator outside every organization leaves it empty, and full_clean refuses the client;
     # django-stubs refuses the None before that.
     client = Client(organization_id=by.organization_id)  # type: ignore[misc]
-    apply_changes(client, fields, CLIENT_FIELDS)
+    apply_changes(
+        client,
+        {
+            "site": site,
+            "legal_first_name": legal_first_name,
+            "legal_last_name": legal_last_name,
+            "preferred_name": preferred_name,
+            "pronouns": pronouns,
+            "date_of_birth": date_of_birth,
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "status": status,
+            "referral_source": referral_source,
+            "latex_allergy": latex_allergy,
+            "allergies": allergies,
+            "sharps_restriction": sharps_restriction,
+            "ligature_risk": ligature_risk,
+            "choking_risk": choking_risk,
+            "self_harm_risk": self_harm_risk,
+            "precautions_note": precautions_note,
+            "part2_substance_use": part2_substance_use,
+        },
+    )
     client.full_clean()
     client.save()
     CareTeamMembership.objects.create(client=client, user=by, role=team_role)
@@ -137,14 +168,61 @@ def client_create(*, by: User, **fields: Any) -> Client:
 
 
 @transaction.atomic
-def client_update(*, by: User, client: Client, **fields: Any) -> Client:
+def client_update(
+    *,
+    by: User,
+    client: Client,
+    site: Site | int = UNSET,
+    legal_first_name: str = UNSET,
+    legal_last_name: str = UNSET,
+    preferred_name: str = UNSET,
+    pronouns: str = UNSET,
+    date_of_birth: dt.date = UNSET,
+    phone: str = UNSET,
+    email: str = UNSET,
+    address: str = UNSET,
+    status: str = UNSET,
+    referral_source: str = UNSET,
+    latex_allergy: bool = UNSET,
+    allergies: str = UNSET,
+    sharps_restriction: bool = UNSET,
+    ligature_risk: bool = UNSET,
+    choking_risk: bool = UNSET,
+    self_harm_risk: bool = UNSET,
+    precautions_note: str = UNSET,
+    part2_substance_use: bool = UNSET,
+) -> Client:
+    """Change the given fields of the record; nothing is saved or audited when none changed."""
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
-    changed = apply_changes(client, fields, CLIENT_FIELDS)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    changed = apply_changes(
+        client,
+        {
+            "site": site,
+            "legal_first_name": legal_first_name,
+            "legal_last_name": legal_last_name,
+            "preferred_name": preferred_name,
+            "pronouns": pronouns,
+            "date_of_birth": date_of_birth,
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "status": status,
+            "referral_source": referral_source,
+            "latex_allergy": latex_allergy,
+            "allergies": allergies,
+            "sharps_restriction": sharps_restriction,
+            "ligature_risk": ligature_risk,
+            "choking_risk": choking_risk,
+            "self_harm_risk": self_harm_risk,
+            "precautions_note": precautions_note,
+            "part2_substance_use": part2_substance_use,
+        },
+    )
     if not changed:
         return client
-    client.updated_at = timezone.now()
     client.full_clean()
-    client.save()
+    save_changes(client, changed)
     audit.record(
         actor=by, action=ClientAction.CLIENT_UPDATE, obj=client, client_ids=[client.pk], detail={"fields": changed}
     )
@@ -176,10 +254,34 @@ def diagnosis_remove(*, by: User, diagnosis: Diagnosis) -> None:
 
 
 @transaction.atomic
-def contact_add(*, by: User, client: Client, **fields: Any) -> Contact:
+def contact_add(
+    *,
+    by: User,
+    client: Client,
+    name: str = UNSET,
+    relationship: str = UNSET,
+    is_guardian: bool = UNSET,
+    is_emergency: bool = UNSET,
+    phone: str = UNSET,
+    email: str = UNSET,
+    address: str = UNSET,
+    notes: str = UNSET,
+) -> Contact:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     contact = Contact(client=client)
-    apply_changes(contact, fields, CONTACT_FIELDS)
+    apply_changes(
+        contact,
+        {
+            "name": name,
+            "relationship": relationship,
+            "is_guardian": is_guardian,
+            "is_emergency": is_emergency,
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "notes": notes,
+        },
+    )
     contact.full_clean()
     contact.save()
     audit.record(actor=by, action=ClientAction.CONTACT_ADD, obj=contact, client_ids=[client.pk])
@@ -187,19 +289,46 @@ def contact_add(*, by: User, client: Client, **fields: Any) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, by: User, contact: Contact, **fields: Any) -> Contact:
+def contact_update(
+    *,
+    by: User,
+    contact: Contact,
+    name: str = UNSET,
+    relationship: str = UNSET,
+    is_guardian: bool = UNSET,
+    is_emergency: bool = UNSET,
+    phone: str = UNSET,
+    email: str = UNSET,
+    address: str = UNSET,
+    notes: str = UNSET,
+) -> Contact:
+    """Change the given fields of a contact; nothing is saved or audited when none changed."""
     require_client_access(by, contact.client_id, Area.DEMOGRAPHICS, Action.WRITE)
-    changed = apply_changes(contact, fields, CONTACT_FIELDS)
-    if changed:
-        contact.full_clean()
-        contact.save()
-        audit.record(
-            actor=by,
-            action=ClientAction.CONTACT_UPDATE,
-            obj=contact,
-            client_ids=[contact.client_id],
-            detail={"fields": changed},
-        )
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    changed = apply_changes(
+        contact,
+        {
+            "name": name,
+            "relationship": relationship,
+            "is_guardian": is_guardian,
+            "is_emergency": is_emergency,
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "notes": notes,
+        },
+    )
+    if not changed:
+        return contact
+    contact.full_clean()
+    save_changes(contact, changed)
+    audit.record(
+        actor=by,
+        action=ClientAction.CONTACT_UPDATE,
+        obj=contact,
+        client_ids=[contact.client_id],
+        detail={"fields": changed},
+    )
     return contact
 
 
@@ -216,10 +345,50 @@ def contact_remove(*, by: User, contact: Contact) -> None:
 
 
 @transaction.atomic
-def consent_record(*, by: User, client: Client, **fields: Any) -> Consent:
+def consent_record(
+    *,
+    by: User,
+    client: Client,
+    kind: str = UNSET,
+    decision: str = UNSET,
+    signed_on: dt.date = UNSET,
+    signer: str = UNSET,
+    signer_name: str = UNSET,
+    guardian: Contact | int | None = UNSET,
+    signature_kind: str = UNSET,
+    signature_typed: str = UNSET,
+    signature_drawn: str = UNSET,
+    exhibit_with_name: bool = UNSET,
+    recipient: str = UNSET,
+    purpose: str = UNSET,
+    information: str = UNSET,
+    expires_on: dt.date | None = UNSET,
+    expiry_event: str = UNSET,
+    right_to_revoke_explained: bool = UNSET,
+) -> Consent:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     consent = Consent(client=client, recorded_by=by)
-    apply_changes(consent, fields, CONSENT_FIELDS)
+    apply_changes(
+        consent,
+        {
+            "kind": kind,
+            "decision": decision,
+            "signed_on": signed_on,
+            "signer": signer,
+            "signer_name": signer_name,
+            "guardian": guardian,
+            "signature_kind": signature_kind,
+            "signature_typed": signature_typed,
+            "signature_drawn": signature_drawn,
+            "exhibit_with_name": exhibit_with_name,
+            "recipient": recipient,
+            "purpose": purpose,
+            "information": information,
+            "expires_on": expires_on,
+            "expiry_event": expiry_event,
+            "right_to_revoke_explained": right_to_revoke_explained,
+        },
+    )
     consent.full_clean()
     consent.save()
     audit.record(
@@ -299,12 +468,15 @@ def gathered_info_add(
     *,
     by: User,
     client: Client,
+    source: str = UNSET,
+    occurred_on: dt.date = UNSET,
+    title: str = UNSET,
+    body: str = UNSET,
     documents: Iterable[File[bytes]] = (),
-    **fields: Any,
 ) -> GatheredInfo:
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     entry = GatheredInfo(client=client, author=by)
-    apply_changes(entry, fields, ("source", "occurred_on", "title", "body"))
+    apply_changes(entry, {"source": source, "occurred_on": occurred_on, "title": title, "body": body})
     entry.full_clean()
     documents = list(documents)
     checked = [(upload, *_check_document(upload)) for upload in documents]
@@ -335,15 +507,33 @@ def gathered_info_add(
 # beside it, a denied one its reason and perhaps the client's disagreement.
 # Audit events carry ids and the decision, never the client's words.
 
-AMENDMENT_FIELDS = ("part", "gathered_info", "item", "requested_change", "received_on", "received_via")
-
 
 @transaction.atomic
-def amendment_request_record(*, by: User, client: Client, **fields: Any) -> record.AmendmentRequest:
+def amendment_request_record(
+    *,
+    by: User,
+    client: Client,
+    part: str = UNSET,
+    gathered_info: GatheredInfo | int | None = UNSET,
+    item: str = UNSET,
+    requested_change: str = UNSET,
+    received_on: dt.date = UNSET,
+    received_via: str = UNSET,
+) -> record.AmendmentRequest:
     """Record a client's request to amend their record, as received."""
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     amendment = record.AmendmentRequest(client=client, recorded_by=by)
-    apply_changes(amendment, fields, AMENDMENT_FIELDS)
+    apply_changes(
+        amendment,
+        {
+            "part": part,
+            "gathered_info": gathered_info,
+            "item": item,
+            "requested_change": requested_change,
+            "received_on": received_on,
+            "received_via": received_via,
+        },
+    )
     amendment.full_clean()
     amendment.save()
     audit.record(
@@ -460,9 +650,16 @@ def disclosure_record(
     *,
     by: User,
     client: Client,
+    kind: str = UNSET,
+    disclosed_on: dt.date = UNSET,
+    recipient: str = UNSET,
+    recipient_address: str = UNSET,
+    purpose: str = UNSET,
+    description: str = UNSET,
+    legal_basis: str = UNSET,
+    consent: Consent | int | None = UNSET,
     corrects: record.Disclosure | None = None,
     correction_reason: str = "",
-    **fields: Any,
 ) -> record.Disclosure:
     """Record one release of the client's information outside the practice. The one way to do so.
 
@@ -475,7 +672,6 @@ def disclosure_record(
     client's demographics (the care team's clinicians and interns).
     """
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
-    fields.setdefault("disclosed_on", timezone.localdate())
     disclosure = record.Disclosure(
         client=client,
         disclosed_by=by,
@@ -483,7 +679,19 @@ def disclosure_record(
         correction_reason=correction_reason,
         redisclosure_notice=record.PART2_REDISCLOSURE_NOTICE if client.part2_substance_use else "",
     )
-    apply_changes(disclosure, fields, DISCLOSURE_FIELDS)
+    apply_changes(
+        disclosure,
+        {
+            "kind": kind,
+            "disclosed_on": timezone.localdate() if disclosed_on is UNSET else disclosed_on,
+            "recipient": recipient,
+            "recipient_address": recipient_address,
+            "purpose": purpose,
+            "description": description,
+            "legal_basis": legal_basis,
+            "consent": consent,
+        },
+    )
     disclosure.full_clean()
     disclosure.save()
     audit.record(
@@ -507,12 +715,28 @@ def disclosure_correct(
     by: User,
     original: record.Disclosure,
     correction_reason: str,
-    **fields: Any,
+    kind: str = UNSET,
+    disclosed_on: dt.date = UNSET,
+    recipient: str = UNSET,
+    recipient_address: str = UNSET,
+    purpose: str = UNSET,
+    description: str = UNSET,
+    legal_basis: str = UNSET,
+    consent: Consent | int | None = UNSET,
 ) -> record.Disclosure:
-    """Append a correction of ``original``: its values, overridden by ``fields``, and the reason."""
+    """Append a correction of ``original``: its values, overridden by those given, and the reason."""
+    corrected = {
+        "kind": kind,
+        "disclosed_on": disclosed_on,
+        "recipient": recipient,
+        "recipient_address": recipient_address,
+        "purpose": purpose,
+        "description": description,
+        "legal_basis": legal_basis,
+        "consent": consent,
+    }
     columns = {field.name: field.attname for field in original._meta.concrete_fields}
-    values = {name: getattr(original, columns[name]) for name in DISCLOSURE_FIELDS}
-    values.update(fields)
+    values = {name: getattr(original, columns[name]) for name in DISCLOSURE_FIELDS} | given(corrected)
     return disclosure_record(
         by=by, client=original.client, corrects=original, correction_reason=correction_reason, **values
     )
@@ -520,13 +744,16 @@ def disclosure_correct(
 
 # --- restricted clients -------------------------------------------------------------------
 
-RESTRICTION_NEEDS_NAMES = "Name at least one person who may see this client."
-RESTRICTION_NEEDS_PRIMARY = (
+RESTRICTION_NEEDS_NAMES = UserMessage("restriction_needs_names", "Name at least one person who may see this client.")
+RESTRICTION_NEEDS_PRIMARY = UserMessage(
+    "restriction_needs_primary",
     "Name the client's primary therapist among those allowed: "
-    "otherwise nobody treating the client could open the chart."
+    "otherwise nobody treating the client could open the chart.",
 )
-RESTRICTION_NAMES_OUTSIDERS = "Only members of this client's care team, and their supervisors, can be named."
-NOT_RESTRICTED = "This client is not restricted."
+RESTRICTION_NAMES_OUTSIDERS = UserMessage(
+    "restriction_names_outsiders", "Only members of this client's care team, and their supervisors, can be named."
+)
+NOT_RESTRICTED = UserMessage("not_restricted", "This client is not restricted.")
 
 
 def _require_manages_team(by: User, client: Client) -> None:
@@ -586,14 +813,22 @@ def client_unrestrict(*, by: User, client: Client) -> None:
 
 # --- emergency access (break the glass) ------------------------------------------------------
 
-BREAK_GLASS_REASON_REQUIRED = "Say why you need emergency access: a reason is required, and an admin will review it."
-BREAK_GLASS_NOT_DESIGNATED = "Emergency access is only for people an admin has designated to break the glass."
-BREAK_GLASS_NOT_NEEDED = "You can already open this client's chart; emergency access is not needed."
-DESIGNATION_CLINICAL_ONLY = (
-    "Emergency access is for clinicians: an admin or program administrator cannot be designated."
+BREAK_GLASS_REASON_REQUIRED = UserMessage(
+    "break_glass_reason_required",
+    "Say why you need emergency access: a reason is required, and an admin will review it.",
 )
-REVIEW_NOTE_REQUIRED = "Write a note on what you found: the review is part of the record."
-REVIEWED_ALREADY = "This emergency access was already reviewed."
+BREAK_GLASS_NOT_DESIGNATED = NOT_DESIGNATED  # the one sentence, wherever the glass is broken
+BREAK_GLASS_NOT_NEEDED = UserMessage(
+    "break_glass_not_needed", "You can already open this client's chart; emergency access is not needed."
+)
+DESIGNATION_CLINICAL_ONLY = UserMessage(
+    "designation_clinical_only",
+    "Emergency access is for clinicians: an admin or program administrator cannot be designated.",
+)
+REVIEW_NOTE_REQUIRED = UserMessage(
+    "review_note_required", "Write a note on what you found: the review is part of the record."
+)
+REVIEWED_ALREADY = UserMessage("reviewed_already", "This emergency access was already reviewed.")
 
 
 def break_glass_minutes() -> int:

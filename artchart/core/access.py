@@ -10,13 +10,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role
 from artchart.core.permissions import Action, Area, Relation, allows, may_break_glass, relations_of
 
-NOT_FOUND = "No such client, or it is not on a care team of yours."
-NOT_ALLOWED = "Your place on this client's care team does not allow this."
-ADMINS_ONLY = "Only an admin may do this."
-NOT_DESIGNATED = "Emergency access is only for people an admin has designated to break the glass."
+NOT_FOUND = UserMessage("client_not_found", "No such client, or it is not on a care team of yours.")
+NOT_ALLOWED = UserMessage("not_allowed", "Your place on this client's care team does not allow this.")
+ADMINS_ONLY = UserMessage("admins_only", "Only an admin may do this.")
+NOT_DESIGNATED = UserMessage(
+    "not_designated_for_emergency_access",
+    "Emergency access is only for people an admin has designated to break the glass.",
+)
 
 
 class Conflict(ValidationError):

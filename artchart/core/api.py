@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field
 
 from artchart.core import mfa, selectors, services
 from artchart.core.forms import SIGN_IN_FAILED
+from artchart.core.messages import UserMessage
 from artchart.core.models import ApiToken
 
 OTP_NEEDED = (
@@ -89,13 +90,18 @@ ERROR_CODES = {
 }
 
 
-def error_body(status: int, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    return {"code": ERROR_CODES.get(status, "error"), "message": message, "errors": errors or {}}
+def error_body(
+    status: int, message: str, errors: dict[str, list[str]] | None = None, *, code: str | None = None
+) -> dict[str, Any]:
+    """The one error shape. ``code`` is the status's generic code unless a service
+    refused with a ``UserMessage``, whose own code it then is."""
+    return {"code": code or ERROR_CODES.get(status, "error"), "message": message, "errors": errors or {}}
 
 
 def error(status: int, message: str, errors: dict[str, list[str]] | None = None) -> Status:
     """An error answer from an operation, in the shape of every other error."""
-    return Status(status, error_body(status, message, errors))
+    code = message.code if isinstance(message, UserMessage) else None
+    return Status(status, error_body(status, message, errors, code=code))
 
 
 LIST_LIMIT = 25

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -15,6 +14,8 @@ from django.utils import timezone
 from artchart.core import audit, mail, mfa
 from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
+from artchart.core.changes import UNSET, apply_changes, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import (
     ApiToken,
     MfaDevice,
@@ -29,27 +30,58 @@ from artchart.core.models import (
 from artchart.core.permissions import relations_provider
 from artchart.core.secrets import new_secret, secret_hash
 
-NOT_SAME_ORGANIZATION = "This person belongs to another organization."
-NO_SELF_LOCKOUT = "You cannot take away your own admin role or deactivate your own account; ask another admin to do it."
-SITE_NAME_TAKEN = "Your organization already has a site of that name."
-ON_CALL_NOT_CLINICIAN = "The on-call clinician must be an active therapist or supervisor of your organization."
-SUPERVISOR_ROLE_NEEDED = "A supervisor must have the role supervisor or therapist."
-SUPERVISEE_ROLE_NEEDED = "A supervisee must have the role intern or therapist."
-SUPERVISION_SELF = "Nobody can supervise themselves: choose two different people."
-SUPERVISION_INACTIVE = "This account is deactivated; reactivate it first."
-SUPERVISION_ALREADY_OPEN = "This supervisor already supervises this person; end that link before starting another."
-SUPERVISION_ALREADY_ENDED = "This supervision link has already ended."
-
-USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "credentials", "npi", "licence", "is_active")
-
+NOT_SAME_ORGANIZATION = UserMessage("not_same_organization", "This person belongs to another organization.")
+NO_SELF_LOCKOUT = UserMessage(
+    "no_self_lockout",
+    "You cannot take away your own admin role or deactivate your own account; ask another admin to do it.",
+)
+SITE_NAME_TAKEN = UserMessage("site_name_taken", "Your organization already has a site of that name.")
+ON_CALL_NOT_CLINICIAN = UserMessage(
+    "on_call_not_clinician", "The on-call clinician must be an active therapist or supervisor of your organization."
+)
+SUPERVISOR_ROLE_NEEDED = UserMessage(
+    "supervisor_role_needed", "A supervisor must have the role supervisor or therapist."
+)
+SUPERVISEE_ROLE_NEEDED = UserMessage("supervisee_role_needed", "A supervisee must have the role intern or therapist.")
+SUPERVISION_SELF = UserMessage("supervision_self", "Nobody can supervise themselves: choose two different people.")
+SUPERVISION_INACTIVE = UserMessage("supervision_inactive", "This account is deactivated; reactivate it first.")
+SUPERVISION_ALREADY_OPEN = UserMessage(
+    "supervision_already_open", "This supervisor already supervises this person; end that link before starting another."
+)
+SUPERVISION_ALREADY_ENDED = UserMessage("supervision_already_ended", "This supervision link has already ended.")
 
 # --- users ----------------------------------------------------------------------
 
 
 @transaction.atomic
-def user_create(*, by: User, password: str, **fields: Any) -> User:
+def user_create(
+    *,
+    by: User,
+    password: str,
+    username: str = UNSET,
+    first_name: str = UNSET,
+    last_name: str = UNSET,
+    email: str = UNSET,
+    role: str = UNSET,
+    credentials: str = UNSET,
+    npi: str = UNSET,
+    licence: str = UNSET,
+) -> User:
     require_role(by, Role.ADMIN)
-    user = User(organization_id=by.organization_id, **{k: v for k, v in fields.items() if k in USER_FIELDS})
+    user = User(organization_id=by.organization_id)
+    apply_changes(
+        user,
+        {
+            "username": username,
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "role": role,
+            "credentials": credentials,
+            "npi": npi,
+            "licence": licence,
+        },
+    )
     user.full_clean(exclude=["password"])
     _validate_password(password, user)
     user.set_password(password)
@@ -59,26 +91,55 @@ def user_create(*, by: User, password: str, **fields: Any) -> User:
 
 
 @transaction.atomic
-def user_update(*, by: User, user: User, **fields: Any) -> User:
+def user_update(
+    *,
+    by: User,
+    user: User,
+    username: str = UNSET,
+    first_name: str = UNSET,
+    last_name: str = UNSET,
+    email: str = UNSET,
+    role: str = UNSET,
+    credentials: str = UNSET,
+    npi: str = UNSET,
+    licence: str = UNSET,
+    is_active: bool = UNSET,
+    may_break_glass: bool = UNSET,
+) -> User:
+    """Change the given fields of an account; nothing is saved or audited when none changed.
+
+    ``may_break_glass`` is kept by the clients app, which writes and audits it in this transaction.
+    """
     require_role(by, Role.ADMIN)
     if user.organization_id != by.organization_id:
         raise ValidationError(NOT_SAME_ORGANIZATION)
-    changed = [name for name in USER_FIELDS if name in fields and getattr(user, name) != fields[name]]
-    for name in changed:
-        setattr(user, name, fields[name])
-    if "may_break_glass" in fields:
-        # The designation is kept by the clients app (beside the emergency
-        # accesses it allows); its service writes and audits it in this transaction.
-        relations_provider().break_glass_designation_set(by=by, user=user, designated=bool(fields["may_break_glass"]))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changed = apply_changes(
+        user,
+        {
+            "username": username,
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "role": role,
+            "credentials": credentials,
+            "npi": npi,
+            "licence": licence,
+            "is_active": is_active,
+        },
+    )
+    if may_break_glass is not UNSET:
+        relations_provider().break_glass_designation_set(by=by, user=user, designated=bool(may_break_glass))
     if not changed:
         return user
-    if user.pk == by.pk and (user.role != Role.ADMIN or not user.is_active):
-        raise ValidationError(NO_SELF_LOCKOUT)
+    _check_no_self_lockout(by, user)
     user.full_clean(exclude=["password"])
+    saved = list(changed)
     if {"role", "is_active"} & set(changed):
         # A role change or deactivation ends every session and API token at once.
         user.security_epoch += 1
-    user.save()
+        saved.append("security_epoch")
+    save_changes(user, saved)
     audit.record(
         actor=by,
         action=CoreAction.USER_UPDATE,
@@ -87,6 +148,12 @@ def user_update(*, by: User, user: User, **fields: Any) -> User:
         flagged="role" in changed,
     )
     return user
+
+
+def _check_no_self_lockout(by: User, user: User) -> None:
+    """An admin cannot take away their own admin role or deactivate themselves."""
+    if user.pk == by.pk and (user.role != Role.ADMIN or not user.is_active):
+        raise ValidationError(NO_SELF_LOCKOUT)
 
 
 @transaction.atomic
@@ -138,23 +205,37 @@ def site_create(
 
 
 @transaction.atomic
-def site_update(*, by: User, site: Site, **fields: Any) -> Site:
+def site_update(
+    *,
+    by: User,
+    site: Site,
+    name: str = UNSET,
+    population_type: str = UNSET,
+    address: str = UNSET,
+    is_active: bool = UNSET,
+    on_call_clinician: User | int | None = UNSET,
+) -> Site:
+    """Change the given fields of a site; nothing is saved or audited when none changed."""
     require_role(by, Role.ADMIN)
     if site.organization_id != by.organization_id:
         raise ValidationError(NOT_SAME_ORGANIZATION)
-    changed = [
-        k
-        for k in ("name", "population_type", "address", "is_active", "on_call_clinician")
-        if k in fields and getattr(site, k) != fields[k]
-    ]
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    changed = apply_changes(
+        site,
+        {
+            "name": name,
+            "population_type": population_type,
+            "address": address,
+            "is_active": is_active,
+            "on_call_clinician": on_call_clinician,
+        },
+    )
     if not changed:
         return site
-    for name in changed:
-        setattr(site, name, fields[name])
     _check_site_name_free(site)
     _check_on_call(site)
     site.full_clean()
-    site.save()
+    save_changes(site, changed)
     audit.record(actor=by, action=CoreAction.SITE_UPDATE, obj=site, detail={"fields": changed})
     return site
 
@@ -320,9 +401,10 @@ def audit_export_recorded(*, by: User, filters: dict[str, object]) -> None:
 
 # --- lockout ---------------------------------------------------------------------------------
 
-SIGN_IN_LOCKED = (
+SIGN_IN_LOCKED = UserMessage(
+    "sign_in_locked",
     "Too many failed sign-ins for this username: it is locked for {minutes} minutes. "
-    "Try again later, or ask your administrator."
+    "Try again later, or ask your administrator.",
 )
 # Failures are counted per username, whether or not the account exists, so the
 # lock (and the answer to a locked username) is the same for both.
@@ -375,19 +457,26 @@ def sign_in_throttle_clear(*, username: str) -> None:
 
 # --- second factor ------------------------------------------------------------------------------
 
-MFA_CODE_WRONG = (
+MFA_CODE_WRONG = UserMessage(
+    "mfa_code_wrong",
     "That code is not right. Type the six digits your authenticator app shows now "
-    "(check that the phone sets its clock automatically), or one of your recovery codes."
+    "(check that the phone sets its clock automatically), or one of your recovery codes.",
 )
-MFA_CODE_REUSED = "That code has already been used. Wait for your app to show the next code, then type that one."
-MFA_RECOVERY_USED = "That recovery code has already been used; each one works once. Use another."
-MFA_RECOVERY_REPLACED = (
-    "That recovery code belongs to an older set that was replaced when new codes were made. Use one of the new codes."
+MFA_CODE_REUSED = UserMessage(
+    "mfa_code_reused", "That code has already been used. Wait for your app to show the next code, then type that one."
 )
-MFA_NOT_ENROLLED = "Two-step sign-in is not set up for this account."
-MFA_REQUIRED_KEEP = (
+MFA_RECOVERY_USED = UserMessage(
+    "mfa_recovery_used", "That recovery code has already been used; each one works once. Use another."
+)
+MFA_RECOVERY_REPLACED = UserMessage(
+    "mfa_recovery_replaced",
+    "That recovery code belongs to an older set that was replaced when new codes were made. Use one of the new codes.",
+)
+MFA_NOT_ENROLLED = UserMessage("mfa_not_enrolled", "Two-step sign-in is not set up for this account.")
+MFA_REQUIRED_KEEP = UserMessage(
+    "mfa_required_keep",
     "Your role needs two-step sign-in, so it cannot be turned off. "
-    "To move to a new phone, set up the authenticator again."
+    "To move to a new phone, set up the authenticator again.",
 )
 
 

@@ -152,7 +152,7 @@ def user_edit(request, user_id: int):
     if request.method == "POST" and form.is_valid():
         epoch = person.security_epoch
         try:
-            services.user_update(by=request.user, user=person, **form.cleaned_data)
+            person = services.user_update(by=request.user, user=person, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -243,7 +243,7 @@ def site_edit(request, site_id: int):
     form = SiteForm(request.POST or None, instance=copy.copy(site), organization_id=request.user.organization_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.site_update(by=request.user, site=site, **form.cleaned_data)
+            site = services.site_update(by=request.user, site=site, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -719,7 +719,7 @@ def _demo_amendments_and_disclosures(*, people: dict[str, User], clients: list[C
         description="Attendance and the current treatment plan goals.",
     )
     court = clients[4]
-    client_services.client_update(by=therapist, client=court, part2_substance_use=True)
+    court = client_services.client_update(by=therapist, client=court, part2_substance_use=True)
     client_services.disclosure_record(
         by=therapist,
         client=court,

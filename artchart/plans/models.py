@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from artchart.clients.models import Client
+from artchart.core.messages import UserMessage
 from artchart.programs.models import Directive
 
 
@@ -171,15 +172,24 @@ class PlannedIntervention(models.Model):
             raise ValidationError({"delivered_by": DELIVERER_NOT_ON_TEAM})
 
 
-NEEDS_DIRECTIVE_OR_TECHNIQUE = "Choose a directive from the library or name the technique."
-DIRECTIVE_UNKNOWN = "Choose a directive from your organization's library."
-DELIVERER_NOT_ON_TEAM = "Choose someone on the client's care team to deliver it."
-CONFERENCE_IN_FUTURE = "Record a conference once it has been held: its date cannot be in the future."
-ATTENDEE_USER_OR_NAME = (
-    "Choose a colleague who uses ArtChart or name an outside professional (and their role), not both."
+NEEDS_DIRECTIVE_OR_TECHNIQUE = UserMessage(
+    "plan_needs_directive_or_technique", "Choose a directive from the library or name the technique."
 )
-ATTENDEE_LISTED = "This colleague is already listed as attending."
-ATTENDEE_NEEDS_ROLE = "Give the outside professional's role or discipline, e.g. psychiatrist."
+DIRECTIVE_UNKNOWN = UserMessage("plan_directive_unknown", "Choose a directive from your organization's library.")
+DELIVERER_NOT_ON_TEAM = UserMessage(
+    "plan_deliverer_not_on_team", "Choose someone on the client's care team to deliver it."
+)
+CONFERENCE_IN_FUTURE = UserMessage(
+    "conference_in_future", "Record a conference once it has been held: its date cannot be in the future."
+)
+ATTENDEE_USER_OR_NAME = UserMessage(
+    "attendee_user_or_name",
+    "Choose a colleague who uses ArtChart or name an outside professional (and their role), not both.",
+)
+ATTENDEE_LISTED = UserMessage("attendee_listed", "This colleague is already listed as attending.")
+ATTENDEE_NEEDS_ROLE = UserMessage(
+    "attendee_needs_role", "Give the outside professional's role or discipline, e.g. psychiatrist."
+)
 
 
 class TeamConference(models.Model):

@@ -21,7 +21,8 @@ from django.utils import timezone
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access
-from artchart.core.changes import apply_changes
+from artchart.core.changes import UNSET, apply_changes, given, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import SupervisionLink, User
 from artchart.core.permissions import Action, Area
 from artchart.plans.audit_actions import PlanAction
@@ -38,21 +39,30 @@ from artchart.plans.models import (
     TreatmentPlan,
 )
 from artchart.plans.selectors import PlanItem
+from artchart.programs.models import Directive
 
 # One kind of plan item, kept through a call: adding a goal gives back a goal.
 _Item = TypeVar("_Item", Problem, Goal, Objective, PlannedIntervention)
 
-SIGNED_IS_FINAL = (
+SIGNED_IS_FINAL = UserMessage(
+    "plan_signed_is_final",
     "Version {version} of this plan was signed on {day} by {name} and cannot be changed; "
-    "revise it into a new version instead."
+    "revise it into a new version instead.",
 )
-WAITING_FOR_COSIGN = "This plan is waiting for the supervisor's co-signature; it can be changed once it is returned."
-NOT_A_DRAFT = "Only a draft can be signed or submitted."
-NOT_SUBMITTED = "Only a submitted plan can be co-signed or returned."
-NOT_THE_SUPERVISOR = "Only the supervisor of the intern who wrote this plan may co-sign or return it."
-NOT_THE_AUTHOR = "Only the intern who wrote this draft may submit it."
-RETURN_NEEDS_COMMENT = "Say what needs changing: the intern reads this comment."
-PLAN_IS_EMPTY = "Add at least one goal before signing or submitting the plan."
+WAITING_FOR_COSIGN = UserMessage(
+    "plan_waiting_for_cosign",
+    "This plan is waiting for the supervisor's co-signature; it can be changed once it is returned.",
+)
+NOT_A_DRAFT = UserMessage("plan_not_a_draft", "Only a draft can be signed or submitted.")
+NOT_SUBMITTED = UserMessage("plan_not_submitted", "Only a submitted plan can be co-signed or returned.")
+NOT_THE_SUPERVISOR = UserMessage(
+    "plan_not_the_supervisor", "Only the supervisor of the intern who wrote this plan may co-sign or return it."
+)
+NOT_THE_AUTHOR = UserMessage("plan_not_the_author", "Only the intern who wrote this draft may submit it.")
+RETURN_NEEDS_COMMENT = UserMessage(
+    "plan_return_needs_comment", "Say what needs changing: the intern reads this comment."
+)
+PLAN_IS_EMPTY = UserMessage("plan_is_empty", "Add at least one goal before signing or submitting the plan.")
 
 PROBLEM_FIELDS = ("statement",)
 GOAL_FIELDS = ("statement", "level_minus_2", "level_minus_1", "level_0", "level_plus_1", "level_plus_2", "weight")
@@ -290,9 +300,9 @@ def plan_return(*, by: User, plan: TreatmentPlan, comment: str) -> TreatmentPlan
 # --- the plan's content, while it is a draft -----------------------------------------------------
 
 
-def _add(by: User, plan: TreatmentPlan, item: _Item, fields: dict[str, Any], action: PlanAction) -> _Item:
+def _add(by: User, plan: TreatmentPlan, item: _Item, values: dict[str, Any], action: PlanAction) -> _Item:
     _require_draft(by, plan)
-    apply_changes(item, fields, FIELDS[type(item)])
+    apply_changes(item, values)
     item.full_clean()
     item.save()
     _record(by, action, item, plan)
@@ -300,23 +310,68 @@ def _add(by: User, plan: TreatmentPlan, item: _Item, fields: dict[str, Any], act
 
 
 @transaction.atomic
-def problem_add(*, by: User, plan: TreatmentPlan, **fields: Any) -> Problem:
-    return _add(by, plan, Problem(plan=plan), fields, PlanAction.PLAN_PROBLEM_ADD)
+def problem_add(*, by: User, plan: TreatmentPlan, statement: str = UNSET) -> Problem:
+    return _add(by, plan, Problem(plan=plan), {"statement": statement}, PlanAction.PLAN_PROBLEM_ADD)
 
 
 @transaction.atomic
-def goal_add(*, by: User, problem: Problem, **fields: Any) -> Goal:
-    return _add(by, problem.plan, Goal(problem=problem), fields, PlanAction.PLAN_GOAL_ADD)
+def goal_add(
+    *,
+    by: User,
+    problem: Problem,
+    statement: str = UNSET,
+    level_minus_2: str = UNSET,
+    level_minus_1: str = UNSET,
+    level_0: str = UNSET,
+    level_plus_1: str = UNSET,
+    level_plus_2: str = UNSET,
+    weight: int = UNSET,
+) -> Goal:
+    values = {
+        "statement": statement,
+        "level_minus_2": level_minus_2,
+        "level_minus_1": level_minus_1,
+        "level_0": level_0,
+        "level_plus_1": level_plus_1,
+        "level_plus_2": level_plus_2,
+        "weight": weight,
+    }
+    return _add(by, problem.plan, Goal(problem=problem), values, PlanAction.PLAN_GOAL_ADD)
 
 
 @transaction.atomic
-def objective_add(*, by: User, goal: Goal, **fields: Any) -> Objective:
-    return _add(by, goal.problem.plan, Objective(goal=goal), fields, PlanAction.PLAN_OBJECTIVE_ADD)
+def objective_add(
+    *,
+    by: User,
+    goal: Goal,
+    statement: str = UNSET,
+    baseline: str = UNSET,
+    target_date: dt.date | None = UNSET,
+    status: str = UNSET,
+) -> Objective:
+    values = {"statement": statement, "baseline": baseline, "target_date": target_date, "status": status}
+    return _add(by, goal.problem.plan, Objective(goal=goal), values, PlanAction.PLAN_OBJECTIVE_ADD)
 
 
 @transaction.atomic
-def intervention_add(*, by: User, plan: TreatmentPlan, **fields: Any) -> PlannedIntervention:
-    return _add(by, plan, PlannedIntervention(plan=plan), fields, PlanAction.PLAN_INTERVENTION_ADD)
+def intervention_add(
+    *,
+    by: User,
+    plan: TreatmentPlan,
+    directive: Directive | int | None = UNSET,
+    technique: str = UNSET,
+    media: str = UNSET,
+    frequency: str = UNSET,
+    delivered_by: User | int | None = UNSET,
+) -> PlannedIntervention:
+    values = {
+        "directive": directive,
+        "technique": technique,
+        "media": media,
+        "frequency": frequency,
+        "delivered_by": delivered_by,
+    }
+    return _add(by, plan, PlannedIntervention(plan=plan), values, PlanAction.PLAN_INTERVENTION_ADD)
 
 
 ITEM_UPDATE = {
@@ -334,15 +389,62 @@ ITEM_REMOVE = {
 
 
 @transaction.atomic
-def plan_item_update(*, by: User, item: PlanItem, **fields: Any) -> PlanItem:
-    """Change a problem, goal, objective or planned intervention of a draft."""
+def plan_item_update(
+    *,
+    by: User,
+    item: PlanItem,
+    statement: str = UNSET,
+    level_minus_2: str = UNSET,
+    level_minus_1: str = UNSET,
+    level_0: str = UNSET,
+    level_plus_1: str = UNSET,
+    level_plus_2: str = UNSET,
+    weight: int = UNSET,
+    baseline: str = UNSET,
+    target_date: dt.date | None = UNSET,
+    status: str = UNSET,
+    directive: Directive | int | None = UNSET,
+    technique: str = UNSET,
+    media: str = UNSET,
+    frequency: str = UNSET,
+    delivered_by: User | int | None = UNSET,
+) -> PlanItem:
+    """Change a problem, goal, objective or planned intervention of a draft.
+
+    Each kind takes its own fields (``FIELDS``); another kind's field is refused
+    by name, as an unknown keyword is. Nothing is saved or audited when nothing changed.
+    """
+    values = given(
+        {
+            "statement": statement,
+            "level_minus_2": level_minus_2,
+            "level_minus_1": level_minus_1,
+            "level_0": level_0,
+            "level_plus_1": level_plus_1,
+            "level_plus_2": level_plus_2,
+            "weight": weight,
+            "baseline": baseline,
+            "target_date": target_date,
+            "status": status,
+            "directive": directive,
+            "technique": technique,
+            "media": media,
+            "frequency": frequency,
+            "delivered_by": delivered_by,
+        }
+    )
+    foreign = sorted(set(values) - set(FIELDS[type(item)]))
+    if foreign:
+        raise TypeError(f"a {type(item).__name__.lower()} has no field {', '.join(foreign)}")
     plan = plan_of(item)
     _require_draft(by, plan)
-    changed = apply_changes(item, fields, FIELDS[type(item)])
-    if changed:
-        item.full_clean()
-        item.save()
-        _record(by, ITEM_UPDATE[type(item)], item, plan, fields=changed)
+    item = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    changed = apply_changes(item, values)
+    if not changed:
+        return item
+    item.full_clean()
+    save_changes(item, changed)
+    _record(by, ITEM_UPDATE[type(item)], item, plan, fields=changed)
     return item
 
 
@@ -360,17 +462,16 @@ def plan_item_remove(*, by: User, item: PlanItem) -> None:
 # wrong date, a forgotten attendee, a plan version linked by mistake), each
 # change its own audited event naming the fields, never their text.
 
-PLAN_OF_ANOTHER_CLIENT = "Choose a version of this client's own treatment plan."
-ATTENDEE_UNKNOWN = "Choose a colleague from your organization, or name an outside professional."
-CONFERENCE_FIELDS = ("held_on", "discussion", "decisions")
+PLAN_OF_ANOTHER_CLIENT = UserMessage("plan_of_another_client", "Choose a version of this client's own treatment plan.")
+ATTENDEE_UNKNOWN = UserMessage(
+    "attendee_unknown", "Choose a colleague from your organization, or name an outside professional."
+)
 
 
 def _attendee(conference: TeamConference, fields: dict[str, Any]) -> ConferenceAttendee:
     """An attendee checked but not saved: ``user`` (a User or an id) or ``name`` with ``discipline``."""
     attendee = ConferenceAttendee(conference=conference)
-    apply_changes(
-        attendee, {k: v if v is not None else "" for k, v in fields.items() if k != "user"}, ("name", "discipline")
-    )
+    apply_changes(attendee, {name: fields[name] or "" for name in ("name", "discipline") if name in fields})
     user = fields.get("user")
     if user is not None:
         user_id = getattr(user, "pk", user)
@@ -441,15 +542,24 @@ def conference_record(
 
 
 @transaction.atomic
-def conference_update(*, by: User, conference: TeamConference, **fields: Any) -> TeamConference:
+def conference_update(
+    *,
+    by: User,
+    conference: TeamConference,
+    held_on: dt.date = UNSET,
+    discussion: str = UNSET,
+    decisions: str = UNSET,
+) -> TeamConference:
     """Correct the date, the discussion or the decisions; the record keeps who changed it last."""
     require_client_access(by, conference.client_id, Area.CLINICAL, Action.WRITE)
-    changed = apply_changes(conference, fields, CONFERENCE_FIELDS)
-    if changed:
-        conference.changed_by, conference.changed_at = by, timezone.now()
-        conference.full_clean()
-        conference.save()
-        _record_conference(by, PlanAction.CONFERENCE_UPDATE, conference, fields=changed)
+    conference = TeamConference.objects.select_for_update().get(pk=conference.pk)
+    changed = apply_changes(conference, {"held_on": held_on, "discussion": discussion, "decisions": decisions})
+    if not changed:
+        return conference
+    conference.changed_by, conference.changed_at = by, timezone.now()
+    conference.full_clean()
+    save_changes(conference, [*changed, "changed_by", "changed_at"])
+    _record_conference(by, PlanAction.CONFERENCE_UPDATE, conference, fields=changed)
     return conference
 
 

@@ -14,14 +14,16 @@ from django.utils import timezone
 from artchart.core import audit
 from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role, User
 from artchart.sso import provider
 from artchart.sso.audit_actions import SsoAction
 from artchart.sso.models import OidcIdentity, OrganizationSignIn
 
-SSO_NOT_CONFIGURED = (
+SSO_NOT_CONFIGURED = UserMessage(
+    "sso_not_configured",
     "Single sign-on is not configured, so turning passwords off would leave only admins able "
-    "to sign in. Ask whoever runs ArtChart to configure your organization's provider first."
+    "to sign in. Ask whoever runs ArtChart to configure your organization's provider first.",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -27,39 +27,35 @@ from artchart.artworks.services.consent import consent_in_force
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import require_client_access
-from artchart.core.changes import apply_changes
+from artchart.core.changes import UNSET, apply_changes, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
+from artchart.therapy.models import Session
 from artchart.therapy.selectors.sessions import sessions_booking
 
-ARTWORK_FIELDS = (
-    "title",
-    "statement",
-    "observations",
-    "made_on",
-    "media",
-    "dimension",
-    "width_cm",
-    "height_cm",
-    "depth_cm",
-    "assessment",
-    "protocol_variant",
-    "time_taken_minutes",
-    "time_limit_minutes",
-    "disposition",
-    "disposition_note",
-    "session",
+SESSION_OF_ANOTHER_CLIENT = UserMessage(
+    "artwork_session_of_another_client",
+    "Choose one of this client's sessions (their own, or a group session they attended).",
 )
-SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions (their own, or a group session they attended)."
-ASSESSMENT_UNKNOWN = "Choose one of your practice's assessments."
-ASSESSMENT_FIELDS_WITHOUT_ASSESSMENT = "Protocol, time and inquiry belong to work made under an assessment: choose it."
-SCULPTURE_ASSESSMENT = "Art-based assessments here are drawings; a 3-D piece is recorded without one."
-OVER_TIME = "The time taken is longer than the time limit; check both."
-MADE_BEFORE_SESSION = "The session was on {day}; the date made cannot be before it."
-INQUIRY_TOO_LONG = "At most 20 inquiry questions."
-SCOPE_NOT_PER_ARTWORK = "Only exhibit, publication and research are granted piece by piece."
-NO_CONSENT_FOR_SCOPE = "{client} has no consent in force for this use; record it in the chart first."
-ALREADY_GRANTED = "This piece is already granted for this use."
+ASSESSMENT_UNKNOWN = UserMessage("assessment_unknown", "Choose one of your practice's assessments.")
+ASSESSMENT_FIELDS_WITHOUT_ASSESSMENT = UserMessage(
+    "assessment_fields_without_assessment",
+    "Protocol, time and inquiry belong to work made under an assessment: choose it.",
+)
+SCULPTURE_ASSESSMENT = UserMessage(
+    "sculpture_assessment", "Art-based assessments here are drawings; a 3-D piece is recorded without one."
+)
+OVER_TIME = UserMessage("over_time", "The time taken is longer than the time limit; check both.")
+MADE_BEFORE_SESSION = UserMessage("made_before_session", "The session was on {day}; the date made cannot be before it.")
+INQUIRY_TOO_LONG = UserMessage("inquiry_too_long", "At most 20 inquiry questions.")
+SCOPE_NOT_PER_ARTWORK = UserMessage(
+    "scope_not_per_artwork", "Only exhibit, publication and research are granted piece by piece."
+)
+NO_CONSENT_FOR_SCOPE = UserMessage(
+    "no_consent_for_scope", "{client} has no consent in force for this use; record it in the chart first."
+)
+ALREADY_GRANTED = UserMessage("already_granted", "This piece is already granted for this use.")
 
 # One inquiry question and its answer: a pair, or {"question": ..., "answer": ...} as the API sends it.
 InquiryInput = tuple[str, str] | dict[str, str]
@@ -127,12 +123,47 @@ def artwork_create(
     photos: Iterable[File[bytes]] = (),
     captions: Iterable[str] = (),
     inquiry: Iterable[InquiryInput] | None = None,
-    **fields: Any,
+    title: str = UNSET,
+    statement: str = UNSET,
+    observations: str = UNSET,
+    made_on: dt.date = UNSET,
+    media: str = UNSET,
+    dimension: str = UNSET,
+    width_cm: Decimal | float | None = UNSET,
+    height_cm: Decimal | float | None = UNSET,
+    depth_cm: Decimal | float | None = UNSET,
+    assessment: AssessmentType | int | None = UNSET,
+    protocol_variant: str = UNSET,
+    time_taken_minutes: int | None = UNSET,
+    time_limit_minutes: int | None = UNSET,
+    disposition: str = UNSET,
+    disposition_note: str = UNSET,
+    session: Session | int | None = UNSET,
 ) -> Artwork:
     """Record a piece, with any photos of it. Everything is checked before anything is stored."""
     require_client_access(by, client.pk, Area.NOTES, Action.WRITE)
     artwork = Artwork(client=client, created_by=by)
-    apply_changes(artwork, fields, ARTWORK_FIELDS)
+    apply_changes(
+        artwork,
+        {
+            "title": title,
+            "statement": statement,
+            "observations": observations,
+            "made_on": made_on,
+            "media": media,
+            "dimension": dimension,
+            "width_cm": width_cm,
+            "height_cm": height_cm,
+            "depth_cm": depth_cm,
+            "assessment": assessment,
+            "protocol_variant": protocol_variant,
+            "time_taken_minutes": time_taken_minutes,
+            "time_limit_minutes": time_limit_minutes,
+            "disposition": disposition,
+            "disposition_note": disposition_note,
+            "session": session,
+        },
+    )
     pairs = _clean_inquiry(inquiry)
     _check(artwork, pairs)
     photos = list(photos)
@@ -157,16 +188,60 @@ def artwork_create(
 
 
 def artwork_update(
-    *, by: User, artwork: Artwork, inquiry: Iterable[InquiryInput] | None = None, **fields: Any
+    *,
+    by: User,
+    artwork: Artwork,
+    inquiry: Iterable[InquiryInput] | None = None,
+    title: str = UNSET,
+    statement: str = UNSET,
+    observations: str = UNSET,
+    made_on: dt.date = UNSET,
+    media: str = UNSET,
+    dimension: str = UNSET,
+    width_cm: Decimal | float | None = UNSET,
+    height_cm: Decimal | float | None = UNSET,
+    depth_cm: Decimal | float | None = UNSET,
+    assessment: AssessmentType | int | None = UNSET,
+    protocol_variant: str = UNSET,
+    time_taken_minutes: int | None = UNSET,
+    time_limit_minutes: int | None = UNSET,
+    disposition: str = UNSET,
+    disposition_note: str = UNSET,
+    session: Session | int | None = UNSET,
 ) -> Artwork:
+    """Change the given fields (and the inquiry, if given); nothing is saved or audited when none changed."""
     require_client_access(by, artwork.client_id, Area.NOTES, Action.WRITE)
-    changed = apply_changes(artwork, fields, ARTWORK_FIELDS)
     pairs = _clean_inquiry(inquiry)
-    _check(artwork, pairs if pairs is not None else list(artwork.inquiry.values_list("question", "answer")))
     with transaction.atomic():
-        artwork.updated_at = timezone.now()
-        artwork.save()
-        if pairs is not None:
+        artwork = Artwork.objects.select_for_update().get(pk=artwork.pk)
+        changed = apply_changes(
+            artwork,
+            {
+                "title": title,
+                "statement": statement,
+                "observations": observations,
+                "made_on": made_on,
+                "media": media,
+                "dimension": dimension,
+                "width_cm": width_cm,
+                "height_cm": height_cm,
+                "depth_cm": depth_cm,
+                "assessment": assessment,
+                "protocol_variant": protocol_variant,
+                "time_taken_minutes": time_taken_minutes,
+                "time_limit_minutes": time_limit_minutes,
+                "disposition": disposition,
+                "disposition_note": disposition_note,
+                "session": session,
+            },
+        )
+        stored = [(q, a) for q, a in artwork.inquiry.values_list("question", "answer")]
+        inquiry_changed = pairs is not None and pairs != stored
+        if not changed and not inquiry_changed:
+            return artwork
+        _check(artwork, pairs if pairs is not None else stored)
+        save_changes(artwork, changed)
+        if inquiry_changed and pairs is not None:
             _write_inquiry(artwork, pairs)
             changed.append("inquiry")
         audit.record(

@@ -6,7 +6,7 @@ scales of the assessment's own."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,16 +16,20 @@ from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import FEATS, AssessmentType
 from artchart.core import audit
 from artchart.core.access import require_role
-from artchart.core.changes import apply_changes
+from artchart.core.changes import UNSET, apply_changes, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role, User
 
 MANAGER_ROLES = (Role.ADMIN, Role.PROGRAM_ADMIN)
-FIELDS = ("name", "task", "media", "standard_media", "source", "feats_ratable", "rating_scales", "is_active")
-CODE_TAKEN = "Your practice already has an assessment with this name."
-RESERVED = "Choose another name: “FEATS” names the rating scale itself."
-BAD_SCALE = "Line {line}: write a scale as “name, lowest, highest, step”, e.g. “Use of space, 0, 5, 1”."
-SCALE_RANGE = "Line {line}: the lowest score must be below the highest, and the step must fit between them."
-TOO_MANY_SCALES = "At most 30 scales."
+CODE_TAKEN = UserMessage("code_taken", "Your practice already has an assessment with this name.")
+RESERVED = UserMessage("reserved", "Choose another name: “FEATS” names the rating scale itself.")
+BAD_SCALE = UserMessage(
+    "bad_scale", "Line {line}: write a scale as “name, lowest, highest, step”, e.g. “Use of space, 0, 5, 1”."
+)
+SCALE_RANGE = UserMessage(
+    "scale_range", "Line {line}: the lowest score must be below the highest, and the step must fit between them."
+)
+TOO_MANY_SCALES = UserMessage("too_many_scales", "At most 30 scales.")
 
 
 class RatingScale(TypedDict):
@@ -79,22 +83,75 @@ def _save(by: User, assessment: AssessmentType, action: ArtworkAction, changed: 
     ):
         raise ValidationError({"name": CODE_TAKEN})
     with transaction.atomic():
-        assessment.save()
+        if assessment.pk is None:
+            assessment.save()
+        else:
+            save_changes(assessment, changed)
         audit.record(actor=by, action=action, obj=assessment, detail={"fields": changed})
     return assessment
 
 
-def assessment_type_create(*, by: User, **fields: Any) -> AssessmentType:
+def assessment_type_create(
+    *,
+    by: User,
+    name: str = UNSET,
+    task: str = UNSET,
+    media: str = UNSET,
+    standard_media: str = UNSET,
+    source: str = UNSET,
+    feats_ratable: bool = UNSET,
+    rating_scales: list[RatingScale] = UNSET,
+    is_active: bool = UNSET,
+) -> AssessmentType:
     require_role(by, *MANAGER_ROLES)
     assessment = AssessmentType(organization_id=by.organization_id)
-    changed = apply_changes(assessment, fields, FIELDS)
+    changed = apply_changes(
+        assessment,
+        {
+            "name": name,
+            "task": task,
+            "media": media,
+            "standard_media": standard_media,
+            "source": source,
+            "feats_ratable": feats_ratable,
+            "rating_scales": rating_scales,
+            "is_active": is_active,
+        },
+    )
     assessment.code = slugify(assessment.name)[:30] or "assessment"
     return _save(by, assessment, ArtworkAction.ASSESSMENT_TYPE_CREATE, changed)
 
 
-def assessment_type_update(*, by: User, assessment: AssessmentType, **fields: Any) -> AssessmentType:
+def assessment_type_update(
+    *,
+    by: User,
+    assessment: AssessmentType,
+    name: str = UNSET,
+    task: str = UNSET,
+    media: str = UNSET,
+    standard_media: str = UNSET,
+    source: str = UNSET,
+    feats_ratable: bool = UNSET,
+    rating_scales: list[RatingScale] = UNSET,
+    is_active: bool = UNSET,
+) -> AssessmentType:
+    """Change the given fields; nothing is saved or audited when none changed."""
     require_role(by, *MANAGER_ROLES)
-    changed = apply_changes(assessment, fields, FIELDS)
-    if not changed:
-        return assessment
-    return _save(by, assessment, ArtworkAction.ASSESSMENT_TYPE_UPDATE, changed)
+    with transaction.atomic():
+        assessment = AssessmentType.objects.select_for_update().get(pk=assessment.pk)
+        changed = apply_changes(
+            assessment,
+            {
+                "name": name,
+                "task": task,
+                "media": media,
+                "standard_media": standard_media,
+                "source": source,
+                "feats_ratable": feats_ratable,
+                "rating_scales": rating_scales,
+                "is_active": is_active,
+            },
+        )
+        if not changed:
+            return assessment
+        return _save(by, assessment, ArtworkAction.ASSESSMENT_TYPE_UPDATE, changed)

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from artchart.artworks.models import PER_ARTWORK_SCOPES, Artwork
 from artchart.clients.models import ARTWORK_SCOPES, Consent, ConsentKind
+from artchart.core.messages import UserMessage
 
-NO_RECORD_CONSENT = (
-    "{client} has no consent in force to photograph artwork for the record; record that consent in the chart first."
+NO_RECORD_CONSENT = UserMessage(
+    "no_record_consent",
+    "{client} has no consent in force to photograph artwork for the record; record that consent in the chart first.",
 )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,14 +29,16 @@ from artchart.artworks.services.consent import NO_RECORD_CONSENT, consent_in_for
 from artchart.clients.models import Client, ConsentKind
 from artchart.core import audit
 from artchart.core.access import require_client_access
+from artchart.core.changes import UNSET, apply_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.imaging.corners import CornersRefused, as_list, check_corners
 from artchart.imaging.masks import apply_masks
 
-NO_PHOTOS = "Choose at least one photo."
-TOO_MANY = "At most {limit} photos at a time."
-TOO_LARGE = "{name}: the file is larger than {mb} MB."
+NO_PHOTOS = UserMessage("no_photos", "Choose at least one photo.")
+TOO_MANY = UserMessage("photos_too_many", "At most {limit} photos at a time.")
+TOO_LARGE = UserMessage("too_large", "{name}: the file is larger than {mb} MB.")
 MAX_PER_UPLOAD = 30
 PREFIX = "artworks"
 
@@ -294,8 +295,7 @@ def photos_to_reanalyse() -> QuerySet[Photo]:
 
 # --- annotations and the de-identified copy ----------------------------------------------------------
 
-ANNOTATION_FIELDS = ("kind", "x", "y", "w", "h", "note")
-OUTSIDE = "The area must lie within the photo."
+OUTSIDE = UserMessage("outside", "The area must lie within the photo.")
 
 
 def _rebuild_deidentified(photo: Photo) -> None:
@@ -311,9 +311,20 @@ def _rebuild_deidentified(photo: Photo) -> None:
     Photo.objects.filter(pk=photo.pk).update(deidentified=photo.deidentified)
 
 
-def annotation_add(*, by: User, photo: Photo, **fields: Any) -> Annotation:
+def annotation_add(
+    *,
+    by: User,
+    photo: Photo,
+    kind: str = UNSET,
+    x: float = UNSET,
+    y: float = UNSET,
+    w: float = UNSET,
+    h: float = UNSET,
+    note: str = UNSET,
+) -> Annotation:
     require_client_access(by, photo.artwork.client_id, Area.NOTES, Action.WRITE)
-    annotation = Annotation(photo=photo, author=by, **{k: fields[k] for k in ANNOTATION_FIELDS if k in fields})
+    annotation = Annotation(photo=photo, author=by)
+    apply_changes(annotation, {"kind": kind, "x": x, "y": y, "w": w, "h": h, "note": note})
     annotation.full_clean()
     if annotation.x + annotation.w > 1.0001 or annotation.y + annotation.h > 1.0001:
         raise ValidationError({"w": OUTSIDE})

@@ -21,18 +21,22 @@ from artchart.artworks.audit_actions import ArtworkAction
 from artchart.artworks.models import FEATS, FEATS_SCALES, Artwork, Rating
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area, Relation, allows
 
-NOT_RATABLE = "This piece has no rating system: FEATS is for PPAT drawings and the assessments marked FEATS-ratable."
-SYSTEM_UNKNOWN = "This piece is not rated on '{system}'."
-MISSING = "Give a score for every scale; missing: {names}."
-UNKNOWN_SCALES = "Unknown scales: {names}."
-OUT_OF_RANGE = "{scale}: {value} is outside {low}–{high}."
-OFF_STEP = "{scale}: scores go in steps of {step}."
-NOT_A_NUMBER = "{scale}: '{value}' is not a number."
-ALREADY_RATED = "You rated this piece on {day}; a signed rating is final."
-MAY_NOT_RATE = "Only the client's clinicians and their supervisors rate artwork."
+NOT_RATABLE = UserMessage(
+    "not_ratable",
+    "This piece has no rating system: FEATS is for PPAT drawings and the assessments marked FEATS-ratable.",
+)
+SYSTEM_UNKNOWN = UserMessage("system_unknown", "This piece is not rated on '{system}'.")
+MISSING = UserMessage("missing", "Give a score for every scale; missing: {names}.")
+UNKNOWN_SCALES = UserMessage("unknown_scales", "Unknown scales: {names}.")
+OUT_OF_RANGE = UserMessage("out_of_range", "{scale}: {value} is outside {low}–{high}.")
+OFF_STEP = UserMessage("off_step", "{scale}: scores go in steps of {step}.")
+NOT_A_NUMBER = UserMessage("not_a_number", "{scale}: '{value}' is not a number.")
+ALREADY_RATED = UserMessage("already_rated", "You rated this piece on {day}; a signed rating is final.")
+MAY_NOT_RATE = UserMessage("may_not_rate", "Only the client's clinicians and their supervisors rate artwork.")
 
 
 @dataclass(frozen=True)

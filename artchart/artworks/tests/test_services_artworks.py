@@ -74,3 +74,14 @@ def test_the_intern_may_record_and_the_viewer_may_not(intern, teamviewer, client
     with pytest.raises(PermissionDenied):
         artwork_create(by=teamviewer, client=client_record, made_on=dt.date(2026, 2, 1))
     assert Artwork.objects.count() == 1
+
+
+def test_an_update_works_on_the_stored_row_and_one_changing_nothing_is_not_audited(therapist, client_record):
+    artwork = artwork_create(by=therapist, client=client_record, made_on=dt.date(2026, 2, 1), title="Draft")
+    stale = Artwork.objects.get(pk=artwork.pk)
+    artwork_update(by=therapist, artwork=artwork, title="Final")
+    updated = artwork_update(by=therapist, artwork=stale, disposition="with_client")
+    assert (updated.title, updated.disposition) == ("Final", "with_client")
+    artwork_update(by=therapist, artwork=stale, title="Final", inquiry=[])
+    events = AuditEvent.objects.filter(action="artwork.update").order_by("pk")
+    assert [event.detail["fields"] for event in events] == [["title"], ["disposition"]]

@@ -184,7 +184,7 @@ def test_read_only_team_members_get_403_writing(request, chart, person, name, me
     before = _snapshot()
     response = _send(browser, method, _operation_url(chart, name, ids), body)
     assert response.status_code == 403
-    assert response.json() == {"code": "forbidden", "message": NOT_ALLOWED, "errors": {}}
+    assert response.json() == {"code": "not_allowed", "message": NOT_ALLOWED, "errors": {}}  # the refusal's own code
     assert _snapshot() == before
 
 
@@ -725,7 +725,9 @@ def test_revoking_twice_is_refused(chart, therapist):
     url = _url("consent_revoke", client_id=chart.client.pk, consent_id=chart.consent.pk)
     assert browser.post(url, {}, content_type="application/json").status_code == 200
     before = _snapshot()
-    assert _errors(browser.post(url, {}, content_type="application/json")) == {"__all__": [v.REVOKED_ALREADY]}
+    refused = browser.post(url, {}, content_type="application/json")
+    assert _errors(refused) == {"__all__": [v.REVOKED_ALREADY]}
+    assert refused.json()["code"] == "revoked_already"  # the service's message names the refusal
     assert _snapshot() == before
 
 

@@ -291,7 +291,7 @@ def test_a_spreadsheet_formula_in_a_field_is_neutralised_in_the_csv(client, clie
 
 
 def test_a_part2_record_carries_the_redisclosure_notice_on_every_release(client, client_record, therapist, release):
-    services.client_update(by=therapist, client=client_record, part2_substance_use=True)
+    client_record = services.client_update(by=therapist, client=client_record, part2_substance_use=True)
     on_consent = _disclose(client_record, therapist, consent=release)
     by_law = _disclose(client_record, therapist, legal_basis="judicial", recipient="County court")
     assert on_consent.redisclosure_notice == by_law.redisclosure_notice == PART2_REDISCLOSURE_NOTICE

@@ -108,7 +108,7 @@ def test_therapist_sees_only_their_own_tokens(client, therapist, outsider):
 
 def test_a_role_change_shows_the_token_as_ended(client, admin, therapist):
     token, _ = services.token_issue(user=therapist, name="laptop")
-    services.user_update(by=admin, user=therapist, role="supervisor")
+    therapist = services.user_update(by=admin, user=therapist, role="supervisor")
     _login(client, therapist)
     rows = client.get(reverse("core:tokens")).context["tokens"]
     assert [(row.token, row.label) for row in rows] == [(token, "Ended by an account change")]

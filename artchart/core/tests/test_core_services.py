@@ -142,7 +142,7 @@ def test_supervision_across_organizations_is_refused(admin, therapist):
 
 
 def test_a_deactivated_person_cannot_be_linked(admin, therapist, intern):
-    services.user_update(by=admin, user=intern, is_active=False)
+    intern = services.user_update(by=admin, user=intern, is_active=False)
     with pytest.raises(ValidationError) as caught:
         services.supervision_link_create(by=admin, supervisor=therapist, supervisee=intern)
     assert _messages(caught.value) == {"supervisee": [services.SUPERVISION_INACTIVE]}
@@ -179,3 +179,14 @@ def test_revoking_twice_writes_one_event(therapist):
     services.token_revoke(by=therapist, token=token)
     services.token_revoke(by=therapist, token=token)
     assert AuditEvent.objects.filter(action="token.revoke").count() == 1
+
+
+def test_an_update_works_on_the_stored_row_and_saves_only_what_changed(admin, therapist):
+    stale = User.objects.get(pk=therapist.pk)
+    services.user_update(by=admin, user=therapist, credentials="ATR-BC")
+    updated = services.user_update(by=admin, user=stale, npi="1234567893")
+    assert (updated.credentials, updated.npi) == ("ATR-BC", "1234567893")
+    assert [e.detail["fields"] for e in AuditEvent.objects.filter(action="user.update").order_by("pk")] == [
+        ["credentials"],
+        ["npi"],
+    ]

@@ -17,6 +17,7 @@ from artchart import outcomes
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import require_client_access
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.measures import instruments
@@ -28,21 +29,25 @@ from artchart.therapy.selectors.sessions import sessions_booking
 
 logger = logging.getLogger(__name__)
 
-IN_FUTURE = "The date cannot be in the future."
-NO_DATE = "Give the date the measure was completed."
-SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions."
-NOT_SENT = "Answers saved as they were given; the form was not sent."
-INCOMPLETE_KEPT = (
-    "{reason} The answers given are kept as an incomplete measure (not scored){alert}; answer the rest to score it."
+IN_FUTURE = UserMessage("administration_in_future", "The date cannot be in the future.")
+NO_DATE = UserMessage("no_date", "Give the date the measure was completed.")
+SESSION_OF_ANOTHER_CLIENT = UserMessage(
+    "administration_session_of_another_client", "Choose one of this client's sessions."
+)
+NOT_SENT = UserMessage("not_sent", "Answers saved as they were given; the form was not sent.")
+INCOMPLETE_KEPT = UserMessage(
+    "incomplete_kept",
+    "{reason} The answers given are kept as an incomplete measure (not scored){alert}; answer the rest to score it.",
 )
 INCOMPLETE_ALERTED = ", and the risk answer among them raised an alert for the clinicians"
-OUTSIDE_AGE_RANGE = (
+OUTSIDE_AGE_RANGE = UserMessage(
+    "outside_age_range",
     "{name} is made for ages {ages}, and this client is {years} on {day:%b %-d, %Y}. Give a reason "
-    "for using it anyway (it is kept with the measure), or choose a measure that fits."
+    "for using it anyway (it is kept with the measure), or choose a measure that fits.",
 )
 FIT_REASON_MAX = 500
-EXTRA_UNKNOWN = "Unknown question '{key}'."
-EXTRA_OPTION = "'{value}' is not an answer to '{key}'."
+EXTRA_UNKNOWN = UserMessage("extra_unknown", "Unknown question '{key}'.")
+EXTRA_OPTION = UserMessage("extra_option", "'{value}' is not an answer to '{key}'.")
 
 
 def clean_extra_answers(instrument: outcomes.Instrument, extra: dict[str, Any] | None) -> dict[str, int]:

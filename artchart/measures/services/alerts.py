@@ -16,20 +16,23 @@ from artchart import outcomes
 from artchart.clients.models import CareTeamMembership
 from artchart.core import audit, mail
 from artchart.core.access import require_client_access
+from artchart.core.messages import UserMessage
 from artchart.core.models import CareTeamRole, User
 from artchart.core.permissions import Action, Area, Relation, allows
 from artchart.measures import instruments
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, AlertOutcome, AlertSeverity, RiskAlert, SafetyPlan
 
-ONLY_CLINICIANS = "Only the client's clinicians and their supervisors acknowledge a risk alert."
-OUTCOME_NEEDED = "Choose what was done: a safety plan written or reviewed, or why not."
-PLAN_NEEDED = "Write or review this client's safety plan to acknowledge the alert that way."
-OTHER_NEEDS_WORDS = "Say in a few words what was done instead of a safety plan."
+ONLY_CLINICIANS = UserMessage(
+    "only_clinicians", "Only the client's clinicians and their supervisors acknowledge a risk alert."
+)
+OUTCOME_NEEDED = UserMessage("outcome_needed", "Choose what was done: a safety plan written or reviewed, or why not.")
+PLAN_NEEDED = UserMessage("plan_needed", "Write or review this client's safety plan to acknowledge the alert that way.")
+OTHER_NEEDS_WORDS = UserMessage("other_needs_words", "Say in a few words what was done instead of a safety plan.")
 PLAN_OUTCOMES = (AlertOutcome.PLAN_WRITTEN, AlertOutcome.PLAN_REVIEWED)
 # The reasons recorded when no plan is written or reviewed (the acknowledgement form's list).
 REASONS = [(value, label) for value, label in AlertOutcome.choices if value not in PLAN_OUTCOMES]
-ALREADY = "This alert was acknowledged on {day} by {name}."
+ALREADY = UserMessage("already", "This alert was acknowledged on {day} by {name}.")
 MAIL_SUBJECT = "ArtChart: a risk alert is waiting"
 MAIL_BODY = (
     "Hello {name},\n\n"

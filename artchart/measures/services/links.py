@@ -21,6 +21,7 @@ from django.utils import timezone
 from artchart.clients.models import Client, Contact
 from artchart.core import audit, mail
 from artchart.core.access import require_client_access
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.core.secrets import new_secret, secret_hash
@@ -29,11 +30,11 @@ from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import Administration, MeasureLink, Mode, Respondent
 from artchart.measures.services.administrations import check_fit, clean_extra_answers, score_answers, store
 
-RECIPIENT_NEEDED = "Say who the link is for (the client, or the guardian's name)."
-CONTACT_OTHER_CLIENT = "Choose one of this client's contacts."
-DUE_AFTER_EXPIRY = "The due date must come before the link expires ({day})."
-DUE_IN_PAST = "The due date cannot be in the past."
-NOT_OPEN = "This link can no longer be resent: it was completed or replaced."
+RECIPIENT_NEEDED = UserMessage("recipient_needed", "Say who the link is for (the client, or the guardian's name).")
+CONTACT_OTHER_CLIENT = UserMessage("contact_other_client", "Choose one of this client's contacts.")
+DUE_AFTER_EXPIRY = UserMessage("due_after_expiry", "The due date must come before the link expires ({day}).")
+DUE_IN_PAST = UserMessage("due_in_past", "The due date cannot be in the past.")
+NOT_OPEN = UserMessage("not_open", "This link can no longer be resent: it was completed or replaced.")
 MAIL_SUBJECT = "A short questionnaire from your therapist"
 MAIL_BODY = (
     "Hello,\n\n"
@@ -61,7 +62,7 @@ def _check(
     due_on: dt.date | None,
     expires_at: dt.datetime,
 ) -> None:
-    errors = {}
+    errors: dict[str, str] = {}
     if not (recipient or "").strip() and contact is None:
         errors["recipient"] = RECIPIENT_NEEDED
     if contact is not None and contact.client_id != client.pk:

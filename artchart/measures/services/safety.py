@@ -14,6 +14,7 @@ from django.db.models import Max
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import require_client_access
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.measures.audit_actions import MeasureAction
@@ -30,13 +31,14 @@ LIST_FIELDS = (
     "means_safety",
     "reasons_for_living",
 )
-NEEDS_CONTACT = (
+NEEDS_CONTACT = UserMessage(
+    "needs_contact",
     "Name at least one person or agency the client can contact for help "
-    "(step 4 or step 5); a safety plan without one is not saved."
+    "(step 4 or step 5); a safety plan without one is not saved.",
 )
-TOO_MANY = "At most {most} entries here."
-TOO_LONG = "Keep each entry under {most} characters."
-NOT_CURRENT = "Version {version} has been superseded; review the current plan instead."
+TOO_MANY = UserMessage("safety_plan_too_many", "At most {most} entries here.")
+TOO_LONG = UserMessage("too_long", "Keep each entry under {most} characters.")
+NOT_CURRENT = UserMessage("not_current", "Version {version} has been superseded; review the current plan instead.")
 MOST_ENTRIES = 20
 MOST_CHARACTERS = 300
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import require_client_access, require_role
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role, User
 from artchart.core.permissions import Action, Area
 from artchart.measures import instruments
@@ -21,11 +22,13 @@ from artchart.plans.models import Goal
 from artchart.therapy.models import Session
 from artchart.therapy.selectors.sessions import sessions_booking
 
-GOAL_OF_ANOTHER_CLIENT = "Choose a goal of this client's treatment plan."
-LEVEL_RANGE = "Rate from −2 (much less than expected) to +2 (much more than expected)."
-IN_FUTURE = "The date cannot be in the future."
-SESSION_OF_ANOTHER_CLIENT = "Choose one of this client's sessions."
-CRISIS_TEXT_NEEDED = "Say where someone in crisis can turn (a number to call or text)."
+GOAL_OF_ANOTHER_CLIENT = UserMessage("goal_of_another_client", "Choose a goal of this client's treatment plan.")
+LEVEL_RANGE = UserMessage("level_range", "Rate from −2 (much less than expected) to +2 (much more than expected).")
+IN_FUTURE = UserMessage("schedule_in_future", "The date cannot be in the future.")
+SESSION_OF_ANOTHER_CLIENT = UserMessage("schedule_session_of_another_client", "Choose one of this client's sessions.")
+CRISIS_TEXT_NEEDED = UserMessage(
+    "crisis_text_needed", "Say where someone in crisis can turn (a number to call or text)."
+)
 
 
 def schedule_set(

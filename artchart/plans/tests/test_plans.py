@@ -363,6 +363,7 @@ def test_changing_or_deleting_a_signed_plans_content_is_409_and_changes_nothing(
         response = _send(api, method, url, body)
         assert response.status_code == 409, (method, url, response.status_code)
         assert "revise it into a new version" in response.json()["message"]
+        assert response.json()["code"] == services.SIGNED_IS_FINAL.code == "plan_signed_is_final"
     plan.refresh_from_db()
     assert plan.content_hash == services.content_hash(plan) and plan.review_date is None
     assert AuditEvent.objects.filter(action__startswith="plan.").count() == events_before
@@ -427,3 +428,21 @@ def test_django_admin_shows_a_signed_plan_read_only_and_changes_a_draft_review_d
     assert AuditEvent.objects.get(action="django_admin.change").flagged
     assert client.get(reverse("admin:plans_teamconference_changelist")).status_code == 200
     assert client.get(reverse("admin:programs_directive_changelist")).status_code == 200
+
+
+def test_an_item_update_changes_only_what_was_given_and_nothing_saves_nothing(therapist, client_record):
+    plan = _draft_with_goals(therapist, client_record, goals=("Finish one piece",))
+    goal = Goal.objects.get(problem__plan=plan)
+    updated = services.plan_item_update(by=therapist, item=goal, weight=3)
+    assert (updated.weight, updated.statement) == (3, "Finish one piece")
+    event = AuditEvent.objects.filter(action="plan.goal_update").get()
+    assert event.detail["fields"] == ["weight"]
+    services.plan_item_update(by=therapist, item=goal, weight=3)
+    assert AuditEvent.objects.filter(action="plan.goal_update").count() == 1
+
+
+def test_an_item_update_refuses_a_field_of_another_kind_by_name(therapist, client_record):
+    plan = _draft_with_goals(therapist, client_record, goals=("Finish one piece",))
+    goal = Goal.objects.get(problem__plan=plan)
+    with pytest.raises(TypeError, match="baseline"):
+        services.plan_item_update(by=therapist, item=goal, baseline="None yet")

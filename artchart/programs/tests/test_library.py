@@ -83,3 +83,15 @@ def test_an_account_outside_every_organization_is_told_it_has_no_library() -> No
         services.directive_create(by=outsider, name="Mandala")
     assert refused.value.message_dict == {"organization": [services.NOT_IN_AN_ORGANIZATION]}
     assert not Directive.objects.exists()
+
+
+def test_an_edit_saves_only_what_changed_and_an_edit_changing_nothing_is_not_audited(therapist):
+    directive = services.directive_create(by=therapist, name="Bridge drawing", materials="Paper")
+    stale = Directive.objects.get(pk=directive.pk)
+    services.directive_update(by=therapist, directive=directive, materials="Paper, oil pastels")
+    updated = services.directive_update(by=therapist, directive=stale, description="Path from here to there")
+    assert (updated.materials, updated.description) == ("Paper, oil pastels", "Path from here to there")
+    events = AuditEvent.objects.filter(action="directive.update")
+    assert [event.detail["fields"] for event in events.order_by("pk")] == [["materials"], ["description"]]
+    services.directive_update(by=therapist, directive=stale, name="Bridge drawing")
+    assert events.count() == 2

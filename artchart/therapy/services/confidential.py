@@ -29,25 +29,27 @@ from django.utils import timezone
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import require_client_access
-from artchart.core.changes import apply_changes
+from artchart.core.changes import UNSET, apply_changes, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.therapy.audit_actions import TherapyAction
 from artchart.therapy.models import Incident, MandatedReport, ProcessNote, Session
 from artchart.therapy.selectors.sessions import sessions_booking
 
-ONLY_THE_AUTHOR = "Only the author of a process note may change or delete it."
-NOTE_EMPTY = "Write something before saving the process note."
-SESSION_OF_ANOTHER_CLIENT = "Choose a session of this client, or none."
-REPORTED_IN_FUTURE = "The report cannot be dated in the future: give the day it was made."
-AGENCY_REQUIRED = "Name the agency the report was made to."
-REPORTER_UNKNOWN = "Choose who made the report: a user of your organization."
-WHAT_REPORTED_REQUIRED = "Say what was reported."
-OCCURRED_IN_FUTURE = "An incident cannot be recorded before it happens: check the date and time."
-DESCRIPTION_REQUIRED = "Describe what happened."
-
-REPORT_FIELDS = ("kind", "reported_on", "agency", "reference_number", "what_was_reported", "reported_by", "session")
-INCIDENT_FIELDS = ("kind", "occurred_at", "description", "action_taken", "session")
+ONLY_THE_AUTHOR = UserMessage("only_the_author", "Only the author of a process note may change or delete it.")
+NOTE_EMPTY = UserMessage("note_empty", "Write something before saving the process note.")
+SESSION_OF_ANOTHER_CLIENT = UserMessage("session_of_another_client", "Choose a session of this client, or none.")
+REPORTED_IN_FUTURE = UserMessage(
+    "reported_in_future", "The report cannot be dated in the future: give the day it was made."
+)
+AGENCY_REQUIRED = UserMessage("agency_required", "Name the agency the report was made to.")
+REPORTER_UNKNOWN = UserMessage("reporter_unknown", "Choose who made the report: a user of your organization.")
+WHAT_REPORTED_REQUIRED = UserMessage("what_reported_required", "Say what was reported.")
+OCCURRED_IN_FUTURE = UserMessage(
+    "occurred_in_future", "An incident cannot be recorded before it happens: check the date and time."
+)
+DESCRIPTION_REQUIRED = UserMessage("description_required", "Describe what happened.")
 
 
 def _session_error(client_id: int, session_id: int | None) -> dict[str, str]:
@@ -169,14 +171,38 @@ def mandated_report_record(
 
 
 @transaction.atomic
-def mandated_report_correct(*, by: User, report: MandatedReport, **fields: Any) -> MandatedReport:
-    """Correct the fields given; the event names them (never their text)."""
+def mandated_report_correct(
+    *,
+    by: User,
+    report: MandatedReport,
+    kind: str = UNSET,
+    reported_on: dt.date = UNSET,
+    agency: str = UNSET,
+    reference_number: str = UNSET,
+    what_was_reported: str = UNSET,
+    reported_by: User | int = UNSET,
+    session: Session | int | None = UNSET,
+) -> MandatedReport:
+    """Correct the fields given; the event names them (never their text). Nothing changed: nothing saved."""
     require_client_access(by, report.client_id, Area.INCIDENTS, Action.WRITE)
-    changed = apply_changes(report, fields, REPORT_FIELDS)
-    if changed:
-        _check_report(report, report.client.organization_id)
-        report.save()
-        _record_restricted(by, TherapyAction.MANDATED_REPORT_CORRECT, report, fields=changed)
+    report = MandatedReport.objects.select_for_update().get(pk=report.pk)
+    changed = apply_changes(
+        report,
+        {
+            "kind": kind,
+            "reported_on": reported_on,
+            "agency": agency,
+            "reference_number": reference_number,
+            "what_was_reported": what_was_reported,
+            "reported_by": reported_by,
+            "session": session,
+        },
+    )
+    if not changed:
+        return report
+    _check_report(report, report.client.organization_id)
+    save_changes(report, changed)
+    _record_restricted(by, TherapyAction.MANDATED_REPORT_CORRECT, report, fields=changed)
     return report
 
 
@@ -224,11 +250,32 @@ def incident_record(
 
 
 @transaction.atomic
-def incident_correct(*, by: User, incident: Incident, **fields: Any) -> Incident:
+def incident_correct(
+    *,
+    by: User,
+    incident: Incident,
+    kind: str = UNSET,
+    occurred_at: dt.datetime = UNSET,
+    description: str = UNSET,
+    action_taken: str = UNSET,
+    session: Session | int | None = UNSET,
+) -> Incident:
+    """Correct the fields given; the event names them (never their text). Nothing changed: nothing saved."""
     require_client_access(by, incident.client_id, Area.INCIDENTS, Action.WRITE)
-    changed = apply_changes(incident, fields, INCIDENT_FIELDS)
-    if changed:
-        _check_incident(incident)
-        incident.save()
-        _record_restricted(by, TherapyAction.INCIDENT_CORRECT, incident, fields=changed)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    changed = apply_changes(
+        incident,
+        {
+            "kind": kind,
+            "occurred_at": occurred_at,
+            "description": description,
+            "action_taken": action_taken,
+            "session": session,
+        },
+    )
+    if not changed:
+        return incident
+    _check_incident(incident)
+    save_changes(incident, changed)
+    _record_restricted(by, TherapyAction.INCIDENT_CORRECT, incident, fields=changed)
     return incident

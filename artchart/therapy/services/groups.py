@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,8 @@ from django.utils import timezone
 from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import require_client_access
+from artchart.core.changes import UNSET, apply_changes, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import Site, User
 from artchart.core.permissions import Action, Area
 from artchart.programs.models import Program
@@ -36,28 +38,37 @@ from artchart.therapy.models import (
 )
 from artchart.therapy.selectors.groups import CLINICAL_ROLES, NOT_A_MANAGER, may_manage, require_may_start
 
-SITE_UNKNOWN = "Choose an active site of your organization."
-PROGRAM_UNKNOWN = "Choose a program of your organization."
-NEEDS_FACILITATOR = "Name at least one facilitator."
-NOT_A_FACILITATOR = (
-    "{name} cannot facilitate a group: facilitators are therapists, supervisors or interns of the organization."
+SITE_UNKNOWN = UserMessage("group_site_unknown", "Choose an active site of your organization.")
+PROGRAM_UNKNOWN = UserMessage("program_unknown", "Choose a program of your organization.")
+NEEDS_FACILITATOR = UserMessage("needs_facilitator", "Name at least one facilitator.")
+NOT_A_FACILITATOR = UserMessage(
+    "group_not_a_facilitator",
+    "{name} cannot facilitate a group: facilitators are therapists, supervisors or interns of the organization.",
 )
-OTHER_ORGANIZATION = "{name} is a client of another organization."
-GROUP_CLOSED = "{group} is closed; reopen it before adding members."
-ALREADY_MEMBER = "{name} is already a member of {group} (since {day})."
-REJOIN_AFTER_LEAVING = "{name} was a member of {group} until {day}; a new membership starts after that day."
-NO_CLIENTS = "Choose at least one client to add."
-ALREADY_LEFT = "{name} already left {group} on {day}."
-LEFT_BEFORE_JOINED = "{name} joined {group} on {day}; the leaving date cannot be earlier."
-ATTENDED_AFTER_LEAVING = "{name} has attendance recorded on {day}, after that leaving date; choose a later day."
-NOT_A_GROUP_SESSION = "Attendance is recorded for group sessions only."
-SESSION_CANCELLED = "This session was cancelled; there is no attendance to record."
-SESSION_NOT_STARTED = "This session is on {day}; attendance is recorded on the day or after."
-NO_MARKS = "Mark at least one member."
-UNKNOWN_MARK = "'{mark}' is not an attendance mark (use present, late, left_early, absent or excused)."
-NOT_A_MEMBER_ON = "{name} was not a member of {group} on {day}; nothing was recorded."
-
-GROUP_FIELDS = ("name", "site", "program", "description", "is_active")
+OTHER_ORGANIZATION = UserMessage("group_client_other_organization", "{name} is a client of another organization.")
+GROUP_CLOSED = UserMessage("group_closed", "{group} is closed; reopen it before adding members.")
+ALREADY_MEMBER = UserMessage("already_member", "{name} is already a member of {group} (since {day}).")
+REJOIN_AFTER_LEAVING = UserMessage(
+    "rejoin_after_leaving", "{name} was a member of {group} until {day}; a new membership starts after that day."
+)
+NO_CLIENTS = UserMessage("no_clients", "Choose at least one client to add.")
+ALREADY_LEFT = UserMessage("already_left", "{name} already left {group} on {day}.")
+LEFT_BEFORE_JOINED = UserMessage(
+    "left_before_joined", "{name} joined {group} on {day}; the leaving date cannot be earlier."
+)
+ATTENDED_AFTER_LEAVING = UserMessage(
+    "attended_after_leaving", "{name} has attendance recorded on {day}, after that leaving date; choose a later day."
+)
+NOT_A_GROUP_SESSION = UserMessage("attendance_not_a_group_session", "Attendance is recorded for group sessions only.")
+SESSION_CANCELLED = UserMessage("session_cancelled", "This session was cancelled; there is no attendance to record.")
+SESSION_NOT_STARTED = UserMessage(
+    "session_not_started", "This session is on {day}; attendance is recorded on the day or after."
+)
+NO_MARKS = UserMessage("no_marks", "Mark at least one member.")
+UNKNOWN_MARK = UserMessage(
+    "unknown_mark", "'{mark}' is not an attendance mark (use present, late, left_early, absent or excused)."
+)
+NOT_A_MEMBER_ON = UserMessage("not_a_member_on", "{name} was not a member of {group} on {day}; nothing was recorded.")
 
 
 def _day(day: dt.date) -> str:
@@ -127,26 +138,43 @@ def group_create(
 
 
 @transaction.atomic
-def group_update(*, by: User, group: Group, facilitators: Iterable[User] | None = None, **changes: Any) -> Group:
-    """Change any of name, site, program, description, is_active and the facilitators."""
+def group_update(
+    *,
+    by: User,
+    group: Group,
+    name: str = UNSET,
+    site: Site | int = UNSET,
+    program: Program | int | None = UNSET,
+    description: str = UNSET,
+    is_active: bool = UNSET,
+    facilitators: Iterable[User] | None = None,
+) -> Group:
+    """Change any of name, site, program, description, is_active and the facilitators.
+
+    Nothing is saved or audited when nothing changed.
+    """
     _require_manager(by, group)
-    unknown = set(changes) - set(GROUP_FIELDS)
-    if unknown:
-        raise TypeError(f"group_update() got unexpected fields: {sorted(unknown)}")
     group = Group.objects.select_for_update().get(pk=group.pk)
     current = list(group.facilitators.all())
     facilitators = current if facilitators is None else list(facilitators)
-    changed = [f for f, value in changes.items() if getattr(group, f) != value]
-    for f in changed:
-        setattr(group, f, changes[f])
+    changed = apply_changes(
+        group,
+        {"name": name, "site": site, "program": program, "description": description, "is_active": is_active},
+    )
     _check_group(by, group, facilitators)
-    if {u.pk for u in facilitators} != {u.pk for u in current}:
-        changed.append("facilitators")
-    if not changed:
+    facilitators_changed = {u.pk for u in facilitators} != {u.pk for u in current}
+    if not changed and not facilitators_changed:
         return group
-    group.save()
-    group.facilitators.set(facilitators)
-    audit.record(actor=by, action=TherapyAction.GROUP_UPDATE, obj=group, detail={"fields": changed})
+    if changed:
+        save_changes(group, changed)
+    if facilitators_changed:
+        group.facilitators.set(facilitators)
+    audit.record(
+        actor=by,
+        action=TherapyAction.GROUP_UPDATE,
+        obj=group,
+        detail={"fields": changed + (["facilitators"] if facilitators_changed else [])},
+    )
     return group
 
 

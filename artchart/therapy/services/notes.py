@@ -29,6 +29,8 @@ from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
+from artchart.core.changes import UNSET, apply_changes, given, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import CareTeamRole, Role, SupervisionLink, User
 from artchart.core.panel_registry import open_risk_alert
 from artchart.core.permissions import Action, Area, Relation, allows, client_ids_allowing, relations_of
@@ -55,67 +57,96 @@ from artchart.therapy.models import (
     SessionStatus,
 )
 
-SIGNED_IS_FINAL = "This note was signed on {day} by {name}; add an addendum instead."
-SUBMITTED_IS_LOCKED = (
+SIGNED_IS_FINAL = UserMessage(
+    "note_signed_is_final", "This note was signed on {day} by {name}; add an addendum instead."
+)
+SUBMITTED_IS_LOCKED = UserMessage(
+    "submitted_is_locked",
     "This note was submitted on {day} by {name} and waits for co-signature; "
-    "it can be changed only if the supervisor returns it."
+    "it can be changed only if the supervisor returns it.",
 )
-NOT_ATTENDED = "{client} was not at this session; a progress note needs a session the client attended."
-ONE_PER_SESSION = "{client} already has a progress note for this session."
-NOTE_GONE = "This draft was discarded in the meantime."
-SESSION_UNKNOWN = "No such session in your organization."
-NEEDS_SESSION = "A progress note is written for a session: choose the session."
-SESSION_NOT_HELD = "This session was {status}; a note needs a session that took place."
-OTHER_ORGANIZATION = "That {what} belongs to another organization."
-ONLY_AUTHOR_EDITS = "Only the author of this draft may change it."
-ONLY_AUTHOR_SIGNS = "You can only sign a note you wrote."
-ONLY_AUTHOR_SUBMITS = "You can only submit a note you wrote."
-ONLY_AUTHOR_DELETES = "Only the author of this draft may delete it."
-NOT_A_DRAFT = "Only a draft can be signed or submitted."
-NOT_SUBMITTED = "Only a submitted note can be co-signed or returned."
-NOT_THE_SUPERVISOR = (
+NOT_ATTENDED = UserMessage(
+    "not_attended", "{client} was not at this session; a progress note needs a session the client attended."
+)
+ONE_PER_SESSION = UserMessage("one_per_session", "{client} already has a progress note for this session.")
+NOTE_GONE = UserMessage("note_gone", "This draft was discarded in the meantime.")
+SESSION_UNKNOWN = UserMessage("session_unknown", "No such session in your organization.")
+NEEDS_SESSION = UserMessage("needs_session", "A progress note is written for a session: choose the session.")
+SESSION_NOT_HELD = UserMessage("session_not_held", "This session was {status}; a note needs a session that took place.")
+OTHER_ORGANIZATION = UserMessage("note_other_organization", "That {what} belongs to another organization.")
+ONLY_AUTHOR_EDITS = UserMessage("only_author_edits", "Only the author of this draft may change it.")
+ONLY_AUTHOR_SIGNS = UserMessage("only_author_signs", "You can only sign a note you wrote.")
+ONLY_AUTHOR_SUBMITS = UserMessage("only_author_submits", "You can only submit a note you wrote.")
+ONLY_AUTHOR_DELETES = UserMessage("only_author_deletes", "Only the author of this draft may delete it.")
+NOT_A_DRAFT = UserMessage("not_a_draft", "Only a draft can be signed or submitted.")
+NOT_SUBMITTED = UserMessage("not_submitted", "Only a submitted note can be co-signed or returned.")
+NOT_THE_SUPERVISOR = UserMessage(
+    "note_not_the_supervisor",
     "Only the supervisor responsible for this note — the intern's supervisor or the client's "
-    "supervising clinician — may co-sign or return it."
+    "supervising clinician — may co-sign or return it.",
 )
-RETURN_NEEDS_COMMENT = "Say what needs changing: the intern reads this comment."
-RETURN_UNKNOWN_FIELD = "'{field}' is not a field of this note, so a comment cannot be placed beside it."
-TAMPERED = "This note's content no longer matches what was signed; it cannot be co-signed. Tell your administrator."
-REQUIRED_MISSING = "Fill in before signing: {fields}."
-RISK_REQUIRED = "Complete the risk screen before signing this progress note."
-RISK_REASON_NEEDED = (
+RETURN_NEEDS_COMMENT = UserMessage("return_needs_comment", "Say what needs changing: the intern reads this comment.")
+RETURN_UNKNOWN_FIELD = UserMessage(
+    "return_unknown_field", "'{field}' is not a field of this note, so a comment cannot be placed beside it."
+)
+TAMPERED = UserMessage(
+    "tampered",
+    "This note's content no longer matches what was signed; it cannot be co-signed. Tell your administrator.",
+)
+REQUIRED_MISSING = UserMessage("required_missing", "Fill in before signing: {fields}.")
+RISK_REQUIRED = UserMessage("risk_required", "Complete the risk screen before signing this progress note.")
+RISK_REASON_NEEDED = UserMessage(
+    "risk_reason_needed",
     "{client} has an open risk alert, yet this note's risk screen says no risk is indicated. "
-    "Say why before signing, or change the risk screen."
+    "Say why before signing, or change the risk screen.",
 )
-RISK_REASON_TOO_LONG = "Keep the reason to {limit} characters."
+RISK_REASON_TOO_LONG = UserMessage("risk_reason_too_long", "Keep the reason to {limit} characters.")
 RISK_REASON_LIMIT = 1000
-HIDDEN_FIELD = "This note's template does not use the field '{field}'."
-UNKNOWN_FIELD = "'{field}' is not a field of a note."
-UNKNOWN_EXTRA = "'{key}' is not a field of this note's template."
-EXTRA_NOT_TEXT = "The template field '{key}' takes text."
-EXTRA_TOO_LONG = "The template field '{key}' is longer than {limit} characters."
-UNKNOWN_RISK = "'{value}' is not a risk level (use none, low, moderate or high)."
-GOAL_NOT_IN_PLAN = "Choose a goal of {client}'s active treatment plan."
-OBJECTIVE_NOT_OF_GOAL = "That objective is not one of the goal it is listed under."
-UNKNOWN_RATING = "'{value}' is not a progress rating (use regressed, no_change, some, good or met)."
-GOAL_TWICE = "Each goal or objective is rated once per note."
-DIRECTIVE_UNKNOWN = "Choose directives from your organization's library."
-TEMPLATE_UNKNOWN = "Choose an active note template of your organization for this kind of note."
-ADDENDUM_ONLY_SIGNED = "An addendum is added to a signed note; change the draft itself instead."
-ADDENDUM_NEEDS_TEXT = "Write the addendum."
-ADDENDUM_NOT_ALLOWED = (
-    "Only the note's author, or a clinician who signs or submits this client's notes, may add an addendum."
+HIDDEN_FIELD = UserMessage("hidden_field", "This note's template does not use the field '{field}'.")
+UNKNOWN_FIELD = UserMessage("unknown_field", "'{field}' is not a field of a note.")
+UNKNOWN_EXTRA = UserMessage("unknown_extra", "'{key}' is not a field of this note's template.")
+EXTRA_NOT_TEXT = UserMessage("extra_not_text", "The template field '{key}' takes text.")
+EXTRA_TOO_LONG = UserMessage("extra_too_long", "The template field '{key}' is longer than {limit} characters.")
+UNKNOWN_RISK = UserMessage("unknown_risk", "'{value}' is not a risk level (use none, low, moderate or high).")
+GOAL_NOT_IN_PLAN = UserMessage("goal_not_in_plan", "Choose a goal of {client}'s active treatment plan.")
+OBJECTIVE_NOT_OF_GOAL = UserMessage(
+    "objective_not_of_goal", "That objective is not one of the goal it is listed under."
 )
-NOT_A_GROUP_SESSION = "The batch screen is for group sessions."
-BATCH_NOTHING = "No one present at this session has a note you may write."
-BATCH_FAILED = "{client}: {message}"
-BATCH_NOT_PRESENT = "Only members marked present at this session, whose notes you may write, have a note here."
-TEMPLATE_NAME_NEEDED = "Give the template a name."
-TEMPLATE_REQUIRED_UNKNOWN = "'{field}' is not a field a template can require."
-TEMPLATE_HIDDEN_UNKNOWN = "Only art-process fields can be hidden; '{field}' is not one."
-TEMPLATE_REQUIRED_AND_HIDDEN = "'{field}' cannot be both required and hidden."
-TEMPLATE_EXTRA_LABEL = "Each extra field needs a label of at most 100 characters."
-TEMPLATE_EXTRA_TWICE = "Two extra fields are called '{label}'; give each its own label."
-TEMPLATE_EXTRA_MANY = "A template has at most {limit} extra fields."
+UNKNOWN_RATING = UserMessage(
+    "unknown_rating", "'{value}' is not a progress rating (use regressed, no_change, some, good or met)."
+)
+GOAL_TWICE = UserMessage("goal_twice", "Each goal or objective is rated once per note.")
+DIRECTIVE_UNKNOWN = UserMessage("directive_unknown", "Choose directives from your organization's library.")
+TEMPLATE_UNKNOWN = UserMessage(
+    "template_unknown", "Choose an active note template of your organization for this kind of note."
+)
+ADDENDUM_ONLY_SIGNED = UserMessage(
+    "addendum_only_signed", "An addendum is added to a signed note; change the draft itself instead."
+)
+ADDENDUM_NEEDS_TEXT = UserMessage("note_addendum_needs_text", "Write the addendum.")
+ADDENDUM_NOT_ALLOWED = UserMessage(
+    "addendum_not_allowed",
+    "Only the note's author, or a clinician who signs or submits this client's notes, may add an addendum.",
+)
+NOT_A_GROUP_SESSION = UserMessage("note_batch_not_a_group_session", "The batch screen is for group sessions.")
+BATCH_NOTHING = UserMessage("batch_nothing", "No one present at this session has a note you may write.")
+BATCH_FAILED = UserMessage("batch_failed", "{client}: {message}")
+BATCH_NOT_PRESENT = UserMessage(
+    "batch_not_present", "Only members marked present at this session, whose notes you may write, have a note here."
+)
+TEMPLATE_NAME_NEEDED = UserMessage("template_name_needed", "Give the template a name.")
+TEMPLATE_REQUIRED_UNKNOWN = UserMessage("template_required_unknown", "'{field}' is not a field a template can require.")
+TEMPLATE_HIDDEN_UNKNOWN = UserMessage(
+    "template_hidden_unknown", "Only art-process fields can be hidden; '{field}' is not one."
+)
+TEMPLATE_REQUIRED_AND_HIDDEN = UserMessage(
+    "template_required_and_hidden", "'{field}' cannot be both required and hidden."
+)
+TEMPLATE_EXTRA_LABEL = UserMessage("template_extra_label", "Each extra field needs a label of at most 100 characters.")
+TEMPLATE_EXTRA_TWICE = UserMessage(
+    "template_extra_twice", "Two extra fields are called '{label}'; give each its own label."
+)
+TEMPLATE_EXTRA_MANY = UserMessage("template_extra_many", "A template has at most {limit} extra fields.")
 
 # The note's own text, in the order a reader meets it; what the signature covers with the rest below.
 SECTION_FIELDS = ("subjective", "objective", "data", "assessment", "plan", "behavior", "intervention", "response")
@@ -451,7 +482,10 @@ def _apply(by: User, relations: frozenset[Relation], note: Note, fields: dict[st
     chosen = _check_directives(note.client, directives) if directives is not None else None
     ratings = _check_goal_progress(by, relations, note, progress) if progress is not None else None
     note.full_clean(exclude=["directives"])
-    note.save()
+    if note.pk is None:
+        note.save()
+    elif changed:
+        note.save(update_fields=changed)
     if chosen is not None and {d.pk for d in chosen} != set(note.directives.values_list("pk", flat=True)):
         note.directives.set(chosen)
         changed.append("directives")
@@ -505,9 +539,50 @@ def note_create(
     session: Session | None = None,
     template: NoteTemplate | int | None = None,
     format: str | None = None,
-    **fields: Any,
+    group_part: str = UNSET,
+    subjective: str = UNSET,
+    objective: str = UNSET,
+    data: str = UNSET,
+    assessment: str = UNSET,
+    plan: str = UNSET,
+    behavior: str = UNSET,
+    intervention: str = UNSET,
+    response: str = UNSET,
+    directive_notes: str = UNSET,
+    media: str = UNSET,
+    engagement: str = UNSET,
+    client_title: str = UNSET,
+    client_words: str = UNSET,
+    risk_level: str = UNSET,
+    risk_notes: str = UNSET,
+    extra: Mapping[str, Any] | None = UNSET,
+    directives: Iterable[Directive | int] | None = UNSET,
+    goal_progress: Iterable[Mapping[str, Any]] | None = UNSET,
 ) -> Note:
     """A new draft by ``by``. A progress note is for a session the client attended, one per client and session."""
+    fields = given(
+        {
+            "group_part": group_part,
+            "subjective": subjective,
+            "objective": objective,
+            "data": data,
+            "assessment": assessment,
+            "plan": plan,
+            "behavior": behavior,
+            "intervention": intervention,
+            "response": response,
+            "directive_notes": directive_notes,
+            "media": media,
+            "engagement": engagement,
+            "client_title": client_title,
+            "client_words": client_words,
+            "risk_level": risk_level,
+            "risk_notes": risk_notes,
+            "extra": extra,
+            "directives": directives,
+            "goal_progress": goal_progress,
+        }
+    )
     note = _create(by, client, kind, session, template, format, fields)
     _record(by, TherapyAction.NOTE_CREATE, note, kind=kind, session=session.pk if session else None)
     return note
@@ -523,8 +598,60 @@ def _update(by: User, note: Note, fields: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def note_update_draft(*, by: User, note: Note, **fields: Any) -> Note:
-    """Autosave: only the author, only while the note is a draft (409 once it is signed or submitted)."""
+def note_update_draft(
+    *,
+    by: User,
+    note: Note,
+    format: str = UNSET,
+    group_part: str = UNSET,
+    subjective: str = UNSET,
+    objective: str = UNSET,
+    data: str = UNSET,
+    assessment: str = UNSET,
+    plan: str = UNSET,
+    behavior: str = UNSET,
+    intervention: str = UNSET,
+    response: str = UNSET,
+    directive_notes: str = UNSET,
+    media: str = UNSET,
+    engagement: str = UNSET,
+    client_title: str = UNSET,
+    client_words: str = UNSET,
+    risk_level: str = UNSET,
+    risk_notes: str = UNSET,
+    extra: Mapping[str, Any] | None = UNSET,
+    directives: Iterable[Directive | int] | None = UNSET,
+    goal_progress: Iterable[Mapping[str, Any]] | None = UNSET,
+) -> Note:
+    """Autosave: only the author, only while the note is a draft (409 once it is signed or submitted).
+
+    Nothing is saved or audited when nothing changed.
+    """
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    fields = given(
+        {
+            "group_part": group_part,
+            "subjective": subjective,
+            "objective": objective,
+            "data": data,
+            "assessment": assessment,
+            "plan": plan,
+            "behavior": behavior,
+            "intervention": intervention,
+            "response": response,
+            "directive_notes": directive_notes,
+            "media": media,
+            "engagement": engagement,
+            "client_title": client_title,
+            "client_words": client_words,
+            "risk_level": risk_level,
+            "risk_notes": risk_notes,
+            "extra": extra,
+            "directives": directives,
+            "goal_progress": goal_progress,
+            "format": format,
+        }
+    )
     changed = _update(by, note, fields)
     if changed:
         _record(by, TherapyAction.NOTE_UPDATE, note, fields=sorted(changed))
@@ -817,21 +944,12 @@ def _save_template(by: User, template: NoteTemplate, action: TherapyAction, chan
             .exclude(pk=template.pk)
             .update(is_default=False)
         )
-    template.save()
+    if template.pk is None:
+        template.save()
+    else:
+        save_changes(template, changed)
     audit.record(actor=by, action=action, obj=template, detail={"fields": changed})
     return template
-
-
-TEMPLATE_FIELDS = (
-    "name",
-    "kind",
-    "format",
-    "required_fields",
-    "hidden_fields",
-    "extra_fields",
-    "is_default",
-    "is_active",
-)
 
 
 @transaction.atomic
@@ -863,14 +981,35 @@ def note_template_create(
 
 
 @transaction.atomic
-def note_template_update(*, by: User, template: NoteTemplate, **fields: Any) -> NoteTemplate:
+def note_template_update(
+    *,
+    by: User,
+    template: NoteTemplate,
+    name: str = UNSET,
+    kind: str = UNSET,
+    format: str = UNSET,
+    required_fields: Sequence[str] = UNSET,
+    hidden_fields: Sequence[str] = UNSET,
+    extra_fields: Sequence[Mapping[str, Any]] = UNSET,
+    is_default: bool = UNSET,
+    is_active: bool = UNSET,
+) -> NoteTemplate:
     """Change a template. Notes already signed keep what they were signed with; drafts follow the change."""
     require_role(by, *TEMPLATE_ROLES)
-    changed = []
-    for name in TEMPLATE_FIELDS:
-        if name in fields and getattr(template, name) != fields[name]:
-            setattr(template, name, fields[name])
-            changed.append(name)
+    template = NoteTemplate.objects.select_for_update().get(pk=template.pk)
+    changed = apply_changes(
+        template,
+        {
+            "name": name,
+            "kind": kind,
+            "format": format,
+            "required_fields": required_fields if required_fields is UNSET else list(required_fields),
+            "hidden_fields": hidden_fields if hidden_fields is UNSET else list(hidden_fields),
+            "extra_fields": extra_fields if extra_fields is UNSET else [dict(f) for f in extra_fields],
+            "is_default": is_default,
+            "is_active": is_active,
+        },
+    )
     if not changed:
         return template
     return _save_template(by, template, TherapyAction.NOTE_TEMPLATE_UPDATE, changed)

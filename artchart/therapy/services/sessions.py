@@ -26,7 +26,8 @@ from artchart.clients.models import Client
 from artchart.core import audit
 from artchart.core.access import Conflict, require_client_access, require_role
 from artchart.core.audit_actions import CoreAction
-from artchart.core.changes import apply_changes
+from artchart.core.changes import UNSET, apply_changes, save_changes
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role, Site, User
 from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.core.secrets import new_secret, secret_hash
@@ -44,57 +45,56 @@ from artchart.therapy.models import (
     SessionStatus,
 )
 
-END_BEFORE_START = "A session cannot end before it starts."
-DURATION_RANGE = "A session lasts between 5 and 600 minutes (10 hours)."
-NEEDS_CLIENT = "An individual or family session is for one client: choose the client."
-NEEDS_GROUP = "A group session is for a group: choose the group."
-CLIENT_OR_GROUP = "A session is for a client or for a group, not both."
-UNKNOWN_KIND = "Choose individual, family or group."
-OTHER_ORGANIZATION = "That {what} belongs to another organization."
-ROOM_AT_OTHER_SITE = "The room {room} is at {room_site}, not at {site}: choose a room at the session's site."
-ROOM_INACTIVE = "The room {room} is no longer in use."
-SITE_INACTIVE = "The site {site} is no longer in use."
-CPT_FORMAT = "A CPT code is five digits, such as 90834."
-POS_FORMAT = "A place of service is two digits, such as 11 (office) or 02 (telehealth)."
-MODIFIER_UNKNOWN = "The telehealth modifier is 95 or GT."
-MODIFIER_ONLY_TELEHEALTH = "The telehealth modifier (95 or GT) is only for telehealth sessions."
-THERAPIST_CANNOT_HOLD = "{name} cannot hold sessions (an active therapist, supervisor or intern can)."
-THERAPIST_NOT_ON_TEAM = "{name} is not on this client's care team as a clinician, so could not document the session."
-THERAPIST_NOT_FACILITATOR = "{name} does not facilitate this group: add them as a facilitator first."
-NOT_A_FACILITATOR = "Only the group's facilitators may schedule its sessions."
-CANCEL_NEEDS_REASON = "Say why the session is cancelled."
-ONLY_SCHEDULED = "This session is {status}; only a scheduled session can be {done}."
-NOT_YET_STARTED = "This session has not started yet; it can be marked {done} once it has begun."
-CANNOT_CHANGE = "This session is {status}; schedule a new one instead of changing it."
-NOT_IN_A_SERIES = "This session is not part of a recurring series."
-SERIES_ENDED = "This series has ended."
-COUNT_AND_UNTIL = "End a series after a number of sessions or on a date, not both."
-UNTIL_BEFORE_FIRST = "The series cannot end before its first session."
-COUNT_RANGE = "A series has between 1 and 520 sessions."
-ROOM_NAME_TAKEN = "{site} already has a room called {name}."
-ROOM_NAME_NEEDED = "Give the room a name."
-NO_FEED = "Make your feed's address first."
-SERIES_ENDED_REASON = "The recurring series was ended."
+END_BEFORE_START = UserMessage("end_before_start", "A session cannot end before it starts.")
+DURATION_RANGE = UserMessage("duration_range", "A session lasts between 5 and 600 minutes (10 hours).")
+NEEDS_CLIENT = UserMessage("needs_client", "An individual or family session is for one client: choose the client.")
+NEEDS_GROUP = UserMessage("needs_group", "A group session is for a group: choose the group.")
+CLIENT_OR_GROUP = UserMessage("client_or_group", "A session is for a client or for a group, not both.")
+UNKNOWN_KIND = UserMessage("unknown_kind", "Choose individual, family or group.")
+OTHER_ORGANIZATION = UserMessage("session_other_organization", "That {what} belongs to another organization.")
+ROOM_AT_OTHER_SITE = UserMessage(
+    "room_at_other_site", "The room {room} is at {room_site}, not at {site}: choose a room at the session's site."
+)
+ROOM_INACTIVE = UserMessage("room_inactive", "The room {room} is no longer in use.")
+SITE_INACTIVE = UserMessage("site_inactive", "The site {site} is no longer in use.")
+CPT_FORMAT = UserMessage("cpt_format", "A CPT code is five digits, such as 90834.")
+POS_FORMAT = UserMessage("pos_format", "A place of service is two digits, such as 11 (office) or 02 (telehealth).")
+MODIFIER_UNKNOWN = UserMessage("modifier_unknown", "The telehealth modifier is 95 or GT.")
+MODIFIER_ONLY_TELEHEALTH = UserMessage(
+    "modifier_only_telehealth", "The telehealth modifier (95 or GT) is only for telehealth sessions."
+)
+THERAPIST_CANNOT_HOLD = UserMessage(
+    "therapist_cannot_hold", "{name} cannot hold sessions (an active therapist, supervisor or intern can)."
+)
+THERAPIST_NOT_ON_TEAM = UserMessage(
+    "therapist_not_on_team",
+    "{name} is not on this client's care team as a clinician, so could not document the session.",
+)
+THERAPIST_NOT_FACILITATOR = UserMessage(
+    "therapist_not_facilitator", "{name} does not facilitate this group: add them as a facilitator first."
+)
+NOT_A_FACILITATOR = UserMessage("session_not_a_facilitator", "Only the group's facilitators may schedule its sessions.")
+CANCEL_NEEDS_REASON = UserMessage("cancel_needs_reason", "Say why the session is cancelled.")
+ONLY_SCHEDULED = UserMessage("only_scheduled", "This session is {status}; only a scheduled session can be {done}.")
+NOT_YET_STARTED = UserMessage(
+    "not_yet_started", "This session has not started yet; it can be marked {done} once it has begun."
+)
+CANNOT_CHANGE = UserMessage("cannot_change", "This session is {status}; schedule a new one instead of changing it.")
+NOT_IN_A_SERIES = UserMessage("not_in_a_series", "This session is not part of a recurring series.")
+SERIES_ENDED = UserMessage("series_ended", "This series has ended.")
+COUNT_AND_UNTIL = UserMessage("count_and_until", "End a series after a number of sessions or on a date, not both.")
+UNTIL_BEFORE_FIRST = UserMessage("until_before_first", "The series cannot end before its first session.")
+COUNT_RANGE = UserMessage("count_range", "A series has between 1 and 520 sessions.")
+ROOM_NAME_TAKEN = UserMessage("room_name_taken", "{site} already has a room called {name}.")
+ROOM_NAME_NEEDED = UserMessage("room_name_needed", "Give the room a name.")
+NO_FEED = UserMessage("no_feed", "Make your feed's address first.")
+SERIES_ENDED_REASON = UserMessage("series_ended_reason", "The recurring series was ended.")
 
 CPT_RE = re.compile(r"^\d{5}$")
 POS_RE = re.compile(r"^\d{2}$")
 TELEHEALTH_MODIFIERS = ("95", "GT")
 CLINICIAN_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 STEP_DAYS: dict[str, int] = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14}
-# A session's editable fields (kind, client and group are fixed when it is made).
-SESSION_FIELDS = (
-    "therapist",
-    "site",
-    "room",
-    "starts_at",
-    "duration_minutes",
-    "modality",
-    "cpt_code",
-    "place_of_service",
-    "modifier",
-    "directive",
-)
-SERIES_CHANGE_FIELDS = ("starts_at", "duration_minutes", "therapist", "room")
 
 
 # --- access ------------------------------------------------------------------------------------------
@@ -304,20 +304,49 @@ def session_create(
 
 
 @transaction.atomic
-def session_update(*, by: User, session: Session, **fields: Any) -> Session:
-    """Change when, where, who or the billing codes of a scheduled (or completed) session."""
+def session_update(
+    *,
+    by: User,
+    session: Session,
+    therapist: User | int = UNSET,
+    site: Site | int = UNSET,
+    room: Room | int | None = UNSET,
+    starts_at: dt.datetime = UNSET,
+    duration_minutes: int = UNSET,
+    modality: str = UNSET,
+    cpt_code: str = UNSET,
+    place_of_service: str = UNSET,
+    modifier: str = UNSET,
+    directive: Directive | int | None = UNSET,
+) -> Session:
+    """Change when, where, who or the billing codes of a scheduled (or completed) session.
+
+    Nothing is saved or audited when nothing changed.
+    """
     require_session_write(by, session)
+    session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status in (SessionStatus.CANCELLED, SessionStatus.NO_SHOW):
         raise Conflict(CANNOT_CHANGE.format(status=session.get_status_display().lower()))
-    for name in ("cpt_code", "place_of_service", "modifier"):
-        if name in fields:
-            fields[name] = _strip(fields[name])
-    changed = apply_changes(session, fields, SESSION_FIELDS)
-    if changed:
-        _validate(session)
-        session.updated_at = timezone.now()
-        session.save()
-        _record(by, TherapyAction.SESSION_UPDATE, session, _client_ids(session), fields=changed)
+    changed = apply_changes(
+        session,
+        {
+            "therapist": therapist,
+            "site": site,
+            "room": room,
+            "starts_at": starts_at,
+            "duration_minutes": duration_minutes,
+            "modality": modality,
+            "cpt_code": cpt_code if cpt_code is UNSET else _strip(cpt_code),
+            "place_of_service": place_of_service if place_of_service is UNSET else _strip(place_of_service),
+            "modifier": modifier if modifier is UNSET else _strip(modifier),
+            "directive": directive,
+        },
+    )
+    if not changed:
+        return session
+    _validate(session)
+    save_changes(session, changed)
+    _record(by, TherapyAction.SESSION_UPDATE, session, _client_ids(session), fields=changed)
     return session
 
 
@@ -467,7 +496,7 @@ def series_create(
     if client is None and group is None:
         _validate(series)
     require_session_write(by, series)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if count is not None and until is not None:
         errors["__all__"] = [COUNT_AND_UNTIL]
     elif count is not None and not 1 <= count <= 520:
@@ -550,47 +579,56 @@ def _require_series(by: User, session: Session) -> Series:
 
 
 @transaction.atomic
-def series_change_from(*, by: User, session: Session, **changes: Any) -> list[Session]:
+def series_change_from(
+    *,
+    by: User,
+    session: Session,
+    starts_at: dt.datetime = UNSET,
+    duration_minutes: int = UNSET,
+    therapist: User | int = UNSET,
+    room: Room | int | None = UNSET,
+) -> list[Session]:
     """Change this occurrence and every later scheduled one of its series (time, duration, therapist, room).
 
     A new start moves each of them by the same number of days to the new time of
     day; past, completed, cancelled and no-show sessions stay as they were.
     """
     series = _require_series(by, session)
-    changes = {k: v for k, v in changes.items() if k in SERIES_CHANGE_FIELDS}
+    changes = {"duration_minutes": duration_minutes, "therapist": therapist, "room": room}
     sessions = list(_later_scheduled(session).select_related("room__site", "site", "therapist", "client", "group"))
-    new_start = changes.pop("starts_at", None)
     day_shift, new_time = 0, None
-    if new_start is not None:
-        old_local, new_local = timezone.localtime(session.starts_at), timezone.localtime(new_start)
+    if starts_at is not UNSET and starts_at is not None:
+        old_local, new_local = timezone.localtime(session.starts_at), timezone.localtime(starts_at)
         day_shift, new_time = (new_local.date() - old_local.date()).days, new_local.time().replace(tzinfo=None)
-    changed: set[str] = set()
+    changed_by_session: list[tuple[Session, list[str]]] = []
     for item in sessions:
-        changed.update(apply_changes(item, changes, SERIES_CHANGE_FIELDS))
+        item_changed = apply_changes(item, changes)
         if new_time is not None:
             local = timezone.localtime(item.starts_at)
             start = timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=day_shift), new_time))
             if start != item.starts_at:
                 item.starts_at = start
-                changed.add("starts_at")
+                item_changed.append("starts_at")
         _validate(item)  # all are checked before any is saved
+        changed_by_session.append((item, item_changed))
+    changed = sorted({name for _, names in changed_by_session for name in names})
     if not changed:
         return sessions
-    now = timezone.now()
-    for item in sessions:
-        item.updated_at = now
-        item.save()
+    for item, item_changed in changed_by_session:
+        if item_changed:
+            save_changes(item, item_changed)
     # Sessions the extender makes later follow the changed pattern.
-    apply_changes(series, changes, ("duration_minutes", "therapist", "room"))
-    series.full_clean()
-    series.save()
+    series_changed = apply_changes(series, changes)
+    if series_changed:
+        series.full_clean()
+        save_changes(series, series_changed)
     _record(
         by,
         TherapyAction.SERIES_CHANGE_FROM,
         series,
         _client_ids(series),
         sessions=[s.pk for s in sessions],
-        fields=sorted(changed),
+        fields=changed,
     )
     return sessions
 
@@ -642,16 +680,16 @@ def room_create(*, by: User, site: Site, name: str) -> Room:
 
 
 @transaction.atomic
-def room_update(*, by: User, room: Room, **fields: Any) -> Room:
+def room_update(*, by: User, room: Room, name: str = UNSET, is_active: bool = UNSET) -> Room:
     """Rename a room or take it out of use (its past and booked sessions keep it)."""
     _require_room_admin(by, room.site)
-    changed = apply_changes(room, fields, ("name", "is_active"))
-    if changed:
-        _check_room_name(room)
-        room.save()
-        audit.record(
-            actor=by, action=TherapyAction.ROOM_UPDATE, obj=room, detail={"site": room.site_id, "fields": changed}
-        )
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    changed = apply_changes(room, {"name": name, "is_active": is_active})
+    if not changed:
+        return room
+    _check_room_name(room)
+    save_changes(room, changed)
+    audit.record(actor=by, action=TherapyAction.ROOM_UPDATE, obj=room, detail={"site": room.site_id, "fields": changed})
     return room
 
 

@@ -69,7 +69,7 @@ def test_editing_a_signed_note_is_409_with_the_addendum_message_and_nothing_chan
     before = _snapshot(note)
     message = "This note was signed on 3 March 2026 by Tess Rivera; add an addendum instead."
     with pytest.raises(Conflict) as refused:
-        services.note_update_draft(by=therapist, note=note, assessment="Changed afterwards")
+        note = services.note_update_draft(by=therapist, note=note, assessment="Changed afterwards")
     assert refused.value.messages == [message]
 
     response = _api(therapist).patch(
@@ -78,6 +78,7 @@ def test_editing_a_signed_note_is_409_with_the_addendum_message_and_nothing_chan
         content_type="application/json",
     )
     assert response.status_code == 409 and message in response.content.decode()
+    assert response.json()["code"] == services.SIGNED_IS_FINAL.code == "note_signed_is_final"
     assert _snapshot(note) == before
 
 
@@ -111,7 +112,7 @@ def test_only_the_author_changes_a_draft(therapist, therapist2, client_record):
     CareTeamFactory(client=client_record, user=therapist2, role="co_therapist")
     note = NoteFactory(session=_session(client_record, therapist))
     with pytest.raises(PermissionDenied, match=services.ONLY_AUTHOR_EDITS):
-        services.note_update_draft(by=therapist2, note=note, plan="Mine now")
+        note = services.note_update_draft(by=therapist2, note=note, plan="Mine now")
     note.refresh_from_db()
     assert note.plan == "Continue weekly."
 
@@ -184,7 +185,7 @@ def test_intern_submits_supervisor_returns_with_comment_intern_fixes_and_supervi
     note.refresh_from_db()
     assert note.status == NoteStatus.SUBMITTED and note.content_hash == services.content_hash(note)
     with pytest.raises(Conflict):
-        services.note_update_draft(by=intern, note=note, assessment="Too late")
+        note = services.note_update_draft(by=intern, note=note, assessment="Too late")
 
     client.force_login(supervisor)
     response = client.post(
@@ -200,7 +201,7 @@ def test_intern_submits_supervisor_returns_with_comment_intern_fixes_and_supervi
     client.force_login(intern)
     page = client.get(reverse("therapy:note_edit", args=[client_record.pk, note.pk])).content.decode()
     assert "Say what the drawing showed." in page and "Add your assessment." in page
-    services.note_update_draft(by=intern, note=note, assessment="A house with no door: feels shut out.")
+    note = services.note_update_draft(by=intern, note=note, assessment="A house with no door: feels shut out.")
     client.post(reverse("therapy:note_submit", args=[client_record.pk, note.pk]))
     returned.refresh_from_db()
     assert returned.resolved_at is not None
@@ -373,14 +374,14 @@ def test_a_templates_required_fields_must_be_filled_before_signing(org, therapis
     assert refused.value.messages == [
         "Fill in before signing: Assessment, Media and materials used, Safety plan reviewed."
     ]
-    services.note_update_draft(
+    note = services.note_update_draft(
         by=therapist, note=note, assessment="Engaged.", media="Clay", extra={"safety_plan": "Yes, with nursing"}
     )
     with pytest.raises(ValidationError, match="Complete the risk screen"):
         services.note_sign(by=therapist, note=note)
     note.refresh_from_db()
     assert note.status == NoteStatus.DRAFT
-    services.note_update_draft(by=therapist, note=note, risk_level="high", risk_notes="Passive ideation")
+    note = services.note_update_draft(by=therapist, note=note, risk_level="high", risk_notes="Passive ideation")
     assert services.note_sign(by=therapist, note=note).is_signed
 
 
@@ -388,10 +389,10 @@ def test_a_template_hides_fields_and_refuses_unknown_extra_keys(org, therapist, 
     _template(org, hidden_fields=["client_title"], extra_fields=[{"key": "unit", "label": "Unit", "required": False}])
     note = services.note_create(by=therapist, client=client_record, session=_session(client_record, therapist))
     with pytest.raises(ValidationError, match="does not use the field 'client_title'"):
-        services.note_update_draft(by=therapist, note=note, client_title="Home")
+        note = services.note_update_draft(by=therapist, note=note, client_title="Home")
     with pytest.raises(ValidationError, match="'ward' is not a field of this note's template"):
-        services.note_update_draft(by=therapist, note=note, extra={"ward": "4B"})
-    services.note_update_draft(by=therapist, note=note, extra={"unit": "4B"})
+        note = services.note_update_draft(by=therapist, note=note, extra={"ward": "4B"})
+    note = services.note_update_draft(by=therapist, note=note, extra={"unit": "4B"})
     note.refresh_from_db()
     assert note.extra == {"unit": "4B"} and note.client_title == ""
 
@@ -420,7 +421,7 @@ def _active_plan(therapist, client):
 def test_goals_of_the_active_plan_are_rated_and_covered_by_the_signature(therapist, client_record):
     goal, objective = _active_plan(therapist, client_record)
     note = NoteFactory(session=_session(client_record, therapist))
-    services.note_update_draft(
+    note = services.note_update_draft(
         by=therapist,
         note=note,
         goal_progress=[
@@ -438,5 +439,18 @@ def test_a_goal_of_another_client_is_refused(therapist, client_record, site):
     foreign_goal, _ = _active_plan(therapist, other)
     note = NoteFactory(session=_session(client_record, therapist))
     with pytest.raises(ValidationError, match="Choose a goal of Maya Lopez's active treatment plan"):
-        services.note_update_draft(by=therapist, note=note, goal_progress=[{"goal": foreign_goal.pk, "rating": "met"}])
+        note = services.note_update_draft(
+            by=therapist, note=note, goal_progress=[{"goal": foreign_goal.pk, "rating": "met"}]
+        )
     assert not note.goal_progress.exists()
+
+
+def test_an_autosave_works_on_the_stored_draft_and_one_changing_nothing_is_not_audited(therapist, client_record):
+    note = services.note_create(by=therapist, client=client_record, session=_session(client_record, therapist))
+    stale = Note.objects.get(pk=note.pk)
+    services.note_update_draft(by=therapist, note=note, subjective="Quiet at first.")
+    updated = services.note_update_draft(by=therapist, note=stale, media="Clay")
+    assert (updated.subjective, updated.media) == ("Quiet at first.", "Clay")
+    services.note_update_draft(by=therapist, note=stale, media="Clay")
+    events = AuditEvent.objects.filter(action="note.update").order_by("pk")
+    assert [event.detail["fields"] for event in events] == [["subjective"], ["media"]]

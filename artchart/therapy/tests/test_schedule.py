@@ -182,7 +182,7 @@ def test_therapists_do_not_manage_rooms(therapist, site):
 
 
 def test_a_retired_room_cannot_be_booked(therapist, client_record, room, admin):
-    services.room_update(by=admin, room=room, is_active=False)
+    room = services.room_update(by=admin, room=room, is_active=False)
     with pytest.raises(ValidationError) as caught:
         services.session_create(
             by=therapist,

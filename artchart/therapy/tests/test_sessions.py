@@ -566,3 +566,14 @@ def test_clients_session_list_query_count_does_not_grow_with_sessions(client, th
     for week in range(1, 15):
         book(therapist, client_record, starts_at=at("2030-03-04") + dt.timedelta(weeks=week), cpt_code="90834")
     assert queries() == few
+
+
+def test_an_update_works_on_the_stored_row_saves_only_what_changed_and_nothing_is_not_audited(therapist, client_record):
+    session = book(therapist, client_record)
+    stale = Session.objects.get(pk=session.pk)
+    services.session_update(by=therapist, session=session, cpt_code=" 90837 ")
+    updated = services.session_update(by=therapist, session=stale, duration_minutes=35)
+    assert (updated.cpt_code, updated.duration_minutes) == ("90837", 35)
+    services.session_update(by=therapist, session=stale, duration_minutes=35, cpt_code="90837")
+    events = AuditEvent.objects.filter(action="session.update").order_by("pk")
+    assert [event.detail["fields"] for event in events] == [["cpt_code"], ["duration_minutes"]]

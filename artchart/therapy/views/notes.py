@@ -158,7 +158,7 @@ def note_edit(request, client_id: int, note_id: int):
     form = _note_form(access, note, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.note_update_draft(by=request.user, note=note, **form.service_fields())
+            note = services.note_update_draft(by=request.user, note=note, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -188,7 +188,7 @@ def note_autosave(request, client_id: int, note_id: int):
     if not form.is_valid():
         return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=422)
     try:
-        services.note_update_draft(by=request.user, note=note, **form.service_fields())
+        note = services.note_update_draft(by=request.user, note=note, **form.service_fields())
     except ValidationError as exc:
         return JsonResponse(
             {"saved": False, "message": " ".join(exc.messages)},

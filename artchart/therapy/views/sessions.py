@@ -457,7 +457,7 @@ def room_edit(request, room_id: int):
     form = RoomForm(request.POST or None, initial={"name": room.name, "is_active": room.is_active}, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.room_update(by=request.user, room=room, **form.cleaned_data)
+            room = services.room_update(by=request.user, room=room, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
