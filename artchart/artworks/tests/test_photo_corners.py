@@ -25,7 +25,7 @@ from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
 from artchart.imaging import FEATURES_VERSION
 from artchart.imaging.corners import CROSSED, OUTSIDE
-from artchart.imaging.derived import PAGE_NOT_FOUND
+from artchart.imaging.derived import NOTHING_MEASURED
 from artchart.tests.factories import SHEET_AT_EDGE_CORNERS, photo_upload, record_consent, sheet_at_edge_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def features(photo: Photo) -> dict:
 
 def test_a_photo_without_a_page_gets_no_figures_and_no_page_image(unfound) -> None:
     analysed = features(unfound)
-    assert analysed["page_found"] is False and analysed["page_message"] == PAGE_NOT_FOUND
+    assert analysed["page_found"] is False and analysed["page_message"].endswith(NOTHING_MEASURED)
     assert all(analysed[key] is None for key in PAGE_LEVEL)
     unfound.refresh_from_db()
     assert unfound.thumb_small and unfound.thumb_page == "" and unfound.thumb_page_small == ""
