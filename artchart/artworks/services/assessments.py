@@ -22,7 +22,7 @@ from artchart.core.models import Role, User
 
 MANAGER_ROLES = (Role.ADMIN, Role.PROGRAM_ADMIN)
 # The fields assessment_type_create and assessment_type_update take; the edit page starts from them.
-FIELDS = ("name", "task", "media", "source", "feats_ratable", "rating_scales", "is_active")
+FIELDS = ("name", "task", "media", "standard_media", "source", "feats_ratable", "rating_scales", "is_active")
 CODE_TAKEN = UserMessage("code_taken", "Your practice already has an assessment with this name.")
 RESERVED = UserMessage("reserved", "Choose another name: “FEATS” names the rating scale itself.")
 BAD_SCALE = UserMessage(
