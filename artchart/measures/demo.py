@@ -115,12 +115,14 @@ def build_measures_demo(*, rng: random.Random, people: dict[str, User], clients:
     overdue = set()  # clients whose last score is old enough for their schedule to call for one today
     kinds, school_kinds = iter(KINDS * len(clients)), iter(SCHOOL_KINDS * len(clients))
     measured = []
-    for client in clients:
+    for index, client in enumerate(clients):
         population = client.site.population_type
         if population == PopulationType.NURSING_HOME or not attended[client.pk]:
             continue
         chosen = list(SCHOOL_FORMS) if population == PopulationType.SCHOOL else ["phq9"]
-        if population == PopulationType.OUTPATIENT and client.pk % 2 == 0 and client != risk_client:
+        # Every other outpatient (by place in the list, never by key: keys depend on what the
+        # database held before, and the demo must read the same every time) also fills in the GAD-7.
+        if population == PopulationType.OUTPATIENT and index % 2 == 1 and client != risk_client:
             chosen.append("gad7")
         stop_early = client.status == ClientStatus.ACTIVE and len(measured) % 5 == 4
         school_kind = next(school_kinds) if population == PopulationType.SCHOOL else None  # one course, both forms
