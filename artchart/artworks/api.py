@@ -48,7 +48,11 @@ class AnalysisOut(Schema):
     status: str = Field(description="pending (waiting for the background task), ready or failed")
     error: str = ""
     version: str | None = None
-    features: dict | None = Field(None, description="The formal elements (see docs/imaging.md) once ready")
+    features: dict | None = Field(
+        None,
+        description="The formal elements (see docs/imaging.md) once ready; the FEATS estimates are the artwork's "
+        "feats_estimates, which are checked against the page and the medium",
+    )
 
 
 class PhotoOut(Schema):
@@ -259,7 +263,7 @@ def _photo(request, photo: Photo) -> dict:
             "status": photo.analysis_status,
             "error": photo.analysis_error,
             "version": analysis.version if analysis else None,
-            "features": analysis.features if analysis else None,
+            "features": selectors.formal_elements(analysis.features) if analysis else None,
         },
     }
 

@@ -218,6 +218,14 @@ class Photo(models.Model):
         return self.caption or f"Photo {self.pk}"
 
     @property
+    def small_variant(self) -> str:
+        """The small picture lists show: the straightened page where there is one (it is what was
+        measured, without the table around it), else the photo; "" before either is made."""
+        if self.thumb_page_small:
+            return "page_small"
+        return "small" if self.thumb_small else ""
+
+    @property
     def analysis(self):
         """The newest analysis of this photo (prefetched as ``analyses`` where lists need it)."""
         analyses = list(self.analyses.all())

@@ -184,6 +184,14 @@ def features_of(artwork: Artwork) -> Features | None:
     return analysis.features if analysis is not None else None
 
 
+def formal_elements(features: Features | None) -> Features | None:
+    """A photo's stored analysis as it leaves the app, without the FEATS estimates: those are read
+    only through ``feats_estimates_of``, which checks the page and the assessment's medium."""
+    if features is None:
+        return None
+    return {key: value for key, value in features.items() if key != "feats_estimates"}
+
+
 def without_page(artwork: Artwork, features: Features | None) -> bool:
     """A flat piece analysed without a page (none found, none marked): it has no figures, or, from
     an older feature version, figures of the whole photo, table and all. Either way none to show."""

@@ -93,10 +93,13 @@ def test_create_with_several_photos_returns_the_artwork_with_download_urls_and_a
     assert body["inquiry"] == inquiry
     assert body["feats_ratable"] is True and body["rating_systems"] == ["feats"]
     # Estimates in a block of their own, labelled; given only when the photo's sheet was found.
+    # The photo's own features leave them out: the checked block above is the only way to them.
     estimates, features = body["feats_estimates"], body["photos"][0]["analysis"]["features"]
     assert estimates["kind"] == "estimate" and "not a validated instrument" in estimates["caution"]
+    assert "feats_estimates" not in features
     if features["page_found"]:
-        assert estimates["scores"] == features["feats_estimates"] and not estimates["reason"]
+        stored = artwork.photos.get(is_primary=True).analysis.features["feats_estimates"]
+        assert estimates["scores"] == stored and not estimates["reason"]
     else:
         assert estimates["scores"] is None and "sheet of paper was not found" in estimates["reason"]
     assert [p["caption"] for p in body["photos"]] == ["front", "back"]

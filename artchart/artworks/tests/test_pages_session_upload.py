@@ -126,4 +126,16 @@ def test_the_session_page_shows_its_artwork_and_the_add_link(client, therapist, 
     body = client.get(reverse("therapy:session_detail", args=[session.pk])).content.decode()
     assert "Artwork made in this session" in body and "Tide pool" in body
     assert reverse("artworks:session_upload", args=[session.pk]) in body
-    assert reverse("artworks:image", args=[artwork.photos.get().pk, "small"]) in body
+    assert reverse("artworks:image", args=[artwork.photos.get().pk, "page_small"]) in body
+
+
+def test_a_card_shows_the_photo_where_no_page_was_found(client, therapist, client_record):
+    from artchart.tests.factories import artwork_with_photo
+
+    session = SessionFactory(client=client_record, therapist=therapist)
+    artwork = artwork_with_photo(by=therapist, client=client_record, session=session, made_on=session.starts_at.date())
+    photo = artwork.photos.get()
+    Photo.objects.filter(pk=photo.pk).update(thumb_page="", thumb_page_small="")
+    client.force_login(therapist)
+    body = client.get(reverse("therapy:session_detail", args=[session.pk])).content.decode()
+    assert reverse("artworks:image", args=[photo.pk, "small"]) in body and "/page_small/" not in body

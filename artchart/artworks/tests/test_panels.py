@@ -21,7 +21,8 @@ def test_chart_shows_the_artwork_card_with_the_latest_six(client, therapist, cli
     client.force_login(therapist)
     body = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
     assert "Artwork <span" in body and "(8)" in body
-    assert body.count("/small/") == 6
+    # The straightened page (what was measured, without the table), as the timeline shows it.
+    assert body.count("/page_small/") == 6 and body.count("(the page, straightened)") == 6
     assert reverse("artworks:timeline", args=[client_record.pk]) in body
     assert reverse("artworks:create", args=[client_record.pk]) in body
     assert reverse("artworks:trends", args=[client_record.pk]) in body
