@@ -50,3 +50,43 @@ def test_tablet_layout(new_page, sign_in, shoot, therapist, client_record, viewp
     edit = page.get_by_role("link", name="Edit record and precautions")
     assert edit.bounding_box()["height"] >= 44
     shoot(page, "chart")
+
+
+TOUCH_TABLET = {"width": 1024, "height": 768}
+TARGET = 44  # px, WCAG 2.5.5
+
+
+def _menu_link_boxes(page) -> list[dict]:
+    return [link.bounding_box() for link in page.locator("#main-menu a, #account-menu a").all()]
+
+
+def test_the_menu_folds_on_a_phone_and_every_entry_is_a_finger_wide(new_page, sign_in, shoot, therapist):
+    page = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    sign_in(page, therapist)
+    toggle = page.get_by_role("button", name="Menu")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    assert toggle.bounding_box()["height"] >= TARGET
+    shoot(page, "folded")
+
+    toggle.tap()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule")).to_be_visible()
+    boxes = _menu_link_boxes(page)
+    assert boxes and all(box["height"] >= TARGET and box["width"] >= TARGET for box in boxes)
+    sign_out = page.get_by_role("button", name="Sign out")
+    assert sign_out.bounding_box()["height"] >= TARGET
+    assert _overflow(page) <= 0
+    shoot(page, "open")
+
+    toggle.tap()
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+
+
+def test_on_a_tablet_the_menu_stays_open_with_finger_sized_entries(new_page, sign_in, therapist):
+    page = new_page(viewport=TOUCH_TABLET, has_touch=True)
+    sign_in(page, therapist)
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    boxes = _menu_link_boxes(page)
+    assert boxes and all(box["height"] >= TARGET and box["width"] >= TARGET for box in boxes)

@@ -1,6 +1,20 @@
 // ArtChart's page behaviour. No inline script anywhere: the CSP forbids it.
 "use strict";
 
+// --- The menu on a phone ------------------------------------------------------------
+// Below 600 px the CSS folds the menu behind one button, but only on pages where this
+// script runs (the class below), so without it the menu stays open.
+document.documentElement.classList.add("js");
+(function phoneMenu() {
+  const toggle = document.querySelector(".menu-toggle");
+  if (!toggle) return;
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    for (const part of document.querySelectorAll(".topbar .menu-part")) part.classList.toggle("open", open);
+  });
+})();
+
 // --- Inactivity logoff warning -------------------------------------------------
 // The server ends an idle session by itself; this only warns before it does and
 // lets the user say "I'm here" (a keepalive request counts as activity).
