@@ -13,7 +13,7 @@ import pytest
 from artchart.artworks.models import Artwork
 from artchart.clients.models import CareTeamMembership, CareTeamRole
 from artchart.core.models import User
-from artchart.therapy.models import SessionStatus
+from artchart.therapy.models import Note, NoteStatus, SessionStatus
 
 pytestmark = pytest.mark.browser
 
@@ -56,12 +56,14 @@ def _core_pages() -> list[str]:
         .first()
     )
     client_id, session = artwork.client_id, artwork.session
+    note = Note.objects.filter(client_id=client_id, status=NoteStatus.SIGNED).order_by("-pk").first()
     return [
         "/",
         "/clients/",
         f"/clients/{client_id}/",
         f"/clients/{client_id}/sessions/",
         f"/sessions/{session.pk}/",
+        f"/clients/{client_id}/notes/{note.pk}/",
         f"/clients/{client_id}/artworks/",
         f"/clients/{client_id}/artworks/{artwork.pk}/",
         f"/clients/{client_id}/measures/",
