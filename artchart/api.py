@@ -20,20 +20,23 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from artchart.core.access import Conflict
-from artchart.core.api import ApiError, error_body
-from artchart.core.messages import refusal_code
+from artchart.core.api import ERROR_CODES, ApiError, error_body
+from artchart.core.messages import UserMessage, refusal_code
 from artchart.core.services import token_authenticate
 
 logger = logging.getLogger("django.request")
 
-FIELDS_TO_CORRECT = "Please correct the fields named."
-UNAUTHENTICATED = "Send a valid API token: Authorization: Bearer <token>."
-NOT_FOUND = "Not found."
-NOT_FOUND_PATH = "No such API path: {path}. API paths have no trailing slash."
-METHOD_NOT_ALLOWED = "{method} is not allowed here; use {allowed}."
-TOO_LARGE = "This request is too large."
-BAD_REQUEST = "This request could not be read."
-SERVER_ERROR = "Something went wrong on our side; nothing was changed. The error has been logged."
+FIELDS_TO_CORRECT = UserMessage("invalid", "Please correct the fields named.")
+UNAUTHENTICATED = UserMessage("unauthenticated", "Send a valid API token: Authorization: Bearer <token>.")
+NOT_FOUND = UserMessage("not_found", "Not found.")
+NOT_FOUND_PATH = UserMessage("no_such_api_path", "No such API path: {path}. API paths have no trailing slash.")
+METHOD_NOT_ALLOWED = UserMessage("method_not_allowed", "{method} is not allowed here; use {allowed}.")
+TOO_LARGE = UserMessage("request_too_large", "This request is too large.")
+BAD_REQUEST = UserMessage("unreadable_request", "This request could not be read.")
+FORBIDDEN = UserMessage("forbidden", "Not allowed.")
+SERVER_ERROR = UserMessage(
+    "server_error", "Something went wrong on our side; nothing was changed. The error has been logged."
+)
 
 
 class BearerToken(HttpBearer):
@@ -44,7 +47,7 @@ class BearerToken(HttpBearer):
         return user
 
 
-NUL_REFUSED = "This text contains a NUL character, which cannot be stored."
+NUL_REFUSED = UserMessage("nul_character", "This text contains a NUL character, which cannot be stored.")
 
 
 def _refuse_nul_characters(data: Any, field: str = "") -> None:
@@ -136,7 +139,9 @@ def _json_405(view):
 def not_found(request, *args, **kwargs):
     """Any other path under /api/: a JSON 404 (never Django's HTML page, nor a
     redirect to add a slash, which would turn a POST into a GET)."""
-    return JsonResponse(error_body(404, NOT_FOUND_PATH.format(path=request.path)), status=404)
+    # Published as the 404 status's "not_found" before the message had its own code.
+    body = error_body(404, NOT_FOUND_PATH.format(path=request.path), code=ERROR_CODES[404])
+    return JsonResponse(body, status=404)
 
 
 api = ArtChartAPI(
@@ -150,9 +155,17 @@ api = ArtChartAPI(
 )
 
 
-def _error(request, status: int, message: str, errors: dict[str, list[str]] | None = None, refusal=None):
-    """``refusal`` is the service's exception: its message's code replaces the generic one."""
-    code = refusal_code(refusal) if refusal is not None else None
+def _error(
+    request,
+    status: int,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+    refusal=None,
+    code: str | None = None,
+):
+    """``refusal`` is the service's exception: the code of the message it refused with
+    comes first; then ``code`` (a published status code), then the message's own."""
+    code = (refusal_code(refusal) if refusal is not None else None) or code
     return api.create_response(request, error_body(status, message, errors, code=code), status=status)
 
 
@@ -204,12 +217,13 @@ def on_not_found(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _error(request, 403, str(exc) or "Not allowed.", refusal=exc)
+    return _error(request, 403, str(exc) or FORBIDDEN, refusal=exc)
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_large(request, exc):
-    return _error(request, 413, TOO_LARGE)
+    # Published as "too_large" before the message had its own code (a photo's own limit holds that code).
+    return _error(request, 413, TOO_LARGE, code=ERROR_CODES[413])
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -33,12 +33,15 @@ from artchart.artworks.services import ratings as rating_services
 from artchart.artworks.services.consent import badges, scopes_in_force
 from artchart.artworks.serving import image_response
 from artchart.core.api import MAX_MINUTES, Day, Id, Listing, paginated
+from artchart.core.messages import UserMessage
 from artchart.core.permissions import Action
 from artchart.therapy.models import Session
 
 router = Router(tags=["artworks"])
 
-INQUIRY_NOT_JSON = 'Send the inquiry as a JSON list of {"question": "…", "answer": "…"}.'
+INQUIRY_NOT_JSON = UserMessage(
+    "inquiry_not_json", 'Send the inquiry as a JSON list of {"question": "…", "answer": "…"}.'
+)
 
 
 # --- schemas ---------------------------------------------------------------------------------

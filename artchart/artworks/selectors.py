@@ -30,11 +30,14 @@ from artchart.artworks.services.consent import consent_in_force
 from artchart.clients.models import ConsentKind
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import TREATING_RELATIONS, Action, Area, Relation, client_ids_allowing
 from artchart.therapy.models import Session
 
-NO_SUPERVISION_CONSENT = "The client has not consented to showing their artwork in supervision."
+NO_SUPERVISION_CONSENT = UserMessage(
+    "no_supervision_consent", "The client has not consented to showing their artwork in supervision."
+)
 
 # An analysis's features, as stored (a JSON object: measure key -> value).
 Features = dict[str, Any]
@@ -223,19 +226,22 @@ def trend_points(access: ClientAccess) -> list[TrendPoint]:
 
 # --- the computer's FEATS estimates --------------------------------------------------------------------
 
-ESTIMATES_CAUTION = (
+ESTIMATES_CAUTION = UserMessage(
+    "estimates_caution",
     "Estimates computed from the photo, not ratings: not a validated instrument, never a diagnosis, "
-    "never counted as a rater in agreement between raters. Rate the piece yourself with the FEATS manual."
+    "never counted as a rater in agreement between raters. Rate the piece yourself with the FEATS manual.",
 )
-NO_PHOTO = "Add a photo of the piece to see the computer's estimates."
-NOT_ANALYSED = "The estimates appear once the main photo has been analysed."
-NO_RECTIFIED_PAGE = (
+NO_PHOTO = UserMessage("estimates_need_photo", "Add a photo of the piece to see the computer's estimates.")
+NOT_ANALYSED = UserMessage("estimates_not_analysed", "The estimates appear once the main photo has been analysed.")
+NO_RECTIFIED_PAGE = UserMessage(
+    "estimates_no_page",
     "No estimates for this photo: the sheet of paper was not found in it, and figures about a page that "
-    "was not found would be guesses. A photo of the whole sheet from above gives them."
+    "was not found would be guesses. A photo of the whole sheet from above gives them.",
 )
-MEDIUM_DIFFERS = (
+MEDIUM_DIFFERS = UserMessage(
+    "estimates_medium_differs",
     "Medium differs: the {assessment} is drawn with {standard}, this piece with {media}. The estimates "
-    "follow work on the standard medium; compare them with other pieces in the same medium only."
+    "follow work on the standard medium; compare them with other pieces in the same medium only.",
 )
 
 
@@ -290,8 +296,12 @@ def feats_estimates_of(artwork: Artwork) -> FeatsEstimates | None:
 
 # Fewer artworks than this and an ICC's interval spans most of its range: the figure is not shown.
 MIN_ARTWORKS = 5
-TOO_FEW = "Too few artworks: {n} rated by two or more raters; the figure needs at least {minimum}."
-TOO_FEW_WITH_ESTIMATES = "Too few artworks: {n} with both this rater's score and an estimate; needs {minimum}."
+TOO_FEW = UserMessage(
+    "too_few_rated_artworks", "Too few artworks: {n} rated by two or more raters; the figure needs at least {minimum}."
+)
+TOO_FEW_WITH_ESTIMATES = UserMessage(
+    "too_few_with_estimates", "Too few artworks: {n} with both this rater's score and an estimate; needs {minimum}."
+)
 
 
 @dataclass(frozen=True)

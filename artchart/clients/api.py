@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse
+from django.utils import timezone
 from ninja import Body, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -526,7 +527,7 @@ def amendment_disagreement(request, client_id: Id, amendment_id: Id, payload: Di
 
 class DisclosureIn(Schema):
     kind: str
-    disclosed_on: Day | None = None
+    disclosed_on: Day | None = Field(None, description="The day of the release; today when absent")
     recipient: str = Field("", max_length=200)
     recipient_address: str = Field("", max_length=300)
     purpose: str = Field("", max_length=300)
@@ -609,6 +610,7 @@ def disclosures_create(request, client_id: Id, payload: DisclosureIn):
     (``consent``) in force on ``disclosed_on``; another ``legal_basis`` needs none."""
     client = selectors.client_get_for_user(request.user, client_id, action=Action.WRITE).client
     fields = payload.dict(exclude_none=True)
+    fields.setdefault("disclosed_on", timezone.localdate())  # most releases are recorded as they happen
     if "consent" in fields:
         fields["consent"] = _consent_id(client, fields["consent"])
     return Status(201, services.disclosure_record(by=request.user, client=client, **fields))

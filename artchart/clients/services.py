@@ -650,8 +650,8 @@ def disclosure_record(
     *,
     by: User,
     client: Client,
+    disclosed_on: dt.date,
     kind: str = UNSET,
-    disclosed_on: dt.date = UNSET,
     recipient: str = UNSET,
     recipient_address: str = UNSET,
     purpose: str = UNSET,
@@ -669,7 +669,8 @@ def disclosure_record(
     chosen), and stamps the 42 CFR 2.32 notice on a Part 2 record's release so
     the sender can include it. A correction is a new row naming the one it
     corrects; a disclosure is never edited. ``by`` needs write access to the
-    client's demographics (the care team's clinicians and interns).
+    client's demographics (the care team's clinicians and interns). The caller
+    names the day of the release (the form and the API offer today).
     """
     require_client_access(by, client.pk, Area.DEMOGRAPHICS, Action.WRITE)
     disclosure = record.Disclosure(
@@ -683,7 +684,7 @@ def disclosure_record(
         disclosure,
         {
             "kind": kind,
-            "disclosed_on": timezone.localdate() if disclosed_on is UNSET else disclosed_on,
+            "disclosed_on": disclosed_on,
             "recipient": recipient,
             "recipient_address": recipient_address,
             "purpose": purpose,

@@ -35,6 +35,7 @@ from artchart.clients.forms import (
 from artchart.clients.models import CareTeamMembership, ClientStatus, Diagnosis, Disclosure
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role
 from artchart.core.paging import page_of, query_without_page
 from artchart.core.panel_registry import chart_panels
@@ -421,8 +422,12 @@ def care_team_overview(request):
 
 # --- restricted clients -------------------------------------------------------------------------
 
-RESTRICTION_SAVED = "Only the people named may now see {name}; every access is flagged in the audit log."
-RESTRICTION_LIFTED = "{name} is no longer restricted: the whole care team sees the record again."
+RESTRICTION_SAVED = UserMessage(
+    "restriction_saved", "Only the people named may now see {name}; every access is flagged in the audit log."
+)
+RESTRICTION_LIFTED = UserMessage(
+    "restriction_lifted", "{name} is no longer restricted: the whole care team sees the record again."
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -472,8 +477,11 @@ def restriction(request, client_id: int):
 
 # --- emergency access (break the glass) ------------------------------------------------------------
 
-EMERGENCY_STARTED = "Emergency access to {name} is open until {until:%H:%M}. Every page you open is flagged for review."
-EMERGENCY_REVIEWED = "The emergency access was reviewed."
+EMERGENCY_STARTED = UserMessage(
+    "emergency_access_started",
+    "Emergency access to {name} is open until {until:%H:%M}. Every page you open is flagged for review.",
+)
+EMERGENCY_REVIEWED = UserMessage("emergency_access_reviewed", "The emergency access was reviewed.")
 
 
 @require_GET

@@ -18,10 +18,13 @@ from artchart.core.forms import SIGN_IN_FAILED
 from artchart.core.messages import UserMessage
 from artchart.core.models import ApiToken
 
-OTP_NEEDED = (
-    'This account uses two-step sign-in: send the code from the authenticator app (or a recovery code) as "otp".'
+OTP_NEEDED = UserMessage(
+    "otp_needed",
+    'This account uses two-step sign-in: send the code from the authenticator app (or a recovery code) as "otp".',
 )
-ENROL_FIRST = "This account must set up two-step sign-in first: sign in on the web once, then ask for a token."
+ENROL_FIRST = UserMessage(
+    "enrol_first", "This account must set up two-step sign-in first: sign in on the web once, then ask for a token."
+)
 
 auth_router = Router(tags=["auth"])
 tokens_router = Router(tags=["tokens"])
@@ -37,8 +40,10 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # date arithmetic further on).
 EARLIEST_DAY = dt.date(1900, 1, 1)
 LATEST_DAY = dt.date(2100, 12, 31)
-DATE_OUT_OF_RANGE = "Give a date between 1900-01-01 and 2100-12-31."
-NAIVE_DATETIME = "Give the time with its time zone, e.g. 2026-03-04T14:00:00-05:00 or 2026-03-04T19:00:00Z."
+DATE_OUT_OF_RANGE = UserMessage("date_out_of_range", "Give a date between 1900-01-01 and 2100-12-31.")
+NAIVE_DATETIME = UserMessage(
+    "naive_datetime", "Give the time with its time zone, e.g. 2026-03-04T14:00:00-05:00 or 2026-03-04T19:00:00Z."
+)
 # A session, an artwork's time or a series' step is minutes to hours, never more than a day.
 MAX_MINUTES = 24 * 60
 
@@ -93,14 +98,16 @@ ERROR_CODES = {
 def error_body(
     status: int, message: str, errors: dict[str, list[str]] | None = None, *, code: str | None = None
 ) -> dict[str, Any]:
-    """The one error shape. ``code`` is the status's generic code unless a service
-    refused with a ``UserMessage``, whose own code it then is."""
+    """The one error shape. Its ``code`` is, first found: the one given (the code of the
+    message a service refused with, or a status's published code), the message's own
+    code when it is a ``UserMessage``, else the status's generic code."""
+    if code is None and isinstance(message, UserMessage):
+        code = message.code
     return {"code": code or ERROR_CODES.get(status, "error"), "message": message, "errors": errors or {}}
 
 
-def error(status: int, message: str, errors: dict[str, list[str]] | None = None) -> Status:
+def error(status: int, message: str, errors: dict[str, list[str]] | None = None, *, code: str | None = None) -> Status:
     """An error answer from an operation, in the shape of every other error."""
-    code = message.code if isinstance(message, UserMessage) else None
     return Status(status, error_body(status, message, errors, code=code))
 
 
@@ -206,6 +213,8 @@ def token_create(request, credentials: Credentials):
     known or not, gets the same 401 without its password being checked.
     """
     username = credentials.username
+    # A refused sign-in was published as "unauthenticated" before its messages had codes.
+    refused = ERROR_CODES[401]
     locked = error(401, services.SIGN_IN_LOCKED.format(minutes=settings.LOCKOUT_MINUTES))
     if selectors.sign_in_locked_until(username):
         services.sign_in_refused_locked(username=username)
@@ -215,16 +224,16 @@ def token_create(request, credentials: Credentials):
     user = authenticate(None, username=username, password=credentials.password)
     if user is None:
         services.sign_in_recorded(user=None, username=username, succeeded=False)
-        return locked if selectors.sign_in_locked_until(username) else error(401, SIGN_IN_FAILED)
+        return locked if selectors.sign_in_locked_until(username) else error(401, SIGN_IN_FAILED, code=refused)
     if selectors.has_mfa_device(user):
         if not credentials.otp:
-            return error(401, OTP_NEEDED)
+            return error(401, OTP_NEEDED, code=refused)
         try:
             services.mfa_verify(user=user, code=credentials.otp, stage="api")
         except ValidationError as exc:
             return locked if selectors.sign_in_locked_until(username) else error(401, exc.messages[0])
     elif mfa.required_for(user):
-        return error(401, ENROL_FIRST)
+        return error(401, ENROL_FIRST, code=refused)
     services.sign_in_throttle_clear(username=username)
     token, raw = services.token_issue(user=user, name=credentials.name)
     return Status(200, {"token": raw, "expires_at": token.expires_at})

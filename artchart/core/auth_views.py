@@ -26,16 +26,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from artchart.core import mfa, selectors, services
 from artchart.core.forms import CodeForm, ResetRequestForm, ResetSetPasswordForm, SignInForm
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 
 LOCKED_OUT = services.SIGN_IN_LOCKED
-SIGN_IN_STEP_EXPIRED = "Your sign-in took too long. Please enter your username and password again."
-MFA_ENROLLED = (
-    "Two-step sign-in is set up. Keep these recovery codes somewhere safe, away from your phone: "
-    "each one lets you sign in once without the app. They are shown only now."
+SIGN_IN_STEP_EXPIRED = UserMessage(
+    "sign_in_step_expired", "Your sign-in took too long. Please enter your username and password again."
 )
-MFA_CODES_REMADE = "Your new recovery codes are below, shown only now. The old ones no longer work."
-MFA_REMOVED = "Two-step sign-in was removed from your account."
+MFA_ENROLLED = UserMessage(
+    "mfa_enrolled",
+    "Two-step sign-in is set up. Keep these recovery codes somewhere safe, away from your phone: "
+    "each one lets you sign in once without the app. They are shown only now.",
+)
+MFA_CODES_REMADE = UserMessage(
+    "mfa_codes_remade", "Your new recovery codes are below, shown only now. The old ones no longer work."
+)
+MFA_REMOVED = UserMessage("mfa_removed", "Two-step sign-in was removed from your account.")
 PENDING = "artchart_mfa_pending"
 ENROL_SECRET = "artchart_mfa_enrol_secret"  # noqa: S105 - a session key's name, not a secret
 # Long enough to find the phone; short enough that a half-finished sign-in on a
@@ -44,7 +50,7 @@ PENDING_SECONDS = 300
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-ENROL_CODE_HELP = "The six digits your authenticator app shows for ArtChart."
+ENROL_CODE_HELP = UserMessage("enrol_code_help", "The six digits your authenticator app shows for ArtChart.")
 
 
 # --- signing in --------------------------------------------------------------------------------

@@ -18,11 +18,12 @@ from django.contrib.auth.forms import (
 )
 
 from artchart.core import services
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role, Site, User
 from artchart.core.permissions import relations_provider
 
-SIGN_IN_FAILED = "That username and password do not match an active account."
-UNTIL_BEFORE_SINCE = "The end date is before the start date."
+SIGN_IN_FAILED = UserMessage("sign_in_failed", "That username and password do not match an active account.")
+UNTIL_BEFORE_SINCE = UserMessage("until_before_since", "The end date is before the start date.")
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -69,8 +70,9 @@ class UserCreateForm(UserCreationForm):
         return clean_npi(self.cleaned_data["npi"])
 
 
-NPI_INVALID = (
-    "An NPI is 10 digits whose last digit checks the others (Luhn, with the prefix 80840); check for a typing slip."
+NPI_INVALID = UserMessage(
+    "npi_invalid",
+    "An NPI is 10 digits whose last digit checks the others (Luhn, with the prefix 80840); check for a typing slip.",
 )
 
 

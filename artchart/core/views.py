@@ -35,6 +35,7 @@ from artchart.core.forms import (
     UserEditForm,
 )
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.models import ApiToken, AuditEvent, Role, User
 from artchart.core.paging import page_of, query_without_page
 from artchart.core.panel_registry import dashboard_panels
@@ -42,18 +43,30 @@ from artchart.core.permissions import clients_named_for
 
 AUDIT_PAGE_SIZE = 50
 
-USER_CREATED = "{name}'s account is ready. Give them the initial password in person, not by email."
-USER_SAVED = "{name}'s account was saved."
-MFA_RESET = "{name}'s two-step sign-in was reset: they set up a new authenticator at their next sign-in."
-USER_SAVED_SIGNED_OUT = "{name}'s account was saved; they were signed out everywhere and their API tokens ended."
-PASSWORD_SET = "{name}'s password was changed; they were signed out everywhere and their API tokens ended."  # noqa: S105 - a message, not a password
-OWN_PASSWORD_CHANGED = "Your password was changed. Your API tokens have ended; issue new ones if you need them."  # noqa: S105 - a message, not a password
-SITE_CREATED = "The site {name} was added."
-SITE_SAVED = "The site {name} was saved."
-SUPERVISION_STARTED = "{supervisor} now supervises {supervisee}."
-SUPERVISION_ENDED = "{supervisor} no longer supervises {supervisee}."
-TOKEN_ISSUED = "Your new token is shown below, once. Copy it now: ArtChart keeps only its fingerprint."  # noqa: S105 - a message, not a password
-TOKEN_REVOKED = "The token {prefix}… was revoked."  # noqa: S105 - a message, not a password
+USER_CREATED = UserMessage(
+    "user_created", "{name}'s account is ready. Give them the initial password in person, not by email."
+)
+USER_SAVED = UserMessage("user_saved", "{name}'s account was saved.")
+MFA_RESET = UserMessage(
+    "user_mfa_reset", "{name}'s two-step sign-in was reset: they set up a new authenticator at their next sign-in."
+)
+USER_SAVED_SIGNED_OUT = UserMessage(
+    "user_saved_signed_out", "{name}'s account was saved; they were signed out everywhere and their API tokens ended."
+)
+PASSWORD_SET = UserMessage(
+    "user_password_set", "{name}'s password was changed; they were signed out everywhere and their API tokens ended."
+)
+OWN_PASSWORD_CHANGED = UserMessage(
+    "own_password_changed", "Your password was changed. Your API tokens have ended; issue new ones if you need them."
+)
+SITE_CREATED = UserMessage("site_created", "The site {name} was added.")
+SITE_SAVED = UserMessage("site_saved", "The site {name} was saved.")
+SUPERVISION_STARTED = UserMessage("supervision_started", "{supervisor} now supervises {supervisee}.")
+SUPERVISION_ENDED = UserMessage("supervision_ended", "{supervisor} no longer supervises {supervisee}.")
+TOKEN_ISSUED = UserMessage(
+    "api_token_issued", "Your new token is shown below, once. Copy it now: ArtChart keeps only its fingerprint."
+)
+TOKEN_REVOKED = UserMessage("api_token_revoked", "The token {prefix}… was revoked.")
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,6 +20,7 @@ from pydantic import Field
 from artchart import outcomes
 from artchart.core.access import require_role
 from artchart.core.api import Day, Id, paginated
+from artchart.core.messages import UserMessage
 from artchart.core.models import PopulationType
 from artchart.core.permissions import Action
 from artchart.measures import instruments, selectors
@@ -31,8 +32,8 @@ from artchart.measures.services.administrations import (
 
 router = Router(tags=["measures"])
 
-POPULATION_UNKNOWN = "Choose one of: {names}."
-INCOMPLETE_KEPT_AS = "{message} (Kept as administration {id}.)"
+POPULATION_UNKNOWN = UserMessage("population_unknown", "Choose one of: {names}.")
+INCOMPLETE_KEPT_AS = UserMessage("incomplete_kept_as_administration", "{message} (Kept as administration {id}.)")
 
 
 # --- instruments ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from artchart import outcomes
+from artchart.core.messages import UserMessage
 from artchart.core.models import PopulationType, Role, Site, User
 from artchart.measures import instruments
 from artchart.measures.models import AlertOutcome, Respondent, SafetyPlan, ScheduleRule
@@ -20,10 +21,10 @@ from artchart.measures.services.alerts import OTHER_NEEDS_WORDS, OUTCOME_NEEDED,
 from artchart.measures.services.schedules import CRISIS_TEXT_NEEDED
 from artchart.programs.models import Directive, Program
 
-FUTURE = "The date cannot be in the future."
-CHOOSE_ANSWER = "Choose an answer."
-OUT_OF_RANGE = "Enter a whole number from {low} to {high}."
-WHOLE_NUMBER = "Enter a whole number (digits only)."
+FUTURE = UserMessage("measure_date_in_future", "The date cannot be in the future.")
+CHOOSE_ANSWER = UserMessage("choose_answer", "Choose an answer.")
+OUT_OF_RANGE = UserMessage("answer_out_of_range", "Enter a whole number from {low} to {high}.")
+WHOLE_NUMBER = UserMessage("answer_not_whole_number", "Enter a whole number (digits only).")
 
 
 def fit_reason_field() -> forms.CharField:
@@ -366,7 +367,7 @@ class HandoffForm(forms.Form):
         self.fields["session"].queryset = sessions
 
 
-NOT_AN_OPTION = "Choose one of the answers shown."
+NOT_AN_OPTION = UserMessage("answer_not_an_option", "Choose one of the answers shown.")
 
 
 def risky_answers(instrument: outcomes.Instrument) -> set[tuple[int, int]]:

@@ -20,6 +20,7 @@ from artchart.clients.models import CareTeamMembership, Client
 from artchart.clients.selectors import ClientAccess, client_get_for_user
 from artchart.core import audit
 from artchart.core.access import require_role
+from artchart.core.messages import UserMessage
 from artchart.core.models import CareTeamRole, Role, User
 from artchart.core.permissions import Action, Area, Relation, allows, client_ids_allowing, relations_of
 from artchart.measures import instruments
@@ -40,11 +41,12 @@ from artchart.therapy.models import PRESENT_STATUSES, Attendance, Note, NoteKind
 
 # Who may see program figures (the page, its CSV and the API): program admins and clinicians.
 PROGRAM_ROLES = (Role.PROGRAM_ADMIN, Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
-TOO_FEW = (
+TOO_FEW = UserMessage(
+    "too_few_clients",
     "Fewer than {minimum} clients have a first and a last score here ({n}); no figures are shown "
-    "so no one can be singled out. Widen the filters."
+    "so no one can be singled out. Widen the filters.",
 )
-PERIOD_BACKWARDS = "The end of the period comes before its start."
+PERIOD_BACKWARDS = UserMessage("period_backwards", "The end of the period comes before its start.")
 
 
 def measures_access(user: User, client_id: int, *, action: Action = Action.READ) -> ClientAccess:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from artchart.core.messages import UserMessage
 from artchart.plans.models import (
     ConferenceAttendee,
     Goal,
@@ -65,7 +66,9 @@ def _version_label(plan: TreatmentPlan) -> str:
     return f"Version {plan.version} ({plan.get_status_display()})"
 
 
-OUTSIDE_LINE_HELP = "One per line: name, then a comma and their role — e.g. Dr. Ana Ruiz, psychiatrist"
+OUTSIDE_LINE_HELP = UserMessage(
+    "outside_line_help", "One per line: name, then a comma and their role — e.g. Dr. Ana Ruiz, psychiatrist"
+)
 
 
 class ConferenceForm(forms.ModelForm):

@@ -18,17 +18,23 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from requests import HTTPError, RequestException
 
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.views import admin_only
 from artchart.sso import provider, selectors, services
 from artchart.sso.forms import OrganizationSignInForm
 
-PROVIDER_DOWN = (
+PROVIDER_DOWN = UserMessage(
+    "sso_provider_down",
     "Your organization's sign-in service cannot be reached just now. Try again in a few minutes; "
-    "if it stays down, your IT department can tell you how to get in."
+    "if it stays down, your IT department can tell you how to get in.",
 )
-SIGN_IN_NOT_COMPLETED = "Signing in with your organization's account did not complete. Please try again."
-POLICY_SAVED = "The sign-in settings were saved."
-REFUSED_LEAD = "Your organization's sign-in service knows you, but ArtChart has no active account for you."
+SIGN_IN_NOT_COMPLETED = UserMessage(
+    "sso_not_completed", "Signing in with your organization's account did not complete. Please try again."
+)
+POLICY_SAVED = UserMessage("sso_policy_saved", "The sign-in settings were saved.")
+REFUSED_LEAD = UserMessage(
+    "sso_no_account", "Your organization's sign-in service knows you, but ArtChart has no active account for you."
+)
 
 
 class _WhenConfigured:

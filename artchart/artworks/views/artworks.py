@@ -24,14 +24,17 @@ from artchart.artworks.services.ratings import may_rate, rating_intact, rating_s
 from artchart.artworks.views.photos import analysis_context, palette_strip
 from artchart.core.access import Conflict
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role
 from artchart.core.permissions import Action, Area
 from artchart.therapy.selectors.sessions import sessions_of_client
 
-SAVED = "Saved."
-RATED = "Your rating is signed and saved."
-GRANTED = "Granted."
-GRANT_WITHDRAWN = "The grant is withdrawn; the piece is out of that use from now on."
+SAVED = UserMessage("artwork_saved", "Saved.")
+RATED = UserMessage("rating_signed", "Your rating is signed and saved.")
+GRANTED = UserMessage("use_granted", "Granted.")
+GRANT_WITHDRAWN = UserMessage(
+    "use_grant_withdrawn", "The grant is withdrawn; the piece is out of that use from now on."
+)
 AGREEMENT_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 
 

@@ -15,8 +15,9 @@ from artchart.artworks.models import AssessmentType
 from artchart.artworks.services import assessments as services
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 
-SAVED = "The assessment type was saved."
+SAVED = UserMessage("assessment_type_saved", "The assessment type was saved.")
 
 
 def _types_for(user):

@@ -20,20 +20,23 @@ from artchart.artworks.services import photos as photo_services
 from artchart.artworks.services.artworks import artwork_create
 from artchart.artworks.serving import image_response
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.imaging import corners
 from artchart.therapy.models import PRESENT_STATUSES
 from artchart.therapy.selectors.sessions import session_get_for_user
 
-PHOTOS_ADDED = "Added {count} photo(s)."
-ALREADY_THERE = "That photo is already on this piece."
-MAIN_PHOTO = "This photo now shows the piece on the timeline."
-NOTHING_CHOSEN = "Choose a photo (or take one) for at least one client."
-ROWS_SAVED = "Filed {count} piece(s): {names}."
-ROWS_REFUSED = "Nothing was filed for: {names}. See the message beside each."
+PHOTOS_ADDED = UserMessage("photos_added", "Added {count} photo(s).")
+ALREADY_THERE = UserMessage("photo_already_there", "That photo is already on this piece.")
+MAIN_PHOTO = UserMessage("main_photo_chosen", "This photo now shows the piece on the timeline.")
+NOTHING_CHOSEN = UserMessage("no_photo_chosen", "Choose a photo (or take one) for at least one client.")
+ROWS_SAVED = UserMessage("batch_rows_filed", "Filed {count} piece(s): {names}.")
+ROWS_REFUSED = UserMessage("batch_rows_refused", "Nothing was filed for: {names}. See the message beside each.")
 POLL_SECONDS = 2
-CORNERS_SAVED = "The page is marked, and the drawing was measured on it."
-CORNERS_RESET = "The marked corners are gone; the computer looked for the page again."
+CORNERS_SAVED = UserMessage("page_corners_saved", "The page is marked, and the drawing was measured on it.")
+CORNERS_RESET = UserMessage(
+    "page_corners_reset", "The marked corners are gone; the computer looked for the page again."
+)
 
 
 def palette_of(features: dict | None) -> list[dict]:

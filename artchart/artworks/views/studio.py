@@ -23,22 +23,27 @@ from artchart.artworks.presentation import BY_KEY, Feature
 from artchart.artworks.services import photos as photo_services
 from artchart.core import charts
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.permissions import Action, Area
 
-MARK_ADDED = "Mark added."
-MASK_ADDED = "Mask added. The de-identified copy now hides that area."
-REMOVED = "Annotation removed."
-MASK_REMOVED = "Mask removed. The de-identified copy has been made again without it."
-DEIDENTIFIED_SENTENCE = (
+MARK_ADDED = UserMessage("annotation_mark_added", "Mark added.")
+MASK_ADDED = UserMessage("annotation_mask_added", "Mask added. The de-identified copy now hides that area.")
+REMOVED = UserMessage("annotation_removed", "Annotation removed.")
+MASK_REMOVED = UserMessage(
+    "annotation_mask_removed", "Mask removed. The de-identified copy has been made again without it."
+)
+DEIDENTIFIED_SENTENCE = UserMessage(
+    "deidentified_copy_use",
     "This de-identified copy is the one used wherever the image goes beyond the record, "
     "such as an exhibit, a publication or research. The original photo above is kept "
-    "unchanged in the record."
+    "unchanged in the record.",
 )
-TOO_FEW = "Trends need at least two analysed pieces; {count} so far."
-NOT_DIAGNOSIS = (
+TOO_FEW = UserMessage("too_few_for_trends", "Trends need at least two analysed pieces; {count} so far.")
+NOT_DIAGNOSIS = UserMessage(
+    "features_not_diagnosis",
     "These are formal elements of the artwork measured by the computer from the photos: "
     "what is on the page, not what it means. They are not a diagnosis and do not replace "
-    "your clinical judgement."
+    "your clinical judgement.",
 )
 
 

@@ -379,6 +379,7 @@ def test_chart_query_count_does_not_grow_with_amendments_and_disclosures(client,
                 purpose="Required report",
                 description="Dates",
                 legal_basis="required_by_law",
+                disclosed_on=_today(),
             )
 
     def queries_after_adding(n):

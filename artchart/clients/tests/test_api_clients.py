@@ -394,6 +394,7 @@ def test_a_nul_character_is_a_field_error_in_json_and_in_forms(client_record, th
     before = _snapshot()
     response = browser.post(LIST, _new_client(site.pk, legal_first_name="Ana\x00"), content_type="application/json")
     assert _errors(response) == {"legal_first_name": [NUL_REFUSED]}
+    assert response.json()["code"] == NUL_REFUSED.code == "nul_character"
     response = browser.post(
         _url("gathered_create", client_id=client_record.pk),
         {"source": "observation", "occurred_on": SIGNED, "title": "Seen\x00"},

@@ -131,6 +131,14 @@ def test_a_disclosure_without_a_recipient_is_refused_and_writes_nothing(client, 
     assert _writes() == before
 
 
+def test_the_caller_names_the_day_of_a_release_the_service_never_assumes_today(client_record, therapist):
+    with pytest.raises(TypeError, match="disclosed_on"):
+        services.disclosure_record(
+            by=therapist, client=client_record, kind="report", recipient="County", legal_basis="required_by_law"
+        )
+    assert not Disclosure.objects.exists()
+
+
 def test_a_revoked_release_is_refused_from_its_revocation_on(client_record, therapist, release):
     disclosed = _today() - dt.timedelta(days=20)
     services.consent_revoke(by=therapist, consent=release, on=_today() - dt.timedelta(days=10))

@@ -71,6 +71,7 @@ def test_the_other_slash_form_answers_a_json_404_not_a_redirect(therapist):
     response = _api(therapist).get("/api/v1/clients/")
     assert _is_error(response, 404)
     assert response.json()["message"] == NOT_FOUND_PATH.format(path="/api/v1/clients/")
+    assert response.json()["code"] == "not_found"  # published before the message had its own code
 
 
 def test_both_slash_forms_of_a_post_never_redirect_nor_list(therapist):
@@ -177,6 +178,7 @@ def test_a_body_too_large_is_a_json_413(therapist, settings):
         "/api/v1/clients", data='{"x": "' + "a" * 2000 + '"}', content_type="application/json"
     )
     assert _is_error(response, 413)
+    assert response.json()["code"] == "too_large"  # published; a photo's own limit holds that message code
 
 
 def test_malformed_json_is_a_json_400(therapist):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from artchart import outcomes
 from artchart.core import charts
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.permissions import Action, Area
 from artchart.measures import instruments, selectors
 from artchart.measures.forms import (
@@ -44,12 +45,14 @@ from artchart.measures.services import schedules as schedule_services
 from artchart.therapy.models import SessionStatus
 from artchart.therapy.selectors.sessions import sessions_booking
 
-RECORDED = "{name} recorded: {total} ({band})."
-ACKNOWLEDGED = "The alert is acknowledged; what was done is in the record."
-SCHEDULED = "{name} is now scheduled: {rule}."
-SCHEDULE_STOPPED = "{name} is no longer scheduled."
-GAS_SAVED = "Rated {level} for “{goal}”."
-NO_PUBLIC_PAGE = "The page that answers links is not installed, so this link cannot be opened yet."
+RECORDED = UserMessage("measure_recorded", "{name} recorded: {total} ({band}).")
+ACKNOWLEDGED = UserMessage("alert_acknowledged", "The alert is acknowledged; what was done is in the record.")
+SCHEDULED = UserMessage("measure_scheduled", "{name} is now scheduled: {rule}.")
+SCHEDULE_STOPPED = UserMessage("measure_schedule_stopped", "{name} is no longer scheduled.")
+GAS_SAVED = UserMessage("gas_rated", "Rated {level} for “{goal}”.")
+NO_PUBLIC_PAGE = UserMessage(
+    "no_public_page", "The page that answers links is not installed, so this link cannot be opened yet."
+)
 
 COURSE_WORDS = {
     "recovered": "Recovered — reliable improvement, and the score crossed the cut-off",
@@ -57,20 +60,22 @@ COURSE_WORDS = {
     "unchanged": "No reliable change",
     "deteriorated": "Reliable deterioration",
 }
-NOT_CLASSIFIED = "The course is not classified: {reason}"
+NOT_CLASSIFIED = UserMessage("course_not_classified", "The course is not classified: {reason}")
 CUTOFF_KINDS = {
     "published": "the published caseness threshold",
     "c": "Jacobson & Truax c, between the clinical and general-population norms",
     "a": "Jacobson & Truax a, two SDs beyond the clinical mean",
     "b": "Jacobson & Truax b, two SDs beyond the general-population mean",
 }
-CUTOFF_AND_BAND = (
+CUTOFF_AND_BAND = UserMessage(
+    "cutoff_and_band",
     "The bands change from “{lower}” to “{upper}” at {boundary}, but the clinically significant "
-    "cut-off is {cutoff} ({kind}). The course is judged against the cut-off {cutoff}, not the band."
+    "cut-off is {cutoff} ({kind}). The course is judged against the cut-off {cutoff}, not the band.",
 )
-CUTOFF_NOT_USED = (
+CUTOFF_NOT_USED = UserMessage(
+    "cutoff_not_used",
     "The bands change from “{lower}” to “{upper}” at {boundary}; the computed cut-off would be "
-    "{cutoff} ({kind}). The course is not classified, so neither is used."
+    "{cutoff} ({kind}). The course is not classified, so neither is used.",
 )
 # Light tints from calm to concerning, for the bands behind a trajectory.
 BAND_TINTS = ["#e8f3ea", "#f1f5e3", "#fbf3dc", "#fbe8da", "#f7dcdc"]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from artchart import outcomes
 from artchart.core.access import require_role
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role
 from artchart.measures.forms import CohortForm
 from artchart.measures.selectors import (
@@ -56,8 +57,10 @@ def _size(g: float) -> str:
     return "large"
 
 
-INTERVAL_INCLUDES_ZERO = (
-    "The interval includes zero: we cannot tell whether the change is real, or only the chance rise and fall of scores."
+INTERVAL_INCLUDES_ZERO = UserMessage(
+    "interval_includes_zero",
+    "The interval includes zero: we cannot tell whether the change is real, "
+    "or only the chance rise and fall of scores.",
 )
 
 

@@ -22,6 +22,7 @@ from artchart.core import audit
 from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role
 from artchart.core.permissions import Action
 from artchart.measures import instruments, selectors
@@ -35,15 +36,22 @@ from artchart.measures.services.schedules import crisis_resources_set
 HANDOFF = "measures_handoff"  # request.session key, set by measures:handoff_start (views/client.py)
 HANDOFF_MAX_FAILURES = 5
 
-ANSWER_NEEDED = "Please choose an answer to this question."
-WRONG_PASSWORD = "That is not the password of {name}. Only the therapist can end the questionnaire."  # noqa: S105 - a message, not a password
-SIGNED_OUT_AFTER_FAILURES = (
-    "The tablet was signed out after {count} wrong passwords. Sign in again; the questionnaire was ended."
+ANSWER_NEEDED = UserMessage("answer_needed", "Please choose an answer to this question.")
+WRONG_PASSWORD = UserMessage(
+    "handoff_wrong_password", "That is not the password of {name}. Only the therapist can end the questionnaire."
 )
-NO_HANDOFF = "No questionnaire is waiting on this device."
-HANDOFF_RETURNED = "Welcome back. The questionnaire was saved."
-HANDOFF_ABANDONED = "Welcome back. The questionnaire was ended before it was saved; nothing was recorded."
-CRISIS_SAVED = "The crisis resources were saved. Clients answering a questionnaire see them from now on."
+SIGNED_OUT_AFTER_FAILURES = UserMessage(
+    "handoff_signed_out",
+    "The tablet was signed out after {count} wrong passwords. Sign in again; the questionnaire was ended.",
+)
+NO_HANDOFF = UserMessage("no_handoff", "No questionnaire is waiting on this device.")
+HANDOFF_RETURNED = UserMessage("handoff_returned", "Welcome back. The questionnaire was saved.")
+HANDOFF_ABANDONED = UserMessage(
+    "handoff_abandoned", "Welcome back. The questionnaire was ended before it was saved; nothing was recorded."
+)
+CRISIS_SAVED = UserMessage(
+    "crisis_saved", "The crisis resources were saved. Clients answering a questionnaire see them from now on."
+)
 
 
 # --- the questionnaire page (shared by the link and the hand-off) -------------------------------------------

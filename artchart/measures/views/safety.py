@@ -13,14 +13,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.measures import selectors
 from artchart.measures.forms import ReviewForm, SafetyPlanForm
 from artchart.measures.services import alerts as alert_services
 from artchart.measures.services import safety as safety_services
 
-PLAN_SIGNED = "Safety plan version {version} is signed. Print it for the client from this page."
-PLAN_SIGNED_FOR_ALERT = "Safety plan version {version} is signed and the risk alert is acknowledged."
-REVIEW_SAVED = "The review with the client is recorded."
+PLAN_SIGNED = UserMessage(
+    "safety_plan_signed", "Safety plan version {version} is signed. Print it for the client from this page."
+)
+PLAN_SIGNED_FOR_ALERT = UserMessage(
+    "safety_plan_signed_for_alert", "Safety plan version {version} is signed and the risk alert is acknowledged."
+)
+REVIEW_SAVED = UserMessage("safety_plan_reviewed", "The review with the client is recorded.")
 
 
 def _writer_access(request, client_id: int):

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from artchart.clients.selectors import client_get_for_user
 from artchart.core.api import Day, Id, paginated
+from artchart.core.messages import UserMessage
 from artchart.core.models import Site, User
 from artchart.core.permissions import Action, Area
 from artchart.programs.models import Program
@@ -23,7 +24,7 @@ from artchart.therapy.services import groups as services
 
 router = Router(tags=["groups"])
 
-NO_SUCH_USER = "No user of your organization has the id {ids}."
+NO_SUCH_USER = UserMessage("no_such_user", "No user of your organization has the id {ids}.")
 
 
 class GroupOut(Schema):

@@ -16,6 +16,7 @@ from pydantic import Field
 from artchart.clients.selectors import client_get_for_user
 from artchart.core import audit
 from artchart.core.api import (
+    ERROR_CODES,
     MAX_MINUTES,
     ApiError,
     Day,
@@ -26,6 +27,7 @@ from artchart.core.api import (
     error_body,
     paginated,
 )
+from artchart.core.messages import UserMessage
 from artchart.core.permissions import Action, Area
 from artchart.programs.models import Directive
 from artchart.therapy.models import Frequency, Modality, Session, SessionKind
@@ -34,14 +36,16 @@ from artchart.therapy.services import sessions as services
 
 router = Router(tags=["sessions"])
 
-NOT_IN_ORGANIZATION = "No such {what} in your organization."
-DURATION_OR_END = "Give the session's duration_minutes or its ends_at."
-ENDS_AT_OUT_OF_RANGE = "A session ends within a day of its start."
+NOT_IN_ORGANIZATION = UserMessage("not_in_organization", "No such {what} in your organization.")
+DURATION_OR_END = UserMessage("duration_or_end", "Give the session's duration_minutes or its ends_at.")
+ENDS_AT_OUT_OF_RANGE = UserMessage("ends_at_out_of_range", "A session ends within a day of its start.")
 # Ten years of weekly sessions; a longer series is left open-ended.
 MAX_SERIES_COUNT = 520
 
 
-CLASHES = "This booking clashes with others; send allow_conflicts: true to book it anyway."
+CLASHES = UserMessage(
+    "booking_clashes_api", "This booking clashes with others; send allow_conflicts: true to book it anyway."
+)
 
 
 class ConflictOut(ApiError):
@@ -262,7 +266,8 @@ def _conflicts(fields: dict, exclude_session_id=None) -> list[str]:
 
 
 def _refused(conflicts: list[str]):
-    return Status(409, {**error_body(409, CLASHES), "conflicts": conflicts})
+    # A clash was published with the 409 status's "conflict" before the message had its own code.
+    return Status(409, {**error_body(409, CLASHES, code=ERROR_CODES[409]), "conflicts": conflicts})
 
 
 def _session(request, session_id: int, action: Action = Action.READ) -> Session:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from artchart.core.messages import UserMessage
 from artchart.core.models import Site
 from artchart.programs.selectors import programs_for
 from artchart.therapy.models import Group
 from artchart.therapy.selectors import groups as selectors
 
-CENSUS_HELP = (
+CENSUS_HELP = UserMessage(
+    "census_help",
     "A CSV file (UTF-8) with the columns last name, first name and date of birth (YYYY-MM-DD); "
     "MRN, unit and room may be there too. Clients are matched by name and date of birth among "
-    "the clients whose charts you may open; no client is created."
+    "the clients whose charts you may open; no client is created.",
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
+from artchart.core.messages import UserMessage
 from artchart.therapy.models import (
     ART_PROCESS_FIELDS,
     FORMAT_SECTIONS,
@@ -20,7 +21,7 @@ from artchart.therapy.models import (
 from artchart.therapy.services.notes import ART_FIELDS, LABELS, REQUIRABLE_FIELDS, SECTION_FIELDS
 
 RATING_CHOICES = [("", "Not addressed"), *ProgressRating.choices]
-REQUIRED_HELP = "Required before signing."
+REQUIRED_HELP = UserMessage("required_help", "Required before signing.")
 BATCH_FIELDS = ("engagement", "client_title", "client_words", "risk_level", "risk_notes")
 EXTRA_ROWS = 6
 

@@ -24,6 +24,7 @@ from artchart.clients.models import Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import NOT_ALLOWED
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role, User
 from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
 from artchart.therapy import census
@@ -37,8 +38,11 @@ CLINICAL_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 # Who may change any group of the organization (beside its own facilitators).
 MANAGER_ROLES = (Role.THERAPIST, Role.SUPERVISOR)
 
-MAY_NOT_START = "Only therapists and supervisors may start a group."
-NOT_A_MANAGER = "Only the group's facilitators and the organization's therapists and supervisors may change this group."
+MAY_NOT_START = UserMessage("may_not_start_group", "Only therapists and supervisors may start a group.")
+NOT_A_MANAGER = UserMessage(
+    "not_a_group_manager",
+    "Only the group's facilitators and the organization's therapists and supervisors may change this group.",
+)
 
 SESSIONS_SHOWN = 20
 

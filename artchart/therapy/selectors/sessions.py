@@ -25,6 +25,7 @@ from artchart.clients.models import Client
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import require_client_access, require_role
+from artchart.core.messages import UserMessage
 from artchart.core.models import Organization, Role, Site, User
 from artchart.core.permissions import (
     Action,
@@ -50,7 +51,7 @@ BOOKED = "Booked"
 LONGEST_MINUTES = 600  # the longest session; bounds the search for overlaps
 ACTIVE_STATUSES = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
 SESSION_RELATED = ("client", "group", "therapist", "site", "room", "room__site", "directive", "series", "created_by")
-NOT_A_FACILITATOR = "Only the group's facilitators may change its sessions."
+NOT_A_FACILITATOR = UserMessage("not_a_facilitator", "Only the group's facilitators may change its sessions.")
 
 # An account outside every organization has organization_id None, which Django reads as IS NULL
 # (nothing matches); django-stubs refuses None in a lookup, hence the ignores on those filters.

@@ -147,16 +147,17 @@ def group_update(
     program: Program | int | None = UNSET,
     description: str = UNSET,
     is_active: bool = UNSET,
-    facilitators: Iterable[User] | None = None,
+    facilitators: Iterable[User] = UNSET,
 ) -> Group:
     """Change any of name, site, program, description, is_active and the facilitators.
 
-    Nothing is saved or audited when nothing changed.
+    ``facilitators`` replaces the whole list when given; an empty list is refused
+    (a group needs a facilitator). Nothing is saved or audited when nothing changed.
     """
     _require_manager(by, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
     current = list(group.facilitators.all())
-    facilitators = current if facilitators is None else list(facilitators)
+    facilitators = current if facilitators is UNSET else list(facilitators)
     changed = apply_changes(
         group,
         {"name": name, "site": site, "program": program, "description": description, "is_active": is_active},

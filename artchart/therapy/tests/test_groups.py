@@ -120,6 +120,16 @@ def test_changing_facilitators_is_audited_and_unchanged_saves_write_nothing(grou
     assert AuditEvent.objects.get(action="group.update").detail == {"fields": ["facilitators"]}
 
 
+def test_facilitators_not_given_are_kept_and_an_empty_list_is_refused(group, therapist):
+    services.group_update(by=therapist, group=group, description="Bring an apron")
+    assert list(group.facilitators.all()) == [therapist]
+    with pytest.raises(ValidationError) as exc:
+        services.group_update(by=therapist, group=group, facilitators=[], description="Sneaked in")
+    assert exc.value.message_dict["facilitators"] == [services.NEEDS_FACILITATOR]
+    group.refresh_from_db()
+    assert list(group.facilitators.all()) == [therapist] and group.description == "Bring an apron"
+
+
 # --- members ---------------------------------------------------------------------------------
 
 

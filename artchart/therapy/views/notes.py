@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role
 from artchart.core.panel_registry import risk_panels, session_panels
 from artchart.core.permissions import Action, Area
@@ -24,14 +25,14 @@ from artchart.therapy.selectors import notes as selectors
 from artchart.therapy.selectors.sessions import sessions_of_client
 from artchart.therapy.services import notes as services
 
-SIGNED = "The note is signed."
-SUBMITTED = "The note waits for your supervisor's co-signature."
-COSIGNED = "The note is co-signed."
-RETURNED = "The note went back to the intern as a draft, with your comments."
-ADDENDUM_ADDED = "The addendum is signed and added to the note."
-DRAFT_SAVED = "Draft saved."
-DRAFT_DELETED = "The draft was discarded."
-TEMPLATE_SAVED = "The template is saved."
+SIGNED = UserMessage("note_signed", "The note is signed.")
+SUBMITTED = UserMessage("note_submitted", "The note waits for your supervisor's co-signature.")
+COSIGNED = UserMessage("note_cosigned", "The note is co-signed.")
+RETURNED = UserMessage("note_returned", "The note went back to the intern as a draft, with your comments.")
+ADDENDUM_ADDED = UserMessage("addendum_added", "The addendum is signed and added to the note.")
+DRAFT_SAVED = UserMessage("note_draft_saved", "Draft saved.")
+DRAFT_DELETED = UserMessage("note_draft_discarded", "The draft was discarded.")
+TEMPLATE_SAVED = UserMessage("note_template_saved", "The template is saved.")
 
 
 def _to_note(note):

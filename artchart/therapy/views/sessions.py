@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from artchart.clients.selectors import client_get_for_user
 from artchart.core.access import require_role
 from artchart.core.forms_util import add_service_errors
+from artchart.core.messages import UserMessage
 from artchart.core.models import Role
 from artchart.core.paging import page_of
 from artchart.core.panel_registry import risk_panels, session_panels
@@ -37,9 +38,14 @@ from artchart.therapy.selectors import sessions as selectors
 from artchart.therapy.selectors.notes import notes_of_session
 from artchart.therapy.services import sessions as services
 
-CLASHES = "This booking clashes with others (listed below). Change it, or tick “Book it anyway” and save again."
-CANCELLED = "The session is cancelled."
-FEED_NEW = "Your calendar feed has a new secret address; the old one (if any) no longer works."
+CLASHES = UserMessage(
+    "booking_clashes",
+    "This booking clashes with others (listed below). Change it, or tick “Book it anyway” and save again.",
+)
+CANCELLED = UserMessage("session_now_cancelled", "The session is cancelled.")
+FEED_NEW = UserMessage(
+    "calendar_feed_renewed", "Your calendar feed has a new secret address; the old one (if any) no longer works."
+)
 
 
 def _to_session(session):
