@@ -14,9 +14,11 @@ and the demo practice, built once per test run and loaded where a test reads it
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import os
 import shutil
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -181,15 +183,37 @@ def module_practice(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def module_copy(settings):
     """Records built once for a module, as this test's own: its media folder gets a copy of
-    the module's files, and it gets copies of the instances, so what a test changes in memory
-    (signing in stamps the user's ``last_login``) is not what the next test starts from."""
-    import copy
+    the module's files, and what it reads of the records is a copy (``RecordCopies``)."""
 
-    def for_this_test(records: dict, media: Path) -> dict:
+    def for_this_test(records: dict, media: Path) -> RecordCopies:
         shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
-        return copy.deepcopy(records)
+        return RecordCopies(records)
 
     return for_this_test
+
+
+class RecordCopies(Mapping):
+    """Each record deep-copied the first time a test reads it, as Django's ``setUpTestData``
+    hands each test its own: what a test changes in memory (signing in stamps the user's
+    ``last_login``) is not what the next test starts from. Copying on reading, with one memo
+    for the test, keeps two records that share an instance sharing its copy, and costs a
+    test only what it reads."""
+
+    def __init__(self, records: dict):
+        self._records = records
+        self._copies: dict = {}
+        self._memo: dict = {}
+
+    def __getitem__(self, name: str):
+        if name not in self._copies:
+            self._copies[name] = copy.deepcopy(self._records[name], self._memo)
+        return self._copies[name]
+
+    def __iter__(self):
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
 
 
 @contextmanager
