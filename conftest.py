@@ -168,7 +168,9 @@ def module_practice(django_db_setup, django_db_blocker, tmp_path_factory):
     folder. A module fixture that uses it adds its own rows in the same transaction, which
     is rolled back at the module's end; each test still runs in its own savepoint (``db``),
     so a test's changes to the rows are undone before the next test. What a test is handed
-    should be its own copy of the instances and of the media (``module_copy``).
+    should be its own copy of the instances and of the media (``module_copy``). Its rows are
+    there for every test of the module, so the module's tests cannot also take the per-test
+    people above (the usernames are the same).
     """
     media = tmp_path_factory.mktemp("module-media")
     with _module_transaction(django_db_blocker, media):
