@@ -7,15 +7,19 @@
 * ``outsider`` — a therapist of the same practice with no link to ``client``
 * ``admin``, ``programadmin`` — organization roles with no clinical access
 
+(all of them once for a module with ``module_practice``, for modules of many tests),
 and the demo practice, built once per test run and loaded where a test reads it
 (``demo_practice`` for a module, ``load_demo`` for one test).
 """
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import os
 import shutil
+from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("ARTCHART_TESTING", "1")
@@ -38,6 +42,10 @@ def _fast_hashing_and_private_media(settings, tmp_path):
 
 @pytest.fixture
 def org(db):
+    return _org()
+
+
+def _org():
     from artchart.tests.factories import OrganizationFactory
 
     return OrganizationFactory(name="Riverbend Art Therapy")
@@ -45,64 +53,90 @@ def org(db):
 
 @pytest.fixture
 def site(org):
+    return _site(org)
+
+
+def _site(org):
     from artchart.tests.factories import SiteFactory
 
     return SiteFactory(organization=org, name="Riverbend Studio")
 
 
-def _person(org, username: str, role: str, first: str, last: str):
+# Username: (role, first name, last name). The usernames are the fixtures' names.
+_PEOPLE = {
+    "therapist": ("therapist", "Tess", "Rivera"),
+    "therapist2": ("therapist", "Theo", "Okafor"),
+    "intern": ("intern", "Ian", "Novak"),
+    "supervisor": ("supervisor", "Sam", "Lindqvist"),
+    "teamviewer": ("team_member", "Vera", "Nurse"),
+    "admin": ("admin", "Ada", "Admin"),
+    "programadmin": ("program_admin", "Paz", "Program"),
+    "outsider": ("therapist", "Olive", "Stranger"),
+}
+
+
+def _person(org, username: str):
     from artchart.tests.factories import UserFactory
 
+    role, first, last = _PEOPLE[username]
     return UserFactory(organization=org, username=username, role=role, first_name=first, last_name=last)
 
 
 @pytest.fixture
 def therapist(org):
-    return _person(org, "therapist", "therapist", "Tess", "Rivera")
+    return _person(org, "therapist")
 
 
 @pytest.fixture
 def therapist2(org):
-    return _person(org, "therapist2", "therapist", "Theo", "Okafor")
+    return _person(org, "therapist2")
 
 
 @pytest.fixture
 def outsider(org):
-    return _person(org, "outsider", "therapist", "Olive", "Stranger")
+    return _person(org, "outsider")
 
 
 @pytest.fixture
 def intern(org):
-    return _person(org, "intern", "intern", "Ian", "Novak")
+    return _person(org, "intern")
 
 
 @pytest.fixture
 def supervisor(org, intern):
+    return _supervisor(org, intern)
+
+
+def _supervisor(org, intern):
     from artchart.tests.factories import SupervisionLinkFactory
 
-    person = _person(org, "supervisor", "supervisor", "Sam", "Lindqvist")
+    person = _person(org, "supervisor")
     SupervisionLinkFactory(supervisor=person, supervisee=intern)
     return person
 
 
 @pytest.fixture
 def teamviewer(org):
-    return _person(org, "teamviewer", "team_member", "Vera", "Nurse")
+    return _person(org, "teamviewer")
 
 
 @pytest.fixture
 def admin(org):
-    return _person(org, "admin", "admin", "Ada", "Admin")
+    return _person(org, "admin")
 
 
 @pytest.fixture
 def programadmin(org):
-    return _person(org, "programadmin", "program_admin", "Paz", "Program")
+    return _person(org, "programadmin")
 
 
 @pytest.fixture
 def client_record(site, therapist, intern, teamviewer):
     """A client on ``therapist``'s caseload, with the intern and a viewer on the team."""
+    return _client_record(site, therapist, intern, teamviewer)
+
+
+def _client_record(site, therapist, intern, teamviewer):
     from artchart.tests.factories import CareTeamFactory, ClientFactory
 
     record = ClientFactory(site=site, legal_first_name="Maya", legal_last_name="Lopez")
@@ -124,6 +158,78 @@ def people(therapist, therapist2, intern, supervisor, teamviewer, admin, program
         "programadmin": programadmin,
         "outsider": outsider,
     }
+
+
+@pytest.fixture(scope="module")
+def module_practice(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``people`` and ``client_record`` built once for a module, for modules that run many tests over them.
+
+    Yields the people by name with the client under ``"client"``, and the module's media
+    folder. A module fixture that uses it adds its own rows in the same transaction, which
+    is rolled back at the module's end; each test still runs in its own savepoint (``db``),
+    so a test's changes to the rows are undone before the next test. What a test is handed
+    should be its own copy of the instances and of the media (``module_copy``). Its rows are
+    there for every test of the module, so the module's tests cannot also take the per-test
+    people above (the usernames are the same).
+    """
+    media = tmp_path_factory.mktemp("module-media")
+    with _module_transaction(django_db_blocker, media):
+        org = _org()
+        people = {name: _person(org, name) for name in ("therapist", "therapist2", "intern")}
+        people["supervisor"] = _supervisor(org, people["intern"])
+        people.update({name: _person(org, name) for name in ("teamviewer", "admin", "programadmin", "outsider")})
+        record = _client_record(_site(org), people["therapist"], people["intern"], people["teamviewer"])
+        yield {**people, "client": record}, media
+
+
+@pytest.fixture
+def module_copy(settings):
+    """Records built once for a module, as this test's own: its media folder gets a copy of
+    the module's files, and what it reads of the records is a copy (``RecordCopies``)."""
+
+    def for_this_test(records: dict, media: Path) -> RecordCopies:
+        shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+        return RecordCopies(records)
+
+    return for_this_test
+
+
+class RecordCopies(Mapping):
+    """Each record deep-copied the first time a test reads it, as Django's ``setUpTestData``
+    hands each test its own: what a test changes in memory (signing in stamps the user's
+    ``last_login``) is not what the next test starts from. Copying on reading, with one memo
+    for the test, keeps two records that share an instance sharing its copy, and costs a
+    test only what it reads."""
+
+    def __init__(self, records: dict):
+        self._records = records
+        self._copies: dict = {}
+        self._memo: dict = {}
+
+    def __getitem__(self, name: str):
+        if name not in self._copies:
+            self._copies[name] = copy.deepcopy(self._records[name], self._memo)
+        return self._copies[name]
+
+    def __iter__(self):
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
+@contextmanager
+def _module_transaction(django_db_blocker, media: Path):
+    """Database access for a module fixture, in a transaction rolled back when it ends.
+
+    Module fixtures come before the per-test settings above, so the same fast hasher is
+    set here, and the module's own media folder.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), _test_settings(media), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 # --- the demo practice, built once per test run ------------------------------------------------
@@ -154,7 +260,7 @@ class DemoSnapshot:
         from django.core.management import call_command
 
         out = StringIO()
-        with _demo_settings(self.media):
+        with _test_settings(self.media):
             call_command("demo", stdout=out)
             call_command(
                 "dumpdata",
@@ -175,7 +281,7 @@ class DemoSnapshot:
         return self.output.read_text()
 
 
-def _demo_settings(media: Path):
+def _test_settings(media: Path):
     from django.test import override_settings
 
     return override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
@@ -204,16 +310,11 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory, worker_i
 def demo_practice(demo_snapshot, django_db_blocker, tmp_path_factory):
     """The demo loaded once for a module; each test still runs in its own savepoint (``db``).
 
-    Yields the demo command's output and the module's media folder. Module fixtures come
-    before the per-test settings above, so the same fast hasher and media folder are set here.
+    Yields the demo command's output and the module's media folder.
     """
-    from django.db import transaction
-
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), _demo_settings(media), transaction.atomic():
-        output = demo_snapshot.load(media)
-        yield output, media
-        transaction.set_rollback(True)
+    with _module_transaction(django_db_blocker, media):
+        yield demo_snapshot.load(media), media
 
 
 @pytest.fixture

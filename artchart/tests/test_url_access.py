@@ -449,12 +449,22 @@ def test_every_url_has_a_rule():
 
 
 @pytest.fixture
-def objs(people, client_record):
+def objs(db, module_objs, module_copy):
+    """The records every case reads, as this test's own (each test runs in its own savepoint)."""
+    return module_copy(*module_objs)
+
+
+@pytest.fixture(scope="module")
+def module_objs(module_practice):
+    """Built once for the module: there are thousands of cases and each reads the same records."""
     from artchart.clients.models import CareTeamMembership, Diagnosis, EmergencyAccessDesignation, GatheredDocument
     from artchart.clients.services import emergency_access_start
     from artchart.core.models import SupervisionLink
     from artchart.core.services import token_issue
     from artchart.tests.factories import ConsentFactory, ContactFactory, GatheredInfoFactory
+
+    people, media = module_practice
+    client_record = people["client"]
 
     entry = GatheredInfoFactory(client=client_record, author=people["therapist"])
     amendment_objs = _amendment_and_disclosure_objs(client_record, entry, people["therapist"])
@@ -489,7 +499,7 @@ def objs(people, client_record):
     }
     for module in AREA_RULE_MODULES:
         base.update(module.objs(base))
-    return base
+    return base, media
 
 
 def _plan_and_library_objs(client_record, people) -> dict:
