@@ -58,7 +58,11 @@ def lab_planes(lin: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 def _lab_f(t: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     delta = 6.0 / 29.0
-    return np.where(t > delta**3, np.cbrt(t), t * (1.0 / (3 * delta**2)) + 4.0 / 29.0).astype(np.float32)
+    f: npt.NDArray[np.float32] = np.cbrt(t)
+    dark = t <= delta**3  # the linear toe: few pixels, so fixed in place rather than computed everywhere
+    if dark.any():
+        f[dark] = t[dark] * np.float32(1.0 / (3 * delta**2)) + np.float32(4.0 / 29.0)
+    return f
 
 
 def lab_from_srgb8(rgb8: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating[Any]]:
@@ -153,4 +157,10 @@ _NAME_LABS = lab_from_srgb8(np.array([rgb for refs in NAMED_COLOURS.values() for
 
 def colour_name(lab: npt.ArrayLike) -> str:
     """The everyday name of one CIELAB colour: that of the nearest reference colour by CIEDE2000."""
-    return _NAMES[int(np.argmin(delta_e_2000(_NAME_LABS, np.asarray(lab, dtype=np.float64))))]
+    return colour_names(np.asarray(lab, dtype=np.float64)[None])[0]
+
+
+def colour_names(labs: npt.ArrayLike) -> list[str]:
+    """`colour_name` of each of n CIELAB colours (n, 3), in one pass over the reference table."""
+    distances = delta_e_2000(_NAME_LABS[None], np.asarray(labs, dtype=np.float64)[:, None])
+    return [_NAMES[int(i)] for i in np.argmin(distances, axis=1)]

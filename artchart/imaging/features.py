@@ -55,7 +55,7 @@ LIGHT_MIN_BLUE = 0.2
 PAPER_WHITE = 0.9
 LIGHT_GRID = 48  # cells along the long side for the illumination estimate
 LIGHT_SIGMA_CELLS = 5.0  # smoothing of the illumination estimate, in cells
-EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
+
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 
@@ -134,9 +134,9 @@ def find_marks(rgb: npt.NDArray[np.uint8]) -> Marks:
     paper = colour.lab_from_linear(np.full(3, PAPER_WHITE, dtype=np.float32))
     distance = np.sqrt((lab[0] - paper[0]) ** 2 + (lab[1] - paper[1]) ** 2 + (lab[2] - paper[2]) ** 2)
     mask = distance > MARK_DELTA_E
-    labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
+    labels, sizes = _label(mask, 8)
+    count = len(sizes) - 1
     if count:
-        sizes = np.bincount(labels.ravel())
         keep = sizes >= MIN_COMPONENT_PIXELS
         keep[0] = False
         mask = keep[labels]
@@ -151,10 +151,9 @@ def _close_grain(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     fills the grain whatever its shape and never joins two strokes that run close together
     (hatching, the lines of a narrow window), which a closing by a square would.
     """
-    paper, count = ndimage.label(~mask)
-    if count < 2:
+    paper, sizes = _label(~mask, 4)
+    if len(sizes) < 3:  # the marks enclose no paper
         return mask
-    sizes = np.bincount(paper.ravel())
     pinhole = sizes < GRAIN_HOLE_SHARE * mask.size
     pinhole[0] = False
     solid: npt.NDArray[np.bool_] = mask | pinhole[paper]
@@ -200,7 +199,8 @@ def _paper_like(lin: npt.NDArray[np.float32], luminance: npt.NDArray[np.float32]
     of red and green between them, as on the line of warm to cool white lights.
     A lamp makes white paper orange in a photo; divided out, it is grey again.
     """
-    brightest = luminance >= np.percentile(luminance, 90)
+    tenth, top_two = np.percentile(luminance, [90, 98])  # one partial sort for both
+    brightest = luminance >= tenth
     cast = np.median(lin[:, brightest], axis=1) if brightest.any() else np.ones(3, dtype=np.float32)
     cast = np.asarray(cast / max(float(cast.max()), 1e-6), dtype=np.float32)
     lamp_like = min(cast[0], cast[2]) <= cast[1] <= max(cast[0], cast[2]) and cast[2] >= LIGHT_MIN_BLUE * cast[0]
@@ -208,7 +208,7 @@ def _paper_like(lin: npt.NDArray[np.float32], luminance: npt.NDArray[np.float32]
         lin = np.divide(lin, cast[:, None, None], dtype=np.float32)
     top = np.maximum(np.maximum(lin[0], lin[1]), lin[2])
     bottom = np.minimum(np.minimum(lin[0], lin[1]), lin[2])
-    bright = luminance > 0.4 * np.percentile(luminance, 98)
+    bright = luminance > 0.4 * top_two
     paper: npt.NDArray[np.bool_] = (top - bottom < PAPER_COLOURFULNESS * top) & bright
     return paper
 
@@ -255,7 +255,7 @@ def _palette(
     # Clusters a person gives the same name are one colour to them (a crayon's heavy and light
     # strokes under a lamp, two reds of one box): they are counted once, shown by the larger.
     counts = np.bincount(owner, minlength=len(centres))
-    names = [colour.colour_name(centre) for centre in centres]
+    names = colour.colour_names(centres)
     by_weight = np.argsort(-counts, kind="stable")
     leads = {name: int(i) for i in by_weight[::-1] for name in (names[i],)}  # each name's largest cluster
     group = np.array([leads[name] for name in names])
@@ -462,7 +462,14 @@ def _components(solid: npt.NDArray[np.bool_]) -> int:
     pieces, a pixel apart, are one stroke. Shapes a person drew apart lie further apart.
     """
     closed = _box_min(_box_max(solid, 3), 3)
-    return int(ndimage.label(closed, structure=EIGHT_CONNECTED)[1])
+    return len(_label(closed, 8)[1]) - 1
+
+
+def _label(mask: npt.NDArray[np.bool_], connectivity: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Connected regions of a mask (label 0 off it) and each label's pixel count, by OpenCV's
+    labelling (Wu's two-pass with a union-find), several times faster than scipy.ndimage's."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=connectivity)
+    return np.asarray(labels, dtype=np.int32), np.asarray(stats[:, cv2.CC_STAT_AREA], dtype=np.int32)
 
 
 def _filled_fraction(mask: npt.NDArray[np.bool_]) -> float:
@@ -512,9 +519,21 @@ def _majority(mask: npt.NDArray[np.bool_], owner: npt.NDArray[np.intp]) -> npt.N
         colours[mask] = 0
         return colours
     colours[mask] = owner
-    votes = np.stack([cv2.blur((colours == k).astype(np.float32), (3, 3)) for k in range(count)])
-    colours[mask] = np.argmax(votes, axis=0)[mask]
+    winner = np.zeros(mask.shape, dtype=np.int16)
+    most = _votes(colours == 0)
+    for k in range(1, count):  # a running maximum: an argmax over stacked planes is several times slower
+        votes = _votes(colours == k)
+        more = votes > most
+        winner[more] = k
+        np.maximum(most, votes, out=most)
+    colours[mask] = winner[mask]
     return colours
+
+
+def _votes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]:
+    """How many of each pixel's 3 × 3 neighbourhood are in the mask (0-9), edges repeated outward."""
+    votes = cv2.boxFilter(mask.view(np.uint8), -1, (3, 3), normalize=False, borderType=cv2.BORDER_REPLICATE)
+    return np.asarray(votes, dtype=np.uint8)
 
 
 def _box_max(values: npt.NDArray[_Scalar], size: int) -> npt.NDArray[_Scalar]:
