@@ -157,3 +157,5 @@ def test_the_finder_and_the_features_over_200_photos() -> None:
     assert sum(r.hit for r in lamp) >= 17
     covered = [r.coverage_error for r in lamp if r.coverage_error is not None]
     assert sum(covered) / len(covered) < 3.0  # percentage points
+    named = [r.named for r in lamp if r.named is not None]
+    assert sum(named) / len(named) >= 0.9  # measured: 97 % of the lamp photos' colours named as drawn
