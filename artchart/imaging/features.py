@@ -56,7 +56,6 @@ PAPER_WHITE = 0.9
 LIGHT_GRID = 48  # cells along the long side for the illumination estimate
 LIGHT_SIGMA_CELLS = 5.0  # smoothing of the illumination estimate, in cells
 
-
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 
 
@@ -65,7 +64,7 @@ class Marks:
     mask: npt.NDArray[np.bool_]  # (h, w): pixels carrying marks
     solid: npt.NDArray[np.bool_]  # (h, w): the marks with the paper's grain showing through them closed
     lab: npt.NDArray[np.float32]  # (3, h, w): CIELAB planes under normalised light
-    components: int
+    components: int  # separate marked regions as seen, before the grain is closed and broken strokes joined
     distance: npt.NDArray[np.float32]  # (h, w): ΔE*ab from the paper
     paper: npt.NDArray[np.floating[Any]]  # CIELAB of the paper
 
@@ -79,7 +78,7 @@ def page_features(rgb: npt.NDArray[np.uint8]) -> dict[str, Any]:
     features.update(colours)
     features["filled_fraction"] = _r(_filled_fraction(marks.solid))
     features["edge_density"] = _r(_edge_density(marks, owner))
-    features["components"] = _components(marks.solid) if marks.components else 0
+    features["components"] = _components(marks.solid)
     return features
 
 
