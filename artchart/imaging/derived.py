@@ -23,7 +23,9 @@ from artchart.imaging.features import colour_features, page_features
 from artchart.imaging.page import NOT_FOUND, find_page, straighten
 
 # "2": no figures without a page; page_source and page_corners; the page warped from the large thumbnail.
-FEATURES_VERSION = "2"
+# "3": colours named by CIEDE2000 among the basic colour terms, one entry per name; the paper's grain
+# closed for coverage, shapes, fill and edges; edges between palette colours rather than ΔE steps.
+FEATURES_VERSION = "3"
 LARGE, SMALL = 1280, 320
 # The straightened page kept for showing (the analysis shrinks it to the working size). Pillow's
 # perspective warp costs in proportion to the pixels it makes: 640 px adds about a quarter of the

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from artchart.imaging import derive
+from artchart.imaging.colour import colour_name, lab_from_srgb8
 from artchart.imaging.derived import FINDER_SIZE, LARGE, WORKING_SIZE, _shrink
 from artchart.imaging.page import find_page
 from artchart.imaging.tests.photosim import NO_SHEET, SimPhoto, no_sheet, simulate
@@ -36,6 +37,15 @@ class Result:
     coverage: float | None
     centre: tuple[float, float] | None
     message: str
+    names: tuple[str, ...] = ()  # the palette's colour names
+
+    @property
+    def named(self) -> float | None:
+        """Share of the drawing's true colours whose name (`colour_name` of the medium's colour) is in the palette."""
+        if not self.sim.colours or self.coverage is None:
+            return None
+        truth = {colour_name(lab_from_srgb8(np.array(rgb, dtype=np.uint8))) for rgb in self.sim.colours}
+        return len(truth & set(self.names)) / len(truth)
 
     @property
     def hit(self) -> bool:
@@ -65,7 +75,9 @@ def measure(sim: SimPhoto) -> Result:
         w, h = sim.photo.size
         error = corner_error(np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64), sim.corners)
     centre = (features["centre_x"], features["centre_y"]) if features["centre_x"] is not None else None
-    return Result(sim, bool(features["page_found"]), error, features["coverage"], centre, features["page_message"])
+    names = tuple(entry["name"] for entry in features["palette"] or ())
+    found_page = bool(features["page_found"])
+    return Result(sim, found_page, error, features["coverage"], centre, features["page_message"], names)
 
 
 def _finder_frame(stored: bytes) -> Image.Image:
@@ -127,19 +139,21 @@ def _groups(result: Result) -> list[str]:
 
 
 def table(results: Iterable[Result]) -> str:
-    """Per condition: photos, hit rate, mean corner error (% of diagonal), mean coverage error (points), over hits."""
+    """Per condition: photos, hit rate, mean corner error (% of diagonal), mean coverage error (points), and
+    the share of the true colours named in the palette (%), over hits."""
     rows: dict[str, list[Result]] = defaultdict(list)
     for result in results:
         for group in _groups(result):
             rows[group].append(result)
-    lines = [f"{'condition':<24}{'photos':>7}{'hit %':>8}{'corner err %':>14}{'coverage err pt':>17}"]
+    lines = [f"{'condition':<24}{'photos':>7}{'hit %':>8}{'corner err %':>14}{'coverage err pt':>17}{'named %':>9}"]
     for name in sorted(rows, key=lambda n: (n != "all sheets", n.startswith("no sheet"), n)):
         group = rows[name]
         corners = [r.corner_error for r in group if r.corner_error is not None and r.found]
         coverages = [r.coverage_error for r in group if r.coverage_error is not None and r.hit]
+        named = [100 * r.named for r in group if r.named is not None and r.hit]
         lines.append(
             f"{name:<24}{len(group):>7}{100 * sum(r.hit for r in group) / len(group):>8.0f}"
-            f"{_mean(corners):>14}{_mean(coverages):>17}"
+            f"{_mean(corners):>14}{_mean(coverages):>17}{_mean(named):>9}"
         )
     return "\n".join(lines)
 

@@ -65,8 +65,12 @@ class SimPhoto:
     kind: str = "sheet"  # or one of NO_SHEET
 
 
-def simulate(seed: int, *, blank: bool = False, **conditions: object) -> SimPhoto:
-    """One photo of one drawing (of a blank sheet where `blank`); unspecified conditions are drawn from the seed."""
+def simulate(seed: int, *, blank: bool = False, grainless: bool = False, **conditions: object) -> SimPhoto:
+    """One photo of one drawing (of a blank sheet where `blank`); unspecified conditions are drawn from the seed.
+
+    `grainless`: the same drawing and photo with every stroke laid on evenly, as a marker would
+    (a crayon drawing without the paper's grain showing through), to compare media.
+    """
     rng = np.random.default_rng(seed)
     drawn = Conditions(
         medium=str(rng.choice(MEDIA)),
@@ -81,7 +85,7 @@ def simulate(seed: int, *, blank: bool = False, **conditions: object) -> SimPhot
     c = replace(drawn, **conditions)  # type: ignore[arg-type]
     aspect = SHEETS[c.sheet]
     sw, sh = (round(SHEET_LONG / aspect), SHEET_LONG) if c.portrait else (SHEET_LONG, round(SHEET_LONG / aspect))
-    sheet, mask, colours = draw(rng, c.medium, (sw, sh), to_edge=c.to_edge, blank=blank)
+    sheet, mask, colours = draw(rng, c.medium, (sw, sh), to_edge=c.to_edge, blank=blank, grainless=grainless)
     fw, fh = (PHOTO_LONG, PHOTO_LONG * 3 // 4) if rng.random() < 0.6 else (PHOTO_LONG * 3 // 4, PHOTO_LONG)
     corners = _project(rng, (sw, sh), (fw, fh), c)
     photo = _table(rng, c.table, (fw, fh))
@@ -124,11 +128,18 @@ def no_sheet(seed: int, kind: str) -> SimPhoto:
 
 
 def draw(
-    rng: np.random.Generator, medium: str, size: tuple[int, int], *, to_edge: bool, blank: bool = False
+    rng: np.random.Generator,
+    medium: str,
+    size: tuple[int, int],
+    *,
+    to_edge: bool,
+    blank: bool = False,
+    grainless: bool = False,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_], tuple[tuple[int, int, int], ...]]:
     """The sheet (float RGB 0-255), the mask of its marks, and the colours used.
 
     The marks cover where a medium was laid on: a crayon's whole stroke, grain and all.
+    `grainless` lays each stroke on evenly at the crayon's opacity over the same area.
     """
     w, h = size
     paper = np.array([rng.uniform(242, 252), rng.uniform(238, 250), rng.uniform(226, 242)], dtype=np.float32)
@@ -140,6 +151,8 @@ def draw(
     )
     if blank:
         layers = []
+    if grainless:
+        layers = [(covered.astype(np.float32) * 0.92, colour, covered) for _, colour, covered in layers]
     used: list[tuple[int, int, int]] = []
     for alpha, colour, covered in layers:
         sheet = sheet * (1 - alpha[..., None]) + np.array(colour, dtype=np.float32) * alpha[..., None]
