@@ -31,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from artchart.imaging.features import MARK_DELTA_E
+
 NOT_FOUND = "The edges of the paper were not found."
 CUT_OFF = "The sheet runs off the edge of the photo: photograph the whole sheet."
 TOO_SMALL = "The picture is too small to find a sheet in."
@@ -45,11 +47,21 @@ FILLS_FRAME_RING = 0.4
 RING = 0.02  # width of the outer ring, as a share of the short side
 SHADOW_WEIGHT = 0.3  # lightness's weight in the colour distance from the table that a shadow should not cross
 RING_DARKER = 12.0
+# A frame the sheet fills shows marks (ΔE*ab over MARK_DELTA_E from its paper) on at least MIN_MARKED of it,
+# or is flat as a scan: the median gradient of its paper (ΔE per pixel) at most SCAN_FLATNESS (a table's grain:
+# 0.2-0.5).
+MIN_MARKED, SCAN_FLATNESS = 0.002, 0.1
 MIN_SHEET_CONTRAST = 5.0  # ΔE*ab between the paper inside a sheet and what lies just around it
 WHITE_LIGHTNESS, WHITE_CHROMA = (
     80.0,
     8.0,
 )  # white as it is: a scan's paper  # L*: a ring of paper is at most this much darker than the frame's light parts
+# Line proposals: straight lines with at least HOUGH_VOTES × the short side edge pixels, the HOUGH_LINES strongest
+# distinct ones, quadrilaterals whose every side runs along an edge for LINE_COVER of its length, the best few.
+HOUGH_VOTES, HOUGH_LINES, LINE_COVER, LINE_PROPOSALS = 0.15, 14, 0.6, 3
+# The table is the frame's outer TABLE_BAND (share of the short side); it is plain where at most QUIET_TABLE
+# of it changes colour by TABLE_EDGE ΔE*ab per pixel or more.
+TABLE_BAND, QUIET_TABLE, TABLE_EDGE = 0.08, 0.03, 3.0
 INSET = 0.008  # pull each corner 0.8 % of the way to the centre, leaving out the paper edge and shadow
 # Paper once the cast is removed: chroma under this (ΔE*ab units) and at least this share of the paper's lightness.
 PAPER_CHROMA = 14.0
@@ -105,14 +117,17 @@ def find_page(frame: np.ndarray) -> PageFound:
     maps = _maps(frame)
     paperness = maps.lightness - 1.5 * maps.chroma
     proposals, touching = _proposals(maps, paperness)
+    regions = len(proposals)
+    proposals += _line_proposals(maps)
     best: tuple[float, npt.NDArray[np.float64]] | None = None
     an_object = False  # a clear-edged quadrilateral that is not paper: a screen, a board, a book
-    fitted = (corners for proposal in proposals for corners in _fit_sides(maps, proposal))
-    for corners in fitted:
+    fitted = ((k < regions, corners) for k, proposal in enumerate(proposals) for corners in _fit_sides(maps, proposal))
+    for from_region, corners in fitted:
         if not _is_quadrilateral(maps, corners):
             continue
         if not _paper_inside(maps, corners):
-            an_object = True
+            # Only a region's outline says there is an object: four lines can be found in any drawing.
+            an_object = an_object or from_region
             continue
         area = _area(corners)
         if best is None or area > best[0] * 1.02:
@@ -216,6 +231,91 @@ def _proposals(maps: _Maps, paperness: np.ndarray) -> tuple[list[npt.NDArray[np.
             ):
                 proposals.append(quad)
     return proposals, touching
+
+
+def _line_proposals(maps: _Maps) -> list[npt.NDArray[np.float64]]:
+    """Quadrilaterals bounded by four straight lines of the edge map (Duda & Hart 1972), best supported first.
+
+    A white sheet on a white table, or one half in a shadow, makes no region of its own,
+    but its four sides are still the longest straight edges in the frame.
+    """
+    h, w = maps.lightness.shape
+    edges = cv2.Canny(np.clip(maps.lightness * 2.55, 0, 255).astype(np.uint8), 20, 60)
+    # A patterned cloth's own lines are as straight and strong as the sheet's edges: where the table
+    # around the sheet (the frame's outer band) has edges, four lines make no proposal.
+    band = max(1, round(TABLE_BAND * min(h, w)))
+    table = np.ones((h, w), dtype=bool)
+    table[band:-band, band:-band] = False
+    if float((maps.gxx[table] + maps.gyy[table] > TABLE_EDGE**2).mean()) > QUIET_TABLE:
+        return []
+    found = cv2.HoughLines(edges, 1, np.pi / 180, max(10, round(HOUGH_VOTES * min(h, w))))
+    if found is None:
+        return []
+    lines: list[tuple[float, float]] = []
+    for rho, theta in found[:, 0]:
+        # The same line twice: close in ρ and θ, or with θ near 0 and π, where ρ changes sign.
+        if not any(
+            (abs(rho - r) < 6 and abs(theta - t) < np.radians(5))
+            or (abs(rho + r) < 6 and abs(abs(theta - t) - np.pi) < np.radians(5))
+            for r, t in lines
+        ):
+            lines.append((float(rho), float(theta)))
+        if len(lines) == HOUGH_LINES:
+            break
+    near = cv2.dilate(edges, np.ones((3, 3), np.uint8)) > 0
+    pairs = [
+        (a, b)
+        for a in range(len(lines))
+        for b in range(a + 1, len(lines))
+        if _turn(lines[a][1], lines[b][1]) < np.radians(30)
+    ]
+    scored: list[tuple[float, npt.NDArray[np.float64]]] = []
+    for i, (a, b) in enumerate(pairs):
+        for c, d in pairs[i + 1 :]:
+            if _turn(lines[a][1], lines[c][1]) < np.radians(50):
+                continue
+            sides = [lines[a], lines[c], lines[b], lines[d]]
+            corners = [_meet(sides[k - 1], sides[k]) for k in range(4)]
+            if any(corner is None for corner in corners):
+                continue
+            quad = _order(np.array(corners))
+            if (
+                (quad < -2).any()
+                or (quad[:, 0] > w + 2).any()
+                or (quad[:, 1] > h + 2).any()
+                or _area(quad) < MIN_SHEET_SHARE * h * w
+                or not _convex(quad)
+            ):
+                continue
+            cover = [_edge_cover(near, quad[k], quad[(k + 1) % 4]) for k in range(4)]
+            if min(cover) >= LINE_COVER:
+                scored.append((sum(cover), quad))
+    scored.sort(key=lambda item: -item[0])
+    return [quad for _, quad in scored[:LINE_PROPOSALS]]
+
+
+def _turn(first: float, second: float) -> float:
+    """The angle between two lines given by their normals' angles in [0, π)."""
+    difference = abs(first - second) % np.pi
+    return min(difference, np.pi - difference)
+
+
+def _meet(first: tuple[float, float], second: tuple[float, float]) -> npt.NDArray[np.float64] | None:
+    """Where the lines x cos θ + y sin θ = ρ meet."""
+    matrix = np.array([[np.cos(first[1]), np.sin(first[1])], [np.cos(second[1]), np.sin(second[1])]])
+    if abs(np.linalg.det(matrix)) < 1e-6:
+        return None
+    point: npt.NDArray[np.float64] = np.linalg.solve(matrix, np.array([first[0], second[0]]))
+    return point
+
+
+def _edge_cover(near: npt.NDArray[np.bool_], start: npt.NDArray[np.float64], end: npt.NDArray[np.float64]) -> float:
+    """The share of the segment start→end that runs along an edge."""
+    h, w = near.shape
+    points = start + np.linspace(0.05, 0.95, SAMPLES)[:, None] * (end - start)
+    xs = np.clip(np.rint(points[:, 0]), 0, w - 1).astype(np.intp)
+    ys = np.clip(np.rint(points[:, 1]), 0, h - 1).astype(np.intp)
+    return float(near[ys, xs].mean())
 
 
 def _cut_sheet(maps: _Maps, contour: np.ndarray) -> bool:
@@ -451,9 +551,16 @@ def _fills_frame(maps: _Maps, an_object: bool) -> bool:
         raw_chroma = float(np.median(np.hypot(maps.lab[..., 1][ring], maps.lab[..., 2][ring])))
         if ring_lightness < WHITE_LIGHTNESS or raw_chroma > WHITE_CHROMA:
             return False
-    return bool(
+    if not (
         paper[ring].mean() >= FILLS_FRAME_RING and light >= PAPER_LIGHTNESS and ring_lightness >= light - RING_DARKER
-    )
+    ):
+        return False
+    # Positive evidence that this is a sheet: something drawn on it, or a scan's flat paper. A bare white or
+    # pale table is as light and grey to the borders, but has neither.
+    paper_colour = np.median(maps.lab[ring & paper], axis=0)
+    marked = float((np.linalg.norm(maps.lab - paper_colour, axis=2) > MARK_DELTA_E).mean())
+    flat = float(np.median(np.sqrt(maps.gxx + maps.gyy)[ring & paper])) <= SCAN_FLATNESS
+    return marked >= MIN_MARKED or flat
 
 
 def _order(corners: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
