@@ -105,6 +105,7 @@ class _Maps:
     lightness: np.ndarray
     chroma: np.ndarray  # with the light's cast removed
     edge_floor: float
+    shade: float  # the frame's 60th percentile of lightness: a sheet's light part is lighter
 
 
 def find_page(frame: np.ndarray) -> PageFound:
@@ -118,10 +119,22 @@ def find_page(frame: np.ndarray) -> PageFound:
     paperness = maps.lightness - 1.5 * maps.chroma
     proposals, touching = _proposals(maps, paperness)
     regions = len(proposals)
-    proposals += _line_proposals(maps)
+    h, w = maps.lightness.shape
+    # A line proposal that a region has proposed already would only be fitted twice.
+    proposals += [
+        quad
+        for quad in _line_proposals(maps)
+        if not any(np.abs(quad - other).max() < SAME_PROPOSAL * max(h, w) for other in proposals)
+    ]
     best: tuple[float, npt.NDArray[np.float64]] | None = None
     an_object = False  # a clear-edged quadrilateral that is not paper: a screen, a board, a book
-    fitted = ((k < regions, corners) for k, proposal in enumerate(proposals) for corners in _fit_sides(maps, proposal))
+    fitted = (
+        (k < regions, corners)
+        for k, proposal in enumerate(proposals)
+        # The largest quadrilateral wins: four lines round less than the best so far cannot (and fitting costs).
+        if k < regions or best is None or _area(proposal) > best[0]
+        for corners in _fit_sides(maps, proposal)
+    )
     for from_region, corners in fitted:
         if not _is_quadrilateral(maps, corners):
             continue
@@ -167,14 +180,16 @@ def _maps(frame: np.ndarray) -> _Maps:
     gy = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3, scale=1 / 8)
     lightness = lab[..., 0]
     # The light's colour cast: the mean a*, b* of the brightest tenth of the frame (paper, where there is a sheet).
-    bright = lightness >= np.percentile(lightness, 90)
+    # The frame's 60th and 90th percentiles of lightness, sorted once: the checks of every quadrilateral use them.
+    shade, bright_level = np.percentile(lightness, (60, 90))
+    bright = lightness >= bright_level
     cast_a, cast_b = float(lab[..., 1][bright].mean()), float(lab[..., 2][bright].mean())
     if not (CAST_A[0] <= cast_a <= CAST_A[1] and np.hypot(cast_a, cast_b) <= CAST_CHROMA):
         cast_a = cast_b = 0.0  # not a light's colour (green, magenta, or too strong): a coloured object, kept
     a, b = lab[..., 1] - cast_a, lab[..., 2] - cast_b
     gxx, gxy, gyy = (gx * gx).sum(axis=2), (gx * gy).sum(axis=2), (gy * gy).sum(axis=2)
     floor = max(MIN_EDGE, EDGE_OVER_MEDIAN * float(np.median(np.sqrt(gxx + gyy))))
-    return _Maps(lab, gxx, gxy, gyy, lightness, np.hypot(a, b), floor)
+    return _Maps(lab, gxx, gxy, gyy, lightness, np.hypot(a, b), floor, float(shade))
 
 
 def _paper(maps: _Maps) -> npt.NDArray[np.bool_]:
@@ -240,7 +255,6 @@ def _line_proposals(maps: _Maps) -> list[npt.NDArray[np.float64]]:
     but its four sides are still the longest straight edges in the frame.
     """
     h, w = maps.lightness.shape
-    edges = cv2.Canny(np.clip(maps.lightness * 2.55, 0, 255).astype(np.uint8), 20, 60)
     # A patterned cloth's own lines are as straight and strong as the sheet's edges: where the table
     # around the sheet (the frame's outer band) has edges, four lines make no proposal.
     band = max(1, round(TABLE_BAND * min(h, w)))
@@ -248,6 +262,7 @@ def _line_proposals(maps: _Maps) -> list[npt.NDArray[np.float64]]:
     table[band:-band, band:-band] = False
     if float((maps.gxx[table] + maps.gyy[table] > TABLE_EDGE**2).mean()) > QUIET_TABLE:
         return []
+    edges = cv2.Canny(np.clip(maps.lightness * 2.55, 0, 255).astype(np.uint8), 20, 60)
     found = cv2.HoughLines(edges, 1, np.pi / 180, max(10, round(HOUGH_VOTES * min(h, w))))
     if found is None:
         return []
@@ -262,60 +277,47 @@ def _line_proposals(maps: _Maps) -> list[npt.NDArray[np.float64]]:
             lines.append((float(rho), float(theta)))
         if len(lines) == HOUGH_LINES:
             break
+    rho, theta = np.array(lines).T
+    cos, sin = np.cos(theta), np.sin(theta)
+    # Where line i meets line j (x cos θ + y sin θ = ρ for both), for every pair at once.
+    det = cos[:, None] * sin[None, :] - sin[:, None] * cos[None, :]
+    det = np.where(np.abs(det) < 1e-6, np.nan, det)
+    meet_x = (rho[:, None] * sin[None, :] - rho[None, :] * sin[:, None]) / det
+    meet_y = (rho[None, :] * cos[:, None] - rho[:, None] * cos[None, :]) / det
+    turn = np.abs(theta[:, None] - theta[None, :]) % np.pi
+    turn = np.minimum(turn, np.pi - turn)
+    # Two nearly parallel pairs (a, b) and (c, d), across each other: the sheet's opposite sides.
+    first, second = np.nonzero(np.triu(turn < np.radians(30), 1))
+    one, other = np.meshgrid(np.arange(first.size), np.arange(first.size), indexing="ij")
+    keep = (one < other) & (turn[first[one], first[other]] >= np.radians(50))
+    a, b, c, d = first[one[keep]], second[one[keep]], first[other[keep]], second[other[keep]]
+    # Round the quadrilateral a, c, b, d: corners where d meets a, a meets c, c meets b, b meets d.
+    quads = np.stack(
+        [np.stack([meet_x[s, t], meet_y[s, t]], axis=1) for s, t in ((d, a), (a, c), (c, b), (b, d))], axis=1
+    )
+    x, y = quads[..., 0], quads[..., 1]
+    area = np.abs((x * np.roll(y, -1, axis=1) - y * np.roll(x, -1, axis=1)).sum(axis=1)) / 2
+    with np.errstate(invalid="ignore"):
+        inside = (x >= -2).all(axis=1) & (x <= w + 2).all(axis=1) & (y >= -2).all(axis=1) & (y <= h + 2).all(axis=1)
+        quads = quads[inside & (area >= MIN_SHEET_SHARE * h * w)]
+    # How much of each side runs along an edge.
     near = cv2.dilate(edges, np.ones((3, 3), np.uint8)) > 0
-    pairs = [
-        (a, b)
-        for a in range(len(lines))
-        for b in range(a + 1, len(lines))
-        if _turn(lines[a][1], lines[b][1]) < np.radians(30)
-    ]
-    scored: list[tuple[float, npt.NDArray[np.float64]]] = []
-    for i, (a, b) in enumerate(pairs):
-        for c, d in pairs[i + 1 :]:
-            if _turn(lines[a][1], lines[c][1]) < np.radians(50):
-                continue
-            sides = [lines[a], lines[c], lines[b], lines[d]]
-            corners = [_meet(sides[k - 1], sides[k]) for k in range(4)]
-            if any(corner is None for corner in corners):
-                continue
-            quad = _order(np.array(corners))
-            if (
-                (quad < -2).any()
-                or (quad[:, 0] > w + 2).any()
-                or (quad[:, 1] > h + 2).any()
-                or _area(quad) < MIN_SHEET_SHARE * h * w
-                or not _convex(quad)
-            ):
-                continue
-            cover = [_edge_cover(near, quad[k], quad[(k + 1) % 4]) for k in range(4)]
-            if min(cover) >= LINE_COVER:
-                scored.append((sum(cover), quad))
-    scored.sort(key=lambda item: -item[0])
-    return [quad for _, quad in scored[:LINE_PROPOSALS]]
-
-
-def _turn(first: float, second: float) -> float:
-    """The angle between two lines given by their normals' angles in [0, π)."""
-    difference = abs(first - second) % np.pi
-    return min(difference, np.pi - difference)
-
-
-def _meet(first: tuple[float, float], second: tuple[float, float]) -> npt.NDArray[np.float64] | None:
-    """Where the lines x cos θ + y sin θ = ρ meet."""
-    matrix = np.array([[np.cos(first[1]), np.sin(first[1])], [np.cos(second[1]), np.sin(second[1])]])
-    if abs(np.linalg.det(matrix)) < 1e-6:
-        return None
-    point: npt.NDArray[np.float64] = np.linalg.solve(matrix, np.array([first[0], second[0]]))
-    return point
-
-
-def _edge_cover(near: npt.NDArray[np.bool_], start: npt.NDArray[np.float64], end: npt.NDArray[np.float64]) -> float:
-    """The share of the segment start→end that runs along an edge."""
-    h, w = near.shape
-    points = start + np.linspace(0.05, 0.95, SAMPLES)[:, None] * (end - start)
-    xs = np.clip(np.rint(points[:, 0]), 0, w - 1).astype(np.intp)
-    ys = np.clip(np.rint(points[:, 1]), 0, h - 1).astype(np.intp)
-    return float(near[ys, xs].mean())
+    ends = np.roll(quads, -1, axis=1)
+    along = np.linspace(0.05, 0.95, SAMPLES)[None, None, :, None]
+    points = quads[:, :, None, :] + along * (ends - quads)[:, :, None, :]
+    xs = np.clip(np.rint(points[..., 0]), 0, w - 1).astype(np.intp)
+    ys = np.clip(np.rint(points[..., 1]), 0, h - 1).astype(np.intp)
+    cover = near[ys, xs].mean(axis=2)
+    good = cover.min(axis=1) >= LINE_COVER
+    quads, score = quads[good], cover[good].sum(axis=1)
+    found_quads: list[npt.NDArray[np.float64]] = []
+    for k in np.argsort(-score):
+        quad = _order(quads[k].astype(np.float64))
+        if _convex(quad):
+            found_quads.append(quad)
+            if len(found_quads) == LINE_PROPOSALS:
+                break
+    return found_quads
 
 
 def _cut_sheet(maps: _Maps, contour: np.ndarray) -> bool:
@@ -514,9 +516,7 @@ def _paper_inside(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
         if float(np.linalg.norm(inside_colour - outside_colour)) < MIN_SHEET_CONTRAST:
             return False
     # The paper must be light in the frame: a sheet is never the darkest thing on its table.
-    return bool(
-        paper.mean() >= PAPER_BAND_SHARE and light >= max(PAPER_LIGHTNESS, float(np.percentile(maps.lightness, 60)))
-    )
+    return bool(paper.mean() >= PAPER_BAND_SHARE and light >= max(PAPER_LIGHTNESS, maps.shade))
 
 
 def _convex(corners: npt.NDArray[np.float64]) -> bool:
