@@ -5,7 +5,9 @@ the small finder frame (OpenCV, see docs/architecture.md):
 
 1. Proposals. Rough quadrilaterals from regions that look like paper (light
    and nearly grey once the light's colour cast is taken out, at three
-   thresholds) and from closed outlines in the edge map (Canny). A drawing that
+   thresholds) and from closed outlines in the edge map (Canny); where the table
+   is plain, also from four straight lines of the edge map (Hough), which find a
+   white sheet on a white table or one half in a shadow. A drawing that
    reaches the sheet's edge, a pale table or a shadow spoils some of them, not all.
 2. Edges. Each side of a proposal is moved and turned to the straight line along
    which the colour changes most consistently across it (the median, over the
@@ -19,7 +21,9 @@ the small finder frame (OpenCV, see docs/architecture.md):
 
 Of the quadrilaterals that pass, the largest is the sheet (a rectangle drawn on
 the sheet passes too, but is smaller). Where none passes, the photo is a scan or
-a close-up that the paper fills, or it holds no whole sheet, and the result says which.
+a close-up that the paper fills (paper to the borders, with marks on it or flat
+as a scan's, which a bare table is not), or it holds no whole sheet, and the
+result says which.
 """
 
 from __future__ import annotations

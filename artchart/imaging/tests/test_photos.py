@@ -58,6 +58,22 @@ def test_a_photo_without_a_sheet_says_so(kind: str) -> None:
     assert not result.found and result.message in (f"{NOT_FOUND} {NOTHING_MEASURED}", f"{CUT_OFF} {NOTHING_MEASURED}")
 
 
+@pytest.mark.parametrize("seed", [59, 172])
+def test_a_white_sheet_on_a_white_table_half_in_a_shadow_is_found(seed: int) -> None:
+    """The sheet makes no region of its own there; its four straight sides are found."""
+    sim = photosim.simulate(seed)
+    assert sim.conditions.table == "white" and sim.conditions.light == "uneven"
+    result = corpus.measure(sim)
+    assert result.found and result.hit
+
+
+@pytest.mark.parametrize("seed", [10_004, 10_008, 10_012, 10_016])
+def test_a_bare_pale_or_white_table_is_not_taken_for_a_sheet_filling_the_frame(seed: int) -> None:
+    """Light and grey to its borders like a close photo of a sheet, but with nothing drawn on it."""
+    found = find_page(_finder(photosim.no_sheet(seed, "table").photo))
+    assert not found.found and found.message in (NOT_FOUND, CUT_OFF)
+
+
 def test_a_blank_sheet_is_found_and_has_no_marks() -> None:
     sim = photosim.simulate(8, medium="pencil", table="dark", light="neutral", turn=12, tilt=10)
     blank = photosim.simulate(8, medium="pencil", table="dark", light="neutral", turn=12, tilt=10, blank=True)
