@@ -5,7 +5,9 @@ the small finder frame (OpenCV, see docs/architecture.md):
 
 1. Proposals. Rough quadrilaterals from regions that look like paper (light
    and nearly grey once the light's colour cast is taken out, at three
-   thresholds) and from closed outlines in the edge map (Canny). A drawing that
+   thresholds) and from closed outlines in the edge map (Canny); where the table
+   is plain, also from four straight lines of the edge map (Hough), which find a
+   white sheet on a white table or one half in a shadow. A drawing that
    reaches the sheet's edge, a pale table or a shadow spoils some of them, not all.
 2. Edges. Each side of a proposal is moved and turned to the straight line along
    which the colour changes most consistently across it (the median, over the
@@ -19,7 +21,9 @@ the small finder frame (OpenCV, see docs/architecture.md):
 
 Of the quadrilaterals that pass, the largest is the sheet (a rectangle drawn on
 the sheet passes too, but is smaller). Where none passes, the photo is a scan or
-a close-up that the paper fills, or it holds no whole sheet, and the result says which.
+a close-up that the paper fills (paper to the borders, with marks on it or flat
+as a scan's, which a bare table is not), or it holds no whole sheet, and the
+result says which.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
+
+from artchart.imaging.features import MARK_DELTA_E
 
 NOT_FOUND = "The edges of the paper were not found."
 CUT_OFF = "The sheet runs off the edge of the photo: photograph the whole sheet."
@@ -45,11 +51,21 @@ FILLS_FRAME_RING = 0.4
 RING = 0.02  # width of the outer ring, as a share of the short side
 SHADOW_WEIGHT = 0.3  # lightness's weight in the colour distance from the table that a shadow should not cross
 RING_DARKER = 12.0
+# A frame the sheet fills shows marks (ΔE*ab over MARK_DELTA_E from its paper) on at least MIN_MARKED of it,
+# or is flat as a scan: the median gradient of its paper (ΔE per pixel) at most SCAN_FLATNESS (a table's grain:
+# 0.2-0.5).
+MIN_MARKED, SCAN_FLATNESS = 0.002, 0.1
 MIN_SHEET_CONTRAST = 5.0  # ΔE*ab between the paper inside a sheet and what lies just around it
 WHITE_LIGHTNESS, WHITE_CHROMA = (
     80.0,
     8.0,
 )  # white as it is: a scan's paper  # L*: a ring of paper is at most this much darker than the frame's light parts
+# Line proposals: straight lines with at least HOUGH_VOTES × the short side edge pixels, the HOUGH_LINES strongest
+# distinct ones, quadrilaterals whose every side runs along an edge for LINE_COVER of its length, the best few.
+HOUGH_VOTES, HOUGH_LINES, LINE_COVER, LINE_PROPOSALS = 0.15, 14, 0.6, 3
+# The table is the frame's outer TABLE_BAND (share of the short side); it is plain where at most QUIET_TABLE
+# of it changes colour by TABLE_EDGE ΔE*ab per pixel or more.
+TABLE_BAND, QUIET_TABLE, TABLE_EDGE = 0.08, 0.03, 3.0
 INSET = 0.008  # pull each corner 0.8 % of the way to the centre, leaving out the paper edge and shadow
 # Paper once the cast is removed: chroma under this (ΔE*ab units) and at least this share of the paper's lightness.
 PAPER_CHROMA = 14.0
@@ -93,6 +109,7 @@ class _Maps:
     lightness: np.ndarray
     chroma: np.ndarray  # with the light's cast removed
     edge_floor: float
+    shade: float  # the frame's 60th percentile of lightness: a sheet's light part is lighter
 
 
 def find_page(frame: np.ndarray) -> PageFound:
@@ -105,14 +122,29 @@ def find_page(frame: np.ndarray) -> PageFound:
     maps = _maps(frame)
     paperness = maps.lightness - 1.5 * maps.chroma
     proposals, touching = _proposals(maps, paperness)
+    regions = len(proposals)
+    h, w = maps.lightness.shape
+    # A line proposal that a region has proposed already would only be fitted twice.
+    proposals += [
+        quad
+        for quad in _line_proposals(maps)
+        if not any(np.abs(quad - other).max() < SAME_PROPOSAL * max(h, w) for other in proposals)
+    ]
     best: tuple[float, npt.NDArray[np.float64]] | None = None
     an_object = False  # a clear-edged quadrilateral that is not paper: a screen, a board, a book
-    fitted = (corners for proposal in proposals for corners in _fit_sides(maps, proposal))
-    for corners in fitted:
+    fitted = (
+        (k < regions, corners)
+        for k, proposal in enumerate(proposals)
+        # The largest quadrilateral wins: four lines round less than the best so far cannot (and fitting costs).
+        if k < regions or best is None or _area(proposal) > best[0]
+        for corners in _fit_sides(maps, proposal)
+    )
+    for from_region, corners in fitted:
         if not _is_quadrilateral(maps, corners):
             continue
         if not _paper_inside(maps, corners):
-            an_object = True
+            # Only a region's outline says there is an object: four lines can be found in any drawing.
+            an_object = an_object or from_region
             continue
         area = _area(corners)
         if best is None or area > best[0] * 1.02:
@@ -152,14 +184,16 @@ def _maps(frame: np.ndarray) -> _Maps:
     gy = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3, scale=1 / 8)
     lightness = lab[..., 0]
     # The light's colour cast: the mean a*, b* of the brightest tenth of the frame (paper, where there is a sheet).
-    bright = lightness >= np.percentile(lightness, 90)
+    # The frame's 60th and 90th percentiles of lightness, sorted once: the checks of every quadrilateral use them.
+    shade, bright_level = np.percentile(lightness, (60, 90))
+    bright = lightness >= bright_level
     cast_a, cast_b = float(lab[..., 1][bright].mean()), float(lab[..., 2][bright].mean())
     if not (CAST_A[0] <= cast_a <= CAST_A[1] and np.hypot(cast_a, cast_b) <= CAST_CHROMA):
         cast_a = cast_b = 0.0  # not a light's colour (green, magenta, or too strong): a coloured object, kept
     a, b = lab[..., 1] - cast_a, lab[..., 2] - cast_b
     gxx, gxy, gyy = (gx * gx).sum(axis=2), (gx * gy).sum(axis=2), (gy * gy).sum(axis=2)
     floor = max(MIN_EDGE, EDGE_OVER_MEDIAN * float(np.median(np.sqrt(gxx + gyy))))
-    return _Maps(lab, gxx, gxy, gyy, lightness, np.hypot(a, b), floor)
+    return _Maps(lab, gxx, gxy, gyy, lightness, np.hypot(a, b), floor, float(shade))
 
 
 def _paper(maps: _Maps) -> npt.NDArray[np.bool_]:
@@ -216,6 +250,78 @@ def _proposals(maps: _Maps, paperness: np.ndarray) -> tuple[list[npt.NDArray[np.
             ):
                 proposals.append(quad)
     return proposals, touching
+
+
+def _line_proposals(maps: _Maps) -> list[npt.NDArray[np.float64]]:
+    """Quadrilaterals bounded by four straight lines of the edge map (Duda & Hart 1972), best supported first.
+
+    A white sheet on a white table, or one half in a shadow, makes no region of its own,
+    but its four sides are still the longest straight edges in the frame.
+    """
+    h, w = maps.lightness.shape
+    # A patterned cloth's own lines are as straight and strong as the sheet's edges: where the table
+    # around the sheet (the frame's outer band) has edges, four lines make no proposal.
+    band = max(1, round(TABLE_BAND * min(h, w)))
+    table = np.ones((h, w), dtype=bool)
+    table[band:-band, band:-band] = False
+    if float((maps.gxx[table] + maps.gyy[table] > TABLE_EDGE**2).mean()) > QUIET_TABLE:
+        return []
+    edges = cv2.Canny(np.clip(maps.lightness * 2.55, 0, 255).astype(np.uint8), 20, 60)
+    found = cv2.HoughLines(edges, 1, np.pi / 180, max(10, round(HOUGH_VOTES * min(h, w))))
+    if found is None:
+        return []
+    lines: list[tuple[float, float]] = []
+    for rho, theta in found[:, 0]:
+        # The same line twice: close in ρ and θ, or with θ near 0 and π, where ρ changes sign.
+        if not any(
+            (abs(rho - r) < 6 and abs(theta - t) < np.radians(5))
+            or (abs(rho + r) < 6 and abs(abs(theta - t) - np.pi) < np.radians(5))
+            for r, t in lines
+        ):
+            lines.append((float(rho), float(theta)))
+        if len(lines) == HOUGH_LINES:
+            break
+    rho, theta = np.array(lines).T
+    cos, sin = np.cos(theta), np.sin(theta)
+    # Where line i meets line j (x cos θ + y sin θ = ρ for both), for every pair at once.
+    det = cos[:, None] * sin[None, :] - sin[:, None] * cos[None, :]
+    det = np.where(np.abs(det) < 1e-6, np.nan, det)
+    meet_x = (rho[:, None] * sin[None, :] - rho[None, :] * sin[:, None]) / det
+    meet_y = (rho[None, :] * cos[:, None] - rho[:, None] * cos[None, :]) / det
+    turn = np.abs(theta[:, None] - theta[None, :]) % np.pi
+    turn = np.minimum(turn, np.pi - turn)
+    # Two nearly parallel pairs (a, b) and (c, d), across each other: the sheet's opposite sides.
+    first, second = np.nonzero(np.triu(turn < np.radians(30), 1))
+    one, other = np.meshgrid(np.arange(first.size), np.arange(first.size), indexing="ij")
+    keep = (one < other) & (turn[first[one], first[other]] >= np.radians(50))
+    a, b, c, d = first[one[keep]], second[one[keep]], first[other[keep]], second[other[keep]]
+    # Round the quadrilateral a, c, b, d: corners where d meets a, a meets c, c meets b, b meets d.
+    quads = np.stack(
+        [np.stack([meet_x[s, t], meet_y[s, t]], axis=1) for s, t in ((d, a), (a, c), (c, b), (b, d))], axis=1
+    )
+    x, y = quads[..., 0], quads[..., 1]
+    area = np.abs((x * np.roll(y, -1, axis=1) - y * np.roll(x, -1, axis=1)).sum(axis=1)) / 2
+    with np.errstate(invalid="ignore"):
+        inside = (x >= -2).all(axis=1) & (x <= w + 2).all(axis=1) & (y >= -2).all(axis=1) & (y <= h + 2).all(axis=1)
+        quads = quads[inside & (area >= MIN_SHEET_SHARE * h * w)]
+    # How much of each side runs along an edge.
+    near = cv2.dilate(edges, np.ones((3, 3), np.uint8)) > 0
+    ends = np.roll(quads, -1, axis=1)
+    along = np.linspace(0.05, 0.95, SAMPLES)[None, None, :, None]
+    points = quads[:, :, None, :] + along * (ends - quads)[:, :, None, :]
+    xs = np.clip(np.rint(points[..., 0]), 0, w - 1).astype(np.intp)
+    ys = np.clip(np.rint(points[..., 1]), 0, h - 1).astype(np.intp)
+    cover = near[ys, xs].mean(axis=2)
+    good = cover.min(axis=1) >= LINE_COVER
+    quads, score = quads[good], cover[good].sum(axis=1)
+    found_quads: list[npt.NDArray[np.float64]] = []
+    for k in np.argsort(-score):
+        quad = _order(quads[k].astype(np.float64))
+        if _convex(quad):
+            found_quads.append(quad)
+            if len(found_quads) == LINE_PROPOSALS:
+                break
+    return found_quads
 
 
 def _cut_sheet(maps: _Maps, contour: np.ndarray) -> bool:
@@ -414,9 +520,7 @@ def _paper_inside(maps: _Maps, corners: npt.NDArray[np.float64]) -> bool:
         if float(np.linalg.norm(inside_colour - outside_colour)) < MIN_SHEET_CONTRAST:
             return False
     # The paper must be light in the frame: a sheet is never the darkest thing on its table.
-    return bool(
-        paper.mean() >= PAPER_BAND_SHARE and light >= max(PAPER_LIGHTNESS, float(np.percentile(maps.lightness, 60)))
-    )
+    return bool(paper.mean() >= PAPER_BAND_SHARE and light >= max(PAPER_LIGHTNESS, maps.shade))
 
 
 def _convex(corners: npt.NDArray[np.float64]) -> bool:
@@ -451,9 +555,16 @@ def _fills_frame(maps: _Maps, an_object: bool) -> bool:
         raw_chroma = float(np.median(np.hypot(maps.lab[..., 1][ring], maps.lab[..., 2][ring])))
         if ring_lightness < WHITE_LIGHTNESS or raw_chroma > WHITE_CHROMA:
             return False
-    return bool(
+    if not (
         paper[ring].mean() >= FILLS_FRAME_RING and light >= PAPER_LIGHTNESS and ring_lightness >= light - RING_DARKER
-    )
+    ):
+        return False
+    # Positive evidence that this is a sheet: something drawn on it, or a scan's flat paper. A bare white or
+    # pale table is as light and grey to the borders, but has neither.
+    paper_colour = np.median(maps.lab[ring & paper], axis=0)
+    marked = float((np.linalg.norm(maps.lab - paper_colour, axis=2) > MARK_DELTA_E).mean())
+    flat = float(np.median(np.sqrt(maps.gxx + maps.gyy)[ring & paper])) <= SCAN_FLATNESS
+    return marked >= MIN_MARKED or flat
 
 
 def _order(corners: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
