@@ -210,6 +210,8 @@ INTERN_RATER = RaterModel(lean=0.35, noise=0.75)
 # The true levels: a client's own level (mean 2.6, sd 0.6), a scale's offset for everyone (sd 0.4),
 # the piece's own variation (sd 0.5), and a little growth by the later PPAT; kept within 0.5–4.5.
 CLIENT_LEVEL, CLIENT_SD, SCALE_SD, PIECE_SD, GROWTH = 2.6, 0.6, 0.4, 0.5, (0.0, 0.6)
+RATER_SEED = 2026
+PPAT_SEED = 900
 
 
 def _true_levels(rng: random.Random, client_level: float, offsets: dict[str, float]) -> dict[str, float]:
@@ -219,11 +221,14 @@ def _true_levels(rng: random.Random, client_level: float, offsets: dict[str, flo
 def build_artworks_demo(*, rng: random.Random, people: dict[str, User], clients: list[Client]) -> None:
     """Artworks for about a dozen demo clients, with PPATs rated by two raters each."""
     rng = random.Random(rng.random())  # its own stream: the rest of the demo reads the same with or without it
-    raters = random.Random(rng.random())  # the raters' model has its own stream too, seeded: the same every run
+    # The raters' model has a stream of its own with a fixed seed: drawn from the demo's stream, it
+    # would follow whatever came before (how many of today's sessions are past, for one), and the
+    # agreement figures would change with the hour the demo was built.
+    raters = random.Random(RATER_SEED)
     offsets = {key: raters.gauss(0, SCALE_SD) for key, _ in FEATS_SCALES}
     ppat = AssessmentType.objects.get(code="ppat", organization__isnull=True)
     seed = 500
-    for plan in _choose(clients, people):
+    for position, plan in enumerate(_choose(clients, people)):
         client, primary, held = plan["client"], plan["primary"], plan["held"]
         count = min(len(held), rng.choice(PIECES))
         picks = sorted(rng.sample(range(len(held)), count))
@@ -236,7 +241,8 @@ def build_artworks_demo(*, rng: random.Random, people: dict[str, User], clients:
         for number, index in enumerate(picks):
             session, seed = held[index], seed + 1
             if index in ppat_at:
-                made.append(_ppat(rng, client, primary, session, ppat, seed))
+                ppats = sum(a.assessment_id == ppat.pk for a in made)
+                made.append(_ppat(client, primary, session, ppat, PPAT_SEED + 2 * position + ppats))
             elif plan["sculpture"] and number == 1:
                 made.append(_sculpture(rng, client, primary, session, seed))
             else:
@@ -275,7 +281,10 @@ def _drawing(
     )
 
 
-def _ppat(rng: random.Random, client: Client, by: User, session: Session, ppat: AssessmentType, seed: int) -> Artwork:
+def _ppat(client: Client, by: User, session: Session, ppat: AssessmentType, seed: int) -> Artwork:
+    """A PPAT drawn from its own seed: the computer's estimates from it read the same whatever was
+    drawn before (how many of today's sessions were past when the demo was built, for one)."""
+    rng = random.Random(seed)
     return artwork_services.artwork_create(
         by=by,
         client=client,
