@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from artchart.core.messages import UserMessage
 from artchart.core.models import Organization, Site
 
-SITE_UNKNOWN = "Choose one of your organization's sites."
+SITE_UNKNOWN = UserMessage("program_site_unknown", "Choose one of your organization's sites.")
 
 
 class _LibraryEntry(models.Model):

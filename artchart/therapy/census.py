@@ -14,6 +14,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from artchart.core.messages import UserMessage
+
 # A day's census of a large hospital is a few hundred rows; these limits keep a
 # wrong file (a whole EHR extract) from being parsed in a request.
 MAX_BYTES = 1_000_000
@@ -39,20 +41,25 @@ LABELS = {
     "room": "room",
 }
 
-TOO_LARGE = "The file is larger than {limit} kB; export only the day's census."
-TOO_MANY_ROWS = "The file has more than {limit} rows; export only the day's census."
-NOT_UTF8 = 'The file is not UTF-8 text; save it from the spreadsheet as "CSV UTF-8".'
-NOT_CSV = "The file could not be read as CSV: {error}."
-EMPTY = "The file is empty: it needs a header row and at least one row of clients."
-NO_ROWS = "The file has a header row but no clients."
-UNKNOWN_COLUMNS = "Unknown columns: {columns}. Use only: last name, first name, date of birth, MRN, unit, room."
-MISSING_COLUMNS = "Missing columns: {columns}."
-REPEATED_COLUMN = "The column {column} appears more than once."
-BAD_DATE = "Row {row}: date of birth '{value}' is not a date (use YYYY-MM-DD)"
-FUTURE_DATE = "Row {row}: date of birth '{value}' is in the future"
-EMPTY_VALUE = "Row {row}: {column} is empty"
-WRONG_WIDTH = "Row {row}: has {found} values where the header has {expected}"
-TOO_LONG = "Row {row}: {column} is longer than {limit} characters"
+TOO_LARGE = UserMessage("census_too_large", "The file is larger than {limit} kB; export only the day's census.")
+TOO_MANY_ROWS = UserMessage(
+    "census_too_many_rows", "The file has more than {limit} rows; export only the day's census."
+)
+NOT_UTF8 = UserMessage("census_not_utf8", 'The file is not UTF-8 text; save it from the spreadsheet as "CSV UTF-8".')
+NOT_CSV = UserMessage("census_not_csv", "The file could not be read as CSV: {error}.")
+EMPTY = UserMessage("census_empty", "The file is empty: it needs a header row and at least one row of clients.")
+NO_ROWS = UserMessage("census_no_rows", "The file has a header row but no clients.")
+UNKNOWN_COLUMNS = UserMessage(
+    "census_unknown_columns",
+    "Unknown columns: {columns}. Use only: last name, first name, date of birth, MRN, unit, room.",
+)
+MISSING_COLUMNS = UserMessage("census_missing_columns", "Missing columns: {columns}.")
+REPEATED_COLUMN = UserMessage("census_repeated_column", "The column {column} appears more than once.")
+BAD_DATE = UserMessage("census_bad_date", "Row {row}: date of birth '{value}' is not a date (use YYYY-MM-DD)")
+FUTURE_DATE = UserMessage("census_future_date", "Row {row}: date of birth '{value}' is in the future")
+EMPTY_VALUE = UserMessage("census_empty_value", "Row {row}: {column} is empty")
+WRONG_WIDTH = UserMessage("census_wrong_width", "Row {row}: has {found} values where the header has {expected}")
+TOO_LONG = UserMessage("census_value_too_long", "Row {row}: {column} is longer than {limit} characters")
 
 MAX_VALUE_LENGTH = 100
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

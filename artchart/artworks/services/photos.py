@@ -185,8 +185,10 @@ def photo_make_primary(*, by: User, photo: Photo) -> Photo:
 
 # --- analysis (run by the background task, and again when the page's corners are marked) ------------
 
-NO_PAGE_ON_SCULPTURE = "A sculpture has no page to mark; its photos are analysed for colour only."
-NOT_ANALYSED = "The photo could not be analysed with these corners: {error}"
+NO_PAGE_ON_SCULPTURE = UserMessage(
+    "no_page_on_sculpture", "A sculpture has no page to mark; its photos are analysed for colour only."
+)
+NOT_ANALYSED = UserMessage("corners_not_analysed", "The photo could not be analysed with these corners: {error}")
 
 
 def _derive(photo: Photo, corners: object) -> imaging.Derived:

@@ -39,12 +39,12 @@ def _messages_by_place() -> dict[str, UserMessage]:
 
 
 # Modules that speak to users besides the services: forms, views (auth_views too),
-# selectors (their refusals) and the API. Each module-level UPPER_CASE string defined
+# selectors (their refusals), the API and the census file reader. Each module-level UPPER_CASE string defined
 # in one of them is a UserMessage, unless it is named here: the allow-list is explicit
 # because a naming rule cannot tell a sentence from a key ("client", "estimates").
 # Labels (a word naming a thing, not a sentence telling what happened or what to do)
 # and the values a program reads are not messages.
-SPEAKING_PARTS = {"api", "forms", "views", "selectors"}
+SPEAKING_PARTS = {"api", "forms", "views", "selectors", "census"}  # census: a file's errors, read by its uploader
 NOT_MESSAGES = {
     "artchart.artworks.views.artworks.RESEARCH": "the ?include= value that asks for the research view",
     "artchart.core.auth_views.BACKEND": "the dotted path of an authentication backend",
