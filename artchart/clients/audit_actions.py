@@ -14,7 +14,7 @@ class ClientAction(AuditAction):
     AMENDMENT_DISAGREEMENT = "amendment.disagreement", "Attached a statement of disagreement"
     AMENDMENT_REQUEST = "amendment.request", "Recorded a request to amend the record"
     BREAK_GLASS_DESIGNATE = "break_glass.designate", "Allowed someone to use emergency access"
-    BREAK_GLASS_REFUSED = "break_glass.refused", "Emergency access refused"
+    BREAK_GLASS_REFUSED = "break_glass.refused", "Was refused emergency access"
     BREAK_GLASS_REVIEW = "break_glass.review", "Reviewed an emergency access"
     BREAK_GLASS_START = "break_glass.start", "Used emergency access"
     BREAK_GLASS_UNDESIGNATE = "break_glass.undesignate", "Withdrew someone's emergency access"

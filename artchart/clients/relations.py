@@ -106,6 +106,55 @@ def clients_named_for(user, client_ids: set[int]) -> dict:
     return clients
 
 
+def clients_named_for_audit(user, client_ids: set[int]) -> dict:
+    """Those of ``client_ids`` an admin reviewing the audit log sees by name, by id (each noted as shown).
+
+    Answering "who opened my chart?" needs the client's name, and an admin is on
+    no care team, so the audit page names every client of the admin's own
+    organization, except a restricted client the admin is not named on (that
+    one stays a number: the restriction exists to keep the name from eyes
+    outside its list). The names shown go into the request's read event, so
+    reviewing the log is itself on the record. Anyone but an admin gets
+    :func:`clients_named_for`.
+    """
+    if not (user and user.is_authenticated and user.is_active and user.role == Role.ADMIN):
+        return clients_named_for(user, client_ids)
+    if not client_ids:
+        return {}
+    restricted_not_named = ClientRestriction.objects.exclude(named_users=user).values("client_id")
+    clients = (
+        Client.objects.filter(site__organization_id=user.organization_id)
+        .exclude(pk__in=restricted_not_named)
+        .in_bulk(client_ids)
+    )
+    shown(clients.values())
+    return clients
+
+
+AUDIT_NAME_MATCHES = 50  # a filter as wide as "a" is no use; the admin narrows it
+
+
+def client_ids_found_for_audit(user, text: str) -> list[int]:
+    """The clients an admin means by ``text`` in the audit log's filter.
+
+    A number is the client the log shows by number; words match the names the
+    log would show (:func:`clients_named_for_audit`), each word against a
+    first, preferred or last name.
+    """
+    text = text.strip()
+    if text.isdigit():
+        return [int(text)]
+    if not (user and user.is_authenticated and user.is_active and user.role == Role.ADMIN) or not text:
+        return []
+    restricted_not_named = ClientRestriction.objects.exclude(named_users=user).values("client_id")
+    clients = Client.objects.filter(site__organization_id=user.organization_id).exclude(pk__in=restricted_not_named)
+    for word in text.split():
+        clients = clients.filter(
+            Q(legal_first_name__icontains=word) | Q(preferred_name__icontains=word) | Q(legal_last_name__icontains=word)
+        )
+    return list(clients.values_list("pk", flat=True)[:AUDIT_NAME_MATCHES])
+
+
 def _supervised_by(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}supervisor_links__supervisor": user, f"{prefix}supervisor_links__ended_on__isnull": True})
 

@@ -56,6 +56,22 @@ def _actions_by_code() -> dict[str, AuditAction]:
     return {member.value: member for kind in audit_action_kinds() for member in kind}
 
 
+def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every action for a filter's select, grouped by what it concerns: each group opens with
+    "Anything about <it>" (its code prefix, ending in a dot) and lists its actions by label."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, member in sorted(_actions_by_code().items(), key=lambda item: item[1].label):
+        groups.setdefault(code.split(".", 1)[0], []).append((code, member.label))
+    return [
+        (_concerns(prefix), [(f"{prefix}.", f"Anything about {_concerns(prefix).lower()}"), *actions])
+        for prefix, actions in sorted(groups.items(), key=lambda item: _concerns(item[0]))
+    ]
+
+
+def _concerns(prefix: str) -> str:
+    return prefix.replace("_", " ").capitalize()
+
+
 def audit_action_kinds() -> list[type[AuditAction]]:
     """Every app's AuditAction enum (after the apps' ``audit_actions`` modules are imported)."""
     kinds, todo = [], list(AuditAction.__subclasses__())

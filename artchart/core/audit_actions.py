@@ -9,13 +9,13 @@ from artchart.core.audit import AuditAction
 
 class CoreAction(AuditAction):
     AUDIT_EXPORT = "audit.export", "Exported the audit report"
-    AUTH_LOCKED_OUT = "auth.locked_out", "Account locked after failed sign-ins"
+    AUTH_LOCKED_OUT = "auth.locked_out", "Was locked out after failed sign-ins"
     AUTH_LOGIN = "auth.login", "Signed in"
-    AUTH_LOGIN_FAILED = "auth.login_failed", "Failed sign-in"
-    AUTH_LOGIN_LOCKED = "auth.login_locked", "Sign-in refused: account locked"
+    AUTH_LOGIN_FAILED = "auth.login_failed", "Failed to sign in"
+    AUTH_LOGIN_LOCKED = "auth.login_locked", "Was refused sign-in: the account is locked"
     AUTH_LOGOUT = "auth.logout", "Signed out"
     AUTH_MFA_ENROL = "auth.mfa_enrol", "Set up two-step sign-in"
-    AUTH_MFA_FAILED = "auth.mfa_failed", "Wrong two-step sign-in code"
+    AUTH_MFA_FAILED = "auth.mfa_failed", "Entered a wrong two-step sign-in code"
     AUTH_MFA_RECOVERY_REGENERATED = "auth.mfa_recovery_regenerated", "Made new recovery codes"
     AUTH_MFA_RECOVERY_USED = "auth.mfa_recovery_used", "Signed in with a recovery code"
     AUTH_MFA_REMOVE = "auth.mfa_remove", "Removed two-step sign-in"

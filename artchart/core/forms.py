@@ -17,7 +17,7 @@ from django.contrib.auth.forms import (
     UserCreationForm,
 )
 
-from artchart.core import services
+from artchart.core import audit, services
 from artchart.core.messages import UserMessage
 from artchart.core.models import Role, Site, User
 from artchart.core.permissions import relations_provider
@@ -186,13 +186,13 @@ class SupervisionLinkForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = PersonChoiceField(queryset=User.objects.none(), required=False, empty_label="Anyone")
-    client = forms.IntegerField(label="Client id", required=False, min_value=1)
-    action = forms.CharField(
-        label="Action starts with",
+    client = forms.CharField(
+        label="Client",
         required=False,
-        max_length=64,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. consent."}),
+        max_length=100,
+        help_text="A name, or the number the log shows for a client you may not see by name.",
     )
+    action = forms.ChoiceField(label="What happened", required=False)
     since = forms.DateField(label="From", required=False, widget=DATE)
     until = forms.DateField(label="To", required=False, widget=DATE)
     flagged = forms.BooleanField(label="Flagged only", required=False)
@@ -210,6 +210,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, actors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = actors
+        self.fields["action"].choices = [("", "Anything"), *audit.action_choices()]
 
     def clean(self):
         data = super().clean()
@@ -221,7 +222,7 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "actor_id": data["actor"].pk if data.get("actor") else None,
-            "client_id": data.get("client"),
+            "client": data.get("client", "").strip(),
             "action": data.get("action", "").strip(),
             "since": data.get("since"),
             "until": data.get("until"),

@@ -160,6 +160,10 @@ class ChartRelations(Protocol):
 
     def clients_named_for(self, user, client_ids: set[int]) -> dict: ...
 
+    def clients_named_for_audit(self, user, client_ids: set[int]) -> dict: ...
+
+    def client_ids_found_for_audit(self, user, text: str) -> list[int]: ...
+
 
 NO_CHART_RELATIONS = "No installed app registered the chart relations (artchart.clients does, when it is ready)."
 
@@ -200,6 +204,16 @@ def reads_to_flag(user, client_ids) -> bool:
 def clients_named_for(user, client_ids: set[int]) -> dict:
     """Those of ``client_ids`` that ``user`` may see, by id (each noted as shown); the others stay unnamed."""
     return relations_provider().clients_named_for(user, client_ids)
+
+
+def clients_named_for_audit(user, client_ids: set[int]) -> dict:
+    """Those of ``client_ids`` an admin reviewing the audit log sees by name (each noted as shown)."""
+    return relations_provider().clients_named_for_audit(user, client_ids)
+
+
+def client_ids_found_for_audit(user, text: str) -> list[int]:
+    """The clients an admin means by ``text`` in the audit filter: a number as itself, or the names that match."""
+    return relations_provider().client_ids_found_for_audit(user, text)
 
 
 def client_ids_with_chart_access(user) -> QuerySet:

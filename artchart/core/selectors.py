@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 from typing import TypedDict
 
 from django.db.models import Q, QuerySet
@@ -24,6 +26,7 @@ from artchart.core.models import (
     SupervisionLink,
     User,
 )
+from artchart.core.permissions import client_ids_found_for_audit
 
 SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.THERAPIST)
 SUPERVISEE_ROLES = (Role.INTERN, Role.THERAPIST)
@@ -115,11 +118,18 @@ def token_get_for_user(user: User, token_id: int) -> ApiToken:
     return token
 
 
+def _about_any_of(client_ids: list[int]) -> Q:
+    """Events whose client ids hold any of these (none: no event)."""
+    if not client_ids:
+        return Q(pk__in=[])
+    return reduce(operator.or_, (Q(client_ids__contains=f",{cid},") for cid in client_ids))
+
+
 def audit_events_for_admin(
     admin: User,
     *,
     actor_id: int | None = None,
-    client_id: int | None = None,
+    client: str = "",
     action: str = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -134,10 +144,11 @@ def audit_events_for_admin(
     )
     if actor_id:
         events = events.filter(actor_id=actor_id)
-    if client_id:
-        events = events.filter(client_ids__contains=f",{int(client_id)},")
+    if client:
+        events = events.filter(_about_any_of(client_ids_found_for_audit(admin, client)))
     if action:
-        events = events.filter(action__startswith=action)
+        # A group ("note.") takes every action under it; an action takes only itself.
+        events = events.filter(action__startswith=action) if action.endswith(".") else events.filter(action=action)
     # Bounds in local time as datetimes, so the index on ``at`` serves them.
     if since:
         events = events.filter(at__gte=_start_of(since))

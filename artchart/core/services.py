@@ -27,7 +27,7 @@ from artchart.core.models import (
     SupervisionLink,
     User,
 )
-from artchart.core.permissions import relations_provider
+from artchart.core.permissions import client_ids_found_for_audit, relations_provider
 from artchart.core.secrets import new_secret, secret_hash
 
 NOT_SAME_ORGANIZATION = UserMessage("not_same_organization", "This person belongs to another organization.")
@@ -396,6 +396,9 @@ def audit_export_recorded(*, by: User, filters: dict[str, object]) -> None:
     """Exporting the audit report is itself an audited (and flagged) act."""
     require_role(by, Role.ADMIN)
     kept = {k: (str(v) if v is not None else None) for k, v in filters.items() if v not in (None, "", False)}
+    if "client" in kept:
+        # A name typed in the filter is client data, which events never hold: keep the clients it meant.
+        kept["client"] = ",".join(str(cid) for cid in client_ids_found_for_audit(by, kept["client"] or ""))
     audit.record(actor=by, action=CoreAction.AUDIT_EXPORT, detail={"filters": kept}, flagged=True)
 
 

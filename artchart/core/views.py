@@ -10,7 +10,6 @@ import copy
 from functools import wraps
 from typing import NamedTuple
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -19,11 +18,11 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.core import audit, selectors, services
 from artchart.core.access import require_role
+from artchart.core.audit_rows import audit_rows
 from artchart.core.forms import (
     AdminSetPasswordForm,
     AuditFilterForm,
@@ -36,10 +35,9 @@ from artchart.core.forms import (
 )
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
-from artchart.core.models import ApiToken, AuditEvent, Role, User
+from artchart.core.models import ApiToken, Role
 from artchart.core.paging import page_of, query_without_page
 from artchart.core.panel_registry import dashboard_panels
-from artchart.core.permissions import clients_named_for
 
 AUDIT_PAGE_SIZE = 50
 
@@ -326,63 +324,11 @@ def audit_list(request):
         "nav": "audit",
         "form": form,
         "page": page,
-        "rows": _audit_rows(request.user, page.object_list),
+        "rows": audit_rows(request.user, page.object_list),
         "query": query_without_page(request),
         "head_seq": selectors.audit_head_for_admin(request.user),
     }
     return render(request, "core/audit_list.html", context)
-
-
-class AuditRow(NamedTuple):
-    event: AuditEvent
-    label: str
-    object: str
-    clients: list  # Client for those the viewer may see, the bare id for the others
-
-
-USER_TYPE = User._meta.label_lower
-CLIENT_TYPE = "clients.client"
-
-
-def _audit_rows(user, events) -> list[AuditRow]:
-    """Events in words: the action's label, and people and clients by name where ``user`` may see them.
-
-    Two queries for a whole page (the people, the clients), however many events it holds.
-    """
-    events = list(events)
-    client_ids = {cid for event in events for cid in event.client_id_list}
-    client_ids |= {int(e.object_id) for e in events if e.object_type == CLIENT_TYPE and e.object_id.isdigit()}
-    user_ids = {int(e.object_id) for e in events if e.object_type == USER_TYPE and e.object_id.isdigit()}
-    clients = clients_named_for(user, client_ids)
-    people = selectors.users_for_admin(user).in_bulk(user_ids) if user_ids else {}
-    return [
-        AuditRow(
-            event,
-            audit.action_label(event.action),
-            _object_name(event, people, clients),
-            [clients.get(cid, cid) for cid in event.client_id_list],
-        )
-        for event in events
-    ]
-
-
-# Events keep the object type they were recorded with (the chain covers it); these models have moved since.
-MOVED_MODELS = {"core.careteammembership": "clients.careteammembership"}
-
-
-def _object_name(event: AuditEvent, people: dict, clients: dict) -> str:
-    if not event.object_type:
-        return ""
-    found = {USER_TYPE: people, CLIENT_TYPE: clients}.get(event.object_type, {})
-    if event.object_id.isdigit() and int(event.object_id) in found:
-        return found[int(event.object_id)].display_name
-    if event.object_type == "view":
-        return f"Page {event.object_id}"
-    try:
-        kind = apps.get_model(MOVED_MODELS.get(event.object_type, event.object_type))._meta.verbose_name
-    except (LookupError, ValueError):
-        kind = event.object_type
-    return f"{capfirst(kind)} {event.object_id}".strip()
 
 
 @require_GET

@@ -14,7 +14,7 @@ class MeasureAction(AuditAction):
     MEASURE_RECORD = "measure.record", "Recorded a completed measure"
     MEASURE_RECORD_INCOMPLETE = "measure.record_incomplete", "Kept an unfinished measure (not scored)"
     MEASURE_RISK_ACKNOWLEDGED = "measure.risk_acknowledged", "Acknowledged a risk alert"
-    MEASURE_RISK_ALERT = "measure.risk_alert", "A measure raised a risk alert"
+    MEASURE_RISK_ALERT = "measure.risk_alert", "Raised a risk alert from a measure"
     MEASURE_RISK_ESCALATED = "measure.risk_escalated", "Escalated a risk alert left unacknowledged"
     MEASURE_RISK_ESCALATION_SEEN = "measure.risk_escalation_seen", "Saw an escalated risk alert"
     MEASURE_SAFETY_PLAN_REVIEW = "measure.safety_plan_review", "Reviewed a safety plan with the client"

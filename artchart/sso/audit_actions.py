@@ -8,6 +8,6 @@ from artchart.core.audit import AuditAction
 
 
 class SsoAction(AuditAction):
-    AUTH_LOGIN_REFUSED = "auth.login_refused", "Single sign-on refused an unknown user"
+    AUTH_LOGIN_REFUSED = "auth.login_refused", "Was refused by single sign-on as an unknown user"
     SSO_IDENTITY_LINK = "sso.identity_link", "Linked an identity-provider account"
     SSO_LOCAL_PASSWORDS_SET = "sso.local_passwords_set", "Changed whether local passwords may be used"

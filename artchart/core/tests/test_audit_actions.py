@@ -36,6 +36,15 @@ def test_every_action_has_a_plain_language_label():
             assert member.label != member.value, f"{kind.__name__}.{member.name} is labelled with its code"
 
 
+def test_every_label_reads_as_the_middle_of_a_sentence():
+    """The audit page says "<who> <label>", so each label starts with a past-tense verb."""
+    irregular = {"Read", "Set", "Sent", "Made", "Wrote", "Saw", "Chose", "Kept", "Withdrew", "Was", "Let"}
+    for kind in _declared_kinds():
+        for member in kind:
+            first = member.label.split()[0]
+            assert first.endswith("ed") or first in irregular, f"{kind.__name__}.{member.name}: {member.label!r}"
+
+
 def test_codes_are_unique_across_all_apps():
     codes = Counter(member.value for kind in _declared_kinds() for member in kind)
     assert not [code for code, count in codes.items() if count > 1]

@@ -14,6 +14,7 @@ from artchart.clients.audit_actions import ClientAction
 from artchart.core import audit
 from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditEvent
+from artchart.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,15 @@ def test_admin_exports_the_filtered_report_as_csv_and_the_export_is_audited(clie
     assert len(lines) == 2 and ",consent.record," in lines[1] and ",therapist," in lines[1]
     export = AuditEvent.objects.get(action="audit.export")
     assert export.flagged and export.detail["filters"]["action"] == "consent."
+
+
+def test_an_export_filtered_by_a_clients_name_records_the_client_not_the_name(client, admin):
+    ruth = ClientFactory(site__organization=admin.organization, legal_first_name="Ruth", legal_last_name="Abernathy")
+    client.force_login(admin)
+    assert client.get(reverse("core:audit_export"), {"client": "Ruth Abernathy"}).status_code == 200
+    export = AuditEvent.objects.get(action="audit.export")
+    assert export.detail["filters"]["client"] == str(ruth.pk)
+    assert "Ruth" not in str(export.detail)
 
 
 def test_therapist_cannot_export_the_audit_report(client, therapist):

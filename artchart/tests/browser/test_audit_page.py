@@ -22,12 +22,13 @@ def test_admin_sees_audit_page(page, new_page, sign_in, shoot, therapist, admin,
     expect(page).to_have_url(re.compile(r"/manage/audit/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Audit")
 
-    events = page.get_by_role("table")
-    therapist_rows = events.get_by_role("row").filter(has_text="Tess Rivera")
-    # Each action in words; the client by name only where the admin may see them (not on this care team).
-    for label in ["Signed in", "Read a client record", "Updated a client record"]:
-        expect(therapist_rows.filter(has_text=label).first).to_be_visible()
-    expect(therapist_rows.filter(has_text=client_record.display_name)).to_have_count(0)
+    events = page.get_by_role("list").filter(has_text="Tess Rivera signed in")
+    therapist_rows = events.get_by_role("listitem").filter(has_text="Tess Rivera")
+    # Each event is a sentence in names and words; the admin sees the client's name, which is itself audited.
+    expect(therapist_rows.filter(has_text="Tess Rivera signed in.").first).to_be_visible()
+    for sentence in ["read a client record", "updated a client record"]:
+        expect(therapist_rows.filter(has_text=f"{sentence}: {client_record.display_name}").first).to_be_visible()
+    expect(page.get_by_text("client.read")).to_have_count(0)
     # Audit rows hold ids and actions, never what was written in the record.
     expect(page.get_by_text("she/her")).to_have_count(0)
     shoot(page, "audit")
