@@ -166,6 +166,7 @@ def test_a_phq9_with_item_9_above_0_raises_the_alert(client, therapist, client_r
         _item_post([1, 1, 1, 1, 1, 1, 1, 1, 2], session=session.pk),
     )
     administration = Administration.objects.get()
+    # Started from the session, but a risk answer lands on the measure, where its alert is.
     assert response.status_code == 302 and response["Location"] == url(
         "administration_detail", client_record, administration.pk
     )
@@ -178,6 +179,50 @@ def test_a_phq9_with_item_9_above_0_raises_the_alert(client, therapist, client_r
     assert "Risk alerts" in dashboard and url("alert_acknowledge", client_record, alert.pk) in dashboard
     chart = client.get(reverse("clients:chart", args=[client_record.pk])).content.decode()
     assert "Risk alert:" in chart
+
+
+def _todays_session(client_record, therapist):
+    return SessionFactory(
+        client=client_record, therapist=therapist, status="completed", starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+
+
+def test_a_measure_started_from_a_session_goes_back_to_that_session(client, therapist, client_record):
+    session = _todays_session(client_record, therapist)
+    client.force_login(therapist)
+    form = page(client, "administer", client_record, session=session.pk)
+    back = reverse("therapy:session_detail", args=[session.pk])
+    assert f'<a href="{back}">← The session of' in form and f'<a href="{back}">Cancel</a>' in form
+    response = client.post(
+        url("administer", client_record) + f"?session={session.pk}", _item_post(QUIET, session=session.pk)
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    assert Administration.objects.get().session == session
+    assert "PHQ-9 recorded: 0 (" in client.get(back).content.decode()
+
+
+def test_a_measure_filed_under_another_session_than_it_started_from_shows_the_measure(client, therapist, client_record):
+    started, other = _todays_session(client_record, therapist), _todays_session(client_record, therapist)
+    client.force_login(therapist)
+    response = client.post(
+        url("administer", client_record) + f"?session={started.pk}", _item_post(QUIET, session=other.pk)
+    )
+    assert response["Location"] == url("administration_detail", client_record, Administration.objects.get().pk)
+
+
+def test_a_session_that_is_not_this_clients_is_no_way_back(client, therapist, client_record):
+    from artchart.tests.factories import ClientFactory
+
+    elsewhere = _todays_session(ClientFactory(site=client_record.site), therapist)
+    client.force_login(therapist)
+    form = page(client, "administer", client_record, session=elsewhere.pk)
+    assert reverse("therapy:session_detail", args=[elsewhere.pk]) not in form
+    response = client.post(
+        url("administer", client_record) + f"?session={elsewhere.pk}&next=https://evil.example/", _item_post(QUIET)
+    )
+    assert response["Location"] == url("administration_detail", client_record, Administration.objects.get().pk)
+    response = client.get(url("administer", client_record) + "?session=../../admin")
+    assert response.status_code == 200 and "← Measures of" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -365,6 +365,10 @@ def administer(request, client_id: int):
     instrument = _instrument_or_404(key)
     sessions = _sessions(client)
     session_id = request.GET.get("session", "")
+    # Opened from a session's page: the page goes back there when the measure is saved. Only a
+    # session of this client found through the selector counts, so the way back is never a
+    # URL from the request.
+    from_session = sessions.filter(pk=session_id).first() if session_id.isdigit() else None
     initial = {
         "administered_on": _today(),
         "instrument": instrument.id,
@@ -396,6 +400,9 @@ def administer(request, client_id: int):
                         band=administration.band or "no band",
                     ),
                 )
+                if from_session and administration.session_id == from_session.pk and not administration.risk:
+                    return redirect("therapy:session_detail", from_session.pk)
+                # A risk answer lands on the measure, where the alert and its acknowledgement are.
                 return redirect("measures:administration_detail", client.pk, administration.pk)
             mark_unanswered(form, administration, CHOOSE_ANSWER)
             form.add_error(None, administration_services.incomplete_message(administration))
@@ -410,6 +417,7 @@ def administer(request, client_id: int):
             "instrument": instrument,
             "choices": instruments.choices(),
             "session_id": session_id if session_id.isdigit() else "",
+            "from_session": from_session,
             "fit_problem": administration_services.fit_problem(client=client, instrument=instrument, day=_today()),
         },
     )

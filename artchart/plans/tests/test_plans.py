@@ -144,6 +144,8 @@ def test_intern_plan_waits_for_cosign(client, intern, supervisor, client_record)
     with pytest.raises(PermissionDenied):
         services.plan_sign(by=intern, plan=plan)
     client.force_login(intern)
+    page = client.get(reverse("plans:detail", args=[client_record.pk, plan.pk])).content.decode()
+    assert 'class="inline" data-confirm="Submit version 1 for co-signature?' in page  # asks, as Sign does
     client.post(reverse("plans:submit", args=[client_record.pk, plan.pk]))
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED and not plan.content_hash
@@ -152,6 +154,7 @@ def test_intern_plan_waits_for_cosign(client, intern, supervisor, client_record)
     assert "Plans waiting for your co-signature" in dashboard and "plan version 1" in dashboard
     page = client.get(reverse("plans:detail", args=[client_record.pk, plan.pk])).content.decode()
     assert "Co-sign" in page and "Return" in page
+    assert 'class="inline" data-confirm="Co-sign version 1?' in page
     client.post(reverse("plans:cosign", args=[client_record.pk, plan.pk]))
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SIGNED and plan.cosigned_by == supervisor and plan.signed_by == intern

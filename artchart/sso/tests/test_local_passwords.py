@@ -99,6 +99,13 @@ def test_the_sign_in_page_states_the_break_glass_for_admins(client, admin):
     assert "Break glass for IT" in client.get("/manage/sign-in/").content.decode()
 
 
+def test_the_admin_menu_calls_the_page_single_sign_on(client, admin):
+    client.force_login(admin)
+    page = client.get("/manage/sign-in/").content.decode()
+    assert '<a href="/manage/sign-in/" aria-current="page">Single sign-on</a>' in page
+    assert "<h1>Single sign-on</h1>" in page and ">Sign-in<" not in page
+
+
 def test_only_admins_reach_the_sign_in_settings(client, therapist):
     client.force_login(therapist)
     assert client.get("/manage/sign-in/").status_code == 403

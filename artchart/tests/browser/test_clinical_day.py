@@ -187,6 +187,7 @@ def test_therapist_runs_a_weekly_group_and_signs_the_notes_of_those_present(
 def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(
     page, sign_in, shoot, axe, page_watch, intern, supervisor, therapist2, client_record
 ):
+    page.on("dialog", lambda dialog: dialog.accept())
     day, start, end = _earlier_today()
     sign_in(page, intern)
 
@@ -239,7 +240,7 @@ def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(
     # The intern sees the comment beside the field, fixes the note and submits it again.
     _switch(page, sign_in, intern)
     shoot(page, "06-intern-dashboard")
-    page.get_by_role("region", name="Notes returned to you with edits").get_by_role(
+    page.get_by_role("region", name="Notes returned to you with comments").get_by_role(
         "link", name=re.compile("Maya Lopez")
     ).click()
     expect(page.get_by_text("Describe the artwork itself.")).to_be_visible()
@@ -259,6 +260,8 @@ def test_intern_note_is_returned_fixed_resubmitted_and_cosigned(
     ).click()
     with page.expect_navigation():
         page.get_by_role("button", name="Co-sign").click()
+    expect(page.get_by_role("status")).to_contain_text("No other note is waiting for your co-signature")
+    page.goto(f"/clients/{client_record.pk}/notes/{note.pk}/")
     expect(page.get_by_role("region", name="Signatures")).to_contain_text("co-signed by Sam Lindqvist")
     expect(page.get_by_role("region", name="Returned by the supervisor")).to_contain_text("resubmitted")
     note.refresh_from_db()

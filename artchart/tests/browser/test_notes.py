@@ -1,6 +1,7 @@
 """Notes in the browser: the draft saves as the therapist types, is signed, gets an addendum and is
 copied as plain text; a group's notes are written and signed in the batch screen; an intern's note
-is returned with a comment beside a field, fixed and co-signed."""
+is returned with a comment beside a field, fixed and co-signed, each submit and co-sign confirmed
+first, as signing is."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from artchart.tests.factories import (
     ClientFactory,
     GroupFactory,
     GroupMembershipFactory,
+    NoteFactory,
     SessionFactory,
 )
 from artchart.therapy.models import Note, NoteStatus
+from artchart.therapy.services.notes import note_submit
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +103,8 @@ def test_therapist_writes_and_signs_a_groups_notes_in_the_batch_screen(
 def test_intern_note_is_returned_with_a_field_comment_fixed_and_cosigned(
     page, sign_in, shoot, intern, supervisor, client_record
 ):
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     session = SessionFactory(client=client_record, therapist=intern)
     sign_in(page, intern)
     page.goto(f"/clients/{client_record.pk}/notes/new/?session={session.pk}")
@@ -136,5 +141,27 @@ def test_intern_note_is_returned_with_a_field_comment_fixed_and_cosigned(
     page.goto(f"/clients/{client_record.pk}/notes/{note.pk}/")
     with page.expect_navigation():
         page.get_by_role("button", name="Co-sign").click()
+    # Nothing else waits for Sam: back to the dashboard, where the co-sign queue is.
+    expect(page.get_by_role("status")).to_contain_text("No other note is waiting for your co-signature")
+    page.goto(f"/clients/{client_record.pk}/notes/{note.pk}/")
     expect(page.get_by_role("region", name="Signatures")).to_contain_text("co-signed by Sam Lindqvist")
+    assert [message.split("?")[0] for message in asked] == [
+        "Submit this note for co-signature",
+        "Submit this note for co-signature",
+        "Co-sign this note",
+    ]
     shoot(page, "cosigned")
+
+
+def test_a_cosign_the_supervisor_does_not_confirm_leaves_the_note_waiting(
+    page, sign_in, intern, supervisor, client_record
+):
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    note = NoteFactory(session=SessionFactory(client=client_record, therapist=intern))
+    note_submit(by=intern, note=note)
+    sign_in(page, supervisor)
+    page.goto(f"/clients/{client_record.pk}/notes/{note.pk}/")
+    page.get_by_role("button", name="Co-sign").click()
+    expect(page.get_by_role("button", name="Co-sign")).to_be_visible()
+    note.refresh_from_db()
+    assert note.status == NoteStatus.SUBMITTED and note.cosigned_by is None

@@ -121,14 +121,19 @@ def returned_to(user: User) -> QuerySet[Note]:
 
 
 def sessions_without_signed_note(user: User) -> QuerySet[Session]:
-    """The user's completed sessions with an attending client who has no signed progress note of it."""
-    signed = Note.objects.filter(session=OuterRef("session"), client=OuterRef("client"), status=NoteStatus.SIGNED)
+    """The user's completed sessions with an attending client who has no signed progress note of it.
+
+    An intern's submitted note counts as done: it waits for the supervisor, and the intern has
+    nothing left to do for that session until it is co-signed or returned (a returned note is a
+    draft again, so its session comes back)."""
+    done = [NoteStatus.SIGNED, NoteStatus.SUBMITTED]
+    signed = Note.objects.filter(session=OuterRef("session"), client=OuterRef("client"), status__in=done)
     unsigned_attendee = (
         Attendance.objects.filter(session=OuterRef("pk"), status__in=PRESENT_STATUSES)
         .annotate(signed=Exists(signed))
         .filter(signed=False)
     )
-    own_signed = Note.objects.filter(session=OuterRef("pk"), client=OuterRef("client"), status=NoteStatus.SIGNED)
+    own_signed = Note.objects.filter(session=OuterRef("pk"), client=OuterRef("client"), status__in=done)
     readable = _notes_readable(user)
     individual = Q(client__isnull=False, client_id__in=readable) & ~Exists(own_signed)
     group = Q(kind=SessionKind.GROUP) & Exists(unsigned_attendee)

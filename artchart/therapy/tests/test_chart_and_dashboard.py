@@ -86,5 +86,5 @@ def test_the_interns_dashboard_lists_a_returned_note_once_and_asks_to_submit_dra
     NoteFactory(session=SessionFactory(client=client_record, therapist=intern), author=intern)
     client.force_login(intern)
     page = client.get(reverse("dashboard")).content.decode()
-    assert "Notes returned to you with edits" in page and "Drafts to finish and submit" in page
+    assert "Notes returned to you with comments" in page and "Drafts to finish and submit" in page
     assert page.count(reverse("therapy:note_edit", args=[client_record.pk, returned.pk])) == 1

@@ -27,7 +27,12 @@ from artchart.therapy.services import notes as services
 
 SIGNED = UserMessage("note_signed", "The note is signed.")
 SUBMITTED = UserMessage("note_submitted", "The note waits for your supervisor's co-signature.")
-COSIGNED = UserMessage("note_cosigned", "The note is co-signed.")
+COSIGNED_NEXT = UserMessage(
+    "note_cosigned_next", "The note is co-signed. Next note waiting for your co-signature: this one, 1 of {left}."
+)
+COSIGNED_ALL = UserMessage(
+    "note_cosigned_all", "The note is co-signed. No other note is waiting for your co-signature."
+)
 RETURNED = UserMessage("note_returned", "The note went back to the intern as a draft, with your comments.")
 ADDENDUM_ADDED = UserMessage("addendum_added", "The addendum is signed and added to the note.")
 DRAFT_SAVED = UserMessage("note_draft_saved", "Draft saved.")
@@ -245,15 +250,19 @@ def note_submit(request, client_id: int, note_id: int):
 @require_POST
 @login_required
 def note_cosign(request, client_id: int, note_id: int):
-    return _decide(
-        request,
-        client_id,
-        note_id,
-        Action.COSIGN,
-        services.note_cosign,
-        COSIGNED,
-        risk_reason=request.POST.get("risk_reason", ""),
-    )
+    """Co-sign, then straight on to the next note waiting for this supervisor, or back to the dashboard's queue."""
+    _, note = _note(request, client_id, note_id, Action.COSIGN)
+    try:
+        services.note_cosign(by=request.user, note=note, risk_reason=request.POST.get("risk_reason", ""))
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _to_note(note)
+    waiting = list(selectors.cosign_queue(request.user).values_list("client_id", "pk"))
+    if not waiting:
+        messages.success(request, COSIGNED_ALL)
+        return redirect("dashboard")
+    messages.success(request, COSIGNED_NEXT.format(left=len(waiting)))
+    return redirect("therapy:note_detail", *waiting[0])
 
 
 @require_http_methods(["GET", "POST"])
