@@ -114,7 +114,7 @@ def last_signed_note(access: ClientAccess) -> Note | None:
 
 def note_day(note: Note) -> dt.date:
     """The day a note is of: its session's, else the day it was signed or started."""
-    moment = note.session.starts_at if note.session_id else (note.signed_at or note.created_at)
+    moment = note.session.starts_at if note.session is not None else (note.signed_at or note.created_at)
     return timezone.localtime(moment).date()
 
 

@@ -185,16 +185,17 @@ def test_copy_the_last_note_fills_only_the_empty_fields_of_a_saved_draft(client,
     assert form.initial["objective"] == "Worked in clay."
 
 
-def test_a_saved_draft_keeps_the_carried_mark_while_its_plan_reads_as_the_last_notes(
-    client, therapist, client_record
-):
+def test_a_saved_draft_keeps_the_carried_mark_while_its_plan_reads_as_the_last_notes(client, therapist, client_record):
     _signed_note(therapist, client_record, dt.date(2026, 11, 23), plan="Continue weekly.")
     draft = NoteFactory(session=_session(therapist, client_record), plan="Continue weekly.")
     changed = NoteFactory(
         session=_session(therapist, client_record, starts_at=_at(dt.date(2026, 12, 1))), plan="Move to fortnightly."
     )
     client.force_login(therapist)
-    edit = lambda note: client.get(reverse("therapy:note_edit", args=[client_record.pk, note.pk])).content.decode()  # noqa: E731
+
+    def edit(note):
+        return client.get(reverse("therapy:note_edit", args=[client_record.pk, note.pk])).content.decode()
+
     assert "Carried from the note of 23 November 2026" in edit(draft)
     assert "Carried from the note of" not in edit(changed)
 
