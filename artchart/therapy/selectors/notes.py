@@ -102,6 +102,21 @@ def note_session(access: ClientAccess, session_id: str | int | None) -> Session 
     return sessions_of_client(access).filter(pk=int(session_id)).first()
 
 
+def session_to_document(access: ClientAccess) -> Session | None:
+    """The client's latest session that took place (theirs, or a group they were present at) and has
+    no progress note for them yet: what "Write a note" is for when no session is named."""
+    client = access.client
+    present = Attendance.objects.filter(client=client, status__in=PRESENT_STATUSES).values("session_id")
+    noted = Note.objects.filter(client=client, kind=NoteKind.PROGRESS, session__isnull=False).values("session_id")
+    return (
+        sessions_of_client(access)
+        .filter(Q(client=client) | Q(pk__in=present), starts_at__lte=timezone.now())
+        .exclude(status__in=(SessionStatus.CANCELLED, SessionStatus.NO_SHOW))
+        .exclude(pk__in=noted)
+        .first()
+    )
+
+
 def last_signed_note(access: ClientAccess) -> Note | None:
     """The client's most recently signed note, with what a prefill reads from it."""
     return (

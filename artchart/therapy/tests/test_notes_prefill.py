@@ -203,20 +203,29 @@ def test_a_saved_draft_keeps_the_carried_mark_while_its_plan_reads_as_the_last_n
 # --- the pre-page only when it is needed --------------------------------------------------------------------
 
 
-def test_without_a_session_a_progress_note_asks_which_session_and_then_opens_the_editor(
+def test_with_no_session_named_the_latest_session_still_without_a_note_opens_in_the_editor(
     client, therapist, client_record
 ):
-    session = _session(therapist, client_record)
+    documented = _signed_note(therapist, client_record, dt.date(2026, 11, 23)).session
+    undocumented = _session(therapist, client_record)
+    SessionFactory(
+        client=client_record, therapist=therapist, status="scheduled", starts_at=timezone.now() + dt.timedelta(days=2)
+    )
     client.force_login(therapist)
+
+    editor = client.get(_new(client_record))
+    assert "Save the draft" in editor.content.decode()
+    assert editor.context["start"].cleaned_data["session"] == undocumented
+
+    NoteFactory(session=undocumented)
     chooser = client.get(_new(client_record))
     page = chooser.content.decode()
-    assert chooser.status_code == 200 and "Open the editor" in page and 'method="get"' in page
-    assert not chooser.context["form"].errors
+    assert "Open the editor" in page and 'method="get"' in page and not chooser.context["form"].errors
+    assert {s.pk for s in chooser.context["form"].fields["session"].queryset} >= {documented.pk, undocumented.pk}
 
     unchosen = client.get(_new(client_record, kind="progress"))
     assert "choose the session" in unchosen.content.decode()
-
-    chosen = client.get(_new(client_record, session, kind="progress"))
+    chosen = client.get(_new(client_record, documented, kind="intake"))
     assert "Save the draft" in chosen.content.decode()
 
 

@@ -66,12 +66,17 @@ def note_list(request, client_id: int):
 
 
 def _start_form(request, access) -> NoteCreateForm:
-    """What the note is (kind, session, template, format): bound once the request names any of it."""
+    """What the note is (kind, session, template, format): as the request names it, else a progress
+    note for the latest session still without one, else unbound (the page asks)."""
     params = request.POST if request.method == "POST" else request.GET
     named = any(params.get(name) for name in ("kind", "session", "template", "format"))
+    data = params if named else None
+    if data is None:
+        session = selectors.session_to_document(access)
+        data = {"kind": NoteKind.PROGRESS, "session": str(session.pk)} if session is not None else None
     kind = params.get("kind") or NoteKind.PROGRESS
     return NoteCreateForm(
-        params if named else None,
+        data,
         initial={"kind": NoteKind.PROGRESS},
         sessions=sessions_of_client(access).select_related("therapist"),
         templates=selectors.templates_to_choose(access.client, kind if kind in NoteKind.values else None),
@@ -81,9 +86,10 @@ def _start_form(request, access) -> NoteCreateForm:
 @require_http_methods(["GET", "POST"])
 @login_required
 def note_create(request, client_id: int):
-    """Straight to the editor when what the note is for is known (a session, or a note that needs none),
-    with what the session and the last note give; the choice of session, template and format stays on
-    the editor. Only a progress note with no session named asks for one first."""
+    """Straight to the editor when what the note is for is known (a session, named or the latest still
+    undocumented, or a note that needs none), with what the session and the last note give; the choice
+    of session, template and format stays on the editor. Only a progress note with no session to
+    document asks for one first."""
     access = selectors.note_access(request.user, client_id, action=Action.WRITE)
     start = _start_form(request, access)
     if not start.is_valid():
