@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -311,3 +313,25 @@ def test_without_pieces_the_note_asks_for_the_clients_title_and_words(client, th
     client.force_login(therapist)
     form = client.get(_new(client_record, session)).context["form"]
     assert "client_title" in form.fields and "client_words" in form.fields
+
+
+def test_the_editor_query_count_does_not_grow_with_the_pieces_or_the_signed_notes(client, therapist, client_record):
+    from artchart.tests.factories import ArtworkFactory
+
+    session = _session(therapist, client_record, directive=_bridge(client_record))
+    _signed_note(therapist, client_record, dt.date(2026, 11, 23))
+    ArtworkFactory(client=client_record, session=session, created_by=therapist, made_on=dt.date(2026, 11, 30))
+    _active_plan(therapist, client_record)
+    client.force_login(therapist)
+    url = _new(client_record, session)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+
+    _signed_note(therapist, client_record, dt.date(2026, 11, 16))
+    for _ in range(3):
+        ArtworkFactory(client=client_record, session=session, created_by=therapist, made_on=dt.date(2026, 11, 30))
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url).content.decode()
+    assert page.count('class="note-artwork"') == 4
+    assert len(more) == len(few)
