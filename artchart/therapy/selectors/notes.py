@@ -30,6 +30,7 @@ from artchart.therapy.models import (
     Attendance,
     AttendanceStatus,
     Note,
+    NoteFormat,
     NoteGoalProgress,
     NoteKind,
     NoteReturn,
@@ -41,7 +42,7 @@ from artchart.therapy.models import (
 )
 from artchart.therapy.selectors.groups import group_session_get
 from artchart.therapy.selectors.sessions import sessions_of_client
-from artchart.therapy.services.notes import LABELS, SECTION_FIELDS, TEMPLATE_ROLES
+from artchart.therapy.services.notes import LABELS, SECTION_FIELDS, TEMPLATE_ROLES, template_for
 
 NOTE_RELATED = ("client", "session", "session__group", "author", "signed_by", "cosigned_by", "template")
 
@@ -100,6 +101,33 @@ def note_session(access: ClientAccess, session_id: str | int | None) -> Session 
     if session_id is None or not str(session_id).isdigit():
         return None
     return sessions_of_client(access).filter(pk=int(session_id)).first()
+
+
+def note_to_start(
+    access: ClientAccess,
+    *,
+    by: User,
+    kind: str,
+    session: Session | None,
+    template: NoteTemplate | None,
+    format: str,
+) -> Note:
+    """The note the editor shows before anything is saved (unsaved): as ``note_create`` would make it,
+    the organization's default template for its kind and that template's format unless chosen."""
+    chosen = template or template_for(access.client.organization_id, kind)
+    return Note(
+        client=access.client,
+        session=session,
+        kind=kind,
+        author=by,
+        template=chosen,
+        format=format or (chosen.format if chosen else NoteFormat.SOAP),
+    )
+
+
+def progress_note_of(access: ClientAccess, session: Session) -> Note | None:
+    """The client's progress note for the session, if one was started (there is at most one)."""
+    return Note.objects.filter(client=access.client, session=session, kind=NoteKind.PROGRESS).first()
 
 
 def session_to_document(access: ClientAccess) -> Session | None:

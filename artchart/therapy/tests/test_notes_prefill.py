@@ -335,3 +335,12 @@ def test_the_editor_query_count_does_not_grow_with_the_pieces_or_the_signed_note
         page = client.get(url).content.decode()
     assert page.count('class="note-artwork"') == 4
     assert len(more) == len(few)
+
+
+def test_a_session_whose_note_was_started_opens_that_note_rather_than_a_second(client, therapist, client_record):
+    session = _session(therapist, client_record)
+    draft = NoteFactory(session=session)
+    client.force_login(therapist)
+    response = client.get(_new(client_record, session))
+    assert response.status_code == 302
+    assert response.url == reverse("therapy:note_detail", args=[client_record.pk, draft.pk])

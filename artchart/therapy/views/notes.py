@@ -19,7 +19,7 @@ from artchart.core.panel_registry import note_panels, risk_panels, session_panel
 from artchart.core.permissions import Action, Area
 from artchart.programs.selectors import directives_for
 from artchart.therapy.forms.notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
-from artchart.therapy.models import Note, NoteFormat, NoteKind, NoteStatus
+from artchart.therapy.models import NoteFormat, NoteKind, NoteStatus
 from artchart.therapy.selectors import notes as selectors
 from artchart.therapy.selectors.sessions import sessions_of_client
 from artchart.therapy.services import notes as services
@@ -95,14 +95,20 @@ def note_create(request, client_id: int):
     if not start.is_valid():
         return render(request, "therapy/notes/create.html", {"nav": "clients", "client": access.client, "form": start})
     chosen = start.cleaned_data
-    template = chosen["template"] or services.template_for(access.client.organization_id, chosen["kind"])
-    note = Note(
-        client=access.client,
-        session=chosen["session"],
+    started = (
+        chosen["session"]
+        and chosen["kind"] == NoteKind.PROGRESS
+        and selectors.progress_note_of(access, chosen["session"])
+    )
+    if started and request.method == "GET":
+        return _to_note(started)  # the session's note exists: open it rather than a second
+    note = selectors.note_to_start(
+        access,
+        by=request.user,
         kind=chosen["kind"],
-        author=request.user,
-        template=template,
-        format=chosen["format"] or (template.format if template else NoteFormat.SOAP),
+        session=chosen["session"],
+        template=chosen["template"],
+        format=chosen["format"],
     )
     copy_last = request.GET.get("copy") == "last"
     prefill = selectors.note_prefill(access, session=note.session, copy_last=copy_last)
