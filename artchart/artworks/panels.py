@@ -1,5 +1,6 @@
 """The artworks app's cards: an "Artwork" card on the client's chart (the latest pieces), the
-pieces made in a session on the session's page, and on a clinician's dashboard the photos whose
+pieces made in a session on the session's page, the client's pieces of the session (with
+their titles and the client's words) in the note written for it, and on a clinician's dashboard the photos whose
 analysis failed and, for supervisors and interns, the way to the agreement between raters."""
 
 from __future__ import annotations
@@ -58,6 +59,26 @@ def session_panels(user, session) -> list[Panel]:
         return []
     return [
         Panel("artworks/_session_card.html", {"session": session, "artworks": artworks, "may_add": may_add}, order=45)
+    ]
+
+
+def note_panels(user, client, session) -> list[Panel]:
+    """The client's pieces of the session, in the note: the client's title and words are kept on
+    the piece and shown here, so the note's own fields for them are left out."""
+    if session is None:
+        return []
+    artworks = [a for a in selectors.artworks_of_session(user, session) if a.client_id == client.pk]
+    if not artworks:
+        return []
+    for artwork in artworks:
+        artwork.shown_photo = selectors.primary_photo(artwork)
+    return [
+        Panel(
+            "artworks/_note_card.html",
+            {"artworks": artworks, "client": client},
+            order=45,
+            fills=("client_title", "client_words"),
+        )
     ]
 
 

@@ -8,6 +8,10 @@ them; instead every installed app may have a ``panels`` module with
   (``access`` is the viewer's :class:`~artchart.clients.selectors.ClientAccess`),
 * ``session_panels(user, session) -> list[Panel]`` — cards on a session's page and
   on the notes written for it (the artworks made in it, say),
+* ``note_panels(user, client, session) -> list[Panel]`` — cards in the editor and
+  on the page of the client's note for that session (the pieces the client made in
+  it, with their titles and words); a card names in ``fills`` the note's fields it
+  stands in for, which the editor then leaves out, so they are written in one place,
 * ``risk_panels(user, client) -> list[Panel]`` — what whoever documents for the
   client must have in front of them (open risk alerts, precautions), on the note
   editor, the note, co-sign and return screens and the session page, and
@@ -34,6 +38,7 @@ class Panel:
     template: str
     context: dict = field(default_factory=dict)
     order: int = 50  # lower comes first; 0–19 what needs doing today, 80+ reference
+    fills: tuple[str, ...] = ()  # on a note: the note's fields this card shows from another record
 
 
 def _providers(function_name: str):
@@ -57,6 +62,11 @@ def chart_panels(access) -> list[Panel]:
 
 def session_panels(user, session) -> list[Panel]:
     panels = [panel for provider in _providers("session_panels") for panel in provider(user, session)]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def note_panels(user, client, session) -> list[Panel]:
+    panels = [panel for provider in _providers("note_panels") for panel in provider(user, client, session)]
     return sorted(panels, key=lambda panel: panel.order)
 
 

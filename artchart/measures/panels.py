@@ -1,6 +1,6 @@
 """The measures app's cards: escalated and open risk alerts and measures due on the
 dashboard, "Safety plan" and "Measures" cards on the chart, the measures recorded in
-a session, and the client's open alerts and precautions wherever a note or session is
+a session and those due for its client, and the client's open alerts and precautions wherever a note or session is
 documented."""
 
 from __future__ import annotations
@@ -125,6 +125,8 @@ def session_panels(user, session) -> list[Panel]:
     if not administrations and record_for is None:
         return []
     shown(a.client for a in administrations)
+    # What the client's schedules say is due, each a button that opens that instrument for this session.
+    due = selectors.due_measures_for(user, client_ids=[record_for]) if record_for is not None else []
 
     available = instruments.available()
     rows = [
@@ -134,7 +136,13 @@ def session_panels(user, session) -> list[Panel]:
     return [
         Panel(
             "measures/_panel_session.html",
-            {"rows": rows, "session": session, "record_for": record_for, "group": bool(session.group_id)},
+            {
+                "rows": rows,
+                "due": due,
+                "session": session,
+                "record_for": record_for,
+                "group": bool(session.group_id),
+            },
             order=40,
         )
     ]

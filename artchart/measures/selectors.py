@@ -311,13 +311,17 @@ def due_measures_for(user: User, *, client_ids: list[int] | None = None) -> list
 
 def instrument_to_open(user: User, client: Client) -> outcomes.Instrument:
     """What "Record a measure" opens for this client: the first measure due by the client's schedules,
-    else the self-report measure made most narrowly for the client's age (PHQ-A at 14, GDS-15 at 70).
+    else the scheduled one given longest ago (a client on the PHQ-9 gets the PHQ-9 between its due
+    dates too), else the self-report measure made most narrowly for the client's age (PHQ-A at 14, GDS-15 at 70).
     Where none was made for the client's age (a child of seven), the one whose ages come nearest, a
     carer's form first (someone answers for a child too young to answer alone): the page then asks why.
     Clinician-rated scales for one population (dementia, a risk screen) are opened only when chosen."""
     due = due_measures_for(user, client_ids=[client.pk])
     if due:
         return due[0].instrument
+    scheduled = _scheduled_next(client)
+    if scheduled is not None:
+        return scheduled
     available = list(instruments.available().values())
     answered = [i for i in available if i.respondent != "clinician"] or available
     years = client.age_on(timezone.localdate()) if client.date_of_birth else None
@@ -327,6 +331,27 @@ def instrument_to_open(user: User, client: Client) -> outcomes.Instrument:
     return min(
         answered, key=lambda i: (_years_outside(i, years), i.respondent != "parent_or_carer", i.short_name.lower())
     )
+
+
+def _scheduled_next(client: Client) -> outcomes.Instrument | None:
+    """Of the client's scheduled instruments (none due yet), the one never given or given longest ago."""
+    available = instruments.available()
+    scheduled = [
+        key
+        for key in MeasureSchedule.objects.filter(client=client, is_active=True).values_list("instrument", flat=True)
+        if key in available
+    ]
+    if not scheduled:
+        return None
+    last = dict(
+        Administration.objects.filter(client=client, is_complete=True, instrument__in=scheduled)
+        .values("instrument")
+        .annotate(last=Max("administered_on"))
+        .values_list("instrument", "last")
+    )
+    return available[
+        min(scheduled, key=lambda key: (key in last, last.get(key, dt.date.min), available[key].short_name.lower()))
+    ]
 
 
 def _age_width(instrument: outcomes.Instrument) -> int:

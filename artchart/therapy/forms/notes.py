@@ -18,10 +18,11 @@ from artchart.therapy.models import (
     RiskLevel,
     SessionKind,
 )
-from artchart.therapy.services.notes import ART_FIELDS, LABELS, REQUIRABLE_FIELDS, SECTION_FIELDS
+from artchart.therapy.services.notes import ART_FIELDS, LABELS, NEEDS_SESSION, REQUIRABLE_FIELDS, SECTION_FIELDS
 
 RATING_CHOICES = [("", "Not addressed"), *ProgressRating.choices]
 REQUIRED_HELP = UserMessage("required_help", "Required before signing.")
+CARRIED_HELP = UserMessage("plan_carried", "Carried from the note of {day}: change what has changed.")
 BATCH_FIELDS = ("engagement", "client_title", "client_words", "risk_level", "risk_notes")
 EXTRA_ROWS = 6
 
@@ -37,7 +38,9 @@ def _model_limit(name: str) -> int:
 
 
 class NoteCreateForm(forms.Form):
-    kind = forms.ChoiceField(choices=NoteKind.choices, initial=NoteKind.PROGRESS)
+    """What a new note is: its kind, its session, its template and format (the template's by default)."""
+
+    kind = forms.ChoiceField(choices=NoteKind.choices, initial=NoteKind.PROGRESS, required=False)
     session = forms.ModelChoiceField(queryset=None, required=False, help_text="A progress note is for one session.")
     template = forms.ModelChoiceField(queryset=None, required=False, empty_label="The default for this kind of note")
     format = forms.ChoiceField(choices=[("", "The template's format"), *NoteFormat.choices], required=False)
@@ -48,23 +51,41 @@ class NoteCreateForm(forms.Form):
         self.fields["session"].label_from_instance = lambda s: f"{s} · {s.therapist.display_name}"
         self.fields["template"].queryset = templates
 
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or NoteKind.PROGRESS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == NoteKind.PROGRESS and not data.get("session") and "session" not in self.errors:
+            self.add_error("session", NEEDS_SESSION)
+        return data
+
 
 class NoteForm(forms.Form):
-    """A draft's fields, as its template asks for them (nothing is required to save a draft)."""
+    """A draft's fields, as its template asks for them (nothing is required to save a draft).
 
-    def __init__(self, *args, note: Note, goals=(), directives=None, **kwargs):
+    ``prefill`` (from ``note_prefill``) fills the fields still empty; ``carried_day`` marks "Plan"
+    as carried from the note of that day; the fields in ``shown_elsewhere`` are shown from another
+    record (the client's title and words, from the pieces of the session) and are left out while
+    the note holds nothing in them."""
+
+    def __init__(
+        self,
+        *args,
+        note: Note,
+        goals=(),
+        directives=None,
+        prefill: dict | None = None,
+        carried_day: str = "",
+        shown_elsewhere: frozenset[str] = frozenset(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.note = note
         template = note.template
         required = set(template.required_fields) if template else set()
         hidden = set(template.hidden_fields) if template else set()
-        if note.session_id and note.session.kind == SessionKind.GROUP:
-            self.fields["group_part"] = _text(LABELS["group_part"], 5)
-        for name, heading in FORMAT_SECTIONS[note.format]:
-            self.fields[name] = _text(heading, 5, _model_limit(name))
-        for name, label in ART_PROCESS_FIELDS:
-            if name not in hidden:
-                self.fields[name] = _text(label, 1 if name == "client_title" else 3, _model_limit(name))
+        self._add_text_fields(note, hidden | {name for name in shown_elsewhere if not getattr(note, name)})
         if directives is not None and directives.exists():
             self.fields["directives"] = forms.ModelMultipleChoiceField(
                 queryset=directives, required=False, label=LABELS["directives"], widget=forms.CheckboxSelectMultiple
@@ -84,8 +105,21 @@ class NoteForm(forms.Form):
                 )
         for name in required & set(self.fields):
             self.fields[name].help_text = REQUIRED_HELP
+        if carried_day and "plan" in self.fields:
+            carried = CARRIED_HELP.format(day=carried_day)
+            self.fields["plan"].help_text = f"{carried} {self.fields['plan'].help_text}".strip()
         if not self.is_bound:
             self._initial_from(note)
+            self._fill_empty(prefill or {})
+
+    def _add_text_fields(self, note: Note, left_out: set[str]) -> None:
+        if note.session_id and note.session.kind == SessionKind.GROUP:
+            self.fields["group_part"] = _text(LABELS["group_part"], 5)
+        for name, heading in FORMAT_SECTIONS[note.format]:
+            self.fields[name] = _text(heading, 5, _model_limit(name))
+        for name, label in ART_PROCESS_FIELDS:
+            if name not in left_out:
+                self.fields[name] = _text(label, 1 if name == "client_title" else 3, _model_limit(name))
 
     def _add_rating(self, key: str, label: str, goal_id: int, objective_id: int | None) -> None:
         self.fields[key] = forms.ChoiceField(choices=RATING_CHOICES, required=False, label=label)
@@ -93,6 +127,8 @@ class NoteForm(forms.Form):
         self.goal_rows.append((key, goal_id, objective_id))
 
     def _initial_from(self, note: Note) -> None:
+        if note.pk is None:  # a new note: only what the prefill gives
+            return
         for name in self.fields:
             if hasattr(note, name) and name != "directives":
                 self.initial[name] = getattr(note, name)
@@ -103,6 +139,11 @@ class NoteForm(forms.Form):
         for progress in note.goal_progress.all():
             key = f"objective_{progress.objective_id}" if progress.objective_id else f"goal_{progress.goal_id}"
             self.initial[key], self.initial[f"{key}_comment"] = progress.rating, progress.comment
+
+    def _fill_empty(self, prefill: dict) -> None:
+        for name, value in prefill.items():
+            if name in self.fields and not self.initial.get(name):
+                self.initial[name] = value
 
     def goal_fields(self):
         return [(self[key], self[f"{key}_comment"]) for key, _, _ in self.goal_rows]

@@ -1,7 +1,8 @@
 """Reads of notes, scoped to the user: a client's notes (NOTES READ of the access table:
-404 outside the chart, 403 for a viewer), the lists of the dashboard (own drafts,
-the co-sign queue, returned notes, sessions still without a signed note), the
-group batch screen and the note templates.
+404 outside the chart, 403 for a viewer), what a new note starts with (the session's
+directive and materials, the plan carried from the last signed note, "copy the last
+note"), the lists of the dashboard (own drafts, the co-sign queue, returned notes,
+sessions still without a signed note), the group batch screen and the note templates.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from artchart.core import audit
 from artchart.core.access import require_role
 from artchart.core.models import CareTeamRole, User
 from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
-from artchart.plans.models import Objective
+from artchart.plans.models import Goal, Objective
+from artchart.plans.selectors import active_plan
 from artchart.therapy.models import (
     ART_PROCESS_FIELDS,
     PRESENT_STATUSES,
@@ -28,6 +30,7 @@ from artchart.therapy.models import (
     Attendance,
     AttendanceStatus,
     Note,
+    NoteFormat,
     NoteGoalProgress,
     NoteKind,
     NoteReturn,
@@ -38,7 +41,8 @@ from artchart.therapy.models import (
     SessionStatus,
 )
 from artchart.therapy.selectors.groups import group_session_get
-from artchart.therapy.services.notes import LABELS, TEMPLATE_ROLES
+from artchart.therapy.selectors.sessions import sessions_of_client
+from artchart.therapy.services.notes import LABELS, SECTION_FIELDS, TEMPLATE_ROLES, template_for
 
 NOTE_RELATED = ("client", "session", "session__group", "author", "signed_by", "cosigned_by", "template")
 
@@ -72,6 +76,126 @@ def note_get(access: ClientAccess, note_id: int) -> Note:
     if note is None:
         raise Http404
     return note
+
+
+# --- what a note starts with ------------------------------------------------------------------------------
+
+# What "Copy the last note" fills: the sections and the art process. Not the risk screen nor the goal
+# ratings, which are judged afresh each session, and not the client's title and words, which belong to
+# this session's pieces.
+COPIED_FIELDS = (*SECTION_FIELDS, "directive_notes", "media", "engagement")
+
+
+@dataclass(frozen=True)
+class NotePrefill:
+    """Initial values for a note's form, and where they came from (the page says so)."""
+
+    initial: dict[str, Any]
+    carried_from: Note | None = None  # the signed note whose "Plan" is carried forward
+    last_note: Note | None = None  # what "Copy the last note" copies
+    copied: bool = False
+
+
+def note_session(access: ClientAccess, session_id: str | int | None) -> Session | None:
+    """One of the client's sessions by its id as a request gives it (None if absent or not the client's)."""
+    if session_id is None or not str(session_id).isdigit():
+        return None
+    return sessions_of_client(access).filter(pk=int(session_id)).first()
+
+
+def note_to_start(
+    access: ClientAccess,
+    *,
+    by: User,
+    kind: str,
+    session: Session | None,
+    template: NoteTemplate | None,
+    format: str,
+) -> Note:
+    """The note the editor shows before anything is saved (unsaved): as ``note_create`` would make it,
+    the organization's default template for its kind and that template's format unless chosen."""
+    chosen = template or template_for(access.client.organization_id, kind)
+    return Note(
+        client=access.client,
+        session=session,
+        kind=kind,
+        author=by,
+        template=chosen,
+        format=format or (chosen.format if chosen else NoteFormat.SOAP),
+    )
+
+
+def progress_note_of(access: ClientAccess, session: Session) -> Note | None:
+    """The client's progress note for the session, if one was started (there is at most one)."""
+    return Note.objects.filter(client=access.client, session=session, kind=NoteKind.PROGRESS).first()
+
+
+def session_to_document(access: ClientAccess) -> Session | None:
+    """The client's latest session that took place (theirs, or a group they were present at) and has
+    no progress note for them yet: what "Write a note" is for when no session is named."""
+    client = access.client
+    present = Attendance.objects.filter(client=client, status__in=PRESENT_STATUSES).values("session_id")
+    noted = Note.objects.filter(client=client, kind=NoteKind.PROGRESS, session__isnull=False).values("session_id")
+    return (
+        sessions_of_client(access)
+        .filter(Q(client=client) | Q(pk__in=present), starts_at__lte=timezone.now())
+        .exclude(status__in=(SessionStatus.CANCELLED, SessionStatus.NO_SHOW))
+        .exclude(pk__in=noted)
+        .first()
+    )
+
+
+def last_signed_note(access: ClientAccess) -> Note | None:
+    """The client's most recently signed note, with what a prefill reads from it."""
+    return (
+        Note.objects.filter(client=access.client, status=NoteStatus.SIGNED)
+        .select_related("session")
+        .order_by("-signed_at", "-pk")
+        .first()
+    )
+
+
+def note_day(note: Note) -> dt.date:
+    """The day a note is of: its session's, else the day it was signed or started."""
+    moment = note.session.starts_at if note.session is not None else (note.signed_at or note.created_at)
+    return timezone.localtime(moment).date()
+
+
+def note_goals(access: ClientAccess) -> list[Goal]:
+    """The goals of the client's active treatment plan, with their objectives: what a note rates."""
+    plan = active_plan(access)
+    return [goal for problem in plan.problems.all() for goal in problem.goals.all()] if plan else []
+
+
+def note_prefill(
+    access: ClientAccess, *, session: Session | None = None, draft: Note | None = None, copy_last: bool = False
+) -> NotePrefill:
+    """What a note's form starts with. A new note: the session's planned directive ticked and its
+    materials as the media, and "Plan" carried forward from the client's last signed note. Asked
+    for ("Copy the last note"): that note's sections and art process too. The form fills only the
+    fields still empty, so nothing typed is overwritten. For a ``draft`` already saved, only the
+    copy: its "Plan" is still marked as carried while it reads as the last note's."""
+    last = last_signed_note(access)
+    initial: dict[str, Any] = {}
+    carried = None
+    if draft is not None:
+        if last is not None and last.plan and draft.plan == last.plan:
+            carried = last
+    else:
+        directive = session.directive if session is not None else None
+        if directive is not None:
+            initial["directives"] = [directive.pk]
+            if directive.materials:
+                initial["media"] = directive.materials
+        if last is not None and last.plan:
+            initial["plan"], carried = last.plan, last
+    if copy_last and last is not None:
+        for name in COPIED_FIELDS:
+            if getattr(last, name) and name not in initial:
+                initial[name] = getattr(last, name)
+        for key, value in last.extra.items():
+            initial[f"extra_{key}"] = value
+    return NotePrefill(initial=initial, carried_from=carried, last_note=last, copied=copy_last and last is not None)
 
 
 def _notes_readable(user: User) -> QuerySet[Client, Any]:

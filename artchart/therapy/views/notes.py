@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
 from artchart.core.models import Role
-from artchart.core.panel_registry import risk_panels, session_panels
+from artchart.core.panel_registry import note_panels, risk_panels, session_panels
 from artchart.core.permissions import Action, Area
-from artchart.plans.selectors import active_plan
 from artchart.programs.selectors import directives_for
 from artchart.therapy.forms.notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
 from artchart.therapy.models import NoteFormat, NoteKind, NoteStatus
@@ -36,6 +35,8 @@ COSIGNED_ALL = UserMessage(
 RETURNED = UserMessage("note_returned", "The note went back to the intern as a draft, with your comments.")
 ADDENDUM_ADDED = UserMessage("addendum_added", "The addendum is signed and added to the note.")
 DRAFT_SAVED = UserMessage("note_draft_saved", "Draft saved.")
+COPIED = UserMessage("note_copied", "Filled from the note of {day}; read it through, then save.")
+NOTHING_TO_COPY = UserMessage("note_nothing_to_copy", "There is no signed note of this client to copy yet.")
 DRAFT_DELETED = UserMessage("note_draft_discarded", "The draft was discarded.")
 TEMPLATE_SAVED = UserMessage("note_template_saved", "The template is saved.")
 
@@ -69,31 +70,102 @@ def note_list(request, client_id: int):
     )
 
 
+def _start_form(request, access) -> NoteCreateForm:
+    """What the note is (kind, session, template, format): as the request names it, else a progress
+    note for the latest session still without one, else unbound (the page asks)."""
+    params = request.POST if request.method == "POST" else request.GET
+    named = any(params.get(name) for name in ("kind", "session", "template", "format"))
+    data = params if named else None
+    if data is None:
+        session = selectors.session_to_document(access)
+        data = {"kind": NoteKind.PROGRESS, "session": str(session.pk)} if session is not None else None
+    kind = params.get("kind") or NoteKind.PROGRESS
+    return NoteCreateForm(
+        data,
+        initial={"kind": NoteKind.PROGRESS},
+        sessions=sessions_of_client(access).select_related("therapist"),
+        templates=selectors.templates_to_choose(access.client, kind if kind in NoteKind.values else None),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def note_create(request, client_id: int):
+    """Straight to the editor when what the note is for is known (a session, named or the latest still
+    undocumented, or a note that needs none), with what the session and the last note give; the choice
+    of session, template and format stays on the editor. Only a progress note with no session to
+    document asks for one first."""
     access = selectors.note_access(request.user, client_id, action=Action.WRITE)
-    sessions = sessions_of_client(access).select_related("therapist")
-    initial = {"session": request.GET.get("session"), "kind": request.GET.get("kind") or NoteKind.PROGRESS}
-    form = NoteCreateForm(
-        request.POST or None, initial=initial, sessions=sessions, templates=selectors.templates_to_choose(access.client)
+    start = _start_form(request, access)
+    if not start.is_valid():
+        return render(request, "therapy/notes/create.html", {"nav": "clients", "client": access.client, "form": start})
+    chosen = start.cleaned_data
+    started = (
+        chosen["session"]
+        and chosen["kind"] == NoteKind.PROGRESS
+        and selectors.progress_note_of(access, chosen["session"])
     )
+    if started and request.method == "GET":
+        return _to_note(started)  # the session's note exists: open it rather than a second
+    note = selectors.note_to_start(
+        access,
+        by=request.user,
+        kind=chosen["kind"],
+        session=chosen["session"],
+        template=chosen["template"],
+        format=chosen["format"],
+    )
+    copy_last = request.GET.get("copy") == "last"
+    prefill = selectors.note_prefill(access, session=note.session, copy_last=copy_last)
+    panels = note_panels(request.user, access.client, note.session)
+    form = _note_form(access, note, request.POST or None, prefill=prefill, panels=panels)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             note = services.note_create(
                 by=request.user,
                 client=access.client,
-                kind=data["kind"],
-                session=data["session"],
-                template=data["template"],
-                format=data["format"] or None,
+                kind=chosen["kind"],
+                session=chosen["session"],
+                template=chosen["template"],
+                format=chosen["format"] or None,
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect("therapy:note_edit", access.client.pk, note.pk)
-    return render(request, "therapy/notes/create.html", {"nav": "clients", "client": access.client, "form": form})
+            messages.success(request, DRAFT_SAVED)
+            return _to_note(note)
+    return _editor(request, access, note, form, prefill, panels, start=start, copy_asked=copy_last)
+
+
+def _editor(request, access, note, form, prefill, panels, *, start=None, copy_asked=False):
+    """The note editor, for a new note (``start`` holds what it is) or a saved draft."""
+    if copy_asked and request.method == "GET":
+        if prefill.copied:
+            messages.info(request, COPIED.format(day=f"{selectors.note_day(prefill.last_note):%-d %B %Y}"))
+        else:
+            messages.info(request, NOTHING_TO_COPY)
+    query = request.GET.copy()
+    query["copy"] = "last"
+    return render(
+        request,
+        "therapy/notes/edit.html",
+        {
+            "nav": "clients",
+            "client": access.client,
+            "note": note,
+            "form": form,
+            "start": start,
+            "start_values": start.cleaned_data if start is not None else {},
+            "copy_query": query.urlencode(),
+            "last_note": prefill.last_note,
+            "last_day": selectors.note_day(prefill.last_note) if prefill.last_note else None,
+            "note_panels": panels,
+            "labels": services.LABELS,
+            "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None) if note.pk else None,
+            "risk_panels": risk_panels(request.user, access.client),
+        },
+    )
 
 
 def _intact(request, note) -> bool:
@@ -109,6 +181,7 @@ def _intact(request, note) -> bool:
 def note_detail(request, client_id: int, note_id: int):
     access, note = _note(request, client_id, note_id)
     mine = note.author_id == request.user.pk
+    panels = note_panels(request.user, access.client, note.session)
     return render(
         request,
         "therapy/notes/detail.html",
@@ -121,7 +194,7 @@ def note_detail(request, client_id: int, note_id: int):
             "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None)
             if note.is_draft
             else None,
-            "art_fields": _art_fields(note),
+            "art_fields": _art_fields(note, frozenset(name for panel in panels for name in panel.fills)),
             "labels": services.LABELS,
             "editable": note.is_draft and mine and access.may(Area.NOTES, Action.WRITE),
             "may_sign": note.is_draft and mine and access.may(Area.NOTES, Action.SIGN),
@@ -135,21 +208,31 @@ def note_detail(request, client_id: int, note_id: int):
             "may_addendum": services.may_add_addendum(access.relations, request.user, note),
             "missing": services.missing_fields(note) if note.is_draft else [],
             "session_panels": session_panels(request.user, note.session) if note.session_id else [],
+            "note_panels": panels,
             "risk_panels": risk_panels(request.user, access.client),
             "risk_reason_needed": note.status != NoteStatus.SIGNED and services.needs_risk_reason(note),
         },
     )
 
 
-def _art_fields(note) -> list[tuple[str, str, str]]:
+def _art_fields(note, shown_elsewhere: frozenset[str] = frozenset()) -> list[tuple[str, str, str]]:
+    """The art-process fields shown, without those another card shows (and the note leaves empty)."""
     hidden = set(note.template.hidden_fields) if note.template_id else set()
+    hidden |= {name for name in shown_elsewhere if not getattr(note, name)}
     return [(name, label, getattr(note, name)) for name, label in services.ART_PROCESS_FIELDS if name not in hidden]
 
 
-def _note_form(access, note, data=None) -> NoteForm:
-    plan = active_plan(access)
-    goals = [goal for problem in plan.problems.all() for goal in problem.goals.all()] if plan else []
-    return NoteForm(data, note=note, goals=goals, directives=directives_for(access.user))
+def _note_form(access, note, data=None, *, prefill=None, panels=()) -> NoteForm:
+    carried = prefill.carried_from if prefill is not None else None
+    return NoteForm(
+        data,
+        note=note,
+        goals=selectors.note_goals(access),
+        directives=directives_for(access.user),
+        prefill=prefill.initial if prefill is not None else None,
+        carried_day=f"{selectors.note_day(carried):%-d %B %Y}" if carried is not None else "",
+        shown_elsewhere=frozenset(name for panel in panels for name in panel.fills),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,7 +244,10 @@ def note_edit(request, client_id: int, note_id: int):
         return _to_note(note)
     if note.author_id != request.user.pk:
         raise PermissionDenied(services.ONLY_AUTHOR_EDITS)
-    form = _note_form(access, note, request.POST or None)
+    copy_last = request.GET.get("copy") == "last"
+    prefill = selectors.note_prefill(access, draft=note, copy_last=copy_last)
+    panels = note_panels(request.user, access.client, note.session)
+    form = _note_form(access, note, request.POST or None, prefill=prefill, panels=panels)
     if request.method == "POST" and form.is_valid():
         try:
             note = services.note_update_draft(by=request.user, note=note, **form.service_fields())
@@ -170,19 +256,7 @@ def note_edit(request, client_id: int, note_id: int):
         else:
             messages.success(request, DRAFT_SAVED)
             return _to_note(note)
-    return render(
-        request,
-        "therapy/notes/edit.html",
-        {
-            "nav": "clients",
-            "client": access.client,
-            "note": note,
-            "form": form,
-            "labels": services.LABELS,
-            "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None),
-            "risk_panels": risk_panels(request.user, access.client),
-        },
-    )
+    return _editor(request, access, note, form, prefill, panels, copy_asked=copy_last)
 
 
 @require_POST
@@ -190,7 +264,7 @@ def note_edit(request, client_id: int, note_id: int):
 def note_autosave(request, client_id: int, note_id: int):
     """The draft as the therapist types (notes.js posts the form after a pause): JSON with the time saved."""
     access, note = _note(request, client_id, note_id, Action.WRITE)
-    form = _note_form(access, note, request.POST)
+    form = _note_form(access, note, request.POST, panels=note_panels(request.user, access.client, note.session))
     if not form.is_valid():
         return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=422)
     try:
