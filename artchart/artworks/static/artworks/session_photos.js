@@ -80,7 +80,7 @@
     piece.querySelector("[data-remove]").addEventListener("click", () => {
       if (!state.filed) piece.remove();
     });
-    piece.querySelector("[data-retry]").addEventListener("click", () => send(piece));
+    piece.querySelector("[data-retry]").addEventListener("click", () => send(piece).then(summarise));
     zone.querySelector("[data-pieces]").append(piece);
     state.upload = shrink(file);
   }
@@ -189,21 +189,20 @@
     });
   });
 
+  // What the page says under the cards: every piece filed, or how many are still to go.
+  function summarise() {
+    const pieces = Array.from(form.querySelectorAll("[data-piece]"));
+    const filed = pieces.filter((p) => p.sessionPhoto.filed).length;
+    if (!pieces.length) summary.textContent = form.dataset.nothingChosen;
+    else if (filed === pieces.length) summary.textContent = `Filed ${filed} piece(s).`;
+    else summary.textContent = `Filed ${filed} of ${pieces.length}; ${pieces.length - filed} not filed yet: see the message on each.`;
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const pieces = Array.from(form.querySelectorAll("[data-piece]")).filter((p) => !p.sessionPhoto.filed);
     // One at a time: a tablet's upload link is the narrow part, and each bar then means something.
-    let done = 0;
-    let failed = 0;
-    for (const piece of pieces) {
-      const result = await send(piece);
-      if (result) done += 1;
-      else if (result === false) failed += 1;
-    }
-    const all = form.querySelectorAll("[data-piece].is-filed").length;
-    if (!pieces.length && !all) summary.textContent = form.dataset.nothingChosen;
-    else summary.textContent = failed
-      ? `Filed ${done} of ${pieces.length}; ${failed} not filed yet: see the message on each.`
-      : `Filed ${all} piece(s).`;
+    for (const piece of pieces) await send(piece);
+    summarise();
   });
 })();
