@@ -5,22 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('artworks', '0003_photo_page_corners_and_page_thumbnails'),
-        ('clients', '0005_care_team_membership_moved_from_core'),
-        ('therapy', '0002_note_risk_reasons_at_signing'),
+        ("artworks", "0003_photo_page_corners_and_page_thumbnails"),
+        ("clients", "0005_care_team_membership_moved_from_core"),
+        ("therapy", "0002_note_risk_reasons_at_signing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='artwork',
-            name='upload_key',
+            model_name="artwork",
+            name="upload_key",
             field=models.UUIDField(blank=True, editable=False, null=True),
         ),
         migrations.AddConstraint(
-            model_name='artwork',
-            constraint=models.UniqueConstraint(condition=models.Q(('upload_key__isnull', False)), fields=('created_by', 'upload_key'), name='artwork_upload_key_once_per_user'),
+            model_name="artwork",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("upload_key__isnull", False)),
+                fields=("created_by", "upload_key"),
+                name="artwork_upload_key_once_per_user",
+            ),
         ),
     ]

@@ -112,7 +112,9 @@ def test_individual_session_files_for_its_client(client, therapist, client_recor
     client.force_login(therapist)
     url = reverse("artworks:session_upload", args=[session.pk])
     assert "Maya Lopez" in client.get(url).content.decode()
-    response = client.post(url, {f"photos-{client_record.pk}": [photo_upload(seed=1)], f"media-{client_record.pk}": "ink"})
+    response = client.post(
+        url, {f"photos-{client_record.pk}": [photo_upload(seed=1)], f"media-{client_record.pk}": "ink"}
+    )
     assert response.status_code == 302 and Artwork.objects.get().session == session
 
 

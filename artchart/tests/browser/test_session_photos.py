@@ -66,7 +66,9 @@ def test_two_photos_taken_in_a_row_are_shrunk_sent_one_by_one_and_one_retried(
 
     camera = f"#camera-{client_record.pk}"
     for name, seed in (("IMG_0001.jpg", 1), ("IMG_0002.jpg", 2)):  # one shot, then the next
-        page.set_input_files(camera, [{"name": name, "mimeType": "image/jpeg", "buffer": jpeg_bytes(1024, 768, seed=seed)}])
+        page.set_input_files(
+            camera, [{"name": name, "mimeType": "image/jpeg", "buffer": jpeg_bytes(1024, 768, seed=seed)}]
+        )
     pieces = page.locator("[data-piece]")
     expect(pieces).to_have_count(2)
     # The media comes from the directive's materials, on both, and can be changed.
