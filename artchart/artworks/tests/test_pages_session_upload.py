@@ -268,3 +268,28 @@ def test_the_plain_form_refuses_a_row_without_media_and_files_nothing_for_it(cli
     assert response.status_code == 400 and "Choose what the piece was made with" in body
     assert 'value="Kept"' in body
     assert not Artwork.objects.exists() and not Photo.objects.exists()
+
+
+def test_the_photo_page_query_count_does_not_grow_with_the_members_present(client, therapist, group_session, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session, _ = group_session
+
+    def add(n):
+        for _ in range(n):
+            person = ClientFactory(site=site)
+            CareTeamFactory(client=person, user=therapist, role="primary")
+            GroupMembershipFactory(group=session.group, client=person)
+            AttendanceFactory(session=session, client=person, status="present")
+
+    client.force_login(therapist)
+    url = reverse("artworks:session_upload", args=[session.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(6)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url).content.decode()
+    assert body.count('capture="environment"') == 8
+    assert len(many) == len(few)
