@@ -108,3 +108,32 @@ def test_two_photos_taken_in_a_row_are_shrunk_sent_one_by_one_and_one_retried(
     page.get_by_role("link", name="Back to the session").click()
     expect(page.get_by_text("Tide pool")).to_be_visible()
     expect(page.get_by_text("Mountain")).to_be_visible()
+
+
+def test_without_scripts_the_same_form_files_the_photos_with_the_row_s_details(
+    new_page, sign_in, page_watch, therapist, client_record
+):
+    page_watch.allow(r"status of 400")  # the photo sent without media is refused on purpose
+    record_consent(client_record, therapist)
+    session = SessionFactory(client=client_record, therapist=therapist)
+    page = new_page(TABLET, java_script_enabled=False)
+    sign_in(page, therapist)
+    page.goto(f"/sessions/{session.pk}/artworks/")
+    page.set_input_files(
+        f"#camera-{client_record.pk}",
+        [{"name": "IMG_0003.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(1024, 768, seed=4)}],
+    )
+    page.get_by_role("button", name="File the artwork").click()
+    expect(page.get_by_text("Choose what the piece was made with").first).to_be_visible()
+    assert not Artwork.objects.exists()
+
+    page.set_input_files(
+        f"#camera-{client_record.pk}",
+        [{"name": "IMG_0003.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(1024, 768, seed=4)}],
+    )
+    page.get_by_label("Title").fill("Lighthouse")
+    page.get_by_label("Media").select_option("ink")
+    page.get_by_role("button", name="File the artwork").click()
+    expect(page.get_by_text("Filed 1 piece(s): Maya Lopez (1)")).to_be_visible()
+    artwork = Artwork.objects.get()
+    assert (artwork.title, artwork.media, artwork.session_id) == ("Lighthouse", "ink", session.pk)

@@ -78,7 +78,7 @@
     preview.src = URL.createObjectURL(file);
     say(piece, file.name, false);
     piece.querySelector("[data-remove]").addEventListener("click", () => {
-      if (!state.filed) piece.remove();
+      if (!state.filed && !state.sending) piece.remove();
     });
     piece.querySelector("[data-retry]").addEventListener("click", () => send(piece).then(summarise));
     zone.querySelector("[data-pieces]").append(piece);
