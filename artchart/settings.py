@@ -321,6 +321,13 @@ UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
 # Artwork photos: refused above these before the full decode (imaging.Limits).
 ARTWORK_MAX_BYTES = UPLOAD_MAX_BYTES
 ARTWORK_MAX_PIXELS = env_int("ARTCHART_ARTWORK_MAX_MEGAPIXELS", 50) * 1_000_000
+# Photos filed from a session are shrunk (on the device, and again on the server for a browser
+# without scripts) to this long side: the large thumbnail (imaging.derived.LARGE), which the
+# analysis starts from and the artwork page shows. A practice that must keep what the camera took
+# sets ARTCHART_ARTWORK_KEEP_ORIGINALS; the stored copy is then the full picture (still stripped
+# of its metadata).
+ARTWORK_STORED_LONG_SIDE = env_int("ARTCHART_ARTWORK_STORED_LONG_SIDE", 1280)
+ARTWORK_KEEP_ORIGINALS = env_bool("ARTCHART_ARTWORK_KEEP_ORIGINALS", False)
 
 # Measures: the practice's own instrument files (add-ons, score-only entries), beside the shipped ones.
 MEASURES_INSTRUMENT_DIRS = [d for d in env("ARTCHART_INSTRUMENTS_DIR", "").split(",") if d.strip()]

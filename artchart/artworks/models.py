@@ -129,10 +129,20 @@ class Artwork(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The key the device made for the photo this piece was filed from: an upload sent again (its
+    # answer lost on the way) finds its piece instead of making a second one.
+    upload_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["made_on", "pk"]
         indexes = [models.Index(fields=["client", "made_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "upload_key"],
+                condition=models.Q(upload_key__isnull=False),
+                name="artwork_upload_key_once_per_user",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Untitled, {self.made_on:%b %-d, %Y}"

@@ -3,7 +3,7 @@ retrospective, trends), assessment types."""
 
 from django.urls import path
 
-from artchart.artworks.views import artworks, manage, photos, studio
+from artchart.artworks.views import artworks, manage, photos, session_photos, studio
 
 app_name = "artworks"
 
@@ -44,7 +44,8 @@ urlpatterns = [
         photos.photo_corners_reset,
         name="photo_corners_reset",
     ),
-    path("sessions/<int:session_id>/artworks/", photos.session_upload, name="session_upload"),
+    path("sessions/<int:session_id>/artworks/", session_photos.session_upload, name="session_upload"),
+    path("sessions/<int:session_id>/artworks/photo/", session_photos.session_photo, name="session_photo"),
     # the studio: comparison, retrospective, trends, annotations
     path("clients/<int:client_id>/artworks/compare/", studio.compare, name="compare"),
     path("clients/<int:client_id>/artworks/retrospective/", studio.retrospective, name="retrospective"),

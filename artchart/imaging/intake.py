@@ -63,8 +63,9 @@ class LoadedImage:
     source_format: str  # "JPEG", "PNG", "WEBP", "HEIF"
 
 
-def load(data: bytes, limits: Limits = Limits()) -> LoadedImage:
-    """Check, decode and re-encode one uploaded picture, or raise ImageRejected."""
+def load(data: bytes, limits: Limits = Limits(), *, long_side: int | None = None) -> LoadedImage:
+    """Check, decode and re-encode one uploaded picture, or raise ImageRejected. With ``long_side``
+    the stored copy is shrunk (never enlarged) to it, as the device does before upload."""
     _check_size(data, limits)
     image = _open(data, limits)
     if image.format is None:  # every opener names its format; a picture without one is none we accept
@@ -73,6 +74,11 @@ def load(data: bytes, limits: Limits = Limits()) -> LoadedImage:
     _decode(image)
     image = _upright(image)
     image = _to_srgb(image)
+    if long_side is not None and max(image.size) > long_side:
+        scale = long_side / max(image.size)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        # Area averaging, as the thumbnails are made: no aliasing on decimation.
+        image = image.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
     return _encode(image, source_format)
 
 

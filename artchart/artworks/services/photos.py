@@ -75,9 +75,11 @@ def _read(upload: File[bytes], limit: int) -> bytes:
     return data
 
 
-def check_photos(uploads: Iterable[File[bytes]], *, field: str = "photos") -> list[CheckedPhoto]:
+def check_photos(
+    uploads: Iterable[File[bytes]], *, field: str = "photos", long_side: int | None = None
+) -> list[CheckedPhoto]:
     """Load every upload with the imaging core; any refusal raises before anything is written,
-    naming each file that was refused and why."""
+    naming each file that was refused and why. ``long_side`` shrinks each stored copy to it."""
     uploads = list(uploads)
     if not uploads:
         raise ValidationError({field: NO_PHOTOS})
@@ -88,7 +90,7 @@ def check_photos(uploads: Iterable[File[bytes]], *, field: str = "photos") -> li
     for upload in uploads:
         name = (getattr(upload, "name", "") or "photo")[:200]
         try:
-            loaded = imaging.load(_read(upload, limits.max_bytes), limits)
+            loaded = imaging.load(_read(upload, limits.max_bytes), limits, long_side=long_side)
         except imaging.ImageRejected as exc:
             message = str(exc)
             errors.append(message if message.startswith(name) else f"{name}: {message}")

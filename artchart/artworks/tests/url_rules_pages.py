@@ -67,6 +67,7 @@ RULES: dict[str, Case] = {
     "artworks:agreement": Case(CLINICIANS),
     # An individual session: filing its artwork needs write on the client's notes.
     "artworks:session_upload": Case(NOTES[Action.WRITE], kwargs=session("art_session")),
+    "artworks:session_photo": Case(NOTES[Action.WRITE], method="post", kwargs=session("art_session")),
 }
 
 API_OPERATIONS: list[tuple[str, str, str]] = []

@@ -1,6 +1,6 @@
-"""Pages for an artwork's photos: serving an image, adding photos, choosing the main one, the
-analysis status fragment that the artwork page polls, and filing the pieces made in a session
-(one row per attending member, each with a camera button and a file picker)."""
+"""Pages for an artwork's photos: serving an image, adding photos, choosing the main one and the
+analysis status fragment that the artwork page polls. Filing the pieces made in a session is
+``session_photos``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from artchart.artworks import selectors
@@ -17,21 +16,15 @@ from artchart.artworks.forms import CornersForm, initial_corners
 from artchart.artworks.models import AnalysisStatus
 from artchart.artworks.presentation import feature_rows
 from artchart.artworks.services import photos as photo_services
-from artchart.artworks.services.artworks import artwork_create
 from artchart.artworks.serving import image_response
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
-from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.core.permissions import Action, Area
 from artchart.imaging import corners
-from artchart.therapy.models import PRESENT_STATUSES
-from artchart.therapy.selectors.sessions import session_get_for_user
 
 PHOTOS_ADDED = UserMessage("photos_added", "Added {count} photo(s).")
 ALREADY_THERE = UserMessage("photo_already_there", "That photo is already on this piece.")
 MAIN_PHOTO = UserMessage("main_photo_chosen", "This photo now shows the piece on the timeline.")
-NOTHING_CHOSEN = UserMessage("no_photo_chosen", "Choose a photo (or take one) for at least one client.")
-ROWS_SAVED = UserMessage("batch_rows_filed", "Filed {count} piece(s): {names}.")
-ROWS_REFUSED = UserMessage("batch_rows_refused", "Nothing was filed for: {names}. See the message beside each.")
 POLL_SECONDS = 2
 CORNERS_SAVED = UserMessage("page_corners_saved", "The page is marked, and the drawing was measured on it.")
 CORNERS_RESET = UserMessage(
@@ -195,77 +188,3 @@ def photo_corners_reset(request, client_id: int, artwork_id: int, photo_id: int)
         else:
             messages.success(request, CORNERS_RESET)
     return redirect("artworks:detail", client_id, artwork_id)
-
-
-# --- filing the pieces made in a session ------------------------------------------------------------
-
-
-def _upload_rows(user, session):
-    """The clients to file work for: the session's client, or each member marked present, late or
-    left early at a group session, limited to those whose notes this user writes."""
-    if session.client_id:
-        selectors.artwork_access(user, session.client_id, action=Action.WRITE)
-        return [session.client]
-    writable = set(client_ids_allowing(user, Area.NOTES, Action.WRITE).values_list("pk", flat=True))
-    marks = session.attendance.filter(status__in=PRESENT_STATUSES).select_related("client")
-    return [mark.client for mark in marks if mark.client_id in writable]
-
-
-def _file_row(user, session, client, uploads, title) -> str | None:
-    """One artwork per file for one client; every file is checked first so a refused one stores
-    nothing for the row. Returns the error to show beside the row, or None."""
-    try:
-        photo_services.require_record_consent(client)
-        photo_services.check_photos(uploads)
-    except ValidationError as exc:
-        return " ".join(exc.messages)
-    made_on = timezone.localtime(session.starts_at).date()
-    for upload in uploads:
-        upload.seek(0)
-        try:
-            artwork_create(by=user, client=client, photos=[upload], made_on=made_on, session=session, title=title)
-        except ValidationError as exc:
-            return " ".join(exc.messages)
-    return None
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def session_upload(request, session_id: int):
-    session = session_get_for_user(request.user, session_id).session
-    clients = _upload_rows(request.user, session)
-    errors, titles = {}, {}
-    if request.method == "POST":
-        saved, refused, pieces = [], [], 0
-        for client in clients:
-            uploads = request.FILES.getlist(f"photos-{client.pk}") + request.FILES.getlist(f"camera-{client.pk}")
-            titles[client.pk] = (request.POST.get(f"title-{client.pk}") or "").strip()[:200]
-            if not uploads:
-                continue
-            error = _file_row(request.user, session, client, uploads, titles[client.pk])
-            if error:
-                errors[client.pk] = error
-                refused.append(client.display_name)
-            else:
-                saved.append(f"{client.display_name} ({len(uploads)})")
-                pieces += len(uploads)
-        if saved:
-            messages.success(request, ROWS_SAVED.format(count=pieces, names=", ".join(saved)))
-        if refused:
-            messages.error(request, ROWS_REFUSED.format(names=", ".join(refused)))
-        elif not saved:
-            messages.error(request, NOTHING_CHOSEN)
-        else:
-            return redirect("therapy:session_detail", session.pk)
-    rows = [{"client": c, "error": errors.get(c.pk, ""), "title": titles.get(c.pk, "")} for c in clients]
-    return render(
-        request,
-        "artworks/session_upload.html",
-        {
-            "nav": "clients" if session.client_id else "groups",
-            "session": session,
-            "rows": rows,
-            "made_on": timezone.localtime(session.starts_at).date(),
-        },
-        status=400 if errors else 200,
-    )

@@ -203,3 +203,19 @@ def test_png_exif_and_text_chunks_are_dropped() -> None:
     text.add_text("Comment", "client name")
     stored = load(encoded(small_photo(), "PNG", exif=exif, pnginfo=text)).encoded
     assert b"eXIf" not in stored and b"PhoneCo" not in stored and b"client name" not in stored
+
+
+def test_a_long_side_shrinks_the_stored_copy_and_never_enlarges_it() -> None:
+    big = load(encoded(small_photo((400, 300))), long_side=200)
+    assert (big.width, big.height) == (200, 150)
+    with Image.open(io.BytesIO(big.encoded)) as stored:
+        assert stored.size == (200, 150)
+    small = load(encoded(small_photo((120, 90))), long_side=200)
+    assert (small.width, small.height) == (120, 90)
+
+
+def test_the_long_side_is_the_upright_picture_s() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: the upright picture is 300 wide, 400 tall
+    loaded = load(encoded(small_photo((400, 300)), exif=exif.tobytes()), long_side=200)
+    assert (loaded.width, loaded.height) == (150, 200)
