@@ -8,7 +8,12 @@ each write is validated and audited, and everything is drawn from the demo's
 Dates are relative to the day the demo is built: each client's weekly series
 started about eleven weeks ago, on a weekday chosen so that ``therapist`` has
 sessions today and on each of the next days. Sessions that have ended are
-completed (a few cancelled with a reason, a few no-shows) and documented.
+completed (a few cancelled with a reason, a few no-shows) and documented, except
+``therapist``'s sessions of today: whatever the hour the demo is built, at least two
+of them have begun and wait to be documented (the latest left scheduled, the others
+completed without a note), so a first look at the demo has today's work to do. When
+too few of the weekly sessions have begun yet, one-off sessions are booked earlier
+in the day, back to back before the first that has (from 01:45 on, two fit).
 
 The services sign a note "now". A note signed today for a session of last month
 would be a late entry, and every demo note would say so; the demo's story is
@@ -36,7 +41,7 @@ from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.plans import services as plan_services
 from artchart.plans.models import Goal, PlanStatus, TreatmentPlan
 from artchart.programs.models import Directive, Program
-from artchart.therapy.models import AttendanceStatus, Note, NoteKind, SessionKind
+from artchart.therapy.models import AttendanceStatus, Note, NoteKind, Session, SessionKind, SessionStatus
 from artchart.therapy.services import confidential, groups, notes, sessions
 
 WEEKS = 11  # weeks of history before today
@@ -47,6 +52,8 @@ RISK_CLIENT_NOTES = (
 SLOTS = [(9, 0), (11, 0), (15, 30)]  # individual session times, local
 GROUP_TIME = (13, 30)
 GROUP_DAY_OFFSET = 2  # the school group meets two days after the demo's build day, every week
+TO_DOCUMENT_TODAY = 2  # today's sessions of ``therapist`` that have begun and wait for their note
+ONE_OFF_STEP = dt.timedelta(minutes=50)  # one-off sessions of today, back to back: the longest lasts 45 minutes
 LATE_ENTRY_DAYS = (4, 12)  # the late entry's session ended this many days ago (range)
 
 ROOMS = {
@@ -469,6 +476,7 @@ def build_therapy_demo(
             room=rooms[client.site_id],
             today=today,
             at_risk=client == at_risk,
+            keep_today=primary == therapist,
         )
 
     late = _extras(
@@ -484,6 +492,12 @@ def build_therapy_demo(
         today=today,
         at_risk=at_risk,
     )
+    _today_to_document(
+        therapist=therapist,
+        clients=[c for c in clients if c not in members and c != at_risk],
+        rooms=rooms,
+        now=timezone.now(),
+    )
     writer.backdate.pop(late, None)
     _backdate(writer.backdate, organization_id=admin.organization_id)
 
@@ -493,9 +507,18 @@ def _series_sessions(series) -> list:
 
 
 def _individual(
-    writer: _Writer, *, client: Client, primary: User, position: int, room, today: dt.date, at_risk: bool = False
+    writer: _Writer,
+    *,
+    client: Client,
+    primary: User,
+    position: int,
+    room,
+    today: dt.date,
+    at_risk: bool = False,
+    keep_today: bool = False,
 ) -> list:
-    """A weekly series (open-ended for most, ending for some); its past sessions held and documented.
+    """A weekly series (open-ended for most, ending for some); its past sessions held and documented
+    (today's left as they are when ``keep_today``: see :func:`_today_to_document`).
     The risk client's notes of the last week record the risk they spoke of."""
     rng, now = writer.rng, timezone.now()
     population = client.site.population_type
@@ -532,6 +555,8 @@ def _individual(
     _, goals = _plan_items(client)
     held = []
     past = [s for s in _series_sessions(series) if s.ends_at < now]
+    if keep_today:
+        past = [s for s in past if timezone.localtime(s.starts_at).date() < today]
     for number, session in enumerate(past):
         roll = rng.random()
         if roll < 0.05:
@@ -730,6 +755,67 @@ def _intern(
                     "engagement": "Describe the process (order, pace, changes), not only the result.",
                 },
             )
+
+
+def one_off_starts(now: dt.datetime, begun: list[dt.datetime], *, wanted: int = TO_DOCUMENT_TODAY) -> list[dt.datetime]:
+    """When one-off sessions start so that ``wanted`` of today's sessions have begun by ``now``.
+
+    ``begun`` holds the starts of today's sessions that already have. The one-off sessions go back to
+    back before the first of them (or before ``now``, on the quarter hour), never before midnight."""
+    local = timezone.localtime(now)
+    midnight = timezone.make_aware(dt.datetime.combine(local.date(), dt.time.min))
+    before = min(begun, default=local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0))
+    starts: list[dt.datetime] = []
+    while len(begun) + len(starts) < wanted and before - ONE_OFF_STEP >= midnight:
+        before -= ONE_OFF_STEP
+        starts.append(before)
+    return sorted(starts)
+
+
+def _today_to_document(*, therapist: User, clients: list[Client], rooms: dict, now: dt.datetime) -> None:
+    """Leave ``therapist`` today's work to do: the sessions of today that have begun wait for their note.
+
+    One-off sessions are booked (for clients not seen today) when fewer than two have begun; of those
+    that have, the latest stays scheduled and the others are marked completed, without a note."""
+    today = timezone.localtime(now).date()
+    midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    today_of = Session.objects.filter(
+        therapist=therapist, status=SessionStatus.SCHEDULED, starts_at__gte=midnight, starts_at__lte=now
+    )
+    begun = list(today_of.order_by("starts_at", "client__legal_last_name", "client__legal_first_name"))
+    seen_today = set(
+        Session.objects.filter(
+            therapist=therapist, starts_at__gte=midnight, starts_at__lt=midnight + dt.timedelta(days=1)
+        ).values_list("client_id", flat=True)
+    )
+    free = [
+        c
+        for c in clients
+        if c.status == ClientStatus.ACTIVE
+        and c.pk not in seen_today
+        and _primary(c) == therapist
+        and not hasattr(c, "restriction")
+    ]
+    for start, client in zip(one_off_starts(now, [s.starts_at for s in begun]), free, strict=False):
+        cpt, pos, _minutes = BILLING[client.site.population_type]
+        begun.append(
+            sessions.session_create(
+                by=therapist,
+                kind=SessionKind.INDIVIDUAL,
+                client=client,
+                therapist=therapist,
+                site=client.site,
+                room=rooms[client.site_id],
+                starts_at=start,
+                duration_minutes=45,
+                modality="in_person",
+                cpt_code=cpt,
+                place_of_service=pos,
+            )
+        )
+    begun.sort(key=lambda s: s.starts_at)
+    for session in begun[:-1]:
+        sessions.session_complete(by=therapist, session=session)
 
 
 def _backdate(placed: dict[int, dt.datetime], *, organization_id: int) -> None:

@@ -99,6 +99,7 @@ def _core_pages() -> list[str]:
         f"/clients/{client_id}/artworks/{artwork.pk}/",
         f"/clients/{client_id}/measures/",
         "/schedule/",
+        "/schedule/book/?date=2030-03-05&start=10:00",
     ]
 
 

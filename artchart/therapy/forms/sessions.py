@@ -137,6 +137,44 @@ class SessionForm(forms.Form):
         }
 
 
+DURATIONS = (
+    (30, "30 minutes"),
+    (45, "45 minutes"),
+    (50, "50 minutes"),
+    (60, "1 hour"),
+    (90, "1½ hours"),
+    (120, "2 hours"),
+)
+
+
+class BookingForm(SessionForm):
+    """Booking from the schedule: the client is chosen here, and a length rather than an end time.
+
+    The site may be left empty: the room's site, or else the client's, is taken."""
+
+    client = forms.ModelChoiceField(queryset=None)
+    duration = forms.TypedChoiceField(choices=DURATIONS, coerce=int, initial=50, label="Length")
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["client"].label_from_instance = lambda client: client.display_name
+        del self.fields["end"]
+        self.fields["site"].required = False
+        self.fields["site"].help_text = "Left empty: the room's site, or else the client's."
+
+    def clean(self):
+        data = super().clean()
+        day, start, minutes = data.get("day"), data.get("start"), data.get("duration")
+        if day and start and minutes:
+            data["starts_at"] = _aware(day, start)
+            data["duration_minutes"] = minutes
+        if not data.get("site"):
+            room, client = data.get("room"), data.get("client")
+            data["site"] = room.site if room else client.site if client else None
+        return data
+
+
 class SeriesChangeForm(forms.Form):
     day = forms.DateField(widget=DATE, label="This session's day")
     start = forms.TimeField(widget=TIME)

@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from artchart.clients.models import Client
+from artchart.clients.models import Client, ClientStatus
 from artchart.clients.selectors import ClientAccess
 from artchart.core import audit
 from artchart.core.access import require_client_access, require_role
@@ -168,6 +168,19 @@ def group_get_for_scheduling(user: User, group_id: int) -> Group:
     if not is_facilitator(user, group):
         raise PermissionDenied(NOT_A_FACILITATOR)
     return group
+
+
+def clients_to_book(user: User) -> QuerySet[Client]:
+    """Clients ``user`` may book a session for from the schedule: whose notes they write, not discharged."""
+    return (
+        Client.objects.filter(
+            organization_id=user.organization_id,  # type: ignore[misc]
+            pk__in=client_ids_allowing(user, Area.NOTES, Action.WRITE),
+        )
+        .exclude(status=ClientStatus.DISCHARGED)
+        .select_related("site")
+        .order_by("legal_last_name", "legal_first_name", "pk")
+    )
 
 
 def therapists_for(user: User) -> QuerySet[User]:
@@ -342,6 +355,60 @@ def schedule_for(
         by_day[timezone.localtime(s.starts_at).date()].slots.append(slot)
     audit.note_shown(shown)
     return list(by_day.values())
+
+
+GRID_HOURS = (8, 18)  # the working day the week grid always shows; it grows to take in earlier or later bookings
+
+
+@dataclass
+class GridCell:
+    """One hour of one day: the bookings that start in it, or ``busy`` when one that began earlier runs into it."""
+
+    hour: int
+    slots: list[Slot] = field(default_factory=list)
+    busy: bool = False
+
+    @property
+    def free(self) -> bool:
+        return not self.slots and not self.busy
+
+
+@dataclass
+class GridDay:
+    date: dt.date
+    column: int
+    cells: list[GridCell]
+    booked: bool
+
+
+@dataclass
+class WeekGrid:
+    hours: list[int]
+    days: list[GridDay]
+
+
+def week_grid(days: list[Day]) -> WeekGrid:
+    """The bookings of :func:`schedule_for` laid out by day (columns) and hour (rows), in the practice's time."""
+    first, last = GRID_HOURS
+    for day in days:
+        for slot in day.slots:
+            start = timezone.localtime(slot.session.starts_at)
+            end = timezone.localtime(slot.session.ends_at)
+            first = min(first, start.hour)
+            last = max(last, 24 if end.date() > start.date() else end.hour + (1 if end.minute else 0))
+    hours = list(range(first, last))
+    grid = []
+    for column, day in enumerate(days, start=1):
+        cells = {hour: GridCell(hour) for hour in hours}
+        for slot in day.slots:
+            start = timezone.localtime(slot.session.starts_at)
+            end = timezone.localtime(slot.session.ends_at)
+            cells[start.hour].slots.append(slot)
+            last_hour = 23 if end.date() > start.date() else (end - dt.timedelta(minutes=1)).hour
+            for hour in range(start.hour + 1, last_hour + 1):
+                cells[hour].busy = True
+        grid.append(GridDay(day.date, column, list(cells.values()), bool(day.slots)))
+    return WeekGrid(hours, grid)
 
 
 # --- calendar feed --------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from artchart.therapy import ical
 from artchart.therapy.forms.sessions import (
     COMMON_CPT,
     COMMON_POS,
+    BookingForm,
     FeedNamesForm,
     RoomForm,
     SeriesChangeForm,
@@ -195,6 +196,50 @@ def session_create_for_group(request, group_id: int):
         conflicts=conflicts,
         back=(reverse("therapy:schedule") + f"?site={group.site_id}", "Schedule"),
         group=group,
+    )
+
+
+def _slot_initial(request) -> dict:
+    """The booking form's first values: a tapped slot's day and hour, and whose schedule it was on."""
+    user = request.user
+    room = selectors.rooms_for(user).filter(pk=_int(request.GET.get("room")) or 0).first()
+    site = room.site if room else selectors.sites_for(user).filter(pk=_int(request.GET.get("site")) or 0).first()
+    therapist = selectors.therapists_for(user).filter(pk=_int(request.GET.get("therapist")) or 0).first()
+    initial = _initial(request, site, therapist)
+    try:
+        initial["day"] = dt.date.fromisoformat(request.GET.get("date", ""))
+        initial["start"] = dt.time.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        pass  # an unreadable slot: the next working hour, as for any booking
+    initial.update(room=room, duration=50)
+    if _int(request.GET.get("client")):
+        initial["client"] = client_get_for_user(
+            user, _int(request.GET.get("client")), area=Area.NOTES, action=Action.WRITE
+        ).client
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_book(request):
+    """Book a client's session from the schedule (its Book button, or a tap on a free hour of the week)."""
+    user = request.user
+    form = BookingForm(
+        request.POST or None,
+        initial=_slot_initial(request) if request.method == "GET" else {},
+        clients=selectors.clients_to_book(user),
+        **_form_choices(user),
+    )
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        # The choices held only clients the user may book; the service checks again.
+        client = client_get_for_user(user, form.cleaned_data["client"].pk, area=Area.NOTES, action=Action.WRITE).client
+        session, conflicts = _book(request, form, client=client)
+        if session is not None:
+            messages.success(request, f"Booked for {timezone.localtime(session.starts_at):%a %-d %b, %H:%M}.")
+            return _to_session(session)
+    return _form_page(
+        request, form, title="Book a session", conflicts=conflicts, back=(reverse("therapy:schedule"), "Schedule")
     )
 
 
@@ -392,6 +437,7 @@ def schedule(request):
         "room": list(selectors.rooms_for(user)),
     }
     chosen = next((o for o in options[which] if o.pk == pk), None)
+    may_book = selectors.clients_to_book(user).exists()
     subject = (
         None
         if chosen is None
@@ -419,6 +465,9 @@ def schedule(request):
             "previous": first - dt.timedelta(days=span),
             "next": first + dt.timedelta(days=span),
             "base": f"view={view}&{which}={pk or ''}",
+            "grid": selectors.week_grid(days) if view == "week" else None,
+            "may_book": may_book,
+            "book_for": f"{which}={pk}" if chosen is not None else "",
         },
     )
 
