@@ -47,7 +47,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         for option, prompt, _ in QUESTIONS:
-            parser.add_argument(f"--{option.replace('_', '-')}", dest=option, default=None, help=prompt + ".")
+            kinds = f": one of {', '.join(PopulationType.values)}" if option == "population_type" else ""
+            help_text = f"{prompt}{kinds}."
+            parser.add_argument(f"--{option.replace('_', '-')}", dest=option, default=None, help=help_text)
         parser.add_argument(
             "--password-file", default=None, help=f"Read the admin's password from this file (or set {PASSWORD_ENV})."
         )
