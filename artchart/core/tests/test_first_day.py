@@ -8,6 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from artchart.core import mfa, services
@@ -252,3 +254,20 @@ def test_a_second_site_ticks_the_sites_step_and_only_admins_see_the_checklist(cl
     assert _steps(client)["Add your sites"] is True
     client.force_login(therapist)
     assert client.get(reverse("dashboard")).context["first_day"] == []
+
+
+def test_the_checklist_costs_the_same_queries_however_many_sites_and_people(client, org, admin):
+    with_second_factor(admin)
+    client.force_login(admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(captured)
+
+    client.get(reverse("dashboard"))  # the session's first request settles its own rows
+    before = queries()
+    for _ in range(5):
+        SiteFactory(organization=org)
+        UserFactory(organization=org)
+    assert queries() == before

@@ -106,6 +106,7 @@ class Command(BaseCommand):
             return answer
         if answer.isdigit() and 1 <= int(answer) <= len(choices):
             return choices[int(answer) - 1][0]
+        self.stdout.write(f"Type a number from 1 to {len(choices)}.")
         return ""
 
     def _line(self, prompt: str) -> str:
