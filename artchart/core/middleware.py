@@ -164,11 +164,11 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and (user.is_staff or user.is_superuser)
             and request.path not in _enrol_paths()
-            and not request.path.startswith(settings.STATIC_URL)
+            and not request.path.startswith((settings.STATIC_URL, "/api/"))  # bearer tokens, not sessions
             and not MfaDevice.objects.filter(user=user).exists()
             and mfa.required_for(user)
         ):
-            return redirect(f"{reverse('mfa_enrol')}")
+            return redirect("mfa_enrol")
         return self.get_response(request)
 
 
