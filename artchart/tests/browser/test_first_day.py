@@ -14,10 +14,12 @@ pytestmark = pytest.mark.browser
 PASSWORD = "painted-lantern-harbour-7"
 
 
-def test_a_fresh_install_leads_to_setup_then_two_step_sign_in_then_the_checklist(page, page_watch, shoot):
+def test_a_fresh_install_leads_to_setup_then_two_step_sign_in_then_the_checklist(page, page_watch, shoot, axe):
     page.goto("/clients/")
     expect(page).to_have_url(re.compile(r"/welcome/$"))
     expect(page.get_by_role("heading", name="Set up your practice")).to_be_visible()
+    violations = axe(page, "first-run")
+    assert not violations.blocking, violations.describe(violations.blocking)
     for field, value in {
         "organization_name": "Harbour Arts Therapy",
         "site_name": "Harbour Studio",
@@ -48,6 +50,8 @@ def test_a_fresh_install_leads_to_setup_then_two_step_sign_in_then_the_checklist
         expect(checklist.get_by_role("link", name=step)).to_be_visible()
     expect(checklist.get_by_text("(done)")).to_have_count(0)
     shoot(page, "checklist")
+    violations = axe(page, "checklist")
+    assert not violations.blocking, violations.describe(violations.blocking)
     assert User.objects.get().role == Role.ADMIN
 
     with page.expect_navigation():
