@@ -106,13 +106,15 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("ARTCHART_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First: its ``createsuperuser`` (which gives the account the admin role) replaces Django's,
+    # and a command of an app listed earlier wins.
+    "artchart.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "artchart.core",
     "artchart.clients",
     "artchart.sso",
     "artchart.programs",
@@ -136,6 +138,8 @@ MIDDLEWARE = [
     # While a client answers a measure on the therapist's tablet, nothing else of the record opens.
     "artchart.measures.middleware.HandoffMiddleware",
     "artchart.core.middleware.SessionLimitsMiddleware",
+    # Django admin's operators set up a second factor before they reach anything.
+    "artchart.core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "artchart.sso.middleware.ProviderRecheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

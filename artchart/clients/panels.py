@@ -6,16 +6,33 @@ dashboard in core names no client table.
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from artchart.clients import selectors
 from artchart.clients.relations import clients_named_for
 from artchart.clients.selectors import shown
 from artchart.core import audit
 from artchart.core.models import Role
-from artchart.core.panel_registry import Panel
+from artchart.core.panel_registry import FirstDayStep, Panel
 from artchart.core.permissions import may_break_glass
 from artchart.core.selectors import active_sites_for, recent_activity_of
 
 DASHBOARD_CLIENTS = 12
+
+
+def first_day_steps(user) -> list[FirstDayStep]:
+    if user.role != Role.ADMIN:
+        return []
+    return [
+        FirstDayStep(
+            "Add or import clients",
+            selectors.organization_has_clients(user),
+            reverse("clients:list"),
+            "A therapist opens each record (Clients, then New client) and joins its care team; "
+            "a hospital unit imports its census into a group.",
+            order=30,
+        )
+    ]
 
 
 def dashboard_panels(user) -> list[Panel]:

@@ -53,6 +53,11 @@ from artchart.core.permissions import (
 # (nothing matches); django-stubs refuses None in a lookup, hence the ignores on those filters.
 
 
+def organization_has_clients(user: User) -> bool:
+    """Whether the user's organization has any client yet (a yes or no: no record is shown)."""
+    return Client.objects.filter(organization_id=user.organization_id).exists()  # type: ignore[misc]
+
+
 def clients_visible_to(user: User) -> QuerySet[Client]:
     """Clients whose chart ``user`` may open: their care teams and their supervisees'."""
     return Client.objects.filter(pk__in=client_ids_with_chart_access(user)).select_related("site")

@@ -18,13 +18,14 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from artchart.core import mfa, selectors, services
-from artchart.core.forms import CodeForm, ResetRequestForm, ResetSetPasswordForm, SignInForm
+from artchart.core.forms import CodeForm, FirstRunForm, ResetRequestForm, ResetSetPasswordForm, SignInForm
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
 from artchart.core.models import User
@@ -42,6 +43,10 @@ MFA_CODES_REMADE = UserMessage(
     "mfa_codes_remade", "Your new recovery codes are below, shown only now. The old ones no longer work."
 )
 MFA_REMOVED = UserMessage("mfa_removed", "Two-step sign-in was removed from your account.")
+PRACTICE_READY = UserMessage(
+    "practice_ready",
+    "{organization} is set up. Now set up two-step sign-in: admins use it every time they sign in.",
+)
 PENDING = "artchart_mfa_pending"
 ENROL_SECRET = "artchart_mfa_enrol_secret"  # noqa: S105 - a session key's name, not a secret
 # Long enough to find the phone; short enough that a half-finished sign-in on a
@@ -60,6 +65,9 @@ ENROL_CODE_HELP = UserMessage("enrol_code_help", "The six digits your authentica
 def sign_in(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
+    if request.method == "GET" and selectors.practice_needs_setup():
+        # An empty install has nobody to sign in: every page leads here, and here to the first run.
+        return redirect("first_run")
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
         username = request.POST.get("username", "")
@@ -73,6 +81,39 @@ def sign_in(request):
         if selectors.sign_in_locked_until(username):
             return _locked(request, username)
     return render(request, "core/login.html", {"form": form, "expired": "expired" in request.GET})
+
+
+@require_http_methods(["GET", "POST"])
+def first_run(request):
+    """The first run of an empty install: what ``artchart setup`` does, then the admin's second factor.
+
+    Open only while there is no organization and nobody; after that it is not found.
+    """
+    if not selectors.practice_needs_setup():
+        raise Http404
+    form = FirstRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            admin = services.practice_setup(
+                organization_name=data["organization_name"],
+                site_name=data["site_name"],
+                population_type=data["site_population_type"],
+                site_address=data["site_address"],
+                username=data["username"],
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                via="first_run",
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, PRACTICE_READY.format(organization=admin.organization))
+            # The password was typed a moment ago: on to the second factor, as after the sign-in page.
+            return _after_password(request, admin)
+    return render(request, "core/first_run.html", {"form": form})
 
 
 def _locked(request, username: str):

@@ -44,6 +44,46 @@ class SignInForm(AuthenticationForm):
     )
 
 
+# --- the first-run page ---------------------------------------------------------------
+
+PASSWORDS_DIFFER = UserMessage("first_run_passwords_differ", "The two passwords differ; type the same one twice.")
+
+
+class FirstRunForm(forms.Form):
+    """What ``artchart setup`` asks: the organization, its first site and the first admin."""
+
+    organization_name = forms.CharField(label="Organization", max_length=200, help_text="The practice's name.")
+    site_name = forms.CharField(label="First site", max_length=200, help_text="Where clients are seen.")
+    site_population_type = forms.ChoiceField(
+        label="Population served at this site", choices=Site._meta.get_field("population_type").choices
+    )
+    site_address = forms.CharField(label="Site address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    username = forms.CharField(
+        label="Your username", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    first_name = forms.CharField(label="Your first name", max_length=150)
+    last_name = forms.CharField(label="Your last name", max_length=150)
+    email = forms.EmailField(
+        label="Your e-mail", required=False, help_text="Security notices about your account go here."
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = _password_help()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", PASSWORDS_DIFFER)
+        return data
+
+
 # --- users ------------------------------------------------------------------------
 
 

@@ -38,8 +38,12 @@ TOTP_PATTERN = re.compile(r"^\d{6}$")
 
 
 def required_for(user) -> bool:
-    """Whether this user must have a second factor to sign in."""
-    return user.role in MFA_REQUIRED_ROLES or bool(settings.MFA_REQUIRED_FOR_ALL)
+    """Whether this user must have a second factor to sign in.
+
+    Django admin's operators too (staff or superuser, whatever their role): ``/django-admin/``
+    reaches every table.
+    """
+    return user.role in MFA_REQUIRED_ROLES or user.is_staff or user.is_superuser or bool(settings.MFA_REQUIRED_FOR_ALL)
 
 
 def username_key(username: str) -> str:

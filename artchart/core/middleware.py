@@ -11,8 +11,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from artchart.core import audit
+from artchart.core import audit, mfa
 from artchart.core.audit_actions import CoreAction
+from artchart.core.models import MfaDevice
 from artchart.core.permissions import reads_to_flag
 
 # No inline script or style anywhere: every script and stylesheet is a file
@@ -142,3 +143,34 @@ class ReadAuditMiddleware:
                 finally:
                     audit._request_context.set(None)
         return response
+
+
+class SecondFactorMiddleware:
+    """Django admin's operators have a confirmed second factor, or set one up before anything else.
+
+    Signing in already asks every account that needs one (``auth_views._after_password``);
+    this covers a session that began before the account needed one (made staff or
+    superuser later, or a second factor reset), so ``/django-admin/`` and every page
+    behind it are never reached with a password alone. Only staff and superusers
+    cost the one query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and (user.is_staff or user.is_superuser)
+            and request.path not in _enrol_paths()
+            and not request.path.startswith((settings.STATIC_URL, "/api/"))  # bearer tokens, not sessions
+            and not MfaDevice.objects.filter(user=user).exists()
+            and mfa.required_for(user)
+        ):
+            return redirect("mfa_enrol")
+        return self.get_response(request)
+
+
+def _enrol_paths() -> tuple[str, ...]:
+    return (reverse("mfa_enrol"), reverse("logout"), reverse("keepalive"))

@@ -18,6 +18,9 @@ them; instead every installed app may have a ``panels`` module with
 * ``open_risk_alert(client_id) -> bool`` — whether the app holds an open risk
   alert for the client, which the notes services ask before a note whose risk
   screen says "no risk" is signed or co-signed,
+* ``first_day_steps(user) -> list[FirstDayStep]`` — a new practice's admin's
+  checklist on the dashboard (add sites, people, clients, crisis resources),
+  each step ticked from the app's own records,
 
 each returning only what that user may see (and noting the clients shown with
 ``audit.note_shown``). Panels are drawn in ``order``, then in app order, so a
@@ -39,6 +42,17 @@ class Panel:
     context: dict = field(default_factory=dict)
     order: int = 50  # lower comes first; 0–19 what needs doing today, 80+ reference
     fills: tuple[str, ...] = ()  # on a note: the note's fields this card shows from another record
+
+
+@dataclass(frozen=True)
+class FirstDayStep:
+    """One item of a new practice's checklist: done when the records say so, and where to do it."""
+
+    label: str
+    done: bool
+    url: str
+    hint: str = ""
+    order: int = 50
 
 
 def _providers(function_name: str):
@@ -77,3 +91,8 @@ def risk_panels(user, client) -> list[Panel]:
 
 def open_risk_alert(client_id: int) -> bool:
     return any(provider(client_id) for provider in _providers("open_risk_alert"))
+
+
+def first_day_steps(user) -> list[FirstDayStep]:
+    steps = [step for provider in _providers("first_day_steps") for step in provider(user)]
+    return sorted(steps, key=lambda step: step.order)

@@ -19,6 +19,7 @@ from artchart.core.models import (
     AuditCounter,
     AuditEvent,
     MfaDevice,
+    Organization,
     RecoveryCode,
     Role,
     SignInThrottle,
@@ -218,3 +219,23 @@ def mfa_status_of(user: User) -> MfaStatus:
 
 def has_mfa_device(user: User) -> bool:
     return MfaDevice.objects.filter(user=user).exists()
+
+
+def practice_needs_setup() -> bool:
+    """Whether this install is still empty: no organization and nobody, so the first-run page is open."""
+    return not Organization.objects.exists() and not User.objects.exists()
+
+
+def sites_set_up(user: User) -> bool:
+    """A second site, or the first one edited since the practice began (the checklist's first step)."""
+    site_ids = [str(pk) for pk in sites_for(user).values_list("pk", flat=True)]
+    if len(site_ids) > 1:
+        return True
+    return AuditEvent.objects.filter(
+        action=CoreAction.SITE_UPDATE, object_type="core.site", object_id__in=site_ids
+    ).exists()
+
+
+def people_added(user: User) -> bool:
+    """Anyone in the organization besides its first admin."""
+    return User.objects.filter(organization_id=user.organization_id).count() > 1  # type: ignore[misc]

@@ -384,6 +384,106 @@ def sign_out_recorded(*, user: User) -> None:
     audit.record(actor=user, action=CoreAction.AUTH_LOGOUT, obj=user)
 
 
+# --- the first day -------------------------------------------------------------------------
+
+ALREADY_SET_UP = UserMessage(
+    "practice_already_set_up",
+    "This practice is already set up: it has an organization or people. Nothing was changed. "
+    "Sign in as an admin to add sites and people.",
+)
+NAME_NEEDED = UserMessage("admin_name_needed", "The first admin's first and last name are both needed.")
+
+
+@transaction.atomic
+def practice_setup(
+    *,
+    organization_name: str,
+    site_name: str,
+    population_type: str,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    site_address: str = "",
+    via: str = "command",
+) -> User:
+    """A new practice's first records: the organization, its first site and its first admin.
+
+    Refused while any organization or person exists, so it can only ever start a practice;
+    every field and the password (Django's validators) are checked before anything is
+    written. The admin enrols a second factor at the first sign-in (``mfa.required_for``).
+    """
+    _check_nothing_set_up()
+    organization = Organization(name=organization_name.strip())
+    site = Site(name=site_name.strip(), population_type=population_type, address=site_address.strip())
+    admin = User(
+        username=username.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        role=Role.ADMIN,
+    )
+    errors: dict[str, list[str]] = {}
+    for row, exclude, prefix in (
+        (organization, [], "organization_"),
+        (site, ["organization"], "site_"),
+        (admin, ["password", "organization"], ""),
+    ):
+        try:
+            row.full_clean(exclude=exclude, validate_unique=row is admin, validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(_setup_field(prefix, field), []).extend(messages)
+    for field, value in (("first_name", admin.first_name), ("last_name", admin.last_name)):
+        if not value:
+            errors.setdefault(field, []).append(NAME_NEEDED)
+    try:
+        _validate_password(password, admin)
+    except ValidationError as exc:
+        errors.setdefault("password", []).extend(exc.message_dict["password"])
+    if errors:
+        raise ValidationError(errors)
+    organization.save()
+    site.organization = organization
+    site.save()
+    admin.organization = organization
+    admin.set_password(password)
+    admin.save()
+    detail = {"via": via}
+    audit.record(actor=admin, action=CoreAction.ORGANIZATION_CREATE, obj=organization, detail=detail)
+    audit.record(actor=admin, action=CoreAction.SITE_CREATE, obj=site, detail=detail)
+    audit.record(actor=admin, action=CoreAction.USER_CREATE, obj=admin, detail={"role": admin.role, **detail})
+    return admin
+
+
+def _setup_field(prefix: str, field: str) -> str:
+    # The organization's and the site's "name" are different fields of one form.
+    return f"{prefix}{field}" if field != "__all__" else field
+
+
+def _check_nothing_set_up() -> None:
+    if Organization.objects.exists() or User.objects.exists():
+        raise ValidationError(ALREADY_SET_UP)
+
+
+@transaction.atomic
+def superuser_adopted(*, user: User) -> User:
+    """An operator's account made by ``createsuperuser``: the admin role in the practice's organization.
+
+    Without the role it would sign in as a therapist with nothing to do; with it, it must
+    enrol a second factor like every admin (``mfa.required_for``).
+    """
+    organizations = list(Organization.objects.all()[:2])
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.role = Role.ADMIN
+    if user.organization_id is None and len(organizations) == 1:
+        user.organization = organizations[0]
+    user.save(update_fields=["role", "organization"])
+    audit.record(actor=None, action=CoreAction.USER_CREATE, obj=user, detail={"role": user.role, "via": "superuser"})
+    return user
+
+
 @transaction.atomic
 def organization_create(*, name: str, is_demo: bool = False) -> Organization:
     organization = Organization.objects.create(name=name, is_demo=is_demo)

@@ -9,6 +9,7 @@ from artchart.core import auth_views, views
 root_urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.sign_in, name="login"),
+    path("welcome/", auth_views.first_run, name="first_run"),
     path("login/verify/", auth_views.sign_in_verify, name="login_verify"),
     path("login/enrol/", auth_views.mfa_enrol, name="mfa_enrol"),
     path("password-reset/", auth_views.password_reset, name="password_reset"),

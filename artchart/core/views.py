@@ -37,7 +37,7 @@ from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
 from artchart.core.models import ApiToken, Role
 from artchart.core.paging import page_of, query_without_page
-from artchart.core.panel_registry import dashboard_panels
+from artchart.core.panel_registry import dashboard_panels, first_day_steps
 
 AUDIT_PAGE_SIZE = 50
 
@@ -91,7 +91,17 @@ def keepalive(request):
 @login_required
 def dashboard(request):
     # Every card comes from an app's panels module (the clients app's among them): see core/panel_registry.py.
-    return render(request, "core/dashboard.html", {"nav": "dashboard", "panels": dashboard_panels(request.user)})
+    steps = first_day_steps(request.user)
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "nav": "dashboard",
+            "panels": dashboard_panels(request.user),
+            # A new practice's checklist, shown to its admins until every step is done.
+            "first_day": steps if not all(step.done for step in steps) else [],
+        },
+    )
 
 
 # --- helpers --------------------------------------------------------------------------

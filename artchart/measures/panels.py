@@ -5,9 +5,11 @@ documented."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from artchart.clients.selectors import shown
 from artchart.core.models import Role
-from artchart.core.panel_registry import Panel
+from artchart.core.panel_registry import FirstDayStep, Panel
 from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
 from artchart.measures import instruments, selectors
 from artchart.measures.models import Administration, RiskAlert
@@ -17,6 +19,20 @@ from artchart.measures.views.client import course_words
 
 DASHBOARD_ROWS = 20
 CLINICIANS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
+
+
+def first_day_steps(user) -> list[FirstDayStep]:
+    if user.role != Role.ADMIN:
+        return []
+    return [
+        FirstDayStep(
+            "Set the crisis resources",
+            selectors.crisis_resources_set_for(user),
+            reverse("measures:crisis_resources"),
+            "What a client answering a questionnaire sees at once when an answer shows risk: your local numbers.",
+            order=40,
+        )
+    ]
 
 
 def dashboard_panels(user) -> list[Panel]:

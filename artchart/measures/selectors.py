@@ -141,6 +141,11 @@ def crisis_text(organization_id: int | None) -> str:
     return text or DEFAULT_CRISIS_RESOURCES
 
 
+def crisis_resources_set_for(user: User) -> bool:
+    """Whether the user's organization has written its own crisis resources (the checklist's last step)."""
+    return CrisisResources.objects.filter(organization_id=user.organization_id).exists()  # type: ignore[misc]
+
+
 # --- safety plans ------------------------------------------------------------------------------
 
 

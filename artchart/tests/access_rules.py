@@ -125,6 +125,10 @@ class NotConfigured(Nothing):
     everyone, signed in or not."""
 
 
+class AlreadySetUp(Nothing):
+    """The first-run page of an empty install: once the practice has anyone in it, 404 for everyone."""
+
+
 CLINICAL_CREATORS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 
 # The apps' own ``url_rules`` modules (each with RULES, API_OPERATIONS and objs(base)).

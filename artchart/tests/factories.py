@@ -7,9 +7,16 @@ import datetime as dt
 import factory
 
 from artchart.clients.models import CareTeamMembership, Client, Consent, Contact, GatheredInfo
-from artchart.core.models import Organization, PopulationType, Role, Site, SupervisionLink, User
+from artchart.core import mfa
+from artchart.core.models import MfaDevice, Organization, PopulationType, Role, Site, SupervisionLink, User
 
 PASSWORD = "correct-horse-battery"
+
+
+def with_second_factor(user: User) -> User:
+    """Give the user a confirmed authenticator, as Django admin's operators must have."""
+    MfaDevice.objects.create(user=user, secret_encrypted=mfa.encrypt_secret(mfa.new_secret()))
+    return user
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -17,6 +17,7 @@ from artchart.tests.factories import (
     NoteFactory,
     SessionFactory,
     UserFactory,
+    with_second_factor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def _registered(*app_labels):
 
 @pytest.fixture
 def operator(org):
-    return UserFactory(organization=org, is_staff=True, is_superuser=True)
+    return with_second_factor(UserFactory(organization=org, is_staff=True, is_superuser=True))
 
 
 def test_every_table_is_in_the_admin_or_says_why_not():

@@ -23,6 +23,7 @@ from artchart.tests.access_rules import (
     NONE,
     OK,
     PEOPLE,
+    AlreadySetUp,
     Anyone,
     BreakGlass,
     Case,
@@ -43,6 +44,7 @@ from artchart.tests.access_rules import (
 RULES: dict[str, Case] = {
     # --- sign-in and the dashboard
     "login": Case(Anyone(), public=True),
+    "first_run": Case(AlreadySetUp(), public=True),
     "logout": Case(Anyone(), method="post", public=True),
     "keepalive": Case(Anyone()),
     "dashboard": Case(Anyone()),
@@ -604,7 +606,7 @@ def test_each_person_gets_what_the_access_table_says(client, objs, url_name, per
     send = getattr(client, case.method)
     if person_name == "anonymous":
         response = send(url)
-        if isinstance(case.rule, NotConfigured):
+        if isinstance(case.rule, (NotConfigured, AlreadySetUp)):
             assert response.status_code == 404, (url, response.status_code)
         elif case.public:
             assert _status_ok(response, case), (url, response.status_code)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from artchart.core import services
 from artchart.core.models import AuditEvent, Site, SupervisionLink, User
-from artchart.tests.factories import PASSWORD, OrganizationFactory, SiteFactory, UserFactory
+from artchart.tests.factories import PASSWORD, OrganizationFactory, SiteFactory, UserFactory, with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -403,7 +403,7 @@ def test_django_admin_keeps_the_audit_log_read_only(rf):
 
 
 def test_a_change_in_django_admin_is_audited_and_flagged(client, org):
-    operator = UserFactory(organization=org, is_staff=True, is_superuser=True)
+    operator = with_second_factor(UserFactory(organization=org, is_staff=True, is_superuser=True))
     site = SiteFactory(organization=org, name="Birch House")
     client.force_login(operator)
     response = client.post(

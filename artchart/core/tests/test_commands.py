@@ -382,6 +382,23 @@ def test_cli_serve_answers_on_loopback(cli_home):
         server.wait(timeout=30)
 
 
+def test_cli_setup_starts_a_practice_once_and_createsuperuser_waits_for_it(cli_home, tmp_path):
+    secret = tmp_path / "password"
+    secret.write_text("painted-lantern-harbour-7\n")
+    superuser_first = _cli(cli_home, "createsuperuser", "--no-input", "--username", "op", "--email", "op@x.org")
+    assert superuser_first.returncode == 1 and "artchart setup" in superuser_first.stderr
+    answers = ["--organization", "Harbour Arts", "--site", "Studio", "--population-type", "outpatient"]
+    me = ["--username", "mara", "--first-name", "Mara", "--last-name", "Okafor", "--password-file", str(secret)]
+    started = _cli(cli_home, "setup", "--no-input", *answers, *me)
+    assert started.returncode == 0, started.stderr
+    assert "Harbour Arts is set up" in started.stdout
+    again = _cli(cli_home, "setup", "--no-input", *answers, *me)
+    assert again.returncode == 1 and "already set up" in again.stderr
+    with sqlite3.connect(cli_home / "artchart.sqlite3") as db:
+        assert db.execute("SELECT username, role FROM core_user").fetchall() == [("mara", "admin")]
+        assert db.execute("SELECT count(*) FROM core_organization").fetchone() == (1,)
+
+
 def test_cli_serve_refuses_a_network_bind_in_the_local_profile(cli_home):
     refused = _cli(cli_home, "serve", "--bind", "0.0.0.0:8000", "--skip-checks")
     assert refused.returncode == 1

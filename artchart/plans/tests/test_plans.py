@@ -12,7 +12,7 @@ from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
 from artchart.plans import services
 from artchart.plans.models import Goal, Objective, PlanStatus, TreatmentPlan
-from artchart.tests.factories import CareTeamFactory, SupervisionLinkFactory, UserFactory
+from artchart.tests.factories import CareTeamFactory, SupervisionLinkFactory, UserFactory, with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -409,7 +409,7 @@ def test_an_item_of_another_plan_is_404(therapist, client_record):
 def test_django_admin_shows_a_signed_plan_read_only_and_changes_a_draft_review_date_audited(
     client, org, therapist, client_record
 ):
-    operator = UserFactory(organization=org, is_staff=True, is_superuser=True)
+    operator = with_second_factor(UserFactory(organization=org, is_staff=True, is_superuser=True))
     plan = _draft_with_goals(therapist, client_record)
     services.plan_sign(by=therapist, plan=plan)
     draft = services.plan_create(by=therapist, client=client_record)

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 BUTTON = "Sign in with your organization's account"
 
 
-def test_sso_urls_are_404_when_not_configured(client, settings):
+def test_sso_urls_are_404_when_not_configured(client, settings, org):
     settings.OIDC_ISSUER = ""
 
     assert client.get("/sso/login/").status_code == 404
@@ -17,7 +17,7 @@ def test_sso_urls_are_404_when_not_configured(client, settings):
     assert BUTTON not in client.get("/login/").content.decode()
 
 
-def test_the_sign_in_page_offers_the_organizations_account_when_configured(client, settings):
+def test_the_sign_in_page_offers_the_organizations_account_when_configured(client, settings, org):
     settings.OIDC_ISSUER = "http://127.0.0.1:9"
     settings.OIDC_RP_CLIENT_ID = "artchart"
     settings.OIDC_RP_CLIENT_SECRET = "secret"
