@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from artchart.clients import services
 from artchart.clients.models import Client, RestrictionCategory
+from artchart.core import permissions
 from artchart.core.permissions import (
     ACCESS,
     Action,
@@ -96,3 +97,10 @@ def test_a_page_reads_the_viewers_relations_once(client, people, client_record):
     reading = 'SELECT "core_careteammembership"."client_id" AS "client_id", "core_careteammembership"."role" AS "role"'
     reads_of_the_team = [q for q in captured.captured_queries if q["sql"].startswith(reading)]
     assert len(reads_of_the_team) == 1
+
+
+def test_beyond_the_literal_limit_a_scope_answers_with_the_subquery_and_the_same_ids(people, practice, monkeypatch):
+    afresh = _answers(people, practice)
+    monkeypatch.setattr(permissions, "LITERAL_IDS_AT_MOST", 0)
+    with access_scope():
+        assert _answers(people, practice) == afresh
