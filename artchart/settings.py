@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "artchart.core.middleware.SecurityHeadersMiddleware",
     "artchart.core.middleware.ReadAuditMiddleware",
+    # Innermost: a read works out the viewer's relations to their clients once, however many panels ask.
+    "artchart.core.middleware.AccessScopeMiddleware",
 ]
 
 ROOT_URLCONF = "artchart.urls"

@@ -12,7 +12,7 @@ from artchart.clients.models import ConsentKind
 from artchart.clients.selectors import shown
 from artchart.core.models import Role
 from artchart.core.panel_registry import Panel
-from artchart.core.permissions import Action, Area, client_ids_allowing
+from artchart.core.permissions import Action, Area, allows, client_ids_allowing, relations_of
 
 LATEST = 6
 FAILED_ROWS = 5
@@ -43,7 +43,11 @@ def session_panels(user, session) -> list[Panel]:
     artworks = selectors.artworks_of_session(user, session)
     # A group session shows several clients' pieces: thumbnails only where this viewer treats the
     # client, or sees them as a supervisor under the client's supervision consent.
-    treated = {row["pk"] for row in client_ids_allowing(user, Area.NOTES, Action.WRITE)}
+    treated = {
+        client_id
+        for client_id in {a.client_id for a in artworks}
+        if allows(relations_of(user, client_id), Area.NOTES, Action.WRITE)
+    }
     supervised = {
         client_id: consent_in_force(client_id, ConsentKind.SUPERVISION) is not None
         for client_id in {a.client_id for a in artworks} - treated
@@ -52,7 +56,8 @@ def session_panels(user, session) -> list[Panel]:
         allowed = artwork.client_id in treated or supervised[artwork.client_id]
         artwork.shown_photo = selectors.primary_photo(artwork) if allowed else None
     if session.client_id:
-        may_add = client_ids_allowing(user, Area.NOTES, Action.WRITE).filter(pk=session.client_id).exists()
+        # Asked of the relations the page has already read (the access scope), not as another query.
+        may_add = allows(relations_of(user, session.client_id), Area.NOTES, Action.WRITE)
     else:
         may_add = user.role in CLINICIANS
     if not (artworks or may_add):

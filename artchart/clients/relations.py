@@ -10,6 +10,8 @@ client only if the user is one of its named users — and emergency access
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -23,10 +25,11 @@ from artchart.clients.models import (
 from artchart.clients.selectors import clients_visible_to, shown
 from artchart.clients.services import break_glass_designation_set
 from artchart.core.models import Role
-from artchart.core.permissions import ACCESS, Action, Area, Relation
+from artchart.core.permissions import ACCESS, Action, Area, Relation, ViewerRelations
 
 __all__ = [
     "break_glass_designation_set",
+    "client_id_rows",
     "client_ids_allowing",
     "client_ids_with_chart_access",
     "is_designated_to_break_glass",
@@ -34,6 +37,7 @@ __all__ = [
     "reads_to_flag",
     "relations_of",
     "running_emergency_accesses",
+    "viewer_relations",
 ]
 
 
@@ -46,11 +50,7 @@ def relations_of(user, client_id: int) -> frozenset[Relation]:
     """
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
-    relations: set[Relation] = set()
-    if user.role == Role.ADMIN:
-        relations.add(Relation.ADMIN)
-    if user.role == Role.PROGRAM_ADMIN:
-        relations.add(Relation.PROGRAM_ADMIN)
+    relations: set[Relation] = set(_role_relations(user))
     if _team_counts_for(user, client_id):
         team = CareTeamMembership.objects.filter(client_id=client_id)
         for role in team.filter(user=user).values_list("role", flat=True):
@@ -60,6 +60,42 @@ def relations_of(user, client_id: int) -> frozenset[Relation]:
     if running_emergency_accesses(user).filter(client_id=client_id).exists():
         relations.add(Relation.EMERGENCY)
     return frozenset(relations)
+
+
+def _role_relations(user) -> frozenset[Relation]:
+    """What the organization role gives towards every client."""
+    if user.role == Role.ADMIN:
+        return frozenset({Relation.ADMIN})
+    if user.role == Role.PROGRAM_ADMIN:
+        return frozenset({Relation.PROGRAM_ADMIN})
+    return frozenset()
+
+
+def viewer_relations(user) -> ViewerRelations:
+    """``relations_of`` for every client at once, in three queries: what a request asks over and over.
+
+    The same rules: care-team roles and the supervision of a team member count for a
+    restricted client only if the user is named on it; a running emergency access counts.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return ViewerRelations(frozenset(), {})
+    by_client: defaultdict[int, set[Relation]] = defaultdict(set)
+    restricted_not_named = ClientRestriction.objects.exclude(named_users=user).values("client_id")
+    counted = CareTeamMembership.objects.exclude(client_id__in=restricted_not_named)
+    for client_id, role in counted.filter(user=user).values_list("client_id", "role"):
+        by_client[client_id].add(Relation(role))
+    for client_id in counted.filter(_supervised_by(user, prefix="user__")).values_list("client_id", flat=True):
+        by_client[client_id].add(Relation.SUPERVISOR)
+    for client_id in running_emergency_accesses(user).values_list("client_id", flat=True):
+        by_client[client_id].add(Relation.EMERGENCY)
+    return ViewerRelations(
+        _role_relations(user), {client_id: frozenset(relations) for client_id, relations in by_client.items()}
+    )
+
+
+def client_id_rows(client_ids: list[int]) -> QuerySet:
+    """The rows ``client_ids_allowing`` answers with, for ids already known."""
+    return Client.objects.filter(pk__in=client_ids).values("pk") if client_ids else Client.objects.none().values("pk")
 
 
 def _team_counts_for(user, client_id: int) -> bool:

@@ -1,4 +1,4 @@
-"""Security headers, session limits and the one read event per request."""
+"""Security headers, session limits, the one read event per request and reading access once per read."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.urls import reverse
 from artchart.core import audit, mfa
 from artchart.core.audit_actions import CoreAction
 from artchart.core.models import MfaDevice
-from artchart.core.permissions import reads_to_flag
+from artchart.core.permissions import access_scope, reads_to_flag
 
 # No inline script or style anywhere: every script and stylesheet is a file
 # served from this origin, so 'unsafe-inline' is never needed.
@@ -174,3 +174,21 @@ class SecondFactorMiddleware:
 
 def _enrol_paths() -> tuple[str, ...]:
     return (reverse("mfa_enrol"), reverse("logout"), reverse("keepalive"))
+
+
+READ_METHODS = ("GET", "HEAD")
+
+
+class AccessScopeMiddleware:
+    """A GET or HEAD changes no care team, restriction or emergency access, so within one the
+    viewer's relations to their clients are read once and every panel and selector answers from
+    them (``access_scope`` in ``core/permissions.py``). Other requests read afresh each time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in READ_METHODS:
+            return self.get_response(request)
+        with access_scope():
+            return self.get_response(request)

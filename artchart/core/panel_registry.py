@@ -30,6 +30,7 @@ new app adds a card without touching the page that shows it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import import_module
 
 from django.apps import apps
@@ -55,13 +56,18 @@ class FirstDayStep:
     order: int = 50
 
 
-def _providers(function_name: str):
+@cache
+def _providers(function_name: str) -> tuple:
+    """The installed apps' functions of this name, in app order: found once per process (they are
+    code, fixed by INSTALLED_APPS, not records), not again on every page."""
+    found = []
     for config in apps.get_app_configs():
         if module_has_submodule(config.module, "panels"):
             module = import_module(f"{config.name}.panels")
             provider = getattr(module, function_name, None)
             if provider is not None:
-                yield provider
+                found.append(provider)
+    return tuple(found)
 
 
 def dashboard_panels(user) -> list[Panel]:

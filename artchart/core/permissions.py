@@ -9,10 +9,21 @@ How a user stands to a client is read from tables that the clients app keeps
 (the care team, restricted clients, emergency access). Core names what it needs
 as :class:`ChartRelations`; the clients app registers its implementation when it
 is ready, and every door asks through the functions below.
+
+Within an :func:`access_scope` (``AccessScopeMiddleware`` opens one for every
+GET and HEAD request) a user's relations to all their clients are read once, in
+a few queries, and every later question in that scope — ``relations_of``,
+``client_ids_allowing``, ``client_ids_with_chart_access`` — is answered from
+them: the dashboard's panels ask a dozen times, and each answer is the same
+rows. Outside a scope (services, commands, writes) every call reads afresh.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -139,10 +150,38 @@ def chart_relations() -> frozenset[Relation]:
     return frozenset(rel for rel, actions in ACCESS[Area.DEMOGRAPHICS].items() if Action.READ in actions)
 
 
+@dataclass(frozen=True)
+class ViewerRelations:
+    """One user's relations to every client they stand in some relation to, read at once.
+
+    ``by_client`` holds the care-team roles, the supervision of a team member
+    (both only where a restriction names the user, if there is one) and running
+    emergency access; ``everywhere`` the relations the organization role gives
+    to every client (admin, program admin).
+    """
+
+    everywhere: frozenset[Relation]
+    by_client: Mapping[int, frozenset[Relation]]
+
+    def of(self, client_id: int) -> frozenset[Relation]:
+        return self.everywhere | self.by_client.get(client_id, frozenset())
+
+    def ids_with_chart_access(self) -> list[int]:
+        return sorted(self.by_client)
+
+    def ids_allowing(self, area: Area, action: Action) -> list[int]:
+        allowed = {relation for relation, actions in ACCESS[area].items() if action in actions}
+        return sorted(client_id for client_id, relations in self.by_client.items() if relations & allowed)
+
+
 class ChartRelations(Protocol):
     """What core asks of the app that keeps care teams, restricted clients and emergency access."""
 
     def relations_of(self, user, client_id: int) -> frozenset[Relation]: ...
+
+    def viewer_relations(self, user) -> ViewerRelations: ...
+
+    def client_id_rows(self, client_ids: list[int]) -> QuerySet: ...
 
     def client_ids_with_chart_access(self, user) -> QuerySet: ...
 
@@ -181,8 +220,63 @@ def relations_provider() -> ChartRelations:
     return _registered[0]
 
 
+# --- once per request ---------------------------------------------------------------------
+
+# Up to this many ids a scoped answer is a literal list (cheap to build into a query); beyond
+# it, the provider's subquery, built once per scope.
+LITERAL_IDS_AT_MOST = 2_000
+
+
+@dataclass
+class _Scope:
+    viewers: dict[int, ViewerRelations] = field(default_factory=dict)
+    subqueries: dict[tuple, QuerySet] = field(default_factory=dict)
+
+
+_scope: ContextVar[_Scope | None] = ContextVar("artchart_access_scope", default=None)
+
+
+@contextmanager
+def access_scope() -> Iterator[None]:
+    """Read each user's relations once within this block: for a request that changes no access."""
+    token = _scope.set(_Scope())
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _scoped_viewer(user) -> tuple[_Scope, ViewerRelations] | None:
+    scope = _scope.get()
+    if scope is None or not (user and user.is_authenticated and user.is_active):
+        return None
+    viewer = scope.viewers.get(user.pk)
+    if viewer is None:
+        viewer = scope.viewers[user.pk] = relations_provider().viewer_relations(user)
+    return scope, viewer
+
+
+def _scoped_ids(user, key: tuple, ids_of, subquery_of) -> QuerySet | None:
+    scoped = _scoped_viewer(user)
+    if scoped is None:
+        return None
+    scope, viewer = scoped
+    key = (user.pk, *key)
+    if key not in scope.subqueries:
+        ids = ids_of(viewer)
+        provider = relations_provider()
+        scope.subqueries[key] = provider.client_id_rows(ids) if len(ids) <= LITERAL_IDS_AT_MOST else subquery_of()
+    return scope.subqueries[key]
+
+
+# --- the questions every door asks ------------------------------------------------------------
+
+
 def relations_of(user, client_id: int) -> frozenset[Relation]:
     """Every relation ``user`` has to the client: care team, supervision, emergency access."""
+    scoped = _scoped_viewer(user)
+    if scoped is not None:
+        return scoped[1].of(client_id)
     return relations_provider().relations_of(user, client_id)
 
 
@@ -218,9 +312,21 @@ def client_ids_found_for_audit(user, text: str) -> list[int]:
 
 def client_ids_with_chart_access(user) -> QuerySet:
     """A subquery of client ids whose chart ``user`` may open."""
-    return relations_provider().client_ids_with_chart_access(user)
+    scoped = _scoped_ids(
+        user,
+        ("chart",),
+        lambda viewer: viewer.ids_with_chart_access(),
+        lambda: relations_provider().client_ids_with_chart_access(user),
+    )
+    return scoped if scoped is not None else relations_provider().client_ids_with_chart_access(user)
 
 
 def client_ids_allowing(user, area: Area, action: Action) -> QuerySet:
     """A subquery of the client ids on whose chart ``user`` may do ``action`` on ``area``."""
-    return relations_provider().client_ids_allowing(user, area, action)
+    scoped = _scoped_ids(
+        user,
+        (area, action),
+        lambda viewer: viewer.ids_allowing(area, action),
+        lambda: relations_provider().client_ids_allowing(user, area, action),
+    )
+    return scoped if scoped is not None else relations_provider().client_ids_allowing(user, area, action)

@@ -10,7 +10,14 @@ from django.urls import reverse
 from artchart.clients.selectors import shown
 from artchart.core.models import Role
 from artchart.core.panel_registry import FirstDayStep, Panel
-from artchart.core.permissions import Action, Area, client_ids_allowing, client_ids_with_chart_access
+from artchart.core.permissions import (
+    Action,
+    Area,
+    allows,
+    client_ids_allowing,
+    client_ids_with_chart_access,
+    relations_of,
+)
 from artchart.measures import instruments, selectors
 from artchart.measures.models import Administration, RiskAlert
 from artchart.measures.services.alerts import may_acknowledge
@@ -133,10 +140,7 @@ def session_panels(user, session) -> list[Panel]:
         .order_by("client__legal_last_name", "administered_on", "pk")
     )
     record_for = None
-    if (
-        session.client_id
-        and client_ids_allowing(user, Area.CLINICAL, Action.WRITE).filter(pk=session.client_id).exists()
-    ):
+    if session.client_id and allows(relations_of(user, session.client_id), Area.CLINICAL, Action.WRITE):
         record_for = session.client_id
     if not administrations and record_for is None:
         return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -73,6 +75,55 @@ def _add_goals(ctx, n):
         Objective.objects.create(goal=goal, statement=f"Objective {number}")
 
 
+def _add_sessions_and_notes(ctx, n):
+    """Clients on the therapist's team, each with a session today, a completed one with a draft note,
+    and another completed one with no note at all."""
+
+    from django.utils import timezone
+
+    from artchart.tests.factories import NoteFactory, SessionFactory
+
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(9)))
+    for number in range(n):
+        client = ClientFactory(site=ctx["site"])
+        CareTeamFactory(client=client, user=ctx["therapist"])
+        SessionFactory(client=client, therapist=ctx["therapist"], starts_at=today, status="scheduled")
+        NoteFactory(session=SessionFactory(client=client, therapist=ctx["therapist"]))
+        SessionFactory(client=client, therapist=ctx["therapist"])
+        _add_artwork(ctx, client, number)
+
+
+def _add_artwork(ctx, client, number, session=None):
+    from artchart.artworks.models import Artwork
+
+    Artwork.objects.create(
+        client=client,
+        session=session,
+        created_by=ctx["therapist"],
+        title=f"Piece {number}",
+        made_on=dt.date(2026, 3, 2),
+    )
+
+
+def _session_of(ctx):
+    from artchart.tests.factories import NoteFactory, SessionFactory
+    from artchart.therapy.models import Session
+
+    session = Session.objects.filter(client=ctx["client_record"], notes__isnull=False).first()
+    if session is None:
+        session = SessionFactory(client=ctx["client_record"], therapist=ctx["therapist"])
+        NoteFactory(session=session)
+    return session
+
+
+def _add_to_the_session(ctx, n):
+    """More pieces made in the session, and more sessions (with notes) of its client and of others."""
+    session = _session_of(ctx)
+    for number in range(n):
+        _add_artwork(ctx, ctx["client_record"], number, session=session)
+    _add_sessions_and_notes(ctx, n)
+
+
 CASES = {
     "users": ("admin", lambda ctx: reverse("core:users"), _add_users),
     "sites": ("admin", lambda ctx: reverse("core:sites"), _add_sites),
@@ -85,6 +136,16 @@ CASES = {
     ),
     "account and tokens": ("admin", lambda ctx: reverse("core:tokens"), _add_tokens),
     "dashboard": ("therapist", lambda ctx: reverse("dashboard"), _add_team_clients),
+    "dashboard with sessions, notes and pieces": (
+        "therapist",
+        lambda ctx: reverse("dashboard"),
+        _add_sessions_and_notes,
+    ),
+    "session page": (
+        "therapist",
+        lambda ctx: reverse("therapy:session_detail", args=[_session_of(ctx).pk]),
+        _add_to_the_session,
+    ),
     "chart with its active plan": (
         "therapist",
         lambda ctx: reverse("clients:chart", args=[ctx["client_record"].pk]),

@@ -18,6 +18,9 @@ def test_bench_prints_every_figure_and_leaves_this_database_alone(capfd):
     call_command("bench", requests=9, writes=20, events=600, clients=100, stdout=StringIO())
     printed = capfd.readouterr().out
     for figure in (
+        "empty authenticated page (floor)",
+        "dashboard,",
+        "session page,",
         "empty page, keepalive 204 (floor)",
         "client chart, read audited",
         "client chart, audit off",
