@@ -14,6 +14,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from artchart.imaging import feats
@@ -36,6 +37,13 @@ WORKING_SIZE = 512
 # The sheet's corners are looked for at this long side: corners to within a pixel or two are plenty.
 FINDER_SIZE = 256
 THUMBNAIL_QUALITY = 85
+# OpenCV's flags for the JPEG decoder's reduced sizes, by the divisor Pillow's draft mode chose.
+_REDUCED = {
+    1: cv2.IMREAD_COLOR,
+    2: cv2.IMREAD_REDUCED_COLOR_2,
+    4: cv2.IMREAD_REDUCED_COLOR_4,
+    8: cv2.IMREAD_REDUCED_COLOR_8,
+}
 # Shrinking by area averaging (Pillow's BOX filter widens with the scale factor: each output pixel
 # is the mean of the input pixels it covers, like OpenCV's INTER_AREA) is the usual choice for
 # decimation, free of aliasing, and costs two thirds of bilinear and under half of bicubic.
@@ -99,15 +107,42 @@ def _decode_for(stored: bytes, long_side: int) -> tuple[Image.Image, tuple[int, 
     size = image.size
     if image.format == "JPEG":
         image.draft("RGB", (long_side, long_side))  # the decoder's reduced-size mode: 1/2, 1/4, 1/8
+        bgr = _decode_jpeg(stored, size, image)
+        if bgr is not None:
+            return _first_step(bgr, long_side, bgr=True), size
     image = image.convert("RGB") if image.mode != "RGB" else image
     image.load()
-    scale = long_side / max(image.size)
+    return _first_step(np.asarray(image), long_side), size
+
+
+def _decode_jpeg(stored: bytes, size: tuple[int, int], drafted: Image.Image) -> npt.NDArray[np.uint8] | None:
+    """The JPEG decoded by OpenCV at the scale Pillow's draft chose (BGR); None where it cannot be.
+
+    The same libjpeg-turbo at the same scale, so the same pixels as Pillow's draft decode, but
+    straight into a numpy array: Pillow's reach numpy only by a copy of the whole decoded picture.
+    """
+    if drafted.mode != "RGB" or not drafted.width:
+        return None
+    flag = _REDUCED.get(round(size[0] / drafted.width))
+    if flag is None:
+        return None
+    pixels = cv2.imdecode(np.frombuffer(stored, np.uint8), flag | cv2.IMREAD_IGNORE_ORIENTATION)
+    if pixels is None or pixels.shape != (drafted.height, drafted.width, 3):
+        return None
+    return np.asarray(pixels, dtype=np.uint8)
+
+
+def _first_step(pixels: npt.NDArray[np.uint8], long_side: int, *, bgr: bool = False) -> Image.Image:
+    """The decoder's output (RGB, or OpenCV's BGR, whose channels are swapped on the fewer pixels after
+    shrinking) scaled to ``long_side``."""
+    scale = long_side / max(pixels.shape[:2])
     if 0.5 <= scale < 1:
         # Less than 2× down (the decoder has already divided by a power of two): at that step bilinear's
         # two-pixel kernel leaves little aliasing, and OpenCV's costs a third of Pillow's BOX.
-        shape = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        return Image.fromarray(cv2.resize(np.asarray(image), shape, interpolation=cv2.INTER_LINEAR)), size
-    return _shrink(image, long_side), size
+        shape = (max(1, round(pixels.shape[1] * scale)), max(1, round(pixels.shape[0] * scale)))
+        pixels = cv2.resize(pixels, shape, interpolation=cv2.INTER_LINEAR)
+        return Image.fromarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB) if bgr else pixels)
+    return _shrink(Image.fromarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB) if bgr else pixels), long_side)
 
 
 def _shrink(image: Image.Image, long_side: int) -> Image.Image:

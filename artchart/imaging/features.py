@@ -19,6 +19,12 @@ from scipy import ndimage
 
 from artchart.imaging import colour
 
+# One thread for OpenCV, here where every module of the core that uses it is imported. Every image
+# is small (a 256-px finder frame, a 512-px page, a 1280-px thumbnail), where handing work to a
+# thread pool and waiting for it costs more than it saves (a 3 × 3 box filter of the page took 25
+# times as long on average on the loaded machine); and a web server already runs a worker per core.
+cv2.setNumThreads(1)
+
 # A pixel is a mark where its CIELAB distance from the paper exceeds this.
 # ΔE*ab 20 is well above JPEG noise and paper texture under normalised light,
 # and well below the distance of a pencil line or the palest marker.
