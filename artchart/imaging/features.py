@@ -345,13 +345,23 @@ def _lab_histogram(
 
 
 def _leaders(bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Leader clustering: the most common colour leads; a bin far from every leader starts a new one."""
+    """Leader clustering: the most common colour leads; a bin far from every leader starts a new one.
+
+    Walked leader by leader rather than bin by bin: each new leader marks the bins within
+    MERGE_DELTA_E of it, and the next leader is the first bin in the order that no leader marked.
+    """
     order = np.lexsort((bins[:, 2], bins[:, 1], bins[:, 0], -weights))  # ties broken by colour: deterministic
-    leaders = [bins[order[0]]]
-    for index in order[1:]:
-        gaps = np.linalg.norm(np.asarray(leaders) - bins[index], axis=1)
-        if gaps.min() >= MERGE_DELTA_E:
-            leaders.append(bins[index])
+    near = np.zeros(len(bins), dtype=bool)
+    leaders = []
+    start = 0
+    while start < len(order):
+        leader = bins[order[start]]
+        leaders.append(leader)
+        near |= np.sqrt(((bins - leader) ** 2).sum(axis=1)) < MERGE_DELTA_E
+        free = np.flatnonzero(~near[order[start + 1 :]])
+        if not len(free):
+            break
+        start += 1 + int(free[0])
     return np.asarray(leaders)
 
 
