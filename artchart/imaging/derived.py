@@ -147,8 +147,8 @@ def _first_step(
         # Less than 2× down (the decoder has already divided by a power of two): at that step bilinear's
         # two-pixel kernel leaves little aliasing, and OpenCV's costs a third of Pillow's BOX.
         shape = (max(1, round(pixels.shape[1] * scale)), max(1, round(pixels.shape[0] * scale)))
-        pixels = cv2.resize(pixels, shape, interpolation=cv2.INTER_LINEAR)
-        rgb = np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB) if bgr else pixels, dtype=np.uint8)
+        shrunk = cv2.resize(pixels, shape, interpolation=cv2.INTER_LINEAR)
+        rgb = np.asarray(cv2.cvtColor(shrunk, cv2.COLOR_BGR2RGB) if bgr else shrunk, dtype=np.uint8)
         return Image.fromarray(rgb), rgb
     image = _shrink(Image.fromarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB) if bgr else pixels), long_side)
     return image, np.asarray(image)

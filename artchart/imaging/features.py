@@ -494,8 +494,8 @@ def _label(mask: npt.NDArray[np.bool_], connectivity: int) -> tuple[npt.NDArray[
     The counts by a bincount of the labels: OpenCV's own statistics (boxes, centroids) cost
     three times the labelling."""
     pixels = np.ascontiguousarray(mask).view(np.uint8)
-    count, labels = cv2.connectedComponents(pixels, connectivity=connectivity, ltype=cv2.CV_32S)
-    labels = np.asarray(labels, dtype=np.int32)
+    count, found = cv2.connectedComponents(pixels, connectivity=connectivity, ltype=cv2.CV_32S)
+    labels: npt.NDArray[np.int32] = np.asarray(found, dtype=np.int32)
     return labels, np.bincount(labels.ravel(), minlength=int(count)).astype(np.int32)
 
 
