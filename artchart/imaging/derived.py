@@ -14,6 +14,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from artchart.imaging import feats
@@ -36,10 +37,18 @@ WORKING_SIZE = 512
 # The sheet's corners are looked for at this long side: corners to within a pixel or two are plenty.
 FINDER_SIZE = 256
 THUMBNAIL_QUALITY = 85
+# OpenCV's flags for the JPEG decoder's reduced sizes, by the divisor Pillow's draft mode chose.
+_REDUCED = {
+    1: cv2.IMREAD_COLOR,
+    2: cv2.IMREAD_REDUCED_COLOR_2,
+    4: cv2.IMREAD_REDUCED_COLOR_4,
+    8: cv2.IMREAD_REDUCED_COLOR_8,
+}
 # Shrinking by area averaging (Pillow's BOX filter widens with the scale factor: each output pixel
 # is the mean of the input pixels it covers, like OpenCV's INTER_AREA) is the usual choice for
 # decimation, free of aliasing, and costs two thirds of bilinear and under half of bicubic.
 RESAMPLING = Image.Resampling.BOX
+REDUCING_GAP = 2.0
 THREE_D_MESSAGE = "Three-dimensional work: colour features only."
 NOTHING_MEASURED = "Nothing was measured: mark the four corners of the page to analyse it."
 # What a photo whose sheet was not found says (the finder's reason for it, then what to do).
@@ -74,15 +83,18 @@ def derive(stored: bytes, *, three_d: bool = False, corners: object = None) -> D
     stored copy, see ``corners.check_corners``) say where the page is; without them it is looked for."""
     if three_d and corners is not None:
         raise CornersRefused(NO_CORNERS_FOR_3D)
-    large, stored_size = _decode_for(stored, LARGE)
-    small = _shrink(large, SMALL)
+    large, pixels, stored_size = _decode_for(stored, LARGE)
+    # Pillow's resize with reducing_gap first box-reduces by 2 on the way to both the small thumbnail
+    # and the finder frame: that reduction is made once for both (and for the 3-D analysis).
+    halved = large.reduce(2) if min(large.size) >= 2 else None
+    small = _shrink(large, SMALL, halved)
     thumbnails = {"small": _jpeg(small), "large": _jpeg(large)}
     if three_d:
         # Analysis starts from a cheap 2x box reduction of the large thumbnail.
-        source = large.reduce(2) if max(large.size) >= 2 * WORKING_SIZE else large
+        source = halved if halved is not None and max(large.size) >= 2 * WORKING_SIZE else large
         features = _three_d_features(_resize_long_side(source, WORKING_SIZE))
     else:
-        page, features = _locate_page(large, stored_size, corners)
+        page, features = _locate_page(large, stored_size, corners, halved=halved, pixels=pixels)
         if page is None:
             features.update(_no_page_features())
         else:
@@ -93,31 +105,67 @@ def derive(stored: bytes, *, three_d: bool = False, corners: object = None) -> D
     return Derived(thumbnails=thumbnails, features=features, version=FEATURES_VERSION)
 
 
-def _decode_for(stored: bytes, long_side: int) -> tuple[Image.Image, tuple[int, int]]:
-    """The picture shrunk to ``long_side``, and the stored copy's own size (corners are given in it)."""
+def _decode_for(stored: bytes, long_side: int) -> tuple[Image.Image, npt.NDArray[np.uint8], tuple[int, int]]:
+    """The picture shrunk to ``long_side``, as an image and as an array (the warp's source), and the
+    stored copy's own size (corners are given in it)."""
     image: Image.Image = Image.open(io.BytesIO(stored))
     size = image.size
     if image.format == "JPEG":
         image.draft("RGB", (long_side, long_side))  # the decoder's reduced-size mode: 1/2, 1/4, 1/8
+        bgr = _decode_jpeg(stored, size, image)
+        if bgr is not None:
+            return (*_first_step(bgr, long_side, bgr=True), size)
     image = image.convert("RGB") if image.mode != "RGB" else image
     image.load()
-    scale = long_side / max(image.size)
+    return (*_first_step(np.asarray(image), long_side), size)
+
+
+def _decode_jpeg(stored: bytes, size: tuple[int, int], drafted: Image.Image) -> npt.NDArray[np.uint8] | None:
+    """The JPEG decoded by OpenCV at the scale Pillow's draft chose (BGR); None where it cannot be.
+
+    The same libjpeg-turbo at the same scale, so the same pixels as Pillow's draft decode, but
+    straight into a numpy array: Pillow's reach numpy only by a copy of the whole decoded picture.
+    """
+    if drafted.mode != "RGB" or not drafted.width:
+        return None
+    flag = _REDUCED.get(round(size[0] / drafted.width))
+    if flag is None:
+        return None
+    pixels = cv2.imdecode(np.frombuffer(stored, np.uint8), flag | cv2.IMREAD_IGNORE_ORIENTATION)
+    if pixels is None or pixels.shape != (drafted.height, drafted.width, 3):
+        return None
+    return np.asarray(pixels, dtype=np.uint8)
+
+
+def _first_step(
+    pixels: npt.NDArray[np.uint8], long_side: int, *, bgr: bool = False
+) -> tuple[Image.Image, npt.NDArray[np.uint8]]:
+    """The decoder's output (RGB, or OpenCV's BGR, whose channels are swapped on the fewer pixels after
+    shrinking) scaled to ``long_side``, as an image and as an RGB array."""
+    scale = long_side / max(pixels.shape[:2])
     if 0.5 <= scale < 1:
         # Less than 2× down (the decoder has already divided by a power of two): at that step bilinear's
         # two-pixel kernel leaves little aliasing, and OpenCV's costs a third of Pillow's BOX.
-        shape = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        return Image.fromarray(cv2.resize(np.asarray(image), shape, interpolation=cv2.INTER_LINEAR)), size
-    return _shrink(image, long_side), size
+        shape = (max(1, round(pixels.shape[1] * scale)), max(1, round(pixels.shape[0] * scale)))
+        shrunk = cv2.resize(pixels, shape, interpolation=cv2.INTER_LINEAR)
+        rgb = np.asarray(cv2.cvtColor(shrunk, cv2.COLOR_BGR2RGB) if bgr else shrunk, dtype=np.uint8)
+        return Image.fromarray(rgb), rgb
+    image = _shrink(Image.fromarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB) if bgr else pixels), long_side)
+    return image, np.asarray(image)
 
 
-def _shrink(image: Image.Image, long_side: int) -> Image.Image:
-    """Scale down (never up) to the given long side."""
+def _shrink(image: Image.Image, long_side: int, halved: Image.Image | None = None) -> Image.Image:
+    """Scale down (never up) to the given long side. ``halved``: ``image.reduce(2)``, made already."""
     scale = long_side / max(image.size)
     if scale >= 1:
         return image
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    factors = (int(image.width / size[0] / REDUCING_GAP) or 1, int(image.height / size[1] / REDUCING_GAP) or 1)
+    if halved is not None and factors == (2, 2):
+        # What Pillow's resize does with reducing_gap here: reduce by 2, then resample the halved box.
+        return halved.resize(size, RESAMPLING, box=(0, 0, image.width / 2, image.height / 2))
     # reducing_gap: box-reduce by an integer factor first, then resample; visually the same, much faster.
-    return image.resize(size, RESAMPLING, reducing_gap=2.0)
+    return image.resize(size, RESAMPLING, reducing_gap=REDUCING_GAP)
 
 
 def _resize_long_side(image: Image.Image, long_side: int) -> Image.Image:
@@ -138,19 +186,26 @@ def _jpeg(image: Image.Image) -> bytes:
 
 
 def _locate_page(
-    large: Image.Image, stored_size: tuple[int, int], corners: object
+    large: Image.Image,
+    stored_size: tuple[int, int],
+    corners: object,
+    *,
+    halved: Image.Image | None = None,
+    pixels: npt.NDArray[np.uint8] | None = None,
 ) -> tuple[Image.Image | None, dict[str, Any]]:
     """The straightened page (long side PAGE_SIZE) or None, and how it was found.
 
     Given corners are checked and used; otherwise the finder looks on a small
     copy of the frame. Either way the page is warped once, from the large
-    thumbnail, and ``page_corners`` are stored in pixels of the stored copy.
+    thumbnail (``pixels``, its array, where the caller has it), and ``page_corners`` are stored in
+    pixels of the stored copy.
     """
+    source = pixels if pixels is not None else np.asarray(large)
     to_large = large.width / stored_size[0]
     if corners is not None:
         checked = check_corners(corners, *stored_size)
-        return _straighten(large, checked * to_large), _how(True, "corners", checked, "")
-    finder = _shrink(large, FINDER_SIZE)  # never enlarged: a tiny picture stays tiny, and says so
+        return _straighten(source, checked * to_large), _how(True, "corners", checked, "")
+    finder = _shrink(large, FINDER_SIZE, halved)  # never enlarged: a tiny picture stays tiny, and says so
     found = find_page(np.asarray(finder))
     if not found.found:
         return None, _how(False, None, None, f"{found.message} {NOTHING_MEASURED}")
@@ -159,10 +214,10 @@ def _locate_page(
         whole = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
         return _shrink(large, PAGE_SIZE), _how(True, "found", whole, found.message)
     in_large = found.corners * (large.width / finder.width)
-    return _straighten(large, in_large), _how(True, "found", in_large / to_large, found.message)
+    return _straighten(source, in_large), _how(True, "found", in_large / to_large, found.message)
 
 
-def _straighten(large: Image.Image, corners: np.ndarray) -> Image.Image:
+def _straighten(large: npt.NDArray[np.uint8], corners: np.ndarray) -> Image.Image:
     # A page smaller than PAGE_SIZE in the photo is not enlarged beyond its pixels (but at least the working size).
     sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)
     long_side = int(min(PAGE_SIZE, max(WORKING_SIZE, round(float(sides.max())))))

@@ -19,6 +19,12 @@ from scipy import ndimage
 
 from artchart.imaging import colour
 
+# One thread for OpenCV, here where every module of the core that uses it is imported. Every image
+# is small (a 256-px finder frame, a 512-px page, a 1280-px thumbnail), where handing work to a
+# thread pool and waiting for it costs more than it saves (a 3 × 3 box filter of the page took 25
+# times as long on average on the loaded machine); and a web server already runs a worker per core.
+cv2.setNumThreads(1)
+
 # A pixel is a mark where its CIELAB distance from the paper exceeds this.
 # ΔE*ab 20 is well above JPEG noise and paper texture under normalised light,
 # and well below the distance of a pencil line or the palest marker.
@@ -123,7 +129,7 @@ def _colours(
 def find_marks(rgb: npt.NDArray[np.uint8]) -> Marks:
     """Estimate the paper colour locally, even out the light, and keep what differs from paper."""
     lin = colour.linear_planes(rgb)
-    gain, paper_linear = _illumination(rgb)
+    gain, paper_linear = _illumination(rgb, lin)
     # White balance on the paper (von Kries scaling): the paper becomes the same neutral
     # light grey in every photo, so colours compare across photos, lights and papers.
     balance = PAPER_WHITE / np.maximum(paper_linear, 1e-3)
@@ -159,7 +165,9 @@ def _close_grain(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return solid
 
 
-def _illumination(rgb: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+def _illumination(
+    rgb: npt.NDArray[np.uint8], lin: npt.NDArray[np.float32] | None = None
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Per-pixel gain that makes the paper equally bright everywhere, and the paper's linear RGB under it.
 
     Light falls on paper and marks alike and multiplies linear RGB, so dividing
@@ -167,9 +175,10 @@ def _illumination(rgb: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], 
     luminance is a normalised convolution (Knutsson & Westin 1993) of the
     paper-like pixels on a coarse grid, so large fills (no paper inside) borrow
     the light from around them. Every second pixel is enough for a quantity this smooth.
+    `lin`: the page's linear planes where the caller has them already (every second one is the sample).
     """
     h, w = rgb.shape[:2]
-    sample = colour.linear_planes(rgb[::2, ::2])
+    sample = colour.linear_planes(rgb[::2, ::2]) if lin is None else np.ascontiguousarray(lin[:, ::2, ::2])
     y = colour.LUMINANCE
     luminance = y[0] * sample[0] + y[1] * sample[1] + y[2] * sample[2]
     paper = _paper_like(sample, luminance)
@@ -181,12 +190,16 @@ def _illumination(rgb: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], 
     light = _block_sum(luminance * paper, cell, gh, gw)
     smooth_weight = ndimage.gaussian_filter(weight, LIGHT_SIGMA_CELLS, mode="nearest")
     smooth_light = ndimage.gaussian_filter(light, LIGHT_SIGMA_CELLS, mode="nearest")
-    overall = float(np.median(luminance[paper][::4]))  # every 4th paper pixel: the median barely moves
+    # Every 4th paper pixel: the median barely moves. Their flat indices, so that no array is first
+    # gathered whole at every paper pixel only to keep a quarter of it.
+    some = np.flatnonzero(paper)[::4]
+    overall = float(np.median(luminance.reshape(-1)[some]))
     local = np.where(smooth_weight > 1e-3, smooth_light / np.maximum(smooth_weight, 1e-9), overall)
     gain = np.clip(overall / np.maximum(local, 1e-6), 0.5, 2.5).astype(np.float32)
     full = np.asarray(Image.fromarray(gain).resize((w, h), Image.Resampling.BILINEAR))
-    sample_gain = full[::2, ::2][paper][::4]
-    paper_linear = np.median(sample[:, paper][:, ::4] * sample_gain[None], axis=1)
+    rows, columns = np.divmod(some, paper.shape[1])
+    sample_gain = full[2 * rows, 2 * columns]
+    paper_linear = np.median(sample.reshape(3, -1)[:, some] * sample_gain[None], axis=1)
     return full, paper_linear.astype(np.float32)
 
 
@@ -332,13 +345,23 @@ def _lab_histogram(
 
 
 def _leaders(bins: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Leader clustering: the most common colour leads; a bin far from every leader starts a new one."""
+    """Leader clustering: the most common colour leads; a bin far from every leader starts a new one.
+
+    Walked leader by leader rather than bin by bin: each new leader marks the bins within
+    MERGE_DELTA_E of it, and the next leader is the first bin in the order that no leader marked.
+    """
     order = np.lexsort((bins[:, 2], bins[:, 1], bins[:, 0], -weights))  # ties broken by colour: deterministic
-    leaders = [bins[order[0]]]
-    for index in order[1:]:
-        gaps = np.linalg.norm(np.asarray(leaders) - bins[index], axis=1)
-        if gaps.min() >= MERGE_DELTA_E:
-            leaders.append(bins[index])
+    near = np.zeros(len(bins), dtype=bool)
+    leaders = []
+    start = 0
+    while start < len(order):
+        leader = bins[order[start]]
+        leaders.append(leader)
+        near |= np.sqrt(((bins - leader) ** 2).sum(axis=1)) < MERGE_DELTA_E
+        free = np.flatnonzero(~near[order[start + 1 :]])
+        if not len(free):
+            break
+        start += 1 + int(free[0])
     return np.asarray(leaders)
 
 
@@ -461,14 +484,19 @@ def _components(solid: npt.NDArray[np.bool_]) -> int:
     pieces, a pixel apart, are one stroke. Shapes a person drew apart lie further apart.
     """
     closed = _box_min(_box_max(solid, 3), 3)
-    return len(_label(closed, 8)[1]) - 1
+    count, _ = cv2.connectedComponents(closed.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+    return int(count) - 1
 
 
 def _label(mask: npt.NDArray[np.bool_], connectivity: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
     """Connected regions of a mask (label 0 off it) and each label's pixel count, by OpenCV's
-    labelling (Wu's two-pass with a union-find), several times faster than scipy.ndimage's."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=connectivity)
-    return np.asarray(labels, dtype=np.int32), np.asarray(stats[:, cv2.CC_STAT_AREA], dtype=np.int32)
+    labelling (Wu's two-pass with a union-find), several times faster than scipy.ndimage's.
+    The counts by a bincount of the labels: OpenCV's own statistics (boxes, centroids) cost
+    three times the labelling."""
+    pixels = np.ascontiguousarray(mask).view(np.uint8)
+    count, found = cv2.connectedComponents(pixels, connectivity=connectivity, ltype=cv2.CV_32S)
+    labels: npt.NDArray[np.int32] = np.asarray(found, dtype=np.int32)
+    return labels, np.bincount(labels.ravel(), minlength=int(count)).astype(np.int32)
 
 
 def _filled_fraction(mask: npt.NDArray[np.bool_]) -> float:
@@ -536,32 +564,22 @@ def _votes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]:
 
 
 def _box_max(values: npt.NDArray[_Scalar], size: int) -> npt.NDArray[_Scalar]:
-    """Maximum over a size × size square (dilation, for a mask), edges repeated outward.
-
-    Separable, as `size` shifted slices per axis: for the small squares used
-    here numpy does this several times faster than scipy.ndimage's filters.
-    """
-    return _box(values, size, np.maximum)
+    """Maximum over a size × size square (dilation, for a mask), edges repeated outward."""
+    return _morphology(cv2.dilate, values, size)
 
 
 def _box_min(values: npt.NDArray[_Scalar], size: int) -> npt.NDArray[_Scalar]:
     """Minimum over a size × size square (erosion, for a mask), edges repeated outward."""
-    return _box(values, size, np.minimum)
+    return _morphology(cv2.erode, values, size)
 
 
-def _box(values: npt.NDArray[_Scalar], size: int, combine: np.ufunc) -> npt.NDArray[_Scalar]:
-    reach = size // 2
-    rows = np.pad(values, ((reach, reach), (0, 0)), mode="edge")
-    height = values.shape[0]
-    across_rows = rows[:height].copy()
-    for shift in range(1, size):
-        combine(across_rows, rows[shift : shift + height], out=across_rows)
-    columns = np.pad(across_rows, ((0, 0), (reach, reach)), mode="edge")
-    width = values.shape[1]
-    result = columns[:, :width].copy()
-    for shift in range(1, size):
-        combine(result, columns[:, shift : shift + width], out=result)
-    return result
+def _morphology(operation: Any, values: npt.NDArray[_Scalar], size: int) -> npt.NDArray[_Scalar]:
+    """OpenCV's dilation or erosion by a square (separable, vectorised): a mask goes as its bytes (0, 1)."""
+    kernel = np.ones((size, size), np.uint8)
+    if values.dtype == np.bool_:
+        done = operation(np.ascontiguousarray(values).view(np.uint8), kernel, borderType=cv2.BORDER_REPLICATE)
+        return np.asarray(done).view(np.bool_)
+    return np.asarray(operation(values, kernel, borderType=cv2.BORDER_REPLICATE), dtype=values.dtype)
 
 
 def _r(value: SupportsFloat) -> float:
