@@ -51,8 +51,6 @@ NOT_MESSAGES = {
     "artchart.core.auth_views.ENROL_SECRET": "a session key",
     "artchart.core.auth_views.PENDING": "a session key",
     "artchart.core.forms.CODE_LABEL": "a field's label",
-    "artchart.core.views.CLIENT_TYPE": "a model's label, to match audit rows",
-    "artchart.core.views.USER_TYPE": "a model's label, to match audit rows",
     "artchart.measures.forms.CLIENT_CHOICE": "a choice's value",
     "artchart.measures.views.program.DEFAULT_INSTRUMENT": "an instrument's key",
     "artchart.measures.views.public.HANDOFF": "a session key",

@@ -32,13 +32,19 @@ def test_therapist_writes_a_note_that_autosaves_signs_it_and_adds_an_addendum(
     page.on("dialog", lambda dialog: dialog.accept())
     session = SessionFactory(client=client_record, therapist=therapist)
     sign_in(page, therapist)
+    # From the session the editor opens straight away; nothing is written until the first save.
     page.goto(f"/clients/{client_record.pk}/notes/new/?session={session.pk}")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Start the draft").click()
     page.get_by_label("Subjective").fill("Said the week had been long.")
-    expect(page.locator("[data-autosave-status]")).to_have_text(re.compile(r"^Saved \d\d:\d\d$"), timeout=8000)
-    assert Note.objects.get(session=session).subjective == "Said the week had been long."
+    assert not Note.objects.filter(session=session).exists()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the draft").click()
+    note = Note.objects.get(session=session)
+    assert note.subjective == "Said the week had been long."
+    # Once the draft exists, the editor saves as the therapist types.
+    page.goto(f"/clients/{client_record.pk}/notes/{note.pk}/edit/")
     page.get_by_label("Objective").fill("Forty minutes with oil pastels; pressed hard.")
+    expect(page.locator("[data-autosave-status]")).to_have_text(re.compile(r"^Saved \d\d:\d\d$"), timeout=8000)
+    assert Note.objects.get(session=session).objective == "Forty minutes with oil pastels; pressed hard."
     page.get_by_label("Media and materials used").fill("Oil pastels on black paper")
     shoot(page, "draft")
     assert not axe(page, "draft").blocking
@@ -108,8 +114,6 @@ def test_intern_note_is_returned_with_a_field_comment_fixed_and_cosigned(
     session = SessionFactory(client=client_record, therapist=intern)
     sign_in(page, intern)
     page.goto(f"/clients/{client_record.pk}/notes/new/?session={session.pk}")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Start the draft").click()
     page.get_by_label("Subjective").fill("Quiet.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the draft").click()
