@@ -56,6 +56,7 @@ from artchart.therapy.models import (
     SessionKind,
     SessionStatus,
 )
+from artchart.therapy.services.sessions import session_complete
 
 SIGNED_IS_FINAL = UserMessage(
     "note_signed_is_final", "This note was signed on {day} by {name}; add an addendum instead."
@@ -701,22 +702,37 @@ def _submit(by: User, note: Note, now: dt.datetime) -> list[int]:
     return resolved
 
 
+def _session_held(by: User, note: Note, now: dt.datetime) -> None:
+    """A progress note signed or submitted for an individual session that has begun says the session was
+    held: one still "scheduled" is marked completed in the same transaction (audited as its own event),
+    so documenting a session needs no separate "Mark completed"."""
+    session = note.session
+    if note.kind != NoteKind.PROGRESS or session is None or not session.client_id:
+        return
+    if session.status == SessionStatus.SCHEDULED and session.starts_at <= now:
+        session_complete(by=by, session=session)
+
+
 @transaction.atomic
 def note_sign(*, by: User, note: Note, risk_reason: str = "") -> Note:
     """The author (a therapist or co-therapist) signs: the note is final from now on. A risk screen of "no
     risk" while the client has an open risk alert needs ``risk_reason``, kept on the note."""
-    _sign(by, note, timezone.now(), risk_reason)
+    now = timezone.now()
+    _sign(by, note, now, risk_reason)
     _record(
         by, TherapyAction.NOTE_SIGN, note, late_entry=note.late_entry, risk_reason_given=bool(note.sign_risk_reason)
     )
+    _session_held(by, note, now)
     return note
 
 
 @transaction.atomic
 def note_submit(*, by: User, note: Note) -> Note:
     """The intern author submits the draft: locked and hashed until the supervisor co-signs or returns it."""
-    resolved = _submit(by, note, timezone.now())
+    now = timezone.now()
+    resolved = _submit(by, note, now)
     _record(by, TherapyAction.NOTE_SUBMIT, note, late_entry=note.late_entry, resolves=resolved)
+    _session_held(by, note, now)
     return note
 
 

@@ -133,8 +133,7 @@ def note_create(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, DRAFT_SAVED)
-            return _to_note(note)
+            return _saved(request, note)
     return _editor(request, access, note, form, prefill, panels, start=start, copy_asked=copy_last)
 
 
@@ -164,6 +163,8 @@ def _editor(request, access, note, form, prefill, panels, *, start=None, copy_as
             "labels": services.LABELS,
             "open_return": next((r for r in note.returns.all() if r.resolved_at is None), None) if note.pk else None,
             "risk_panels": risk_panels(request.user, access.client),
+            "may_sign": access.may(Area.NOTES, Action.SIGN),
+            "may_submit": access.may(Area.NOTES, Action.SUBMIT) and not access.may(Area.NOTES, Action.SIGN),
         },
     )
 
@@ -254,9 +255,30 @@ def note_edit(request, client_id: int, note_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, DRAFT_SAVED)
-            return _to_note(note)
+            return _saved(request, note)
     return _editor(request, access, note, form, prefill, panels, copy_asked=copy_last)
+
+
+def _saved(request, note):
+    """After the editor saved the draft: the note, or for "Save and sign" ("Save and submit" for an
+    intern) that step too. A refused step (an open risk alert with "no risk" and no reason, say) keeps
+    the saved draft and shows why on the note, where its sign form asks for what is missing."""
+    step = {
+        "sign": (services.note_sign, SIGNED, {"risk_reason": request.POST.get("risk_reason", "")}),
+        "submit": (services.note_submit, SUBMITTED, {}),
+    }.get(request.POST.get("then", ""))
+    if step is None:
+        messages.success(request, DRAFT_SAVED)
+        return _to_note(note)
+    service, done, extra = step
+    try:
+        service(by=request.user, note=note, **extra)
+    except ValidationError as exc:
+        messages.success(request, DRAFT_SAVED)
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    return _to_note(note)
 
 
 @require_POST

@@ -205,4 +205,9 @@
     for (const piece of pieces) await send(piece);
     summarise();
   });
+
+  // Leaving with photos taken but not filed (to write the note, say) would lose them: ask first.
+  window.addEventListener("beforeunload", (event) => {
+    if (Array.from(form.querySelectorAll("[data-piece]")).some((p) => !p.sessionPhoto.filed)) event.preventDefault();
+  });
 })();
