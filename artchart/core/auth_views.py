@@ -88,9 +88,13 @@ def first_run(request):
     """The first run of an empty install: what ``artchart setup`` does, then the admin's second factor.
 
     Open only while there is no organization and nobody; after that it is not found.
+    On the server profile it also asks for the key ``artchart serve`` prints.
     """
     if not selectors.practice_needs_setup():
         raise Http404
+    key = request.POST.get("key") or request.GET.get("key", "")
+    if not selectors.first_run_allowed(key):
+        return render(request, "core/first_run_key.html", status=403)
     form = FirstRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,7 +117,7 @@ def first_run(request):
             messages.success(request, PRACTICE_READY.format(organization=admin.organization))
             # The password was typed a moment ago: on to the second factor, as after the sign-in page.
             return _after_password(request, admin)
-    return render(request, "core/first_run.html", {"form": form})
+    return render(request, "core/first_run.html", {"form": form, "key": key})
 
 
 def _locked(request, username: str):

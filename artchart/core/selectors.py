@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import operator
 from functools import reduce
 from typing import TypedDict
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -224,6 +227,23 @@ def has_mfa_device(user: User) -> bool:
 def practice_needs_setup() -> bool:
     """Whether this install is still empty: no organization and nobody, so the first-run page is open."""
     return not Organization.objects.exists() and not User.objects.exists()
+
+
+def first_run_key() -> str:
+    """The key the first-run page asks for on the server profile, printed by ``artchart serve``.
+
+    Derived from SECRET_KEY, so only whoever can read the server's settings or its
+    console can set up a practice a network can reach: without it, the first
+    visitor of an empty install would make themselves its admin.
+    """
+    return hmac.new(settings.SECRET_KEY.encode(), b"artchart-first-run", hashlib.sha256).hexdigest()[:32]
+
+
+def first_run_allowed(key: str) -> bool:
+    """Whether this request may use the first-run page: always on the loopback-only local profile."""
+    if settings.PROFILE == "local":
+        return True
+    return hmac.compare_digest(key.encode(), first_run_key().encode())
 
 
 def sites_set_up(user: User) -> bool:

@@ -26,7 +26,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from artchart.clients.models import CareTeamMembership, Client
-from artchart.core import audit
+from artchart.core import audit, selectors
 from artchart.core.audit_actions import CoreAction
 from artchart.core.management.commands import flush as flush_command
 from artchart.core.management.commands import serve as serve_command
@@ -192,6 +192,7 @@ def test_serve_local_refuses_a_bind_beyond_loopback(bind):
     run_server.assert_not_called()
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("bind", ["127.0.0.1:8000", "localhost:8123", "[::1]:8000", "unix:/tmp/artchart.sock"])
 def test_serve_local_accepts_loopback(bind):
     with mock.patch.object(serve_command.Command, "run_server") as run_server:
@@ -210,6 +211,7 @@ def test_serve_refuses_a_profile_the_settings_were_not_loaded_for():
         _run("serve", profile="server")
 
 
+@pytest.mark.django_db
 def test_serve_server_profile_collects_static_files_first(settings):
     settings.PROFILE = "server"
     steps = []
@@ -219,6 +221,33 @@ def test_serve_server_profile_collects_static_files_first(settings):
     ):
         _run("serve", bind="0.0.0.0:8000", workers=3)
     assert steps == ["collectstatic", "gunicorn"]
+
+
+@pytest.mark.django_db
+def test_serve_prints_the_first_run_link_while_the_install_is_empty():
+    with mock.patch.object(serve_command.Command, "run_server"):
+        output = _run("serve", bind="127.0.0.1:8000")
+    assert "This install is empty: set it up at http://127.0.0.1:8000/welcome/" in output
+    assert "key=" not in output  # the local profile serves this computer only and asks no key
+
+
+@pytest.mark.django_db
+def test_serve_on_a_server_gives_the_first_run_link_with_its_key(settings):
+    settings.PROFILE = "server"
+    with (
+        mock.patch.object(serve_command, "call_command"),
+        mock.patch.object(serve_command.Command, "run_server"),
+    ):
+        output = _run("serve", bind="unix:/run/artchart.sock")
+    assert f"set it up at /welcome/?key={selectors.first_run_key()}" in output
+
+
+@pytest.mark.django_db
+def test_serve_says_nothing_of_setup_once_the_practice_exists():
+    UserFactory()
+    with mock.patch.object(serve_command.Command, "run_server"):
+        output = _run("serve", bind="127.0.0.1:8000")
+    assert "welcome" not in output
 
 
 # --- the real program in a child process --------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from artchart.core import mfa, services
+from artchart.core import mfa, selectors, services
 from artchart.core.audit_actions import CoreAction
 from artchart.core.models import AuditEvent, Organization, PopulationType, Role, Site, User
 from artchart.measures.services.schedules import crisis_resources_set
@@ -271,3 +271,20 @@ def test_the_checklist_costs_the_same_queries_however_many_sites_and_people(clie
         SiteFactory(organization=org)
         UserFactory(organization=org)
     assert queries() == before
+
+
+@pytest.mark.django_db
+def test_on_a_server_the_first_run_page_needs_the_key_serve_printed(client, settings):
+    settings.PROFILE = "server"
+    refused = client.get(reverse("first_run"))
+    assert refused.status_code == 403
+    assert "artchart serve" in refused.content.decode()
+    assert client.post(reverse("first_run"), FORM).status_code == 403
+    assert client.post(reverse("first_run"), {**FORM, "key": "not-the-key"}).status_code == 403
+    assert not User.objects.exists() and not Organization.objects.exists()
+
+    key = selectors.first_run_key()
+    page = client.get(reverse("first_run"), {"key": key})
+    assert f'name="key" value="{key}"' in page.content.decode()
+    client.post(reverse("first_run"), {**FORM, "key": key})
+    assert User.objects.get().username == FORM["username"]

@@ -76,6 +76,8 @@ def test_therapist_drags_the_corners_by_touch_and_the_page_is_measured(
     handles = page.locator(".corner-handle")
     expect(handles).to_have_count(4)
     for i in range(4):
+        # The handles are placed once the photo has loaded: wait for that, or there is no box yet.
+        expect(handles.nth(i)).to_be_visible()
         box = handles.nth(i).bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, box
     for control in page.locator("#corners-form input[type=number], #corners-form button[type=submit]").all():

@@ -15,8 +15,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.wsgi import get_wsgi_application
-from django.db import connections
+from django.db import DatabaseError, connections
 from gunicorn.app.base import BaseApplication
+
+from artchart.core import selectors
 
 LOOPBACK_ONLY = (
     "The local profile serves this computer only (127.0.0.1, ::1 or localhost), not {host}. "
@@ -45,6 +47,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def first_run_link(profile: str, bind: str) -> str | None:
+    """The first-run page's address while the practice needs setting up (with its key on a server), else None."""
+    try:
+        if not selectors.practice_needs_setup():
+            return None
+    except DatabaseError:
+        return None  # not migrated yet: the pages will say so, and setup cannot run anyway
+    # Behind a proxy on a unix socket the public address is the proxy's: give the path.
+    base = "" if bind.startswith("unix:") else Command.url(bind)
+    link = f"{base}/welcome/"
+    if profile == "server":
+        link += f"?key={selectors.first_run_key()}"
+    return link
+
+
 class Command(BaseCommand):
     help = "Serve ArtChart with gunicorn (local profile: loopback only; server profile: behind a TLS proxy)."
 
@@ -71,6 +88,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"ArtChart ({profile} profile) on {self.url(bind)} with {workers} worker{plural}; Ctrl-C stops it."
         )
+        link = first_run_link(profile, bind)
+        if link:
+            self.stdout.write(f"This install is empty: set it up at {link}")
         self.stdout.flush()
         # Workers are forked from this process: none may inherit its database connection.
         connections.close_all()
