@@ -77,10 +77,11 @@ def note_panels(user, client, session) -> list[Panel]:
         return []
     for artwork in artworks:
         artwork.shown_photo = selectors.primary_photo(artwork)
+    may_add = allows(relations_of(user, client.pk), Area.NOTES, Action.WRITE)
     return [
         Panel(
             "artworks/_note_card.html",
-            {"artworks": artworks, "client": client},
+            {"artworks": artworks, "client": client, "session": session, "may_add": may_add},
             order=45,
             fills=("client_title", "client_words"),
         )

@@ -8,7 +8,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from artchart.core import audit, mail, mfa
@@ -462,7 +462,16 @@ def _setup_field(prefix: str, field: str) -> str:
     return f"{prefix}{field}" if field != "__all__" else field
 
 
+# Any fixed number: the PostgreSQL advisory lock that lets one practice setup run at a time.
+SETUP_LOCK = 0x41525443  # "ARTC"
+
+
 def _check_nothing_set_up() -> None:
+    # Two first runs at once would both find the install empty. SQLite's transactions here begin
+    # IMMEDIATE, so they queue already; PostgreSQL needs a lock held to the end of the transaction.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SETUP_LOCK])
     if Organization.objects.exists() or User.objects.exists():
         raise ValidationError(ALREADY_SET_UP)
 

@@ -288,3 +288,19 @@ def test_on_a_server_the_first_run_page_needs_the_key_serve_printed(client, sett
     assert f'name="key" value="{key}"' in page.content.decode()
     client.post(reverse("first_run"), {**FORM, "key": key})
     assert User.objects.get().username == FORM["username"]
+
+
+def test_two_setups_at_once_queue_rather_than_both_finding_the_install_empty():
+    # A real race needs two connections; what makes them queue is asserted instead. SQLite's
+    # transactions begin IMMEDIATE (one writer at a time); PostgreSQL takes an advisory lock
+    # before looking whether the install is empty.
+    form = {key: value for key, value in FORM.items() if key != "password2"}
+    form["population_type"] = form.pop("site_population_type")
+    with CaptureQueriesContext(connection) as captured:
+        services.practice_setup(**form)
+    sql = [query["sql"] for query in captured.captured_queries]
+    if connection.vendor == "postgresql":
+        first_read = next(i for i, statement in enumerate(sql) if "core_organization" in statement)
+        assert any("pg_advisory_xact_lock" in statement for statement in sql[:first_read])
+    else:
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -208,7 +208,8 @@ def note_detail(request, client_id: int, note_id: int):
             and access.may(Area.NOTES, Action.COSIGN),
             "may_addendum": services.may_add_addendum(access.relations, request.user, note),
             "missing": services.missing_fields(note) if note.is_draft else [],
-            "session_panels": session_panels(request.user, note.session) if note.session_id else [],
+            # The client's pieces are already in the note's card: the session's card would repeat them.
+            "session_panels": session_panels(request.user, note.session) if note.session_id and not panels else [],
             "note_panels": panels,
             "risk_panels": risk_panels(request.user, access.client),
             "risk_reason_needed": note.status != NoteStatus.SIGNED and services.needs_risk_reason(note),

@@ -175,18 +175,7 @@
         input.value = "";  // the photos live on their cards now; the form sends none itself
       });
     });
-    zone.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      zone.classList.add("is-over");
-    });
-    zone.addEventListener("dragleave", () => zone.classList.remove("is-over"));
-    zone.addEventListener("drop", (event) => {
-      event.preventDefault();
-      zone.classList.remove("is-over");
-      Array.from((event.dataTransfer && event.dataTransfer.files) || [])
-        .filter((file) => file.type.startsWith("image/") || !file.type)
-        .forEach((file) => addPiece(zone, file));
-    });
+    window.artchartDropzone(zone, (images) => images.forEach((file) => addPiece(zone, file)));
   });
 
   // What the page says under the cards: every piece filed, or how many are still to go.

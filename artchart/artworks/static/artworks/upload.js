@@ -19,20 +19,12 @@
     zone.querySelectorAll("input[type=file]").forEach((input) => {
       input.addEventListener("change", () => listChosen(zone));
     });
-    zone.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      zone.classList.add("is-over");
-    });
-    zone.addEventListener("dragleave", () => zone.classList.remove("is-over"));
-    zone.addEventListener("drop", (event) => {
-      event.preventDefault();
-      zone.classList.remove("is-over");
+    window.artchartDropzone(zone, (images) => {
       const input = multipleInput(zone);
-      if (!input || !event.dataTransfer) return;
+      if (!input) return;
       const files = new DataTransfer();
       Array.from(input.files || []).forEach((file) => files.items.add(file));
-      Array.from(event.dataTransfer.files).filter((f) => f.type.startsWith("image/") || !f.type)
-        .forEach((file) => files.items.add(file));
+      images.forEach((file) => files.items.add(file));
       input.files = files.files;
       listChosen(zone);
     });
