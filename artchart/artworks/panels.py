@@ -39,6 +39,10 @@ def chart_panels(access) -> list[Panel]:
     ]
 
 
+# The session's pieces: on a client's note, the note's own card shows that client's with their words.
+SESSION_PIECES = "artworks.session_pieces"
+
+
 def session_panels(user, session) -> list[Panel]:
     artworks = selectors.artworks_of_session(user, session)
     # A group session shows several clients' pieces: thumbnails only where this viewer treats the
@@ -63,7 +67,12 @@ def session_panels(user, session) -> list[Panel]:
     if not (artworks or may_add):
         return []
     return [
-        Panel("artworks/_session_card.html", {"session": session, "artworks": artworks, "may_add": may_add}, order=45)
+        Panel(
+            "artworks/_session_card.html",
+            {"session": session, "artworks": artworks, "may_add": may_add},
+            order=45,
+            key=SESSION_PIECES,
+        )
     ]
 
 
@@ -84,6 +93,7 @@ def note_panels(user, client, session) -> list[Panel]:
             {"artworks": artworks, "client": client, "session": session, "may_add": may_add},
             order=45,
             fills=("client_title", "client_words"),
+            supersedes=(SESSION_PIECES,),
         )
     ]
 

@@ -43,6 +43,8 @@ class Panel:
     context: dict = field(default_factory=dict)
     order: int = 50  # lower comes first; 0–19 what needs doing today, 80+ reference
     fills: tuple[str, ...] = ()  # on a note: the note's fields this card shows from another record
+    key: str = ""  # what the card shows, named so that another card can stand in for it
+    supersedes: tuple[str, ...] = ()  # the keys of cards this one makes redundant on the same page
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,12 @@ def _providers(function_name: str) -> tuple:
             if provider is not None:
                 found.append(provider)
     return tuple(found)
+
+
+def without_superseded(panels: list[Panel], by: list[Panel]) -> list[Panel]:
+    """``panels`` less those a card in ``by`` stands in for (the session's pieces, on the note that shows them)."""
+    superseded = {key for panel in by for key in panel.supersedes}
+    return [panel for panel in panels if not panel.key or panel.key not in superseded]
 
 
 def dashboard_panels(user) -> list[Panel]:

@@ -300,6 +300,9 @@ def test_the_pieces_of_the_session_appear_in_the_note_with_thumbnails_titles_and
     assert note.client_title == "" and note.client_words == ""
     detail = client.get(reverse("therapy:note_detail", args=[client_record.pk, note.pk])).content.decode()
     assert "The bridge home" in detail and "The river is what I am leaving behind." in detail
+    # Shown once: the note's card of the piece stands in for the session's card of it.
+    assert detail.count(reverse("artworks:image", args=[photo.pk, photo.small_variant])) == 1
+    assert detail.count(reverse("artworks:session_upload", args=[session.pk])) == 1
 
     # The piece's words, changed on the piece, read the same in the note.
     artwork.statement = "A bridge, not a wall."

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
 from artchart.core.models import Role
-from artchart.core.panel_registry import note_panels, risk_panels, session_panels
+from artchart.core.panel_registry import note_panels, risk_panels, session_panels, without_superseded
 from artchart.core.permissions import Action, Area
 from artchart.programs.selectors import directives_for
 from artchart.therapy.forms.notes import AddendumForm, BatchForm, NoteCreateForm, NoteForm, NoteTemplateForm, ReturnForm
@@ -208,8 +208,10 @@ def note_detail(request, client_id: int, note_id: int):
             and access.may(Area.NOTES, Action.COSIGN),
             "may_addendum": services.may_add_addendum(access.relations, request.user, note),
             "missing": services.missing_fields(note) if note.is_draft else [],
-            # The client's pieces are already in the note's card: the session's card would repeat them.
-            "session_panels": session_panels(request.user, note.session) if note.session_id and not panels else [],
+            # The note's card of the client's pieces stands in for the session's card of them.
+            "session_panels": without_superseded(session_panels(request.user, note.session), by=panels)
+            if note.session_id
+            else [],
             "note_panels": panels,
             "risk_panels": risk_panels(request.user, access.client),
             "risk_reason_needed": note.status != NoteStatus.SIGNED and services.needs_risk_reason(note),
