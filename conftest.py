@@ -38,6 +38,8 @@ settings.TESTING = True
 def _fast_hashing_and_private_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test its own witness: the test database is emptied between tests, the witness must be too.
+    settings.AUDIT_WITNESS = str(tmp_path / "audit" / "witness.log")
 
 
 @pytest.fixture

@@ -297,7 +297,6 @@ if OIDC_ISSUER:
             "ARTCHART_OIDC_ISSUER needs ARTCHART_OIDC_CLIENT_ID and ARTCHART_OIDC_CLIENT_SECRET (or its *_FILE)."
         )
 
-AUDIT_CHECKPOINT_EVERY = env_int("ARTCHART_AUDIT_CHECKPOINT_EVERY", 100)
 # Forward every audit event to a syslog collector the operator runs, e.g.
 # "udp://127.0.0.1:514" or "tcp://logs.example.org:6514" (behind stunnel for TLS).
 AUDIT_SYSLOG = env("ARTCHART_AUDIT_SYSLOG")
@@ -378,6 +377,23 @@ MEDIA_ROOT = Path(env("ARTCHART_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # client files are served only through views that check access
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# The witness of the audit chain's head, appended after every commit that writes audit
+# events: an append-only file (a path, or file:///path) kept apart from the media folder,
+# or "syslog" (the collector at ARTCHART_AUDIT_SYSLOG keeps it).
+AUDIT_WITNESS = env("ARTCHART_AUDIT_WITNESS") or str(VAR_DIR / "audit" / "witness.log")
+if AUDIT_WITNESS == "syslog":
+    if not AUDIT_SYSLOG:
+        raise RuntimeError(
+            "ARTCHART_AUDIT_WITNESS=syslog needs ARTCHART_AUDIT_SYSLOG (udp://host:port or tcp://host:port)."
+        )
+else:
+    _witness = AUDIT_WITNESS.removeprefix("file://")
+    AUDIT_WITNESS = str(Path(_witness).resolve())
+    if "://" in _witness or Path(AUDIT_WITNESS).is_relative_to(MEDIA_ROOT.resolve()):
+        raise RuntimeError(
+            "ARTCHART_AUDIT_WITNESS must be a file path (or file:///path) outside the media folder, or syslog."
+        )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -9,7 +9,9 @@ the same pages with ``audit.record`` switched off show what the chain adds.
 Writes compare ``audit.record()`` (lock the counter row, HMAC, insert, move the
 counter) with a bare INSERT of a row of the same shape into a table with the
 same indexes, both committed one by one (what a request pays, an fsync each on
-SQLite with synchronous=FULL) and inside one transaction (the CPU part).
+SQLite with synchronous=FULL) and inside one transaction (the CPU part), and
+``audit.record()`` with and without the witness: one line appended and fsynced
+per commit (the last row's ratio is witnessed ÷ not witnessed).
 """
 
 from __future__ import annotations
@@ -162,8 +164,12 @@ def writes(*, count: int) -> list[Row]:
         section = f"Writes, {label} ({n} each)"
         plain = _us_per_call(bare_insert, n, one_transaction=one_transaction)
         recorded = _us_per_call(audited, n, one_transaction=one_transaction)
+        with mock.patch.object(audit, "_witness_after_commit", _no_record):
+            unwitnessed = _us_per_call(audited, n, one_transaction=one_transaction)
         rows += [
             Row(section, "bare INSERT of the same row (floor)", plain, "µs", 1.0),
-            Row(section, "audit.record()", recorded, "µs", recorded / plain),
+            Row(section, "audit.record(), witnessed after commit", recorded, "µs", recorded / plain),
+            Row(section, "audit.record(), witness off", unwitnessed, "µs", unwitnessed / plain),
+            Row(section, "witness share of a write", recorded - unwitnessed, "µs", recorded / unwitnessed),
         ]
     return rows

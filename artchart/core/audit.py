@@ -4,9 +4,10 @@ Each event takes the next number from :class:`AuditCounter` (locked by the
 writer for the length of its transaction) and stores
 ``HMAC-SHA256(key, canonical JSON of the event, including the predecessor's hash)``.
 The key (``ARTCHART_AUDIT_KEY``) lives outside the database, so someone who can
-rewrite rows cannot recompute the chain. A checkpoint of the head is kept in
-file storage, outside the chain, so that cutting the tail (and winding the
-counter back) is found too.
+rewrite rows cannot recompute the chain. After every commit that wrote events
+the head (number and hash) is appended to a witness outside the database (an
+append-only file or syslog, ``ARTCHART_AUDIT_WITNESS``), so that cutting the
+tail (and winding the counter back) is found too.
 
 Events carry ids and actions, never clinical text: ``detail`` holds field names,
 counts and flags only.
@@ -23,14 +24,14 @@ import io
 import json
 import logging
 import logging.handlers
+import os
 import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -86,9 +87,6 @@ def action_label(code: str) -> str:
     """What a stored code means; a code no app declares any more shows as itself."""
     member = _actions_by_code().get(code)
     return member.label if member is not None else code
-
-
-CHECKPOINT_DIR = "audit/checkpoints"
 
 
 # --- request context --------------------------------------------------------------
@@ -211,8 +209,7 @@ def record(
         counter.last_seq = event.seq
         counter.last_hash = event.hash
         counter.save(update_fields=["last_seq", "last_hash"])
-    if settings.AUDIT_CHECKPOINT_EVERY and event.seq % settings.AUDIT_CHECKPOINT_EVERY == 0:
-        transaction.on_commit(lambda: write_checkpoint(seq=event.seq, hash=event.hash))
+    _witness_after_commit()
     if settings.AUDIT_SYSLOG:
         transaction.on_commit(lambda: forward(event))
     return event
@@ -341,48 +338,123 @@ def csv_rows(events):
         yield flush()
 
 
-# --- checkpoint outside the chain -----------------------------------------------
+# --- the witness outside the database ----------------------------------------------
+
+WITNESS_MARK = "artchart-witness"
+_WITNESS_LINE = re.compile(
+    rf"{WITNESS_MARK} seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{{64}}) at=(?P<at>\S+) mac=(?P<mac>[0-9a-f]{{64}})$"
+)
 
 
-def _checkpoint_mac(seq: int, head: str) -> str:
-    return hmac.new(settings.AUDIT_KEY.encode(), f"checkpoint:{seq}:{head}".encode(), hashlib.sha256).hexdigest()
+class WitnessAltered(ValueError):
+    """A witness line does not hold (its MAC fails), or two lines disagree about one event."""
 
 
-def write_checkpoint(*, seq: int, hash: str) -> None:
-    """Store the head (number and hash) in file storage, one write-once file per checkpoint.
+def content_digest(canonical: str) -> str:
+    """The keyed hash of a signed record's canonical content (HMAC-SHA256 with the audit key).
 
-    Never overwriting a file means no reader can see half of one and no crash
-    can leave none; the newest (highest number) is the one that counts.
+    Without the key nobody can compute the hash of edited content, so a record changed in
+    the database cannot be made to match the hash its sign event recorded.
     """
-    name = f"{CHECKPOINT_DIR}/{seq:012d}.json"
-    if default_storage.exists(name):
+    return hmac.new(settings.AUDIT_KEY.encode(), b"record:" + canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _witness_mac(seq: int, head: str, at: str) -> str:
+    return hmac.new(settings.AUDIT_KEY.encode(), f"witness:{seq}:{head}:{at}".encode(), hashlib.sha256).hexdigest()
+
+
+def witness_line(seq: int, head: str) -> str:
+    """One self-checking line: the head and when it was seen, with a MAC under the audit key."""
+    at = timezone.now().isoformat(timespec="seconds").replace("+00:00", "Z")
+    return f"{WITNESS_MARK} seq={seq} hash={head} at={at} mac={_witness_mac(seq, head, at)}"
+
+
+def witness_file() -> Path | None:
+    """The witness file, or None when the witness is syslog (the collector keeps it)."""
+    return None if settings.AUDIT_WITNESS == "syslog" else Path(settings.AUDIT_WITNESS)
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line with O_APPEND and fsync it.
+
+    The line is one ``write`` of under 4 KiB (PIPE_BUF) to a file opened with O_APPEND, so
+    two processes appending at once never interleave or overwrite each other's lines.
+    """
+    data = (line + "\n").encode()
+    if len(data) > 4096:
+        raise ValueError("A witness line must stay under PIPE_BUF to be appended whole.")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def witness(seq: int, head: str) -> None:
+    """Append the head to the witness the operator chose.
+
+    A witness that cannot be written must not stop clinical work (the events are committed
+    and the chain holds them): the failure is logged, and the next commit tries again.
+    """
+    line = witness_line(seq, head)
+    path = witness_file()
+    try:
+        if path is None:
+            _syslog_logger().info(line)
+        else:
+            append_line(path, line)
+    except OSError:
+        logging.getLogger("artchart.audit").exception("Could not witness audit head %s", seq)
+
+
+def witness_head() -> None:
+    """Witness the committed head (run after a commit that wrote events).
+
+    It reads the counter after the commit, so what it witnesses is committed: never an event
+    of a transaction (or savepoint) that rolled back. Another commit may have moved the head
+    on meanwhile; witnessing that later head covers this one too.
+    """
+    head = AuditCounter.objects.filter(id=1).values_list("last_seq", "last_hash").first()
+    if head and head[0]:
+        witness(head[0], head[1])
+
+
+def _witness_after_commit() -> None:
+    # Once per transaction, however many events it writes: look for our callback among
+    # those already waiting for this commit (a savepoint rolled back takes its own away).
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(func is witness_head for _, func, _ in connection.run_on_commit):
         return
-    body = json.dumps({"seq": seq, "hash": hash, "mac": _checkpoint_mac(seq, hash)}).encode()
-    default_storage.save(name, ContentFile(body))
-    _prune_checkpoints()
+    transaction.on_commit(witness_head)
 
 
-def _checkpoint_names() -> list[str]:
-    if not default_storage.exists(CHECKPOINT_DIR):
-        return []
-    _, files = default_storage.listdir(CHECKPOINT_DIR)
-    return sorted(f for f in files if f.endswith(".json") and f[:-5].isdigit())
+def read_witness(path: Path) -> dict[int, str]:
+    """Every head the witness holds (number: hash), checking each line's MAC.
 
-
-def _prune_checkpoints(keep: int = 10) -> None:
-    for old in _checkpoint_names()[:-keep]:
-        default_storage.delete(f"{CHECKPOINT_DIR}/{old}")
-
-
-def read_checkpoint() -> tuple[int, str] | None:
-    names = _checkpoint_names()
-    if not names:
-        return None
-    with default_storage.open(f"{CHECKPOINT_DIR}/{names[-1]}") as fh:
-        data = json.loads(fh.read())
-    if not hmac.compare_digest(data.get("mac", ""), _checkpoint_mac(data["seq"], data["hash"])):
-        raise ValueError("The audit checkpoint file has been altered (its MAC does not match).")
-    return int(data["seq"]), data["hash"]
+    Lines without the mark are skipped, so a syslog collector's file can be read as it is.
+    """
+    heads: dict[int, str] = {}
+    if not path.exists():
+        return heads
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for number, text in enumerate(fh, start=1):
+            at = text.find(WITNESS_MARK)
+            if at < 0:
+                continue
+            match = _WITNESS_LINE.match(text[at:].rstrip("\n"))
+            if match is None or not hmac.compare_digest(
+                match["mac"], _witness_mac(int(match["seq"]), match["hash"], match["at"])
+            ):
+                raise WitnessAltered(f"line {number} of the witness {path} has been altered (its MAC does not match)")
+            seq, head = int(match["seq"]), match["hash"]
+            if heads.setdefault(seq, head) != head:
+                raise WitnessAltered(
+                    f"the witness {path} records two different heads for event {seq}: "
+                    "the chain was rebuilt, or an older database restored, after it was witnessed"
+                )
+    return heads
 
 
 # --- verifying ----------------------------------------------------------------------
@@ -395,10 +467,20 @@ class VerifyResult:
     head_seq: int
     first_bad_seq: int | None = None
     problem: str = ""
+    witnessed_seq: int = 0  # the highest head the witness holds (0: none)
 
 
-def verify(*, batch_size: int = 2000) -> VerifyResult:
-    """Walk the chain from the first event; report the first event that does not hold."""
+def verify(*, batch_size: int = 2000, witness_path: Path | None = None) -> VerifyResult:
+    """Walk the chain from the first event; report the first event that does not hold.
+
+    The chain is compared with the witness (``witness_path``, by default the configured
+    witness file): every witnessed head must be in the chain with the same hash, and the
+    chain must reach the highest one. Raises :class:`WitnessAltered` if the witness itself
+    does not hold.
+    """
+    path = witness_path or witness_file()
+    witnessed = read_witness(path) if path is not None else {}
+    highest = max(witnessed, default=0)
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
     last_seen = 0
     queryset = AuditEvent.objects.order_by("seq")
@@ -414,6 +496,7 @@ def verify(*, batch_size: int = 2000) -> VerifyResult:
                     prev_seq(expected_seq),
                     expected_seq,
                     f"event {expected_seq} is missing (next present is {event.seq})",
+                    highest,
                 )
             if event.prev_hash != prev_hash:
                 return VerifyResult(
@@ -422,6 +505,7 @@ def verify(*, batch_size: int = 2000) -> VerifyResult:
                     event.seq - 1,
                     event.seq,
                     f"event {event.seq} does not follow event {event.seq - 1} (chain broken or reordered)",
+                    highest,
                 )
             if not hmac.compare_digest(event.hash, compute_hash(event)):
                 return VerifyResult(
@@ -430,6 +514,16 @@ def verify(*, batch_size: int = 2000) -> VerifyResult:
                     event.seq - 1,
                     event.seq,
                     f"event {event.seq} was altered (its hash does not match its content)",
+                    highest,
+                )
+            if event.seq in witnessed and not hmac.compare_digest(event.hash, witnessed[event.seq]):
+                return VerifyResult(
+                    False,
+                    count,
+                    event.seq - 1,
+                    event.seq,
+                    f"event {event.seq} differs from the witness taken of it (the chain was rebuilt from here)",
+                    highest,
                 )
             prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
             last_seen = event.seq
@@ -442,24 +536,19 @@ def verify(*, batch_size: int = 2000) -> VerifyResult:
             head_seq,
             head_seq + 1,
             f"the chain ends at event {head_seq} but the counter says {counter.last_seq}: events after it were removed",
+            highest,
         )
-    checkpoint = read_checkpoint()
-    if checkpoint:
-        cp_seq, cp_hash = checkpoint
-        if cp_seq > head_seq:
-            return VerifyResult(
-                False,
-                count,
-                head_seq,
-                head_seq + 1,
-                f"the checkpoint records event {cp_seq} but the chain ends at {head_seq}: the tail was truncated",
-            )
-        at_checkpoint = AuditEvent.objects.filter(seq=cp_seq).values_list("hash", flat=True).first()
-        if at_checkpoint != cp_hash:
-            return VerifyResult(
-                False, count, head_seq, cp_seq, f"event {cp_seq} differs from the checkpoint taken of it"
-            )
-    return VerifyResult(True, count, head_seq)
+    if highest > head_seq:
+        return VerifyResult(
+            False,
+            count,
+            head_seq,
+            head_seq + 1,
+            f"event {head_seq + 1} is missing: the witness saw the chain reach event {highest} "
+            f"but it ends at {head_seq} (events {head_seq + 1} to {highest} were removed)",
+            highest,
+        )
+    return VerifyResult(True, count, head_seq, witnessed_seq=highest)
 
 
 def prev_seq(seq: int) -> int:

@@ -28,6 +28,7 @@ class CoreAction(AuditAction):
     DJANGO_ADMIN_CHANGE = "django_admin.change", "Changed a record in Django admin"
     DJANGO_ADMIN_DELETE = "django_admin.delete", "Deleted a record in Django admin"
     ORGANIZATION_CREATE = "organization.create", "Created the organization"
+    RECORD_SEAL = "record.seal", "Sealed a record signed before keyed hashes under the audit chain"
     SEED_LOAD = "seed.load", "Loaded synthetic clients"
     SITE_CREATE = "site.create", "Added a site"
     SITE_UPDATE = "site.update", "Changed a site"

@@ -8,7 +8,6 @@ revise it into a new version (the API answers 409).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -25,6 +24,7 @@ from artchart.core.changes import UNSET, apply_changes, given, save_changes
 from artchart.core.messages import UserMessage
 from artchart.core.models import SupervisionLink, User
 from artchart.core.permissions import Action, Area
+from artchart.core.signed_records import signed_detail
 from artchart.plans.audit_actions import PlanAction
 from artchart.plans.models import (
     ATTENDEE_LISTED,
@@ -207,9 +207,13 @@ def content_of(plan: TreatmentPlan) -> dict[str, Any]:
     }
 
 
+def content_canonical(plan: TreatmentPlan) -> str:
+    return json.dumps(content_of(plan), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def content_hash(plan: TreatmentPlan) -> str:
-    canonical = json.dumps(content_of(plan), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The keyed hash of what a signature covers; the sign (or co-sign) event records it too."""
+    return audit.content_digest(content_canonical(plan))
 
 
 def _activate(plan: TreatmentPlan, now: dt.datetime) -> list[int]:
@@ -243,7 +247,8 @@ def plan_sign(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
     plan.signed_by, plan.signed_at = by, now
     superseded = _activate(plan, now)
     plan.save()
-    _record(by, PlanAction.PLAN_SIGN, plan, plan, version=plan.version, superseded=superseded)
+    detail = signed_detail(plan.content_hash, version=plan.version, superseded=superseded)
+    _record(by, PlanAction.PLAN_SIGN, plan, plan, **detail)
     return plan
 
 
@@ -278,7 +283,8 @@ def plan_cosign(*, by: User, plan: TreatmentPlan) -> TreatmentPlan:
     plan.cosigned_by, plan.cosigned_at = by, now
     superseded = _activate(plan, now)
     plan.save()
-    _record(by, PlanAction.PLAN_COSIGN, plan, plan, version=plan.version, superseded=superseded)
+    detail = signed_detail(plan.content_hash, version=plan.version, superseded=superseded)
+    _record(by, PlanAction.PLAN_COSIGN, plan, plan, **detail)
     return plan
 
 

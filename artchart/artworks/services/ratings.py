@@ -8,7 +8,6 @@ co-sign notes) — supervisors rate beside their interns to train them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,6 +23,7 @@ from artchart.core.access import Conflict, require_client_access
 from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area, Relation, allows
+from artchart.core.signed_records import signed_detail
 
 NOT_RATABLE = UserMessage(
     "not_ratable",
@@ -115,8 +115,8 @@ def clean_scores(system: RatingSystem, scores: dict[str, object]) -> dict[str, f
     return clean
 
 
-def rating_hash(rating: Rating) -> str:
-    canonical = json.dumps(
+def rating_canonical(rating: Rating) -> str:
+    return json.dumps(
         {
             "artwork": rating.artwork_id,
             "system": rating.system,
@@ -127,7 +127,11 @@ def rating_hash(rating: Rating) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def rating_hash(rating: Rating) -> str:
+    """The keyed hash of what the rater signed; the sign event records it too."""
+    return audit.content_digest(rating_canonical(rating))
 
 
 def rating_intact(rating: Rating) -> bool:
@@ -156,6 +160,6 @@ def rating_sign(*, by: User, artwork: Artwork, system: str, scores: dict[str, ob
             action=ArtworkAction.ARTWORK_RATING_SIGN,
             obj=rating,
             client_ids=[artwork.client_id],
-            detail={"artwork": artwork.pk, "system": system},
+            detail=signed_detail(rating.content_hash, artwork=artwork.pk, system=system),
         )
     return rating

@@ -8,13 +8,10 @@ test suite's own reset tool). The test's transaction puts everything back.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -62,11 +59,12 @@ def _tamper(sql: str, params=()) -> None:
 # --- a good chain ---------------------------------------------------------------------------
 
 
-def test_verify_passes_on_a_good_chain_and_checkpoints_its_head():
+def test_verify_passes_on_a_good_chain_and_compares_it_with_the_witness(settings):
     _record_events(12)
-    assert _verify_output().strip() == "Audit chain intact: 12 events, head #12"
-    head = AuditEvent.objects.get(seq=12)
-    assert audit.read_checkpoint() == (12, head.hash)
+    audit.witness_head()  # what the commit would have done (the test's transaction never commits)
+    output = _verify_output()
+    assert output.startswith("Audit chain intact: 12 events, head #12\n")
+    assert f"Witness: {settings.AUDIT_WITNESS} holds heads up to #12, all in the chain." in output
 
 
 def test_verify_passes_on_an_empty_chain():
@@ -81,17 +79,17 @@ def test_each_event_hashes_its_predecessor():
     assert third.prev_hash == second.hash
 
 
-def test_checkpoint_command_records_the_head():
+def test_witness_command_appends_the_head(settings):
     _record_events(4)
     out = StringIO()
-    call_command("audit", "checkpoint", stdout=out)
+    call_command("audit", "witness", stdout=out)
     assert "head #4" in out.getvalue()
-    assert audit.read_checkpoint() == (4, AuditEvent.objects.get(seq=4).hash)
+    assert audit.read_witness(audit.witness_file()) == {4: AuditEvent.objects.get(seq=4).hash}
 
 
-def test_checkpoint_command_with_no_events_says_so():
+def test_witness_command_with_no_events_says_so():
     with pytest.raises(CommandError, match="no audit events yet"):
-        call_command("audit", "checkpoint", stdout=StringIO())
+        call_command("audit", "witness", stdout=StringIO())
 
 
 # --- the database refuses ------------------------------------------------------------------------
@@ -174,27 +172,51 @@ def test_verify_finds_a_cut_tail_through_the_counter():
     assert "the counter says 8" in message
 
 
-def test_verify_finds_a_cut_tail_with_the_counter_wound_back_through_the_checkpoint():
-    _record_events(10)
-    _verify_output()  # writes the checkpoint at #10
-    kept = AuditEvent.objects.get(seq=7)
-    _tamper("DELETE FROM core_auditevent WHERE seq > %s", [7])
+def test_verify_finds_the_last_15_events_deleted_with_the_counter_wound_back_through_the_witness():
+    for _ in range(30):
+        _record_events(1)
+        audit.witness_head()  # each event its own commit
+    kept = AuditEvent.objects.get(seq=15)
+    _tamper("DELETE FROM core_auditevent WHERE seq > %s", [15])
     AuditCounter.objects.filter(id=1).update(last_seq=kept.seq, last_hash=kept.hash)
     message = _verify_error()
-    assert "event #8" in message
-    assert "the checkpoint records event 10 but the chain ends at 7" in message
+    assert message.startswith("Audit chain broken at event #16: event 16 is missing")
+    assert "the witness saw the chain reach event 30 but it ends at 15" in message
 
 
-def test_verify_refuses_an_altered_checkpoint_file():
+def test_verify_finds_a_chain_rebuilt_below_a_witnessed_head():
+    _record_events(6)
+    audit.witness_head()
+    _record_events(2)
+    # Rewrite event 6 as someone with the key would have to: without it the event's own hash fails first.
+    event = AuditEvent.objects.get(seq=6)
+    _tamper("UPDATE core_auditevent SET hash = %s WHERE seq = 6", ["f" * 64])
+    with mock.patch.object(audit, "compute_hash", side_effect=lambda e: e.hash):
+        message = _verify_error()
+    assert event.hash != "f" * 64
+    assert "event 6 differs from the witness taken of it" in message
+
+
+def test_verify_refuses_an_altered_witness_line():
     _record_events(3)
-    _verify_output()
-    newest = f"{audit.CHECKPOINT_DIR}/{audit._checkpoint_names()[-1]}"
-    with default_storage.open(newest) as fh:
-        data = json.loads(fh.read())
-    data["seq"] = 2
-    default_storage.delete(newest)
-    default_storage.save(newest, ContentFile(json.dumps(data).encode()))
-    assert "checkpoint file has been altered" in _verify_error()
+    audit.witness_head()
+    path = audit.witness_file()
+    path.write_text(path.read_text().replace("seq=3 ", "seq=2 "))
+    assert "line 1 of the witness" in _verify_error()
+    assert "has been altered" in _verify_error()
+
+
+def test_verify_reads_a_syslog_collectors_copy_given_with_witness(tmp_path):
+    _record_events(5)
+    head = AuditEvent.objects.get(seq=5)
+    copy = tmp_path / "collector.log"
+    copy.write_text(
+        "Dec  7 23:01:02 host sshd[1]: unrelated\n"
+        f"Dec  7 23:01:03 host artchart: {audit.witness_line(5, head.hash)}\n"
+        f"Dec  7 23:01:04 host artchart: {audit.witness_line(9, 'a' * 64)}\n"
+    )
+    with pytest.raises(CommandError, match="event #6: event 6 is missing: the witness saw the chain reach event 9"):
+        call_command("audit", "verify", "--witness", str(copy), stdout=StringIO())
 
 
 # --- one change, one event: or neither ---------------------------------------------------------------

@@ -278,6 +278,7 @@ def _cli_env(home: Path, *, testing: bool = True) -> dict[str, str]:
             "ARTCHART_SQLITE_PATH",
             "ARTCHART_MEDIA_ROOT",
             "ARTCHART_AUDIT_KEY",
+            "ARTCHART_AUDIT_WITNESS",
             "ARTCHART_SECRET_KEY",
             "ARTCHART_TESTING",
         )
@@ -319,7 +320,9 @@ def test_cli_demo_then_verify_succeeds_and_a_second_demo_changes_nothing(cli_hom
     verified = _cli(cli_home, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("Audit chain intact: ")
-    assert list((cli_home / "media" / "audit" / "checkpoints").glob("*.json"))
+    # The demo's commits were witnessed in var/audit/, beside the media folder and not in it.
+    assert "artchart-witness seq=" in (cli_home / "audit" / "witness.log").read_text()
+    assert f"Witness: {cli_home / 'audit' / 'witness.log'} holds heads up to #" in verified.stdout
 
 
 def test_cli_demo_refuses_a_real_practice_with_a_non_zero_exit(cli_home):

@@ -6,6 +6,7 @@ what the plan says."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from artchart.core.access import require_client_access
 from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
+from artchart.core.signed_records import signed_detail
 from artchart.measures.audit_actions import MeasureAction
 from artchart.measures.models import AlertOutcome, RiskAlert, SafetyPlan, SafetyPlanReview
 from artchart.measures.services.alerts import ONLY_CLINICIANS, alert_acknowledge, may_acknowledge
@@ -57,6 +59,20 @@ def _check_lists(lists: dict[str, list[str]]) -> dict[str, list[str]]:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def safety_plan_canonical(plan: SafetyPlan) -> str:
+    """What a safety plan's signature covers, as stable text: every step, the crisis resources,
+    who signed it and when. The plan keeps no hash of its own; its sign event records the keyed one."""
+    content = {
+        "client": plan.client_id,
+        "version": plan.version,
+        **{name: list(getattr(plan, name)) for name in LIST_FIELDS},
+        "crisis_resources": plan.crisis_resources,
+        "signed_by": plan.signed_by_id,
+        "signed_at": plan.signed_at.isoformat(timespec="microseconds"),
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _require_writer(by: User, client_id: int) -> None:
@@ -109,7 +125,9 @@ def safety_plan_sign(
             action=MeasureAction.MEASURE_SAFETY_PLAN_SIGN,
             obj=plan,
             client_ids=[client.pk],
-            detail={"version": plan.version, "supersedes": last or None},
+            detail=signed_detail(
+                audit.content_digest(safety_plan_canonical(plan)), version=plan.version, supersedes=last or None
+            ),
         )
         if reviewed_on is not None:
             _review(by=by, plan=plan, reviewed_on=reviewed_on)

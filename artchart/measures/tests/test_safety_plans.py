@@ -13,10 +13,17 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from artchart.core import audit
 from artchart.core.models import AuditEvent
 from artchart.measures.models import DEFAULT_CRISIS_RESOURCES, SafetyPlan, SafetyPlanReview
 from artchart.measures.services.administrations import administration_record
-from artchart.measures.services.safety import NEEDS_CONTACT, NOT_CURRENT, safety_plan_review, safety_plan_sign
+from artchart.measures.services.safety import (
+    NEEDS_CONTACT,
+    NOT_CURRENT,
+    safety_plan_canonical,
+    safety_plan_review,
+    safety_plan_sign,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +61,8 @@ def test_a_new_version_supersedes_and_the_old_one_stays_as_signed(therapist, cli
     assert first.help_contacts == ["Aunt Rosa — 555 0101"] and first.signed_by == therapist
     events = AuditEvent.objects.filter(action="measure.safety_plan_sign")
     assert [e.detail for e in events.order_by("seq")] == [
-        {"version": 1, "supersedes": None},
-        {"version": 2, "supersedes": 1},
+        {"version": 1, "supersedes": None, "content_hmac": audit.content_digest(safety_plan_canonical(first))},
+        {"version": 2, "supersedes": 1, "content_hmac": audit.content_digest(safety_plan_canonical(second))},
     ]
     assert "Rosa" not in str([e.detail for e in events])
 

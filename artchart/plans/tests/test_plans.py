@@ -101,7 +101,7 @@ def test_therapist_signs_a_plan_with_two_goals_and_revises_it_into_version_2(cli
     actions = list(AuditEvent.objects.filter(action__startswith="plan.").values_list("action", flat=True))
     assert actions.count("plan.sign") == 2 and actions.count("plan.create") == 2
     assert all(
-        set(e.detail) <= {"plan", "version", "revises", "superseded", "fields"}
+        set(e.detail) <= {"plan", "version", "revises", "superseded", "fields", "content_hmac"}
         for e in AuditEvent.objects.filter(action__startswith="plan.")
     )
 

@@ -2,10 +2,11 @@
 the group batch, and the practice's note templates. Each is one transaction with
 one audit event (ids and field names only, never the note's text).
 
-A signed note never changes. What it covered is kept as a SHA-256 over a
-canonical JSON of its content (``content_hash``), recomputed whenever the note
-is shown: a mismatch means the row was changed behind the application's back,
-and is flagged on the page and in the audit log. An intern's note is submitted
+A signed note never changes. What it covered is kept as a keyed hash (HMAC-SHA256
+with the audit key) over a canonical JSON of its content (``content_hash``), recorded
+in the sign event too, and recomputed whenever the note is shown: a mismatch means
+the row was changed behind the application's back, and is flagged on the page and
+in the audit log (``artchart audit verify --records`` checks every one). An intern's note is submitted
 (locked and hashed the same way), then co-signed or returned to draft by the
 supervisor responsible for it: the intern's current supervisor, or the
 client's own supervising clinician.
@@ -14,7 +15,6 @@ client's own supervising clinician.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +34,7 @@ from artchart.core.messages import UserMessage
 from artchart.core.models import CareTeamRole, Role, SupervisionLink, User
 from artchart.core.panel_registry import open_risk_alert
 from artchart.core.permissions import Action, Area, Relation, allows, client_ids_allowing, relations_of
+from artchart.core.signed_records import signed_detail
 from artchart.plans.selectors import active_plan
 from artchart.programs.models import Directive
 from artchart.therapy.audit_actions import TherapyAction
@@ -249,9 +250,13 @@ def content_of(note: Note) -> dict[str, Any]:
     }
 
 
+def content_canonical(note: Note) -> str:
+    return json.dumps(content_of(note), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def content_hash(note: Note) -> str:
-    canonical = json.dumps(content_of(note), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The keyed hash of what a signature covers; the sign event records it too."""
+    return audit.content_digest(content_canonical(note))
 
 
 def note_integrity(note: Note) -> bool:
@@ -720,7 +725,10 @@ def note_sign(*, by: User, note: Note, risk_reason: str = "") -> Note:
     now = timezone.now()
     _sign(by, note, now, risk_reason)
     _record(
-        by, TherapyAction.NOTE_SIGN, note, late_entry=note.late_entry, risk_reason_given=bool(note.sign_risk_reason)
+        by,
+        TherapyAction.NOTE_SIGN,
+        note,
+        **signed_detail(note.content_hash, late_entry=note.late_entry, risk_reason_given=bool(note.sign_risk_reason)),
     )
     _session_held(by, note, now)
     return note
@@ -731,7 +739,8 @@ def note_submit(*, by: User, note: Note) -> Note:
     """The intern author submits the draft: locked and hashed until the supervisor co-signs or returns it."""
     now = timezone.now()
     resolved = _submit(by, note, now)
-    _record(by, TherapyAction.NOTE_SUBMIT, note, late_entry=note.late_entry, resolves=resolved)
+    detail = signed_detail(note.content_hash, late_entry=note.late_entry, resolves=resolved)
+    _record(by, TherapyAction.NOTE_SUBMIT, note, **detail)
     _session_held(by, note, now)
     return note
 
@@ -764,7 +773,12 @@ def note_cosign(*, by: User, note: Note, risk_reason: str = "") -> Note:
     note.signed_by_id, note.signed_at = note.author_id, note.submitted_at
     note.cosigned_by, note.cosigned_at = by, timezone.now()
     note.save()
-    _record(by, TherapyAction.NOTE_COSIGN, note, risk_reason_given=bool(note.cosign_risk_reason))
+    _record(
+        by,
+        TherapyAction.NOTE_COSIGN,
+        note,
+        **signed_detail(note.content_hash, risk_reason_given=bool(note.cosign_risk_reason)),
+    )
     return note
 
 
@@ -792,14 +806,15 @@ def note_return(*, by: User, note: Note, comment: str, field_comments: dict[str,
     returned.save()
     note.status, note.submitted_at, note.content_hash, note.late_entry = NoteStatus.DRAFT, None, "", False
     note.save(update_fields=["status", "submitted_at", "content_hash", "late_entry"])
-    _record(by, TherapyAction.NOTE_RETURN, note, fields=sorted(cleaned))
+    # An empty hash: from this event the note is a draft again, with nothing signed to check.
+    _record(by, TherapyAction.NOTE_RETURN, note, **signed_detail("", fields=sorted(cleaned)))
     return note
 
 
 # --- addenda -----------------------------------------------------------------------------------------
 
 
-def addendum_hash(addendum: Addendum) -> str:
+def addendum_canonical(addendum: Addendum) -> str:
     payload = {
         "note": addendum.note_id,
         "note_hash": addendum.note.content_hash,
@@ -808,8 +823,11 @@ def addendum_hash(addendum: Addendum) -> str:
         "reason": addendum.reason,
         "signed_at": addendum.signed_at.isoformat(timespec="microseconds"),
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def addendum_hash(addendum: Addendum) -> str:
+    return audit.content_digest(addendum_canonical(addendum))
 
 
 def may_add_addendum(relations: frozenset[Relation], user: User, note: Note) -> bool:
@@ -836,7 +854,7 @@ def addendum_add(*, by: User, note: Note, text: str, reason: str = "") -> Addend
     addendum.content_hash = addendum_hash(addendum)
     addendum.full_clean()
     addendum.save()
-    _record(by, TherapyAction.NOTE_ADDENDUM, note, obj=addendum)
+    _record(by, TherapyAction.NOTE_ADDENDUM, note, obj=addendum, **signed_detail(addendum.content_hash))
     return addendum
 
 
@@ -889,6 +907,9 @@ def group_notes_save(
                 signs = allows(relations_of(by, note.client_id), Area.NOTES, Action.SIGN)
                 (_sign if signs else _submit)(by, note, now)
                 signed += signs
+                # Each note's own event records the hash of what was signed, for verify --records.
+                action = TherapyAction.NOTE_SIGN if signs else TherapyAction.NOTE_SUBMIT
+                _record(by, action, note, **signed_detail(note.content_hash, late_entry=note.late_entry, batch=True))
         except ValidationError as exc:
             raise ValidationError(
                 BATCH_FAILED.format(client=mark.client.display_name, message=" ".join(exc.messages))
