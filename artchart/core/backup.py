@@ -379,6 +379,9 @@ def _sqlite_facts(db: sqlite3.Connection) -> tuple[list[list[str]], dict[str, in
 
 def _snapshot_sqlite(workdir: Path) -> Snapshot:
     target = workdir / "db.sqlite3"
+    if connection.in_atomic_block:
+        # Its own open write would hold the lock the copy waits for, for ever.
+        raise BackupError("A backup cannot be taken inside a database transaction.")
     connection.ensure_connection()
     dest = sqlite3.connect(target)
     try:
@@ -538,7 +541,8 @@ def create(path: Path, *, passphrase: str | None, storage: Storage = default_sto
             manifest["tables"] = snapshot.tables
             manifest["audit_head"] = snapshot.audit_head
             for name in walk_storage(storage):
-                if name not in early:
+                # Checkpoints written since the snapshot would name a head it lacks.
+                if not name.startswith(f"{audit.CHECKPOINT_DIR}/"):
                     _add_media(tar, storage, name, manifest, result)
             body = json.dumps(manifest, indent=1, sort_keys=True).encode()
             _add(tar, MANIFEST, io.BytesIO(body), len(body))
@@ -680,7 +684,7 @@ def not_empty_reasons(storage: Storage = default_storage) -> list[str]:
         and model._meta.db_table in existing
         and model._meta.managed
         and not model._meta.proxy
-        and model._default_manager.exists()
+        and model._base_manager.using("default").exists()
     ]
     if filled:
         more = f" and {len(filled) - 3} more" if len(filled) > 3 else ""
@@ -822,7 +826,7 @@ def _load_postgresql(dump: Path) -> None:
 
 
 def backup_name(now: dt.datetime | None = None) -> str:
-    stamp = (now or timezone.now()).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or timezone.now()).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     return f"artchart-{stamp}.backup"
 
 
