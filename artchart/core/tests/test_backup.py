@@ -297,6 +297,8 @@ def test_scheduled_backup_needs_a_folder(settings):
     settings.BACKUP_DIR = ""
     with pytest.raises(backup.BackupError, match="ARTCHART_BACKUP_DIR"):
         scheduled_backup.call()
+    with pytest.raises(CommandError, match="Scheduled backup failed: Scheduled backups need ARTCHART_BACKUP_DIR"):
+        call_command("backup", "--scheduled")
 
 
 # --- round trips through the real program ----------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django_tasks.base import TaskResultStatus
 
 from artchart.core import backup
 from artchart.core.tasks import scheduled_backup
@@ -102,6 +103,9 @@ class Command(BaseCommand):
 
     def scheduled(self) -> None:
         result = scheduled_backup.enqueue()
+        if result.status == TaskResultStatus.FAILED:
+            last = result.errors[-1].traceback.strip().splitlines()[-1] if result.errors else "no message"
+            raise CommandError(f"Scheduled backup failed: {last.split(': ', 1)[-1]}")
         if result.is_finished:
             self.stdout.write(f"Backup written: {result.return_value}")
         else:
