@@ -514,6 +514,21 @@ def create(path: Path, *, passphrase: str | None, storage: Storage = default_sto
         "media": [],
         "witness": None,
     }
+    try:
+        snapshot = _write(partial, passphrase, storage, manifest, result)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(path)
+    result.tables, result.rows = len(snapshot.tables), sum(snapshot.tables.values())
+    result.audit_head = snapshot.audit_head
+    return result
+
+
+def _write(
+    partial: Path, passphrase: str | None, storage: Storage, manifest: dict[str, Any], result: BackupResult
+) -> Snapshot:
+    vendor = manifest["engine"]
     with tempfile.TemporaryDirectory(prefix="artchart-backup-") as tmp, partial.open("wb") as out:
         os.chmod(partial, 0o600)
         writer: _EncryptingWriter | _PlainWriter = (
@@ -549,10 +564,7 @@ def create(path: Path, *, passphrase: str | None, storage: Storage = default_sto
         writer.finish()
         out.flush()
         os.fsync(out.fileno())
-    partial.replace(path)
-    result.tables, result.rows = len(snapshot.tables), sum(snapshot.tables.values())
-    result.audit_head = snapshot.audit_head
-    return result
+    return snapshot
 
 
 def _add_media(
@@ -602,6 +614,10 @@ def _members(path: Path, key: Callable[[], str]) -> Iterator[tuple[tarfile.TarFi
             with tarfile.open(fileobj=body, mode="r|") as tar:
                 for info in tar:
                     yield tar, info, encrypted
+            # Read to the end, so every chunk is authenticated (the last one included) and a file cut
+            # short after the manifest is found too.
+            while body.read(CHUNK):
+                pass
         except (tarfile.TarError, EOFError, OSError) as exc:
             raise BackupError(f"{name} is damaged: {exc}.") from None
 

@@ -276,6 +276,15 @@ def test_restore_refuses_an_instance_that_is_not_empty_and_writes_nothing(tmp_pa
     assert list(backup.walk_storage(default_storage)) == []
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite: the copy goes through the app's own connection")
+@pytest.mark.django_db
+def test_a_backup_that_fails_leaves_no_file(tmp_path):
+    target = tmp_path / "b.backup"
+    with pytest.raises(backup.BackupError, match="inside a database transaction"), transaction.atomic():
+        backup.create(target, passphrase=PASSPHRASE)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.django_db
 def test_an_instance_with_only_stored_files_is_not_empty(tmp_path):
     _store("artworks/ab/photo.jpg", b"x")
