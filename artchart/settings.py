@@ -322,6 +322,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Scheduled backups (``artchart backup --scheduled``): the folder, how many to keep, and the
+# file holding the passphrase that encrypts them (kept apart from the backups).
+BACKUP_DIR = env("ARTCHART_BACKUP_DIR")
+BACKUP_KEEP = env_int("ARTCHART_BACKUP_KEEP", 14)
+BACKUP_KEY_FILE = env("ARTCHART_BACKUP_KEY_FILE")
 UPLOAD_MAX_BYTES = env_int("ARTCHART_UPLOAD_MAX_MB", 25) * 1024 * 1024
 # Artwork photos: refused above these before the full decode (imaging.Limits).
 ARTWORK_MAX_BYTES = UPLOAD_MAX_BYTES
