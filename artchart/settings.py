@@ -257,10 +257,25 @@ API_TOKEN_DAYS = env_int("ARTCHART_API_TOKEN_DAYS", 30)
 # hospital's IT decides, and a setting cannot be switched off from the app itself.
 MFA_REQUIRED_FOR_ALL = env_bool("ARTCHART_MFA_REQUIRED_FOR_ALL", False)
 MFA_ISSUER = env("ARTCHART_MFA_ISSUER", "ArtChart")
-# ARTCHART_LOCKOUT_FAILURES failed sign-ins (password or code) for one username
-# within ARTCHART_LOCKOUT_MINUTES lock it for ARTCHART_LOCKOUT_MINUTES.
+# The lockout counts failed sign-ins (password or code) for one username from one
+# source: the client's address, or a known device (a signed cookie set after a sign-in
+# with the second factor, for ARTCHART_KNOWN_DEVICE_DAYS). From the
+# ARTCHART_LOCKOUT_FAILURES-th failure on, each one pauses that pair for
+# ARTCHART_LOCKOUT_FIRST_MINUTES, doubling every time up to ARTCHART_LOCKOUT_MAX_MINUTES;
+# failures from elsewhere never pause the user where they are. One address failing for
+# many usernames is paused the same way from its ARTCHART_LOCKOUT_ADDRESS_FAILURES-th
+# failure (a known device is not). Failures are forgotten ARTCHART_LOCKOUT_FORGET_HOURS
+# after the last one, or when the user signs in from that source.
 LOCKOUT_FAILURES = env_int("ARTCHART_LOCKOUT_FAILURES", 5)
-LOCKOUT_MINUTES = env_int("ARTCHART_LOCKOUT_MINUTES", 15)
+LOCKOUT_FIRST_MINUTES = env_int("ARTCHART_LOCKOUT_FIRST_MINUTES", 1)
+LOCKOUT_MAX_MINUTES = env_int("ARTCHART_LOCKOUT_MAX_MINUTES", 60)
+LOCKOUT_ADDRESS_FAILURES = env_int("ARTCHART_LOCKOUT_ADDRESS_FAILURES", 30)
+LOCKOUT_FORGET_HOURS = env_int("ARTCHART_LOCKOUT_FORGET_HOURS", 24)
+KNOWN_DEVICE_DAYS = env_int("ARTCHART_KNOWN_DEVICE_DAYS", 90)
+# The client's address is the socket peer's (REMOTE_ADDR). Only when that peer is one of
+# these proxies (addresses, comma-separated) is X-Forwarded-For believed: its right-most
+# address that is not itself a trusted proxy. Audit events and the lockout both use it.
+TRUSTED_PROXIES = env_list("ARTCHART_TRUSTED_PROXIES")
 
 # --- E-mail ---------------------------------------------------------------------------
 # Password-reset links and security notices go through the SMTP server the

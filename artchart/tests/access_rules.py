@@ -72,6 +72,14 @@ class Roles:
 
 
 @dataclass(frozen=True)
+class AdminsOnly:
+    """An admin page that tells nobody else it exists: admins, and 404 for everyone else."""
+
+    def expect(self, person, client_id: int):
+        return OK if person.role == Role.ADMIN else 404
+
+
+@dataclass(frozen=True)
 class Owner:
     """An object owned by one person (an API token): the owner and admins; others 404."""
 
