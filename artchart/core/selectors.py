@@ -223,7 +223,7 @@ def lockouts_for_admin(admin: User) -> QuerySet[SignInThrottle]:
 
 def _lockouts_of(admin: User) -> QuerySet[SignInThrottle]:
     return SignInThrottle.objects.filter(
-        Q(scope=ThrottleScope.ADDRESS) | Q(user__isnull=False, user__organization_id=admin.organization_id)  # type: ignore[misc]  # None: none
+        Q(scope=ThrottleScope.ADDRESS) | Q(user__isnull=False, user__organization_id=admin.organization_id)
     ).select_related("user")
 
 
