@@ -242,6 +242,7 @@ def on_server_error(request, exc):
 
 api.add_router("/auth/", "artchart.core.api.auth_router")
 api.add_router("/tokens", "artchart.core.api.tokens_router")
+api.add_router("/lockouts", "artchart.core.api.lockouts_router")
 api.add_router("/clients", "artchart.clients.api.router")
 api.add_router("/clients", "artchart.plans.api.router")
 api.add_router("/programs", "artchart.programs.api.router")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from artchart.startup import SettingsProblem
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -43,14 +45,32 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# What is wrong with the environment, gathered so that one message names all of it.
+PROBLEMS: list[str] = []
+KEY_HINT = "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+
+
 def secret(name: str) -> str:
     """A secret from ``NAME`` or from the file named by ``NAME_FILE``."""
     if os.environ.get(name):
         return os.environ[name]
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text().strip()
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            PROBLEMS.append(f"{name}_FILE names {path}, which cannot be read ({exc.strerror or exc}).")
     return ""
+
+
+def require_strong(name: str, value: str, *, minimum: int = 32) -> None:
+    """In the server profile a secret must be given, and long enough to be unguessable."""
+    if any(problem.startswith(f"{name}_FILE ") for problem in PROBLEMS):
+        return  # already named: its file cannot be read
+    if not value:
+        PROBLEMS.append(f"{name} is missing: set it (or {name}_FILE) to a random value, {KEY_HINT}.")
+    elif len(value) < minimum or value.startswith("django-insecure"):
+        PROBLEMS.append(f"{name} is too weak: use at least {minimum} random characters, {KEY_HINT}.")
 
 
 def local_secret(path: Path) -> str:
@@ -69,7 +89,7 @@ def local_secret(path: Path) -> str:
 
 PROFILE = env("ARTCHART_PROFILE", "local")
 if PROFILE not in {"local", "server"}:
-    raise RuntimeError(f"ARTCHART_PROFILE must be 'local' or 'server', not {PROFILE!r}")
+    raise SettingsProblem(f"ARTCHART_PROFILE must be 'local' or 'server', not {PROFILE!r}.")
 SERVER = PROFILE == "server"
 TESTING = env_bool("ARTCHART_TESTING")
 
@@ -78,29 +98,29 @@ SECRETS_DIR = VAR_DIR / "secrets"
 
 SECRET_KEY = secret("ARTCHART_SECRET_KEY")
 AUDIT_KEY = secret("ARTCHART_AUDIT_KEY")
-if SERVER and not (SECRET_KEY and AUDIT_KEY):
-    raise RuntimeError("The server profile needs ARTCHART_SECRET_KEY and ARTCHART_AUDIT_KEY (or their *_FILE).")
-if SERVER and len(AUDIT_KEY) < 32:
-    raise RuntimeError(
-        "ARTCHART_AUDIT_KEY must be at least 32 characters "
-        "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
-    )
-SECRET_KEY = SECRET_KEY or local_secret(SECRETS_DIR / "secret_key")
-AUDIT_KEY = AUDIT_KEY or local_secret(SECRETS_DIR / "audit_key")
 # Encrypts TOTP secrets and keys the recovery-code hashes. Outside the database,
 # so a copy of the database alone cannot produce second-factor codes. Several
 # keys, comma-separated, rotate it: the first encrypts, every one decrypts.
 MFA_KEY = secret("ARTCHART_MFA_KEY")
-if SERVER and len(MFA_KEY.split(",")[0]) < 32:
-    raise RuntimeError("The server profile needs ARTCHART_MFA_KEY (or its *_FILE), at least 32 characters.")
-MFA_KEY = MFA_KEY or local_secret(SECRETS_DIR / "mfa_key")
+if SERVER:
+    # Django's own deploy check wants 50 characters for the key that signs sessions.
+    require_strong("ARTCHART_SECRET_KEY", SECRET_KEY, minimum=50)
+    require_strong("ARTCHART_AUDIT_KEY", AUDIT_KEY)
+    require_strong("ARTCHART_MFA_KEY", MFA_KEY.split(",")[0])
+else:
+    SECRET_KEY = SECRET_KEY or local_secret(SECRETS_DIR / "secret_key")
+    AUDIT_KEY = AUDIT_KEY or local_secret(SECRETS_DIR / "audit_key")
+    MFA_KEY = MFA_KEY or local_secret(SECRETS_DIR / "mfa_key")
 
 DEBUG = env_bool("ARTCHART_DEBUG", False)
 
 if SERVER:
     ALLOWED_HOSTS = env_list("ARTCHART_ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
-        raise RuntimeError("The server profile needs ARTCHART_ALLOWED_HOSTS.")
+        PROBLEMS.append(
+            "ARTCHART_ALLOWED_HOSTS is missing: set it to the host names the server answers to, "
+            "comma-separated (e.g. artchart.example.org)."
+        )
 else:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("ARTCHART_CSRF_TRUSTED_ORIGINS")
@@ -237,10 +257,25 @@ API_TOKEN_DAYS = env_int("ARTCHART_API_TOKEN_DAYS", 30)
 # hospital's IT decides, and a setting cannot be switched off from the app itself.
 MFA_REQUIRED_FOR_ALL = env_bool("ARTCHART_MFA_REQUIRED_FOR_ALL", False)
 MFA_ISSUER = env("ARTCHART_MFA_ISSUER", "ArtChart")
-# ARTCHART_LOCKOUT_FAILURES failed sign-ins (password or code) for one username
-# within ARTCHART_LOCKOUT_MINUTES lock it for ARTCHART_LOCKOUT_MINUTES.
+# The lockout counts failed sign-ins (password or code) for one username from one
+# source: the client's address, or a known device (a signed cookie set after a sign-in
+# with the second factor, for ARTCHART_KNOWN_DEVICE_DAYS). From the
+# ARTCHART_LOCKOUT_FAILURES-th failure on, each one pauses that pair for
+# ARTCHART_LOCKOUT_FIRST_MINUTES, doubling every time up to ARTCHART_LOCKOUT_MAX_MINUTES;
+# failures from elsewhere never pause the user where they are. One address failing for
+# many usernames is paused the same way from its ARTCHART_LOCKOUT_ADDRESS_FAILURES-th
+# failure (a known device is not). Failures are forgotten ARTCHART_LOCKOUT_FORGET_HOURS
+# after the last one, or when the user signs in from that source.
 LOCKOUT_FAILURES = env_int("ARTCHART_LOCKOUT_FAILURES", 5)
-LOCKOUT_MINUTES = env_int("ARTCHART_LOCKOUT_MINUTES", 15)
+LOCKOUT_FIRST_MINUTES = env_int("ARTCHART_LOCKOUT_FIRST_MINUTES", 1)
+LOCKOUT_MAX_MINUTES = env_int("ARTCHART_LOCKOUT_MAX_MINUTES", 60)
+LOCKOUT_ADDRESS_FAILURES = env_int("ARTCHART_LOCKOUT_ADDRESS_FAILURES", 30)
+LOCKOUT_FORGET_HOURS = env_int("ARTCHART_LOCKOUT_FORGET_HOURS", 24)
+KNOWN_DEVICE_DAYS = env_int("ARTCHART_KNOWN_DEVICE_DAYS", 90)
+# The client's address is the socket peer's (REMOTE_ADDR). Only when that peer is one of
+# these proxies (addresses, comma-separated) is X-Forwarded-For believed: its right-most
+# address that is not itself a trusted proxy. Audit events and the lockout both use it.
+TRUSTED_PROXIES = env_list("ARTCHART_TRUSTED_PROXIES")
 
 # --- E-mail ---------------------------------------------------------------------------
 # Password-reset links and security notices go through the SMTP server the
@@ -286,14 +321,14 @@ if OIDC_ISSUER:
 
     _issuer = urlsplit(OIDC_ISSUER)
     if SERVER and _issuer.scheme != "https":
-        raise RuntimeError("ARTCHART_OIDC_ISSUER must be an https:// address.")
+        PROBLEMS.append("ARTCHART_OIDC_ISSUER must be an https:// address.")
     if not SERVER and _issuer.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise RuntimeError(
+        PROBLEMS.append(
             "Single sign-on with a provider off this machine needs the server profile "
             "(ARTCHART_PROFILE=server): the local profile talks to loopback only."
         )
     if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
-        raise RuntimeError(
+        PROBLEMS.append(
             "ARTCHART_OIDC_ISSUER needs ARTCHART_OIDC_CLIENT_ID and ARTCHART_OIDC_CLIENT_SECRET (or its *_FILE)."
         )
 
@@ -301,7 +336,7 @@ if OIDC_ISSUER:
 # "udp://127.0.0.1:514" or "tcp://logs.example.org:6514" (behind stunnel for TLS).
 AUDIT_SYSLOG = env("ARTCHART_AUDIT_SYSLOG")
 if AUDIT_SYSLOG and not AUDIT_SYSLOG.startswith(("udp://", "tcp://")):
-    raise RuntimeError("ARTCHART_AUDIT_SYSLOG must look like udp://host:port or tcp://host:port")
+    PROBLEMS.append("ARTCHART_AUDIT_SYSLOG must look like udp://host:port or tcp://host:port.")
 AGE_OF_MAJORITY = env_int("ARTCHART_AGE_OF_MAJORITY", 18)
 # How long one "break the glass" emergency access lasts.
 BREAK_GLASS_MINUTES = env_int("ARTCHART_BREAK_GLASS_MINUTES", 60)
@@ -423,3 +458,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("ARTCHART_LOG_LEVEL", "WARNING")},
 }
+
+if PROBLEMS:
+    raise SettingsProblem(
+        f"ArtChart cannot start in the {PROFILE} profile:\n" + "\n".join(f"  - {problem}" for problem in PROBLEMS)
+    )

@@ -1,4 +1,4 @@
-"""API: signing in for a token, and listing and revoking tokens."""
+"""API: signing in for a token, listing and revoking tokens, and (admins) sign-in lockouts."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple, get_type_hints
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PaginationBase, paginate
 from pydantic import AfterValidator, Field
 
-from artchart.core import mfa, selectors, services
+from artchart.core import known_devices, mfa, selectors, services
 from artchart.core.forms import SIGN_IN_FAILED
 from artchart.core.messages import UserMessage
-from artchart.core.models import ApiToken
+from artchart.core.models import ApiToken, SignInThrottle
 
 OTP_NEEDED = UserMessage(
     "otp_needed",
@@ -28,6 +27,7 @@ ENROL_FIRST = UserMessage(
 
 auth_router = Router(tags=["auth"])
 tokens_router = Router(tags=["tokens"])
+lockouts_router = Router(tags=["lockouts"])
 
 # A row id as the API accepts it: within the database's 64-bit keys, so an
 # absurd number is a 400 rather than an overflow inside the database driver.
@@ -215,26 +215,30 @@ def token_create(request, credentials: Credentials):
     username = credentials.username
     # A refused sign-in was published as "unauthenticated" before its messages had codes.
     refused = ERROR_CODES[401]
-    locked = error(401, services.SIGN_IN_LOCKED.format(minutes=settings.LOCKOUT_MINUTES))
-    if selectors.sign_in_locked_until(username):
-        services.sign_in_refused_locked(username=username)
-        return locked
+    source = known_devices.source_for_username(request, username)
+    if until := selectors.sign_in_locked_until(username, source):
+        services.sign_in_refused_locked(username=username, source=source)
+        return error(401, services.locked_message(until))
     # authenticate() hashes for unknown usernames too, and the answer is the
     # same for a wrong password, an unknown user and an inactive account.
     user = authenticate(None, username=username, password=credentials.password)
     if user is None:
-        services.sign_in_recorded(user=None, username=username, succeeded=False)
-        return locked if selectors.sign_in_locked_until(username) else error(401, SIGN_IN_FAILED, code=refused)
+        services.sign_in_recorded(user=None, username=username, succeeded=False, source=source)
+        if until := selectors.sign_in_locked_until(username, source):
+            return error(401, services.locked_message(until))
+        return error(401, SIGN_IN_FAILED, code=refused)
     if selectors.has_mfa_device(user):
         if not credentials.otp:
             return error(401, OTP_NEEDED, code=refused)
         try:
-            services.mfa_verify(user=user, code=credentials.otp, stage="api")
+            services.mfa_verify(user=user, code=credentials.otp, source=source, stage="api")
         except ValidationError as exc:
-            return locked if selectors.sign_in_locked_until(username) else error(401, exc.messages[0])
+            if until := selectors.sign_in_locked_until(username, source):
+                return error(401, services.locked_message(until))
+            return error(401, exc.messages[0])
     elif mfa.required_for(user):
         return error(401, ENROL_FIRST, code=refused)
-    services.sign_in_throttle_clear(username=username)
+    services.sign_in_throttle_clear(username=username, source=source)
     token, raw = services.token_issue(user=user, name=credentials.name)
     return Status(200, {"token": raw, "expires_at": token.expires_at})
 
@@ -255,3 +259,43 @@ def token_revoke(request, token_id: Id):
     """Revoke a token: your own, or as an admin any of your organization's (404 for anyone else)."""
     token = selectors.token_get_for_user(request.user, token_id)
     return services.token_revoke(by=request.user, token=token)
+
+
+# --- sign-in lockouts (admins) ---------------------------------------------------------------------
+
+
+class LockoutOut(Schema):
+    id: int
+    scope: str = Field(description='"account": one username from one source; "address": one address, every username')
+    username: str | None = Field(description="The account paused (null for an address)")
+    address: str | None = Field(description="The address failures came from (null for a known device)")
+    known_device: bool
+    failures: int
+    locked_until: dt.datetime | None
+
+    @staticmethod
+    def resolve_username(throttle: SignInThrottle) -> str | None:
+        return throttle.user.username if throttle.user else None
+
+    @staticmethod
+    def resolve_address(throttle: SignInThrottle) -> str | None:
+        return throttle.source_address or None
+
+    @staticmethod
+    def resolve_known_device(throttle: SignInThrottle) -> bool:
+        return throttle.source.startswith("device:")
+
+
+@lockouts_router.get("", response=list[LockoutOut], url_name="lockouts_list")
+@paginated
+def lockouts_list(request):
+    """Admins: the sign-in pauses running now, of the organization's accounts and of addresses (404 for anyone else)."""
+    return selectors.lockouts_for_admin(request.user)
+
+
+@lockouts_router.delete("{throttle_id}", response={204: None}, url_name="lockout_clear")
+def lockout_clear(request, throttle_id: Id):
+    """Admins: clear a pause and forget its failures, audited (404 for anyone else, and for an id not theirs)."""
+    throttle = selectors.lockout_get_for_admin(request.user, throttle_id)
+    services.lockout_clear(by=request.user, throttle=throttle)
+    return Status(204, None)

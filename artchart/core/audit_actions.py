@@ -9,10 +9,12 @@ from artchart.core.audit import AuditAction
 
 class CoreAction(AuditAction):
     AUDIT_EXPORT = "audit.export", "Exported the audit report"
+    AUTH_ADDRESS_LOCKED = "auth.address_locked", "Was paused: too many failed sign-ins from one address"
     AUTH_LOCKED_OUT = "auth.locked_out", "Was locked out after failed sign-ins"
     AUTH_LOGIN = "auth.login", "Signed in"
     AUTH_LOGIN_FAILED = "auth.login_failed", "Failed to sign in"
     AUTH_LOGIN_LOCKED = "auth.login_locked", "Was refused sign-in: the account is locked"
+    AUTH_LOCKOUT_CLEARED = "auth.lockout_cleared", "Cleared a sign-in lockout"
     AUTH_LOGOUT = "auth.logout", "Signed out"
     AUTH_MFA_ENROL = "auth.mfa_enrol", "Set up two-step sign-in"
     AUTH_MFA_FAILED = "auth.mfa_failed", "Entered a wrong two-step sign-in code"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth
@@ -24,13 +23,12 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from artchart.core import mfa, selectors, services
+from artchart.core import known_devices, mfa, selectors, services
 from artchart.core.forms import CodeForm, FirstRunForm, ResetRequestForm, ResetSetPasswordForm, SignInForm
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
 from artchart.core.models import User
 
-LOCKED_OUT = services.SIGN_IN_LOCKED
 SIGN_IN_STEP_EXPIRED = UserMessage(
     "sign_in_step_expired", "Your sign-in took too long. Please enter your username and password again."
 )
@@ -71,15 +69,16 @@ def sign_in(request):
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
         username = request.POST.get("username", "")
-        if selectors.sign_in_locked_until(username):
-            # The password is not even checked, so a lock says nothing about it.
-            services.sign_in_refused_locked(username=username)
-            return _locked(request, username)
+        source = known_devices.source_for_username(request, username)
+        if until := selectors.sign_in_locked_until(username, source):
+            # The password is not even checked, so a pause says nothing about it.
+            services.sign_in_refused_locked(username=username, source=source)
+            return _locked(request, username, until)
         if form.is_valid():
             return _after_password(request, form.get_user())
-        services.sign_in_recorded(user=None, username=username, succeeded=False)
-        if selectors.sign_in_locked_until(username):
-            return _locked(request, username)
+        services.sign_in_recorded(user=None, username=username, succeeded=False, source=source)
+        if until := selectors.sign_in_locked_until(username, source):
+            return _locked(request, username, until)
     return render(request, "core/login.html", {"form": form, "expired": "expired" in request.GET})
 
 
@@ -120,12 +119,10 @@ def first_run(request):
     return render(request, "core/first_run.html", {"form": form, "key": key})
 
 
-def _locked(request, username: str):
+def _locked(request, username: str, until):
     request.session.pop(PENDING, None)
     form = SignInForm(request, initial={"username": username})
-    return render(
-        request, "core/login.html", {"form": form, "locked": LOCKED_OUT.format(minutes=settings.LOCKOUT_MINUTES)}
-    )
+    return render(request, "core/login.html", {"form": form, "locked": services.locked_message(until)})
 
 
 def _after_password(request, user: User):
@@ -155,15 +152,19 @@ def _pending(request) -> tuple[User | None, dict]:
 
 
 def _sign_in(request, user: User) -> None:
+    source = known_devices.source_of(request, user)
     request.session.pop(PENDING, None)
     request.session.pop(ENROL_SECRET, None)
     login(request, user, backend=BACKEND)
-    services.sign_in_recorded(user=user, username=user.username, succeeded=True)
+    services.sign_in_recorded(user=user, username=user.username, succeeded=True, source=source)
 
 
-def _complete(request, user: User, next_url: str):
+def _complete(request, user: User, next_url: str, *, second_factor: bool = False):
     _sign_in(request, user)
-    return redirect(next_url or "dashboard")
+    response = redirect(next_url or "dashboard")
+    if second_factor:
+        known_devices.remember(request, response, user)
+    return response
 
 
 def _safe_next(request) -> str:
@@ -187,17 +188,18 @@ def sign_in_verify(request):
         return redirect("mfa_enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if selectors.sign_in_locked_until(user.username):
-            services.sign_in_refused_locked(username=user.username)
-            return _locked(request, user.username)
+        source = known_devices.source_of(request, user)
+        if until := selectors.sign_in_locked_until(user.username, source):
+            services.sign_in_refused_locked(username=user.username, source=source)
+            return _locked(request, user.username, until)
         try:
-            services.mfa_verify(user=user, code=form.cleaned_data["code"])
+            services.mfa_verify(user=user, code=form.cleaned_data["code"], source=source)
         except ValidationError as exc:
-            if selectors.sign_in_locked_until(user.username):
-                return _locked(request, user.username)
+            if until := selectors.sign_in_locked_until(user.username, source):
+                return _locked(request, user.username, until)
             add_service_errors(form, exc)
         else:
-            return _complete(request, user, state.get("next", ""))
+            return _complete(request, user, state.get("next", ""), second_factor=True)
     return render(request, "core/login_verify.html", {"form": form})
 
 
@@ -231,7 +233,10 @@ def mfa_enrol(request):
             else:
                 _sign_in(request, user)
                 next_url = state.get("next") or reverse("dashboard")
-            return _show_codes(request, codes, lead=MFA_ENROLLED, next_url=next_url)
+            response = _show_codes(request, codes, lead=MFA_ENROLLED, next_url=next_url)
+            if state is not None:
+                known_devices.remember(request, response, user)  # signed in with the second factor just now
+            return response
     uri = mfa.otpauth_uri(secret, username=user.username)
     return render(
         request,

@@ -105,13 +105,20 @@ def _hx_redirect_to_login():
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy, SecurityMiddleware trusts only the configured header for
-    # the scheme; the address we log is the socket peer unless the operator
-    # names a trusted proxy header.
-    header = getattr(settings, "ARTCHART_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: the socket peer, unless the peer is a trusted proxy (``TRUSTED_PROXIES``).
+
+    Behind one, the right-most address of X-Forwarded-For that is not itself a trusted proxy:
+    a client can write anything to the left of what its proxies append, never to the right.
+    """
+    peer = request.META.get("REMOTE_ADDR")
+    trusted = set(settings.TRUSTED_PROXIES)
+    if not (trusted and peer in trusted):
+        return peer
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    for address in reversed(forwarded):
+        if address not in trusted:
+            return address
+    return peer
 
 
 class ReadAuditMiddleware:

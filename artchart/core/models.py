@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -232,17 +234,43 @@ class RecoveryCode(models.Model):
         return f"Recovery code {self.pk} of {self.user}"
 
 
-class SignInThrottle(models.Model):
-    """Failed sign-ins for one username (known or not), and the lock they cause.
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", "One username from one source"
+    ADDRESS = "address", "One address, every username"
 
-    Keyed by a hash of the lower-cased username, so an unknown username is
-    counted and locked exactly like a real one and the answer tells nothing.
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted for one username from one source, or for one address across usernames.
+
+    A source is the client's address, or a known device (a signed cookie set after a
+    sign-in with the second factor), so failures from elsewhere never lock the user
+    out where they are. Each failure past the limit pauses the pair (or the address)
+    for twice as long as the one before, up to a cap. The username is kept only as a
+    hash of its lower-cased form, so an unknown username is counted and paused exactly
+    like a real one; ``user`` names the account when there is one, for the admins' page.
     """
 
-    username_key = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=16, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=64, unique=True)  # hash of (scope, username, source)
+    username_key = models.CharField(max_length=64, blank=True, db_index=True)  # "" for an address
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=64)  # an address, or "device:<id>" for a known device
     failures = models.PositiveIntegerField(default=0)
-    window_started = models.DateTimeField(default=timezone.now)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"Sign-in throttle {self.pk}: {self.failures} failures"
+
+    @staticmethod
+    def key_for(scope: str, username_key: str, source_key: str) -> str:
+        return hashlib.sha256(f"{scope}|{username_key}|{source_key}".encode()).hexdigest()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+    @property
+    def source_address(self) -> str:
+        """The address failures came from, or "" for a known device."""
+        return self.source.removeprefix("address:") if self.source.startswith("address:") else ""

@@ -17,6 +17,7 @@ from django.utils import timezone
 from artchart.core import mfa
 from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
+from artchart.core.known_devices import SignInSource
 from artchart.core.models import (
     ApiToken,
     AuditCounter,
@@ -28,6 +29,7 @@ from artchart.core.models import (
     SignInThrottle,
     Site,
     SupervisionLink,
+    ThrottleScope,
     User,
 )
 from artchart.core.permissions import client_ids_found_for_audit
@@ -199,12 +201,42 @@ def recent_activity_of(user: User, limit: int = 10) -> list[AuditEvent]:
 # --- sign-in ----------------------------------------------------------------------------
 
 
-def sign_in_locked_until(username: str) -> dt.datetime | None:
-    """When the lock on this username ends, or None; the same for unknown usernames."""
-    row = SignInThrottle.objects.filter(
-        username_key=mfa.username_key(username), locked_until__gt=timezone.now()
-    ).first()
-    return row.locked_until if row else None
+def sign_in_locked_until(username: str, source: SignInSource) -> dt.datetime | None:
+    """When the pause on this username from ``source`` (or on the source's address) ends, or None.
+
+    The same for unknown usernames; a known device is never paused by its address.
+    """
+    keys = [SignInThrottle.key_for(ThrottleScope.ACCOUNT, mfa.username_key(username), source.key)]
+    if not source.device:
+        keys.append(SignInThrottle.key_for(ThrottleScope.ADDRESS, "", source.key))
+    rows = SignInThrottle.objects.filter(key__in=keys, locked_until__gt=timezone.now())
+    return max((row.locked_until for row in rows if row.locked_until), default=None)
+
+
+def lockouts_for_admin(admin: User) -> QuerySet[SignInThrottle]:
+    """The pauses running now that an admin may see and clear: of their organization's accounts, and of
+    addresses (which belong to no organization). Anyone else: not found.
+
+    A username that names no account is not listed: it locks nobody out, and its pause ends by itself.
+    """
+    if not (admin.is_authenticated and admin.is_active and admin.role == Role.ADMIN):
+        raise Http404
+    return _lockouts_of(admin).filter(locked_until__gt=timezone.now()).order_by("-locked_until", "pk")
+
+
+def _lockouts_of(admin: User) -> QuerySet[SignInThrottle]:
+    return SignInThrottle.objects.filter(
+        Q(scope=ThrottleScope.ADDRESS) | Q(user__isnull=False, user__organization_id=admin.organization_id)
+    ).select_related("user")
+
+
+def lockout_get_for_admin(admin: User, throttle_id: int) -> SignInThrottle:
+    if not (admin.is_authenticated and admin.is_active and admin.role == Role.ADMIN):
+        raise Http404
+    throttle = _lockouts_of(admin).filter(pk=throttle_id).first()
+    if throttle is None:
+        raise Http404
+    return throttle
 
 
 class MfaStatus(TypedDict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -15,6 +16,7 @@ from artchart.core import audit, mail, mfa
 from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
 from artchart.core.changes import UNSET, apply_changes, save_changes
+from artchart.core.known_devices import SignInSource
 from artchart.core.messages import UserMessage
 from artchart.core.models import (
     ApiToken,
@@ -25,6 +27,7 @@ from artchart.core.models import (
     SignInThrottle,
     Site,
     SupervisionLink,
+    ThrottleScope,
     User,
 )
 from artchart.core.permissions import client_ids_found_for_audit, relations_provider
@@ -360,15 +363,15 @@ def token_authenticate(raw: str) -> User | None:
 
 
 @transaction.atomic
-def sign_in_recorded(*, user: User | None, username: str, succeeded: bool) -> None:
+def sign_in_recorded(*, user: User | None, username: str, succeeded: bool, source: SignInSource) -> None:
     """Audit a sign-in attempt. The username typed is kept only as a hash on failure.
 
-    A success clears the username's failure count; a failure counts toward the
-    lockout (``sign_in_failure_counted``), for a real username or an unknown one alike.
+    A success clears the failure count of the username from that source; a failure counts
+    toward the lockout (``sign_in_failure_counted``), for a real username or an unknown one alike.
     """
     if succeeded:
         audit.record(actor=user, action=CoreAction.AUTH_LOGIN, obj=user)
-        sign_in_throttle_clear(username=username)
+        sign_in_throttle_clear(username=username, source=source)
     else:
         audit.record(
             actor=None,
@@ -376,7 +379,7 @@ def sign_in_recorded(*, user: User | None, username: str, succeeded: bool) -> No
             flagged=False,
             detail={"username_sha256": _username_sha(username)},
         )
-        sign_in_failure_counted(username=username)
+        sign_in_failure_counted(username=username, source=source)
 
 
 @transaction.atomic
@@ -512,59 +515,142 @@ def audit_export_recorded(*, by: User, filters: dict[str, object]) -> None:
 
 
 # --- lockout ---------------------------------------------------------------------------------
+# Failures are counted per (username, source), whether or not the account exists, so a
+# lock and the answer to a locked pair are the same for both; and per address across
+# usernames. The settings say how many and how long (LOCKOUT_* in artchart/settings.py).
 
 SIGN_IN_LOCKED = UserMessage(
     "sign_in_locked",
-    "Too many failed sign-ins for this username: it is locked for {minutes} minutes. "
-    "Try again later, or ask your administrator.",
+    "Too many failed sign-ins from here. Wait {wait} and try again, or ask your administrator.",
 )
-# Failures are counted per username, whether or not the account exists, so the
-# lock (and the answer to a locked username) is the same for both.
+LOCKOUT_NOT_ADMIN = UserMessage("lockout_not_admin", "Only admins clear sign-in lockouts.")
+
+
+def locked_message(until: dt.datetime) -> UserMessage:
+    """What a paused sign-in is told: how long to wait, never whether the username exists."""
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return SIGN_IN_LOCKED.format(wait="a minute" if minutes == 1 else f"{minutes} minutes")
 
 
 def _username_sha(username: str) -> str:
     return hashlib.sha256(username.lower().encode()).hexdigest()[:16]
 
 
-@transaction.atomic
-def sign_in_failure_counted(*, username: str) -> bool:
-    """Count one failed password or code for ``username``; True if it locked the username."""
+def _pause(failures: int, limit: int) -> dt.timedelta | None:
+    """From the ``limit``-th failure on, a pause that doubles each time, up to the cap."""
+    if failures < limit:
+        return None
+    minutes = settings.LOCKOUT_FIRST_MINUTES * 2 ** min(failures - limit, 30)
+    return dt.timedelta(minutes=min(minutes, settings.LOCKOUT_MAX_MINUTES))
+
+
+def _counted(
+    scope: str, *, username_key: str, source: SignInSource, user: User | None, limit: int
+) -> SignInThrottle | None:
+    """One more failure on the throttle row; the row if this failure paused it, else None."""
     now = timezone.now()
-    window = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
     row, _ = SignInThrottle.objects.select_for_update().get_or_create(
-        username_key=mfa.username_key(username), defaults={"window_started": now}
+        key=SignInThrottle.key_for(scope, username_key, source.key),
+        defaults={"scope": scope, "username_key": username_key, "source": source.key, "last_failure_at": now},
     )
-    if now - row.window_started > window:
-        row.failures, row.window_started = 0, now
+    if now - row.last_failure_at > dt.timedelta(hours=settings.LOCKOUT_FORGET_HOURS):
+        row.failures = 0
     row.failures += 1
-    locked = row.failures >= settings.LOCKOUT_FAILURES
-    if locked:
-        row.failures, row.window_started, row.locked_until = 0, now, now + window
+    row.last_failure_at, row.user = now, user
+    pause = _pause(row.failures, limit)
+    if pause is not None:
+        row.locked_until = now + pause
     row.save()
-    if locked:
-        user = User.objects.filter(username__iexact=username.strip()).first()
+    return row if pause is not None else None
+
+
+def _minutes(row: SignInThrottle) -> int:
+    return round((row.locked_until - row.last_failure_at).total_seconds() / 60) if row.locked_until else 0
+
+
+@transaction.atomic
+def sign_in_failure_counted(*, username: str, source: SignInSource) -> bool:
+    """Count one failed password or code for ``username`` from ``source``; True if it paused the pair or the address.
+
+    Every pause is audited (flagged); the account holder is told by e-mail of the first one in a run.
+    """
+    user = User.objects.filter(username__iexact=username.strip()).first()
+    paused = _counted(
+        ThrottleScope.ACCOUNT,
+        username_key=mfa.username_key(username),
+        source=source,
+        user=user,
+        limit=settings.LOCKOUT_FAILURES,
+    )
+    if paused is not None:
         audit.record(
             actor=None,
             action=CoreAction.AUTH_LOCKED_OUT,
             obj=user,
             flagged=True,
-            detail={"username_sha256": _username_sha(username), "minutes": settings.LOCKOUT_MINUTES},
+            detail={
+                "username_sha256": _username_sha(username),
+                "source": "known_device" if source.device else "address",
+                "failures": paused.failures,
+                "minutes": _minutes(paused),
+            },
         )
-        _notify(user, NOTICE_LOCKED)
-    return locked
+        if paused.failures == settings.LOCKOUT_FAILURES:
+            _notify(user, NOTICE_LOCKED)
+    address_paused = None
+    if not source.device:
+        address_paused = _counted(
+            ThrottleScope.ADDRESS,
+            username_key="",
+            source=source,
+            user=None,
+            limit=settings.LOCKOUT_ADDRESS_FAILURES,
+        )
+        if address_paused is not None:
+            audit.record(
+                actor=None,
+                action=CoreAction.AUTH_ADDRESS_LOCKED,
+                flagged=True,
+                detail={
+                    "address": source.address,
+                    "failures": address_paused.failures,
+                    "minutes": _minutes(address_paused),
+                },
+            )
+    return paused is not None or address_paused is not None
 
 
 @transaction.atomic
-def sign_in_refused_locked(*, username: str) -> None:
-    """Audit an attempt at a locked username (the password is not even checked)."""
-    audit.record(actor=None, action=CoreAction.AUTH_LOGIN_LOCKED, detail={"username_sha256": _username_sha(username)})
+def sign_in_refused_locked(*, username: str, source: SignInSource) -> None:
+    """Audit an attempt while the pair or the address is paused (the password is not even checked)."""
+    audit.record(
+        actor=None,
+        action=CoreAction.AUTH_LOGIN_LOCKED,
+        detail={"username_sha256": _username_sha(username), "source": "known_device" if source.device else "address"},
+    )
 
 
-def sign_in_throttle_clear(*, username: str) -> None:
-    """A complete sign-in forgets the earlier failures (never a lock still running)."""
-    SignInThrottle.objects.filter(username_key=mfa.username_key(username)).filter(
-        models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=timezone.now())
-    ).delete()
+def sign_in_throttle_clear(*, username: str, source: SignInSource) -> None:
+    """A complete sign-in forgets the earlier failures of the pair (never a pause still running)."""
+    SignInThrottle.objects.filter(
+        key=SignInThrottle.key_for(ThrottleScope.ACCOUNT, mfa.username_key(username), source.key)
+    ).filter(models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=timezone.now())).delete()
+
+
+@transaction.atomic
+def lockout_clear(*, by: User, throttle: SignInThrottle) -> None:
+    """An admin lifts a pause and forgets its failures (``lockout_get_for_admin`` found it in their scope)."""
+    require_role(by, Role.ADMIN)
+    row = SignInThrottle.objects.select_for_update().filter(pk=throttle.pk).first()
+    if row is None:
+        return  # cleared a moment ago by another admin, or forgotten: nothing is paused
+    row.delete()
+    detail: dict[str, object] = {"scope": row.scope, "failures": row.failures, "was_locked": row.is_locked}
+    if row.scope == ThrottleScope.ADDRESS:
+        detail["address"] = row.source_address
+    else:
+        detail["source"] = "known_device" if row.source.startswith("device:") else "address"
+    audit.record(actor=by, action=CoreAction.AUTH_LOCKOUT_CLEARED, obj=row.user, flagged=True, detail=detail)
 
 
 # --- second factor ------------------------------------------------------------------------------
@@ -636,11 +722,11 @@ def mfa_enrol(*, user: User, secret: bytes, code: str) -> list[str]:
     raise ValidationError({"code": MFA_CODE_WRONG})
 
 
-def mfa_verify(*, user: User, code: str, stage: str = "sign_in") -> str:
+def mfa_verify(*, user: User, code: str, source: SignInSource, stage: str = "sign_in") -> str:
     """Check a second-factor code (TOTP or recovery) for ``user``; return "totp" or "recovery".
 
-    A refusal (wrong, reused, used or replaced code) is audited, flagged and
-    counted toward the username's lockout, all committed before the refusal is raised.
+    A refusal (wrong, reused, used or replaced code) is audited, flagged and counted
+    toward the lockout of the username from ``source``, all committed before the refusal is raised.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -692,7 +778,7 @@ def mfa_verify(*, user: User, code: str, stage: str = "sign_in") -> str:
             flagged=True,
             detail={"stage": stage, "reason": reason},
         )
-        sign_in_failure_counted(username=user.username)
+        sign_in_failure_counted(username=user.username, source=source)
     raise ValidationError({"code": message})
 
 

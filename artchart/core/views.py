@@ -318,6 +318,34 @@ def supervision_end(request, link_id: int):
     return redirect("core:supervision")
 
 
+# --- sign-in lockouts --------------------------------------------------------------------------
+
+LOCKOUT_CLEARED = UserMessage("lockout_cleared", "The pause on {what} was cleared: the next sign-in goes through.")
+
+
+def lockout_subject(throttle) -> str:
+    """What a pause is on, in the words of the lockouts page."""
+    where = throttle.source_address or "a known device"
+    return f"{throttle.user.username} from {where}" if throttle.user else f"every username from {where}"
+
+
+@require_GET
+@login_required
+def lockout_list(request):
+    """The pauses running now (admins; anyone else: not found)."""
+    lockouts = list(selectors.lockouts_for_admin(request.user))
+    return render(request, "core/lockouts.html", {"nav": "lockouts", "lockouts": lockouts})
+
+
+@require_POST
+@login_required
+def lockout_clear(request, throttle_id: int):
+    throttle = selectors.lockout_get_for_admin(request.user, throttle_id)
+    services.lockout_clear(by=request.user, throttle=throttle)
+    messages.success(request, LOCKOUT_CLEARED.format(what=lockout_subject(throttle)))
+    return redirect("core:lockouts")
+
+
 # --- audit -------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from artchart.core.models import Role
-from artchart.core.permissions import Action, Area, allows, may_break_glass, relations_of
+from artchart.core.permissions import Action, Area, Relation, allows, may_break_glass, relations_of
 
 # ``therapist2`` is designated to break the glass but has not; ``outsider`` is
 # designated and has broken the glass on ``client`` (emergency access running),
@@ -69,6 +69,41 @@ class Roles:
 
     def expect(self, person, client_id: int):
         return OK if person.role in self.roles else 403
+
+
+# Who sees a group through its member: whoever may open the member's chart (the care team, its
+# supervisors, an emergency access running).
+GROUP_MEMBER_RELATIONS = frozenset(
+    {Relation.PRIMARY, Relation.CO_THERAPIST, Relation.INTERN, Relation.SUPERVISOR, Relation.VIEWER, Relation.EMERGENCY}
+)
+
+
+@dataclass(frozen=True)
+class GroupScope:
+    """A group's pages and operations, scoped like a client's: its facilitator (``therapist``), with
+    ``members`` the care team of its member ``client`` and their supervisors, and admins see it, and
+    ``then`` decides for them (None: allowed); everyone else gets 404, as for a missing group."""
+
+    then: object = None
+    members: bool = True
+
+    def expect(self, person, client_id: int):
+        sees = (
+            person.role == Role.ADMIN
+            or person.username == "therapist"
+            or (self.members and bool(relations_of(person, client_id) & GROUP_MEMBER_RELATIONS))
+        )
+        if not sees:
+            return 404
+        return OK if self.then is None else self.then.expect(person, client_id)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class AdminsOnly:
+    """An admin page that tells nobody else it exists: admins, and 404 for everyone else."""
+
+    def expect(self, person, client_id: int):
+        return OK if person.role == Role.ADMIN else 404
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from artchart.tests.access_rules import (
     NONE,
     OK,
     PEOPLE,
+    AdminsOnly,
     AlreadySetUp,
     Anyone,
     BreakGlass,
@@ -119,6 +120,8 @@ RULES: dict[str, Case] = {
     "core:site_edit": Case(Roles((Role.ADMIN,)), kwargs=lambda o: {"site_id": o["client"].site_id}),
     "core:supervision": Case(Roles((Role.ADMIN,))),
     "core:supervision_end": Case(Roles((Role.ADMIN,)), method="post", kwargs=lambda o: {"link_id": o["link"].pk}),
+    "core:lockouts": Case(AdminsOnly()),
+    "core:lockout_clear": Case(AdminsOnly(), method="post", kwargs=lambda o: {"throttle_id": o["lockout"].pk}),
     "core:audit": Case(Roles((Role.ADMIN,))),
     "core:audit_export": Case(Roles((Role.ADMIN,))),
     "core:tokens": Case(Anyone()),
@@ -153,6 +156,8 @@ RULES.update(
         ),
         "api:tokens_list": a(Anyone(), kwargs=NONE),
         "api:token_revoke": a(Owner(), "post", kwargs=lambda o: {"token_id": o["token"].pk}),
+        "api:lockouts_list": a(AdminsOnly(), kwargs=NONE),
+        "api:lockout_clear": a(AdminsOnly(), "delete", kwargs=lambda o: {"throttle_id": o["lockout"].pk}),
         "api:clients_list": a(Anyone(), kwargs=NONE),
         "api:clients_create": a(
             Roles(CLINICAL_CREATORS),
@@ -498,10 +503,22 @@ def module_objs(module_practice):
         "viewer_membership": CareTeamMembership.objects.get(client=client_record, role="viewer"),
         "link": SupervisionLink.objects.get(supervisee=people["intern"]),
         "token": token_issue(user=people["therapist"], name="laptop")[0],
+        "lockout": _lockout_of(people["therapist"]),
     }
     for module in AREA_RULE_MODULES:
         base.update(module.objs(base))
     return base, media
+
+
+def _lockout_of(user):
+    """``user`` paused from one address after five wrong passwords."""
+    from artchart.core.known_devices import SignInSource
+    from artchart.core.models import SignInThrottle
+    from artchart.core.services import sign_in_failure_counted
+
+    for _ in range(5):
+        sign_in_failure_counted(username=user.username, source=SignInSource(address="203.0.113.9"))
+    return SignInThrottle.objects.get(user=user)
 
 
 def _plan_and_library_objs(client_record, people) -> dict:

@@ -30,6 +30,8 @@ EXPECTED_OPERATIONS = sorted(
         ("auth_token", "POST", "/api/v1/auth/token"),
         ("tokens_list", "GET", "/api/v1/tokens"),
         ("token_revoke", "POST", "/api/v1/tokens/{token_id}/revoke"),
+        ("lockouts_list", "GET", "/api/v1/lockouts"),
+        ("lockout_clear", "DELETE", "/api/v1/lockouts/{throttle_id}"),
         ("clients_list", "GET", "/api/v1/clients"),
         ("clients_create", "POST", "/api/v1/clients"),
         ("client_detail", "GET", "/api/v1/clients/{client_id}"),

@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from artchart.core import mfa, services
+from artchart.core.known_devices import SignInSource
 from artchart.core.models import AuditEvent, User
 from artchart.tests.factories import PASSWORD
 
@@ -107,7 +108,7 @@ def test_no_mail_carries_client_data(client, tess, client_record, smtp, django_c
         services.user_set_password(by=tess, user=tess, password=NEW_PASSWORD)
         secret = mfa.new_secret()
         codes = services.mfa_enrol(user=tess, secret=secret, code=mfa.totp_now(secret))
-        services.mfa_verify(user=tess, code=codes[0])
+        services.mfa_verify(user=tess, code=codes[0], source=SignInSource(address="127.0.0.1"))
         services.mfa_recovery_codes_regenerate(user=tess)
         services.mfa_remove(by=tess, user=tess)
         for _ in range(5):

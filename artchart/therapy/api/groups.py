@@ -140,7 +140,8 @@ def _group(request, group_id: int, *, manage: bool = False) -> Group:
 @router.get("/groups", response=list[GroupOut], url_name="groups_list")
 @paginated
 def groups_list(request, all: bool = False):
-    """Your groups (you facilitate them, or you have clients at their site); ``all=true``: the organization's."""
+    """Your groups (you facilitate them, or you have clients at their site); ``all=true``: every group you may see
+    (you facilitate it, are on a member's care team or supervise either; an admin: all the organization's)."""
     return list(selectors.groups_for(request.user, everything=all))
 
 

@@ -1,10 +1,13 @@
 """Reads of groups, their members and attendance, scoped to the acting user.
 
-A group belongs to the organization, not to one client: any clinician of the
-organization (therapist, supervisor, intern) may open it, others get 403 and
-another organization's users 404. Its members are clients of several
-therapists, so a page names a member only to someone who may open that
-member's chart; anyone else sees how many other members there are.
+A group is scoped like a client: its page, sessions, attendance and batch notes
+are for its facilitators, the care teams of its members (past or present, the
+clients whose chart they may open), the supervisors of either, and the
+organization's admins. Everyone else gets 404 for it, exactly as for a group
+that does not exist, in pages and API alike: every group read goes through
+``groups_visible_to``. Its members are clients of several therapists, so a page
+names a member only to someone who may open that member's chart; anyone else
+sees how many other members there are.
 """
 
 from __future__ import annotations
@@ -51,11 +54,29 @@ def is_clinician(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(user and user.is_authenticated and user.is_active and user.role in CLINICAL_ROLES)
 
 
+def groups_visible_to(user: User | AnonymousUser) -> QuerySet[Group]:
+    """The one scope of every group read: the groups ``user`` may see at all (see the module's docstring)."""
+    if not (user.is_authenticated and user.is_active and user.organization_id):
+        return Group.objects.none()
+    groups = Group.objects.filter(organization_id=user.organization_id)
+    if user.role == Role.ADMIN:
+        return groups
+    facilitated = Group.objects.filter(
+        Q(facilitators=user)
+        | Q(facilitators__supervisor_links__supervisor=user, facilitators__supervisor_links__ended_on__isnull=True)
+    ).values("pk")
+    # The care team of a member and its supervisors: whoever may open a member's chart.
+    of_members = GroupMembership.objects.filter(client_id__in=client_ids_with_chart_access(user)).values("group_id")
+    return groups.filter(Q(pk__in=facilitated) | Q(pk__in=of_members))
+
+
 def may_manage(user: User | AnonymousUser, group: Group) -> bool:
-    """Facilitators and the organization's therapists and supervisors manage a group."""
+    """Facilitators, and the therapists and supervisors who may see the group, manage it."""
     if not (is_clinician(user) and user.organization_id == group.organization_id):
         return False
-    return user.role in MANAGER_ROLES or group.facilitators.filter(pk=user.pk).exists()
+    if group.facilitators.filter(pk=user.pk).exists():
+        return True
+    return user.role in MANAGER_ROLES and groups_visible_to(user).filter(pk=group.pk).exists()
 
 
 @dataclass
@@ -87,27 +108,18 @@ class GroupAccess:
         )
 
 
-def _require_clinician(user: User | AnonymousUser) -> None:
-    if not is_clinician(user):
-        raise PermissionDenied(NOT_ALLOWED)
-
-
 def require_may_start(user: User | AnonymousUser) -> None:
     if not (is_clinician(user) and user.role in MANAGER_ROLES):
         raise PermissionDenied(MAY_NOT_START)
 
 
 def group_get_for_user(user: User | AnonymousUser, group_id: int, *, manage: bool = False) -> GroupAccess:
-    """The group (404 outside the user's organization), 403 for non-clinicians or, with ``manage``, non-managers."""
-    group = (
-        Group.objects.select_related("site", "program", "organization")
-        .filter(pk=group_id, organization_id=getattr(user, "organization_id", None))  # type: ignore[misc]  # None: 404
-        .first()
-    )
-    if group is None or not (user.is_authenticated and user.is_active):
+    """The group if ``user`` may see it (404 otherwise, as for a missing one); with ``manage``, 403 for
+    someone who sees it but does not manage it."""
+    group = groups_visible_to(user).select_related("site", "program", "organization").filter(pk=group_id).first()
+    if group is None:
         raise Http404
-    _require_clinician(user)
-    access = GroupAccess(group=group, user=user, may_manage=may_manage(user, group))
+    access = GroupAccess(group=group, user=cast(User, user), may_manage=may_manage(user, group))
     if manage and not access.may_manage:
         raise PermissionDenied(NOT_A_MANAGER)
     return access
@@ -116,11 +128,10 @@ def group_get_for_user(user: User | AnonymousUser, group_id: int, *, manage: boo
 def groups_for(user: User, *, everything: bool = False) -> QuerySet[Group]:
     """The user's groups: those they facilitate, and those at a site where they have clients.
 
-    ``everything``: all the organization's groups (to find one to add a client to).
+    ``everything``: every group they may see (to find one to add a client to); an admin's list is always that.
     """
-    _require_clinician(user)
-    groups = Group.objects.filter(organization_id=user.organization_id)  # type: ignore[misc]  # None: no group
-    if not everything:
+    groups = groups_visible_to(user)
+    if not everything and user.role != Role.ADMIN:
         sites = Client.objects.filter(pk__in=client_ids_with_chart_access(user)).values("site_id")
         groups = groups.filter(Q(facilitators=user) | Q(site_id__in=sites)).distinct()
     today = timezone.localdate()

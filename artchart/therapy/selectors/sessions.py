@@ -2,11 +2,13 @@
 
 A session of a client is read by whoever may read the client's notes (NOTES
 READ: the clinicians of the care team and their supervisors); someone outside
-the chart gets 404, a viewer on the team 403. A group session is read by the
-organization's clinicians (therapists, supervisors, interns) and changed by the
-group's facilitators. The schedule shows every booking of the organization, but
-names a client only to someone who may open that client's chart; for anyone
-else the slot says "Booked".
+the chart gets 404, a viewer on the team 403. A group session is read by whoever
+may see its group (``groups_visible_to``: facilitators, the members' care teams,
+their supervisors, admins) and by its own therapist, and changed by the group's
+facilitators; anyone else gets 404. The schedule shows every booking of the
+organization, but names a client only to someone who may open that client's
+chart, and a group only to someone who may see it; for anyone else the slot
+says "Booked".
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from artchart.therapy.models import (
     Session,
     SessionStatus,
 )
+from artchart.therapy.selectors.groups import groups_visible_to
 from artchart.therapy.services.sessions import CLINICIAN_ROLES, is_facilitator
 
 BOOKED = "Booked"
@@ -63,10 +66,6 @@ class SessionAccess:
     may_write: bool
 
 
-def _group_readable(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in CLINICIAN_ROLES
-
-
 def session_get_for_user(user: User, session_id: int, *, action: Action = Action.READ) -> SessionAccess:
     """The session if ``user`` may see it (404 otherwise), 403 if they may see it but not do ``action``."""
     session = (
@@ -82,7 +81,8 @@ def session_get_for_user(user: User, session_id: int, *, action: Action = Action
         audit.note_shown([session.client_id])
         return SessionAccess(session, may_write)
     facilitator = is_facilitator(user, cast(Group, session.group))  # a session without a client is a group's
-    if not (facilitator or _group_readable(user) or session.therapist_id == user.pk):
+    visible = groups_visible_to(user).filter(pk=cast(int, session.group_id)).exists()
+    if not (facilitator or visible or session.therapist_id == user.pk):
         raise Http404
     if action != Action.READ and not facilitator:
         raise PermissionDenied(NOT_A_FACILITATOR)
@@ -90,14 +90,11 @@ def session_get_for_user(user: User, session_id: int, *, action: Action = Action
 
 
 def sessions_visible_to(user: User) -> QuerySet[Session]:
-    """Sessions ``user`` may open: of clients whose notes they read, and group sessions for clinicians."""
+    """Sessions ``user`` may open: of clients whose notes they read, of groups they may see, and their own."""
     if not (user.is_authenticated and user.is_active):
         return Session.objects.none()
     mine = Q(client_id__in=client_ids_allowing(user, Area.NOTES, Action.READ))
-    if _group_readable(user):
-        mine |= Q(group__isnull=False)
-    else:
-        mine |= Q(group__facilitators=user)
+    mine |= Q(group_id__in=groups_visible_to(user).values("pk")) | Q(group__isnull=False, therapist=user)
     return (
         Session.objects.filter(mine, organization_id=user.organization_id)  # type: ignore[misc]
         .select_related(*SESSION_RELATED)
@@ -157,12 +154,8 @@ def sessions_of_client(access: ClientAccess) -> QuerySet[Session]:
 
 
 def group_get_for_scheduling(user: User, group_id: int) -> Group:
-    """A group whose sessions ``user`` schedules (a facilitator); 404 outside the organization, 403 otherwise."""
-    group = (
-        Group.objects.select_related("site")
-        .filter(pk=group_id, organization_id=user.organization_id)  # type: ignore[misc]
-        .first()
-    )
+    """A group whose sessions ``user`` schedules (a facilitator); 404 if they may not see it, 403 otherwise."""
+    group = groups_visible_to(user).select_related("site").filter(pk=group_id).first()
     if group is None:
         raise Http404
     if not is_facilitator(user, group):
@@ -314,8 +307,8 @@ def schedule_for(
 ) -> list[Day]:
     """The organization's bookings on ``days`` days from ``first_day`` for one therapist, site or room.
 
-    Two queries however many sessions: the sessions (with their people and places),
-    and the ids of the clients whose chart the user may open.
+    At most three queries however many sessions: the sessions (with their people and places),
+    the ids of the clients whose chart the user may open, and of the groups the user may see.
     """
     sessions = (
         Session.objects.filter(
@@ -341,14 +334,17 @@ def schedule_for(
         if any(s.client_id for s in booked)
         else set()
     )
-    groups_named = _group_readable(user)
+    group_ids = {s.group_id for s in booked if s.group_id}
+    groups_named = (
+        set(groups_visible_to(user).filter(pk__in=group_ids).values_list("pk", flat=True)) if group_ids else set()
+    )
     by_day = {first_day + dt.timedelta(days=i): Day(first_day + dt.timedelta(days=i)) for i in range(days)}
     shown = []
     for s in booked:
         if s.client_id and s.client_id in charts:
             slot = Slot(s, cast(Client, s.client).display_name, True)
             shown.append(s.client_id)
-        elif s.group_id and groups_named:
+        elif s.group_id in groups_named:
             slot = Slot(s, cast(Group, s.group).name, True)
         else:
             slot = Slot(s, BOOKED, False)

@@ -16,6 +16,7 @@ from typing import cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from artchart.clients.models import Client
@@ -36,7 +37,13 @@ from artchart.therapy.models import (
     SessionKind,
     SessionStatus,
 )
-from artchart.therapy.selectors.groups import CLINICAL_ROLES, NOT_A_MANAGER, may_manage, require_may_start
+from artchart.therapy.selectors.groups import (
+    CLINICAL_ROLES,
+    NOT_A_MANAGER,
+    groups_visible_to,
+    may_manage,
+    require_may_start,
+)
 
 SITE_UNKNOWN = UserMessage("group_site_unknown", "Choose an active site of your organization.")
 PROGRAM_UNKNOWN = UserMessage("program_unknown", "Choose a program of your organization.")
@@ -75,7 +82,14 @@ def _day(day: dt.date) -> str:
     return f"{day:%-d %B %Y}"
 
 
+def _require_sees(by: User, group: Group) -> None:
+    """Someone who may not see the group is told it does not exist, as the pages and the API do."""
+    if not groups_visible_to(by).filter(pk=group.pk).exists():
+        raise Http404
+
+
 def _require_manager(by: User, group: Group) -> None:
+    _require_sees(by, group)
     if not may_manage(by, group):
         raise PermissionDenied(NOT_A_MANAGER)
 
@@ -303,8 +317,10 @@ def _check_session(by: User, session: Session) -> Group:
     if session.kind != SessionKind.GROUP or session.group_id is None:
         raise ValidationError(NOT_A_GROUP_SESSION)
     group = cast(Group, session.group)  # group_id checked above
-    if not (may_manage(by, group) or session.therapist_id == by.pk):
-        raise PermissionDenied(NOT_A_MANAGER)
+    if session.therapist_id != by.pk:
+        _require_sees(by, group)
+        if not may_manage(by, group):
+            raise PermissionDenied(NOT_A_MANAGER)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(SESSION_CANCELLED)
     if timezone.localdate(session.starts_at) > timezone.localdate():

@@ -105,7 +105,7 @@ def test_a_facilitating_intern_manages_the_group_but_another_intern_does_not(gro
     other_intern = UserFactory(organization=org, role="intern")
     group.facilitators.add(intern)
     services.group_update(by=intern, group=group, description="Bring an apron")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):  # a group not theirs: not found
         services.group_update(by=other_intern, group=group, description="Sneaked in")
     group.refresh_from_db()
     assert group.description == "Bring an apron"
@@ -193,13 +193,17 @@ def test_a_client_of_another_site_of_the_organization_may_join(group, therapist,
 
 
 def test_members_are_added_only_by_clinicians_who_write_their_notes(
-    group, therapist, therapist2, supervisor, client_record
+    group, therapist, therapist2, intern, supervisor, client_record, site
 ):
-    with pytest.raises(Http404):  # therapist2 manages groups but is not on Maya's team
+    with pytest.raises(Http404):  # therapist2 neither facilitates the group nor is on a member's team
         services.member_add(by=therapist2, group=group, client=client_record, joined_on=MAR_1)
-    with pytest.raises(PermissionDenied):  # the supervisor reads Maya's chart but does not write her notes
+    with pytest.raises(Http404):  # the supervisor sees no member of the group yet
         services.member_add(by=supervisor, group=group, client=client_record, joined_on=MAR_1)
-    assert not GroupMembership.objects.exists()
+    # The intern's client joins: the supervisor sees the group through the intern now...
+    GroupMembershipFactory(group=group, client=_my_client(intern, site, "Omar", "Said"), joined_on=JAN_5)
+    with pytest.raises(PermissionDenied):  # ...and reads Maya's chart, but does not write her notes
+        services.member_add(by=supervisor, group=group, client=client_record, joined_on=MAR_1)
+    assert not GroupMembership.objects.filter(client=client_record).exists()
 
 
 def test_a_closed_group_takes_no_members(group, therapist, client_record):
@@ -232,27 +236,49 @@ def test_group_page_names_only_members_whose_chart_the_user_may_open(
     assert "Omar Said" in page and "Lena Berg" in page and "Maya Lopez" not in page
 
 
-def test_outsider_of_another_organization_gets_404_and_a_viewer_403(client, group, teamviewer):
+def test_a_group_not_theirs_is_not_found_exactly_like_a_missing_one_in_pages_and_api(
+    client, group, therapist2, teamviewer, client_record
+):
+    missing = group.pk + 1000
     stranger = UserFactory(organization=OrganizationFactory(), role="therapist")
-    client.force_login(stranger)
-    assert client.get(reverse("therapy:group_detail", args=[group.pk])).status_code == 404
-    assert _api(stranger).get(reverse("api:group_detail", kwargs={"group_id": group.pk})).status_code == 404
+    for person in (therapist2, teamviewer, stranger):  # another therapist, a viewer, another organization
+        client.force_login(person)
+        api = _api(person)
+        for group_id in (group.pk, missing):
+            assert client.get(reverse("therapy:group_detail", args=[group_id])).status_code == 404
+            assert client.get(reverse("therapy:group_edit", args=[group_id])).status_code == 404
+            renamed = client.post(reverse("therapy:group_edit", args=[group_id]), {"name": "Mine now", "site": 1})
+            assert renamed.status_code == 404
+            assert api.get(reverse("api:group_detail", kwargs={"group_id": group_id})).status_code == 404
+            patched = api.patch(
+                reverse("api:group_update", kwargs={"group_id": group_id}),
+                json.dumps({"name": "Mine now"}),
+                content_type="application/json",
+            )
+            assert patched.status_code == 404
+            assert patched.json() == api.get(reverse("api:group_detail", kwargs={"group_id": missing})).json()
+    assert Group.objects.get(pk=group.pk).name == "Open studio"
+    # A viewer on a member's care team sees the group, and may not change it.
+    GroupMembershipFactory(group=group, client=client_record, joined_on=JAN_5)
     client.force_login(teamviewer)
-    assert client.get(reverse("therapy:group_detail", args=[group.pk])).status_code == 403
+    assert client.get(reverse("therapy:group_detail", args=[group.pk])).status_code == 200
+    assert client.get(reverse("therapy:group_edit", args=[group.pk])).status_code == 403
 
 
 def test_list_shows_groups_i_facilitate_or_at_my_clients_sites(
     client, group, therapist, therapist2, org, client_record
 ):
-    far = GroupFactory(
-        site=SiteFactory(organization=org, name="Hilltop"), name="Hilltop clay", facilitators=[therapist2]
-    )
+    hilltop = SiteFactory(organization=org, name="Hilltop")
+    far = GroupFactory(site=hilltop, name="Hilltop clay", facilitators=[therapist2])
+    GroupMembershipFactory(group=far, client=client_record, joined_on=JAN_5)  # Maya goes there too
+    GroupFactory(site=hilltop, name="Hilltop drums", facilitators=[therapist2])  # none of therapist's clients
     client.force_login(therapist)
     page = client.get(reverse("therapy:group_list")).content.decode()
     assert "Open studio" in page and "Hilltop clay" not in page
     page = client.get(reverse("therapy:group_list") + "?all=1").content.decode()
-    assert "Hilltop clay" in page
-    assert far.pk in [g["id"] for g in _api(therapist).get(reverse("api:groups_list") + "?all=true").json()["results"]]
+    assert "Hilltop clay" in page and "Hilltop drums" not in page
+    listed = _api(therapist).get(reverse("api:groups_list") + "?all=true").json()["results"]
+    assert {g["name"] for g in listed} == {"Open studio", "Hilltop clay"}
 
 
 def test_therapist_starts_a_group_on_the_web_and_adds_a_member(client, therapist, intern, site, client_record):
@@ -368,10 +394,11 @@ def test_api_creates_a_group_adds_and_ends_a_membership(therapist, site, client_
     assert [m["client_name"] for m in members["members"]] == ["Maya Lopez"] and members["other_members"] == 0
 
 
-def test_api_counts_members_it_does_not_name(group, therapist2, client_record):
+def test_api_counts_members_it_does_not_name(group, therapist2, client_record, site):
     GroupMembershipFactory(group=group, client=client_record, joined_on=JAN_5)
+    GroupMembershipFactory(group=group, client=_my_client(therapist2, site, "Omar", "Said"), joined_on=JAN_5)
     members = _api(therapist2).get(reverse("api:group_roster", kwargs={"group_id": group.pk})).json()
-    assert members == {"members": [], "other_members": 1}
+    assert [m["client_name"] for m in members["members"]] == ["Omar Said"] and members["other_members"] == 1
 
 
 def test_selector_lists_are_scoped_to_the_organization(group, therapist):

@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from artchart.tests.factories import CareTeamFactory, ClientFactory, GroupFactory, RoomFactory, SessionFactory
+from artchart.tests.factories import (
+    CareTeamFactory,
+    ClientFactory,
+    GroupFactory,
+    GroupMembershipFactory,
+    RoomFactory,
+    SessionFactory,
+)
 from artchart.therapy.models import Room
 from artchart.therapy.selectors.sessions import conflicts_for
 from artchart.therapy.services import sessions as services
@@ -126,14 +133,23 @@ def test_schedule_defaults_to_your_own_week(client, therapist, client_record):
     assert "Maya Lopez" in client.get(reverse("therapy:schedule")).content.decode()
 
 
-def test_group_sessions_show_their_group_name_to_clinicians(client, therapist2, therapist, site):
+def test_group_sessions_show_their_group_name_only_to_those_who_see_the_group(
+    client, therapist2, therapist, intern, site, client_record
+):
     group = GroupFactory(site=site, name="Tuesday open studio", facilitators=[therapist])
     SessionFactory(
         kind="group", client=None, group=group, therapist=therapist, site=site, starts_at=at(MONDAY), status="scheduled"
     )
-    client.force_login(therapist2)
-    text = client.get(reverse("therapy:schedule"), {"date": "2030-03-04", "site": site.pk}).content.decode()
-    assert "Tuesday open studio" in text
+
+    def schedule(user) -> str:
+        client.force_login(user)
+        return client.get(reverse("therapy:schedule"), {"date": "2030-03-04", "site": site.pk}).content.decode()
+
+    assert "Tuesday open studio" in schedule(therapist)  # facilitates it
+    assert "Tuesday open studio" not in schedule(therapist2)  # another therapist's group: a booked slot
+    assert "Tuesday open studio" not in schedule(intern)
+    GroupMembershipFactory(group=group, client=client_record)
+    assert "Tuesday open studio" in schedule(intern)  # on the care team of a member
 
 
 def test_schedule_query_count_does_not_grow_with_sessions(client, therapist, client_record, room, site):

@@ -1,10 +1,12 @@
 """URL access cases for the therapy app's groups pages and API (gathered by artchart/tests/test_url_access.py).
 
-A group is the organization's: clinicians (therapists, supervisors, interns) may
-open it, other roles get 403. Its facilitators (here ``therapist``) and the
-organization's therapists and supervisors manage it. Changing a member's
-membership or attendance is also a write to that client's notes, so after the
-group check the access table decides (404 for someone outside the care team).
+A group is scoped like a client: its facilitators (here ``therapist``), the care
+teams of its members (here ``client``'s) and their supervisors, and admins see
+it; everyone else gets 404, as for a missing group. Of those who see it, its
+facilitators and the therapists and supervisors manage it (others 403). Changing
+a member's membership or attendance is also a write to that client's notes, so
+after the group check the access table decides (404 for someone outside the
+care team).
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ from dataclasses import dataclass
 
 from artchart.core.models import Role
 from artchart.core.permissions import Action, Area
-from artchart.tests.access_rules import CLINICAL_CREATORS, NONE, Case, Chart, Roles, a
+from artchart.tests.access_rules import NONE, OK, Anyone, Case, Chart, GroupScope, Roles, a
 
-CLINICIANS = Roles(CLINICAL_CREATORS)
-MANAGERS = Roles((Role.THERAPIST, Role.SUPERVISOR))
+
+@dataclass(frozen=True)
+class Manager:
+    """Of those who see the group: its facilitator and the therapists and supervisors (others 403)."""
+
+    def expect(self, person, client_id: int):
+        return OK if person.role in (Role.THERAPIST, Role.SUPERVISOR) else 403
 
 
 @dataclass(frozen=True)
@@ -24,12 +31,17 @@ class MemberWrite:
     """A manager of the group (else 403) who may also write the client's notes (else as the chart says)."""
 
     def expect(self, person, client_id: int):
-        if person.role not in MANAGERS.roles:
+        if person.role not in (Role.THERAPIST, Role.SUPERVISOR):
             return 403
         return Chart(Area.NOTES, Action.WRITE).expect(person, client_id)
 
 
-MEMBER_WRITE = MemberWrite()
+SEES = GroupScope()
+MANAGERS = GroupScope(Manager())
+MEMBER_WRITE = GroupScope(MemberWrite())
+# The empty group: nobody sees it through a member.
+EMPTY_MEMBER_WRITE = GroupScope(MemberWrite(), members=False)
+STARTERS = Roles((Role.THERAPIST, Role.SUPERVISOR))
 
 
 def g(name: str = "group", **extra):
@@ -45,23 +57,23 @@ def _leave(o):
 
 
 RULES: dict[str, Case] = {
-    "therapy:group_list": Case(CLINICIANS),
-    "therapy:group_create": Case(MANAGERS),
-    "therapy:group_detail": Case(CLINICIANS, kwargs=g()),
+    "therapy:group_list": Case(Anyone()),  # a list of the groups each person sees
+    "therapy:group_create": Case(STARTERS),
+    "therapy:group_detail": Case(SEES, kwargs=g()),
     "therapy:group_edit": Case(MANAGERS, kwargs=g()),
     "therapy:group_member_add": Case(MANAGERS, kwargs=g()),
     "therapy:group_member_leave": Case(MEMBER_WRITE, kwargs=_leave),
     "therapy:group_census": Case(MANAGERS, kwargs=g()),
     "therapy:group_census_confirm": Case(
-        MEMBER_WRITE,
+        EMPTY_MEMBER_WRITE,
         method="post",
         kwargs=g("empty_group"),
         data=lambda o: {"client_ids": [o["client"].pk], "joined_on": "2026-03-01"},
     ),
-    "therapy:group_attendance": Case(CLINICIANS, kwargs=s),
-    "api:groups_list": a(CLINICIANS, kwargs=NONE),
+    "therapy:group_attendance": Case(SEES, kwargs=s),
+    "api:groups_list": a(Anyone(), kwargs=NONE),
     "api:groups_create": a(
-        MANAGERS,
+        STARTERS,
         "post",
         kwargs=NONE,
         data=lambda o: {
@@ -70,17 +82,17 @@ RULES: dict[str, Case] = {
             "facilitators": [o["therapist"].pk],
         },
     ),
-    "api:group_detail": a(CLINICIANS, kwargs=g()),
+    "api:group_detail": a(SEES, kwargs=g()),
     "api:group_update": a(MANAGERS, "patch", kwargs=g(), data=lambda o: {"description": "Clay and collage."}),
-    "api:group_roster": a(CLINICIANS, kwargs=g()),
+    "api:group_roster": a(SEES, kwargs=g()),
     "api:group_members_add": a(
-        MEMBER_WRITE,
+        EMPTY_MEMBER_WRITE,
         "post",
         kwargs=g("empty_group"),
         data=lambda o: {"client": o["client"].pk, "joined_on": "2026-03-01"},
     ),
     "api:group_member_leave": a(MEMBER_WRITE, "post", kwargs=_leave, data=lambda o: {"left_on": "2026-06-30"}),
-    "api:session_attendance": a(CLINICIANS, kwargs=s),
+    "api:session_attendance": a(SEES, kwargs=s),
     "api:session_attendance_record": a(
         MEMBER_WRITE, "post", kwargs=s, data=lambda o: {"marks": {str(o["client"].pk): "present"}}
     ),

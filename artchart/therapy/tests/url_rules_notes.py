@@ -4,7 +4,7 @@ A client's notes follow the NOTES row of the access table (no viewer row: a
 treatment-team member gets 403, someone outside the chart 404). On top of the
 table: only a draft's author edits, autosaves or discards it; only the note's
 author or a clinician who signs or submits the client's notes adds an
-addendum. A group session's batch screen is for the organization's clinicians;
+addendum. A group session's batch screen is for whoever sees its group (scoped like a client);
 note templates are for admins and program admins.
 """
 
@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from artchart.core.models import Role
 from artchart.core.permissions import Action, Area, allows, relations_of
-from artchart.tests.access_rules import CLINICAL_CREATORS, OK, Case, Chart, Roles, a, c
+from artchart.tests.access_rules import OK, Case, Chart, GroupScope, Roles, a, c
 
 NOTES = {action: Chart(Area.NOTES, action) for action in Action}
-CLINICIANS = Roles(CLINICAL_CREATORS)
 TEMPLATE_ADMINS = Roles((Role.ADMIN, Role.PROGRAM_ADMIN))
 
 
@@ -70,7 +69,7 @@ RULES: dict[str, Case] = {
     "therapy:note_return": Case(NOTES[Action.RETURN], kwargs=n("submitted_note")),
     "therapy:note_addendum": Case(AddendumWriter(), kwargs=n("signed_note")),
     "therapy:note_text": Case(NOTES[Action.READ], kwargs=n("signed_note")),
-    "therapy:note_batch": Case(CLINICIANS, kwargs=lambda o: {"session_id": o["notes_group_session"].pk}),
+    "therapy:note_batch": Case(GroupScope(), kwargs=lambda o: {"session_id": o["notes_group_session"].pk}),
     "therapy:note_template_list": Case(TEMPLATE_ADMINS),
     "therapy:note_template_create": Case(TEMPLATE_ADMINS),
     "therapy:note_template_edit": Case(TEMPLATE_ADMINS, kwargs=lambda o: {"template_id": o["note_template"].pk}),

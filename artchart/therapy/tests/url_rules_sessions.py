@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from artchart.core.models import Role
 from artchart.core.permissions import Action, Area
-from artchart.tests.access_rules import OK, Anyone, Case, Chart, Roles, a, c
+from artchart.tests.access_rules import OK, Anyone, Case, Chart, GroupScope, Roles, a, c
 
 NOTES_READ = Chart(Area.NOTES, Action.READ)
 NOTES_WRITE = Chart(Area.NOTES, Action.WRITE)
@@ -17,7 +17,7 @@ NONE = lambda o: {}  # noqa: E731
 
 @dataclass(frozen=True)
 class Facilitator:
-    """A group's sessions are scheduled by its facilitators (``therapist`` here); the rest of the organization 403."""
+    """A group's sessions are scheduled by its facilitators (``therapist`` here); others who see the group 403."""
 
     def expect(self, person, client_id: int):
         return OK if person.username == "therapist" else 403
@@ -30,7 +30,9 @@ def s(name: str):
 RULES: dict[str, Case] = {
     "therapy:session_list": Case(NOTES_READ, kwargs=c),
     "therapy:session_create": Case(NOTES_WRITE, kwargs=c),
-    "therapy:session_create_for_group": Case(Facilitator(), kwargs=lambda o: {"group_id": o["sessions_group"].pk}),
+    "therapy:session_create_for_group": Case(
+        GroupScope(Facilitator(), members=False), kwargs=lambda o: {"group_id": o["sessions_group"].pk}
+    ),
     "therapy:session_detail": Case(NOTES_READ, kwargs=s("session")),
     "therapy:session_edit": Case(NOTES_WRITE, kwargs=s("session")),
     "therapy:session_complete": Case(NOTES_WRITE, method="post", kwargs=s("session")),
