@@ -18,6 +18,12 @@ urlpatterns = [
     path("sessions/<int:session_id>/complete/", sessions.session_complete, name="session_complete"),
     path("sessions/<int:session_id>/no-show/", sessions.session_no_show, name="session_no_show"),
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("sessions/<int:session_id>/service-lines/", sessions.session_line_add, name="session_line_add"),
+    path(
+        "sessions/<int:session_id>/service-lines/<int:line_id>/remove/",
+        sessions.session_line_remove,
+        name="session_line_remove",
+    ),
     path("sessions/<int:session_id>/series/change/", sessions.session_series_change, name="session_series_change"),
     path("sessions/<int:session_id>/series/end/", sessions.session_series_end, name="session_series_end"),
     path("schedule/", sessions.schedule, name="schedule"),

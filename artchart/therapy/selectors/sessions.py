@@ -35,6 +35,7 @@ from artchart.core.permissions import (
     client_ids_with_chart_access,
 )
 from artchart.core.secrets import secret_hash
+from artchart.therapy import billing_rules
 from artchart.therapy.models import (
     Attendance,
     CalendarFeed,
@@ -42,6 +43,7 @@ from artchart.therapy.models import (
     Group,
     GroupMembership,
     Room,
+    ServiceLine,
     Session,
     SessionStatus,
 )
@@ -87,6 +89,38 @@ def session_get_for_user(user: User, session_id: int, *, action: Action = Action
     if action != Action.READ and not facilitator:
         raise PermissionDenied(NOT_A_FACILITATOR)
     return SessionAccess(session, facilitator)
+
+
+@dataclass(frozen=True)
+class ServiceLineView:
+    """A service line as the session page and the API show it: the code with what it is, units, modifiers."""
+
+    pk: int
+    code: str
+    description: str
+    units: int
+    modifiers: list[str]
+
+
+def service_lines_of(access: SessionAccess) -> list[ServiceLineView]:
+    """The session's service lines, in the order they were added (one query)."""
+    return [
+        ServiceLineView(row.pk, row.code, billing_rules.CODES.get(row.code, ""), row.units, row.modifier_list)
+        for row in access.session.service_lines.all()
+    ]
+
+
+def service_line_get(access: SessionAccess, line_id: int) -> ServiceLine:
+    """One service line of the session the user opened (404 for another session's)."""
+    line = ServiceLine.objects.filter(pk=line_id, session=access.session).first()
+    if line is None:
+        raise Http404
+    line.session = access.session
+    return line
+
+
+def place_of_service_label(code: str) -> str:
+    return f"{code} {billing_rules.PLACES_OF_SERVICE[code]}" if code in billing_rules.PLACES_OF_SERVICE else code
 
 
 def sessions_visible_to(user: User) -> QuerySet[Session]:
@@ -139,7 +173,11 @@ def session_search(
         "room_id": room_id,
         "status": status,
     }
-    return sessions.filter(**{k: v for k, v in filters.items() if v}).order_by("starts_at", "pk")
+    return (
+        sessions.filter(**{k: v for k, v in filters.items() if v})
+        .prefetch_related("service_lines")
+        .order_by("starts_at", "pk")
+    )
 
 
 def sessions_booking(client_id: int) -> QuerySet[Session]:

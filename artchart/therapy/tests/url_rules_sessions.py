@@ -69,7 +69,7 @@ RULES.update(
         "api:sessions_list": a(Anyone(), kwargs=NONE),
         "api:sessions_create": a(NOTES_WRITE, "post", kwargs=NONE, data=_new_session),
         "api:session_detail": a(NOTES_READ, kwargs=s("session")),
-        "api:session_update": a(NOTES_WRITE, "patch", kwargs=s("session"), data=lambda o: {"cpt_code": "90834"}),
+        "api:session_update": a(NOTES_WRITE, "patch", kwargs=s("session"), data=lambda o: {"place_of_service": "11"}),
         "api:session_complete": a(NOTES_WRITE, "post", kwargs=s("session")),
         "api:session_no_show": a(NOTES_WRITE, "post", kwargs=s("session")),
         "api:session_cancel": a(NOTES_WRITE, "post", kwargs=s("session"), data=lambda o: {"reason": "Client unwell"}),

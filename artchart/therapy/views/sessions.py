@@ -32,11 +32,13 @@ from artchart.therapy.forms.sessions import (
     FeedNamesForm,
     RoomForm,
     SeriesChangeForm,
+    ServiceLineForm,
     SessionForm,
 )
 from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
 from artchart.therapy.selectors import sessions as selectors
 from artchart.therapy.selectors.notes import notes_of_session
+from artchart.therapy.services import billing
 from artchart.therapy.services import sessions as services
 
 CLASHES = UserMessage(
@@ -44,6 +46,8 @@ CLASHES = UserMessage(
     "This booking clashes with others (listed below). Change it, or tick “Book it anyway” and save again.",
 )
 CANCELLED = UserMessage("session_now_cancelled", "The session is cancelled.")
+LINE_ADDED = UserMessage("service_line_added", "{code} is on the session.")
+LINE_REMOVED = UserMessage("service_line_removed", "{code} is off the session.")
 FEED_NEW = UserMessage(
     "calendar_feed_renewed", "Your calendar feed has a new secret address; the old one (if any) no longer works."
 )
@@ -246,7 +250,10 @@ def session_book(request):
 @require_GET
 @login_required
 def session_detail(request, session_id: int):
-    access = selectors.session_get_for_user(request.user, session_id)
+    return _detail_page(request, selectors.session_get_for_user(request.user, session_id))
+
+
+def _detail_page(request, access, line_form=None):
     session = access.session
     return render(
         request,
@@ -259,10 +266,51 @@ def session_detail(request, session_id: int):
             "scheduled": session.status == SessionStatus.SCHEDULED,
             "started": session.starts_at <= timezone.now(),
             "series_open": session.series_id and session.series.ended_at is None,
+            "service_lines": selectors.service_lines_of(access),
+            "place_of_service": selectors.place_of_service_label(session.place_of_service),
+            "lines_open": session.status not in (SessionStatus.CANCELLED, SessionStatus.NO_SHOW),
+            "line_form": line_form or ServiceLineForm(),
             "session_panels": session_panels(request.user, session),
             "risk_panels": [panel for client in _clients_of(session) for panel in risk_panels(request.user, client)],
         },
     )
+
+
+@require_POST
+@login_required
+def session_line_add(request, session_id: int):
+    access = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE)
+    form = ServiceLineForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            billing.service_line_add(
+                by=request.user,
+                session=access.session,
+                code=data["code"],
+                units=data["units"],
+                modifiers=" ".join(data["modifiers"]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, LINE_ADDED.format(code=data["code"]))
+            return _to_session(access.session)
+    return _detail_page(request, access, line_form=form)
+
+
+@require_POST
+@login_required
+def session_line_remove(request, session_id: int, line_id: int):
+    access = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE)
+    line = selectors.service_line_get(access, line_id)
+    try:
+        billing.service_line_remove(by=request.user, line=line)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, LINE_REMOVED.format(code=line.code))
+    return _to_session(line.session)
 
 
 def _clients_of(session) -> list:
@@ -285,9 +333,7 @@ def session_edit(request, session_id: int):
         "start": local.time(),
         "end": timezone.localtime(session.ends_at).time(),
         "modality": session.modality,
-        "cpt_code": session.cpt_code,
         "place_of_service": session.place_of_service,
-        "modifier": session.modifier,
         "directive": session.directive,
     }
     form = SessionForm(request.POST or None, initial=initial, editing=True, **_form_choices(request.user))
