@@ -28,6 +28,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/series/end/", sessions.session_series_end, name="session_series_end"),
     path("schedule/", sessions.schedule, name="schedule"),
     path("schedule/book/", sessions.session_book, name="session_book"),
+    path("schedule/ledger/", sessions.ledger, name="ledger"),
     path("schedule/feed/", sessions.schedule_feed, name="schedule_feed"),
     path("schedule/feed/reset/", sessions.schedule_feed_reset, name="schedule_feed_reset"),
     path("schedule/feed/names/", sessions.schedule_feed_names, name="schedule_feed_names"),

@@ -12,6 +12,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from artchart.core.messages import UserMessage
 from artchart.therapy import billing_rules
 from artchart.therapy.models import FeedNames, Frequency, Modality, SessionKind
 
@@ -169,6 +170,28 @@ class ServiceLineForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Telehealth only: 95 or GT for video, 93 for audio only.",
     )
+
+
+PERIOD_BACKWARDS = UserMessage("ledger_period_backwards", "The period ends before it starts: swap the days.")
+PERIOD_TOO_LONG = UserMessage("ledger_period_too_long", "A ledger covers at most {days} days; choose a shorter period.")
+LEDGER_MAX_DAYS = 366
+
+
+class LedgerForm(forms.Form):
+    """The period of the service ledger (the practice's days, both included)."""
+
+    date_from = forms.DateField(widget=DATE, label="From")
+    date_to = forms.DateField(widget=DATE, label="To")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", PERIOD_BACKWARDS)
+            elif (end - start).days >= LEDGER_MAX_DAYS:
+                self.add_error("date_to", PERIOD_TOO_LONG.format(days=LEDGER_MAX_DAYS))
+        return data
 
 
 class SeriesChangeForm(forms.Form):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from artchart.core.permissions import (
 from artchart.core.secrets import secret_hash
 from artchart.therapy import billing_rules
 from artchart.therapy.models import (
+    PRESENT_STATUSES,
     Attendance,
     CalendarFeed,
     FeedNames,
@@ -117,6 +118,65 @@ def service_line_get(access: SessionAccess, line_id: int) -> ServiceLine:
         raise Http404
     line.session = access.session
     return line
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One billed service for the practice's biller: a service line, for one client."""
+
+    day: dt.date
+    session_id: int
+    client_id: int
+    provider: str
+    npi: str
+    licence: str
+    code: str
+    units: int
+    modifiers: str
+    place_of_service: str
+
+
+def ledger_rows(user: User, date_from: dt.date, date_to: dt.date) -> list[LedgerRow]:
+    """The service lines of the completed sessions the user may open, from ``date_from`` to ``date_to``
+    (the practice's days), oldest first. A group session's line is one row per member who was there and
+    whose chart the user may open. Three queries, however many rows."""
+    present = Attendance.objects.filter(
+        status__in=PRESENT_STATUSES, client_id__in=client_ids_allowing(user, Area.NOTES, Action.READ)
+    )
+    lines = (
+        ServiceLine.objects.filter(
+            session__in=sessions_visible_to(user).values("pk"),
+            session__status=SessionStatus.COMPLETED,
+            session__starts_at__gte=_day_start(date_from),
+            session__starts_at__lt=_day_start(date_to + dt.timedelta(days=1)),
+        )
+        .select_related("session", "session__therapist")
+        .prefetch_related(Prefetch("session__attendance", queryset=present, to_attr="billed"))
+        .order_by("session__starts_at", "session_id", "pk")
+    )
+    rows: list[LedgerRow] = []
+    for line in lines:
+        session, therapist = line.session, line.session.therapist
+        # A group session bills each member who was there (and whose chart the user may open).
+        marks = getattr(session, "billed", [])  # the prefetch above
+        billed = [session.client_id] if session.client_id else [mark.client_id for mark in marks]
+        for client_id in sorted(billed):
+            rows.append(
+                LedgerRow(
+                    day=timezone.localtime(session.starts_at).date(),
+                    session_id=session.pk,
+                    client_id=client_id,
+                    provider=therapist.display_name,
+                    npi=therapist.npi,
+                    licence=therapist.licence,
+                    code=line.code,
+                    units=line.units,
+                    modifiers=line.modifiers,
+                    place_of_service=session.place_of_service,
+                )
+            )
+    audit.note_shown({row.client_id for row in rows})
+    return rows
 
 
 def place_of_service_label(code: str) -> str:

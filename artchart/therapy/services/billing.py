@@ -9,10 +9,14 @@ session's billing), and not on a cancelled or no-show session.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from artchart.core import audit
 from artchart.core.access import Conflict
 from artchart.core.models import User
 from artchart.therapy import billing_rules
@@ -69,3 +73,17 @@ def service_line_remove(*, by: User, line: ServiceLine) -> None:
     line_id = line.pk
     ServiceLine.objects.filter(pk=line_id).delete()
     _record(by, TherapyAction.SERVICE_LINE_REMOVE, session, _client_ids(session), session=session.pk, line=line_id)
+
+
+@transaction.atomic
+def ledger_export_record(
+    *, by: User, date_from: dt.date, date_to: dt.date, client_ids: Iterable[int], rows: int
+) -> None:
+    """Record that ``by`` exported the service ledger of a period naming these clients (before the file goes)."""
+    audit.record(
+        actor=by,
+        action=TherapyAction.LEDGER_EXPORT,
+        obj=by.organization,
+        client_ids=sorted(set(client_ids)),
+        detail={"from": date_from.isoformat(), "to": date_to.isoformat(), "rows": rows},
+    )

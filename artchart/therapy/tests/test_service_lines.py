@@ -295,3 +295,79 @@ def test_api_session_list_queries_do_not_grow_with_lines(therapist, client_recor
     with CaptureQueriesContext(connection) as many:
         assert len(browser.get(url).json()["results"]) == 5
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- the service ledger ------------------------------------------------------------------------------------
+
+
+def ledger(browser, start="2020-01-01", end="2035-12-31"):
+    return browser.get(reverse("therapy:ledger"), {"date_from": start, "date_to": end})
+
+
+def csv_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_ledger_lists_each_line_per_client_formula_safe_and_audited(client, therapist, session, site):
+    therapist.first_name, therapist.last_name, therapist.npi = "=HYPERLINK(1)", "Doe", "1234567893"
+    therapist.save()
+    session.place_of_service = "11"
+    session.save()
+    add(therapist, session, "90834")
+    add(therapist, session, "90785")
+    group = GroupFactory(site=site, facilitators=[therapist])
+    held = SessionFactory(kind="group", client=None, group=group, therapist=therapist, duration_minutes=60)
+    add(therapist, held, "90853")
+    from artchart.tests.factories import AttendanceFactory
+
+    there = AttendanceFactory(session=held, client=session.client, status="present")
+    AttendanceFactory(session=held, status="absent")
+    client.force_login(therapist)
+    response = ledger(client)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    header, *rows = csv_rows(response)
+    assert header[:3] == ["date", "session_id", "client_id"]
+    day = timezone.localtime(session.starts_at).date().isoformat()
+    assert [day, str(session.pk), str(session.client_id), "'=HYPERLINK(1) Doe", "1234567893"] == rows[0][:5]
+    assert sorted((r[2], r[6], r[7], r[9]) for r in rows) == sorted(
+        [
+            (str(session.client_id), "90834", "1", "11"),
+            (str(session.client_id), "90785", "1", "11"),
+            (str(there.client_id), "90853", "1", ""),
+        ]
+    )
+    event = AuditEvent.objects.get(action="ledger.export")
+    assert event.client_id_list == [session.client_id]
+    assert event.detail["rows"] == 3
+
+
+def test_the_ledger_shows_no_one_elses_clients(client, therapist, therapist2, session):
+    add(therapist, session, "90834")
+    client.force_login(therapist2)
+    assert csv_rows(ledger(client))[1:] == []
+
+
+def test_a_ledger_period_that_ends_before_it_starts_is_refused_and_nothing_is_recorded(client, therapist, session):
+    client.force_login(therapist)
+    response = ledger(client, "2030-03-10", "2030-03-01")
+    assert response.status_code == 400
+    assert "The period ends before it starts: swap the days." in response.content.decode()
+    assert events("ledger.export") == 0
+
+
+def test_the_ledgers_queries_do_not_grow_with_its_rows(client, therapist, client_record):
+    client.force_login(therapist)
+    first = SessionFactory(client=client_record, therapist=therapist, duration_minutes=45)
+    add(therapist, first, "90834")
+    ledger(client)
+    with CaptureQueriesContext(connection) as few:
+        ledger(client)
+    for _ in range(4):
+        more = SessionFactory(client=client_record, therapist=therapist, duration_minutes=45)
+        add(therapist, more, "90834")
+    with CaptureQueriesContext(connection) as many:
+        assert len(csv_rows(ledger(client))) == 6
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -46,6 +46,7 @@ RULES: dict[str, Case] = {
     "therapy:session_series_end": Case(NOTES_WRITE, method="post", kwargs=s("series_session")),
     "therapy:schedule": Case(Anyone()),
     "therapy:session_book": Case(Anyone()),
+    "therapy:ledger": Case(Anyone()),
     "therapy:schedule_feed": Case(Anyone()),
     "therapy:schedule_feed_reset": Case(Anyone(), method="post"),
     "therapy:schedule_feed_names": Case(Anyone(), method="post", data=lambda o: {"names": "initials"}),

@@ -4,6 +4,7 @@ the iCalendar feed."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from artchart.clients.selectors import client_get_for_user
 from artchart.core.access import require_role
+from artchart.core.audit import csv_cell
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
 from artchart.core.models import Role
@@ -30,6 +32,7 @@ from artchart.therapy.forms.sessions import (
     COMMON_POS,
     BookingForm,
     FeedNamesForm,
+    LedgerForm,
     RoomForm,
     SeriesChangeForm,
     ServiceLineForm,
@@ -640,3 +643,62 @@ def calendar_feed(request, token: str):
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="artchart.ics"'
     return response
+
+
+LEDGER_HEADER = [
+    "date",
+    "session_id",
+    "client_id",
+    "provider",
+    "npi",
+    "licence",
+    "code",
+    "units",
+    "modifiers",
+    "place_of_service",
+]
+
+
+@require_GET
+@login_required
+def ledger(request):
+    """The service ledger for the practice's biller: a period, then a CSV of the service lines the user may
+    see. A period that ends before it starts is refused on the page and nothing is exported or recorded."""
+    today = timezone.localdate()
+    asked = "date_from" in request.GET
+    form = LedgerForm(request.GET if asked else None, initial={"date_from": today.replace(day=1), "date_to": today})
+    if asked and form.is_valid():
+        start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        rows = selectors.ledger_rows(request.user, start, end)
+        billing.ledger_export_record(
+            by=request.user, date_from=start, date_to=end, client_ids=[r.client_id for r in rows], rows=len(rows)
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="service-ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(LEDGER_HEADER)
+        for row in rows:
+            writer.writerow(
+                [
+                    csv_cell(value)
+                    for value in (
+                        row.day.isoformat(),
+                        row.session_id,
+                        row.client_id,
+                        row.provider,
+                        row.npi,
+                        row.licence,
+                        row.code,
+                        row.units,
+                        row.modifiers,
+                        row.place_of_service,
+                    )
+                ]
+            )
+        return response
+    return render(
+        request,
+        "therapy/schedule/ledger.html",
+        {"nav": "schedule", "form": form},
+        status=400 if asked else 200,
+    )
