@@ -28,6 +28,7 @@ from artchart.therapy.models import (
     NoteTemplate,
     Room,
     Series,
+    ServiceLine,
     Session,
 )
 
@@ -82,6 +83,12 @@ class SessionAdmin(ListOnlyAdmin):
     list_filter = ("kind", "status", "modality")
     list_select_related = ("therapist", "site")
     date_hierarchy = "starts_at"
+
+
+@admin.register(ServiceLine)
+class ServiceLineAdmin(ListOnlyAdmin):
+    list_display = ("id", "session_id", "code", "units", "modifiers", "created_at")
+    list_filter = ("code",)
 
 
 @admin.register(Attendance)

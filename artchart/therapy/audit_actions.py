@@ -51,3 +51,6 @@ class TherapyAction(AuditAction):
     SESSION_CREATE = "session.create", "Scheduled a session"
     SESSION_NO_SHOW = "session.no_show", "Marked a session a no-show"
     SESSION_UPDATE = "session.update", "Changed a session"
+    SERVICE_LINE_ADD = "service_line.add", "Added a service code to a session"
+    SERVICE_LINE_REMOVE = "service_line.remove", "Removed a service code from a session"
+    LEDGER_EXPORT = "ledger.export", "Exported the service ledger"

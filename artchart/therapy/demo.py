@@ -41,8 +41,9 @@ from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.plans import services as plan_services
 from artchart.plans.models import Goal, PlanStatus, TreatmentPlan
 from artchart.programs.models import Directive, Program
+from artchart.therapy import billing_rules
 from artchart.therapy.models import AttendanceStatus, Note, NoteKind, Session, SessionKind, SessionStatus
-from artchart.therapy.services import confidential, groups, notes, sessions
+from artchart.therapy.services import billing, confidential, groups, notes, sessions
 
 WEEKS = 11  # weeks of history before today
 RISK_CLIENT_NOTES = (
@@ -566,6 +567,7 @@ def _individual(
             sessions.session_no_show(by=primary, session=session)
             continue
         sessions.session_complete(by=primary, session=session)
+        _extra_service_lines(primary, session, population, number)
         fields = writer.fields(population, number / max(len(past), 1), goals)
         if at_risk and timezone.localtime(session.starts_at).date() > today - dt.timedelta(days=7):
             fields.update(risk_level="moderate", risk_notes=RISK_CLIENT_NOTES)
@@ -585,6 +587,24 @@ def _individual(
         )
         notes.note_sign(by=primary, note=discharge)
     return held
+
+
+def _extra_service_lines(by: User, session: Session, population: str, number: int) -> None:
+    """What a biller would see beyond the series' own code: the first session billed as the intake
+    evaluation (90791), and interactive complexity (90785) on a child's session at school every
+    fourth week, when a teacher or parent in the room shaped how the session went."""
+    if number == 0:
+        for line in session.service_lines.all():
+            billing.service_line_remove(by=by, line=line)
+        billing.service_line_add(
+            by=by, session=session, code=billing_rules.INTAKE_CODE, modifiers=" ".join(_telehealth_modifier(session))
+        )
+    elif population == PopulationType.SCHOOL and number % 4 == 2:
+        billing.service_line_add(by=by, session=session, code=billing_rules.INTERACTIVE_COMPLEXITY)
+
+
+def _telehealth_modifier(session: Session) -> list[str]:
+    return ["95"] if session.place_of_service in billing_rules.TELEHEALTH_POS else []
 
 
 def _school_group(
@@ -797,7 +817,7 @@ def _today_to_document(*, therapist: User, clients: list[Client], rooms: dict, n
         and not hasattr(c, "restriction")
     ]
     for start, client in zip(one_off_starts(now, [s.starts_at for s in begun]), free, strict=False):
-        cpt, pos, _minutes = BILLING[client.site.population_type]
+        _cpt, pos, _minutes = BILLING[client.site.population_type]
         begun.append(
             sessions.session_create(
                 by=therapist,
@@ -809,7 +829,7 @@ def _today_to_document(*, therapist: User, clients: list[Client], rooms: dict, n
                 starts_at=start,
                 duration_minutes=45,
                 modality="in_person",
-                cpt_code=cpt,
+                cpt_code=billing_rules.timed_code(45),
                 place_of_service=pos,
             )
         )

@@ -115,11 +115,11 @@ class Frequency(models.TextChoices):
 
 
 class BillingFields(models.Model):
-    """Service codes for practices that bill (ArtChart records them; a billing system bills)."""
+    """A series' service code for the sessions it makes (each becomes the session's first service line)."""
 
     cpt_code = models.CharField("CPT code", max_length=5, blank=True)
     place_of_service = models.CharField("place of service", max_length=2, blank=True)
-    modifier = models.CharField(max_length=2, blank=True, help_text="95 or GT for telehealth.")
+    modifier = models.CharField(max_length=2, blank=True, help_text="95, GT or 93 (audio only) for telehealth.")
 
     class Meta:
         abstract = True
@@ -157,7 +157,7 @@ class Series(BillingFields):
         return f"{self.get_frequency_display()} {self.get_kind_display().lower()} series"
 
 
-class Session(BillingFields):
+class Session(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sessions")
     kind = models.CharField(max_length=12, choices=SessionKind.choices)
     # Individual and family sessions name one client; group sessions name a group.
@@ -175,6 +175,8 @@ class Session(BillingFields):
     cancel_reason = models.CharField(max_length=300, blank=True)
     # What the session was for: directives used are on its notes; this is the plan.
     directive = models.ForeignKey(Directive, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Where the service was given, for practices that bill; the codes are the session's ``service_lines``.
+    place_of_service = models.CharField("place of service", max_length=2, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -196,6 +198,30 @@ class Session(BillingFields):
     @property
     def ends_at(self) -> dt.datetime:
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class ServiceLine(models.Model):
+    """One billed service of a session: a CPT code, its units and modifiers (``artchart/therapy/billing_rules.py``
+    holds the codes and the rules the lines of one session keep). ArtChart records them; a billing system bills."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="service_lines")
+    code = models.CharField("CPT code", max_length=5)
+    units = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(16)])
+    # Space-separated, in the order billed: "95", "93", "GT".
+    modifiers = models.CharField(max_length=11, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "code"], name="service_code_once_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.code} x{self.units} on session {self.session_id}"
+
+    @property
+    def modifier_list(self) -> list[str]:
+        return self.modifiers.split()
 
 
 class AttendanceStatus(models.TextChoices):

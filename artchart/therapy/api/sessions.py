@@ -30,8 +30,10 @@ from artchart.core.api import (
 from artchart.core.messages import UserMessage
 from artchart.core.permissions import Action, Area
 from artchart.programs.models import Directive
+from artchart.therapy import billing_rules
 from artchart.therapy.models import Frequency, Modality, Session, SessionKind
 from artchart.therapy.selectors import sessions as selectors
+from artchart.therapy.services import billing
 from artchart.therapy.services import sessions as services
 
 router = Router(tags=["sessions"])
@@ -52,6 +54,23 @@ class ConflictOut(ApiError):
     conflicts: list[str]
 
 
+class ServiceLineOut(Schema):
+    id: int
+    code: str
+    units: int
+    modifiers: list[str]
+
+    @staticmethod
+    def resolve_modifiers(line) -> list[str]:
+        return line.modifier_list
+
+
+class ServiceLineIn(Schema):
+    code: str = Field(max_length=10, description="A CPT code ArtChart records, such as 90834 or 90785")
+    units: int = Field(1, ge=1, le=billing_rules.MAX_UNITS)
+    modifiers: list[str] = Field([], max_length=billing_rules.MAX_MODIFIERS, description="95, GT or 93")
+
+
 class SessionOut(Schema):
     id: int
     kind: str
@@ -67,11 +86,14 @@ class SessionOut(Schema):
     modality: str
     status: str
     cancel_reason: str
-    cpt_code: str
     place_of_service: str
-    modifier: str
+    service_lines: list[ServiceLineOut]
     directive: int | None
     conflicts: list[str] = []
+
+    @staticmethod
+    def resolve_service_lines(s: Session):
+        return list(s.service_lines.all())
 
     @staticmethod
     def resolve_client(s: Session):
@@ -117,9 +139,9 @@ class SessionIn(Schema):
     duration_minutes: Minutes | None = Field(None, description="Or give ends_at")
     ends_at: Moment | None = None
     modality: Modality = Modality.IN_PERSON
-    cpt_code: str = Field("", max_length=10)
+    cpt_code: str = Field("", max_length=10, description="The first service line's code, if any")
     place_of_service: str = Field("", max_length=10)
-    modifier: str = Field("", max_length=10)
+    modifier: str = Field("", max_length=10, description="The first service line's telehealth modifier")
     directive: Id | None = None
     allow_conflicts: bool = False
 
@@ -132,9 +154,7 @@ class SessionPatch(Schema):
     duration_minutes: Minutes | None = None
     ends_at: Moment | None = None
     modality: Modality | None = None
-    cpt_code: str | None = Field(None, max_length=10)
     place_of_service: str | None = Field(None, max_length=10)
-    modifier: str | None = Field(None, max_length=10)
     directive: Id | None = None
     allow_conflicts: bool = False
 
@@ -321,7 +341,7 @@ def session_update(request, session_id: Id, payload: SessionPatch):
     fields = _references(request, data)
     if "room" in data and data["room"] is None:
         fields["room"] = None
-    for name in ("starts_at", "duration_minutes", "modality", "cpt_code", "place_of_service", "modifier"):
+    for name in ("starts_at", "duration_minutes", "modality", "place_of_service"):
         if data.get(name) is not None:
             fields[name] = data[name]
     if data.get("ends_at") is not None:
@@ -361,6 +381,30 @@ def session_cancel(request, session_id: Id, payload: CancelIn):
 @router.post("/sessions/{session_id}/no-show", response=SessionOut, url_name="session_no_show")
 def session_no_show(request, session_id: Id):
     return services.session_no_show(by=request.user, session=_session(request, session_id, Action.WRITE))
+
+
+@router.get("/sessions/{session_id}/service-lines", response=list[ServiceLineOut], url_name="service_lines_list")
+def service_lines_list(request, session_id: Id):
+    """The session's service lines (CPT code, units, modifiers), in the order they were added."""
+    return list(_session(request, session_id).service_lines.all())
+
+
+@router.post("/sessions/{session_id}/service-lines", response={201: ServiceLineOut}, url_name="service_line_create")
+def service_line_create(request, session_id: Id, payload: ServiceLineIn):
+    """Add a service line; one that contradicts the session (90837 on a 30-minute session, 90853 on an
+    individual one) is refused with 400 and every reason, and nothing is written."""
+    session = _session(request, session_id, Action.WRITE)
+    line = billing.service_line_add(
+        by=request.user, session=session, code=payload.code, units=payload.units, modifiers=" ".join(payload.modifiers)
+    )
+    return Status(201, line)
+
+
+@router.delete("/sessions/{session_id}/service-lines/{line_id}", response={204: None}, url_name="service_line_delete")
+def service_line_delete(request, session_id: Id, line_id: Id):
+    access = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE)
+    billing.service_line_remove(by=request.user, line=selectors.service_line_get(access, line_id))
+    return Status(204, None)
 
 
 @router.post("/series", response={201: SeriesOut, 409: ConflictOut}, url_name="series_create")

@@ -12,30 +12,13 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from artchart.core.messages import UserMessage
+from artchart.therapy import billing_rules
 from artchart.therapy.models import FeedNames, Frequency, Modality, SessionKind
 
-COMMON_CPT = (
-    ("90791", "Psychiatric diagnostic evaluation (intake)"),
-    ("90832", "Psychotherapy, 30 minutes"),
-    ("90834", "Psychotherapy, 45 minutes"),
-    ("90837", "Psychotherapy, 60 minutes"),
-    ("90846", "Family psychotherapy without the client"),
-    ("90847", "Family psychotherapy with the client"),
-    ("90853", "Group psychotherapy"),
-)
-COMMON_POS = (
-    ("02", "Telehealth, not in the client's home"),
-    ("10", "Telehealth in the client's home"),
-    ("11", "Office"),
-    ("03", "School"),
-    ("21", "Inpatient hospital"),
-    ("22", "Outpatient hospital"),
-    ("31", "Skilled nursing facility"),
-    ("32", "Nursing facility"),
-    ("09", "Prison or correctional facility"),
-    ("12", "Home"),
-    ("99", "Other"),
-)
+COMMON_CPT = tuple(billing_rules.CODES.items())
+COMMON_POS = tuple(billing_rules.PLACES_OF_SERVICE.items())
+MODIFIER_CHOICES = (("", "None"), *((code, f"{code} ({label})") for code, label in billing_rules.MODIFIERS.items()))
 REPEAT_CHOICES = (("", "Does not repeat"), *Frequency.choices)
 ENDS_CHOICES = (
     ("never", "Open-ended (kept 26 weeks ahead)"),
@@ -69,16 +52,16 @@ class SessionForm(forms.Form):
         max_length=10,
         required=False,
         widget=forms.TextInput(attrs={"list": "cpt-codes", "inputmode": "numeric"}),
-        help_text="For practices that bill: 90791, 90832, 90834, 90837, 90846, 90847, 90853…",
+        help_text="For practices that bill: the session's first service line (add more on the session's page).",
     )
     place_of_service = forms.CharField(
         max_length=10,
         required=False,
         widget=forms.TextInput(attrs={"list": "pos-codes", "inputmode": "numeric"}),
-        help_text="Two digits: 11 office, 02 or 10 telehealth, 03 school, 21/22 hospital…",
+        help_text="Two digits: 11 office, 02 or 10 telehealth, 03 school, 53 community mental health centre…",
     )
     modifier = forms.ChoiceField(
-        choices=(("", "None"), ("95", "95 (synchronous telehealth)"), ("GT", "GT (telehealth)")),
+        choices=MODIFIER_CHOICES,
         required=False,
         label="Telehealth modifier",
     )
@@ -99,8 +82,8 @@ class SessionForm(forms.Form):
         self.fields["directive"].queryset = directives
         if group is not None or editing:
             del self.fields["kind"]
-        if editing:
-            for name in ("repeat", "ends", "count", "until"):
+        if editing:  # the codes are the session's service lines, changed on its page
+            for name in ("repeat", "ends", "count", "until", "cpt_code", "modifier"):
                 del self.fields[name]
 
     def clean(self):
@@ -127,6 +110,7 @@ class SessionForm(forms.Form):
                 "modifier",
                 "directive",
             )
+            if name in self.fields or name in ("starts_at", "duration_minutes")
         }
 
     def series_ends(self) -> dict:
@@ -172,6 +156,41 @@ class BookingForm(SessionForm):
         if not data.get("site"):
             room, client = data.get("room"), data.get("client")
             data["site"] = room.site if room else client.site if client else None
+        return data
+
+
+class ServiceLineForm(forms.Form):
+    """One service line for the session page: a code from the table, its units and modifiers."""
+
+    code = forms.ChoiceField(choices=(("", "Choose a code"), *COMMON_CPT), label="Service code")
+    units = forms.IntegerField(min_value=1, max_value=billing_rules.MAX_UNITS, initial=1)
+    modifiers = forms.MultipleChoiceField(
+        choices=tuple(billing_rules.MODIFIERS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Telehealth only: 95 or GT for video, 93 for audio only.",
+    )
+
+
+PERIOD_BACKWARDS = UserMessage("ledger_period_backwards", "The period ends before it starts: swap the days.")
+PERIOD_TOO_LONG = UserMessage("ledger_period_too_long", "A ledger covers at most {days} days; choose a shorter period.")
+LEDGER_MAX_DAYS = 366
+
+
+class LedgerForm(forms.Form):
+    """The period of the service ledger (the practice's days, both included)."""
+
+    date_from = forms.DateField(widget=DATE, label="From")
+    date_to = forms.DateField(widget=DATE, label="To")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", PERIOD_BACKWARDS)
+            elif (end - start).days >= LEDGER_MAX_DAYS:
+                self.add_error("date_to", PERIOD_TOO_LONG.format(days=LEDGER_MAX_DAYS))
         return data
 
 

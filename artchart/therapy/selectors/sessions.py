@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,13 +37,16 @@ from artchart.core.permissions import (
     client_ids_with_chart_access,
 )
 from artchart.core.secrets import secret_hash
+from artchart.therapy import billing_rules
 from artchart.therapy.models import (
+    PRESENT_STATUSES,
     Attendance,
     CalendarFeed,
     FeedNames,
     Group,
     GroupMembership,
     Room,
+    ServiceLine,
     Session,
     SessionStatus,
 )
@@ -87,6 +90,97 @@ def session_get_for_user(user: User, session_id: int, *, action: Action = Action
     if action != Action.READ and not facilitator:
         raise PermissionDenied(NOT_A_FACILITATOR)
     return SessionAccess(session, facilitator)
+
+
+@dataclass(frozen=True)
+class ServiceLineView:
+    """A service line as the session page and the API show it: the code with what it is, units, modifiers."""
+
+    pk: int
+    code: str
+    description: str
+    units: int
+    modifiers: list[str]
+
+
+def service_lines_of(access: SessionAccess) -> list[ServiceLineView]:
+    """The session's service lines, in the order they were added (one query)."""
+    return [
+        ServiceLineView(row.pk, row.code, billing_rules.CODES.get(row.code, ""), row.units, row.modifier_list)
+        for row in access.session.service_lines.all()
+    ]
+
+
+def service_line_get(access: SessionAccess, line_id: int) -> ServiceLine:
+    """One service line of the session the user opened (404 for another session's)."""
+    line = ServiceLine.objects.filter(pk=line_id, session=access.session).first()
+    if line is None:
+        raise Http404
+    line.session = access.session
+    return line
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One billed service for the practice's biller: a service line, for one client."""
+
+    day: dt.date
+    session_id: int
+    client_id: int
+    provider: str
+    npi: str
+    licence: str
+    code: str
+    units: int
+    modifiers: str
+    place_of_service: str
+
+
+def ledger_rows(user: User, date_from: dt.date, date_to: dt.date) -> list[LedgerRow]:
+    """The service lines of the completed sessions the user may open, from ``date_from`` to ``date_to``
+    (the practice's days), oldest first. A group session's line is one row per member who was there and
+    whose chart the user may open. Three queries, however many rows."""
+    present = Attendance.objects.filter(
+        status__in=PRESENT_STATUSES, client_id__in=client_ids_allowing(user, Area.NOTES, Action.READ)
+    )
+    lines = (
+        ServiceLine.objects.filter(
+            session__in=sessions_visible_to(user).values("pk"),
+            session__status=SessionStatus.COMPLETED,
+            session__starts_at__gte=_day_start(date_from),
+            session__starts_at__lt=_day_start(date_to + dt.timedelta(days=1)),
+        )
+        .select_related("session", "session__therapist")
+        .prefetch_related(Prefetch("session__attendance", queryset=present, to_attr="billed"))
+        .order_by("session__starts_at", "session_id", "pk")
+    )
+    rows: list[LedgerRow] = []
+    for line in lines:
+        session, therapist = line.session, line.session.therapist
+        # A group session bills each member who was there (and whose chart the user may open).
+        marks = getattr(session, "billed", [])  # the prefetch above
+        billed = [session.client_id] if session.client_id else [mark.client_id for mark in marks]
+        for client_id in sorted(billed):
+            rows.append(
+                LedgerRow(
+                    day=timezone.localtime(session.starts_at).date(),
+                    session_id=session.pk,
+                    client_id=client_id,
+                    provider=therapist.display_name,
+                    npi=therapist.npi,
+                    licence=therapist.licence,
+                    code=line.code,
+                    units=line.units,
+                    modifiers=line.modifiers,
+                    place_of_service=session.place_of_service,
+                )
+            )
+    audit.note_shown({row.client_id for row in rows})
+    return rows
+
+
+def place_of_service_label(code: str) -> str:
+    return f"{code} {billing_rules.PLACES_OF_SERVICE[code]}" if code in billing_rules.PLACES_OF_SERVICE else code
 
 
 def sessions_visible_to(user: User) -> QuerySet[Session]:
@@ -136,7 +230,11 @@ def session_search(
         "room_id": room_id,
         "status": status,
     }
-    return sessions.filter(**{k: v for k, v in filters.items() if v}).order_by("starts_at", "pk")
+    return (
+        sessions.filter(**{k: v for k, v in filters.items() if v})
+        .prefetch_related("service_lines")
+        .order_by("starts_at", "pk")
+    )
 
 
 def sessions_booking(client_id: int) -> QuerySet[Session]:

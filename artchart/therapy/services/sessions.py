@@ -11,7 +11,6 @@ them first (``selectors.sessions.conflicts_for``) and the user decides.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -32,14 +31,18 @@ from artchart.core.models import Role, Site, User
 from artchart.core.permissions import Action, Area, allows, relations_of
 from artchart.core.secrets import new_secret, secret_hash
 from artchart.programs.models import Directive
+from artchart.therapy import billing_rules
 from artchart.therapy.audit_actions import TherapyAction
 from artchart.therapy.models import (
     CalendarFeed,
     Frequency,
     Group,
     Modality,
+    Note,
+    NoteKind,
     Room,
     Series,
+    ServiceLine,
     Session,
     SessionKind,
     SessionStatus,
@@ -57,12 +60,6 @@ ROOM_AT_OTHER_SITE = UserMessage(
 )
 ROOM_INACTIVE = UserMessage("room_inactive", "The room {room} is no longer in use.")
 SITE_INACTIVE = UserMessage("site_inactive", "The site {site} is no longer in use.")
-CPT_FORMAT = UserMessage("cpt_format", "A CPT code is five digits, such as 90834.")
-POS_FORMAT = UserMessage("pos_format", "A place of service is two digits, such as 11 (office) or 02 (telehealth).")
-MODIFIER_UNKNOWN = UserMessage("modifier_unknown", "The telehealth modifier is 95 or GT.")
-MODIFIER_ONLY_TELEHEALTH = UserMessage(
-    "modifier_only_telehealth", "The telehealth modifier (95 or GT) is only for telehealth sessions."
-)
 THERAPIST_CANNOT_HOLD = UserMessage(
     "therapist_cannot_hold", "{name} cannot hold sessions (an active therapist, supervisor or intern can)."
 )
@@ -90,9 +87,6 @@ ROOM_NAME_NEEDED = UserMessage("room_name_needed", "Give the room a name.")
 NO_FEED = UserMessage("no_feed", "Make your feed's address first.")
 SERIES_ENDED_REASON = UserMessage("series_ended_reason", "The recurring series was ended.")
 
-CPT_RE = re.compile(r"^\d{5}$")
-POS_RE = re.compile(r"^\d{2}$")
-TELEHEALTH_MODIFIERS = ("95", "GT")
 CLINICIAN_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
 STEP_DAYS: dict[str, int] = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14}
 
@@ -202,27 +196,61 @@ def _check_therapist_can_document(item: Session | Series, errors: Errors) -> Non
         _add(errors, "therapist", THERAPIST_NOT_FACILITATOR.format(name=therapist.display_name))
 
 
-def _check_cpt_code_format(item: Session | Series, errors: Errors) -> None:
-    if item.cpt_code and not CPT_RE.match(item.cpt_code):
-        _add(errors, "cpt_code", CPT_FORMAT)
+def billing_facts(session: Session | Series) -> billing_rules.SessionFacts:
+    """What the service-code rules need to know of a session (or of each session a series makes)."""
+    return billing_rules.SessionFacts(
+        kind=session.kind,
+        minutes=session.duration_minutes or 0,
+        telehealth=session.modality == Modality.TELEHEALTH,
+        place_of_service=session.place_of_service,
+        is_intake=isinstance(session, Session) and is_intake(session),
+    )
 
 
-def _check_place_of_service_format(item: Session | Series, errors: Errors) -> None:
-    if item.place_of_service and not POS_RE.match(item.place_of_service):
-        _add(errors, "place_of_service", POS_FORMAT)
+def is_intake(session: Session) -> bool:
+    """The client's intake: an individual or family session an intake note names, or the client's
+    first (no earlier session of theirs was held)."""
+    if not session.client_id or session.kind == SessionKind.GROUP:
+        return False
+    if session.pk and Note.objects.filter(session_id=session.pk, kind=NoteKind.INTAKE).exists():
+        return True
+    earlier = Session.objects.filter(
+        client_id=session.client_id, status=SessionStatus.COMPLETED, starts_at__lt=session.starts_at
+    )
+    return not earlier.exclude(pk=session.pk).exists()
 
 
-def _check_telehealth_modifier(item: Session | Series, errors: Errors) -> None:
-    """A modifier, if any, is 95 or GT, and only on a telehealth session."""
-    if not item.modifier:
+def line_of(row: ServiceLine) -> billing_rules.Line:
+    return billing_rules.Line(row.code, row.units, tuple(row.modifier_list))
+
+
+def pending_line(code: str, modifier: str) -> list[billing_rules.Line]:
+    """The one line a booking (or a series) names with its code and modifier, if it names either."""
+    modifiers = billing_rules.parse_modifiers(modifier)
+    return [billing_rules.Line(code, 1, modifiers)] if code or modifiers else []
+
+
+def billing_refusal(found: list[str]) -> list[UserMessage]:
+    return [UserMessage("service_line_refused", text) for text in found]
+
+
+def _check_billing(item: Session | Series, errors: Errors, pending: list[billing_rules.Line]) -> None:
+    """The place of service is one ArtChart records, and the session's service lines (those it has and
+    the one being booked) keep the code rules against its kind, minutes and modality."""
+    for text in billing_rules.place_of_service_problems(item.place_of_service):
+        _add(errors, "place_of_service", UserMessage("place_of_service_unknown", text))
+    lines = list(pending)
+    if isinstance(item, Session) and item.pk:
+        lines += [line_of(row) for row in item.service_lines.all()]
+    if not lines:
         return
-    if item.modifier not in TELEHEALTH_MODIFIERS:
-        _add(errors, "modifier", MODIFIER_UNKNOWN)
-    elif item.modality != Modality.TELEHEALTH:
-        _add(errors, "modifier", MODIFIER_ONLY_TELEHEALTH)
+    facts = billing_facts(item)
+    found = [text for text in billing_rules.problems(facts, lines) if text not in errors.get("place_of_service", [])]
+    for message in billing_refusal(found):
+        _add(errors, "cpt_code" if pending else "__all__", message)
 
 
-def _validate(item: Session | Series) -> None:
+def _validate(item: Session | Series, pending: list[billing_rules.Line] | None = None) -> None:
     """Everything a session (or series) must be before anything is written; raises one ValidationError."""
     errors: Errors = {}
     _check_ends_after_start(item, errors)
@@ -232,9 +260,7 @@ def _validate(item: Session | Series) -> None:
     _check_room_usable(item, errors)
     _check_same_organization(item, errors)
     _check_therapist_can_document(item, errors)  # after the client and group checks, whose errors it reads
-    _check_cpt_code_format(item, errors)
-    _check_place_of_service_format(item, errors)
-    _check_telehealth_modifier(item, errors)
+    _check_billing(item, errors, pending or [])
     if errors:
         raise ValidationError(errors)
     item.full_clean()
@@ -274,7 +300,8 @@ def session_create(
     directive: Directive | None = None,
     series: Series | None = None,
 ) -> Session:
-    """Schedule one session (individual or family: ``client``; group: ``group``)."""
+    """Schedule one session (individual or family: ``client``; group: ``group``). A ``cpt_code`` (with a
+    telehealth ``modifier``) becomes the session's first service line, under the same rules as any other."""
     session = Session(
         organization_id=site.organization_id,
         kind=kind,
@@ -287,18 +314,21 @@ def session_create(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         modality=modality or Modality.IN_PERSON,
-        cpt_code=_strip(cpt_code),
         place_of_service=_strip(place_of_service),
-        modifier=_strip(modifier),
         directive=directive,
         created_by=by,
         status=SessionStatus.SCHEDULED,
     )
+    first_line = pending_line(_strip(cpt_code), modifier)
     if client is None and group is None:
-        _validate(session)  # says which is missing before access is asked about nothing
+        _validate(session, first_line)  # says which is missing before access is asked about nothing
     require_session_write(by, session)
-    _validate(session)
+    _validate(session, first_line)
     session.save()
+    for line in first_line:
+        ServiceLine.objects.create(
+            session=session, code=line.code, units=1, modifiers=" ".join(line.modifiers), created_by=by
+        )
     _record(by, TherapyAction.SESSION_CREATE, session, _client_ids(session), kind=session.kind, group=session.group_id)
     return session
 
@@ -314,12 +344,11 @@ def session_update(
     starts_at: dt.datetime = UNSET,
     duration_minutes: int = UNSET,
     modality: str = UNSET,
-    cpt_code: str = UNSET,
     place_of_service: str = UNSET,
-    modifier: str = UNSET,
     directive: Directive | int | None = UNSET,
 ) -> Session:
-    """Change when, where, who or the billing codes of a scheduled (or completed) session.
+    """Change when, where, who or the place of service of a scheduled (or completed) session; a change
+    its service lines would contradict (90837 left on a session shortened to 30 minutes) is refused.
 
     Nothing is saved or audited when nothing changed.
     """
@@ -336,9 +365,7 @@ def session_update(
             "starts_at": starts_at,
             "duration_minutes": duration_minutes,
             "modality": modality,
-            "cpt_code": cpt_code if cpt_code is UNSET else _strip(cpt_code),
             "place_of_service": place_of_service if place_of_service is UNSET else _strip(place_of_service),
-            "modifier": modifier if modifier is UNSET else _strip(modifier),
             "directive": directive,
         },
     )
@@ -440,15 +467,19 @@ def _make_sessions(by: User, series: Series, starts: list[dt.datetime]) -> list[
             starts_at=start,
             duration_minutes=series.duration_minutes,
             modality=series.modality,
-            cpt_code=series.cpt_code,
             place_of_service=series.place_of_service,
-            modifier=series.modifier,
             created_by=by,
             status=SessionStatus.SCHEDULED,
         )
         for start in starts
     ]
-    return Session.objects.bulk_create(sessions)
+    made = Session.objects.bulk_create(sessions)
+    if series.cpt_code:
+        ServiceLine.objects.bulk_create(
+            ServiceLine(session=session, code=series.cpt_code, units=1, modifiers=series.modifier, created_by=by)
+            for session in made
+        )
+    return made
 
 
 @transaction.atomic
@@ -507,7 +538,7 @@ def series_create(
         errors["frequency"] = ["Choose weekly or every two weeks."]
     if errors:
         raise ValidationError(errors)
-    _validate(series)
+    _validate(series, pending_line(series.cpt_code, series.modifier))
     series.save()
     today = today or timezone.localdate()
     sessions = _make_sessions(by, series, _occurrences(series, None, 0, today))

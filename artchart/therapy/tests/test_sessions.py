@@ -16,26 +16,25 @@ from artchart.core.forms import NPI_INVALID, UserEditForm, npi_is_valid
 from artchart.core.models import AuditEvent
 from artchart.core.services import token_issue
 from artchart.tests.factories import GroupFactory, GroupMembershipFactory, RoomFactory, SessionFactory, SiteFactory
-from artchart.therapy.models import Session
+from artchart.therapy.models import ServiceLine, Session
 from artchart.therapy.services import sessions as services
 from artchart.therapy.services.sessions import (
     CANCEL_NEEDS_REASON,
-    CPT_FORMAT,
     DURATION_RANGE,
     END_BEFORE_START,
-    MODIFIER_ONLY_TELEHEALTH,
-    MODIFIER_UNKNOWN,
     NEEDS_CLIENT,
     NEEDS_GROUP,
     NOT_A_FACILITATOR,
     NOT_YET_STARTED,
-    POS_FORMAT,
     ROOM_AT_OTHER_SITE,
     THERAPIST_CANNOT_HOLD,
     THERAPIST_NOT_ON_TEAM,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+CODE_UNKNOWN_POS = "1 is not a place of service ArtChart records; choose one from the list."
 
 
 def at(day: str, time: str = "10:00") -> dt.datetime:
@@ -72,7 +71,8 @@ def test_therapist_books_an_individual_session_with_billing_codes(therapist, cli
     session = book(therapist, client_record, room=room, cpt_code="90834", place_of_service="11")
     assert session.status == "scheduled"
     assert session.organization_id == client_record.organization_id
-    assert (session.cpt_code, session.place_of_service, session.room) == ("90834", "11", room)
+    assert (session.place_of_service, session.room) == ("11", room)
+    assert [(line.code, line.units, line.modifiers) for line in session.service_lines.all()] == [("90834", 1, "")]
     event = AuditEvent.objects.get(action="session.create")
     assert event.client_id_list == [client_record.pk]
     assert "90834" not in json.dumps(event.detail)
@@ -89,10 +89,17 @@ def test_intern_books_a_session_for_themself(intern, client_record):
         ({"duration_minutes": 0}, "duration_minutes", END_BEFORE_START),
         ({"duration_minutes": 4}, "duration_minutes", DURATION_RANGE),
         ({"duration_minutes": 601}, "duration_minutes", DURATION_RANGE),
-        ({"cpt_code": "9083"}, "cpt_code", CPT_FORMAT),
-        ({"cpt_code": "90834X"}, "cpt_code", CPT_FORMAT),
-        ({"place_of_service": "1"}, "place_of_service", POS_FORMAT),
-        ({"modifier": "95"}, "modifier", MODIFIER_ONLY_TELEHEALTH),
+        ({"cpt_code": "9083"}, "cpt_code", "A service code is five digits, such as 90834; “9083” is not."),
+        ({"cpt_code": "90834X"}, "cpt_code", "A service code is five digits, such as 90834; “90834X” is not."),
+        ({"place_of_service": "1"}, "place_of_service", CODE_UNKNOWN_POS),
+        ({"modifier": "95"}, "cpt_code", "Choose a service code for the modifier 95."),
+        (
+            {"cpt_code": "90834", "modifier": "95"},
+            "cpt_code",
+            "The telehealth modifier 95 is only for telehealth sessions; this one is in person.",
+        ),
+        ({"cpt_code": "90837"}, "cpt_code", "90837 needs 53 or more face-to-face minutes; this session has 50."),
+        ({"cpt_code": "90853"}, "cpt_code", "90853 is group psychotherapy; this is an individual session."),
         ({"kind": "group"}, "group", NEEDS_GROUP),
     ],
 )
@@ -102,6 +109,7 @@ def test_bad_input_is_refused_with_its_message_and_nothing_is_written(therapist,
         book(therapist, client_record, **extra)
     assert message in caught.value.message_dict[field]
     assert Session.objects.count() == 0
+    assert not ServiceLine.objects.exists()
     assert _events("session.create") == before
 
 
@@ -120,8 +128,10 @@ def test_an_individual_session_needs_a_client(therapist, site):
 
 
 def test_telehealth_session_takes_the_95_modifier(therapist, client_record):
-    session = book(therapist, client_record, modality="telehealth", modifier="95", place_of_service="10")
-    assert session.modifier == "95"
+    session = book(
+        therapist, client_record, modality="telehealth", cpt_code="90834", modifier="95", place_of_service="10"
+    )
+    assert session.service_lines.get().modifier_list == ["95"]
 
 
 def test_a_room_must_be_at_the_sessions_site(therapist, client_record, org):
@@ -150,9 +160,8 @@ def test_every_broken_rule_is_reported_at_once(therapist, client_record):
         book(therapist, client_record, duration_minutes=4, cpt_code="9083", place_of_service="1", modifier="XX")
     assert caught.value.message_dict == {
         "duration_minutes": [DURATION_RANGE],
-        "cpt_code": [CPT_FORMAT],
-        "place_of_service": [POS_FORMAT],
-        "modifier": [MODIFIER_UNKNOWN],
+        "cpt_code": ["A service code is five digits, such as 90834; “9083” is not."],
+        "place_of_service": [CODE_UNKNOWN_POS],
     }
 
 
@@ -239,10 +248,10 @@ def test_no_show_is_recorded(therapist, past_session):
 
 def test_update_changes_the_time_and_audits_the_field_names(therapist, client_record):
     session = book(therapist, client_record)
-    services.session_update(by=therapist, session=session, starts_at=at("2030-03-04", "14:00"), cpt_code="90837")
+    services.session_update(by=therapist, session=session, starts_at=at("2030-03-04", "14:00"), place_of_service="03")
     session.refresh_from_db()
     assert session.starts_at == at("2030-03-04", "14:00")
-    assert AuditEvent.objects.get(action="session.update").detail["fields"] == ["starts_at", "cpt_code"]
+    assert AuditEvent.objects.get(action="session.update").detail["fields"] == ["starts_at", "place_of_service"]
 
 
 # --- NPI and licence ------------------------------------------------------------------------------------
@@ -389,11 +398,15 @@ def test_edit_page_changes_the_session(client, therapist, client_record):
     client.force_login(therapist)
     response = client.post(
         reverse("therapy:session_edit", args=[session.pk]),
-        {**_form(client_record), "start": "13:00", "end": "14:00", "cpt_code": "90837"},
+        {**_form(client_record), "start": "13:00", "end": "14:00", "place_of_service": "53"},
     )
     assert response.status_code == 302
     session.refresh_from_db()
-    assert (session.starts_at, session.duration_minutes, session.cpt_code) == (at("2030-03-04", "13:00"), 60, "90837")
+    assert (session.starts_at, session.duration_minutes, session.place_of_service) == (
+        at("2030-03-04", "13:00"),
+        60,
+        "53",
+    )
 
 
 def test_clients_session_list_shows_their_sessions(client, therapist, client_record):
@@ -455,7 +468,8 @@ def test_api_creates_a_session(therapist, client_record):
         reverse("api:sessions_create"), _body(client_record, cpt_code="90834"), content_type="application/json"
     )
     assert response.status_code == 201, response.content
-    assert response.json()["therapist"] == therapist.pk and response.json()["cpt_code"] == "90834"
+    assert response.json()["therapist"] == therapist.pk
+    assert [line["code"] for line in response.json()["service_lines"]] == ["90834"]
 
 
 def test_api_refuses_an_end_before_the_start(therapist, client_record):
@@ -509,10 +523,10 @@ def test_api_cancel_needs_a_reason_and_update_changes_codes(therapist, client_re
     assert refused.status_code == 400 and refused.json()["errors"]["reason"] == [CANCEL_NEEDS_REASON]
     changed = browser.patch(
         reverse("api:session_update", args=[session.pk]),
-        {"modality": "telehealth", "modifier": "GT", "place_of_service": "02"},
+        {"modality": "telehealth", "place_of_service": "02"},
         content_type="application/json",
     )
-    assert changed.status_code == 200 and changed.json()["modifier"] == "GT"
+    assert changed.status_code == 200 and changed.json()["place_of_service"] == "02"
 
 
 def test_api_other_therapist_gets_404(therapist, therapist2, client_record):
@@ -571,9 +585,9 @@ def test_clients_session_list_query_count_does_not_grow_with_sessions(client, th
 def test_an_update_works_on_the_stored_row_saves_only_what_changed_and_nothing_is_not_audited(therapist, client_record):
     session = book(therapist, client_record)
     stale = Session.objects.get(pk=session.pk)
-    services.session_update(by=therapist, session=session, cpt_code=" 90837 ")
+    services.session_update(by=therapist, session=session, place_of_service=" 11 ")
     updated = services.session_update(by=therapist, session=stale, duration_minutes=35)
-    assert (updated.cpt_code, updated.duration_minutes) == ("90837", 35)
-    services.session_update(by=therapist, session=stale, duration_minutes=35, cpt_code="90837")
+    assert (updated.place_of_service, updated.duration_minutes) == ("11", 35)
+    services.session_update(by=therapist, session=stale, duration_minutes=35, place_of_service="11")
     events = AuditEvent.objects.filter(action="session.update").order_by("pk")
-    assert [event.detail["fields"] for event in events] == [["cpt_code"], ["duration_minutes"]]
+    assert [event.detail["fields"] for event in events] == [["place_of_service"], ["duration_minutes"]]

@@ -40,10 +40,15 @@ RULES: dict[str, Case] = {
     "therapy:session_cancel": Case(
         NOTES_WRITE, method="post", kwargs=s("session"), data=lambda o: {"reason": "Client unwell"}
     ),
+    "therapy:session_line_add": Case(
+        NOTES_WRITE, method="post", kwargs=s("session"), data=lambda o: {"code": "90785", "units": 1}
+    ),
+    "therapy:session_line_remove": Case(NOTES_WRITE, method="post", kwargs=lambda o: _line(o)),
     "therapy:session_series_change": Case(NOTES_WRITE, kwargs=s("series_session")),
     "therapy:session_series_end": Case(NOTES_WRITE, method="post", kwargs=s("series_session")),
     "therapy:schedule": Case(Anyone()),
     "therapy:session_book": Case(Anyone()),
+    "therapy:ledger": Case(Anyone()),
     "therapy:schedule_feed": Case(Anyone()),
     "therapy:schedule_feed_reset": Case(Anyone(), method="post"),
     "therapy:schedule_feed_names": Case(Anyone(), method="post", data=lambda o: {"names": "initials"}),
@@ -53,6 +58,10 @@ RULES: dict[str, Case] = {
     "therapy:room_create": Case(ROOM_ADMINS),
     "therapy:room_edit": Case(ROOM_ADMINS, kwargs=lambda o: {"room_id": o["room"].pk}),
 }
+
+
+def _line(o):
+    return {"session_id": o["session"].pk, "line_id": o["service_line"].pk}
 
 
 def _new_session(o):
@@ -71,7 +80,7 @@ RULES.update(
         "api:sessions_list": a(Anyone(), kwargs=NONE),
         "api:sessions_create": a(NOTES_WRITE, "post", kwargs=NONE, data=_new_session),
         "api:session_detail": a(NOTES_READ, kwargs=s("session")),
-        "api:session_update": a(NOTES_WRITE, "patch", kwargs=s("session"), data=lambda o: {"cpt_code": "90834"}),
+        "api:session_update": a(NOTES_WRITE, "patch", kwargs=s("session"), data=lambda o: {"place_of_service": "11"}),
         "api:session_complete": a(NOTES_WRITE, "post", kwargs=s("session")),
         "api:session_no_show": a(NOTES_WRITE, "post", kwargs=s("session")),
         "api:session_cancel": a(NOTES_WRITE, "post", kwargs=s("session"), data=lambda o: {"reason": "Client unwell"}),
@@ -81,6 +90,9 @@ RULES.update(
         ),
         "api:series_end_from": a(NOTES_WRITE, "post", kwargs=s("series_session")),
         "api:rooms_list": a(Anyone(), kwargs=NONE),
+        "api:service_lines_list": a(NOTES_READ, kwargs=s("session")),
+        "api:service_line_create": a(NOTES_WRITE, "post", kwargs=s("session"), data=lambda o: {"code": "90785"}),
+        "api:service_line_delete": a(NOTES_WRITE, "delete", kwargs=_line),
     }
 )
 
@@ -97,15 +109,19 @@ API_OPERATIONS: list[tuple[str, str, str]] = [
     ("series_change_from", "POST", "/api/v1/sessions/{session_id}/series/change-from"),
     ("series_end_from", "POST", "/api/v1/sessions/{session_id}/series/end-from"),
     ("rooms_list", "GET", "/api/v1/rooms"),
+    ("service_lines_list", "GET", "/api/v1/sessions/{session_id}/service-lines"),
+    ("service_line_create", "POST", "/api/v1/sessions/{session_id}/service-lines"),
+    ("service_line_delete", "DELETE", "/api/v1/sessions/{session_id}/service-lines/{line_id}"),
 ]
 
 
 def objs(base: dict) -> dict:
-    """A session of ``client`` that began an hour ago, a weekly series, a room, a group the therapist
+    """A session of ``client`` that began an hour ago (billed 90834), a weekly series, a room, a group the therapist
     facilitates, and the therapist's calendar feed token."""
     from django.utils import timezone
 
     from artchart.tests.factories import GroupFactory, RoomFactory, SessionFactory
+    from artchart.therapy.models import ServiceLine
     from artchart.therapy.services.sessions import calendar_feed_reset, series_create
 
     client, therapist = base["client"], base["therapist"]
@@ -131,8 +147,10 @@ def objs(base: dict) -> dict:
         modality="in_person",
         count=4,
     )
+    line = ServiceLine.objects.create(session=session, code="90834", created_by=therapist)
     return {
         "session": session,
+        "service_line": line,
         "series_session": series.sessions.order_by("starts_at").first(),
         "room": room,
         "sessions_group": group,

@@ -4,6 +4,7 @@ the iCalendar feed."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from artchart.clients.selectors import client_get_for_user
 from artchart.core.access import require_role
+from artchart.core.audit import csv_cell
 from artchart.core.forms_util import add_service_errors
 from artchart.core.messages import UserMessage
 from artchart.core.models import Role
@@ -30,13 +32,16 @@ from artchart.therapy.forms.sessions import (
     COMMON_POS,
     BookingForm,
     FeedNamesForm,
+    LedgerForm,
     RoomForm,
     SeriesChangeForm,
+    ServiceLineForm,
     SessionForm,
 )
 from artchart.therapy.models import FeedNames, SessionKind, SessionStatus
 from artchart.therapy.selectors import sessions as selectors
 from artchart.therapy.selectors.notes import notes_of_session
+from artchart.therapy.services import billing
 from artchart.therapy.services import sessions as services
 
 CLASHES = UserMessage(
@@ -44,6 +49,8 @@ CLASHES = UserMessage(
     "This booking clashes with others (listed below). Change it, or tick “Book it anyway” and save again.",
 )
 CANCELLED = UserMessage("session_now_cancelled", "The session is cancelled.")
+LINE_ADDED = UserMessage("service_line_added", "{code} is on the session.")
+LINE_REMOVED = UserMessage("service_line_removed", "{code} is off the session.")
 FEED_NEW = UserMessage(
     "calendar_feed_renewed", "Your calendar feed has a new secret address; the old one (if any) no longer works."
 )
@@ -246,7 +253,10 @@ def session_book(request):
 @require_GET
 @login_required
 def session_detail(request, session_id: int):
-    access = selectors.session_get_for_user(request.user, session_id)
+    return _detail_page(request, selectors.session_get_for_user(request.user, session_id))
+
+
+def _detail_page(request, access, line_form=None):
     session = access.session
     return render(
         request,
@@ -259,10 +269,51 @@ def session_detail(request, session_id: int):
             "scheduled": session.status == SessionStatus.SCHEDULED,
             "started": session.starts_at <= timezone.now(),
             "series_open": session.series_id and session.series.ended_at is None,
+            "service_lines": selectors.service_lines_of(access),
+            "place_of_service": selectors.place_of_service_label(session.place_of_service),
+            "lines_open": session.status not in (SessionStatus.CANCELLED, SessionStatus.NO_SHOW),
+            "line_form": line_form or ServiceLineForm(),
             "session_panels": session_panels(request.user, session),
             "risk_panels": [panel for client in _clients_of(session) for panel in risk_panels(request.user, client)],
         },
     )
+
+
+@require_POST
+@login_required
+def session_line_add(request, session_id: int):
+    access = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE)
+    form = ServiceLineForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            billing.service_line_add(
+                by=request.user,
+                session=access.session,
+                code=data["code"],
+                units=data["units"],
+                modifiers=" ".join(data["modifiers"]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, LINE_ADDED.format(code=data["code"]))
+            return _to_session(access.session)
+    return _detail_page(request, access, line_form=form)
+
+
+@require_POST
+@login_required
+def session_line_remove(request, session_id: int, line_id: int):
+    access = selectors.session_get_for_user(request.user, session_id, action=Action.WRITE)
+    line = selectors.service_line_get(access, line_id)
+    try:
+        billing.service_line_remove(by=request.user, line=line)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, LINE_REMOVED.format(code=line.code))
+    return _to_session(line.session)
 
 
 def _clients_of(session) -> list:
@@ -285,9 +336,7 @@ def session_edit(request, session_id: int):
         "start": local.time(),
         "end": timezone.localtime(session.ends_at).time(),
         "modality": session.modality,
-        "cpt_code": session.cpt_code,
         "place_of_service": session.place_of_service,
-        "modifier": session.modifier,
         "directive": session.directive,
     }
     form = SessionForm(request.POST or None, initial=initial, editing=True, **_form_choices(request.user))
@@ -594,3 +643,62 @@ def calendar_feed(request, token: str):
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="artchart.ics"'
     return response
+
+
+LEDGER_HEADER = [
+    "date",
+    "session_id",
+    "client_id",
+    "provider",
+    "npi",
+    "licence",
+    "code",
+    "units",
+    "modifiers",
+    "place_of_service",
+]
+
+
+@require_GET
+@login_required
+def ledger(request):
+    """The service ledger for the practice's biller: a period, then a CSV of the service lines the user may
+    see. A period that ends before it starts is refused on the page and nothing is exported or recorded."""
+    today = timezone.localdate()
+    asked = "date_from" in request.GET
+    form = LedgerForm(request.GET if asked else None, initial={"date_from": today.replace(day=1), "date_to": today})
+    if asked and form.is_valid():
+        start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        rows = selectors.ledger_rows(request.user, start, end)
+        billing.ledger_export_record(
+            by=request.user, date_from=start, date_to=end, client_ids=[r.client_id for r in rows], rows=len(rows)
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="service-ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(LEDGER_HEADER)
+        for row in rows:
+            writer.writerow(
+                [
+                    csv_cell(value)
+                    for value in (
+                        row.day.isoformat(),
+                        row.session_id,
+                        row.client_id,
+                        row.provider,
+                        row.npi,
+                        row.licence,
+                        row.code,
+                        row.units,
+                        row.modifiers,
+                        row.place_of_service,
+                    )
+                ]
+            )
+        return response
+    return render(
+        request,
+        "therapy/schedule/ledger.html",
+        {"nav": "schedule", "form": form},
+        status=400 if asked else 200,
+    )
