@@ -34,6 +34,7 @@ from artchart.reports.document import (
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "ArtChart Report Sans"
+PER_ROW = 3
 _FONT_ATTRIBUTE = re.compile(r'font-family="[^"]*"')
 
 STYLE = """
@@ -65,8 +66,9 @@ th, td { border: 0.5pt solid #999; padding: 1.2mm 1.6mm; text-align: left; verti
 th { background: #eee; font-weight: bold; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 1mm; }
 figure { break-inside: avoid; margin: 0 0 4mm; }
-figure.work { display: inline-block; width: 48%%; margin-right: 1.5%%; vertical-align: top; }
-figure.work img { max-width: 100%%; max-height: 70mm; display: block; margin-bottom: 1mm; }
+.works { break-inside: avoid; margin-bottom: 3mm; }
+figure.work { display: inline-block; width: 31.5%%; margin: 0 1.5%% 0 0; vertical-align: top; }
+figure.work img { max-width: 100%%; max-height: 52mm; display: block; margin-bottom: 1mm; }
 figure.chart svg { width: 100%%; height: auto; }
 figcaption { font-size: 8.5pt; }
 .words { font-style: italic; margin-top: 1mm; }
@@ -162,6 +164,25 @@ def _block(block: Block) -> str:
     raise TypeError(f"no PDF form for {type(block).__name__}")
 
 
+def _body(blocks: list[Block]) -> list[str]:
+    """Each block as HTML; pictures side by side, PER_ROW to a row, and a row is never split across pages."""
+    parts: list[str] = []
+    row: list[str] = []
+    for block in blocks:
+        if isinstance(block, Image):
+            row.append(_image(block))
+            if len(row) < PER_ROW:
+                continue
+        if row:
+            parts.append(f'<div class="works">{"".join(row)}</div>')
+            row = []
+        if not isinstance(block, Image):
+            parts.append(_block(block))
+    if row:
+        parts.append(f'<div class="works">{"".join(row)}</div>')
+    return parts
+
+
 def to_html(document: Document) -> str:
     """The finished HTML of the document (the PDF is this, laid out with :func:`stylesheet`)."""
     meta = document.meta
@@ -169,7 +190,7 @@ def to_html(document: Document) -> str:
     if meta.subtitle:
         head.append(f"<p>{_e(meta.subtitle)}</p>")
     head.append(f"<p>Client: {_e(meta.client_initials)}</p><p>{_e(meta.produced_line)}</p></div>")
-    body = "\n".join(_block(block) for block in document.blocks)
+    body = "\n".join(_body(document.blocks))
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(meta.title)}</title></head>'
         f"<body>{''.join(head)}\n{body}</body></html>"

@@ -87,7 +87,7 @@ def _meta(access: ClientAccess, *, by: User, title: str, subtitle: str) -> Meta:
     return Meta(
         title=title,
         client_initials=access.client.initials,
-        produced_by=_name(by) + (f", {by.credentials}" if by.credentials else ""),
+        produced_by=_name(by),
         produced_at=timezone.localtime(),
         subtitle=subtitle,
         organization=organization.name if organization is not None else "",
@@ -185,9 +185,8 @@ def _plan_goal(document: Document, goal: Goal, number: str) -> None:
 
 
 def _signature(role: str, user: User | None, at: dt.datetime | None) -> Signature:
-    return Signature(
-        role, _name(user), timezone.localtime(at) if at else None, user.credentials if user is not None else ""
-    )
+    # The display name carries the credentials (", ATR-BC"), as every signature line of the record shows them.
+    return Signature(role, _name(user), timezone.localtime(at) if at else None)
 
 
 def _plan_signatures(plan: TreatmentPlan) -> SignatureBlock:
@@ -228,7 +227,11 @@ def _attendance(document: Document, access: ClientAccess, start: dt.date, end: d
         .filter(starts_at__gte=first, starts_at__lt=after)
         .order_by("starts_at", "pk")
     )
-    group = list(attendance_of(access).filter(session__starts_at__gte=first, session__starts_at__lt=after))
+    group = list(
+        attendance_of(access)
+        .filter(session__starts_at__gte=first, session__starts_at__lt=after)
+        .select_related("session__directive")
+    )
     if not sessions and not group:
         document.add(Missing(NO_SESSIONS))
         return
@@ -250,13 +253,14 @@ def _attendance(document: Document, access: ClientAccess, start: dt.date, end: d
         rows.append(("Group sessions", str(present), str(missed), "0"))
     document.add(
         Table(
-            ("Sessions", "Attended", "Missed (cancelled, no-show, absent)", "Not yet marked"),
+            ("Sessions", "Attended", "Missed (cancelled, no-show, absent, excused)", "Not yet marked"),
             tuple(rows),
             widths=(4, 2, 3, 2),
         )
     )
     listed = [(s.starts_at, s.get_kind_display(), s.get_status_display(), s.directive) for s in sessions] + [
-        (a.session.starts_at, f"Group: {a.session.group or 'unnamed'}", a.get_status_display(), None) for a in group
+        (a.session.starts_at, f"Group: {a.session.group or 'unnamed'}", a.get_status_display(), a.session.directive)
+        for a in group
     ]
     document.add(
         Table(
@@ -384,7 +388,7 @@ def _artworks(document: Document, access: ClientAccess, start: dt.date, end: dt.
 def _artwork_caption(artwork: Artwork) -> str:
     parts = [artwork.title or "Untitled", f"made {long_date(artwork.made_on)}", artwork.get_media_display().lower()]
     if artwork.assessment is not None:
-        parts.append(str(artwork.assessment))
+        parts.append(artwork.assessment.code.upper())
     return ", ".join(parts)
 
 
