@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from artchart.core.models import AuditEvent
+from artchart.core.services import token_issue
 from artchart.measures.services.administrations import administration_record
 from artchart.measures.services.schedules import gas_rate
 from artchart.plans import services as plans
@@ -300,3 +301,34 @@ def test_artchart_report_refuses_an_outsider_and_a_bad_period_and_writes_nothing
             "2026-01-01",
         )
     assert not target.exists()
+
+
+# --- the API ----------------------------------------------------------------------------------------------------------
+
+
+def _api(client, user, client_record, **body):
+    return client.post(
+        f"/api/v1/clients/{client_record.pk}/reports",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_issue(user=user)[1]}",
+    )
+
+
+def test_the_api_answers_with_the_file_and_records_the_export(client, therapist, client_record):
+    response = _api(
+        client, therapist, client_record, kind="progress", format="pdf", start="2026-01-01", end="2026-06-30"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.get(action="report.progress").actor == therapist
+
+
+def test_the_api_refuses_a_backwards_period_with_its_code_and_an_outsider_with_404(
+    client, therapist, outsider, client_record
+):
+    response = _api(client, therapist, client_record, kind="progress", start="2026-06-30", end="2026-01-01")
+    assert response.status_code == 400
+    assert response.json()["code"] == "report_period_backwards"
+    assert _api(client, outsider, client_record, kind="plan").status_code == 404
+    assert not AuditEvent.objects.filter(action__startswith="report.").exists()
