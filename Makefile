@@ -51,17 +51,18 @@ $(LINT_INSTALLED): pyproject.toml $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	@touch $@
 
-# Headless Chromium and a font for the browser tests, from Debian.
+# Headless Chromium and a font for the browser tests, and Pango for the reports' PDFs (WeasyPrint), from Debian.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0 ' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	dpkg -s fonts-dejavu-core >/dev/null 2>&1 || [ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(IS_ROOT)" = yes ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing$$missing ..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "The browser tests need$$missing. Install with: sudo apt-get install$$missing"; \
+	    echo "The browser tests and the reports need$$missing. Install with: sudo apt-get install$$missing"; \
 	    exit 1; \
 	  fi; \
 	fi

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import time
 
-PARTS = ("pages", "audit", "verify", "imaging")
+PARTS = ("pages", "audit", "verify", "imaging", "reports")
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import audit_cost, imaging, pages, practice, verify_speed
+    from bench import audit_cost, imaging, pages, practice, reports, verify_speed
     from bench.table import render
 
     if connection.vendor != "sqlite" or "artchart-bench-" not in str(connection.settings_dict["NAME"]):
@@ -47,6 +47,8 @@ def main() -> None:
         rows += verify_speed.run(events=args.events)
     if "imaging" in only:
         rows += imaging.run()
+    if "reports" in only:
+        rows += reports.run()
     print(
         f"ArtChart bench: SQLite {sqlite3.sqlite_version} (WAL, synchronous=FULL) in a temporary directory, "
         f"demo practice + {args.clients:,} seeded clients; {time.perf_counter() - started:.0f} s in all."

@@ -386,12 +386,18 @@ class Trajectory:
     reliable_band: tuple[float, float] | None = None  # first score ± the smallest reliable change
 
 
-def trajectories_of(access: ClientAccess) -> list[Trajectory]:
-    """Each instrument the client has completed, over time, with its course classified."""
+def trajectories_of(
+    access: ClientAccess, *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[Trajectory]:
+    """Each instrument the client has completed, over time (or only from ``since`` to ``until``, both days
+    included: a report's period), with its course over those administrations classified."""
     by_instrument: dict[str, list[Administration]] = defaultdict(list)
-    for administration in (
-        administrations_of(access).filter(is_complete=True).order_by("administered_on", "recorded_at", "pk")
-    ):
+    completed = administrations_of(access).filter(is_complete=True)
+    if since is not None:
+        completed = completed.filter(administered_on__gte=since)
+    if until is not None:
+        completed = completed.filter(administered_on__lte=until)
+    for administration in completed.order_by("administered_on", "recorded_at", "pk"):
         by_instrument[administration.instrument].append(administration)
     available, result = instruments.available(), []
     for instrument_id, points in by_instrument.items():

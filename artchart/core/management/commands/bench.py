@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-PARTS = ("pages", "audit", "verify", "imaging")
+PARTS = ("pages", "audit", "verify", "imaging", "reports")
 UNKNOWN_PART = "--only takes some of: {parts}."
 NO_BENCH_DIR = "The benchmarks live in bench/ beside the source; run artchart bench from a checkout of ArtChart."
 # Settings the child must not inherit: they would point it at real data or keys.
@@ -36,7 +36,7 @@ INHERITED_OUT = (
 class Command(BaseCommand):
     help = (
         "Measure the pages a therapist opens most against an empty page, what the audit chain costs "
-        "(per request, per write), how fast it verifies, and the imaging."
+        "(per request, per write), how fast it verifies, the imaging, and a progress report as PDF."
     )
 
     def add_arguments(self, parser):
