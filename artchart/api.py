@@ -249,6 +249,7 @@ for _area in ("sessions", "groups", "notes", "confidential"):
     api.add_router("/", f"artchart.therapy.api.{_area}.router")
 api.add_router("/", "artchart.artworks.api.router")
 api.add_router("/", "artchart.measures.api.router")
+api.add_router("/hours", "artchart.supervision.api.router")
 
 
 class ApiOperation(NamedTuple):
