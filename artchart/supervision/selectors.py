@@ -86,7 +86,7 @@ def waiting_for(supervisor: User) -> QuerySet[HoursEntry]:
     """Entries naming this supervisor that wait for them to confirm or return."""
     return (
         HoursEntry.objects.filter(supervisor=supervisor, status=HoursStatus.ENTERED)
-        .select_related("supervisee")
+        .select_related("supervisee", "supervisor")
         .order_by("date", "pk")
     )
 

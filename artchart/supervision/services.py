@@ -97,11 +97,17 @@ def _lock_log(supervisee: User) -> None:
     User.objects.select_for_update().filter(pk=supervisee.pk).first()
 
 
+def _stamp_standards(entry: HoursEntry) -> None:
+    """The entry keeps the code of the standards in force on its date (full_clean then names a missing date)."""
+    if isinstance(entry.date, dt.date):
+        entry.standards = rules.standards_on(entry.date).code
+
+
 def _write(by: User, entry: HoursEntry) -> HoursEntry:
+    _stamp_standards(entry)
     entry.full_clean()
     _check_supervisor(entry.supervisee, entry.supervisor, entry.date)
     _check_day(entry)
-    entry.standards = rules.standards_on(entry.date).code
     entry.save()
     audit.record(
         actor=by,
@@ -257,10 +263,10 @@ def hours_update(
     )
     if not changed and entry.status == HoursStatus.ENTERED:
         return entry
+    _stamp_standards(entry)
     entry.full_clean()
     _check_supervisor(entry.supervisee, entry.supervisor, entry.date)
     _check_day(entry)
-    entry.standards = rules.standards_on(entry.date).code
     if entry.status == HoursStatus.RETURNED:
         entry.status, entry.return_reason, entry.decided_at = HoursStatus.ENTERED, "", None
         changed += ["status", "return_reason", "decided_at"]
