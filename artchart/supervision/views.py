@@ -105,7 +105,7 @@ def log(request, user_id: int):
             "entries": entries,
             "form": form,
             "kind_labels": KIND_LABELS,
-            "may_decide": not own,
+            "may_supervise": selectors.may_supervise(request.user),
             "statuses": HoursStatus,
             "progress": selectors.progress_of(owner),
         },
