@@ -14,7 +14,8 @@ from artchart.supervision.services import DayHours
 # Field-name prefixes of the week form's rows (choice and field names, not messages).
 KINDS = ("direct", "individual", "group")
 KIND_LABELS = {"direct": "Direct client contact", "individual": "Individual supervision", "group": "Group supervision"}
-HOURS_STEP = "0.25"
+# The inputs step in quarter hours (15 minutes).
+HOURS_STEP = Decimal("0.25")
 
 
 def _hours_field(label: str) -> forms.DecimalField:
@@ -25,7 +26,7 @@ def _hours_field(label: str) -> forms.DecimalField:
         max_value=DAY_HOURS,
         max_digits=4,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": HOURS_STEP, "min": "0", "max": "24", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": str(HOURS_STEP), "min": "0", "max": "24", "inputmode": "decimal"}),
     )
 
 
@@ -82,9 +83,9 @@ class EntryForm(forms.ModelForm):
         ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
-            "direct_hours": forms.NumberInput(attrs={"step": HOURS_STEP, "inputmode": "decimal"}),
-            "individual_hours": forms.NumberInput(attrs={"step": HOURS_STEP, "inputmode": "decimal"}),
-            "group_hours": forms.NumberInput(attrs={"step": HOURS_STEP, "inputmode": "decimal"}),
+            "direct_hours": forms.NumberInput(attrs={"step": str(HOURS_STEP), "inputmode": "decimal"}),
+            "individual_hours": forms.NumberInput(attrs={"step": str(HOURS_STEP), "inputmode": "decimal"}),
+            "group_hours": forms.NumberInput(attrs={"step": str(HOURS_STEP), "inputmode": "decimal"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
