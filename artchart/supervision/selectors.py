@@ -218,3 +218,8 @@ def proposals_from_sessions(supervisee: User, week: dt.date) -> list[ProposedDay
         for day, row in sorted(by_day.items())
         if day <= timezone.localdate()
     ]
+
+
+def returned_to(supervisee: User) -> QuerySet[HoursEntry]:
+    """The supervisee's entries their supervisor sent back, for them to correct."""
+    return entries_of(supervisee).filter(status=HoursStatus.RETURNED).order_by("date", "pk")

@@ -339,3 +339,14 @@ def test_api_log_confirm_return_and_progress(client, intern, supervisor, therapi
     second = _api(client, intern, "post", "/api/v1/hours", {**payload, "direct_hours": "2", "individual_hours": "0"})
     returned = _api(client, supervisor, "post", f"/api/v1/hours/{second.json()['id']}/return", {"reason": "Date?"})
     assert (returned.json()["status"], returned.json()["return_reason"]) == ("returned", "Date?")
+
+
+def test_the_dashboard_shows_hours_waiting_and_hours_returned(client, intern, supervisor):
+    entry = _log(intern, supervisor)
+    client.force_login(supervisor)
+    assert b"Hours waiting for your confirmation" in client.get(reverse("dashboard")).content
+    services.hours_return(by=supervisor, entry=entry, reason="Which site was this?")
+    assert b"Hours waiting for your confirmation" not in client.get(reverse("dashboard")).content
+    client.force_login(intern)
+    page = client.get(reverse("dashboard")).content
+    assert b"Hours returned to you" in page and b"Which site was this?" in page
