@@ -251,6 +251,7 @@ for _area in ("sessions", "groups", "notes", "confidential"):
 api.add_router("/", "artchart.artworks.api.router")
 api.add_router("/", "artchart.measures.api.router")
 api.add_router("/", "artchart.reports.api.router")
+api.add_router("/hours", "artchart.supervision.api.router")
 
 
 class ApiOperation(NamedTuple):

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "artchart.artworks",
     "artchart.measures",
     "artchart.reports",
+    "artchart.supervision",
     "django_tasks",
     "django_tasks_db",
     # Last: the demo builder uses every app above and no app imports it.

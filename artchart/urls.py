@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("artchart.measures.urls")),
     # Printing and exporting a client's record as documents (PDF, Word).
     path("clients/<int:client_id>/reports/", include("artchart.reports.urls")),
+    # Hours toward the credential: the supervisee's log, progress and printable log; the supervisor's view.
+    path("hours/", include("artchart.supervision.urls")),
     path("api/v1/", api.urls),
     # Any other path under api/ answers a JSON 404 (and so is never redirected to add a slash).
     re_path(r"^api/", api_not_found),

@@ -38,7 +38,7 @@ NOT_IN_ADMIN = {
 }
 # Configuration (not clinical) the operator may edit, each change audited and flagged.
 EDITABLE = {"therapy.Room", "programs.Directive", "programs.Program"}
-CLINICAL_APPS = ("clients", "therapy", "artworks", "measures", "plans", "sso")
+CLINICAL_APPS = ("clients", "therapy", "artworks", "measures", "plans", "sso", "supervision")
 
 
 def _models(*app_labels):
