@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "artchart.therapy",
     "artchart.artworks",
     "artchart.measures",
+    "artchart.supplies",
     "django_tasks",
     "django_tasks_db",
     # Last: the demo builder uses every app above and no app imports it.

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("artchart.artworks.urls")),
     # Measures, risk alerts, answering by link, the tablet hand-off, program effectiveness.
     path("", include("artchart.measures.urls")),
+    # The materials catalogue, sites' rules, directives' materials and the session safety check.
+    path("", include("artchart.supplies.urls")),
     path("api/v1/", api.urls),
     # Any other path under api/ answers a JSON 404 (and so is never redirected to add a slash).
     re_path(r"^api/", api_not_found),

@@ -146,6 +146,7 @@ AREA_RULE_MODULE_NAMES = (
     "artchart.measures.tests.url_rules_pages",
     "artchart.measures.tests.url_rules_public",
     "artchart.measures.tests.url_rules_api",
+    "artchart.supplies.tests.url_rules_supplies",
 )
 
 
