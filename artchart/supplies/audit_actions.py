@@ -16,4 +16,4 @@ class SuppliesAction(AuditAction):
     SITE_RULES_LOOSENED = "supplies.site_rules_loosened", "Loosened a site's materials rules, with a reason"
     DIRECTIVE_MATERIAL_SET = "supplies.directive_material_set", "Set a material a directive needs"
     DIRECTIVE_MATERIAL_REMOVE = "supplies.directive_material_remove", "Removed a material from a directive"
-    SAFETY_OVERRIDE = "supplies.safety_override", "Went ahead with a materials conflict, with a reason"
+    SAFETY_OVERRIDE = "supplies.safety_override", "Recorded a reason to go ahead with a materials conflict"

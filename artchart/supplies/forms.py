@@ -4,12 +4,13 @@ from django import forms
 
 from artchart.supplies.models import HAZARD_CHOICES, Material
 
-HAZARD_HELP = "Sharp, ligature, small part, dust, solvent or fumes, latex, allergen (name it below)."
-
 
 class MaterialForm(forms.ModelForm):
     hazards = forms.MultipleChoiceField(
-        choices=HAZARD_CHOICES, required=False, widget=forms.CheckboxSelectMultiple, help_text=HAZARD_HELP
+        choices=HAZARD_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tag an allergen and name it below (wheat, wool…).",
     )
 
     class Meta:

@@ -1,31 +1,16 @@
 """The supplies app's cards: the session's materials and what the safety check found, on the
-session page before it is held, and the first-day step that loads the starting catalogue."""
+session page before it is held, and the starting catalogue written when a practice is set up
+(an admin of a practice set up before it loads it from the materials page)."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from artchart.core.models import Role
-from artchart.core.panel_registry import FirstDayStep, Panel
-from artchart.supplies import selectors
+from artchart.core.panel_registry import Panel
+from artchart.supplies import selectors, services
 from artchart.supplies.services import OVERRIDERS
 from artchart.therapy.models import SessionStatus
 
 CLINICIANS = (Role.THERAPIST, Role.SUPERVISOR, Role.INTERN)
-
-
-def first_day_steps(user) -> list[FirstDayStep]:
-    if user.role != Role.ADMIN:
-        return []
-    return [
-        FirstDayStep(
-            "Load the studio materials and population profiles",
-            selectors.materials_for(user).exists(),
-            reverse("supplies:materials"),
-            "The common studio materials with their hazards, and each site's rules from its population.",
-            order=45,
-        )
-    ]
 
 
 def session_panels(user, session) -> list[Panel]:
@@ -47,3 +32,9 @@ def session_panels(user, session) -> list[Panel]:
             order=12,
         )
     ]
+
+
+def practice_started(admin) -> None:
+    """A new practice starts with the common studio materials, the population profiles, and its
+    first site's rules from its population."""
+    services.catalogue_seed(by=admin)

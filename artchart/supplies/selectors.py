@@ -24,8 +24,6 @@ from artchart.supplies import safety
 from artchart.supplies.models import DirectiveMaterial, Material, PopulationProfile, SafetyOverride, SiteProfile
 from artchart.therapy.models import PRESENT_STATUSES, Attendance, GroupMembership, Session, SessionKind
 
-UNNAMED = "a group member"
-
 
 # An account outside every organization has organization_id None, which Django reads as IS NULL
 # (nothing matches); django-stubs refuses None for a non-null key, hence the ignores.
@@ -133,7 +131,10 @@ def check_materials(
             .values_list("pk", flat=True)
         )
         shown(c for c in clients if c.pk in readable)
-    facts = [_facts(c, c.display_name if readable is None or c.pk in readable else UNNAMED, day) for c in clients]
+    # A group member this viewer does not treat is counted in, but not named.
+    facts = [
+        _facts(c, c.display_name if readable is None or c.pk in readable else "a group member", day) for c in clients
+    ]
     rules = site_rules_of(site)
     site_rules = rules.rules() if rules else safety.SiteRules(site=site.name)
     return rules, safety.check([m.facts() for m in materials], site_rules, facts)

@@ -188,3 +188,21 @@ def test_no_override_once_the_session_is_over(therapist, mask_session):
     with pytest.raises(ValidationError) as refused:
         services.safety_override(by=therapist, session=mask_session, key=key, reason="Fine")
     assert _codes(refused) == {"override_session_over"}
+
+
+def test_a_new_practice_starts_with_the_catalogue_and_its_first_sites_rules(db):
+    from artchart.core.services import practice_setup
+
+    admin = practice_setup(
+        organization_name="Harbour Art Therapy",
+        site_name="Harbour Forensic Unit",
+        population_type="forensic",
+        username="first-admin",
+        password="a-long-and-unusual-passphrase-9",
+        first_name="Fran",
+        last_name="First",
+    )
+    assert Material.objects.filter(organization_id=admin.organization_id).count() >= 30
+    rules = SiteProfile.objects.get(site__name="Harbour Forensic Unit")
+    assert rules.profile.kind == "forensic" and "sharp" in rules.forbidden
+    assert AuditEvent.objects.filter(action="supplies.catalogue_seed", actor=admin).exists()
