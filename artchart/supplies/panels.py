@@ -34,6 +34,16 @@ def session_panels(user, session) -> list[Panel]:
     ]
 
 
+def note_panels(user, client, session) -> list[Panel]:
+    """On the client's note for a session: the same check for the directives the notes record."""
+    if session is None or user.role not in CLINICIANS:
+        return []
+    findings = selectors.note_safety(user, client, session)
+    if not findings:
+        return []
+    return [Panel("supplies/_note_card.html", {"findings": findings, "session": session}, order=12)]
+
+
 def practice_started(admin) -> None:
     """A new practice starts with the common studio materials, the population profiles, and its
     first site's rules from its population."""

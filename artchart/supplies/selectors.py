@@ -22,7 +22,7 @@ from artchart.core.permissions import Action, Area, client_ids_allowing
 from artchart.programs.models import Directive
 from artchart.supplies import safety
 from artchart.supplies.models import DirectiveMaterial, Material, PopulationProfile, SafetyOverride, SiteProfile
-from artchart.therapy.models import PRESENT_STATUSES, Attendance, GroupMembership, Session, SessionKind
+from artchart.therapy.models import PRESENT_STATUSES, Attendance, GroupMembership, Note, Session, SessionKind
 
 
 # An account outside every organization has organization_id None, which Django reads as IS NULL
@@ -162,3 +162,23 @@ def session_safety(user: User | None, session: Session) -> SessionSafety:
         else:
             result.supervised.append(conflict)
     return result
+
+
+def note_safety(user: User, client: Client, session: Session) -> list[Finding]:
+    """The check for the directives a client's notes of a session record (and the session's
+    planned one), for that client alone: what was used, against the site's rules and their
+    precautions, each conflict with the override recorded for it, if any."""
+    directive_ids = set(Note.objects.filter(client=client, session=session).values_list("directives", flat=True)) - {
+        None
+    }
+    if session.directive_id:
+        directive_ids.add(session.directive_id)
+    if not directive_ids:
+        return []
+    materials = list(
+        Material.objects.filter(directive_links__directive_id__in=directive_ids).distinct().order_by("name")
+    )
+    day = timezone.localtime(session.starts_at).date()
+    _, found = check_materials(user=user, materials=materials, site=session.site, clients=[client], day=day)
+    overrides = {o.key: o for o in SafetyOverride.objects.filter(session=session).select_related("by")}
+    return [Finding(c, overrides.get(c.key)) for c in found if c.is_conflict]

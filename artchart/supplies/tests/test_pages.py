@@ -138,3 +138,22 @@ def test_the_group_session_card_keeps_its_queries_as_members_and_materials_grow(
         return len(captured.captured_queries)
 
     assert queries_with(2) == queries_with(4)
+
+
+def test_the_note_shows_the_same_check_for_the_directives_it_records(client, therapist, client_record, catalogue):
+    from artchart.tests.factories import NoteFactory
+
+    client_record.allergies = "wheat"
+    client_record.save()
+    directive = program_services.directive_create(by=therapist, name="Inside/outside mask")
+    services.directive_material_set(
+        by=therapist, directive=directive, material=catalogue["Papier-mâché wheat paste"], quantity=100
+    )
+    note = NoteFactory(session=SessionFactory(client=client_record, therapist=therapist))
+    client.force_login(therapist)
+    url = reverse("therapy:note_edit", args=[client_record.pk, note.pk])
+    assert "allergic to wheat" not in client.get(url).content.decode()
+    note.directives.add(directive)
+    page = client.get(url).content.decode()
+    assert f"Papier-mâché wheat paste — {client_record.display_name} is allergic to wheat" in page
+    assert "No reason to go ahead was recorded before the session." in page
