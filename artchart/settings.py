@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "artchart.measures",
     "artchart.reports",
     "artchart.supervision",
+    "artchart.supplies",
     "django_tasks",
     "django_tasks_db",
     # Last: the demo builder uses every app above and no app imports it.

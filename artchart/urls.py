@@ -25,6 +25,8 @@ urlpatterns = [
     path("clients/<int:client_id>/reports/", include("artchart.reports.urls")),
     # Hours toward the credential: the supervisee's log, progress and printable log; the supervisor's view.
     path("hours/", include("artchart.supervision.urls")),
+    # The materials catalogue, sites' rules, directives' materials and the session safety check.
+    path("", include("artchart.supplies.urls")),
     path("api/v1/", api.urls),
     # Any other path under api/ answers a JSON 404 (and so is never redirected to add a slash).
     re_path(r"^api/", api_not_found),

@@ -21,6 +21,10 @@ them; instead every installed app may have a ``panels`` module with
 * ``first_day_steps(user) -> list[FirstDayStep]`` — a new practice's admin's
   checklist on the dashboard (add sites, people, clients, crisis resources),
   each step ticked from the app's own records,
+* ``practice_started(admin) -> None`` — what an app writes for a practice the
+  moment it is set up (the starting materials catalogue), called by
+  ``core.services.practice_setup`` inside its transaction, through the app's
+  own audited services,
 
 each returning only what that user may see (and noting the clients shown with
 ``audit.note_shown``). Panels are drawn in ``order``, then in app order, so a
@@ -105,6 +109,11 @@ def risk_panels(user, client) -> list[Panel]:
 
 def open_risk_alert(client_id: int) -> bool:
     return any(provider(client_id) for provider in _providers("open_risk_alert"))
+
+
+def practice_started(admin) -> None:
+    for provider in _providers("practice_started"):
+        provider(admin)
 
 
 def first_day_steps(user) -> list[FirstDayStep]:

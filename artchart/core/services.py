@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from artchart.core import audit, mail, mfa
+from artchart.core import audit, mail, mfa, panel_registry
 from artchart.core.access import require_role
 from artchart.core.audit_actions import CoreAction
 from artchart.core.changes import UNSET, apply_changes, save_changes
@@ -457,6 +457,8 @@ def practice_setup(
     audit.record(actor=admin, action=CoreAction.ORGANIZATION_CREATE, obj=organization, detail=detail)
     audit.record(actor=admin, action=CoreAction.SITE_CREATE, obj=site, detail=detail)
     audit.record(actor=admin, action=CoreAction.USER_CREATE, obj=admin, detail={"role": admin.role, **detail})
+    # What later apps start a practice with (the materials catalogue), in this transaction.
+    panel_registry.practice_started(admin)
     return admin
 
 

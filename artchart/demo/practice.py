@@ -51,6 +51,7 @@ from artchart.measures.demo import build_measures_demo
 from artchart.plans import services as plan_services
 from artchart.programs import services as program_services
 from artchart.supervision.demo import build_supervision_demo
+from artchart.supplies.demo import build_supplies_demo
 from artchart.therapy.demo import build_therapy_demo
 
 DEMO_ORGANIZATION = "Willow Creek Art Therapy (demo)"
@@ -334,6 +335,7 @@ def build_demo(*, seed: int = DEMO_SEED) -> DemoResult:
         build_artworks_demo(rng=rng, people=people, clients=clients)
         build_measures_demo(rng=rng, people=people, clients=clients)
         build_supervision_demo(rng=rng, people=people)
+        build_supplies_demo(rng=rng, people=people, sites=sites, clients=clients)
         after = AuditCounter.objects.get(id=1).last_seq
     return DemoResult(created=True, clients=len(clients), events=after - before)
 

@@ -183,6 +183,7 @@ AREA_RULE_MODULE_NAMES = (
     "artchart.measures.tests.url_rules_api",
     "artchart.reports.tests.url_rules_pages",
     "artchart.supervision.tests.url_rules_hours",
+    "artchart.supplies.tests.url_rules_supplies",
 )
 
 

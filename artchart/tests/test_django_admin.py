@@ -37,8 +37,14 @@ NOT_IN_ADMIN = {
     "plans.ConferenceAttendee": "shown within its conference",
 }
 # Configuration (not clinical) the operator may edit, each change audited and flagged.
-EDITABLE = {"therapy.Room", "programs.Directive", "programs.Program"}
-CLINICAL_APPS = ("clients", "therapy", "artworks", "measures", "plans", "sso", "supervision")
+EDITABLE = {
+    "therapy.Room",
+    "programs.Directive",
+    "programs.Program",
+    "supplies.Material",
+    "supplies.PopulationProfile",
+}
+CLINICAL_APPS = ("clients", "therapy", "artworks", "measures", "plans", "sso", "supervision", "supplies")
 
 
 def _models(*app_labels):
