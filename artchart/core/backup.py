@@ -283,13 +283,17 @@ def _spool_copy(source: IO[bytes]) -> tuple[IO[bytes], int, str]:
     return spool, size, digest.hexdigest()
 
 
-def _file_digest(path: Path) -> tuple[int, str]:
+def _stream_digest(source: IO[bytes]) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
     return size, digest.hexdigest()
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    with path.open("rb") as fh:
+        return _stream_digest(fh)
 
 
 # --- stored files ----------------------------------------------------------------------------
@@ -650,11 +654,13 @@ def verify(
                 continue
             if info.name in seen:
                 raise BackupError(f"{path.name} holds {info.name!r} twice.")
+            if on_member is None:  # only the digest: nothing copied, whatever the size
+                seen[info.name] = _stream_digest(_read_member(tar, info))
+                continue
             spool, size, digest = _spool_copy(_read_member(tar, info))
             with spool:
                 seen[info.name] = (size, digest)
-                if on_member:
-                    on_member(info.name, spool, size, digest)
+                on_member(info.name, spool, size, digest)
     except (tarfile.TarError, EOFError, ValueError) as exc:
         raise BackupError(f"{path.name} is damaged: {exc}.") from None
     if manifest is None:
