@@ -283,13 +283,17 @@ def _spool_copy(source: IO[bytes]) -> tuple[IO[bytes], int, str]:
     return spool, size, digest.hexdigest()
 
 
-def _file_digest(path: Path) -> tuple[int, str]:
+def _stream_digest(source: IO[bytes]) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
     return size, digest.hexdigest()
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    with path.open("rb") as fh:
+        return _stream_digest(fh)
 
 
 # --- stored files ----------------------------------------------------------------------------
@@ -639,11 +643,13 @@ def verify(
                 continue
             if info.name in seen:
                 raise BackupError(f"{path.name} holds {info.name!r} twice.")
+            if on_member is None:  # only the digest: nothing copied, whatever the size
+                seen[info.name] = _stream_digest(_read_member(tar, info))
+                continue
             spool, size, digest = _spool_copy(_read_member(tar, info))
             with spool:
                 seen[info.name] = (size, digest)
-                if on_member:
-                    on_member(info.name, spool, size, digest)
+                on_member(info.name, spool, size, digest)
     except (tarfile.TarError, EOFError, ValueError) as exc:
         raise BackupError(f"{path.name} is damaged: {exc}.") from None
     if manifest is None:
@@ -740,11 +746,17 @@ def restore(path: Path, *, key: Callable[[], str], storage: Storage = default_st
         placer = _Placer(Path(tmp) / "db", report.manifest["database"]["member"], storage)
         # The second pass writes the files as it reads them and checks every digest again at its
         # end; the database is loaded only after that.
-        verify(path, key=cached_key, on_member=placer)
-        if vendor == "sqlite":
-            _load_sqlite(placer.dump)
-        else:
-            _load_postgresql(placer.dump)
+        try:
+            verify(path, key=cached_key, on_member=placer)
+            if vendor == "sqlite":
+                _load_sqlite(placer.dump)
+            else:
+                _load_postgresql(placer.dump)
+        except BackupError as exc:
+            placer.undo()
+            raise BackupError(
+                f"{str(exc).rstrip('.')}. The files this restore had written were removed; nothing else changed."
+            ) from None
     for item in report.manifest["media"]:
         with storage.open(item["path"], "rb") as fh:
             _, size, digest = _spool_copy(fh)
@@ -763,7 +775,15 @@ class _Placer:
         self.dump, self.db_member, self.storage = dump, db_member, storage
         self.witness = witness_path()
         self.written: list[str] = []
+        self.wrote_witness = False
         self.notes: list[str] = []
+
+    def undo(self) -> None:
+        """Remove what was written, so the instance is empty again for the next attempt."""
+        for name in self.written:
+            self.storage.delete(name)
+        if self.wrote_witness and self.witness:
+            self.witness.unlink(missing_ok=True)
 
     def __call__(self, name: str, spool: IO[bytes], size: int, digest: str) -> None:
         if name == self.db_member:
@@ -778,6 +798,7 @@ class _Placer:
             self.witness.parent.mkdir(parents=True, exist_ok=True)
             with self.witness.open("wb") as fh:
                 shutil.copyfileobj(spool, fh)
+            self.wrote_witness = True
         elif name.startswith(MEDIA_PREFIX):
             stored = name[len(MEDIA_PREFIX) :]
             saved = self.storage.save(stored, File(spool, name=stored))

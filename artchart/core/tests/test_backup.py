@@ -285,6 +285,23 @@ def test_a_backup_that_fails_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_whose_database_load_fails_removes_the_files_it_wrote(tmp_path, monkeypatch):
+    _store("artworks/ab/photo.jpg", b"the photo")
+    target = tmp_path / "b.backup"
+    backup.create(target, passphrase=PASSPHRASE)
+    default_storage.delete("artworks/ab/photo.jpg")
+    assert backup.not_empty_reasons() == []
+
+    def refuse(dump):
+        raise backup.BackupError("pg_restore failed: the disk is full")
+
+    monkeypatch.setattr(backup, "_load_sqlite" if connection.vendor == "sqlite" else "_load_postgresql", refuse)
+    with pytest.raises(backup.BackupError, match="the disk is full. The files this restore had written were removed"):
+        backup.restore(target, key=_key)
+    assert list(backup.walk_storage(default_storage)) == []
+
+
 @pytest.mark.django_db
 def test_an_instance_with_only_stored_files_is_not_empty(tmp_path):
     _store("artworks/ab/photo.jpg", b"x")
