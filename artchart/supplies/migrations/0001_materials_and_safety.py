@@ -9,117 +9,267 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0005_care_team_membership_moved_from_core'),
-        ('core', '0006_care_team_membership_moved_to_clients'),
-        ('programs', '0001_directives_and_programs'),
-        ('therapy', '0002_note_risk_reasons_at_signing'),
+        ("clients", "0005_care_team_membership_moved_from_core"),
+        ("core", "0006_care_team_membership_moved_to_clients"),
+        ("programs", "0001_directives_and_programs"),
+        ("therapy", "0002_note_risk_reasons_at_signing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('category', models.CharField(choices=[('drawing', 'Drawing'), ('paint', 'Paint'), ('paper', 'Paper'), ('clay', 'Clay'), ('sculpture', 'Sculpture and 3-D'), ('collage', 'Collage and adhesives'), ('fibre', 'Fibre and found objects'), ('tools', 'Tools')], max_length=12)),
-                ('unit', models.CharField(help_text='What one is counted or measured in: sheet, pair, g, ml.', max_length=30)),
-                ('whole_units', models.BooleanField(default=True, help_text='Counted in whole units (no fractions).')),
-                ('seal', models.CharField(blank=True, choices=[('AP', 'AP (non-toxic)'), ('CL', 'CL (cautionary label)'), ('', 'No seal')], max_length=2, verbose_name='ACMI seal')),
-                ('hazards', models.JSONField(blank=True, default=list)),
-                ('allergen', models.CharField(blank=True, help_text='The allergen, when tagged as one: wheat, wool…', max_length=60)),
-                ('min_age', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(120)], verbose_name='minimum age')),
-                ('supplier', models.CharField(blank=True, max_length=120)),
-                ('unit_cost', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=9, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("drawing", "Drawing"),
+                            ("paint", "Paint"),
+                            ("paper", "Paper"),
+                            ("clay", "Clay"),
+                            ("sculpture", "Sculpture and 3-D"),
+                            ("collage", "Collage and adhesives"),
+                            ("fibre", "Fibre and found objects"),
+                            ("tools", "Tools"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="What one is counted or measured in: sheet, pair, g, ml.", max_length=30
+                    ),
+                ),
+                ("whole_units", models.BooleanField(default=True, help_text="Counted in whole units (no fractions).")),
+                (
+                    "seal",
+                    models.CharField(
+                        blank=True,
+                        choices=[("AP", "AP (non-toxic)"), ("CL", "CL (cautionary label)"), ("", "No seal")],
+                        max_length=2,
+                        verbose_name="ACMI seal",
+                    ),
+                ),
+                ("hazards", models.JSONField(blank=True, default=list)),
+                (
+                    "allergen",
+                    models.CharField(
+                        blank=True, help_text="The allergen, when tagged as one: wheat, wool…", max_length=60
+                    ),
+                ),
+                (
+                    "min_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(120)],
+                        verbose_name="minimum age",
+                    ),
+                ),
+                ("supplier", models.CharField(blank=True, max_length=120)),
+                (
+                    "unit_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=9,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'name', 'id'],
+                "ordering": ["category", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DirectiveMaterial',
+            name="DirectiveMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.DecimalField(decimal_places=2, max_digits=9, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='quantity per participant')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='material_links', to='programs.directive')),
-                ('material', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='directive_links', to='supplies.material')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=9,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="quantity per participant",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="material_links",
+                        to="programs.directive",
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="directive_links",
+                        to="supplies.material",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['material__name', 'id'],
+                "ordering": ["material__name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PopulationProfile',
+            name="PopulationProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('forbidden', models.JSONField(blank=True, default=list)),
-                ('supervised', models.JSONField(blank=True, default=list)),
-                ('ap_only', models.BooleanField(default=False, verbose_name='no CL-sealed materials')),
-                ('kind', models.SlugField(max_length=40)),
-                ('name', models.CharField(max_length=120)),
-                ('typical_goals', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('group_size', models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='usual largest group')),
-                ('session_minutes', models.PositiveSmallIntegerField(default=45, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(600)], verbose_name='usual session length (minutes)')),
-                ('art_leaves_room', models.BooleanField(default=True, verbose_name='art may leave the room')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("forbidden", models.JSONField(blank=True, default=list)),
+                ("supervised", models.JSONField(blank=True, default=list)),
+                ("ap_only", models.BooleanField(default=False, verbose_name="no CL-sealed materials")),
+                ("kind", models.SlugField(max_length=40)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "typical_goals",
+                    models.TextField(
+                        blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)]
+                    ),
+                ),
+                (
+                    "group_size",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="usual largest group",
+                    ),
+                ),
+                (
+                    "session_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=45,
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="usual session length (minutes)",
+                    ),
+                ),
+                ("art_leaves_room", models.BooleanField(default=True, verbose_name="art may leave the room")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SafetyOverride',
+            name="SafetyOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80)),
-                ('reason', models.CharField(max_length=500)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client')),
-                ('material', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supplies.material')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='therapy.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=80)),
+                ("reason", models.CharField(max_length=500)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="supplies.material"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="therapy.session"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SiteProfile',
+            name="SiteProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('forbidden', models.JSONField(blank=True, default=list)),
-                ('supervised', models.JSONField(blank=True, default=list)),
-                ('ap_only', models.BooleanField(default=False, verbose_name='no CL-sealed materials')),
-                ('loosened_reason', models.CharField(blank=True, max_length=500)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('loosened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='supplies.populationprofile')),
-                ('site', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='supplies_profile', to='core.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("forbidden", models.JSONField(blank=True, default=list)),
+                ("supervised", models.JSONField(blank=True, default=list)),
+                ("ap_only", models.BooleanField(default=False, verbose_name="no CL-sealed materials")),
+                ("loosened_reason", models.CharField(blank=True, max_length=500)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "loosened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="supplies.populationprofile",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="supplies_profile", to="core.site"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['site__name', 'id'],
+                "ordering": ["site__name", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='material_name_once'),
+            model_name="material",
+            constraint=models.UniqueConstraint(fields=("organization", "name"), name="material_name_once"),
         ),
         migrations.AddConstraint(
-            model_name='directivematerial',
-            constraint=models.UniqueConstraint(fields=('directive', 'material'), name='directive_material_once'),
+            model_name="directivematerial",
+            constraint=models.UniqueConstraint(fields=("directive", "material"), name="directive_material_once"),
         ),
         migrations.AddConstraint(
-            model_name='populationprofile',
-            constraint=models.UniqueConstraint(fields=('organization', 'kind'), name='profile_kind_once'),
+            model_name="populationprofile",
+            constraint=models.UniqueConstraint(fields=("organization", "kind"), name="profile_kind_once"),
         ),
         migrations.AddConstraint(
-            model_name='safetyoverride',
-            constraint=models.UniqueConstraint(fields=('session', 'key'), name='safety_override_once'),
+            model_name="safetyoverride",
+            constraint=models.UniqueConstraint(fields=("session", "key"), name="safety_override_once"),
         ),
     ]
