@@ -73,7 +73,7 @@ class Material(models.Model):
     unit_cost = models.DecimalField(
         max_digits=9, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField("in use", default=True)
 
     class Meta:
         ordering = ["category", "name", "id"]
