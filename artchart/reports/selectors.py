@@ -292,7 +292,15 @@ def _goals(document: Document, access: ClientAccess, start: dt.date, end: dt.dat
     if plan is None:
         document.add(Missing(NO_PLAN_IN_FORCE))
         return
-    document.add(Paragraph(f"From the treatment plan in force, version {plan.version}, signed {_day(plan.signed_at)}."))
+    signed_on = timezone.localtime(plan.signed_at).date() if plan.signed_at else None
+    # The plan is the one in force when the report is made; a reader must not take it for the period's own.
+    later = " It was signed after this period ended." if signed_on is not None and signed_on > end else ""
+    document.add(
+        Paragraph(
+            f"From the treatment plan in force when this report was produced: version {plan.version}, "
+            f"signed {_day(plan.signed_at)}.{later}"
+        )
+    )
     in_period = {
         course.goal.pk: [r for r in course.ratings if start <= r.rated_on <= end]
         for course in attainment_of(access).goals

@@ -113,6 +113,8 @@ def test_a_progress_report_holds_attendance_gas_measures_and_consented_artwork(t
     assert "Attendance" in text and "No-show" in text
     assert "GAS ratings in this period: 1 Mar 2026: 0" in text
     assert "GAS T-score: 50.0" in text
+    # The plan in force today was signed after the period: the report says so.
+    assert "It was signed after this period ended." in text
     assert "PHQ-9 in this period, on its severity bands" in text
     assert "The bridge" in text and "It holds me up." in text
     word = services.report_export(
