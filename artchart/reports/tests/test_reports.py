@@ -334,3 +334,12 @@ def test_the_api_refuses_a_backwards_period_with_its_code_and_an_outsider_with_4
     assert response.json()["code"] == "report_period_backwards"
     assert _api(client, outsider, client_record, kind="plan").status_code == 404
     assert not AuditEvent.objects.filter(action__startswith="report.").exists()
+
+
+def test_a_viewer_is_offered_only_the_plan_on_the_report_page(client, teamviewer, client_record, signed_plan):
+    client.force_login(teamviewer)
+    url = reverse("reports:page", args=[client_record.pk])
+    page = client.get(url).content.decode()
+    assert 'value="plan"' in page and 'value="progress"' not in page
+    response = client.post(url, {"kind": "plan", "file_format": "pdf"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
