@@ -22,6 +22,7 @@ from artchart.artworks.selectors import artworks_of, image_file, images_allowed,
 from artchart.artworks.services.consent import consent_in_force
 from artchart.clients.models import ConsentKind
 from artchart.clients.selectors import ClientAccess, client_get_for_user
+from artchart.core.messages import UserMessage
 from artchart.core.models import User
 from artchart.core.permissions import Action, Area
 from artchart.measures.selectors import Trajectory, attainment_of, trajectories_of
@@ -55,22 +56,32 @@ class Kind(TextChoices):
 # attendance and artwork, which the access table keeps under notes.
 AREA_OF = {Kind.PLAN: Area.CLINICAL, Kind.PROGRESS: Area.NOTES}
 
-NO_SIGNED_PLAN = "No treatment plan has been signed for this client, so there is no plan to report."
-NO_PLAN_IN_FORCE = "No signed treatment plan is in force, so there are no goals or objectives to report on."
-NO_SESSIONS = "No sessions were held or scheduled in this period."
-NO_MEASURES = "No measures were recorded in this period."
-NO_ARTWORKS = "No artworks were made in this period."
-NO_RECORD_CONSENT = (
-    "Artworks are left out of this report: the client's consent to photograph artwork for the record is not in force."
+NO_SIGNED_PLAN = UserMessage(
+    "report_no_signed_plan", "No treatment plan has been signed for this client, so there is no plan to report."
 )
-NO_SUPERVISION_CONSENT = (
+NO_PLAN_IN_FORCE = UserMessage(
+    "report_no_plan_in_force",
+    "No signed treatment plan is in force, so there are no goals or objectives to report on.",
+)
+NO_SESSIONS = UserMessage("report_no_sessions", "No sessions were held or scheduled in this period.")
+NO_MEASURES = UserMessage("report_no_measures", "No measures were recorded in this period.")
+NO_ARTWORKS = UserMessage("report_no_artworks", "No artworks were made in this period.")
+NO_RECORD_CONSENT = UserMessage(
+    "report_no_record_consent",
+    "Artworks are left out of this report: the client's consent to photograph artwork for the record is not in force.",
+)
+NO_SUPERVISION_CONSENT = UserMessage(
+    "report_no_supervision_consent",
     "Artworks are left out of this report: it was produced by a supervisor, and the client's consent to show "
-    "artwork in supervision is not in force."
+    "artwork in supervision is not in force.",
 )
-NO_GAS_IN_PERIOD = "No Goal Attainment Scaling rating of this goal in this period."
-NO_OBJECTIVES = "No measurable objectives are written for this goal."
-NO_INTERVENTIONS = "No interventions are planned."
-NO_PHOTO = "No photograph of this piece is on file."
+NO_GAS_IN_PERIOD = UserMessage(
+    "report_no_gas_in_period", "No Goal Attainment Scaling rating of this goal in this period."
+)
+NO_GOALS = UserMessage("report_no_goals", "No goals are written for this problem.")
+NO_OBJECTIVES = UserMessage("report_no_objectives", "No measurable objectives are written for this goal.")
+NO_INTERVENTIONS = UserMessage("report_no_interventions", "No interventions are planned.")
+NO_PHOTO = UserMessage("report_no_photo", "No photograph of this piece is on file.")
 
 
 def report_access(user: User, client_id: int, kind: str) -> ClientAccess:
@@ -130,7 +141,7 @@ def plan_document(access: ClientAccess, *, by: User) -> Document:
         document.add(Heading(f"Problem {p_number}"), Paragraph(problem.statement))
         goals = list(problem.goals.all())
         if not goals:
-            document.add(Missing("No goals are written for this problem."))
+            document.add(Missing(NO_GOALS))
         for g_number, goal in enumerate(goals, start=1):
             _plan_goal(document, goal, f"{p_number}.{g_number}")
     document.add(Heading("Planned interventions"))
@@ -281,7 +292,15 @@ def _goals(document: Document, access: ClientAccess, start: dt.date, end: dt.dat
     if plan is None:
         document.add(Missing(NO_PLAN_IN_FORCE))
         return
-    document.add(Paragraph(f"From the treatment plan in force, version {plan.version}, signed {_day(plan.signed_at)}."))
+    signed_on = timezone.localtime(plan.signed_at).date() if plan.signed_at else None
+    # The plan is the one in force when the report is made; a reader must not take it for the period's own.
+    later = " It was signed after this period ended." if signed_on is not None and signed_on > end else ""
+    document.add(
+        Paragraph(
+            f"From the treatment plan in force when this report was produced: version {plan.version}, "
+            f"signed {_day(plan.signed_at)}.{later}"
+        )
+    )
     in_period = {
         course.goal.pk: [r for r in course.ratings if start <= r.rated_on <= end]
         for course in attainment_of(access).goals

@@ -20,7 +20,14 @@ from artchart.reports.selectors import Kind, report_access
 def report_page(request, client_id: int):
     # The page is open to whoever may read the client's plan; each report checks its own area again.
     access = report_access(request.user, client_id, Kind.PLAN)
-    form = ReportForm(request.POST or None, initial={**ReportForm.initial_period(), "kind": Kind.PROGRESS})
+    may_progress = access.may(Area.NOTES, Action.READ)
+    form = ReportForm(
+        request.POST or None,
+        initial={**ReportForm.initial_period(), "kind": Kind.PROGRESS if may_progress else Kind.PLAN},
+    )
+    if not may_progress:
+        # Offer only what this reader may make: a choice that could only be refused is no choice.
+        form.fields["kind"].choices = [(Kind.PLAN.value, Kind.PLAN.label)]
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_export(
@@ -46,7 +53,7 @@ def report_page(request, client_id: int):
             "access": access,
             "client": access.client,
             "form": form,
-            "may_progress": access.may(Area.NOTES, Action.READ),
+            "may_progress": may_progress,
         },
         status=400 if form.errors else 200,
     )

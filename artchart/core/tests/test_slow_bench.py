@@ -27,6 +27,8 @@ def test_bench_prints_every_figure_and_leaves_this_database_alone(capfd):
         "audit.record()",
         "bare INSERT of the same row (floor)",
         "verify throughput",
+        "WeasyPrint alone: the finished HTML to PDF (floor)",
+        "report_export(): records to document to PDF, audited",
     ):
         assert figure in printed, printed
     assert "events/s" in printed

@@ -113,6 +113,8 @@ def test_a_progress_report_holds_attendance_gas_measures_and_consented_artwork(t
     assert "Attendance" in text and "No-show" in text
     assert "GAS ratings in this period: 1 Mar 2026: 0" in text
     assert "GAS T-score: 50.0" in text
+    # The plan in force today was signed after the period: the report says so.
+    assert "It was signed after this period ended." in text
     assert "PHQ-9 in this period, on its severity bands" in text
     assert "The bridge" in text and "It holds me up." in text
     word = services.report_export(
@@ -332,3 +334,12 @@ def test_the_api_refuses_a_backwards_period_with_its_code_and_an_outsider_with_4
     assert response.json()["code"] == "report_period_backwards"
     assert _api(client, outsider, client_record, kind="plan").status_code == 404
     assert not AuditEvent.objects.filter(action__startswith="report.").exists()
+
+
+def test_a_viewer_is_offered_only_the_plan_on_the_report_page(client, teamviewer, client_record, signed_plan):
+    client.force_login(teamviewer)
+    url = reverse("reports:page", args=[client_record.pk])
+    page = client.get(url).content.decode()
+    assert 'value="plan"' in page and 'value="progress"' not in page
+    response = client.post(url, {"kind": "plan", "file_format": "pdf"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
