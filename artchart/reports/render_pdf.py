@@ -14,9 +14,6 @@ import html
 import re
 from pathlib import Path
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-
 from artchart.reports.document import (
     Block,
     Chart,
@@ -199,6 +196,11 @@ def to_html(document: Document) -> str:
 
 def html_to_pdf(markup: str, css: str) -> bytes:
     """WeasyPrint's own work: lay out finished HTML and CSS and write the PDF (what the bench compares to)."""
+    # Imported here, not with the module: WeasyPrint loads the system's Pango when imported, and a
+    # machine without it should still serve every page but this one (operations.md says what to install).
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - loads Pango: only when a PDF is made
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+
     fonts = FontConfiguration()
     style = CSS(string=css, base_url=str(FONTS) + "/", font_config=fonts)
     return HTML(string=markup, base_url=str(FONTS) + "/").write_pdf(stylesheets=[style], font_config=fonts)
