@@ -27,7 +27,7 @@ import logging.handlers
 import os
 import re
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -430,14 +430,15 @@ def _witness_after_commit() -> None:
     transaction.on_commit(witness_head)
 
 
-def read_witness(path: Path) -> dict[int, str]:
-    """Every head the witness holds (number: hash), checking each line's MAC.
+def witness_heads(path: Path) -> Iterator[tuple[int, str]]:
+    """Every head the witness holds (number, hash), in the file's order, each line's MAC checked
+    (:class:`WitnessAltered` at the first that fails). Read line by line, so a witness of years
+    costs no memory.
 
     Lines without the mark are skipped, so a syslog collector's file can be read as it is.
     """
-    heads: dict[int, str] = {}
     if not path.exists():
-        return heads
+        return
     with path.open(encoding="utf-8", errors="replace") as fh:
         for number, text in enumerate(fh, start=1):
             at = text.find(WITNESS_MARK)
@@ -448,13 +449,31 @@ def read_witness(path: Path) -> dict[int, str]:
                 match["mac"], _witness_mac(int(match["seq"]), match["hash"], match["at"])
             ):
                 raise WitnessAltered(f"line {number} of the witness {path} has been altered (its MAC does not match)")
-            seq, head = int(match["seq"]), match["hash"]
-            if heads.setdefault(seq, head) != head:
-                raise WitnessAltered(
-                    f"the witness {path} records two different heads for event {seq}: "
-                    "the chain was rebuilt, or an older database restored, after it was witnessed"
-                )
-    return heads
+            yield int(match["seq"]), match["hash"]
+
+
+def _compare_with_witness(path: Path, *, batch_size: int) -> tuple[int, int | None]:
+    """The highest head the witness holds, and the lowest witnessed event whose hash the chain
+    does not share (None if every witnessed event still in the chain matches)."""
+    highest, differs = 0, None
+
+    def check(heads: list[tuple[int, str]]) -> None:
+        nonlocal differs
+        chain = dict(AuditEvent.objects.filter(seq__in={seq for seq, _ in heads}).values_list("seq", "hash"))
+        for seq, head in heads:
+            if seq in chain and not hmac.compare_digest(chain[seq], head):
+                differs = seq if differs is None else min(differs, seq)
+
+    batch: list[tuple[int, str]] = []
+    for seq, head in witness_heads(path):
+        highest = max(highest, seq)
+        batch.append((seq, head))
+        if len(batch) >= batch_size:
+            check(batch)
+            batch = []
+    if batch:
+        check(batch)
+    return highest, differs
 
 
 # --- verifying ----------------------------------------------------------------------
@@ -473,14 +492,11 @@ class VerifyResult:
 def verify(*, batch_size: int = 2000, witness_path: Path | None = None) -> VerifyResult:
     """Walk the chain from the first event; report the first event that does not hold.
 
-    The chain is compared with the witness (``witness_path``, by default the configured
-    witness file): every witnessed head must be in the chain with the same hash, and the
-    chain must reach the highest one. Raises :class:`WitnessAltered` if the witness itself
+    Then the chain is compared with the witness (``witness_path``, by default the configured
+    witness file), read a batch of lines at a time: every witnessed head must be in the chain
+    with the same hash, and the chain must reach the highest one. Raises :class:`WitnessAltered` if the witness itself
     does not hold.
     """
-    path = witness_path or witness_file()
-    witnessed = read_witness(path) if path is not None else {}
-    highest = max(witnessed, default=0)
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
     last_seen = 0
     queryset = AuditEvent.objects.order_by("seq")
@@ -496,7 +512,6 @@ def verify(*, batch_size: int = 2000, witness_path: Path | None = None) -> Verif
                     prev_seq(expected_seq),
                     expected_seq,
                     f"event {expected_seq} is missing (next present is {event.seq})",
-                    highest,
                 )
             if event.prev_hash != prev_hash:
                 return VerifyResult(
@@ -505,7 +520,6 @@ def verify(*, batch_size: int = 2000, witness_path: Path | None = None) -> Verif
                     event.seq - 1,
                     event.seq,
                     f"event {event.seq} does not follow event {event.seq - 1} (chain broken or reordered)",
-                    highest,
                 )
             if not hmac.compare_digest(event.hash, compute_hash(event)):
                 return VerifyResult(
@@ -514,16 +528,6 @@ def verify(*, batch_size: int = 2000, witness_path: Path | None = None) -> Verif
                     event.seq - 1,
                     event.seq,
                     f"event {event.seq} was altered (its hash does not match its content)",
-                    highest,
-                )
-            if event.seq in witnessed and not hmac.compare_digest(event.hash, witnessed[event.seq]):
-                return VerifyResult(
-                    False,
-                    count,
-                    event.seq - 1,
-                    event.seq,
-                    f"event {event.seq} differs from the witness taken of it (the chain was rebuilt from here)",
-                    highest,
                 )
             prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
             last_seen = event.seq
@@ -536,6 +540,16 @@ def verify(*, batch_size: int = 2000, witness_path: Path | None = None) -> Verif
             head_seq,
             head_seq + 1,
             f"the chain ends at event {head_seq} but the counter says {counter.last_seq}: events after it were removed",
+        )
+    path = witness_path or witness_file()
+    highest, differs = _compare_with_witness(path, batch_size=batch_size) if path is not None else (0, None)
+    if differs is not None:
+        return VerifyResult(
+            False,
+            count,
+            differs - 1,
+            differs,
+            f"event {differs} differs from the witness taken of it (the chain was rebuilt from here)",
             highest,
         )
     if highest > head_seq:
