@@ -525,7 +525,6 @@ SIGN_IN_LOCKED = UserMessage(
     "sign_in_locked",
     "Too many failed sign-ins from here. Wait {wait} and try again, or ask your administrator.",
 )
-LOCKOUT_NOT_ADMIN = UserMessage("lockout_not_admin", "Only admins clear sign-in lockouts.")
 
 
 def locked_message(until: dt.datetime) -> UserMessage:

@@ -181,11 +181,12 @@ def _program_referrals(*, people: dict[str, User], clients: list[Client], primar
         for c in clients
         if c.site_id == group.site_id and primaries[c.pk] == therapist2 and c.status == ClientStatus.ACTIVE
     ][:PROGRAM_MEMBERS]
-    # therapist2 co-runs the group, so she sees it and may add her own clients to it (a therapist
-    # outside a group is told it does not exist).
-    facilitators = list(group.facilitators.order_by("pk"))
-    if referred and therapist2 not in facilitators:
-        groups.group_update(by=facilitators[0], group=group, facilitators=[*facilitators, therapist2])
+    if referred and not group.facilitators.filter(pk=therapist2.pk).exists():
+        # A group is its facilitators' and its members' care teams' only: therapist2 co-facilitates to refer.
+        lead = group.facilitators.order_by("pk").first()
+        if lead is None:
+            return
+        groups.group_update(by=lead, group=group, facilitators=[*group.facilitators.all(), therapist2])
     for client in referred:
         membership = groups.member_add(
             by=therapist2, group=group, client=client, joined_on=first_day - dt.timedelta(days=3)
