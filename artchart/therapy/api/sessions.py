@@ -384,9 +384,10 @@ def session_no_show(request, session_id: Id):
 
 
 @router.get("/sessions/{session_id}/service-lines", response=list[ServiceLineOut], url_name="service_lines_list")
+@paginated
 def service_lines_list(request, session_id: Id):
     """The session's service lines (CPT code, units, modifiers), in the order they were added."""
-    return list(_session(request, session_id).service_lines.all())
+    return _session(request, session_id).service_lines.order_by("pk")
 
 
 @router.post("/sessions/{session_id}/service-lines", response={201: ServiceLineOut}, url_name="service_line_create")

@@ -255,7 +255,7 @@ def test_api_lists_adds_and_deletes_lines(therapist, session):
     created = browser.post(url, {"code": "90834", "modifiers": []}, content_type="application/json")
     assert created.status_code == 201, created.content
     assert created.json()["code"] == "90834" and created.json()["units"] == 1
-    assert [line["code"] for line in browser.get(url).json()] == ["90834"]
+    assert [line["code"] for line in browser.get(url).json()["results"]] == ["90834"]
     detail = browser.get(reverse("api:session_detail", args=[session.pk])).json()
     assert detail["service_lines"] == [{"id": created.json()["id"], "code": "90834", "units": 1, "modifiers": []}]
     deleted = browser.delete(reverse("api:service_line_delete", args=[session.pk, created.json()["id"]]))
