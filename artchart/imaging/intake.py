@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
 
@@ -138,7 +138,9 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _decode(image: Image.Image) -> None:
-    # ImageFile.LOAD_TRUNCATED_IMAGES stays False, so a short file raises here.
+    # With ImageFile.LOAD_TRUNCATED_IMAGES False a short file raises here. It is a process-wide
+    # switch that a library may turn on when imported (WeasyPrint does), so it is set each time.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -14,6 +14,8 @@ import html
 import re
 from pathlib import Path
 
+from PIL import ImageFile
+
 from artchart.reports.document import (
     Block,
     Chart,
@@ -200,6 +202,10 @@ def html_to_pdf(markup: str, css: str) -> bytes:
     # machine without it should still serve every page but this one (operations.md says what to install).
     from weasyprint import CSS, HTML  # noqa: PLC0415 - loads Pango: only when a PDF is made
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+
+    # Importing WeasyPrint turns on Pillow's loading of truncated images for the whole process;
+    # photo intake must keep refusing them, so the switch goes back (intake also sets it itself).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     fonts = FontConfiguration()
     style = CSS(string=css, base_url=str(FONTS) + "/", font_config=fonts)

@@ -7,7 +7,10 @@ import io
 
 import docx
 import pypdf
+import pytest
+from PIL import ImageFile
 
+from artchart.imaging.intake import ImageRejected, load
 from artchart.reports import render_docx, render_pdf
 from artchart.reports.document import (
     Chart,
@@ -107,3 +110,14 @@ def test_a_document_renders_to_word_with_real_headings_tables_and_the_picture():
     section = opened.sections[0]
     assert "client JD" in section.header.paragraphs[0].text
     assert "Confidential health information" in section.footer.paragraphs[0].text
+
+
+def test_making_a_pdf_leaves_photo_intake_refusing_truncated_photos(monkeypatch):
+    # Importing WeasyPrint turns on Pillow's process-wide switch for loading truncated images.
+    render_pdf.render(a_document(rows=2))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    photo = jpeg_bytes()
+    # And intake refuses them whatever another library set the switch to.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(ImageRejected):
+        load(photo[: len(photo) // 2])
