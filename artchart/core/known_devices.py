@@ -7,7 +7,7 @@ sign-in) the device is its own source: failures are counted for the pair (accoun
 device), and the per-address limit does not apply to it. So someone hammering an
 account from elsewhere, even from the same hospital network, never locks the user
 out of the tablet they signed in on; the device still needs the password and the
-second factor every time.
+second factor every time. A password change forgets every known device of the user.
 """
 
 from __future__ import annotations
@@ -54,7 +54,14 @@ def _device_id(request, user: User) -> str:
         return ""
     if not isinstance(data, dict) or data.get("u") != user.pk or not isinstance(data.get("d"), str):
         return ""
+    if data.get("p") != _password_mark(user):
+        return ""  # the password changed since: a device known under the old one is not known now
     return data["d"]
+
+
+def _password_mark(user: User) -> str:
+    # Django's own HMAC of the password hash (what ends the user's sessions on a password change).
+    return user.get_session_auth_hash()[:16]
 
 
 def source_of(request, user: User) -> SignInSource:
@@ -86,7 +93,7 @@ def remember(request, response, user: User) -> None:
     device = _device_id(request, user) or secrets.token_urlsafe(12)
     response.set_cookie(
         cookie_name(),
-        signing.dumps({"u": user.pk, "d": device}, salt=SALT),
+        signing.dumps({"u": user.pk, "d": device, "p": _password_mark(user)}, salt=SALT),
         max_age=settings.KNOWN_DEVICE_DAYS * 86400,
         secure=settings.SERVER,
         httponly=True,

@@ -162,6 +162,14 @@ def test_a_known_device_is_bound_to_its_user_and_counts_its_own_failures(therapi
     assert not SignInThrottle.objects.filter(scope=ThrottleScope.ADDRESS).exists()
     assert _sign_in(_browser(HOME), "therapist")["Location"] == reverse("login_verify")  # the address is not paused
 
+    # A password change forgets the devices known under the old one.
+    therapist.set_password("a-new-password-for-the-tablet")
+    therapist.save(update_fields=["password"])
+    assert not known_devices.source_for_username(request, "therapist").device
+    therapist.set_password(PASSWORD)
+    therapist.save(update_fields=["password"])
+    assert not known_devices.source_for_username(request, "therapist").device  # a new hash, not the old one
+
 
 def test_a_paused_unknown_username_looks_exactly_like_a_paused_real_one(therapist):
     attacker = _browser(ELSEWHERE)
