@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from artchart.supplies.models import HAZARD_CHOICES, Material
+from artchart.supplies.services import MATERIAL_FIELDS
 
 
 class MaterialForm(forms.ModelForm):
@@ -15,19 +16,7 @@ class MaterialForm(forms.ModelForm):
 
     class Meta:
         model = Material
-        fields = [
-            "name",
-            "category",
-            "unit",
-            "whole_units",
-            "seal",
-            "hazards",
-            "allergen",
-            "min_age",
-            "supplier",
-            "unit_cost",
-            "is_active",
-        ]
+        fields = list(MATERIAL_FIELDS)  # what material_create and material_update take
 
 
 class SiteRulesForm(forms.Form):
